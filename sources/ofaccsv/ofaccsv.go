@@ -1,0 +1,273 @@
+// Package ofaccsv reads OFAC's legacy CSV files: sdn.csv with its companions
+// add.csv (addresses), alt.csv (aliases) and sdn_comments.csv (the remarks
+// that overflow sdn.csv's 1,000-character field).
+//
+// The files have no header, mark nulls with "-0- ", end in a 0x1A byte, write
+// several programs as `DPRK3] [CYBER2`, and hide most structure (birth dates,
+// identifiers, digital currency addresses) in the remarks text.
+package ofaccsv
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"warden"
+	"warden/sources/internal/ofac"
+	"warden/sources/internal/textio"
+)
+
+// Parser reads a set of OFAC legacy CSV files.
+type Parser struct{}
+
+// Files names the files the parser reads, by role. Only SDN is required.
+type files struct{ sdn, add, alt, comments string }
+
+func pick(paths []string) (files, error) {
+	var f files
+	for _, p := range paths {
+		base := strings.ToLower(filepath.Base(p))
+		base = strings.TrimSuffix(base, ".gz")
+		switch base {
+		case "sdn.csv", "cons_prim.csv":
+			f.sdn = p
+		case "add.csv", "cons_add.csv":
+			f.add = p
+		case "alt.csv", "cons_alt.csv":
+			f.alt = p
+		case "sdn_comments.csv", "cons_comments.csv":
+			f.comments = p
+		}
+	}
+	if f.sdn == "" {
+		return f, warden.Errorf(warden.EINVALID, "ofac-csv: no sdn.csv among the input files")
+	}
+	return f, nil
+}
+
+// Detect reports whether paths look like OFAC legacy CSV files.
+func Detect(paths []string) bool {
+	_, err := pick(paths)
+	return err == nil
+}
+
+func null(s string) string {
+	if strings.TrimSpace(s) == "-0-" {
+		return ""
+	}
+	return strings.TrimSpace(s)
+}
+
+// readCSV calls fn for each record of the named file with its position.
+func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec []string) error) error {
+	rc, err := in.Open(path)
+	if err != nil {
+		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+	}
+	defer rc.Close()
+	r, err := textio.MaybeGzip(rc)
+	if err != nil {
+		return warden.Invalid(path, err)
+	}
+	if r, err = textio.Text(r); err != nil {
+		return warden.Invalid(path, err)
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = fields
+	cr.ReuseRecord = true
+	name := filepath.Base(path)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return warden.Invalid(fmt.Sprintf("%s:%d", name, pe.StartLine), pe.Err)
+			}
+			return warden.Invalid(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(fmt.Sprintf("%s:%d", name, line), rec); err != nil {
+			return err
+		}
+	}
+}
+
+type alias struct {
+	kind warden.NameKind
+	name string
+}
+
+// Parse reads the files in in and puts one entity per sdn.csv row.
+func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
+	var meta warden.SourceMeta
+	f, err := pick(in.Paths)
+	if err != nil {
+		return meta, err
+	}
+	comments := map[string]string{}
+	commentPos := map[string]string{}
+	if f.comments != "" {
+		err := readCSV(in, f.comments, 2, func(pos string, rec []string) error {
+			id := strings.TrimSpace(rec[0])
+			comments[id] += rec[1]
+			commentPos[id] = pos
+			return nil
+		})
+		if err != nil {
+			return meta, err
+		}
+	}
+	aliases := map[string][]alias{}
+	aliasPos := map[string]string{}
+	if f.alt != "" {
+		err := readCSV(in, f.alt, 5, func(pos string, rec []string) error {
+			id := strings.TrimSpace(rec[0])
+			kind := warden.NameAKA
+			switch strings.ToLower(null(rec[2])) {
+			case "fka":
+				kind = warden.NameFKA
+			case "nka":
+				kind = warden.NameNKA
+			}
+			if strings.Contains(strings.ToLower(rec[4]), "low quality") {
+				kind = warden.NameWeak
+			}
+			aliases[id] = append(aliases[id], alias{kind, null(rec[3])})
+			aliasPos[id] = pos
+			return nil
+		})
+		if err != nil {
+			return meta, err
+		}
+	}
+	addrs := map[string][]warden.Address{}
+	addrPos := map[string]string{}
+	if f.add != "" {
+		err := readCSV(in, f.add, 6, func(pos string, rec []string) error {
+			id := strings.TrimSpace(rec[0])
+			a := warden.Address{Street: null(rec[2]), City: null(rec[3]), CountryName: null(rec[4])}
+			if a.Street == "" && a.City == "" && a.CountryName == "" {
+				addrPos[id] = pos // a row of nulls still names the ent_num
+				return nil
+			}
+			a.Full = joinNonEmpty(", ", a.Street, a.City, a.CountryName)
+			addrs[id] = append(addrs[id], a)
+			addrPos[id] = pos
+			return nil
+		})
+		if err != nil {
+			return meta, err
+		}
+	}
+
+	seen := map[string]bool{}
+	err = readCSV(in, f.sdn, 12, func(pos string, rec []string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := strings.TrimSpace(rec[0])
+		if id == "" || strings.Trim(id, "0123456789") != "" {
+			return warden.Invalid(pos, fmt.Errorf("ent_num %q is not a number", id))
+		}
+		if seen[id] {
+			return warden.Invalid(pos, fmt.Errorf("duplicate ent_num %s", id))
+		}
+		seen[id] = true
+		e := entity(id, rec)
+		remarks := rec[11]
+		if null(remarks) == "" {
+			remarks = ""
+		}
+		if c, ok := comments[id]; ok {
+			// The overflow continues mid-token, sometimes right after a
+			// space: join the raw fields with no separator, then trim.
+			remarks += c
+		}
+		remarks = strings.TrimSpace(remarks)
+		e.Remarks = remarks
+		ofac.ApplyRemarks(e, remarks)
+		for _, a := range aliases[id] {
+			e.AddName(warden.Name{Full: a.name, Kind: a.kind})
+		}
+		for _, a := range addrs[id] {
+			if a.CountryName != "" {
+				a.Country = e.AddCountry(&e.Countries, a.CountryName)
+			}
+			e.Addresses = append(e.Addresses, a)
+		}
+		e.Sort()
+		return sink.Put(e)
+	})
+	if err != nil {
+		return meta, err
+	}
+	orphans := func(file string, m map[string]string, what string) {
+		for id, pos := range m {
+			if !seen[id] {
+				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s for unknown ent_num %s skipped", what, id)})
+			}
+		}
+	}
+	orphans(f.add, addrPos, "address")
+	orphans(f.alt, aliasPos, "alias")
+	orphans(f.comments, commentPos, "remarks continuation")
+	return meta, nil
+}
+
+// entity builds the party from one sdn.csv record, without remarks.
+func entity(id string, rec []string) *warden.Entity {
+	e := &warden.Entity{SourceID: id}
+	name := null(rec[1])
+	n := warden.Name{Full: name, Kind: warden.NamePrimary}
+	switch strings.ToLower(null(rec[2])) {
+	case "individual":
+		e.Schema = warden.SchemaPerson
+		if fam, given, ok := strings.Cut(name, ","); ok {
+			n.Family, n.Given = strings.TrimSpace(fam), strings.TrimSpace(given)
+		}
+	case "vessel":
+		e.Schema = warden.SchemaVessel
+	case "aircraft":
+		e.Schema = warden.SchemaAircraft
+	default:
+		e.Schema = warden.SchemaOrganization
+	}
+	e.AddName(n)
+	e.Programs = Programs(null(rec[3]))
+	warden.Add(&e.Titles, null(rec[4]))
+	c := warden.Craft{CallSign: null(rec[5]), Type: null(rec[6]), Tonnage: null(rec[7]), GRT: null(rec[8]), Flag: null(rec[9]), Owner: null(rec[10])}
+	if c != (warden.Craft{}) {
+		e.Craft = &c
+		if c.Flag != "" {
+			e.AddCountry(&e.Countries, c.Flag)
+		}
+	}
+	return e
+}
+
+// Programs splits OFAC's program field ("DPRK3] [CYBER2", "[SDGT] [IFSR]",
+// "CYBER2; ELECTION-EO13848") into program codes.
+func Programs(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '[' || r == ']' || r == ';' }) {
+		warden.Add(&out, p)
+	}
+	return out
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}

@@ -1,0 +1,180 @@
+package ofaccsv
+
+import (
+	"path/filepath"
+	"regexp"
+	"reflect"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/sources/sourcetest"
+)
+
+func ofacFiles(t *testing.T, dir string) []string {
+	d := sourcetest.Data(t, dir)
+	var out []string
+	for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
+		out = append(out, filepath.Join(d, f))
+	}
+	return out
+}
+
+func TestParseFull(t *testing.T) {
+	r := sourcetest.MustParse(t, Parser{}, ofacFiles(t, "ofac")...)
+	if got := len(r.Entities); got != 15443 {
+		t.Errorf("entities = %d, want 15443", got)
+	}
+	// Every digital currency address mentioned in the joined remarks (652
+	// mentions on 57 entries, per the data README) is attached whole to its
+	// party. Blender.io (37070) repeats one address, so 651 wallets are distinct.
+	mention := regexp.MustCompile(`Digital Currency Address - ([A-Z0-9]+) ([^;\s]+?)\.?(?:;|$)`)
+	mentions, holders, distinct := 0, 0, 0
+	for _, e := range r.Entities {
+		ms := mention.FindAllStringSubmatch(e.Remarks, -1)
+		if len(ms) > 0 {
+			holders++
+		}
+		for _, m := range ms {
+			mentions++
+			if !hasWallet(e, m[1], m[2]) {
+				t.Errorf("%s: address %s %s not attached", e.SourceID, m[1], m[2])
+			}
+		}
+		distinct += len(e.Wallets())
+	}
+	if mentions != 652 || holders != 57 || distinct != 651 {
+		t.Errorf("addresses: %d mentions on %d entries, %d distinct; want 652 on 57, 651", mentions, holders, distinct)
+	}
+	suex := r.ByID["33151"]
+	if !hasWallet(suex, "XBT", "1B64QRxfaa35MVkf7sDjuGUYAP5izQt7Qi") {
+		t.Errorf("SUEX split address not whole: %+v", suex.Wallets())
+	}
+	// Orphans are warnings, not parties: 1,852 add rows, 1,109 alt rows and
+	// one comment row name ent_nums absent from this sdn.csv (counted per ent_num here).
+	if len(r.Warnings) == 0 {
+		t.Error("no orphan warnings")
+	}
+	for _, w := range r.Warnings {
+		if !strings.Contains(w.Msg, "unknown ent_num") {
+			t.Errorf("unexpected warning %v", w)
+		}
+	}
+}
+
+func hasWallet(e *warden.Entity, ticker, addr string) bool {
+	for _, w := range e.Wallets() {
+		if w.Currency == ticker && w.Value == addr {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseCyberEntries(t *testing.T) {
+	r := sourcetest.MustParse(t, Parser{}, ofacFiles(t, "ofac")...)
+	tests := []struct {
+		id        string
+		name      string
+		schema    warden.Schema
+		programs  []string
+		wallets   int
+		wallet    string
+		countries []string // nationality or address countries that must be present
+	}{
+		{"39796", "TORNADO CASH", warden.SchemaOrganization, []string{"CYBER2", "DPRK3"}, 90, "0x12D66f87A04A9E220743712cE6d9bB1B5616B8Fc", nil},
+		{"37070", "BLENDER.IO", warden.SchemaOrganization, []string{"CYBER2"}, 45, "3K35dyL85fR9ht7UgzPfd1gLRRXQtNTqE3", nil},
+		{"43421", "WANG, Yunhe", warden.SchemaPerson, []string{"CYBER2"}, 49, "bc1q4namcagg5wljs0u20z6h2sqgsq4q5lts8rt2rr", []string{"CN"}},
+		{"26663", "YAKUBETS, Maksim Viktorovich", warden.SchemaPerson, []string{"CYBER2"}, 0, "", []string{"RU"}},
+		{"48603", "KHOROSHEV, Dmitry Yuryevich", warden.SchemaPerson, []string{"CYBER2"}, 1, "bc1qvhnfknw852ephxyc5hm4q520zmvf9maphetc9z", []string{"RU"}},
+		{"29703", "ANDREYEV, Anton Nikolaeyvich", warden.SchemaPerson, []string{"CYBER2", "ELECTION-EO13848"}, 17, "1Fz29BQp82pE3vXXcsZoMNQ3KSHfMzfMe3", []string{"RU"}},
+		{"36216", "HYDRA MARKET", warden.SchemaOrganization, []string{"CYBER2"}, 117, "3K4rjdh8A5yi6LWvft2rbmyZvqEbPSSSX4", []string{"RU"}},
+	}
+	for _, tt := range tests {
+		e := r.ByID[tt.id]
+		if e == nil {
+			t.Errorf("%s missing", tt.id)
+			continue
+		}
+		if e.Caption() != tt.name || e.Schema != tt.schema || !reflect.DeepEqual(e.Programs, tt.programs) {
+			t.Errorf("%s: %q %s %v", tt.id, e.Caption(), e.Schema, e.Programs)
+		}
+		if got := len(e.Wallets()); got != tt.wallets {
+			t.Errorf("%s: %d wallets, want %d", tt.id, got, tt.wallets)
+		}
+		if tt.wallet != "" {
+			found := false
+			for _, w := range e.Wallets() {
+				found = found || w.Value == tt.wallet
+			}
+			if !found {
+				t.Errorf("%s: wallet %s missing", tt.id, tt.wallet)
+			}
+		}
+		for _, c := range tt.countries {
+			all := append(append(append([]string{}, e.Nationalities...), e.Citizenships...), e.Countries...)
+			if !contains(all, c) {
+				t.Errorf("%s: country %s missing from %v", tt.id, c, all)
+			}
+		}
+	}
+	y := r.ByID["26663"]
+	if y.Names[0].Family != "YAKUBETS" || y.Names[0].Given != "Maksim Viktorovich" {
+		t.Errorf("name parts %+v", y.Names[0])
+	}
+	if len(y.BirthDates) == 0 || y.BirthDates[0].From != "1987-05-20" {
+		t.Errorf("Yakubets DOB %+v", y.BirthDates)
+	}
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseConsistentSnapshot(t *testing.T) {
+	r := sourcetest.MustParse(t, Parser{}, ofacFiles(t, "ofac/2021-07-07")...)
+	if got := len(r.Entities); got != 8976 {
+		t.Errorf("entities = %d, want 8976", got)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("consistent snapshot gave %d warnings, first %v", len(r.Warnings), r.Warnings[0])
+	}
+}
+
+func TestProgramsAndNulls(t *testing.T) {
+	if got := Programs("DPRK3] [CYBER2"); !reflect.DeepEqual(got, []string{"DPRK3", "CYBER2"}) {
+		t.Errorf("Programs = %v", got)
+	}
+	p := sourcetest.WriteFile(t, "sdn.csv", "1,\"ACME LTD\",-0- ,\"CYBER2\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a")
+	r := sourcetest.MustParse(t, Parser{}, p)
+	if len(r.Entities) != 1 || r.Entities[0].Schema != warden.SchemaOrganization || r.Entities[0].Remarks != "" {
+		t.Errorf("got %+v", r.Entities)
+	}
+}
+
+func TestMalformed(t *testing.T) {
+	tests := []struct {
+		name, content, wantPos string
+	}{
+		{"too few fields", "1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n2,\"B\"\r\n", "sdn.csv:2"},
+		{"bad ent_num", "x1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n", "sdn.csv:1"},
+		{"unterminated quote", "1,\"A,-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n", "sdn.csv:1"},
+		{"duplicate", "1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n", "sdn.csv:2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := sourcetest.Parse(Parser{}, sourcetest.WriteFile(t, "sdn.csv", tt.content))
+			if err == nil || !strings.Contains(err.Error(), tt.wantPos) || warden.ErrorCode(err) != warden.EINVALID {
+				t.Errorf("err = %v, want invalid at %s", err, tt.wantPos)
+			}
+		})
+	}
+	if _, err := sourcetest.Parse(Parser{}, sourcetest.WriteFile(t, "add.csv", "")); err == nil {
+		t.Error("no sdn.csv accepted")
+	}
+}

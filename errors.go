@@ -3,6 +3,7 @@ package warden
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes are stable strings that clients may rely on. The web layer maps
@@ -27,7 +28,7 @@ type Error struct {
 
 // Error returns the message, followed by the wrapped error for operators.
 func (e *Error) Error() string {
-	if e.Err != nil {
+	if e.Err != nil && !strings.Contains(e.Message, e.Err.Error()) {
 		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message

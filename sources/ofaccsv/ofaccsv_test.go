@@ -2,8 +2,8 @@ package ofaccsv
 
 import (
 	"path/filepath"
-	"regexp"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 

@@ -1,0 +1,248 @@
+// Package ofacxml reads OFAC's legacy XML schema (sdn.xml, consolidated.xml:
+// sdnList/sdnEntry), streaming one entry at a time.
+package ofacxml
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"warden"
+	"warden/sources/internal/ofac"
+	"warden/sources/internal/textio"
+)
+
+// Parser reads sdn.xml-schema files.
+type Parser struct{}
+
+type entry struct {
+	UID       string   `xml:"uid"`
+	FirstName string   `xml:"firstName"`
+	LastName  string   `xml:"lastName"`
+	Title     string   `xml:"title"`
+	SDNType   string   `xml:"sdnType"`
+	Remarks   string   `xml:"remarks"`
+	Programs  []string `xml:"programList>program"`
+	IDs       []struct {
+		Type    string `xml:"idType"`
+		Number  string `xml:"idNumber"`
+		Country string `xml:"idCountry"`
+	} `xml:"idList>id"`
+	AKAs []struct {
+		Type      string `xml:"type"`
+		Category  string `xml:"category"`
+		FirstName string `xml:"firstName"`
+		LastName  string `xml:"lastName"`
+	} `xml:"akaList>aka"`
+	Addresses []struct {
+		A1      string `xml:"address1"`
+		A2      string `xml:"address2"`
+		A3      string `xml:"address3"`
+		City    string `xml:"city"`
+		State   string `xml:"stateOrProvince"`
+		Postal  string `xml:"postalCode"`
+		Country string `xml:"country"`
+	} `xml:"addressList>address"`
+	Nationalities []string `xml:"nationalityList>nationality>country"`
+	Citizenships  []string `xml:"citizenshipList>citizenship>country"`
+	DOBs          []string `xml:"dateOfBirthList>dateOfBirthItem>dateOfBirth"`
+	POBs          []string `xml:"placeOfBirthList>placeOfBirthItem>placeOfBirth"`
+	Vessel        struct {
+		CallSign string `xml:"callSign"`
+		Type     string `xml:"vesselType"`
+		Flag     string `xml:"vesselFlag"`
+		Owner    string `xml:"vesselOwner"`
+		Tonnage  string `xml:"tonnage"`
+		GRT      string `xml:"grossRegisteredTonnage"`
+	} `xml:"vesselInfo"`
+}
+
+// Detect reports whether head (the start of a file) is an sdnList document.
+func Detect(head []byte) bool { return strings.Contains(string(head), "<sdnList") }
+
+// Parse streams the sdnEntry elements of each file in in.
+func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
+	var meta warden.SourceMeta
+	for _, path := range in.Paths {
+		if err := parseFile(ctx, in, path, sink, &meta); err != nil {
+			return meta, err
+		}
+	}
+	return meta, nil
+}
+
+func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Sink, meta *warden.SourceMeta) error {
+	rc, err := in.Open(path)
+	if err != nil {
+		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+	}
+	defer rc.Close()
+	r, err := textio.MaybeGzip(rc)
+	if err != nil {
+		return warden.Invalid(path, err)
+	}
+	name := filepath.Base(path)
+	dec := xml.NewDecoder(textio.Limit(r, textio.MaxDecompressed))
+	n := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if n == 0 {
+				return warden.Invalid(name, fmt.Errorf("no sdnEntry elements"))
+			}
+			return nil
+		}
+		if err != nil {
+			return warden.Invalid(fmt.Sprintf("%s:%d", name, line(dec)), err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "Publish_Date":
+			var s string
+			if err := dec.DecodeElement(&s, &se); err == nil {
+				if d, ok := ofac.ParseDate(s); ok {
+					meta.Published = d.From
+				}
+			}
+		case "sdnEntry":
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			pos := fmt.Sprintf("%s:%d", name, line(dec))
+			var x entry
+			if err := dec.DecodeElement(&x, &se); err != nil {
+				return warden.Invalid(pos, err)
+			}
+			if x.UID == "" || x.LastName == "" {
+				return warden.Invalid(pos, fmt.Errorf("sdnEntry without uid or lastName"))
+			}
+			n++
+			if err := sink.Put(x.entity()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func line(d *xml.Decoder) int { l, _ := d.InputPos(); return l }
+
+func (x *entry) entity() *warden.Entity {
+	e := &warden.Entity{SourceID: x.UID, Programs: x.Programs, Remarks: strings.TrimSpace(x.Remarks)}
+	switch strings.ToLower(x.SDNType) {
+	case "individual":
+		e.Schema = warden.SchemaPerson
+	case "vessel":
+		e.Schema = warden.SchemaVessel
+	case "aircraft":
+		e.Schema = warden.SchemaAircraft
+	default:
+		e.Schema = warden.SchemaOrganization
+	}
+	e.AddName(fullName(x.FirstName, x.LastName, warden.NamePrimary, e.Schema))
+	for _, a := range x.AKAs {
+		kind := warden.NameAKA
+		switch strings.ToLower(a.Type) {
+		case "f.k.a.":
+			kind = warden.NameFKA
+		case "n.k.a.":
+			kind = warden.NameNKA
+		}
+		if strings.EqualFold(a.Category, "weak") {
+			kind = warden.NameWeak
+		}
+		e.AddName(fullName(a.FirstName, a.LastName, kind, e.Schema))
+	}
+	warden.Add(&e.Titles, x.Title)
+	for _, d := range x.DOBs {
+		if dr, ok := ofac.ParseDate(d); ok {
+			e.BirthDates = append(e.BirthDates, dr)
+		}
+	}
+	for _, p := range x.POBs {
+		warden.Add(&e.BirthPlaces, p)
+	}
+	for _, c := range x.Nationalities {
+		e.AddCountry(&e.Nationalities, c)
+	}
+	for _, c := range x.Citizenships {
+		e.AddCountry(&e.Citizenships, c)
+	}
+	for _, a := range x.Addresses {
+		street := join(", ", a.A1, a.A2, a.A3)
+		addr := warden.Address{Street: street, City: a.City, Region: a.State, PostalCode: a.Postal, CountryName: a.Country}
+		addr.Full = join(", ", street, a.City, a.State, a.Postal, a.Country)
+		if a.Country != "" {
+			addr.Country = e.AddCountry(&e.Countries, a.Country)
+		}
+		if addr.Full != "" {
+			e.Addresses = append(e.Addresses, addr)
+		}
+	}
+	for _, id := range x.IDs {
+		applyID(e, id.Type, id.Number, id.Country)
+	}
+	if v := x.Vessel; v.CallSign+v.Type+v.Flag+v.Owner+v.Tonnage+v.GRT != "" {
+		e.Craft = &warden.Craft{CallSign: v.CallSign, Type: v.Type, Flag: v.Flag, Owner: v.Owner, Tonnage: v.Tonnage, GRT: v.GRT}
+		if v.Flag != "" {
+			e.AddCountry(&e.Countries, v.Flag)
+		}
+	}
+	e.Sort()
+	return e
+}
+
+// applyID files one idList item: most are identifiers, some are facts
+// (gender, nationality of registration) or notes (secondary sanctions).
+func applyID(e *warden.Entity, typ, number, country string) {
+	typ, number = strings.TrimSpace(typ), strings.TrimSpace(number)
+	switch {
+	case typ == "Gender":
+		e.Gender = strings.ToLower(number)
+		return
+	case typ == "Nationality of Registration":
+		e.AddCountry(&e.Countries, number)
+		return
+	case strings.HasSuffix(typ, ":") || strings.HasSuffix(typ, "-") || strings.Contains(typ, "Date") ||
+		strings.HasPrefix(typ, "Executive Order") || strings.HasPrefix(typ, "Target Type") || strings.HasPrefix(typ, "Organization"):
+		return // notes about the listing, kept in remarks by the list itself
+	}
+	if ticker, ok := ofac.CryptoTicker(typ); ok {
+		e.AddIdentifier(warden.Identifier{Type: warden.IDCrypto, Currency: ticker, Value: number, Label: typ})
+		return
+	}
+	id := warden.Identifier{Type: ofac.IDType(typ), Value: number, Label: typ}
+	if country != "" {
+		id.Country, _ = warden.CountryCode(country)
+	}
+	e.AddIdentifier(id)
+}
+
+// fullName writes a person's name as OFAC does ("LAST, First") and keeps the
+// parts; for other parties the last name field is the whole name.
+func fullName(first, last string, kind warden.NameKind, s warden.Schema) warden.Name {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	n := warden.Name{Kind: kind, Full: last}
+	if first != "" {
+		n.Full = last + ", " + first
+	}
+	if s == warden.SchemaPerson {
+		n.Family, n.Given = last, first
+	}
+	return n
+}
+
+func join(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}

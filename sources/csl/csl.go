@@ -1,0 +1,213 @@
+// Package csl reads the US Consolidated Screening List CSV published by
+// trade.gov (consolidated.csv, plain or gzipped): one party per row, with
+// multi-valued fields separated by "; ".
+package csl
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"warden"
+	"warden/sources/internal/ofac"
+	"warden/sources/internal/textio"
+)
+
+// Parser reads CSL CSV files.
+type Parser struct{}
+
+// Detect reports whether head starts with the CSL header.
+func Detect(head []byte) bool {
+	h := strings.TrimPrefix(string(head), "\xEF\xBB\xBF")
+	return strings.HasPrefix(h, "_id,source,entity_number,type,programs,name")
+}
+
+var required = []string{"_id", "source", "type", "programs", "name"}
+
+// Parse reads each file in in.
+func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
+	var meta warden.SourceMeta
+	seen := map[string]int{}
+	for _, path := range in.Paths {
+		if err := parseFile(ctx, in, path, sink, seen); err != nil {
+			return meta, err
+		}
+	}
+	return meta, nil
+}
+
+func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Sink, seen map[string]int) error {
+	name := filepath.Base(path)
+	rc, err := in.Open(path)
+	if err != nil {
+		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+	}
+	defer rc.Close()
+	r, err := textio.MaybeGzip(rc)
+	if err == nil {
+		r, err = textio.Text(r)
+	}
+	if err != nil {
+		return warden.Invalid(name, err)
+	}
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return warden.Invalid(name+":1", fmt.Errorf("header: %w", err))
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, h := range required {
+		if _, ok := col[h]; !ok {
+			return warden.Invalid(name+":1", fmt.Errorf("header lacks column %q", h))
+		}
+	}
+	cr.FieldsPerRecord = len(header)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return warden.Invalid(fmt.Sprintf("%s:%d", name, pe.StartLine), pe.Err)
+			}
+			return warden.Invalid(name, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, _ := cr.FieldPos(0)
+		pos := fmt.Sprintf("%s:%d", name, line)
+		get := func(h string) string {
+			if i, ok := col[h]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		e := entity(get)
+		if e.SourceID == "" || len(e.Names) == 0 {
+			return warden.Invalid(pos, fmt.Errorf("row without _id or name"))
+		}
+		if n := seen[e.SourceID]; n > 0 {
+			// The published list repeats some _ids on distinct rows; each
+			// row is a party, so the repeat gets a stable suffix.
+			seen[e.SourceID] = n + 1
+			sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("_id %s repeated; kept as %s~%d", e.SourceID, e.SourceID, n+1)})
+			e.SourceID = fmt.Sprintf("%s~%d", e.SourceID, n+1)
+		} else {
+			seen[e.SourceID] = 1
+		}
+		if err := sink.Put(e); err != nil {
+			return err
+		}
+	}
+}
+
+func multi(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func entity(get func(string) string) *warden.Entity {
+	e := &warden.Entity{SourceID: get("_id"), Remarks: get("remarks"), ListedOn: get("start_date")}
+	switch strings.ToLower(get("type")) {
+	case "individual":
+		e.Schema = warden.SchemaPerson
+	case "vessel":
+		e.Schema = warden.SchemaVessel
+	case "aircraft":
+		e.Schema = warden.SchemaAircraft
+	case "entity":
+		e.Schema = warden.SchemaOrganization
+	default:
+		e.Schema = warden.SchemaLegalEntity
+	}
+	name := get("name")
+	n := warden.Name{Full: name, Kind: warden.NamePrimary}
+	if e.Schema == warden.SchemaPerson {
+		if fam, given, ok := strings.Cut(name, ","); ok {
+			n.Family, n.Given = strings.TrimSpace(fam), strings.TrimSpace(given)
+		}
+	}
+	e.AddName(n)
+	for _, a := range multi(get("alt_names")) {
+		e.AddName(warden.Name{Full: a, Kind: warden.NameAKA})
+	}
+	for _, p := range multi(get("programs")) {
+		warden.Add(&e.Programs, p)
+	}
+	warden.Add(&e.Topics, get("source"))
+	warden.Add(&e.Titles, get("title"))
+	for _, c := range multi(get("nationalities")) {
+		e.AddCountry(&e.Nationalities, c)
+	}
+	for _, c := range multi(get("citizenships")) {
+		e.AddCountry(&e.Citizenships, c)
+	}
+	for _, d := range multi(get("dates_of_birth")) {
+		if dr, ok := ofac.ParseDate(d); ok {
+			e.BirthDates = append(e.BirthDates, dr)
+		}
+	}
+	for _, p := range multi(get("places_of_birth")) {
+		warden.Add(&e.BirthPlaces, p)
+	}
+	for _, a := range multi(get("addresses")) {
+		addr := warden.Address{Full: a}
+		if i := strings.LastIndex(a, ", "); i >= 0 {
+			addr.CountryName = a[i+2:]
+		} else if len(a) == 2 {
+			addr.CountryName = a
+		}
+		if addr.CountryName != "" {
+			addr.Country = e.AddCountry(&e.Countries, addr.CountryName)
+			if addr.Country == "" {
+				addr.CountryName = "" // the last part was a city, not a country
+			}
+		}
+		e.Addresses = append(e.Addresses, addr)
+	}
+	for _, id := range multi(get("ids")) {
+		// "[COUNTRY, ]NUMBER, TYPE"
+		parts := strings.Split(id, ", ")
+		if len(parts) < 2 {
+			continue
+		}
+		country, label := "", parts[len(parts)-1]
+		if _, ok := warden.CountryCode(parts[0]); ok && len(parts) > 2 {
+			country, parts = parts[0], parts[1:]
+		}
+		number := strings.Join(parts[:len(parts)-1], ", ")
+		switch {
+		case label == "Gender":
+			e.Gender = strings.ToLower(number)
+			continue
+		case strings.HasSuffix(label, ":") || strings.HasSuffix(label, "-"):
+			continue
+		}
+		x := warden.Identifier{Type: ofac.IDType(label), Value: number, Label: label}
+		if t, ok := ofac.CryptoTicker(label); ok {
+			x.Type, x.Currency = warden.IDCrypto, t
+		}
+		x.Country, _ = warden.CountryCode(country)
+		e.AddIdentifier(x)
+	}
+	if c := (warden.Craft{CallSign: get("call_sign"), Type: get("vessel_type"), Tonnage: get("gross_tonnage"), GRT: get("gross_registered_tonnage"), Flag: get("vessel_flag"), Owner: get("vessel_owner")}); c != (warden.Craft{}) {
+		e.Craft = &c
+	}
+	e.Sort()
+	return e
+}

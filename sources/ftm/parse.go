@@ -1,0 +1,234 @@
+package ftm
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"warden"
+	"warden/sources/internal/textio"
+)
+
+// Parser reads FtM entity JSON lines.
+type Parser struct{}
+
+// DeltaParser reads FtM delta JSON lines ({"op": "ADD"|"MOD"|"DEL", ...}).
+type DeltaParser struct{}
+
+// Detect reports whether head is FtM JSON lines; delta tells the kind.
+func Detect(head []byte) (ftm, delta bool) {
+	h := strings.TrimSpace(strings.TrimPrefix(string(head), "\xEF\xBB\xBF"))
+	if !strings.HasPrefix(h, "{") {
+		return false, false
+	}
+	first, _, _ := strings.Cut(h, "\n")
+	if strings.HasPrefix(first, `{"op"`) || strings.Contains(first, `"op":`) && strings.Contains(first, `"entity":`) {
+		return true, true
+	}
+	return strings.Contains(first, `"schema"`) && strings.Contains(first, `"properties"`), false
+}
+
+func eachLine(ctx context.Context, in warden.Input, fn func(pos string, line []byte) error) error {
+	for _, path := range in.Paths {
+		name := filepath.Base(path)
+		rc, err := in.Open(path)
+		if err != nil {
+			return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+		}
+		r, err := textio.MaybeGzip(rc)
+		if err == nil {
+			r, err = textio.Text(r)
+		}
+		if err != nil {
+			rc.Close()
+			return warden.Invalid(name, err)
+		}
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64<<10), textio.MaxLine)
+		n := 0
+		for sc.Scan() {
+			n++
+			line := sc.Bytes()
+			if len(strings.TrimSpace(string(line))) == 0 {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				rc.Close()
+				return err
+			}
+			if err := fn(fmt.Sprintf("%s:%d", name, n), line); err != nil {
+				rc.Close()
+				return err
+			}
+		}
+		rc.Close()
+		if err := sc.Err(); err != nil {
+			return warden.Invalid(fmt.Sprintf("%s:%d", name, n+1), err)
+		}
+	}
+	return nil
+}
+
+// Parse reads whole-list FtM files. Parties are held until the end, because
+// Sanction, Ownership, Address and wallet entities that refer to them may come
+// before or after them.
+func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
+	var meta warden.SourceMeta
+	g := newGraph()
+	err := eachLine(ctx, in, func(pos string, line []byte) error {
+		var x Entity
+		if err := json.Unmarshal(line, &x); err != nil {
+			return warden.Invalid(pos, err)
+		}
+		if x.ID == "" || x.Schema == "" {
+			return warden.Invalid(pos, fmt.Errorf("entity without id or schema"))
+		}
+		g.add(&x, pos)
+		if x.LastSeen > meta.Published {
+			meta.Published = x.LastSeen
+		}
+		return nil
+	})
+	if err != nil {
+		return meta, err
+	}
+	if len(meta.Published) > 10 {
+		meta.Published = meta.Published[:10]
+	}
+	return meta, g.emit(sink)
+}
+
+// Parse applies delta operations: ADD and MOD put parties, DEL deletes them.
+func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
+	var meta warden.SourceMeta
+	err := eachLine(ctx, in, func(pos string, line []byte) error {
+		var op Op
+		if err := json.Unmarshal(line, &op); err != nil {
+			return warden.Invalid(pos, err)
+		}
+		if op.Entity == nil || op.Entity.ID == "" {
+			return warden.Invalid(pos, fmt.Errorf("operation without entity id"))
+		}
+		switch op.Op {
+		case "DEL":
+			return sink.Delete(op.Entity.ID)
+		case "ADD", "MOD":
+			e, ok := toWarden(op.Entity)
+			if !ok {
+				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s entity %s is not a party; skipped", op.Entity.Schema, op.Entity.ID)})
+				return nil
+			}
+			e.Sort()
+			return sink.Put(e)
+		default:
+			return warden.Invalid(pos, fmt.Errorf("unknown op %q", op.Op))
+		}
+	})
+	return meta, err
+}
+
+// graph gathers an FtM file's entities so references can be resolved.
+type graph struct {
+	parties   []*warden.Entity
+	byID      map[string]*warden.Entity
+	addrRefs  map[string][]string
+	addresses map[string]string
+	deferred  []*Entity
+	pos       map[*Entity]string
+}
+
+func newGraph() *graph {
+	return &graph{byID: map[string]*warden.Entity{}, addrRefs: map[string][]string{}, addresses: map[string]string{}, pos: map[*Entity]string{}}
+}
+
+func (g *graph) add(x *Entity, pos string) {
+	if x.Schema == "CryptoWallet" && len(x.Properties["holder"]) > 0 {
+		g.deferred = append(g.deferred, x)
+		g.pos[x] = pos
+		return
+	}
+	if e, ok := toWarden(x); ok {
+		g.parties = append(g.parties, e)
+		g.byID[e.SourceID] = e
+		g.addrRefs[e.SourceID] = x.Properties["addressEntity"]
+		return
+	}
+	switch x.Schema {
+	case "Address":
+		if f := x.Properties["full"]; len(f) > 0 {
+			g.addresses[x.ID] = f[0]
+		} else {
+			g.addresses[x.ID] = x.Caption
+		}
+	default:
+		g.deferred = append(g.deferred, x)
+		g.pos[x] = pos
+	}
+}
+
+func (g *graph) emit(sink warden.Sink) error {
+	for _, x := range g.deferred {
+		p := x.Properties
+		switch x.Schema {
+		case "Sanction":
+			for _, id := range p["entity"] {
+				if e := g.byID[id]; e != nil {
+					for _, v := range p["programId"] {
+						warden.Add(&e.Programs, v)
+					}
+					for _, v := range p["startDate"] {
+						if e.ListedOn == "" || v < e.ListedOn {
+							e.ListedOn = v
+						}
+					}
+				}
+			}
+		case "Ownership":
+			for _, asset := range p["asset"] {
+				if e := g.byID[asset]; e != nil {
+					for _, owner := range p["owner"] {
+						e.Links = append(e.Links, warden.Link{Type: "owned_by", SourceID: owner, Name: g.caption(owner)})
+					}
+				}
+			}
+		case "CryptoWallet":
+			holder := g.byID[p["holder"][0]]
+			if holder == nil {
+				e, _ := toWarden(x)
+				g.parties = append(g.parties, e)
+				continue
+			}
+			cur := ""
+			if c := p["currency"]; len(c) > 0 {
+				cur = strings.ToUpper(c[0])
+			}
+			for _, k := range p["publicKey"] {
+				holder.AddIdentifier(warden.Identifier{Type: warden.IDCrypto, Value: k, Currency: cur, Label: "publicKey"})
+			}
+		}
+		// Other schemata (Family, Directorship, UnknownLink, ...) carry no
+		// party of their own and are not needed for screening.
+	}
+	for _, e := range g.parties {
+		for _, ref := range g.addrRefs[e.SourceID] {
+			if full := g.addresses[ref]; full != "" {
+				e.Addresses = append(e.Addresses, warden.Address{Full: full})
+			}
+		}
+		e.Sort()
+		if err := sink.Put(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *graph) caption(id string) string {
+	if e := g.byID[id]; e != nil {
+		return e.Caption()
+	}
+	return ""
+}

@@ -1,0 +1,43 @@
+package warden
+
+import (
+	"regexp"
+	"time"
+)
+
+// List is a named sanctions list kept in Warden, such as "ofac" or "un".
+type List struct {
+	Name           string    `json:"name"`
+	CurrentVersion int       `json:"current_version"`
+	Entities       int       `json:"entities"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// ListVersion is one import of a list and what it changed.
+type ListVersion struct {
+	List       string    `json:"list"`
+	Version    int       `json:"version"`
+	Format     string    `json:"format"`
+	Published  string    `json:"published,omitempty"` // the list's own date
+	ImportedAt time.Time `json:"imported_at"`
+	Entities   int       `json:"entities"`
+	Added      int       `json:"added"`
+	Modified   int       `json:"modified"`
+	Removed    int       `json:"removed"`
+	Warnings   int       `json:"warnings"`
+	// WarningSample holds the first warnings, for a person to look at.
+	WarningSample []Warning `json:"warning_sample,omitempty"`
+}
+
+// Change is one party added, modified or removed by a list version.
+type Change struct {
+	Op     string  `json:"op"` // "added", "modified", "removed"
+	Entity *Entity `json:"entity"`
+}
+
+var reListName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+
+// ValidListName reports whether name may name a list: lower-case letters,
+// digits, '.', '_' and '-', at most 64 characters. Entity ids are
+// "list:source_id", so a list name never holds ':'.
+func ValidListName(name string) bool { return reListName.MatchString(name) }

@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"warden"
+)
+
+// maxWarningSample is how many warnings a version keeps for people to read;
+// all are counted.
+const maxWarningSample = 50
+
+// batchRows bounds rows per multi-row statement (SQLite allows 32,766
+// parameters per statement).
+const batchRows = 500
+
+// Import is one import of a list in progress. It is a warden.Sink: a parser
+// puts parties into it, then Commit stores them as the list's next version
+// in one transaction, or Rollback leaves the list as it was.
+type Import struct {
+	db      *DB
+	tx      *sql.Tx
+	ctx     context.Context
+	list    string
+	format  string
+	delta   bool
+	base    int               // the version this import builds on
+	current map[string]string // source_id -> hash at base
+	pending map[string]pendingEntity
+	deleted map[string]bool
+	order   []string
+	warns   int
+	sample  []warden.Warning
+}
+
+type pendingEntity struct {
+	hash string
+	data []byte
+}
+
+// BeginImport starts an import of list. A delta import applies its parties
+// on top of the current version; a full import replaces it, removing parties
+// it does not put.
+func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) (*Import, error) {
+	if !warden.ValidListName(list) {
+		return nil, warden.Errorf(warden.EINVALID, "list name %q: use lower-case letters, digits, '.', '_' or '-'", list)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	im := &Import{db: db, tx: tx, ctx: ctx, list: list, format: format, delta: delta,
+		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO lists (name, current_version, created_at) VALUES ($1, 0, $2) ON CONFLICT (name) DO NOTHING`, list, timestamp(db.now())); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("create list: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT current_version FROM lists WHERE name = $1`, list).Scan(&im.base); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("read list: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT source_id, hash FROM entity_versions WHERE list = $1 AND version_to IS NULL`, list)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("read current entities: %w", err)
+	}
+	for rows.Next() {
+		var sid, h string
+		if err := rows.Scan(&sid, &h); err != nil {
+			rows.Close()
+			tx.Rollback()
+			return nil, err
+		}
+		im.current[sid] = h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return im, nil
+}
+
+// Put records a party of the new version. A source id put twice keeps the
+// later party, as a delta stream that modifies a party twice means.
+func (im *Import) Put(e *warden.Entity) error {
+	if e.SourceID == "" || strings.ContainsAny(e.SourceID, "\x00") {
+		return warden.Errorf(warden.EINVALID, "party without source id")
+	}
+	if !e.Schema.Valid() {
+		return warden.Errorf(warden.EINVALID, "party %s: unknown schema %q", e.SourceID, e.Schema)
+	}
+	e.List = im.list
+	e.ID = warden.EntityID(im.list, e.SourceID)
+	e.Version = 0
+	h := e.Hash()
+	e.Version = im.base + 1
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", e.ID, err)
+	}
+	if _, ok := im.pending[e.SourceID]; !ok {
+		im.order = append(im.order, e.SourceID)
+	}
+	im.pending[e.SourceID] = pendingEntity{hash: h, data: data}
+	delete(im.deleted, e.SourceID)
+	return nil
+}
+
+// Delete removes a party (delta imports only).
+func (im *Import) Delete(sid string) error {
+	if !im.delta {
+		return warden.Errorf(warden.EINVALID, "delete of %s in a full import", sid)
+	}
+	if _, ok := im.current[sid]; !ok {
+		if _, ok := im.pending[sid]; !ok {
+			im.Warn(warden.Warning{Pos: sid, Msg: "delete of a party that is not on the list"})
+			return nil
+		}
+	}
+	delete(im.pending, sid)
+	im.deleted[sid] = true
+	return nil
+}
+
+// Warn counts a warning and keeps the first ones.
+func (im *Import) Warn(w warden.Warning) {
+	im.warns++
+	if len(im.sample) < maxWarningSample {
+		im.sample = append(im.sample, w)
+	}
+}
+
+// Rollback abandons the import; the list stays as it was.
+func (im *Import) Rollback() error { return im.tx.Rollback() }
+
+// Commit stores the new version and returns what it changed. ECONFLICT if
+// another import of the same list committed first.
+func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
+	ctx, tx := im.ctx, im.tx
+	v := warden.ListVersion{List: im.list, Version: im.base + 1, Format: im.format, Published: meta.Published,
+		ImportedAt: im.db.now().UTC(), Warnings: im.warns, WarningSample: im.sample}
+	var closeIDs []string
+	var insert []string
+	for _, sid := range im.order {
+		p, ok := im.pending[sid]
+		if !ok {
+			continue // deleted after it was put
+		}
+		old, existed := im.current[sid]
+		switch {
+		case !existed:
+			v.Added++
+			insert = append(insert, sid)
+		case old != p.hash:
+			v.Modified++
+			closeIDs = append(closeIDs, sid)
+			insert = append(insert, sid)
+		}
+	}
+	if im.delta {
+		for sid := range im.deleted {
+			if _, ok := im.current[sid]; ok {
+				v.Removed++
+				closeIDs = append(closeIDs, sid)
+			}
+		}
+		v.Entities = len(im.current) + v.Added - v.Removed
+	} else {
+		for sid := range im.current {
+			if _, ok := im.pending[sid]; !ok {
+				v.Removed++
+				closeIDs = append(closeIDs, sid)
+			}
+		}
+		v.Entities = len(im.pending)
+	}
+	fail := func(err error) (warden.ListVersion, error) {
+		tx.Rollback()
+		return warden.ListVersion{}, err
+	}
+	for start := 0; start < len(closeIDs); start += batchRows {
+		ids := closeIDs[start:min(start+batchRows, len(closeIDs))]
+		args := []any{v.Version, im.list}
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+3)
+		}
+		q := `UPDATE entity_versions SET version_to = $1 WHERE list = $2 AND version_to IS NULL AND source_id IN (` + strings.Join(ph, ",") + `)`
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fail(fmt.Errorf("close entity versions: %w", err))
+		}
+	}
+	for start := 0; start < len(insert); start += batchRows {
+		ids := insert[start:min(start+batchRows, len(insert))]
+		args := make([]any, 0, len(ids)*5)
+		ph := make([]string, len(ids))
+		for i, sid := range ids {
+			p := im.pending[sid]
+			n := i * 5
+			ph[i] = fmt.Sprintf("($%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5)
+			args = append(args, im.list, sid, v.Version, p.hash, string(p.data))
+		}
+		q := `INSERT INTO entity_versions (list, source_id, version_from, hash, data) VALUES ` + strings.Join(ph, ",")
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fail(fmt.Errorf("insert entity versions: %w", err))
+		}
+	}
+	sample, _ := json.Marshal(im.sample)
+	if im.sample == nil {
+		sample = []byte("[]")
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO list_versions (list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		im.list, v.Version, im.format, v.Published, timestamp(v.ImportedAt), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings, string(sample)); err != nil {
+		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again: %w", im.list, err))
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE lists SET current_version = $1 WHERE name = $2 AND current_version = $3`, v.Version, im.list, im.base)
+	if err != nil {
+		return fail(fmt.Errorf("update list: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again", im.list))
+	}
+	if err := tx.Commit(); err != nil {
+		return warden.ListVersion{}, fmt.Errorf("commit import: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"warden"
+)
+
+// Lists returns every list with its current version and size.
+func (db *DB) Lists(ctx context.Context) ([]warden.List, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT l.name, l.current_version, l.created_at, COALESCE(v.entities, 0)
+		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
+		ORDER BY l.name`)
+	if err != nil {
+		return nil, fmt.Errorf("lists: %w", err)
+	}
+	defer rows.Close()
+	var out []warden.List
+	for rows.Next() {
+		var l warden.List
+		var created string
+		if err := rows.Scan(&l.Name, &l.CurrentVersion, &created, &l.Entities); err != nil {
+			return nil, err
+		}
+		l.CreatedAt = parseTime(created)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// List returns one list; ENOTFOUND when it does not exist.
+func (db *DB) List(ctx context.Context, name string) (warden.List, error) {
+	ls, err := db.Lists(ctx)
+	if err != nil {
+		return warden.List{}, err
+	}
+	for _, l := range ls {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	return warden.List{}, warden.Errorf(warden.ENOTFOUND, "list %q not found", name)
+}
+
+// Versions returns a list's versions, newest first; ENOTFOUND for an unknown list.
+func (db *DB) Versions(ctx context.Context, list string) ([]warden.ListVersion, error) {
+	if _, err := db.List(ctx, list); err != nil {
+		return nil, err
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample
+		FROM list_versions WHERE list = $1 ORDER BY version DESC`, list)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	defer rows.Close()
+	var out []warden.ListVersion
+	for rows.Next() {
+		var v warden.ListVersion
+		var at, sample string
+		if err := rows.Scan(&v.List, &v.Version, &v.Format, &v.Published, &at, &v.Entities, &v.Added, &v.Modified, &v.Removed, &v.Warnings, &sample); err != nil {
+			return nil, err
+		}
+		v.ImportedAt = parseTime(at)
+		json.Unmarshal([]byte(sample), &v.WarningSample)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// resolveVersion turns 0 into the list's current version and checks that a
+// given version exists.
+func (db *DB) resolveVersion(ctx context.Context, list string, version int) (int, error) {
+	l, err := db.List(ctx, list)
+	if err != nil {
+		return 0, err
+	}
+	if version == 0 {
+		if l.CurrentVersion == 0 {
+			return 0, warden.Errorf(warden.ENOTFOUND, "list %q has no version yet", list)
+		}
+		return l.CurrentVersion, nil
+	}
+	if version < 0 || version > l.CurrentVersion {
+		return 0, warden.Errorf(warden.ENOTFOUND, "list %q has no version %d", list, version)
+	}
+	return version, nil
+}
+
+// Entity returns a party by its id ("list:source_id") as of a version (0
+// for the current one); ENOTFOUND if it is not on the list then.
+func (db *DB) Entity(ctx context.Context, id string, version int) (*warden.Entity, error) {
+	list, sid, ok := strings.Cut(id, ":")
+	if !ok || list == "" || sid == "" {
+		return nil, warden.Errorf(warden.EINVALID, "entity id %q is not of the form list:source_id", id)
+	}
+	v, err := db.resolveVersion(ctx, list, version)
+	if err != nil {
+		return nil, err
+	}
+	var data string
+	err = db.sql.QueryRowContext(ctx, `
+		SELECT data FROM entity_versions
+		WHERE list = $1 AND source_id = $2 AND version_from <= $3 AND (version_to IS NULL OR version_to > $3)`,
+		list, sid, v).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, warden.Errorf(warden.ENOTFOUND, "entity %q not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("entity: %w", err)
+	}
+	return decode(data)
+}
+
+func decode(data string) (*warden.Entity, error) {
+	var e warden.Entity
+	if err := json.Unmarshal([]byte(data), &e); err != nil {
+		return nil, fmt.Errorf("decode entity: %w", err)
+	}
+	return &e, nil
+}
+
+// Entities calls fn for each party on a list as of a version (0: current),
+// in source id order, streaming from the database.
+func (db *DB) Entities(ctx context.Context, list string, version int, fn func(*warden.Entity) error) error {
+	v, err := db.resolveVersion(ctx, list, version)
+	if err != nil {
+		return err
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT data FROM entity_versions
+		WHERE list = $1 AND version_from <= $2 AND (version_to IS NULL OR version_to > $2)
+		ORDER BY source_id`, list, v)
+	if err != nil {
+		return fmt.Errorf("entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return err
+		}
+		e, err := decode(data)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Changes calls fn for each party that differs between versions from and to
+// of a list (from < to; from 0 means the empty list): "added", "modified" or
+// "removed", the entity as of to (as of from for removals).
+func (db *DB) Changes(ctx context.Context, list string, from, to int, fn func(warden.Change) error) error {
+	to, err := db.resolveVersion(ctx, list, to)
+	if err != nil {
+		return err
+	}
+	if from < 0 || from >= to {
+		return warden.Errorf(warden.EINVALID, "changes need 0 <= from < to (got %d, %d)", from, to)
+	}
+	// Rows valid at "to" that were not valid, with the same hash, at "from";
+	// and rows valid at "from" whose party is gone at "to".
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT 'new', n.data, (SELECT COUNT(*) FROM entity_versions o
+			WHERE o.list = n.list AND o.source_id = n.source_id AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2))
+		FROM entity_versions n
+		WHERE n.list = $1 AND n.version_from <= $3 AND (n.version_to IS NULL OR n.version_to > $3)
+		  AND NOT EXISTS (SELECT 1 FROM entity_versions o WHERE o.list = n.list AND o.source_id = n.source_id AND o.hash = n.hash
+			AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2))
+		UNION ALL
+		SELECT 'removed', o.data, 0
+		FROM entity_versions o
+		WHERE o.list = $1 AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2)
+		  AND NOT EXISTS (SELECT 1 FROM entity_versions n WHERE n.list = o.list AND n.source_id = o.source_id
+			AND n.version_from <= $3 AND (n.version_to IS NULL OR n.version_to > $3))`, list, from, to)
+	if err != nil {
+		return fmt.Errorf("changes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, data string
+		var before int
+		if err := rows.Scan(&kind, &data, &before); err != nil {
+			return err
+		}
+		e, err := decode(data)
+		if err != nil {
+			return err
+		}
+		op := kind
+		if kind == "new" {
+			op = "added"
+			if before > 0 {
+				op = "modified"
+			}
+		}
+		if err := fn(warden.Change{Op: op, Entity: e}); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

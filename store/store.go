@@ -1,0 +1,160 @@
+// Package store keeps Warden's data in SQLite (the embedded default, through a
+// pure-Go driver) or PostgreSQL (pgx), with one SQL text for both: $n
+// placeholders, ON CONFLICT, UTC timestamps as ISO 8601 text. Migrations are
+// embedded and applied at open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"warden"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open Warden database.
+type DB struct {
+	sql    *sql.DB
+	driver string // "sqlite" or "pgx"
+	now    func() time.Time
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL,
+// a sqlite: URL, or a plain file path (SQLite). It applies migrations.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{now: time.Now}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.driver = "pgx"
+		db.sql, err = sql.Open("pgx", dsn)
+	default:
+		db.driver = "sqlite"
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
+		if path == "" {
+			return nil, warden.Errorf(warden.EINVALID, "empty database path")
+		}
+		q := url.Values{}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		db.sql, err = sql.Open("sqlite", "file:"+path+sep+q.Encode())
+		if err == nil && path == ":memory:" {
+			db.sql.SetMaxOpenConns(1)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// SetClock replaces the clock, for tests.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Driver names the engine: "sqlite" or "pgx".
+func (db *DB) Driver() string { return db.driver }
+
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if db.driver == "pgx" {
+		// Several nodes may start at once: one migrates, the others wait.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7201)`); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7201)`)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, _ := migrations.ReadFile(name)
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range strings.Split(string(body), ";") {
+			if strings.TrimSpace(stripComments(stmt)) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, timestamp(db.now())); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+const tsLayout = "2006-01-02T15:04:05.000000Z"
+
+func timestamp(t time.Time) string { return t.UTC().Format(tsLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(tsLayout, s)
+	return t
+}

@@ -1,0 +1,97 @@
+package ingest_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"warden/ingest"
+	"warden/sources/sourcetest"
+)
+
+// dataServer serves the shared data folder with ETags and Last-Modified, as
+// the official publishers do, and counts full responses.
+func dataServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	root := filepath.Dir(sourcetest.Data(t, "ofac"))
+	var full atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
+		f, err := os.Open(p)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		st, _ := f.Stat()
+		w.Header().Set("ETag", `"`+st.ModTime().Format(time.RFC3339Nano)+`"`)
+		if r.Header.Get("If-None-Match") != w.Header().Get("ETag") {
+			full.Add(1)
+		}
+		http.ServeContent(w, r, st.Name(), st.ModTime(), f)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &full
+}
+
+func TestSync(t *testing.T) {
+	srv, full := dataServer(t)
+	db := openDB(t)
+	srcs := []ingest.Source{
+		{List: "ofac", Format: "ofac-csv", URLs: []string{srv.URL + "/ofac/2021-07-07/sdn.csv", srv.URL + "/ofac/2021-07-07/add.csv", srv.URL + "/ofac/2021-07-07/alt.csv", srv.URL + "/ofac/2021-07-07/sdn_comments.csv"}},
+		{List: "un", URLs: []string{srv.URL + "/un/consolidated.xml"}},
+	}
+	s := &ingest.Syncer{DB: db, CacheDir: t.TempDir()}
+	res, err := s.Sync(context.Background(), srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].Version == nil || res[0].Version.Entities != 8976 || res[1].Version.Entities != 1003 {
+		t.Fatalf("first sync = %+v", res)
+	}
+	if full.Load() != 5 {
+		t.Errorf("first sync fetched %d files in full, want 5", full.Load())
+	}
+	res, err = s.Sync(context.Background(), srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].Unchanged || !res[1].Unchanged || full.Load() != 5 {
+		t.Errorf("second sync = %+v, full fetches %d", res, full.Load())
+	}
+	l, _ := db.List(context.Background(), "ofac")
+	if l.CurrentVersion != 1 {
+		t.Errorf("unchanged sync made version %d", l.CurrentVersion)
+	}
+}
+
+func TestSyncLimits(t *testing.T) {
+	srv, _ := dataServer(t)
+	db := openDB(t)
+	u := srv.URL + "/un/consolidated.xml"
+	tests := []struct {
+		name string
+		s    *ingest.Syncer
+		src  ingest.Source
+		want string
+	}{
+		{"size limit", &ingest.Syncer{DB: db, CacheDir: t.TempDir(), MaxBytes: 1000}, ingest.Source{List: "un", URLs: []string{u}}, "limit"},
+		{"checksum", &ingest.Syncer{DB: db, CacheDir: t.TempDir()}, ingest.Source{List: "un", URLs: []string{u}, SHA256: map[string]string{u: strings.Repeat("0", 64)}}, "sha256"},
+		{"not found", &ingest.Syncer{DB: db, CacheDir: t.TempDir()}, ingest.Source{List: "un", URLs: []string{srv.URL + "/nope.xml"}}, "404"},
+		{"bad url", &ingest.Syncer{DB: db, CacheDir: t.TempDir()}, ingest.Source{List: "un", URLs: []string{"ftp://x/y"}}, "bad source URL"},
+	}
+	for _, tt := range tests {
+		_, err := tt.s.Sync(context.Background(), []ingest.Source{tt.src})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := db.List(context.Background(), "un"); err == nil {
+		t.Error("a failed sync created the list")
+	}
+}

@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"warden"
@@ -11,16 +10,8 @@ import (
 	"warden/sources"
 	"warden/sources/sourcetest"
 	"warden/store"
+	"warden/store/storetest"
 )
-
-func openDB(t *testing.T) *store.DB {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func importDir(t *testing.T, db *store.DB, list, rel string) (warden.ListVersion, error) {
 	paths, err := sources.Expand([]string{sourcetest.Data(t, rel)})
@@ -45,7 +36,7 @@ func TestEntityCounts(t *testing.T) {
 		{"us_csl/consolidated.csv.gz", 14160},
 		{"opensanctions/ransomwhere/targets.simple.csv", 11186},
 	}
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	for i, tt := range tests {
 		v, err := importDir(t, db, "l"+string(rune('a'+i)), tt.rel)
 		if err != nil {
@@ -61,7 +52,7 @@ func TestEntityCounts(t *testing.T) {
 // TestOFACVersions imports the 2021 snapshot, then the 2024 list, as one
 // list: added and removed must be the set differences of their ent_nums.
 func TestOFACVersions(t *testing.T) {
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	ids := func(rel string) map[string]bool {
 		paths, _ := sources.Expand([]string{sourcetest.Data(t, rel)})
 		r := sourcetest.MustParse(t, sources.Formats["ofac-csv"].Parser, paths...)
@@ -106,7 +97,7 @@ func TestOFACVersions(t *testing.T) {
 }
 
 func TestFailedImportStoresNothing(t *testing.T) {
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	if _, err := importDir(t, db, "ofac", "ofac/2021-07-07"); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +113,7 @@ func TestFailedImportStoresNothing(t *testing.T) {
 }
 
 func TestSnapshot(t *testing.T) {
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	var read int
 	v, err := ingest.Import(context.Background(), db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input()}, func(n int) { read += n })
 	if err != nil {

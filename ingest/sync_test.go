@@ -13,6 +13,7 @@ import (
 
 	"warden/ingest"
 	"warden/sources/sourcetest"
+	"warden/store/storetest"
 )
 
 // dataServer serves the shared data folder with ETags and Last-Modified, as
@@ -41,7 +42,7 @@ func dataServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 
 func TestSync(t *testing.T) {
 	srv, full := dataServer(t)
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	srcs := []ingest.Source{
 		{List: "ofac", Format: "ofac-csv", URLs: []string{srv.URL + "/ofac/2021-07-07/sdn.csv", srv.URL + "/ofac/2021-07-07/add.csv", srv.URL + "/ofac/2021-07-07/alt.csv", srv.URL + "/ofac/2021-07-07/sdn_comments.csv"}},
 		{List: "un", URLs: []string{srv.URL + "/un/consolidated.xml"}},
@@ -72,7 +73,7 @@ func TestSync(t *testing.T) {
 
 func TestSyncLimits(t *testing.T) {
 	srv, _ := dataServer(t)
-	db := openDB(t)
+	db := storetest.OpenSQLite(t)
 	u := srv.URL + "/un/consolidated.xml"
 	tests := []struct {
 		name string

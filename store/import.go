@@ -14,9 +14,11 @@ import (
 // all are counted.
 const maxWarningSample = 50
 
-// batchRows bounds rows per multi-row statement (SQLite allows 32,766
-// parameters per statement).
-const batchRows = 500
+// batchRows is the rows per multi-row statement: enough to save round trips
+// to PostgreSQL, few enough that the SQLite driver's per-parameter name
+// lookup (which grows with the parameter count) stays cheap. Measured on the
+// OFAC import: 500 rows took 3.4 s, 50 rows 0.9 s.
+const batchRows = 50
 
 // Import is one import of a list in progress. It is a warden.Sink: a parser
 // puts parties into it, then Commit stores them as the list's next version

@@ -2,72 +2,14 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"warden"
 	"warden/store"
+	"warden/store/storetest"
 )
-
-// engines runs fn against a fresh SQLite database and, when
-// WARDEN_TEST_POSTGRES names a server, a fresh PostgreSQL schema.
-func engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		db := openSQLite(t)
-		fn(t, db)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		db := OpenPostgres(t)
-		fn(t, db)
-	})
-}
-
-func openSQLite(t testing.TB) *store.DB {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// OpenPostgres opens a new, empty schema on the server named by
-// WARDEN_TEST_POSTGRES, skipping the test when it is unset.
-func OpenPostgres(t testing.TB) *store.DB {
-	dsn := os.Getenv("WARDEN_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("WARDEN_TEST_POSTGRES is not set; skipping PostgreSQL (CI sets it)")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("t_%d", rand.Uint64()>>1)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	db, err := store.Open(context.Background(), dsn+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func party(id, name string, programs ...string) *warden.Entity {
 	return &warden.Entity{SourceID: id, Schema: warden.SchemaPerson, Names: []warden.Name{{Full: name, Kind: warden.NamePrimary}}, Programs: programs}
@@ -97,7 +39,7 @@ func importAll(t *testing.T, db *store.DB, list string, delta bool, es []*warden
 }
 
 func TestVersions(t *testing.T) {
-	engines(t, func(t *testing.T, db *store.DB) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		v1 := importAll(t, db, "ofac", false, []*warden.Entity{party("1", "A"), party("2", "B"), party("3", "C")})
 		if v1.Version != 1 || v1.Added != 3 || v1.Entities != 3 {
@@ -147,7 +89,7 @@ func TestVersions(t *testing.T) {
 }
 
 func TestDeltaImport(t *testing.T) {
-	engines(t, func(t *testing.T, db *store.DB) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		importAll(t, db, "os", false, []*warden.Entity{party("1", "A"), party("2", "B")})
 		v := importAll(t, db, "os", true, []*warden.Entity{party("3", "C"), party("1", "A2")}, "2", "9")
 		if v.Added != 1 || v.Modified != 1 || v.Removed != 1 || v.Entities != 2 || v.Warnings != 1 {
@@ -157,7 +99,7 @@ func TestDeltaImport(t *testing.T) {
 }
 
 func TestRollbackAndConflict(t *testing.T) {
-	engines(t, func(t *testing.T, db *store.DB) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		importAll(t, db, "un", false, []*warden.Entity{party("1", "A")})
 		im, _ := db.BeginImport(ctx, "un", "test", false)
@@ -182,7 +124,7 @@ func TestRollbackAndConflict(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	engines(t, func(t *testing.T, db *store.DB) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		if _, err := db.Versions(ctx, "nope"); warden.ErrorCode(err) != warden.ENOTFOUND {
 			t.Errorf("versions: %v", err)

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 
 	"warden"
@@ -53,6 +55,12 @@ func pick(paths []string) (files, error) {
 func Detect(paths []string) bool {
 	_, err := pick(paths)
 	return err == nil
+}
+
+// lineOf returns the line number of a "file:line" position.
+func lineOf(pos string) int {
+	n, _ := strconv.Atoi(pos[strings.LastIndexByte(pos, ':')+1:])
+	return n
 }
 
 func null(s string) string {
@@ -112,12 +120,12 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 		return meta, err
 	}
 	comments := map[string]string{}
-	commentPos := map[string]string{}
+	commentPos := map[string][]string{}
 	if f.comments != "" {
 		err := readCSV(in, f.comments, 2, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
 			comments[id] += rec[1]
-			commentPos[id] = pos
+			commentPos[id] = append(commentPos[id], pos)
 			return nil
 		})
 		if err != nil {
@@ -125,7 +133,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 		}
 	}
 	aliases := map[string][]alias{}
-	aliasPos := map[string]string{}
+	aliasPos := map[string][]string{}
 	if f.alt != "" {
 		err := readCSV(in, f.alt, 5, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
@@ -140,7 +148,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 				kind = warden.NameWeak
 			}
 			aliases[id] = append(aliases[id], alias{kind, null(rec[3])})
-			aliasPos[id] = pos
+			aliasPos[id] = append(aliasPos[id], pos)
 			return nil
 		})
 		if err != nil {
@@ -148,18 +156,18 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 		}
 	}
 	addrs := map[string][]warden.Address{}
-	addrPos := map[string]string{}
+	addrPos := map[string][]string{}
 	if f.add != "" {
 		err := readCSV(in, f.add, 6, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
 			a := warden.Address{Street: null(rec[2]), City: null(rec[3]), CountryName: null(rec[4])}
 			if a.Street == "" && a.City == "" && a.CountryName == "" {
-				addrPos[id] = pos // a row of nulls still names the ent_num
+				addrPos[id] = append(addrPos[id], pos) // a row of nulls still names the ent_num
 				return nil
 			}
 			a.Full = joinNonEmpty(", ", a.Street, a.City, a.CountryName)
 			addrs[id] = append(addrs[id], a)
-			addrPos[id] = pos
+			addrPos[id] = append(addrPos[id], pos)
 			return nil
 		})
 		if err != nil {
@@ -208,16 +216,25 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	if err != nil {
 		return meta, err
 	}
-	orphans := func(file string, m map[string]string, what string) {
-		for id, pos := range m {
+	// Rows for ent_nums not in sdn.csv (parties designated after it was
+	// published, or delisted) are warnings, one per row, in file order.
+	orphans := func(m map[string][]string, what string) {
+		var ids []string
+		for id := range m {
 			if !seen[id] {
+				ids = append(ids, id)
+			}
+		}
+		sort.Slice(ids, func(i, j int) bool { return lineOf(m[ids[i]][0]) < lineOf(m[ids[j]][0]) })
+		for _, id := range ids {
+			for _, pos := range m[id] {
 				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s for unknown ent_num %s skipped", what, id)})
 			}
 		}
 	}
-	orphans(f.add, addrPos, "address")
-	orphans(f.alt, aliasPos, "alias")
-	orphans(f.comments, commentPos, "remarks continuation")
+	orphans(addrPos, "address")
+	orphans(aliasPos, "alias")
+	orphans(commentPos, "remarks continuation")
 	return meta, nil
 }
 

@@ -51,9 +51,9 @@ func TestParseFull(t *testing.T) {
 		t.Errorf("SUEX split address not whole: %+v", suex.Wallets())
 	}
 	// Orphans are warnings, not parties: 1,852 add rows, 1,109 alt rows and
-	// one comment row name ent_nums absent from this sdn.csv (counted per ent_num here).
-	if len(r.Warnings) == 0 {
-		t.Error("no orphan warnings")
+	// one comment row name ent_nums absent from this sdn.csv.
+	if len(r.Warnings) != 1852+1109+1 {
+		t.Errorf("%d orphan warnings, want 2962", len(r.Warnings))
 	}
 	for _, w := range r.Warnings {
 		if !strings.Contains(w.Msg, "unknown ent_num") {

@@ -171,7 +171,10 @@ func NewWriter(w io.Writer) (*Writer, error) {
 }
 
 // Write writes one entity.
-func (w *Writer) Write(e *warden.Entity) error {
+func (w *Writer) Write(e *warden.Entity) error { return w.w.Write(Row(e)) }
+
+// Row is e as a targets.simple.csv row, in Header's column order.
+func Row(e *warden.Entity) []string {
 	var aliases, dates, addrs, ids, phones, emails []string
 	for _, n := range e.Names[1:] {
 		aliases = append(aliases, n.Full)
@@ -201,7 +204,7 @@ func (w *Writer) Write(e *warden.Entity) error {
 	if e.Schema == warden.SchemaAircraft {
 		schema = "Airplane"
 	}
-	return w.w.Write([]string{e.SourceID, schema, e.Caption(), j(aliases), j(dates), j(countries), j(addrs), j(ids), e.Remarks, j(phones), j(emails), j(e.Programs), e.List, e.ListedOn, "", ""})
+	return []string{e.SourceID, schema, e.Caption(), j(aliases), j(dates), j(countries), j(addrs), j(ids), e.Remarks, j(phones), j(emails), j(e.Programs), e.List, e.ListedOn, "", ""}
 }
 
 // Flush writes buffered rows and reports any write error.

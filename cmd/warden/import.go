@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"warden"
+	"warden/ingest"
+	"warden/sources"
+)
+
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("import", "import [--json] --list NAME [--format FORMAT] PATH...", e.stderr)
+	list := fs.String("list", "", "list `name` to import a version of (required)")
+	format := fs.String("format", "", "input format, one of "+strings.Join(sources.Names(), ", ")+" (default: detected)")
+	asJSON := fs.Bool("json", false, "print a JSON summary as the last line on stdout")
+	paths, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *list == "" {
+		return fmt.Errorf("%w: --list is required", errUsage)
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("%w: name the files or folder to import", errUsage)
+	}
+	files, err := sources.Expand(paths)
+	if err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bar := newBar(e.stderr, totalSize(files), "importing "+*list)
+	v, err := ingest.Import(ctx, db, ingest.Request{List: *list, Format: *format, Input: warden.Input{Paths: files}}, bar.add)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	printVersion(e, v, *asJSON)
+	return nil
+}
+
+// printVersion reports an import: warnings on stderr, and the summary as
+// text or, with --json, as the last line on stdout.
+func printVersion(e *env, v warden.ListVersion, asJSON bool) {
+	for i, w := range v.WarningSample {
+		if i == 5 {
+			fmt.Fprintf(e.stderr, "warning: ... and %d more\n", v.Warnings-5)
+			break
+		}
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	if asJSON {
+		json.NewEncoder(e.stdout).Encode(map[string]any{
+			"list": v.List, "version": v.Version, "entities": v.Entities, "added": v.Added,
+			"modified": v.Modified, "removed": v.Removed, "warnings": v.Warnings,
+		})
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s version %d (%s): %d parties; %d added, %d modified, %d removed; %d warnings\n",
+		v.List, v.Version, v.Format, v.Entities, v.Added, v.Modified, v.Removed, v.Warnings)
+}
+
+func totalSize(files []string) int64 {
+	var n int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+// bar is a progress bar on stderr, drawn only when stderr is a terminal.
+type bar struct{ pb *progressbar.ProgressBar }
+
+func newBar(w io.Writer, total int64, desc string) *bar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &bar{}
+	}
+	return &bar{pb: progressbar.NewOptions64(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))}
+}
+
+func (b *bar) add(n int) {
+	if b.pb != nil {
+		b.pb.Add(n)
+	}
+}
+
+func (b *bar) finish() {
+	if b.pb != nil {
+		b.pb.Finish()
+	}
+}

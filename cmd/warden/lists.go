@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+)
+
+func cmdLists(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("lists", "lists [--json]", e.stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ls, err := db.Lists(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e, map[string]any{"lists": ls})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LIST\tVERSION\tPARTIES\tPUBLISHED\tIMPORTED")
+	for _, l := range ls {
+		vs, err := db.Versions(ctx, l.Name)
+		if err != nil {
+			return err
+		}
+		pub, at := "", ""
+		if len(vs) > 0 {
+			pub, at = vs[0].Published, vs[0].ImportedAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", l.Name, l.CurrentVersion, l.Entities, pub, at)
+	}
+	return tw.Flush()
+}
+
+func cmdVersions(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("versions", "versions [--json] LIST", e.stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: name one list", errUsage)
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	vs, err := db.Versions(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e, map[string]any{"versions": vs})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tFORMAT\tPUBLISHED\tIMPORTED\tPARTIES\tADDED\tMODIFIED\tREMOVED\tWARNINGS")
+	for _, v := range vs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", v.Version, v.Format, v.Published, v.ImportedAt.Format("2006-01-02 15:04"), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings)
+	}
+	return tw.Flush()
+}
+
+func cmdShow(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("show", "show [--version V] ID   (ID is list:source_id, e.g. ofac:26663)", e.stderr)
+	version := fs.Int("version", 0, "list version (default: current)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: name one entity id, e.g. ofac:26663", errUsage)
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ent, err := db.Entity(ctx, pos[0], *version)
+	if err != nil {
+		return err
+	}
+	return printJSON(e, ent)
+}
+
+func printJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

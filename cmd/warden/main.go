@@ -1,0 +1,142 @@
+// Command warden is the one Warden binary: it imports, syncs, shows and
+// exports sanctions lists and serves the HTTP API.
+//
+// Usage:
+//
+//	warden [--db DSN] COMMAND [flags] [args]
+//
+// The database is --db or $WARDEN_DB: a SQLite file path, a sqlite: URL or a
+// postgres:// URL; the default is ./warden.db.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"warden/store"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = []command{
+	{"import", "import one version of a list from files", cmdImport},
+	{"lists", "show the lists and their current versions", cmdLists},
+	{"versions", "show a list's versions and what each changed", cmdVersions},
+	{"show", "show one listed party", cmdShow},
+	{"export", "export a list version, or the changes between two, as FtM or CSV", cmdExport},
+	{"sync", "fetch the official lists and import what changed", cmdSync},
+	{"serve", "run the HTTP server", cmdServe},
+}
+
+// env is what every command gets: the database DSN and the output streams.
+type env struct {
+	dsn    string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (e *env) open(ctx context.Context) (*store.DB, error) { return store.Open(ctx, e.dsn) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks an error the user made in the command line.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{dsn: os.Getenv("WARDEN_DB"), stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("warden", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&e.dsn, "db", e.dsn, "database: SQLite file, sqlite: URL or postgres:// URL (env WARDEN_DB; default ./warden.db)")
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if e.dsn == "" {
+		e.dsn = "warden.db"
+	}
+	if fs.NArg() == 0 {
+		usage(stderr, fs)
+		return 2
+	}
+	name := fs.Arg(0)
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, fs.Args()[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "warden %s: %v\n", name, err)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "warden %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "warden: unknown command %q\n", name)
+	usage(stderr, fs)
+	return 2
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: warden [--db DSN] COMMAND [flags] [args]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nGlobal flags:\n")
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nRun 'warden COMMAND --help' for a command's flags.\n")
+}
+
+// parse parses flags that may stand before, between or after positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func newFlags(name, usageLine string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: warden %s\n\nFlags:\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}

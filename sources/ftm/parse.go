@@ -102,8 +102,12 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 }
 
 // Parse applies delta operations: ADD and MOD put parties, DEL deletes them.
+// A CryptoWallet whose holder is the party put just before it (as Warden's
+// own writer emits them) becomes that party's identifier; any other wallet is
+// a party of its own.
 func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
+	var last *warden.Entity
 	err := eachLine(ctx, in, func(pos string, line []byte) error {
 		var op Op
 		if err := json.Unmarshal(line, &op); err != nil {
@@ -114,20 +118,38 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 		}
 		switch op.Op {
 		case "DEL":
+			last = nil
 			return sink.Delete(op.Entity.ID)
 		case "ADD", "MOD":
-			e, ok := toWarden(op.Entity)
+			x := op.Entity
+			if h := x.Properties["holder"]; x.Schema == "CryptoWallet" && last != nil && len(h) > 0 && h[0] == last.SourceID {
+				addWallet(last, x)
+				return sink.Put(last)
+			}
+			e, ok := toWarden(x)
 			if !ok {
-				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s entity %s is not a party; skipped", op.Entity.Schema, op.Entity.ID)})
+				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s entity %s is not a party; skipped", x.Schema, x.ID)})
 				return nil
 			}
 			e.Sort()
+			last = e
 			return sink.Put(e)
 		default:
 			return warden.Invalid(pos, fmt.Errorf("unknown op %q", op.Op))
 		}
 	})
 	return meta, err
+}
+
+// addWallet attaches a CryptoWallet entity's keys to its holder.
+func addWallet(holder *warden.Entity, x *Entity) {
+	cur := ""
+	if c := x.Properties["currency"]; len(c) > 0 {
+		cur = strings.ToUpper(c[0])
+	}
+	for _, k := range x.Properties["publicKey"] {
+		holder.AddIdentifier(warden.Identifier{Type: warden.IDCrypto, Value: k, Currency: cur, Label: "publicKey"})
+	}
 }
 
 // graph gathers an FtM file's entities so references can be resolved.
@@ -201,13 +223,7 @@ func (g *graph) emit(sink warden.Sink) error {
 				g.parties = append(g.parties, e)
 				continue
 			}
-			cur := ""
-			if c := p["currency"]; len(c) > 0 {
-				cur = strings.ToUpper(c[0])
-			}
-			for _, k := range p["publicKey"] {
-				holder.AddIdentifier(warden.Identifier{Type: warden.IDCrypto, Value: k, Currency: cur, Label: "publicKey"})
-			}
+			addWallet(holder, x)
 		}
 		// Other schemata (Family, Directorship, UnknownLink, ...) carry no
 		// party of their own and are not needed for screening.

@@ -28,25 +28,17 @@ func (w *Writer) Write(e *warden.Entity) error {
 }
 
 // WriteOp writes e as a delta operation: "ADD", "MOD" or "DEL" (for DEL
-// only e's id is written). Wallets are written as operations of their own.
+// only e's id is written). Ids are Warden's entity ids, as in Write, so a
+// delta applies to a list imported from a full export. Wallets are written
+// as operations of their own.
 func (w *Writer) WriteOp(op string, e *warden.Entity) error {
 	if op == "DEL" {
-		return w.enc.Encode(Op{Op: op, Entity: &Entity{ID: e.SourceID}})
+		return w.enc.Encode(Op{Op: op, Entity: &Entity{ID: e.ID}})
 	}
 	for _, x := range FromWarden(e) {
-		x.ID = idFor(e, x)
 		if err := w.enc.Encode(Op{Op: op, Entity: x}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// idFor keeps a delta's party ids equal to the source ids, so that a delta
-// written by Warden applies to the list it came from.
-func idFor(e *warden.Entity, x *Entity) string {
-	if x.ID == e.ID {
-		return e.SourceID
-	}
-	return x.ID
 }

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"warden/sources/sourcetest"
+)
+
+// cli runs the CLI in process with a database in dir and returns its
+// exit code, stdout and stderr.
+func cli(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"--db", db}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+type summary struct {
+	List     string `json:"list"`
+	Version  int    `json:"version"`
+	Entities int    `json:"entities"`
+	Added    int    `json:"added"`
+	Modified int    `json:"modified"`
+	Removed  int    `json:"removed"`
+	Warnings int    `json:"warnings"`
+}
+
+func importJSON(t *testing.T, db string, args ...string) summary {
+	t.Helper()
+	code, out, errs := cli(t, db, append([]string{"import", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("import %v: exit %d: %s", args, code, errs)
+	}
+	var s summary
+	if err := json.Unmarshal([]byte(lastLine(out)), &s); err != nil {
+		t.Fatalf("last line %q: %v", lastLine(out), err)
+	}
+	return s
+}
+
+func TestImportJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	// Flags may follow the paths.
+	s := importJSON(t, db, sourcetest.Data(t, "ofac/2021-07-07"), "--list", "ofac")
+	if s.List != "ofac" || s.Version != 1 || s.Entities != 8976 || s.Added != 8976 || s.Warnings != 0 {
+		t.Errorf("first import %+v", s)
+	}
+	s = importJSON(t, db, "--list", "ofac", "--format", "ofac-csv", sourcetest.Data(t, "ofac"))
+	if s.Version != 2 || s.Entities != 15443 || s.Warnings != 2962 {
+		t.Errorf("second import %+v", s)
+	}
+	s = importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+	if s.Version != 3 || s.Added+s.Modified+s.Removed != 0 {
+		t.Errorf("identical import %+v", s)
+	}
+	code, out, _ := cli(t, db, "lists")
+	if code != 0 || !strings.Contains(out, "ofac") || !strings.Contains(out, "15443") {
+		t.Errorf("lists: %d %q", code, out)
+	}
+	code, out, _ = cli(t, db, "versions", "ofac")
+	if code != 0 || strings.Count(out, "ofac-csv") != 3 {
+		t.Errorf("versions: %d %q", code, out)
+	}
+	code, out, _ = cli(t, db, "show", "ofac:33151")
+	if code != 0 || !strings.Contains(out, "1B64QRxfaa35MVkf7sDjuGUYAP5izQt7Qi") {
+		t.Errorf("show SUEX: %d", code)
+	}
+	code, _, errs := cli(t, db, "show", "ofac:33151", "--version", "1")
+	if code != 1 || !strings.Contains(errs, "not found") {
+		t.Errorf("show at v1 (SUEX designated after 2021): %d %q", code, errs)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"import", "x"}, 2, "--list is required"},
+		{[]string{"import", "--list", "a"}, 2, "name the files"},
+		{[]string{"import", "--list", "a", "/nonexistent"}, 1, "no such file"},
+		{[]string{"import", "--list", "a", "--format", "nope", sourcetest.Data(t, "un/consolidated.xml")}, 1, "unknown format"},
+		{[]string{"import", "--list", "Bad Name", sourcetest.Data(t, "un/consolidated.xml")}, 1, "list name"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"show"}, 2, "name one entity id"},
+		{[]string{"export", "--list", "a", "--format", "xml"}, 2, "--format must be"},
+		{[]string{"export", "--list", "nope"}, 1, "not found"},
+		{[]string{"import", "--bogus"}, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		code, _, errs := cli(t, db, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errs, tt.code, tt.want)
+		}
+	}
+}
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac/2021-07-07"))
+	v2 := importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+
+	// A full FtM export imports back as the same parties.
+	ftmFile := filepath.Join(dir, "ofac.ftm.json")
+	if code, _, errs := cli(t, db, "export", "--list", "ofac", "--format", "ftm", "--output", ftmFile); code != 0 {
+		t.Fatalf("export ftm: %s", errs)
+	}
+	s := importJSON(t, db, "--list", "copy", ftmFile)
+	if s.Entities != 15443 {
+		t.Errorf("ftm round trip: %+v", s)
+	}
+	// The delta from version 1 to 2 applied to a copy of version 1 gives version 2's parties.
+	v1File := filepath.Join(dir, "v1.ftm.json")
+	cli(t, db, "export", "--list", "ofac", "--version", "1", "--output", v1File)
+	importJSON(t, db, "--list", "replay", v1File)
+	deltaFile := filepath.Join(dir, "delta.json")
+	if code, _, errs := cli(t, db, "export", "--list", "ofac", "--since", "1", "--output", deltaFile); code != 0 {
+		t.Fatalf("export delta: %s", errs)
+	}
+	s = importJSON(t, db, "--list", "replay", "--format", "ftm-delta", deltaFile)
+	if s.Entities != v2.Entities || s.Removed != v2.Removed || s.Added != v2.Added {
+		t.Errorf("delta replay %+v, want entities %d added %d removed %d", s, v2.Entities, v2.Added, v2.Removed)
+	}
+	// CSV, whole and as changes.
+	code, out, _ := cli(t, db, "export", "--list", "ofac", "--format", "csv")
+	if code != 0 || strings.Count(out, "\n") < 15444 || !strings.HasPrefix(out, "id,schema,name") {
+		t.Errorf("csv export: %d, %d lines", code, strings.Count(out, "\n"))
+	}
+	code, out, _ = cli(t, db, "export", "--list", "ofac", "--format", "csv", "--since", "1")
+	rows := strings.Count(out, "\n") - 1
+	if code != 0 || rows != v2.Added+v2.Modified+v2.Removed || !strings.HasPrefix(out, "op,id,") {
+		t.Errorf("csv changes: %d rows, want %d", rows, v2.Added+v2.Modified+v2.Removed)
+	}
+}
+
+// TestServe runs the server on a free port against an empty database: it
+// loads the bundled snapshot, answers the API, and stops on cancel.
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, io.Discard, pw)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
+				addr <- m["addr"].(string)
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not start")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/v1/lists")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Lists []struct {
+			Name     string `json:"name"`
+			Entities int    `json:"entities"`
+		} `json:"lists"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if len(body.Lists) != 1 || body.Lists[0].Name != "ofac" || body.Lists[0].Entities != 15443 {
+		t.Errorf("lists = %+v", body)
+	}
+	resp, _ = http.Get(base + "/v1/entities/ofac:39796")
+	var e map[string]any
+	json.NewDecoder(resp.Body).Decode(&e)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || e["names"].([]any)[0].(map[string]any)["full"] != "TORNADO CASH" {
+		t.Errorf("entity: %d %v", resp.StatusCode, e["names"])
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exit %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Error(err)
+	}
+}

@@ -278,3 +278,18 @@ func (e *Entity) Sort() {
 	sort.Strings(e.UnmappedCountries)
 	sort.Strings(e.Topics)
 }
+
+// Validate reports what makes e unfit to store: no source id, an unknown
+// schema, or no name. Parsers call it with the row's position at hand; the
+// store calls it again before anything is written.
+func (e *Entity) Validate() error {
+	switch {
+	case strings.TrimSpace(e.SourceID) == "":
+		return Errorf(EINVALID, "party without a source id")
+	case !e.Schema.Valid():
+		return Errorf(EINVALID, "party %s: unknown schema %q", e.SourceID, e.Schema)
+	case len(e.Names) == 0:
+		return Errorf(EINVALID, "party %s has no name", e.SourceID)
+	}
+	return nil
+}

@@ -90,11 +90,8 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 // Put records a party of the new version. A source id put twice keeps the
 // later party, as a delta stream that modifies a party twice means.
 func (im *Import) Put(e *warden.Entity) error {
-	if e.SourceID == "" || strings.ContainsAny(e.SourceID, "\x00") {
-		return warden.Errorf(warden.EINVALID, "party without source id")
-	}
-	if !e.Schema.Valid() {
-		return warden.Errorf(warden.EINVALID, "party %s: unknown schema %q", e.SourceID, e.Schema)
+	if err := e.Validate(); err != nil {
+		return err
 	}
 	e.List = im.list
 	e.ID = warden.EntityID(im.list, e.SourceID)

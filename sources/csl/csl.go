@@ -93,8 +93,8 @@ func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Si
 			return ""
 		}
 		e := entity(get)
-		if e.SourceID == "" || len(e.Names) == 0 {
-			return warden.Invalid(pos, fmt.Errorf("row without _id or name"))
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(pos, err)
 		}
 		if n := seen[e.SourceID]; n > 0 {
 			// The published list repeats some _ids on distinct rows; each

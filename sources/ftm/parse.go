@@ -86,7 +86,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 		if x.ID == "" || x.Schema == "" {
 			return warden.Invalid(pos, fmt.Errorf("entity without id or schema"))
 		}
-		g.add(&x, pos)
+		if err := g.add(&x, pos); err != nil {
+			return err
+		}
 		if x.LastSeen > meta.Published {
 			meta.Published = x.LastSeen
 		}
@@ -131,6 +133,9 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s entity %s is not a party; skipped", x.Schema, x.ID)})
 				return nil
 			}
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(pos, err)
+			}
 			e.Sort()
 			last = e
 			return sink.Put(e)
@@ -166,17 +171,20 @@ func newGraph() *graph {
 	return &graph{byID: map[string]*warden.Entity{}, addrRefs: map[string][]string{}, addresses: map[string]string{}, pos: map[*Entity]string{}}
 }
 
-func (g *graph) add(x *Entity, pos string) {
+func (g *graph) add(x *Entity, pos string) error {
 	if x.Schema == "CryptoWallet" && len(x.Properties["holder"]) > 0 {
 		g.deferred = append(g.deferred, x)
 		g.pos[x] = pos
-		return
+		return nil
 	}
 	if e, ok := toWarden(x); ok {
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(pos, err)
+		}
 		g.parties = append(g.parties, e)
 		g.byID[e.SourceID] = e
 		g.addrRefs[e.SourceID] = x.Properties["addressEntity"]
-		return
+		return nil
 	}
 	switch x.Schema {
 	case "Address":
@@ -189,6 +197,7 @@ func (g *graph) add(x *Entity, pos string) {
 		g.deferred = append(g.deferred, x)
 		g.pos[x] = pos
 	}
+	return nil
 }
 
 func (g *graph) emit(sink warden.Sink) error {
@@ -220,6 +229,9 @@ func (g *graph) emit(sink warden.Sink) error {
 			holder := g.byID[p["holder"][0]]
 			if holder == nil {
 				e, _ := toWarden(x)
+				if err := e.Validate(); err != nil {
+					return warden.Invalid(g.pos[x], err)
+				}
 				g.parties = append(g.parties, e)
 				continue
 			}

@@ -211,6 +211,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			e.Addresses = append(e.Addresses, a)
 		}
 		e.Sort()
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(pos, err)
+		}
 		return sink.Put(e)
 	})
 	if err != nil {

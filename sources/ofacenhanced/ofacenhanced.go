@@ -185,11 +185,12 @@ func parseXML(ctx context.Context, r io.Reader, name string, sink warden.Sink, m
 			if err := dec.DecodeElement(&x, &se); err != nil {
 				return warden.Invalid(pos, err)
 			}
-			if x.ID == "" || len(x.Names) == 0 {
-				return warden.Invalid(pos, fmt.Errorf("entity without id or names"))
+			e := x.toEntity()
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(pos, err)
 			}
 			count++
-			if err := sink.Put(x.toEntity()); err != nil {
+			if err := sink.Put(e); err != nil {
 				return err
 			}
 		}

@@ -119,11 +119,12 @@ func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Si
 			if err := dec.DecodeElement(&x, &se); err != nil {
 				return warden.Invalid(pos, err)
 			}
-			if x.UID == "" || x.LastName == "" {
-				return warden.Invalid(pos, fmt.Errorf("sdnEntry without uid or lastName"))
+			e := x.entity()
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(pos, err)
 			}
 			n++
-			if err := sink.Put(x.entity()); err != nil {
+			if err := sink.Put(e); err != nil {
 				return err
 			}
 		}

@@ -155,6 +155,9 @@ func parseFile(ctx context.Context, rc io.Reader, name string, sink warden.Sink,
 			meta.Published = ls
 		}
 		e.Sort()
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(fmt.Sprintf("%s:%d", name, line), err)
+		}
 		if err := sink.Put(e); err != nil {
 			return err
 		}

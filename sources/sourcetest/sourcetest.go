@@ -82,3 +82,30 @@ func WriteFile(t testing.TB, name, content string) string {
 	}
 	return p
 }
+
+// Fuzz runs p on inputs written to a file named name, checking that it never
+// panics and that whatever it accepts is well formed: every party has a
+// source id, a known schema and a name. Seeds are added to the corpus.
+func Fuzz(f *testing.F, p warden.Parser, name string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Parse(p, path)
+		if err != nil {
+			if warden.ErrorCode(err) != warden.EINVALID {
+				t.Fatalf("error without the invalid code: %v", err)
+			}
+			return
+		}
+		for _, e := range r.Entities {
+			if e.SourceID == "" || !e.Schema.Valid() || len(e.Names) == 0 {
+				t.Fatalf("malformed party accepted: %+v", e)
+			}
+		}
+	})
+}

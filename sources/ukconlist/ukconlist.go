@@ -127,10 +127,11 @@ type builder struct {
 	col    map[string]int
 	order  []string
 	groups map[string]*warden.Entity
+	pos    map[string]string // where each group was first seen
 }
 
 func newBuilder(sink warden.Sink) *builder {
-	return &builder{sink: sink, groups: map[string]*warden.Entity{}}
+	return &builder{sink: sink, groups: map[string]*warden.Entity{}, pos: map[string]string{}}
 }
 
 var required = []string{"Name 6", "Group ID", "Group Type", "Alias Type", "Regime"}
@@ -192,6 +193,7 @@ func (b *builder) row(ctx context.Context, pos string, rec []string) error {
 			e.Schema = warden.SchemaOrganization
 		}
 		b.groups[gid] = e
+		b.pos[gid] = pos
 		b.order = append(b.order, gid)
 	}
 	b.apply(e, get)
@@ -283,6 +285,9 @@ func (b *builder) flush() error {
 	for _, id := range b.order {
 		e := b.groups[id]
 		e.Sort()
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(b.pos[id], err)
+		}
 		if err := b.sink.Put(e); err != nil {
 			return err
 		}

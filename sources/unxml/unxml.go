@@ -181,11 +181,12 @@ func parseFile(ctx context.Context, rc io.Reader, name string, sink warden.Sink,
 			if err := dec.DecodeElement(&rec, &se); err != nil {
 				return warden.Invalid(pos, err)
 			}
-			if rec.DataID == "" || rec.First == "" {
-				return warden.Invalid(pos, fmt.Errorf("%s without DATAID or FIRST_NAME", se.Name.Local))
+			e := rec.entity(se.Name.Local == "INDIVIDUAL")
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(pos, err)
 			}
 			n++
-			if err := sink.Put(rec.entity(se.Name.Local == "INDIVIDUAL")); err != nil {
+			if err := sink.Put(e); err != nil {
 				return err
 			}
 		}

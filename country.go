@@ -70,7 +70,18 @@ var countryAliases = map[string]string{
 	"belarus": "BY", "ukraine": "UA", "china": "CN", "peoples republic of china": "CN", "prc": "CN",
 	"germany": "DE", "federal republic of germany": "DE",
 	"kazakhstan": "KZ", "seychelles": "SC",
+	"cote d ivoire": "CI", "man isle of": "IM", "north macedonia the republic of": "MK", "republic of north macedonia": "MK",
+	"northern mali": "ML", "occupied palestinian territories": "PS", "britain": "GB",
+	"china hong kong special administrative region": "HK", "china macao special administrative region": "MO",
+	"former soviet union": "SU",
+	// Demonyms, which some lists put in nationality fields.
+	"russian": "RU", "german": "DE", "moldovan": "MD", "chinese": "CN", "iranian": "IR", "syrian": "SY",
+	"ukrainian": "UA", "belarusian": "BY", "british": "GB", "american": "US", "north korean": "KP",
 }
+
+// noCountry are values lists write where a country is unknown; they are
+// dropped rather than reported.
+var noCountry = map[string]bool{"undetermined": true, "none identified": true, "unknown": true, "stateless": true}
 
 var countryIndex = buildCountryIndex()
 
@@ -123,6 +134,10 @@ func foldCountry(s string) string {
 	return b.String()
 }
 
+// IsNoCountry reports whether name says that no country is known
+// ("undetermined", "None Identified").
+func IsNoCountry(name string) bool { return noCountry[foldCountry(name)] }
+
 // CountryCode maps a country name or ISO alpha-2 code, as lists write it, to
 // an upper-case ISO 3166-1 alpha-2 code. Historic states keep their
 // ISO 3166-3 style codes (SU, YU, CS, AN) and Kosovo is XK.
@@ -133,6 +148,12 @@ func CountryCode(name string) (string, bool) {
 	}
 	if c, ok := countryIndex[f]; ok {
 		return c, true
+	}
+	// OFAC writes sub-national areas as "Region: Gaza".
+	if rest, ok := strings.CutPrefix(f, "region "); ok {
+		if c, ok := countryIndex[rest]; ok {
+			return c, true
+		}
 	}
 	// "Korea, North" style and trailing qualifiers such as "(as of 2016)".
 	if i := strings.IndexAny(name, "(;"); i > 0 {

@@ -23,6 +23,12 @@ func TestCountryCode(t *testing.T) {
 		{"Switzerland", "CH", true},
 		{"Iran (Islamic Republic of)", "IR", true},
 		{"Atlantis", "", false},
+		{"Region: Gaza", "PS", true},
+		{"Cote d Ivoire", "CI", true},
+		{"Man, Isle of", "IM", true},
+		{"China, Hong Kong Special Administrative Region", "HK", true},
+		{"Russian", "RU", true},
+		{"undetermined", "", false},
 		{"", "", false},
 	}
 	for _, tt := range tests {

@@ -222,6 +222,9 @@ func (e *Entity) AddCountry(dst *[]string, name string) string {
 		return ""
 	}
 	code, ok := CountryCode(name)
+	if !ok && IsNoCountry(name) {
+		return ""
+	}
 	if !ok {
 		e.UnmappedCountries = appendUnique(e.UnmappedCountries, name)
 		return ""

@@ -33,6 +33,7 @@ type Import struct {
 	base    int               // the version this import builds on
 	current map[string]string // source_id -> hash at base
 	pending map[string]pendingEntity
+	unknown map[string]bool // unmapped country names already reported
 	deleted map[string]bool
 	order   []string
 	warns   int
@@ -56,7 +57,7 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	im := &Import{db: db, tx: tx, ctx: ctx, list: list, format: format, delta: delta,
-		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}}
+		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}, unknown: map[string]bool{}}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO lists (name, current_version, created_at) VALUES ($1, 0, $2) ON CONFLICT (name) DO NOTHING`, list, timestamp(db.now())); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("create list: %w", err)
@@ -92,6 +93,12 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 func (im *Import) Put(e *warden.Entity) error {
 	if err := e.Validate(); err != nil {
 		return err
+	}
+	for _, c := range e.UnmappedCountries {
+		if !im.unknown[c] {
+			im.unknown[c] = true
+			im.Warn(warden.Warning{Pos: e.SourceID, Msg: fmt.Sprintf("country %q is not an ISO 3166 country; kept as written", c)})
+		}
 	}
 	e.List = im.list
 	e.ID = warden.EntityID(im.list, e.SourceID)

@@ -137,3 +137,15 @@ func TestNotFound(t *testing.T) {
 		}
 	})
 }
+
+func TestUnmappedCountriesWarned(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		a, b := party("1", "A"), party("2", "B")
+		a.UnmappedCountries = []string{"Atlantis"}
+		b.UnmappedCountries = []string{"Atlantis", "Lemuria"}
+		v := importAll(t, db, "x", false, []*warden.Entity{a, b})
+		if v.Warnings != 2 {
+			t.Errorf("warnings = %d (%v), want one per distinct name", v.Warnings, v.WarningSample)
+		}
+	})
+}

@@ -166,17 +166,13 @@ func entity(get func(string) string) *warden.Entity {
 		warden.Add(&e.BirthPlaces, p)
 	}
 	for _, a := range multi(get("addresses")) {
+		// Addresses end in an ISO code where the country is known; the last
+		// part is otherwise a city or postal code, not a country.
 		addr := warden.Address{Full: a}
-		if i := strings.LastIndex(a, ", "); i >= 0 {
-			addr.CountryName = a[i+2:]
-		} else if len(a) == 2 {
-			addr.CountryName = a
-		}
-		if addr.CountryName != "" {
-			addr.Country = e.AddCountry(&e.Countries, addr.CountryName)
-			if addr.Country == "" {
-				addr.CountryName = "" // the last part was a city, not a country
-			}
+		last := a[strings.LastIndex(a, ", ")+1:]
+		if c, ok := warden.CountryCode(strings.TrimSpace(last)); ok {
+			addr.Country, addr.CountryName = c, strings.TrimSpace(last)
+			warden.Add(&e.Countries, c)
 		}
 		e.Addresses = append(e.Addresses, addr)
 	}

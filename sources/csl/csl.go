@@ -5,11 +5,7 @@ package csl
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"strings"
 
 	"warden"
@@ -33,82 +29,32 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	var meta warden.SourceMeta
 	seen := map[string]int{}
 	for _, path := range in.Paths {
-		if err := parseFile(ctx, in, path, sink, seen); err != nil {
+		f, err := textio.Open(in, path, true)
+		if err != nil {
+			return meta, err
+		}
+		err = textio.Rows(ctx, f, required, func(row textio.Row) error {
+			e := entity(row.Get)
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(row.Pos, err)
+			}
+			if n := seen[e.SourceID]; n > 0 {
+				// The published list repeats some _ids on distinct rows; each
+				// row is a party, so the repeat gets a stable suffix.
+				seen[e.SourceID] = n + 1
+				sink.Warn(warden.Warning{Pos: row.Pos, Msg: fmt.Sprintf("_id %s repeated; kept as %s~%d", e.SourceID, e.SourceID, n+1)})
+				e.SourceID = fmt.Sprintf("%s~%d", e.SourceID, n+1)
+			} else {
+				seen[e.SourceID] = 1
+			}
+			return sink.Put(e)
+		})
+		f.Close()
+		if err != nil {
 			return meta, err
 		}
 	}
 	return meta, nil
-}
-
-func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Sink, seen map[string]int) error {
-	name := filepath.Base(path)
-	rc, err := in.Open(path)
-	if err != nil {
-		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
-	}
-	defer rc.Close()
-	r, err := textio.MaybeGzip(rc)
-	if err == nil {
-		r, err = textio.Text(r)
-	}
-	if err != nil {
-		return warden.Invalid(name, err)
-	}
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
-	if err != nil {
-		return warden.Invalid(name+":1", fmt.Errorf("header: %w", err))
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
-	}
-	for _, h := range required {
-		if _, ok := col[h]; !ok {
-			return warden.Invalid(name+":1", fmt.Errorf("header lacks column %q", h))
-		}
-	}
-	cr.FieldsPerRecord = len(header)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return warden.Invalid(fmt.Sprintf("%s:%d", name, pe.StartLine), pe.Err)
-			}
-			return warden.Invalid(name, err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line, _ := cr.FieldPos(0)
-		pos := fmt.Sprintf("%s:%d", name, line)
-		get := func(h string) string {
-			if i, ok := col[h]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		e := entity(get)
-		if err := e.Validate(); err != nil {
-			return warden.Invalid(pos, err)
-		}
-		if n := seen[e.SourceID]; n > 0 {
-			// The published list repeats some _ids on distinct rows; each
-			// row is a party, so the repeat gets a stable suffix.
-			seen[e.SourceID] = n + 1
-			sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("_id %s repeated; kept as %s~%d", e.SourceID, e.SourceID, n+1)})
-			e.SourceID = fmt.Sprintf("%s~%d", e.SourceID, n+1)
-		} else {
-			seen[e.SourceID] = 1
-		}
-		if err := sink.Put(e); err != nil {
-			return err
-		}
-	}
 }
 
 func multi(s string) []string {
@@ -123,17 +69,9 @@ func multi(s string) []string {
 
 func entity(get func(string) string) *warden.Entity {
 	e := &warden.Entity{SourceID: get("_id"), Remarks: get("remarks"), ListedOn: get("start_date")}
-	switch strings.ToLower(get("type")) {
-	case "individual":
-		e.Schema = warden.SchemaPerson
-	case "vessel":
-		e.Schema = warden.SchemaVessel
-	case "aircraft":
-		e.Schema = warden.SchemaAircraft
-	case "entity":
-		e.Schema = warden.SchemaOrganization
-	default:
-		e.Schema = warden.SchemaLegalEntity
+	e.Schema = ofac.Schema(get("type"))
+	if get("type") == "" {
+		e.Schema = warden.SchemaLegalEntity // non-SDN lists leave the type empty
 	}
 	name := get("name")
 	n := warden.Name{Full: name, Kind: warden.NamePrimary}

@@ -2,10 +2,10 @@ package ftm
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"warden"
@@ -33,40 +33,28 @@ func Detect(head []byte) (ftm, delta bool) {
 
 func eachLine(ctx context.Context, in warden.Input, fn func(pos string, line []byte) error) error {
 	for _, path := range in.Paths {
-		name := filepath.Base(path)
-		rc, err := in.Open(path)
+		f, err := textio.Open(in, path, true)
 		if err != nil {
-			return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+			return err
 		}
-		r, err := textio.MaybeGzip(rc)
-		if err == nil {
-			r, err = textio.Text(r)
-		}
-		if err != nil {
-			rc.Close()
-			return warden.Invalid(name, err)
-		}
-		sc := bufio.NewScanner(r)
+		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 64<<10), textio.MaxLine)
 		n := 0
-		for sc.Scan() {
+		for sc.Scan() && err == nil {
 			n++
-			line := sc.Bytes()
-			if len(strings.TrimSpace(string(line))) == 0 {
+			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 				continue
 			}
-			if err := ctx.Err(); err != nil {
-				rc.Close()
-				return err
-			}
-			if err := fn(fmt.Sprintf("%s:%d", name, n), line); err != nil {
-				rc.Close()
-				return err
+			if err = ctx.Err(); err == nil {
+				err = fn(fmt.Sprintf("%s:%d", f.Name, n), sc.Bytes())
 			}
 		}
-		rc.Close()
+		f.Close()
+		if err != nil {
+			return err
+		}
 		if err := sc.Err(); err != nil {
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, n+1), err)
+			return warden.Invalid(fmt.Sprintf("%s:%d", f.Name, n+1), err)
 		}
 	}
 	return nil

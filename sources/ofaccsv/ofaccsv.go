@@ -246,18 +246,11 @@ func entity(id string, rec []string) *warden.Entity {
 	e := &warden.Entity{SourceID: id}
 	name := null(rec[1])
 	n := warden.Name{Full: name, Kind: warden.NamePrimary}
-	switch strings.ToLower(null(rec[2])) {
-	case "individual":
-		e.Schema = warden.SchemaPerson
+	e.Schema = ofac.Schema(rec[2])
+	if e.Schema == warden.SchemaPerson {
 		if fam, given, ok := strings.Cut(name, ","); ok {
 			n.Family, n.Given = strings.TrimSpace(fam), strings.TrimSpace(given)
 		}
-	case "vessel":
-		e.Schema = warden.SchemaVessel
-	case "aircraft":
-		e.Schema = warden.SchemaAircraft
-	default:
-		e.Schema = warden.SchemaOrganization
 	}
 	e.AddName(n)
 	e.Programs = Programs(null(rec[3]))

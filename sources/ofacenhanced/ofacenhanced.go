@@ -151,66 +151,32 @@ func parseFile(ctx context.Context, rc io.Reader, name string, sink warden.Sink,
 }
 
 func parseXML(ctx context.Context, r io.Reader, name string, sink warden.Sink, meta *warden.SourceMeta) error {
-	dec := xml.NewDecoder(r)
-	count := 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			if count == 0 {
-				return warden.Invalid(name, fmt.Errorf("no entity elements"))
+	f := &textio.File{Name: name, Reader: r}
+	return textio.Elements(ctx, f, []string{"dataAsOf", "entity"}, "entity", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+		if se.Name.Local == "dataAsOf" {
+			var s string
+			if dec.DecodeElement(&s, se) == nil && len(s) >= 10 {
+				meta.Published = s[:10]
 			}
 			return nil
 		}
-		if err != nil {
-			l, _ := dec.InputPos()
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, l), err)
+		var x entity
+		if err := dec.DecodeElement(&x, se); err != nil {
+			return warden.Invalid(pos, err)
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
+		e := x.toEntity()
+		if err := e.Validate(); err != nil {
+			return warden.Invalid(pos, err)
 		}
-		switch se.Name.Local {
-		case "dataAsOf":
-			var s string
-			if dec.DecodeElement(&s, &se) == nil && len(s) >= 10 {
-				meta.Published = s[:10]
-			}
-		case "entity":
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			l, _ := dec.InputPos()
-			pos := fmt.Sprintf("%s:%d", name, l)
-			var x entity
-			if err := dec.DecodeElement(&x, &se); err != nil {
-				return warden.Invalid(pos, err)
-			}
-			e := x.toEntity()
-			if err := e.Validate(); err != nil {
-				return warden.Invalid(pos, err)
-			}
-			count++
-			if err := sink.Put(e); err != nil {
-				return err
-			}
-		}
-	}
+		return sink.Put(e)
+	})
 }
 
 var scriptCodes = map[string]string{"Latin": "Latn", "Cyrillic": "Cyrl", "Chinese Simplified": "Hani", "Chinese Traditional": "Hani", "Arabic": "Arab", "Korean": "Hang", "Greek": "Grek"}
 
 func (x *entity) toEntity() *warden.Entity {
 	e := &warden.Entity{SourceID: x.ID, Programs: x.Programs, Remarks: strings.TrimSpace(x.Remarks)}
-	switch strings.ToLower(x.EntityType) {
-	case "individual":
-		e.Schema = warden.SchemaPerson
-	case "vessel":
-		e.Schema = warden.SchemaVessel
-	case "aircraft":
-		e.Schema = warden.SchemaAircraft
-	default:
-		e.Schema = warden.SchemaOrganization
-	}
+	e.Schema = ofac.Schema(x.EntityType)
 	for _, n := range x.Names {
 		kind := warden.NameAKA
 		switch {

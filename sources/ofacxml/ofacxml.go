@@ -5,9 +5,6 @@ package ofacxml
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
-	"io"
-	"path/filepath"
 	"strings"
 
 	"warden"
@@ -67,84 +64,41 @@ func Detect(head []byte) bool { return strings.Contains(string(head), "<sdnList"
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	for _, path := range in.Paths {
-		if err := parseFile(ctx, in, path, sink, &meta); err != nil {
+		f, err := textio.Open(in, path, false)
+		if err != nil {
 			return meta, err
 		}
-	}
-	return meta, nil
-}
-
-func parseFile(ctx context.Context, in warden.Input, path string, sink warden.Sink, meta *warden.SourceMeta) error {
-	rc, err := in.Open(path)
-	if err != nil {
-		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
-	}
-	defer rc.Close()
-	r, err := textio.MaybeGzip(rc)
-	if err != nil {
-		return warden.Invalid(path, err)
-	}
-	name := filepath.Base(path)
-	dec := xml.NewDecoder(textio.Limit(r, textio.MaxDecompressed))
-	n := 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			if n == 0 {
-				return warden.Invalid(name, fmt.Errorf("no sdnEntry elements"))
-			}
-			return nil
-		}
-		if err != nil {
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, line(dec)), err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch se.Name.Local {
-		case "Publish_Date":
-			var s string
-			if err := dec.DecodeElement(&s, &se); err == nil {
-				if d, ok := ofac.ParseDate(s); ok {
-					meta.Published = d.From
+		err = textio.Elements(ctx, f, []string{"Publish_Date", "sdnEntry"}, "sdnEntry", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+			if se.Name.Local == "Publish_Date" {
+				var s string
+				if dec.DecodeElement(&s, se) == nil {
+					if d, ok := ofac.ParseDate(s); ok {
+						meta.Published = d.From
+					}
 				}
+				return nil
 			}
-		case "sdnEntry":
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			pos := fmt.Sprintf("%s:%d", name, line(dec))
 			var x entry
-			if err := dec.DecodeElement(&x, &se); err != nil {
+			if err := dec.DecodeElement(&x, se); err != nil {
 				return warden.Invalid(pos, err)
 			}
 			e := x.entity()
 			if err := e.Validate(); err != nil {
 				return warden.Invalid(pos, err)
 			}
-			n++
-			if err := sink.Put(e); err != nil {
-				return err
-			}
+			return sink.Put(e)
+		})
+		f.Close()
+		if err != nil {
+			return meta, err
 		}
 	}
+	return meta, nil
 }
-
-func line(d *xml.Decoder) int { l, _ := d.InputPos(); return l }
 
 func (x *entry) entity() *warden.Entity {
 	e := &warden.Entity{SourceID: x.UID, Programs: x.Programs, Remarks: strings.TrimSpace(x.Remarks)}
-	switch strings.ToLower(x.SDNType) {
-	case "individual":
-		e.Schema = warden.SchemaPerson
-	case "vessel":
-		e.Schema = warden.SchemaVessel
-	case "aircraft":
-		e.Schema = warden.SchemaAircraft
-	default:
-		e.Schema = warden.SchemaOrganization
-	}
+	e.Schema = ofac.Schema(x.SDNType)
 	e.AddName(fullName(x.FirstName, x.LastName, warden.NamePrimary, e.Schema))
 	for _, a := range x.AKAs {
 		kind := warden.NameAKA
@@ -175,9 +129,9 @@ func (x *entry) entity() *warden.Entity {
 		e.AddCountry(&e.Citizenships, c)
 	}
 	for _, a := range x.Addresses {
-		street := join(", ", a.A1, a.A2, a.A3)
+		street := textio.Join(", ", a.A1, a.A2, a.A3)
 		addr := warden.Address{Street: street, City: a.City, Region: a.State, PostalCode: a.Postal, CountryName: a.Country}
-		addr.Full = join(", ", street, a.City, a.State, a.Postal, a.Country)
+		addr.Full = textio.Join(", ", street, a.City, a.State, a.Postal, a.Country)
 		if a.Country != "" {
 			addr.Country = e.AddCountry(&e.Countries, a.Country)
 		}
@@ -236,14 +190,4 @@ func fullName(first, last string, kind warden.NameKind, s warden.Schema) warden.
 		n.Family, n.Given = last, first
 	}
 	return n
-}
-
-func join(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, sep)
 }

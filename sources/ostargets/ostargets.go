@@ -5,10 +5,8 @@ package ostargets
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"warden"
@@ -47,121 +45,71 @@ func split(s string) []string {
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	for _, path := range in.Paths {
-		name := filepath.Base(path)
-		rc, err := in.Open(path)
+		f, err := textio.Open(in, path, true)
 		if err != nil {
-			return meta, warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+			return meta, err
 		}
-		err = parseFile(ctx, rc, name, sink, &meta)
-		rc.Close()
+		err = textio.Rows(ctx, f, []string{"id", "schema", "name"}, func(row textio.Row) error {
+			schema, ok := schemata[row.Get("schema")]
+			if !ok {
+				return warden.Invalid(row.Pos, fmt.Errorf("schema %q is not a party schema", row.Get("schema")))
+			}
+			e := &warden.Entity{SourceID: row.Get("id"), Schema: schema}
+			e.AddName(warden.Name{Full: row.Get("name"), Kind: warden.NamePrimary})
+			for _, a := range split(row.Get("aliases")) {
+				e.AddName(warden.Name{Full: a, Kind: warden.NameAKA})
+			}
+			for _, d := range split(row.Get("birth_date")) {
+				e.BirthDates = append(e.BirthDates, warden.DateRange{From: d})
+			}
+			for _, c := range split(row.Get("countries")) {
+				e.AddCountry(&e.Countries, c)
+			}
+			for _, a := range split(row.Get("addresses")) {
+				e.Addresses = append(e.Addresses, warden.Address{Full: a})
+			}
+			idType := warden.IDOther
+			if schema == warden.SchemaCryptoWallet {
+				idType = warden.IDCrypto
+			}
+			for _, v := range split(row.Get("identifiers")) {
+				e.AddIdentifier(warden.Identifier{Type: idType, Value: v, Label: "identifiers"})
+			}
+			for _, v := range split(row.Get("phones")) {
+				e.AddIdentifier(warden.Identifier{Type: warden.IDPhone, Value: v})
+			}
+			for _, v := range split(row.Get("emails")) {
+				e.AddIdentifier(warden.Identifier{Type: warden.IDEmail, Value: v})
+			}
+			for _, v := range split(row.Get("program_ids")) {
+				warden.Add(&e.Programs, v)
+			}
+			if s := row.Get("sanctions"); s != "" && s != `""` {
+				e.Remarks = s
+			}
+			warden.Add(&e.Topics, row.Get("dataset"))
+			e.ListedOn = row.Get("first_seen")
+			if len(e.ListedOn) > 10 {
+				e.ListedOn = e.ListedOn[:10]
+			}
+			if ls := row.Get("last_seen"); ls > meta.Published {
+				meta.Published = ls
+			}
+			e.Sort()
+			if err := e.Validate(); err != nil {
+				return warden.Invalid(row.Pos, err)
+			}
+			return sink.Put(e)
+		})
+		f.Close()
 		if err != nil {
 			return meta, err
 		}
 	}
+	if len(meta.Published) > 10 {
+		meta.Published = meta.Published[:10]
+	}
 	return meta, nil
-}
-
-func parseFile(ctx context.Context, rc io.Reader, name string, sink warden.Sink, meta *warden.SourceMeta) error {
-	r, err := textio.MaybeGzip(rc)
-	if err == nil {
-		r, err = textio.Text(r)
-	}
-	if err != nil {
-		return warden.Invalid(name, err)
-	}
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
-	if err != nil {
-		return warden.Invalid(name+":1", fmt.Errorf("header: %w", err))
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	for _, h := range []string{"id", "schema", "name"} {
-		if _, ok := col[h]; !ok {
-			return warden.Invalid(name+":1", fmt.Errorf("header lacks column %q", h))
-		}
-	}
-	cr.FieldsPerRecord = len(header)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			if len(meta.Published) > 10 {
-				meta.Published = meta.Published[:10]
-			}
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return warden.Invalid(fmt.Sprintf("%s:%d", name, pe.StartLine), pe.Err)
-			}
-			return warden.Invalid(name, err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(h string) string {
-			if i, ok := col[h]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		schema, ok := schemata[get("schema")]
-		if get("id") == "" || get("name") == "" || !ok {
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, line), fmt.Errorf("row needs id, name and a party schema (got %q)", get("schema")))
-		}
-		e := &warden.Entity{SourceID: get("id"), Schema: schema}
-		e.AddName(warden.Name{Full: get("name"), Kind: warden.NamePrimary})
-		for _, a := range split(get("aliases")) {
-			e.AddName(warden.Name{Full: a, Kind: warden.NameAKA})
-		}
-		for _, d := range split(get("birth_date")) {
-			e.BirthDates = append(e.BirthDates, warden.DateRange{From: d})
-		}
-		for _, c := range split(get("countries")) {
-			e.AddCountry(&e.Countries, c)
-		}
-		for _, a := range split(get("addresses")) {
-			e.Addresses = append(e.Addresses, warden.Address{Full: a})
-		}
-		idType := warden.IDOther
-		if schema == warden.SchemaCryptoWallet {
-			idType = warden.IDCrypto
-		}
-		for _, v := range split(get("identifiers")) {
-			e.AddIdentifier(warden.Identifier{Type: idType, Value: v, Label: "identifiers"})
-		}
-		for _, v := range split(get("phones")) {
-			e.AddIdentifier(warden.Identifier{Type: warden.IDPhone, Value: v})
-		}
-		for _, v := range split(get("emails")) {
-			e.AddIdentifier(warden.Identifier{Type: warden.IDEmail, Value: v})
-		}
-		for _, v := range split(get("program_ids")) {
-			warden.Add(&e.Programs, v)
-		}
-		if s := get("sanctions"); s != "" && s != `""` {
-			e.Remarks = s
-		}
-		warden.Add(&e.Topics, get("dataset"))
-		e.ListedOn = get("first_seen")
-		if len(e.ListedOn) > 10 {
-			e.ListedOn = e.ListedOn[:10]
-		}
-		if ls := get("last_seen"); ls > meta.Published {
-			meta.Published = ls
-		}
-		e.Sort()
-		if err := e.Validate(); err != nil {
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, line), err)
-		}
-		if err := sink.Put(e); err != nil {
-			return err
-		}
-	}
 }
 
 // Writer writes entities as targets.simple.csv rows.

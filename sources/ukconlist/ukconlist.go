@@ -5,10 +5,7 @@ package ukconlist
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -78,42 +75,16 @@ func (XLSX) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warde
 func (CSV) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	b := newBuilder(sink)
 	for _, path := range in.Paths {
-		name := filepath.Base(path)
-		rc, err := in.Open(path)
+		f, err := textio.Open(in, path, true)
 		if err != nil {
-			return b.meta, warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
+			return b.meta, err
 		}
-		r, err := textio.MaybeGzip(rc)
-		if err == nil {
-			r, err = textio.Text(r)
-		}
+		err = textio.Records(ctx, f, -1, func(pos string, rec []string) error { return b.row(ctx, pos, rec) })
+		f.Close()
 		if err != nil {
-			rc.Close()
-			return b.meta, warden.Invalid(name, err)
+			return b.meta, err
 		}
-		cr := csv.NewReader(r)
-		cr.FieldsPerRecord = -1
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				rc.Close()
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					return b.meta, warden.Invalid(fmt.Sprintf("%s:%d", name, pe.StartLine), pe.Err)
-				}
-				return b.meta, warden.Invalid(name, err)
-			}
-			line, _ := cr.FieldPos(0)
-			if err := b.row(ctx, fmt.Sprintf("%s:%d", name, line), rec); err != nil {
-				rc.Close()
-				return b.meta, err
-			}
-		}
-		rc.Close()
-		if err := b.endFile(name); err != nil {
+		if err := b.endFile(f.Name); err != nil {
 			return b.meta, err
 		}
 	}
@@ -213,9 +184,9 @@ func (b *builder) apply(e *warden.Entity, get func(string) string) {
 	if get("Alias Quality") == "Low quality" {
 		kind = warden.NameWeak
 	}
-	given := strings.Join(nonEmpty(get("Name 1"), get("Name 2"), get("Name 3"), get("Name 4"), get("Name 5")), " ")
+	given := strings.Join(textio.NonEmpty(get("Name 1"), get("Name 2"), get("Name 3"), get("Name 4"), get("Name 5")), " ")
 	family := get("Name 6")
-	n := warden.Name{Full: strings.Join(nonEmpty(given, family), " "), Kind: kind}
+	n := warden.Name{Full: strings.Join(textio.NonEmpty(given, family), " "), Kind: kind}
 	if e.Schema == warden.SchemaPerson {
 		n.Given, n.Family = given, family
 	}
@@ -231,7 +202,7 @@ func (b *builder) apply(e *warden.Entity, get func(string) string) {
 	if d, ok := ukDate(get("DOB")); ok && !hasDate(e, d) {
 		e.BirthDates = append(e.BirthDates, warden.DateRange{From: d})
 	}
-	warden.Add(&e.BirthPlaces, strings.Join(nonEmpty(get("Town of Birth"), get("Country of Birth")), ", "))
+	warden.Add(&e.BirthPlaces, strings.Join(textio.NonEmpty(get("Town of Birth"), get("Country of Birth")), ", "))
 	for _, c := range splitMulti(get("Nationality")) {
 		e.AddCountry(&e.Nationalities, strings.TrimPrefix(strings.TrimSpace(c), "(1) "))
 	}
@@ -241,9 +212,9 @@ func (b *builder) apply(e *warden.Entity, get func(string) string) {
 	if p := get("National Identification Number"); p != "" {
 		e.AddIdentifier(warden.Identifier{Type: warden.IDNational, Value: p, Label: "National Identification Number", Note: get("National Identification Details")})
 	}
-	street := strings.Join(nonEmpty(get("Address 1"), get("Address 2"), get("Address 3"), get("Address 4"), get("Address 5"), get("Address 6")), ", ")
+	street := strings.Join(textio.NonEmpty(get("Address 1"), get("Address 2"), get("Address 3"), get("Address 4"), get("Address 5"), get("Address 6")), ", ")
 	country := get("Country")
-	if full := strings.Join(nonEmpty(street, get("Post/Zip Code"), country), ", "); full != "" {
+	if full := strings.Join(textio.NonEmpty(street, get("Post/Zip Code"), country), ", "); full != "" {
 		a := warden.Address{Full: full, Street: street, PostalCode: get("Post/Zip Code"), CountryName: country}
 		if country != "" {
 			a.Country = e.AddCountry(&e.Countries, country)
@@ -321,17 +292,7 @@ func splitMulti(s string) []string {
 	}
 	if strings.HasPrefix(s, "(1)") {
 		parts := regexp.MustCompile(`\(\d+\)\s*`).Split(s, -1)
-		return nonEmpty(parts...)
+		return textio.NonEmpty(parts...)
 	}
 	return []string{s}
-}
-
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -5,9 +5,6 @@ package unxml
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
-	"io"
-	"path/filepath"
 	"strings"
 
 	"warden"
@@ -128,69 +125,35 @@ func (r *record) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	for _, path := range in.Paths {
-		rc, err := in.Open(path)
-		if err != nil {
-			return meta, warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
-		}
-		err = parseFile(ctx, rc, filepath.Base(path), sink, &meta)
-		rc.Close()
+		f, err := textio.Open(in, path, false)
 		if err != nil {
 			return meta, err
 		}
-	}
-	return meta, nil
-}
-
-func parseFile(ctx context.Context, rc io.Reader, name string, sink warden.Sink, meta *warden.SourceMeta) error {
-	r, err := textio.MaybeGzip(rc)
-	if err != nil {
-		return warden.Invalid(name, err)
-	}
-	dec := xml.NewDecoder(textio.Limit(r, textio.MaxDecompressed))
-	n := 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			if n == 0 {
-				return warden.Invalid(name, fmt.Errorf("no INDIVIDUAL or ENTITY elements"))
-			}
-			return nil
-		}
-		if err != nil {
-			l, _ := dec.InputPos()
-			return warden.Invalid(fmt.Sprintf("%s:%d", name, l), err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch se.Name.Local {
-		case "CONSOLIDATED_LIST":
-			for _, a := range se.Attr {
-				if a.Name.Local == "dateGenerated" && len(a.Value) >= 10 {
-					meta.Published = a.Value[:10]
+		err = textio.Elements(ctx, f, []string{"CONSOLIDATED_LIST", "INDIVIDUAL", "ENTITY"}, "INDIVIDUAL ENTITY", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+			if se.Name.Local == "CONSOLIDATED_LIST" {
+				for _, a := range se.Attr {
+					if a.Name.Local == "dateGenerated" && len(a.Value) >= 10 {
+						meta.Published = a.Value[:10]
+					}
 				}
+				return nil
 			}
-		case "INDIVIDUAL", "ENTITY":
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			l, _ := dec.InputPos()
-			pos := fmt.Sprintf("%s:%d", name, l)
 			var rec record
-			if err := dec.DecodeElement(&rec, &se); err != nil {
+			if err := dec.DecodeElement(&rec, se); err != nil {
 				return warden.Invalid(pos, err)
 			}
 			e := rec.entity(se.Name.Local == "INDIVIDUAL")
 			if err := e.Validate(); err != nil {
 				return warden.Invalid(pos, err)
 			}
-			n++
-			if err := sink.Put(e); err != nil {
-				return err
-			}
+			return sink.Put(e)
+		})
+		f.Close()
+		if err != nil {
+			return meta, err
 		}
 	}
+	return meta, nil
 }
 
 func (r *record) entity(person bool) *warden.Entity {
@@ -199,7 +162,7 @@ func (r *record) entity(person bool) *warden.Entity {
 	if r.Reference != "" {
 		e.AddIdentifier(warden.Identifier{Type: warden.IDOther, Value: strings.TrimSpace(r.Reference), Label: "UN reference number"})
 	}
-	parts := nonEmpty(r.First, r.Second, r.Third, r.Fourth)
+	parts := textio.NonEmpty(r.First, r.Second, r.Third, r.Fourth)
 	primary := warden.Name{Full: strings.Join(parts, " "), Kind: warden.NamePrimary}
 	if person {
 		e.Schema = warden.SchemaPerson
@@ -231,7 +194,7 @@ func (r *record) entity(person bool) *warden.Entity {
 		e.AddCountry(&e.Nationalities, c)
 	}
 	for _, a := range r.addresses {
-		full := strings.Join(nonEmpty(a.Street, a.City, a.State, a.Zip, a.Country), ", ")
+		full := strings.Join(textio.NonEmpty(a.Street, a.City, a.State, a.Zip, a.Country), ", ")
 		if full == "" {
 			continue
 		}
@@ -252,7 +215,7 @@ func (r *record) entity(person bool) *warden.Entity {
 		}
 	}
 	for _, p := range r.pobs {
-		warden.Add(&e.BirthPlaces, strings.Join(nonEmpty(p.City, p.State, p.Country), ", "))
+		warden.Add(&e.BirthPlaces, strings.Join(textio.NonEmpty(p.City, p.State, p.Country), ", "))
 	}
 	for _, d := range r.docs {
 		label := strings.TrimSpace(d.Type)
@@ -271,14 +234,4 @@ func (r *record) entity(person bool) *warden.Entity {
 	}
 	e.Sort()
 	return e
-}
-
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

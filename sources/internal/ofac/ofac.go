@@ -200,3 +200,18 @@ func CryptoTicker(label string) (string, bool) {
 	}
 	return strings.TrimSpace(rest), true
 }
+
+// Schema maps an OFAC entry type ("individual", "Individual", "vessel",
+// "aircraft", "-0- ", "Entity") to a schema; anything but a person, vessel or
+// aircraft is an organisation.
+func Schema(sdnType string) warden.Schema {
+	switch strings.ToLower(strings.TrimSpace(sdnType)) {
+	case "individual":
+		return warden.SchemaPerson
+	case "vessel":
+		return warden.SchemaVessel
+	case "aircraft":
+		return warden.SchemaAircraft
+	}
+	return warden.SchemaOrganization
+}

@@ -1,9 +1,6 @@
 package warden
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"sort"
 	"strings"
 )
@@ -259,16 +256,6 @@ func (e *Entity) Wallets() []Identifier {
 		}
 	}
 	return out
-}
-
-// Hash is a digest of the entity's content, without its version, used to
-// tell whether a new list version changed the party.
-func (e *Entity) Hash() string {
-	c := *e
-	c.Version = 0
-	b, _ := json.Marshal(&c) // an Entity always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
 }
 
 // Sort puts an entity's multi-valued fields in a stable order where order

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -102,13 +104,13 @@ func (im *Import) Put(e *warden.Entity) error {
 	}
 	e.List = im.list
 	e.ID = warden.EntityID(im.list, e.SourceID)
-	e.Version = 0
-	h := e.Hash()
-	e.Version = im.base + 1
+	e.Version = 0 // the row's version_from says it; the content must not
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", e.ID, err)
 	}
+	sum := sha256.Sum256(data)
+	h := hex.EncodeToString(sum[:16])
 	if _, ok := im.pending[e.SourceID]; !ok {
 		im.order = append(im.order, e.SourceID)
 	}

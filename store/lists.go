@@ -105,24 +105,27 @@ func (db *DB) Entity(ctx context.Context, id string, version int) (*warden.Entit
 		return nil, err
 	}
 	var data string
+	var from int
 	err = db.sql.QueryRowContext(ctx, `
-		SELECT data FROM entity_versions
+		SELECT data, version_from FROM entity_versions
 		WHERE list = $1 AND source_id = $2 AND version_from <= $3 AND (version_to IS NULL OR version_to > $3)`,
-		list, sid, v).Scan(&data)
+		list, sid, v).Scan(&data, &from)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, warden.Errorf(warden.ENOTFOUND, "entity %q not found", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("entity: %w", err)
 	}
-	return decode(data)
+	return decode(data, from)
 }
 
-func decode(data string) (*warden.Entity, error) {
+// decode reads a stored party and sets the version its content dates from.
+func decode(data string, version int) (*warden.Entity, error) {
 	var e warden.Entity
 	if err := json.Unmarshal([]byte(data), &e); err != nil {
 		return nil, fmt.Errorf("decode entity: %w", err)
 	}
+	e.Version = version
 	return &e, nil
 }
 
@@ -134,7 +137,7 @@ func (db *DB) Entities(ctx context.Context, list string, version int, fn func(*w
 		return err
 	}
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT data FROM entity_versions
+		SELECT data, version_from FROM entity_versions
 		WHERE list = $1 AND version_from <= $2 AND (version_to IS NULL OR version_to > $2)
 		ORDER BY source_id`, list, v)
 	if err != nil {
@@ -143,10 +146,11 @@ func (db *DB) Entities(ctx context.Context, list string, version int, fn func(*w
 	defer rows.Close()
 	for rows.Next() {
 		var data string
-		if err := rows.Scan(&data); err != nil {
+		var from int
+		if err := rows.Scan(&data, &from); err != nil {
 			return err
 		}
-		e, err := decode(data)
+		e, err := decode(data, from)
 		if err != nil {
 			return err
 		}
@@ -171,14 +175,14 @@ func (db *DB) Changes(ctx context.Context, list string, from, to int, fn func(wa
 	// Rows valid at "to" that were not valid, with the same hash, at "from";
 	// and rows valid at "from" whose party is gone at "to".
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT 'new', n.data, (SELECT COUNT(*) FROM entity_versions o
+		SELECT 'new', n.data, n.version_from, (SELECT COUNT(*) FROM entity_versions o
 			WHERE o.list = n.list AND o.source_id = n.source_id AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2))
 		FROM entity_versions n
 		WHERE n.list = $1 AND n.version_from <= $3 AND (n.version_to IS NULL OR n.version_to > $3)
 		  AND NOT EXISTS (SELECT 1 FROM entity_versions o WHERE o.list = n.list AND o.source_id = n.source_id AND o.hash = n.hash
 			AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2))
 		UNION ALL
-		SELECT 'removed', o.data, 0
+		SELECT 'removed', o.data, o.version_from, 0
 		FROM entity_versions o
 		WHERE o.list = $1 AND o.version_from <= $2 AND (o.version_to IS NULL OR o.version_to > $2)
 		  AND NOT EXISTS (SELECT 1 FROM entity_versions n WHERE n.list = o.list AND n.source_id = o.source_id
@@ -189,11 +193,11 @@ func (db *DB) Changes(ctx context.Context, list string, from, to int, fn func(wa
 	defer rows.Close()
 	for rows.Next() {
 		var kind, data string
-		var before int
-		if err := rows.Scan(&kind, &data, &before); err != nil {
+		var from, before int
+		if err := rows.Scan(&kind, &data, &from, &before); err != nil {
 			return err
 		}
-		e, err := decode(data)
+		e, err := decode(data, from)
 		if err != nil {
 			return err
 		}

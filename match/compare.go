@@ -1,0 +1,103 @@
+package match
+
+import (
+	"warden"
+)
+
+// Feature is one contribution to a score, for explanations.
+type Feature struct {
+	Name         string  `json:"name"`
+	Contribution float64 `json:"contribution"`
+	Detail       string  `json:"detail,omitempty"`
+}
+
+// Explanation says why a listed party scored as it did: which query name met
+// which listed name, in which reading, word by word, and what each feature
+// added or took away.
+type Explanation struct {
+	QueryName  string       `json:"query_name,omitempty"`
+	ListedName string       `json:"listed_name,omitempty"`
+	Reading    string       `json:"reading,omitempty"` // the Latin reading that matched, when a name was transliterated
+	NameScore  float64      `json:"name_score"`
+	Tokens     []TokenMatch `json:"tokens,omitempty"`
+	Missing    []string     `json:"missing,omitempty"` // query words with no partner
+	Extra      []string     `json:"extra,omitempty"`   // listed words with no partner
+	Features   []Feature    `json:"features,omitempty"`
+	Identifier string       `json:"identifier,omitempty"` // the wallet or identifier that matched exactly
+}
+
+// bestNames compares every reading of each query name with every reading of
+// each listed name and returns the best.
+func bestNames(qs []name, cs []name, w *Weights, f idf) (float64, Explanation) {
+	var best float64
+	var ex Explanation
+	for qi := range qs {
+		for ci := range cs {
+			for _, qr := range qs[qi].readings {
+				for _, cr := range cs[ci].readings {
+					r := compareReadings(qr, cr, w, f)
+					s := r.score
+					if cs[ci].kind == warden.NameWeak {
+						s -= w.WeakAlias
+					}
+					if s > best || ex.ListedName == "" && s == best {
+						best = s
+						ex = Explanation{QueryName: qs[qi].raw, ListedName: cs[ci].raw, NameScore: round(s), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
+						if reading := joinTokens(cr); reading != fold(cs[ci].raw) {
+							ex.Reading = reading
+						} else if reading := joinTokens(qr); reading != fold(qs[qi].raw) {
+							ex.Reading = reading
+						}
+					}
+				}
+			}
+		}
+	}
+	return best, ex
+}
+
+func joinTokens(ts []token) string {
+	b := make([]byte, 0, 32)
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, t.text...)
+	}
+	return string(b)
+}
+
+// Comparison is the result of comparing two names.
+type Comparison struct {
+	Score       float64     `json:"score"`
+	Match       bool        `json:"match"`
+	Explanation Explanation `json:"explanation"`
+}
+
+// Compare scores two names of one schema ("" if unknown) against each other
+// without list statistics: every word weighs the same.
+func Compare(schema warden.Schema, a, b string, threshold float64, w *Weights) Comparison {
+	if w == nil {
+		w = &DefaultWeights
+	}
+	qa := []name{prepare(a, warden.NamePrimary, schema)}
+	qb := []name{prepare(b, warden.NamePrimary, schema)}
+	s1, e1 := bestNames(qa, qb, w, flatIDF)
+	s2, e2 := bestNames(qb, qa, w, flatIDF)
+	// Symmetric: either name may be the fuller one.
+	if s2 > s1 {
+		s1, e1 = s2, e2
+	}
+	s := clamp(s1)
+	return Comparison{Score: round(s), Match: s >= threshold, Explanation: e1}
+}
+
+func clamp(x float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
+}

@@ -1,0 +1,92 @@
+package match
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"warden"
+)
+
+func TestCompareCases(t *testing.T) {
+	tests := []struct {
+		schema warden.Schema
+		a, b   string
+		match  bool
+	}{
+		{"Person", "王云鹤", "WANG, Yunhe", true},
+		{"Person", "Wang Yun-He", "WANG, Yunhe", true},
+		{"Person", "Yunhe Wang", "WANG, Yunhe", true},
+		{"Person", "Якубец Максим", "YAKUBETS, Maksim Viktorovich", true},
+		{"Person", "Maxim Yakubets", "YAKUBETS, Maksim Viktorovich", true},
+		{"Person", "Iakubets Maksim", "YAKUBETS, Maksim Viktorovich", true},
+		{"Person", "Dmitrii Khoroshev", "KHOROSHEV, Dmitry Yuryevich", true},
+		{"Person", "Jewgeni Poljanin", "POLYANIN, Yevgeniy Igorevich", true},
+		{"Person", "R. Semenov", "SEMENOV, Roman", true},
+		{"Organization", "Garantex Europe OÜ", "GARANTEX EUROPE OU", true},
+		{"Organization", "Blender.io", "BLENDER.IO", true},
+		{"Organization", "BLENDERIO", "BLENDER.IO", true},
+		{"Organization", "EvilCorp", "EVIL CORP", true},
+		{"Organization", "四川无声信息技术有限公司", "SICHUAN WUSHENG INFORMATION TECHNOLOGY CO LTD", true},
+		{"Organization", "华为技术有限公司", "HUAWEI TECHNOLOGIES CO., LTD.", true},
+		{"Person", "毛泽东", "Mao Tse-tung", true},
+		{"Person", "陈全国", "Chen Guoquan", false},
+		{"Person", "Ivan Petrov", "Ivan Sidorov", false},
+		{"Person", "Li Wei", "Li Wen", false},
+		{"Organization", "Evil Corp", "Good Corp", false},
+	}
+	for _, tt := range tests {
+		c := Compare(tt.schema, tt.a, tt.b, DefaultThreshold, nil)
+		if c.Match != tt.match {
+			t.Errorf("Compare(%q, %q) = %.3f, match %v; want %v\n%+v", tt.a, tt.b, c.Score, c.Match, tt.match, c.Explanation)
+		}
+	}
+}
+
+// evalDir is the shared labelled development sets.
+func evalDir(t testing.TB) string {
+	_, file, _, _ := runtime.Caller(0)
+	d := filepath.Join(filepath.Dir(file), "..", "..", "shared", "eval")
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("shared eval sets not available: %v", err)
+	}
+	return d
+}
+
+// TestPairsDev measures the comparator on the labelled pairs: it fails if F1
+// falls below 0.95. The figures per category are in docs/quality.md.
+func TestPairsDev(t *testing.T) {
+	f, err := os.Open(filepath.Join(evalDir(t), "pairs-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp, fp, fn int
+	for _, r := range rows[1:] {
+		c := Compare(warden.Schema(r[0]), r[1], r[2], DefaultThreshold, nil)
+		want := r[3] == "true"
+		switch {
+		case c.Match && want:
+			tp++
+		case c.Match && !want:
+			fp++
+			t.Logf("false positive [%s] %s ~ %s: %.3f %+v", r[4], r[1], r[2], c.Score, c.Explanation)
+		case !c.Match && want:
+			fn++
+			t.Logf("false negative [%s] %s ~ %s: %.3f %+v", r[4], r[1], r[2], c.Score, c.Explanation)
+		}
+	}
+	p := float64(tp) / float64(tp+fp)
+	rc := float64(tp) / float64(tp+fn)
+	f1 := 2 * p * rc / (p + rc)
+	t.Logf("pairs-dev: precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d)", p, rc, f1, tp, fp, fn)
+	if f1 < 0.95 {
+		t.Errorf("F1 %.3f below 0.95", f1)
+	}
+}

@@ -1,0 +1,244 @@
+package match
+
+import (
+	"strings"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// maxReadings bounds the readings of one Chinese name when several characters
+// have more than one reading (heteronyms).
+const maxReadings = 8
+
+// compoundSurnames are the two-character family names; any other name's
+// family name is its first character.
+var compoundSurnames = map[string]bool{
+	"欧阳": true, "司马": true, "上官": true, "诸葛": true, "东方": true, "皇甫": true, "尉迟": true, "公孙": true,
+	"慕容": true, "长孙": true, "宇文": true, "司徒": true, "令狐": true, "夏侯": true, "歐陽": true, "司馬": true,
+}
+
+// surnameReadings fixes the reading of characters whose reading as a family
+// name differs from their most common one.
+var surnameReadings = map[rune]string{
+	'单': "shan", '解': "xie", '曾': "zeng", '仇': "qiu", '朴': "piao", '查': "zha", '区': "ou", '乐': "yue",
+	'翟': "zhai", '尉': "yu", '盖': "ge", '折': "she", '缪': "miao", '万': "wan", '沈': "shen", '任': "ren",
+}
+
+// cantonese gives the Hong Kong spellings of common family names.
+var cantonese = map[rune]string{
+	'王': "wong", '黄': "wong", '黃': "wong", '陈': "chan", '陳': "chan", '李': "lee", '张': "cheung", '張': "cheung",
+	'刘': "lau", '劉': "lau", '林': "lam", '吴': "ng", '吳': "ng", '周': "chow", '郑': "cheng", '鄭': "cheng",
+	'何': "ho", '梁': "leung", '谢': "tse", '謝': "tse", '罗': "law", '羅': "law", '许': "hui", '許': "hui",
+	'邓': "tang", '鄧': "tang", '冯': "fung", '馮': "fung", '曾': "tsang", '蔡': "choi", '杜': "to", '叶': "yip",
+	'葉': "yip", '苏': "so", '蘇': "so", '潘': "poon", '朱': "chu", '胡': "wu", '郭': "kwok", '杨': "yeung",
+	'楊': "yeung", '赵': "chiu", '趙': "chiu", '徐': "tsui", '孙': "suen", '孫': "suen", '马': "ma", '馬': "ma",
+	'高': "ko", '邱': "yau", '汤': "tong", '湯': "tong", '卢': "lo", '盧': "lo", '钟': "chung", '鍾': "chung",
+}
+
+// orgTerms translates the words that Chinese organisation names are made of,
+// so 四川无声信息技术有限公司 meets SICHUAN SILENCE INFORMATION TECHNOLOGY
+// COMPANY LIMITED. Longer terms are matched first.
+var orgTerms = map[string]string{
+	"有限责任公司": "company limited", "股份有限公司": "company limited", "有限公司": "company limited",
+	"有限責任公司": "company limited", "公司": "company",
+	"集团": "group", "集團": "group", "控股": "holdings", "科技": "technology", "技术": "technology", "技術": "technology",
+	"信息": "information", "資訊": "information", "网络": "network", "網絡": "network", "网络科技": "network technology",
+	"电子": "electronics", "電子": "electronics", "软件": "software", "軟件": "software", "通信": "communication",
+	"通讯": "communication", "贸易": "trading", "貿易": "trading", "国际": "international", "國際": "international",
+	"银行": "bank", "銀行": "bank", "研究所": "research institute", "研究院": "research institute", "大学": "university",
+	"大學": "university", "工业": "industry", "工業": "industry", "实业": "industrial", "發展": "development",
+	"发展": "development", "投资": "investment", "投資": "investment", "能源": "energy", "物流": "logistics",
+	"航运": "shipping", "航運": "shipping", "进出口": "import export", "進出口": "import export", "制造": "manufacturing",
+	"数据": "data", "數據": "data", "安全": "security", "智能": "intelligent", "服务": "services", "服務": "services",
+	"中国": "china", "中國": "china", "香港": "hong kong", "北京": "beijing", "上海": "shanghai", "深圳": "shenzhen",
+	"武汉": "wuhan", "四川": "sichuan", "成都": "chengdu", "广州": "guangzhou", "天津": "tianjin",
+}
+
+var orgTermsByLength = func() []string {
+	var out []string
+	for k := range orgTerms {
+		out = append(out, strings.TrimSpace(k))
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && len([]rune(out[j])) > len([]rune(out[j-1])); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}()
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Heteronym = true
+	return a
+}()
+
+// syllables returns the readings of each Han character of s; other runes are
+// returned as they are, one reading each.
+func syllables(s string) [][]string {
+	var out [][]string
+	for _, r := range s {
+		if !isHan(r) {
+			out = append(out, []string{string(r)})
+			continue
+		}
+		ps := pinyin.SinglePinyin(r, pinyinArgs)
+		if len(ps) == 0 {
+			out = append(out, []string{string(r)})
+			continue
+		}
+		var uniq []string
+		for _, p := range ps {
+			uniq = appendNew(uniq, strings.ReplaceAll(p, "ü", "v"))
+		}
+		out = append(out, uniq)
+	}
+	return out
+}
+
+// product joins one reading of each syllable group in every combination,
+// at most maxReadings of them, each combination's syllables concatenated.
+func product(groups [][]string) []string {
+	out := []string{""}
+	for _, g := range groups {
+		var next []string
+		for _, prefix := range out {
+			for _, r := range g {
+				if len(next) < maxReadings {
+					next = append(next, prefix+r)
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// hanPersonReadings reads a Chinese personal name as family name and given
+// name, the given name's syllables joined (陈全国 = chen quanguo, never
+// chen guoquan): in Pinyin with every reading of heteronyms, in Wade-Giles,
+// and with the Cantonese spelling of the family name.
+func hanPersonReadings(s string) []string {
+	s = strings.Join(strings.Fields(s), "")
+	rs := []rune(s)
+	if len(rs) < 2 {
+		return product(syllables(s))
+	}
+	n := 1
+	if len(rs) >= 3 && compoundSurnames[string(rs[:2])] {
+		n = 2
+	}
+	family, given := string(rs[:n]), string(rs[n:])
+	fam := syllables(family)
+	if n == 1 {
+		if r, ok := surnameReadings[rs[0]]; ok {
+			fam = [][]string{{r}}
+		}
+	}
+	var out []string
+	gs := product(syllables(given))
+	for _, f := range product(fam) {
+		for _, g := range gs {
+			out = appendNew(out, f+" "+g)
+			out = appendNew(out, wadeGiles(f)+" "+wadeGilesWord(syllables(given), g))
+		}
+	}
+	if c, ok := cantonese[rs[0]]; ok && n == 1 && len(gs) > 0 {
+		out = appendNew(out, c+" "+gs[0])
+	}
+	return out
+}
+
+// hanOrgReadings reads a Chinese organisation name: known terms translated,
+// other runs of characters in Pinyin, split into two-character words (most
+// Chinese words have two), and once more entirely in Pinyin.
+func hanOrgReadings(s string) []string {
+	var words []string
+	rs := []rune(strings.Join(strings.Fields(s), ""))
+	var run []rune
+	flush := func() {
+		for len(run) > 0 {
+			n := 2
+			if len(run) < 2 || len(run) == 3 {
+				n = len(run)
+			}
+			words = append(words, product(syllables(string(run[:n])))[0])
+			run = run[n:]
+		}
+	}
+	for i := 0; i < len(rs); {
+		matched := false
+		for _, t := range orgTermsByLength {
+			tr := []rune(t)
+			if len(tr) <= len(rs)-i && string(rs[i:i+len(tr)]) == t {
+				flush()
+				words = append(words, orgTerms[t])
+				i += len(tr)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			run = append(run, rs[i])
+			i++
+		}
+	}
+	flush()
+	out := []string{strings.Join(words, " ")}
+	var all []string
+	for _, g := range syllables(string(rs)) {
+		all = append(all, g[0])
+	}
+	return appendNew(out, strings.Join(all, " "))
+}
+
+// Wade-Giles: initials and finals of Pinyin syllables, rewritten. Aspiration
+// marks are dropped, as names in lists drop them.
+var wgInitials = []struct{ py, wg string }{
+	{"zh", "ch"}, {"ch", "ch"}, {"sh", "sh"}, {"z", "ts"}, {"c", "ts"}, {"q", "ch"}, {"x", "hs"}, {"j", "ch"},
+	{"r", "j"}, {"b", "p"}, {"p", "p"}, {"d", "t"}, {"t", "t"}, {"g", "k"}, {"k", "k"},
+}
+
+var wgFinals = map[string]string{
+	"ong": "ung", "iong": "iung", "ian": "ien", "ie": "ieh", "ue": "ueh", "ve": "ueh", "e": "e",
+	"you": "yu", "ui": "uei", "un": "un", "uo": "o", "i": "i",
+}
+
+// wadeGiles rewrites one Pinyin syllable.
+func wadeGiles(py string) string {
+	ini, fin := "", py
+	for _, x := range wgInitials {
+		if strings.HasPrefix(py, x.py) {
+			ini, fin = x.wg, py[len(x.py):]
+			break
+		}
+	}
+	if f, ok := wgFinals[fin]; ok {
+		fin = f
+	}
+	switch {
+	case (ini == "ts" || ini == "ch" || ini == "sh" || ini == "j") && fin == "i":
+		fin = "u" // zi = tzu, shi = shih: written u, ih; "u" keeps them close
+	case ini == "ts" && fin == "e":
+		fin = "e" // ze = tse
+	}
+	return ini + fin
+}
+
+// wadeGilesWord rewrites a joined Pinyin word syllable by syllable, using the
+// syllable boundaries of the characters it was read from.
+func wadeGilesWord(groups [][]string, joined string) string {
+	var b strings.Builder
+	rest := joined
+	for _, g := range groups {
+		for _, r := range g {
+			if strings.HasPrefix(rest, r) {
+				b.WriteString(wadeGiles(r))
+				rest = rest[len(r):]
+				break
+			}
+		}
+	}
+	b.WriteString(rest)
+	return b.String()
+}

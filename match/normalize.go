@@ -1,0 +1,80 @@
+// Package match is Warden's screening engine: it normalises and
+// transliterates names, indexes listed parties in memory, and scores and
+// explains how well a query matches each. It is pure: no I/O, no clock, no
+// randomness, so the same query against the same list gives the same answer.
+package match
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxNameRunes bounds the part of a name that is screened; longer input is
+// cut there so that pathological queries cost bounded time.
+const MaxNameRunes = 300
+
+// fold lower-cases s, applies NFKC, drops diacritics from Latin letters
+// (Garantex Europe OÜ = ou), drops apostrophes and turns every other
+// non-letter, non-digit into a space. Letters of other scripts are kept.
+func fold(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	n := 0
+	for _, r := range norm.NFD.String(s) {
+		if n >= MaxNameRunes {
+			break
+		}
+		n++
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue // combining marks: diacritics
+		case r == '\'' || r == '’' || r == 'ʼ' || r == '`' || r == '´':
+			continue // O'Brien = OBrien
+		case r == 'ß':
+			b.WriteString("ss")
+		case r == 'ø' || r == 'Ø':
+			b.WriteByte('o')
+		case r == 'æ' || r == 'Æ':
+			b.WriteString("ae")
+		case r == 'ł' || r == 'Ł':
+			b.WriteByte('l')
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		case r == 'ı':
+			b.WriteByte('i')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// words splits a folded string into words.
+func words(s string) []string { return strings.Fields(s) }
+
+// isHan reports whether r is a Chinese character.
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// scriptOf names the script that matters for transliteration: "Hani",
+// "Cyrl", "Grek", "Arab" or "Latn" (everything else).
+func scriptOf(s string) string {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+		case isHan(r):
+			return "Hani"
+		case unicode.Is(unicode.Cyrillic, r):
+			return "Cyrl"
+		case unicode.Is(unicode.Greek, r):
+			return "Grek"
+		case unicode.Is(unicode.Arabic, r):
+			return "Arab"
+		}
+	}
+	return "Latn"
+}

@@ -1,0 +1,170 @@
+package match
+
+import "strings"
+
+// skeleton reduces a Latin word to a phonetic key in which the usual
+// transliteration variants meet: Yevgeniy, Evgenii, Jewgeni -> evgeni;
+// Dmitry, Dmitriy, Dmitrii -> dmitri; Maxim, Maksim -> maksim;
+// Zelenskyy, Zelensky -> zelenski; Qasem, Kassem -> kasem.
+func skeleton(w string) string {
+	if w == "" {
+		return w
+	}
+	for _, r := range w {
+		if r >= 0x80 || !(r >= 'a' && r <= 'z') {
+			return w // digits or another script: compared as written
+		}
+	}
+	for _, rp := range skeletonRules {
+		w = strings.ReplaceAll(w, rp[0], rp[1])
+	}
+	// Collapse doubled letters.
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		if i > 0 && w[i] == w[i-1] {
+			continue
+		}
+		b = append(b, w[i])
+	}
+	// A leading i before a vowel is a y-glide (Yakubets, Iakubets, Jakubez).
+	if len(b) > 2 && b[0] == 'i' && isVowel(b[1]) {
+		b = b[1:]
+	}
+	return string(b)
+}
+
+var skeletonRules = [][2]string{
+	{"shch", "sh"}, {"tsch", "ch"}, {"sch", "sh"}, {"kh", "h"}, {"ph", "f"}, {"ck", "k"}, {"gh", "g"},
+	{"ts", "c"}, {"tz", "c"}, {"x", "ks"}, {"q", "k"}, {"w", "v"}, {"j", "i"}, {"y", "i"},
+	{"ie", "i"}, {"ii", "i"}, {"ou", "u"}, {"oo", "u"}, {"ee", "i"}, {"ei", "ei"},
+}
+
+func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
+
+// budget is the number of edits allowed between two skeletons whose shorter
+// is n bytes long: none for short words (Il is not Un), one for words of
+// four to seven letters, two for longer ones.
+func budget(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
+// tokenSim grades how alike two tokens are, in [0, 1]; 0 means they do not
+// match at all. Equal text is 1; equal skeletons 0.95; otherwise the
+// skeletons must be within budget edits, and the grade falls with a weighted
+// edit distance in which vowel changes cost less than consonant changes, as
+// transliterations differ mostly in vowels (Osama/Usama) while different
+// names differ in consonants (Maduro/Mauro).
+func tokenSim(a, b *token) float64 {
+	if a.text == b.text {
+		return 1
+	}
+	if a.kind == kindInitial || b.kind == kindInitial {
+		if a.text[0] == b.text[0] && (len(a.text) == 1 || len(b.text) == 1) {
+			return 0.8
+		}
+		return 0
+	}
+	if a.skel == b.skel {
+		return 0.95
+	}
+	if a.exact || b.exact {
+		return 0
+	}
+	la, lb := len(a.skel), len(b.skel)
+	short := min(la, lb)
+	d := budget(short)
+	if d == 0 || abs(la-lb) > d {
+		return 0
+	}
+	if levenshtein(a.skel, b.skel, d) > d {
+		return 0
+	}
+	cost := weightedDistance(a.skel, b.skel)
+	sim := 1 - cost/float64(max(la, lb))
+	if sim < 0.7 {
+		return 0
+	}
+	return sim * 0.95
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// levenshtein returns the edit distance of a and b, or any value above max
+// once it is certain to exceed it.
+func levenshtein(a, b string, max int) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	var buf [2][64]int
+	if len(b)+1 > 64 {
+		return max + 1
+	}
+	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			cur[j] = c
+			best = min(best, c)
+		}
+		if best > max {
+			return max + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// weightedDistance is an edit distance where a vowel for a vowel costs 0.4,
+// adding or dropping a vowel or h costs 0.6, and anything else costs 1.
+func weightedDistance(a, b string) float64 {
+	if len(a)+1 > 64 || len(b)+1 > 64 {
+		return float64(max(len(a), len(b)))
+	}
+	var buf [2][64]float64
+	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	indel := func(c byte) float64 {
+		if isVowel(c) || c == 'h' {
+			return 0.6
+		}
+		return 1
+	}
+	prev[0] = 0
+	for j := 1; j <= len(b); j++ {
+		prev[j] = prev[j-1] + indel(b[j-1])
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = prev[0] + indel(a[i-1])
+		for j := 1; j <= len(b); j++ {
+			sub := 0.0
+			if a[i-1] != b[j-1] {
+				sub = 1
+				if isVowel(a[i-1]) && isVowel(b[j-1]) {
+					sub = 0.4
+				}
+			}
+			cur[j] = min(prev[j-1]+sub, prev[j]+indel(a[i-1]), cur[j-1]+indel(b[j-1]))
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,139 @@
+package match
+
+import "strings"
+
+// kind says what a token is, which decides how much it weighs.
+type kind uint8
+
+const (
+	kindWord       kind = iota // a distinctive word
+	kindLegal                  // a legal form: Ltd, LLC, JSC, GmbH
+	kindConnector              // bin, al, de, van: carries little
+	kindPatronymic             // -ovich, -ovna: often missing from a query
+	kindInitial                // a single letter
+)
+
+// legalForms maps legal-form words and abbreviations, folded, to one
+// canonical form, so Co. Ltd. = Company Limited and OAO = JSC. Sequences are
+// joined with spaces and matched longest first.
+var legalForms = map[string]string{
+	"company limited": "co ltd", "co ltd": "co ltd", "company ltd": "co ltd", "co limited": "co ltd",
+	"limited": "ltd", "ltd": "ltd", "limited company": "ltd", "limited liability company": "llc", "llc": "llc",
+	"company": "co", "co": "co", "corporation": "corp", "corp": "corp", "incorporated": "inc", "inc": "inc",
+	"public limited company": "plc", "plc": "plc",
+	"joint stock company": "jsc", "jsc": "jsc", "ojsc": "jsc", "oao": "jsc", "ao": "jsc", "pao": "jsc", "pjsc": "jsc",
+	"zao": "jsc", "cjsc": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc", "open joint stock company": "jsc",
+	"ooo": "llc", "tov": "llc", "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
+	"gmbh": "gmbh", "ag": "ag", "kg": "kg", "sa": "sa", "s a": "sa", "sarl": "sarl", "srl": "srl", "spa": "spa",
+	"sro": "sro", "s r o": "sro", "as": "as", "oy": "oy", "ou": "ou", "ab": "ab", "bv": "bv", "nv": "nv",
+	"sas": "sas", "sl": "sl", "pte": "pte", "pty": "pty", "bhd": "bhd", "sdn bhd": "sdn bhd", "fze": "fze", "fzco": "fzco",
+	"fzc": "fzc", "fz llc": "llc", "eood": "eood", "ood": "ood", "sp z o o": "llc", "kft": "kft", "doo": "doo",
+	"group": "group", "holding": "holding", "holdings": "holding", "trading": "trading",
+	"ltda": "ltd", "cia": "co", "sa de cv": "sa", "de cv": "sa",
+	"anonim sirketi": "as", "llp": "llp", "lp": "lp",
+}
+
+// maxLegalWords is the most words a legal form spans.
+const maxLegalWords = 5
+
+// connectors are particles of names that carry little on their own.
+var connectors = map[string]bool{
+	"bin": true, "ibn": true, "bint": true, "al": true, "el": true, "abu": true, "abd": true, "ben": true,
+	"de": true, "del": true, "da": true, "di": true, "dos": true, "das": true, "do": true, "van": true, "von": true,
+	"der": true, "den": true, "la": true, "le": true, "y": true, "e": true, "of": true, "the": true, "and": true, "for": true,
+}
+
+// titles are honorifics and ranks dropped from names.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "sir": true, "sheikh": true,
+	"shaikh": true, "haji": true, "hajji": true, "mullah": true, "maulana": true, "general": true, "gen": true,
+	"colonel": true, "col": true, "major": true, "maj": true, "captain": true, "capt": true, "lieutenant": true,
+	"lt": true, "admiral": true, "adm": true, "brigadier": true, "imam": true, "mufti": true,
+	"господин": true, "г-н": true,
+}
+
+// isPatronymic reports whether a word looks like an East Slavic patronymic.
+func isPatronymic(w string) bool {
+	for _, suf := range []string{"ovich", "evich", "yevich", "ovna", "evna", "yevna", "ovych", "evych", "ivna", "ichna", "ovitch", "evitch"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// token is one word of a prepared name.
+type token struct {
+	text string // folded Latin text
+	skel string // phonetic skeleton
+	kind kind
+	// exact marks a token read from Chinese characters: Pinyin is a
+	// deterministic reading, so a changed syllable is another character
+	// (Xiaoping is not Xiaoming) and edit distance must not bridge it.
+	exact bool
+}
+
+// tokenize turns one Latin reading of a name into tokens: titles dropped,
+// legal forms canonical, particles and patronymics marked. Organisation words
+// lose a plural s (Widgets = Widget, Technologies = Technology).
+func tokenize(reading string, org, exact bool) []token {
+	ws := words(reading)
+	var out []token
+	for i := 0; i < len(ws); {
+		if titles[ws[i]] && len(ws) > 1 {
+			i++
+			continue
+		}
+		if n, canon := legalAt(ws, i); n > 0 {
+			for _, w := range strings.Fields(canon) {
+				out = append(out, token{text: w, skel: w, kind: kindLegal})
+			}
+			i += n
+			continue
+		}
+		w := ws[i]
+		i++
+		k := kindWord
+		switch {
+		case connectors[w]:
+			k = kindConnector
+		case len([]rune(w)) == 1:
+			k = kindInitial
+		case isPatronymic(w):
+			k = kindPatronymic
+		}
+		if org && k == kindWord {
+			w = singular(w)
+		}
+		out = append(out, token{text: w, skel: skeleton(w), kind: k, exact: exact})
+	}
+	return out
+}
+
+// legalAt returns how many words from i form a legal form, and its canonical
+// spelling; 0 if none does.
+func legalAt(ws []string, i int) (int, string) {
+	for n := min(maxLegalWords, len(ws)-i); n >= 1; n-- {
+		if canon, ok := legalForms[strings.Join(ws[i:i+n], " ")]; ok {
+			// A lone short form at the very start of a name is more likely a
+			// word ("AO Kaspersky" aside, "AS" is also a name) only when the
+			// name has nothing else.
+			if len(ws) == 1 {
+				return 0, ""
+			}
+			return n, canon
+		}
+	}
+	return 0, ""
+}
+
+// singular drops an English plural ending from longer words.
+func singular(w string) string {
+	switch {
+	case len(w) > 5 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:len(w)-1]
+	}
+	return w
+}

@@ -28,30 +28,36 @@ type Explanation struct {
 
 // bestNames compares every reading of each query name with every reading of
 // each listed name and returns the best.
-func bestNames(qs []name, cs []name, w *Weights, f idf) (float64, Explanation) {
-	var best float64
-	var ex Explanation
+func bestNames(qs []name, cs []name, w *Weights) (float64, Explanation) {
+	best := -1.0
+	var bq, bc, bqr, bcr int
 	for qi := range qs {
 		for ci := range cs {
-			for _, qr := range qs[qi].readings {
-				for _, cr := range cs[ci].readings {
-					r := compareReadings(qr, cr, w, f)
+			for qr := range qs[qi].readings {
+				for cr := range cs[ci].readings {
+					r := compareReadings(qs[qi].readings[qr], cs[ci].readings[cr], qs[qi].spans[qr], cs[ci].spans[cr], w, false)
 					s := r.score
 					if cs[ci].kind == warden.NameWeak {
 						s -= w.WeakAlias
 					}
-					if s > best || ex.ListedName == "" && s == best {
-						best = s
-						ex = Explanation{QueryName: qs[qi].raw, ListedName: cs[ci].raw, NameScore: round(s), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
-						if reading := joinTokens(cr); reading != fold(cs[ci].raw) {
-							ex.Reading = reading
-						} else if reading := joinTokens(qr); reading != fold(qs[qi].raw) {
-							ex.Reading = reading
-						}
+					if s > best {
+						best, bq, bc, bqr, bcr = s, qi, ci, qr, cr
 					}
 				}
 			}
 		}
+	}
+	if best <= 0 {
+		return 0, Explanation{}
+	}
+	// Explain the best pair only.
+	q, c := &qs[bq], &cs[bc]
+	r := compareReadings(q.readings[bqr], c.readings[bcr], q.spans[bqr], c.spans[bcr], w, true)
+	ex := Explanation{QueryName: q.raw, ListedName: c.raw, NameScore: round(best), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
+	if reading := joinTokens(c.readings[bcr]); reading != fold(c.raw) {
+		ex.Reading = reading
+	} else if reading := joinTokens(q.readings[bqr]); reading != fold(q.raw) {
+		ex.Reading = reading
 	}
 	return best, ex
 }
@@ -82,8 +88,8 @@ func Compare(schema warden.Schema, a, b string, threshold float64, w *Weights) C
 	}
 	qa := []name{prepare(a, warden.NamePrimary, schema)}
 	qb := []name{prepare(b, warden.NamePrimary, schema)}
-	s1, e1 := bestNames(qa, qb, w, flatIDF)
-	s2, e2 := bestNames(qb, qa, w, flatIDF)
+	s1, e1 := bestNames(qa, qb, w)
+	s2, e2 := bestNames(qb, qa, w)
 	// Symmetric: either name may be the fuller one.
 	if s2 > s1 {
 		s1, e1 = s2, e2

@@ -2,7 +2,6 @@ package match
 
 import (
 	"math"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +14,7 @@ type name struct {
 	raw      string
 	kind     warden.NameKind
 	readings [][]token
+	spans    [][]span // spans of each reading
 }
 
 // orgLike reports whether a schema names an organisation of some kind.
@@ -63,6 +63,7 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 			continue
 		}
 		n.readings = append(n.readings, ts)
+		n.spans = append(n.spans, spans(ts))
 	}
 	return n
 }
@@ -115,12 +116,9 @@ var DefaultWeights = Weights{
 	SchemaConflict: 0.25, WeakAlias: 0.05,
 }
 
-// idf gives a word's weight from how rare it is among listed names.
-type idf func(text string) float64
-
-func flatIDF(string) float64 { return 1 }
-
-func (w *Weights) weight(t *token, f idf) float64 {
+// weight is what a token counts for: distinctive words by their rarity,
+// other kinds by their weight.
+func (w *Weights) weight(t *token) float64 {
 	switch t.kind {
 	case kindLegal:
 		return w.Legal
@@ -129,9 +127,9 @@ func (w *Weights) weight(t *token, f idf) float64 {
 	case kindInitial:
 		return w.Initial
 	case kindPatronymic:
-		return w.Patronymic * f(t.text)
+		return w.Patronymic * t.rarity
 	}
-	return f(t.text)
+	return t.rarity
 }
 
 // TokenMatch is one pair of aligned words in an explanation.
@@ -164,24 +162,34 @@ func spans(ts []token) []span {
 	}
 	for i := 0; i+1 < len(ts); i++ {
 		t := ts[i].text + ts[i+1].text
-		out = append(out, span{tok: token{text: t, skel: skeleton(t), exact: ts[i].exact || ts[i+1].exact}, first: i, n: 2})
+		// Joined words bridge only when they agree: no typos on top.
+		out = append(out, span{tok: token{text: t, skel: skeleton(t), exact: true}, first: i, n: 2})
 	}
 	return out
 }
 
 type candidatePair struct {
-	q, c span
+	q, c *span
 	sim  float64
+}
+
+func better(a, b *candidatePair) bool {
+	if a.sim != b.sim {
+		return a.sim > b.sim
+	}
+	return a.q.n+a.c.n > b.q.n+b.c.n
 }
 
 // compareReadings aligns query tokens with listed tokens one to one, best
 // pairs first, and scores the alignment: the matched share of the query's
 // weight, lowered by the listed name's unmatched words.
-func compareReadings(q, c []token, w *Weights, f idf) nameResult {
-	var pairs []candidatePair
-	qs, cs := spans(q), spans(c)
-	for _, a := range qs {
-		for _, b := range cs {
+func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) nameResult {
+	var buf [32]candidatePair
+	pairs := buf[:0]
+	for ai := range qs {
+		a := &qs[ai]
+		for bi := range cs {
+			b := &cs[bi]
 			if a.n == 2 && b.n == 2 {
 				continue
 			}
@@ -190,16 +198,22 @@ func compareReadings(q, c []token, w *Weights, f idf) nameResult {
 			}
 		}
 	}
-	sort.SliceStable(pairs, func(i, j int) bool {
-		if pairs[i].sim != pairs[j].sim {
-			return pairs[i].sim > pairs[j].sim
+	// Best first; insertion sort, as there are few pairs.
+	for i := 1; i < len(pairs); i++ {
+		for j := i; j > 0 && better(&pairs[j], &pairs[j-1]); j-- {
+			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
 		}
-		return pairs[i].q.n+pairs[i].c.n > pairs[j].q.n+pairs[j].c.n
-	})
+	}
 	var usedQ, usedC uint64 // names have at most 64 tokens considered
 	var r nameResult
 	var num, qw, extra float64
-	simOf := make([]float64, len(q))
+	var simBuf [16]float64
+	simOf := simBuf[:0]
+	if len(q) > len(simBuf) {
+		simOf = make([]float64, len(q))
+	} else {
+		simOf = simBuf[:len(q)]
+	}
 	for _, p := range pairs {
 		mq := mask(p.q.first, p.q.n)
 		mc := mask(p.c.first, p.c.n)
@@ -211,17 +225,19 @@ func compareReadings(q, c []token, w *Weights, f idf) nameResult {
 		for i := p.q.first; i < p.q.first+p.q.n && i < len(simOf); i++ {
 			simOf[i] = p.sim
 		}
-		r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
+		if explain {
+			r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
+		}
 	}
 	words := 0.0
 	for i := range q {
-		wt := w.weight(&q[i], f)
+		wt := w.weight(&q[i])
 		qw += wt
 		num += simOf[i] * wt
 		if q[i].kind == kindWord {
 			words += simOf[i] * wt
 		}
-		if usedQ&mask(i, 1) == 0 {
+		if explain && usedQ&mask(i, 1) == 0 {
 			r.missing = append(r.missing, q[i].text)
 		}
 	}
@@ -229,15 +245,17 @@ func compareReadings(q, c []token, w *Weights, f idf) nameResult {
 		if usedC&mask(j, 1) != 0 {
 			continue
 		}
-		wt := w.weight(&c[j], f)
+		wt := w.weight(&c[j])
 		if c[j].kind == kindPatronymic {
 			wt *= 0.5 // a patronymic is often left out of a query
 		}
 		extra += wt
-		r.extra = append(r.extra, c[j].text)
+		if explain {
+			r.extra = append(r.extra, c[j].text)
+		}
 	}
 	for i := range r.pairs {
-		r.pairs[i].Weight = round(weightOf(q, r.pairs[i].Query, w, f))
+		r.pairs[i].Weight = round(weightOf(q, r.pairs[i].Query, w))
 	}
 	if qw == 0 || words == 0 {
 		return r // nothing distinctive matched
@@ -246,13 +264,13 @@ func compareReadings(q, c []token, w *Weights, f idf) nameResult {
 	return r
 }
 
-func weightOf(q []token, text string, w *Weights, f idf) float64 {
+func weightOf(q []token, text string, w *Weights) float64 {
 	for i := range q {
 		if q[i].text == text {
-			return w.weight(&q[i], f)
+			return w.weight(&q[i])
 		}
 	}
-	return f(text)
+	return 1 // a joined pair of query words
 }
 
 func mask(first, n int) uint64 {

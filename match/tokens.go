@@ -71,6 +71,8 @@ type token struct {
 	// deterministic reading, so a changed syllable is another character
 	// (Xiaoping is not Xiaoming) and edit distance must not bridge it.
 	exact bool
+	// rarity is the word's weight from list statistics (1 without them).
+	rarity float64
 }
 
 // tokenize turns one Latin reading of a name into tokens: titles dropped,
@@ -86,7 +88,7 @@ func tokenize(reading string, org, exact bool) []token {
 		}
 		if n, canon := legalAt(ws, i); n > 0 {
 			for _, w := range strings.Fields(canon) {
-				out = append(out, token{text: w, skel: w, kind: kindLegal})
+				out = append(out, token{text: w, skel: w, kind: kindLegal, rarity: 1})
 			}
 			i += n
 			continue
@@ -105,7 +107,7 @@ func tokenize(reading string, org, exact bool) []token {
 		if org && k == kindWord {
 			w = singular(w)
 		}
-		out = append(out, token{text: w, skel: skeleton(w), kind: k, exact: exact})
+		out = append(out, token{text: w, skel: skeleton(w), kind: k, exact: exact, rarity: 1})
 	}
 	return out
 }

@@ -1,0 +1,224 @@
+package match
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"warden"
+	"warden/sources/ofaccsv"
+	"warden/sources/sourcetest"
+)
+
+var (
+	ofacOnce  sync.Once
+	ofacIndex *Index
+	ofacErr   error
+)
+
+// ofac returns an index of the full OFAC SDN list in shared/data.
+func ofac(t testing.TB) *Index {
+	dir := sourcetest.Data(t, "ofac")
+	ofacOnce.Do(func() {
+		var paths []string
+		for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
+			paths = append(paths, filepath.Join(dir, f))
+		}
+		r, err := sourcetest.Parse(ofaccsv.Parser{}, paths...)
+		if err != nil {
+			ofacErr = err
+			return
+		}
+		for _, e := range r.Entities {
+			e.List = "ofac"
+			e.ID = warden.EntityID("ofac", e.SourceID)
+		}
+		ofacIndex = NewIndex(r.Entities)
+	})
+	if ofacErr != nil {
+		t.Fatal(ofacErr)
+	}
+	return ofacIndex
+}
+
+type evalRow struct {
+	id, name, schema, dob, country, wallet, expect, category string
+}
+
+func screeningDev(t testing.TB) []evalRow {
+	f, err := os.Open(filepath.Join(evalDir(t), "screening-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []evalRow
+	for _, r := range rows[1:] {
+		out = append(out, evalRow{r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]})
+	}
+	return out
+}
+
+func (r evalRow) query() Query {
+	q := Query{Schema: warden.Schema(r.schema)}
+	if r.name != "" {
+		q.Names = []string{r.name}
+	}
+	if r.dob != "" {
+		q.BirthDates = []string{r.dob}
+	}
+	if r.country != "" {
+		q.Countries = []string{r.country}
+	}
+	if r.wallet != "" {
+		q.Wallets = []string{r.wallet}
+	}
+	return q
+}
+
+// TestScreeningDev requires every expected party to be the top hit with
+// match=true and no hit to match on the negative queries.
+func TestScreeningDev(t *testing.T) {
+	ix := ofac(t)
+	for _, r := range screeningDev(t) {
+		hits, err := ix.Search(r.query(), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", r.id, err)
+			continue
+		}
+		if r.expect == "NONE" {
+			if len(hits) > 0 && hits[0].Match {
+				t.Errorf("%s [%s] %q: false match %s %q %.3f", r.id, r.category, r.name, hits[0].Entity.SourceID, hits[0].Entity.Caption(), hits[0].Score)
+			}
+			continue
+		}
+		if len(hits) == 0 || hits[0].Entity.SourceID != r.expect || !hits[0].Match {
+			top := "none"
+			if len(hits) > 0 {
+				top = hits[0].Entity.SourceID + " " + hits[0].Entity.Caption()
+			}
+			t.Errorf("%s [%s] %q: want %s on top and matching, got %s (%d hits)", r.id, r.category, r.name, r.expect, top, len(hits))
+			for _, h := range hits {
+				if h.Entity.SourceID == r.expect {
+					t.Logf("  expected at %.3f: %+v", h.Score, h.Explanation)
+				}
+			}
+			if len(hits) > 0 {
+				t.Logf("  top at %.3f: %+v", hits[0].Score, hits[0].Explanation)
+			}
+		}
+	}
+}
+
+// bruteForce scores every entity with the index's scorer.
+func (ix *Index) bruteForce(p *prepared, opt Options) []Hit {
+	opt.defaults()
+	var hits []Hit
+	for ei := range ix.entities {
+		var nms []int32
+		for nm := ix.first[ei]; nm < ix.first[ei+1]; nm++ {
+			nms = append(nms, nm)
+		}
+		if s, _ := ix.score(p, int32(ei), nms, opt); s >= opt.Threshold {
+			hits = append(hits, Hit{Entity: ix.entities[ei], Score: s, Match: true})
+		}
+	}
+	return hits
+}
+
+// TestIndexLosesNothing checks candidate generation on the full list: for
+// the eval queries and for misspelt, reordered and transliterated variants of
+// listed names, every party brute-force scoring puts at or above the
+// threshold is also found through the index.
+func TestIndexLosesNothing(t *testing.T) {
+	ix := ofac(t)
+	var queries []Query
+	for _, r := range screeningDev(t) {
+		queries = append(queries, r.query())
+	}
+	mutate := []func(string) string{
+		func(s string) string { return s },
+		func(s string) string { // drop a letter from the longest word
+			ws := strings.Fields(s)
+			li := 0
+			for i, w := range ws {
+				if len(w) > len(ws[li]) {
+					li = i
+				}
+			}
+			if w := ws[li]; len(w) > 5 {
+				ws[li] = w[:len(w)/2] + w[len(w)/2+1:]
+			}
+			return strings.Join(ws, " ")
+		},
+		func(s string) string { // reverse word order
+			ws := strings.Fields(strings.ReplaceAll(s, ",", " "))
+			for i, j := 0, len(ws)-1; i < j; i, j = i+1, j-1 {
+				ws[i], ws[j] = ws[j], ws[i]
+			}
+			return strings.Join(ws, " ")
+		},
+		func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "y", "i"), "k", "c") },
+	}
+	for i := 0; i < len(ix.entities); i += 97 {
+		n := ix.entities[i].Names[0].Full
+		for _, m := range mutate {
+			queries = append(queries, Query{Names: []string{m(n)}})
+		}
+	}
+	opt := Options{}
+	opt.defaults()
+	for _, q := range queries {
+		p, err := Prepare(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.names {
+			ix.weigh(&p.names[i])
+		}
+		found := map[string]bool{}
+		ents, names := ix.candidates(p)
+		for _, h := range ix.search(p, Options{Limit: 1 << 30}, ents, names) {
+			found[h.Entity.ID] = true
+		}
+		for _, h := range ix.bruteForce(p, opt) {
+			if h.Match && !found[h.Entity.ID] {
+				t.Errorf("query %v: %s (%.3f) found by brute force, not by the index", q.Names, h.Entity.ID, h.Score)
+			}
+		}
+	}
+	t.Logf("%d queries checked against %d parties", len(queries), ix.Len())
+}
+
+func TestSearchInput(t *testing.T) {
+	ix := ofac(t)
+	bad := []Query{
+		{},
+		{Names: []string{"   "}},
+		{Names: []string{strings.Repeat("a", 10000)}},
+		{Names: []string{"abc\x00def"}},
+		{Names: []string{"abc\xffdef"}},
+		{Names: []string{"Ivan"}, Schema: "Dragon"},
+		{Names: []string{"Ivan"}, Countries: []string{"Atlantis"}},
+		{Names: []string{"Ivan"}, BirthDates: []string{"1980-1-1"}},
+	}
+	for _, q := range bad {
+		if _, err := ix.Search(q, Options{}); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("%+v: err = %v", q, err)
+		}
+	}
+	hits, err := ix.Search(Query{Wallets: []string{"0x47ce0c6ed5b0ce3d3a51fdb1c52dc66a7c3c2936"}}, Options{})
+	if err != nil || len(hits) != 1 || hits[0].Entity.SourceID != "39796" || hits[0].Score != 1 || hits[0].Explanation.Features[0].Name != "wallet_match" {
+		t.Errorf("wallet: %+v, %v", hits, err)
+	}
+	hits, _ = ix.Search(Query{IDs: []string{"T-1455 3558"}}, Options{}) // Khorashadizadeh's passport
+	if len(hits) != 1 || hits[0].Entity.SourceID != "26137" {
+		t.Errorf("passport with dashes and spaces: %+v", hits)
+	}
+}

@@ -40,7 +40,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	bar := newBar(e.stderr, totalSize(files), "importing "+*list)
+	bar := newBar(e.stderr, totalSize(files), "importing "+*list, true)
 	v, err := ingest.Import(ctx, db, ingest.Request{List: *list, Format: *format, Input: warden.Input{Paths: files}}, bar.add)
 	bar.finish()
 	if err != nil {
@@ -84,13 +84,13 @@ func totalSize(files []string) int64 {
 // bar is a progress bar on stderr, drawn only when stderr is a terminal.
 type bar struct{ pb *progressbar.ProgressBar }
 
-func newBar(w io.Writer, total int64, desc string) *bar {
+func newBar(w io.Writer, total int64, desc string, bytes bool) *bar {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &bar{}
 	}
 	return &bar{pb: progressbar.NewOptions64(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
-		progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))}
+		progressbar.OptionShowBytes(bytes), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))}
 }
 
 func (b *bar) add(n int) {

@@ -36,6 +36,8 @@ var commands = []command{
 	{"show", "show one listed party", cmdShow},
 	{"export", "export a list version, or the changes between two, as FtM or CSV", cmdExport},
 	{"sync", "fetch the official lists and import what changed", cmdSync},
+	{"screen", "screen a name, wallet or identifier (or a CSV of them) against the lists", cmdScreen},
+	{"compare", "score two names against each other", cmdCompare},
 	{"serve", "run the HTTP server", cmdServe},
 }
 

@@ -10,7 +10,7 @@ import (
 
 	"warden"
 	"warden/sources/internal/ofac"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads CSL CSV files.

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads FtM entity JSON lines.

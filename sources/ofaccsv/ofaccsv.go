@@ -20,7 +20,7 @@ import (
 
 	"warden"
 	"warden/sources/internal/ofac"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads a set of OFAC legacy CSV files.

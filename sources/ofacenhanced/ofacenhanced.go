@@ -16,7 +16,7 @@ import (
 
 	"warden"
 	"warden/sources/internal/ofac"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads enhanced XML files.

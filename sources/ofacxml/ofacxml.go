@@ -9,7 +9,7 @@ import (
 
 	"warden"
 	"warden/sources/internal/ofac"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads sdn.xml-schema files.

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Header is the column order of targets.simple.csv.

@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"warden"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // XLSX reads ConList.xlsx.

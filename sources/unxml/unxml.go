@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/textio"
+	"warden/internal/textio"
 )
 
 // Parser reads UN consolidated list files.

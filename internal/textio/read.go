@@ -87,6 +87,12 @@ func (r Row) Get(column string) string {
 	return ""
 }
 
+// Has reports whether the file's header has the named column.
+func (r Row) Has(column string) bool {
+	_, ok := r.col[column]
+	return ok
+}
+
 // Rows reads a CSV file whose first record is a header naming at least the
 // required columns, and calls fn for each later record. Every record must
 // have as many fields as the header.

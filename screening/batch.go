@@ -1,0 +1,128 @@
+package screening
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"warden"
+	"warden/match"
+	"warden/internal/textio"
+)
+
+// BatchColumns are the columns a batch CSV may have; at least one of name,
+// wallet or id is needed.
+var BatchColumns = []string{"name", "schema", "birth_date", "country", "wallet", "id"}
+
+// Row is one query of a batch with its position in the input.
+type Row struct {
+	Pos   string
+	Query match.Query
+}
+
+// ReadBatch reads a batch CSV: a header naming any of BatchColumns, then one
+// query per row. Rows are checked as they are read; a bad row is an EINVALID
+// error naming its line.
+func ReadBatch(ctx context.Context, in warden.Input, path string) ([]Row, error) {
+	f, err := textio.Open(in, path, true)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rows []Row
+	header := true
+	err = textio.Rows(ctx, f, nil, func(r textio.Row) error {
+		if header {
+			header = false
+			found := false
+			for _, c := range []string{"name", "wallet", "id"} {
+				found = found || r.Has(c)
+			}
+			if !found {
+				return warden.Invalid(r.Pos, fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", ")))
+			}
+		}
+		q := match.Query{Schema: warden.Schema(r.Get("schema"))}
+		add := func(dst *[]string, col string) {
+			if v := r.Get(col); v != "" {
+				*dst = append(*dst, v)
+			}
+		}
+		add(&q.Names, "name")
+		add(&q.BirthDates, "birth_date")
+		add(&q.Countries, "country")
+		add(&q.Wallets, "wallet")
+		add(&q.IDs, "id")
+		if _, err := match.Prepare(q); err != nil {
+			return warden.Invalid(r.Pos, err)
+		}
+		rows = append(rows, Row{Pos: r.Pos, Query: q})
+		return nil
+	})
+	return rows, err
+}
+
+// Batch screens rows on every core and calls emit with each row's answer in
+// input order. progress, if set, is told of each row done.
+func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit func(Row, Response) error, progress func()) error {
+	type result struct {
+		resp Response
+		err  error
+		done chan struct{}
+	}
+	results := make([]result, len(rows))
+	for i := range results {
+		results[i].done = make(chan struct{})
+	}
+	next := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				hits, err := s.Screen(rows[i].Query, opt)
+				results[i].resp, results[i].err = View(rows[i].Query, hits), err
+				close(results[i].done)
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range rows {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var err error
+	for i := range rows {
+		select {
+		case <-results[i].done:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			break
+		}
+		if results[i].err != nil {
+			err = warden.Invalid(rows[i].Pos, results[i].err)
+			break
+		}
+		if err = emit(rows[i], results[i].resp); err != nil {
+			break
+		}
+		if progress != nil {
+			progress()
+		}
+	}
+	cancel()
+	wg.Wait()
+	return err
+}

@@ -1,0 +1,122 @@
+// Package screening keeps a screening index in step with the store and
+// answers screening queries against it. A rebuilt index is swapped in
+// atomically: a query sees either the old index or the new one, never half.
+package screening
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"warden"
+	"warden/match"
+	"warden/store"
+)
+
+// Service screens queries against every list's current version.
+type Service struct {
+	db      *store.DB
+	current atomic.Pointer[snapshot]
+	mu      sync.Mutex // one rebuild at a time
+}
+
+// snapshot is an index and the list versions it was built from.
+type snapshot struct {
+	index    *match.Index
+	versions map[string]int
+	built    time.Time
+}
+
+// New returns a service on db; call Refresh before the first query.
+func New(db *store.DB) *Service { return &Service{db: db} }
+
+// Refresh rebuilds the index if any list's current version differs from the
+// one the index was built from. It reports whether it rebuilt.
+func (s *Service) Refresh(ctx context.Context) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lists, err := s.db.Lists(ctx)
+	if err != nil {
+		return false, err
+	}
+	versions := map[string]int{}
+	for _, l := range lists {
+		if l.CurrentVersion > 0 {
+			versions[l.Name] = l.CurrentVersion
+		}
+	}
+	if cur := s.current.Load(); cur != nil && sameVersions(cur.versions, versions) {
+		return false, nil
+	}
+	var entities []*warden.Entity
+	for name, v := range versions {
+		err := s.db.Entities(ctx, name, v, func(e *warden.Entity) error {
+			entities = append(entities, e)
+			return nil
+		})
+		if err != nil {
+			return false, fmt.Errorf("load %s: %w", name, err)
+		}
+	}
+	s.current.Store(&snapshot{index: match.NewIndex(entities), versions: versions, built: time.Now()})
+	return true, nil
+}
+
+func sameVersions(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Watch refreshes the index every interval until ctx ends, so that imports
+// by other processes or nodes reach this one. Errors go to logf.
+func (s *Service) Watch(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if rebuilt, err := s.Refresh(ctx); err != nil {
+				logf("screening index refresh failed: %v", err)
+			} else if rebuilt {
+				logf("screening index rebuilt: %d parties", s.Len())
+			}
+		}
+	}
+}
+
+// Len is the number of parties in the current index.
+func (s *Service) Len() int {
+	if cur := s.current.Load(); cur != nil {
+		return cur.index.Len()
+	}
+	return 0
+}
+
+// Versions returns the list versions the current index holds.
+func (s *Service) Versions() map[string]int {
+	if cur := s.current.Load(); cur != nil {
+		return cur.versions
+	}
+	return nil
+}
+
+// Screen runs one query. It returns EINVALID for a malformed query and
+// EINTERNAL if no index has been built yet.
+func (s *Service) Screen(q match.Query, opt match.Options) ([]match.Hit, error) {
+	cur := s.current.Load()
+	if cur == nil {
+		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")
+	}
+	return cur.index.Search(q, opt)
+}

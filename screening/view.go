@@ -1,0 +1,36 @@
+package screening
+
+import (
+	"warden/match"
+)
+
+// HitView is a hit as the CLI and the API show it.
+type HitView struct {
+	EntityID    string            `json:"entity_id"`
+	List        string            `json:"list"`
+	SourceID    string            `json:"source_id"`
+	Schema      string            `json:"schema"`
+	Name        string            `json:"name"`
+	Programs    []string          `json:"programs,omitempty"`
+	Score       float64           `json:"score"`
+	Match       bool              `json:"match"`
+	Explanation match.Explanation `json:"explanation"`
+}
+
+// Response is the answer to one query.
+type Response struct {
+	Query match.Query `json:"query"`
+	Hits  []HitView   `json:"hits"`
+}
+
+// View shapes hits for output, best first as they come.
+func View(q match.Query, hits []match.Hit) Response {
+	r := Response{Query: q, Hits: make([]HitView, 0, len(hits))}
+	for _, h := range hits {
+		r.Hits = append(r.Hits, HitView{
+			EntityID: h.Entity.ID, List: h.Entity.List, SourceID: h.Entity.SourceID, Schema: string(h.Entity.Schema),
+			Name: h.Entity.Caption(), Programs: h.Entity.Programs, Score: h.Score, Match: h.Match, Explanation: h.Explanation,
+		})
+	}
+	return r
+}

@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"warden"
-	"warden/match"
 	"warden/internal/textio"
+	"warden/match"
 )
 
 // BatchColumns are the columns a batch CSV may have; at least one of name,

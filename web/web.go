@@ -14,13 +14,18 @@ import (
 	"time"
 
 	"warden"
+	"warden/auth"
+	"warden/screening"
 	"warden/store"
 )
 
 // Server holds what the handlers need.
 type Server struct {
-	DB  *store.DB
-	Log *slog.Logger
+	DB        *store.DB
+	Screening *screening.Service
+	Log       *slog.Logger
+	// Now is the clock; time.Now if nil.
+	Now func() time.Time
 	// Ready reports whether start-up work (such as loading the bundled
 	// snapshot) has finished; nil means ready.
 	Ready func() bool
@@ -42,6 +47,34 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/lists", s.lists)
 	mux.HandleFunc("GET /v1/lists/{name}/versions", s.versions)
 	mux.HandleFunc("GET /v1/entities/{id}", s.entity)
+	screeners := []warden.Role{warden.RoleScreener, warden.RoleAnalyst, warden.RoleAdmin}
+	mux.Handle("POST /v1/screen", s.authed(s.screen, screeners...))
+	mux.Handle("POST /v1/screen/batch", s.authed(s.screenBatch, screeners...))
+	mux.Handle("POST /match/{dataset}", s.authed(s.yenteMatch, screeners...))
+}
+
+type principalKey struct{}
+
+// authed requires a bearer token of one of roles.
+func (s *Server) authed(h http.HandlerFunc, roles ...warden.Role) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now
+		if s.Now != nil {
+			now = s.Now
+		}
+		p, err := auth.Authenticate(r.Context(), s.DB, r.Header.Get("Authorization"), now())
+		if err == nil {
+			err = auth.Require(p, roles...)
+		}
+		if err != nil {
+			if warden.ErrorCode(err) == warden.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
+			}
+			s.Error(w, r, err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
 }
 
 type ctxKey int

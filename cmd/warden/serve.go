@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"warden/ingest"
+	"warden/screening"
 	"warden/snapshot"
 	"warden/web"
 )
@@ -19,6 +20,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("serve", "serve [--addr :8080] [--no-snapshot]", e.stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
+	refresh := fs.Duration("refresh", 30*time.Second, "how often to check the lists for new versions and rebuild the screening index")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -34,8 +36,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var ready atomic.Bool
+	svc := screening.New(db)
 	srv := &http.Server{
-		Handler:           (&web.Server{DB: db, Log: log, Ready: ready.Load}).Handler(),
+		Handler:           (&web.Server{DB: db, Screening: svc, Log: log, Ready: ready.Load}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
@@ -57,6 +60,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		log.Info("loaded bundled OFAC SDN snapshot", "date", snapshot.Date, "parties", v.Entities, "warnings", v.Warnings, "duration", time.Since(start).String())
 	}
+	start := time.Now()
+	if _, err := svc.Refresh(ctx); err != nil {
+		return fmt.Errorf("build screening index: %w", err)
+	}
+	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
+	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	ready.Store(true)
 
 	select {

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/ofac"
 	"warden/internal/textio"
+	"warden/sources/internal/ofac"
 )
 
 // Parser reads CSL CSV files.

@@ -19,8 +19,8 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/ofac"
 	"warden/internal/textio"
+	"warden/sources/internal/ofac"
 )
 
 // Parser reads a set of OFAC legacy CSV files.

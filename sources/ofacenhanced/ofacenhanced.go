@@ -15,8 +15,8 @@ import (
 	"archive/zip"
 
 	"warden"
-	"warden/sources/internal/ofac"
 	"warden/internal/textio"
+	"warden/sources/internal/ofac"
 )
 
 // Parser reads enhanced XML files.

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"warden"
-	"warden/sources/internal/ofac"
 	"warden/internal/textio"
+	"warden/sources/internal/ofac"
 )
 
 // Parser reads sdn.xml-schema files.

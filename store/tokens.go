@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"warden"
+)
+
+// CreateToken stores a token under a new name. ECONFLICT if the name is
+// taken.
+func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string) error {
+	exp := ""
+	if t.ExpiresAt != nil {
+		exp = timestamp(*t.ExpiresAt)
+	}
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		t.Name, string(t.Role), hash, timestamp(t.CreatedAt), exp)
+	if err != nil {
+		if isUnique(err) {
+			return warden.Errorf(warden.ECONFLICT, "a token named %q exists", t.Name)
+		}
+		return fmt.Errorf("create token: %w", err)
+	}
+	return nil
+}
+
+func isUnique(err error) bool {
+	s := strings.ToLower(err.Error())
+	return strings.Contains(s, "unique") || strings.Contains(s, "duplicate key")
+}
+
+// TokenByHash returns the token with the hash; ENOTFOUND if none.
+func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error) {
+	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at FROM api_tokens WHERE hash = $1`, hash)
+	t, err := scanToken(row.Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, warden.Errorf(warden.ENOTFOUND, "no such token")
+	}
+	return t, err
+}
+
+// Tokens lists all tokens, newest first.
+func (db *DB) Tokens(ctx context.Context) ([]warden.Token, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at DESC, name`)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []warden.Token
+	for rows.Next() {
+		t, err := scanToken(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes the named token; ENOTFOUND if there is none that is
+// not already revoked.
+func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) error {
+	res, err := db.sql.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at = ''`, timestamp(at), name)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return warden.Errorf(warden.ENOTFOUND, "no active token named %q", name)
+	}
+	return nil
+}
+
+func scanToken(scan func(...any) error) (warden.Token, error) {
+	var t warden.Token
+	var role, created, exp, rev string
+	if err := scan(&t.Name, &role, &created, &exp, &rev); err != nil {
+		return t, err
+	}
+	t.Role = warden.Role(role)
+	t.CreatedAt = parseTime(created)
+	if exp != "" {
+		e := parseTime(exp)
+		t.ExpiresAt = &e
+	}
+	if rev != "" {
+		r := parseTime(rev)
+		t.RevokedAt = &r
+	}
+	return t, nil
+}

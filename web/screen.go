@@ -1,0 +1,280 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"warden"
+	"warden/match"
+	"warden/screening"
+	"warden/sources/ftm"
+)
+
+// Body limits for screening requests.
+const (
+	maxScreenBody = 64 << 10
+	maxBatchBody  = 16 << 20
+	// MaxBatch is the most queries one batch request may hold.
+	MaxBatch = 10000
+)
+
+// decode reads a JSON body of at most max bytes into v, rejecting unknown
+// fields and trailing data.
+func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return warden.Errorf(warden.EINVALID, "request body larger than %d bytes", max)
+		}
+		return warden.Errorf(warden.EINVALID, "malformed JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
+	}
+	return nil
+}
+
+// screenRequest is one query: singular fields for convenience, plural ones
+// for several values.
+type screenRequest struct {
+	Name       string         `json:"name"`
+	Names      []string       `json:"names"`
+	Schema     string         `json:"schema"`
+	BirthDate  string         `json:"birth_date"`
+	BirthDates []string       `json:"birth_dates"`
+	Country    string         `json:"country"`
+	Countries  []string       `json:"countries"`
+	Wallet     string         `json:"wallet"`
+	Wallets    []string       `json:"wallets"`
+	ID         string         `json:"id"`
+	IDs        []string       `json:"ids"`
+	List       string         `json:"list"`
+	Lists      []string       `json:"lists"`
+	Limit      int            `json:"limit"`
+	Threshold  float64        `json:"threshold"`
+	Weights    *match.Weights `json:"weights"`
+}
+
+func (sr *screenRequest) query() match.Query {
+	one := func(v string, vs []string) []string {
+		if v != "" {
+			return append([]string{v}, vs...)
+		}
+		return vs
+	}
+	return match.Query{Names: one(sr.Name, sr.Names), Schema: warden.Schema(sr.Schema), BirthDates: one(sr.BirthDate, sr.BirthDates),
+		Countries: one(sr.Country, sr.Countries), Wallets: one(sr.Wallet, sr.Wallets), IDs: one(sr.ID, sr.IDs), Lists: one(sr.List, sr.Lists)}
+}
+
+func options(limit int, threshold float64, w *match.Weights) (match.Options, error) {
+	if limit < 0 || limit > 500 {
+		return match.Options{}, warden.Errorf(warden.EINVALID, "limit must be between 1 and 500")
+	}
+	if threshold < 0 || threshold > 1 {
+		return match.Options{}, warden.Errorf(warden.EINVALID, "threshold must be between 0 and 1")
+	}
+	return match.Options{Limit: limit, Threshold: threshold, Weights: w}, nil
+}
+
+func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
+	var req screenRequest
+	if err := decode(w, r, maxScreenBody, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	opt, err := options(req.Limit, req.Threshold, req.Weights)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	q := req.query()
+	hits, err := s.Screening.Screen(q, opt)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, screening.View(q, hits))
+}
+
+type batchRequest struct {
+	Queries   []screenRequest `json:"queries"`
+	Limit     int             `json:"limit"`
+	Threshold float64         `json:"threshold"`
+	Weights   *match.Weights  `json:"weights"`
+}
+
+func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
+	var req batchRequest
+	if err := decode(w, r, maxBatchBody, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if len(req.Queries) == 0 || len(req.Queries) > MaxBatch {
+		s.Error(w, r, warden.Errorf(warden.EINVALID, "a batch holds 1 to %d queries", MaxBatch))
+		return
+	}
+	opt, err := options(req.Limit, req.Threshold, req.Weights)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	rows := make([]screening.Row, len(req.Queries))
+	for i := range req.Queries {
+		rows[i] = screening.Row{Pos: fmt.Sprintf("queries[%d]", i), Query: req.Queries[i].query()}
+		if _, err := match.Prepare(rows[i].Query); err != nil {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "queries[%d]: %s", i, warden.ErrorMessage(err)))
+			return
+		}
+	}
+	out := make([]screening.Response, 0, len(rows))
+	err = s.Screening.Batch(r.Context(), rows, opt, func(_ screening.Row, resp screening.Response) error {
+		out = append(out, resp)
+		return nil
+	}, nil)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"responses": out})
+}
+
+// The OpenSanctions yente /match API, so existing yente clients work.
+
+type yenteRequest struct {
+	Queries map[string]yenteQuery `json:"queries"`
+	Weights map[string]float64    `json:"weights,omitempty"`
+}
+
+type yenteQuery struct {
+	Schema     string              `json:"schema"`
+	Properties map[string][]string `json:"properties"`
+}
+
+type yenteResult struct {
+	ID          string              `json:"id"`
+	Caption     string              `json:"caption"`
+	Schema      string              `json:"schema"`
+	Properties  map[string][]string `json:"properties"`
+	Datasets    []string            `json:"datasets"`
+	Referents   []string            `json:"referents"`
+	Target      bool                `json:"target"`
+	Score       float64             `json:"score"`
+	Match       bool                `json:"match"`
+	Features    map[string]float64  `json:"features"`
+	Explanation match.Explanation   `json:"explanations"`
+}
+
+var yenteSchemas = map[string]warden.Schema{
+	"": "", "Thing": "", "LegalEntity": warden.SchemaLegalEntity, "Person": warden.SchemaPerson,
+	"Organization": warden.SchemaOrganization, "Company": warden.SchemaCompany, "PublicBody": warden.SchemaOrganization,
+	"Vessel": warden.SchemaVessel, "Airplane": warden.SchemaAircraft, "CryptoWallet": warden.SchemaCryptoWallet,
+}
+
+var yenteIDProps = []string{"idNumber", "passportNumber", "registrationNumber", "taxNumber", "innCode", "ogrnCode",
+	"leiCode", "swiftBic", "imoNumber", "uscCode", "vatCode", "email", "website", "phone"}
+
+func (yq *yenteQuery) query(lists []string) (match.Query, error) {
+	schema, ok := yenteSchemas[yq.Schema]
+	if !ok {
+		return match.Query{}, warden.Errorf(warden.EINVALID, "unknown schema %q", yq.Schema)
+	}
+	p := yq.Properties
+	q := match.Query{Schema: schema, Lists: lists}
+	for _, k := range []string{"name", "alias", "previousName", "weakAlias"} {
+		q.Names = append(q.Names, p[k]...)
+	}
+	var parts []string
+	for _, k := range []string{"firstName", "middleName", "fatherName", "lastName"} {
+		parts = append(parts, p[k]...)
+	}
+	if len(parts) > 0 {
+		q.Names = append(q.Names, strings.Join(parts, " "))
+	}
+	q.BirthDates = p["birthDate"]
+	for _, k := range []string{"nationality", "country", "citizenship", "jurisdiction"} {
+		q.Countries = append(q.Countries, p[k]...)
+	}
+	for _, k := range yenteIDProps {
+		q.IDs = append(q.IDs, p[k]...)
+	}
+	q.Wallets = p["publicKey"]
+	return q, nil
+}
+
+func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
+	dataset := r.PathValue("dataset")
+	var lists []string
+	if dataset != "default" && dataset != "sanctions" {
+		if _, ok := s.Screening.Versions()[dataset]; !ok {
+			s.Error(w, r, warden.Errorf(warden.ENOTFOUND, "dataset %q not found", dataset))
+			return
+		}
+		lists = []string{dataset}
+	}
+	var req yenteRequest
+	if err := decode(w, r, maxBatchBody, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if len(req.Queries) == 0 || len(req.Queries) > MaxBatch {
+		s.Error(w, r, warden.Errorf(warden.EINVALID, "queries must hold 1 to %d entries", MaxBatch))
+		return
+	}
+	limit, threshold := 5, 0.0
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "limit must be an integer"))
+			return
+		}
+		limit = n
+	}
+	if v := r.URL.Query().Get("threshold"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "threshold must be a number"))
+			return
+		}
+		threshold = f
+	}
+	opt, err := options(limit, threshold, nil)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	responses := map[string]any{}
+	for key, yq := range req.Queries {
+		q, err := yq.query(lists)
+		if err == nil {
+			_, err = match.Prepare(q)
+		}
+		if err != nil {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "queries.%s: %s", key, warden.ErrorMessage(err)))
+			return
+		}
+		hits, err := s.Screening.Screen(q, opt)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		results := make([]yenteResult, 0, len(hits))
+		for _, h := range hits {
+			fx := ftm.FromWarden(h.Entity)[0]
+			features := map[string]float64{"name": h.Explanation.NameScore}
+			for _, f := range h.Explanation.Features {
+				features[f.Name] = f.Contribution
+			}
+			results = append(results, yenteResult{ID: h.Entity.ID, Caption: h.Entity.Caption(), Schema: fx.Schema, Properties: fx.Properties,
+				Datasets: []string{h.Entity.List}, Referents: []string{}, Target: true, Score: h.Score, Match: h.Match, Features: features, Explanation: h.Explanation})
+		}
+		responses[key] = map[string]any{"status": 200, "results": results, "total": map[string]any{"value": len(results), "relation": "eq"}, "query": yq}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"responses": responses, "limit": opt.Limit})
+}

@@ -68,9 +68,11 @@ func TestPairsDev(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tp, fp, fn int
+	cats := tally{}
 	for _, r := range rows[1:] {
 		c := Compare(warden.Schema(r[0]), r[1], r[2], DefaultThreshold, nil)
 		want := r[3] == "true"
+		cats.add(r[4], c.Match, want)
 		switch {
 		case c.Match && want:
 			tp++
@@ -85,7 +87,7 @@ func TestPairsDev(t *testing.T) {
 	p := float64(tp) / float64(tp+fp)
 	rc := float64(tp) / float64(tp+fn)
 	f1 := 2 * p * rc / (p + rc)
-	t.Logf("pairs-dev: precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d)", p, rc, f1, tp, fp, fn)
+	t.Logf("pairs-dev: precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d)\n%s", p, rc, f1, tp, fp, fn, cats.markdown())
 	if f1 < 0.95 {
 		t.Errorf("F1 %.3f below 0.95", f1)
 	}

@@ -86,11 +86,23 @@ func (r evalRow) query() Query {
 // match=true and no hit to match on the negative queries.
 func TestScreeningDev(t *testing.T) {
 	ix := ofac(t)
+	cats := tally{}
+	defer func() { t.Logf("screening-dev (a true positive is the expected party on top, matching):\n%s", cats.markdown()) }()
 	for _, r := range screeningDev(t) {
 		hits, err := ix.Search(r.query(), Options{})
 		if err != nil {
 			t.Errorf("%s: %v", r.id, err)
 			continue
+		}
+		top := len(hits) > 0 && hits[0].Match
+		if r.expect == "NONE" {
+			cats.add(r.category, top, false)
+		} else {
+			right := top && hits[0].Entity.SourceID == r.expect
+			cats.add(r.category, right, true)
+			if top && !right {
+				cats.add(r.category, true, false) // a wrong party on top is also a false positive
+			}
 		}
 		if r.expect == "NONE" {
 			if len(hits) > 0 && hits[0].Match {

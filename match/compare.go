@@ -28,12 +28,20 @@ type Explanation struct {
 
 // bestNames compares every reading of each query name with every reading of
 // each listed name and returns the best.
-func bestNames(qs []name, cs []name, w *Weights) (float64, Explanation) {
+//
+// allow, if not nil, holds for each listed name a mask of the query readings
+// (numbered across query names) worth comparing with it.
+func bestNames(qs []name, cs []name, w *Weights, allow []uint8) (float64, Explanation) {
 	best := -1.0
 	var bq, bc, bqr, bcr int
-	for qi := range qs {
-		for ci := range cs {
+	for ci := range cs {
+		ri := 0
+		for qi := range qs {
 			for qr := range qs[qi].readings {
+				ri++
+				if allow != nil && (ri-1 >= 8 || allow[ci]&(1<<uint(ri-1)) == 0) {
+					continue
+				}
 				for cr := range cs[ci].readings {
 					r := compareReadings(qs[qi].readings[qr], cs[ci].readings[cr], qs[qi].spans[qr], cs[ci].spans[cr], w, false)
 					s := r.score
@@ -54,9 +62,9 @@ func bestNames(qs []name, cs []name, w *Weights) (float64, Explanation) {
 	q, c := &qs[bq], &cs[bc]
 	r := compareReadings(q.readings[bqr], c.readings[bcr], q.spans[bqr], c.spans[bcr], w, true)
 	ex := Explanation{QueryName: q.raw, ListedName: c.raw, NameScore: round(best), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
-	if reading := joinTokens(c.readings[bcr]); reading != fold(c.raw) {
+	if reading := joinTokens(c.readings[bcr]); reading != c.folded {
 		ex.Reading = reading
-	} else if reading := joinTokens(q.readings[bqr]); reading != fold(q.raw) {
+	} else if reading := joinTokens(q.readings[bqr]); reading != q.folded {
 		ex.Reading = reading
 	}
 	return best, ex
@@ -88,8 +96,8 @@ func Compare(schema warden.Schema, a, b string, threshold float64, w *Weights) C
 	}
 	qa := []name{prepare(a, warden.NamePrimary, schema)}
 	qb := []name{prepare(b, warden.NamePrimary, schema)}
-	s1, e1 := bestNames(qa, qb, w)
-	s2, e2 := bestNames(qb, qa, w)
+	s1, e1 := bestNames(qa, qb, w, nil)
+	s2, e2 := bestNames(qb, qa, w, nil)
 	// Symmetric: either name may be the fuller one.
 	if s2 > s1 {
 		s1, e1 = s2, e2

@@ -230,6 +230,7 @@ type prepared struct {
 	years     []string
 	lists     map[string]bool
 	idKeys    []string
+	essential [maxQueryReadings]uint64 // per reading: the words looked up
 }
 
 // Prepare validates a query: it must hold a name, wallet or identifier;
@@ -329,7 +330,8 @@ func (ix *Index) Search(q Query, opt Options) ([]Hit, error) {
 	for i := range p.names {
 		ix.weigh(&p.names[i])
 	}
-	ents, names := ix.candidates(p)
+	opt.defaults()
+	ents, names := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights))
 	return ix.search(p, opt, ents, names), nil
 }
 
@@ -358,10 +360,15 @@ type cand struct {
 }
 
 // candidates returns the entities that share an identifier with the query,
-// and the names that share a word with it within the scorer's edit budget:
-// only those can score above zero.
-func (ix *Index) candidates(p *prepared) (ents []int32, names map[int32]*cand) {
-	names = map[int32]*cand{}
+// and the names that share an essential word with it within the scorer's
+// edit budget: only those can reach the floor.
+//
+// A reading's essential words are its heaviest, so many that the rest weigh
+// less than the floor's share of the reading: a name matching none of them
+// cannot reach the floor. Only essential words are looked up; common words
+// (Mohammad, Ali, Company) then cost nothing unless they are needed.
+func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
+	names = make(map[int32]cand, 64)
 	for _, k := range p.idKeys {
 		ents = append(ents, ix.ids[k]...)
 	}
@@ -371,23 +378,17 @@ func (ix *Index) candidates(p *prepared) (ents []int32, names map[int32]*cand) {
 			if ri >= maxQueryReadings {
 				break
 			}
-			words := false
-			for _, t := range r {
-				words = words || t.kind == kindWord || t.kind == kindPatronymic
-			}
+			essential := essentialWords(r, w, floor)
 			for _, s := range n.spans[ni] {
-				if s.n == 1 && words && (s.tok.kind == kindLegal || s.tok.kind == kindConnector || s.tok.kind == kindInitial) {
-					continue // cannot make a match on its own
-				}
 				m := mask(s.first, s.n)
+				if m&essential == 0 {
+					continue
+				}
 				mark := func(id int32) {
 					for _, nm := range ix.postings[id] {
 						c := names[nm]
-						if c == nil {
-							c = &cand{}
-							names[nm] = c
-						}
 						c.hit[ri] |= m
+						names[nm] = c
 					}
 				}
 				if id, ok := ix.vocab[s.tok.text]; ok {
@@ -395,14 +396,52 @@ func (ix *Index) candidates(p *prepared) (ents []int32, names map[int32]*cand) {
 				}
 				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) { ix.lookup(h, mark) })
 			}
+			p.essential[ri] = essential
 			ri++
 		}
 	}
 	return ents, names
 }
 
+// essentialWords returns the mask of the heaviest words of a reading that a
+// name must match one of to reach floor. Legal forms, particles and
+// initials are never looked up when the reading has words: they cannot make
+// a match on their own (compareReadings scores 0 without a matched word).
+func essentialWords(r []token, w *Weights, floor float64) uint64 {
+	var total float64
+	type iw struct {
+		i  int
+		wt float64
+	}
+	var look []iw
+	words := false
+	for i := range r {
+		words = words || r[i].kind == kindWord || r[i].kind == kindPatronymic
+	}
+	for i := range r {
+		wt := w.weight(&r[i])
+		total += wt
+		k := r[i].kind
+		if i < 64 && (!words || k == kindWord || k == kindPatronymic) {
+			look = append(look, iw{i, wt})
+		}
+	}
+	sort.Slice(look, func(a, b int) bool { return look[a].wt > look[b].wt })
+	rest := total
+	var m uint64
+	for _, x := range look {
+		m |= 1 << uint(x.i)
+		rest -= x.wt
+		if rest < floor*total {
+			break
+		}
+	}
+	return m
+}
+
 // bound is the most a name retrieved with c can score: the share of a
-// reading's weight held by the words that retrieved it.
+// reading's weight held by the essential words that retrieved it and by all
+// the words that were not looked up.
 func (p *prepared) bound(c *cand, w *Weights) float64 {
 	best, ri := 0.0, 0
 	for _, n := range p.names {
@@ -414,7 +453,7 @@ func (p *prepared) bound(c *cand, w *Weights) float64 {
 			for i := range r {
 				wt := w.weight(&r[i])
 				all += wt
-				if c.hit[ri]&mask(i, 1) != 0 {
+				if m := mask(i, 1); c.hit[ri]&m != 0 || p.essential[ri]&m == 0 {
 					got += wt
 				}
 			}
@@ -427,33 +466,47 @@ func (p *prepared) bound(c *cand, w *Weights) float64 {
 	return best
 }
 
+// maxBonus is the most qualifiers can add to a name score.
+func maxBonus(w *Weights) float64 { return w.BirthDateAgree + w.CountryAgree }
+
 // search scores the candidates and returns the best hits.
-func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]*cand) []Hit {
+func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]cand) []Hit {
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
-	maxBonus := w.BirthDateAgree + w.CountryAgree
-	// Group the names that can reach the floor by entity.
-	byEntity := map[int32][]int32{}
+	// The names that can reach the floor, grouped by entity; entities found
+	// by identifier come with no name.
+	type en struct{ e, n int32 }
+	keep := make([]en, 0, len(names)+len(ents))
 	for nm, c := range names {
-		if p.bound(c, w)+maxBonus < floor {
-			continue
+		if p.bound(&c, w)+maxBonus(w) >= floor {
+			keep = append(keep, en{ix.owner[nm], nm})
 		}
-		e := ix.owner[nm]
-		byEntity[e] = append(byEntity[e], nm)
 	}
 	for _, e := range ents {
-		if _, ok := byEntity[e]; !ok {
-			byEntity[e] = nil
-		}
+		keep = append(keep, en{e, -1})
 	}
+	sort.Slice(keep, func(i, j int) bool {
+		if keep[i].e != keep[j].e {
+			return keep[i].e < keep[j].e
+		}
+		return keep[i].n < keep[j].n
+	})
 	var hits []Hit
-	for ei, nms := range byEntity {
+	var nms []int32
+	for i := 0; i < len(keep); {
+		ei := keep[i].e
+		nms = nms[:0]
+		for ; i < len(keep) && keep[i].e == ei; i++ {
+			if n := keep[i].n; n >= 0 && (len(nms) == 0 || nms[len(nms)-1] != n) {
+				nms = append(nms, n)
+			}
+		}
 		e := ix.entities[ei]
 		if p.lists != nil && !p.lists[e.List] {
 			continue
 		}
-		s, ex := ix.score(p, ei, nms, opt)
+		s, ex := ix.score(p, ei, nms, names, opt)
 		if s >= floor {
 			hits = append(hits, Hit{Entity: e, Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
 		}
@@ -472,7 +525,10 @@ func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]
 
 // score rates one entity against a prepared query, comparing the query with
 // the entity's names listed in nms.
-func (ix *Index) score(p *prepared, ei int32, nms []int32, opt Options) (float64, Explanation) {
+//
+// cands, if not nil, says which query readings retrieved each name; only
+// those readings are compared with it.
+func (ix *Index) score(p *prepared, ei int32, nms []int32, cands map[int32]cand, opt Options) (float64, Explanation) {
 	e := ix.entities[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
@@ -486,10 +542,21 @@ func (ix *Index) score(p *prepared, ei int32, nms []int32, opt Options) (float64
 		return 0, Explanation{}
 	}
 	listed := make([]name, len(nms))
+	var allow []uint8
+	if cands != nil {
+		allow = make([]uint8, len(nms))
+	}
 	for i, nm := range nms {
 		listed[i] = ix.names[nm]
+		if c, ok := cands[nm]; ok {
+			for ri, h := range c.hit {
+				if h != 0 {
+					allow[i] |= 1 << uint(ri)
+				}
+			}
+		}
 	}
-	s, ex := bestNames(p.names, listed, w)
+	s, ex := bestNames(p.names, listed, w, allow)
 	if s == 0 {
 		return 0, ex
 	}

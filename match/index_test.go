@@ -87,7 +87,9 @@ func (r evalRow) query() Query {
 func TestScreeningDev(t *testing.T) {
 	ix := ofac(t)
 	cats := tally{}
-	defer func() { t.Logf("screening-dev (a true positive is the expected party on top, matching):\n%s", cats.markdown()) }()
+	defer func() {
+		t.Logf("screening-dev (a true positive is the expected party on top, matching):\n%s", cats.markdown())
+	}()
 	for _, r := range screeningDev(t) {
 		hits, err := ix.Search(r.query(), Options{})
 		if err != nil {
@@ -137,7 +139,7 @@ func (ix *Index) bruteForce(p *prepared, opt Options) []Hit {
 		for nm := ix.first[ei]; nm < ix.first[ei+1]; nm++ {
 			nms = append(nms, nm)
 		}
-		if s, _ := ix.score(p, int32(ei), nms, opt); s >= opt.Threshold {
+		if s, _ := ix.score(p, int32(ei), nms, nil, opt); s >= opt.Threshold {
 			hits = append(hits, Hit{Entity: ix.entities[ei], Score: s, Match: true})
 		}
 	}
@@ -195,8 +197,10 @@ func TestIndexLosesNothing(t *testing.T) {
 			ix.weigh(&p.names[i])
 		}
 		found := map[string]bool{}
-		ents, names := ix.candidates(p)
-		for _, h := range ix.search(p, Options{Limit: 1 << 30}, ents, names) {
+		o := Options{Limit: 1 << 30}
+		o.defaults()
+		ents, names := ix.candidates(p, o.Weights, o.MinScore-maxBonus(o.Weights))
+		for _, h := range ix.search(p, o, ents, names) {
 			found[h.Entity.ID] = true
 		}
 		for _, h := range ix.bruteForce(p, opt) {

@@ -12,6 +12,7 @@ import (
 // list of tokens.
 type name struct {
 	raw      string
+	folded   string
 	kind     warden.NameKind
 	readings [][]token
 	spans    [][]span // spans of each reading
@@ -26,10 +27,9 @@ func orgLike(s warden.Schema) bool {
 	return false
 }
 
-// readings returns the Latin readings of a raw name for a schema ("" when
-// unknown): the folded name itself, or its transliterations.
-func readings(raw string, schema warden.Schema) []string {
-	f := fold(raw)
+// readings returns the Latin readings of a folded name for a schema (""
+// when unknown): the name itself, or its transliterations.
+func readings(f string, schema warden.Schema) []string {
 	switch scriptOf(f) {
 	case "Cyrl":
 		return cyrillicReadings(f)
@@ -54,10 +54,10 @@ func readings(raw string, schema warden.Schema) []string {
 
 // prepare reads and tokenises a name.
 func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
-	n := name{raw: raw, kind: k}
+	n := name{raw: raw, kind: k, folded: fold(raw)}
 	org := orgLike(schema)
-	han := scriptOf(fold(raw)) == "Hani"
-	for _, r := range readings(raw, schema) {
+	han := scriptOf(n.folded) == "Hani"
+	for _, r := range readings(n.folded, schema) {
 		ts := tokenize(r, org, han)
 		if len(ts) == 0 || hasReading(n.readings, ts) {
 			continue
@@ -163,7 +163,7 @@ func spans(ts []token) []span {
 	for i := 0; i+1 < len(ts); i++ {
 		t := ts[i].text + ts[i+1].text
 		// Joined words bridge only when they agree: no typos on top.
-		out = append(out, span{tok: token{text: t, skel: skeleton(t), exact: true}, first: i, n: 2})
+		out = append(out, span{tok: newToken(t, kindWord, true), first: i, n: 2})
 	}
 	return out
 }

@@ -1,6 +1,9 @@
 package match
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // skeleton reduces a Latin word to a phonetic key in which the usual
 // transliteration variants meet: Yevgeniy, Evgenii, Jewgeni -> evgeni;
@@ -80,6 +83,11 @@ func tokenSim(a, b *token) float64 {
 	short := min(la, lb)
 	d := budget(short)
 	if d == 0 || abs(la-lb) > d {
+		return 0
+	}
+	// Each edit adds or removes at most two letters from the set of
+	// letters used, which bounds the distance from below cheaply.
+	if (bits.OnesCount32(a.letters^b.letters)+1)/2 > d {
 		return 0
 	}
 	if levenshtein(a.skel, b.skel, d) > d {

@@ -54,7 +54,7 @@ var titles = map[string]bool{
 
 // isPatronymic reports whether a word looks like an East Slavic patronymic.
 func isPatronymic(w string) bool {
-	for _, suf := range []string{"ovich", "evich", "yevich", "ovna", "evna", "yevna", "ovych", "evych", "ivna", "ichna", "ovitch", "evitch"} {
+	for _, suf := range []string{"ovich", "evich", "yevich", "ovna", "evna", "yevna", "ovych", "evych", "ivna", "ichna", "ovitch", "evitch", "owitsch", "ewitsch", "owna", "ewna"} {
 		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
 			return true
 		}
@@ -73,6 +73,22 @@ type token struct {
 	exact bool
 	// rarity is the word's weight from list statistics (1 without them).
 	rarity float64
+	// letters has bit c-'a' set for each letter c of skel.
+	letters uint32
+}
+
+// newToken makes a token of a word of the given kind.
+func newToken(w string, k kind, exact bool) token {
+	t := token{text: w, skel: w, kind: k, exact: exact, rarity: 1}
+	if k != kindLegal {
+		t.skel = skeleton(w)
+	}
+	for i := 0; i < len(t.skel); i++ {
+		if c := t.skel[i]; c >= 'a' && c <= 'z' {
+			t.letters |= 1 << (c - 'a')
+		}
+	}
+	return t
 }
 
 // tokenize turns one Latin reading of a name into tokens: titles dropped,
@@ -88,7 +104,7 @@ func tokenize(reading string, org, exact bool) []token {
 		}
 		if n, canon := legalAt(ws, i); n > 0 {
 			for _, w := range strings.Fields(canon) {
-				out = append(out, token{text: w, skel: w, kind: kindLegal, rarity: 1})
+				out = append(out, newToken(w, kindLegal, false))
 			}
 			i += n
 			continue
@@ -107,7 +123,7 @@ func tokenize(reading string, org, exact bool) []token {
 		if org && k == kindWord {
 			w = singular(w)
 		}
-		out = append(out, token{text: w, skel: skeleton(w), kind: k, exact: exact, rarity: 1})
+		out = append(out, newToken(w, k, exact))
 	}
 	return out
 }

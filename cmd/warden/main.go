@@ -38,6 +38,7 @@ var commands = []command{
 	{"sync", "fetch the official lists and import what changed", cmdSync},
 	{"screen", "screen a name, wallet or identifier (or a CSV of them) against the lists", cmdScreen},
 	{"compare", "score two names against each other", cmdCompare},
+	{"bench", "send screening load to a running server and report throughput and latency", cmdBench},
 	{"token", "create, list or revoke API clients' bearer tokens", cmdToken},
 	{"serve", "run the HTTP server", cmdServe},
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,4 +138,51 @@ func TestCompareCLI(t *testing.T) {
 	if code, _, _ := cli(t, db, "compare", "one"); code != 2 {
 		t.Errorf("one name: exit %d", code)
 	}
+}
+
+func TestBench(t *testing.T) {
+	db := screenDB(t)
+	_, tokOut, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "bench")
+	token := strings.TrimSpace(tokOut)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, io.Discard, pw)
+		pw.Close()
+		close(done)
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "screening index built" {
+				addr <- "ready"
+			}
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
+				addr <- m["addr"].(string)
+			}
+		}
+	}()
+	url := "http://" + <-addr
+	<-addr // index built
+	code, out, errs := cli(t, db, "bench", "--json", "--url", url, "--token", token, "--duration", "2s", "--concurrency", "4", "--max-requests", "200")
+	var res struct {
+		Requests int     `json:"requests"`
+		Failed   int     `json:"failed"`
+		P99      float64 `json:"p99_ms"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Requests == 0 || res.Failed != 0 || res.P99 <= 0 {
+		t.Errorf("bench: %d %q %s", code, out, errs)
+	}
+	if code, _, _ := cli(t, db, "bench", "--url", "http://10.0.0.1:80", "--token", token); code != 2 {
+		t.Errorf("remote target accepted: %d", code)
+	}
+	if code, _, _ := cli(t, db, "bench", "--json", "--url", url, "--token", "wdn_bad", "--duration", "1s", "--max-requests", "5"); code != 1 {
+		t.Errorf("bad token: %d", code)
+	}
+	cancel()
+	<-done
 }

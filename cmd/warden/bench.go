@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"warden"
+	"warden/screening"
+)
+
+// benchQueries are used when no --input is given: names in several scripts,
+// wallets and misses, as a payment screening load would have.
+var benchQueries = []map[string]any{
+	{"name": "Maxim Yakubets", "schema": "Person"},
+	{"name": "Якубец Максим", "schema": "Person"},
+	{"name": "王云鹤", "schema": "Person"},
+	{"name": "Evil Corp", "schema": "Organization"},
+	{"name": "Peter Mueller", "schema": "Person"},
+	{"name": "Acme Widgets Ltd", "schema": "Organization"},
+	{"wallet": "0x47ce0c6ed5b0ce3d3a51fdb1c52dc66a7c3c2936"},
+	{"name": "Dmitry Khoroshev", "birth_date": "1993"},
+	{"name": "Anna Kowalski", "schema": "Person"},
+	{"name": "Sberbank Europe", "schema": "Organization"},
+}
+
+func cmdBench(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("bench", "bench --url URL --token TOKEN [--duration 10s] [--concurrency 16] [--input Q.csv]", e.stderr)
+	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running warden serve")
+	token := fs.String("token", os.Getenv("WARDEN_TOKEN"), "bearer token of a screener (env WARDEN_TOKEN)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to send requests")
+	concurrency := fs.Int("concurrency", 16, "requests in flight")
+	input := fs.String("input", "", "CSV of queries as for screen --input (default: a built-in mix)")
+	maxRequests := fs.Int("max-requests", 1_000_000, "stop after this many requests")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *token == "" {
+		return fmt.Errorf("%w: --token is required (warden token create --role screener --name bench)", errUsage)
+	}
+	if *concurrency < 1 || *duration <= 0 {
+		return fmt.Errorf("%w: --concurrency and --duration must be positive", errUsage)
+	}
+	if !strings.HasPrefix(*url, "http://127.") && !strings.HasPrefix(*url, "http://localhost") && !strings.HasPrefix(*url, "http://[::1]") {
+		return fmt.Errorf("%w: bench sends load only to this machine (http://127.0.0.1:..., http://localhost:...)", errUsage)
+	}
+	bodies, err := benchBodies(ctx, *input)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency, MaxConnsPerHost: *concurrency}, Timeout: 30 * time.Second}
+	ctx, cancel := context.WithTimeout(ctx, *duration)
+	defer cancel()
+	var sent atomic.Int64
+	var failed atomic.Int64
+	lat := make([][]time.Duration, *concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < *concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; ctx.Err() == nil; i += *concurrency {
+				if sent.Add(1) > int64(*maxRequests) {
+					return
+				}
+				req, _ := http.NewRequestWithContext(ctx, "POST", *url+"/v1/screen", bytes.NewReader(bodies[i%len(bodies)]))
+				req.Header.Set("Authorization", "Bearer "+*token)
+				req.Header.Set("Content-Type", "application/json")
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						failed.Add(1)
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+					continue
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		return warden.Errorf(warden.EINTERNAL, "no request succeeded (%d failed)", failed.Load())
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(float64(len(all))*p))] }
+	res := map[string]any{
+		"requests": len(all), "failed": failed.Load(), "seconds": elapsed.Seconds(),
+		"per_second": float64(len(all)) / elapsed.Seconds(), "concurrency": *concurrency,
+		"p50_ms": ms(pct(0.50)), "p90_ms": ms(pct(0.90)), "p99_ms": ms(pct(0.99)), "max_ms": ms(all[len(all)-1]),
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(res)
+	}
+	fmt.Fprintf(e.stdout, "%d requests in %.1fs (%d failed), concurrency %d: %.0f/s; latency p50 %.2fms p90 %.2fms p99 %.2fms max %.2fms\n",
+		len(all), elapsed.Seconds(), failed.Load(), *concurrency, res["per_second"], res["p50_ms"], res["p90_ms"], res["p99_ms"], res["max_ms"])
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// benchBodies returns the request bodies to send.
+func benchBodies(ctx context.Context, input string) ([][]byte, error) {
+	var out [][]byte
+	if input == "" {
+		for _, q := range benchQueries {
+			b, _ := json.Marshal(q)
+			out = append(out, b)
+		}
+		return out, nil
+	}
+	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		b, _ := json.Marshal(map[string]any{"names": r.Query.Names, "schema": r.Query.Schema, "birth_dates": r.Query.BirthDates,
+			"countries": r.Query.Countries, "wallets": r.Query.Wallets, "ids": r.Query.IDs})
+		out = append(out, b)
+	}
+	if len(out) == 0 {
+		return nil, warden.Errorf(warden.EINVALID, "%s holds no queries", input)
+	}
+	return out, nil
+}

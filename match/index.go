@@ -230,7 +230,7 @@ type prepared struct {
 	years     []string
 	lists     map[string]bool
 	idKeys    []string
-	essential [maxQueryReadings]uint64 // per reading: the words looked up
+	looked    [maxQueryReadings]uint64 // per reading: the words looked up
 }
 
 // Prepare validates a query: it must hold a name, wallet or identifier;
@@ -365,8 +365,9 @@ type cand struct {
 //
 // A reading's essential words are its heaviest, so many that the rest weigh
 // less than the floor's share of the reading: a name matching none of them
-// cannot reach the floor. Only essential words are looked up; common words
-// (Mohammad, Ali, Company) then cost nothing unless they are needed.
+// cannot reach the floor. Essential words bring candidates in; the other
+// words are then looked up only to mark the candidates they hit, so that
+// bound knows what each name can still score (MaxScore pruning).
 func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
 	names = make(map[int32]cand, 64)
 	for _, k := range p.idKeys {
@@ -378,25 +379,31 @@ func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int3
 			if ri >= maxQueryReadings {
 				break
 			}
-			essential := essentialWords(r, w, floor)
-			for _, s := range n.spans[ni] {
-				m := mask(s.first, s.n)
-				if m&essential == 0 {
-					continue
-				}
-				mark := func(id int32) {
-					for _, nm := range ix.postings[id] {
-						c := names[nm]
-						c.hit[ri] |= m
-						names[nm] = c
+			essential, looked := essentialWords(r, w, floor)
+			for pass := 0; pass < 2; pass++ {
+				for _, s := range n.spans[ni] {
+					m := mask(s.first, s.n)
+					if pass == 0 && m&essential == 0 || pass == 1 && (m&essential != 0 || m&looked == 0) {
+						continue
 					}
+					add := pass == 0
+					mark := func(id int32) {
+						for _, nm := range ix.postings[id] {
+							c, ok := names[nm]
+							if !ok && !add {
+								continue
+							}
+							c.hit[ri] |= m
+							names[nm] = c
+						}
+					}
+					if id, ok := ix.vocab[s.tok.text]; ok {
+						mark(id)
+					}
+					forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) { ix.lookup(h, mark) })
 				}
-				if id, ok := ix.vocab[s.tok.text]; ok {
-					mark(id)
-				}
-				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) { ix.lookup(h, mark) })
 			}
-			p.essential[ri] = essential
+			p.looked[ri] = looked
 			ri++
 		}
 	}
@@ -404,10 +411,11 @@ func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int3
 }
 
 // essentialWords returns the mask of the heaviest words of a reading that a
-// name must match one of to reach floor. Legal forms, particles and
-// initials are never looked up when the reading has words: they cannot make
-// a match on their own (compareReadings scores 0 without a matched word).
-func essentialWords(r []token, w *Weights, floor float64) uint64 {
+// name must match one of to reach floor, and the mask of all words that are
+// looked up. Legal forms, particles and initials are not looked up when the
+// reading has words: they cannot make a match on their own
+// (compareReadings scores 0 without a matched word).
+func essentialWords(r []token, w *Weights, floor float64) (essential, looked uint64) {
 	var total float64
 	type iw struct {
 		i  int
@@ -424,24 +432,24 @@ func essentialWords(r []token, w *Weights, floor float64) uint64 {
 		k := r[i].kind
 		if i < 64 && (!words || k == kindWord || k == kindPatronymic) {
 			look = append(look, iw{i, wt})
+			looked |= 1 << uint(i)
 		}
 	}
 	sort.Slice(look, func(a, b int) bool { return look[a].wt > look[b].wt })
 	rest := total
-	var m uint64
 	for _, x := range look {
-		m |= 1 << uint(x.i)
+		essential |= 1 << uint(x.i)
 		rest -= x.wt
 		if rest < floor*total {
 			break
 		}
 	}
-	return m
+	return essential, looked
 }
 
 // bound is the most a name retrieved with c can score: the share of a
-// reading's weight held by the essential words that retrieved it and by all
-// the words that were not looked up.
+// reading's weight held by the words that hit it and by the words that were
+// not looked up.
 func (p *prepared) bound(c *cand, w *Weights) float64 {
 	best, ri := 0.0, 0
 	for _, n := range p.names {
@@ -453,7 +461,7 @@ func (p *prepared) bound(c *cand, w *Weights) float64 {
 			for i := range r {
 				wt := w.weight(&r[i])
 				all += wt
-				if m := mask(i, 1); c.hit[ri]&m != 0 || p.essential[ri]&m == 0 {
+				if m := mask(i, 1); c.hit[ri]&m != 0 || p.looked[ri]&m == 0 {
 					got += wt
 				}
 			}

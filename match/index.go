@@ -477,22 +477,28 @@ func (p *prepared) bound(c *cand, w *Weights) float64 {
 // maxBonus is the most qualifiers can add to a name score.
 func maxBonus(w *Weights) float64 { return w.BirthDateAgree + w.CountryAgree }
 
-// search scores the candidates and returns the best hits.
+// search scores the candidates and returns the best hits. Entities are
+// scored in descending order of their bound, and scoring stops once no
+// remaining entity can enter the top Limit (top-k early termination).
 func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]cand) []Hit {
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
-	// The names that can reach the floor, grouped by entity; entities found
-	// by identifier come with no name.
-	type en struct{ e, n int32 }
+	bonus := maxBonus(w)
+	// The names that can reach the floor, with their entity and bound;
+	// entities found by identifier come with no name and bound 1.
+	type en struct {
+		e, n  int32
+		bound float64
+	}
 	keep := make([]en, 0, len(names)+len(ents))
 	for nm, c := range names {
-		if p.bound(&c, w)+maxBonus(w) >= floor {
-			keep = append(keep, en{ix.owner[nm], nm})
+		if b := p.bound(&c, w) + bonus; b >= floor {
+			keep = append(keep, en{ix.owner[nm], nm, b})
 		}
 	}
 	for _, e := range ents {
-		keep = append(keep, en{e, -1})
+		keep = append(keep, en{e, -1, 2})
 	}
 	sort.Slice(keep, func(i, j int) bool {
 		if keep[i].e != keep[j].e {
@@ -500,35 +506,64 @@ func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]
 		}
 		return keep[i].n < keep[j].n
 	})
-	var hits []Hit
-	var nms []int32
+	type group struct {
+		e     int32
+		nms   []int32
+		bound float64
+	}
+	groups := make([]group, 0, len(keep))
 	for i := 0; i < len(keep); {
-		ei := keep[i].e
-		nms = nms[:0]
-		for ; i < len(keep) && keep[i].e == ei; i++ {
-			if n := keep[i].n; n >= 0 && (len(nms) == 0 || nms[len(nms)-1] != n) {
-				nms = append(nms, n)
+		g := group{e: keep[i].e, nms: make([]int32, 0, 2)}
+		for ; i < len(keep) && keep[i].e == g.e; i++ {
+			if n := keep[i].n; n >= 0 && (len(g.nms) == 0 || g.nms[len(g.nms)-1] != n) {
+				g.nms = append(g.nms, n)
 			}
+			g.bound = max(g.bound, keep[i].bound)
 		}
-		e := ix.entities[ei]
-		if p.lists != nil && !p.lists[e.List] {
+		if p.lists == nil || p.lists[ix.entities[g.e].List] {
+			groups = append(groups, g)
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if groups[i].bound != groups[j].bound {
+			return groups[i].bound > groups[j].bound
+		}
+		return groups[i].e < groups[j].e
+	})
+	var hits []Hit
+	kth := floor // the score a new hit must reach to enter the top Limit
+	for _, g := range groups {
+		if g.bound < kth {
+			break
+		}
+		s, ex := ix.score(p, g.e, g.nms, names, opt)
+		if s < kth {
 			continue
 		}
-		s, ex := ix.score(p, ei, nms, names, opt)
-		if s >= floor {
-			hits = append(hits, Hit{Entity: e, Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
+		hits = append(hits, Hit{Entity: ix.entities[g.e], Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
+		sortHits(hits)
+		if len(hits) > opt.Limit {
+			hits = hits[:opt.Limit]
 		}
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+		if len(hits) == opt.Limit {
+			kth = hits[len(hits)-1].Score
 		}
-		return hits[i].Entity.ID < hits[j].Entity.ID
-	})
-	if len(hits) > opt.Limit {
-		hits = hits[:opt.Limit]
 	}
 	return hits
+}
+
+// sortHits orders hits best first, ties by entity id.
+func sortHits(hits []Hit) {
+	for i := len(hits) - 1; i > 0 && hitBefore(&hits[i], &hits[i-1]); i-- {
+		hits[i], hits[i-1] = hits[i-1], hits[i]
+	}
+}
+
+func hitBefore(a, b *Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Entity.ID < b.Entity.ID
 }
 
 // score rates one entity against a prepared query, comparing the query with

@@ -363,11 +363,13 @@ type cand struct {
 // and the names that share an essential word with it within the scorer's
 // edit budget: only those can reach the floor.
 //
-// A reading's essential words are its heaviest, so many that the rest weigh
-// less than the floor's share of the reading: a name matching none of them
+// Each word of a reading is looked up once, giving the vocabulary tokens it
+// may match and the postings they cost. The essential words are chosen,
+// cheapest weight first, until the words left out weigh less than the
+// floor's share of the reading: a name matching none of the essential words
 // cannot reach the floor. Essential words bring candidates in; the other
-// words are then looked up only to mark the candidates they hit, so that
-// bound knows what each name can still score (MaxScore pruning).
+// words only mark the candidates they hit, so that bound knows what each name
+// can still score (MaxScore pruning).
 func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
 	names = make(map[int32]cand, 64)
 	for _, k := range p.idKeys {
@@ -379,28 +381,56 @@ func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int3
 			if ri >= maxQueryReadings {
 				break
 			}
-			essential, looked := essentialWords(r, w, floor)
+			looked := lookable(r)
+			type lookup struct {
+				m    uint64
+				ids  []int32
+				cost int
+			}
+			var ls []lookup
+			for _, s := range n.spans[ni] {
+				m := mask(s.first, s.n)
+				if m&looked != m {
+					continue
+				}
+				l := lookup{m: m}
+				if id, ok := ix.vocab[s.tok.text]; ok {
+					l.ids = append(l.ids, id)
+				}
+				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
+					ix.lookup(h, func(id int32) { l.ids = append(l.ids, id) })
+				})
+				for _, id := range l.ids {
+					l.cost += len(ix.postings[id])
+				}
+				ls = append(ls, l)
+			}
+			// Cost per word: the postings of the lookups that cover it.
+			cost := make([]int, len(r))
+			for _, l := range ls {
+				for i := range r {
+					if l.m&mask(i, 1) != 0 {
+						cost[i] += l.cost
+					}
+				}
+			}
+			essential := essentialWords(r, w, floor, looked, cost)
 			for pass := 0; pass < 2; pass++ {
-				for _, s := range n.spans[ni] {
-					m := mask(s.first, s.n)
-					if pass == 0 && m&essential == 0 || pass == 1 && (m&essential != 0 || m&looked == 0) {
+				for _, l := range ls {
+					if (pass == 0) != (l.m&essential != 0) {
 						continue
 					}
 					add := pass == 0
-					mark := func(id int32) {
+					for _, id := range l.ids {
 						for _, nm := range ix.postings[id] {
 							c, ok := names[nm]
 							if !ok && !add {
 								continue
 							}
-							c.hit[ri] |= m
+							c.hit[ri] |= l.m
 							names[nm] = c
 						}
 					}
-					if id, ok := ix.vocab[s.tok.text]; ok {
-						mark(id)
-					}
-					forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) { ix.lookup(h, mark) })
 				}
 			}
 			p.looked[ri] = looked
@@ -410,33 +440,46 @@ func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int3
 	return ents, names
 }
 
-// essentialWords returns the mask of the heaviest words of a reading that a
-// name must match one of to reach floor, and the mask of all words that are
-// looked up. Legal forms, particles and initials are not looked up when the
-// reading has words: they cannot make a match on their own
-// (compareReadings scores 0 without a matched word).
-func essentialWords(r []token, w *Weights, floor float64) (essential, looked uint64) {
-	var total float64
-	type iw struct {
-		i  int
-		wt float64
-	}
-	var look []iw
+// lookable is the mask of a reading's words that are looked up. Legal forms,
+// particles and initials are not, when the reading has words: they cannot
+// make a match on their own (compareReadings scores 0 without a matched
+// word).
+func lookable(r []token) uint64 {
 	words := false
 	for i := range r {
 		words = words || r[i].kind == kindWord || r[i].kind == kindPatronymic
 	}
+	var m uint64
+	for i := range r {
+		k := r[i].kind
+		if i < 64 && (!words || k == kindWord || k == kindPatronymic) {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
+}
+
+// essentialWords chooses, among the looked-up words, those with the most
+// weight per posting first, until the words not chosen weigh less than the
+// floor's share of the reading. A name must match one of them to reach floor.
+func essentialWords(r []token, w *Weights, floor float64, looked uint64, cost []int) uint64 {
+	var total float64
+	type iw struct {
+		i     int
+		wt    float64
+		ratio float64
+	}
+	var look []iw
 	for i := range r {
 		wt := w.weight(&r[i])
 		total += wt
-		k := r[i].kind
-		if i < 64 && (!words || k == kindWord || k == kindPatronymic) {
-			look = append(look, iw{i, wt})
-			looked |= 1 << uint(i)
+		if looked&mask(i, 1) != 0 {
+			look = append(look, iw{i, wt, wt / float64(cost[i]+1)})
 		}
 	}
-	sort.Slice(look, func(a, b int) bool { return look[a].wt > look[b].wt })
+	sort.Slice(look, func(a, b int) bool { return look[a].ratio > look[b].ratio })
 	rest := total
+	var essential uint64
 	for _, x := range look {
 		essential |= 1 << uint(x.i)
 		rest -= x.wt
@@ -444,7 +487,7 @@ func essentialWords(r []token, w *Weights, floor float64) (essential, looked uin
 			break
 		}
 	}
-	return essential, looked
+	return essential
 }
 
 // bound is the most a name retrieved with c can score: the share of a

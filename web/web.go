@@ -53,8 +53,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /match/{dataset}", s.authed(s.yenteMatch, screeners...))
 }
 
-type principalKey struct{}
-
 // authed requires a bearer token of one of roles.
 func (s *Server) authed(h http.HandlerFunc, roles ...warden.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +71,7 @@ func (s *Server) authed(h http.HandlerFunc, roles ...warden.Role) http.Handler {
 			s.Error(w, r, err)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		h(w, r)
 	})
 }
 

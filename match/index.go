@@ -222,8 +222,9 @@ type Hit struct {
 // MaxNameLength is the longest name, in characters, a query may hold.
 const MaxNameLength = 1000
 
-// prepared is a validated query ready to score.
-type prepared struct {
+// Prepared is a validated query, read and tokenised, ready to screen. It
+// may be screened any number of times, by one goroutine at a time.
+type Prepared struct {
 	q         Query
 	names     []name
 	countries []string
@@ -237,8 +238,8 @@ type prepared struct {
 // names must be valid UTF-8 without control characters and at most
 // MaxNameLength characters; schema, countries and birth dates must be known
 // and well formed. Errors are EINVALID.
-func Prepare(q Query) (*prepared, error) {
-	p := &prepared{q: q}
+func Prepare(q Query) (*Prepared, error) {
+	p := &Prepared{q: q}
 	if q.Schema != "" && !q.Schema.Valid() {
 		return nil, warden.Errorf(warden.EINVALID, "unknown schema %q", q.Schema)
 	}
@@ -327,12 +328,21 @@ func (ix *Index) Search(q Query, opt Options) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ix.SearchPrepared(p, opt), nil
+}
+
+// Query returns the query p was prepared from.
+func (p *Prepared) Query() Query { return p.q }
+
+// SearchPrepared is Search for a query already prepared, as batches do when
+// they check every row before screening any.
+func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
 	for i := range p.names {
 		ix.weigh(&p.names[i])
 	}
 	opt.defaults()
 	ents, names := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights))
-	return ix.search(p, opt, ents, names), nil
+	return ix.search(p, opt, ents, names)
 }
 
 func (o *Options) defaults() {
@@ -370,7 +380,7 @@ type cand struct {
 // cannot reach the floor. Essential words bring candidates in; the other
 // words only mark the candidates they hit, so that bound knows what each name
 // can still score (MaxScore pruning).
-func (ix *Index) candidates(p *prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
+func (ix *Index) candidates(p *Prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
 	names = make(map[int32]cand, 64)
 	for _, k := range p.idKeys {
 		ents = append(ents, ix.ids[k]...)
@@ -493,7 +503,7 @@ func essentialWords(r []token, w *Weights, floor float64, looked uint64, cost []
 // bound is the most a name retrieved with c can score: the share of a
 // reading's weight held by the words that hit it and by the words that were
 // not looked up.
-func (p *prepared) bound(c *cand, w *Weights) float64 {
+func (p *Prepared) bound(c *cand, w *Weights) float64 {
 	best, ri := 0.0, 0
 	for _, n := range p.names {
 		for _, r := range n.readings {
@@ -523,7 +533,7 @@ func maxBonus(w *Weights) float64 { return w.BirthDateAgree + w.CountryAgree }
 // search scores the candidates and returns the best hits. Entities are
 // scored in descending order of their bound, and scoring stops once no
 // remaining entity can enter the top Limit (top-k early termination).
-func (ix *Index) search(p *prepared, opt Options, ents []int32, names map[int32]cand) []Hit {
+func (ix *Index) search(p *Prepared, opt Options, ents []int32, names map[int32]cand) []Hit {
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
@@ -614,7 +624,7 @@ func hitBefore(a, b *Hit) bool {
 //
 // cands, if not nil, says which query readings retrieved each name; only
 // those readings are compared with it.
-func (ix *Index) score(p *prepared, ei int32, nms []int32, cands map[int32]cand, opt Options) (float64, Explanation) {
+func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands map[int32]cand, opt Options) (float64, Explanation) {
 	e := ix.entities[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {

@@ -131,7 +131,7 @@ func TestScreeningDev(t *testing.T) {
 }
 
 // bruteForce scores every entity with the index's scorer.
-func (ix *Index) bruteForce(p *prepared, opt Options) []Hit {
+func (ix *Index) bruteForce(p *Prepared, opt Options) []Hit {
 	opt.defaults()
 	var hits []Hit
 	for ei := range ix.entities {

@@ -16,16 +16,25 @@ import (
 // wallet or id is needed.
 var BatchColumns = []string{"name", "schema", "birth_date", "country", "wallet", "id"}
 
-// Row is one query of a batch with its position in the input.
+// Row is one checked query of a batch with its position in the input.
 type Row struct {
 	Pos   string
-	Query match.Query
+	Query *match.Prepared
+}
+
+// NewRow checks q and makes it a row; EINVALID naming pos if q is bad.
+func NewRow(pos string, q match.Query) (Row, error) {
+	p, err := match.Prepare(q)
+	if err != nil {
+		return Row{}, warden.Errorf(warden.EINVALID, "%s: %s", pos, warden.ErrorMessage(err))
+	}
+	return Row{Pos: pos, Query: p}, nil
 }
 
 // ReadBatch reads a batch CSV: a header naming any of BatchColumns, then one
-// query per row. Rows are checked as they are read; a bad row is an EINVALID
-// error naming its line.
-func ReadBatch(ctx context.Context, in warden.Input, path string) ([]Row, error) {
+// query per row, each restricted to lists (all lists if empty). Rows are
+// checked as they are read; a bad row is an EINVALID error naming its line.
+func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string) ([]Row, error) {
 	f, err := textio.Open(in, path, true)
 	if err != nil {
 		return nil, err
@@ -44,7 +53,7 @@ func ReadBatch(ctx context.Context, in warden.Input, path string) ([]Row, error)
 				return warden.Invalid(r.Pos, fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", ")))
 			}
 		}
-		q := match.Query{Schema: warden.Schema(r.Get("schema"))}
+		q := match.Query{Schema: warden.Schema(r.Get("schema")), Lists: lists}
 		add := func(dst *[]string, col string) {
 			if v := r.Get(col); v != "" {
 				*dst = append(*dst, v)
@@ -55,10 +64,11 @@ func ReadBatch(ctx context.Context, in warden.Input, path string) ([]Row, error)
 		add(&q.Countries, "country")
 		add(&q.Wallets, "wallet")
 		add(&q.IDs, "id")
-		if _, err := match.Prepare(q); err != nil {
-			return warden.Invalid(r.Pos, err)
+		row, err := NewRow(r.Pos, q)
+		if err != nil {
+			return err
 		}
-		rows = append(rows, Row{Pos: r.Pos, Query: q})
+		rows = append(rows, row)
 		return nil
 	})
 	return rows, err
@@ -85,8 +95,8 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				hits, err := s.Screen(rows[i].Query, opt)
-				results[i].resp, results[i].err = View(rows[i].Query, hits), err
+				hits, err := s.ScreenPrepared(rows[i].Query, opt)
+				results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
 				close(results[i].done)
 			}
 		}()

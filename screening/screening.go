@@ -120,3 +120,12 @@ func (s *Service) Screen(q match.Query, opt match.Options) ([]match.Hit, error) 
 	}
 	return cur.index.Search(q, opt)
 }
+
+// ScreenPrepared runs a query that match.Prepare has checked.
+func (s *Service) ScreenPrepared(p *match.Prepared, opt match.Options) ([]match.Hit, error) {
+	cur := s.current.Load()
+	if cur == nil {
+		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")
+	}
+	return cur.index.SearchPrepared(p, opt), nil
+}

@@ -127,9 +127,8 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]screening.Row, len(req.Queries))
 	for i := range req.Queries {
-		rows[i] = screening.Row{Pos: fmt.Sprintf("queries[%d]", i), Query: req.Queries[i].query()}
-		if _, err := match.Prepare(rows[i].Query); err != nil {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "queries[%d]: %s", i, warden.ErrorMessage(err)))
+		if rows[i], err = screening.NewRow(fmt.Sprintf("queries[%d]", i), req.Queries[i].query()); err != nil {
+			s.Error(w, r, err)
 			return
 		}
 	}
@@ -252,14 +251,15 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 	responses := map[string]any{}
 	for key, yq := range req.Queries {
 		q, err := yq.query(lists)
+		var p *match.Prepared
 		if err == nil {
-			_, err = match.Prepare(q)
+			p, err = match.Prepare(q)
 		}
 		if err != nil {
 			s.Error(w, r, warden.Errorf(warden.EINVALID, "queries.%s: %s", key, warden.ErrorMessage(err)))
 			return
 		}
-		hits, err := s.Screening.Screen(q, opt)
+		hits, err := s.Screening.ScreenPrepared(p, opt)
 		if err != nil {
 			s.Error(w, r, err)
 			return

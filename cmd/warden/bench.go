@@ -131,13 +131,14 @@ func benchBodies(ctx context.Context, input string) ([][]byte, error) {
 		}
 		return out, nil
 	}
-	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input)
+	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input, nil)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		b, _ := json.Marshal(map[string]any{"names": r.Query.Names, "schema": r.Query.Schema, "birth_dates": r.Query.BirthDates,
-			"countries": r.Query.Countries, "wallets": r.Query.Wallets, "ids": r.Query.IDs})
+		q := r.Query.Query()
+		b, _ := json.Marshal(map[string]any{"names": q.Names, "schema": q.Schema, "birth_dates": q.BirthDates,
+			"countries": q.Countries, "wallets": q.Wallets, "ids": q.IDs})
 		out = append(out, b)
 	}
 	if len(out) == 0 {

@@ -113,12 +113,9 @@ func openScreening(ctx context.Context, e *env) (*screening.Service, func(), err
 }
 
 func screenBatch(ctx context.Context, e *env, input, output string, lists []string, opt match.Options) error {
-	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input)
+	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input, lists)
 	if err != nil {
 		return err
-	}
-	for i := range rows {
-		rows[i].Query.Lists = lists
 	}
 	svc, closeDB, err := openScreening(ctx, e)
 	if err != nil {
@@ -142,7 +139,7 @@ func screenBatch(ctx context.Context, e *env, input, output string, lists []stri
 				if h.Explanation.Identifier != "" {
 					on = h.Explanation.Identifier
 				}
-				qn := strings.Join(r.Query.Names, "; ")
+				qn := strings.Join(r.Query.Query().Names, "; ")
 				if err := cw.Write([]string{r.Pos, qn, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, strconv.FormatFloat(h.Score, 'f', 3, 64), strconv.FormatBool(h.Match), on}); err != nil {
 					return err
 				}

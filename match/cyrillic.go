@@ -90,6 +90,21 @@ var arabic = map[rune]string{
 	'و': "w", 'ي': "y", 'ى': "a", 'ء': "", 'ئ': "", 'ؤ': "", 'پ': "p", 'چ': "ch", 'ژ': "zh", 'گ': "g", 'ک': "k", 'ی': "y",
 }
 
+// arabicReading writes Arabic letters in Latin and splits off the article
+// (الرحمن = al rhmn), so that its words meet their Latin spellings by
+// consonants.
+func arabicReading(s string) string {
+	var ws []string
+	for _, w := range words(s) {
+		if strings.HasPrefix(w, "ال") && len([]rune(w)) > 3 {
+			ws = append(ws, "al")
+			w = strings.TrimPrefix(w, "ال")
+		}
+		ws = append(ws, mapRunes(w, arabic))
+	}
+	return strings.Join(ws, " ")
+}
+
 func mapRunes(s string, table map[rune]string) string {
 	var b strings.Builder
 	for _, r := range s {

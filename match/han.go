@@ -52,6 +52,17 @@ var orgTerms = map[string]string{
 	"数据": "data", "數據": "data", "安全": "security", "智能": "intelligent", "服务": "services", "服務": "services",
 	"中国": "china", "中國": "china", "香港": "hong kong", "北京": "beijing", "上海": "shanghai", "深圳": "shenzhen",
 	"武汉": "wuhan", "四川": "sichuan", "成都": "chengdu", "广州": "guangzhou", "天津": "tianjin",
+	"朝鲜": "korea", "朝鮮": "korea", "韩国": "korea", "韓國": "korea", "联合": "united", "聯合": "united",
+	"机械": "machinery", "機械": "machinery", "会社": "company", "會社": "company", "株式会社": "company limited",
+	"海运": "shipping", "海運": "shipping", "船舶": "shipping", "船务": "shipping", "船務": "shipping", "海事": "maritime",
+	"运输": "transport", "運輸": "transport", "航空": "airlines", "矿业": "mining", "礦業": "mining", "石油": "petroleum",
+	"化工": "chemical", "钢铁": "steel", "鋼鐵": "steel", "建设": "construction", "建設": "construction", "工程": "engineering",
+	"设备": "equipment", "設備": "equipment", "商贸": "trading", "商貿": "trading", "总公司": "corporation", "總公司": "corporation",
+	"合营": "joint venture", "合營": "joint venture", "开发": "development", "開發": "development", "贸易会社": "trading company",
+	"无线电": "radio", "光学": "optical", "光學": "optical", "精密": "precision", "材料": "materials",
+	"矿产": "mineral", "礦產": "mineral", "金属": "metal", "金屬": "metal", "商社": "trading company", "总局": "general bureau",
+	"總局": "general bureau", "委员会": "committee", "委員會": "committee", "协会": "association", "協會": "association",
+	"企业": "enterprise", "企業": "enterprise", "商会": "chamber of commerce", "商會": "chamber of commerce",
 }
 
 var orgTermsByLength = func() []string {

@@ -26,6 +26,7 @@ type Index struct {
 	delKeys []uint64
 	delIDs  []int32
 	df      map[string]int32   // word -> names containing it
+	abjad   []bool             // token id -> read from Arabic script somewhere
 	ids     map[string][]int32 // identifier key -> entity ids
 	logN    float64
 }
@@ -57,7 +58,12 @@ func NewIndex(entities []*warden.Entity) *Index {
 						forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
 							dels = append(dels, delEntry{h, id})
 						})
+						if len(s.tok.cons) >= 2 {
+							dels = append(dels, delEntry{consHash(s.tok.cons), id})
+						}
+						ix.abjad = append(ix.abjad, false)
 					}
+					ix.abjad[id] = ix.abjad[id] || s.tok.abjad
 					if l := ix.postings[id]; len(l) == 0 || l[len(l)-1] != ni {
 						ix.postings[id] = append(ix.postings[id], ni)
 					}
@@ -131,6 +137,9 @@ func (ix *Index) tokenID(text string) (int32, bool) {
 	ix.postings = append(ix.postings, nil)
 	return id, true
 }
+
+// consHash keys a consonant skeleton apart from the skeleton hashes.
+func consHash(cons string) uint64 { return hashSkip(cons, -1, -1) ^ 0x9e3779b97f4a7c15 }
 
 // forDeletions calls fn with the hash of s and of every string made by
 // deleting up to d (at most 2) bytes from it, without building the strings.
@@ -410,6 +419,14 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64) (ents []int3
 				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
 					ix.lookup(h, func(id int32) { l.ids = append(l.ids, id) })
 				})
+				// Words from Arabic script meet others by consonants.
+				if len(s.tok.cons) >= 2 {
+					ix.lookup(consHash(s.tok.cons), func(id int32) {
+						if s.tok.abjad || ix.abjad[id] {
+							l.ids = append(l.ids, id)
+						}
+					})
+				}
 				for _, id := range l.ids {
 					l.cost += len(ix.postings[id])
 				}

@@ -28,15 +28,39 @@ func orgLike(s warden.Schema) bool {
 }
 
 // readings returns the Latin readings of a folded name for a schema (""
-// when unknown): the name itself, or its transliterations.
+// when unknown): the name itself, or its transliterations. A name mixing
+// Latin words with another script ("Abu Muhammad (Абу Мухаммад)") is also
+// read as its Latin words alone and as its other words alone.
 func readings(f string, schema warden.Schema) []string {
+	if scriptOf(f) == "Latn" {
+		return []string{f}
+	}
+	var latin, other []string
+	for _, w := range words(f) {
+		if scriptOf(w) == "Latn" {
+			latin = append(latin, w)
+		} else {
+			other = append(other, w)
+		}
+	}
+	if len(latin) == 0 {
+		return scriptReadings(f, schema)
+	}
+	out := []string{strings.Join(latin, " ")}
+	for _, r := range scriptReadings(strings.Join(other, " "), schema) {
+		out = appendNew(out, r)
+	}
+	return out
+}
+
+func scriptReadings(f string, schema warden.Schema) []string {
 	switch scriptOf(f) {
 	case "Cyrl":
 		return cyrillicReadings(f)
 	case "Grek":
 		return []string{mapRunes(f, greek)}
 	case "Arab":
-		return []string{mapRunes(f, arabic)}
+		return []string{arabicReading(f)}
 	case "Hani":
 		switch {
 		case schema == warden.SchemaPerson:
@@ -57,8 +81,9 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 	n := name{raw: raw, kind: k, folded: fold(raw)}
 	org := orgLike(schema)
 	han := scriptOf(n.folded) == "Hani"
+	arab := scriptOf(n.folded) == "Arab"
 	for _, r := range readings(n.folded, schema) {
-		ts := tokenize(r, org, han)
+		ts := tokenize(r, org, han, arab)
 		if len(ts) == 0 || hasReading(n.readings, ts) {
 			continue
 		}

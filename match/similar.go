@@ -76,6 +76,14 @@ func tokenSim(a, b *token) float64 {
 	if a.skel == b.skel {
 		return 0.95
 	}
+	if a.abjad || b.abjad {
+		// Arabic script leaves short vowels unwritten: compare consonants,
+		// and only whole ones (short consonant strings are ambiguous).
+		if len(a.cons) >= 2 && a.cons == b.cons {
+			return 0.9
+		}
+		return 0
+	}
 	if a.exact || b.exact {
 		return 0
 	}

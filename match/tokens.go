@@ -75,6 +75,28 @@ type token struct {
 	rarity float64
 	// letters has bit c-'a' set for each letter c of skel.
 	letters uint32
+	// abjad marks a token read from Arabic script, which does not write
+	// short vowels: it matches by consonants (mhmd = Muhammad).
+	abjad bool
+	// cons is skel without vowels and v (the skeleton's w, which Arabic
+	// uses for the vowels u and o), doubled letters collapsed.
+	cons string
+}
+
+// consonants reduces a skeleton to its consonants.
+func consonants(skel string) string {
+	b := make([]byte, 0, len(skel))
+	for i := 0; i < len(skel); i++ {
+		c := skel[i]
+		if isVowel(c) || c == 'v' {
+			continue
+		}
+		if len(b) > 0 && b[len(b)-1] == c {
+			continue
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // newToken makes a token of a word of the given kind.
@@ -83,6 +105,7 @@ func newToken(w string, k kind, exact bool) token {
 	if k != kindLegal {
 		t.skel = skeleton(w)
 	}
+	t.cons = consonants(t.skel)
 	for i := 0; i < len(t.skel); i++ {
 		if c := t.skel[i]; c >= 'a' && c <= 'z' {
 			t.letters |= 1 << (c - 'a')
@@ -94,7 +117,7 @@ func newToken(w string, k kind, exact bool) token {
 // tokenize turns one Latin reading of a name into tokens: titles dropped,
 // legal forms canonical, particles and patronymics marked. Organisation words
 // lose a plural s (Widgets = Widget, Technologies = Technology).
-func tokenize(reading string, org, exact bool) []token {
+func tokenize(reading string, org, exact, abjad bool) []token {
 	ws := words(reading)
 	var out []token
 	for i := 0; i < len(ws); {
@@ -123,7 +146,9 @@ func tokenize(reading string, org, exact bool) []token {
 		if org && k == kindWord {
 			w = singular(w)
 		}
-		out = append(out, newToken(w, k, exact))
+		t := newToken(w, k, exact)
+		t.abjad = abjad && k == kindWord
+		out = append(out, t)
 	}
 	return out
 }

@@ -206,6 +206,7 @@ type Query struct {
 	Schema     warden.Schema `json:"schema,omitempty"`
 	BirthDates []string      `json:"birth_dates,omitempty"` // YYYY, YYYY-MM or YYYY-MM-DD
 	Countries  []string      `json:"countries,omitempty"`   // ISO codes or names
+	Gender     string        `json:"gender,omitempty"`      // male or female
 	Wallets    []string      `json:"wallets,omitempty"`
 	IDs        []string      `json:"ids,omitempty"`
 	Lists      []string      `json:"lists,omitempty"` // only these lists; all if empty
@@ -263,6 +264,12 @@ func Prepare(q Query) (*Prepared, error) {
 		if len(pn.readings) > 0 {
 			p.names = append(p.names, pn)
 		}
+	}
+	switch strings.ToLower(q.Gender) {
+	case "", "male", "female":
+		p.q.Gender = strings.ToLower(q.Gender)
+	default:
+		return nil, warden.Errorf(warden.EINVALID, "gender %q is neither male nor female", q.Gender)
 	}
 	for _, c := range q.Countries {
 		code, ok := warden.CountryCode(c)
@@ -693,6 +700,9 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands map[int32]cand,
 		default:
 			feature("birth_date_conflict", -w.BirthDateConflict, "")
 		}
+	}
+	if p.q.Gender != "" && e.Gender != "" && e.Schema == warden.SchemaPerson && p.q.Gender != strings.ToLower(e.Gender) {
+		feature("gender_conflict", -w.GenderConflict, e.Gender)
 	}
 	if len(p.countries) > 0 {
 		all := append(append(append([]string{}, e.Nationalities...), e.Citizenships...), e.Countries...)

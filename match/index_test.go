@@ -223,6 +223,7 @@ func TestSearchInput(t *testing.T) {
 		{Names: []string{"Ivan"}, Schema: "Dragon"},
 		{Names: []string{"Ivan"}, Countries: []string{"Atlantis"}},
 		{Names: []string{"Ivan"}, BirthDates: []string{"1980-1-1"}},
+		{Names: []string{"Ivan"}, Gender: "x"},
 	}
 	for _, q := range bad {
 		if _, err := ix.Search(q, Options{}); warden.ErrorCode(err) != warden.EINVALID {
@@ -232,6 +233,34 @@ func TestSearchInput(t *testing.T) {
 	hits, err := ix.Search(Query{Wallets: []string{"0x47ce0c6ed5b0ce3d3a51fdb1c52dc66a7c3c2936"}}, Options{})
 	if err != nil || len(hits) != 1 || hits[0].Entity.SourceID != "39796" || hits[0].Score != 1 || hits[0].Explanation.Features[0].Name != "wallet_match" {
 		t.Errorf("wallet: %+v, %v", hits, err)
+	}
+	// Qualifiers move a score; they never make a hit alone.
+	base, _ := ix.Search(Query{Names: []string{"Maxim Yakubets"}}, Options{})
+	withFeatures := func(q Query) float64 {
+		hs, err := ix.Search(q, Options{})
+		if err != nil || len(hs) == 0 || hs[0].Entity.SourceID != "26663" {
+			t.Fatalf("%+v: %v %v", q, hs, err)
+		}
+		return hs[0].Score
+	}
+	b := base[0].Score
+	if s := withFeatures(Query{Names: []string{"Maxim Yakubets"}, Gender: "female"}); s >= b {
+		t.Errorf("gender conflict: %.3f vs %.3f", s, b)
+	}
+	if s := withFeatures(Query{Names: []string{"Maxim Yakubets"}, BirthDates: []string{"1987-05-20"}}); s <= b {
+		t.Errorf("birth date agreement: %.3f vs %.3f", s, b)
+	}
+	if s := withFeatures(Query{Names: []string{"Maxim Yakubets"}, BirthDates: []string{"1950"}}); s >= b {
+		t.Errorf("birth date conflict: %.3f vs %.3f", s, b)
+	}
+	if s := withFeatures(Query{Names: []string{"Maxim Yakubets"}, Countries: []string{"Brazil"}}); s >= b {
+		t.Errorf("country conflict: %.3f vs %.3f", s, b)
+	}
+	if s := withFeatures(Query{Names: []string{"Maxim Yakubets"}, Schema: warden.SchemaOrganization}); s >= b-0.2 {
+		t.Errorf("schema conflict: %.3f vs %.3f", s, b)
+	}
+	if hs, _ := ix.Search(Query{Names: []string{"Ivan Ivanovich"}, BirthDates: []string{"1987-05-20"}, Countries: []string{"RU"}}, Options{}); len(hs) > 0 && hs[0].Entity.SourceID == "26663" {
+		t.Errorf("qualifiers alone made a hit: %+v", hs[0])
 	}
 	hits, _ = ix.Search(Query{IDs: []string{"T-1455 3558"}}, Options{}) // Khorashadizadeh's passport
 	if len(hits) != 1 || hits[0].Entity.SourceID != "26137" {

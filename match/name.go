@@ -128,6 +128,7 @@ type Weights struct {
 	CountryAgree      float64 `json:"country_agree"`
 	CountryConflict   float64 `json:"country_conflict"`
 	SchemaConflict    float64 `json:"schema_conflict"`
+	GenderConflict    float64 `json:"gender_conflict"`
 	WeakAlias         float64 `json:"weak_alias"`
 }
 
@@ -138,7 +139,7 @@ const DefaultThreshold = 0.85
 var DefaultWeights = Weights{
 	Extra: 0.3, Legal: 0.15, Connector: 0.15, Initial: 0.35, Patronymic: 0.35,
 	BirthDateAgree: 0.04, BirthDateConflict: 0.15, CountryAgree: 0.02, CountryConflict: 0.06,
-	SchemaConflict: 0.25, WeakAlias: 0.05,
+	SchemaConflict: 0.25, GenderConflict: 0.1, WeakAlias: 0.05,
 }
 
 // weight is what a token counts for: distinctive words by their rarity,

@@ -14,7 +14,7 @@ import (
 
 // BatchColumns are the columns a batch CSV may have; at least one of name,
 // wallet or id is needed.
-var BatchColumns = []string{"name", "schema", "birth_date", "country", "wallet", "id"}
+var BatchColumns = []string{"name", "schema", "birth_date", "country", "gender", "wallet", "id"}
 
 // Row is one checked query of a batch with its position in the input.
 type Row struct {
@@ -53,7 +53,7 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 				return warden.Invalid(r.Pos, fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", ")))
 			}
 		}
-		q := match.Query{Schema: warden.Schema(r.Get("schema")), Lists: lists}
+		q := match.Query{Schema: warden.Schema(r.Get("schema")), Gender: r.Get("gender"), Lists: lists}
 		add := func(dst *[]string, col string) {
 			if v := r.Get(col); v != "" {
 				*dst = append(*dst, v)

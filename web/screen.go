@@ -50,6 +50,7 @@ type screenRequest struct {
 	BirthDate  string         `json:"birth_date"`
 	BirthDates []string       `json:"birth_dates"`
 	Country    string         `json:"country"`
+	Gender     string         `json:"gender"`
 	Countries  []string       `json:"countries"`
 	Wallet     string         `json:"wallet"`
 	Wallets    []string       `json:"wallets"`
@@ -70,7 +71,7 @@ func (sr *screenRequest) query() match.Query {
 		return vs
 	}
 	return match.Query{Names: one(sr.Name, sr.Names), Schema: warden.Schema(sr.Schema), BirthDates: one(sr.BirthDate, sr.BirthDates),
-		Countries: one(sr.Country, sr.Countries), Wallets: one(sr.Wallet, sr.Wallets), IDs: one(sr.ID, sr.IDs), Lists: one(sr.List, sr.Lists)}
+		Countries: one(sr.Country, sr.Countries), Gender: sr.Gender, Wallets: one(sr.Wallet, sr.Wallets), IDs: one(sr.ID, sr.IDs), Lists: one(sr.List, sr.Lists)}
 }
 
 func options(limit int, threshold float64, w *match.Weights) (match.Options, error) {
@@ -204,6 +205,9 @@ func (yq *yenteQuery) query(lists []string) (match.Query, error) {
 		q.IDs = append(q.IDs, p[k]...)
 	}
 	q.Wallets = p["publicKey"]
+	if g := p["gender"]; len(g) > 0 {
+		q.Gender = g[0]
+	}
 	return q, nil
 }
 

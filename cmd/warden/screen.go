@@ -24,7 +24,7 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func cmdScreen(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("screen", "screen [--json] [--list L] [--schema S] [--birth-date D] [--country C] [--wallet W] [--id N] [--limit N] [--threshold T] [NAME]\n       warden screen --input Q.csv --output R.jsonl|R.csv", e.stderr)
+	fs := newFlags("screen", "screen [--json] [--list L] [--schema S] [--birth-date D] [--country C] [--gender G] [--wallet W] [--id N] [--limit N] [--threshold T] [NAME]\n       warden screen --input Q.csv --output R.jsonl|R.csv", e.stderr)
 	var q match.Query
 	var lists stringList
 	fs.Var(&lists, "list", "screen only this list (repeatable)")
@@ -32,6 +32,7 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	var dates, countries, wallets, ids stringList
 	fs.Var(&dates, "birth-date", "birth date YYYY[-MM[-DD]] (repeatable)")
 	fs.Var(&countries, "country", "country name or ISO code (repeatable)")
+	gender := fs.String("gender", "", "male or female")
 	fs.Var(&wallets, "wallet", "digital currency address (repeatable)")
 	fs.Var(&ids, "id", "passport, ID, registration number, e-mail or website (repeatable)")
 	limit := fs.Int("limit", 10, "most hits to show")
@@ -59,7 +60,7 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	if len(names) > 1 {
 		names = []string{strings.Join(names, " ")} // an unquoted name
 	}
-	q = match.Query{Names: names, Schema: warden.Schema(*schema), BirthDates: dates, Countries: countries, Wallets: wallets, IDs: ids, Lists: lists}
+	q = match.Query{Names: names, Schema: warden.Schema(*schema), BirthDates: dates, Countries: countries, Gender: *gender, Wallets: wallets, IDs: ids, Lists: lists}
 	if _, err := match.Prepare(q); err != nil {
 		return err
 	}

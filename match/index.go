@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,7 @@ type Index struct {
 	delIDs  []int32
 	df      map[string]int32   // word -> names containing it
 	abjad   []bool             // token id -> read from Arabic script somewhere
+	sets    sync.Pool          // of *candSet
 	ids     map[string][]int32 // identifier key -> entity ids
 	logN    float64
 }
@@ -357,7 +359,9 @@ func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
 		ix.weigh(&p.names[i])
 	}
 	opt.defaults()
-	ents, names := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights))
+	names := ix.getSet()
+	defer ix.sets.Put(names)
+	ents := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights), names)
 	return ix.search(p, opt, ents, names)
 }
 
@@ -396,8 +400,7 @@ type cand struct {
 // cannot reach the floor. Essential words bring candidates in; the other
 // words only mark the candidates they hit, so that bound knows what each name
 // can still score (MaxScore pruning).
-func (ix *Index) candidates(p *Prepared, w *Weights, floor float64) (ents []int32, names map[int32]cand) {
-	names = make(map[int32]cand, 64)
+func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candSet) (ents []int32) {
 	for _, k := range p.idKeys {
 		ents = append(ents, ix.ids[k]...)
 	}
@@ -457,12 +460,9 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64) (ents []int3
 					add := pass == 0
 					for _, id := range l.ids {
 						for _, nm := range ix.postings[id] {
-							c, ok := names[nm]
-							if !ok && !add {
-								continue
+							if c := names.get(nm, add); c != nil {
+								c.hit[ri] |= l.m
 							}
-							c.hit[ri] |= l.m
-							names[nm] = c
 						}
 					}
 				}
@@ -471,7 +471,52 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64) (ents []int3
 			ri++
 		}
 	}
-	return ents, names
+	return ents
+}
+
+// candSet is the candidate names of one query: a dense, epoch-stamped slot
+// per listed name, so that adding and finding a candidate costs two array
+// reads instead of a hash-map operation. Sets are pooled per index.
+type candSet struct {
+	epoch []uint32 // name -> the query generation that last touched it
+	slot  []int32  // name -> index into ids and cands
+	gen   uint32
+	ids   []int32
+	cands []cand
+}
+
+// get returns the candidate entry of name nm, adding it when add is set;
+// nil if nm is not a candidate and add is not set.
+func (s *candSet) get(nm int32, add bool) *cand {
+	if s == nil {
+		return nil
+	}
+	if s.epoch[nm] == s.gen {
+		return &s.cands[s.slot[nm]]
+	}
+	if !add {
+		return nil
+	}
+	s.epoch[nm] = s.gen
+	s.slot[nm] = int32(len(s.ids))
+	s.ids = append(s.ids, nm)
+	s.cands = append(s.cands, cand{})
+	return &s.cands[len(s.cands)-1]
+}
+
+// getSet takes a cleared candidate set from the pool.
+func (ix *Index) getSet() *candSet {
+	s, _ := ix.sets.Get().(*candSet)
+	if s == nil {
+		s = &candSet{epoch: make([]uint32, len(ix.names)), slot: make([]int32, len(ix.names))}
+	}
+	s.gen++
+	if s.gen == 0 { // wrapped: stamps from 2^32 queries ago would look current
+		clear(s.epoch)
+		s.gen = 1
+	}
+	s.ids, s.cands = s.ids[:0], s.cands[:0]
+	return s
 }
 
 // lookable is the mask of a reading's words that are looked up. Legal forms,
@@ -557,7 +602,7 @@ func maxBonus(w *Weights) float64 { return w.BirthDateAgree + w.CountryAgree }
 // search scores the candidates and returns the best hits. Entities are
 // scored in descending order of their bound, and scoring stops once no
 // remaining entity can enter the top Limit (top-k early termination).
-func (ix *Index) search(p *Prepared, opt Options, ents []int32, names map[int32]cand) []Hit {
+func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) []Hit {
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
@@ -568,9 +613,9 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names map[int32]
 		e, n  int32
 		bound float64
 	}
-	keep := make([]en, 0, len(names)+len(ents))
-	for nm, c := range names {
-		if b := p.bound(&c, w) + bonus; b >= floor {
+	keep := make([]en, 0, len(names.ids)+len(ents))
+	for i, nm := range names.ids {
+		if b := p.bound(&names.cands[i], w) + bonus; b >= floor {
 			keep = append(keep, en{ix.owner[nm], nm, b})
 		}
 	}
@@ -648,7 +693,7 @@ func hitBefore(a, b *Hit) bool {
 //
 // cands, if not nil, says which query readings retrieved each name; only
 // those readings are compared with it.
-func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands map[int32]cand, opt Options) (float64, Explanation) {
+func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options) (float64, Explanation) {
 	e := ix.entities[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
@@ -668,7 +713,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands map[int32]cand,
 	}
 	for i, nm := range nms {
 		listed[i] = ix.names[nm]
-		if c, ok := cands[nm]; ok {
+		if c := cands.get(nm, false); c != nil {
 			for ri, h := range c.hit {
 				if h != 0 {
 					allow[i] |= 1 << uint(ri)

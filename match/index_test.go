@@ -199,7 +199,8 @@ func TestIndexLosesNothing(t *testing.T) {
 		found := map[string]bool{}
 		o := Options{Limit: 1 << 30}
 		o.defaults()
-		ents, names := ix.candidates(p, o.Weights, o.MinScore-maxBonus(o.Weights))
+		names := ix.getSet()
+		ents := ix.candidates(p, o.Weights, o.MinScore-maxBonus(o.Weights), names)
 		for _, h := range ix.search(p, o, ents, names) {
 			found[h.Entity.ID] = true
 		}

@@ -18,6 +18,9 @@ type Request struct {
 	List   string
 	Format string // empty: detected from the files
 	Input  warden.Input
+	// Published is the list's date where the files do not state it (OFAC
+	// CSV does not), as for the bundled snapshot.
+	Published string
 }
 
 // Progress is told how many bytes of input have been read; the CLI draws a
@@ -61,6 +64,9 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 	if err != nil {
 		im.Rollback()
 		return warden.ListVersion{}, err
+	}
+	if meta.Published == "" {
+		meta.Published = req.Published
 	}
 	return im.Commit(meta)
 }

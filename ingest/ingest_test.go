@@ -115,11 +115,11 @@ func TestFailedImportStoresNothing(t *testing.T) {
 func TestSnapshot(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	var read int
-	v, err := ingest.Import(context.Background(), db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input()}, func(n int) { read += n })
+	v, err := ingest.Import(context.Background(), db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input(), Published: snapshot.Date}, func(n int) { read += n })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Entities != 15443 || read < 6_000_000 {
+	if v.Entities != 15443 || read < 6_000_000 || v.Published != "2024-07-02" {
 		t.Errorf("snapshot: %+v, %d bytes read", v, read)
 	}
 }

@@ -206,6 +206,18 @@ func TestServe(t *testing.T) {
 			Entities int    `json:"entities"`
 		} `json:"lists"`
 	}
+	if resp, err := http.Get(base + "/v1/lists/ofac/versions"); err == nil {
+		var vs struct {
+			Versions []struct {
+				Published string `json:"published"`
+			} `json:"versions"`
+		}
+		json.NewDecoder(resp.Body).Decode(&vs)
+		resp.Body.Close()
+		if len(vs.Versions) != 1 || vs.Versions[0].Published != "2024-07-02" {
+			t.Errorf("snapshot date not shown: %+v", vs)
+		}
+	}
 	json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
 	if len(body.Lists) != 1 || body.Lists[0].Name != "ofac" || body.Lists[0].Entities != 15443 {

@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if len(ls) == 0 && !*noSnapshot {
 		start := time.Now()
-		v, err := ingest.Import(ctx, db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input()}, nil)
+		v, err := ingest.Import(ctx, db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input(), Published: snapshot.Date}, nil)
 		if err != nil {
 			return fmt.Errorf("load bundled snapshot: %w", err)
 		}

@@ -93,9 +93,24 @@ var arabic = map[rune]string{
 // arabicReading writes Arabic letters in Latin and splits off the article
 // (الرحمن = al rhmn), so that its words meet their Latin spellings by
 // consonants.
+//
+// Particles are written as their usual Latin words (بن bin, أبو abu), and
+// عبد is joined to the word after it, article and all (عبد الله =
+// abdallh, meeting Abdullah and Abd Allah by consonants).
 func arabicReading(s string) string {
 	var ws []string
-	for _, w := range words(s) {
+	in := words(s)
+	for i := 0; i < len(in); i++ {
+		w := in[i]
+		if p, ok := arabicParticles[w]; ok {
+			ws = append(ws, p)
+			continue
+		}
+		if w == "عبد" && i+1 < len(in) {
+			i++
+			ws = append(ws, "abd"+mapRunes(in[i], arabic))
+			continue
+		}
 		if strings.HasPrefix(w, "ال") && len([]rune(w)) > 3 {
 			ws = append(ws, "al")
 			w = strings.TrimPrefix(w, "ال")
@@ -103,6 +118,10 @@ func arabicReading(s string) string {
 		ws = append(ws, mapRunes(w, arabic))
 	}
 	return strings.Join(ws, " ")
+}
+
+var arabicParticles = map[string]string{
+	"بن": "bin", "ابن": "ibn", "إبن": "ibn", "بنت": "bint", "أبو": "abu", "ابو": "abu", "أبي": "abi", "ابي": "abi", "أم": "umm", "ام": "umm",
 }
 
 func mapRunes(s string, table map[rune]string) string {

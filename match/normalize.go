@@ -29,8 +29,8 @@ func fold(s string) string {
 		}
 		n++
 		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue // combining marks: diacritics
+		case unicode.Is(unicode.Mn, r), r == 'ـ':
+			continue // combining marks (diacritics, Arabic vowel signs) and the tatweel
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '`' || r == '´':
 			continue // O'Brien = OBrien
 		case r == 'ß':

@@ -83,18 +83,15 @@ type token struct {
 	cons string
 }
 
-// consonants reduces a skeleton to its consonants.
+// consonants reduces a skeleton (whose doubled letters are already
+// collapsed) to its consonants; letters that meet only once a vowel is gone
+// stay apart (Aziz = zz, not z).
 func consonants(skel string) string {
 	b := make([]byte, 0, len(skel))
 	for i := 0; i < len(skel); i++ {
-		c := skel[i]
-		if isVowel(c) || c == 'v' {
-			continue
+		if c := skel[i]; !isVowel(c) && c != 'v' {
+			b = append(b, c)
 		}
-		if len(b) > 0 && b[len(b)-1] == c {
-			continue
-		}
-		b = append(b, c)
 	}
 	return string(b)
 }

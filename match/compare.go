@@ -39,7 +39,7 @@ func bestNames(qs []name, cs []name, w *Weights, allow []uint8) (float64, Explan
 		for qi := range qs {
 			for qr := range qs[qi].readings {
 				ri++
-				if allow != nil && (ri-1 >= 8 || allow[ci]&(1<<uint(ri-1)) == 0) {
+				if allow != nil && (ri-1 >= maxQueryReadings || allow[ci]&(1<<uint(ri-1)) == 0) {
 					continue
 				}
 				for cr := range cs[ci].readings {

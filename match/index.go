@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -380,7 +381,7 @@ func (o *Options) defaults() {
 	}
 }
 
-// maxReadings bounds the query readings tracked per candidate name.
+// maxQueryReadings bounds the query readings tracked per candidate name.
 const maxQueryReadings = 8
 
 // cand is a candidate name and, per query reading, which query words
@@ -437,6 +438,10 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 						}
 					})
 				}
+				// A token may be reached by its text and by several deletion
+				// variants: walk its postings once.
+				slices.Sort(l.ids)
+				l.ids = slices.Compact(l.ids)
 				for _, id := range l.ids {
 					l.cost += len(ix.postings[id])
 				}

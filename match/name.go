@@ -234,7 +234,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 	var r nameResult
 	var num, qw, extra float64
 	var simBuf [16]float64
-	simOf := simBuf[:0]
+	var simOf []float64
 	if len(q) > len(simBuf) {
 		simOf = make([]float64, len(q))
 	} else {

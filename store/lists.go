@@ -36,16 +36,20 @@ func (db *DB) Lists(ctx context.Context) ([]warden.List, error) {
 
 // List returns one list; ENOTFOUND when it does not exist.
 func (db *DB) List(ctx context.Context, name string) (warden.List, error) {
-	ls, err := db.Lists(ctx)
+	var l warden.List
+	var created string
+	err := db.sql.QueryRowContext(ctx, `
+		SELECT l.name, l.current_version, l.created_at, COALESCE(v.entities, 0)
+		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
+		WHERE l.name = $1`, name).Scan(&l.Name, &l.CurrentVersion, &created, &l.Entities)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, warden.Errorf(warden.ENOTFOUND, "list %q not found", name)
+	}
 	if err != nil {
-		return warden.List{}, err
+		return l, fmt.Errorf("list: %w", err)
 	}
-	for _, l := range ls {
-		if l.Name == name {
-			return l, nil
-		}
-	}
-	return warden.List{}, warden.Errorf(warden.ENOTFOUND, "list %q not found", name)
+	l.CreatedAt = parseTime(created)
+	return l, nil
 }
 
 // Versions returns a list's versions, newest first; ENOTFOUND for an unknown list.

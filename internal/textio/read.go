@@ -172,3 +172,20 @@ func NonEmpty(ss ...string) []string {
 
 // Join joins the trimmed non-empty strings of parts with sep.
 func Join(sep string, parts ...string) string { return strings.Join(NonEmpty(parts...), sep) }
+
+// EachFile opens each file of in with Open and calls fn with it, closing it
+// afterwards; it stops at the first error.
+func EachFile(in warden.Input, text bool, fn func(*File) error) error {
+	for _, path := range in.Paths {
+		f, err := Open(in, path, text)
+		if err != nil {
+			return err
+		}
+		err = fn(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

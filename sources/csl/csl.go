@@ -28,12 +28,8 @@ var required = []string{"_id", "source", "type", "programs", "name"}
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	seen := map[string]int{}
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, true)
-		if err != nil {
-			return meta, err
-		}
-		err = textio.Rows(ctx, f, required, func(row textio.Row) error {
+	err := textio.EachFile(in, true, func(f *textio.File) error {
+		return textio.Rows(ctx, f, required, func(row textio.Row) error {
 			e := entity(row.Get)
 			if err := e.Validate(); err != nil {
 				return warden.Invalid(row.Pos, err)
@@ -49,10 +45,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			}
 			return sink.Put(e)
 		})
-		f.Close()
-		if err != nil {
-			return meta, err
-		}
+	})
+	if err != nil {
+		return meta, err
 	}
 	return meta, nil
 }

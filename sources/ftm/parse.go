@@ -32,32 +32,26 @@ func Detect(head []byte) (ftm, delta bool) {
 }
 
 func eachLine(ctx context.Context, in warden.Input, fn func(pos string, line []byte) error) error {
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, true)
-		if err != nil {
-			return err
-		}
+	return textio.EachFile(in, true, func(f *textio.File) error {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 64<<10), textio.MaxLine)
-		n := 0
-		for sc.Scan() && err == nil {
-			n++
+		n := 1
+		for ; sc.Scan(); n++ {
 			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 				continue
 			}
-			if err = ctx.Err(); err == nil {
-				err = fn(fmt.Sprintf("%s:%d", f.Name, n), sc.Bytes())
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(fmt.Sprintf("%s:%d", f.Name, n), sc.Bytes()); err != nil {
+				return err
 			}
 		}
-		f.Close()
-		if err != nil {
-			return err
-		}
 		if err := sc.Err(); err != nil {
-			return warden.Invalid(fmt.Sprintf("%s:%d", f.Name, n+1), err)
+			return warden.Invalid(fmt.Sprintf("%s:%d", f.Name, n), err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Parse reads whole-list FtM files. Parties are held until the end, because

@@ -34,11 +34,6 @@ func Detect(path string, head []byte) bool {
 	return bytes.Contains(head, []byte("<sanctionsData"))
 }
 
-type valueRef struct {
-	Ref   string `xml:"refId,attr"`
-	Value string `xml:",chardata"`
-}
-
 type entity struct {
 	ID         string   `xml:"id,attr"`
 	EntityType string   `xml:"generalInfo>entityType"`

@@ -63,12 +63,8 @@ func Detect(head []byte) bool { return strings.Contains(string(head), "<sdnList"
 // Parse streams the sdnEntry elements of each file in in.
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, false)
-		if err != nil {
-			return meta, err
-		}
-		err = textio.Elements(ctx, f, []string{"Publish_Date", "sdnEntry"}, "sdnEntry", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+	err := textio.EachFile(in, false, func(f *textio.File) error {
+		return textio.Elements(ctx, f, []string{"Publish_Date", "sdnEntry"}, "sdnEntry", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
 			if se.Name.Local == "Publish_Date" {
 				var s string
 				if dec.DecodeElement(&s, se) == nil {
@@ -88,10 +84,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			}
 			return sink.Put(e)
 		})
-		f.Close()
-		if err != nil {
-			return meta, err
-		}
+	})
+	if err != nil {
+		return meta, err
 	}
 	return meta, nil
 }

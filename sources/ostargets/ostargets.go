@@ -44,12 +44,8 @@ func split(s string) []string {
 // Parse reads each file in in.
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, true)
-		if err != nil {
-			return meta, err
-		}
-		err = textio.Rows(ctx, f, []string{"id", "schema", "name"}, func(row textio.Row) error {
+	err := textio.EachFile(in, true, func(f *textio.File) error {
+		return textio.Rows(ctx, f, []string{"id", "schema", "name"}, func(row textio.Row) error {
 			schema, ok := schemata[row.Get("schema")]
 			if !ok {
 				return warden.Invalid(row.Pos, fmt.Errorf("schema %q is not a party schema", row.Get("schema")))
@@ -101,10 +97,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			}
 			return sink.Put(e)
 		})
-		f.Close()
-		if err != nil {
-			return meta, err
-		}
+	})
+	if err != nil {
+		return meta, err
 	}
 	if len(meta.Published) > 10 {
 		meta.Published = meta.Published[:10]

@@ -74,19 +74,14 @@ func (XLSX) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warde
 // Parse reads each CSV file.
 func (CSV) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	b := newBuilder(sink)
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, true)
-		if err != nil {
-			return b.meta, err
+	err := textio.EachFile(in, true, func(f *textio.File) error {
+		if err := textio.Records(ctx, f, -1, func(pos string, rec []string) error { return b.row(ctx, pos, rec) }); err != nil {
+			return err
 		}
-		err = textio.Records(ctx, f, -1, func(pos string, rec []string) error { return b.row(ctx, pos, rec) })
-		f.Close()
-		if err != nil {
-			return b.meta, err
-		}
-		if err := b.endFile(f.Name); err != nil {
-			return b.meta, err
-		}
+		return b.endFile(f.Name)
+	})
+	if err != nil {
+		return b.meta, err
 	}
 	return b.meta, b.flush()
 }

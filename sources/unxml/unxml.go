@@ -124,12 +124,8 @@ func (r *record) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // Parse streams the INDIVIDUAL and ENTITY elements of each file.
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
-	for _, path := range in.Paths {
-		f, err := textio.Open(in, path, false)
-		if err != nil {
-			return meta, err
-		}
-		err = textio.Elements(ctx, f, []string{"CONSOLIDATED_LIST", "INDIVIDUAL", "ENTITY"}, "INDIVIDUAL ENTITY", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+	err := textio.EachFile(in, false, func(f *textio.File) error {
+		return textio.Elements(ctx, f, []string{"CONSOLIDATED_LIST", "INDIVIDUAL", "ENTITY"}, "INDIVIDUAL ENTITY", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
 			if se.Name.Local == "CONSOLIDATED_LIST" {
 				for _, a := range se.Attr {
 					if a.Name.Local == "dateGenerated" && len(a.Value) >= 10 {
@@ -148,10 +144,9 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			}
 			return sink.Put(e)
 		})
-		f.Close()
-		if err != nil {
-			return meta, err
-		}
+	})
+	if err != nil {
+		return meta, err
 	}
 	return meta, nil
 }

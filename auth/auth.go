@@ -1,6 +1,8 @@
-// Package auth issues and checks API clients' bearer tokens. Secrets are
-// random, shown once, and stored only as SHA-256 hashes: a 256-bit random
-// secret needs no slow hash.
+// Package auth is who may do what: people with passwords and sessions, API
+// clients with bearer tokens, organisations, and the checks that every
+// service applies (warden.Authorize). Secrets are shown once and stored only
+// as hashes: token secrets (256 random bits) as SHA-256, passwords as
+// argon2id, session cookies as SHA-256.
 package auth
 
 import (
@@ -9,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"regexp"
 	"strings"
 	"time"
 
@@ -19,45 +22,143 @@ import (
 // prefix marks Warden tokens, so that leaked ones are easy to find.
 const prefix = "wdn_"
 
-// Hash returns the stored form of a token secret.
+// Service holds the rules for identities. Its methods authorise the
+// principal in their context and audit every change.
+type Service struct {
+	DB *store.DB
+	// Now is the clock; time.Now if nil.
+	Now func() time.Time
+	// LockAfter failed logins in a row lock a person out for LockFor.
+	LockAfter int
+	LockFor   time.Duration
+	// SessionTTL is how long a session lasts.
+	SessionTTL time.Duration
+	// Approvals, if set, holds actions that need a second person.
+	Approvals *Approvals
+}
+
+// New returns a Service with the default lock-out (5 failures, 15
+// minutes) and session lifetime (12 hours).
+func New(db *store.DB) *Service {
+	s := &Service{DB: db, LockAfter: 5, LockFor: 15 * time.Minute, SessionTTL: 12 * time.Hour}
+	s.Approvals = NewApprovals(db, s.now)
+	s.Approvals.Handle(ActionUserCreate, warden.RoleAdmin, s.applyUserCreate)
+	return s
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Hash returns the stored form of a token secret or session cookie.
 func Hash(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateToken makes a new token for an API client and returns its secret,
-// which is shown once and never stored.
-func CreateToken(ctx context.Context, db *store.DB, name string, role warden.Role, expires *time.Time, now time.Time) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return "", warden.Errorf(warden.EINVALID, "a token needs a name of 1 to 100 characters")
-	}
-	if !role.Valid() {
-		return "", warden.Errorf(warden.EINVALID, "unknown role %q", role)
-	}
-	if expires != nil && !expires.After(now) {
-		return "", warden.Errorf(warden.EINVALID, "expiry %s is not in the future", expires.Format(time.RFC3339))
-	}
+func randomSecret() (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	secret := prefix + base64.RawURLEncoding.EncodeToString(b)
-	t := warden.Token{Name: name, Role: role, CreatedAt: now, ExpiresAt: expires}
-	if err := db.CreateToken(ctx, t, Hash(secret)); err != nil {
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$`)
+
+// checkName accepts names of people, tokens and organisations: 1 to 100
+// letters, digits and . _ @ -, so they are safe in URLs and logs.
+func checkName(what, name string) error {
+	if !namePattern.MatchString(name) {
+		return warden.Errorf(warden.EINVALID, "a %s name needs 1 to 100 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", what)
+	}
+	return nil
+}
+
+// CreateToken makes a new token for an API client and returns its secret,
+// which is shown once and never stored. Needs tokens.manage.
+func (s *Service) CreateToken(ctx context.Context, name string, role warden.Role, org string, expires *time.Time) (string, error) {
+	p, err := warden.Authorize(ctx, warden.ActTokensManage)
+	if err != nil {
+		return "", err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkName("token", name); err != nil {
+		return "", err
+	}
+	if !role.Valid() {
+		return "", warden.Errorf(warden.EINVALID, "unknown role %q", role)
+	}
+	if org == "" {
+		org = warden.HomeOrg
+	}
+	if err := s.checkRoleOrg(ctx, role, org); err != nil {
+		return "", err
+	}
+	now := s.now()
+	if expires != nil && !expires.After(now) {
+		return "", warden.Errorf(warden.EINVALID, "expiry %s is not in the future", expires.Format(time.RFC3339))
+	}
+	r, err := randomSecret()
+	if err != nil {
+		return "", err
+	}
+	secret := prefix + r
+	t := warden.Token{Name: name, Role: role, Org: org, CreatedAt: now, CreatedBy: p.Name, ExpiresAt: expires}
+	ev := warden.NewAuditEvent(ctx, "token.create", "token:"+name, "", map[string]any{"role": role, "org": org, "expires_at": expires})
+	if err := s.DB.CreateToken(ctx, t, Hash(secret), ev); err != nil {
 		return "", err
 	}
 	return secret, nil
 }
 
+// checkRoleOrg keeps counterparts in counterpart organisations and
+// everyone else in the home one.
+func (s *Service) checkRoleOrg(ctx context.Context, role warden.Role, org string) error {
+	o, err := s.DB.Org(ctx, org)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return warden.Errorf(warden.EINVALID, "no organisation %q", org)
+	}
+	if err != nil {
+		return err
+	}
+	if (role == warden.RoleCounterpart) != (o.Kind == "counterpart") {
+		return warden.Errorf(warden.EINVALID, "role %s cannot belong to %s organisation %q", role, o.Kind, org)
+	}
+	return nil
+}
+
+// RevokeToken revokes the named token. Needs tokens.manage.
+func (s *Service) RevokeToken(ctx context.Context, name, reason string) error {
+	if _, err := warden.Authorize(ctx, warden.ActTokensManage); err != nil {
+		return err
+	}
+	return s.DB.RevokeToken(ctx, name, s.now(), warden.NewAuditEvent(ctx, "token.revoke", "token:"+name, reason, nil))
+}
+
+// Tokens lists the tokens, never their secrets. Needs tokens.read.
+func (s *Service) Tokens(ctx context.Context) ([]warden.Token, error) {
+	if _, err := warden.Authorize(ctx, warden.ActTokensRead); err != nil {
+		return nil, err
+	}
+	ts, err := s.DB.Tokens(ctx)
+	if ts == nil {
+		ts = []warden.Token{}
+	}
+	return ts, err
+}
+
 // Authenticate returns who holds the bearer token in an Authorization header
 // value. EUNAUTHORIZED for a missing, unknown, expired or revoked token.
-func Authenticate(ctx context.Context, db *store.DB, header string, now time.Time) (warden.Principal, error) {
+func (s *Service) Authenticate(ctx context.Context, header string) (warden.Principal, error) {
 	secret, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok || !strings.HasPrefix(secret, prefix) {
+	if !ok || !strings.HasPrefix(strings.TrimSpace(secret), prefix) {
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "a bearer token is required")
 	}
-	t, err := db.TokenByHash(ctx, Hash(strings.TrimSpace(secret)))
+	t, err := s.DB.TokenByHash(ctx, Hash(strings.TrimSpace(secret)))
 	switch {
 	case warden.ErrorCode(err) == warden.ENOTFOUND:
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "invalid token")
@@ -65,18 +166,60 @@ func Authenticate(ctx context.Context, db *store.DB, header string, now time.Tim
 		return warden.Principal{}, err
 	case t.RevokedAt != nil:
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "token revoked")
-	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
+	case t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt):
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "token expired")
 	}
-	return warden.Principal{Name: t.Name, Role: t.Role}, nil
+	return warden.Principal{Name: t.Name, Role: t.Role, Org: t.Org, Kind: "token"}, nil
 }
 
-// Require returns EFORBIDDEN unless p holds one of roles.
-func Require(p warden.Principal, roles ...warden.Role) error {
-	for _, r := range roles {
-		if p.Role == r {
-			return nil
+// CreateOrg adds an organisation. Needs orgs.manage.
+func (s *Service) CreateOrg(ctx context.Context, id, name, kind string) (warden.Organisation, error) {
+	if _, err := warden.Authorize(ctx, warden.ActOrgsManage); err != nil {
+		return warden.Organisation{}, err
+	}
+	if err := checkName("organisation", id); err != nil {
+		return warden.Organisation{}, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return warden.Organisation{}, warden.Errorf(warden.EINVALID, "an organisation needs a name of 1 to 200 characters")
+	}
+	if kind != "counterpart" {
+		return warden.Organisation{}, warden.Errorf(warden.EINVALID, "kind must be \"counterpart\" (there is one home organisation)")
+	}
+	o := warden.Organisation{ID: id, Name: name, Kind: kind, CreatedAt: s.now()}
+	return o, s.DB.CreateOrg(ctx, o, warden.NewAuditEvent(ctx, "org.create", "org:"+id, "", map[string]string{"name": name, "kind": kind}))
+}
+
+// Orgs lists the organisations the principal may see: a counterpart only
+// its own. Needs orgs.read.
+func (s *Service) Orgs(ctx context.Context) ([]warden.Organisation, error) {
+	p, err := warden.Authorize(ctx, warden.ActOrgsRead)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.DB.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, o := range all {
+		if warden.Sees(p, o.ID) {
+			out = append(out, o)
 		}
 	}
-	return warden.Errorf(warden.EFORBIDDEN, "role %s may not do this", p.Role)
+	return out, nil
+}
+
+// Org returns one organisation; ENOTFOUND also when the principal may not
+// learn that it exists. Needs orgs.read.
+func (s *Service) Org(ctx context.Context, id string) (warden.Organisation, error) {
+	p, err := warden.Authorize(ctx, warden.ActOrgsRead)
+	if err != nil {
+		return warden.Organisation{}, err
+	}
+	if !warden.Sees(p, id) {
+		return warden.Organisation{}, warden.Errorf(warden.ENOTFOUND, "no organisation %q", id)
+	}
+	return s.DB.Org(ctx, id)
 }

@@ -2,66 +2,286 @@ package auth_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"warden"
+	"warden/audit"
 	"warden/auth"
 	"warden/store"
 	"warden/store/storetest"
 )
 
+// as returns a context acting as a principal of role.
+func as(name string, role warden.Role, org string) context.Context {
+	return warden.WithPrincipal(context.Background(), warden.Principal{Name: name, Role: role, Org: org, Kind: "user"})
+}
+
+func newService(t *testing.T, db *store.DB) (*auth.Service, *time.Time) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	s := auth.New(db)
+	s.Now = func() time.Time { return now }
+	db.SetClock(s.Now)
+	return s, &now
+}
+
 func TestTokens(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-		secret, err := auth.CreateToken(ctx, db, "payments", warden.RoleScreener, nil, now)
+		s, now := newService(t, db)
+		admin := as("alice", warden.RoleAdmin, warden.HomeOrg)
+		secret, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := auth.Authenticate(ctx, db, "Bearer "+secret, now)
-		if err != nil || p.Name != "payments" || p.Role != warden.RoleScreener {
+		ctx := context.Background()
+		p, err := s.Authenticate(ctx, "Bearer "+secret)
+		if err != nil || p.Name != "payments" || p.Role != warden.RoleScreener || p.Org != warden.HomeOrg || p.Kind != "token" {
 			t.Fatalf("authenticate: %+v %v", p, err)
 		}
-		if err := auth.Require(p, warden.RoleScreener, warden.RoleAdmin); err != nil {
-			t.Error(err)
-		}
-		if err := auth.Require(p, warden.RoleAdmin); warden.ErrorCode(err) != warden.EFORBIDDEN {
-			t.Errorf("require admin: %v", err)
-		}
-		if _, err := auth.CreateToken(ctx, db, "payments", warden.RoleScreener, nil, now); warden.ErrorCode(err) != warden.ECONFLICT {
+		if _, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.ECONFLICT {
 			t.Errorf("duplicate name: %v", err)
 		}
+		if _, err := s.CreateToken(as("bob", warden.RoleAnalyst, warden.HomeOrg), "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("analyst creating a token: %v", err)
+		}
+		if _, err := s.CreateToken(ctx, "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("nobody creating a token: %v", err)
+		}
 		exp := now.Add(time.Hour)
-		short, _ := auth.CreateToken(ctx, db, "short", warden.RoleScreener, &exp, now)
-		for _, tc := range []struct {
-			header string
-			at     time.Time
-		}{
-			{"", now},
-			{"Bearer wdn_nope", now},
-			{"Basic " + secret, now},
-			{"Bearer " + short, now.Add(2 * time.Hour)},
-		} {
-			if _, err := auth.Authenticate(ctx, db, tc.header, tc.at); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
-				t.Errorf("%q: %v", tc.header, err)
+		short, _ := s.CreateToken(admin, "short", warden.RoleScreener, "", &exp)
+		for _, header := range []string{"", "Bearer wdn_nope", "Basic " + secret, "Bearer " + secret + "x"} {
+			if _, err := s.Authenticate(ctx, header); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+				t.Errorf("%q: %v", header, err)
 			}
 		}
-		if err := db.RevokeToken(ctx, "payments", now); err != nil {
+		*now = now.Add(2 * time.Hour)
+		if _, err := s.Authenticate(ctx, "Bearer "+short); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("expired: %v", err)
+		}
+		if err := s.RevokeToken(admin, "payments", "rotated"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := auth.Authenticate(ctx, db, "Bearer "+secret, now); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, "Bearer "+secret); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("revoked: %v", err)
 		}
-		if err := db.RevokeToken(ctx, "payments", now); warden.ErrorCode(err) != warden.ENOTFOUND {
+		if err := s.RevokeToken(admin, "payments", ""); warden.ErrorCode(err) != warden.ENOTFOUND {
 			t.Errorf("revoke twice: %v", err)
 		}
-		if _, err := auth.CreateToken(ctx, db, "x", "wizard", nil, now); warden.ErrorCode(err) != warden.EINVALID {
-			t.Errorf("bad role: %v", err)
+		for _, bad := range []struct{ name, role, org string }{{"x", "wizard", ""}, {"", "screener", ""}, {"a b", "screener", ""}, {"x", "screener", "nowhere"}, {"x", "counterpart", "home"}} {
+			if _, err := s.CreateToken(admin, bad.name, warden.Role(bad.role), bad.org, nil); warden.ErrorCode(err) != warden.EINVALID {
+				t.Errorf("bad token %+v: %v", bad, err)
+			}
 		}
-		ts, _ := db.Tokens(ctx)
-		if len(ts) != 2 {
+		ts, _ := s.Tokens(admin)
+		if len(ts) != 2 || ts[0].CreatedBy != "alice" {
 			t.Errorf("tokens %+v", ts)
 		}
+		// Creating and revoking were audited, with the reason.
+		evs, err := (&audit.Service{DB: db}).Events(admin, warden.AuditFilter{Action: "token."})
+		if err != nil || len(evs) != 3 || evs[2].Action != "token.revoke" || evs[2].Reason != "rotated" || evs[0].Actor != "alice" {
+			t.Errorf("audit %+v %v", evs, err)
+		}
 	})
+}
+
+func TestLoginLockoutAndSessions(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, now := newService(t, db)
+		s.LockAfter, s.LockFor = 3, 10*time.Minute
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		if _, err := s.CreateUser(op, "carol", warden.RoleAnalyst, "", "correct horse battery", ""); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := s.CreateUser(op, "dave", warden.RoleAnalyst, "", "short", ""); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("short password: %v", err)
+		}
+		cookie, csrf, err := s.Login(ctx, "carol", "correct horse battery")
+		if err != nil || cookie == "" || csrf == "" {
+			t.Fatalf("login: %v", err)
+		}
+		p, gotCSRF, err := s.Session(ctx, cookie)
+		if err != nil || p.Name != "carol" || p.Role != warden.RoleAnalyst || gotCSRF != csrf {
+			t.Fatalf("session: %+v %v", p, err)
+		}
+		if _, _, err := s.Login(ctx, "nobody", "correct horse battery"); warden.ErrorCode(err) != warden.EUNAUTHORIZED || !strings.Contains(err.Error(), "wrong name or password") {
+			t.Errorf("unknown user: %v", err)
+		}
+		for i := 0; i < 3; i++ {
+			if _, _, err := s.Login(ctx, "carol", "wrong password!"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+				t.Fatalf("wrong password %d: %v", i, err)
+			}
+		}
+		// Locked: even the right password fails until the lock ends.
+		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); err == nil || !strings.Contains(err.Error(), "locked") {
+			t.Errorf("locked: %v", err)
+		}
+		*now = now.Add(11 * time.Minute)
+		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); err != nil {
+			t.Errorf("after the lock: %v", err)
+		}
+		// A new password ends the sessions.
+		carol := warden.WithPrincipal(ctx, p)
+		if err := s.SetPassword(carol, "carol", "another good passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("session after password change: %v", err)
+		}
+		if err := s.SetPassword(carol, "someone-else", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("analyst setting another's password: %v", err)
+		}
+		// Sessions expire.
+		cookie, _, _ = s.Login(ctx, "carol", "another good passphrase")
+		*now = now.Add(s.SessionTTL + time.Second)
+		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("expired session: %v", err)
+		}
+		// Disabled people cannot log in.
+		cookie, _, _ = s.Login(ctx, "carol", "another good passphrase")
+		if err := s.DisableUser(op, "carol", "left"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Login(ctx, "carol", "another good passphrase"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("disabled login: %v", err)
+		}
+		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("disabled session: %v", err)
+		}
+		var actions []string
+		db.AuditEvents(ctx, warden.AuditFilter{Actor: "carol"}, func(e warden.AuditEvent) error {
+			actions = append(actions, e.Action)
+			return nil
+		})
+		want := "login login.failed login.failed login.failed login.locked login user.passwd login login login.failed"
+		if got := strings.Join(actions, " "); got != want {
+			t.Errorf("carol's audit trail:\n got %s\nwant %s", got, want)
+		}
+		if n, err := audit.Verify(ctx, db); err != nil || n == 0 {
+			t.Errorf("verify: %d %v", n, err)
+		}
+	})
+}
+
+func TestFourEyes(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		for _, n := range []string{"alice", "bob"} {
+			if _, err := s.CreateUser(op, n, warden.RoleAdmin, "", "a long admin passphrase", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		alice, bob := as("alice", warden.RoleAdmin, warden.HomeOrg), as("bob", warden.RoleAdmin, warden.HomeOrg)
+		ap, err := s.CreateUser(alice, "eve", warden.RoleAdmin, "", "a long admin passphrase", "new colleague")
+		if err != nil || ap == nil || ap.Status != "pending" {
+			t.Fatalf("propose: %+v %v", ap, err)
+		}
+		if _, err := db.User(context.Background(), "eve"); warden.ErrorCode(err) != warden.ENOTFOUND {
+			t.Fatalf("eve exists before approval: %v", err)
+		}
+		if _, err := s.Approvals.Decide(alice, ap.ID, true, ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("self-approval: %v", err)
+		}
+		if _, err := s.Approvals.Decide(as("carl", warden.RoleAnalyst, warden.HomeOrg), ap.ID, true, ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("approval by the wrong role: %v", err)
+		}
+		got, err := s.Approvals.Decide(bob, ap.ID, true, "checked with HR")
+		if err != nil || got.Status != "approved" || got.DecidedBy != "bob" {
+			t.Fatalf("approve: %+v %v", got, err)
+		}
+		if strings.Contains(string(got.Payload), "password") {
+			t.Errorf("payload shows the password hash: %s", got.Payload)
+		}
+		if u, err := db.User(context.Background(), "eve"); err != nil || u.Role != warden.RoleAdmin {
+			t.Fatalf("eve after approval: %+v %v", u, err)
+		}
+		if _, err := s.Approvals.Decide(bob, ap.ID, false, ""); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("decide twice: %v", err)
+		}
+		ap2, _ := s.CreateUser(alice, "mallory", warden.RoleAdmin, "", "a long admin passphrase", "")
+		if got, err := s.Approvals.Decide(bob, ap2.ID, false, "no"); err != nil || got.Status != "rejected" {
+			t.Errorf("reject: %+v %v", got, err)
+		}
+		if _, err := db.User(context.Background(), "mallory"); warden.ErrorCode(err) != warden.ENOTFOUND {
+			t.Errorf("rejected user exists: %v", err)
+		}
+		// A non-admin is added at once.
+		if ap, err := s.CreateUser(alice, "frank", warden.RoleAnalyst, "", "a long analyst passphrase", ""); err != nil || ap != nil {
+			t.Errorf("analyst: %+v %v", ap, err)
+		}
+		var trail []string
+		db.AuditEvents(context.Background(), warden.AuditFilter{After: 2}, func(e warden.AuditEvent) error {
+			trail = append(trail, e.Actor+":"+e.Action)
+			return nil
+		})
+		want := "alice:approval.propose bob:approval.approve bob:user.create alice:approval.propose bob:approval.reject alice:user.create"
+		if got := strings.Join(trail, " "); got != want {
+			t.Errorf("audit:\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+func TestCounterpartIsolation(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		admin := as("alice", warden.RoleAdmin, warden.HomeOrg)
+		for _, id := range []string{"ru-cert", "cn-cert"} {
+			if _, err := s.CreateOrg(admin, id, strings.ToUpper(id), "counterpart"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.CreateOrg(admin, "ru-cert", "again", "counterpart"); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("duplicate org: %v", err)
+		}
+		ru := as("ivan", warden.RoleCounterpart, "ru-cert")
+		if o, err := s.Org(ru, "ru-cert"); err != nil || o.ID != "ru-cert" {
+			t.Errorf("own org: %+v %v", o, err)
+		}
+		for _, id := range []string{"cn-cert", "home", "no-such"} {
+			if _, err := s.Org(ru, id); warden.ErrorCode(err) != warden.ENOTFOUND {
+				t.Errorf("counterpart reading %s: %v (want not_found)", id, err)
+			}
+		}
+		if os, err := s.Orgs(ru); err != nil || len(os) != 1 || os[0].ID != "ru-cert" {
+			t.Errorf("counterpart's list: %+v %v", os, err)
+		}
+		if os, _ := s.Orgs(admin); len(os) != 3 {
+			t.Errorf("admin's list: %+v", os)
+		}
+		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "home", "a long counterpart pass", ""); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("counterpart in the home org: %v", err)
+		}
+		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "ru-cert", "a long counterpart pass", ""); err != nil {
+			t.Errorf("counterpart user: %v", err)
+		}
+	})
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := auth.HashPassword("correct horse battery")
+	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("%s %v", h, err)
+	}
+	h2, _ := auth.HashPassword("correct horse battery")
+	if h == h2 {
+		t.Error("no salt")
+	}
+	for _, tc := range []struct {
+		hash, pw string
+		ok       bool
+	}{
+		{h, "correct horse battery", true},
+		{h, "correct horse batterx", false},
+		{h, "", false},
+		{strings.Replace(h, "argon2id", "argon2i", 1), "correct horse battery", false},
+		{h[:len(h)-4], "correct horse battery", false},
+		{"", "x", false},
+		{"$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA", "x", false},
+	} {
+		if got := auth.VerifyPassword(tc.hash, tc.pw); got != tc.ok {
+			t.Errorf("verify(%q, %q) = %v", tc.hash, tc.pw, got)
+		}
+	}
 }

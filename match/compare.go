@@ -31,7 +31,7 @@ type Explanation struct {
 //
 // allow, if not nil, holds for each listed name a mask of the query readings
 // (numbered across query names) worth comparing with it.
-func bestNames(qs []name, cs []name, w *Weights, allow []uint8) (float64, Explanation) {
+func bestNames(qs []name, cs []*name, w *Weights, allow []uint8, explain bool) (float64, Explanation) {
 	best := -1.0
 	var bq, bc, bqr, bcr int
 	for ci := range cs {
@@ -58,8 +58,11 @@ func bestNames(qs []name, cs []name, w *Weights, allow []uint8) (float64, Explan
 	if best <= 0 {
 		return 0, Explanation{}
 	}
+	if !explain {
+		return best, Explanation{}
+	}
 	// Explain the best pair only.
-	q, c := &qs[bq], &cs[bc]
+	q, c := &qs[bq], cs[bc]
 	r := compareReadings(q.readings[bqr], c.readings[bcr], q.spans[bqr], c.spans[bcr], w, true)
 	ex := Explanation{QueryName: q.raw, ListedName: c.raw, NameScore: round(best), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
 	if reading := joinTokens(c.readings[bcr]); reading != c.folded {
@@ -68,6 +71,15 @@ func bestNames(qs []name, cs []name, w *Weights, allow []uint8) (float64, Explan
 		ex.Reading = reading
 	}
 	return best, ex
+}
+
+// ptrs points at each of ns.
+func ptrs(ns []name) []*name {
+	out := make([]*name, len(ns))
+	for i := range ns {
+		out[i] = &ns[i]
+	}
+	return out
 }
 
 func joinTokens(ts []token) string {
@@ -96,8 +108,8 @@ func Compare(schema warden.Schema, a, b string, threshold float64, w *Weights) C
 	}
 	qa := []name{prepare(a, warden.NamePrimary, schema)}
 	qb := []name{prepare(b, warden.NamePrimary, schema)}
-	s1, e1 := bestNames(qa, qb, w, nil)
-	s2, e2 := bestNames(qb, qa, w, nil)
+	s1, e1 := bestNames(qa, ptrs(qb), w, nil, true)
+	s2, e2 := bestNames(qb, ptrs(qa), w, nil, true)
 	// Symmetric: either name may be the fuller one.
 	if s2 > s1 {
 		s1, e1 = s2, e2

@@ -36,6 +36,10 @@ func TestCompareCases(t *testing.T) {
 		{"Person", "Ivan Petrov", "Ivan Sidorov", false},
 		{"Person", "Li Wei", "Li Wen", false},
 		{"Organization", "Evil Corp", "Good Corp", false},
+		{"Organization", "Kolos d.o.o.", "KOLOS DOO", true},
+		{"Organization", "Tatra S. R. O.", "TATRA SRO", true},
+		{"Organization", "Kolos d.o.o.", "Kolos Trading", false},
+		{"Person", "R. Semenov", "Roman Semenov", true},
 	}
 	for _, tt := range tests {
 		c := Compare(tt.schema, tt.a, tt.b, DefaultThreshold, nil)
@@ -57,6 +61,23 @@ func evalDir(t testing.TB) string {
 
 // TestPairsDev measures the comparator on the labelled pairs: it fails if F1
 // falls below 0.95. The figures per category are in docs/quality.md.
+// TestInitialsAloneScoreNothing: a name that meets another only through
+// initials (or single letters of an organisation's name) is no hit at all,
+// not even one for review.
+func TestInitialsAloneScoreNothing(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"John Miller", "J. M."},
+		{"Якубец Максим", "INMOBILIARIA J & M CORP"},
+	} {
+		if c := Compare("", tt.a, tt.b, DefaultThreshold, nil); c.Score != 0 {
+			t.Errorf("%s ~ %s: %.3f %+v", tt.a, tt.b, c.Score, c.Explanation)
+		}
+	}
+	if c := Compare("", "J. Miller", "John Miller", DefaultThreshold, nil); c.Score < 0.85 {
+		t.Errorf("J. Miller ~ John Miller: %.3f", c.Score)
+	}
+}
+
 func TestPairsDev(t *testing.T) {
 	f, err := os.Open(filepath.Join(evalDir(t), "pairs-dev.csv"))
 	if err != nil {

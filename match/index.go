@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -21,23 +22,39 @@ type Index struct {
 	owner    []int32 // names[i] belongs to entities[owner[i]]
 	first    []int32 // entity i's names are names[first[i]:first[i+1]]
 	vocab    map[string]int32
+	texts    []string  // token id -> text
 	postings [][]int32 // token id -> name ids
+	// at[id][k] is where token id occurs in name postings[id][k]: a bit per
+	// token position, in any reading, the last bit standing for all
+	// positions from 31 on.
+	at [][]uint32
+	// slots holds every listed name's words compactly for nameBound:
+	// name i's readings are slots[slotAt[i]:slotAt[i+1]], each reading
+	// ended by a slot of kind endReading.
+	slots  []slot
+	slotAt []int32
 	// Deletion neighbourhoods of skeletons, hashed: delKeys is sorted and
 	// delIDs[i] is a token whose skeleton, less up to budget letters,
 	// hashes to delKeys[i].
 	delKeys []uint64
 	delIDs  []int32
-	df      map[string]int32   // word -> names containing it
-	abjad   []bool             // token id -> read from Arabic script somewhere
-	sets    sync.Pool          // of *candSet
-	ids     map[string][]int32 // identifier key -> entity ids
-	logN    float64
+	df      map[string]int32 // word -> names containing it
+	abjad   []bool           // token id -> read from Arabic script somewhere
+	seen    []seenAs         // token id -> the forms it was read in (while building)
+	// forms[formAt[id]:formAt[id+1]] is token id rebuilt in each form it
+	// was read in, for tokens with longPostings or more.
+	forms  []token
+	formAt []int32
+	sets   sync.Pool          // of *candSet
+	ids    map[string][]int32 // identifier key -> entity ids
+	logN   float64
 }
 
 // NewIndex prepares entities for screening.
 func NewIndex(entities []*warden.Entity) *Index {
 	ix := &Index{entities: entities, vocab: map[string]int32{}, df: map[string]int32{}, ids: map[string][]int32{}}
 	var dels []delEntry
+	var reach []int8 // token id -> the deletion neighbourhood indexed so far
 	ix.first = make([]int32, 0, len(entities)+1)
 	for ei, e := range entities {
 		ix.first = append(ix.first, int32(len(ix.names)))
@@ -52,26 +69,37 @@ func NewIndex(entities []*warden.Entity) *Index {
 			seen := map[string]bool{}
 			for _, r := range p.readings {
 				for _, s := range spans(r) {
-					if seen[s.tok.text] {
-						continue
-					}
-					seen[s.tok.text] = true
 					id, isNew := ix.tokenID(s.tok.text)
 					if isNew {
-						forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
-							dels = append(dels, delEntry{h, id})
-						})
 						if len(s.tok.cons) >= 2 {
 							dels = append(dels, delEntry{consHash(s.tok.cons), id})
 						}
 						ix.abjad = append(ix.abjad, false)
+						ix.at = append(ix.at, nil)
+						ix.seen = append(ix.seen, 0)
+						reach = append(reach, -1)
+					}
+					ix.seen[id] |= seenForm(&s.tok)
+					// The same text may come as a joined span (matched
+					// exactly) and as a word (matched fuzzily): index the
+					// widest neighbourhood it is met with.
+					if d := int8(neighbourhood(&s.tok)); d > reach[id] {
+						forDeletions(s.tok.skel, int(d), func(h uint64) {
+							dels = append(dels, delEntry{h, id})
+						})
+						reach[id] = d
 					}
 					ix.abjad[id] = ix.abjad[id] || s.tok.abjad
 					if l := ix.postings[id]; len(l) == 0 || l[len(l)-1] != ni {
 						ix.postings[id] = append(ix.postings[id], ni)
+						ix.at[id] = append(ix.at[id], 0)
 					}
-					if s.n == 1 {
-						ix.df[s.tok.text]++
+					ix.at[id][len(ix.at[id])-1] |= positions(s.first, s.n)
+					if !seen[s.tok.text] {
+						seen[s.tok.text] = true
+						if s.n == 1 {
+							ix.df[s.tok.text]++
+						}
 					}
 				}
 			}
@@ -86,9 +114,27 @@ func NewIndex(entities []*warden.Entity) *Index {
 	}
 	ix.first = append(ix.first, int32(len(ix.names)))
 	ix.logN = math.Log(float64(len(ix.names) + 1))
+	ix.slotAt = make([]int32, 0, len(ix.names)+1)
 	for i := range ix.names {
 		ix.weigh(&ix.names[i])
+		ix.slotAt = append(ix.slotAt, int32(len(ix.slots)))
+		for _, r := range ix.names[i].readings {
+			for j := range r {
+				ix.slots = append(ix.slots, slot{float32(r[j].rarity), r[j].kind, r[j].text[0]})
+			}
+			ix.slots = append(ix.slots, slot{kind: endReading})
+		}
 	}
+	ix.slotAt = append(ix.slotAt, int32(len(ix.slots)))
+	ix.formAt = make([]int32, len(ix.postings)+1)
+	for id := range ix.postings {
+		ix.formAt[id] = int32(len(ix.forms))
+		if len(ix.postings[id]) >= longPostings {
+			ix.forms = append(ix.forms, formsOf(ix.texts[id], ix.seen[id])...)
+		}
+	}
+	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
+	ix.seen = nil
 	sort.Slice(dels, func(i, j int) bool {
 		if dels[i].key != dels[j].key {
 			return dels[i].key < dels[j].key
@@ -105,6 +151,102 @@ func NewIndex(entities []*warden.Entity) *Index {
 		ix.delIDs = append(ix.delIDs, d.id)
 	}
 	return ix
+}
+
+// seenAs records the forms a listed token was read in, so that a lookup
+// can rebuild it and drop neighbours it cannot match.
+type seenAs uint8
+
+const (
+	seenLegal seenAs = 1 << iota
+	seenOther        // not a legal form
+	seenFuzzy        // not exact
+	seenAbjad
+	seenLatin // not from Arabic script
+)
+
+// seenForm is the form of t as seenAs.
+func seenForm(t *token) seenAs {
+	f := seenOther
+	if t.kind == kindLegal {
+		f = seenLegal
+	}
+	if !t.exact {
+		f |= seenFuzzy
+	}
+	if t.abjad {
+		f |= seenAbjad
+	} else {
+		f |= seenLatin
+	}
+	return f
+}
+
+// longPostings is how many postings make a token worth rebuilding in each
+// form it was read in, so that lookups can drop it when it cannot match.
+const longPostings = 64
+
+// formsOf rebuilds a token in each form it was read in.
+func formsOf(text string, f seenAs) []token {
+	var out []token
+	for _, k := range [2]kind{kindLegal, kindWord} {
+		if k == kindLegal && f&seenLegal == 0 || k == kindWord && f&seenOther == 0 {
+			continue
+		}
+		if len(text) == 1 {
+			k = kindInitial
+		}
+		for _, abjad := range [2]bool{false, true} {
+			if !abjad && f&seenLatin == 0 || abjad && f&seenAbjad == 0 {
+				continue
+			}
+			t := newToken(text, k, f&seenFuzzy == 0)
+			t.abjad = abjad
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// reaches reports whether query token q can match listed token id: false
+// only when id has long postings and is a neighbour by deletions whose
+// similarity to q is 0 in every form it was read in.
+func (ix *Index) reaches(q *token, id int32) bool {
+	forms := ix.forms[ix.formAt[id]:ix.formAt[id+1]]
+	if len(forms) == 0 {
+		return true
+	}
+	for i := range forms {
+		if tokenSim(q, &forms[i]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// slot is a listed word as nameBound needs it.
+type slot struct {
+	rarity float32
+	kind   kind
+	first  byte // the word's first letter
+}
+
+// endReading marks the end of a reading in Index.slots.
+const endReading kind = 255
+
+// weight is what the word counts for, as Weights.weight.
+func (s slot) weight(w *Weights) float64 {
+	t := token{kind: s.kind, rarity: float64(s.rarity)}
+	return w.weight(&t)
+}
+
+// positions is the position bits of a span in Index.at.
+func positions(first, n int) uint32 {
+	var b uint32
+	for i := first; i < first+n; i++ {
+		b |= 1 << uint(min(i, 31))
+	}
+	return b
 }
 
 type delEntry struct {
@@ -137,6 +279,7 @@ func (ix *Index) tokenID(text string) (int32, bool) {
 	}
 	id := int32(len(ix.postings))
 	ix.vocab[text] = id
+	ix.texts = append(ix.texts, text)
 	ix.postings = append(ix.postings, nil)
 	return id, true
 }
@@ -185,8 +328,10 @@ func (ix *Index) Names() int { return len(ix.names) }
 
 // idf weighs a word by how rare it is among listed names: 1 for a word no
 // listed name has, falling towards 0.3 for the commonest (Wang, Company).
-func (ix *Index) idf(text string) float64 {
-	df := ix.df[text]
+func (ix *Index) idf(text string) float64 { return ix.idfOf(ix.df[text]) }
+
+// idfOf is the rarity of a word held by df names.
+func (ix *Index) idfOf(df int32) float64 {
 	if df == 0 || ix.logN == 0 {
 		return 1
 	}
@@ -198,6 +343,34 @@ func (ix *Index) weigh(n *name) {
 	for _, r := range n.readings {
 		for i := range r {
 			r[i].rarity = ix.idf(r[i].text)
+		}
+	}
+}
+
+// weighQuery sets the rarity of a query name's words. A word the lists do
+// not hold is most often a misspelling: it weighs as the commonest listed
+// word it resembles, so that "Mohammadd" counts as little as Mohammad does
+// instead of as a rare word. Only a word resembling none weighs most.
+func (ix *Index) weighQuery(n *name) {
+	for _, r := range n.readings {
+		for i := range r {
+			t := &r[i]
+			if df := ix.df[t.text]; df > 0 || t.kind != kindWord || t.exact {
+				t.rarity = ix.idf(t.text)
+				continue
+			}
+			best := int32(0)
+			forDeletions(t.skel, neighbourhood(t), func(h uint64) {
+				ix.lookup(h, func(id int32) {
+					text := ix.texts[id]
+					if df := ix.df[text]; df > best {
+						if o := newToken(text, kindWord, false); tokenSim(t, &o) > 0 {
+							best = df
+						}
+					}
+				})
+			})
+			t.rarity = ix.idfOf(best)
 		}
 	}
 }
@@ -357,7 +530,7 @@ func (p *Prepared) Query() Query { return p.q }
 // they check every row before screening any.
 func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
 	for i := range p.names {
-		ix.weigh(&p.names[i])
+		ix.weighQuery(&p.names[i])
 	}
 	opt.defaults()
 	names := ix.getSet()
@@ -387,7 +560,20 @@ const maxQueryReadings = 8
 // cand is a candidate name and, per query reading, which query words
 // retrieved it.
 type cand struct {
-	hit [maxQueryReadings]uint64
+	hit    [maxQueryReadings]uint64
+	init   [maxQueryReadings]uint64 // query words that met only a listed initial
+	listed uint32                   // positions of the name's words some query word may meet
+	joined bool                     // a span of two query words met it
+}
+
+// mark records that the query words m of reading ri met the name, as a
+// word or, if initial, only as a listed initial of their first letter.
+func (c *cand) mark(ri int, m uint64, initial bool) {
+	if initial {
+		c.init[ri] |= m
+	} else {
+		c.hit[ri] |= m
+	}
 }
 
 // candidates returns the entities that share an identifier with the query,
@@ -411,11 +597,18 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 			if ri >= maxQueryReadings {
 				break
 			}
-			looked := lookable(r)
+			looked, eligible := lookable(r)
+			if eligible == 0 {
+				// Without a word the reading scores 0 against any name.
+				p.looked[ri] = 0
+				ri++
+				continue
+			}
 			type lookup struct {
-				m    uint64
-				ids  []int32
-				cost int
+				m      uint64
+				ids    []int32
+				cost   int
+				letter int32 // the vocabulary id of m's first letter, or -1
 			}
 			var ls []lookup
 			for _, s := range n.spans[ni] {
@@ -423,13 +616,24 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				if m&looked != m {
 					continue
 				}
-				l := lookup{m: m}
+				l := lookup{m: m, letter: -1}
 				if id, ok := ix.vocab[s.tok.text]; ok {
 					l.ids = append(l.ids, id)
 				}
 				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
-					ix.lookup(h, func(id int32) { l.ids = append(l.ids, id) })
+					ix.lookup(h, func(id int32) {
+						if ix.reaches(&s.tok, id) {
+							l.ids = append(l.ids, id)
+						}
+					})
 				})
+				// A word meets a listed initial of its first letter.
+				if s.n == 1 && len(s.tok.text) > 1 {
+					if id, ok := ix.vocab[s.tok.text[:1]]; ok {
+						l.ids = append(l.ids, id)
+						l.letter = id
+					}
+				}
 				// Words from Arabic script meet others by consonants.
 				if len(s.tok.cons) >= 2 {
 					ix.lookup(consHash(s.tok.cons), func(id int32) {
@@ -456,17 +660,40 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 					}
 				}
 			}
-			essential := essentialWords(r, w, floor, looked, cost)
+			essential := essentialWords(r, w, floor, eligible, cost)
+			var order []int32 // candidates by name id, for merging with long postings
 			for pass := 0; pass < 2; pass++ {
 				for _, l := range ls {
 					if (pass == 0) != (l.m&essential != 0) {
 						continue
 					}
 					add := pass == 0
+					joined := bits.OnesCount64(l.m) > 1
 					for _, id := range l.ids {
-						for _, nm := range ix.postings[id] {
+						at, post := ix.at[id], ix.postings[id]
+						if !add && len(post) > 8*len(names.ids) {
+							// Far more postings than candidates: find the
+							// candidates in the sorted postings instead of
+							// probing the set once per posting.
+							if len(order) != len(names.ids) {
+								order = names.byName(order)
+							}
+							for k, oi := 0, 0; oi < len(order) && k < len(post); oi++ {
+								nm := names.ids[order[oi]]
+								if k = gallop(post, k, nm); k < len(post) && post[k] == nm {
+									c := &names.cands[order[oi]]
+									c.mark(ri, l.m, id == l.letter)
+									c.listed |= at[k]
+									c.joined = c.joined || joined
+								}
+							}
+							continue
+						}
+						for k, nm := range post {
 							if c := names.get(nm, add); c != nil {
-								c.hit[ri] |= l.m
+								c.mark(ri, l.m, id == l.letter)
+								c.listed |= at[k]
+								c.joined = c.joined || joined
 							}
 						}
 					}
@@ -509,6 +736,40 @@ func (s *candSet) get(nm int32, add bool) *cand {
 	return &s.cands[len(s.cands)-1]
 }
 
+// byName returns the set's slots ordered by name id, reusing buf.
+func (s *candSet) byName(buf []int32) []int32 {
+	buf = buf[:0]
+	for i := range s.ids {
+		buf = append(buf, int32(i))
+	}
+	slices.SortFunc(buf, func(a, b int32) int { return int(s.ids[a] - s.ids[b]) })
+	return buf
+}
+
+// gallop returns the first index at or after k where sorted post holds a
+// value >= nm, searching exponentially from k.
+func gallop(post []int32, k int, nm int32) int {
+	if k >= len(post) || post[k] >= nm {
+		return k
+	}
+	lo, step := k, 1 // post[lo] < nm
+	for lo+step < len(post) && post[lo+step] < nm {
+		lo += step
+		step *= 2
+	}
+	// The answer is in (lo, hi].
+	hi := min(lo+step, len(post))
+	for lo+1 < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if post[mid] < nm {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
 // getSet takes a cleared candidate set from the pool.
 func (ix *Index) getSet() *candSet {
 	s, _ := ix.sets.Get().(*candSet)
@@ -524,29 +785,35 @@ func (ix *Index) getSet() *candSet {
 	return s
 }
 
-// lookable is the mask of a reading's words that are looked up. Legal forms,
-// particles and initials are not, when the reading has words: they cannot
-// make a match on their own (compareReadings scores 0 without a matched
-// word).
-func lookable(r []token) uint64 {
-	words := false
+// lookable returns the masks of a reading's words that are looked up, and
+// of those that may bring candidates in; both 0 if the reading has no word,
+// as it then scores 0 against any name (compareReadings needs a matched
+// word). All but initials are looked up (an initial meets any word of its
+// letter, which the lookup cannot list) and only words and patronymics bring
+// candidates in.
+func lookable(r []token) (looked, eligible uint64) {
 	for i := range r {
-		words = words || r[i].kind == kindWord || r[i].kind == kindPatronymic
-	}
-	var m uint64
-	for i := range r {
+		if i >= 64 {
+			break
+		}
 		k := r[i].kind
-		if i < 64 && (!words || k == kindWord || k == kindPatronymic) {
-			m |= 1 << uint(i)
+		if k != kindInitial {
+			looked |= 1 << uint(i)
+		}
+		if k == kindWord || k == kindPatronymic {
+			eligible |= 1 << uint(i)
 		}
 	}
-	return m
+	if eligible == 0 {
+		return 0, 0
+	}
+	return looked, eligible
 }
 
 // essentialWords chooses, among the looked-up words, those with the most
 // weight per posting first, until the words not chosen weigh less than the
 // floor's share of the reading. A name must match one of them to reach floor.
-func essentialWords(r []token, w *Weights, floor float64, looked uint64, cost []int) uint64 {
+func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost []int) uint64 {
 	var total float64
 	type iw struct {
 		i     int
@@ -557,7 +824,7 @@ func essentialWords(r []token, w *Weights, floor float64, looked uint64, cost []
 	for i := range r {
 		wt := w.weight(&r[i])
 		total += wt
-		if looked&mask(i, 1) != 0 {
+		if eligible&mask(i, 1) != 0 {
 			look = append(look, iw{i, wt, wt / float64(cost[i]+1)})
 		}
 	}
@@ -574,23 +841,47 @@ func essentialWords(r []token, w *Weights, floor float64, looked uint64, cost []
 	return essential
 }
 
-// bound is the most a name retrieved with c can score: the share of a
-// reading's weight held by the words that hit it and by the words that were
-// not looked up.
+// bound is the most a name retrieved with c can score, from the query's
+// side: the share of a reading's weight held by the words that were not
+// looked up and by the words that hit it, of which only as many count as
+// the name has words they met (twice that if two query words joined met
+// one), as each query word pairs with its own listed word.
 func (p *Prepared) bound(c *cand, w *Weights) float64 {
+	pairs := bits.OnesCount32(c.listed)
+	if c.joined {
+		pairs *= 2
+	}
+	var buf [32]float64
 	best, ri := 0.0, 0
 	for _, n := range p.names {
 		for _, r := range n.readings {
 			if ri >= maxQueryReadings {
 				return best
 			}
+			if p.looked[ri] == 0 { // no word: scores 0
+				ri++
+				continue
+			}
 			var got, all float64
+			hit := buf[:0]
 			for i := range r {
 				wt := w.weight(&r[i])
 				all += wt
-				if m := mask(i, 1); c.hit[ri]&m != 0 || p.looked[ri]&m == 0 {
+				switch m := mask(i, 1); {
+				case p.looked[ri]&m == 0:
 					got += wt
+				case c.hit[ri]&m != 0:
+					hit = append(hit, wt)
+				case c.init[ri]&m != 0:
+					hit = append(hit, initialSim*wt)
 				}
+			}
+			if len(hit) > pairs {
+				slices.Sort(hit)
+				hit = hit[len(hit)-pairs:]
+			}
+			for _, wt := range hit {
+				got += wt
 			}
 			if all > 0 && got/all > best {
 				best = got / all
@@ -599,6 +890,143 @@ func (p *Prepared) bound(c *cand, w *Weights) float64 {
 		}
 	}
 	return best
+}
+
+// nameBound tightens bound with the listed name nm. Each query word pairs
+// with its own listed word, so the words that hit it can only count as many
+// times as it has words they meet (twice that if two query words joined met
+// one). The listed words no query word can meet stay unmatched and lower the
+// score (compareReadings divides by the query's weight plus Extra times the
+// listed name's unmatched weight). A query initial meets only a listed word
+// of its letter; any other word not looked up may meet any listed span.
+func (ix *Index) nameBound(p *Prepared, c *cand, nm int32, w *Weights) float64 {
+	listed := ix.slots[ix.slotAt[nm]:ix.slotAt[nm+1]]
+	pairs := bits.OnesCount32(c.listed)
+	if c.joined {
+		pairs *= 2
+	}
+	var buf [32]float64
+	var ibuf [8]initial
+	best, ri := 0.0, 0
+	for _, n := range p.names {
+		for _, r := range n.readings {
+			if ri >= maxQueryReadings {
+				return best
+			}
+			if p.looked[ri] == 0 { // no word: scores 0
+				ri++
+				continue
+			}
+			var got, all float64
+			wild := 0
+			hit, ins := buf[:0], ibuf[:0]
+			for i := range r {
+				wt := w.weight(&r[i])
+				all += wt
+				m := mask(i, 1)
+				switch {
+				case p.looked[ri]&m != 0:
+					if c.hit[ri]&m != 0 {
+						hit = append(hit, wt)
+					} else if c.init[ri]&m != 0 {
+						hit = append(hit, initialSim*wt)
+					}
+				case r[i].kind == kindInitial && len(ins) < len(ibuf):
+					ins = append(ins, initial{r[i].text[0], wt})
+				default:
+					got += wt
+					wild += 2
+				}
+			}
+			if len(hit) > pairs {
+				slices.Sort(hit)
+				hit = hit[len(hit)-pairs:]
+			}
+			for _, wt := range hit {
+				got += wt
+			}
+			for rest := listed; len(rest) > 0; {
+				end := 0
+				for rest[end].kind != endReading {
+					end++
+				}
+				g, extra := readingBound(rest[:end], c.listed, ins, wild, w)
+				rest = rest[end+1:]
+				if g += got; g <= 0 {
+					continue
+				}
+				if w.Extra <= 0 {
+					extra = 0
+				}
+				if b := g / (all + w.Extra*extra); b > best {
+					best = b
+				}
+			}
+			ri++
+		}
+	}
+	return best
+}
+
+// initial is a query initial: its letter and weight.
+type initial struct {
+	letter byte
+	weight float64
+}
+
+// readingBound bounds what listed reading cr can give a query reading
+// beyond its looked-up words: the weight of the query initials whose letter
+// begins a listed word, and the least unmatched listed weight, once the
+// positions met, a word of each initial's letter and the wild heaviest
+// words are taken out. Unmatched words weigh as compareReadings weighs them.
+func readingBound(cr []slot, met uint32, ins []initial, wild int, w *Weights) (got, extra float64) {
+	var buf [32]float64
+	var letters [32]byte
+	if len(cr) > len(buf) { // a long name: no tightening
+		for _, in := range ins {
+			got += in.weight
+		}
+		return got, 0
+	}
+	rest, first := buf[:0], letters[:0]
+	var counted uint8 // initials whose letter begins a listed word
+	for j := range cr {
+		for k, in := range ins {
+			if cr[j].first == in.letter && counted&(1<<uint(k)) == 0 {
+				got += in.weight
+				counted |= 1 << uint(k)
+			}
+		}
+		if met&(1<<uint(min(j, 31))) != 0 {
+			continue
+		}
+		wt := cr[j].weight(w)
+		if cr[j].kind == kindPatronymic {
+			wt *= 0.5
+		}
+		rest = append(rest, wt)
+		first = append(first, cr[j].first)
+	}
+	// Each initial takes the heaviest word of its letter.
+	for _, in := range ins {
+		k := -1
+		for j := range rest {
+			if first[j] == in.letter && rest[j] > 0 && (k < 0 || rest[j] > rest[k]) {
+				k = j
+			}
+		}
+		if k >= 0 {
+			rest[k] = 0
+		}
+	}
+	if wild > 0 {
+		slices.Sort(rest)
+		rest = rest[:max(len(rest)-wild, 0)]
+	}
+	for _, wt := range rest {
+		extra += wt
+	}
+	return got, extra
 }
 
 // maxBonus is the most qualifiers can add to a name score.
@@ -620,19 +1048,24 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	}
 	keep := make([]en, 0, len(names.ids)+len(ents))
 	for i, nm := range names.ids {
-		if b := p.bound(&names.cands[i], w) + bonus; b >= floor {
+		c := &names.cands[i]
+		if p.bound(c, w)+bonus < floor {
+			continue
+		}
+		if b := ix.nameBound(p, c, nm, w) + bonus; b >= floor {
 			keep = append(keep, en{ix.owner[nm], nm, b})
 		}
 	}
 	for _, e := range ents {
 		keep = append(keep, en{e, -1, 2})
 	}
-	sort.Slice(keep, func(i, j int) bool {
-		if keep[i].e != keep[j].e {
-			return keep[i].e < keep[j].e
+	byEntity := func(a, b en) int {
+		if a.e != b.e {
+			return int(a.e - b.e)
 		}
-		return keep[i].n < keep[j].n
-	})
+		return int(a.n - b.n)
+	}
+	slices.SortFunc(keep, byEntity)
 	type group struct {
 		e     int32
 		nms   []int32
@@ -663,10 +1096,11 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		if g.bound < kth {
 			break
 		}
-		s, ex := ix.score(p, g.e, g.nms, names, opt)
+		s, _ := ix.score(p, g.e, g.nms, names, opt, false)
 		if s < kth {
 			continue
 		}
+		_, ex := ix.score(p, g.e, g.nms, names, opt, true)
 		hits = append(hits, Hit{Entity: ix.entities[g.e], Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
 		sortHits(hits)
 		if len(hits) > opt.Limit {
@@ -698,7 +1132,7 @@ func hitBefore(a, b *Hit) bool {
 //
 // cands, if not nil, says which query readings retrieved each name; only
 // those readings are compared with it.
-func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options) (float64, Explanation) {
+func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options, explain bool) (float64, Explanation) {
 	e := ix.entities[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
@@ -711,22 +1145,27 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 	if len(p.names) == 0 || len(nms) == 0 {
 		return 0, Explanation{}
 	}
-	listed := make([]name, len(nms))
+	var lbuf [8]*name
+	var abuf [8]uint8
+	listed := lbuf[:0]
 	var allow []uint8
 	if cands != nil {
-		allow = make([]uint8, len(nms))
+		allow = abuf[:0]
 	}
 	for i, nm := range nms {
-		listed[i] = ix.names[nm]
+		listed = append(listed, &ix.names[nm])
+		if cands != nil {
+			allow = append(allow, 0)
+		}
 		if c := cands.get(nm, false); c != nil {
 			for ri, h := range c.hit {
-				if h != 0 {
+				if h|c.init[ri] != 0 {
 					allow[i] |= 1 << uint(ri)
 				}
 			}
 		}
 	}
-	s, ex := bestNames(p.names, listed, w, allow)
+	s, ex := bestNames(p.names, listed, w, allow, explain)
 	if s == 0 {
 		return 0, ex
 	}
@@ -736,7 +1175,9 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			return
 		}
 		s += c
-		ex.Features = append(ex.Features, Feature{Name: name, Contribution: round(c), Detail: detail})
+		if explain {
+			ex.Features = append(ex.Features, Feature{Name: name, Contribution: round(c), Detail: detail})
+		}
 	}
 	if p.q.Schema != "" && !compatible(p.q.Schema, e.Schema) {
 		feature("schema_mismatch", -w.SchemaConflict, string(p.q.Schema)+" vs "+string(e.Schema))

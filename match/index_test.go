@@ -139,17 +139,18 @@ func (ix *Index) bruteForce(p *Prepared, opt Options) []Hit {
 		for nm := ix.first[ei]; nm < ix.first[ei+1]; nm++ {
 			nms = append(nms, nm)
 		}
-		if s, _ := ix.score(p, int32(ei), nms, nil, opt); s >= opt.Threshold {
-			hits = append(hits, Hit{Entity: ix.entities[ei], Score: s, Match: true})
+		if s, _ := ix.score(p, int32(ei), nms, nil, opt, false); s >= opt.MinScore {
+			hits = append(hits, Hit{Entity: ix.entities[ei], Score: s, Match: s >= opt.Threshold})
 		}
 	}
 	return hits
 }
 
 // TestIndexLosesNothing checks candidate generation on the full list: for
-// the eval queries and for misspelt, reordered and transliterated variants of
-// listed names, every party brute-force scoring puts at or above the
-// threshold is also found through the index.
+// the eval queries and for misspelt, reordered, transliterated, abbreviated
+// and lengthened variants of listed names, every party brute-force scoring
+// puts at or above the reporting floor (MinScore) is also found through the
+// index, with the same score.
 func TestIndexLosesNothing(t *testing.T) {
 	ix := ofac(t)
 	var queries []Query
@@ -179,6 +180,12 @@ func TestIndexLosesNothing(t *testing.T) {
 			return strings.Join(ws, " ")
 		},
 		func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "y", "i"), "k", "c") },
+		func(s string) string { // the last word as an initial
+			ws := strings.Fields(s)
+			ws[len(ws)-1] = ws[len(ws)-1][:1] + "."
+			return strings.Join(ws, " ")
+		},
+		func(s string) string { return s + " S.R.O. Holding" }, // words the listed name lacks
 	}
 	for i := 0; i < len(ix.entities); i += 97 {
 		n := ix.entities[i].Names[0].Full
@@ -194,19 +201,19 @@ func TestIndexLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range p.names {
-			ix.weigh(&p.names[i])
+			ix.weighQuery(&p.names[i])
 		}
-		found := map[string]bool{}
+		found := map[string]float64{}
 		o := Options{Limit: 1 << 30}
 		o.defaults()
 		names := ix.getSet()
 		ents := ix.candidates(p, o.Weights, o.MinScore-maxBonus(o.Weights), names)
 		for _, h := range ix.search(p, o, ents, names) {
-			found[h.Entity.ID] = true
+			found[h.Entity.ID] = h.Score
 		}
 		for _, h := range ix.bruteForce(p, opt) {
-			if h.Match && !found[h.Entity.ID] {
-				t.Errorf("query %v: %s (%.3f) found by brute force, not by the index", q.Names, h.Entity.ID, h.Score)
+			if got, ok := found[h.Entity.ID]; !ok || got != round(h.Score) {
+				t.Errorf("query %v: %s (%.3f) found by brute force, by the index with %.3f", q.Names, h.Entity.ID, h.Score, got)
 			}
 		}
 	}
@@ -266,5 +273,20 @@ func TestSearchInput(t *testing.T) {
 	hits, _ = ix.Search(Query{IDs: []string{"T-1455 3558"}}, Options{}) // Khorashadizadeh's passport
 	if len(hits) != 1 || hits[0].Entity.SourceID != "26137" {
 		t.Errorf("passport with dashes and spaces: %+v", hits)
+	}
+}
+
+func TestGallop(t *testing.T) {
+	post := []int32{2, 3, 5, 8, 13, 21, 34, 55, 89}
+	for k := 0; k <= len(post); k++ {
+		for nm := int32(0); nm < 100; nm++ {
+			want := k
+			for want < len(post) && post[want] < nm {
+				want++
+			}
+			if got := gallop(post, k, nm); got != want {
+				t.Errorf("gallop(%d, %d) = %d, want %d", k, nm, got, want)
+			}
+		}
 	}
 }

@@ -216,7 +216,8 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 		a := &qs[ai]
 		for bi := range cs {
 			b := &cs[bi]
-			if a.n == 2 && b.n == 2 {
+			// Joined words pair with single ones, and never with an initial.
+			if a.n+b.n > 2 && (a.n == 2 && b.n == 2 || a.tok.kind == kindInitial || b.tok.kind == kindInitial) {
 				continue
 			}
 			if s := tokenSim(&a.tok, &b.tok); s > 0 {
@@ -240,6 +241,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 	} else {
 		simOf = simBuf[:len(q)]
 	}
+	var byInitial uint64 // query positions met only through an initial
 	for _, p := range pairs {
 		mq := mask(p.q.first, p.q.n)
 		mc := mask(p.c.first, p.c.n)
@@ -251,6 +253,9 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 		for i := p.q.first; i < p.q.first+p.q.n && i < len(simOf); i++ {
 			simOf[i] = p.sim
 		}
+		if p.q.tok.kind == kindInitial || p.c.tok.kind == kindInitial {
+			byInitial |= mq
+		}
 		if explain {
 			r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
 		}
@@ -260,7 +265,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 		wt := w.weight(&q[i])
 		qw += wt
 		num += simOf[i] * wt
-		if q[i].kind == kindWord {
+		if q[i].kind == kindWord && byInitial&mask(i, 1) == 0 {
 			words += simOf[i] * wt
 		}
 		if explain && usedQ&mask(i, 1) == 0 {
@@ -284,7 +289,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 		r.pairs[i].Weight = round(weightOf(q, r.pairs[i].Query, w))
 	}
 	if qw == 0 || words == 0 {
-		return r // nothing distinctive matched
+		return r // no word met a word: initials alone say too little
 	}
 	r.score = num / (qw + w.Extra*extra)
 	return r

@@ -57,6 +57,9 @@ func budget(n int) int {
 	return 2
 }
 
+// initialSim is how alike an initial and a word of its letter are.
+const initialSim = 0.8
+
 // tokenSim grades how alike two tokens are, in [0, 1]; 0 means they do not
 // match at all. Equal text is 1; equal skeletons 0.95; otherwise the
 // skeletons must be within budget edits, and the grade falls with a weighted
@@ -69,7 +72,7 @@ func tokenSim(a, b *token) float64 {
 	}
 	if a.kind == kindInitial || b.kind == kindInitial {
 		if a.text[0] == b.text[0] && (len(a.text) == 1 || len(b.text) == 1) {
-			return 0.8
+			return initialSim
 		}
 		return 0
 	}

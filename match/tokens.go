@@ -153,6 +153,17 @@ func tokenize(reading string, org, exact, abjad bool) []token {
 // legalAt returns how many words from i form a legal form, and its canonical
 // spelling; 0 if none does.
 func legalAt(ws []string, i int) (int, string) {
+	// Three or more letters written apart (D.O.O., S.R.O., L.L.C.) spell
+	// a legal form when joined; two may well be a person's initials.
+	letters := 0
+	for i+letters < len(ws) && len(ws[i+letters]) == 1 {
+		letters++
+	}
+	for n := letters; n >= 3; n-- {
+		if canon, ok := legalForms[strings.Join(ws[i:i+n], "")]; ok && len(ws) > n {
+			return n, canon
+		}
+	}
 	for n := min(maxLegalWords, len(ws)-i); n >= 1; n-- {
 		if canon, ok := legalForms[strings.Join(ws[i:i+n], " ")]; ok {
 			// A lone short form at the very start of a name is more likely a

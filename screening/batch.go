@@ -75,8 +75,12 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 }
 
 // Batch screens rows on every core and calls emit with each row's answer in
-// input order. progress, if set, is told of each row done.
+// input order. progress, if set, is told of each row done. The principal in
+// ctx needs the screen permission.
 func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit func(Row, Response) error, progress func()) error {
+	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
+		return err
+	}
 	type result struct {
 		resp Response
 		err  error
@@ -95,7 +99,7 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				hits, err := s.ScreenPrepared(rows[i].Query, opt)
+				hits, err := s.ScreenPrepared(ctx, rows[i].Query, opt)
 				results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
 				close(results[i].done)
 			}

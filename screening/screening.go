@@ -95,6 +95,9 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration, logf func(s
 	}
 }
 
+// DB is the store the service reads.
+func (s *Service) DB() *store.DB { return s.db }
+
 // Len is the number of parties in the current index.
 func (s *Service) Len() int {
 	if cur := s.current.Load(); cur != nil {
@@ -111,9 +114,13 @@ func (s *Service) Versions() map[string]int {
 	return nil
 }
 
-// Screen runs one query. It returns EINVALID for a malformed query and
-// EINTERNAL if no index has been built yet.
-func (s *Service) Screen(q match.Query, opt match.Options) ([]match.Hit, error) {
+// Screen runs one query for the principal in ctx, who needs the screen
+// permission. It returns EINVALID for a malformed query and EINTERNAL if no
+// index has been built yet.
+func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) ([]match.Hit, error) {
+	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
+		return nil, err
+	}
 	cur := s.current.Load()
 	if cur == nil {
 		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")
@@ -121,8 +128,12 @@ func (s *Service) Screen(q match.Query, opt match.Options) ([]match.Hit, error) 
 	return cur.index.Search(q, opt)
 }
 
-// ScreenPrepared runs a query that match.Prepare has checked.
-func (s *Service) ScreenPrepared(p *match.Prepared, opt match.Options) ([]match.Hit, error) {
+// ScreenPrepared runs a query that match.Prepare has checked, for the
+// principal in ctx, who needs the screen permission.
+func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt match.Options) ([]match.Hit, error) {
+	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
+		return nil, err
+	}
 	cur := s.current.Load()
 	if cur == nil {
 		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")

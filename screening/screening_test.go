@@ -33,9 +33,9 @@ func person(id, name string) *warden.Entity {
 
 func TestRefreshSwapsIndex(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := warden.WithPrincipal(context.Background(), warden.Operator)
 		s := screening.New(db)
-		if _, err := s.Screen(match.Query{Names: []string{"x"}}, match.Options{}); warden.ErrorCode(err) != warden.EINTERNAL {
+		if _, err := s.Screen(ctx, match.Query{Names: []string{"x"}}, match.Options{}); warden.ErrorCode(err) != warden.EINTERNAL {
 			t.Errorf("before build: %v", err)
 		}
 		put(t, db, "ofac", person("1", "YAKUBETS, Maksim Viktorovich"))
@@ -45,7 +45,7 @@ func TestRefreshSwapsIndex(t *testing.T) {
 		if rebuilt, _ := s.Refresh(ctx); rebuilt {
 			t.Error("rebuilt without a change")
 		}
-		hits, err := s.Screen(match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{})
+		hits, err := s.Screen(ctx, match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{})
 		if err != nil || len(hits) != 1 || !hits[0].Match || hits[0].Entity.ID != "ofac:1" {
 			t.Fatalf("hits %+v, %v", hits, err)
 		}
@@ -63,7 +63,7 @@ func TestRefreshSwapsIndex(t *testing.T) {
 						return
 					default:
 					}
-					if _, err := s.Screen(match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{}); err != nil {
+					if _, err := s.Screen(ctx, match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{}); err != nil {
 						t.Error(err)
 						return
 					}
@@ -76,7 +76,7 @@ func TestRefreshSwapsIndex(t *testing.T) {
 		}
 		close(stop)
 		wg.Wait()
-		hits, _ = s.Screen(match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{})
+		hits, _ = s.Screen(ctx, match.Query{Names: []string{"Maxim Yakubets"}}, match.Options{})
 		if len(hits) != 0 {
 			t.Errorf("removed party still found: %+v", hits)
 		}

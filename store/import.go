@@ -236,6 +236,17 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again", im.list))
 	}
+	// The import is audited in its own transaction: both or neither.
+	ev := warden.NewAuditEvent(ctx, "list.import", "list:"+im.list, "", map[string]any{"version": v.Version, "format": im.format,
+		"published": v.Published, "entities": v.Entities, "added": v.Added, "modified": v.Modified, "removed": v.Removed, "warnings": v.Warnings})
+	if im.db.driver == "pgx" {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7202)`); err != nil {
+			return fail(fmt.Errorf("audit lock: %w", err))
+		}
+	}
+	if err := appendAudit(ctx, tx, ev, im.db.now()); err != nil {
+		return fail(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return warden.ListVersion{}, fmt.Errorf("commit import: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -29,6 +30,11 @@ type DB struct {
 	sql    *sql.DB
 	driver string // "sqlite" or "pgx"
 	now    func() time.Time
+	// The committer (see change): one per process, started on first use.
+	startCommitter sync.Once
+	jobs           chan *job
+	quit           chan struct{}
+	stopped        chan struct{}
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,
@@ -62,6 +68,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if db.driver == "pgx" || path(dsn) != ":memory:" {
+		// Keep connections open: the default of two idle ones makes a busy
+		// server open and close a connection (a PostgreSQL process) per
+		// request.
+		db.sql.SetMaxOpenConns(64)
+		db.sql.SetMaxIdleConns(64)
+		db.sql.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	if err := db.sql.PingContext(ctx); err != nil {
 		db.sql.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -73,8 +87,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close stops the committer, after the group it is committing, and closes
+// the database.
+func (db *DB) Close() error {
+	db.startCommitter.Do(func() {}) // none started: none will be
+	if db.quit != nil {
+		close(db.quit)
+		<-db.stopped
+	}
+	return db.sql.Close()
+}
 
 // Ping checks the database answers, for readiness probes.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
@@ -137,6 +159,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// path is the file a SQLite DSN names.
+func path(dsn string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
 }
 
 func stripComments(s string) string {

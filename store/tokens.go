@@ -13,20 +13,28 @@ import (
 
 // CreateToken stores a token under a new name. ECONFLICT if the name is
 // taken.
-func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string) error {
-	exp := ""
-	if t.ExpiresAt != nil {
-		exp = timestamp(*t.ExpiresAt)
+func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string, ev *warden.AuditEvent) error {
+	if t.Org == "" {
+		t.Org = warden.HomeOrg
 	}
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		t.Name, string(t.Role), hash, timestamp(t.CreatedAt), exp)
-	if err != nil {
-		if isUnique(err) {
-			return warden.Errorf(warden.ECONFLICT, "a token named %q exists", t.Name)
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE id = $1`, t.Org).Scan(&n); err != nil {
+			return err
 		}
-		return fmt.Errorf("create token: %w", err)
-	}
-	return nil
+		if n == 0 {
+			return warden.Errorf(warden.EINVALID, "no organisation %q", t.Org)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at, org, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			t.Name, string(t.Role), hash, timestamp(t.CreatedAt), optStamp(t.ExpiresAt), t.Org, t.CreatedBy)
+		if err != nil {
+			if isUnique(err) {
+				return warden.Errorf(warden.ECONFLICT, "a token named %q exists", t.Name)
+			}
+			return fmt.Errorf("create token: %w", err)
+		}
+		return nil
+	})
 }
 
 func isUnique(err error) bool {
@@ -36,7 +44,7 @@ func isUnique(err error) bool {
 
 // TokenByHash returns the token with the hash; ENOTFOUND if none.
 func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error) {
-	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at FROM api_tokens WHERE hash = $1`, hash)
+	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by FROM api_tokens WHERE hash = $1`, hash)
 	t, err := scanToken(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, warden.Errorf(warden.ENOTFOUND, "no such token")
@@ -46,7 +54,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error
 
 // Tokens lists all tokens, newest first.
 func (db *DB) Tokens(ctx context.Context) ([]warden.Token, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at FROM api_tokens ORDER BY created_at DESC, name`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by FROM api_tokens ORDER BY created_at DESC, name`)
 	if err != nil {
 		return nil, fmt.Errorf("tokens: %w", err)
 	}
@@ -64,21 +72,23 @@ func (db *DB) Tokens(ctx context.Context) ([]warden.Token, error) {
 
 // RevokeToken revokes the named token; ENOTFOUND if there is none that is
 // not already revoked.
-func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at = ''`, timestamp(at), name)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return warden.Errorf(warden.ENOTFOUND, "no active token named %q", name)
-	}
-	return nil
+func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at = ''`, timestamp(at), name)
+		if err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return warden.Errorf(warden.ENOTFOUND, "no active token named %q", name)
+		}
+		return nil
+	})
 }
 
 func scanToken(scan func(...any) error) (warden.Token, error) {
 	var t warden.Token
 	var role, created, exp, rev string
-	if err := scan(&t.Name, &role, &created, &exp, &rev); err != nil {
+	if err := scan(&t.Name, &role, &created, &exp, &rev, &t.Org, &t.CreatedBy); err != nil {
 		return t, err
 	}
 	t.Role = warden.Role(role)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"warden"
 	"warden/match"
@@ -96,11 +97,13 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := req.query()
-	hits, err := s.Screening.Screen(q, opt)
+	start := time.Now()
+	hits, err := s.Screening.Screen(r.Context(), q, opt)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	s.metrics.screened("screen", 1, time.Since(start))
 	writeJSON(w, http.StatusOK, screening.View(q, hits))
 }
 
@@ -134,6 +137,8 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	out := make([]screening.Response, 0, len(rows))
+	start := time.Now()
+	defer func() { s.metrics.screened("batch", len(rows), time.Since(start)) }()
 	err = s.Screening.Batch(r.Context(), rows, opt, func(_ screening.Row, resp screening.Response) error {
 		out = append(out, resp)
 		return nil
@@ -253,6 +258,8 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	responses := map[string]any{}
+	start := time.Now()
+	defer func() { s.metrics.screened("match", len(req.Queries), time.Since(start)) }()
 	for key, yq := range req.Queries {
 		q, err := yq.query(lists)
 		var p *match.Prepared
@@ -263,7 +270,7 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, warden.Errorf(warden.EINVALID, "queries.%s: %s", key, warden.ErrorMessage(err)))
 			return
 		}
-		hits, err := s.Screening.ScreenPrepared(p, opt)
+		hits, err := s.Screening.ScreenPrepared(r.Context(), p, opt)
 		if err != nil {
 			s.Error(w, r, err)
 			return

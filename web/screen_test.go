@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"warden"
 	"warden/auth"
@@ -37,7 +36,7 @@ func screeningServer(t *testing.T) (*httptest.Server, map[warden.Role]string) {
 	}
 	tokens := map[warden.Role]string{}
 	for _, r := range []warden.Role{warden.RoleScreener, warden.RoleAuditor} {
-		if tokens[r], err = auth.CreateToken(ctx, db, string(r), r, nil, time.Now()); err != nil {
+		if tokens[r], err = auth.New(db).CreateToken(warden.WithPrincipal(ctx, warden.Operator), string(r), r, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

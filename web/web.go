@@ -1,20 +1,26 @@
-// Package web serves Warden over HTTP: the JSON API now, the HTML UI later.
-// Routes are listed in one place (routes), and errors become RFC 9457
-// problem+json responses in one place (Error).
+// Package web serves Warden over HTTP: the JSON API and the HTML UI. Routes
+// are listed in one table (routes), which also yields the OpenAPI document;
+// errors become RFC 9457 problem+json responses in one place (Error).
+// Handlers authenticate the caller and pass it in the request context; the
+// services they call authorise it.
 package web
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"strings"
 	"time"
 
 	"warden"
+	"warden/audit"
 	"warden/auth"
+	"warden/enforcement"
+	"warden/lists"
 	"warden/screening"
 	"warden/store"
 )
@@ -23,12 +29,29 @@ import (
 type Server struct {
 	DB        *store.DB
 	Screening *screening.Service
-	Log       *slog.Logger
+	Auth      *auth.Service
+	// Enforcement screens payments; built with the default policy if nil.
+	Enforcement *enforcement.Service
+	Log         *slog.Logger
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
 	// Ready reports whether start-up work (such as loading the bundled
 	// snapshot) has finished; nil means ready.
 	Ready func() bool
+	// RateLimit is how many requests per second each principal may make,
+	// with bursts of RateBurst; 0 means the defaults (10,000/s, burst
+	// 20,000: a payment system screens thousands of payments a second with
+	// one token). Logins are limited separately, per client address.
+	RateLimit float64
+	RateBurst int
+	// SecureCookies marks session cookies Secure (served over HTTPS).
+	SecureCookies bool
+
+	lists   *lists.Service
+	audit   *audit.Service
+	metrics *metrics
+	limiter *limiter
+	logins  *limiter // login attempts per client address
 }
 
 // Handler returns the server's HTTP handler with its middleware.
@@ -36,54 +59,150 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	if s.Auth == nil {
+		s.Auth = auth.New(s.DB)
+		s.Auth.Now = s.Now
+	}
+	if s.Screening == nil {
+		s.Screening = screening.New(s.DB)
+	}
+	if s.Enforcement == nil {
+		s.Enforcement = enforcement.New(s.DB, s.Screening, s.Auth.Approvals)
+		s.Enforcement.Now = s.Now
+	}
+	if s.RateLimit == 0 {
+		s.RateLimit, s.RateBurst = 10000, 20000
+	}
+	s.lists = &lists.Service{DB: s.DB}
+	s.audit = &audit.Service{DB: s.DB}
+	s.metrics = newMetrics()
+	s.limiter = newLimiter(s.RateLimit, s.RateBurst, s.now)
+	s.logins = newLimiter(loginRate, loginBurst, s.now)
 	mux := http.NewServeMux()
-	s.routes(mux)
-	return s.recoverer(s.requestID(mux))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
+	}
+	mux.Handle("GET /", s.wrap(route{method: "GET", path: "/", h: s.notFound, public: true}))
+	return s.recoverer(s.requestID(securityHeaders(mux)))
 }
 
-func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.HandleFunc("GET /v1/lists", s.lists)
-	mux.HandleFunc("GET /v1/lists/{name}/versions", s.versions)
-	mux.HandleFunc("GET /v1/entities/{id}", s.entity)
-	screeners := []warden.Role{warden.RoleScreener, warden.RoleAnalyst, warden.RoleAdmin}
-	mux.Handle("POST /v1/screen", s.authed(s.screen, screeners...))
-	mux.Handle("POST /v1/screen/batch", s.authed(s.screenBatch, screeners...))
-	mux.Handle("POST /match/{dataset}", s.authed(s.yenteMatch, screeners...))
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
-// authed requires a bearer token of one of roles.
-func (s *Server) authed(h http.HandlerFunc, roles ...warden.Role) http.Handler {
+// wrap gives a route its metrics, authentication, CSRF check, rate limit
+// and, for API routes, the role check of its action (the service checks
+// again).
+func (s *Server) wrap(rt route) http.Handler {
+	label := rt.method + " " + rt.path
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now := time.Now
-		if s.Now != nil {
-			now = s.Now
-		}
-		p, err := auth.Authenticate(r.Context(), s.DB, r.Header.Get("Authorization"), now())
-		if err == nil {
-			err = auth.Require(p, roles...)
-		}
-		if err != nil {
-			if warden.ErrorCode(err) == warden.EUNAUTHORIZED {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
-			}
-			s.Error(w, r, err)
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() { s.metrics.observe(label, rec.status, time.Since(start)) }()
+		if rt.public {
+			rt.h(rec, r)
 			return
 		}
-		h(w, r)
+		p, err := s.authenticate(rec, r, rt.ui)
+		if err == nil {
+			err = s.limiter.allow(p.Kind + ":" + p.Name)
+			var rl *retryAfter
+			if errAs(err, &rl) {
+				rec.Header().Set("Retry-After", rl.seconds())
+			}
+		}
+		if err == nil && rt.action != "" && !warden.Allowed(p.Role, rt.action) {
+			err = warden.Errorf(warden.EFORBIDDEN, "role %s may not %s", p.Role, rt.action)
+		}
+		if err != nil {
+			if rt.ui && warden.ErrorCode(err) == warden.EUNAUTHORIZED {
+				http.Redirect(rec, r, "/login?next="+urlPath(r), http.StatusSeeOther)
+				return
+			}
+			s.fail(rec, r, rt.ui, err)
+			return
+		}
+		rt.h(rec, r.WithContext(warden.WithPrincipal(r.Context(), p)))
 	})
 }
 
-type ctxKey int
+// authenticate finds the caller: a bearer token, or a session cookie (then
+// unsafe methods need the session's CSRF token in the X-CSRF-Token header
+// or the csrf form field).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool) (warden.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		p, err := s.Auth.Authenticate(r.Context(), h)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
+		}
+		return p, err
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		if !ui {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
+		}
+		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "a bearer token or a session is required")
+	}
+	p, csrf, err := s.Auth.Session(r.Context(), c.Value)
+	if err != nil {
+		return p, err
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+			got = r.PostFormValue("csrf")
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(csrf)) != 1 {
+			return p, warden.Errorf(warden.EFORBIDDEN, "missing or wrong CSRF token; reload the page")
+		}
+	}
+	return p, nil
+}
 
-const requestIDKey ctxKey = 0
+// fail answers an error as problem+json, or as an HTML page for the UI.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, ui bool, err error) {
+	if ui {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.Error(w, r, err)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	err := warden.Errorf(warden.ENOTFOUND, "no such page or endpoint: %s %s", r.Method, r.URL.Path)
+	if strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/match/") {
+		s.Error(w, r, err)
+		return
+	}
+	s.errorPage(w, r, err)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets streaming handlers flush through the recorder.
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
 
 // RequestID returns the id given to the request, for logs and audit.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return warden.RequestID(ctx) }
 
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -92,8 +211,30 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		id := hex.EncodeToString(b)
 		w.Header().Set("X-Request-Id", id)
 		start := time.Now()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-		s.Log.Debug("request", "id", id, "method", r.Method, "path", r.URL.Path, "duration", time.Since(start))
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(warden.WithRequestID(r.Context(), id)))
+		s.Log.Debug("request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// csp allows only the server's own scripts, styles and images: no inline
+// script, no framing, forms posting only here.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -119,16 +260,21 @@ var statusOf = map[string]int{
 	warden.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// Error writes err as problem+json. Internal errors are logged with the
-// request id and shown only as "internal error".
-func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+// status maps an error to its HTTP status, and says what to show: internal
+// errors are logged with the request id and shown only as "internal error".
+func (s *Server) status(r *http.Request, err error) (int, string, string) {
 	code := warden.ErrorCode(err)
-	status := statusOf[code]
 	detail := warden.ErrorMessage(err)
 	if code == warden.EINTERNAL {
 		s.Log.Error("internal error", "id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 		detail = "internal error; quote request id " + RequestID(r.Context())
 	}
+	return statusOf[code], code, detail
+}
+
+// Error writes err as problem+json.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status, code, detail := s.status(r, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
@@ -165,43 +311,4 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-}
-
-func (s *Server) lists(w http.ResponseWriter, r *http.Request) {
-	ls, err := s.DB.Lists(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if ls == nil {
-		ls = []warden.List{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"lists": ls})
-}
-
-func (s *Server) versions(w http.ResponseWriter, r *http.Request) {
-	vs, err := s.DB.Versions(r.Context(), r.PathValue("name"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
-}
-
-func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
-	version := 0
-	if v := r.URL.Query().Get("version"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "version must be a positive integer"))
-			return
-		}
-		version = n
-	}
-	e, err := s.DB.Entity(r.Context(), r.PathValue("id"), version)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
 }

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"warden"
+	"warden/auth"
 	"warden/store/storetest"
 	"warden/web"
 )
 
-func newServer(t *testing.T) *httptest.Server {
+func newServer(t *testing.T) (*httptest.Server, string) {
 	db := storetest.OpenSQLite(t)
 	im, _ := db.BeginImport(context.Background(), "ofac", "ofac-csv", false)
 	im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
@@ -21,11 +22,28 @@ func newServer(t *testing.T) *httptest.Server {
 	}
 	srv := httptest.NewServer((&web.Server{DB: db}).Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	tok, err := auth.New(db).CreateToken(warden.WithPrincipal(context.Background(), warden.Operator), "reader", warden.RoleAnalyst, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, tok
+}
+
+func get(t *testing.T, url, token string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 func TestAPI(t *testing.T) {
-	srv := newServer(t)
+	srv, tok := newServer(t)
 	tests := []struct {
 		path   string
 		status int
@@ -48,10 +66,7 @@ func TestAPI(t *testing.T) {
 		{"/v1/lists/nope/versions", 404, func(m map[string]any) bool { return m["code"] == "not_found" }},
 	}
 	for _, tt := range tests {
-		resp, err := http.Get(srv.URL + tt.path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := get(t, srv.URL+tt.path, tok)
 		var m map[string]any
 		json.NewDecoder(resp.Body).Decode(&m)
 		resp.Body.Close()
@@ -61,6 +76,9 @@ func TestAPI(t *testing.T) {
 		if tt.status >= 400 && resp.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("GET %s: content type %q", tt.path, resp.Header.Get("Content-Type"))
 		}
+	}
+	if resp := get(t, srv.URL+"/v1/lists", ""); resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("GET /v1/lists without a token = %d", resp.StatusCode)
 	}
 	resp, _ := http.Post(srv.URL+"/v1/lists", "application/json", nil)
 	if resp.StatusCode != http.StatusMethodNotAllowed {

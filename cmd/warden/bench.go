@@ -34,7 +34,7 @@ var benchQueries = []map[string]any{
 }
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("bench", "bench --url URL --token TOKEN [--duration 10s] [--concurrency 16] [--input Q.csv]", e.stderr)
+	fs := newFlags("bench", "bench --url URL --token TOKEN [--duration 10s] [--concurrency 16] [--input Q.csv | --payments]", e.stderr)
 	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running warden serve")
 	token := fs.String("token", os.Getenv("WARDEN_TOKEN"), "bearer token of a screener (env WARDEN_TOKEN)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to send requests")
@@ -42,6 +42,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	input := fs.String("input", "", "CSV of queries as for screen --input (default: a built-in mix)")
 	maxRequests := fs.Int("max-requests", 1_000_000, "stop after this many requests")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	payments := fs.Bool("payments", false, "send payments to POST /v1/transactions (each with a new reference) instead of screening queries")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -61,6 +62,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency, MaxConnsPerHost: *concurrency}, Timeout: 30 * time.Second}
 	ctx, cancel := context.WithTimeout(ctx, *duration)
 	defer cancel()
+	run := time.Now().UnixNano() // references are new on every run
 	var sent atomic.Int64
 	var failed atomic.Int64
 	lat := make([][]time.Duration, *concurrency)
@@ -74,7 +76,11 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 				if sent.Add(1) > int64(*maxRequests) {
 					return
 				}
-				req, _ := http.NewRequestWithContext(ctx, "POST", *url+"/v1/screen", bytes.NewReader(bodies[i%len(bodies)]))
+				path, body := "/v1/screen", bodies[i%len(bodies)]
+				if *payments {
+					path, body = "/v1/transactions", paymentBody(run, i)
+				}
+				req, _ := http.NewRequestWithContext(ctx, "POST", *url+path, bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+*token)
 				req.Header.Set("Content-Type", "application/json")
 				t0 := time.Now()
@@ -145,4 +151,26 @@ func benchBodies(ctx context.Context, input string) ([][]byte, error) {
 		return nil, warden.Errorf(warden.EINVALID, "%s holds no queries", input)
 	}
 	return out, nil
+}
+
+// benchParties are the counterparties of generated payments: mostly
+// clean, one in ten a listed wallet (blocked), some near misses.
+var benchParties = []string{
+	`{"role":"beneficiary","name":"Peter Mueller","country":"DE","account":"DE-%d"}`,
+	`{"role":"beneficiary","name":"Acme Widgets Ltd","country":"GB","account":"GB-%d"}`,
+	`{"role":"beneficiary","name":"Anna Kowalski","country":"PL","account":"PL-%d"}`,
+	`{"role":"beneficiary","name":"Maria Garcia Lopez","country":"ES","account":"ES-%d"}`,
+	`{"role":"beneficiary","name":"Shanghai Trading Co Ltd","country":"CN","account":"CN-%d"}`,
+	`{"role":"beneficiary","name":"Ivan Petrov","country":"RU","account":"RU-%d"}`,
+	`{"role":"beneficiary","name":"Nordic Timber AB","country":"SE","account":"SE-%d"}`,
+	`{"role":"beneficiary","name":"Jean Dupont","country":"FR","account":"FR-%d"}`,
+	`{"role":"beneficiary","name":"Kenji Tanaka","country":"JP","account":"JP-%d"}`,
+	`{"role":"beneficiary","wallet":"0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936","account":"X-%d"}`,
+}
+
+// paymentBody is payment i of a run: a new reference, an originator and one
+// of benchParties.
+func paymentBody(run int64, i int) []byte {
+	return []byte(fmt.Sprintf(`{"reference":"bench-%d-%d","amount":{"currency":"USD","minor":%d},"parties":[{"role":"originator","name":"Jane Doe","country":"US","account":"US-001"},%s]}`,
+		run, i, 1000+i%100000, fmt.Sprintf(benchParties[i%len(benchParties)], i)))
 }

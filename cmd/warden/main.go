@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"warden"
 	"warden/store"
 )
 
@@ -40,21 +41,29 @@ var commands = []command{
 	{"compare", "score two names against each other", cmdCompare},
 	{"bench", "send screening load to a running server and report throughput and latency", cmdBench},
 	{"token", "create, list or revoke API clients' bearer tokens", cmdToken},
+	{"user", "add people, set their passwords, list or disable them", cmdUser},
+	{"org", "add or list counterpart organisations", cmdOrg},
+	{"audit", "verify the audit chain, or export it as JSON lines", cmdAudit},
+	{"tx", "screen payments from a file and decide them by policy", cmdTx},
 	{"serve", "run the HTTP server", cmdServe},
 }
 
 // env is what every command gets: the database DSN and the output streams.
 type env struct {
-	dsn    string
-	stdout io.Writer
-	stderr io.Writer
+	dsn string
+	// dsnDefault is set when neither --db nor WARDEN_DB chose the
+	// database, so a configuration file may.
+	dsnDefault bool
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
 }
 
 func (e *env) open(ctx context.Context) (*store.DB, error) { return store.Open(ctx, e.dsn) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -62,8 +71,8 @@ func main() {
 // errUsage marks an error the user made in the command line.
 var errUsage = errors.New("usage")
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{dsn: os.Getenv("WARDEN_DB"), stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{dsn: os.Getenv("WARDEN_DB"), stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("warden", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.dsn, "db", e.dsn, "database: SQLite file, sqlite: URL or postgres:// URL (env WARDEN_DB; default ./warden.db)")
@@ -72,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if e.dsn == "" {
-		e.dsn = "warden.db"
+		e.dsn, e.dsnDefault = "warden.db", true
 	}
 	if fs.NArg() == 0 {
 		usage(stderr, fs)
@@ -83,7 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, e, fs.Args()[1:])
+		// Commands run on the server itself act as the operator (audited so).
+		err := c.run(warden.WithPrincipal(ctx, warden.Operator), e, fs.Args()[1:])
 		switch {
 		case err == nil:
 			return 0

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -20,8 +21,15 @@ import (
 // exit code, stdout and stderr.
 func cli(t *testing.T, db string, args ...string) (int, string, string) {
 	t.Helper()
+	return cliIn(t, db, "", args...)
+}
+
+// cliIn is cli with input on stdin.
+func cliIn(t *testing.T, db, input string, args ...string) (int, string, string) {
+	t.Helper()
+	stdin := strings.NewReader(input)
 	var out, errb bytes.Buffer
-	code := run(context.Background(), append([]string{"--db", db}, args...), &out, &errb)
+	code := run(context.Background(), append([]string{"--db", db}, args...), stdin, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -158,11 +166,21 @@ func TestExport(t *testing.T) {
 // loads the bundled snapshot, answers the API, and stops on cancel.
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
+	code, out, errOut := cli(t, db, "token", "create", "--role", "analyst", "--name", "reader")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	tok := lastLine(out)
+	authGet := func(url string) (*http.Response, error) {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return http.DefaultClient.Do(req)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, io.Discard, pw)
+		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, nil, io.Discard, pw)
 		pw.Close()
 	}()
 	addr := make(chan string, 1)
@@ -196,7 +214,7 @@ func TestServe(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	resp, err := http.Get(base + "/v1/lists")
+	resp, err := authGet(base + "/v1/lists")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +224,7 @@ func TestServe(t *testing.T) {
 			Entities int    `json:"entities"`
 		} `json:"lists"`
 	}
-	if resp, err := http.Get(base + "/v1/lists/ofac/versions"); err == nil {
+	if resp, err := authGet(base + "/v1/lists/ofac/versions"); err == nil {
 		var vs struct {
 			Versions []struct {
 				Published string `json:"published"`
@@ -223,7 +241,7 @@ func TestServe(t *testing.T) {
 	if len(body.Lists) != 1 || body.Lists[0].Name != "ofac" || body.Lists[0].Entities != 15443 {
 		t.Errorf("lists = %+v", body)
 	}
-	resp, _ = http.Get(base + "/v1/entities/ofac:39796")
+	resp, _ = authGet(base + "/v1/entities/ofac:39796")
 	var e map[string]any
 	json.NewDecoder(resp.Body).Decode(&e)
 	resp.Body.Close()
@@ -242,4 +260,40 @@ func TestServe(t *testing.T) {
 	if _, err := os.Stat(db); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestConfigure: flags win over the environment, which wins over the file.
+func TestConfigure(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "warden.json")
+	os.WriteFile(file, []byte(`{"addr": ":9999", "rate-limit": 7, "lock-after": 9, "db": "from-file.db"}`), 0o600)
+	t.Setenv("WARDEN_LOCK_AFTER", "4")
+	fs := newFlags("serve", "", io.Discard)
+	addr := fs.String("addr", ":8080", "")
+	rate := fs.Float64("rate-limit", 100, "")
+	lock := fs.Int("lock-after", 5, "")
+	burst := fs.Int("rate-burst", 200, "")
+	if _, err := parse(fs, []string{"--rate-limit", "3"}); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{dsn: "warden.db", dsnDefault: true}
+	if err := configure(fs, e, file); err != nil {
+		t.Fatal(err)
+	}
+	if *addr != ":9999" || *rate != 3 || *lock != 4 || *burst != 200 || e.dsn != "from-file.db" {
+		t.Errorf("addr %s rate %v lock %d burst %d db %s", *addr, *rate, *lock, *burst, e.dsn)
+	}
+	os.WriteFile(file, []byte(`{"adr": ":1"}`), 0o600)
+	if err := configure(fs, e, file); err == nil || !strings.Contains(err.Error(), `unknown setting "adr"`) {
+		t.Errorf("unknown setting: %v", err)
+	}
+	t.Setenv("WARDEN_RATE_BURST", "many")
+	if err := configure(newFlagsWith(t), e, ""); err == nil || !strings.Contains(err.Error(), "WARDEN_RATE_BURST") {
+		t.Errorf("bad environment value: %v", err)
+	}
+}
+
+func newFlagsWith(t *testing.T) *flag.FlagSet {
+	fs := newFlags("serve", "", io.Discard)
+	fs.Int("rate-burst", 200, "")
+	return fs
 }

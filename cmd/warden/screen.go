@@ -69,7 +69,7 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	hits, err := svc.Screen(q, opt)
+	hits, err := svc.Screen(ctx, q, opt)
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,7 @@ func TestBench(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
 	go func() {
-		run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, io.Discard, pw)
+		run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, nil, io.Discard, pw)
 		pw.Close()
 		close(done)
 	}()

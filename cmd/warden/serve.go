@@ -2,29 +2,104 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"warden/auth"
+	"warden/enforcement"
 	"warden/ingest"
 	"warden/screening"
 	"warden/snapshot"
 	"warden/web"
 )
 
+// configure fills the flags the command line left unset from the
+// environment (WARDEN_ plus the flag's name in capitals, - as _) and then
+// from the JSON configuration file, if any: flags win over the
+// environment, which wins over the file. docs/configuration.md lists them.
+func configure(fs *flag.FlagSet, e *env, file string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	conf := map[string]any{}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("configuration file: %w", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.UseNumber()
+		if err := dec.Decode(&conf); err != nil {
+			return fmt.Errorf("configuration file %s: %w", file, err)
+		}
+	}
+	for k := range conf {
+		if k != "db" && fs.Lookup(k) == nil {
+			return fmt.Errorf("configuration file %s: unknown setting %q", file, k)
+		}
+	}
+	if v, ok := conf["db"]; ok && e.dsnDefault {
+		e.dsn = fmt.Sprint(v)
+	}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || f.Name == "config" || err != nil {
+			return
+		}
+		env := "WARDEN_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s: %w", env, e)
+			}
+			return
+		}
+		if v, ok := conf[f.Name]; ok {
+			if e := fs.Set(f.Name, fmt.Sprint(v)); e != nil {
+				err = fmt.Errorf("configuration file %s: %s: %w", file, f.Name, e)
+			}
+		}
+	})
+	return err
+}
+
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("serve", "serve [--addr :8080] [--no-snapshot]", e.stderr)
+	fs := newFlags("serve", "serve [--config FILE] [--addr :8080] [--no-snapshot] [...]", e.stderr)
+	config := fs.String("config", os.Getenv("WARDEN_CONFIG"), "JSON configuration file (env WARDEN_CONFIG)")
 	addr := fs.String("addr", ":8080", "listen address")
 	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
 	refresh := fs.Duration("refresh", 30*time.Second, "how often to check the lists for new versions and rebuild the screening index")
+	rate := fs.Float64("rate-limit", 10000, "requests per second each token or person may make")
+	burst := fs.Int("rate-burst", 20000, "requests each token or person may make at once")
+	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (set when served over HTTPS, e.g. behind a proxy)")
+	lockAfter := fs.Int("lock-after", 5, "failed logins in a row that lock a person out")
+	lockFor := fs.Duration("lock-for", 15*time.Minute, "how long a lock-out lasts")
+	sessionTTL := fs.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long to wait for requests in flight on shutdown")
+	policyFile := fs.String("policy", "", "enforcement policy, JSON (docs/enforcement.md; default: block on every program)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if err := configure(fs, e, *config); err != nil {
+		return err
+	}
+	policy, err := enforcement.LoadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -37,12 +112,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	var ready atomic.Bool
 	svc := screening.New(db)
+	authSvc := auth.New(db)
+	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
+	enf := enforcement.New(db, svc, authSvc.Approvals)
+	enf.Policy = policy
 	srv := &http.Server{
-		Handler:           (&web.Server{DB: db, Screening: svc, Log: log, Ready: ready.Load}).Handler(),
+		Handler: (&web.Server{DB: db, Screening: svc, Auth: authSvc, Enforcement: enf, Log: log, Ready: ready.Load,
+			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -67,6 +148,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	ready.Store(true)
+	if us, err := db.Users(ctx); err == nil && len(us) == 0 {
+		log.Warn("no users yet: add one with `warden user add NAME --role admin` to log in to the web UI")
+	}
 
 	select {
 	case err := <-errc:
@@ -77,7 +161,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing requests in flight")
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownWait)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }

@@ -8,6 +8,7 @@ import (
 
 	"warden"
 	"warden/auth"
+	"warden/web"
 )
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
@@ -19,25 +20,22 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	svc := auth.New(db)
 	switch args[0] {
 	case "create":
-		fs := newFlags("token create", "token create --role ROLE --name NAME [--expires DURATION|DATE]", e.stderr)
+		fs := newFlags("token create", "token create --role ROLE --name NAME [--org ORG] [--expires DURATION|DATE]", e.stderr)
 		role := fs.String("role", "", "role: screener, analyst, admin, ...")
 		name := fs.String("name", "", "name of the API client")
+		org := fs.String("org", warden.HomeOrg, "organisation (a counterpart's id for role counterpart)")
 		expires := fs.String("expires", "", "expiry as a duration (720h) or date (2027-01-31); none by default")
 		if _, err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
-		var exp *time.Time
-		if *expires != "" {
-			t, err := parseExpiry(*expires, now)
-			if err != nil {
-				return err
-			}
-			exp = &t
+		exp, err := web.ParseExpiry(*expires, time.Now().UTC())
+		if err != nil {
+			return fmt.Errorf("%w: --expires takes a duration such as 720h or a date such as 2027-01-31", errUsage)
 		}
-		secret, err := auth.CreateToken(ctx, db, *name, warden.Role(*role), exp, now)
+		secret, err := svc.CreateToken(ctx, *name, warden.Role(*role), *org, exp)
 		if err != nil {
 			return err
 		}
@@ -45,24 +43,30 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, secret)
 		return nil
 	case "list":
-		ts, err := db.Tokens(ctx)
+		ts, err := svc.Tokens(ctx)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tEXPIRES\tREVOKED")
+		fmt.Fprintln(tw, "NAME\tROLE\tORG\tCREATED\tEXPIRES\tREVOKED")
 		for _, t := range ts {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.CreatedAt.Format(time.RFC3339), when(t.ExpiresAt), when(t.RevokedAt))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Org, t.CreatedAt.Format(time.RFC3339), when(t.ExpiresAt), when(t.RevokedAt))
 		}
 		return tw.Flush()
 	case "revoke":
-		if len(args) != 2 {
-			return fmt.Errorf("%w: token revoke NAME", errUsage)
-		}
-		if err := db.RevokeToken(ctx, args[1], time.Now().UTC()); err != nil {
+		fs := newFlags("token revoke", "token revoke [--reason TEXT] NAME", e.stderr)
+		reason := fs.String("reason", "", "why, for the audit log")
+		rest, err := parse(fs, args[1:])
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "token %q revoked\n", args[1])
+		if len(rest) != 1 {
+			return fmt.Errorf("%w: token revoke NAME", errUsage)
+		}
+		if err := svc.RevokeToken(ctx, rest[0], *reason); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "token %q revoked\n", rest[0])
 		return nil
 	}
 	return fmt.Errorf("%w: token create|list|revoke", errUsage)
@@ -73,14 +77,4 @@ func when(t *time.Time) string {
 		return "-"
 	}
 	return t.Format(time.RFC3339)
-}
-
-func parseExpiry(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(d), nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%w: --expires takes a duration such as 720h or a date such as 2027-01-31", errUsage)
 }

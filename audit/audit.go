@@ -1,0 +1,105 @@
+// Package audit reads and checks the audit chain: every change a person or
+// client makes is an event, appended in the same transaction as the change
+// (see store), each holding the hash of the one before. Verify walks the
+// chain and names the first event that was altered, removed or reordered.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"warden"
+	"warden/store"
+)
+
+// Service reads the audit log for people and clients allowed to.
+type Service struct {
+	DB *store.DB
+}
+
+// MaxPage is the most events one page holds.
+const MaxPage = 1000
+
+// Events returns a page of events f selects, oldest first. Needs
+// audit.read.
+func (s *Service) Events(ctx context.Context, f warden.AuditFilter) ([]warden.AuditEvent, error) {
+	if _, err := warden.Authorize(ctx, warden.ActAuditRead); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
+	out := []warden.AuditEvent{}
+	err := s.DB.AuditEvents(ctx, f, func(e warden.AuditEvent) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// Export writes the events f selects as JSON lines, and audits the export
+// itself. Needs audit.read.
+func (s *Service) Export(ctx context.Context, f warden.AuditFilter, w io.Writer) (int, error) {
+	if _, err := warden.Authorize(ctx, warden.ActAuditRead); err != nil {
+		return 0, err
+	}
+	f.Limit = 0
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	n := 0
+	err := s.DB.AuditEvents(ctx, f, func(e warden.AuditEvent) error {
+		n++
+		return enc.Encode(e)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, s.DB.Audit(ctx, warden.NewAuditEvent(ctx, "audit.export", "audit", "", map[string]any{"events": n, "actor": f.Actor, "action": f.Action}))
+}
+
+// Problem is where the chain first breaks.
+type Problem struct {
+	Seq    int64  // the first bad event (or the first missing sequence number)
+	Reason string // what is wrong with it
+}
+
+// Error describes the problem.
+func (p *Problem) Error() string { return fmt.Sprintf("audit event %d: %s", p.Seq, p.Reason) }
+
+// Verify walks the whole chain and returns the number of events checked,
+// and a *Problem naming the first event that was altered, removed or
+// reordered, if any.
+func Verify(ctx context.Context, db *store.DB) (int64, error) {
+	var n, want int64 = 0, 1
+	prev := ""
+	var bad *Problem
+	err := db.AuditEvents(ctx, warden.AuditFilter{}, func(e warden.AuditEvent) error {
+		n++
+		switch {
+		case e.Seq != want:
+			bad = &Problem{want, fmt.Sprintf("missing: the next stored event is %d", e.Seq)}
+		case e.Prev != prev:
+			bad = &Problem{e.Seq, "does not follow the event before it (removed, reordered or altered)"}
+		case !e.Intact():
+			bad = &Problem{e.Seq, "altered: its hash does not match its contents"}
+		}
+		if bad != nil {
+			return bad
+		}
+		want, prev = e.Seq+1, e.Hash
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	seq, hash, err := db.AuditHead(ctx)
+	if err != nil {
+		return n, err
+	}
+	if seq != want-1 || hash != prev {
+		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is event %d, but the last stored event is %d", seq, want-1)}
+	}
+	return n, nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+// populate makes a database with a few audited changes.
+func populate(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "w.db")
+	steps := []struct {
+		in   string
+		args []string
+	}{
+		{"a long admin passphrase\n", []string{"user", "add", "alice", "--role", "admin"}},
+		{"a long analyst passphrase\n", []string{"user", "add", "bob", "--role", "analyst"}},
+		{"", []string{"token", "create", "--role", "screener", "--name", "payments"}},
+		{"", []string{"org", "add", "ru-cert", "Russian CERT"}},
+		{"", []string{"token", "revoke", "--reason", "rotated", "payments"}},
+	}
+	for _, s := range steps {
+		if code, _, errOut := cliIn(t, db, s.in, s.args...); code != 0 {
+			t.Fatalf("%v: %d %s", s.args, code, errOut)
+		}
+	}
+	return db
+}
+
+func TestAuditVerify(t *testing.T) {
+	tamper := []struct {
+		name, sql, bad string
+	}{
+		{"edited", `UPDATE audit_events SET reason = 'nothing to see' WHERE seq = 3`, "audit event 3: altered"},
+		{"edited detail", `UPDATE audit_events SET detail = '{"role":"admin"}' WHERE seq = 2`, "audit event 2: altered"},
+		{"re-hashed after editing", `UPDATE audit_events SET actor = 'mallory', hash = 'f00' WHERE seq = 2`, "audit event 2"},
+		{"removed", `DELETE FROM audit_events WHERE seq = 2`, "audit event 2: missing"},
+		{"removed last", `DELETE FROM audit_events WHERE seq = 5`, "audit event 5: missing"},
+		{"reordered", `UPDATE audit_events SET seq = -3 WHERE seq = 3; UPDATE audit_events SET seq = 3 WHERE seq = 4; UPDATE audit_events SET seq = 4 WHERE seq = -3`, "audit event 3"},
+	}
+	db := populate(t)
+	code, out, errOut := cli(t, db, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "intact: 5 events") {
+		t.Fatalf("untouched: %d %q %q", code, out, errOut)
+	}
+	for _, tc := range tamper {
+		t.Run(tc.name, func(t *testing.T) {
+			db := populate(t)
+			raw, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range strings.Split(tc.sql, ";") {
+				if _, err := raw.Exec(stmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			raw.Close()
+			code, out, errOut := cli(t, db, "audit", "verify")
+			if code == 0 || !strings.Contains(errOut, tc.bad) {
+				t.Errorf("after %s: exit %d, stdout %q, stderr %q; want failure naming %q", tc.name, code, out, errOut, tc.bad)
+			}
+		})
+	}
+}
+
+func TestAuditExport(t *testing.T) {
+	db := populate(t)
+	code, out, _ := cli(t, db, "audit", "export")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 5 || !strings.Contains(lines[0], `"action":"user.create"`) || !strings.Contains(lines[4], `"reason":"rotated"`) {
+		t.Fatalf("export: %d\n%s", code, out)
+	}
+	if strings.Contains(out, "argon2id") || strings.Contains(out, "wdn_") {
+		t.Error("the export holds a secret")
+	}
+	// The export is itself audited.
+	if code, out, _ := cli(t, db, "audit", "verify"); code != 0 || !strings.Contains(out, "6 events") {
+		t.Errorf("after export: %d %s", code, out)
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errOut := cliIn(t, db, "short\n", "user", "add", "x", "--role", "admin"); code == 0 || !strings.Contains(errOut, "12 to 256") {
+		t.Errorf("short password: %d %s", code, errOut)
+	}
+	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "wizard"); code != 2 || !strings.Contains(errOut, "--role") {
+		t.Errorf("bad role: %d %s", code, errOut)
+	}
+	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "analyst"); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "analyst"); code == 0 || !strings.Contains(errOut, "exists") {
+		t.Errorf("add twice: %d %s", code, errOut)
+	}
+	if code, out, errOut := cliIn(t, db, "another passphrase\n", "user", "passwd", "x"); code != 0 || !strings.Contains(out, "changed") {
+		t.Errorf("passwd: %d %s", code, errOut)
+	}
+	if code, _, errOut := cliIn(t, db, "another passphrase\n", "user", "passwd", "nobody"); code == 0 || !strings.Contains(errOut, "no user") {
+		t.Errorf("passwd of nobody: %d %s", code, errOut)
+	}
+	if code, out, _ := cli(t, db, "user", "list"); code != 0 || !strings.Contains(out, "x ") || !strings.Contains(out, "analyst") {
+		t.Errorf("list: %s", out)
+	}
+}

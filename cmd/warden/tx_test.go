@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/sources/sourcetest"
+)
+
+func TestTxScreen(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+	csvIn := filepath.Join(dir, "payments.csv")
+	os.WriteFile(csvIn, []byte(`reference,currency,minor,role,name,country,birth_date,account,wallet,identifiers
+t1,USD,1250000,originator,Jane Doe,US,,US-001,,
+t1,USD,1250000,beneficiary,,,,,0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936,
+t2,EUR,990,originator,Jane Doe,US,,US-001,,
+t2,EUR,990,beneficiary,Hans Meier,DE,,DE-1,,
+`), 0o600)
+	code, out, errOut := cli(t, db, "tx", "screen", "--input", csvIn)
+	if code != 0 {
+		t.Fatalf("tx screen: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var d1, d2 warden.TxDecision
+	json.Unmarshal([]byte(lines[0]), &d1)
+	json.Unmarshal([]byte(lines[1]), &d2)
+	if len(lines) != 2 || d1.Decision != "blocked" || d1.Hits[0].EntityID != "ofac:39796" || d2.Decision != "cleared" {
+		t.Errorf("decisions:\n%s", out)
+	}
+	if !strings.Contains(errOut, "2 payments: 1 cleared, 0 held, 1 blocked, 0 rejected") {
+		t.Errorf("summary: %s", errOut)
+	}
+	// JSON lines; the repeated reference answers as before.
+	jsonIn := filepath.Join(dir, "payments.jsonl")
+	os.WriteFile(jsonIn, []byte(`{"reference":"t1","amount":{"currency":"USD","minor":1250000},"parties":[{"role":"originator","name":"Jane Doe","country":"US","account":"US-001"},{"role":"beneficiary","wallet":"0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936"}]}
+{"reference":"t3","amount":{"currency":"USD","minor":5},"parties":[{"role":"beneficiary","name":"TORNADO CASH"}]}
+`), 0o600)
+	code, out, errOut = cli(t, db, "tx", "screen", "--input", jsonIn)
+	if code != 0 || strings.Count(out, `"decision":"blocked"`) != 2 {
+		t.Errorf("jsonl: %d %s %s", code, out, errOut)
+	}
+	// Bad input names the line.
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("reference,currency,minor,role,name\nt9,USD,12.50,originator,Jane Doe\n"), 0o600)
+	if code, _, errOut := cli(t, db, "tx", "screen", "--input", bad); code == 0 || !strings.Contains(errOut, "bad.csv:2") {
+		t.Errorf("malformed amount: %d %s", code, errOut)
+	}
+	os.WriteFile(bad, []byte("reference,currency,minor,role,name\nt9,XXX,1250,originator,Jane Doe\n"), 0o600)
+	if code, _, errOut := cli(t, db, "tx", "screen", "--input", bad); code == 0 || !strings.Contains(errOut, "bad.csv:2") || !strings.Contains(errOut, "unknown currency") {
+		t.Errorf("unknown currency: %d %s", code, errOut)
+	}
+	policy := filepath.Join(dir, "policy.json")
+	os.WriteFile(policy, []byte(`{"default":"freeze"}`), 0o600)
+	if code, _, errOut := cli(t, db, "tx", "screen", "--policy", policy, "--input", csvIn); code == 0 || !strings.Contains(errOut, "block or reject") {
+		t.Errorf("bad policy: %d %s", code, errOut)
+	}
+	// Each decision is audited.
+	if code, out, _ := cli(t, db, "audit", "export"); code != 0 || strings.Count(out, `"action":"transaction.screen"`) != 3 {
+		t.Errorf("audit: %s", out)
+	}
+}

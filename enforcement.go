@@ -1,0 +1,109 @@
+package warden
+
+import "time"
+
+// Transaction decisions.
+const (
+	DecisionCleared  = "cleared"  // no hit: the payment may move
+	DecisionHeld     = "held"     // a possible hit: an analyst decides
+	DecisionBlocked  = "blocked"  // a confirmed hit on a blocking program: funds go to the ledger
+	DecisionRejected = "rejected" // a confirmed hit on a rejecting program: nothing moves, nothing is frozen
+)
+
+// TxParty is one party to a payment in one role (originator, beneficiary,
+// intermediary, ordering_institution, beneficiary_institution).
+type TxParty struct {
+	Role        string   `json:"role"`
+	Name        string   `json:"name,omitempty"`
+	Country     string   `json:"country,omitempty"`
+	BirthDate   string   `json:"birth_date,omitempty"`
+	Account     string   `json:"account,omitempty"`
+	Wallet      string   `json:"wallet,omitempty"`
+	Identifiers []string `json:"identifiers,omitempty"`
+}
+
+// Transaction is a payment to screen before it moves. Reference is the
+// client's idempotency key.
+type Transaction struct {
+	Reference string    `json:"reference"`
+	Amount    Money     `json:"amount"`
+	Parties   []TxParty `json:"parties"`
+}
+
+// TxHit is a hit on one party of a payment, with what the policy made of
+// it.
+type TxHit struct {
+	Party       int      `json:"party"` // index into the transaction's parties
+	Role        string   `json:"role"`
+	EntityID    string   `json:"entity_id"`
+	Name        string   `json:"name"`
+	Programs    []string `json:"programs,omitempty"`
+	Score       float64  `json:"score"`
+	Confirmed   bool     `json:"confirmed"` // a match or an exact identifier
+	Action      string   `json:"action"`    // block, reject or review
+	Explanation any      `json:"explanation"`
+}
+
+// TxDecision is the answer to a payment: the first decision for its
+// reference, and its status now (cases may since have resolved a hold).
+type TxDecision struct {
+	Reference string    `json:"reference"`
+	Decision  string    `json:"decision"`
+	Status    string    `json:"status"`
+	Hits      []TxHit   `json:"hits"`
+	Cases     []int64   `json:"cases,omitempty"`
+	Amount    Money     `json:"amount"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+// Case is a possible hit held for an analyst.
+type Case struct {
+	ID           int64      `json:"id"`
+	Reference    string     `json:"reference"`
+	Party        int        `json:"party"`
+	Counterparty string     `json:"counterparty"` // the party's key, for remembering false positives
+	EntityID     string     `json:"entity_id"`
+	Score        float64    `json:"score"`
+	Status       string     `json:"status"`            // open, confirmed, cleared
+	Outcome      string     `json:"outcome,omitempty"` // blocked or rejected once confirmed
+	Reason       string     `json:"reason,omitempty"`
+	DecidedBy    string     `json:"decided_by,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// LedgerEntry is one line of the blocked-property ledger. The ledger is
+// append-only: blockings add, releases and corrections are new entries
+// with negative amounts; balances are sums.
+type LedgerEntry struct {
+	Seq       int64     `json:"seq"`
+	Kind      string    `json:"kind"`   // block, release, correction
+	Holder    string    `json:"holder"` // the account where the property is held
+	EntityID  string    `json:"entity_id"`
+	Program   string    `json:"program"`
+	Amount    Money     `json:"amount"` // negative for releases
+	Reference string    `json:"reference"`
+	Hit       string    `json:"hit,omitempty"` // what caused a blocking
+	Licence   string    `json:"licence,omitempty"`
+	Time      time.Time `json:"time"`
+	Actor     string    `json:"actor"`
+}
+
+// Balance is what is blocked for one holder, party and currency.
+type Balance struct {
+	Holder   string `json:"holder"`
+	EntityID string `json:"entity_id"`
+	Amount   Money  `json:"amount"`
+}
+
+// Licence authorises releasing blocked property: general (any party under
+// its programs) or specific (named parties).
+type Licence struct {
+	Number   string     `json:"number"`
+	Issuer   string     `json:"issuer"`
+	Kind     string     `json:"kind"` // general or specific
+	Programs []string   `json:"programs,omitempty"`
+	Entities []string   `json:"entities,omitempty"`
+	Expires  *time.Time `json:"expires,omitempty"`
+	Created  time.Time  `json:"created"`
+}

@@ -1,0 +1,536 @@
+// Package enforcement stops payments to listed parties: it screens every
+// party of a payment, decides by policy (block, reject, hold or clear),
+// keeps the append-only blocked-property ledger, runs the review queue of
+// held payments, remembers cleared false positives, and releases blocked
+// property only under a licence with a second person's approval.
+package enforcement
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"warden"
+	"warden/auth"
+	"warden/match"
+	"warden/screening"
+	"warden/store"
+)
+
+// Policy says what hits do. It is configured per program and documented in
+// docs/enforcement.md.
+type Policy struct {
+	// Match: a hit scoring at least this is confirmed (exact wallet and
+	// identifier hits always are). Default: the screening threshold.
+	Match float64 `json:"match"`
+	// Review: a hit scoring at least this, and below Match, holds the
+	// payment for an analyst. Default 0.7 × Match.
+	Review float64 `json:"review"`
+	// Default is "block" or "reject" for programs not in Programs.
+	Default string `json:"default"`
+	// Programs maps a program (e.g. CYBER2, IRAN) to "block" or "reject".
+	Programs map[string]string `json:"programs"`
+	// FalsePositiveDays is how long a cleared false positive is remembered.
+	FalsePositiveDays int `json:"false_positive_days"`
+}
+
+// DefaultPolicy blocks on every program, holds hits from 0.595 (0.7 ×
+// 0.85) and remembers false positives for 180 days.
+var DefaultPolicy = Policy{Match: match.DefaultThreshold, Review: 0.7 * match.DefaultThreshold, Default: "block", FalsePositiveDays: 180}
+
+// Check rejects a policy that could not be applied.
+func (p *Policy) Check() error {
+	if p.Match <= 0 || p.Match > 1 || p.Review <= 0 || p.Review > p.Match {
+		return warden.Errorf(warden.EINVALID, "policy: need 0 < review <= match <= 1 (got review %v, match %v)", p.Review, p.Match)
+	}
+	for prog, a := range p.Programs {
+		if a != "block" && a != "reject" {
+			return warden.Errorf(warden.EINVALID, "policy: program %s: action must be block or reject, not %q", prog, a)
+		}
+	}
+	if p.Default != "block" && p.Default != "reject" {
+		return warden.Errorf(warden.EINVALID, "policy: default must be block or reject, not %q", p.Default)
+	}
+	return nil
+}
+
+// action is what a confirmed hit on a party listed under programs does,
+// and the program that decides it: block if any of them blocks.
+func (p *Policy) action(programs []string) (string, string) {
+	if len(programs) == 0 {
+		return p.Default, ""
+	}
+	first := ""
+	for _, prog := range programs {
+		a, ok := p.Programs[prog]
+		if !ok {
+			a = p.Default
+		}
+		if a == "block" {
+			return "block", prog
+		}
+		if first == "" {
+			first = prog
+		}
+	}
+	return "reject", first
+}
+
+// Service applies the policy. Its methods authorise the principal in their
+// context and audit what they change.
+type Service struct {
+	DB        *store.DB
+	Screening *screening.Service
+	Approvals *auth.Approvals
+	Policy    Policy
+	Now       func() time.Time
+	own       ownership
+}
+
+// ActionRelease is the four-eyes action of releasing blocked property.
+const ActionRelease = "ledger.release"
+
+// New returns a Service with the default policy, registering releases
+// with approvals (a sanctions officer approves).
+func New(db *store.DB, sc *screening.Service, ap *auth.Approvals) *Service {
+	s := &Service{DB: db, Screening: sc, Approvals: ap, Policy: DefaultPolicy}
+	ap.Handle(ActionRelease, warden.RoleSanctionsOfficer, s.applyRelease)
+	return s
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Party roles.
+var partyRoles = map[string]bool{"originator": true, "beneficiary": true, "intermediary": true, "ordering_institution": true, "beneficiary_institution": true}
+
+// MaxParties is the most parties one payment may name.
+const MaxParties = 20
+
+// check rejects payments that cannot be screened.
+func check(t *warden.Transaction) error {
+	if t.Reference == "" || len(t.Reference) > 100 || strings.ContainsFunc(t.Reference, func(r rune) bool { return r < ' ' }) {
+		return warden.Errorf(warden.EINVALID, "reference must be 1 to 100 printable characters")
+	}
+	if err := warden.CheckMoney(t.Amount); err != nil {
+		return err
+	}
+	if len(t.Parties) == 0 || len(t.Parties) > MaxParties {
+		return warden.Errorf(warden.EINVALID, "a payment names 1 to %d parties", MaxParties)
+	}
+	for i, p := range t.Parties {
+		if !partyRoles[p.Role] {
+			return warden.Errorf(warden.EINVALID, "parties[%d]: role must be originator, beneficiary, intermediary, ordering_institution or beneficiary_institution", i)
+		}
+		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 {
+			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet or identifier)", i)
+		}
+	}
+	return nil
+}
+
+// partyQuery is the screening query for a party.
+func partyQuery(p warden.TxParty) match.Query {
+	q := match.Query{IDs: p.Identifiers}
+	if n := strings.TrimSpace(p.Name); n != "" {
+		q.Names = []string{n}
+	}
+	if p.Country != "" {
+		q.Countries = []string{p.Country}
+	}
+	if p.BirthDate != "" {
+		q.BirthDates = []string{p.BirthDate}
+	}
+	if p.Wallet != "" {
+		q.Wallets = []string{p.Wallet}
+	}
+	return q
+}
+
+// counterparty keys a party for remembering false positives: the same
+// name, country, account and wallet is the same counterparty.
+func counterparty(p warden.TxParty) string {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	return norm(p.Name) + "|" + strings.ToUpper(p.Country) + "|" + norm(p.Account) + "|" + p.Wallet
+}
+
+// entityHash identifies a listing's content: a changed listing is a new
+// hash, which makes remembered false positives lapse.
+func entityHash(e *warden.Entity) string {
+	c := *e
+	c.Version = 0
+	b, _ := json.Marshal(&c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func bodyHash(t *warden.Transaction) string {
+	b, _ := json.Marshal(t)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Screen decides a payment: every party is screened; a confirmed hit on a
+// blocking program blocks it (and the amount goes to the ledger), on a
+// rejecting program rejects it; a possible hit, unless cleared before for
+// the same counterparty and listing, holds it with a case per hit. The
+// same reference again returns the first decision and changes nothing.
+func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDecision, bool, error) {
+	p, err := warden.Authorize(ctx, warden.ActTxScreen)
+	if err != nil {
+		return warden.TxDecision{}, false, err
+	}
+	if err := check(&t); err != nil {
+		return warden.TxDecision{}, false, err
+	}
+	hash := bodyHash(&t)
+	now := s.now().UTC()
+	d := warden.TxDecision{Reference: t.Reference, Amount: t.Amount, DecidedAt: now, Hits: []warden.TxHit{}}
+	var cases []store.PendingCase
+	opt := match.Options{Threshold: s.Policy.Match, MinScore: s.Policy.Review}
+	for i, party := range t.Parties {
+		q := partyQuery(party)
+		hits, err := s.Screening.Screen(ctx, q, opt)
+		if err != nil {
+			return d, false, fmt.Errorf("parties[%d]: %w", i, err)
+		}
+		if party.Name != "" {
+			e, why, err := s.ownedBlocked(ctx, party.Name)
+			if err != nil {
+				return d, false, err
+			}
+			if e != nil {
+				d.Hits = append(d.Hits, warden.TxHit{Party: i, Role: party.Role, EntityID: e.ID, Name: party.Name, Programs: slices.Clone(e.Programs),
+					Score: 1, Confirmed: true, Action: "block", Explanation: map[string]string{"ownership": "owned " + why}})
+			}
+		}
+		for _, h := range hits {
+			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: slices.Clone(h.Entity.Programs),
+				Score: h.Score, Explanation: h.Explanation}
+			th.Confirmed = h.Explanation.Identifier != "" || h.Score >= s.Policy.Match
+			if th.Confirmed {
+				th.Action, _ = s.Policy.action(h.Entity.Programs)
+			} else {
+				key, eh := counterparty(party), entityHash(h.Entity)
+				fp, err := s.DB.IsFalsePositive(ctx, key, h.Entity.ID, eh, now)
+				if err != nil {
+					return d, false, err
+				}
+				if fp {
+					continue // cleared before for this counterparty and listing
+				}
+				th.Action = "review"
+				cases = append(cases, store.PendingCase{Case: warden.Case{Party: i, Counterparty: key, EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
+					EntityHash: eh, Programs: h.Entity.Programs})
+			}
+			d.Hits = append(d.Hits, th)
+		}
+	}
+	d.Decision = warden.DecisionCleared
+	for _, h := range d.Hits {
+		switch {
+		case h.Action == "block":
+			d.Decision = warden.DecisionBlocked
+		case h.Action == "reject" && d.Decision != warden.DecisionBlocked:
+			d.Decision = warden.DecisionRejected
+		case h.Action == "review" && d.Decision == warden.DecisionCleared:
+			d.Decision = warden.DecisionHeld
+		}
+	}
+	if d.Decision != warden.DecisionHeld {
+		cases = nil // a stopped payment needs no review to stop it
+	}
+	d.Status = d.Decision
+	var entries []warden.LedgerEntry
+	if d.Decision == warden.DecisionBlocked {
+		blockHit := firstBlock(d.Hits)
+		blockParty := t.Parties[blockHit.Party]
+		_, prog := s.Policy.action(blockHit.Programs)
+		entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: holder(blockParty, t.Reference), EntityID: blockHit.EntityID, Program: prog,
+			Amount: t.Amount, Reference: t.Reference, Hit: fmt.Sprintf("%s %s scored %.3f against %s", blockHit.Role, partyName(blockParty), blockHit.Score, blockHit.EntityID),
+			Time: now, Actor: p.Name})
+	}
+	ev := warden.NewAuditEvent(ctx, "transaction.screen", "transaction:"+t.Reference, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits), "amount": t.Amount})
+	existed, err := s.DB.RecordTransaction(ctx, &d, hash, cases, entries, ev)
+	return d, existed, err
+}
+
+func firstBlock(hs []warden.TxHit) *warden.TxHit {
+	for i := range hs {
+		if hs[i].Action == "block" {
+			return &hs[i]
+		}
+	}
+	return nil
+}
+
+func partyName(p warden.TxParty) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.Wallet != "" {
+		return p.Wallet
+	}
+	return strings.Join(p.Identifiers, ",")
+}
+
+// holder is where blocked funds are held: the listed party's account, or
+// a suspense account for the payment when none was given.
+func holder(p warden.TxParty, ref string) string {
+	if p.Account != "" {
+		return p.Account
+	}
+	if p.Wallet != "" {
+		return p.Wallet
+	}
+	return "suspense:" + ref
+}
+
+// Transaction returns a payment's decision and its status now.
+func (s *Service) Transaction(ctx context.Context, ref string) (warden.TxDecision, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCasesRead); err != nil {
+		return warden.TxDecision{}, err
+	}
+	return s.DB.Transaction(ctx, ref)
+}
+
+// Cases lists the review queue (status open) or decided cases.
+func (s *Service) Cases(ctx context.Context, status string, limit int) ([]warden.Case, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCasesRead); err != nil {
+		return nil, err
+	}
+	switch status {
+	case "", "open", "confirmed", "cleared":
+	default:
+		return nil, warden.Errorf(warden.EINVALID, "status must be open, confirmed or cleared")
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	return s.DB.Cases(ctx, status, limit)
+}
+
+// DecideCase confirms a held payment's hit (blocking or rejecting the
+// payment by policy) or clears it as a false positive with a reason, which
+// is remembered for that counterparty and listed party. Of two analysts
+// deciding one case at once, one wins and the other gets ECONFLICT.
+func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason string) (warden.Case, error) {
+	p, err := warden.Authorize(ctx, warden.ActCasesDecide)
+	if err != nil {
+		return warden.Case{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if !confirm && reason == "" {
+		return warden.Case{}, warden.Errorf(warden.EINVALID, "clearing a hit as a false positive needs a reason")
+	}
+	if len(reason) > 2000 {
+		return warden.Case{}, warden.Errorf(warden.EINVALID, "a reason is at most 2,000 characters")
+	}
+	pc, err := s.DB.Case(ctx, id)
+	if err != nil {
+		return warden.Case{}, err
+	}
+	c := pc.Case
+	if c.Status != "open" {
+		return c, warden.Errorf(warden.ECONFLICT, "case %d was already %s by %s", id, c.Status, c.DecidedBy)
+	}
+	tx, err := s.DB.Transaction(ctx, c.Reference)
+	if err != nil {
+		return c, err
+	}
+	now := s.now().UTC()
+	c.Reason, c.DecidedBy, c.DecidedAt = reason, p.Name, &now
+	var entries []warden.LedgerEntry
+	var fp *store.FalsePositive
+	status := ""
+	verb := "case.clear"
+	if confirm {
+		verb = "case.confirm"
+		c.Status = "confirmed"
+		action, prog := s.Policy.action(pc.Programs)
+		c.Outcome, status = warden.DecisionRejected, warden.DecisionRejected
+		if action == "block" {
+			c.Outcome, status = warden.DecisionBlocked, warden.DecisionBlocked
+			entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: s.caseHolder(c), EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
+				Reference: c.Reference, Hit: fmt.Sprintf("case %d confirmed: score %.3f against %s", c.ID, c.Score, c.EntityID), Time: now, Actor: p.Name})
+		}
+	} else {
+		c.Status = "cleared"
+		fp = &store.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
+		if open, err := s.DB.OpenCases(ctx, c.Reference); err == nil && open == 1 && tx.Status == warden.DecisionHeld {
+			status = warden.DecisionCleared
+		}
+	}
+	ev := warden.NewAuditEvent(ctx, verb, fmt.Sprintf("case:%d", c.ID), reason, map[string]any{"reference": c.Reference, "entity": c.EntityID, "outcome": c.Outcome})
+	if err := s.DB.DecideCase(ctx, c, status, entries, fp, ev); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// caseHolder is where a confirmed case's funds are held: the party's
+// account, as its counterparty key recorded it.
+func (s *Service) caseHolder(c warden.Case) string {
+	if acct := strings.Split(c.Counterparty, "|"); len(acct) == 4 && acct[2] != "" {
+		return acct[2]
+	}
+	return "suspense:" + c.Reference
+}
+
+// Ledger returns ledger entries and the balances they add up to.
+func (s *Service) Ledger(ctx context.Context, f store.LedgerFilter) ([]warden.LedgerEntry, []warden.Balance, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
+		return nil, nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	es, err := s.DB.Ledger(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	bs, err := s.DB.Balances(ctx, f.EntityID)
+	return es, bs, err
+}
+
+// CreateLicence records a licence.
+func (s *Service) CreateLicence(ctx context.Context, l warden.Licence) (warden.Licence, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLicencesManage); err != nil {
+		return l, err
+	}
+	l.Number, l.Issuer = strings.TrimSpace(l.Number), strings.TrimSpace(l.Issuer)
+	if l.Number == "" || len(l.Number) > 100 || l.Issuer == "" || len(l.Issuer) > 200 {
+		return l, warden.Errorf(warden.EINVALID, "a licence needs a number (up to 100 characters) and an issuer")
+	}
+	switch {
+	case l.Kind == "general" && len(l.Programs) == 0:
+		return l, warden.Errorf(warden.EINVALID, "a general licence names the programs it covers")
+	case l.Kind == "specific" && len(l.Entities) == 0:
+		return l, warden.Errorf(warden.EINVALID, "a specific licence names the parties it covers")
+	case l.Kind != "general" && l.Kind != "specific":
+		return l, warden.Errorf(warden.EINVALID, "a licence is general or specific")
+	}
+	l.Created = s.now().UTC()
+	return l, s.DB.CreateLicence(ctx, l, warden.NewAuditEvent(ctx, "licence.create", "licence:"+l.Number, "", l))
+}
+
+// Licence returns one licence.
+func (s *Service) Licence(ctx context.Context, number string) (warden.Licence, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
+		return warden.Licence{}, err
+	}
+	return s.DB.Licence(ctx, number)
+}
+
+// Release is a request to release blocked property under a licence.
+type Release struct {
+	Holder   string       `json:"holder"`
+	EntityID string       `json:"entity_id"`
+	Amount   warden.Money `json:"amount"`
+	Licence  string       `json:"licence"`
+	Reason   string       `json:"reason"`
+}
+
+// covers reports whether licence l, valid at now, covers releasing
+// property blocked from entity under program.
+func covers(l warden.Licence, entity string, programs []string, now time.Time) error {
+	if l.Expires != nil && !now.Before(*l.Expires) {
+		return warden.Errorf(warden.EINVALID, "licence %s expired on %s", l.Number, l.Expires.Format("2006-01-02"))
+	}
+	switch l.Kind {
+	case "specific":
+		for _, e := range l.Entities {
+			if e == entity {
+				return nil
+			}
+		}
+	case "general":
+		for _, p := range l.Programs {
+			for _, q := range programs {
+				if p == q {
+					return nil
+				}
+			}
+		}
+	}
+	return warden.Errorf(warden.EINVALID, "licence %s does not cover %s", l.Number, entity)
+}
+
+// ProposeRelease asks to release blocked property; a sanctions officer
+// other than the proposer approves it. The licence and the balance are
+// checked now and again, in the releasing transaction, on approval.
+func (s *Service) ProposeRelease(ctx context.Context, r Release) (warden.Approval, error) {
+	if _, err := warden.Authorize(ctx, warden.ActReleasesPropose); err != nil {
+		return warden.Approval{}, err
+	}
+	if err := warden.CheckMoney(r.Amount); err != nil {
+		return warden.Approval{}, err
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return warden.Approval{}, warden.Errorf(warden.EINVALID, "a release needs a reason")
+	}
+	if err := s.checkRelease(ctx, r, nil); err != nil {
+		return warden.Approval{}, err
+	}
+	return s.Approvals.Propose(ctx, ActionRelease, "ledger:"+r.EntityID, r, r.Reason)
+}
+
+// checkRelease checks the licence and that the release does not exceed the
+// balance (inside tx when given).
+func (s *Service) checkRelease(ctx context.Context, r Release, tx *sql.Tx) error {
+	l, err := s.DB.Licence(ctx, r.Licence)
+	if err != nil {
+		if warden.ErrorCode(err) == warden.ENOTFOUND {
+			return warden.Errorf(warden.EINVALID, "no licence %q", r.Licence)
+		}
+		return err
+	}
+	var programs []string
+	es, err := s.DB.Ledger(ctx, store.LedgerFilter{EntityID: r.EntityID, Holder: r.Holder, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	var bal int64
+	for _, e := range es {
+		programs = append(programs, e.Program)
+		if e.Amount.Currency == r.Amount.Currency {
+			bal += e.Amount.Minor
+		}
+	}
+	if tx != nil {
+		if bal, err = store.BalanceTx(ctx, tx, r.Holder, r.EntityID, r.Amount.Currency); err != nil {
+			return err
+		}
+	}
+	if err := covers(l, r.EntityID, programs, s.now()); err != nil {
+		return err
+	}
+	if r.Amount.Minor > bal {
+		return warden.Errorf(warden.EINVALID, "release of %s exceeds the %s blocked for %s at %s", r.Amount, warden.Money{Currency: r.Amount.Currency, Minor: bal}, r.EntityID, r.Holder)
+	}
+	return nil
+}
+
+func (s *Service) applyRelease(ctx context.Context, tx *sql.Tx, a warden.Approval) error {
+	var r Release
+	if err := json.Unmarshal(a.Payload, &r); err != nil {
+		return err
+	}
+	if err := s.checkRelease(ctx, r, tx); err != nil {
+		return err
+	}
+	p, _ := warden.PrincipalFrom(ctx)
+	e := warden.LedgerEntry{Kind: "release", Holder: r.Holder, EntityID: r.EntityID, Amount: warden.Money{Currency: r.Amount.Currency, Minor: -r.Amount.Minor},
+		Reference: fmt.Sprintf("approval:%d", a.ID), Licence: r.Licence, Time: s.now().UTC(), Actor: a.ProposedBy + "+" + p.Name}
+	return store.InsertLedgerTx(ctx, tx, &e)
+}

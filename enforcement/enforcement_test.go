@@ -1,0 +1,349 @@
+package enforcement_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/auth"
+	"warden/enforcement"
+	"warden/screening"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+const wallet = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+
+type env struct {
+	db  *store.DB
+	svc *enforcement.Service
+	now *time.Time
+}
+
+func as(name string, role warden.Role) context.Context {
+	return warden.WithPrincipal(context.Background(), warden.Principal{Name: name, Role: role, Org: warden.HomeOrg, Kind: "user"})
+}
+
+func setup(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	im, err := db.BeginImport(ctx, "ofac", "ofac-csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.Put(&warden.Entity{SourceID: "1", Schema: warden.SchemaOrganization, Names: []warden.Name{{Full: "EVIL CORP LTD", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"},
+		Identifiers: []warden.Identifier{{Type: warden.IDCrypto, Value: wallet, Currency: "XBT"}}})
+	im.Put(&warden.Entity{SourceID: "2", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "IVANOV, Petr Sergeevich", Kind: warden.NamePrimary}}, Programs: []string{"IRAN"}})
+	im.Put(&warden.Entity{SourceID: "3", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "KOLOSOV, Andrei Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+	if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+		t.Fatal(err)
+	}
+	sc := screening.New(db)
+	if _, err := sc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	a := auth.New(db)
+	a.Now = func() time.Time { return now }
+	svc := enforcement.New(db, sc, a.Approvals)
+	svc.Policy.Programs = map[string]string{"IRAN": "reject"}
+	svc.Now = func() time.Time { return now }
+	return &env{db, svc, &now}
+}
+
+func pay(ref string, minor int64, parties ...warden.TxParty) warden.Transaction {
+	return warden.Transaction{Reference: ref, Amount: warden.Money{Currency: "USD", Minor: minor}, Parties: parties}
+}
+
+var (
+	us      = warden.TxParty{Role: "originator", Name: "Jane Doe", Country: "US", Account: "US-001"}
+	evil    = warden.TxParty{Role: "beneficiary", Wallet: wallet}
+	ivanov  = warden.TxParty{Role: "beneficiary", Name: "Petr Sergeevich Ivanov"}
+	kolosov = warden.TxParty{Role: "beneficiary", Name: "Andrei Kolosov Petrovich", Account: "DE-77"}
+)
+
+func TestDecisions(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		client := as("payments", warden.RoleScreener)
+		for _, tc := range []struct {
+			tx   warden.Transaction
+			want string
+		}{
+			{pay("p1", 1250000, us, warden.TxParty{Role: "beneficiary", Name: "John Smith"}), warden.DecisionCleared},
+			{pay("p2", 1250000, us, evil), warden.DecisionBlocked},
+			{pay("p3", 99, us, ivanov), warden.DecisionRejected},
+			{pay("p4", 500, us, kolosov), warden.DecisionHeld},
+		} {
+			d, existed, err := e.svc.Screen(client, tc.tx)
+			if err != nil || existed || d.Decision != tc.want || d.Status != tc.want {
+				t.Errorf("%s: %s (existed %v) %v, want %s; hits %+v", tc.tx.Reference, d.Decision, existed, err, tc.want, d.Hits)
+			}
+		}
+		reader := as("ana", warden.RoleAnalyst)
+		es, bs, err := e.svc.Ledger(reader, store.LedgerFilter{})
+		if err != nil || len(es) != 1 || es[0].Reference != "p2" || es[0].EntityID != "ofac:1" || es[0].Program != "CYBER2" || es[0].Amount.Minor != 1250000 || es[0].Holder != wallet {
+			t.Fatalf("ledger %+v %v", es, err)
+		}
+		if len(bs) != 1 || bs[0].Amount != (warden.Money{Currency: "USD", Minor: 1250000}) {
+			t.Errorf("balances %+v", bs)
+		}
+		// The same reference again: the first decision, nothing new.
+		d, existed, err := e.svc.Screen(client, pay("p2", 1250000, us, evil))
+		if err != nil || !existed || d.Decision != warden.DecisionBlocked {
+			t.Errorf("replay: %+v %v %v", d, existed, err)
+		}
+		if es, _, _ := e.svc.Ledger(reader, store.LedgerFilter{}); len(es) != 1 {
+			t.Errorf("replay wrote the ledger again: %d entries", len(es))
+		}
+		if _, _, err := e.svc.Screen(client, pay("p2", 1, us, evil)); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("reference reused for another payment: %v", err)
+		}
+		if _, _, err := e.svc.Screen(as("x", warden.RoleAuditor), pay("p9", 1, us)); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("auditor screening a payment: %v", err)
+		}
+	})
+}
+
+func TestBadPayments(t *testing.T) {
+	e := setup(t, storetest.OpenSQLite(t))
+	client := as("payments", warden.RoleScreener)
+	for name, tx := range map[string]warden.Transaction{
+		"negative":          pay("b1", -5, us),
+		"zero":              pay("b2", 0, us),
+		"unknown currency":  {Reference: "b3", Amount: warden.Money{Currency: "XYZ", Minor: 5}, Parties: []warden.TxParty{us}},
+		"lower case":        {Reference: "b4", Amount: warden.Money{Currency: "usd", Minor: 5}, Parties: []warden.TxParty{us}},
+		"no parties":        pay("b5", 5),
+		"nothing to screen": pay("b6", 5, warden.TxParty{Role: "beneficiary", Country: "RU", Account: "X"}),
+		"bad role":          pay("b7", 5, warden.TxParty{Role: "friend", Name: "x"}),
+		"no reference":      pay("", 5, us),
+	} {
+		if _, _, err := e.svc.Screen(client, tx); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestReviewQueue(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		client := as("payments", warden.RoleScreener)
+		d, _, err := e.svc.Screen(client, pay("h1", 500, us, kolosov))
+		if err != nil || d.Decision != warden.DecisionHeld || len(d.Cases) != 1 {
+			t.Fatalf("held: %+v %v", d, err)
+		}
+		a, b := as("anna", warden.RoleAnalyst), as("boris", warden.RoleAnalyst)
+		if _, err := e.svc.DecideCase(a, d.Cases[0], false, ""); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("clearing without a reason: %v", err)
+		}
+		// Two analysts at once: one wins.
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, ctx := range []context.Context{a, b} {
+			wg.Add(1)
+			go func(i int, ctx context.Context) {
+				defer wg.Done()
+				_, errs[i] = e.svc.DecideCase(ctx, d.Cases[0], false, "different person: born 1990, not listed")
+			}(i, ctx)
+		}
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) || warden.ErrorCode(errs[0])+warden.ErrorCode(errs[1]) != warden.ECONFLICT {
+			t.Fatalf("concurrent decisions: %v, %v", errs[0], errs[1])
+		}
+		if got, _ := e.svc.Transaction(a, "h1"); got.Status != warden.DecisionCleared || got.Decision != warden.DecisionHeld {
+			t.Errorf("after clearing: %+v", got)
+		}
+		// The same counterparty is not stopped again for that party...
+		if d, _, _ := e.svc.Screen(client, pay("h2", 700, us, kolosov)); d.Decision != warden.DecisionCleared {
+			t.Errorf("remembered false positive: %s %+v", d.Decision, d.Hits)
+		}
+		// ...until the decision expires.
+		*e.now = e.now.AddDate(1, 0, 0)
+		d, _, _ = e.svc.Screen(client, pay("h3", 700, us, kolosov))
+		if d.Decision != warden.DecisionHeld {
+			t.Fatalf("after expiry: %s", d.Decision)
+		}
+		// Confirming blocks the payment and puts its amount in the ledger.
+		c, err := e.svc.DecideCase(a, d.Cases[0], true, "")
+		if err != nil || c.Outcome != warden.DecisionBlocked {
+			t.Fatalf("confirm: %+v %v", c, err)
+		}
+		if got, _ := e.svc.Transaction(a, "h3"); got.Status != warden.DecisionBlocked {
+			t.Errorf("after confirming: %s", got.Status)
+		}
+		es, _, _ := e.svc.Ledger(a, store.LedgerFilter{Reference: "h3"})
+		if len(es) != 1 || es[0].Amount.Minor != 700 || es[0].EntityID != "ofac:3" || es[0].Holder != "de-77" {
+			t.Errorf("ledger after confirming: %+v", es)
+		}
+		if open, _ := e.svc.Cases(a, "open", 0); len(open) != 0 {
+			t.Errorf("open cases: %+v", open)
+		}
+	})
+}
+
+// TestRetriedReferences: 50 clients retrying the same references at once
+// get one decision per reference and one ledger entry per blocking.
+func TestRetriedReferences(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		client := as("payments", warden.RoleScreener)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		decisions := map[string]map[string]int{}
+		for c := 0; c < 50; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				for r := 0; r < 10; r++ {
+					ref := fmt.Sprintf("r%d", (r+c)%10)
+					d, _, err := e.svc.Screen(client, pay(ref, int64(100+(r+c)%10), us, evil))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					if decisions[ref] == nil {
+						decisions[ref] = map[string]int{}
+					}
+					decisions[ref][d.Decision+d.DecidedAt.String()]++
+					mu.Unlock()
+				}
+			}(c)
+		}
+		wg.Wait()
+		for ref, ds := range decisions {
+			if len(ds) != 1 {
+				t.Errorf("%s: %d different decisions %v", ref, len(ds), ds)
+			}
+		}
+		es, _, err := e.svc.Ledger(as("a", warden.RoleAnalyst), store.LedgerFilter{})
+		if err != nil || len(es) != 10 {
+			t.Fatalf("ledger: %d entries (want 10) %v", len(es), err)
+		}
+		seen := map[string]bool{}
+		for _, x := range es {
+			if seen[x.Reference] {
+				t.Errorf("%s blocked twice", x.Reference)
+			}
+			seen[x.Reference] = true
+		}
+	})
+}
+
+func TestReleases(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		if _, _, err := e.svc.Screen(as("payments", warden.RoleScreener), pay("x1", 10000, us, evil)); err != nil {
+			t.Fatal(err)
+		}
+		officer, officer2, analyst := as("olga", warden.RoleSanctionsOfficer), as("oleg", warden.RoleSanctionsOfficer), as("anna", warden.RoleAnalyst)
+		exp := e.now.AddDate(0, 1, 0)
+		if _, err := e.svc.CreateLicence(officer, warden.Licence{Number: "CYBER-2026-17", Issuer: "OFAC", Kind: "specific", Entities: []string{"ofac:1"}, Expires: &exp}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.CreateLicence(analyst, warden.Licence{Number: "X", Issuer: "OFAC", Kind: "general", Programs: []string{"CYBER2"}}); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("analyst recording a licence: %v", err)
+		}
+		rel := enforcement.Release{Holder: wallet, EntityID: "ofac:1", Amount: warden.Money{Currency: "USD", Minor: 20000}, Licence: "CYBER-2026-17", Reason: "licensed wind-down"}
+		if _, err := e.svc.ProposeRelease(analyst, rel); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("release above the blocked amount: %v", err)
+		}
+		rel.Licence = "NONE"
+		if _, err := e.svc.ProposeRelease(analyst, rel); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("release without a licence: %v", err)
+		}
+		rel.Licence, rel.Amount.Minor = "CYBER-2026-17", 4000
+		ap, err := e.svc.ProposeRelease(analyst, rel)
+		if err != nil || ap.Status != "pending" || ap.Role != warden.RoleSanctionsOfficer {
+			t.Fatalf("propose: %+v %v", ap, err)
+		}
+		if _, err := e.svc.Approvals.Decide(as("anne", warden.RoleAnalyst), ap.ID, true, ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("analyst approving a release: %v", err)
+		}
+		if _, err := e.svc.Approvals.Decide(officer, ap.ID, true, "licence checked"); err != nil {
+			t.Fatal(err)
+		}
+		_, bs, _ := e.svc.Ledger(analyst, store.LedgerFilter{})
+		if len(bs) != 1 || bs[0].Amount.Minor != 6000 {
+			t.Errorf("balance after release: %+v", bs)
+		}
+		// Two releases proposed against the same balance: the second to be
+		// approved finds too little left and changes nothing.
+		rel.Amount.Minor = 5000
+		a1, _ := e.svc.ProposeRelease(analyst, rel)
+		a2, _ := e.svc.ProposeRelease(analyst, rel)
+		if _, err := e.svc.Approvals.Decide(officer, a1.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Approvals.Decide(officer2, a2.ID, true, ""); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("second release: %v", err)
+		}
+		es, bs, _ := e.svc.Ledger(analyst, store.LedgerFilter{})
+		if len(es) != 3 || len(bs) != 1 || bs[0].Amount.Minor != 1000 || es[2].Kind != "release" || es[2].Licence != "CYBER-2026-17" {
+			t.Errorf("ledger: %+v balances %+v", es, bs)
+		}
+		// An expired licence releases nothing.
+		*e.now = exp.Add(time.Hour)
+		rel.Amount.Minor = 1000
+		if _, err := e.svc.ProposeRelease(analyst, rel); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("expired licence: %v", err)
+		}
+	})
+}
+
+func TestFiftyPercentRule(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		analyst := as("anna", warden.RoleAnalyst)
+		for _, st := range []struct {
+			owner, owned string
+			pct          float64
+		}{
+			{"ofac:1", "Shell One Ltd", 30},  // EVIL CORP, CYBER2 (blocks)
+			{"ofac:2", "Shell One Ltd", 40},  // IVANOV, IRAN (rejects: not blocked property)
+			{"ofac:1", "Shell Two GmbH", 30}, // ...
+			{"ofac:3", "Shell Two GmbH", 25}, // KOLOSOV, CYBER2: 55% in aggregate
+			{"Shell Two GmbH", "Grandchild LLC", 60},
+			{"Grandchild LLC", "Shell Two GmbH", 10}, // a cycle must not hang
+		} {
+			if _, err := e.svc.RecordStake(analyst, st.owner, st.owned, st.pct); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.svc.RecordStake(as("x", warden.RoleScreener), "ofac:1", "X Ltd", 10); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("screener recording ownership: %v", err)
+		}
+		for _, bad := range []struct {
+			owner, owned string
+			pct          float64
+		}{{"ofac:1", "X", 101}, {"ofac:1", "", 10}, {"nosuch:1", "X", 10}, {"X Ltd", "x ltd.", 10}} {
+			if _, err := e.svc.RecordStake(analyst, bad.owner, bad.owned, bad.pct); warden.ErrorCode(err) != warden.EINVALID {
+				t.Errorf("%+v: %v", bad, err)
+			}
+		}
+		client := as("payments", warden.RoleScreener)
+		for _, tc := range []struct {
+			name, want, why string
+		}{
+			{"Shell One Ltd", warden.DecisionCleared, ""},
+			{"SHELL TWO GMBH", warden.DecisionBlocked, "owned 30% by EVIL CORP LTD (ofac:1), listed under CYBER2 and 25% by KOLOSOV, Andrei Viktorovich (ofac:3), listed under CYBER2"},
+			{"Grandchild, LLC", warden.DecisionBlocked, "owned 60% by Shell Two GmbH, itself owned 30% by EVIL CORP LTD"},
+		} {
+			d, _, err := e.svc.Screen(client, pay("own-"+tc.name, 100, us, warden.TxParty{Role: "beneficiary", Name: tc.name}))
+			if err != nil || d.Decision != tc.want {
+				t.Errorf("%s: %s %v %+v", tc.name, d.Decision, err, d.Hits)
+				continue
+			}
+			if tc.why != "" {
+				ex, _ := d.Hits[0].Explanation.(map[string]string)
+				if !strings.HasPrefix(ex["ownership"], tc.why) {
+					t.Errorf("%s: explanation %q, want it to start %q", tc.name, ex["ownership"], tc.why)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,133 @@
+package enforcement
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"warden"
+)
+
+// LoadPolicy reads a policy from a JSON file; fields left out keep
+// DefaultPolicy's values.
+func LoadPolicy(path string) (Policy, error) {
+	p := DefaultPolicy
+	if path == "" {
+		return p, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return p, fmt.Errorf("policy: %w", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, warden.Errorf(warden.EINVALID, "policy %s: %v", path, err)
+	}
+	return p, p.Check()
+}
+
+// MaxLine is the longest input line a payments file may hold.
+const MaxLine = 1 << 20
+
+// ReadPayments reads payments from JSON lines (one Transaction per line)
+// or CSV (header reference,currency,minor,role,name,country,birth_date,
+// account,wallet,identifiers; one row per party, a payment's rows together,
+// identifiers separated by ';'). A malformed line fails with its number.
+func ReadPayments(r io.Reader, name string) ([]warden.Transaction, []int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	first, _ := br.Peek(1)
+	if len(first) == 1 && first[0] == '{' {
+		return readJSONL(br, name)
+	}
+	return readCSV(br, name)
+}
+
+func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
+	var out []warden.Transaction
+	var lines []int
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var t warden.Transaction
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&t); err != nil {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: %v", name, n, err)
+		}
+		out, lines = append(out, t), append(lines, n)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+	}
+	return out, lines, nil
+}
+
+var csvColumns = []string{"reference", "currency", "minor", "role", "name", "country", "birth_date", "account", "wallet", "identifiers"}
+
+func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
+	}
+	for _, c := range []string{"reference", "currency", "minor", "role"} {
+		if _, ok := col[c]; !ok {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs %s (columns: %s)", name, c, strings.Join(csvColumns, ","))
+		}
+	}
+	get := func(rec []string, c string) string {
+		if i, ok := col[c]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var out []warden.Transaction
+	var lines []int
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+		}
+		ref := get(rec, "reference")
+		minor, err := strconv.ParseInt(get(rec, "minor"), 10, 64)
+		if err != nil {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: minor must be an integer number of minor units", name, line)
+		}
+		p := warden.TxParty{Role: get(rec, "role"), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
+			Account: get(rec, "account"), Wallet: get(rec, "wallet")}
+		for _, id := range strings.Split(get(rec, "identifiers"), ";") {
+			if id = strings.TrimSpace(id); id != "" {
+				p.Identifiers = append(p.Identifiers, id)
+			}
+		}
+		if n := len(out); n > 0 && out[n-1].Reference == ref {
+			if out[n-1].Amount.Minor != minor || out[n-1].Amount.Currency != get(rec, "currency") {
+				return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: payment %s has another amount on an earlier row", name, line, ref)
+			}
+			out[n-1].Parties = append(out[n-1].Parties, p)
+			continue
+		}
+		out = append(out, warden.Transaction{Reference: ref, Amount: warden.Money{Currency: get(rec, "currency"), Minor: minor}, Parties: []warden.TxParty{p}})
+		lines = append(lines, line)
+	}
+	return out, lines, nil
+}

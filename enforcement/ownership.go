@@ -1,0 +1,198 @@
+package enforcement
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"warden"
+	"warden/store"
+)
+
+// The 50% rule: a company owned 50% or more, in aggregate, directly or
+// indirectly, by blocked parties is blocked too. Ownership comes from the
+// stakes people record (POST /v1/ownership); a stake's owner is a listed
+// party or another company, whose own blocking counts in full.
+
+// companyKey normalises a company name for the register: lower case,
+// letters and digits only, single spaces.
+func companyKey(name string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// ownership is the register as a graph, rebuilt when it may have changed.
+type ownership struct {
+	mu      sync.Mutex
+	built   time.Time
+	owners  map[string][]store.Stake // owned key -> stakes in it
+	display map[string]string        // owned key -> name as recorded
+}
+
+// ownershipTTL bounds how stale another node's view of the register is.
+const ownershipTTL = 2 * time.Second
+
+func (s *Service) graph(ctx context.Context) (map[string][]store.Stake, map[string]string, error) {
+	o := &s.own
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.owners != nil && time.Since(o.built) < ownershipTTL {
+		return o.owners, o.display, nil
+	}
+	stakes, err := s.DB.Stakes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.owners, o.display, o.built = map[string][]store.Stake{}, map[string]string{}, time.Now()
+	for _, st := range stakes {
+		o.owners[st.Owned] = append(o.owners[st.Owned], st)
+		o.display[st.Owned] = st.OwnedName
+	}
+	return o.owners, o.display, nil
+}
+
+// ownedBlocked is why a company is blocked by ownership: the listed party
+// at the root of the largest blocked chain and a sentence explaining it;
+// "" if it is not.
+func (s *Service) ownedBlocked(ctx context.Context, name string) (entity *warden.Entity, why string, err error) {
+	owners, display, err := s.graph(ctx)
+	if err != nil || len(owners) == 0 {
+		return nil, "", err
+	}
+	key := companyKey(name)
+	if _, ok := owners[key]; !ok {
+		return nil, "", nil
+	}
+	memo := map[string]*verdict{}
+	v, err := s.verdict(ctx, key, owners, display, memo, map[string]bool{})
+	if err != nil || v == nil || v.percent < 50 {
+		return nil, "", err
+	}
+	return v.root, v.why, nil
+}
+
+type verdict struct {
+	percent float64        // aggregate held by blocked owners
+	root    *warden.Entity // the listed party behind the largest blocked stake
+	why     string
+}
+
+func (s *Service) verdict(ctx context.Context, key string, owners map[string][]store.Stake, display map[string]string, memo map[string]*verdict, path map[string]bool) (*verdict, error) {
+	if v, ok := memo[key]; ok {
+		return v, nil
+	}
+	if path[key] {
+		return nil, nil // a cycle: counts nothing
+	}
+	path[key] = true
+	defer delete(path, key)
+	v := &verdict{}
+	type part struct {
+		pct  float64
+		text string
+		root *warden.Entity
+	}
+	var parts []part
+	for _, st := range owners[key] {
+		switch {
+		case strings.HasPrefix(st.Owner, "entity:"):
+			e, err := s.DB.Entity(ctx, strings.TrimPrefix(st.Owner, "entity:"), 0)
+			if warden.ErrorCode(err) == warden.ENOTFOUND {
+				continue // delisted: blocks nothing
+			}
+			if err != nil {
+				return nil, err
+			}
+			if a, prog := s.Policy.action(e.Programs); a == "block" {
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s (%s), listed under %s", st.Percent, e.Caption(), e.ID, prog), e})
+			}
+		case strings.HasPrefix(st.Owner, "company:"):
+			sub := strings.TrimPrefix(st.Owner, "company:")
+			w, err := s.verdict(ctx, sub, owners, display, memo, path)
+			if err != nil {
+				return nil, err
+			}
+			if w != nil && w.percent >= 50 {
+				name := display[sub]
+				if name == "" {
+					name = sub
+				}
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s, itself owned %s", st.Percent, name, w.why), w.root})
+			}
+		}
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].pct > parts[j].pct })
+	var texts []string
+	for _, p := range parts {
+		v.percent += p.pct
+		texts = append(texts, p.text)
+		if v.root == nil {
+			v.root = p.root
+		}
+	}
+	v.why = strings.Join(texts, " and ")
+	memo[key] = v
+	return v, nil
+}
+
+// RecordStake records that owner — a listed party ("ofac:123") or a company
+// name — holds percent (0 to 100; 0 removes the stake) of company owned.
+func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent float64) (store.Stake, error) {
+	p, err := warden.Authorize(ctx, warden.ActOwnershipManage)
+	if err != nil {
+		return store.Stake{}, err
+	}
+	if percent < 0 || percent > 100 {
+		return store.Stake{}, warden.Errorf(warden.EINVALID, "percent must be between 0 and 100")
+	}
+	owned = strings.TrimSpace(owned)
+	if companyKey(owned) == "" || len(owned) > 500 {
+		return store.Stake{}, warden.Errorf(warden.EINVALID, "owned must name a company (up to 500 characters)")
+	}
+	owner = strings.TrimSpace(owner)
+	ownerKey := ""
+	if _, err := s.DB.Entity(ctx, owner, 0); err == nil {
+		ownerKey = "entity:" + owner
+	} else if k := companyKey(owner); k != "" && len(owner) <= 500 && !strings.Contains(owner, ":") {
+		ownerKey = "company:" + k
+	} else {
+		return store.Stake{}, warden.Errorf(warden.EINVALID, "owner must be a listed party id (list:source_id) or a company name")
+	}
+	if ownerKey == "company:"+companyKey(owned) {
+		return store.Stake{}, warden.Errorf(warden.EINVALID, "a company cannot own itself")
+	}
+	st := store.Stake{Owner: ownerKey, Owned: companyKey(owned), OwnedName: owned, Percent: percent, RecordedBy: p.Name, RecordedAt: s.now().UTC()}
+	ev := warden.NewAuditEvent(ctx, "ownership.record", "company:"+st.Owned, "", map[string]any{"owner": ownerKey, "percent": percent})
+	if err := s.DB.SetStake(ctx, st, ev); err != nil {
+		return st, err
+	}
+	s.own.mu.Lock()
+	s.own.owners = nil // rebuild on next use
+	s.own.mu.Unlock()
+	return st, nil
+}
+
+// Stakes lists the recorded ownership.
+func (s *Service) Stakes(ctx context.Context) ([]store.Stake, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
+		return nil, err
+	}
+	return s.DB.Stakes(ctx)
+}

@@ -1,0 +1,86 @@
+package warden
+
+import "context"
+
+// Action is something a principal may be allowed to do.
+type Action string
+
+// Actions. Each later capability adds its own, with a row in
+// docs/security.md.
+const (
+	ActScreen          Action = "screen"           // screen names, wallets and identifiers
+	ActListsRead       Action = "lists.read"       // lists, versions, parties
+	ActTokensRead      Action = "tokens.read"      // API clients' tokens (never secrets)
+	ActTokensManage    Action = "tokens.manage"    // create and revoke tokens
+	ActUsersRead       Action = "users.read"       // people and their roles
+	ActUsersManage     Action = "users.manage"     // add people, disable them
+	ActAuditRead       Action = "audit.read"       // the audit log and its export
+	ActOrgsRead        Action = "orgs.read"        // organisations (a counterpart: its own only)
+	ActOrgsManage      Action = "orgs.manage"      // add organisations
+	ActApprovalsRead   Action = "approvals.read"   // four-eyes proposals
+	ActApprovalsDecide Action = "approvals.decide" // approve or reject another's proposal
+	ActMetricsRead     Action = "metrics.read"     // Prometheus metrics
+	ActTxScreen        Action = "tx.screen"        // screen payments before they move
+	ActCasesRead       Action = "cases.read"       // payments and the review queue
+	ActCasesDecide     Action = "cases.decide"     // confirm or clear a held payment's hit
+	ActLedgerRead      Action = "ledger.read"      // the blocked-property ledger and licences
+	ActLicencesManage  Action = "licences.manage"  // record licences
+	ActReleasesPropose Action = "releases.propose" // propose releasing blocked property (a sanctions officer approves)
+	ActOwnershipManage Action = "ownership.manage" // record who owns what (the 50% rule)
+)
+
+// Permissions is the permission table: the roles allowed each action. It is
+// enforced by Authorize in the service layer; docs/security.md shows it and
+// a test keeps the two equal and exercises every cell over HTTP.
+var Permissions = map[Action][]Role{
+	ActScreen:          {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison},
+	ActListsRead:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleAuditor},
+	ActTokensRead:      {RoleAdmin, RoleAuditor},
+	ActTokensManage:    {RoleAdmin},
+	ActUsersRead:       {RoleAdmin, RoleAuditor},
+	ActUsersManage:     {RoleAdmin},
+	ActAuditRead:       {RoleAdmin, RoleAuditor},
+	ActOrgsRead:        {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleCounterpart, RoleAuditor},
+	ActOrgsManage:      {RoleAdmin},
+	ActApprovalsRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActApprovalsDecide: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+	ActMetricsRead:     {RoleAdmin, RoleAuditor},
+	ActTxScreen:        {RoleAdmin, RoleAnalyst, RoleScreener},
+	ActCasesRead:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActCasesDecide:     {RoleAdmin, RoleAnalyst},
+	ActLedgerRead:      {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActLicencesManage:  {RoleAdmin, RoleSanctionsOfficer},
+	ActReleasesPropose: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+	ActOwnershipManage: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+}
+
+// Allowed reports whether role may do action.
+func Allowed(role Role, action Action) bool {
+	for _, r := range Permissions[action] {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Authorize returns the principal in ctx if it may do action:
+// EUNAUTHORIZED without a principal, EFORBIDDEN if its role may not.
+func Authorize(ctx context.Context, action Action) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return p, Errorf(EUNAUTHORIZED, "authentication required")
+	}
+	if !Allowed(p.Role, action) {
+		return p, Errorf(EFORBIDDEN, "role %s may not %s", p.Role, action)
+	}
+	return p, nil
+}
+
+// Sees reports whether p may learn that an object belonging to organisation
+// org exists. A counterpart sees only its own organisation's objects; the
+// service layer answers ENOTFOUND (not EFORBIDDEN) for the others, so that
+// their existence does not leak.
+func Sees(p Principal, org string) bool {
+	return p.Role != RoleCounterpart || p.Org == org
+}

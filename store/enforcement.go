@@ -1,0 +1,354 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"warden"
+)
+
+// PendingCase is a case to open with a payment, with what identifies the
+// listing it was opened against.
+type PendingCase struct {
+	Case       warden.Case
+	EntityHash string
+	Programs   []string
+}
+
+// RecordTransaction stores a screened payment with its cases, ledger
+// entries and audit event, all in one transaction, unless its reference is
+// known: then it stores nothing and returns the first decision (and
+// existed), or ECONFLICT if the reference came with another payment.
+func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyHash string, cases []PendingCase, entries []warden.LedgerEntry, ev *warden.AuditEvent) (existed bool, err error) {
+	err = db.change(ctx, ev, func(tx *sql.Tx) error {
+		existed = false
+		var hash, resp string
+		err := tx.QueryRowContext(ctx, `SELECT body_hash, response FROM transactions WHERE reference = $1`, d.Reference).Scan(&hash, &resp)
+		switch {
+		case err == nil:
+			if hash != bodyHash {
+				return warden.Errorf(warden.ECONFLICT, "reference %q was used for another payment", d.Reference)
+			}
+			existed = true
+			var first warden.TxDecision // fresh: d may share slices with others
+			if err := json.Unmarshal([]byte(resp), &first); err != nil {
+				return err
+			}
+			*d = first
+			return errSkipAudit
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("find transaction: %w", err)
+		}
+		d.Cases = nil
+		var next int64
+		if len(cases) > 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&next); err != nil {
+				return err
+			}
+		}
+		for i := range cases {
+			cases[i].Case.ID = next + int64(i)
+			d.Cases = append(d.Cases, cases[i].Case.ID)
+		}
+		b, _ := json.Marshal(d)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			d.Reference, bodyHash, d.Decision, d.Status, string(b), timestamp(d.DecidedAt)); err != nil {
+			return fmt.Errorf("insert transaction: %w", err)
+		}
+		for i := range cases {
+			if err := insertCase(ctx, tx, d.Reference, cases[i]); err != nil {
+				return err
+			}
+		}
+		for i := range entries {
+			if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return existed, err
+}
+
+func insertCase(ctx context.Context, tx *sql.Tx, ref string, p PendingCase) error {
+	c := p.Case
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, entity_id, entity_hash, programs, score, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`, c.ID, ref, c.Party, c.Counterparty, c.EntityID, p.EntityHash, strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	return nil
+}
+
+// Transaction returns a stored payment's decision with its current status;
+// ENOTFOUND if the reference is unknown.
+func (db *DB) Transaction(ctx context.Context, ref string) (warden.TxDecision, error) {
+	var d warden.TxDecision
+	var resp, status string
+	err := db.sql.QueryRowContext(ctx, `SELECT response, status FROM transactions WHERE reference = $1`, ref).Scan(&resp, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, warden.Errorf(warden.ENOTFOUND, "no transaction %q", ref)
+	}
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal([]byte(resp), &d); err != nil {
+		return d, err
+	}
+	d.Status = status
+	return d, nil
+}
+
+const caseColumns = `id, reference, party, counterparty, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
+
+func scanCase(scan func(...any) error) (PendingCase, error) {
+	var p PendingCase
+	c := &p.Case
+	var programs, decided, created string
+	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created)
+	if programs != "" {
+		p.Programs = strings.Split(programs, ",")
+	}
+	c.DecidedAt, c.CreatedAt = optTime(decided), parseTime(created)
+	return p, err
+}
+
+// Case returns one case; ENOTFOUND if there is none.
+func (db *DB) Case(ctx context.Context, id int64) (PendingCase, error) {
+	p, err := scanCase(db.sql.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = $1`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, warden.Errorf(warden.ENOTFOUND, "no case %d", id)
+	}
+	return p, err
+}
+
+// Cases lists cases with a status ("" for all), oldest first.
+func (db *DB) Cases(ctx context.Context, status string, limit int) ([]warden.Case, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Case{}
+	for rows.Next() {
+		p, err := scanCase(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Case)
+	}
+	return out, rows.Err()
+}
+
+// DecideCase closes an open case as confirmed or cleared, with the ledger
+// entries a confirmation causes, the false positive a clearing remembers,
+// the payment's new status, and the audit event, in one transaction.
+// ECONFLICT if someone decided the case first.
+func (db *DB) DecideCase(ctx context.Context, c warden.Case, status string, entries []warden.LedgerEntry, fp *FalsePositive, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, outcome = $2, reason = $3, decided_by = $4, decided_at = $5 WHERE id = $6 AND status = 'open'`,
+			c.Status, c.Outcome, c.Reason, c.DecidedBy, optStamp(c.DecidedAt), c.ID)
+		if err != nil {
+			return fmt.Errorf("decide case: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return warden.Errorf(warden.ECONFLICT, "case %d was decided by someone else first", c.ID)
+		}
+		for i := range entries {
+			if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
+				return err
+			}
+		}
+		if fp != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM false_positives WHERE counterparty = $1 AND entity_id = $2`, fp.Counterparty, fp.EntityID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO false_positives (counterparty, entity_id, entity_hash, case_id, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+				fp.Counterparty, fp.EntityID, fp.EntityHash, c.ID, timestamp(fp.Expires)); err != nil {
+				return fmt.Errorf("remember false positive: %w", err)
+			}
+		}
+		if status != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1 WHERE reference = $2`, status, c.Reference); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// OpenCases counts a payment's cases still open.
+func (db *DB) OpenCases(ctx context.Context, ref string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE reference = $1 AND status = 'open'`, ref).Scan(&n)
+	return n, err
+}
+
+// FalsePositive is a cleared pair of counterparty and listed party.
+type FalsePositive struct {
+	Counterparty string
+	EntityID     string
+	EntityHash   string
+	Expires      time.Time
+}
+
+// IsFalsePositive reports whether counterparty was cleared against entity
+// as listed with hash, and the clearing has not expired.
+func (db *DB) IsFalsePositive(ctx context.Context, counterparty, entity, hash string, now time.Time) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM false_positives WHERE counterparty = $1 AND entity_id = $2 AND entity_hash = $3 AND expires_at > $4`,
+		counterparty, entity, hash, timestamp(now)).Scan(&n)
+	return n > 0, err
+}
+
+// InsertLedgerTx appends an entry to the ledger inside a transaction and
+// sets its sequence number.
+func InsertLedgerTx(ctx context.Context, tx *sql.Tx, e *warden.LedgerEntry) error {
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger`).Scan(&e.Seq); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ledger (seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		e.Seq, e.Kind, e.Holder, e.EntityID, e.Program, e.Amount.Currency, e.Amount.Minor, e.Reference, e.Hit, e.Licence, timestamp(e.Time), e.Actor)
+	if err != nil {
+		return fmt.Errorf("append ledger: %w", err)
+	}
+	return nil
+}
+
+// BalanceTx is what is blocked for a holder, party and currency, read
+// inside a transaction (so a release can check it before it appends).
+func BalanceTx(ctx context.Context, tx *sql.Tx, holder, entity, currency string) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(minor), 0) FROM ledger WHERE holder = $1 AND entity_id = $2 AND currency = $3`, holder, entity, currency).Scan(&n)
+	return n, err
+}
+
+// LedgerFilter selects ledger entries; zero fields do not filter.
+type LedgerFilter struct {
+	EntityID, Holder, Currency, Reference string
+	After                                 int64
+	Limit                                 int
+}
+
+// Ledger returns entries f selects, oldest first.
+func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]warden.LedgerEntry, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger
+		WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3) AND ($4 = '' OR reference = $4) AND seq > $5
+		ORDER BY seq LIMIT $6`, f.EntityID, f.Holder, f.Currency, f.Reference, f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.LedgerEntry{}
+	for rows.Next() {
+		var e warden.LedgerEntry
+		var at string
+		if err := rows.Scan(&e.Seq, &e.Kind, &e.Holder, &e.EntityID, &e.Program, &e.Amount.Currency, &e.Amount.Minor, &e.Reference, &e.Hit, &e.Licence, &at, &e.Actor); err != nil {
+			return nil, err
+		}
+		e.Time = parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Balances sums the ledger per holder, party and currency, leaving out
+// what is fully released.
+func (db *DB) Balances(ctx context.Context, entity string) ([]warden.Balance, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, SUM(minor) FROM ledger WHERE $1 = '' OR entity_id = $1
+		GROUP BY holder, entity_id, currency HAVING SUM(minor) <> 0 ORDER BY entity_id, holder, currency`, entity)
+	if err != nil {
+		return nil, fmt.Errorf("balances: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Balance{}
+	for rows.Next() {
+		var b warden.Balance
+		if err := rows.Scan(&b.Holder, &b.EntityID, &b.Amount.Currency, &b.Amount.Minor); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// CreateLicence stores a licence; ECONFLICT if its number is taken.
+func (db *DB) CreateLicence(ctx context.Context, l warden.Licence, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO licences (number, issuer, kind, programs, entities, expires, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			l.Number, l.Issuer, l.Kind, strings.Join(l.Programs, ","), strings.Join(l.Entities, ","), optStamp(l.Expires), timestamp(l.Created))
+		if err != nil && isUnique(err) {
+			return warden.Errorf(warden.ECONFLICT, "a licence numbered %q exists", l.Number)
+		}
+		return err
+	})
+}
+
+// Licence returns one licence; ENOTFOUND if there is none.
+func (db *DB) Licence(ctx context.Context, number string) (warden.Licence, error) {
+	var l warden.Licence
+	var programs, entities, expires, created string
+	err := db.sql.QueryRowContext(ctx, `SELECT number, issuer, kind, programs, entities, expires, created_at FROM licences WHERE number = $1`, number).
+		Scan(&l.Number, &l.Issuer, &l.Kind, &programs, &entities, &expires, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, warden.Errorf(warden.ENOTFOUND, "no licence %q", number)
+	}
+	if programs != "" {
+		l.Programs = strings.Split(programs, ",")
+	}
+	if entities != "" {
+		l.Entities = strings.Split(entities, ",")
+	}
+	l.Expires, l.Created = optTime(expires), parseTime(created)
+	return l, err
+}
+
+// BalancesAsOf sums the ledger up to and including time t per holder, party
+// and currency, leaving out zero balances.
+func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, SUM(minor) FROM ledger WHERE at <= $1
+		GROUP BY holder, entity_id, currency HAVING SUM(minor) <> 0 ORDER BY entity_id, holder, currency`, timestamp(t))
+	if err != nil {
+		return nil, fmt.Errorf("balances: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Balance{}
+	for rows.Next() {
+		var b warden.Balance
+		if err := rows.Scan(&b.Holder, &b.EntityID, &b.Amount.Currency, &b.Amount.Minor); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// TransactionsWithStatus returns the payments whose status is now status,
+// decided at or after since, oldest first.
+func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since time.Time) ([]warden.TxDecision, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT response, status FROM transactions WHERE status = $1 AND created_at >= $2 ORDER BY created_at, reference`, status, timestamp(since))
+	if err != nil {
+		return nil, fmt.Errorf("transactions: %w", err)
+	}
+	defer rows.Close()
+	var out []warden.TxDecision
+	for rows.Next() {
+		var resp, st string
+		if err := rows.Scan(&resp, &st); err != nil {
+			return nil, err
+		}
+		var d warden.TxDecision
+		if err := json.Unmarshal([]byte(resp), &d); err != nil {
+			return nil, err
+		}
+		d.Status = st
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

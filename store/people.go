@@ -1,0 +1,292 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"warden"
+)
+
+func optTime(s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t := parseTime(s)
+	return &t
+}
+
+func optStamp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return timestamp(*t)
+}
+
+// CreateOrg stores a new organisation; ECONFLICT if the id is taken.
+func (db *DB) CreateOrg(ctx context.Context, o warden.Organisation, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)`, o.ID, o.Name, o.Kind, timestamp(o.CreatedAt))
+		if err != nil && isUnique(err) {
+			return warden.Errorf(warden.ECONFLICT, "an organisation %q exists", o.ID)
+		}
+		return err
+	})
+}
+
+// Org returns one organisation; ENOTFOUND if there is none.
+func (db *DB) Org(ctx context.Context, id string) (warden.Organisation, error) {
+	var o warden.Organisation
+	var created string
+	err := db.sql.QueryRowContext(ctx, `SELECT id, name, kind, created_at FROM organisations WHERE id = $1`, id).Scan(&o.ID, &o.Name, &o.Kind, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, warden.Errorf(warden.ENOTFOUND, "no organisation %q", id)
+	}
+	o.CreatedAt = parseTime(created)
+	return o, err
+}
+
+// Orgs lists the organisations by id.
+func (db *DB) Orgs(ctx context.Context) ([]warden.Organisation, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, name, kind, created_at FROM organisations ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("organisations: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Organisation{}
+	for rows.Next() {
+		var o warden.Organisation
+		var created string
+		if err := rows.Scan(&o.ID, &o.Name, &o.Kind, &created); err != nil {
+			return nil, err
+		}
+		o.CreatedAt = parseTime(created)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+const userColumns = `name, role, org, password_hash, created_at, disabled_at, failed_logins, locked_until`
+
+func scanUser(scan func(...any) error) (warden.User, error) {
+	var u warden.User
+	var role, created, disabled, locked string
+	err := scan(&u.Name, &role, &u.Org, &u.PasswordHash, &created, &disabled, &u.FailedLogins, &locked)
+	u.Role, u.CreatedAt, u.DisabledAt, u.LockedUntil = warden.Role(role), parseTime(created), optTime(disabled), optTime(locked)
+	return u, err
+}
+
+// CreateUser stores a new person; ECONFLICT if the name is taken, EINVALID
+// if the organisation does not exist.
+func (db *DB) CreateUser(ctx context.Context, u warden.User, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE id = $1`, u.Org).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return warden.Errorf(warden.EINVALID, "no organisation %q", u.Org)
+		}
+		return InsertUserTx(ctx, tx, u)
+	})
+}
+
+// User returns one person; ENOTFOUND if there is none.
+func (db *DB) User(ctx context.Context, name string) (warden.User, error) {
+	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE name = $1`, name).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, warden.Errorf(warden.ENOTFOUND, "no user %q", name)
+	}
+	return u, err
+}
+
+// Users lists people by name.
+func (db *DB) Users(ctx context.Context) ([]warden.User, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.User{}
+	for rows.Next() {
+		u, err := scanUser(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// updateUser runs one UPDATE on the named user; ENOTFOUND if there is none.
+func (db *DB) updateUser(ctx context.Context, ev *warden.AuditEvent, name, set string, args ...any) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET `+set+fmt.Sprintf(` WHERE name = $%d`, len(args)+1), append(args, name)...)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return warden.Errorf(warden.ENOTFOUND, "no user %q", name)
+		}
+		return nil
+	})
+}
+
+// SetPassword replaces a person's password hash, clears a lock-out and
+// ends the person's sessions.
+func (db *DB) SetPassword(ctx context.Context, name, hash string, ev *warden.AuditEvent) error {
+	if err := db.updateUser(ctx, ev, name, `password_hash = $1, failed_logins = 0, locked_until = ''`, hash); err != nil {
+		return err
+	}
+	return db.DeleteSessions(ctx, name)
+}
+
+// SetLoginFailures records failed logins in a row and a lock-out, if any.
+func (db *DB) SetLoginFailures(ctx context.Context, name string, failed int, lockedUntil *time.Time, ev *warden.AuditEvent) error {
+	return db.updateUser(ctx, ev, name, `failed_logins = $1, locked_until = $2`, failed, optStamp(lockedUntil))
+}
+
+// DisableUser stops a person from logging in and ends their sessions.
+func (db *DB) DisableUser(ctx context.Context, name string, at time.Time, ev *warden.AuditEvent) error {
+	if err := db.updateUser(ctx, ev, name, `disabled_at = $1`, timestamp(at)); err != nil {
+		return err
+	}
+	return db.DeleteSessions(ctx, name)
+}
+
+// Session is a logged-in person's session as stored.
+type Session struct {
+	User      warden.User
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a session under the hash of its cookie value.
+func (db *DB) CreateSession(ctx context.Context, hash string, s Session) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO sessions (hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		hash, s.User.Name, s.CSRF, timestamp(s.CreatedAt), timestamp(s.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// Session returns the session stored under hash with its person;
+// ENOTFOUND if there is none.
+func (db *DB) Session(ctx context.Context, hash string) (Session, error) {
+	var s Session
+	var csrf, created, expires string
+	row := db.sql.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.expires_at, u.name, u.role, u.org, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until
+		FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.hash = $1`, hash)
+	u, err := scanUser(func(dest ...any) error { return row.Scan(append([]any{&csrf, &created, &expires}, dest...)...) })
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, warden.Errorf(warden.ENOTFOUND, "no session")
+	}
+	s.User, s.CSRF, s.CreatedAt, s.ExpiresAt = u, csrf, parseTime(created), parseTime(expires)
+	return s, err
+}
+
+// DeleteSession ends one session.
+func (db *DB) DeleteSession(ctx context.Context, hash string) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
+	return err
+}
+
+// DeleteSessions ends all of a person's sessions.
+func (db *DB) DeleteSessions(ctx context.Context, user string) error {
+	_, err := db.sql.ExecContext(ctx, `DELETE FROM sessions WHERE user_name = $1`, user)
+	return err
+}
+
+const approvalColumns = `id, action, object, payload, role, status, proposed_by, proposed_at, reason, decided_by, decided_at, decision_reason`
+
+func scanApproval(scan func(...any) error) (warden.Approval, error) {
+	var a warden.Approval
+	var payload, role, proposed, decided string
+	err := scan(&a.ID, &a.Action, &a.Object, &payload, &role, &a.Status, &a.ProposedBy, &proposed, &a.Reason, &a.DecidedBy, &decided, &a.Decision)
+	a.Payload, a.Role, a.ProposedAt, a.DecidedAt = []byte(payload), warden.Role(role), parseTime(proposed), optTime(decided)
+	return a, err
+}
+
+// CreateApproval stores a new pending proposal and sets its id.
+func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM approvals`).Scan(&a.ID); err != nil {
+			return err
+		}
+		if ev != nil {
+			ev.Object = fmt.Sprintf("approval:%d", a.ID)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (id, action, object, payload, role, status, proposed_by, proposed_at, reason) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
+			a.ID, a.Action, a.Object, string(a.Payload), string(a.Role), a.ProposedBy, timestamp(a.ProposedAt), a.Reason)
+		if err != nil {
+			return fmt.Errorf("create approval: %w", err)
+		}
+		a.Status = "pending"
+		return nil
+	})
+}
+
+// Approval returns one proposal; ENOTFOUND if there is none.
+func (db *DB) Approval(ctx context.Context, id int64) (warden.Approval, error) {
+	a, err := scanApproval(db.sql.QueryRowContext(ctx, `SELECT `+approvalColumns+` FROM approvals WHERE id = $1`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, warden.Errorf(warden.ENOTFOUND, "no approval %d", id)
+	}
+	return a, err
+}
+
+// Approvals lists proposals with a status ("" for all), newest first.
+func (db *DB) Approvals(ctx context.Context, status string) ([]warden.Approval, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+approvalColumns+` FROM approvals WHERE $1 = '' OR status = $1 ORDER BY id DESC`, status)
+	if err != nil {
+		return nil, fmt.Errorf("approvals: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Approval{}
+	for rows.Next() {
+		a, err := scanApproval(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DecideApproval marks a pending proposal approved or rejected and, when
+// approved, runs apply in the same transaction, so the action and its
+// approval are stored together. ECONFLICT if it was already decided.
+func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(tx *sql.Tx) error, evs ...*warden.AuditEvent) error {
+	if len(evs) == 0 {
+		evs = []*warden.AuditEvent{nil}
+	}
+	return db.change(ctx, evs[0], func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $5 AND status = 'pending'`,
+			a.Status, a.DecidedBy, optStamp(a.DecidedAt), a.Decision, a.ID)
+		if err != nil {
+			return fmt.Errorf("decide approval: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return warden.Errorf(warden.ECONFLICT, "approval %d was already decided", a.ID)
+		}
+		if apply != nil {
+			return apply(tx)
+		}
+		return nil
+	}, evs[1:]...)
+}
+
+// InsertUserTx stores a new person inside a transaction, for actions that
+// take effect on approval.
+func InsertUserTx(ctx context.Context, tx *sql.Tx, u warden.User) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, org, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		u.Name, string(u.Role), u.Org, u.PasswordHash, timestamp(u.CreatedAt))
+	if err != nil && isUnique(err) {
+		return warden.Errorf(warden.ECONFLICT, "a user named %q exists", u.Name)
+	}
+	return err
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// openAPIDoc builds the OpenAPI 3.1 document from the route table, so it
+// cannot fall out of step with the code; TestOpenAPICoversRoutes checks
+// every API route is in it with its schemas.
+func (s *Server) openAPIDoc() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes() {
+		if rt.ui {
+			continue
+		}
+		op := map[string]any{"summary": rt.summary, "operationId": operationID(rt)}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, p := range rt.params {
+			params = append(params, map[string]any{"name": p.name, "in": "query", "description": p.desc, "schema": map[string]any{"type": p.typ}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.body != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}}}
+		}
+		status := rt.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		responses := map[string]any{}
+		ok := map[string]any{"description": http.StatusText(status)}
+		switch rt.resp {
+		case "":
+		case "Text":
+			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
+		case "JSONLines":
+			ok["content"] = map[string]any{"application/jsonl": map[string]any{"schema": ref("AuditEvent")}}
+		default:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.resp)}}
+		}
+		responses[strconv.Itoa(status)] = ok
+		if rt.method == "POST" && rt.path == "/v1/users" {
+			responses["202"] = map[string]any{"description": "Accepted: an admin needs a second admin's approval", "content": map[string]any{"application/json": map[string]any{"schema": ref("ApprovalPending")}}}
+		}
+		responses["default"] = map[string]any{"description": "An error", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+		op["responses"] = responses
+		if rt.public {
+			op["security"] = []any{}
+		} else {
+			desc := "Any authenticated caller."
+			if rt.action != "" {
+				desc = "Needs permission " + string(rt.action) + " (see docs/security.md)."
+			}
+			op["description"] = desc
+		}
+		if paths[rt.path] == nil {
+			paths[rt.path] = map[string]any{}
+		}
+		paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "Warden API", "version": "1",
+			"description": "Cyber-sanctions lists, screening and the platform. Errors are RFC 9457 problem+json with a stable code: invalid, not_found, conflict, unauthorized, forbidden, rate_limited, internal. Every endpoint but the probes, this document and the login page needs a bearer token (Authorization: Bearer wdn_...) or a session cookie with its CSRF token."},
+		"paths":    paths,
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token from warden token create or POST /v1/tokens"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "A web UI session; unsafe methods also need the X-CSRF-Token header"},
+			},
+			"schemas": schemas,
+		},
+	}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func operationID(rt route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.method))
+	for _, part := range strings.FieldsFunc(rt.path, func(r rune) bool { return r == '/' || r == '{' || r == '}' || r == '.' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+var (
+	openAPIOnce sync.Once
+	openAPIJSON []byte
+)
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	openAPIOnce.Do(func() { openAPIJSON = []byte(jsonString(s.openAPIDoc())) })
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIJSON)
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if required != nil {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	num     = map[string]any{"type": "number"}
+	integ   = map[string]any{"type": "integer"}
+	boolean = map[string]any{"type": "boolean"}
+	strs    = map[string]any{"type": "array", "items": str}
+	stamp   = map[string]any{"type": "string", "format": "date-time"}
+	roleS   = map[string]any{"type": "string", "enum": []string{"admin", "sanctions-officer", "analyst", "screener", "liaison", "counterpart", "auditor"}}
+)
+
+func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
+
+var schemas = map[string]any{
+	"Status":    obj(map[string]any{"status": str}),
+	"Object":    map[string]any{"type": "object"},
+	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "internal"}}, "request_id": str}, "status", "code"),
+	"Principal": obj(map[string]any{"name": str, "role": roleS, "org": str, "kind": str, "permissions": strs}),
+	"List":      obj(map[string]any{"name": str, "current_version": integ, "entities": integ, "created_at": stamp}),
+	"Lists":     obj(map[string]any{"lists": arrayOf("List")}),
+	"Version":   obj(map[string]any{"list": str, "version": integ, "format": str, "published": str, "imported_at": stamp, "entities": integ, "added": integ, "modified": integ, "removed": integ, "warnings": integ}),
+	"Versions":  obj(map[string]any{"versions": arrayOf("Version")}),
+	"Entity":    map[string]any{"type": "object", "description": "A listed party: names in every script, identifiers, wallets, programs, addresses, links, provenance."},
+	"ScreenRequest": obj(map[string]any{"name": str, "names": strs, "schema": map[string]any{"type": "string", "enum": []string{"", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft", "CryptoWallet"}},
+		"birth_date": str, "birth_dates": strs, "country": str, "countries": strs, "gender": str, "wallet": str, "wallets": strs, "id": str, "ids": strs,
+		"list": str, "lists": strs, "limit": integ, "threshold": num, "weights": map[string]any{"type": "object"}}),
+	"Hit":                 obj(map[string]any{"entity_id": str, "list": str, "source_id": str, "schema": str, "name": str, "programs": strs, "score": num, "match": boolean, "explanation": map[string]any{"type": "object"}}),
+	"ScreenResponse":      obj(map[string]any{"query": map[string]any{"type": "object"}, "hits": arrayOf("Hit")}),
+	"BatchRequest":        obj(map[string]any{"queries": arrayOf("ScreenRequest"), "limit": integ, "threshold": num, "weights": map[string]any{"type": "object"}}, "queries"),
+	"BatchResponse":       obj(map[string]any{"responses": arrayOf("ScreenResponse")}),
+	"YenteRequest":        obj(map[string]any{"queries": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"schema": str, "properties": map[string]any{"type": "object", "additionalProperties": strs}})}}, "queries"),
+	"YenteResponse":       obj(map[string]any{"responses": map[string]any{"type": "object"}, "limit": integ}),
+	"Token":               obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "created_by": str, "expires_at": stamp, "revoked_at": stamp}),
+	"Tokens":              obj(map[string]any{"tokens": arrayOf("Token")}),
+	"TokenRequest":        obj(map[string]any{"name": str, "role": roleS, "org": str, "expires": map[string]any{"type": "string", "description": "720h, 2027-01-31 or an RFC 3339 time"}}, "name", "role"),
+	"TokenCreated":        obj(map[string]any{"name": str, "role": roleS, "org": str, "expires_at": stamp, "token": map[string]any{"type": "string", "description": "the secret, shown only here"}}),
+	"User":                obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "disabled_at": stamp, "failed_logins": integ, "locked_until": stamp}),
+	"Users":               obj(map[string]any{"users": arrayOf("User")}),
+	"UserRequest":         obj(map[string]any{"name": str, "role": roleS, "org": str, "password": map[string]any{"type": "string", "minLength": 12, "maxLength": 256}, "reason": str}, "name", "role", "password"),
+	"PasswordRequest":     obj(map[string]any{"password": map[string]any{"type": "string", "minLength": 12, "maxLength": 256}}, "password"),
+	"Organisation":        obj(map[string]any{"id": str, "name": str, "kind": map[string]any{"type": "string", "enum": []string{"home", "counterpart"}}, "created_at": stamp}),
+	"Organisations":       obj(map[string]any{"organisations": arrayOf("Organisation")}),
+	"OrganisationRequest": obj(map[string]any{"id": str, "name": str, "kind": map[string]any{"type": "string", "enum": []string{"counterpart"}}}, "id", "name", "kind"),
+	"Approval":            obj(map[string]any{"id": integ, "action": str, "object": str, "payload": map[string]any{"type": "object"}, "role": roleS, "status": map[string]any{"type": "string", "enum": []string{"pending", "approved", "rejected"}}, "proposed_by": str, "proposed_at": stamp, "reason": str, "decided_by": str, "decided_at": stamp, "decision_reason": str}),
+	"Approvals":           obj(map[string]any{"approvals": arrayOf("Approval")}),
+	"ApprovalPending":     obj(map[string]any{"approval": ref("Approval")}),
+	"ReasonRequest":       obj(map[string]any{"reason": str}),
+	"AuditEvent":          obj(map[string]any{"seq": integ, "time": stamp, "actor": str, "actor_kind": str, "role": roleS, "org": str, "action": str, "object": str, "reason": str, "request_id": str, "detail": map[string]any{"type": "object"}, "prev": str, "hash": str}),
+	"Money":               obj(map[string]any{"currency": map[string]any{"type": "string", "description": "ISO 4217"}, "minor": map[string]any{"type": "integer", "description": "minor units (cents); never a float"}}, "currency", "minor"),
+	"TxParty":             obj(map[string]any{"role": map[string]any{"type": "string", "enum": []string{"originator", "beneficiary", "intermediary", "ordering_institution", "beneficiary_institution"}}, "name": str, "country": str, "birth_date": str, "account": str, "wallet": str, "identifiers": strs}, "role"),
+	"Transaction":         obj(map[string]any{"reference": map[string]any{"type": "string", "description": "the client's idempotency key"}, "amount": ref("Money"), "parties": arrayOf("TxParty")}, "reference", "amount", "parties"),
+	"TxDecision":          obj(map[string]any{"reference": str, "decision": map[string]any{"type": "string", "enum": []string{"cleared", "held", "blocked", "rejected"}}, "status": str, "hits": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "cases": map[string]any{"type": "array", "items": integ}, "amount": ref("Money"), "decided_at": stamp}),
+	"Case":                obj(map[string]any{"id": integ, "reference": str, "party": integ, "counterparty": str, "entity_id": str, "score": num, "status": str, "outcome": str, "reason": str, "decided_by": str, "decided_at": stamp, "created_at": stamp}),
+	"Cases":               obj(map[string]any{"cases": arrayOf("Case")}),
+	"LedgerEntry":         obj(map[string]any{"seq": integ, "kind": str, "holder": str, "entity_id": str, "program": str, "amount": ref("Money"), "reference": str, "hit": str, "licence": str, "time": stamp, "actor": str}),
+	"Ledger":              obj(map[string]any{"entries": arrayOf("LedgerEntry"), "balances": map[string]any{"type": "array", "items": obj(map[string]any{"holder": str, "entity_id": str, "amount": ref("Money")})}}),
+	"Licence":             obj(map[string]any{"number": str, "issuer": str, "kind": map[string]any{"type": "string", "enum": []string{"general", "specific"}}, "programs": strs, "entities": strs, "expires": stamp, "created": stamp}, "number", "issuer", "kind"),
+	"Release":             obj(map[string]any{"holder": str, "entity_id": str, "amount": ref("Money"), "licence": str, "reason": str}, "holder", "entity_id", "amount", "licence", "reason"),
+	"StakeRequest":        obj(map[string]any{"owner": map[string]any{"type": "string", "description": "a listed party id (ofac:123) or a company name"}, "owned": map[string]any{"type": "string", "description": "the company owned"}, "percent": num}, "owner", "owned", "percent"),
+	"Stake":               obj(map[string]any{"owner": str, "owned": str, "owned_name": str, "percent": num, "recorded_by": str, "recorded_at": stamp}),
+	"Stakes":              obj(map[string]any{"ownership": arrayOf("Stake")}),
+	"AuditEvents":         obj(map[string]any{"events": arrayOf("AuditEvent")}),
+}

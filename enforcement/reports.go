@@ -74,6 +74,15 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 	return r, nil
 }
 
+// AnnualYear is the year of the latest June 30 on or before now: the
+// annual report's default.
+func AnnualYear(now time.Time) int {
+	if now.Month() < time.July {
+		return now.Year() - 1
+	}
+	return now.Year()
+}
+
 // AnnualReport is the blocked property held as of June 30 of year.
 func (s *Service) AnnualReport(ctx context.Context, year int) (Report, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
@@ -83,6 +92,9 @@ func (s *Service) AnnualReport(ctx context.Context, year int) (Report, error) {
 		return Report{}, warden.Errorf(warden.EINVALID, "year must be between 2000 and 2100")
 	}
 	asOf := time.Date(year, 6, 30, 23, 59, 59, 999999000, time.UTC)
+	if asOf.After(s.now()) {
+		return Report{}, warden.Errorf(warden.EINVALID, "June 30, %d has not passed yet", year)
+	}
 	bs, err := s.DB.BalancesAsOf(ctx, asOf)
 	if err != nil {
 		return Report{}, err

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"warden"
 	"warden/enforcement"
@@ -71,23 +75,10 @@ func (s *Server) decideCase(confirm bool) http.HandlerFunc {
 }
 
 func (s *Server) blockedProperty(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := store.LedgerFilter{EntityID: q.Get("entity"), Holder: q.Get("holder"), Currency: q.Get("currency"), Reference: q.Get("reference")}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "after must be a non-negative integer"))
-			return
-		}
-		f.After = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000"))
-			return
-		}
-		f.Limit = n
+	f, err := ledgerFilter(r.URL.Query())
+	if err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	es, bs, err := s.Enforcement.Ledger(r.Context(), f)
 	if err != nil {
@@ -95,6 +86,51 @@ func (s *Server) blockedProperty(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": es, "balances": bs})
+}
+
+// ledgerPage shows balances and entries, newest last, a page at a time.
+func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, err := ledgerFilter(q)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if f.Limit == 0 {
+		f.Limit = 200
+	}
+	es, bs, err := s.Enforcement.Ledger(r.Context(), f)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	next := ""
+	if len(es) == f.Limit {
+		q.Set("after", strconv.FormatInt(es[len(es)-1].Seq, 10))
+		next = "/ledger?" + q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "ledger", view{Title: "Blocked property", Nav: "ledger",
+		Data: map[string]any{"Filter": f, "Entries": es, "Balances": bs, "Next": next, "Year": enforcement.AnnualYear(s.now().UTC())}})
+}
+
+// ledgerFilter reads the ledger's filters and paging from a query.
+func ledgerFilter(q url.Values) (store.LedgerFilter, error) {
+	f := store.LedgerFilter{EntityID: q.Get("entity"), Holder: q.Get("holder"), Currency: q.Get("currency"), Reference: q.Get("reference")}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return f, warden.Errorf(warden.EINVALID, "after must be a non-negative integer")
+		}
+		f.After = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return f, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
+		}
+		f.Limit = n
+	}
+	return f, nil
 }
 
 func (s *Server) createLicence(w http.ResponseWriter, r *http.Request) {
@@ -159,4 +195,100 @@ func (s *Server) stakes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ownership": st})
+}
+
+// report writes a regulator's report in the format the request asks for:
+// JSON (default), CSV, or a printable HTML page.
+func (s *Server) report(build func(*http.Request) (enforcement.Report, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		format := r.URL.Query().Get("format")
+		rep, err := build(r)
+		if err != nil {
+			if format == "html" {
+				s.errorPage(w, r, err)
+			} else {
+				s.Error(w, r, err)
+			}
+			return
+		}
+		switch format {
+		case "", "json":
+			writeJSON(w, http.StatusOK, rep)
+		case "csv":
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+reportFile(rep)+`.csv"`)
+			cw := csv.NewWriter(w)
+			cw.Write(rep.Columns)
+			for _, row := range rep.Rows {
+				cw.Write(csvSafe(row))
+			}
+			cw.Flush()
+		case "html":
+			q := r.URL.Query()
+			q.Set("format", "csv")
+			s.render(w, r, http.StatusOK, "report", view{Title: rep.Title, Nav: "ledger", Data: map[string]any{"R": rep, "CSV": r.URL.Path + "?" + q.Encode()}})
+		default:
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "format must be json, csv or html"))
+		}
+	}
+}
+
+// reportFile names a report's download after its title and date.
+func reportFile(rep enforcement.Report) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, rep.Title)
+	return name + "-" + rep.AsOf.Format("2006-01-02")
+}
+
+// csvSafe keeps a spreadsheet from running a cell as a formula: names on
+// lists and in payments are outside data.
+func csvSafe(row []string) []string {
+	out := make([]string, len(row))
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !isNumber(c) {
+			c = "'" + c
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+func (s *Server) initialReport(r *http.Request) (enforcement.Report, error) {
+	return s.Enforcement.InitialReports(r.Context())
+}
+
+func (s *Server) annualReport(r *http.Request) (enforcement.Report, error) {
+	year := enforcement.AnnualYear(s.now().UTC())
+	if v := r.URL.Query().Get("year"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return enforcement.Report{}, warden.Errorf(warden.EINVALID, "year must be a number such as 2026")
+		}
+		year = n
+	}
+	return s.Enforcement.AnnualReport(r.Context(), year)
+}
+
+func (s *Server) rejectedReport(r *http.Request) (enforcement.Report, error) {
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return enforcement.Report{}, warden.Errorf(warden.EINVALID, "since must be a date such as 2026-01-31")
+		}
+		since = t
+	}
+	return s.Enforcement.RejectedReport(r.Context(), since)
 }

@@ -95,6 +95,12 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/licences/{number}", h: s.licence, action: warden.ActLedgerRead, summary: "One licence", resp: "Licence"},
 		{method: "POST", path: "/v1/ownership", h: s.recordStake, action: warden.ActOwnershipManage, summary: "Record that a listed party or a company owns a share of a company (the 50% rule); percent 0 removes it", body: "StakeRequest", resp: "Stake", status: 201},
 		{method: "GET", path: "/v1/ownership", h: s.stakes, action: warden.ActLedgerRead, summary: "Recorded ownership", resp: "Stakes"},
+		{method: "GET", path: "/v1/reports/initial", h: s.report(s.initialReport), action: warden.ActLedgerRead, summary: "Initial blocked-property reports: one per blocking, with its 10-business-day deadline", resp: "Report",
+			params: []param{{"format", "string", "json (default), csv or html (printable)"}}},
+		{method: "GET", path: "/v1/reports/annual", h: s.report(s.annualReport), action: warden.ActLedgerRead, summary: "Annual report of blocked property as of June 30", resp: "Report",
+			params: []param{{"year", "integer", "the year (default: this year)"}, {"format", "string", "json (default), csv or html (printable)"}}},
+		{method: "GET", path: "/v1/reports/rejected", h: s.report(s.rejectedReport), action: warden.ActLedgerRead, summary: "Rejected-transaction report", resp: "Report",
+			params: []param{{"since", "string", "date YYYY-MM-DD (default: all)"}, {"format", "string", "json (default), csv or html (printable)"}}},
 		{method: "POST", path: "/v1/releases", h: s.proposeRelease, action: warden.ActReleasesPropose, summary: "Propose releasing blocked property under a licence (a sanctions officer approves)", body: "Release", resp: "ApprovalPending", status: 202},
 
 		// The UI.
@@ -114,6 +120,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/admin/users", h: s.usersForm, action: warden.ActUsersManage, ui: true},
 		{method: "GET", path: "/admin/tokens", h: s.tokensPage, action: warden.ActTokensRead, ui: true},
 		{method: "POST", path: "/admin/tokens", h: s.tokensForm, action: warden.ActTokensManage, ui: true},
+		{method: "GET", path: "/ledger", h: s.ledgerPage, action: warden.ActLedgerRead, ui: true},
 		{method: "GET", path: "/audit", h: s.auditPage, action: warden.ActAuditRead, ui: true},
 	}
 }

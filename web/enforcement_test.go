@@ -1,0 +1,119 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+func TestTransactionsAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 6, 26, 10, 0, 0, 0, time.UTC) // a Friday
+		p := newPlatform(t, db, func(s *Server) { s.Now = func() time.Time { return now } })
+		screener := p.tokens[warden.RoleScreener]
+		const blocked = `{"reference":"r1","amount":{"currency":"EUR","minor":1250000},"parties":[
+			{"role":"originator","name":"Jane Doe","account":"DE-1"},{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`
+		for _, tc := range []struct {
+			name, body string
+			status     int
+			decision   string
+		}{
+			{"blocked", blocked, 200, "blocked"},
+			{"cleared", `{"reference":"r2","amount":{"currency":"USD","minor":5},"parties":[{"role":"beneficiary","name":"John Smith"}]}`, 200, "cleared"},
+			{"negative", `{"reference":"r3","amount":{"currency":"USD","minor":-5},"parties":[{"role":"beneficiary","name":"John Smith"}]}`, 400, ""},
+			{"float money", `{"reference":"r4","amount":{"currency":"USD","minor":5.5},"parties":[{"role":"beneficiary","name":"John Smith"}]}`, 400, ""},
+			{"unknown currency", `{"reference":"r5","amount":{"currency":"ZZZ","minor":5},"parties":[{"role":"beneficiary","name":"John Smith"}]}`, 400, ""},
+			{"nothing to screen", `{"reference":"r6","amount":{"currency":"USD","minor":5},"parties":[{"role":"beneficiary","country":"RU"}]}`, 400, ""},
+			{"malformed", `{"reference":`, 400, ""},
+		} {
+			resp := p.do(t, "POST", "/v1/transactions", screener, "application/json", tc.body)
+			var d warden.TxDecision
+			b, _ := io.ReadAll(resp.Body)
+			json.Unmarshal(b, &d)
+			if resp.StatusCode != tc.status || d.Decision != tc.decision {
+				t.Errorf("%s: %d %s", tc.name, resp.StatusCode, b)
+			}
+			if tc.status == 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("%s: error as %s", tc.name, resp.Header.Get("Content-Type"))
+			}
+		}
+		resp := p.do(t, "POST", "/v1/transactions", screener, "application/json", blocked)
+		if resp.StatusCode != 200 || resp.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replay: %d, Idempotent-Replayed %q", resp.StatusCode, resp.Header.Get("Idempotent-Replayed"))
+		}
+
+		auditor := p.tokens[warden.RoleAuditor]
+		var ledger struct {
+			Entries  []warden.LedgerEntry `json:"entries"`
+			Balances []warden.Balance     `json:"balances"`
+		}
+		resp = p.do(t, "GET", "/v1/blocked-property?currency=EUR", auditor, "", "")
+		json.NewDecoder(resp.Body).Decode(&ledger)
+		if len(ledger.Entries) != 1 || ledger.Entries[0].Holder != "RU-9" || ledger.Entries[0].EntityID != "ofac:26663" || len(ledger.Balances) != 1 {
+			t.Errorf("ledger: %+v", ledger)
+		}
+		if resp := p.do(t, "GET", "/v1/blocked-property?limit=0", auditor, "", ""); resp.StatusCode != 400 {
+			t.Errorf("limit 0: %d", resp.StatusCode)
+		}
+
+		// The reports, in each format, in July.
+		now = time.Date(2026, 7, 14, 10, 0, 0, 0, time.UTC)
+		var rep struct {
+			Columns []string   `json:"columns"`
+			Rows    [][]string `json:"rows"`
+		}
+		resp = p.do(t, "GET", "/v1/reports/initial", auditor, "", "")
+		json.NewDecoder(resp.Body).Decode(&rep)
+		if resp.StatusCode != 200 || len(rep.Rows) != 1 || rep.Rows[0][3] != "r1" || rep.Rows[0][1] != "2026-07-10" || rep.Rows[0][2] != "overdue" {
+			t.Errorf("initial report: %d %+v", resp.StatusCode, rep)
+		}
+		resp = p.do(t, "GET", "/v1/reports/initial?format=csv", auditor, "", "")
+		defer resp.Body.Close()
+		rows, err := csv.NewReader(resp.Body).ReadAll()
+		if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 2 || rows[0][0] != "blocked_on" || rows[1][7] != "12500.00" ||
+			!strings.Contains(resp.Header.Get("Content-Disposition"), "initial-reports-of-blocked-property-") {
+			t.Errorf("initial report as CSV: %v %v %v", rows, err, resp.Header)
+		}
+		resp = p.do(t, "GET", "/v1/reports/annual?format=html", auditor, "", "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "Annual report of blocked property as of June 30") || !strings.Contains(string(b), "RU-9") {
+			t.Errorf("annual report page: %d %s", resp.StatusCode, b)
+		}
+		for path, want := range map[string]int{
+			"/v1/reports/annual?year=abc":           400,
+			"/v1/reports/annual?year=1900":          400,
+			"/v1/reports/rejected?since=yesterday":  400,
+			"/v1/reports/rejected?format=pdf":       400,
+			"/v1/reports/rejected?since=2026-01-01": 200,
+		} {
+			if resp := p.do(t, "GET", path, auditor, "", ""); resp.StatusCode != want {
+				t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+			}
+		}
+
+		// The ledger page.
+		resp = p.do(t, "GET", "/ledger?entity=ofac:26663", auditor, "", "")
+		b, _ = io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "EUR 12500.00") || !strings.Contains(string(b), "Maksim Yakubets scored") {
+			t.Errorf("ledger page: %d %s", resp.StatusCode, b)
+		}
+		if resp := p.do(t, "GET", "/ledger?after=-1", auditor, "", ""); resp.StatusCode != 400 {
+			t.Errorf("ledger page with a bad filter: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "-12.50": "-12.50", "+7 495": "'+7 495", "@x": "'@x", "ACME": "ACME", "": ""} {
+		if got := csvSafe([]string{in})[0]; got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

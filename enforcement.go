@@ -14,6 +14,7 @@ const (
 // intermediary, ordering_institution, beneficiary_institution).
 type TxParty struct {
 	Role        string   `json:"role"`
+	Schema      Schema   `json:"schema,omitempty"` // Person or Organization, if known
 	Name        string   `json:"name,omitempty"`
 	Country     string   `json:"country,omitempty"`
 	BirthDate   string   `json:"birth_date,omitempty"`
@@ -107,3 +108,30 @@ type Licence struct {
 	Expires  *time.Time `json:"expires,omitempty"`
 	Created  time.Time  `json:"created"`
 }
+
+// Customer is a client of the institution in the customer register. It is
+// screened at onboarding with the same policy, decisions and review queue
+// as payments: a blocked or rejected customer is not to be onboarded, a
+// held one waits for an analyst.
+type Customer struct {
+	ID          string   `json:"id"` // the institution's customer number
+	Schema      Schema   `json:"schema,omitempty"`
+	Name        string   `json:"name"`
+	Country     string   `json:"country,omitempty"`
+	BirthDate   string   `json:"birth_date,omitempty"`
+	Account     string   `json:"account,omitempty"`
+	Wallet      string   `json:"wallet,omitempty"`
+	Identifiers []string `json:"identifiers,omitempty"`
+
+	// Set by Warden.
+	Decision    string    `json:"decision,omitempty"` // at onboarding
+	Status      string    `json:"status,omitempty"`   // now (cases may have resolved a hold)
+	Hits        []TxHit   `json:"hits,omitempty"`
+	Cases       []int64   `json:"cases,omitempty"`
+	OnboardedAt time.Time `json:"onboarded_at,omitzero"`
+	OnboardedBy string    `json:"onboarded_by,omitempty"`
+}
+
+// CustomerReference is the reference under which a customer's onboarding
+// decision and cases are kept, beside payments'.
+func CustomerReference(id string) string { return "customer:" + id }

@@ -27,6 +27,8 @@ const (
 	ActLicencesManage  Action = "licences.manage"  // record licences
 	ActReleasesPropose Action = "releases.propose" // propose releasing blocked property (a sanctions officer approves)
 	ActOwnershipManage Action = "ownership.manage" // record who owns what (the 50% rule)
+	ActCustomersAdd    Action = "customers.add"    // onboard customers (each is screened)
+	ActCustomersRead   Action = "customers.read"   // the customer register
 )
 
 // Permissions is the permission table: the roles allowed each action. It is
@@ -52,6 +54,8 @@ var Permissions = map[Action][]Role{
 	ActLicencesManage:  {RoleAdmin, RoleSanctionsOfficer},
 	ActReleasesPropose: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 	ActOwnershipManage: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+	ActCustomersAdd:    {RoleAdmin, RoleAnalyst, RoleScreener},
+	ActCustomersRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 }
 
 // Allowed reports whether role may do action.

@@ -122,6 +122,9 @@ func check(t *warden.Transaction) error {
 	if t.Reference == "" || len(t.Reference) > 100 || strings.ContainsFunc(t.Reference, func(r rune) bool { return r < ' ' }) {
 		return warden.Errorf(warden.EINVALID, "reference must be 1 to 100 printable characters")
 	}
+	if strings.HasPrefix(t.Reference, warden.CustomerReference("")) {
+		return warden.Errorf(warden.EINVALID, "references beginning %q are kept for customers' onboarding", warden.CustomerReference(""))
+	}
 	if err := warden.CheckMoney(t.Amount); err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func check(t *warden.Transaction) error {
 
 // partyQuery is the screening query for a party.
 func partyQuery(p warden.TxParty) match.Query {
-	q := match.Query{IDs: p.Identifiers}
+	q := match.Query{IDs: p.Identifiers, Schema: p.Schema}
 	if n := strings.TrimSpace(p.Name); n != "" {
 		q.Names = []string{n}
 	}
@@ -193,21 +196,32 @@ func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDe
 	if err := check(&t); err != nil {
 		return warden.TxDecision{}, false, err
 	}
-	hash := bodyHash(&t)
+	d, cases, entries, err := s.decide(ctx, p, t.Reference, t.Amount, t.Parties)
+	if err != nil {
+		return d, false, err
+	}
+	ev := warden.NewAuditEvent(ctx, "transaction.screen", "transaction:"+t.Reference, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits), "amount": t.Amount})
+	existed, err := s.DB.RecordTransaction(ctx, &d, bodyHash(&t), cases, entries, ev)
+	return d, existed, err
+}
+
+// decide screens parties and applies the policy: the decision, the cases
+// to open if it is held, and the ledger entry if it blocks an amount.
+func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, amount warden.Money, parties []warden.TxParty) (warden.TxDecision, []store.PendingCase, []warden.LedgerEntry, error) {
 	now := s.now().UTC()
-	d := warden.TxDecision{Reference: t.Reference, Amount: t.Amount, DecidedAt: now, Hits: []warden.TxHit{}}
+	d := warden.TxDecision{Reference: ref, Amount: amount, DecidedAt: now, Hits: []warden.TxHit{}}
 	var cases []store.PendingCase
 	opt := match.Options{Threshold: s.Policy.Match, MinScore: s.Policy.Review}
-	for i, party := range t.Parties {
+	for i, party := range parties {
 		q := partyQuery(party)
 		hits, err := s.Screening.Screen(ctx, q, opt)
 		if err != nil {
-			return d, false, fmt.Errorf("parties[%d]: %w", i, err)
+			return d, nil, nil, fmt.Errorf("parties[%d]: %w", i, err)
 		}
 		if party.Name != "" {
 			e, why, err := s.ownedBlocked(ctx, party.Name)
 			if err != nil {
-				return d, false, err
+				return d, nil, nil, err
 			}
 			if e != nil {
 				d.Hits = append(d.Hits, warden.TxHit{Party: i, Role: party.Role, EntityID: e.ID, Name: party.Name, Programs: slices.Clone(e.Programs),
@@ -224,7 +238,7 @@ func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDe
 				key, eh := counterparty(party), entityHash(h.Entity)
 				fp, err := s.DB.IsFalsePositive(ctx, key, h.Entity.ID, eh, now)
 				if err != nil {
-					return d, false, err
+					return d, nil, nil, err
 				}
 				if fp {
 					continue // cleared before for this counterparty and listing
@@ -252,17 +266,15 @@ func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDe
 	}
 	d.Status = d.Decision
 	var entries []warden.LedgerEntry
-	if d.Decision == warden.DecisionBlocked {
+	if d.Decision == warden.DecisionBlocked && amount.Minor > 0 {
 		blockHit := firstBlock(d.Hits)
-		blockParty := t.Parties[blockHit.Party]
+		blockParty := parties[blockHit.Party]
 		_, prog := s.Policy.action(blockHit.Programs)
-		entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: holder(blockParty, t.Reference), EntityID: blockHit.EntityID, Program: prog,
-			Amount: t.Amount, Reference: t.Reference, Hit: fmt.Sprintf("%s %s scored %.3f against %s", blockHit.Role, partyName(blockParty), blockHit.Score, blockHit.EntityID),
+		entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: holder(blockParty, ref), EntityID: blockHit.EntityID, Program: prog,
+			Amount: amount, Reference: ref, Hit: fmt.Sprintf("%s %s scored %.3f against %s", blockHit.Role, partyName(blockParty), blockHit.Score, blockHit.EntityID),
 			Time: now, Actor: p.Name})
 	}
-	ev := warden.NewAuditEvent(ctx, "transaction.screen", "transaction:"+t.Reference, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits), "amount": t.Amount})
-	existed, err := s.DB.RecordTransaction(ctx, &d, hash, cases, entries, ev)
-	return d, existed, err
+	return d, cases, entries, nil
 }
 
 func firstBlock(hs []warden.TxHit) *warden.TxHit {
@@ -361,6 +373,8 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		c.Outcome, status = warden.DecisionRejected, warden.DecisionRejected
 		if action == "block" {
 			c.Outcome, status = warden.DecisionBlocked, warden.DecisionBlocked
+		}
+		if action == "block" && tx.Amount.Minor > 0 { // a customer brings no amount
 			entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: s.caseHolder(c), EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
 				Reference: c.Reference, Hit: fmt.Sprintf("case %d confirmed: score %.3f against %s", c.ID, c.Score, c.EntityID), Time: now, Actor: p.Name})
 		}

@@ -37,8 +37,8 @@ func LoadPolicy(path string) (Policy, error) {
 const MaxLine = 1 << 20
 
 // ReadPayments reads payments from JSON lines (one Transaction per line)
-// or CSV (header reference,currency,minor,role,name,country,birth_date,
-// account,wallet,identifiers; one row per party, a payment's rows together,
+// or CSV (header reference,currency,minor,role,schema,name,country,
+// birth_date,account,wallet,identifiers; one row per party, a payment's rows together,
 // identifiers separated by ';'). A malformed line fails with its number.
 func ReadPayments(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -72,7 +72,7 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	return out, lines, nil
 }
 
-var csvColumns = []string{"reference", "currency", "minor", "role", "name", "country", "birth_date", "account", "wallet", "identifiers"}
+var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
 
 func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	cr := csv.NewReader(r)
@@ -112,7 +112,7 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 		if err != nil {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: minor must be an integer number of minor units", name, line)
 		}
-		p := warden.TxParty{Role: get(rec, "role"), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
+		p := warden.TxParty{Role: get(rec, "role"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
 			Account: get(rec, "account"), Wallet: get(rec, "wallet")}
 		for _, id := range strings.Split(get(rec, "identifiers"), ";") {
 			if id = strings.TrimSpace(id); id != "" {

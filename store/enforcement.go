@@ -26,53 +26,145 @@ type PendingCase struct {
 // existed), or ECONFLICT if the reference came with another payment.
 func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyHash string, cases []PendingCase, entries []warden.LedgerEntry, ev *warden.AuditEvent) (existed bool, err error) {
 	err = db.change(ctx, ev, func(tx *sql.Tx) error {
-		existed = false
-		var hash, resp string
-		err := tx.QueryRowContext(ctx, `SELECT body_hash, response FROM transactions WHERE reference = $1`, d.Reference).Scan(&hash, &resp)
-		switch {
-		case err == nil:
-			if hash != bodyHash {
-				return warden.Errorf(warden.ECONFLICT, "reference %q was used for another payment", d.Reference)
-			}
-			existed = true
-			var first warden.TxDecision // fresh: d may share slices with others
-			if err := json.Unmarshal([]byte(resp), &first); err != nil {
-				return err
-			}
-			*d = first
+		var err error
+		existed, err = recordDecision(ctx, tx, d, bodyHash, cases, entries)
+		if existed {
 			return errSkipAudit
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("find transaction: %w", err)
 		}
-		d.Cases = nil
-		var next int64
-		if len(cases) > 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&next); err != nil {
-				return err
+		return err
+	})
+	return existed, err
+}
+
+// RecordCustomer stores a customer with its onboarding decision and cases,
+// unless the customer is known: then it stores nothing and returns the
+// first decision (and existed), or ECONFLICT if the id came with other
+// details.
+func (db *DB) RecordCustomer(ctx context.Context, c *warden.Customer, d *warden.TxDecision, bodyHash string, cases []PendingCase, ev *warden.AuditEvent) (existed bool, err error) {
+	err = db.change(ctx, ev, func(tx *sql.Tx) error {
+		var err error
+		existed, err = recordDecision(ctx, tx, d, bodyHash, cases, nil)
+		if existed || err != nil {
+			if existed {
+				return errSkipAudit
 			}
+			return err
 		}
-		for i := range cases {
-			cases[i].Case.ID = next + int64(i)
-			d.Cases = append(d.Cases, cases[i].Case.ID)
-		}
-		b, _ := json.Marshal(d)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			d.Reference, bodyHash, d.Decision, d.Status, string(b), timestamp(d.DecidedAt)); err != nil {
-			return fmt.Errorf("insert transaction: %w", err)
-		}
-		for i := range cases {
-			if err := insertCase(ctx, tx, d.Reference, cases[i]); err != nil {
-				return err
-			}
-		}
-		for i := range entries {
-			if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
-				return err
-			}
+		b, _ := json.Marshal(c)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (id, reference, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, d.Reference, string(b), timestamp(c.OnboardedAt), c.OnboardedBy); err != nil {
+			return fmt.Errorf("insert customer: %w", err)
 		}
 		return nil
 	})
 	return existed, err
+}
+
+// recordDecision stores a decision with its cases and ledger entries in tx
+// unless its reference is known (existed: d becomes the first decision).
+func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyHash string, cases []PendingCase, entries []warden.LedgerEntry) (bool, error) {
+	var hash, resp string
+	err := tx.QueryRowContext(ctx, `SELECT body_hash, response FROM transactions WHERE reference = $1`, d.Reference).Scan(&hash, &resp)
+	switch {
+	case err == nil:
+		if hash != bodyHash {
+			if strings.HasPrefix(d.Reference, "customer:") {
+				return false, warden.Errorf(warden.ECONFLICT, "customer %q was onboarded with other details", strings.TrimPrefix(d.Reference, "customer:"))
+			}
+			return false, warden.Errorf(warden.ECONFLICT, "reference %q was used for another payment", d.Reference)
+		}
+		var first warden.TxDecision // fresh: d may share slices with others
+		if err := json.Unmarshal([]byte(resp), &first); err != nil {
+			return false, err
+		}
+		*d = first
+		return true, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("find transaction: %w", err)
+	}
+	d.Cases = nil
+	var next int64
+	if len(cases) > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&next); err != nil {
+			return false, err
+		}
+	}
+	for i := range cases {
+		cases[i].Case.ID = next + int64(i)
+		d.Cases = append(d.Cases, cases[i].Case.ID)
+	}
+	b, _ := json.Marshal(d)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		d.Reference, bodyHash, d.Decision, d.Status, string(b), timestamp(d.DecidedAt)); err != nil {
+		return false, fmt.Errorf("insert transaction: %w", err)
+	}
+	for i := range cases {
+		if err := insertCase(ctx, tx, d.Reference, cases[i]); err != nil {
+			return false, err
+		}
+	}
+	for i := range entries {
+		if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// Customer returns a customer with its onboarding decision and status now;
+// ENOTFOUND if there is none.
+func (db *DB) Customer(ctx context.Context, id string) (warden.Customer, error) {
+	c, err := scanCustomer(db.sql.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers c JOIN transactions t ON t.reference = c.reference WHERE c.id = $1`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, warden.Errorf(warden.ENOTFOUND, "no customer %q", id)
+	}
+	return c, err
+}
+
+// CustomerFilter selects customers: by status now, and a page of them in
+// id order after After.
+type CustomerFilter struct {
+	Status string
+	After  string
+	Limit  int
+}
+
+// Customers lists customers in id order.
+func (db *DB) Customers(ctx context.Context, f CustomerFilter) ([]warden.Customer, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers c JOIN transactions t ON t.reference = c.reference
+		WHERE ($1 = '' OR t.status = $1) AND c.id > $2 ORDER BY c.id LIMIT $3`, f.Status, f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("customers: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Customer{}
+	for rows.Next() {
+		c, err := scanCustomer(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+const customerColumns = `c.body, t.response, t.status`
+
+func scanCustomer(scan func(...any) error) (warden.Customer, error) {
+	var c warden.Customer
+	var body, resp, status string
+	if err := scan(&body, &resp, &status); err != nil {
+		return c, err
+	}
+	var d warden.TxDecision
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return c, fmt.Errorf("customer: %w", err)
+	}
+	if err := json.Unmarshal([]byte(resp), &d); err != nil {
+		return c, fmt.Errorf("customer decision: %w", err)
+	}
+	c.Decision, c.Status, c.Hits, c.Cases = d.Decision, status, d.Hits, d.Cases
+	return c, nil
 }
 
 func insertCase(ctx context.Context, tx *sql.Tx, ref string, p PendingCase) error {
@@ -329,10 +421,10 @@ func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, 
 	return out, rows.Err()
 }
 
-// TransactionsWithStatus returns the payments whose status is now status,
-// decided at or after since, oldest first.
+// TransactionsWithStatus returns the payments (not customers) whose status
+// is now status, decided at or after since, oldest first.
 func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since time.Time) ([]warden.TxDecision, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT response, status FROM transactions WHERE status = $1 AND created_at >= $2 ORDER BY created_at, reference`, status, timestamp(since))
+	rows, err := db.sql.QueryContext(ctx, `SELECT response, status FROM transactions WHERE status = $1 AND created_at >= $2 AND reference NOT LIKE 'customer:%' ORDER BY created_at, reference`, status, timestamp(since))
 	if err != nil {
 		return nil, fmt.Errorf("transactions: %w", err)
 	}

@@ -117,3 +117,79 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomersAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPlatform(t, db, nil)
+		clerk, auditor := p.tokens[warden.RoleScreener], p.tokens[warden.RoleAuditor]
+		resp := p.do(t, "POST", "/v1/customers", clerk, "application/json", `{"id":"C1","schema":"Person","name":"Maksim Viktorovich Yakubets","country":"RU"}`)
+		var c warden.Customer
+		json.NewDecoder(resp.Body).Decode(&c)
+		if resp.StatusCode != 201 || c.Decision != "blocked" || len(c.Hits) != 1 || c.Hits[0].EntityID != "ofac:26663" {
+			t.Errorf("onboard: %d %+v", resp.StatusCode, c)
+		}
+		resp = p.do(t, "POST", "/v1/customers", clerk, "application/json", `{"id":"C1","schema":"Person","name":"Maksim Viktorovich Yakubets","country":"RU"}`)
+		if resp.StatusCode != 200 || resp.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("again: %d", resp.StatusCode)
+		}
+		for body, want := range map[string]int{
+			`{"id":"C1","name":"Someone Else"}`:           409,
+			`{"id":"C2"}`:                                 400,
+			`{"id":"C2","name":"A B","decision":"clear"}`: 201, // Warden's fields are Warden's to set
+			`{"id":"C3","name":"A B","schema":"Vessel"}`:  400,
+			`{"id":"C4","name":"A B","colour":"red"}`:     400,
+		} {
+			if resp := p.do(t, "POST", "/v1/customers", clerk, "application/json", body); resp.StatusCode != want {
+				b, _ := io.ReadAll(resp.Body)
+				t.Errorf("%s: %d, want %d: %s", body, resp.StatusCode, want, b)
+			}
+		}
+
+		csvBody := "id,name,country\nK1,Jane Doe,US\nK2,Maksim Yakubets,RU\nK3,,\n"
+		resp = p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", csvBody)
+		var imp struct {
+			Summary struct {
+				Rows, Errors int
+				Decisions    map[string]int
+			}
+			Rows []struct {
+				Line     int
+				ID       string
+				Decision string
+				Error    string
+			}
+		}
+		b, _ := io.ReadAll(resp.Body)
+		json.Unmarshal(b, &imp)
+		if resp.StatusCode != 200 || imp.Summary.Rows != 3 || imp.Summary.Errors != 1 || imp.Summary.Decisions["blocked"] != 1 || imp.Rows[2].Line != 4 || imp.Rows[2].Error == "" {
+			t.Errorf("import: %d %s", resp.StatusCode, b)
+		}
+		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "application/json", csvBody); resp.StatusCode != 400 {
+			t.Errorf("import as JSON: %d", resp.StatusCode)
+		}
+		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", "name\nx\n"); resp.StatusCode != 400 {
+			t.Errorf("import without an id column: %d", resp.StatusCode)
+		}
+		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", "id,name\n"+strings.Repeat("x", maxImportBody)); resp.StatusCode != 400 {
+			t.Errorf("import too large: %d", resp.StatusCode)
+		}
+
+		var list struct{ Customers []warden.Customer }
+		resp = p.do(t, "GET", "/v1/customers?status=blocked", auditor, "", "")
+		json.NewDecoder(resp.Body).Decode(&list)
+		if len(list.Customers) != 2 || list.Customers[0].ID != "C1" || list.Customers[1].ID != "K2" {
+			t.Errorf("blocked customers: %+v", list.Customers)
+		}
+		if resp := p.do(t, "GET", "/v1/customers/K1", auditor, "", ""); resp.StatusCode != 200 {
+			t.Errorf("one customer: %d", resp.StatusCode)
+		}
+		if resp := p.do(t, "GET", "/v1/customers/nobody", auditor, "", ""); resp.StatusCode != 404 {
+			t.Errorf("unknown customer: %d", resp.StatusCode)
+		}
+		resp = p.do(t, "GET", "/customers?status=blocked", auditor, "", "")
+		b, _ = io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "Maksim Viktorovich Yakubets") || strings.Contains(string(b), "Jane Doe") {
+			t.Errorf("customers page: %d %s", resp.StatusCode, b)
+		}
+	})
+}

@@ -30,7 +30,9 @@ func (s *Server) openAPIDoc() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.body != "" {
+		if rt.body == "CSV" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}}
+		} else if rt.body != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}}}
 		}
 		status := rt.status
@@ -162,13 +164,21 @@ var schemas = map[string]any{
 	"ReasonRequest":       obj(map[string]any{"reason": str}),
 	"AuditEvent":          obj(map[string]any{"seq": integ, "time": stamp, "actor": str, "actor_kind": str, "role": roleS, "org": str, "action": str, "object": str, "reason": str, "request_id": str, "detail": map[string]any{"type": "object"}, "prev": str, "hash": str}),
 	"Money":               obj(map[string]any{"currency": map[string]any{"type": "string", "description": "ISO 4217"}, "minor": map[string]any{"type": "integer", "description": "minor units (cents); never a float"}}, "currency", "minor"),
-	"TxParty":             obj(map[string]any{"role": map[string]any{"type": "string", "enum": []string{"originator", "beneficiary", "intermediary", "ordering_institution", "beneficiary_institution"}}, "name": str, "country": str, "birth_date": str, "account": str, "wallet": str, "identifiers": strs}, "role"),
+	"TxParty":             obj(map[string]any{"role": map[string]any{"type": "string", "enum": []string{"originator", "beneficiary", "intermediary", "ordering_institution", "beneficiary_institution"}}, "schema": map[string]any{"type": "string", "enum": []string{"Person", "Organization"}}, "name": str, "country": str, "birth_date": str, "account": str, "wallet": str, "identifiers": strs}, "role"),
 	"Transaction":         obj(map[string]any{"reference": map[string]any{"type": "string", "description": "the client's idempotency key"}, "amount": ref("Money"), "parties": arrayOf("TxParty")}, "reference", "amount", "parties"),
 	"TxDecision":          obj(map[string]any{"reference": str, "decision": map[string]any{"type": "string", "enum": []string{"cleared", "held", "blocked", "rejected"}}, "status": str, "hits": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "cases": map[string]any{"type": "array", "items": integ}, "amount": ref("Money"), "decided_at": stamp}),
 	"Case":                obj(map[string]any{"id": integ, "reference": str, "party": integ, "counterparty": str, "entity_id": str, "score": num, "status": str, "outcome": str, "reason": str, "decided_by": str, "decided_at": stamp, "created_at": stamp}),
 	"Cases":               obj(map[string]any{"cases": arrayOf("Case")}),
 	"LedgerEntry":         obj(map[string]any{"seq": integ, "kind": str, "holder": str, "entity_id": str, "program": str, "amount": ref("Money"), "reference": str, "hit": str, "licence": str, "time": stamp, "actor": str}),
 	"Ledger":              obj(map[string]any{"entries": arrayOf("LedgerEntry"), "balances": map[string]any{"type": "array", "items": obj(map[string]any{"holder": str, "entity_id": str, "amount": ref("Money")})}}),
+	"Customer": obj(map[string]any{"id": map[string]any{"type": "string", "description": "the institution's customer number"}, "schema": map[string]any{"type": "string", "enum": []string{"Person", "Organization"}},
+		"name": str, "country": str, "birth_date": str, "account": str, "wallet": str, "identifiers": strs,
+		"decision": map[string]any{"type": "string", "enum": []string{"cleared", "held", "blocked", "rejected"}, "readOnly": true}, "status": map[string]any{"type": "string", "readOnly": true},
+		"hits": map[string]any{"type": "array", "items": map[string]any{"type": "object"}, "readOnly": true}, "cases": map[string]any{"type": "array", "items": integ, "readOnly": true},
+		"onboarded_at": stamp, "onboarded_by": str}, "id"),
+	"Customers": obj(map[string]any{"customers": arrayOf("Customer")}),
+	"CustomerImport": obj(map[string]any{"summary": obj(map[string]any{"rows": integ, "errors": integ, "existed": integ, "decisions": map[string]any{"type": "object", "additionalProperties": integ}}),
+		"rows": map[string]any{"type": "array", "items": obj(map[string]any{"line": integ, "id": str, "decision": str, "hits": integ, "cases": map[string]any{"type": "array", "items": integ}, "existed": map[string]any{"type": "boolean"}, "error": str})}}),
 	"Report": obj(map[string]any{"title": str, "as_of": stamp, "notes": strs, "columns": strs,
 		"rows": map[string]any{"type": "array", "items": strs, "description": "one array of cells per row, in the order of columns"}}),
 	"Licence":      obj(map[string]any{"number": str, "issuer": str, "kind": map[string]any{"type": "string", "enum": []string{"general", "specific"}}, "programs": strs, "entities": strs, "expires": stamp, "created": stamp}, "number", "issuer", "kind"),

@@ -101,6 +101,11 @@ func (s *Server) routes() []route {
 			params: []param{{"year", "integer", "the year (default: this year)"}, {"format", "string", "json (default), csv or html (printable)"}}},
 		{method: "GET", path: "/v1/reports/rejected", h: s.report(s.rejectedReport), action: warden.ActLedgerRead, summary: "Rejected-transaction report", resp: "Report",
 			params: []param{{"since", "string", "date YYYY-MM-DD (default: all)"}, {"format", "string", "json (default), csv or html (printable)"}}},
+		{method: "POST", path: "/v1/customers", h: s.onboard, action: warden.ActCustomersAdd, summary: "Onboard a customer: screened with the payments' policy (cleared, held, blocked or rejected); idempotent by id", body: "Customer", resp: "Customer", status: 201},
+		{method: "POST", path: "/v1/customers/import", h: s.importCustomers, action: warden.ActCustomersAdd, summary: "Onboard customers from CSV (text/csv; header id,schema,name,country,birth_date,account,wallet,identifiers)", body: "CSV", resp: "CustomerImport"},
+		{method: "GET", path: "/v1/customers", h: s.customers, action: warden.ActCustomersRead, summary: "The customer register with each customer's status", resp: "Customers",
+			params: []param{{"status", "string", "cleared, held, blocked or rejected"}, {"after", "string", "customers after this id (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},
+		{method: "GET", path: "/v1/customers/{id}", h: s.customer, action: warden.ActCustomersRead, summary: "One customer, its onboarding decision and status now", resp: "Customer"},
 		{method: "POST", path: "/v1/releases", h: s.proposeRelease, action: warden.ActReleasesPropose, summary: "Propose releasing blocked property under a licence (a sanctions officer approves)", body: "Release", resp: "ApprovalPending", status: 202},
 
 		// The UI.
@@ -120,6 +125,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/admin/users", h: s.usersForm, action: warden.ActUsersManage, ui: true},
 		{method: "GET", path: "/admin/tokens", h: s.tokensPage, action: warden.ActTokensRead, ui: true},
 		{method: "POST", path: "/admin/tokens", h: s.tokensForm, action: warden.ActTokensManage, ui: true},
+		{method: "GET", path: "/customers", h: s.customersPage, action: warden.ActCustomersRead, ui: true},
 		{method: "GET", path: "/ledger", h: s.ledgerPage, action: warden.ActLedgerRead, ui: true},
 		{method: "GET", path: "/audit", h: s.auditPage, action: warden.ActAuditRead, ui: true},
 	}

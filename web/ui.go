@@ -46,6 +46,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		return ""
 	},
 	"json": jsonString,
+	"list": func(v ...string) []string { return v },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // view is what every page template gets.

@@ -45,6 +45,7 @@ var commands = []command{
 	{"org", "add or list counterpart organisations", cmdOrg},
 	{"audit", "verify the audit chain, or export it as JSON lines", cmdAudit},
 	{"tx", "screen payments from a file and decide them by policy", cmdTx},
+	{"customer", "onboard customers from a CSV file, each screened by policy", cmdCustomer},
 	{"serve", "run the HTTP server", cmdServe},
 }
 

@@ -65,3 +65,31 @@ t2,EUR,990,beneficiary,Hans Meier,DE,,DE-1,,
 		t.Errorf("audit: %s", out)
 	}
 }
+
+func TestCustomerImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+	in := filepath.Join(dir, "customers.csv")
+	os.WriteFile(in, []byte("id,name,country,wallet\nK1,Jane Doe,US,\nK2,,,0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936\n"), 0o600)
+	out := filepath.Join(dir, "results.jsonl")
+	code, _, errOut := cli(t, db, "customer", "import", "--input", in, "--output", out)
+	if code != 0 || !strings.Contains(errOut, "2 customers: 1 cleared, 0 held, 1 blocked, 0 rejected, 0 already registered, 0 errors") {
+		t.Fatalf("customer import: %d %s", code, errOut)
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"id":"K1","decision":"cleared"`) || !strings.Contains(lines[1], `"line":3,"id":"K2","decision":"blocked"`) {
+		t.Errorf("results:\n%s", b)
+	}
+	// A bad row is reported with its line, the others still onboarded, and
+	// the command fails.
+	os.WriteFile(in, []byte("id,name,schema\nK3,Hans Meier,Person\nK4,Boaty,Vessel\n"), 0o600)
+	code, stdout, errOut := cli(t, db, "customer", "import", "--input", in)
+	if code == 0 || !strings.Contains(stdout, `"line":3,"id":"K4","hits":0,"error":`) || !strings.Contains(stdout, `"id":"K3","decision":"cleared"`) || !strings.Contains(errOut, "1 of 2 rows") {
+		t.Errorf("bad row: %d %s %s", code, stdout, errOut)
+	}
+	if code, _, errOut := cli(t, db, "customer", "import"); code == 0 || !strings.Contains(errOut, "--input") {
+		t.Errorf("no input: %d %s", code, errOut)
+	}
+}

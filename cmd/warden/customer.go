@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"warden"
+	"warden/auth"
+	"warden/enforcement"
+)
+
+const customerUsage = "customer import --input customers.csv [--output results.jsonl] [--policy FILE]"
+
+// cmdCustomer onboards customers from a CSV file: each is screened with the
+// payments' policy and the outcome of each row is written as a JSON line.
+func cmdCustomer(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return fmt.Errorf("%w: %s", errUsage, customerUsage)
+	}
+	fs := newFlags("customer import", customerUsage, e.stderr)
+	input := fs.String("input", "", "customers: CSV with a header naming id and any of schema,name,country,birth_date,account,wallet,identifiers")
+	output := fs.String("output", "", "one JSON line per row: line, id, decision, hits, cases or error (default stdout)")
+	policyFile := fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *input == "" {
+		return fmt.Errorf("%w: --input is required", errUsage)
+	}
+	policy, err := enforcement.LoadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(*input)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cs, lines, err := enforcement.ReadCustomers(f, *input)
+	if err != nil {
+		return err
+	}
+	sc, closeDB, err := openScreening(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	db := sc.DB()
+	svc := enforcement.New(db, sc, auth.New(db).Approvals)
+	svc.Policy = policy
+	var w io.Writer = e.stdout
+	if *output != "" {
+		out, err := os.Create(*output)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		w = out
+	}
+	bar := newBar(e.stderr, int64(len(cs)), "onboarding", false)
+	rows, sum, err := svc.Import(ctx, cs, lines, func() { bar.add(1) })
+	bar.finish()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		if r.ID == "" && r.Error == "" && r.Line == 0 {
+			continue // not reached: interrupted
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stderr, "%d customers: %d cleared, %d held, %d blocked, %d rejected, %d already registered, %d errors\n", sum.Rows,
+		sum.Decision[warden.DecisionCleared], sum.Decision[warden.DecisionHeld], sum.Decision[warden.DecisionBlocked], sum.Decision[warden.DecisionRejected], sum.Existed, sum.Errors)
+	if err != nil {
+		return err
+	}
+	if sum.Errors > 0 {
+		return fmt.Errorf("%d of %d rows could not be onboarded (see the error of each in the output)", sum.Errors, sum.Rows)
+	}
+	return nil
+}

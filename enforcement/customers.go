@@ -1,0 +1,228 @@
+package enforcement
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"warden"
+	"warden/store"
+)
+
+// checkCustomer rejects a customer that cannot be registered or screened.
+func checkCustomer(c *warden.Customer) error {
+	c.ID, c.Name = strings.TrimSpace(c.ID), strings.TrimSpace(c.Name)
+	if c.ID == "" || len(c.ID) > 100 || strings.ContainsFunc(c.ID, func(r rune) bool { return r < ' ' }) {
+		return warden.Errorf(warden.EINVALID, "a customer id is 1 to 100 printable characters")
+	}
+	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 {
+		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet or identifier)", c.ID)
+	}
+	switch c.Schema {
+	case "", warden.SchemaPerson, warden.SchemaOrganization:
+	default:
+		return warden.Errorf(warden.EINVALID, "customer %s: schema must be Person or Organization", c.ID)
+	}
+	// What Warden sets is not the caller's to give.
+	c.Decision, c.Status, c.Hits, c.Cases, c.OnboardedBy = "", "", nil, nil, ""
+	c.OnboardedAt = time.Time{}
+	return nil
+}
+
+// Onboard registers a customer and screens it with the payments' policy:
+// cleared, held for an analyst (with a case per possible hit), blocked or
+// rejected. Registering the same customer again returns the first decision
+// and changes nothing; the same id with other details is ECONFLICT.
+func (s *Service) Onboard(ctx context.Context, c warden.Customer) (warden.Customer, bool, error) {
+	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
+	if err != nil {
+		return c, false, err
+	}
+	if err := checkCustomer(&c); err != nil {
+		return c, false, err
+	}
+	b, _ := json.Marshal(c) // before Warden's fields: the idempotency hash
+	sum := sha256.Sum256(b)
+	party := warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
+	ref := warden.CustomerReference(c.ID)
+	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{party})
+	if err != nil {
+		return c, false, err
+	}
+	c.OnboardedAt, c.OnboardedBy = d.DecidedAt, p.Name
+	ev := warden.NewAuditEvent(ctx, "customer.onboard", ref, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits)})
+	existed, err := s.DB.RecordCustomer(ctx, &c, &d, hex.EncodeToString(sum[:]), cases, ev)
+	if err != nil {
+		return c, false, err
+	}
+	if existed {
+		c, err = s.DB.Customer(ctx, c.ID)
+		return c, true, err
+	}
+	c.Decision, c.Status, c.Hits, c.Cases = d.Decision, d.Status, d.Hits, d.Cases
+	return c, false, nil
+}
+
+// Customer returns one customer with its decision and status now.
+func (s *Service) Customer(ctx context.Context, id string) (warden.Customer, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCustomersRead); err != nil {
+		return warden.Customer{}, err
+	}
+	return s.DB.Customer(ctx, id)
+}
+
+// Customers lists the register in id order, a page at a time.
+func (s *Service) Customers(ctx context.Context, f store.CustomerFilter) ([]warden.Customer, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCustomersRead); err != nil {
+		return nil, err
+	}
+	switch f.Status {
+	case "", warden.DecisionCleared, warden.DecisionHeld, warden.DecisionBlocked, warden.DecisionRejected:
+	default:
+		return nil, warden.Errorf(warden.EINVALID, "status must be cleared, held, blocked or rejected")
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	return s.DB.Customers(ctx, f)
+}
+
+// MaxImport is the most customers one import may hold.
+const MaxImport = 100_000
+
+// ImportRow is the outcome of one row of a customer import.
+type ImportRow struct {
+	Line     int     `json:"line"`
+	ID       string  `json:"id"`
+	Decision string  `json:"decision,omitempty"`
+	Hits     int     `json:"hits"`
+	Cases    []int64 `json:"cases,omitempty"`
+	Existed  bool    `json:"existed,omitempty"`
+	Error    string  `json:"error,omitempty"`
+}
+
+// ImportSummary counts an import's outcomes.
+type ImportSummary struct {
+	Rows     int            `json:"rows"`
+	Errors   int            `json:"errors"`
+	Existed  int            `json:"existed"`
+	Decision map[string]int `json:"decisions"`
+}
+
+// ReadCustomers reads customers from CSV with a header naming any of id,
+// schema, name, country, birth_date, account, wallet and identifiers
+// (separated by ';'); id is required. It returns each customer's line.
+func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
+	}
+	if _, ok := col["id"]; !ok {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: id,schema,name,country,birth_date,account,wallet,identifiers)", name)
+	}
+	get := func(rec []string, c string) string {
+		if i, ok := col[c]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var out []warden.Customer
+	var lines []int
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+		}
+		if len(out) == MaxImport {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s: more than %d customers; split the file", name, MaxImport)
+		}
+		line, _ := cr.FieldPos(0)
+		c := warden.Customer{ID: get(rec, "id"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"),
+			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet")}
+		for _, id := range strings.Split(get(rec, "identifiers"), ";") {
+			if id = strings.TrimSpace(id); id != "" {
+				c.Identifiers = append(c.Identifiers, id)
+			}
+		}
+		out, lines = append(out, c), append(lines, line)
+	}
+	return out, lines, nil
+}
+
+// Import onboards customers on all cores. A row that cannot be onboarded
+// (bad input, a conflicting earlier registration) is reported with its
+// line and does not stop the others; progress, if not nil, is called after
+// each row. Rows come back in input order.
+func (s *Service) Import(ctx context.Context, cs []warden.Customer, lines []int, progress func()) ([]ImportRow, ImportSummary, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCustomersAdd); err != nil {
+		return nil, ImportSummary{}, err
+	}
+	rows := make([]ImportRow, len(cs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var fatal error
+	var once sync.Once
+	for range max(2, 4*runtime.GOMAXPROCS(0)) { // more than the cores: group commit batches the writes
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c, existed, err := s.Onboard(ctx, cs[i])
+				rows[i] = ImportRow{Line: lines[i], ID: cs[i].ID, Decision: c.Decision, Hits: len(c.Hits), Cases: c.Cases, Existed: existed}
+				if err != nil {
+					rows[i].Decision = ""
+					rows[i].Error = warden.ErrorMessage(err)
+					if code := warden.ErrorCode(err); code != warden.EINVALID && code != warden.ECONFLICT {
+						once.Do(func() { fatal = err })
+					}
+				}
+				if progress != nil {
+					progress()
+				}
+			}
+		}()
+	}
+feed:
+	for i := range cs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if fatal == nil {
+		fatal = ctx.Err()
+	}
+	sum := ImportSummary{Rows: len(rows), Decision: map[string]int{}}
+	for _, r := range rows {
+		switch {
+		case r.Error != "":
+			sum.Errors++
+		case r.Existed:
+			sum.Existed++
+		}
+		if r.Decision != "" {
+			sum.Decision[r.Decision]++
+		}
+	}
+	return rows, sum, fatal
+}

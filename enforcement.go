@@ -62,7 +62,9 @@ type Case struct {
 	ID           int64      `json:"id"`
 	Reference    string     `json:"reference"`
 	Party        int        `json:"party"`
-	Counterparty string     `json:"counterparty"` // the party's key, for remembering false positives
+	Counterparty string     `json:"counterparty"`   // the party's key, for remembering false positives
+	Name         string     `json:"name,omitempty"` // the party's name (or wallet, or identifiers) as screened
+	Holder       string     `json:"holder"`         // where the funds are held if the hit is confirmed
 	EntityID     string     `json:"entity_id"`
 	Score        float64    `json:"score"`
 	Status       string     `json:"status"`            // open, confirmed, cleared

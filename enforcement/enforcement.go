@@ -244,7 +244,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 					continue // cleared before for this counterparty and listing
 				}
 				th.Action = "review"
-				cases = append(cases, store.PendingCase{Case: warden.Case{Party: i, Counterparty: key, EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
+				cases = append(cases, store.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
 					EntityHash: eh, Programs: h.Entity.Programs})
 			}
 			d.Hits = append(d.Hits, th)
@@ -375,7 +375,7 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 			c.Outcome, status = warden.DecisionBlocked, warden.DecisionBlocked
 		}
 		if action == "block" && tx.Amount.Minor > 0 { // a customer brings no amount
-			entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: s.caseHolder(c), EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
+			entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: c.Holder, EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
 				Reference: c.Reference, Hit: fmt.Sprintf("case %d confirmed: score %.3f against %s", c.ID, c.Score, c.EntityID), Time: now, Actor: p.Name})
 		}
 	} else {
@@ -390,15 +390,6 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		return c, err
 	}
 	return c, nil
-}
-
-// caseHolder is where a confirmed case's funds are held: the party's
-// account, as its counterparty key recorded it.
-func (s *Service) caseHolder(c warden.Case) string {
-	if acct := strings.Split(c.Counterparty, "|"); len(acct) == 4 && acct[2] != "" {
-		return acct[2]
-	}
-	return "suspense:" + c.Reference
 }
 
 // Ledger returns ledger entries and the balances they add up to.

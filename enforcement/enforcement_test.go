@@ -176,7 +176,7 @@ func TestReviewQueue(t *testing.T) {
 			t.Errorf("after confirming: %s", got.Status)
 		}
 		es, _, _ := e.svc.Ledger(a, store.LedgerFilter{Reference: "h3"})
-		if len(es) != 1 || es[0].Amount.Minor != 700 || es[0].EntityID != "ofac:3" || es[0].Holder != "de-77" {
+		if len(es) != 1 || es[0].Amount.Minor != 700 || es[0].EntityID != "ofac:3" || es[0].Holder != "DE-77" {
 			t.Errorf("ledger after confirming: %+v", es)
 		}
 		if open, _ := e.svc.Cases(a, "open", 0); len(open) != 0 {

@@ -169,8 +169,8 @@ func scanCustomer(scan func(...any) error) (warden.Customer, error) {
 
 func insertCase(ctx context.Context, tx *sql.Tx, ref string, p PendingCase) error {
 	c := p.Case
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, entity_id, entity_hash, programs, score, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`, c.ID, ref, c.Party, c.Counterparty, c.EntityID, p.EntityHash, strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt))
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11)`, c.ID, ref, c.Party, c.Counterparty, c.Name, c.Holder, c.EntityID, p.EntityHash, strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}
@@ -196,13 +196,13 @@ func (db *DB) Transaction(ctx context.Context, ref string) (warden.TxDecision, e
 	return d, nil
 }
 
-const caseColumns = `id, reference, party, counterparty, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
+const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
 
 func scanCase(scan func(...any) error) (PendingCase, error) {
 	var p PendingCase
 	c := &p.Case
 	var programs, decided, created string
-	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created)
+	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created)
 	if programs != "" {
 		p.Programs = strings.Split(programs, ",")
 	}

@@ -69,7 +69,7 @@ func browser(t *testing.T) context.Context {
 
 // uiServer is a real server over the bundled OFAC snapshot with an admin
 // and an analyst who can log in.
-func uiServer(t *testing.T) string {
+func uiServer(t *testing.T) (string, *web.Server) {
 	t.Helper()
 	db := storetest.OpenSQLite(t)
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
@@ -89,9 +89,10 @@ func uiServer(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer((&web.Server{DB: db, Screening: sc, Auth: a, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}).Handler())
+	ws := &web.Server{DB: db, Screening: sc, Auth: a, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	srv := httptest.NewServer(ws.Handler())
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, ws
 }
 
 func loginAs(base, name string) chromedp.Tasks {
@@ -114,7 +115,7 @@ func logout() chromedp.Tasks {
 
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	base := uiServer(t)
+	base, _ := uiServer(t)
 	var dashboard, results, party, hits, screenURL, forbidden, nav, heading string
 	var nodes []*cdp.Node
 	var inPlace bool
@@ -189,5 +190,67 @@ func TestBrowser(t *testing.T) {
 	}
 	if heading != "Forbidden" || !strings.Contains(forbidden, "may not users.read") {
 		t.Errorf("forbidden page: %q %q", heading, forbidden)
+	}
+}
+
+// run runs browser steps, failing with the page when one fails.
+func run(t *testing.T, ctx context.Context, steps ...chromedp.Action) {
+	t.Helper()
+	for i, st := range steps {
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Run(sctx, st)
+		cancel()
+		if err != nil {
+			var html string
+			chromedp.Run(ctx, chromedp.OuterHTML(`body`, &html, chromedp.ByQuery))
+			t.Fatalf("step %d: %v\npage: %s", i, err, html)
+		}
+	}
+}
+
+// TestBrowserReviewQueue: an analyst confirms a held payment's hit on the
+// review-queue page; the blocking shows on the ledger page and in the
+// printable initial report.
+func TestBrowserReviewQueue(t *testing.T) {
+	ctx := browser(t)
+	base, ws := uiServer(t)
+	client := warden.WithPrincipal(context.Background(), warden.Principal{Name: "payments", Role: warden.RoleScreener, Org: warden.HomeOrg, Kind: "token"})
+	held, _, err := ws.Enforcement.Screen(client, warden.Transaction{Reference: "inv-7", Amount: warden.Money{Currency: "USD", Minor: 250000},
+		Parties: []warden.TxParty{{Role: "originator", Name: "Jane Doe", Account: "US-1"}, {Role: "beneficiary", Name: "Turashev Holdings", Account: "CY-1"}}})
+	if err != nil || held.Decision != warden.DecisionHeld {
+		t.Fatalf("held payment: %+v %v", held, err)
+	}
+	var queue, flash, after, ledger, report string
+	run(t, ctx,
+		loginAs(base, "bob"),
+		chromedp.Navigate(base+"/cases"),
+		chromedp.WaitVisible(`section.case`, chromedp.ByQuery),
+		chromedp.Text(`main`, &queue, chromedp.ByQuery),
+		chromedp.SendKeys(`section.case input[name=reason]`, "beneficial owner confirmed", chromedp.ByQuery),
+		chromedp.Click(`section.case button[value=confirm]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
+		chromedp.Text(`.flash.ok`, &flash, chromedp.ByQuery),
+		chromedp.Text(`main`, &after, chromedp.ByQuery),
+		chromedp.Navigate(base+"/ledger"),
+		chromedp.WaitVisible(`#entries`, chromedp.ByQuery),
+		chromedp.Text(`main`, &ledger, chromedp.ByQuery),
+		chromedp.Click(`a[href="/v1/reports/initial?format=html"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`article.report table`, chromedp.ByQuery),
+		chromedp.Text(`article.report`, &report, chromedp.ByQuery),
+	)
+	if !strings.Contains(queue, "Turashev Holdings") || !strings.Contains(queue, "TURASHEV, Igor Olegovich") || !strings.Contains(queue, "USD 2500.00") {
+		t.Errorf("queue: %q", queue)
+	}
+	if !strings.Contains(flash, "inv-7 is blocked") || !strings.Contains(after, "Nothing to review") {
+		t.Errorf("after confirming: %q / %q", flash, after)
+	}
+	if !strings.Contains(ledger, "USD 2500.00") || !strings.Contains(ledger, "CY-1") || !strings.Contains(ledger, "case 1 confirmed") {
+		t.Errorf("ledger page: %q", ledger)
+	}
+	if !strings.Contains(report, "Initial reports of blocked property") || !strings.Contains(report, "inv-7") || !strings.Contains(report, "due in") {
+		t.Errorf("initial report: %q", report)
+	}
+	if d, err := ws.Enforcement.Transaction(warden.WithPrincipal(context.Background(), warden.Operator), "inv-7"); err != nil || d.Status != warden.DecisionBlocked {
+		t.Errorf("payment after the case: %+v %v", d, err)
 	}
 }

@@ -15,6 +15,8 @@ CREATE TABLE cases (
     reference    TEXT NOT NULL REFERENCES transactions(reference),
     party        BIGINT NOT NULL,
     counterparty TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    holder       TEXT NOT NULL,
     entity_id    TEXT NOT NULL,
     entity_hash  TEXT NOT NULL,
     programs     TEXT NOT NULL,

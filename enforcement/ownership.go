@@ -196,3 +196,13 @@ func (s *Service) Stakes(ctx context.Context) ([]store.Stake, error) {
 	}
 	return s.DB.Stakes(ctx)
 }
+
+// OwnedBlocked says whether the company named is blocked under the 50%
+// rule, and why: the listed party behind the largest blocked chain and the
+// chain in words.
+func (s *Service) OwnedBlocked(ctx context.Context, company string) (*warden.Entity, string, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
+		return nil, "", err
+	}
+	return s.ownedBlocked(ctx, company)
+}

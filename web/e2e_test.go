@@ -220,7 +220,7 @@ func TestBrowserReviewQueue(t *testing.T) {
 	if err != nil || held.Decision != warden.DecisionHeld {
 		t.Fatalf("held payment: %+v %v", held, err)
 	}
-	var queue, flash, after, ledger, report string
+	var queue, flash, after, ledger, report, owned string
 	run(t, ctx,
 		loginAs(base, "bob"),
 		chromedp.Navigate(base+"/cases"),
@@ -237,7 +237,24 @@ func TestBrowserReviewQueue(t *testing.T) {
 		chromedp.Click(`a[href="/v1/reports/initial?format=html"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`article.report table`, chromedp.ByQuery),
 		chromedp.Text(`article.report`, &report, chromedp.ByQuery),
+		// The 50% rule, recorded on the ownership page.
+		chromedp.Navigate(base+"/ownership"),
+		chromedp.WaitVisible(`#owner`, chromedp.ByQuery),
+		chromedp.SendKeys(`#owner`, "ofac:26670", chromedp.ByQuery),
+		chromedp.SendKeys(`#owned`, "Limassol Shell Trading Ltd", chromedp.ByQuery),
+		chromedp.SendKeys(`#percent`, "60", chromedp.ByQuery),
+		chromedp.Submit(`#percent`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
+		chromedp.Text(`#ownership`, &owned, chromedp.ByQuery),
 	)
+	if !strings.Contains(owned, "Limassol Shell Trading Ltd") || !strings.Contains(owned, "blocked owned 60% by TURASHEV, Igor Olegovich (ofac:26670), listed under CYBER2") {
+		t.Errorf("ownership page: %q", owned)
+	}
+	d, _, err := ws.Enforcement.Screen(client, warden.Transaction{Reference: "inv-8", Amount: warden.Money{Currency: "EUR", Minor: 100},
+		Parties: []warden.TxParty{{Role: "beneficiary", Name: "LIMASSOL SHELL TRADING LTD"}}})
+	if err != nil || d.Decision != warden.DecisionBlocked {
+		t.Errorf("payment to the owned company: %+v %v", d, err)
+	}
 	if !strings.Contains(queue, "Turashev Holdings") || !strings.Contains(queue, "TURASHEV, Igor Olegovich") || !strings.Contains(queue, "USD 2500.00") {
 		t.Errorf("queue: %q", queue)
 	}

@@ -127,6 +127,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/admin/tokens", h: s.tokensForm, action: warden.ActTokensManage, ui: true},
 		{method: "GET", path: "/cases", h: s.casesPage, action: warden.ActCasesRead, ui: true},
 		{method: "POST", path: "/cases/{id}", h: s.decideCaseForm, action: warden.ActCasesDecide, ui: true},
+		{method: "GET", path: "/ownership", h: s.ownershipPage, action: warden.ActLedgerRead, ui: true},
+		{method: "POST", path: "/ownership", h: s.ownershipForm, action: warden.ActOwnershipManage, ui: true},
 		{method: "GET", path: "/customers", h: s.customersPage, action: warden.ActCustomersRead, ui: true},
 		{method: "GET", path: "/ledger", h: s.ledgerPage, action: warden.ActLedgerRead, ui: true},
 		{method: "GET", path: "/audit", h: s.auditPage, action: warden.ActAuditRead, ui: true},

@@ -116,6 +116,9 @@ type Link struct {
 	Type     string `json:"type"` // e.g. "linked_to", "owned_by", "acting_for"
 	SourceID string `json:"source_id,omitempty"`
 	Name     string `json:"name,omitempty"`
+	// Percent is the share the linked party owns, for owned_by links whose
+	// list states it (0 if it does not).
+	Percent float64 `json:"percent,omitempty"`
 }
 
 // Craft holds the fields lists give for vessels and aircraft.
@@ -156,6 +159,10 @@ type Entity struct {
 	Craft             *Craft       `json:"craft,omitempty"`
 	Links             []Link       `json:"links,omitempty"`
 	Topics            []string     `json:"topics,omitempty"`
+	// Related marks a party the list carries as context, not as a target
+	// (FtM's target: false, such as a company a target owns): it is found
+	// by screening but blocks nothing by itself.
+	Related bool `json:"related,omitempty"`
 }
 
 // EntityID returns the Warden id of source id sid on list.

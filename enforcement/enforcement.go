@@ -232,7 +232,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: slices.Clone(h.Entity.Programs),
 				Score: h.Score, Explanation: h.Explanation}
 			th.Confirmed = h.Explanation.Identifier != "" || h.Score >= s.Policy.Match
-			if th.Confirmed {
+			if th.Confirmed && sanctioned(h.Entity) {
 				th.Action, _ = s.Policy.action(h.Entity.Programs)
 			} else {
 				key, eh := counterparty(party), entityHash(h.Entity)
@@ -276,6 +276,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 	}
 	return d, cases, entries, nil
 }
+
+// sanctioned reports whether a listed party is a target of its list. Lists
+// also carry related parties as context (a company a target owns): a hit
+// on one is held for an analyst, never blocked by itself.
+func sanctioned(e *warden.Entity) bool { return !e.Related }
 
 func firstBlock(hs []warden.TxHit) *warden.TxHit {
 	for i := range hs {

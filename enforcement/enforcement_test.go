@@ -347,3 +347,60 @@ func TestFiftyPercentRule(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnershipFromLists: owned_by links that state a percentage count
+// toward the 50% rule; a related party on a list blocks nothing by itself.
+func TestOwnershipFromLists(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+		im, err := db.BeginImport(ctx, "os", "ftm", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := func(sid, name string, related bool, programs []string, links ...warden.Link) *warden.Entity {
+			return &warden.Entity{SourceID: sid, Schema: warden.SchemaOrganization, Names: []warden.Name{{Full: name, Kind: warden.NamePrimary}}, Programs: programs, Related: related, Links: links}
+		}
+		im.Put(org("T1", "RED TIDE GROUP", false, []string{"CYBER2"}))
+		im.Put(org("T2", "BLUE HARBOUR HOLDING", false, []string{"CYBER2"}))
+		im.Put(org("C1", "NORTHWIND SHIPPING LLC", true, nil, warden.Link{Type: "owned_by", SourceID: "T1", Percent: 30}, warden.Link{Type: "owned_by", SourceID: "T2", Percent: 25}))
+		im.Put(org("C2", "SOUTHWIND TRADING", true, nil, warden.Link{Type: "owned_by", SourceID: "T1", Percent: 40}, warden.Link{Type: "owned_by", SourceID: "T2"}))
+		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Screening.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		client := as("payments", warden.RoleScreener)
+		screen := func(ref, name string) warden.TxDecision {
+			t.Helper()
+			d, _, err := e.svc.Screen(client, pay(ref, 100, us, warden.TxParty{Role: "beneficiary", Name: name}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		d := screen("n1", "Northwind Shipping LLC")
+		why := ""
+		for _, h := range d.Hits {
+			if ex, ok := h.Explanation.(map[string]string); ok {
+				why = ex["ownership"]
+			}
+		}
+		if d.Decision != warden.DecisionBlocked || why != "owned 30% by RED TIDE GROUP (os:T1), listed under CYBER2 (per list os) and 25% by BLUE HARBOUR HOLDING (os:T2), listed under CYBER2 (per list os)" {
+			t.Errorf("Northwind: %s %q", d.Decision, why)
+		}
+		// 40% stated, the other link without a share: not blocked; the
+		// name hit on the related party is held for an analyst.
+		if d := screen("s1", "Southwind Trading"); d.Decision != warden.DecisionHeld || len(d.Hits) != 1 || d.Hits[0].Action != "review" || !d.Hits[0].Confirmed {
+			t.Errorf("Southwind: %s %+v", d.Decision, d.Hits)
+		}
+		// A person records the missing share: now 55%.
+		if _, err := e.svc.RecordStake(as("anna", warden.RoleAnalyst), "os:T2", "Southwind Trading", 15); err != nil {
+			t.Fatal(err)
+		}
+		if d := screen("s2", "Southwind Trading"); d.Decision != warden.DecisionBlocked {
+			t.Errorf("Southwind with the recorded share: %s %+v", d.Decision, d.Hits)
+		}
+	})
+}

@@ -15,8 +15,10 @@ import (
 
 // The 50% rule: a company owned 50% or more, in aggregate, directly or
 // indirectly, by blocked parties is blocked too. Ownership comes from the
-// stakes people record (POST /v1/ownership); a stake's owner is a listed
-// party or another company, whose own blocking counts in full.
+// stakes people record (POST /v1/ownership) and from the lists' owned_by
+// links that state a percentage (OpenSanctions' Ownership); a stake's owner
+// is a listed party or another company, whose own blocking counts in full.
+// A person's record of a stake overrides the list's for the same pair.
 
 // companyKey normalises a company name for the register: lower case,
 // letters and digits only, single spaces.
@@ -44,6 +46,35 @@ type ownership struct {
 	built   time.Time
 	owners  map[string][]store.Stake // owned key -> stakes in it
 	display map[string]string        // owned key -> name as recorded
+	// The lists' stakes, and the index versions they were read from.
+	listVersions string
+	listStakes   []store.Stake
+}
+
+// listStakes reads the stakes the lists state, again only when the index
+// has changed.
+func (s *Service) listStakes() []store.Stake {
+	o := &s.own
+	if s.Screening == nil {
+		return nil
+	}
+	key := fmt.Sprint(s.Screening.Versions())
+	if key == o.listVersions {
+		return o.listStakes
+	}
+	var out []store.Stake
+	versions := s.Screening.Each(func(e *warden.Entity) {
+		for _, l := range e.Links {
+			if l.Type != "owned_by" || l.SourceID == "" || l.Percent <= 0 {
+				continue
+			}
+			if k := companyKey(e.Caption()); k != "" {
+				out = append(out, store.Stake{Owner: "entity:" + e.List + ":" + l.SourceID, Owned: k, OwnedName: e.Caption(), Percent: l.Percent, RecordedBy: "list " + e.List})
+			}
+		}
+	})
+	o.listVersions, o.listStakes = fmt.Sprint(versions), out
+	return out
 }
 
 // ownershipTTL bounds how stale another node's view of the register is.
@@ -61,9 +92,19 @@ func (s *Service) graph(ctx context.Context) (map[string][]store.Stake, map[stri
 		return nil, nil, err
 	}
 	o.owners, o.display, o.built = map[string][]store.Stake{}, map[string]string{}, time.Now()
+	recorded := map[[2]string]bool{}
 	for _, st := range stakes {
 		o.owners[st.Owned] = append(o.owners[st.Owned], st)
 		o.display[st.Owned] = st.OwnedName
+		recorded[[2]string{st.Owner, st.Owned}] = true
+	}
+	for _, st := range s.listStakes() {
+		if !recorded[[2]string{st.Owner, st.Owned}] {
+			o.owners[st.Owned] = append(o.owners[st.Owned], st)
+			if o.display[st.Owned] == "" {
+				o.display[st.Owned] = st.OwnedName
+			}
+		}
 	}
 	return o.owners, o.display, nil
 }
@@ -120,8 +161,25 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]s
 			if err != nil {
 				return nil, err
 			}
+			source := ""
+			if strings.HasPrefix(st.RecordedBy, "list ") {
+				source = " (per " + st.RecordedBy + ")"
+			}
+			if !sanctioned(e) {
+				// On a list but not sanctioned (a related company): its own
+				// owners decide.
+				sub := companyKey(e.Caption())
+				w, err := s.verdict(ctx, sub, owners, display, memo, path)
+				if err != nil {
+					return nil, err
+				}
+				if w != nil && w.percent >= 50 {
+					parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s%s, itself owned %s", st.Percent, e.Caption(), source, w.why), w.root})
+				}
+				continue
+			}
 			if a, prog := s.Policy.action(e.Programs); a == "block" {
-				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s (%s), listed under %s", st.Percent, e.Caption(), e.ID, prog), e})
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e})
 			}
 		case strings.HasPrefix(st.Owner, "company:"):
 			sub := strings.TrimPrefix(st.Owner, "company:")

@@ -13,6 +13,14 @@ import (
 	"warden"
 )
 
+// Each calls fn with every party in the index, in index order. The
+// parties are shared: fn must not change them.
+func (ix *Index) Each(fn func(*warden.Entity)) {
+	for _, e := range ix.entities {
+		fn(e)
+	}
+}
+
 // Index holds listed parties prepared for screening. It is built once per
 // set of list versions and never changed, so any number of goroutines may
 // search it; the screening service swaps in a new one when a list changes.

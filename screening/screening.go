@@ -106,6 +106,17 @@ func (s *Service) Len() int {
 	return 0
 }
 
+// Each calls fn with every party in the current index and returns the
+// list versions that index holds; fn must not change the parties.
+func (s *Service) Each(fn func(*warden.Entity)) map[string]int {
+	cur := s.current.Load()
+	if cur == nil {
+		return nil
+	}
+	cur.index.Each(fn)
+	return cur.versions
+}
+
 // Versions returns the list versions the current index holds.
 func (s *Service) Versions() map[string]int {
 	if cur := s.current.Load(); cur != nil {

@@ -25,6 +25,7 @@ type Entity struct {
 	Referents  []string            `json:"referents,omitempty"`
 	FirstSeen  string              `json:"first_seen,omitempty"`
 	LastSeen   string              `json:"last_seen,omitempty"`
+	Target     *bool               `json:"target,omitempty"`
 }
 
 // Op is one line of an FtM delta stream.
@@ -67,7 +68,7 @@ func toWarden(x *Entity) (*warden.Entity, bool) {
 		return nil, false
 	}
 	p := x.Properties
-	e := &warden.Entity{SourceID: x.ID, Schema: schema}
+	e := &warden.Entity{SourceID: x.ID, Schema: schema, Related: x.Target != nil && !*x.Target}
 	for _, n := range p["name"] {
 		e.AddName(warden.Name{Full: n, Kind: warden.NamePrimary})
 	}
@@ -224,6 +225,10 @@ func FromWarden(e *warden.Entity) []*Entity {
 		schema = "Airplane"
 	}
 	out := []*Entity{{ID: e.ID, Caption: e.Caption(), Schema: schema, Properties: p, Datasets: []string{e.List}}}
+	if e.Related {
+		notTarget := false
+		out[0].Target = &notTarget
+	}
 	return append(out, wallets...)
 }
 

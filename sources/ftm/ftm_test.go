@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"warden"
@@ -26,6 +27,22 @@ func TestParseFixture(t *testing.T) {
 	}
 	if programs == 0 || links == 0 {
 		t.Errorf("sanctions gave %d programs and ownerships %d links", programs, links)
+	}
+	// Ownerships keep their stated share; companies on the file as context
+	// (target: false) are marked related.
+	related, shares := 0, map[string]float64{}
+	for _, e := range r.Entities {
+		if e.Related {
+			related++
+		}
+		for _, l := range e.Links {
+			if l.Type == "owned_by" && l.Percent > 0 && strings.Contains(l.Name, "ZAKHAROV") {
+				shares[e.Caption()] = max(shares[e.Caption()], l.Percent)
+			}
+		}
+	}
+	if related != 3 || shares[`ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "ЦСТ"`] != 100 || shares[`ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "СПС"`] != 75 {
+		t.Errorf("%d related parties; ZAKHAROV's stated shares %v", related, shares)
 	}
 	p := r.ByID["NK-2Tbri3s6GgNtAwsSXh4qpL"]
 	if p == nil || p.Caption() != "Maria Aleksandrovna Osetrova" || p.BirthDates[0].From != "1988-01-07" {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"warden"
@@ -202,8 +203,9 @@ func (g *graph) emit(sink warden.Sink) error {
 		case "Ownership":
 			for _, asset := range p["asset"] {
 				if e := g.byID[asset]; e != nil {
+					pct := percentage(p["percentage"])
 					for _, owner := range p["owner"] {
-						e.Links = append(e.Links, warden.Link{Type: "owned_by", SourceID: owner, Name: g.caption(owner)})
+						e.Links = append(e.Links, warden.Link{Type: "owned_by", SourceID: owner, Name: g.caption(owner), Percent: pct})
 					}
 				}
 			}
@@ -241,4 +243,17 @@ func (g *graph) caption(id string) string {
 		return e.Caption()
 	}
 	return ""
+}
+
+// percentage reads an Ownership's share ("51", "51%", "12.5"); 0 if it is
+// missing, unreadable or out of range.
+func percentage(vs []string) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(vs[0]), "%")), 64)
+	if err != nil || f <= 0 || f > 100 {
+		return 0
+	}
+	return f
 }

@@ -158,6 +158,18 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		if got := strings.Join(actions, " "); got != want {
 			t.Errorf("carol's audit trail:\n got %s\nwant %s", got, want)
 		}
+		// An unknown name is refused like a wrong password, and audited.
+		if _, _, err := s.Login(ctx, "mallory", "a guess at a passphrase"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("unknown name: %v", err)
+		}
+		actions = nil
+		db.AuditEvents(ctx, warden.AuditFilter{Actor: "mallory"}, func(e warden.AuditEvent) error {
+			actions = append(actions, e.Action+" "+e.Object+" "+e.Reason)
+			return nil
+		})
+		if len(actions) != 1 || actions[0] != "login.failed user:mallory no such person" {
+			t.Errorf("unknown name's audit trail: %q", actions)
+		}
 		if n, err := audit.Verify(ctx, db); err != nil || n == 0 {
 			t.Errorf("verify: %d %v", n, err)
 		}

@@ -169,7 +169,7 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 // Import onboards customers on all cores. A row that cannot be onboarded
 // (bad input, a conflicting earlier registration) is reported with its
 // line and does not stop the others; progress, if not nil, is called after
-// each row. Rows come back in input order.
+// each row, never by two goroutines at once. Rows come back in input order.
 func (s *Service) Import(ctx context.Context, cs []warden.Customer, lines []int, progress func()) ([]ImportRow, ImportSummary, error) {
 	if _, err := warden.Authorize(ctx, warden.ActCustomersAdd); err != nil {
 		return nil, ImportSummary{}, err
@@ -179,6 +179,7 @@ func (s *Service) Import(ctx context.Context, cs []warden.Customer, lines []int,
 	var wg sync.WaitGroup
 	var fatal error
 	var once sync.Once
+	var progressMu sync.Mutex                   // progress is called by one worker at a time
 	for range max(2, 4*runtime.GOMAXPROCS(0)) { // more than the cores: group commit batches the writes
 		wg.Add(1)
 		go func() {
@@ -194,7 +195,9 @@ func (s *Service) Import(ctx context.Context, cs []warden.Customer, lines []int,
 					}
 				}
 				if progress != nil {
+					progressMu.Lock()
 					progress()
+					progressMu.Unlock()
 				}
 			}
 		}()

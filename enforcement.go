@@ -52,7 +52,8 @@ type TxDecision struct {
 	Decision  string    `json:"decision"`
 	Status    string    `json:"status"`
 	Hits      []TxHit   `json:"hits"`
-	Cases     []int64   `json:"cases,omitempty"`
+	Case      *int64    `json:"case"`            // the first case opened, null if none
+	Cases     []int64   `json:"cases,omitempty"` // every case opened, one per possible hit
 	Amount    Money     `json:"amount"`
 	DecidedAt time.Time `json:"decided_at"`
 }

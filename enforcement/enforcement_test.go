@@ -80,7 +80,7 @@ func TestDecisions(t *testing.T) {
 			{pay("p4", 500, us, kolosov), warden.DecisionHeld},
 		} {
 			d, existed, err := e.svc.Screen(client, tc.tx)
-			if err != nil || existed || d.Decision != tc.want || d.Status != tc.want {
+			if err != nil || existed || d.Decision != tc.want || d.Status != tc.want || (d.Case != nil) != (tc.want == warden.DecisionHeld) {
 				t.Errorf("%s: %s (existed %v) %v, want %s; hits %+v", tc.tx.Reference, d.Decision, existed, err, tc.want, d.Hits)
 			}
 		}
@@ -133,7 +133,7 @@ func TestReviewQueue(t *testing.T) {
 		e := setup(t, db)
 		client := as("payments", warden.RoleScreener)
 		d, _, err := e.svc.Screen(client, pay("h1", 500, us, kolosov))
-		if err != nil || d.Decision != warden.DecisionHeld || len(d.Cases) != 1 {
+		if err != nil || d.Decision != warden.DecisionHeld || len(d.Cases) != 1 || d.Case == nil || *d.Case != d.Cases[0] {
 			t.Fatalf("held: %+v %v", d, err)
 		}
 		a, b := as("anna", warden.RoleAnalyst), as("boris", warden.RoleAnalyst)

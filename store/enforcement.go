@@ -93,6 +93,11 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 		cases[i].Case.ID = next + int64(i)
 		d.Cases = append(d.Cases, cases[i].Case.ID)
 	}
+	d.Case = nil
+	if len(d.Cases) > 0 {
+		first := d.Cases[0]
+		d.Case = &first
+	}
 	b, _ := json.Marshal(d)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		d.Reference, bodyHash, d.Decision, d.Status, string(b), timestamp(d.DecidedAt)); err != nil {

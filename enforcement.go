@@ -56,6 +56,9 @@ type TxDecision struct {
 	Cases     []int64   `json:"cases,omitempty"` // every case opened, one per possible hit
 	Amount    Money     `json:"amount"`
 	DecidedAt time.Time `json:"decided_at"`
+	// StatusAt is when the status became what it is (a case decision, or
+	// DecidedAt). Not part of the stored first answer.
+	StatusAt time.Time `json:"status_at,omitzero"`
 }
 
 // Case is a possible hit held for an analyst.

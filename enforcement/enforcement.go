@@ -38,6 +38,9 @@ type Policy struct {
 	Programs map[string]string `json:"programs"`
 	// FalsePositiveDays is how long a cleared false positive is remembered.
 	FalsePositiveDays int `json:"false_positive_days"`
+	// Holidays are the public holidays (YYYY-MM-DD) that do not count as
+	// business days for the reports' deadlines.
+	Holidays []string `json:"holidays,omitempty"`
 }
 
 // DefaultPolicy blocks on every program, holds hits from 0.595 (0.7 ×
@@ -56,6 +59,11 @@ func (p *Policy) Check() error {
 	}
 	if p.Default != "block" && p.Default != "reject" {
 		return warden.Errorf(warden.EINVALID, "policy: default must be block or reject, not %q", p.Default)
+	}
+	for _, h := range p.Holidays {
+		if _, err := time.Parse("2006-01-02", h); err != nil {
+			return warden.Errorf(warden.EINVALID, "policy: holiday %q is not a date YYYY-MM-DD", h)
+		}
 	}
 	return nil
 }

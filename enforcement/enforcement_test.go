@@ -168,12 +168,13 @@ func TestReviewQueue(t *testing.T) {
 			t.Fatalf("after expiry: %s", d.Decision)
 		}
 		// Confirming blocks the payment and puts its amount in the ledger.
+		*e.now = e.now.Add(time.Hour)
 		c, err := e.svc.DecideCase(a, d.Cases[0], true, "")
 		if err != nil || c.Outcome != warden.DecisionBlocked {
 			t.Fatalf("confirm: %+v %v", c, err)
 		}
-		if got, _ := e.svc.Transaction(a, "h3"); got.Status != warden.DecisionBlocked {
-			t.Errorf("after confirming: %s", got.Status)
+		if got, _ := e.svc.Transaction(a, "h3"); got.Status != warden.DecisionBlocked || !got.StatusAt.Equal(*c.DecidedAt) || got.DecidedAt.Equal(*c.DecidedAt) {
+			t.Errorf("after confirming: %s at %v (decided %v, case %v)", got.Status, got.StatusAt, got.DecidedAt, c.DecidedAt)
 		}
 		es, _, _ := e.svc.Ledger(a, store.LedgerFilter{Reference: "h3"})
 		if len(es) != 1 || es[0].Amount.Minor != 700 || es[0].EntityID != "ofac:3" || es[0].Holder != "DE-77" {

@@ -23,12 +23,12 @@ type Report struct {
 // InitialDays is how many business days a holder has to report a blocking.
 const InitialDays = 10
 
-// AddBusinessDays returns the day n business days (Monday to Friday) after
-// t. Public holidays are not known to Warden and are not skipped.
-func AddBusinessDays(t time.Time, n int) time.Time {
+// AddBusinessDays returns the day n business days after t: Monday to
+// Friday, skipping the holidays given (as YYYY-MM-DD).
+func AddBusinessDays(t time.Time, n int, holidays map[string]bool) time.Time {
 	for n > 0 {
 		t = t.AddDate(0, 0, 1)
-		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && !holidays[t.Format("2006-01-02")] {
 			n--
 		}
 	}
@@ -44,8 +44,12 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 	}
 	now := s.now().UTC()
 	r := Report{Title: "Initial reports of blocked property", AsOf: now,
-		Notes:   []string{fmt.Sprintf("Each blocking is to be reported within %d business days; weekends are skipped, public holidays are not known to Warden.", InitialDays)},
+		Notes:   []string{initialNote(len(s.Policy.Holidays))},
 		Columns: []string{"blocked_on", "deadline", "deadline_status", "reference", "party", "program", "currency", "amount", "holder", "cause"}}
+	holidays := map[string]bool{}
+	for _, h := range s.Policy.Holidays {
+		holidays[h] = true
+	}
 	for after := int64(0); ; {
 		es, err := s.DB.Ledger(ctx, store.LedgerFilter{After: after, Limit: 1000})
 		if err != nil {
@@ -59,7 +63,7 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 			if e.Kind != "block" {
 				continue
 			}
-			due := AddBusinessDays(e.Time, InitialDays)
+			due := AddBusinessDays(e.Time, InitialDays, holidays)
 			status := fmt.Sprintf("due in %d days", int(due.Sub(now).Hours()/24)+1)
 			switch {
 			case now.After(due.Truncate(24 * time.Hour).Add(24 * time.Hour)):
@@ -72,6 +76,13 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+func initialNote(holidays int) string {
+	if holidays == 0 {
+		return fmt.Sprintf("Each blocking is to be reported within %d business days; weekends are skipped, and no public holidays are configured (policy holidays).", InitialDays)
+	}
+	return fmt.Sprintf("Each blocking is to be reported within %d business days; weekends and the policy's %d public holidays are skipped.", InitialDays, holidays)
 }
 
 // AnnualYear is the year of the latest June 30 on or before now: the
@@ -125,7 +136,7 @@ func (s *Service) RejectedReport(ctx context.Context, since time.Time) (Report, 
 			if h.Action != "reject" && !(h.Action == "review" && d.Decision == warden.DecisionHeld) {
 				continue
 			}
-			r.Rows = append(r.Rows, []string{d.DecidedAt.Format("2006-01-02"), d.Reference, d.Amount.Currency, major(d.Amount), h.Role, h.EntityID,
+			r.Rows = append(r.Rows, []string{d.StatusAt.Format("2006-01-02"), d.Reference, d.Amount.Currency, major(d.Amount), h.Role, h.EntityID,
 				strings.Join(h.Programs, ";"), fmt.Sprintf("%.3f", h.Score)})
 		}
 	}

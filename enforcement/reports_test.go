@@ -13,19 +13,23 @@ import (
 
 func TestAddBusinessDays(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	christmas := map[string]bool{"2026-12-24": true, "2026-12-25": true}
 	for _, tc := range []struct {
-		from string
-		n    int
-		want string
+		from     string
+		n        int
+		want     string
+		holidays map[string]bool
 	}{
-		{"2026-11-18", 1, "2026-11-19"},  // Wednesday to Thursday
-		{"2026-11-20", 1, "2026-11-23"},  // Friday to Monday
-		{"2026-11-21", 1, "2026-11-23"},  // Saturday to Monday
-		{"2026-11-20", 10, "2026-12-04"}, // two working weeks
-		{"2026-11-22", 10, "2026-12-04"}, // from a Sunday
-		{"2026-11-18", 0, "2026-11-18"},
+		{"2026-11-18", 1, "2026-11-19", nil},  // Wednesday to Thursday
+		{"2026-11-20", 1, "2026-11-23", nil},  // Friday to Monday
+		{"2026-11-21", 1, "2026-11-23", nil},  // Saturday to Monday
+		{"2026-11-20", 10, "2026-12-04", nil}, // two working weeks
+		{"2026-11-22", 10, "2026-12-04", nil}, // from a Sunday
+		{"2026-11-18", 0, "2026-11-18", nil},
+		{"2026-12-23", 2, "2026-12-29", christmas}, // Thursday and Friday are holidays
+		{"2026-12-23", 2, "2026-12-25", nil},
 	} {
-		if got := enforcement.AddBusinessDays(day(tc.from), tc.n).Format("2006-01-02"); got != tc.want {
+		if got := enforcement.AddBusinessDays(day(tc.from), tc.n, tc.holidays).Format("2006-01-02"); got != tc.want {
 			t.Errorf("%s + %d business days = %s, want %s", tc.from, tc.n, got, tc.want)
 		}
 	}
@@ -79,6 +83,18 @@ func TestReports(t *testing.T) {
 		screen("2026-07-02T09:00:00Z", pay("july", 500, us, evil))
 		screen("2026-08-03T09:00:00Z", pay("rej", 700, us, ivanov))
 		screen("2026-11-20T09:00:00Z", pay("nov", 900, us, evil))
+		// Held on September 1, confirmed as a rejection on September 3.
+		screen("2026-09-01T09:00:00Z", pay("held", 300, us, kolosov))
+		*e.now = time.Date(2026, 9, 3, 15, 0, 0, 0, time.UTC)
+		e.svc.Policy.Programs["CYBER2"] = "reject"
+		d, _ := e.svc.Transaction(analyst, "held")
+		if len(d.Cases) != 1 {
+			t.Fatalf("held payment: %+v", d)
+		}
+		if _, err := e.svc.DecideCase(analyst, d.Cases[0], true, "same person"); err != nil {
+			t.Fatal(err)
+		}
+		delete(e.svc.Policy.Programs, "CYBER2")
 		*e.now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 		initial, err := e.svc.InitialReports(analyst)
@@ -113,14 +129,35 @@ func TestReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := column(rejected, "reference"); !slices.Equal(got, []string{"rej"}) || column(rejected, "listed_party")[0] != "ofac:2" || column(rejected, "amount")[0] != "7.00" {
+		if got := column(rejected, "reference"); !slices.Equal(got, []string{"rej", "held"}) || column(rejected, "listed_party")[0] != "ofac:2" || column(rejected, "amount")[0] != "7.00" ||
+			column(rejected, "rejected_on")[1] != "2026-09-03" || column(rejected, "listed_party")[1] != "ofac:3" {
 			t.Errorf("rejected: %v", rejected.Rows)
 		}
-		if r, _ := e.svc.RejectedReport(analyst, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)); len(r.Rows) != 0 {
-			t.Errorf("rejected since September: %v", r.Rows)
+		if r, _ := e.svc.RejectedReport(analyst, time.Date(2026, 9, 2, 0, 0, 0, 0, time.UTC)); len(r.Rows) != 1 || r.Rows[0][1] != "held" {
+			t.Errorf("rejected since September 2: %v", r.Rows)
 		}
 		if _, err := e.svc.InitialReports(client); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("a screener reading reports: %v", err)
 		}
 	})
+}
+
+func TestPolicyCheck(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(*enforcement.Policy)
+		ok   bool
+	}{
+		"default":           {func(*enforcement.Policy) {}, true},
+		"holidays":          {func(p *enforcement.Policy) { p.Holidays = []string{"2026-12-25", "2027-01-01"} }, true},
+		"bad holiday":       {func(p *enforcement.Policy) { p.Holidays = []string{"25/12/2026"} }, false},
+		"review over match": {func(p *enforcement.Policy) { p.Review = 0.9 }, false},
+		"unknown action":    {func(p *enforcement.Policy) { p.Programs = map[string]string{"CYBER2": "freeze"} }, false},
+		"unknown default":   {func(p *enforcement.Policy) { p.Default = "allow" }, false},
+	} {
+		p := enforcement.DefaultPolicy
+		tc.edit(&p)
+		if err := p.Check(); (err == nil) != tc.ok {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

@@ -186,8 +186,8 @@ func insertCase(ctx context.Context, tx *sql.Tx, ref string, p PendingCase) erro
 // ENOTFOUND if the reference is unknown.
 func (db *DB) Transaction(ctx context.Context, ref string) (warden.TxDecision, error) {
 	var d warden.TxDecision
-	var resp, status string
-	err := db.sql.QueryRowContext(ctx, `SELECT response, status FROM transactions WHERE reference = $1`, ref).Scan(&resp, &status)
+	var resp, status, at string
+	err := db.sql.QueryRowContext(ctx, `SELECT response, status, status_at FROM transactions WHERE reference = $1`, ref).Scan(&resp, &status, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, warden.Errorf(warden.ENOTFOUND, "no transaction %q", ref)
 	}
@@ -197,8 +197,17 @@ func (db *DB) Transaction(ctx context.Context, ref string) (warden.TxDecision, e
 	if err := json.Unmarshal([]byte(resp), &d); err != nil {
 		return d, err
 	}
-	d.Status = status
+	d.Status, d.StatusAt = status, statusAt(d, at)
 	return d, nil
+}
+
+// statusAt is when a decision's status became what it is: a case's
+// decision if one changed it, else the first decision.
+func statusAt(d warden.TxDecision, at string) time.Time {
+	if at != "" {
+		return parseTime(at)
+	}
+	return d.DecidedAt
 }
 
 const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
@@ -271,7 +280,7 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, status string, entr
 			}
 		}
 		if status != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1 WHERE reference = $2`, status, c.Reference); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1, status_at = $2 WHERE reference = $3`, status, timestamp(*c.DecidedAt), c.Reference); err != nil {
 				return err
 			}
 		}
@@ -427,24 +436,26 @@ func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, 
 }
 
 // TransactionsWithStatus returns the payments (not customers) whose status
-// is now status, decided at or after since, oldest first.
+// is now status and became so at or after since, in that order.
 func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since time.Time) ([]warden.TxDecision, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT response, status FROM transactions WHERE status = $1 AND created_at >= $2 AND reference NOT LIKE 'customer:%' ORDER BY created_at, reference`, status, timestamp(since))
+	rows, err := db.sql.QueryContext(ctx, `SELECT response, status, status_at FROM transactions
+		WHERE status = $1 AND (CASE WHEN status_at = '' THEN created_at ELSE status_at END) >= $2 AND reference NOT LIKE 'customer:%'
+		ORDER BY CASE WHEN status_at = '' THEN created_at ELSE status_at END, reference`, status, timestamp(since))
 	if err != nil {
 		return nil, fmt.Errorf("transactions: %w", err)
 	}
 	defer rows.Close()
 	var out []warden.TxDecision
 	for rows.Next() {
-		var resp, st string
-		if err := rows.Scan(&resp, &st); err != nil {
+		var resp, st, at string
+		if err := rows.Scan(&resp, &st, &at); err != nil {
 			return nil, err
 		}
 		var d warden.TxDecision
 		if err := json.Unmarshal([]byte(resp), &d); err != nil {
 			return nil, err
 		}
-		d.Status = st
+		d.Status, d.StatusAt = st, statusAt(d, at)
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -44,6 +44,31 @@ func CheckMoney(m Money) error {
 	return nil
 }
 
+// ParseMoney reads an amount written in major units ("12500", "12,500.50")
+// exactly, without floating point: no more decimals than the currency has.
+func ParseMoney(currency, major string) (Money, error) {
+	m := Money{Currency: strings.ToUpper(strings.TrimSpace(currency))}
+	d, ok := currencyDigits[m.Currency]
+	if !ok {
+		return m, Errorf(EINVALID, "unknown currency %q (ISO 4217)", currency)
+	}
+	v := strings.ReplaceAll(strings.TrimSpace(major), ",", "")
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" || len(frac) > d || len(whole) > 15 || strings.ContainsFunc(whole+frac, func(r rune) bool { return r < '0' || r > '9' }) {
+		return m, Errorf(EINVALID, "amount %q: write it in %s with at most %d decimals", major, m.Currency, d)
+	}
+	for _, r := range whole {
+		m.Minor = m.Minor*10 + int64(r-'0')
+	}
+	for i := 0; i < d; i++ {
+		m.Minor *= 10
+		if i < len(frac) {
+			m.Minor += int64(frac[i] - '0')
+		}
+	}
+	return m, CheckMoney(m)
+}
+
 // currencyDigits holds the active ISO 4217 currencies and their minor-unit
 // digits.
 var currencyDigits = func() map[string]int {

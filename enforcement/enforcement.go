@@ -450,6 +450,14 @@ func (s *Service) Licence(ctx context.Context, number string) (warden.Licence, e
 	return s.DB.Licence(ctx, number)
 }
 
+// Licences lists every licence, newest first.
+func (s *Service) Licences(ctx context.Context) ([]warden.Licence, error) {
+	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
+		return nil, err
+	}
+	return s.DB.Licences(ctx)
+}
+
 // Release is a request to release blocked property under a licence.
 type Release struct {
 	Holder   string       `json:"holder"`

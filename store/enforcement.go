@@ -396,15 +396,39 @@ func (db *DB) CreateLicence(ctx context.Context, l warden.Licence, ev *warden.Au
 	})
 }
 
+const licenceColumns = `number, issuer, kind, programs, entities, expires, created_at`
+
 // Licence returns one licence; ENOTFOUND if there is none.
 func (db *DB) Licence(ctx context.Context, number string) (warden.Licence, error) {
-	var l warden.Licence
-	var programs, entities, expires, created string
-	err := db.sql.QueryRowContext(ctx, `SELECT number, issuer, kind, programs, entities, expires, created_at FROM licences WHERE number = $1`, number).
-		Scan(&l.Number, &l.Issuer, &l.Kind, &programs, &entities, &expires, &created)
+	l, err := scanLicence(db.sql.QueryRowContext(ctx, `SELECT `+licenceColumns+` FROM licences WHERE number = $1`, number).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, warden.Errorf(warden.ENOTFOUND, "no licence %q", number)
 	}
+	return l, err
+}
+
+// Licences lists every licence, newest first.
+func (db *DB) Licences(ctx context.Context) ([]warden.Licence, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+licenceColumns+` FROM licences ORDER BY created_at DESC, number`)
+	if err != nil {
+		return nil, fmt.Errorf("licences: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Licence{}
+	for rows.Next() {
+		l, err := scanLicence(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func scanLicence(scan func(...any) error) (warden.Licence, error) {
+	var l warden.Licence
+	var programs, entities, expires, created string
+	err := scan(&l.Number, &l.Issuer, &l.Kind, &programs, &entities, &expires, &created)
 	if programs != "" {
 		l.Programs = strings.Split(programs, ",")
 	}

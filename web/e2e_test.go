@@ -84,7 +84,7 @@ func uiServer(t *testing.T) (string, *web.Server) {
 	for _, u := range []struct {
 		name string
 		role warden.Role
-	}{{"alice", warden.RoleAdmin}, {"bob", warden.RoleAnalyst}} {
+	}{{"alice", warden.RoleAdmin}, {"bob", warden.RoleAnalyst}, {"olga", warden.RoleSanctionsOfficer}} {
 		if _, err := a.CreateUser(ctx, u.name, u.role, "", "a long passphrase for "+u.name, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -249,6 +249,50 @@ func TestBrowserReviewQueue(t *testing.T) {
 	)
 	if !strings.Contains(owned, "Limassol Shell Trading Ltd") || !strings.Contains(owned, "blocked owned 60% by TURASHEV, Igor Olegovich (ofac:26670), listed under CYBER2") {
 		t.Errorf("ownership page: %q", owned)
+	}
+	// A licence, a release proposed by the analyst and approved by a
+	// sanctions officer, all on the licences page.
+	var licenceFlash, proposeFlash, approveFlash, balances string
+	run(t, ctx,
+		logout(),
+		loginAs(base, "olga"),
+		chromedp.Navigate(base+"/licences"),
+		chromedp.WaitVisible(`#licence-form`, chromedp.ByQuery),
+		chromedp.SendKeys(`#l-number`, "GL-CYBER-7", chromedp.ByQuery),
+		chromedp.SendKeys(`#l-issuer`, "OFAC", chromedp.ByQuery),
+		chromedp.SendKeys(`#l-programs`, "CYBER2", chromedp.ByQuery),
+		chromedp.Click(`#licence-form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
+		chromedp.Text(`.flash.ok`, &licenceFlash, chromedp.ByQuery),
+		logout(),
+		loginAs(base, "bob"),
+		chromedp.Navigate(base+"/licences"),
+		chromedp.WaitVisible(`#release-form`, chromedp.ByQuery),
+		chromedp.SendKeys(`#r-entity`, "ofac:26670", chromedp.ByQuery),
+		chromedp.SendKeys(`#r-holder`, "CY-1", chromedp.ByQuery),
+		chromedp.SendKeys(`#r-currency`, "USD", chromedp.ByQuery),
+		chromedp.SendKeys(`#r-amount`, "1,000.00", chromedp.ByQuery),
+		chromedp.SendKeys(`#r-licence`, "GL-CYBER-7", chromedp.ByQuery),
+		chromedp.SendKeys(`#r-reason`, "wind-down under the general licence", chromedp.ByQuery),
+		chromedp.Click(`#release-form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
+		chromedp.Text(`.flash.ok`, &proposeFlash, chromedp.ByQuery),
+		logout(),
+		loginAs(base, "olga"),
+		chromedp.Navigate(base+"/licences"),
+		chromedp.WaitVisible(`#pending`, chromedp.ByQuery),
+		chromedp.Click(`#pending button[value=approve]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
+		chromedp.Text(`.flash.ok`, &approveFlash, chromedp.ByQuery),
+		chromedp.Navigate(base+"/ledger"),
+		chromedp.WaitVisible(`#balances`, chromedp.ByQuery),
+		chromedp.Text(`#balances`, &balances, chromedp.ByQuery),
+	)
+	if !strings.Contains(licenceFlash, "GL-CYBER-7") || !strings.Contains(proposeFlash, "Proposed releasing USD 1000.00") || !strings.Contains(approveFlash, "approved") {
+		t.Errorf("licence %q, proposal %q, approval %q", licenceFlash, proposeFlash, approveFlash)
+	}
+	if !strings.Contains(balances, "USD 1500.00") {
+		t.Errorf("balance after the release: %q", balances)
 	}
 	d, _, err := ws.Enforcement.Screen(client, warden.Transaction{Reference: "inv-8", Amount: warden.Money{Currency: "EUR", Minor: 100},
 		Parties: []warden.TxParty{{Role: "beneficiary", Name: "LIMASSOL SHELL TRADING LTD"}}})

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -524,4 +525,128 @@ func (s *Server) ownershipForm(w http.ResponseWriter, r *http.Request) {
 		msg = fmt.Sprintf("Removed %s's stake in %s.", st.Owner, st.OwnedName)
 	}
 	s.ownershipView(w, r, http.StatusCreated, msg, "")
+}
+
+func (s *Server) licences(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.Enforcement.Licences(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"licences": ls})
+}
+
+// pendingRelease is a release waiting for a sanctions officer, as the
+// licences page shows it.
+type pendingRelease struct {
+	warden.Approval
+	Release enforcement.Release
+}
+
+// licencesPage shows the licences, a form to record one, a form to propose
+// a release under one, and the releases waiting for approval.
+func (s *Server) licencesPage(w http.ResponseWriter, r *http.Request) {
+	s.licencesView(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) licencesView(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
+	ctx := r.Context()
+	ls, err := s.Enforcement.Licences(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	var pending []pendingRelease
+	if p, _ := warden.PrincipalFrom(ctx); warden.Allowed(p.Role, warden.ActApprovalsRead) {
+		aps, err := s.Auth.Approvals.List(ctx, "pending")
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		for _, a := range aps {
+			if a.Action != enforcement.ActionRelease {
+				continue
+			}
+			pr := pendingRelease{Approval: a}
+			json.Unmarshal(a.Payload, &pr.Release)
+			pending = append(pending, pr)
+		}
+	}
+	s.render(w, r, status, "licences", view{Title: "Licences and releases", Nav: "licences", Flash: flash, Error: errMsg,
+		Data: map[string]any{"Licences": ls, "Pending": pending}})
+}
+
+// splitList reads a comma-separated form field.
+func splitList(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// licenceForm records a licence from the licences page.
+func (s *Server) licenceForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	l := warden.Licence{Number: r.PostFormValue("number"), Issuer: r.PostFormValue("issuer"), Kind: r.PostFormValue("kind"),
+		Programs: splitList(r.PostFormValue("programs")), Entities: splitList(r.PostFormValue("entities"))}
+	if v := strings.TrimSpace(r.PostFormValue("expires")); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			s.licencesView(w, r, http.StatusBadRequest, "", "expiry must be a date YYYY-MM-DD")
+			return
+		}
+		l.Expires = &t
+	}
+	l, err := s.Enforcement.CreateLicence(r.Context(), l)
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.licencesView(w, r, status, "", detail)
+		return
+	}
+	s.licencesView(w, r, http.StatusCreated, "Recorded licence "+l.Number+".", "")
+}
+
+// releaseForm proposes a release from the licences page.
+func (s *Server) releaseForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	amount, err := warden.ParseMoney(r.PostFormValue("currency"), r.PostFormValue("amount"))
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.licencesView(w, r, status, "", detail)
+		return
+	}
+	rel := enforcement.Release{Holder: strings.TrimSpace(r.PostFormValue("holder")), EntityID: strings.TrimSpace(r.PostFormValue("entity")), Amount: amount,
+		Licence: strings.TrimSpace(r.PostFormValue("licence")), Reason: r.PostFormValue("reason")}
+	ap, err := s.Enforcement.ProposeRelease(r.Context(), rel)
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.licencesView(w, r, status, "", detail)
+		return
+	}
+	s.licencesView(w, r, http.StatusAccepted, fmt.Sprintf("Proposed releasing %s (proposal %d); a sanctions officer other than you approves it.", amount, ap.ID), "")
+}
+
+// releaseDecisionForm approves or rejects a proposed release.
+func (s *Server) releaseDecisionForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, warden.Errorf(warden.EINVALID, "proposal id must be an integer"))
+		return
+	}
+	op := r.PostFormValue("op")
+	if op != "approve" && op != "reject" {
+		s.licencesView(w, r, http.StatusBadRequest, "", "choose approve or reject")
+		return
+	}
+	a, err := s.Auth.Approvals.Decide(r.Context(), id, op == "approve", r.PostFormValue("reason"))
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.licencesView(w, r, status, "", fmt.Sprintf("Proposal %d: %s", id, detail))
+		return
+	}
+	s.licencesView(w, r, http.StatusOK, fmt.Sprintf("Proposal %d %s.", a.ID, a.Status), "")
 }

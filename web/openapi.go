@@ -181,6 +181,7 @@ var schemas = map[string]any{
 		"rows": map[string]any{"type": "array", "items": obj(map[string]any{"line": integ, "id": str, "decision": str, "hits": integ, "cases": map[string]any{"type": "array", "items": integ}, "existed": map[string]any{"type": "boolean"}, "error": str})}}),
 	"Report": obj(map[string]any{"title": str, "as_of": stamp, "notes": strs, "columns": strs,
 		"rows": map[string]any{"type": "array", "items": strs, "description": "one array of cells per row, in the order of columns"}}),
+	"Licences":     obj(map[string]any{"licences": arrayOf("Licence")}),
 	"Licence":      obj(map[string]any{"number": str, "issuer": str, "kind": map[string]any{"type": "string", "enum": []string{"general", "specific"}}, "programs": strs, "entities": strs, "expires": stamp, "created": stamp}, "number", "issuer", "kind"),
 	"Release":      obj(map[string]any{"holder": str, "entity_id": str, "amount": ref("Money"), "licence": str, "reason": str}, "holder", "entity_id", "amount", "licence", "reason"),
 	"StakeRequest": obj(map[string]any{"owner": map[string]any{"type": "string", "description": "a listed party id (ofac:123) or a company name"}, "owned": map[string]any{"type": "string", "description": "the company owned"}, "percent": num}, "owner", "owned", "percent"),

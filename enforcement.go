@@ -136,6 +136,9 @@ type Customer struct {
 	Cases       []int64   `json:"cases,omitempty"`
 	OnboardedAt time.Time `json:"onboarded_at,omitzero"`
 	OnboardedBy string    `json:"onboarded_by,omitempty"`
+	// RescreenedAt is when screening the customer again, after the lists
+	// changed, found the hits shown (and changed its status).
+	RescreenedAt time.Time `json:"rescreened_at,omitzero"`
 }
 
 // CustomerReference is the reference under which a customer's onboarding

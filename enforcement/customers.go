@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -33,7 +34,7 @@ func checkCustomer(c *warden.Customer) error {
 	}
 	// What Warden sets is not the caller's to give.
 	c.Decision, c.Status, c.Hits, c.Cases, c.OnboardedBy = "", "", nil, nil, ""
-	c.OnboardedAt = time.Time{}
+	c.OnboardedAt, c.RescreenedAt = time.Time{}, time.Time{}
 	return nil
 }
 
@@ -228,4 +229,117 @@ feed:
 		}
 	}
 	return rows, sum, fatal
+}
+
+// RescreenResult is what screening the register again did.
+type RescreenResult struct {
+	Versions  string         `json:"versions"`  // the list versions screened against
+	Customers int            `json:"customers"` // cleared customers screened
+	Changed   int            `json:"changed"`   // of them, now held, blocked or rejected
+	Decisions map[string]int `json:"decisions"`
+	Skipped   bool           `json:"skipped,omitempty"` // already done against these versions
+}
+
+// Rescreen screens every cleared customer again against the current lists:
+// a customer that now hits is held (with cases), blocked or rejected, as at
+// onboarding; false positives cleared before stay cleared. Held, blocked
+// and rejected customers are left as they are. progress, if not nil, is
+// called after each customer, never by two goroutines at once.
+func (s *Service) Rescreen(ctx context.Context, progress func()) (RescreenResult, error) {
+	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
+	if err != nil {
+		return RescreenResult{}, err
+	}
+	res := RescreenResult{Versions: fmt.Sprint(s.Screening.Versions()), Decisions: map[string]int{}}
+	var mu sync.Mutex
+	var firstErr error
+	work := make(chan warden.Customer)
+	var wg sync.WaitGroup
+	for range max(2, 4*runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				changed, decision, err := s.rescreenOne(ctx, p, c)
+				mu.Lock()
+				res.Customers++
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("customer %s: %w", c.ID, err)
+				}
+				if changed {
+					res.Changed++
+					res.Decisions[decision]++
+				}
+				if progress != nil {
+					progress()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	after := ""
+feed:
+	for {
+		cs, err := s.DB.Customers(ctx, store.CustomerFilter{Status: warden.DecisionCleared, After: after, Limit: 1000})
+		if err != nil {
+			mu.Lock()
+			if firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+			break
+		}
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		after = cs[len(cs)-1].ID
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return res, firstErr
+}
+
+// rescreenOne screens one cleared customer again.
+func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, c warden.Customer) (bool, string, error) {
+	party := warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
+	ref := warden.CustomerReference(c.ID)
+	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{party})
+	if err != nil || d.Decision == warden.DecisionCleared {
+		return false, "", err
+	}
+	ev := warden.NewAuditEvent(ctx, "customer.rescreen", ref, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits)})
+	changed, err := s.DB.RescreenCustomer(ctx, c.ID, &d, cases, ev)
+	return changed, d.Decision, err
+}
+
+// RescreenIfNew screens the register again unless that was done against
+// the current list versions already (by this node or another), and records
+// it. The server calls it whenever the screening index may have changed.
+func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
+	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
+	if err != nil {
+		return RescreenResult{}, err
+	}
+	versions := fmt.Sprint(s.Screening.Versions())
+	if _, err := s.DB.Rescreened(ctx, versions); err == nil {
+		return RescreenResult{Versions: versions, Skipped: true}, nil
+	} else if warden.ErrorCode(err) != warden.ENOTFOUND {
+		return RescreenResult{}, err
+	}
+	res, err := s.Rescreen(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	r := store.Rescreen{Versions: res.Versions, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
+	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+res.Versions, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
 }

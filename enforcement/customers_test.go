@@ -1,9 +1,11 @@
 package enforcement_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"warden"
 	"warden/enforcement"
@@ -142,6 +144,71 @@ func TestImport(t *testing.T) {
 		}
 		if _, _, err := enforcement.ReadCustomers(strings.NewReader("name,country\nA,B\n"), "k.csv"); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "needs id") {
 			t.Errorf("no id column: %v", err)
+		}
+	})
+}
+
+func TestRescreen(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		clerk, analyst, auditor := as("kyc", warden.RoleScreener), as("anna", warden.RoleAnalyst), as("audrey", warden.RoleAuditor)
+		for _, c := range []warden.Customer{
+			{ID: "C1", Name: "Jane Doe", Country: "US"},
+			{ID: "C2", Schema: warden.SchemaPerson, Name: "Boris Ivanovich Grebenshchikov", Country: "CY"},
+			{ID: "C3", Name: "Andrei Kolosov Petrovich", Account: "DE-77"},
+			{ID: "C4", Wallet: wallet},
+		} {
+			if _, _, err := e.svc.Onboard(clerk, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// C3 was held; an analyst clears it as a false positive.
+		c3, _ := e.svc.Customer(auditor, "C3")
+		if _, err := e.svc.DecideCase(analyst, c3.Cases[0], false, "born 1990, not the listed person"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.svc.RescreenIfNew(clerk)
+		if err != nil || res.Skipped || res.Customers != 3 || res.Changed != 0 {
+			t.Errorf("first re-screening: %+v %v", res, err)
+		}
+		if res, err := e.svc.RescreenIfNew(clerk); err != nil || !res.Skipped {
+			t.Errorf("again against the same lists: %+v %v", res, err)
+		}
+
+		// A new list names C2.
+		ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+		im, err := db.BeginImport(ctx, "uk", "uk-csv", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.Put(&warden.Entity{SourceID: "CYB0042", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "GREBENSHCHIKOV, Boris Ivanovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER"}})
+		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Screening.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		*e.now = e.now.Add(24 * time.Hour)
+		res, err = e.svc.RescreenIfNew(clerk)
+		if err != nil || res.Skipped || res.Customers != 3 || res.Changed != 1 || res.Decisions[warden.DecisionBlocked] != 1 {
+			t.Errorf("after the new list: %+v %v", res, err)
+		}
+		c2, _ := e.svc.Customer(auditor, "C2")
+		if c2.Decision != warden.DecisionCleared || c2.Status != warden.DecisionBlocked || !c2.RescreenedAt.Equal(*e.now) || len(c2.Hits) != 1 || c2.Hits[0].EntityID != "uk:CYB0042" {
+			t.Errorf("C2 after re-screening: %+v", c2)
+		}
+		// The false positive cleared before stays cleared; C1 is untouched.
+		for _, id := range []string{"C1", "C3"} {
+			if c, _ := e.svc.Customer(auditor, id); c.Status != warden.DecisionCleared {
+				t.Errorf("%s after re-screening: %s %+v", id, c.Status, c.Hits)
+			}
+		}
+		// Only cleared customers are screened again: C2 is not visited twice.
+		if res, err := e.svc.Rescreen(clerk, nil); err != nil || res.Customers != 2 || res.Changed != 0 {
+			t.Errorf("explicit re-screening: %+v %v", res, err)
+		}
+		if _, err := e.svc.Rescreen(auditor, nil); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("an auditor re-screening: %v", err)
 		}
 	})
 }

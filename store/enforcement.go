@@ -82,21 +82,8 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, fmt.Errorf("find transaction: %w", err)
 	}
-	d.Cases = nil
-	var next int64
-	if len(cases) > 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&next); err != nil {
-			return false, err
-		}
-	}
-	for i := range cases {
-		cases[i].Case.ID = next + int64(i)
-		d.Cases = append(d.Cases, cases[i].Case.ID)
-	}
-	d.Case = nil
-	if len(d.Cases) > 0 {
-		first := d.Cases[0]
-		d.Case = &first
+	if err := numberCases(ctx, tx, d, cases); err != nil {
+		return false, err
 	}
 	b, _ := json.Marshal(d)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -116,6 +103,91 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 	return false, nil
 }
 
+// numberCases gives cases their ids and records them in d.
+func numberCases(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases []PendingCase) error {
+	d.Cases, d.Case = nil, nil
+	var next int64
+	if len(cases) > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&next); err != nil {
+			return err
+		}
+	}
+	for i := range cases {
+		cases[i].Case.ID = next + int64(i)
+		d.Cases = append(d.Cases, cases[i].Case.ID)
+	}
+	if len(d.Cases) > 0 {
+		first := d.Cases[0]
+		d.Case = &first
+	}
+	return nil
+}
+
+// RescreenCustomer records that screening a cleared customer again found
+// hits: its status becomes d's decision, cases are opened and the decision
+// is kept as the customer's latest. It changes nothing (changed false) if
+// the customer is no longer cleared, so that two nodes re-screening at
+// once open its cases once.
+func (db *DB) RescreenCustomer(ctx context.Context, id string, d *warden.TxDecision, cases []PendingCase, ev *warden.AuditEvent) (changed bool, err error) {
+	err = db.change(ctx, ev, func(tx *sql.Tx) error {
+		changed = false
+		res, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1, status_at = $2 WHERE reference = $3 AND status = 'cleared'`, d.Decision, timestamp(d.DecidedAt), d.Reference)
+		if err != nil {
+			return fmt.Errorf("rescreen: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errSkipAudit
+		}
+		if err := numberCases(ctx, tx, d, cases); err != nil {
+			return err
+		}
+		for i := range cases {
+			if err := insertCase(ctx, tx, d.Reference, cases[i]); err != nil {
+				return err
+			}
+		}
+		b, _ := json.Marshal(d)
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET latest = $1 WHERE id = $2`, string(b), id); err != nil {
+			return fmt.Errorf("rescreen: %w", err)
+		}
+		changed = true
+		return nil
+	})
+	return changed, err
+}
+
+// Rescreen is one full re-screening of the customer register.
+type Rescreen struct {
+	Versions  string    `json:"versions"` // the list versions it screened against
+	Customers int       `json:"customers"`
+	Changed   int       `json:"changed"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+}
+
+// Rescreened returns the full re-screening against versions; ENOTFOUND if
+// there has been none.
+func (db *DB) Rescreened(ctx context.Context, versions string) (Rescreen, error) {
+	r := Rescreen{Versions: versions}
+	var at string
+	err := db.sql.QueryRowContext(ctx, `SELECT customers, changed, at, actor FROM rescreens WHERE versions = $1`, versions).Scan(&r.Customers, &r.Changed, &at, &r.Actor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, warden.Errorf(warden.ENOTFOUND, "no re-screening against %s", versions)
+	}
+	r.At = parseTime(at)
+	return r, err
+}
+
+// RecordRescreen records a full re-screening (once per versions).
+func (db *DB) RecordRescreen(ctx context.Context, r Rescreen, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		// Another node may have finished the same re-screening first.
+		_, err := tx.ExecContext(ctx, `INSERT INTO rescreens (versions, customers, changed, at, actor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (versions) DO NOTHING`,
+			r.Versions, r.Customers, r.Changed, timestamp(r.At), r.Actor)
+		return err
+	})
+}
+
 // Customer returns a customer with its onboarding decision and status now;
 // ENOTFOUND if there is none.
 func (db *DB) Customer(ctx context.Context, id string) (warden.Customer, error) {
@@ -132,6 +204,14 @@ type CustomerFilter struct {
 	Status string
 	After  string
 	Limit  int
+}
+
+// CountCustomers counts the customers whose status is now status ("" for
+// all).
+func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference WHERE $1 = '' OR t.status = $1`, status).Scan(&n)
+	return n, err
 }
 
 // Customers lists customers in id order.
@@ -153,12 +233,12 @@ func (db *DB) Customers(ctx context.Context, f CustomerFilter) ([]warden.Custome
 	return out, rows.Err()
 }
 
-const customerColumns = `c.body, t.response, t.status`
+const customerColumns = `c.body, t.response, t.status, c.latest`
 
 func scanCustomer(scan func(...any) error) (warden.Customer, error) {
 	var c warden.Customer
-	var body, resp, status string
-	if err := scan(&body, &resp, &status); err != nil {
+	var body, resp, status, latest string
+	if err := scan(&body, &resp, &status, &latest); err != nil {
 		return c, err
 	}
 	var d warden.TxDecision
@@ -169,6 +249,13 @@ func scanCustomer(scan func(...any) error) (warden.Customer, error) {
 		return c, fmt.Errorf("customer decision: %w", err)
 	}
 	c.Decision, c.Status, c.Hits, c.Cases = d.Decision, status, d.Hits, d.Cases
+	if latest != "" {
+		var l warden.TxDecision
+		if err := json.Unmarshal([]byte(latest), &l); err != nil {
+			return c, fmt.Errorf("customer re-screening: %w", err)
+		}
+		c.Hits, c.Cases, c.RescreenedAt = l.Hits, append(c.Cases, l.Cases...), l.DecidedAt
+	}
 	return c, nil
 }
 

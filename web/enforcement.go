@@ -650,3 +650,12 @@ func (s *Server) releaseDecisionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.licencesView(w, r, http.StatusOK, fmt.Sprintf("Proposal %d %s.", a.ID, a.Status), "")
 }
+
+func (s *Server) rescreenCustomers(w http.ResponseWriter, r *http.Request) {
+	res, err := s.Enforcement.Rescreen(r.Context(), nil)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -186,6 +186,14 @@ func TestCustomersAPI(t *testing.T) {
 		if resp := p.do(t, "GET", "/v1/customers/nobody", auditor, "", ""); resp.StatusCode != 404 {
 			t.Errorf("unknown customer: %d", resp.StatusCode)
 		}
+		resp = p.do(t, "POST", "/v1/customers/rescreen", clerk, "", "")
+		var rs struct {
+			Customers, Changed int
+		}
+		json.NewDecoder(resp.Body).Decode(&rs)
+		if resp.StatusCode != 200 || rs.Customers != 2 || rs.Changed != 0 { // K1 and C2 are cleared
+			t.Errorf("rescreen: %d %+v", resp.StatusCode, rs)
+		}
 		resp = p.do(t, "GET", "/customers?status=blocked", auditor, "", "")
 		b, _ = io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 || !strings.Contains(string(b), "Maksim Viktorovich Yakubets") || strings.Contains(string(b), "Jane Doe") {

@@ -12,11 +12,14 @@ import (
 	"warden/enforcement"
 )
 
-const customerUsage = "customer import --input customers.csv [--output results.jsonl] [--policy FILE]"
+const customerUsage = "customer import --input customers.csv [--output results.jsonl] [--policy FILE] | customer rescreen [--policy FILE]"
 
 // cmdCustomer onboards customers from a CSV file: each is screened with the
 // payments' policy and the outcome of each row is written as a JSON line.
 func cmdCustomer(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "rescreen" {
+		return cmdRescreen(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
 		return fmt.Errorf("%w: %s", errUsage, customerUsage)
 	}
@@ -82,4 +85,36 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%d of %d rows could not be onboarded (see the error of each in the output)", sum.Errors, sum.Rows)
 	}
 	return nil
+}
+
+// cmdRescreen screens every cleared customer again against the current
+// lists.
+func cmdRescreen(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("customer rescreen", "customer rescreen [--policy FILE]", e.stderr)
+	policyFile := fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	policy, err := enforcement.LoadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	sc, closeDB, err := openScreening(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	db := sc.DB()
+	svc := enforcement.New(db, sc, auth.New(db).Approvals)
+	svc.Policy = policy
+	total, err := db.CountCustomers(ctx, warden.DecisionCleared)
+	if err != nil {
+		return err
+	}
+	bar := newBar(e.stderr, int64(total), "re-screening", false)
+	res, err := svc.Rescreen(ctx, func() { bar.add(1) })
+	bar.finish()
+	fmt.Fprintf(e.stdout, "%d cleared customers screened again: %d changed (%d held, %d blocked, %d rejected)\n", res.Customers, res.Changed,
+		res.Decisions[warden.DecisionHeld], res.Decisions[warden.DecisionBlocked], res.Decisions[warden.DecisionRejected])
+	return err
 }

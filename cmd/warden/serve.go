@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"warden"
 	"warden/auth"
 	"warden/enforcement"
 	"warden/ingest"
@@ -147,6 +148,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
+	go rescreenLoop(ctx, enf, *refresh, log)
 	ready.Store(true)
 	if us, err := db.Users(ctx); err == nil && len(us) == 0 {
 		log.Warn("no users yet: add one with `warden user add NAME --role admin` to log in to the web UI")
@@ -164,4 +166,28 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownWait)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// rescreenLoop screens the customer register again whenever the lists
+// have changed since it last was (on this node or another), checking every
+// interval.
+func rescreenLoop(ctx context.Context, enf *enforcement.Service, interval time.Duration, log *slog.Logger) {
+	op := warden.WithPrincipal(ctx, warden.Operator)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		res, err := enf.RescreenIfNew(op)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("customer re-screening failed", "err", err)
+		case err == nil && !res.Skipped:
+			log.Info("customers re-screened", "customers", res.Customers, "changed", res.Changed, "versions", res.Versions, "duration", time.Since(start).String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -89,6 +89,9 @@ func TestCustomerImport(t *testing.T) {
 	if code == 0 || !strings.Contains(stdout, `"line":3,"id":"K4","hits":0,"error":`) || !strings.Contains(stdout, `"id":"K3","decision":"cleared"`) || !strings.Contains(errOut, "1 of 2 rows") {
 		t.Errorf("bad row: %d %s %s", code, stdout, errOut)
 	}
+	if code, stdout, errOut := cli(t, db, "customer", "rescreen"); code != 0 || !strings.Contains(stdout, "2 cleared customers screened again: 0 changed") {
+		t.Errorf("rescreen: %d %s %s", code, stdout, errOut)
+	}
 	if code, _, errOut := cli(t, db, "customer", "import"); code == 0 || !strings.Contains(errOut, "--input") {
 		t.Errorf("no input: %d %s", code, errOut)
 	}

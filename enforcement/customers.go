@@ -38,6 +38,12 @@ func checkCustomer(c *warden.Customer) error {
 	return nil
 }
 
+// customerParty is a customer as the party screened, in the role
+// "customer".
+func customerParty(c warden.Customer) warden.TxParty {
+	return warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
+}
+
 // Onboard registers a customer and screens it with the payments' policy:
 // cleared, held for an analyst (with a case per possible hit), blocked or
 // rejected. Registering the same customer again returns the first decision
@@ -52,9 +58,8 @@ func (s *Service) Onboard(ctx context.Context, c warden.Customer) (warden.Custom
 	}
 	b, _ := json.Marshal(c) // before Warden's fields: the idempotency hash
 	sum := sha256.Sum256(b)
-	party := warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
 	ref := warden.CustomerReference(c.ID)
-	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{party})
+	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{customerParty(c)})
 	if err != nil {
 		return c, false, err
 	}
@@ -128,19 +133,11 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 	if err != nil {
 		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
-	}
+	col := headerIndex(head)
 	if _, ok := col["id"]; !ok {
 		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: id,schema,name,country,birth_date,account,wallet,identifiers)", name)
 	}
-	get := func(rec []string, c string) string {
-		if i, ok := col[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+	get := cells(col)
 	var out []warden.Customer
 	var lines []int
 	for {
@@ -157,11 +154,7 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 		line, _ := cr.FieldPos(0)
 		c := warden.Customer{ID: get(rec, "id"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"),
 			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet")}
-		for _, id := range strings.Split(get(rec, "identifiers"), ";") {
-			if id = strings.TrimSpace(id); id != "" {
-				c.Identifiers = append(c.Identifiers, id)
-			}
-		}
+		c.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		out, lines = append(out, c), append(lines, line)
 	}
 	return out, lines, nil
@@ -311,9 +304,8 @@ feed:
 
 // rescreenOne screens one cleared customer again.
 func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, c warden.Customer) (bool, string, error) {
-	party := warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
 	ref := warden.CustomerReference(c.ID)
-	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{party})
+	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{customerParty(c)})
 	if err != nil || d.Decision == warden.DecisionCleared {
 		return false, "", err
 	}

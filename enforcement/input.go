@@ -81,21 +81,13 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	if err != nil {
 		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
-	}
+	col := headerIndex(head)
 	for _, c := range []string{"reference", "currency", "minor", "role"} {
 		if _, ok := col[c]; !ok {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs %s (columns: %s)", name, c, strings.Join(csvColumns, ","))
 		}
 	}
-	get := func(rec []string, c string) string {
-		if i, ok := col[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+	get := cells(col)
 	var out []warden.Transaction
 	var lines []int
 	for {
@@ -114,11 +106,7 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 		}
 		p := warden.TxParty{Role: get(rec, "role"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
 			Account: get(rec, "account"), Wallet: get(rec, "wallet")}
-		for _, id := range strings.Split(get(rec, "identifiers"), ";") {
-			if id = strings.TrimSpace(id); id != "" {
-				p.Identifiers = append(p.Identifiers, id)
-			}
-		}
+		p.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		if n := len(out); n > 0 && out[n-1].Reference == ref {
 			if out[n-1].Amount.Minor != minor || out[n-1].Amount.Currency != get(rec, "currency") {
 				return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: payment %s has another amount on an earlier row", name, line, ref)
@@ -130,4 +118,36 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 		lines = append(lines, line)
 	}
 	return out, lines, nil
+}
+
+// headerIndex maps a CSV header's column names (lower case, spaces and a
+// byte-order mark trimmed) to their positions.
+func headerIndex(head []string) map[string]int {
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
+	}
+	return col
+}
+
+// cells returns a reader of a record's named cells, trimmed; "" for a
+// column the header lacks or the record is too short for.
+func cells(col map[string]int) func(rec []string, name string) string {
+	return func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+}
+
+// splitIdentifiers reads a cell of identifiers separated by ';'.
+func splitIdentifiers(v string) []string {
+	var out []string
+	for _, id := range strings.Split(v, ";") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -44,7 +44,11 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	limit, err := queryLimit(r.URL.Query())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	cs, err := s.Enforcement.Cases(r.Context(), r.URL.Query().Get("status"), limit)
 	if err != nil {
 		s.Error(w, r, err)
@@ -127,14 +131,9 @@ func ledgerFilter(q url.Values) (store.LedgerFilter, error) {
 		}
 		f.After = n
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Limit, err = queryLimit(q)
+	return f, err
 }
 
 func (s *Server) createLicence(w http.ResponseWriter, r *http.Request) {
@@ -354,14 +353,9 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request) {
 // customerFilter reads the register's filter and paging from a query.
 func customerFilter(q url.Values) (store.CustomerFilter, error) {
 	f := store.CustomerFilter{Status: q.Get("status"), After: q.Get("after")}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Limit, err = queryLimit(q)
+	return f, err
 }
 
 func (s *Server) customers(w http.ResponseWriter, r *http.Request) {

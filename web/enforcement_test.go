@@ -59,8 +59,10 @@ func TestTransactionsAPI(t *testing.T) {
 		if len(ledger.Entries) != 1 || ledger.Entries[0].Holder != "RU-9" || ledger.Entries[0].EntityID != "ofac:26663" || len(ledger.Balances) != 1 {
 			t.Errorf("ledger: %+v", ledger)
 		}
-		if resp := p.do(t, "GET", "/v1/blocked-property?limit=0", auditor, "", ""); resp.StatusCode != 400 {
-			t.Errorf("limit 0: %d", resp.StatusCode)
+		for _, path := range []string{"/v1/blocked-property?limit=0", "/v1/cases?limit=abc", "/v1/customers?limit=1001"} {
+			if resp := p.do(t, "GET", path, auditor, "", ""); resp.StatusCode != 400 {
+				t.Errorf("%s: %d", path, resp.StatusCode)
+			}
 		}
 
 		// The reports, in each format, in July.

@@ -421,14 +421,22 @@ func auditFilter(q url.Values) (warden.AuditFilter, error) {
 			*n.dst = x
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		x, err := strconv.Atoi(v)
-		if err != nil || x < 1 || x > 1000 {
-			return f, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
-		}
-		f.Limit = x
+	var err error
+	f.Limit, err = queryLimit(q)
+	return f, err
+}
+
+// queryLimit reads the limit query parameter: 1 to 1000, 0 if absent.
+func queryLimit(q url.Values) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
 	}
-	return f, nil
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
+	}
+	return n, nil
 }
 
 func (s *Server) auditAPI(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"warden"
-	"warden/auth"
 	"warden/enforcement"
 )
 
@@ -46,14 +45,11 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, closeDB, err := openScreening(ctx, e)
+	svc, closeDB, err := openEnforcement(ctx, e, policy)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	db := sc.DB()
-	svc := enforcement.New(db, sc, auth.New(db).Approvals)
-	svc.Policy = policy
 	var w io.Writer = e.stdout
 	if *output != "" {
 		out, err := os.Create(*output)
@@ -99,15 +95,12 @@ func cmdRescreen(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, closeDB, err := openScreening(ctx, e)
+	svc, closeDB, err := openEnforcement(ctx, e, policy)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	db := sc.DB()
-	svc := enforcement.New(db, sc, auth.New(db).Approvals)
-	svc.Policy = policy
-	total, err := db.CountCustomers(ctx, warden.DecisionCleared)
+	total, err := svc.DB.CountCustomers(ctx, warden.DecisionCleared)
 	if err != nil {
 		return err
 	}

@@ -39,14 +39,11 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, closeDB, err := openScreening(ctx, e)
+	svc, closeDB, err := openEnforcement(ctx, e, policy)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	db := sc.DB()
-	svc := enforcement.New(db, sc, auth.New(db).Approvals)
-	svc.Policy = policy
 	var w io.Writer = e.stdout
 	if *output != "" {
 		out, err := os.Create(*output)
@@ -72,4 +69,17 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "%d payments: %d cleared, %d held, %d blocked, %d rejected\n", len(txs),
 		counts[warden.DecisionCleared], counts[warden.DecisionHeld], counts[warden.DecisionBlocked], counts[warden.DecisionRejected])
 	return nil
+}
+
+// openEnforcement opens the database, builds the screening index and
+// returns the enforcement service with policy, acting as the operator.
+func openEnforcement(ctx context.Context, e *env, policy enforcement.Policy) (*enforcement.Service, func(), error) {
+	sc, closeDB, err := openScreening(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	db := sc.DB()
+	svc := enforcement.New(db, sc, auth.New(db).Approvals)
+	svc.Policy = policy
+	return svc, closeDB, nil
 }

@@ -180,7 +180,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, nil, io.Discard, pw)
+		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--refresh", "200ms"}, nil, io.Discard, pw)
 		pw.Close()
 	}()
 	addr := make(chan string, 1)
@@ -247,6 +247,35 @@ func TestServe(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || e["names"].([]any)[0].(map[string]any)["full"] != "TORNADO CASH" {
 		t.Errorf("entity: %d %v", resp.StatusCode, e["names"])
+	}
+	// A customer cleared at onboarding is screened again, by the server
+	// itself, once another process imports a list that names it.
+	req, _ := http.NewRequest("POST", base+"/v1/customers", strings.NewReader(`{"id":"C1","schema":"Person","name":"Jane Quentin Public","country":"GB"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("onboard: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	list := filepath.Join(t.TempDir(), "new.ftm.json")
+	os.WriteFile(list, []byte(`{"id":"x-1","schema":"Person","caption":"Jane Quentin Public","properties":{"name":["PUBLIC, Jane Quentin"],"programId":["CYBER2"]},"target":true}`+"\n"), 0o600)
+	importJSON(t, db, "--list", "extra", "--format", "ftm", list)
+	deadline = time.Now().Add(30 * time.Second)
+	var c struct {
+		Status, Decision string
+		Hits             []struct {
+			EntityID string `json:"entity_id"`
+		}
+	}
+	for c.Status != "blocked" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		if resp, err := authGet(base + "/v1/customers/C1"); err == nil {
+			json.NewDecoder(resp.Body).Decode(&c)
+			resp.Body.Close()
+		}
+	}
+	if c.Status != "blocked" || c.Decision != "cleared" || len(c.Hits) != 1 || c.Hits[0].EntityID != "extra:x-1" {
+		t.Errorf("customer after the new list: %+v", c)
 	}
 	cancel()
 	select {

@@ -3,7 +3,6 @@ package enforcement
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -127,13 +126,10 @@ type ImportSummary struct {
 // schema, name, country, birth_date, account, wallet and identifiers
 // (separated by ';'); id is required. It returns each customer's line.
 func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	cr, col, err := readHeader(r, name)
 	if err != nil {
-		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+		return nil, nil, err
 	}
-	col := headerIndex(head)
 	if _, ok := col["id"]; !ok {
 		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: id,schema,name,country,birth_date,account,wallet,identifiers)", name)
 	}

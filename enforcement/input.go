@@ -75,13 +75,10 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
 
 func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	cr, col, err := readHeader(r, name)
 	if err != nil {
-		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+		return nil, nil, err
 	}
-	col := headerIndex(head)
 	for _, c := range []string{"reference", "currency", "minor", "role"} {
 		if _, ok := col[c]; !ok {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs %s (columns: %s)", name, c, strings.Join(csvColumns, ","))
@@ -120,14 +117,21 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	return out, lines, nil
 }
 
-// headerIndex maps a CSV header's column names (lower case, spaces and a
-// byte-order mark trimmed) to their positions.
-func headerIndex(head []string) map[string]int {
+// readHeader starts reading CSV whose rows may vary in length: it reads the
+// header and maps its column names (lower case, spaces and a byte-order
+// mark trimmed) to their positions.
+func readHeader(r io.Reader, name string) (*csv.Reader, map[string]int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+	}
 	col := map[string]int{}
 	for i, h := range head {
 		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
 	}
-	return col
+	return cr, col, nil
 }
 
 // cells returns a reader of a record's named cells, trimmed; "" for a

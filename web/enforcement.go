@@ -59,21 +59,12 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) decideCase(confirm bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, reason, err := idAndReason(w, r, "case")
 		if err != nil {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "case id must be an integer"))
+			s.Error(w, r, err)
 			return
 		}
-		var req struct {
-			Reason string `json:"reason"`
-		}
-		if r.ContentLength != 0 {
-			if err := decodeJSON(w, r, &req); err != nil {
-				s.Error(w, r, err)
-				return
-			}
-		}
-		c, err := s.Enforcement.DecideCase(r.Context(), id, confirm, req.Reason)
+		c, err := s.Enforcement.DecideCase(r.Context(), id, confirm, reason)
 		if err != nil {
 			s.Error(w, r, err)
 			return

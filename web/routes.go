@@ -371,27 +371,36 @@ func (s *Server) approvals(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) decide(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, reason, err := idAndReason(w, r, "approval")
 		if err != nil {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "approval id must be an integer"))
+			s.Error(w, r, err)
 			return
 		}
-		var req struct {
-			Reason string `json:"reason"`
-		}
-		if r.ContentLength != 0 {
-			if err := decodeJSON(w, r, &req); err != nil {
-				s.Error(w, r, err)
-				return
-			}
-		}
-		ap, err := s.Auth.Approvals.Decide(r.Context(), id, approve, req.Reason)
+		ap, err := s.Auth.Approvals.Decide(r.Context(), id, approve, reason)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, ap)
 	}
+}
+
+// idAndReason reads a decision's {id} path value and its optional JSON
+// body {"reason": "..."}; what names the object for the error.
+func idAndReason(w http.ResponseWriter, r *http.Request, what string) (int64, string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, "", warden.Errorf(warden.EINVALID, "%s id must be an integer", what)
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &req); err != nil {
+			return 0, "", err
+		}
+	}
+	return id, req.Reason, nil
 }
 
 // auditFilter reads the audit filters from the query string.

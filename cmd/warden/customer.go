@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 
 	"warden"
@@ -25,16 +24,12 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("customer import", customerUsage, e.stderr)
 	input := fs.String("input", "", "customers: CSV with a header naming id and any of schema,name,country,birth_date,account,wallet,identifiers")
 	output := fs.String("output", "", "one JSON line per row: line, id, decision, hits, cases or error (default stdout)")
-	policyFile := fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	policyFile := policyFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *input == "" {
 		return fmt.Errorf("%w: --input is required", errUsage)
-	}
-	policy, err := enforcement.LoadPolicy(*policyFile)
-	if err != nil {
-		return err
 	}
 	f, err := os.Open(*input)
 	if err != nil {
@@ -45,20 +40,16 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, closeDB, err := openEnforcement(ctx, e, policy)
+	svc, closeDB, err := openEnforcement(ctx, e, *policyFile)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	var w io.Writer = e.stdout
-	if *output != "" {
-		out, err := os.Create(*output)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		w = out
+	w, closeOut, err := outputFile(e, *output)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	bar := newBar(e.stderr, int64(len(cs)), "onboarding", false)
 	rows, sum, err := svc.Import(ctx, cs, lines, func() { bar.add(1) })
 	bar.finish()
@@ -87,15 +78,11 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 // lists.
 func cmdRescreen(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("customer rescreen", "customer rescreen [--policy FILE]", e.stderr)
-	policyFile := fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	policyFile := policyFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	policy, err := enforcement.LoadPolicy(*policyFile)
-	if err != nil {
-		return err
-	}
-	svc, closeDB, err := openEnforcement(ctx, e, policy)
+	svc, closeDB, err := openEnforcement(ctx, e, *policyFile)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,16 +20,12 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("tx screen", "tx screen --input payments.csv|jsonl [--output decisions.jsonl] [--policy FILE]", e.stderr)
 	input := fs.String("input", "", "payments: JSON lines (one payment each) or CSV (one row per party)")
 	output := fs.String("output", "", "decisions as JSON lines (default stdout)")
-	policyFile := fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	policyFile := policyFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *input == "" {
 		return fmt.Errorf("%w: --input is required", errUsage)
-	}
-	policy, err := enforcement.LoadPolicy(*policyFile)
-	if err != nil {
-		return err
 	}
 	f, err := os.Open(*input)
 	if err != nil {
@@ -39,20 +36,16 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, closeDB, err := openEnforcement(ctx, e, policy)
+	svc, closeDB, err := openEnforcement(ctx, e, *policyFile)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	var w io.Writer = e.stdout
-	if *output != "" {
-		out, err := os.Create(*output)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		w = out
+	w, closeOut, err := outputFile(e, *output)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	counts := map[string]int{}
@@ -71,9 +64,31 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// openEnforcement opens the database, builds the screening index and
-// returns the enforcement service with policy, acting as the operator.
-func openEnforcement(ctx context.Context, e *env, policy enforcement.Policy) (*enforcement.Service, func(), error) {
+// policyFlag declares --policy, the enforcement policy file.
+func policyFlag(fs *flag.FlagSet) *string {
+	return fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+}
+
+// outputFile is where --output sends results: the file, created, or stdout
+// if path is empty.
+func outputFile(e *env, path string) (io.Writer, func() error, error) {
+	if path == "" {
+		return e.stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+// openEnforcement loads the policy file (DefaultPolicy if empty), opens the
+// database, builds the screening index and returns the enforcement service.
+func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforcement.Service, func(), error) {
+	policy, err := enforcement.LoadPolicy(policyFile)
+	if err != nil {
+		return nil, nil, err
+	}
 	sc, closeDB, err := openScreening(ctx, e)
 	if err != nil {
 		return nil, nil, err

@@ -15,13 +15,17 @@ import (
 // to the audit chain in the same transaction, so a change and its audit
 // events are stored together or not at all.
 //
-// Changes go through one committer per process, which groups the changes
-// waiting at that moment into one database transaction (each in its own
-// savepoint, so one failing leaves the others alone) and answers each only
-// after the commit: one chain lock and one disk flush per group instead of
-// per change. A group the database refuses as a whole (another process
-// wrote first) is redone change by change, each retried on the new head of
-// the chain.
+// Changes go through one committer per DB handle (a process opens one),
+// which groups the changes waiting at that moment into one database
+// transaction (each in its own savepoint, so one failing leaves the others
+// alone) and answers each only after the commit: one chain lock and one disk
+// flush per group instead of per change. Other handles and processes (a CLI
+// import beside a server, another node) write beside it, serialised by the
+// database: SQLite's write lock, taken at BEGIN (immediate transactions)
+// and waited for up to busyTimeout, or PostgreSQL's chain lock. A group the
+// database refuses as a whole (another writer got there first) is redone
+// change by change, each retried on the new head of the chain for at least
+// busyTimeout.
 func (db *DB) change(ctx context.Context, ev *warden.AuditEvent, fn func(tx *sql.Tx) error, more ...*warden.AuditEvent) error {
 	j := &job{ctx: ctx, evs: append([]*warden.AuditEvent{ev}, more...), fn: fn, done: make(chan error, 1)}
 	db.startCommitter.Do(func() {
@@ -144,19 +148,18 @@ func (db *DB) commitGroup(group []*job) error {
 }
 
 // alone commits one change in its own transaction, retrying when another
-// writer got there first.
+// writer got there first, for as long as SQLite would wait for its lock
+// (busyTimeout): a writer in another process holding the database for a
+// few seconds delays the change but does not fail it.
 func (db *DB) alone(j *job) error {
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		if attempt > 0 {
-			time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
-		}
-		err = db.changeOnce(j.ctx, j.evs, j.fn)
-		if err == nil || !retryable(err) {
+	deadline := time.Now().Add(busyTimeout)
+	for attempt := 1; ; attempt++ {
+		err := db.changeOnce(j.ctx, j.evs, j.fn)
+		if err == nil || !retryable(err) || time.Now().After(deadline) || j.ctx.Err() != nil {
 			return err
 		}
+		time.Sleep(time.Duration(min(attempt, 20)) * 5 * time.Millisecond)
 	}
-	return err
 }
 
 // errSkipAudit, returned by a change's function, means success with
@@ -248,15 +251,6 @@ func (h *chainHead) flush(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil
-}
-
-// appendAudit appends one event in a transaction of its own making.
-func appendAudit(ctx context.Context, tx *sql.Tx, ev *warden.AuditEvent, now time.Time) error {
-	var h chainHead
-	if err := h.add(ctx, tx, ev, now); err != nil {
-		return err
-	}
-	return h.flush(ctx, tx)
 }
 
 // AuditHead returns the sequence number and hash of the newest event as

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,23 +24,26 @@ const maxWarningSample = 50
 const batchRows = 50
 
 // Import is one import of a list in progress. It is a warden.Sink: a parser
-// puts parties into it, then Commit stores them as the list's next version
-// in one transaction, or Rollback leaves the list as it was.
+// puts parties into it, in memory; then Commit stores them as the list's
+// next version in one short transaction, or Rollback drops them. Nothing is
+// written, and no lock is held, while the files are parsed, so a long parse
+// does not keep other writers waiting.
 type Import struct {
-	db      *DB
-	tx      *sql.Tx
-	ctx     context.Context
-	list    string
-	format  string
-	delta   bool
-	base    int               // the version this import builds on
-	current map[string]string // source_id -> hash at base
-	pending map[string]pendingEntity
-	unknown map[string]bool // unmapped country names already reported
-	deleted map[string]bool
-	order   []string
-	warns   int
-	sample  []warden.Warning
+	db         *DB
+	ctx        context.Context
+	list       string
+	format     string
+	delta      bool
+	base       int               // the version this import builds on
+	baseFormat string            // the format of that version
+	current    map[string]string // source_id -> hash at base
+	pending    map[string]pendingEntity
+	unknown    map[string]bool // unmapped country names already reported
+	deleted    map[string]bool
+	order      []string
+	warns      int
+	sample     []warden.Warning
+	events     []*warden.AuditEvent // audited with the version
 }
 
 type pendingEntity struct {
@@ -47,48 +51,51 @@ type pendingEntity struct {
 	data []byte
 }
 
-// BeginImport starts an import of list. A delta import applies its parties
-// on top of the current version; a full import replaces it, removing parties
-// it does not put.
+// BeginImport starts an import of list, reading its current version. A delta
+// import applies its parties on top of the current version; a full import
+// replaces it, removing parties it does not put.
 func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) (*Import, error) {
 	if !warden.ValidListName(list) {
 		return nil, warden.Errorf(warden.EINVALID, "list name %q: use lower-case letters, digits, '.', '_' or '-'", list)
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin import: %w", err)
-	}
-	im := &Import{db: db, tx: tx, ctx: ctx, list: list, format: format, delta: delta,
+	im := &Import{db: db, ctx: ctx, list: list, format: format, delta: delta,
 		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}, unknown: map[string]bool{}}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO lists (name, current_version, created_at) VALUES ($1, 0, $2) ON CONFLICT (name) DO NOTHING`, list, timestamp(db.now())); err != nil {
-		tx.Rollback()
-		return nil, fmt.Errorf("create list: %w", err)
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT current_version FROM lists WHERE name = $1`, list).Scan(&im.base); err != nil {
-		tx.Rollback()
+	// The version is read before its parties: should another import commit
+	// in between, Commit sees the list moved on and refuses.
+	err := db.sql.QueryRowContext(ctx, `SELECT l.current_version, COALESCE(v.format, '')
+		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
+		WHERE l.name = $1`, list).Scan(&im.base, &im.baseFormat)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read list: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT source_id, hash FROM entity_versions WHERE list = $1 AND version_to IS NULL`, list)
+	rows, err := db.sql.QueryContext(ctx, `SELECT source_id, hash FROM entity_versions WHERE list = $1 AND version_to IS NULL`, list)
 	if err != nil {
-		tx.Rollback()
 		return nil, fmt.Errorf("read current entities: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var sid, h string
 		if err := rows.Scan(&sid, &h); err != nil {
-			rows.Close()
-			tx.Rollback()
-			return nil, err
+			return nil, fmt.Errorf("read current entities: %w", err)
 		}
 		im.current[sid] = h
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		tx.Rollback()
-		return nil, err
+		return nil, fmt.Errorf("read current entities: %w", err)
 	}
 	return im, nil
 }
+
+// Base is the version the import builds on, as it was read when the import
+// began: its number, format and size (zero for a new list).
+func (im *Import) Base() warden.ListVersion {
+	return warden.ListVersion{List: im.list, Version: im.base, Format: im.baseFormat, Entities: len(im.current)}
+}
+
+// Audit adds an event to be appended to the audit chain in the transaction
+// that commits the version (a forced import, a rollback), so both are
+// stored or neither.
+func (im *Import) Audit(ev *warden.AuditEvent) { im.events = append(im.events, ev) }
 
 // Put records a party of the new version. A source id put twice keeps the
 // later party, as a delta stream that modifies a party twice means.
@@ -143,17 +150,25 @@ func (im *Import) Warn(w warden.Warning) {
 	}
 }
 
-// Rollback abandons the import; the list stays as it was.
-func (im *Import) Rollback() error { return im.tx.Rollback() }
+// Rollback abandons the import; nothing was written, so the list stays as
+// it was.
+func (im *Import) Rollback() error {
+	im.pending, im.order = nil, nil
+	return nil
+}
 
-// Commit stores the new version and returns what it changed. ECONFLICT if
-// another import of the same list committed first.
-func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
-	ctx, tx := im.ctx, im.tx
-	v := warden.ListVersion{List: im.list, Version: im.base + 1, Format: im.format, Published: meta.Published,
+// Plan returns the version Commit would store, with what it adds, modifies
+// and removes, without writing anything; callers check it before they
+// commit.
+func (im *Import) Plan() warden.ListVersion {
+	v, _, _ := im.plan(warden.SourceMeta{})
+	return v
+}
+
+// plan computes the new version and the rows Commit closes and inserts.
+func (im *Import) plan(meta warden.SourceMeta) (v warden.ListVersion, closeIDs, insert []string) {
+	v = warden.ListVersion{List: im.list, Version: im.base + 1, Format: im.format, Published: meta.Published,
 		ImportedAt: im.db.now().UTC(), Warnings: im.warns, WarningSample: im.sample}
-	var closeIDs []string
-	var insert []string
 	for _, sid := range im.order {
 		p, ok := im.pending[sid]
 		if !ok {
@@ -187,9 +202,34 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 		}
 		v.Entities = len(im.pending)
 	}
+	return v, closeIDs, insert
+}
+
+// Commit stores the new version, with its audit events, in one transaction
+// and returns what it changed. ECONFLICT if another import of the same list
+// committed since this one began.
+func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
+	ctx := im.ctx
+	v, closeIDs, insert := im.plan(meta)
+	tx, err := im.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return warden.ListVersion{}, fmt.Errorf("begin import: %w", err)
+	}
 	fail := func(err error) (warden.ListVersion, error) {
 		tx.Rollback()
 		return warden.ListVersion{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO lists (name, current_version, created_at) VALUES ($1, 0, $2) ON CONFLICT (name) DO NOTHING`, im.list, timestamp(im.db.now())); err != nil {
+		return fail(fmt.Errorf("create list: %w", err))
+	}
+	// Moving the list on first takes its row: a concurrent import of the
+	// same list waits here, then finds it moved and refuses.
+	res, err := tx.ExecContext(ctx, `UPDATE lists SET current_version = $1 WHERE name = $2 AND current_version = $3`, v.Version, im.list, im.base)
+	if err != nil {
+		return fail(fmt.Errorf("update list: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again", im.list))
 	}
 	for start := 0; start < len(closeIDs); start += batchRows {
 		ids := closeIDs[start:min(start+batchRows, len(closeIDs))]
@@ -227,14 +267,7 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 		INSERT INTO list_versions (list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		im.list, v.Version, im.format, v.Published, timestamp(v.ImportedAt), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings, string(sample)); err != nil {
-		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again: %w", im.list, err))
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE lists SET current_version = $1 WHERE name = $2 AND current_version = $3`, v.Version, im.list, im.base)
-	if err != nil {
-		return fail(fmt.Errorf("update list: %w", err))
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fail(warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again", im.list))
+		return fail(fmt.Errorf("insert list version: %w", err))
 	}
 	// The import is audited in its own transaction: both or neither.
 	ev := warden.NewAuditEvent(ctx, "list.import", "list:"+im.list, "", map[string]any{"version": v.Version, "format": im.format,
@@ -244,7 +277,13 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 			return fail(fmt.Errorf("audit lock: %w", err))
 		}
 	}
-	if err := appendAudit(ctx, tx, ev, im.db.now()); err != nil {
+	var head chainHead
+	for _, e := range append([]*warden.AuditEvent{ev}, im.events...) {
+		if err := head.add(ctx, tx, e, im.db.now()); err != nil {
+			return fail(err)
+		}
+	}
+	if err := head.flush(ctx, tx); err != nil {
 		return fail(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -25,6 +25,10 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// busyTimeout is how long a SQLite writer waits for another's write lock,
+// and how long the committer retries a change that found the database busy.
+const busyTimeout = 10 * time.Second
+
 // DB is an open Warden database.
 type DB struct {
 	sql    *sql.DB
@@ -53,9 +57,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, warden.Errorf(warden.EINVALID, "empty database path")
 		}
 		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		for _, p := range []string{fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 			q.Add("_pragma", p)
 		}
+		// Writers take the write lock at BEGIN, where SQLite waits for it
+		// up to busy_timeout; a deferred transaction that upgrades to a
+		// writer later fails at once with SQLITE_BUSY instead.
+		q.Set("_txlock", "immediate")
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
@@ -141,10 +149,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, stmt := range strings.Split(string(body), ";") {
-			if strings.TrimSpace(stripComments(stmt)) == "" {
-				continue
-			}
+		for _, stmt := range splitStatements(string(body)) {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				tx.Rollback()
 				return fmt.Errorf("migration %s: %w", name, err)
@@ -166,15 +171,78 @@ func path(dsn string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
 }
 
-func stripComments(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
-			b.WriteString(line)
-			b.WriteByte('\n')
+// splitStatements splits a migration into its statements at the semicolons
+// that end them: not those inside a string ('...'), a quoted name ("..."), a
+// comment (-- to the end of the line, /* ... */) or a PostgreSQL
+// dollar-quoted body ($$...$$, $tag$...$tag$). Statements that hold nothing
+// but comments and blanks are dropped.
+func splitStatements(src string) []string {
+	var out []string
+	start, code := 0, false // code: the current statement has more than comments
+	end := func(i int) {
+		if code {
+			out = append(out, strings.TrimSpace(src[start:i]))
+		}
+		start, code = i+1, false
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == ';':
+			end(i)
+		case c == '-' && strings.HasPrefix(src[i:], "--"):
+			if n := strings.IndexByte(src[i:], '\n'); n >= 0 {
+				i += n
+			} else {
+				i = len(src)
+			}
+		case c == '/' && strings.HasPrefix(src[i:], "/*"):
+			if n := strings.Index(src[i+2:], "*/"); n >= 0 {
+				i += n + 3
+			} else {
+				i = len(src)
+			}
+		case c == '\'' || c == '"':
+			code = true
+			// A doubled quote inside is an escaped one: the scan ends the
+			// string at the first and starts a new one at the second.
+			if n := strings.IndexByte(src[i+1:], c); n >= 0 {
+				i += n + 1
+			} else {
+				i = len(src)
+			}
+		case c == '$':
+			code = true
+			if tag, ok := dollarTag(src[i:]); ok {
+				if n := strings.Index(src[i+len(tag):], tag); n >= 0 {
+					i += len(tag) + n + len(tag) - 1
+				} else {
+					i = len(src)
+				}
+			}
+		case c != ' ' && c != '\t' && c != '\n' && c != '\r':
+			code = true
 		}
 	}
-	return b.String()
+	end(len(src))
+	return out
+}
+
+// dollarTag returns the dollar-quote opening s, if it starts with one: $$
+// or $name$ where name is a letter or underscore followed by letters,
+// digits or underscores ($1 is a parameter, not a quote).
+func dollarTag(s string) (string, bool) {
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '$':
+			return s[:i+1], true
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 1 && c >= '0' && c <= '9':
+		default:
+			return "", false
+		}
+	}
+	return "", false
 }
 
 const tsLayout = "2006-01-02T15:04:05.000000Z"

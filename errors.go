@@ -15,6 +15,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ERATELIMITED  = "rate_limited"
+	ETOOLARGE     = "too_large" // a request body over its size limit
 	EINTERNAL     = "internal"
 )
 

@@ -222,7 +222,7 @@ feed:
 
 // RescreenResult is what screening the register again did.
 type RescreenResult struct {
-	Versions  string         `json:"versions"`  // the list versions screened against
+	Versions  map[string]int `json:"versions"`  // the list versions screened against, by list
 	Customers int            `json:"customers"` // cleared customers screened
 	Changed   int            `json:"changed"`   // of them, now held, blocked or rejected
 	Decisions map[string]int `json:"decisions"`
@@ -239,7 +239,7 @@ func (s *Service) Rescreen(ctx context.Context, progress func()) (RescreenResult
 	if err != nil {
 		return RescreenResult{}, err
 	}
-	res := RescreenResult{Versions: fmt.Sprint(s.Screening.Versions()), Decisions: map[string]int{}}
+	res := RescreenResult{Versions: s.Screening.Versions(), Decisions: map[string]int{}}
 	var mu sync.Mutex
 	var firstErr error
 	work := make(chan warden.Customer)
@@ -318,9 +318,9 @@ func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 	if err != nil {
 		return RescreenResult{}, err
 	}
-	versions := fmt.Sprint(s.Screening.Versions())
-	if _, err := s.DB.Rescreened(ctx, versions); err == nil {
-		return RescreenResult{Versions: versions, Skipped: true}, nil
+	cur := s.Screening.Versions()
+	if _, err := s.DB.Rescreened(ctx, versionsKey(cur)); err == nil {
+		return RescreenResult{Versions: cur, Skipped: true}, nil
 	} else if warden.ErrorCode(err) != warden.ENOTFOUND {
 		return RescreenResult{}, err
 	}
@@ -328,6 +328,12 @@ func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 	if err != nil {
 		return res, err
 	}
-	r := store.Rescreen{Versions: res.Versions, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
-	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+res.Versions, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
+	key := versionsKey(res.Versions)
+	r := store.Rescreen{Versions: key, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
+	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+key, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
 }
+
+// versionsKey is the stored key of a set of list versions, such as
+// "map[ofac:3 un:1]" (fmt prints maps sorted by key), kept in the form
+// earlier re-screenings were recorded under.
+func versionsKey(v map[string]int) string { return fmt.Sprint(v) }

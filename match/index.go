@@ -522,8 +522,12 @@ func validDate(d string) bool {
 }
 
 // Search screens q against the index and returns hits, best first: every
-// party whose score reaches MinScore, at most Limit of them.
+// party whose score reaches MinScore, at most Limit of them. Options that
+// fail Check are EINVALID.
 func (ix *Index) Search(q Query, opt Options) ([]Hit, error) {
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
 	p, err := Prepare(q)
 	if err != nil {
 		return nil, err

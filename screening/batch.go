@@ -81,6 +81,9 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return err
 	}
+	if err := opt.Check(); err != nil {
+		return err
+	}
 	type result struct {
 		resp Response
 		err  error

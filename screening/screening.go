@@ -145,6 +145,9 @@ func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt mat
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return nil, err
 	}
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
 	cur := s.current.Load()
 	if cur == nil {
 		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")

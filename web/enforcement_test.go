@@ -190,10 +190,11 @@ func TestCustomersAPI(t *testing.T) {
 		}
 		resp = p.do(t, "POST", "/v1/customers/rescreen", clerk, "", "")
 		var rs struct {
+			Versions           map[string]int // a JSON object, not a Go map printed as a string
 			Customers, Changed int
 		}
-		json.NewDecoder(resp.Body).Decode(&rs)
-		if resp.StatusCode != 200 || rs.Customers != 2 || rs.Changed != 0 { // K1 and C2 are cleared
+		err := json.NewDecoder(resp.Body).Decode(&rs)
+		if err != nil || resp.StatusCode != 200 || rs.Versions["ofac"] != 1 || rs.Customers != 2 || rs.Changed != 0 { // K1 and C2 are cleared
 			t.Errorf("rescreen: %d %+v", resp.StatusCode, rs)
 		}
 		resp = p.do(t, "GET", "/customers?status=blocked", auditor, "", "")

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"math"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -56,9 +57,9 @@ func (e *retryAfter) seconds() string {
 	return strconv.Itoa(int(math.Ceil(e.wait.Seconds())))
 }
 
-// allow takes a token from key's bucket, or returns a *retryAfter
-// (ERATELIMITED) saying how long until one is available.
-func (l *limiter) allow(key string) error {
+// allow takes n tokens from key's bucket at once, or none: it returns a
+// *retryAfter (ERATELIMITED) saying how long until n are available.
+func (l *limiter) allow(key string, n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -78,12 +79,39 @@ func (l *limiter) allow(key string) error {
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
 	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
+	if b.tokens >= float64(n) {
+		b.tokens -= float64(n)
 		return nil
 	}
-	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	wait := time.Duration((float64(n) - b.tokens) / l.rate * float64(time.Second))
 	return &retryAfter{warden.Errorf(warden.ERATELIMITED, "rate limit of %.0f requests per second exceeded; retry after %s", l.rate, wait.Round(time.Millisecond)), wait}
+}
+
+// charge takes n requests' worth from p's rate limit, setting Retry-After
+// on w when it says no. Every request is charged 1 on arrival; batch
+// routes charge each query beyond the first once they know how many there
+// are, so a 10,000-query batch costs what 10,000 single queries cost.
+func (s *Server) charge(w http.ResponseWriter, p warden.Principal, n int) error {
+	err := s.limiter.allow(p.Kind+":"+p.Name, n)
+	var rl *retryAfter
+	if errAs(err, &rl) {
+		w.Header().Set("Retry-After", rl.seconds())
+	}
+	return err
+}
+
+// chargeQueries charges a batch request for its queries beyond the first
+// (which its arrival paid for). A batch of more queries than the burst
+// could never pass, so it is EINVALID rather than a 429 to retry.
+func (s *Server) chargeQueries(w http.ResponseWriter, r *http.Request, queries int) error {
+	if float64(queries) > s.limiter.burst {
+		return warden.Errorf(warden.EINVALID, "%d queries in one request exceed the rate limit's burst of %.0f; send fewer at a time", queries, s.limiter.burst)
+	}
+	if queries <= 1 {
+		return nil
+	}
+	p, _ := warden.PrincipalFrom(r.Context())
+	return s.charge(w, p, queries-1)
 }
 
 func errAs[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }

@@ -8,7 +8,9 @@ import (
 	"sync"
 )
 
-var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+// pathParam is a route pattern's wildcard, {name} or {name...} (the rest
+// of the path, for ids that may hold a slash).
+var pathParam = regexp.MustCompile(`\{([a-z]+)(?:\.\.\.)?\}`)
 
 // openAPIDoc builds the OpenAPI 3.1 document from the route table, so it
 // cannot fall out of step with the code; TestOpenAPICoversRoutes checks
@@ -65,15 +67,16 @@ func (s *Server) openAPIDoc() map[string]any {
 			}
 			op["description"] = desc
 		}
-		if paths[rt.path] == nil {
-			paths[rt.path] = map[string]any{}
+		path := pathParam.ReplaceAllString(rt.path, "{$1}")
+		if paths[path] == nil {
+			paths[path] = map[string]any{}
 		}
-		paths[rt.path][strings.ToLower(rt.method)] = op
+		paths[path][strings.ToLower(rt.method)] = op
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Warden API", "version": "1",
-			"description": "Cyber-sanctions lists, screening and the platform. Errors are RFC 9457 problem+json with a stable code: invalid, not_found, conflict, unauthorized, forbidden, rate_limited, internal. Every endpoint but the probes, this document and the login page needs a bearer token (Authorization: Bearer wdn_...) or a session cookie with its CSRF token."},
+			"description": "Cyber-sanctions lists, screening and the platform. Errors are RFC 9457 problem+json with a stable code: invalid, not_found, conflict, unauthorized, forbidden, rate_limited, too_large (a body over its size limit: 413), internal. Request bodies must be valid UTF-8. Batch routes count each query against the rate limit. Every endpoint but the probes, this document and the login page needs a bearer token (Authorization: Bearer wdn_...) or a session cookie with its CSRF token."},
 		"paths":    paths,
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
 		"components": map[string]any{
@@ -131,7 +134,7 @@ func arrayOf(name string) map[string]any { return map[string]any{"type": "array"
 var schemas = map[string]any{
 	"Status":    obj(map[string]any{"status": str}),
 	"Object":    map[string]any{"type": "object"},
-	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "internal"}}, "request_id": str}, "status", "code"),
+	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "too_large", "internal"}}, "request_id": str}, "status", "code"),
 	"Principal": obj(map[string]any{"name": str, "role": roleS, "org": str, "kind": str, "permissions": strs}),
 	"List":      obj(map[string]any{"name": str, "current_version": integ, "entities": integ, "created_at": stamp}),
 	"Lists":     obj(map[string]any{"lists": arrayOf("List")}),
@@ -176,7 +179,7 @@ var schemas = map[string]any{
 		"decision": map[string]any{"type": "string", "enum": []string{"cleared", "held", "blocked", "rejected"}, "readOnly": true}, "status": map[string]any{"type": "string", "readOnly": true},
 		"hits": map[string]any{"type": "array", "items": map[string]any{"type": "object"}, "readOnly": true}, "cases": map[string]any{"type": "array", "items": integ, "readOnly": true},
 		"onboarded_at": stamp, "onboarded_by": str, "rescreened_at": stamp}, "id"),
-	"Rescreen":  obj(map[string]any{"versions": str, "customers": integ, "changed": integ, "decisions": map[string]any{"type": "object", "additionalProperties": integ}}),
+	"Rescreen":  obj(map[string]any{"versions": map[string]any{"type": "object", "description": "list name to the version screened against", "additionalProperties": integ}, "customers": integ, "changed": integ, "decisions": map[string]any{"type": "object", "additionalProperties": integ}}),
 	"Customers": obj(map[string]any{"customers": arrayOf("Customer")}),
 	"CustomerImport": obj(map[string]any{"summary": obj(map[string]any{"rows": integ, "errors": integ, "existed": integ, "decisions": map[string]any{"type": "object", "additionalProperties": integ}}),
 		"rows": map[string]any{"type": "array", "items": obj(map[string]any{"line": integ, "id": str, "decision": str, "hits": integ, "cases": map[string]any{"type": "array", "items": integ}, "existed": map[string]any{"type": "boolean"}, "error": str})}}),

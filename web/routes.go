@@ -51,7 +51,7 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/v1/lists", h: s.listsAPI, action: warden.ActListsRead, summary: "Lists and their current versions", resp: "Lists"},
 		{method: "GET", path: "/v1/lists/{name}/versions", h: s.versions, action: warden.ActListsRead, summary: "Every version of a list and what it changed", resp: "Versions"},
-		{method: "GET", path: "/v1/entities/{id}", h: s.entity, action: warden.ActListsRead, summary: "One listed party (id list:source_id)", resp: "Entity",
+		{method: "GET", path: "/v1/entities/{id...}", h: s.entity, action: warden.ActListsRead, summary: "One listed party (id list:source_id)", resp: "Entity",
 			params: []param{{"version", "integer", "the list version (default: current)"}}},
 
 		{method: "POST", path: "/v1/screen", h: s.screen, action: warden.ActScreen, summary: "Screen one name, wallet or identifier", body: "ScreenRequest", resp: "ScreenResponse"},
@@ -120,7 +120,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/lists/{name}", h: s.listPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/lists/{name}/versions/{version}", h: s.versionPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/parties", h: s.partiesPage, action: warden.ActListsRead, ui: true},
-		{method: "GET", path: "/parties/{id}", h: s.partyPage, action: warden.ActListsRead, ui: true},
+		{method: "GET", path: "/parties/{id...}", h: s.partyPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/screen", h: s.screenPage, action: warden.ActScreen, ui: true},
 		{method: "POST", path: "/screen", h: s.screenForm, action: warden.ActScreen, ui: true},
 		{method: "GET", path: "/admin/users", h: s.usersPage, action: warden.ActUsersRead, ui: true},

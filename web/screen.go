@@ -1,14 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"warden"
 	"warden/match"
@@ -25,21 +28,82 @@ const (
 )
 
 // decode reads a JSON body of at most max bytes into v, rejecting unknown
-// fields and trailing data.
+// fields and trailing data. A body over max is ETOOLARGE (413). A body that
+// is not valid UTF-8 is EINVALID before it is decoded: encoding/json would
+// silently turn its bad bytes into U+FFFD, screening a name nobody sent.
+// Decoding errors name the JSON field and the expected JSON type, never a
+// Go type.
 func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return warden.Errorf(warden.EINVALID, "request body larger than %d bytes", max)
+			return warden.Errorf(warden.ETOOLARGE, "request body larger than %d bytes", max)
 		}
-		return warden.Errorf(warden.EINVALID, "malformed JSON: %v", err)
+		return warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
+	}
+	if !utf8.Valid(body) {
+		return warden.Errorf(warden.EINVALID, "body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
 	}
 	return nil
+}
+
+// jsonError describes a decoding error in the client's terms: where the
+// JSON is malformed, or which field holds what instead of which JSON type.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return warden.Errorf(warden.EINVALID, "empty body: a JSON object is expected")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return warden.Errorf(warden.EINVALID, "malformed JSON: the body ends too early")
+	case errors.As(err, &syn):
+		return warden.Errorf(warden.EINVALID, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the body"
+		}
+		return warden.Errorf(warden.EINVALID, "%s must be %s, not %s", field, jsonType(typ.Type), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return warden.Errorf(warden.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	var we *warden.Error
+	if errors.As(err, &we) { // from a type's own UnmarshalJSON
+		return warden.Errorf(warden.EINVALID, "%s", we.Message)
+	}
+	return warden.Errorf(warden.EINVALID, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonType names the JSON type that decodes into t.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return "another JSON type"
 }
 
 // screenRequest is one query: singular fields for convenience, plural ones
@@ -75,14 +139,10 @@ func (sr *screenRequest) query() match.Query {
 		Countries: one(sr.Country, sr.Countries), Gender: sr.Gender, Wallets: one(sr.Wallet, sr.Wallets), IDs: one(sr.ID, sr.IDs), Lists: one(sr.List, sr.Lists)}
 }
 
+// options are a request's screening options, checked (match.Options.Check).
 func options(limit int, threshold float64, w *match.Weights) (match.Options, error) {
-	if limit < 0 || limit > 500 {
-		return match.Options{}, warden.Errorf(warden.EINVALID, "limit must be between 1 and 500")
-	}
-	if threshold < 0 || threshold > 1 {
-		return match.Options{}, warden.Errorf(warden.EINVALID, "threshold must be between 0 and 1")
-	}
-	return match.Options{Limit: limit, Threshold: threshold, Weights: w}, nil
+	opt := match.Options{Limit: limit, Threshold: threshold, Weights: w}
+	return opt, opt.Check()
 }
 
 func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +182,10 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(req.Queries) == 0 || len(req.Queries) > MaxBatch {
 		s.Error(w, r, warden.Errorf(warden.EINVALID, "a batch holds 1 to %d queries", MaxBatch))
+		return
+	}
+	if err := s.chargeQueries(w, r, len(req.Queries)); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	opt, err := options(req.Limit, req.Threshold, req.Weights)
@@ -233,6 +297,10 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(req.Queries) == 0 || len(req.Queries) > MaxBatch {
 		s.Error(w, r, warden.Errorf(warden.EINVALID, "queries must hold 1 to %d entries", MaxBatch))
+		return
+	}
+	if err := s.chargeQueries(w, r, len(req.Queries)); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	limit, threshold := 5, 0.0

@@ -95,7 +95,7 @@ func TestScreenAPI(t *testing.T) {
 		{"control char", tok[warden.RoleScreener], `{"name":"a\u0007b"}`, 400, "invalid"},
 		{"bad schema", tok[warden.RoleScreener], `{"name":"x","schema":"Dragon"}`, 400, "invalid"},
 		{"bad country", tok[warden.RoleScreener], `{"name":"x","country":"Atlantis"}`, 400, "invalid"},
-		{"huge body", tok[warden.RoleScreener], `{"name":"` + strings.Repeat("a", 100<<10) + `"}`, 400, "invalid"},
+		{"huge body", tok[warden.RoleScreener], `{"name":"` + strings.Repeat("a", 100<<10) + `"}`, 413, "too_large"},
 	}
 	for _, tt := range tests {
 		code, m := post(t, srv.URL+"/v1/screen", tt.token, tt.body)

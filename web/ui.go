@@ -116,7 +116,7 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	name, pw, next := r.PostFormValue("name"), r.PostFormValue("password"), r.PostFormValue("next")
-	if err := s.logins.allow(clientIP(r)); err != nil {
+	if err := s.logins.allow(clientIP(r), 1); err != nil {
 		var rl *retryAfter
 		if errAs(err, &rl) {
 			w.Header().Set("Retry-After", rl.seconds())
@@ -413,7 +413,7 @@ func (s *Server) apiReference(w http.ResponseWriter, r *http.Request) {
 		if rt.ui {
 			continue
 		}
-		ops = append(ops, apiOp{ID: operationID(rt), Method: rt.method, Path: rt.path, Summary: rt.summary, Body: rt.body, Resp: rt.resp, Action: rt.action, Public: rt.public})
+		ops = append(ops, apiOp{ID: operationID(rt), Method: rt.method, Path: pathParam.ReplaceAllString(rt.path, "{$1}"), Summary: rt.summary, Body: rt.body, Resp: rt.resp, Action: rt.action, Public: rt.public})
 	}
 	s.render(w, r, http.StatusOK, "apiref", view{Title: "API reference", Data: map[string]any{"Ops": ops}})
 }

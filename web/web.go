@@ -108,11 +108,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		p, err := s.authenticate(rec, r, rt.ui)
 		if err == nil {
-			err = s.limiter.allow(p.Kind + ":" + p.Name)
-			var rl *retryAfter
-			if errAs(err, &rl) {
-				rec.Header().Set("Retry-After", rl.seconds())
-			}
+			err = s.charge(rec, p, 1)
 		}
 		if err == nil && rt.action != "" && !warden.Allowed(p.Role, rt.action) {
 			err = warden.Errorf(warden.EFORBIDDEN, "role %s may not %s", p.Role, rt.action)
@@ -257,6 +253,7 @@ var statusOf = map[string]int{
 	warden.EUNAUTHORIZED: http.StatusUnauthorized,
 	warden.EFORBIDDEN:    http.StatusForbidden,
 	warden.ERATELIMITED:  http.StatusTooManyRequests,
+	warden.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	warden.EINTERNAL:     http.StatusInternalServerError,
 }
 

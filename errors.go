@@ -25,10 +25,15 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	full    string // Errorf's text with its causes, for operators
 }
 
-// Error returns the message, followed by the wrapped error for operators.
+// Error returns the message with the wrapped error's text, for operators'
+// logs and the CLI.
 func (e *Error) Error() string {
+	if e.full != "" {
+		return e.full
+	}
 	if e.Err != nil && !strings.Contains(e.Message, e.Err.Error()) {
 		return e.Message + ": " + e.Err.Error()
 	}
@@ -38,16 +43,86 @@ func (e *Error) Error() string {
 // Unwrap lets errors.Is and errors.As see the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an *Error with a code and a formatted, user-safe message.
-// A %w verb in format wraps its operand as the cause.
+// Errorf builds an *Error with a code and a formatted message. A %w verb in
+// format wraps its operand as the cause: Error() shows the cause's text, but
+// Message, which users see, shows only a cause's own user-safe Message (when
+// it is or wraps an *Error) and leaves out any other cause's text (a
+// driver's, the file system's), which may tell internals.
 func Errorf(code, format string, args ...any) *Error {
-	err := fmt.Errorf(format, args...)
-	e := &Error{Code: code, Message: err.Error()}
-	if u := errors.Unwrap(err); u != nil {
-		e.Err = u
-		e.Message = err.Error()
+	full := fmt.Errorf(format, args...)
+	e := &Error{Code: code, Message: full.Error(), full: full.Error(), Err: errors.Unwrap(full)}
+	if e.Err == nil {
+		if _, ok := full.(interface{ Unwrap() []error }); ok {
+			e.Err = full // several %w: keep them all for errors.Is
+		}
 	}
+	wrapped := wrapVerbs(format)
+	if len(wrapped) == 0 {
+		return e
+	}
+	safe := []byte(format)
+	out := append([]any(nil), args...)
+	for _, w := range wrapped {
+		safe[w.verb] = 's'
+		if w.arg >= len(out) {
+			continue
+		}
+		var we *Error
+		if err, ok := out[w.arg].(error); ok && errors.As(err, &we) {
+			out[w.arg] = we.Message
+		} else {
+			out[w.arg] = causeMark
+		}
+	}
+	msg := fmt.Sprintf(string(safe), out...)
+	msg = strings.ReplaceAll(msg, ": "+causeMark, "")
+	msg = strings.ReplaceAll(msg, causeMark, "")
+	e.Message = strings.TrimSpace(msg)
 	return e
+}
+
+// causeMark stands for a cause left out of a message.
+const causeMark = "\x00cause\x00"
+
+// wrapVerb is a %w verb in a format: the index of its 'w' and of its operand.
+type wrapVerb struct{ verb, arg int }
+
+// wrapVerbs finds the %w verbs of a format and the operands they take,
+// following fmt's rules: %% takes none, '*' width or precision one, and
+// [n] sets the next operand.
+func wrapVerbs(format string) []wrapVerb {
+	var out []wrapVerb
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		for i++; i < len(format); i++ {
+			c := format[i]
+			switch {
+			case c == '[':
+				if j := strings.IndexByte(format[i:], ']'); j > 0 {
+					n := 0
+					fmt.Sscanf(format[i+1:i+j], "%d", &n)
+					arg, i = n-1, i+j
+				}
+				continue
+			case c == '*':
+				arg++
+				continue
+			case strings.IndexByte("+-# 0.", c) >= 0 || c >= '1' && c <= '9':
+				continue
+			case c == '%':
+			case c == 'w':
+				out = append(out, wrapVerb{i, arg})
+				arg++
+			default:
+				arg++
+			}
+			break
+		}
+	}
+	return out
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL

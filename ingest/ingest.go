@@ -21,6 +21,44 @@ type Request struct {
 	// Published is the list's date where the files do not state it (OFAC
 	// CSV does not), as for the bundled snapshot.
 	Published string
+	// MaxRemoved is the largest share of the current parties (0 to 1) a
+	// version may remove unless forced; zero means DefaultMaxRemoved.
+	MaxRemoved float64
+	// Force stores a version that the guards refuse (see Guard); the
+	// override is audited with what the guards said and Reason.
+	Force  bool
+	Reason string
+}
+
+// DefaultMaxRemoved is the share of a list's parties an import may remove
+// unless forced: real delistings come a few at a time, while a truncated
+// download or a cut file removes thousands.
+const DefaultMaxRemoved = 0.10
+
+// Guard checks a planned version against the one it replaces and returns
+// why it must not be stored unless forced, or nil: a file of another
+// format family than the list's (EINVALID), an empty version (EINVALID),
+// or one that removes more than maxRemoved of the parties (ECONFLICT).
+// Files that say they are truncated fail to parse before this.
+func Guard(base, next warden.ListVersion, maxRemoved float64) []*warden.Error {
+	if maxRemoved <= 0 {
+		maxRemoved = DefaultMaxRemoved
+	}
+	var out []*warden.Error
+	if base.Version > 0 && !sources.SameFamily(base.Format, next.Format) {
+		out = append(out, warden.Errorf(warden.EINVALID, "list %q holds %s versions, these files are %s; import them into another list, or force it",
+			next.List, base.Format, next.Format))
+	}
+	switch {
+	case next.Entities == 0 && base.Entities > 0:
+		out = append(out, warden.Errorf(warden.EINVALID, "the new version of list %q would be empty, removing all %d parties", next.List, base.Entities))
+	case next.Entities == 0:
+		out = append(out, warden.Errorf(warden.EINVALID, "the files hold no parties: list %q would be empty", next.List))
+	case base.Entities > 0 && float64(next.Removed) > maxRemoved*float64(base.Entities):
+		out = append(out, warden.Errorf(warden.ECONFLICT, "version %d of list %q would remove %d of %d parties (%.1f%%), more than the %.4g%% allowed; check the files are whole, or force it",
+			next.Version, next.List, next.Removed, base.Entities, 100*float64(next.Removed)/float64(base.Entities), 100*maxRemoved))
+	}
+	return out
 }
 
 // Progress is told how many bytes of input have been read; the CLI draws a
@@ -29,7 +67,8 @@ type Progress func(n int)
 
 // Import parses req's files and stores them as a new version of req.List, in
 // one transaction: on any error nothing is stored and the current version
-// stays current.
+// stays current. A version the guards refuse (see Guard) is stored only
+// with req.Force, and then the override is audited as list.import.forced.
 func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (warden.ListVersion, error) {
 	if req.Input.Open == nil {
 		req.Input.Open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
@@ -68,7 +107,54 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 	if meta.Published == "" {
 		meta.Published = req.Published
 	}
+	if refused := Guard(im.Base(), im.Plan(), req.MaxRemoved); len(refused) > 0 {
+		if !req.Force {
+			im.Rollback()
+			return warden.ListVersion{}, refused[0]
+		}
+		said := make([]string, len(refused))
+		for i, r := range refused {
+			said[i] = r.Message
+		}
+		im.Audit(warden.NewAuditEvent(ctx, "list.import.forced", "list:"+req.List, req.Reason,
+			map[string]any{"format": f.Name, "refused": said}))
+	}
 	return im.Commit(meta)
+}
+
+// Rollback publishes a new version of list whose parties equal those of
+// version to, audited as list.rollback with reason: history is never
+// rewritten, so undoing a bad version is a version too, and its changes are
+// what differs from the current one. ENOTFOUND for an unknown list or
+// version, EINVALID when version to is the current one.
+func Rollback(ctx context.Context, db *store.DB, list string, to int, reason string) (warden.ListVersion, error) {
+	vs, err := db.Versions(ctx, list)
+	if err != nil {
+		return warden.ListVersion{}, err
+	}
+	var target *warden.ListVersion
+	for i := range vs {
+		if vs[i].Version == to {
+			target = &vs[i]
+		}
+	}
+	if target == nil {
+		return warden.ListVersion{}, warden.Errorf(warden.ENOTFOUND, "list %q has no version %d", list, to)
+	}
+	if to == vs[0].Version {
+		return warden.ListVersion{}, warden.Errorf(warden.EINVALID, "version %d is already the current version of list %q", to, list)
+	}
+	im, err := db.BeginImport(ctx, list, target.Format, false)
+	if err != nil {
+		return warden.ListVersion{}, err
+	}
+	if err := db.Entities(ctx, list, to, im.Put); err != nil {
+		im.Rollback()
+		return warden.ListVersion{}, err
+	}
+	im.Audit(warden.NewAuditEvent(ctx, "list.rollback", "list:"+list, reason,
+		map[string]any{"from": im.Base().Version, "to": to, "version": im.Base().Version + 1}))
+	return im.Commit(warden.SourceMeta{Published: target.Published})
 }
 
 type counting struct {

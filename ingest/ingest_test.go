@@ -77,7 +77,10 @@ func TestOFACVersions(t *testing.T) {
 	if _, err := importDir(t, db, "ofac", "ofac/2021-07-07"); err != nil {
 		t.Fatal(err)
 	}
-	v2, err := importDir(t, db, "ofac", "ofac")
+	// Three years apart, the 2024 list drops 10.3% of the 2021 parties:
+	// more than the guard lets through by default.
+	paths, _ := sources.Expand([]string{sourcetest.Data(t, "ofac")})
+	v2, err := ingest.Import(context.Background(), db, ingest.Request{List: "ofac", Input: warden.Input{Paths: paths}, MaxRemoved: 0.2}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

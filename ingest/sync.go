@@ -69,8 +69,12 @@ type Syncer struct {
 	Client   *http.Client
 	CacheDir string // where the last copy of each file is kept
 	MaxBytes int64  // per file
-	Progress Progress
-	Log      func(format string, args ...any)
+	// MaxRemoved is the largest share of a list's parties a new version
+	// may remove (zero: DefaultMaxRemoved). A sync never forces: a
+	// version the guards refuse fails the sync and is not stored.
+	MaxRemoved float64
+	Progress   Progress
+	Log        func(format string, args ...any)
 }
 
 // SyncResult says what happened to one source.
@@ -136,7 +140,7 @@ func (s *Syncer) syncOne(ctx context.Context, src Source) (SyncResult, error) {
 		paths = append(paths, f.path)
 	}
 	in := warden.Input{Paths: paths, Open: func(p string) (io.ReadCloser, error) { return os.Open(actual[p]) }}
-	v, err := Import(ctx, s.DB, Request{List: src.List, Format: src.Format, Input: in}, s.Progress)
+	v, err := Import(ctx, s.DB, Request{List: src.List, Format: src.Format, Input: in, MaxRemoved: s.MaxRemoved}, s.Progress)
 	if err != nil {
 		return res, err
 	}

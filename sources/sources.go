@@ -23,24 +23,39 @@ import (
 
 // Format is one list format Warden reads.
 type Format struct {
-	Name   string
-	Title  string
-	Delta  bool // the files carry changes, applied on top of the current version
+	Name  string
+	Title string
+	Delta bool // the files carry changes, applied on top of the current version
+	// Family names the formats that publish the same list with the same
+	// party ids (the UK list as xlsx or csv, FtM entities and their
+	// deltas): a list may move between formats of one family, but a file
+	// of another family is more likely a mistake than a new version.
+	Family string
 	Parser warden.Parser
+}
+
+// SameFamily reports whether formats a and b may follow each other as
+// versions of one list.
+func SameFamily(a, b string) bool {
+	fa, fb := Formats[a].Family, Formats[b].Family
+	if fa == "" || fb == "" {
+		return a == b
+	}
+	return fa == fb
 }
 
 // Formats lists every format by its --format name.
 var Formats = map[string]Format{
-	"ofac-csv":          {Name: "ofac-csv", Title: "OFAC legacy CSV (sdn.csv, add.csv, alt.csv, sdn_comments.csv)", Parser: ofaccsv.Parser{}},
-	"ofac-xml":          {Name: "ofac-xml", Title: "OFAC legacy XML (sdn.xml, consolidated.xml)", Parser: ofacxml.Parser{}},
-	"ofac-enhanced-xml": {Name: "ofac-enhanced-xml", Title: "OFAC enhanced XML (SDN_ENHANCED, CONS_ENHANCED; .xml or .zip)", Parser: ofacenhanced.Parser{}},
-	"un-xml":            {Name: "un-xml", Title: "UN Security Council consolidated list XML", Parser: unxml.Parser{}},
-	"uk-xlsx":           {Name: "uk-xlsx", Title: "UK OFSI ConList (.xlsx)", Parser: ukconlist.XLSX{}},
-	"uk-csv":            {Name: "uk-csv", Title: "UK OFSI ConList (.csv)", Parser: ukconlist.CSV{}},
-	"csl-csv":           {Name: "csl-csv", Title: "US Consolidated Screening List CSV (plain or .gz)", Parser: csl.Parser{}},
-	"ftm":               {Name: "ftm", Title: "FollowTheMoney entities, JSON lines", Parser: ftm.Parser{}},
-	"ftm-delta":         {Name: "ftm-delta", Title: "FollowTheMoney delta operations, JSON lines", Delta: true, Parser: ftm.DeltaParser{}},
-	"os-targets-csv":    {Name: "os-targets-csv", Title: "OpenSanctions targets.simple.csv", Parser: ostargets.Parser{}},
+	"ofac-csv":          {Name: "ofac-csv", Title: "OFAC legacy CSV (sdn.csv, add.csv, alt.csv, sdn_comments.csv)", Family: "ofac-csv", Parser: ofaccsv.Parser{}},
+	"ofac-xml":          {Name: "ofac-xml", Title: "OFAC legacy XML (sdn.xml, consolidated.xml)", Family: "ofac-xml", Parser: ofacxml.Parser{}},
+	"ofac-enhanced-xml": {Name: "ofac-enhanced-xml", Title: "OFAC enhanced XML (SDN_ENHANCED, CONS_ENHANCED; .xml or .zip)", Family: "ofac-enhanced-xml", Parser: ofacenhanced.Parser{}},
+	"un-xml":            {Name: "un-xml", Title: "UN Security Council consolidated list XML", Family: "un-xml", Parser: unxml.Parser{}},
+	"uk-xlsx":           {Name: "uk-xlsx", Title: "UK OFSI ConList (.xlsx)", Family: "uk", Parser: ukconlist.XLSX{}},
+	"uk-csv":            {Name: "uk-csv", Title: "UK OFSI ConList (.csv)", Family: "uk", Parser: ukconlist.CSV{}},
+	"csl-csv":           {Name: "csl-csv", Title: "US Consolidated Screening List CSV (plain or .gz)", Family: "csl-csv", Parser: csl.Parser{}},
+	"ftm":               {Name: "ftm", Title: "FollowTheMoney entities, JSON lines", Family: "ftm", Parser: ftm.Parser{}},
+	"ftm-delta":         {Name: "ftm-delta", Title: "FollowTheMoney delta operations, JSON lines", Delta: true, Family: "ftm", Parser: ftm.DeltaParser{}},
+	"os-targets-csv":    {Name: "os-targets-csv", Title: "OpenSanctions targets.simple.csv", Family: "os-targets-csv", Parser: ostargets.Parser{}},
 }
 
 // Names returns the format names in order, for help texts.

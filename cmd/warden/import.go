@@ -17,16 +17,22 @@ import (
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("import", "import [--json] --list NAME [--format FORMAT] PATH...", e.stderr)
+	fs := newFlags("import", "import [--json] --list NAME [--format FORMAT] [--max-removed SHARE] [--force --reason R] PATH...", e.stderr)
 	list := fs.String("list", "", "list `name` to import a version of (required)")
 	format := fs.String("format", "", "input format, one of "+strings.Join(sources.Names(), ", ")+" (default: detected)")
 	asJSON := fs.Bool("json", false, "print a JSON summary as the last line on stdout")
+	maxRemoved := fs.Float64("max-removed", ingest.DefaultMaxRemoved, "largest `share` of the list's parties (0 to 1) the version may remove")
+	force := fs.Bool("force", false, "store the version even if it is empty, removes more than --max-removed or is of another format than the list (audited)")
+	reason := fs.String("reason", "", "why, for the audit log of a forced import")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *list == "" {
 		return fmt.Errorf("%w: --list is required", errUsage)
+	}
+	if err := checkShare(*maxRemoved); err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		return fmt.Errorf("%w: name the files or folder to import", errUsage)
@@ -41,12 +47,23 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	bar := newBar(e.stderr, totalSize(files), "importing "+*list, true)
-	v, err := ingest.Import(ctx, db, ingest.Request{List: *list, Format: *format, Input: warden.Input{Paths: files}}, bar.add)
+	v, err := ingest.Import(ctx, db, ingest.Request{List: *list, Format: *format, Input: warden.Input{Paths: files},
+		MaxRemoved: *maxRemoved, Force: *force, Reason: *reason}, bar.add)
 	bar.finish()
 	if err != nil {
 		return err
 	}
 	printVersion(e, v, *asJSON)
+	return nil
+}
+
+// checkShare is a usage error unless v, a --max-removed share, is a number
+// in (0, 1]: NaN would compare false with every share and let any removal
+// through.
+func checkShare(v float64) error {
+	if !(v > 0 && v <= 1) {
+		return fmt.Errorf("%w: --max-removed must be a number in (0, 1], not %v", errUsage, v)
+	}
 	return nil
 }
 

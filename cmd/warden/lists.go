@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
+
+	"warden/ingest"
 )
 
 func cmdLists(ctx context.Context, e *env, args []string) error {
@@ -42,7 +44,10 @@ func cmdLists(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdVersions(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("versions", "versions [--json] LIST", e.stderr)
+	if len(args) > 0 && args[0] == "rollback" {
+		return cmdRollback(ctx, e, args[1:])
+	}
+	fs := newFlags("versions", "versions [--json] LIST | versions rollback LIST --to V [--reason R]", e.stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -69,6 +74,35 @@ func cmdVersions(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", v.Version, v.Format, v.Published, v.ImportedAt.Format("2006-01-02 15:04"), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings)
 	}
 	return tw.Flush()
+}
+
+// cmdRollback publishes a new version of a list equal to an earlier one.
+func cmdRollback(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("versions rollback", "versions rollback [--json] LIST --to V [--reason R]", e.stderr)
+	to := fs.Int("to", 0, "the `version` whose parties the new version takes (required)")
+	reason := fs.String("reason", "", "why, for the audit log")
+	asJSON := fs.Bool("json", false, "print a JSON summary as the last line on stdout")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: name one list", errUsage)
+	}
+	if *to <= 0 {
+		return fmt.Errorf("%w: --to must name a version", errUsage)
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := ingest.Rollback(ctx, db, pos[0], *to, *reason)
+	if err != nil {
+		return err
+	}
+	printVersion(e, v, *asJSON)
+	return nil
 }
 
 func cmdShow(ctx context.Context, e *env, args []string) error {

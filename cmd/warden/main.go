@@ -33,7 +33,7 @@ type command struct {
 var commands = []command{
 	{"import", "import one version of a list from files", cmdImport},
 	{"lists", "show the lists and their current versions", cmdLists},
-	{"versions", "show a list's versions and what each changed", cmdVersions},
+	{"versions", "show a list's versions and what each changed; roll a list back to one", cmdVersions},
 	{"show", "show one listed party", cmdShow},
 	{"export", "export a list version, or the changes between two, as FtM or CSV", cmdExport},
 	{"sync", "fetch the official lists and import what changed", cmdSync},

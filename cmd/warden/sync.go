@@ -6,18 +6,31 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"warden/ingest"
 )
 
 func cmdSync(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("sync", "sync [--sources FILE] [--cache DIR] [--max-bytes N] [--json] [LIST...]", e.stderr)
+	fs := newFlags("sync", "sync [--sources FILE] [--cache DIR] [--max-bytes N] [--max-removed SHARE] [--json] [LIST...]", e.stderr)
 	sourcesFile := fs.String("sources", os.Getenv("WARDEN_SYNC_SOURCES"), "JSON file of sources [{list, format, urls, sha256}] (env WARDEN_SYNC_SOURCES; default: the official URLs)")
 	cache := fs.String("cache", "", "folder for downloaded files (default: the user cache folder)")
 	maxBytes := fs.Int64("max-bytes", 512<<20, "largest file to download")
 	asJSON := fs.Bool("json", false, "print one JSON line per list")
+	maxRemoved := ingest.DefaultMaxRemoved
+	if v := os.Getenv("WARDEN_SYNC_MAX_REMOVED"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("%w: WARDEN_SYNC_MAX_REMOVED: %v", errUsage, err)
+		}
+		maxRemoved = f
+	}
+	fs.Float64Var(&maxRemoved, "max-removed", maxRemoved, "largest `share` of a list's parties (0 to 1) a new version may remove; a sync never forces (env WARDEN_SYNC_MAX_REMOVED)")
 	only, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkShare(maxRemoved); err != nil {
 		return err
 	}
 	srcs := ingest.DefaultSources
@@ -55,7 +68,7 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	s := &ingest.Syncer{DB: db, CacheDir: *cache, MaxBytes: *maxBytes,
+	s := &ingest.Syncer{DB: db, CacheDir: *cache, MaxBytes: *maxBytes, MaxRemoved: maxRemoved,
 		Log: func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) }}
 	res, err := s.Sync(ctx, srcs)
 	for _, r := range res {

@@ -5,6 +5,8 @@ package ofacxml
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"warden"
@@ -60,12 +62,16 @@ type entry struct {
 // Detect reports whether head (the start of a file) is an sdnList document.
 func Detect(head []byte) bool { return strings.Contains(string(head), "<sdnList") }
 
-// Parse streams the sdnEntry elements of each file in in.
+// Parse streams the sdnEntry elements of each file in in. A file whose
+// publshInformation/Record_Count differs from the entries it holds is
+// refused as truncated.
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	err := textio.EachFile(in, false, func(f *textio.File) error {
-		return textio.Elements(ctx, f, []string{"Publish_Date", "sdnEntry"}, "sdnEntry", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
-			if se.Name.Local == "Publish_Date" {
+		declared, entries := -1, 0
+		err := textio.Elements(ctx, f, []string{"Publish_Date", "Record_Count", "sdnEntry"}, "sdnEntry", func(dec *xml.Decoder, se *xml.StartElement, pos string) error {
+			switch se.Name.Local {
+			case "Publish_Date":
 				var s string
 				if dec.DecodeElement(&s, se) == nil {
 					if d, ok := ofac.ParseDate(s); ok {
@@ -73,7 +79,19 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 					}
 				}
 				return nil
+			case "Record_Count":
+				var s string
+				if err := dec.DecodeElement(&s, se); err != nil {
+					return warden.Invalid(pos, err)
+				}
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 0 {
+					return warden.Invalid(pos, fmt.Errorf("Record_Count %q is not a count", s))
+				}
+				declared = n
+				return nil
 			}
+			entries++
 			var x entry
 			if err := dec.DecodeElement(&x, se); err != nil {
 				return warden.Invalid(pos, err)
@@ -84,6 +102,10 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 			}
 			return sink.Put(e)
 		})
+		if err == nil && declared >= 0 && declared != entries {
+			err = warden.Invalid(f.Name, fmt.Errorf("Record_Count says %d entries, the file holds %d: it is truncated or altered", declared, entries))
+		}
+		return err
 	})
 	if err != nil {
 		return meta, err

@@ -41,6 +41,10 @@ func TestMalformed(t *testing.T) {
 		"truncated": `<sdnList><sdnEntry><uid>1</uid><lastName>X</lastName></sdnEntry><sdnEntry><uid>2</ui`,
 		"empty":     `<sdnList></sdnList>`,
 		"no uid":    `<sdnList><sdnEntry><lastName>X</lastName></sdnEntry></sdnList>`,
+		"count says entries are missing": `<sdnList><publshInformation><Record_Count>3</Record_Count></publshInformation>` +
+			`<sdnEntry><uid>1</uid><lastName>X</lastName><sdnType>Entity</sdnType></sdnEntry><sdnEntry><uid>2</uid><lastName>Y</lastName><sdnType>Entity</sdnType></sdnEntry></sdnList>`,
+		"count is not a number": `<sdnList><publshInformation><Record_Count>many</Record_Count></publshInformation>` +
+			`<sdnEntry><uid>1</uid><lastName>X</lastName><sdnType>Entity</sdnType></sdnEntry></sdnList>`,
 	}
 	for name, doc := range tests {
 		_, err := sourcetest.Parse(Parser{}, sourcetest.WriteFile(t, "sdn.xml", doc))

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"warden/sources/sourcetest"
+)
+
+// currentVersion is a list's current version as `warden lists --json` says.
+func currentVersion(t *testing.T, db, list string) (version, entities int) {
+	t.Helper()
+	code, out, errs := cli(t, db, "lists", "--json")
+	if code != 0 {
+		t.Fatalf("lists: %s", errs)
+	}
+	var ls struct {
+		Lists []struct {
+			Name           string `json:"name"`
+			CurrentVersion int    `json:"current_version"`
+			Entities       int    `json:"entities"`
+		} `json:"lists"`
+	}
+	if err := json.Unmarshal([]byte(out), &ls); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls.Lists {
+		if l.Name == list {
+			return l.CurrentVersion, l.Entities
+		}
+	}
+	return 0, 0
+}
+
+// TestSyncEmptyBody: a publisher answering 200 with 0 bytes does not empty
+// the list: the sync fails (exit 1) and the current version stays.
+func TestSyncEmptyBody(t *testing.T) {
+	src := sourcetest.Data(t, "un/consolidated.xml")
+	var empty atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if empty.Load() {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.ServeFile(w, r, src)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	sourcesFile := filepath.Join(dir, "sources.json")
+	os.WriteFile(sourcesFile, []byte(`[{"list":"un","format":"un-xml","urls":["`+srv.URL+`/consolidated.xml"]}]`), 0o600)
+	syncArgs := []string{"sync", "--sources", sourcesFile, "--cache", filepath.Join(dir, "cache")}
+	if code, _, errs := cli(t, db, syncArgs...); code != 0 {
+		t.Fatalf("first sync: exit %d: %s", code, errs)
+	}
+	if v, n := currentVersion(t, db, "un"); v != 1 || n != 1003 {
+		t.Fatalf("after the first sync: version %d, %d parties", v, n)
+	}
+	empty.Store(true)
+	code, _, errs := cli(t, db, syncArgs...)
+	if code != 1 || !strings.Contains(errs, "un") {
+		t.Errorf("sync of an empty body: exit %d, stderr %q", code, errs)
+	}
+	if v, n := currentVersion(t, db, "un"); v != 1 || n != 1003 {
+		t.Errorf("after the empty body: version %d, %d parties", v, n)
+	}
+}
+
+// TestImportGuardsCLI: a cut file is refused with exit 1 and how many
+// parties it would remove; --force stores it; versions rollback restores
+// the list as a new version.
+func TestImportGuardsCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	importJSON(t, db, "--list", "un", sourcetest.Data(t, "un/consolidated.xml"))
+	b, err := os.ReadFile(sourcetest.Data(t, "un/consolidated.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := strings.Index(string(b), "</INDIVIDUAL>") + len("</INDIVIDUAL>")
+	one := filepath.Join(dir, "one.xml")
+	os.WriteFile(one, append(b[:end:end], "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n"...), 0o600)
+
+	code, _, errs := cli(t, db, "import", "--list", "un", one)
+	if code != 1 || !strings.Contains(errs, "would remove 1002 of 1003 parties") {
+		t.Errorf("cut file: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := cli(t, db, "import", "--list", "un", "--max-removed", "NaN", one); code != 2 || !strings.Contains(errs, "--max-removed") {
+		t.Errorf("--max-removed NaN: exit %d, stderr %q", code, errs)
+	}
+	if v, n := currentVersion(t, db, "un"); v != 1 || n != 1003 {
+		t.Errorf("after the refusal: version %d, %d parties", v, n)
+	}
+	s := importJSON(t, db, "--list", "un", "--force", "--reason", "test", one)
+	if s.Version != 2 || s.Entities != 1 {
+		t.Errorf("forced: %+v", s)
+	}
+	code, out, errs := cli(t, db, "versions", "rollback", "un", "--to", "1", "--reason", "undo", "--json")
+	var r summary
+	if code != 0 || json.Unmarshal([]byte(lastLine(out)), &r) != nil || r.Version != 3 || r.Entities != 1003 || r.Added != 1002 {
+		t.Errorf("rollback: exit %d %q %q", code, out, errs)
+	}
+	code, out, _ = cli(t, db, "audit", "export")
+	if code != 0 || !strings.Contains(out, `"action":"list.import.forced"`) || !strings.Contains(out, `"action":"list.rollback"`) {
+		t.Errorf("audit export lacks the forced import or the rollback")
+	}
+}
+
+// TestImportBesideServer: a CLI import of a large list into the database a
+// server is writing payments to makes no request fail: the import parses
+// with no transaction open and writes in one short one, and writers wait
+// for each other instead of failing with "database is locked".
+func TestImportBesideServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a server under load")
+	}
+	uk := sourcetest.Data(t, "uk/ConList.xlsx")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	_, out, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "load")
+	tok := lastLine(out)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--no-snapshot"}, nil, io.Discard, pw)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
+				addr <- m["addr"].(string)
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready")
+		}
+	}
+
+	// Payments from 4 clients, at most 1,500 each and for at most 60 s,
+	// until the import has ended.
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var failures []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(60 * time.Second)
+	for c := 0; c < 4; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := 0; i < 1500 && time.Now().Before(deadline); i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body := fmt.Sprintf(`{"reference":"b-%d-%d","amount":{"currency":"EUR","minor":%d},"parties":[{"role":"originator","name":"Jane Doe"},{"role":"beneficiary","name":"Peter Mueller","country":"DE"}]}`, c, i, 100+i)
+				req, _ := http.NewRequest("POST", base+"/v1/transactions", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+tok)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					mu.Lock()
+					failures = append(failures, err.Error())
+					mu.Unlock()
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				mu.Lock()
+				statuses[resp.StatusCode]++
+				if resp.StatusCode >= 500 {
+					failures = append(failures, fmt.Sprintf("%d %s", resp.StatusCode, b))
+				}
+				mu.Unlock()
+			}
+		}(c)
+	}
+	time.Sleep(300 * time.Millisecond) // the load is on before the import starts
+	start := time.Now()
+	code, _, errs := cli(t, db, "import", "--list", "uk", uk)
+	took := time.Since(start)
+	close(stop)
+	wg.Wait()
+	if code != 0 {
+		t.Errorf("import: exit %d: %s", code, errs)
+	}
+	if len(failures) > 0 {
+		t.Errorf("%d requests failed beside the import, first: %s", len(failures), failures[0])
+	}
+	if statuses[200] < 20 {
+		t.Errorf("only %d payments answered 200 (%v)", statuses[200], statuses)
+	}
+	t.Logf("import took %v; answers %v", took, statuses)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

@@ -1,0 +1,302 @@
+package ingest_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/ingest"
+	"warden/sources"
+	"warden/sources/sourcetest"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// cutLines writes the first share of src's lines (a cut at a line break,
+// as an interrupted download leaves a file) to dir/name.
+func cutLines(t *testing.T, src []byte, share float64, dir, name string) string {
+	t.Helper()
+	var lines int
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		lines++
+	}
+	keep, n := int(float64(lines)*share), 0
+	var out bytes.Buffer
+	sc = bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() && n < keep {
+		out.Write(sc.Bytes())
+		out.WriteByte('\n')
+		n++
+	}
+	return write(t, dir, name, out.Bytes())
+}
+
+func write(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func read(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func gunzip(t *testing.T, p string) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(read(t, p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// firstLine is a file's first line: a CSV's header alone.
+func firstLine(b []byte) []byte {
+	i := bytes.IndexByte(b, '\n')
+	return b[:i+1]
+}
+
+// guardCase is an input that must not become a new version of a list.
+type guardCase struct {
+	name   string
+	format string   // empty: detected
+	paths  []string // the files
+	code   string   // the error code expected
+	want   string   // in the error message
+}
+
+// checkRefused imports each case into list, which must be at version 1
+// with n parties, and checks it is refused and that nothing changed.
+func checkRefused(t *testing.T, db *store.DB, list string, n int, cases []guardCase) {
+	t.Helper()
+	ctx := context.Background()
+	for _, c := range cases {
+		_, err := ingest.Import(ctx, db, ingest.Request{List: list, Format: c.format, Input: warden.Input{Paths: c.paths}}, nil)
+		if err == nil {
+			t.Errorf("%s %s: accepted", list, c.name)
+		} else if warden.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %s: err = [%s] %v, want [%s] %q", list, c.name, warden.ErrorCode(err), err, c.code, c.want)
+		}
+		l, err := db.List(ctx, list)
+		if err != nil || l.CurrentVersion != 1 || l.Entities != n {
+			t.Errorf("%s %s: list is now %+v %v, want version 1 with %d parties", list, c.name, l, err, n)
+		}
+	}
+}
+
+// TestGuardsUN: an empty, header-only, cut or foreign file does not replace
+// the UN list.
+func TestGuardsUN(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	src := sourcetest.Data(t, "un/consolidated.xml")
+	if _, err := importDir(t, db, "un", "un/consolidated.xml"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	b := read(t, src)
+	head := bytes.Clone(b[:bytes.Index(b, []byte("<INDIVIDUALS>"))])
+	checkRefused(t, db, "un", 1003, []guardCase{
+		{"empty", "un-xml", []string{write(t, dir, "empty.xml", nil)}, warden.EINVALID, ""},
+		{"header only", "", []string{write(t, dir, "header.xml", append(head, "<INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>\n"...))}, warden.EINVALID, "no INDIVIDUAL"},
+		{"cut at a line break", "", []string{cutLines(t, b, 0.5, dir, "cut.xml")}, warden.EINVALID, "unexpected EOF"},
+		{"another format", "", []string{sourcetest.Data(t, "us_csl/consolidated.csv.gz")}, warden.EINVALID, "csl-csv"},
+	})
+}
+
+// TestGuardsCSL: the same for the US Consolidated Screening List; a plain
+// CSV cut at a line break parses, and only the removal share refuses it.
+func TestGuardsCSL(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	src := sourcetest.Data(t, "us_csl/consolidated.csv.gz")
+	if _, err := importDir(t, db, "us-csl", "us_csl/consolidated.csv.gz"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	plain := gunzip(t, src)
+	gz := read(t, src)
+	checkRefused(t, db, "us-csl", 14160, []guardCase{
+		{"empty", "csl-csv", []string{write(t, dir, "empty.csv", nil)}, warden.EINVALID, "empty"},
+		{"header only", "", []string{write(t, dir, "header.csv", firstLine(plain))}, warden.EINVALID, "empty"},
+		{"gzip cut", "", []string{write(t, dir, "cut.csv.gz", gz[:len(gz)/2])}, warden.EINVALID, "unexpected EOF"},
+		{"cut at a line break", "", []string{cutLines(t, plain, 0.5, dir, "cut.csv")}, warden.ECONFLICT, "of 14160"},
+		{"another format", "", []string{sourcetest.Data(t, "un/consolidated.xml")}, warden.EINVALID, "un-xml"},
+	})
+}
+
+// TestGuardsUK: the UK list (xlsx) cut, empty or in another format.
+func TestGuardsUK(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	src := sourcetest.Data(t, "uk/ConList.xlsx")
+	if _, err := importDir(t, db, "uk", "uk/ConList.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	b := read(t, src)
+	checkRefused(t, db, "uk", 4688, []guardCase{
+		{"empty", "", []string{write(t, dir, "empty.xlsx", nil)}, warden.EINVALID, ""},
+		{"cut", "", []string{write(t, dir, "cut.xlsx", b[:len(b)/2])}, warden.EINVALID, "zip"},
+		{"another format", "", []string{sourcetest.Data(t, "un/consolidated.xml")}, warden.EINVALID, "un-xml"},
+	})
+}
+
+// TestGuardsOFAC: sdn.csv cut at a line break, emptied, or replaced by
+// another list; and OFAC XML whose Record_Count says entries are missing.
+func TestGuardsOFAC(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	if _, err := importDir(t, db, "ofac", "ofac"); err != nil {
+		t.Fatal(err)
+	}
+	folder := func(sdn []byte) []string {
+		dir := t.TempDir()
+		paths, err := sources.Expand([]string{sourcetest.Data(t, "ofac")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range paths {
+			b := read(t, p)
+			if filepath.Base(p) == "sdn.csv" {
+				b = sdn
+			}
+			out = append(out, write(t, dir, filepath.Base(p), b))
+		}
+		return out
+	}
+	sdn := read(t, sourcetest.Data(t, "ofac/sdn.csv"))
+	dir := t.TempDir()
+	checkRefused(t, db, "ofac", 15443, []guardCase{
+		{"sdn.csv cut at a line break", "", folder(read(t, cutLines(t, sdn, 0.6, dir, "sdn.csv"))), warden.ECONFLICT, "of 15443"},
+		{"sdn.csv empty", "", folder(nil), warden.EINVALID, "empty"},
+		{"another format", "", []string{sourcetest.Data(t, "un/consolidated.xml")}, warden.EINVALID, "un-xml"},
+	})
+
+	if _, err := importDir(t, db, "ofac-xml", "ofac/consolidated.xml"); err != nil {
+		t.Fatal(err)
+	}
+	x := read(t, sourcetest.Data(t, "ofac/consolidated.xml"))
+	end := bytes.Index(x[len(x)/2:], []byte("</sdnEntry>")) + len(x)/2 + len("</sdnEntry>")
+	closed := append(append([]byte{}, x[:end]...), "\n</sdnList>\n"...)
+	checkRefused(t, db, "ofac-xml", 443, []guardCase{
+		{"entries missing, root closed", "", []string{write(t, dir, "short.xml", closed)}, warden.EINVALID, "Record_Count"},
+		{"cut at a line break", "", []string{cutLines(t, x, 0.5, dir, "cut.xml")}, warden.EINVALID, "unexpected EOF"},
+	})
+
+	if _, err := importDir(t, db, "ofac-cons", "ofac/CONS_ENHANCED.ZIP"); err != nil {
+		t.Fatal(err)
+	}
+	z := read(t, sourcetest.Data(t, "ofac/CONS_ENHANCED.ZIP"))
+	checkRefused(t, db, "ofac-cons", 443, []guardCase{
+		{"zip cut", "", []string{write(t, t.TempDir(), "CONS_ENHANCED.ZIP", z[:len(z)/2])}, warden.EINVALID, "zip"},
+	})
+}
+
+// TestForce: a refused version is stored with Force, and the override is
+// audited naming who, the list and what the guard said.
+func TestForce(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	db := storetest.OpenSQLite(t)
+	if _, err := importDir(t, db, "un", "un/consolidated.xml"); err != nil {
+		t.Fatal(err)
+	}
+	b := read(t, sourcetest.Data(t, "un/consolidated.xml"))
+	end := bytes.Index(b, []byte("</INDIVIDUAL>")) + len("</INDIVIDUAL>")
+	one := write(t, t.TempDir(), "one.xml", append(bytes.Clone(b[:end]), "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n"...))
+	req := ingest.Request{List: "un", Input: warden.Input{Paths: []string{one}}}
+	if _, err := ingest.Import(ctx, db, req, nil); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "1002 of 1003") {
+		t.Fatalf("one party left: err = %v", err)
+	}
+	req.MaxRemoved = 1
+	if _, err := ingest.Import(ctx, db, req, nil); err != nil {
+		t.Fatalf("with --max-removed 1: %v", err)
+	}
+	if _, err := ingest.Rollback(ctx, db, "un", 1, "undo the test"); err != nil {
+		t.Fatal(err)
+	}
+	req.MaxRemoved, req.Force, req.Reason = 0, true, "the UN really did delist them"
+	v, err := ingest.Import(ctx, db, req, nil)
+	if err != nil || v.Version != 4 || v.Entities != 1 || v.Removed != 1002 {
+		t.Fatalf("forced: %+v %v", v, err)
+	}
+	var evs []warden.AuditEvent
+	db.AuditEvents(ctx, warden.AuditFilter{Action: "list.import.forced"}, func(e warden.AuditEvent) error { evs = append(evs, e); return nil })
+	if len(evs) != 1 || evs[0].Object != "list:un" || evs[0].Actor == "" || evs[0].Reason != req.Reason ||
+		!strings.Contains(string(evs[0].Detail), "would remove 1002 of 1003 parties") {
+		t.Errorf("forced import audited as %+v", evs)
+	}
+}
+
+// TestRollback: v1, then a different v2, then a rollback to 1 publishes v3
+// equal to v1 party for party, whose changes undo v2's.
+func TestRollback(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	db := storetest.OpenSQLite(t)
+	v1, err := importDir(t, db, "ofac", "ofac/2021-07-07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := sources.Expand([]string{sourcetest.Data(t, "ofac")})
+	v2, err := ingest.Import(ctx, db, ingest.Request{List: "ofac", Input: warden.Input{Paths: paths}, MaxRemoved: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := ingest.Rollback(ctx, db, "ofac", 1, "v2 was wrong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v3.Version != 3 || v3.Entities != v1.Entities || v3.Added != v2.Removed || v3.Removed != v2.Added || v3.Modified != v2.Modified || v3.Format != "ofac-csv" {
+		t.Errorf("v1 %+v\nv2 %+v\nv3 %+v", v1, v2, v3)
+	}
+	party := func(v int) map[string]string {
+		m := map[string]string{}
+		db.Entities(ctx, "ofac", v, func(e *warden.Entity) error {
+			e.Version = 0
+			b, _ := json.Marshal(e)
+			m[e.SourceID] = string(b)
+			return nil
+		})
+		return m
+	}
+	p1, p3 := party(1), party(3)
+	if len(p1) != v1.Entities || len(p3) != len(p1) {
+		t.Fatalf("v1 %d parties, v3 %d", len(p1), len(p3))
+	}
+	for id, e := range p1 {
+		if p3[id] != e {
+			t.Errorf("party %s differs at v3", id)
+			break
+		}
+	}
+	var evs []warden.AuditEvent
+	db.AuditEvents(ctx, warden.AuditFilter{Action: "list.rollback"}, func(e warden.AuditEvent) error { evs = append(evs, e); return nil })
+	if len(evs) != 1 || evs[0].Reason != "v2 was wrong" {
+		t.Errorf("rollback audited as %+v", evs)
+	}
+	for _, bad := range []int{3, 9} {
+		if _, err := ingest.Rollback(ctx, db, "ofac", bad, ""); err == nil {
+			t.Errorf("rollback to %d accepted", bad)
+		}
+	}
+}

@@ -70,7 +70,8 @@ func (p *Problem) Error() string { return fmt.Sprintf("audit event %d: %s", p.Se
 
 // Verify walks the whole chain and returns the number of events checked,
 // and a *Problem naming the first event that was altered, removed or
-// reordered, if any.
+// reordered, if any. An empty chain is intact only while its head record
+// says no event was ever written.
 func Verify(ctx context.Context, db *store.DB) (int64, error) {
 	var n, want int64 = 0, 1
 	prev := ""
@@ -95,7 +96,12 @@ func Verify(ctx context.Context, db *store.DB) (int64, error) {
 		return n, err
 	}
 	seq, hash, err := db.AuditHead(ctx)
-	if err != nil {
+	switch {
+	case warden.ErrorCode(err) == warden.ENOTFOUND && n == 0:
+		return n, &Problem{1, "missing: the audit chain is missing, its events and its head record are gone"}
+	case warden.ErrorCode(err) == warden.ENOTFOUND:
+		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is missing, so removals after event %d cannot be ruled out", want-1)}
+	case err != nil:
 		return n, err
 	}
 	if seq != want-1 || hash != prev {

@@ -254,12 +254,19 @@ func (h *chainHead) flush(ctx context.Context, tx *sql.Tx) error {
 }
 
 // AuditHead returns the sequence number and hash of the newest event as
-// recorded beside the chain.
+// recorded beside the chain; ENOTFOUND if the record is gone (the table
+// was emptied).
 func (db *DB) AuditHead(ctx context.Context) (int64, string, error) {
 	var seq int64
 	var hash string
 	err := db.sql.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
-	return seq, hash, err
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", warden.Errorf(warden.ENOTFOUND, "the audit chain's head record is missing")
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("audit head: %w", err)
+	}
+	return seq, hash, nil
 }
 
 // Audit appends an event that goes with no other stored change (a login,

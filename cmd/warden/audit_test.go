@@ -41,6 +41,9 @@ func TestAuditVerify(t *testing.T) {
 		{"removed", `DELETE FROM audit_events WHERE seq = 2`, "audit event 2: missing"},
 		{"removed last", `DELETE FROM audit_events WHERE seq = 5`, "audit event 5: missing"},
 		{"reordered", `UPDATE audit_events SET seq = -3 WHERE seq = 3; UPDATE audit_events SET seq = 3 WHERE seq = 4; UPDATE audit_events SET seq = 4 WHERE seq = -3`, "audit event 3"},
+		{"events emptied", `DELETE FROM audit_events`, "audit event 1: missing"},
+		{"events and head emptied", `DELETE FROM audit_events; DELETE FROM audit_head`, "audit chain is missing"},
+		{"head emptied", `DELETE FROM audit_head`, "head is missing"},
 	}
 	db := populate(t)
 	code, out, errOut := cli(t, db, "audit", "verify")

@@ -162,6 +162,10 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if n == 0 {
+			fmt.Fprintln(e.stdout, "audit chain empty: no event has been recorded yet")
+			return nil
+		}
 		fmt.Fprintf(e.stdout, "audit chain intact: %d events\n", n)
 		return nil
 	}

@@ -2,6 +2,36 @@ package warden
 
 import "time"
 
+// HitAction is what a hit on a payment's party does, by policy.
+type HitAction string
+
+// Hit actions. A policy maps programs to HitBlock or HitReject; a possible
+// hit is HitReview.
+const (
+	HitBlock  HitAction = "block"  // the property is blocked: the amount goes to the ledger
+	HitReject HitAction = "reject" // the payment is turned back: nothing moves, nothing is frozen
+	HitReview HitAction = "review" // a possible hit: a case for an analyst
+)
+
+// CaseStatus is where a case in the review queue stands.
+type CaseStatus string
+
+// Case statuses.
+const (
+	CaseOpen      CaseStatus = "open"      // waiting for an analyst
+	CaseConfirmed CaseStatus = "confirmed" // the hit is the listed party: the payment is blocked or rejected
+	CaseCleared   CaseStatus = "cleared"   // a false positive, remembered for the counterparty
+)
+
+// LedgerKind says why a ledger entry was written.
+type LedgerKind string
+
+// Ledger entry kinds.
+const (
+	LedgerBlock   LedgerKind = "block"   // property blocked: a positive amount
+	LedgerRelease LedgerKind = "release" // released under a licence with four eyes: a negative amount
+)
+
 // Transaction decisions.
 const (
 	DecisionCleared  = "cleared"  // no hit: the payment may move
@@ -34,15 +64,15 @@ type Transaction struct {
 // TxHit is a hit on one party of a payment, with what the policy made of
 // it.
 type TxHit struct {
-	Party       int      `json:"party"` // index into the transaction's parties
-	Role        string   `json:"role"`
-	EntityID    string   `json:"entity_id"`
-	Name        string   `json:"name"`
-	Programs    []string `json:"programs,omitempty"`
-	Score       float64  `json:"score"`
-	Confirmed   bool     `json:"confirmed"` // a match or an exact identifier
-	Action      string   `json:"action"`    // block, reject or review
-	Explanation any      `json:"explanation"`
+	Party       int       `json:"party"` // index into the transaction's parties
+	Role        string    `json:"role"`
+	EntityID    string    `json:"entity_id"`
+	Name        string    `json:"name"`
+	Programs    []string  `json:"programs,omitempty"`
+	Score       float64   `json:"score"`
+	Confirmed   bool      `json:"confirmed"` // a match or an exact identifier
+	Action      HitAction `json:"action"`
+	Explanation any       `json:"explanation"`
 }
 
 // TxDecision is the answer to a payment: the first decision for its
@@ -71,7 +101,7 @@ type Case struct {
 	Holder       string     `json:"holder"`         // where the funds are held if the hit is confirmed
 	EntityID     string     `json:"entity_id"`
 	Score        float64    `json:"score"`
-	Status       string     `json:"status"`            // open, confirmed, cleared
+	Status       CaseStatus `json:"status"`
 	Outcome      string     `json:"outcome,omitempty"` // blocked or rejected once confirmed
 	Reason       string     `json:"reason,omitempty"`
 	DecidedBy    string     `json:"decided_by,omitempty"`
@@ -80,20 +110,20 @@ type Case struct {
 }
 
 // LedgerEntry is one line of the blocked-property ledger. The ledger is
-// append-only: blockings add, releases and corrections are new entries
-// with negative amounts; balances are sums.
+// append-only: blockings add, releases are new entries with negative
+// amounts; balances are sums.
 type LedgerEntry struct {
-	Seq       int64     `json:"seq"`
-	Kind      string    `json:"kind"`   // block, release, correction
-	Holder    string    `json:"holder"` // the account where the property is held
-	EntityID  string    `json:"entity_id"`
-	Program   string    `json:"program"`
-	Amount    Money     `json:"amount"` // negative for releases
-	Reference string    `json:"reference"`
-	Hit       string    `json:"hit,omitempty"` // what caused a blocking
-	Licence   string    `json:"licence,omitempty"`
-	Time      time.Time `json:"time"`
-	Actor     string    `json:"actor"`
+	Seq       int64      `json:"seq"`
+	Kind      LedgerKind `json:"kind"`
+	Holder    string     `json:"holder"` // the account where the property is held
+	EntityID  string     `json:"entity_id"`
+	Program   string     `json:"program"`
+	Amount    Money      `json:"amount"` // negative for releases
+	Reference string     `json:"reference"`
+	Hit       string     `json:"hit,omitempty"` // what caused a blocking
+	Licence   string     `json:"licence,omitempty"`
+	Time      time.Time  `json:"time"`
+	Actor     string     `json:"actor"`
 }
 
 // Balance is what is blocked for one holder, party and currency.
@@ -144,3 +174,71 @@ type Customer struct {
 // CustomerReference is the reference under which a customer's onboarding
 // decision and cases are kept, beside payments'.
 func CustomerReference(id string) string { return "customer:" + id }
+
+// LedgerFilter selects ledger entries; zero fields do not filter. After
+// and Limit page through them in sequence order.
+type LedgerFilter struct {
+	EntityID, Holder, Currency, Reference string
+	After                                 int64
+	Limit                                 int
+}
+
+// ReleaseBasis is what a release of blocked property is checked against,
+// as one transaction sees it: the licence, the programs under which the
+// holder's property of the party was blocked, and the balance in the
+// release's currency.
+type ReleaseBasis struct {
+	Licence  Licence
+	Programs []string
+	Balance  Money
+}
+
+// PendingCase is a case to open with a payment or customer, with what
+// identifies the listing it was opened against (its content hash, so a
+// false positive cleared on it lapses when the listing changes) and the
+// listing's programs (which decide what confirming it does).
+type PendingCase struct {
+	Case       Case
+	EntityHash string
+	Programs   []string
+}
+
+// FalsePositive is a cleared pair of counterparty and listed party, as
+// listed (EntityHash): screening does not stop that counterparty for that
+// listing again until Expires.
+type FalsePositive struct {
+	Counterparty string
+	EntityID     string
+	EntityHash   string
+	Expires      time.Time
+}
+
+// CustomerFilter selects customers of the register: by status now, and a
+// page of them in id order after After.
+type CustomerFilter struct {
+	Status string
+	After  string
+	Limit  int
+}
+
+// Rescreen records one full re-screening of the customer register, so that
+// it runs once per set of list versions across nodes.
+type Rescreen struct {
+	Versions  string    `json:"versions"` // the list versions it screened against
+	Customers int       `json:"customers"`
+	Changed   int       `json:"changed"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+}
+
+// Stake is one recorded ownership, for the 50% rule: Owner ("entity:<id>"
+// for a listed party, "company:<key>" for a company) holds Percent of the
+// company Owned (a normalised name; OwnedName as given).
+type Stake struct {
+	Owner      string    `json:"owner"`
+	Owned      string    `json:"owned"`
+	OwnedName  string    `json:"owned_name"`
+	Percent    float64   `json:"percent"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+}

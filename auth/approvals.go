@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -13,8 +12,9 @@ import (
 )
 
 // Applier carries out an approved action inside the transaction that
-// records the approval.
-type Applier func(ctx context.Context, tx *sql.Tx, a warden.Approval) error
+// records the approval: ctx carries that transaction, and the store
+// methods the applier calls join it.
+type Applier func(ctx context.Context, a warden.Approval) error
 
 // Approvals is four-eyes control: a capability registers the actions that
 // need a second person of a given role; proposing one stores it pending;
@@ -118,7 +118,7 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 	now := a.now()
 	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Decision = "rejected", p.Name, &now, reason
 	verb := "approval.reject"
-	var apply func(*sql.Tx) error
+	var apply func(context.Context) error
 	var done *warden.AuditEvent
 	if approve {
 		ap.Status, verb = "approved", "approval.approve"
@@ -126,7 +126,7 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 		if h.apply == nil {
 			return ap, warden.Errorf(warden.EINVALID, "%s does not take approvals", ap.Action)
 		}
-		apply = func(tx *sql.Tx) error { return h.apply(ctx, tx, ap) }
+		apply = func(ctx context.Context) error { return h.apply(ctx, ap) }
 		done = warden.NewAuditEvent(ctx, ap.Action, ap.Object, ap.Reason, map[string]any{"approval": id, "proposed_by": ap.ProposedBy, "approved_by": p.Name})
 	}
 	ev := warden.NewAuditEvent(ctx, verb, "approval:"+strconv.FormatInt(id, 10), reason, map[string]string{"action": ap.Action, "object": ap.Object})

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
@@ -63,12 +62,12 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	return nil, s.DB.CreateUser(ctx, warden.User{Name: name, Role: role, Org: org, PasswordHash: hash, CreatedAt: s.now()}, ev)
 }
 
-func (s *Service) applyUserCreate(ctx context.Context, tx *sql.Tx, a warden.Approval) error {
+func (s *Service) applyUserCreate(ctx context.Context, a warden.Approval) error {
 	var u newUser
 	if err := json.Unmarshal(a.Payload, &u); err != nil {
 		return err
 	}
-	return store.InsertUserTx(ctx, tx, warden.User{Name: u.Name, Role: u.Role, Org: u.Org, PasswordHash: u.PasswordHash, CreatedAt: s.now()})
+	return s.DB.InsertUser(ctx, warden.User{Name: u.Name, Role: u.Role, Org: u.Org, PasswordHash: u.PasswordHash, CreatedAt: s.now()})
 }
 
 // SetPassword changes a person's password and ends their sessions. Needs

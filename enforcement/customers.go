@@ -13,8 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"warden"
-	"warden/store"
 )
 
 // checkCustomer rejects a customer that cannot be registered or screened.
@@ -85,7 +86,7 @@ func (s *Service) Customer(ctx context.Context, id string) (warden.Customer, err
 }
 
 // Customers lists the register in id order, a page at a time.
-func (s *Service) Customers(ctx context.Context, f store.CustomerFilter) ([]warden.Customer, error) {
+func (s *Service) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.Customer, error) {
 	if _, err := warden.Authorize(ctx, warden.ActCustomersRead); err != nil {
 		return nil, err
 	}
@@ -165,43 +166,33 @@ func (s *Service) Import(ctx context.Context, cs []warden.Customer, lines []int,
 		return nil, ImportSummary{}, err
 	}
 	rows := make([]ImportRow, len(cs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var fatal error
-	var once sync.Once
-	var progressMu sync.Mutex                   // progress is called by one worker at a time
-	for range max(2, 4*runtime.GOMAXPROCS(0)) { // more than the cores: group commit batches the writes
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c, existed, err := s.Onboard(ctx, cs[i])
-				rows[i] = ImportRow{Line: lines[i], ID: cs[i].ID, Decision: c.Decision, Hits: len(c.Hits), Cases: c.Cases, Existed: existed}
-				if err != nil {
-					rows[i].Decision = ""
-					rows[i].Error = warden.ErrorMessage(err)
-					if code := warden.ErrorCode(err); code != warden.EINVALID && code != warden.ECONFLICT {
-						once.Do(func() { fatal = err })
-					}
-				}
-				if progress != nil {
-					progressMu.Lock()
-					progress()
-					progressMu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
+	var g errgroup.Group
+	g.SetLimit(workers())
+	var progressMu sync.Mutex // progress is called by one goroutine at a time
 	for i := range cs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+		if ctx.Err() != nil {
+			break
 		}
+		g.Go(func() error {
+			c, existed, err := s.Onboard(ctx, cs[i])
+			rows[i] = ImportRow{Line: lines[i], ID: cs[i].ID, Decision: c.Decision, Hits: len(c.Hits), Cases: c.Cases, Existed: existed}
+			if progress != nil {
+				progressMu.Lock()
+				progress()
+				progressMu.Unlock()
+			}
+			if err == nil {
+				return nil
+			}
+			rows[i].Decision = ""
+			rows[i].Error = warden.ErrorMessage(err)
+			if code := warden.ErrorCode(err); code == warden.EINVALID || code == warden.ECONFLICT {
+				return nil // the row's own fault: reported in its row
+			}
+			return err
+		})
 	}
-	close(next)
-	wg.Wait()
+	fatal := g.Wait()
 	if fatal == nil {
 		fatal = ctx.Err()
 	}
@@ -240,21 +231,27 @@ func (s *Service) Rescreen(ctx context.Context, progress func()) (RescreenResult
 		return RescreenResult{}, err
 	}
 	res := RescreenResult{Versions: s.Screening.Versions(), Decisions: map[string]int{}}
-	var mu sync.Mutex
-	var firstErr error
-	work := make(chan warden.Customer)
-	var wg sync.WaitGroup
-	for range max(2, 4*runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range work {
+	var mu sync.Mutex // guards res and calls progress
+	var g errgroup.Group
+	g.SetLimit(workers())
+	after := ""
+	var pageErr error
+pages:
+	for {
+		cs, err := s.DB.Customers(ctx, warden.CustomerFilter{Status: warden.DecisionCleared, After: after, Limit: 1000})
+		if err != nil || len(cs) == 0 {
+			pageErr = err
+			break
+		}
+		for _, c := range cs {
+			if ctx.Err() != nil {
+				break pages
+			}
+			g.Go(func() error {
 				changed, decision, err := s.rescreenOne(ctx, p, c)
 				mu.Lock()
+				defer mu.Unlock()
 				res.Customers++
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("customer %s: %w", c.ID, err)
-				}
 				if changed {
 					res.Changed++
 					res.Decisions[decision]++
@@ -262,41 +259,27 @@ func (s *Service) Rescreen(ctx context.Context, progress func()) (RescreenResult
 				if progress != nil {
 					progress()
 				}
-				mu.Unlock()
-			}
-		}()
-	}
-	after := ""
-feed:
-	for {
-		cs, err := s.DB.Customers(ctx, store.CustomerFilter{Status: warden.DecisionCleared, After: after, Limit: 1000})
-		if err != nil {
-			mu.Lock()
-			if firstErr == nil {
-				firstErr = err
-			}
-			mu.Unlock()
-			break
-		}
-		if len(cs) == 0 {
-			break
-		}
-		for _, c := range cs {
-			select {
-			case work <- c:
-			case <-ctx.Done():
-				break feed
-			}
+				if err != nil {
+					return fmt.Errorf("customer %s: %w", c.ID, err)
+				}
+				return nil
+			})
 		}
 		after = cs[len(cs)-1].ID
 	}
-	close(work)
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
+	err = g.Wait()
+	if err == nil {
+		err = pageErr
 	}
-	return res, firstErr
+	if err == nil {
+		err = ctx.Err()
+	}
+	return res, err
 }
+
+// workers is how many customers are onboarded or screened at once: more
+// than the cores, so that group commit batches the writes.
+func workers() int { return max(2, 4*runtime.GOMAXPROCS(0)) }
 
 // rescreenOne screens one cleared customer again.
 func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, c warden.Customer) (bool, string, error) {
@@ -329,7 +312,7 @@ func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 		return res, err
 	}
 	key := versionsKey(res.Versions)
-	r := store.Rescreen{Versions: key, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
+	r := warden.Rescreen{Versions: key, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
 	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+key, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
 }
 

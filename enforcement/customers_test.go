@@ -32,7 +32,7 @@ func TestOnboarding(t *testing.T) {
 			}
 		}
 		// Onboarding blocks nothing in the ledger: a customer brings no amount.
-		if es, _, _ := e.svc.Ledger(analyst, store.LedgerFilter{}); len(es) != 0 {
+		if es, _, _ := e.svc.Ledger(analyst, warden.LedgerFilter{}); len(es) != 0 {
 			t.Errorf("ledger after onboarding: %+v", es)
 		}
 		// The same customer again: the first decision, nothing new.
@@ -56,7 +56,7 @@ func TestOnboarding(t *testing.T) {
 		if _, _, err := e.svc.Onboard(auditor, warden.Customer{ID: "C9", Name: "A B"}); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("an auditor onboarding: %v", err)
 		}
-		if _, err := e.svc.Customers(clerk, store.CustomerFilter{}); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, err := e.svc.Customers(clerk, warden.CustomerFilter{}); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("a screener reading the register: %v", err)
 		}
 		// A payment may not take a customer's reference.
@@ -69,7 +69,7 @@ func TestOnboarding(t *testing.T) {
 		if err != nil || len(held.Cases) != 1 {
 			t.Fatalf("held customer: %+v %v", held, err)
 		}
-		cs, _ := e.svc.Cases(analyst, "open", 0)
+		cs, _ := e.svc.Cases(analyst, warden.CaseOpen, 0)
 		if len(cs) != 1 || cs[0].Reference != "customer:C4" || cs[0].ID != held.Cases[0] {
 			t.Fatalf("queue: %+v", cs)
 		}
@@ -80,19 +80,19 @@ func TestOnboarding(t *testing.T) {
 		if held.Status != warden.DecisionBlocked || held.Decision != warden.DecisionHeld {
 			t.Errorf("after confirming: decision %s status %s", held.Decision, held.Status)
 		}
-		if es, _, _ := e.svc.Ledger(analyst, store.LedgerFilter{}); len(es) != 0 {
+		if es, _, _ := e.svc.Ledger(analyst, warden.LedgerFilter{}); len(es) != 0 {
 			t.Errorf("a confirmed customer case wrote the ledger: %+v", es)
 		}
 
-		blocked, err := e.svc.Customers(auditor, store.CustomerFilter{Status: warden.DecisionBlocked})
+		blocked, err := e.svc.Customers(auditor, warden.CustomerFilter{Status: warden.DecisionBlocked})
 		if err != nil || len(blocked) != 2 || blocked[0].ID != "C2" || blocked[1].ID != "C4" {
 			t.Errorf("blocked customers: %+v %v", blocked, err)
 		}
-		page, _ := e.svc.Customers(auditor, store.CustomerFilter{After: "C2", Limit: 1})
+		page, _ := e.svc.Customers(auditor, warden.CustomerFilter{After: "C2", Limit: 1})
 		if len(page) != 1 || page[0].ID != "C3" {
 			t.Errorf("page after C2: %+v", page)
 		}
-		if _, err := e.svc.Customers(auditor, store.CustomerFilter{Status: "frozen"}); warden.ErrorCode(err) != warden.EINVALID {
+		if _, err := e.svc.Customers(auditor, warden.CustomerFilter{Status: "frozen"}); warden.ErrorCode(err) != warden.EINVALID {
 			t.Errorf("unknown status: %v", err)
 		}
 		if _, err := e.svc.Customer(auditor, "nobody"); warden.ErrorCode(err) != warden.ENOTFOUND {

@@ -8,7 +8,6 @@ package enforcement
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -33,9 +32,9 @@ type Policy struct {
 	// payment for an analyst. Default 0.7 × Match.
 	Review float64 `json:"review"`
 	// Default is "block" or "reject" for programs not in Programs.
-	Default string `json:"default"`
+	Default warden.HitAction `json:"default"`
 	// Programs maps a program (e.g. CYBER2, IRAN) to "block" or "reject".
-	Programs map[string]string `json:"programs"`
+	Programs map[string]warden.HitAction `json:"programs"`
 	// FalsePositiveDays is how long a cleared false positive is remembered.
 	FalsePositiveDays int `json:"false_positive_days"`
 	// Holidays are the public holidays (YYYY-MM-DD) that do not count as
@@ -45,7 +44,7 @@ type Policy struct {
 
 // DefaultPolicy blocks on every program, holds hits from 0.595 (0.7 ×
 // 0.85) and remembers false positives for 180 days.
-var DefaultPolicy = Policy{Match: match.DefaultThreshold, Review: 0.7 * match.DefaultThreshold, Default: "block", FalsePositiveDays: 180}
+var DefaultPolicy = Policy{Match: match.DefaultThreshold, Review: 0.7 * match.DefaultThreshold, Default: warden.HitBlock, FalsePositiveDays: 180}
 
 // Check rejects a policy that could not be applied.
 func (p *Policy) Check() error {
@@ -53,11 +52,11 @@ func (p *Policy) Check() error {
 		return warden.Errorf(warden.EINVALID, "policy: need 0 < review <= match <= 1 (got review %v, match %v)", p.Review, p.Match)
 	}
 	for prog, a := range p.Programs {
-		if a != "block" && a != "reject" {
+		if a != warden.HitBlock && a != warden.HitReject {
 			return warden.Errorf(warden.EINVALID, "policy: program %s: action must be block or reject, not %q", prog, a)
 		}
 	}
-	if p.Default != "block" && p.Default != "reject" {
+	if p.Default != warden.HitBlock && p.Default != warden.HitReject {
 		return warden.Errorf(warden.EINVALID, "policy: default must be block or reject, not %q", p.Default)
 	}
 	for _, h := range p.Holidays {
@@ -70,7 +69,7 @@ func (p *Policy) Check() error {
 
 // action is what a confirmed hit on a party listed under programs does,
 // and the program that decides it: block if any of them blocks.
-func (p *Policy) action(programs []string) (string, string) {
+func (p *Policy) action(programs []string) (warden.HitAction, string) {
 	if len(programs) == 0 {
 		return p.Default, ""
 	}
@@ -80,14 +79,14 @@ func (p *Policy) action(programs []string) (string, string) {
 		if !ok {
 			a = p.Default
 		}
-		if a == "block" {
-			return "block", prog
+		if a == warden.HitBlock {
+			return warden.HitBlock, prog
 		}
 		if first == "" {
 			first = prog
 		}
 	}
-	return "reject", first
+	return warden.HitReject, first
 }
 
 // Service applies the policy. Its methods authorise the principal in their
@@ -215,10 +214,10 @@ func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDe
 
 // decide screens parties and applies the policy: the decision, the cases
 // to open if it is held, and the ledger entry if it blocks an amount.
-func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, amount warden.Money, parties []warden.TxParty) (warden.TxDecision, []store.PendingCase, []warden.LedgerEntry, error) {
+func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, amount warden.Money, parties []warden.TxParty) (warden.TxDecision, []warden.PendingCase, []warden.LedgerEntry, error) {
 	now := s.now().UTC()
 	d := warden.TxDecision{Reference: ref, Amount: amount, DecidedAt: now, Hits: []warden.TxHit{}}
-	var cases []store.PendingCase
+	var cases []warden.PendingCase
 	opt := match.Options{Threshold: s.Policy.Match, MinScore: s.Policy.Review}
 	for i, party := range parties {
 		q := partyQuery(party)
@@ -233,7 +232,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			}
 			if e != nil {
 				d.Hits = append(d.Hits, warden.TxHit{Party: i, Role: party.Role, EntityID: e.ID, Name: party.Name, Programs: slices.Clone(e.Programs),
-					Score: 1, Confirmed: true, Action: "block", Explanation: map[string]string{"ownership": "owned " + why}})
+					Score: 1, Confirmed: true, Action: warden.HitBlock, Explanation: map[string]string{"ownership": "owned " + why}})
 			}
 		}
 		for _, h := range hits {
@@ -251,8 +250,8 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 				if fp {
 					continue // cleared before for this counterparty and listing
 				}
-				th.Action = "review"
-				cases = append(cases, store.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
+				th.Action = warden.HitReview
+				cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
 					EntityHash: eh, Programs: h.Entity.Programs})
 			}
 			d.Hits = append(d.Hits, th)
@@ -261,11 +260,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 	d.Decision = warden.DecisionCleared
 	for _, h := range d.Hits {
 		switch {
-		case h.Action == "block":
+		case h.Action == warden.HitBlock:
 			d.Decision = warden.DecisionBlocked
-		case h.Action == "reject" && d.Decision != warden.DecisionBlocked:
+		case h.Action == warden.HitReject && d.Decision != warden.DecisionBlocked:
 			d.Decision = warden.DecisionRejected
-		case h.Action == "review" && d.Decision == warden.DecisionCleared:
+		case h.Action == warden.HitReview && d.Decision == warden.DecisionCleared:
 			d.Decision = warden.DecisionHeld
 		}
 	}
@@ -278,7 +277,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 		blockHit := firstBlock(d.Hits)
 		blockParty := parties[blockHit.Party]
 		_, prog := s.Policy.action(blockHit.Programs)
-		entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: holder(blockParty, ref), EntityID: blockHit.EntityID, Program: prog,
+		entries = append(entries, warden.LedgerEntry{Kind: warden.LedgerBlock, Holder: holder(blockParty, ref), EntityID: blockHit.EntityID, Program: prog,
 			Amount: amount, Reference: ref, Hit: fmt.Sprintf("%s %s scored %.3f against %s", blockHit.Role, partyName(blockParty), blockHit.Score, blockHit.EntityID),
 			Time: now, Actor: p.Name})
 	}
@@ -292,7 +291,7 @@ func sanctioned(e *warden.Entity) bool { return !e.Related }
 
 func firstBlock(hs []warden.TxHit) *warden.TxHit {
 	for i := range hs {
-		if hs[i].Action == "block" {
+		if hs[i].Action == warden.HitBlock {
 			return &hs[i]
 		}
 	}
@@ -330,12 +329,12 @@ func (s *Service) Transaction(ctx context.Context, ref string) (warden.TxDecisio
 }
 
 // Cases lists the review queue (status open) or decided cases.
-func (s *Service) Cases(ctx context.Context, status string, limit int) ([]warden.Case, error) {
+func (s *Service) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([]warden.Case, error) {
 	if _, err := warden.Authorize(ctx, warden.ActCasesRead); err != nil {
 		return nil, err
 	}
 	switch status {
-	case "", "open", "confirmed", "cleared":
+	case "", warden.CaseOpen, warden.CaseConfirmed, warden.CaseCleared:
 	default:
 		return nil, warden.Errorf(warden.EINVALID, "status must be open, confirmed or cleared")
 	}
@@ -347,8 +346,12 @@ func (s *Service) Cases(ctx context.Context, status string, limit int) ([]warden
 
 // DecideCase confirms a held payment's hit (blocking or rejecting the
 // payment by policy) or clears it as a false positive with a reason, which
-// is remembered for that counterparty and listed party. Of two analysts
-// deciding one case at once, one wins and the other gets ECONFLICT.
+// is remembered for that counterparty and listed party. The payment's
+// status is moved in the transaction that records the decision, by what
+// all its cases say then (see store.DB.DecideCase): its amount is blocked
+// once however many of its cases are confirmed, and it is cleared only
+// when none is left open. Of two analysts deciding one case at once, one
+// wins and the other gets ECONFLICT.
 func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason string) (warden.Case, error) {
 	p, err := warden.Authorize(ctx, warden.ActCasesDecide)
 	if err != nil {
@@ -366,47 +369,42 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		return warden.Case{}, err
 	}
 	c := pc.Case
-	if c.Status != "open" {
+	if c.Status != warden.CaseOpen {
 		return c, warden.Errorf(warden.ECONFLICT, "case %d was already %s by %s", id, c.Status, c.DecidedBy)
-	}
-	tx, err := s.DB.Transaction(ctx, c.Reference)
-	if err != nil {
-		return c, err
 	}
 	now := s.now().UTC()
 	c.Reason, c.DecidedBy, c.DecidedAt = reason, p.Name, &now
-	var entries []warden.LedgerEntry
-	var fp *store.FalsePositive
-	status := ""
+	var block *warden.LedgerEntry
+	var fp *warden.FalsePositive
 	verb := "case.clear"
 	if confirm {
 		verb = "case.confirm"
-		c.Status = "confirmed"
-		action, prog := s.Policy.action(pc.Programs)
-		c.Outcome, status = warden.DecisionRejected, warden.DecisionRejected
-		if action == "block" {
-			c.Outcome, status = warden.DecisionBlocked, warden.DecisionBlocked
-		}
-		if action == "block" && tx.Amount.Minor > 0 { // a customer brings no amount
-			entries = append(entries, warden.LedgerEntry{Kind: "block", Holder: c.Holder, EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
-				Reference: c.Reference, Hit: fmt.Sprintf("case %d confirmed: score %.3f against %s", c.ID, c.Score, c.EntityID), Time: now, Actor: p.Name})
+		c.Status, c.Outcome = warden.CaseConfirmed, warden.DecisionRejected
+		if action, prog := s.Policy.action(pc.Programs); action == warden.HitBlock {
+			c.Outcome = warden.DecisionBlocked
+			// The amount is the payment's first answer's: it never changes.
+			tx, err := s.DB.Transaction(ctx, c.Reference)
+			if err != nil {
+				return c, err
+			}
+			if tx.Amount.Minor > 0 { // a customer brings no amount
+				block = &warden.LedgerEntry{Kind: warden.LedgerBlock, Holder: c.Holder, EntityID: c.EntityID, Program: prog, Amount: tx.Amount,
+					Reference: c.Reference, Hit: fmt.Sprintf("case %d confirmed: score %.3f against %s", c.ID, c.Score, c.EntityID), Time: now, Actor: p.Name}
+			}
 		}
 	} else {
-		c.Status = "cleared"
-		fp = &store.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
-		if open, err := s.DB.OpenCases(ctx, c.Reference); err == nil && open == 1 && tx.Status == warden.DecisionHeld {
-			status = warden.DecisionCleared
-		}
+		c.Status = warden.CaseCleared
+		fp = &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
 	}
 	ev := warden.NewAuditEvent(ctx, verb, fmt.Sprintf("case:%d", c.ID), reason, map[string]any{"reference": c.Reference, "entity": c.EntityID, "outcome": c.Outcome})
-	if err := s.DB.DecideCase(ctx, c, status, entries, fp, ev); err != nil {
+	if err := s.DB.DecideCase(ctx, c, block, fp, ev); err != nil {
 		return c, err
 	}
 	return c, nil
 }
 
 // Ledger returns ledger entries and the balances they add up to.
-func (s *Service) Ledger(ctx context.Context, f store.LedgerFilter) ([]warden.LedgerEntry, []warden.Balance, error) {
+func (s *Service) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.LedgerEntry, []warden.Balance, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return nil, nil, err
 	}
@@ -494,7 +492,8 @@ func covers(l warden.Licence, entity string, programs []string, now time.Time) e
 
 // ProposeRelease asks to release blocked property; a sanctions officer
 // other than the proposer approves it. The licence and the balance are
-// checked now and again, in the releasing transaction, on approval.
+// checked now, against the whole ledger, and again, in the releasing
+// transaction, on approval.
 func (s *Service) ProposeRelease(ctx context.Context, r Release) (warden.Approval, error) {
 	if _, err := warden.Authorize(ctx, warden.ActReleasesPropose); err != nil {
 		return warden.Approval{}, err
@@ -505,58 +504,45 @@ func (s *Service) ProposeRelease(ctx context.Context, r Release) (warden.Approva
 	if strings.TrimSpace(r.Reason) == "" {
 		return warden.Approval{}, warden.Errorf(warden.EINVALID, "a release needs a reason")
 	}
-	if err := s.checkRelease(ctx, r, nil); err != nil {
+	b, err := s.DB.ReleaseBasis(ctx, r.Licence, r.Holder, r.EntityID, r.Amount.Currency)
+	if err != nil {
+		return warden.Approval{}, noLicence(err)
+	}
+	if err := s.checkRelease(r, b); err != nil {
 		return warden.Approval{}, err
 	}
 	return s.Approvals.Propose(ctx, ActionRelease, "ledger:"+r.EntityID, r, r.Reason)
 }
 
-// checkRelease checks the licence and that the release does not exceed the
-// balance (inside tx when given).
-func (s *Service) checkRelease(ctx context.Context, r Release, tx *sql.Tx) error {
-	l, err := s.DB.Licence(ctx, r.Licence)
-	if err != nil {
-		if warden.ErrorCode(err) == warden.ENOTFOUND {
-			return warden.Errorf(warden.EINVALID, "no licence %q", r.Licence)
-		}
+// noLicence makes a missing licence the caller's mistake (EINVALID).
+func noLicence(err error) error {
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return warden.Errorf(warden.EINVALID, "%s", warden.ErrorMessage(err))
+	}
+	return err
+}
+
+// checkRelease checks that the licence covers the release and that it
+// does not exceed the balance, as b has them.
+func (s *Service) checkRelease(r Release, b warden.ReleaseBasis) error {
+	if err := covers(b.Licence, r.EntityID, b.Programs, s.now()); err != nil {
 		return err
 	}
-	var programs []string
-	es, err := s.DB.Ledger(ctx, store.LedgerFilter{EntityID: r.EntityID, Holder: r.Holder, Limit: 1000})
-	if err != nil {
-		return err
-	}
-	var bal int64
-	for _, e := range es {
-		programs = append(programs, e.Program)
-		if e.Amount.Currency == r.Amount.Currency {
-			bal += e.Amount.Minor
-		}
-	}
-	if tx != nil {
-		if bal, err = store.BalanceTx(ctx, tx, r.Holder, r.EntityID, r.Amount.Currency); err != nil {
-			return err
-		}
-	}
-	if err := covers(l, r.EntityID, programs, s.now()); err != nil {
-		return err
-	}
-	if r.Amount.Minor > bal {
-		return warden.Errorf(warden.EINVALID, "release of %s exceeds the %s blocked for %s at %s", r.Amount, warden.Money{Currency: r.Amount.Currency, Minor: bal}, r.EntityID, r.Holder)
+	if r.Amount.Minor > b.Balance.Minor {
+		return warden.Errorf(warden.EINVALID, "release of %s exceeds the %s blocked for %s at %s", r.Amount, b.Balance, r.EntityID, r.Holder)
 	}
 	return nil
 }
 
-func (s *Service) applyRelease(ctx context.Context, tx *sql.Tx, a warden.Approval) error {
+// applyRelease writes an approved release, checked again in the approval's
+// transaction (which ctx carries).
+func (s *Service) applyRelease(ctx context.Context, a warden.Approval) error {
 	var r Release
 	if err := json.Unmarshal(a.Payload, &r); err != nil {
 		return err
 	}
-	if err := s.checkRelease(ctx, r, tx); err != nil {
-		return err
-	}
 	p, _ := warden.PrincipalFrom(ctx)
-	e := warden.LedgerEntry{Kind: "release", Holder: r.Holder, EntityID: r.EntityID, Amount: warden.Money{Currency: r.Amount.Currency, Minor: -r.Amount.Minor},
+	e := warden.LedgerEntry{Kind: warden.LedgerRelease, Holder: r.Holder, EntityID: r.EntityID, Amount: warden.Money{Currency: r.Amount.Currency, Minor: -r.Amount.Minor},
 		Reference: fmt.Sprintf("approval:%d", a.ID), Licence: r.Licence, Time: s.now().UTC(), Actor: a.ProposedBy + "+" + p.Name}
-	return store.InsertLedgerTx(ctx, tx, &e)
+	return noLicence(s.DB.Release(ctx, &e, func(b warden.ReleaseBasis) error { return s.checkRelease(r, b) }))
 }

@@ -50,7 +50,7 @@ func setup(t *testing.T, db *store.DB) *env {
 	a := auth.New(db)
 	a.Now = func() time.Time { return now }
 	svc := enforcement.New(db, sc, a.Approvals)
-	svc.Policy.Programs = map[string]string{"IRAN": "reject"}
+	svc.Policy.Programs = map[string]warden.HitAction{"IRAN": warden.HitReject}
 	svc.Now = func() time.Time { return now }
 	return &env{db, svc, &now}
 }
@@ -85,7 +85,7 @@ func TestDecisions(t *testing.T) {
 			}
 		}
 		reader := as("ana", warden.RoleAnalyst)
-		es, bs, err := e.svc.Ledger(reader, store.LedgerFilter{})
+		es, bs, err := e.svc.Ledger(reader, warden.LedgerFilter{})
 		if err != nil || len(es) != 1 || es[0].Reference != "p2" || es[0].EntityID != "ofac:1" || es[0].Program != "CYBER2" || es[0].Amount.Minor != 1250000 || es[0].Holder != wallet {
 			t.Fatalf("ledger %+v %v", es, err)
 		}
@@ -97,7 +97,7 @@ func TestDecisions(t *testing.T) {
 		if err != nil || !existed || d.Decision != warden.DecisionBlocked {
 			t.Errorf("replay: %+v %v %v", d, existed, err)
 		}
-		if es, _, _ := e.svc.Ledger(reader, store.LedgerFilter{}); len(es) != 1 {
+		if es, _, _ := e.svc.Ledger(reader, warden.LedgerFilter{}); len(es) != 1 {
 			t.Errorf("replay wrote the ledger again: %d entries", len(es))
 		}
 		if _, _, err := e.svc.Screen(client, pay("p2", 1, us, evil)); warden.ErrorCode(err) != warden.ECONFLICT {
@@ -176,11 +176,11 @@ func TestReviewQueue(t *testing.T) {
 		if got, _ := e.svc.Transaction(a, "h3"); got.Status != warden.DecisionBlocked || !got.StatusAt.Equal(*c.DecidedAt) || got.DecidedAt.Equal(*c.DecidedAt) {
 			t.Errorf("after confirming: %s at %v (decided %v, case %v)", got.Status, got.StatusAt, got.DecidedAt, c.DecidedAt)
 		}
-		es, _, _ := e.svc.Ledger(a, store.LedgerFilter{Reference: "h3"})
+		es, _, _ := e.svc.Ledger(a, warden.LedgerFilter{Reference: "h3"})
 		if len(es) != 1 || es[0].Amount.Minor != 700 || es[0].EntityID != "ofac:3" || es[0].Holder != "DE-77" {
 			t.Errorf("ledger after confirming: %+v", es)
 		}
-		if open, _ := e.svc.Cases(a, "open", 0); len(open) != 0 {
+		if open, _ := e.svc.Cases(a, warden.CaseOpen, 0); len(open) != 0 {
 			t.Errorf("open cases: %+v", open)
 		}
 	})
@@ -221,7 +221,7 @@ func TestRetriedReferences(t *testing.T) {
 				t.Errorf("%s: %d different decisions %v", ref, len(ds), ds)
 			}
 		}
-		es, _, err := e.svc.Ledger(as("a", warden.RoleAnalyst), store.LedgerFilter{})
+		es, _, err := e.svc.Ledger(as("a", warden.RoleAnalyst), warden.LedgerFilter{})
 		if err != nil || len(es) != 10 {
 			t.Fatalf("ledger: %d entries (want 10) %v", len(es), err)
 		}
@@ -268,7 +268,7 @@ func TestReleases(t *testing.T) {
 		if _, err := e.svc.Approvals.Decide(officer, ap.ID, true, "licence checked"); err != nil {
 			t.Fatal(err)
 		}
-		_, bs, _ := e.svc.Ledger(analyst, store.LedgerFilter{})
+		_, bs, _ := e.svc.Ledger(analyst, warden.LedgerFilter{})
 		if len(bs) != 1 || bs[0].Amount.Minor != 6000 {
 			t.Errorf("balance after release: %+v", bs)
 		}
@@ -283,7 +283,7 @@ func TestReleases(t *testing.T) {
 		if _, err := e.svc.Approvals.Decide(officer2, a2.ID, true, ""); warden.ErrorCode(err) != warden.EINVALID {
 			t.Errorf("second release: %v", err)
 		}
-		es, bs, _ := e.svc.Ledger(analyst, store.LedgerFilter{})
+		es, bs, _ := e.svc.Ledger(analyst, warden.LedgerFilter{})
 		if len(es) != 3 || len(bs) != 1 || bs[0].Amount.Minor != 1000 || es[2].Kind != "release" || es[2].Licence != "CYBER-2026-17" {
 			t.Errorf("ledger: %+v balances %+v", es, bs)
 		}

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"warden"
-	"warden/store"
 )
 
 // The 50% rule: a company owned 50% or more, in aggregate, directly or
@@ -44,16 +43,16 @@ func companyKey(name string) string {
 type ownership struct {
 	mu      sync.Mutex
 	built   time.Time
-	owners  map[string][]store.Stake // owned key -> stakes in it
-	display map[string]string        // owned key -> name as recorded
+	owners  map[string][]warden.Stake // owned key -> stakes in it
+	display map[string]string         // owned key -> name as recorded
 	// The lists' stakes, and the index versions they were read from.
 	listVersions string
-	listStakes   []store.Stake
+	listStakes   []warden.Stake
 }
 
 // listStakes reads the stakes the lists state, again only when the index
 // has changed.
-func (s *Service) listStakes() []store.Stake {
+func (s *Service) listStakes() []warden.Stake {
 	o := &s.own
 	if s.Screening == nil {
 		return nil
@@ -62,14 +61,14 @@ func (s *Service) listStakes() []store.Stake {
 	if key == o.listVersions {
 		return o.listStakes
 	}
-	var out []store.Stake
+	var out []warden.Stake
 	versions := s.Screening.Each(func(e *warden.Entity) {
 		for _, l := range e.Links {
 			if l.Type != "owned_by" || l.SourceID == "" || l.Percent <= 0 {
 				continue
 			}
 			if k := companyKey(e.Caption()); k != "" {
-				out = append(out, store.Stake{Owner: "entity:" + e.List + ":" + l.SourceID, Owned: k, OwnedName: e.Caption(), Percent: l.Percent, RecordedBy: "list " + e.List})
+				out = append(out, warden.Stake{Owner: "entity:" + e.List + ":" + l.SourceID, Owned: k, OwnedName: e.Caption(), Percent: l.Percent, RecordedBy: "list " + e.List})
 			}
 		}
 	})
@@ -80,7 +79,7 @@ func (s *Service) listStakes() []store.Stake {
 // ownershipTTL bounds how stale another node's view of the register is.
 const ownershipTTL = 2 * time.Second
 
-func (s *Service) graph(ctx context.Context) (map[string][]store.Stake, map[string]string, error) {
+func (s *Service) graph(ctx context.Context) (map[string][]warden.Stake, map[string]string, error) {
 	o := &s.own
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -91,7 +90,7 @@ func (s *Service) graph(ctx context.Context) (map[string][]store.Stake, map[stri
 	if err != nil {
 		return nil, nil, err
 	}
-	o.owners, o.display, o.built = map[string][]store.Stake{}, map[string]string{}, time.Now()
+	o.owners, o.display, o.built = map[string][]warden.Stake{}, map[string]string{}, time.Now()
 	recorded := map[[2]string]bool{}
 	for _, st := range stakes {
 		o.owners[st.Owned] = append(o.owners[st.Owned], st)
@@ -135,7 +134,7 @@ type verdict struct {
 	why     string
 }
 
-func (s *Service) verdict(ctx context.Context, key string, owners map[string][]store.Stake, display map[string]string, memo map[string]*verdict, path map[string]bool) (*verdict, error) {
+func (s *Service) verdict(ctx context.Context, key string, owners map[string][]warden.Stake, display map[string]string, memo map[string]*verdict, path map[string]bool) (*verdict, error) {
 	if v, ok := memo[key]; ok {
 		return v, nil
 	}
@@ -178,7 +177,7 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]s
 				}
 				continue
 			}
-			if a, prog := s.Policy.action(e.Programs); a == "block" {
+			if a, prog := s.Policy.action(e.Programs); a == warden.HitBlock {
 				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e})
 			}
 		case strings.HasPrefix(st.Owner, "company:"):
@@ -212,17 +211,17 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]s
 
 // RecordStake records that owner — a listed party ("ofac:123") or a company
 // name — holds percent (0 to 100; 0 removes the stake) of company owned.
-func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent float64) (store.Stake, error) {
+func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent float64) (warden.Stake, error) {
 	p, err := warden.Authorize(ctx, warden.ActOwnershipManage)
 	if err != nil {
-		return store.Stake{}, err
+		return warden.Stake{}, err
 	}
 	if percent < 0 || percent > 100 {
-		return store.Stake{}, warden.Errorf(warden.EINVALID, "percent must be between 0 and 100")
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "percent must be between 0 and 100")
 	}
 	owned = strings.TrimSpace(owned)
 	if companyKey(owned) == "" || len(owned) > 500 {
-		return store.Stake{}, warden.Errorf(warden.EINVALID, "owned must name a company (up to 500 characters)")
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "owned must name a company (up to 500 characters)")
 	}
 	owner = strings.TrimSpace(owner)
 	ownerKey := ""
@@ -231,12 +230,12 @@ func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent 
 	} else if k := companyKey(owner); k != "" && len(owner) <= 500 && !strings.Contains(owner, ":") {
 		ownerKey = "company:" + k
 	} else {
-		return store.Stake{}, warden.Errorf(warden.EINVALID, "owner must be a listed party id (list:source_id) or a company name")
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "owner must be a listed party id (list:source_id) or a company name")
 	}
 	if ownerKey == "company:"+companyKey(owned) {
-		return store.Stake{}, warden.Errorf(warden.EINVALID, "a company cannot own itself")
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "a company cannot own itself")
 	}
-	st := store.Stake{Owner: ownerKey, Owned: companyKey(owned), OwnedName: owned, Percent: percent, RecordedBy: p.Name, RecordedAt: s.now().UTC()}
+	st := warden.Stake{Owner: ownerKey, Owned: companyKey(owned), OwnedName: owned, Percent: percent, RecordedBy: p.Name, RecordedAt: s.now().UTC()}
 	ev := warden.NewAuditEvent(ctx, "ownership.record", "company:"+st.Owned, "", map[string]any{"owner": ownerKey, "percent": percent})
 	if err := s.DB.SetStake(ctx, st, ev); err != nil {
 		return st, err
@@ -248,7 +247,7 @@ func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent 
 }
 
 // Stakes lists the recorded ownership.
-func (s *Service) Stakes(ctx context.Context) ([]store.Stake, error) {
+func (s *Service) Stakes(ctx context.Context) ([]warden.Stake, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"warden"
-	"warden/store"
 )
 
 // Report is a regulator's report as a table: it is written as CSV or as a
@@ -51,7 +50,7 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 		holidays[h] = true
 	}
 	for after := int64(0); ; {
-		es, err := s.DB.Ledger(ctx, store.LedgerFilter{After: after, Limit: 1000})
+		es, err := s.DB.Ledger(ctx, warden.LedgerFilter{After: after, Limit: 1000})
 		if err != nil {
 			return r, err
 		}
@@ -60,7 +59,7 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 		}
 		for _, e := range es {
 			after = e.Seq
-			if e.Kind != "block" {
+			if e.Kind != warden.LedgerBlock {
 				continue
 			}
 			due := AddBusinessDays(e.Time, InitialDays, holidays)
@@ -133,7 +132,7 @@ func (s *Service) RejectedReport(ctx context.Context, since time.Time) (Report, 
 	}
 	for _, d := range ds {
 		for _, h := range d.Hits {
-			if h.Action != "reject" && !(h.Action == "review" && d.Decision == warden.DecisionHeld) {
+			if h.Action != warden.HitReject && !(h.Action == warden.HitReview && d.Decision == warden.DecisionHeld) {
 				continue
 			}
 			r.Rows = append(r.Rows, []string{d.StatusAt.Format("2006-01-02"), d.Reference, d.Amount.Currency, major(d.Amount), h.Role, h.EntityID,

@@ -86,7 +86,7 @@ func TestReports(t *testing.T) {
 		// Held on September 1, confirmed as a rejection on September 3.
 		screen("2026-09-01T09:00:00Z", pay("held", 300, us, kolosov))
 		*e.now = time.Date(2026, 9, 3, 15, 0, 0, 0, time.UTC)
-		e.svc.Policy.Programs["CYBER2"] = "reject"
+		e.svc.Policy.Programs["CYBER2"] = warden.HitReject
 		d, _ := e.svc.Transaction(analyst, "held")
 		if len(d.Cases) != 1 {
 			t.Fatalf("held payment: %+v", d)
@@ -151,7 +151,7 @@ func TestPolicyCheck(t *testing.T) {
 		"holidays":          {func(p *enforcement.Policy) { p.Holidays = []string{"2026-12-25", "2027-01-01"} }, true},
 		"bad holiday":       {func(p *enforcement.Policy) { p.Holidays = []string{"25/12/2026"} }, false},
 		"review over match": {func(p *enforcement.Policy) { p.Review = 0.9 }, false},
-		"unknown action":    {func(p *enforcement.Policy) { p.Programs = map[string]string{"CYBER2": "freeze"} }, false},
+		"unknown action":    {func(p *enforcement.Policy) { p.Programs = map[string]warden.HitAction{"CYBER2": "freeze"} }, false},
 		"unknown default":   {func(p *enforcement.Policy) { p.Default = "allow" }, false},
 	} {
 		p := enforcement.DefaultPolicy

@@ -6,25 +6,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
 	"warden"
 )
 
-// PendingCase is a case to open with a payment, with what identifies the
-// listing it was opened against.
-type PendingCase struct {
-	Case       warden.Case
-	EntityHash string
-	Programs   []string
-}
-
 // RecordTransaction stores a screened payment with its cases, ledger
 // entries and audit event, all in one transaction, unless its reference is
 // known: then it stores nothing and returns the first decision (and
 // existed), or ECONFLICT if the reference came with another payment.
-func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyHash string, cases []PendingCase, entries []warden.LedgerEntry, ev *warden.AuditEvent) (existed bool, err error) {
+func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyHash string, cases []warden.PendingCase, entries []warden.LedgerEntry, ev *warden.AuditEvent) (existed bool, err error) {
 	err = db.change(ctx, ev, func(tx *sql.Tx) error {
 		var err error
 		existed, err = recordDecision(ctx, tx, d, bodyHash, cases, entries)
@@ -40,7 +33,7 @@ func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyH
 // unless the customer is known: then it stores nothing and returns the
 // first decision (and existed), or ECONFLICT if the id came with other
 // details.
-func (db *DB) RecordCustomer(ctx context.Context, c *warden.Customer, d *warden.TxDecision, bodyHash string, cases []PendingCase, ev *warden.AuditEvent) (existed bool, err error) {
+func (db *DB) RecordCustomer(ctx context.Context, c *warden.Customer, d *warden.TxDecision, bodyHash string, cases []warden.PendingCase, ev *warden.AuditEvent) (existed bool, err error) {
 	err = db.change(ctx, ev, func(tx *sql.Tx) error {
 		var err error
 		existed, err = recordDecision(ctx, tx, d, bodyHash, cases, nil)
@@ -62,7 +55,7 @@ func (db *DB) RecordCustomer(ctx context.Context, c *warden.Customer, d *warden.
 
 // recordDecision stores a decision with its cases and ledger entries in tx
 // unless its reference is known (existed: d becomes the first decision).
-func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyHash string, cases []PendingCase, entries []warden.LedgerEntry) (bool, error) {
+func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyHash string, cases []warden.PendingCase, entries []warden.LedgerEntry) (bool, error) {
 	var hash, resp string
 	err := tx.QueryRowContext(ctx, `SELECT body_hash, response FROM transactions WHERE reference = $1`, d.Reference).Scan(&hash, &resp)
 	switch {
@@ -96,7 +89,7 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 		}
 	}
 	for i := range entries {
-		if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
+		if err := appendLedger(ctx, tx, &entries[i]); err != nil {
 			return false, err
 		}
 	}
@@ -104,7 +97,7 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 }
 
 // numberCases gives cases their ids and records them in d.
-func numberCases(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases []PendingCase) error {
+func numberCases(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases []warden.PendingCase) error {
 	d.Cases, d.Case = nil, nil
 	var next int64
 	if len(cases) > 0 {
@@ -128,7 +121,7 @@ func numberCases(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases []
 // is kept as the customer's latest. It changes nothing (changed false) if
 // the customer is no longer cleared, so that two nodes re-screening at
 // once open its cases once.
-func (db *DB) RescreenCustomer(ctx context.Context, id string, d *warden.TxDecision, cases []PendingCase, ev *warden.AuditEvent) (changed bool, err error) {
+func (db *DB) RescreenCustomer(ctx context.Context, id string, d *warden.TxDecision, cases []warden.PendingCase, ev *warden.AuditEvent) (changed bool, err error) {
 	err = db.change(ctx, ev, func(tx *sql.Tx) error {
 		changed = false
 		res, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1, status_at = $2 WHERE reference = $3 AND status = 'cleared'`, d.Decision, timestamp(d.DecidedAt), d.Reference)
@@ -156,19 +149,10 @@ func (db *DB) RescreenCustomer(ctx context.Context, id string, d *warden.TxDecis
 	return changed, err
 }
 
-// Rescreen is one full re-screening of the customer register.
-type Rescreen struct {
-	Versions  string    `json:"versions"` // the list versions it screened against
-	Customers int       `json:"customers"`
-	Changed   int       `json:"changed"`
-	At        time.Time `json:"at"`
-	Actor     string    `json:"actor"`
-}
-
 // Rescreened returns the full re-screening against versions; ENOTFOUND if
 // there has been none.
-func (db *DB) Rescreened(ctx context.Context, versions string) (Rescreen, error) {
-	r := Rescreen{Versions: versions}
+func (db *DB) Rescreened(ctx context.Context, versions string) (warden.Rescreen, error) {
+	r := warden.Rescreen{Versions: versions}
 	var at string
 	err := db.sql.QueryRowContext(ctx, `SELECT customers, changed, at, actor FROM rescreens WHERE versions = $1`, versions).Scan(&r.Customers, &r.Changed, &at, &r.Actor)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -179,7 +163,7 @@ func (db *DB) Rescreened(ctx context.Context, versions string) (Rescreen, error)
 }
 
 // RecordRescreen records a full re-screening (once per versions).
-func (db *DB) RecordRescreen(ctx context.Context, r Rescreen, ev *warden.AuditEvent) error {
+func (db *DB) RecordRescreen(ctx context.Context, r warden.Rescreen, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		// Another node may have finished the same re-screening first.
 		_, err := tx.ExecContext(ctx, `INSERT INTO rescreens (versions, customers, changed, at, actor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (versions) DO NOTHING`,
@@ -198,14 +182,6 @@ func (db *DB) Customer(ctx context.Context, id string) (warden.Customer, error) 
 	return c, err
 }
 
-// CustomerFilter selects customers: by status now, and a page of them in
-// id order after After.
-type CustomerFilter struct {
-	Status string
-	After  string
-	Limit  int
-}
-
 // CountCustomers counts the customers whose status is now status ("" for
 // all).
 func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
@@ -215,7 +191,7 @@ func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
 }
 
 // Customers lists customers in id order.
-func (db *DB) Customers(ctx context.Context, f CustomerFilter) ([]warden.Customer, error) {
+func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.Customer, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers c JOIN transactions t ON t.reference = c.reference
 		WHERE ($1 = '' OR t.status = $1) AND c.id > $2 ORDER BY c.id LIMIT $3`, f.Status, f.After, f.Limit)
 	if err != nil {
@@ -259,7 +235,7 @@ func scanCustomer(scan func(...any) error) (warden.Customer, error) {
 	return c, nil
 }
 
-func insertCase(ctx context.Context, tx *sql.Tx, ref string, p PendingCase) error {
+func insertCase(ctx context.Context, tx *sql.Tx, ref string, p warden.PendingCase) error {
 	c := p.Case
 	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11)`, c.ID, ref, c.Party, c.Counterparty, c.Name, c.Holder, c.EntityID, p.EntityHash, strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt))
@@ -299,8 +275,8 @@ func statusAt(d warden.TxDecision, at string) time.Time {
 
 const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
 
-func scanCase(scan func(...any) error) (PendingCase, error) {
-	var p PendingCase
+func scanCase(scan func(...any) error) (warden.PendingCase, error) {
+	var p warden.PendingCase
 	c := &p.Case
 	var programs, decided, created string
 	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created)
@@ -312,7 +288,7 @@ func scanCase(scan func(...any) error) (PendingCase, error) {
 }
 
 // Case returns one case; ENOTFOUND if there is none.
-func (db *DB) Case(ctx context.Context, id int64) (PendingCase, error) {
+func (db *DB) Case(ctx context.Context, id int64) (warden.PendingCase, error) {
 	p, err := scanCase(db.sql.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = $1`, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, warden.Errorf(warden.ENOTFOUND, "no case %d", id)
@@ -321,8 +297,8 @@ func (db *DB) Case(ctx context.Context, id int64) (PendingCase, error) {
 }
 
 // Cases lists cases with a status ("" for all), oldest first.
-func (db *DB) Cases(ctx context.Context, status string, limit int) ([]warden.Case, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, status, limit)
+func (db *DB) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([]warden.Case, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, string(status), limit)
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)
 	}
@@ -338,22 +314,47 @@ func (db *DB) Cases(ctx context.Context, status string, limit int) ([]warden.Cas
 	return out, rows.Err()
 }
 
-// DecideCase closes an open case as confirmed or cleared, with the ledger
-// entries a confirmation causes, the false positive a clearing remembers,
-// the payment's new status, and the audit event, in one transaction.
-// ECONFLICT if someone decided the case first.
-func (db *DB) DecideCase(ctx context.Context, c warden.Case, status string, entries []warden.LedgerEntry, fp *FalsePositive, ev *warden.AuditEvent) error {
+// DecideCase closes an open case as confirmed or cleared and, in the same
+// transaction, moves its payment's (or customer's) status by what the
+// decision and the other cases now say, with conditional updates, so that
+// cases of one payment decided at once agree:
+//
+//   - confirmed with outcome blocked: the status becomes blocked, and
+//     block (the amount, nil for a customer) goes to the ledger, once per
+//     payment however many of its cases are confirmed;
+//   - confirmed with outcome rejected: a held payment becomes rejected (a
+//     blocked one stays blocked);
+//   - cleared: fp is remembered, and a held payment becomes cleared once
+//     none of its cases is open.
+//
+// The case's status, outcome, reason, decider and time come from c. Along
+// with the audit event it is all or nothing. ECONFLICT if someone decided
+// the case first.
+func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.LedgerEntry, fp *warden.FalsePositive, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, outcome = $2, reason = $3, decided_by = $4, decided_at = $5 WHERE id = $6 AND status = 'open'`,
-			c.Status, c.Outcome, c.Reason, c.DecidedBy, optStamp(c.DecidedAt), c.ID)
+			string(c.Status), c.Outcome, c.Reason, c.DecidedBy, optStamp(c.DecidedAt), c.ID)
 		if err != nil {
 			return fmt.Errorf("decide case: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return warden.Errorf(warden.ECONFLICT, "case %d was decided by someone else first", c.ID)
 		}
-		for i := range entries {
-			if err := InsertLedgerTx(ctx, tx, &entries[i]); err != nil {
+		at := timestamp(*c.DecidedAt)
+		switch {
+		case c.Status == warden.CaseConfirmed && c.Outcome == warden.DecisionBlocked:
+			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'blocked', status_at = $1 WHERE reference = $2 AND status <> 'blocked'`, at, c.Reference)
+		case c.Status == warden.CaseConfirmed:
+			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'rejected', status_at = $1 WHERE reference = $2 AND status = 'held'`, at, c.Reference)
+		default:
+			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'cleared', status_at = $1 WHERE reference = $2 AND status = 'held'
+				AND NOT EXISTS (SELECT 1 FROM cases WHERE reference = $2 AND status = 'open')`, at, c.Reference)
+		}
+		if err != nil {
+			return fmt.Errorf("decide case: payment status: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 && block != nil && c.Outcome == warden.DecisionBlocked {
+			if err := appendLedger(ctx, tx, block); err != nil {
 				return err
 			}
 		}
@@ -366,28 +367,8 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, status string, entr
 				return fmt.Errorf("remember false positive: %w", err)
 			}
 		}
-		if status != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE transactions SET status = $1, status_at = $2 WHERE reference = $3`, status, timestamp(*c.DecidedAt), c.Reference); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
-}
-
-// OpenCases counts a payment's cases still open.
-func (db *DB) OpenCases(ctx context.Context, ref string) (int, error) {
-	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE reference = $1 AND status = 'open'`, ref).Scan(&n)
-	return n, err
-}
-
-// FalsePositive is a cleared pair of counterparty and listed party.
-type FalsePositive struct {
-	Counterparty string
-	EntityID     string
-	EntityHash   string
-	Expires      time.Time
 }
 
 // IsFalsePositive reports whether counterparty was cleared against entity
@@ -399,38 +380,121 @@ func (db *DB) IsFalsePositive(ctx context.Context, counterparty, entity, hash st
 	return n > 0, err
 }
 
-// InsertLedgerTx appends an entry to the ledger inside a transaction and
-// sets its sequence number.
-func InsertLedgerTx(ctx context.Context, tx *sql.Tx, e *warden.LedgerEntry) error {
+// appendLedger appends an entry to the ledger inside a transaction and
+// sets its sequence number. It refuses (EINVALID) an entry that would take
+// its balance (holder, party, currency) below zero or above
+// warden.MaxBalance, so that every sum of the ledger fits an int64.
+func appendLedger(ctx context.Context, tx *sql.Tx, e *warden.LedgerEntry) error {
+	bal, err := balance(ctx, tx, e.Holder, e.EntityID, e.Amount.Currency)
+	if err != nil {
+		return err
+	}
+	after := new(big.Int).Add(big.NewInt(bal), big.NewInt(e.Amount.Minor))
+	if after.Sign() < 0 || after.Cmp(big.NewInt(warden.MaxBalance)) > 0 {
+		return warden.Errorf(warden.EINVALID, "%s of %s refused: %s is blocked for %s at %s, and a balance stays between 0 and %s",
+			e.Kind, e.Amount, warden.Money{Currency: e.Amount.Currency, Minor: bal}, e.EntityID, e.Holder, warden.Money{Currency: e.Amount.Currency, Minor: warden.MaxBalance})
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger`).Scan(&e.Seq); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ledger (seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor)
+	_, err = tx.ExecContext(ctx, `INSERT INTO ledger (seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.Seq, e.Kind, e.Holder, e.EntityID, e.Program, e.Amount.Currency, e.Amount.Minor, e.Reference, e.Hit, e.Licence, timestamp(e.Time), e.Actor)
+		e.Seq, string(e.Kind), e.Holder, e.EntityID, e.Program, e.Amount.Currency, e.Amount.Minor, e.Reference, e.Hit, e.Licence, timestamp(e.Time), e.Actor)
 	if err != nil {
 		return fmt.Errorf("append ledger: %w", err)
 	}
 	return nil
 }
 
-// BalanceTx is what is blocked for a holder, party and currency, read
-// inside a transaction (so a release can check it before it appends).
-func BalanceTx(ctx context.Context, tx *sql.Tx, holder, entity, currency string) (int64, error) {
-	var n int64
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(minor), 0) FROM ledger WHERE holder = $1 AND entity_id = $2 AND currency = $3`, holder, entity, currency).Scan(&n)
-	return n, err
+// exactSum sums the ledger's minor column in two parts that cannot
+// overflow (the quotient and the remainder by 10^9: each row adds at most
+// about 9.2 × 10^9 to the first and 10^9 to the second), so neither
+// SQLite's integer SUM (an error on overflow) nor a scan of PostgreSQL's
+// numeric SUM into an int64 can fail on a sum of large amounts; joinSum
+// puts the parts together.
+const exactSum = `COALESCE(SUM(minor / 1000000000), 0), COALESCE(SUM(minor % 1000000000), 0)`
+
+// joinSum is hi × 10^9 + lo, exactly; EINTERNAL if it does not fit an
+// int64 (appendLedger keeps every balance far below that).
+func joinSum(hi, lo int64) (int64, error) {
+	sum := new(big.Int).Mul(big.NewInt(hi), big.NewInt(1_000_000_000))
+	sum.Add(sum, big.NewInt(lo))
+	if !sum.IsInt64() {
+		return 0, warden.Errorf(warden.EINTERNAL, "ledger sum %s does not fit in 64 bits", sum)
+	}
+	return sum.Int64(), nil
 }
 
-// LedgerFilter selects ledger entries; zero fields do not filter.
-type LedgerFilter struct {
-	EntityID, Holder, Currency, Reference string
-	After                                 int64
-	Limit                                 int
+// balance is what is blocked for a holder, party and currency, as q sees
+// it.
+func balance(ctx context.Context, q querier, holder, entity, currency string) (int64, error) {
+	var hi, lo int64
+	if err := q.QueryRowContext(ctx, `SELECT `+exactSum+` FROM ledger WHERE holder = $1 AND entity_id = $2 AND currency = $3`, holder, entity, currency).Scan(&hi, &lo); err != nil {
+		return 0, fmt.Errorf("balance: %w", err)
+	}
+	return joinSum(hi, lo)
+}
+
+// ReleaseBasis reads what a proposed release is checked against: the
+// licence numbered licence (ENOTFOUND if there is none), the programs
+// under which holder's property of entity was blocked, and its balance in
+// currency, from the whole ledger.
+func (db *DB) ReleaseBasis(ctx context.Context, licence, holder, entity, currency string) (warden.ReleaseBasis, error) {
+	return releaseBasis(ctx, db.sql, licence, holder, entity, currency)
+}
+
+func releaseBasis(ctx context.Context, q querier, licence, holder, entity, currency string) (warden.ReleaseBasis, error) {
+	var b warden.ReleaseBasis
+	var err error
+	b.Licence, err = scanLicence(q.QueryRowContext(ctx, `SELECT `+licenceColumns+` FROM licences WHERE number = $1`, licence).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, warden.Errorf(warden.ENOTFOUND, "no licence %q", licence)
+	}
+	if err != nil {
+		return b, fmt.Errorf("licence: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT program FROM ledger WHERE holder = $1 AND entity_id = $2 AND kind = 'block' ORDER BY program`, holder, entity)
+	if err != nil {
+		return b, fmt.Errorf("programs blocked: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return b, err
+		}
+		b.Programs = append(b.Programs, p)
+	}
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	b.Balance.Currency = currency
+	b.Balance.Minor, err = balance(ctx, q, holder, entity, currency)
+	return b, err
+}
+
+// Release appends e, a release of blocked property, to the ledger inside
+// the change ctx runs in (its approval's, see DecideApproval): check sees
+// the licence, programs and balance as that transaction does and e is
+// written only if check approves, so two releases approved at once never
+// take out more than is blocked. ENOTFOUND if the licence does not exist.
+func (db *DB) Release(ctx context.Context, e *warden.LedgerEntry, check func(warden.ReleaseBasis) error) error {
+	tx, err := joinTx(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := releaseBasis(ctx, tx, e.Licence, e.Holder, e.EntityID, e.Amount.Currency)
+	if err != nil {
+		return err
+	}
+	if err := check(b); err != nil {
+		return err
+	}
+	return appendLedger(ctx, tx, e)
 }
 
 // Ledger returns entries f selects, oldest first.
-func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]warden.LedgerEntry, error) {
+func (db *DB) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.LedgerEntry, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger
 		WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3) AND ($4 = '' OR reference = $4) AND seq > $5
 		ORDER BY seq LIMIT $6`, f.EntityID, f.Holder, f.Currency, f.Reference, f.After, f.Limit)
@@ -441,21 +505,27 @@ func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]warden.LedgerEntry,
 	out := []warden.LedgerEntry{}
 	for rows.Next() {
 		var e warden.LedgerEntry
-		var at string
-		if err := rows.Scan(&e.Seq, &e.Kind, &e.Holder, &e.EntityID, &e.Program, &e.Amount.Currency, &e.Amount.Minor, &e.Reference, &e.Hit, &e.Licence, &at, &e.Actor); err != nil {
+		var at, kind string
+		if err := rows.Scan(&e.Seq, &kind, &e.Holder, &e.EntityID, &e.Program, &e.Amount.Currency, &e.Amount.Minor, &e.Reference, &e.Hit, &e.Licence, &at, &e.Actor); err != nil {
 			return nil, err
 		}
-		e.Time = parseTime(at)
+		e.Time, e.Kind = parseTime(at), warden.LedgerKind(kind)
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// Balances sums the ledger per holder, party and currency, leaving out
-// what is fully released.
+// Balances sums the ledger per holder, party and currency, exactly,
+// leaving out what is fully released.
 func (db *DB) Balances(ctx context.Context, entity string) ([]warden.Balance, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, SUM(minor) FROM ledger WHERE $1 = '' OR entity_id = $1
-		GROUP BY holder, entity_id, currency HAVING SUM(minor) <> 0 ORDER BY entity_id, holder, currency`, entity)
+	return db.balances(ctx, `$1 = '' OR entity_id = $1`, entity)
+}
+
+// balances sums the entries where selects, per holder, party and
+// currency, leaving out zero balances.
+func (db *DB) balances(ctx context.Context, where string, arg any) ([]warden.Balance, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, `+exactSum+` FROM ledger WHERE `+where+`
+		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("balances: %w", err)
 	}
@@ -463,10 +533,16 @@ func (db *DB) Balances(ctx context.Context, entity string) ([]warden.Balance, er
 	out := []warden.Balance{}
 	for rows.Next() {
 		var b warden.Balance
-		if err := rows.Scan(&b.Holder, &b.EntityID, &b.Amount.Currency, &b.Amount.Minor); err != nil {
+		var hi, lo int64
+		if err := rows.Scan(&b.Holder, &b.EntityID, &b.Amount.Currency, &hi, &lo); err != nil {
 			return nil, err
 		}
-		out = append(out, b)
+		if b.Amount.Minor, err = joinSum(hi, lo); err != nil {
+			return nil, err
+		}
+		if b.Amount.Minor != 0 {
+			out = append(out, b)
+		}
 	}
 	return out, rows.Err()
 }
@@ -527,23 +603,9 @@ func scanLicence(scan func(...any) error) (warden.Licence, error) {
 }
 
 // BalancesAsOf sums the ledger up to and including time t per holder, party
-// and currency, leaving out zero balances.
+// and currency, exactly, leaving out zero balances.
 func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, SUM(minor) FROM ledger WHERE at <= $1
-		GROUP BY holder, entity_id, currency HAVING SUM(minor) <> 0 ORDER BY entity_id, holder, currency`, timestamp(t))
-	if err != nil {
-		return nil, fmt.Errorf("balances: %w", err)
-	}
-	defer rows.Close()
-	out := []warden.Balance{}
-	for rows.Next() {
-		var b warden.Balance
-		if err := rows.Scan(&b.Holder, &b.EntityID, &b.Amount.Currency, &b.Amount.Minor); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return db.balances(ctx, `at <= $1`, timestamp(t))
 }
 
 // TransactionsWithStatus returns the payments (not customers) whose status

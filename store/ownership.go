@@ -4,24 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"warden"
 )
 
-// Stake is one recorded ownership: Owner holds Percent of the company
-// Owned (a normalised name; OwnedName as given).
-type Stake struct {
-	Owner      string    `json:"owner"`
-	Owned      string    `json:"owned"`
-	OwnedName  string    `json:"owned_name"`
-	Percent    float64   `json:"percent"`
-	RecordedBy string    `json:"recorded_by"`
-	RecordedAt time.Time `json:"recorded_at"`
-}
-
 // SetStake records (or replaces) a stake; percent 0 removes it.
-func (db *DB) SetStake(ctx context.Context, s Stake, ev *warden.AuditEvent) error {
+func (db *DB) SetStake(ctx context.Context, s warden.Stake, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM ownership WHERE owner = $1 AND owned = $2`, s.Owner, s.Owned); err != nil {
 			return fmt.Errorf("ownership: %w", err)
@@ -39,15 +27,15 @@ func (db *DB) SetStake(ctx context.Context, s Stake, ev *warden.AuditEvent) erro
 }
 
 // Stakes returns every recorded stake.
-func (db *DB) Stakes(ctx context.Context) ([]Stake, error) {
+func (db *DB) Stakes(ctx context.Context) ([]warden.Stake, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT owner, owned, owned_name, percent_bp, recorded_by, recorded_at FROM ownership ORDER BY owned, owner`)
 	if err != nil {
 		return nil, fmt.Errorf("ownership: %w", err)
 	}
 	defer rows.Close()
-	out := []Stake{}
+	out := []warden.Stake{}
 	for rows.Next() {
-		var s Stake
+		var s warden.Stake
 		var bp int64
 		var at string
 		if err := rows.Scan(&s.Owner, &s.Owned, &s.OwnedName, &bp, &s.RecordedBy, &at); err != nil {

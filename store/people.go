@@ -89,7 +89,7 @@ func (db *DB) CreateUser(ctx context.Context, u warden.User, ev *warden.AuditEve
 		if n == 0 {
 			return warden.Errorf(warden.EINVALID, "no organisation %q", u.Org)
 		}
-		return InsertUserTx(ctx, tx, u)
+		return insertUser(ctx, tx, u)
 	})
 }
 
@@ -259,8 +259,10 @@ func (db *DB) Approvals(ctx context.Context, status string) ([]warden.Approval, 
 
 // DecideApproval marks a pending proposal approved or rejected and, when
 // approved, runs apply in the same transaction, so the action and its
-// approval are stored together. ECONFLICT if it was already decided.
-func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(tx *sql.Tx) error, evs ...*warden.AuditEvent) error {
+// approval are stored together: the context apply gets carries that
+// transaction, and the store methods apply calls (InsertUser, Release)
+// read and write in it. ECONFLICT if it was already decided.
+func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(ctx context.Context) error, evs ...*warden.AuditEvent) error {
 	if len(evs) == 0 {
 		evs = []*warden.AuditEvent{nil}
 	}
@@ -274,15 +276,23 @@ func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(
 			return warden.Errorf(warden.ECONFLICT, "approval %d was already decided", a.ID)
 		}
 		if apply != nil {
-			return apply(tx)
+			return apply(withTx(ctx, tx))
 		}
 		return nil
 	}, evs[1:]...)
 }
 
-// InsertUserTx stores a new person inside a transaction, for actions that
-// take effect on approval.
-func InsertUserTx(ctx context.Context, tx *sql.Tx, u warden.User) error {
+// InsertUser stores a new person inside the change ctx runs in: an
+// approved creation (see DecideApproval). ECONFLICT if the name is taken.
+func (db *DB) InsertUser(ctx context.Context, u warden.User) error {
+	tx, err := joinTx(ctx)
+	if err != nil {
+		return err
+	}
+	return insertUser(ctx, tx, u)
+}
+
+func insertUser(ctx context.Context, tx *sql.Tx, u warden.User) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, org, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		u.Name, string(u.Role), u.Org, u.PasswordHash, timestamp(u.CreatedAt))
 	if err != nil && isUnique(err) {

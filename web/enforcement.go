@@ -14,7 +14,6 @@ import (
 
 	"warden"
 	"warden/enforcement"
-	"warden/store"
 )
 
 func (s *Server) screenTransaction(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +48,7 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	cs, err := s.Enforcement.Cases(r.Context(), r.URL.Query().Get("status"), limit)
+	cs, err := s.Enforcement.Cases(r.Context(), warden.CaseStatus(r.URL.Query().Get("status")), limit)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -113,8 +112,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // ledgerFilter reads the ledger's filters and paging from a query.
-func ledgerFilter(q url.Values) (store.LedgerFilter, error) {
-	f := store.LedgerFilter{EntityID: q.Get("entity"), Holder: q.Get("holder"), Currency: q.Get("currency"), Reference: q.Get("reference")}
+func ledgerFilter(q url.Values) (warden.LedgerFilter, error) {
+	f := warden.LedgerFilter{EntityID: q.Get("entity"), Holder: q.Get("holder"), Currency: q.Get("currency"), Reference: q.Get("reference")}
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
@@ -342,8 +341,8 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request) {
 }
 
 // customerFilter reads the register's filter and paging from a query.
-func customerFilter(q url.Values) (store.CustomerFilter, error) {
-	f := store.CustomerFilter{Status: q.Get("status"), After: q.Get("after")}
+func customerFilter(q url.Values) (warden.CustomerFilter, error) {
+	f := warden.CustomerFilter{Status: q.Get("status"), After: q.Get("after")}
 	var err error
 	f.Limit, err = queryLimit(q)
 	return f, err
@@ -402,7 +401,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) casesView(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
 	ctx := r.Context()
-	cs, err := s.Enforcement.Cases(ctx, "open", 200)
+	cs, err := s.Enforcement.Cases(ctx, warden.CaseOpen, 200)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -451,7 +450,7 @@ func (s *Server) decideCaseForm(w http.ResponseWriter, r *http.Request) {
 // rule makes of it.
 type ownedCompany struct {
 	Name    string
-	Stakes  []store.Stake
+	Stakes  []warden.Stake
 	Blocked bool
 	Why     string
 }

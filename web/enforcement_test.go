@@ -3,7 +3,10 @@ package web
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +206,78 @@ func TestCustomersAPI(t *testing.T) {
 			t.Errorf("customers page: %d %s", resp.StatusCode, b)
 		}
 	})
+}
+
+// TestLedgerAtCeilingAPI: the issue's two payments of the largest int64
+// are 400s, and a ledger of payments at the ceiling answers 200, exactly,
+// on the API and the ledger page.
+func TestLedgerAtCeilingAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPlatform(t, db, nil)
+		screener, auditor := p.tokens[warden.RoleScreener], p.tokens[warden.RoleAuditor]
+		payment := func(ref string, minor int64) string {
+			return fmt.Sprintf(`{"reference":%q,"amount":{"currency":"EUR","minor":%d},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`, ref, minor)
+		}
+		for i, minor := range []int64{math.MaxInt64, math.MaxInt64, warden.MaxMinor + 1} {
+			if resp := p.do(t, "POST", "/v1/transactions", screener, "application/json", payment(fmt.Sprint("over", i), minor)); resp.StatusCode != 400 {
+				t.Errorf("a payment of %d: %d", minor, resp.StatusCode)
+			}
+		}
+		for i := range 3 {
+			if resp := p.do(t, "POST", "/v1/transactions", screener, "application/json", payment(fmt.Sprint("max", i), warden.MaxMinor)); resp.StatusCode != 200 {
+				t.Fatalf("a payment at the ceiling: %d", resp.StatusCode)
+			}
+		}
+		var ledger struct {
+			Entries  []warden.LedgerEntry `json:"entries"`
+			Balances []warden.Balance     `json:"balances"`
+		}
+		resp := p.do(t, "GET", "/v1/blocked-property", auditor, "", "")
+		json.NewDecoder(resp.Body).Decode(&ledger)
+		if resp.StatusCode != 200 || len(ledger.Entries) != 3 || len(ledger.Balances) != 1 || ledger.Balances[0].Amount != (warden.Money{Currency: "EUR", Minor: 3 * warden.MaxMinor}) {
+			t.Errorf("ledger: %d %+v", resp.StatusCode, ledger)
+		}
+		resp = p.do(t, "GET", "/ledger", auditor, "", "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "EUR 30000000000000.00") {
+			t.Errorf("ledger page: %d %s", resp.StatusCode, b)
+		}
+	})
+}
+
+// TestReleaseFormAmounts: the release form reads amounts strictly: commas
+// only between groups of three digits, never as a decimal separator.
+func TestReleaseFormAmounts(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	body := `{"reference":"b1","amount":{"currency":"EUR","minor":500000},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`
+	if resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json", body); resp.StatusCode != 200 {
+		t.Fatalf("payment: %d", resp.StatusCode)
+	}
+	licence := `{"number":"L1","issuer":"OFAC","kind":"specific","entities":["ofac:26663"]}`
+	if resp := p.do(t, "POST", "/v1/licences", p.tokens[warden.RoleSanctionsOfficer], "application/json", licence); resp.StatusCode != 201 {
+		t.Fatalf("licence: %d", resp.StatusCode)
+	}
+	analyst := p.tokens[warden.RoleAnalyst]
+	for _, tc := range []struct {
+		amount string
+		status int
+		shown  string
+	}{
+		{"10,00", 400, "commas only between groups of three"},
+		{"1,0,0.00", 400, "commas only between groups of three"},
+		{"1,000.5,0", 400, "commas only between groups of three"},
+		{"100,000,000,000,000.00", 400, "at most EUR 10000000000000.00"},
+		{"1,000.00", 202, "Proposed releasing EUR 1000.00"},
+	} {
+		form := url.Values{"holder": {"RU-9"}, "entity": {"ofac:26663"}, "currency": {"EUR"}, "amount": {tc.amount}, "licence": {"L1"}, "reason": {"wind-down"}}
+		resp := p.do(t, "POST", "/releases", analyst, "application/x-www-form-urlencoded", form.Encode())
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.shown) {
+			t.Errorf("amount %q: %d, want %d showing %q", tc.amount, resp.StatusCode, tc.status, tc.shown)
+		}
+	}
+	if resp := p.do(t, "POST", "/v1/releases", analyst, "application/json",
+		fmt.Sprintf(`{"holder":"RU-9","entity_id":"ofac:26663","amount":{"currency":"EUR","minor":%d},"licence":"L1","reason":"x"}`, warden.MaxMinor+1)); resp.StatusCode != 400 {
+		t.Errorf("a release above the ceiling: %d", resp.StatusCode)
+	}
 }

@@ -146,7 +146,7 @@ func TestKilledUnderLoad(t *testing.T) {
 			t.Errorf("%s answered %s, stored %q %v", ref, want, d.Decision, err)
 			continue
 		}
-		es, err := s.Ledger(ctx, store.LedgerFilter{Reference: ref, Limit: 10})
+		es, err := s.Ledger(ctx, warden.LedgerFilter{Reference: ref, Limit: 10})
 		if want == warden.DecisionBlocked {
 			blocked++
 			if err != nil || len(es) != 1 {
@@ -158,7 +158,7 @@ func TestKilledUnderLoad(t *testing.T) {
 	}
 	// Nothing half-written: every stored blocked payment has its entry,
 	// whether or not its answer got out.
-	all, err := s.Ledger(ctx, store.LedgerFilter{Limit: 1000000})
+	all, err := s.Ledger(ctx, warden.LedgerFilter{Limit: 1000000})
 	if err != nil {
 		t.Fatal(err)
 	}

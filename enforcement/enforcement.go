@@ -195,6 +195,9 @@ func bodyHash(t *warden.Transaction) string {
 // rejecting program rejects it; a possible hit, unless cleared before for
 // the same counterparty and listing, holds it with a case per hit. The
 // same reference again returns the first decision and changes nothing.
+// An amount above warden.MaxMinor, or a blocking that would take what is
+// blocked for the holder and party beyond warden.MaxBalance, is EINVALID
+// and nothing is stored.
 func (s *Service) Screen(ctx context.Context, t warden.Transaction) (warden.TxDecision, bool, error) {
 	p, err := warden.Authorize(ctx, warden.ActTxScreen)
 	if err != nil {

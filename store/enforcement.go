@@ -17,6 +17,8 @@ import (
 // entries and audit event, all in one transaction, unless its reference is
 // known: then it stores nothing and returns the first decision (and
 // existed), or ECONFLICT if the reference came with another payment.
+// EINVALID, storing nothing, if a blocking would take its balance beyond
+// warden.MaxBalance.
 func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyHash string, cases []warden.PendingCase, entries []warden.LedgerEntry, ev *warden.AuditEvent) (existed bool, err error) {
 	err = db.change(ctx, ev, func(tx *sql.Tx) error {
 		var err error

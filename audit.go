@@ -51,11 +51,15 @@ type Approval struct {
 	Role       Role            `json:"role"`   // the role the second person must hold
 	Status     string          `json:"status"` // pending, approved, rejected
 	ProposedBy string          `json:"proposed_by"`
-	ProposedAt time.Time       `json:"proposed_at"`
-	Reason     string          `json:"reason,omitempty"`
-	DecidedBy  string          `json:"decided_by,omitempty"`
-	DecidedAt  *time.Time      `json:"decided_at,omitempty"`
-	Decision   string          `json:"decision_reason,omitempty"`
+	// ProposedByPerson is the person behind the proposer (see
+	// Principal.Person): no principal of that person, nor one the person
+	// controls, may decide the proposal.
+	ProposedByPerson string     `json:"proposed_by_person"`
+	ProposedAt       time.Time  `json:"proposed_at"`
+	Reason           string     `json:"reason,omitempty"`
+	DecidedBy        string     `json:"decided_by,omitempty"`
+	DecidedAt        *time.Time `json:"decided_at,omitempty"`
+	Decision         string     `json:"decision_reason,omitempty"`
 }
 
 // Seal sets e's Prev to prev and computes its Hash: SHA-256 over prev and

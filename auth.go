@@ -55,7 +55,8 @@ type Token struct {
 	Role      Role       `json:"role"`
 	Org       string     `json:"org"`
 	CreatedAt time.Time  `json:"created_at"`
-	CreatedBy string     `json:"created_by,omitempty"`
+	CreatedBy string     `json:"created_by,omitempty"` // the person who created it ("operator" at the command line)
+	Owner     string     `json:"owner,omitempty"`      // the person it acts for: for four-eyes, it is that person
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
@@ -71,7 +72,13 @@ type User struct {
 	DisabledAt   *time.Time `json:"disabled_at,omitempty"`
 	FailedLogins int        `json:"failed_logins"`
 	LockedUntil  *time.Time `json:"locked_until,omitempty"`
-	PasswordHash string     `json:"-"`
+	// CreatedBy is the person who added this one ("operator" at the
+	// command line); PasswordSetBy the person who last chose the
+	// password, this one's own name once they change it themselves. Both
+	// control this person, which four-eyes checks (auth.Related).
+	CreatedBy     string `json:"created_by,omitempty"`
+	PasswordSetBy string `json:"-"`
+	PasswordHash  string `json:"-"`
 }
 
 // Principal is who makes a request: a person (Kind "user"), an API client
@@ -81,12 +88,32 @@ type Principal struct {
 	Role Role
 	Org  string
 	Kind string
+	// Person is who is behind the principal: a person's own name, the
+	// owner of a token, "operator" for the operator. Four-eyes control
+	// compares persons, never principals, so that a token cannot be the
+	// second pair of eyes of the person it acts for.
+	Person string
+}
+
+// PersonName returns the person behind p: p.Person, or, when it is not
+// set, the name of a person or "operator" for the operator. It is "" for
+// a token that acts for nobody known.
+func (p Principal) PersonName() string {
+	switch {
+	case p.Person != "":
+		return p.Person
+	case p.Kind == "user":
+		return p.Name
+	case p.Kind == "operator":
+		return Operator.Name
+	}
+	return ""
 }
 
 // Operator is the principal of commands run on the server itself (warden
 // user add, warden import): whoever can run them already controls the
 // database, so they act as admin, and are audited as the operator.
-var Operator = Principal{Name: "operator", Role: RoleAdmin, Org: HomeOrg, Kind: "operator"}
+var Operator = Principal{Name: "operator", Role: RoleAdmin, Org: HomeOrg, Kind: "operator", Person: "operator"}
 
 type principalKey struct{}
 

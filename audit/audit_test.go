@@ -26,7 +26,7 @@ func TestChainUnderConcurrency(t *testing.T) {
 			go func(g int) {
 				defer wg.Done()
 				for i := 0; i < 10; i++ {
-					if _, err := svc.CreateToken(ctx, fmt.Sprintf("t%d-%d", g, i), warden.RoleScreener, "", nil); err != nil {
+					if _, _, err := svc.CreateToken(ctx, fmt.Sprintf("t%d-%d", g, i), warden.RoleScreener, "", nil); err != nil {
 						errs <- err
 					}
 				}

@@ -17,9 +17,12 @@ import (
 type Applier func(ctx context.Context, a warden.Approval) error
 
 // Approvals is four-eyes control: a capability registers the actions that
-// need a second person of a given role; proposing one stores it pending;
-// someone else of that role approves (and the action takes effect in the
-// same transaction) or rejects it. Every step is audited.
+// need a second person of a given role; proposing one stores it pending,
+// with the person behind the proposer; a different person of that role
+// approves (and the action takes effect in the same transaction) or
+// rejects it: one the proposer does not control and who does not control
+// the proposer (Related), whatever principal they use. Every step is
+// audited.
 type Approvals struct {
 	db       *store.DB
 	now      func() time.Time
@@ -41,6 +44,16 @@ func (a *Approvals) Handle(action string, role warden.Role, apply Applier) {
 	a.handlers[action] = handler{role, apply}
 }
 
+// Actions returns every registered action with the role that decides it,
+// so that tests can try every action, including those added later.
+func (a *Approvals) Actions() map[string]warden.Role {
+	out := make(map[string]warden.Role, len(a.handlers))
+	for action, h := range a.handlers {
+		out[action] = h.role
+	}
+	return out
+}
+
 // Propose stores a pending proposal of action on object, with payload (as
 // JSON; no secrets), by the principal in ctx.
 func (a *Approvals) Propose(ctx context.Context, action, object string, payload any, reason string) (warden.Approval, error) {
@@ -53,7 +66,7 @@ func (a *Approvals) Propose(ctx context.Context, action, object string, payload 
 	if err != nil {
 		return warden.Approval{}, err
 	}
-	ap := warden.Approval{Action: action, Object: object, Payload: b, Role: h.role, ProposedBy: p.Name, ProposedAt: a.now(), Reason: reason}
+	ap := warden.Approval{Action: action, Object: object, Payload: b, Role: h.role, ProposedBy: p.Name, ProposedByPerson: p.PersonName(), ProposedAt: a.now(), Reason: reason}
 	ev := warden.NewAuditEvent(ctx, "approval.propose", "", reason, map[string]string{"action": action, "object": object})
 	if err := a.db.CreateApproval(ctx, &ap, ev); err != nil {
 		return warden.Approval{}, err
@@ -78,15 +91,15 @@ func (a *Approvals) List(ctx context.Context, status string) ([]warden.Approval,
 	return as, err
 }
 
-// redact drops fields whose names say they hold secrets (such as a
-// password hash) from a payload before it is shown.
+// redact drops fields whose names say they hold secrets or their hashes
+// (a password hash, a token's hash) from a payload before it is shown.
 func redact(payload json.RawMessage) json.RawMessage {
 	var m map[string]any
 	if json.Unmarshal(payload, &m) != nil {
 		return payload
 	}
 	for k := range m {
-		if strings.Contains(k, "password") || strings.Contains(k, "secret") {
+		if strings.Contains(k, "password") || strings.Contains(k, "secret") || strings.Contains(k, "hash") {
 			delete(m, k)
 		}
 	}
@@ -95,8 +108,9 @@ func redact(payload json.RawMessage) json.RawMessage {
 }
 
 // Decide approves or rejects proposal id as the principal in ctx, who must
-// hold the proposal's role and not be its proposer. Approving carries the
-// action out. ECONFLICT if it was decided already.
+// hold the proposal's role and be a second person (see secondPerson).
+// Approving carries the action out. EFORBIDDEN for the wrong role or the
+// same person, ECONFLICT if it was decided already.
 func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason string) (warden.Approval, error) {
 	p, err := warden.Authorize(ctx, warden.ActApprovalsDecide)
 	if err != nil {
@@ -112,8 +126,8 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 	if ap.Role != p.Role {
 		return ap, warden.Errorf(warden.EFORBIDDEN, "approval %d needs a person with role %s", id, ap.Role)
 	}
-	if ap.ProposedBy == p.Name {
-		return ap, warden.Errorf(warden.EFORBIDDEN, "four eyes: the proposer cannot decide their own proposal")
+	if err := a.secondPerson(ctx, ap, p); err != nil {
+		return ap, err
 	}
 	now := a.now()
 	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Decision = "rejected", p.Name, &now, reason
@@ -127,7 +141,8 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 			return ap, warden.Errorf(warden.EINVALID, "%s does not take approvals", ap.Action)
 		}
 		apply = func(ctx context.Context) error { return h.apply(ctx, ap) }
-		done = warden.NewAuditEvent(ctx, ap.Action, ap.Object, ap.Reason, map[string]any{"approval": id, "proposed_by": ap.ProposedBy, "approved_by": p.Name})
+		done = warden.NewAuditEvent(ctx, ap.Action, ap.Object, ap.Reason, map[string]any{"approval": id, "proposed_by": ap.ProposedBy, "proposed_by_person": ap.ProposedByPerson,
+			"approved_by": p.Name, "approved_by_person": p.PersonName()})
 	}
 	ev := warden.NewAuditEvent(ctx, verb, "approval:"+strconv.FormatInt(id, 10), reason, map[string]string{"action": ap.Action, "object": ap.Object})
 	if err := a.db.DecideApproval(ctx, ap, apply, ev, done); err != nil {
@@ -135,4 +150,23 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 	}
 	ap.Payload = redact(ap.Payload)
 	return ap, nil
+}
+
+// secondPerson checks, for every action alike, that p may decide ap: the
+// person behind p is not the person behind the proposer, and neither
+// controls the other (Related). So neither a token of the proposer, nor a
+// person or token the proposer created, nor a person whose password the
+// proposer chose, nor the proposer's creator, is a second pair of eyes.
+func (a *Approvals) secondPerson(ctx context.Context, ap warden.Approval, p warden.Principal) error {
+	if ap.ProposedByPerson == "" {
+		return warden.Errorf(warden.EFORBIDDEN, "four eyes: approval %d does not record the person who proposed it; propose it again", ap.ID)
+	}
+	controllers, err := a.db.Controllers(ctx)
+	if err != nil {
+		return err
+	}
+	if Related(controllers, ap.ProposedByPerson, p.PersonName()) {
+		return warden.Errorf(warden.EFORBIDDEN, "four eyes: approval %d needs a second person, not %s's own principal, nor one %[2]s created or controls, nor their creator", ap.ID, ap.ProposedByPerson)
+	}
+	return nil
 }

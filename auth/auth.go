@@ -1,7 +1,8 @@
 // Package auth is who may do what: people with passwords and sessions, API
-// clients with bearer tokens, organisations, and the checks that every
-// service applies (warden.Authorize). Secrets are shown once and stored only
-// as hashes: token secrets (256 random bits) as SHA-256, passwords as
+// clients with bearer tokens acting for a person, organisations, and
+// four-eyes approvals between different persons. The role checks every
+// service applies are warden.Authorize. Secrets are shown once and stored
+// only as hashes: token secrets (256 random bits) as SHA-256, passwords as
 // argon2id, session cookies as SHA-256.
 package auth
 
@@ -11,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"time"
@@ -33,7 +35,9 @@ type Service struct {
 	LockFor   time.Duration
 	// SessionTTL is how long a session lasts.
 	SessionTTL time.Duration
-	// Approvals, if set, holds actions that need a second person.
+	// Approvals holds the actions that need a second person; New makes it
+	// and registers adding privileged people and creating privileged
+	// tokens.
 	Approvals *Approvals
 }
 
@@ -43,6 +47,7 @@ func New(db *store.DB) *Service {
 	s := &Service{DB: db, LockAfter: 5, LockFor: 15 * time.Minute, SessionTTL: 12 * time.Hour}
 	s.Approvals = NewApprovals(db, s.now)
 	s.Approvals.Handle(ActionUserCreate, warden.RoleAdmin, s.applyUserCreate)
+	s.Approvals.Handle(ActionTokenCreate, warden.RoleAdmin, s.applyTokenCreate)
 	return s
 }
 
@@ -78,41 +83,84 @@ func checkName(what, name string) error {
 	return nil
 }
 
-// CreateToken makes a new token for an API client and returns its secret,
-// which is shown once and never stored. Needs tokens.manage.
-func (s *Service) CreateToken(ctx context.Context, name string, role warden.Role, org string, expires *time.Time) (string, error) {
+// ActionTokenCreate is the four-eyes action of creating a token of a
+// privileged role.
+const ActionTokenCreate = "token.create"
+
+// newToken is a token to create, as a proposal stores it (with the
+// secret already hashed).
+type newToken struct {
+	Name      string      `json:"name"`
+	Role      warden.Role `json:"role"`
+	Org       string      `json:"org"`
+	ExpiresAt *time.Time  `json:"expires_at,omitempty"`
+	Hash      string      `json:"token_hash"`
+}
+
+// privileged reports whether creating a principal of role, person or
+// token, needs a second admin: admins can do anything, and sanctions
+// officers are the second pair of eyes of releases and designations.
+func privileged(role warden.Role) bool {
+	return role == warden.RoleAdmin || role == warden.RoleSanctionsOfficer
+}
+
+// CreateToken makes a new token for an API client, acting for the person
+// behind the principal in ctx, and returns its secret, which is shown once
+// and never stored. Needs tokens.manage. A token of a privileged role
+// (admin, sanctions officer) asked for from the API or UI needs a second
+// admin: the secret is returned with the pending approval and works once
+// the approval is given (the operator at the command line creates such
+// tokens directly, to bootstrap).
+func (s *Service) CreateToken(ctx context.Context, name string, role warden.Role, org string, expires *time.Time) (string, *warden.Approval, error) {
 	p, err := warden.Authorize(ctx, warden.ActTokensManage)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	name = strings.TrimSpace(name)
 	if err := checkName("token", name); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if !role.Valid() {
-		return "", warden.Errorf(warden.EINVALID, "unknown role %q", role)
+		return "", nil, warden.Errorf(warden.EINVALID, "unknown role %q", role)
 	}
 	if org == "" {
 		org = warden.HomeOrg
 	}
 	if err := s.checkRoleOrg(ctx, role, org); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	now := s.now()
 	if expires != nil && !expires.After(now) {
-		return "", warden.Errorf(warden.EINVALID, "expiry %s is not in the future", expires.Format(time.RFC3339))
+		return "", nil, warden.Errorf(warden.EINVALID, "expiry %s is not in the future", expires.Format(time.RFC3339))
 	}
 	r, err := randomSecret()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	secret := prefix + r
-	t := warden.Token{Name: name, Role: role, Org: org, CreatedAt: now, CreatedBy: p.Name, ExpiresAt: expires}
-	ev := warden.NewAuditEvent(ctx, "token.create", "token:"+name, "", map[string]any{"role": role, "org": org, "expires_at": expires})
-	if err := s.DB.CreateToken(ctx, t, Hash(secret), ev); err != nil {
-		return "", err
+	if privileged(role) && p.Kind != "operator" {
+		a, err := s.Approvals.Propose(ctx, ActionTokenCreate, "token:"+name, newToken{Name: name, Role: role, Org: org, ExpiresAt: expires, Hash: Hash(secret)}, "")
+		if err != nil {
+			return "", nil, err
+		}
+		return secret, &a, nil
 	}
-	return secret, nil
+	t := warden.Token{Name: name, Role: role, Org: org, CreatedAt: now, CreatedBy: p.PersonName(), Owner: p.PersonName(), ExpiresAt: expires}
+	ev := warden.NewAuditEvent(ctx, "token.create", "token:"+name, "", map[string]any{"role": role, "org": org, "expires_at": expires, "owner": t.Owner})
+	if err := s.DB.CreateToken(ctx, t, Hash(secret), ev); err != nil {
+		return "", nil, err
+	}
+	return secret, nil, nil
+}
+
+// applyTokenCreate creates an approved token, acting for the person who
+// proposed it.
+func (s *Service) applyTokenCreate(ctx context.Context, a warden.Approval) error {
+	var t newToken
+	if err := json.Unmarshal(a.Payload, &t); err != nil {
+		return err
+	}
+	return s.DB.InsertToken(ctx, warden.Token{Name: t.Name, Role: t.Role, Org: t.Org, CreatedAt: s.now(), CreatedBy: a.ProposedByPerson, Owner: a.ProposedByPerson, ExpiresAt: t.ExpiresAt}, t.Hash)
 }
 
 // checkRoleOrg keeps counterparts in counterpart organisations and
@@ -169,7 +217,7 @@ func (s *Service) Authenticate(ctx context.Context, header string) (warden.Princ
 	case t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt):
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "token expired")
 	}
-	return warden.Principal{Name: t.Name, Role: t.Role, Org: t.Org, Kind: "token"}, nil
+	return warden.Principal{Name: t.Name, Role: t.Role, Org: t.Org, Kind: "token", Person: t.Owner}, nil
 }
 
 // CreateOrg adds an organisation. Needs orgs.manage.

@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,8 @@ import (
 	"warden"
 	"warden/audit"
 	"warden/auth"
+	"warden/enforcement"
+	"warden/screening"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -30,7 +34,7 @@ func TestTokens(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		s, now := newService(t, db)
 		admin := as("alice", warden.RoleAdmin, warden.HomeOrg)
-		secret, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil)
+		secret, _, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,17 +43,17 @@ func TestTokens(t *testing.T) {
 		if err != nil || p.Name != "payments" || p.Role != warden.RoleScreener || p.Org != warden.HomeOrg || p.Kind != "token" {
 			t.Fatalf("authenticate: %+v %v", p, err)
 		}
-		if _, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.ECONFLICT {
+		if _, _, err := s.CreateToken(admin, "payments", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.ECONFLICT {
 			t.Errorf("duplicate name: %v", err)
 		}
-		if _, err := s.CreateToken(as("bob", warden.RoleAnalyst, warden.HomeOrg), "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, _, err := s.CreateToken(as("bob", warden.RoleAnalyst, warden.HomeOrg), "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("analyst creating a token: %v", err)
 		}
-		if _, err := s.CreateToken(ctx, "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+		if _, _, err := s.CreateToken(ctx, "x", warden.RoleScreener, "", nil); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("nobody creating a token: %v", err)
 		}
 		exp := now.Add(time.Hour)
-		short, _ := s.CreateToken(admin, "short", warden.RoleScreener, "", &exp)
+		short, _, _ := s.CreateToken(admin, "short", warden.RoleScreener, "", &exp)
 		for _, header := range []string{"", "Bearer wdn_nope", "Basic " + secret, "Bearer " + secret + "x"} {
 			if _, err := s.Authenticate(ctx, header); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 				t.Errorf("%q: %v", header, err)
@@ -69,7 +73,7 @@ func TestTokens(t *testing.T) {
 			t.Errorf("revoke twice: %v", err)
 		}
 		for _, bad := range []struct{ name, role, org string }{{"x", "wizard", ""}, {"", "screener", ""}, {"a b", "screener", ""}, {"x", "screener", "nowhere"}, {"x", "counterpart", "home"}} {
-			if _, err := s.CreateToken(admin, bad.name, warden.Role(bad.role), bad.org, nil); warden.ErrorCode(err) != warden.EINVALID {
+			if _, _, err := s.CreateToken(admin, bad.name, warden.Role(bad.role), bad.org, nil); warden.ErrorCode(err) != warden.EINVALID {
 				t.Errorf("bad token %+v: %v", bad, err)
 			}
 		}
@@ -114,7 +118,7 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 			}
 		}
 		// Locked: even the right password fails until the lock ends.
-		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); err == nil || !strings.Contains(err.Error(), "locked") {
+		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("locked: %v", err)
 		}
 		*now = now.Add(11 * time.Minute)
@@ -123,13 +127,13 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		}
 		// A new password ends the sessions.
 		carol := warden.WithPrincipal(ctx, p)
-		if err := s.SetPassword(carol, "carol", "another good passphrase"); err != nil {
+		if err := s.SetPassword(carol, "carol", "correct horse battery", "another good passphrase"); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("session after password change: %v", err)
 		}
-		if err := s.SetPassword(carol, "someone-else", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if err := s.SetPassword(carol, "someone-else", "", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("analyst setting another's password: %v", err)
 		}
 		// Sessions expire.
@@ -296,4 +300,185 @@ func TestPasswordHash(t *testing.T) {
 			t.Errorf("verify(%q, %q) = %v", tc.hash, tc.pw, got)
 		}
 	}
+}
+
+// TestLockedAnswersLikeUnknown: a locked account gets the same answer as
+// an unknown name or a wrong password, after the same work (one argon2id
+// verification, seen in the memory it allocates), and the refusal is
+// audited as a lock-out.
+func TestLockedAnswersLikeUnknown(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		s.LockAfter = 2
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		if _, err := s.CreateUser(op, "carol", warden.RoleAnalyst, "", "violet harbour lantern 42", ""); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		for i := 0; i < 2; i++ {
+			s.Login(ctx, "carol", "not her password at all")
+		}
+		// allocated returns the bytes a login allocates and its error.
+		allocated := func(name, pw string) (uint64, error) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, _, err := s.Login(ctx, name, pw)
+			runtime.ReadMemStats(&after)
+			return after.TotalAlloc - before.TotalAlloc, err
+		}
+		const argon = 19 << 20 // argon2id's memory: one verification
+		unknownBytes, unknown := allocated("nobody", "violet harbour lantern 42")
+		lockedBytes, locked := allocated("carol", "violet harbour lantern 42")
+		if warden.ErrorCode(locked) != warden.ErrorCode(unknown) || warden.ErrorMessage(locked) != warden.ErrorMessage(unknown) {
+			t.Errorf("locked: %v; unknown: %v", locked, unknown)
+		}
+		if unknownBytes < argon || lockedBytes < argon {
+			t.Errorf("work done: unknown name %d bytes, locked account %d bytes; one verification allocates %d", unknownBytes, lockedBytes, argon)
+		}
+		var last warden.AuditEvent
+		db.AuditEvents(ctx, warden.AuditFilter{Actor: "carol"}, func(e warden.AuditEvent) error { last = e; return nil })
+		if last.Action != "login.locked" {
+			t.Errorf("last audit event %+v", last)
+		}
+	})
+}
+
+func TestPasswordRules(t *testing.T) {
+	for _, tc := range []struct {
+		name, user, pw string
+		ok             bool
+	}{
+		{"passphrase", "carol", "violet harbour lantern 42", true},
+		{"random", "carol", "k7#Qm2!vXr9$", true},
+		{"too short", "carol", "Xq7!mz", false},
+		{"twelve spaces", "carol", "            ", false},
+		{"one character", "carol", "aaaaaaaaaaaa", false},
+		{"digit run", "carol", "123456789012", false},
+		{"letter run", "carol", "abcdefghijklmn", false},
+		{"keyboard run", "carol", "qwertyuiopasdf", false},
+		{"common", "carol", "password1234", false},
+		{"own name", "carolinewood", "carolinewood1", false},
+		{"NUL", "carol", "violet harbour\x00lantern 42", false},
+		{"control character", "carol", "violet harbour\tlantern 42", false},
+		{"too long", "carol", strings.Repeat("violet harbour lantern ", 12), false},
+	} {
+		err := auth.CheckPassword(tc.user, tc.pw)
+		if (err == nil) != tc.ok || (err != nil && warden.ErrorCode(err) != warden.EINVALID) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+func TestRelated(t *testing.T) {
+	// alice created carl, who created dave; erin chose frank's password;
+	// bob and alice were created by the operator.
+	controllers := map[string][]string{"alice": {"operator"}, "bob": {"operator"}, "carl": {"alice"}, "dave": {"carl"}, "frank": {"operator", "erin"}}
+	for _, tc := range []struct {
+		a, b    string
+		related bool
+	}{
+		{"alice", "alice", true},
+		{"alice", "carl", true},
+		{"carl", "alice", true},
+		{"alice", "dave", true},
+		{"dave", "alice", true},
+		{"erin", "frank", true},
+		{"operator", "dave", true},
+		{"alice", "bob", false},
+		{"carl", "bob", false},
+		{"carl", "frank", false},
+		{"", "bob", true},
+		{"bob", "", true},
+		{"nobody", "bob", false},
+	} {
+		if got := auth.Related(controllers, tc.a, tc.b); got != tc.related {
+			t.Errorf("Related(%s, %s) = %v", tc.a, tc.b, got)
+		}
+	}
+}
+
+// TestSecondPersonEveryAction proposes every registered four-eyes action,
+// the enforcement's included, as a person and tries to decide it through
+// every principal that person controls or is controlled by: each is
+// refused. A different person of the role can decide it.
+func TestSecondPersonEveryAction(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		enforcement.New(db, screening.New(db), s.Approvals)
+		ctx := context.Background()
+		op := warden.WithPrincipal(ctx, warden.Operator)
+		const pw = "violet harbour lantern 42"
+		person := func(name string) context.Context {
+			cookie, _, err := s.Login(ctx, name, pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _, err := s.Session(ctx, cookie)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return warden.WithPrincipal(ctx, p)
+		}
+		for _, n := range []string{"alice", "bob"} {
+			if _, err := s.CreateUser(op, n, warden.RoleAdmin, "", pw, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		alice, bob := person("alice"), person("bob")
+		approve := func(ap *warden.Approval, err error) {
+			t.Helper()
+			if err != nil || ap == nil {
+				t.Fatalf("proposal: %+v %v", ap, err)
+			}
+			if _, err := s.Approvals.Decide(bob, ap.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := 0
+		// token mints a token of role as the person in ctx, through bob.
+		token := func(ctx context.Context, role warden.Role) context.Context {
+			n++
+			secret, ap, err := s.CreateToken(ctx, fmt.Sprintf("t%d", n), role, "", nil)
+			if ap != nil {
+				approve(ap, err)
+			}
+			p, err := s.Authenticate(context.Background(), "Bearer "+secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return warden.WithPrincipal(context.Background(), p)
+		}
+		// user adds a person of role as the person in ctx, through bob.
+		user := func(ctx context.Context, role warden.Role) context.Context {
+			n++
+			name := fmt.Sprintf("u%d", n)
+			if ap, err := s.CreateUser(ctx, name, role, "", pw, ""); ap != nil || err != nil {
+				approve(ap, err)
+			}
+			return person(name)
+		}
+		for action, role := range s.Approvals.Actions() {
+			peer := warden.WithPrincipal(ctx, warden.Principal{Name: "peer-" + string(role), Role: role, Kind: "user", Org: warden.HomeOrg})
+			paths := map[string]context.Context{
+				"a token of the proposer":                  token(alice, role),
+				"a person the proposer created":            user(alice, role),
+				"a token of a person the proposer created": token(user(alice, warden.RoleAdmin), role),
+			}
+			if role == warden.RoleAdmin {
+				paths["the proposer"] = alice
+			}
+			ap, err := s.Approvals.Propose(alice, action, "test:"+action, map[string]string{}, "")
+			if err != nil || ap.ProposedByPerson != "alice" {
+				t.Fatalf("%s: %+v %v", action, ap, err)
+			}
+			for path, ctx := range paths {
+				if _, err := s.Approvals.Decide(ctx, ap.ID, true, ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
+					t.Errorf("%s decided by %s: %v", action, path, err)
+				}
+			}
+			if got, err := s.Approvals.Decide(peer, ap.ID, false, "not now"); err != nil || got.Status != "rejected" {
+				t.Errorf("%s rejected by a second person: %+v %v", action, got, err)
+			}
+		}
+	})
 }

@@ -6,7 +6,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/ccojocar/zxcvbn-go"
 	"golang.org/x/crypto/argon2"
 
 	"warden"
@@ -29,10 +32,35 @@ const (
 	maxPassword = 256
 )
 
-// CheckPassword rejects passwords too short or too long to accept.
-func CheckPassword(pw string) error {
-	if n := len([]rune(pw)); n < minPassword || len(pw) > maxPassword {
+// Strength: zxcvbn's score (0 to 4) must reach minScore, "safely
+// unguessable" (about 10^10 guesses). Only the first scoredRunes are
+// scored, which bounds its time (it grows faster than the length) and
+// loses nothing: a longer password is at least as strong as its start.
+const (
+	minScore    = 3
+	scoredRunes = 64
+)
+
+// CheckPassword rejects a password for person name that is too short or
+// too long, holds control characters (NUL, tab, newline: they do not
+// survive every terminal and form alike), or is easy to guess. Guessable
+// is what zxcvbn (Dropbox's estimator, with its lists of common passwords,
+// names and words) scores below minScore: common passwords, one character
+// repeated, sequences such as 123456789012, keyboard runs, dates, the
+// person's own name, and words with predictable changes.
+func CheckPassword(name, pw string) error {
+	if n := utf8.RuneCountInString(pw); n < minPassword || len(pw) > maxPassword {
 		return warden.Errorf(warden.EINVALID, "a password needs %d to %d characters", minPassword, maxPassword)
+	}
+	if !utf8.ValidString(pw) || strings.ContainsFunc(pw, unicode.IsControl) {
+		return warden.Errorf(warden.EINVALID, "a password cannot hold control characters")
+	}
+	scored := pw
+	if r := []rune(pw); len(r) > scoredRunes {
+		scored = string(r[:scoredRunes])
+	}
+	if zxcvbn.PasswordStrength(scored, []string{name, "warden"}).Score < minScore {
+		return warden.Errorf(warden.EINVALID, "this password is too easy to guess (a common password, a name, a repeated character, a sequence or a keyboard run); a few unrelated words make a good one")
 	}
 	return nil
 }

@@ -10,7 +10,8 @@ import (
 	"warden/store"
 )
 
-// ActionUserCreate is the four-eyes action of adding an admin.
+// ActionUserCreate is the four-eyes action of adding a person of a
+// privileged role (admin, sanctions officer).
 const ActionUserCreate = "user.create"
 
 // newUser is a person to add, as a proposal stores it (with the password
@@ -22,9 +23,11 @@ type newUser struct {
 	PasswordHash string      `json:"password_hash"`
 }
 
-// CreateUser adds a person. Needs users.manage. Adding an admin from the
-// API or UI needs a second admin: it returns the pending approval instead
-// (the operator at the command line adds admins directly, to bootstrap).
+// CreateUser adds a person, recording the person behind the principal in
+// ctx as their creator (who also chose their first password). Needs
+// users.manage. Adding an admin or a sanctions officer from the API or UI
+// needs a second admin: it returns the pending approval instead (the
+// operator at the command line adds them directly, to bootstrap).
 func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role, org, password, reason string) (*warden.Approval, error) {
 	p, err := warden.Authorize(ctx, warden.ActUsersManage)
 	if err != nil {
@@ -33,6 +36,9 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	name = strings.TrimSpace(name)
 	if err := checkName("user", name); err != nil {
 		return nil, err
+	}
+	if name == warden.Operator.Name {
+		return nil, warden.Errorf(warden.EINVALID, "%q is the command line's name; choose another", name)
 	}
 	if !role.Valid() {
 		return nil, warden.Errorf(warden.EINVALID, "unknown role %q", role)
@@ -43,7 +49,7 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	if err := s.checkRoleOrg(ctx, role, org); err != nil {
 		return nil, err
 	}
-	if err := CheckPassword(password); err != nil {
+	if err := CheckPassword(name, password); err != nil {
 		return nil, err
 	}
 	if _, err := s.DB.User(ctx, name); err == nil {
@@ -54,39 +60,84 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 		return nil, err
 	}
 	u := newUser{Name: name, Role: role, Org: org, PasswordHash: hash}
-	if role == warden.RoleAdmin && p.Kind != "operator" {
+	if privileged(role) && p.Kind != "operator" {
 		a, err := s.Approvals.Propose(ctx, ActionUserCreate, "user:"+name, u, reason)
-		return &a, err
+		if err != nil {
+			return nil, err
+		}
+		return &a, nil
 	}
-	ev := warden.NewAuditEvent(ctx, ActionUserCreate, "user:"+name, reason, map[string]any{"role": role, "org": org})
-	return nil, s.DB.CreateUser(ctx, warden.User{Name: name, Role: role, Org: org, PasswordHash: hash, CreatedAt: s.now()}, ev)
+	by := p.PersonName()
+	ev := warden.NewAuditEvent(ctx, ActionUserCreate, "user:"+name, reason, map[string]any{"role": role, "org": org, "created_by": by})
+	return nil, s.DB.CreateUser(ctx, warden.User{Name: name, Role: role, Org: org, PasswordHash: hash, CreatedAt: s.now(), CreatedBy: by, PasswordSetBy: by}, ev)
 }
 
+// applyUserCreate adds an approved person, created by the person who
+// proposed it (who chose the password).
 func (s *Service) applyUserCreate(ctx context.Context, a warden.Approval) error {
 	var u newUser
 	if err := json.Unmarshal(a.Payload, &u); err != nil {
 		return err
 	}
-	return s.DB.InsertUser(ctx, warden.User{Name: u.Name, Role: u.Role, Org: u.Org, PasswordHash: u.PasswordHash, CreatedAt: s.now()})
+	return s.DB.InsertUser(ctx, warden.User{Name: u.Name, Role: u.Role, Org: u.Org, PasswordHash: u.PasswordHash, CreatedAt: s.now(),
+		CreatedBy: a.ProposedByPerson, PasswordSetBy: a.ProposedByPerson})
 }
 
-// SetPassword changes a person's password and ends their sessions. Needs
-// users.manage, or to be that person.
-func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+// SetPassword changes person name's password to password and ends their
+// sessions. A person changing their own (through any principal acting for
+// them) must give the current password; a wrong one counts as a failed
+// login. With users.manage, anyone's password is reset without it
+// (audited as user.passwd.reset); the one who reset it then controls that
+// person for four-eyes until the person changes it themselves. A change
+// made with the right current password is the person's own.
+func (s *Service) SetPassword(ctx context.Context, name, current, password string) error {
 	p, ok := warden.PrincipalFrom(ctx)
-	if !ok || p.Kind != "user" || p.Name != name {
+	if !ok {
+		return warden.Errorf(warden.EUNAUTHORIZED, "authentication required")
+	}
+	own := p.PersonName() == name
+	if !own {
 		if _, err := warden.Authorize(ctx, warden.ActUsersManage); err != nil {
 			return err
 		}
 	}
-	if err := CheckPassword(password); err != nil {
+	if own && current == "" {
+		return warden.Errorf(warden.EINVALID, "changing your own password needs your current password")
+	}
+	u, err := s.DB.User(ctx, name)
+	if err != nil {
 		return err
+	}
+	if err := CheckPassword(name, password); err != nil {
+		return err
+	}
+	action, setBy := "user.passwd.reset", p.PersonName()
+	if current != "" {
+		if !VerifyPassword(u.PasswordHash, current) {
+			if err := s.failed(ctx, u, "user.passwd.failed"); err != nil {
+				return err
+			}
+			return warden.Errorf(warden.EFORBIDDEN, "the current password is wrong")
+		}
+		action, setBy = "user.passwd", name
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err
 	}
-	return s.DB.SetPassword(ctx, name, hash, warden.NewAuditEvent(ctx, "user.passwd", "user:"+name, "", nil))
+	return s.DB.SetPassword(ctx, name, hash, setBy, warden.NewAuditEvent(ctx, action, "user:"+name, "", map[string]string{"password_set_by": setBy}))
+}
+
+// failed records a failed password check of u, audited as action by the
+// principal in ctx, and locks u out after LockAfter in a row.
+func (s *Service) failed(ctx context.Context, u warden.User, action string) error {
+	n := u.FailedLogins + 1
+	var until *time.Time
+	if n >= s.LockAfter {
+		t := s.now().Add(s.LockFor)
+		until, n = &t, 0
+	}
+	return s.DB.SetLoginFailures(ctx, u.Name, n, until, warden.NewAuditEvent(ctx, action, "user:"+u.Name, "", map[string]any{"locked_until": until}))
 }
 
 // DisableUser stops a person from logging in. Needs users.manage.
@@ -110,9 +161,12 @@ func (s *Service) Users(ctx context.Context) ([]warden.User, error) {
 }
 
 // Login checks a person's password and opens a session, returning the
-// session's cookie value and its CSRF token. Unknown names and wrong
-// passwords get the same answer in the same time; LockAfter failures in a
-// row lock the person out for LockFor. Every attempt is audited.
+// session's cookie value and its CSRF token. Unknown names, wrong
+// passwords, disabled and locked-out people get the same answer after the
+// same work (one argon2id verification), so the answer does not tell
+// which names exist; LockAfter failures in a row lock the person out for
+// LockFor. Every attempt is audited, a refused one as login.failed or,
+// while locked out, login.locked.
 func (s *Service) Login(ctx context.Context, name, password string) (cookie, csrf string, err error) {
 	bad := warden.Errorf(warden.EUNAUTHORIZED, "wrong name or password")
 	as := warden.WithPrincipal(ctx, warden.Principal{Name: name, Kind: "user"})
@@ -130,19 +184,15 @@ func (s *Service) Login(ctx context.Context, name, password string) (cookie, csr
 	}
 	as = warden.WithPrincipal(ctx, warden.Principal{Name: u.Name, Role: u.Role, Org: u.Org, Kind: "user"})
 	now := s.now()
+	right := VerifyPassword(u.PasswordHash, password)
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		s.DB.Audit(as, warden.NewAuditEvent(as, "login.locked", "user:"+u.Name, "", nil))
-		return "", "", warden.Errorf(warden.EUNAUTHORIZED, "too many failed logins: locked until %s", u.LockedUntil.UTC().Format("15:04 MST"))
-	}
-	if !VerifyPassword(u.PasswordHash, password) || u.DisabledAt != nil {
-		failed := u.FailedLogins + 1
-		var until *time.Time
-		if failed >= s.LockAfter {
-			t := now.Add(s.LockFor)
-			until, failed = &t, 0
+		if err := s.DB.Audit(as, warden.NewAuditEvent(as, "login.locked", "user:"+u.Name, "", map[string]any{"locked_until": u.LockedUntil})); err != nil {
+			return "", "", err
 		}
-		ev := warden.NewAuditEvent(as, "login.failed", "user:"+u.Name, "", map[string]any{"locked_until": until})
-		if err := s.DB.SetLoginFailures(ctx, u.Name, failed, until, ev); err != nil {
+		return "", "", bad
+	}
+	if !right || u.DisabledAt != nil {
+		if err := s.failed(as, u, "login.failed"); err != nil {
 			return "", "", err
 		}
 		return "", "", bad
@@ -178,7 +228,7 @@ func (s *Service) Session(ctx context.Context, cookie string) (warden.Principal,
 	case !s.now().Before(ss.ExpiresAt) || ss.User.DisabledAt != nil:
 		return warden.Principal{}, "", warden.Errorf(warden.EUNAUTHORIZED, "session expired")
 	}
-	return warden.Principal{Name: ss.User.Name, Role: ss.User.Role, Org: ss.User.Org, Kind: "user"}, ss.CSRF, nil
+	return warden.Principal{Name: ss.User.Name, Role: ss.User.Role, Org: ss.User.Org, Kind: "user", Person: ss.User.Name}, ss.CSRF, nil
 }
 
 // Logout ends a session.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"warden"
@@ -68,12 +69,12 @@ func (db *DB) Orgs(ctx context.Context) ([]warden.Organisation, error) {
 	return out, rows.Err()
 }
 
-const userColumns = `name, role, org, password_hash, created_at, disabled_at, failed_logins, locked_until`
+const userColumns = `name, role, org, password_hash, created_at, disabled_at, failed_logins, locked_until, created_by, password_set_by`
 
 func scanUser(scan func(...any) error) (warden.User, error) {
 	var u warden.User
 	var role, created, disabled, locked string
-	err := scan(&u.Name, &role, &u.Org, &u.PasswordHash, &created, &disabled, &u.FailedLogins, &locked)
+	err := scan(&u.Name, &role, &u.Org, &u.PasswordHash, &created, &disabled, &u.FailedLogins, &locked, &u.CreatedBy, &u.PasswordSetBy)
 	u.Role, u.CreatedAt, u.DisabledAt, u.LockedUntil = warden.Role(role), parseTime(created), optTime(disabled), optTime(locked)
 	return u, err
 }
@@ -134,10 +135,10 @@ func (db *DB) updateUser(ctx context.Context, ev *warden.AuditEvent, name, set s
 	})
 }
 
-// SetPassword replaces a person's password hash, clears a lock-out and
-// ends the person's sessions.
-func (db *DB) SetPassword(ctx context.Context, name, hash string, ev *warden.AuditEvent) error {
-	if err := db.updateUser(ctx, ev, name, `password_hash = $1, failed_logins = 0, locked_until = ''`, hash); err != nil {
+// SetPassword replaces a person's password hash, records the person who
+// chose it (setBy), clears a lock-out and ends the person's sessions.
+func (db *DB) SetPassword(ctx context.Context, name, hash, setBy string, ev *warden.AuditEvent) error {
+	if err := db.updateUser(ctx, ev, name, `password_hash = $1, password_set_by = $2, failed_logins = 0, locked_until = ''`, hash, setBy); err != nil {
 		return err
 	}
 	return db.DeleteSessions(ctx, name)
@@ -179,7 +180,7 @@ func (db *DB) CreateSession(ctx context.Context, hash string, s Session) error {
 func (db *DB) Session(ctx context.Context, hash string) (Session, error) {
 	var s Session
 	var csrf, created, expires string
-	row := db.sql.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.expires_at, u.name, u.role, u.org, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until
+	row := db.sql.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.expires_at, u.name, u.role, u.org, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.created_by, u.password_set_by
 		FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.hash = $1`, hash)
 	u, err := scanUser(func(dest ...any) error { return row.Scan(append([]any{&csrf, &created, &expires}, dest...)...) })
 	if errors.Is(err, sql.ErrNoRows) {
@@ -201,12 +202,12 @@ func (db *DB) DeleteSessions(ctx context.Context, user string) error {
 	return err
 }
 
-const approvalColumns = `id, action, object, payload, role, status, proposed_by, proposed_at, reason, decided_by, decided_at, decision_reason`
+const approvalColumns = `id, action, object, payload, role, status, proposed_by, proposed_at, reason, decided_by, decided_at, decision_reason, proposed_by_person`
 
 func scanApproval(scan func(...any) error) (warden.Approval, error) {
 	var a warden.Approval
 	var payload, role, proposed, decided string
-	err := scan(&a.ID, &a.Action, &a.Object, &payload, &role, &a.Status, &a.ProposedBy, &proposed, &a.Reason, &a.DecidedBy, &decided, &a.Decision)
+	err := scan(&a.ID, &a.Action, &a.Object, &payload, &role, &a.Status, &a.ProposedBy, &proposed, &a.Reason, &a.DecidedBy, &decided, &a.Decision, &a.ProposedByPerson)
 	a.Payload, a.Role, a.ProposedAt, a.DecidedAt = []byte(payload), warden.Role(role), parseTime(proposed), optTime(decided)
 	return a, err
 }
@@ -220,8 +221,8 @@ func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, ev *warden
 		if ev != nil {
 			ev.Object = fmt.Sprintf("approval:%d", a.ID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (id, action, object, payload, role, status, proposed_by, proposed_at, reason) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
-			a.ID, a.Action, a.Object, string(a.Payload), string(a.Role), a.ProposedBy, timestamp(a.ProposedAt), a.Reason)
+		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (id, action, object, payload, role, status, proposed_by, proposed_at, reason, proposed_by_person) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)`,
+			a.ID, a.Action, a.Object, string(a.Payload), string(a.Role), a.ProposedBy, timestamp(a.ProposedAt), a.Reason, a.ProposedByPerson)
 		if err != nil {
 			return fmt.Errorf("create approval: %w", err)
 		}
@@ -293,10 +294,35 @@ func (db *DB) InsertUser(ctx context.Context, u warden.User) error {
 }
 
 func insertUser(ctx context.Context, tx *sql.Tx, u warden.User) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, org, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		u.Name, string(u.Role), u.Org, u.PasswordHash, timestamp(u.CreatedAt))
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, org, password_hash, created_at, created_by, password_set_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		u.Name, string(u.Role), u.Org, u.PasswordHash, timestamp(u.CreatedAt), u.CreatedBy, u.PasswordSetBy)
 	if err != nil && isUnique(err) {
 		return warden.Errorf(warden.ECONFLICT, "a user named %q exists", u.Name)
 	}
 	return err
+}
+
+// Controllers returns, for every person, the persons who control them:
+// who created them and who chose their current password (each at most
+// once, never the person themselves). Four-eyes control follows these
+// links transitively.
+func (db *DB) Controllers(ctx context.Context) (map[string][]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name, created_by, password_set_by FROM users`)
+	if err != nil {
+		return nil, fmt.Errorf("controllers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var name, created, set string
+		if err := rows.Scan(&name, &created, &set); err != nil {
+			return nil, err
+		}
+		for _, c := range []string{created, set} {
+			if c != "" && c != name && !slices.Contains(out[name], c) {
+				out[name] = append(out[name], c)
+			}
+		}
+	}
+	return out, rows.Err()
 }

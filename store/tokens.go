@@ -25,16 +25,30 @@ func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string, ev *
 		if n == 0 {
 			return warden.Errorf(warden.EINVALID, "no organisation %q", t.Org)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at, org, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			t.Name, string(t.Role), hash, timestamp(t.CreatedAt), optStamp(t.ExpiresAt), t.Org, t.CreatedBy)
-		if err != nil {
-			if isUnique(err) {
-				return warden.Errorf(warden.ECONFLICT, "a token named %q exists", t.Name)
-			}
-			return fmt.Errorf("create token: %w", err)
-		}
-		return nil
+		return insertToken(ctx, tx, t, hash)
 	})
+}
+
+// InsertToken stores a token inside the change ctx runs in: an approved
+// creation (see DecideApproval). ECONFLICT if the name is taken.
+func (db *DB) InsertToken(ctx context.Context, t warden.Token, hash string) error {
+	tx, err := joinTx(ctx)
+	if err != nil {
+		return err
+	}
+	return insertToken(ctx, tx, t, hash)
+}
+
+func insertToken(ctx context.Context, tx *sql.Tx, t warden.Token, hash string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at, org, created_by, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.Name, string(t.Role), hash, timestamp(t.CreatedAt), optStamp(t.ExpiresAt), t.Org, t.CreatedBy, t.Owner)
+	if err != nil {
+		if isUnique(err) {
+			return warden.Errorf(warden.ECONFLICT, "a token named %q exists", t.Name)
+		}
+		return fmt.Errorf("create token: %w", err)
+	}
+	return nil
 }
 
 func isUnique(err error) bool {
@@ -44,7 +58,7 @@ func isUnique(err error) bool {
 
 // TokenByHash returns the token with the hash; ENOTFOUND if none.
 func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error) {
-	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by FROM api_tokens WHERE hash = $1`, hash)
+	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by, owner FROM api_tokens WHERE hash = $1`, hash)
 	t, err := scanToken(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, warden.Errorf(warden.ENOTFOUND, "no such token")
@@ -54,7 +68,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error
 
 // Tokens lists all tokens, newest first.
 func (db *DB) Tokens(ctx context.Context) ([]warden.Token, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by FROM api_tokens ORDER BY created_at DESC, name`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by, owner FROM api_tokens ORDER BY created_at DESC, name`)
 	if err != nil {
 		return nil, fmt.Errorf("tokens: %w", err)
 	}
@@ -88,7 +102,7 @@ func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time, ev *wa
 func scanToken(scan func(...any) error) (warden.Token, error) {
 	var t warden.Token
 	var role, created, exp, rev string
-	if err := scan(&t.Name, &role, &created, &exp, &rev, &t.Org, &t.CreatedBy); err != nil {
+	if err := scan(&t.Name, &role, &created, &exp, &rev, &t.Org, &t.CreatedBy, &t.Owner); err != nil {
 		return t, err
 	}
 	t.Role = warden.Role(role)

@@ -53,8 +53,11 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.resp)}}
 		}
 		responses[strconv.Itoa(status)] = ok
-		if rt.method == "POST" && rt.path == "/v1/users" {
-			responses["202"] = map[string]any{"description": "Accepted: an admin needs a second admin's approval", "content": map[string]any{"application/json": map[string]any{"schema": ref("ApprovalPending")}}}
+		switch {
+		case rt.method == "POST" && rt.path == "/v1/users":
+			responses["202"] = map[string]any{"description": "Accepted: an admin or sanctions officer needs a second admin's approval", "content": map[string]any{"application/json": map[string]any{"schema": ref("ApprovalPending")}}}
+		case rt.method == "POST" && rt.path == "/v1/tokens":
+			responses["202"] = map[string]any{"description": "Accepted: an admin or sanctions-officer token needs a second admin's approval; the secret works once approved", "content": map[string]any{"application/json": map[string]any{"schema": ref("TokenCreated")}}}
 		}
 		responses["default"] = map[string]any{"description": "An error", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		op["responses"] = responses
@@ -150,18 +153,18 @@ var schemas = map[string]any{
 	"BatchResponse":       obj(map[string]any{"responses": arrayOf("ScreenResponse")}),
 	"YenteRequest":        obj(map[string]any{"queries": map[string]any{"type": "object", "additionalProperties": obj(map[string]any{"schema": str, "properties": map[string]any{"type": "object", "additionalProperties": strs}})}}, "queries"),
 	"YenteResponse":       obj(map[string]any{"responses": map[string]any{"type": "object"}, "limit": integ}),
-	"Token":               obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "created_by": str, "expires_at": stamp, "revoked_at": stamp}),
+	"Token":               obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "created_by": str, "owner": str, "expires_at": stamp, "revoked_at": stamp}),
 	"Tokens":              obj(map[string]any{"tokens": arrayOf("Token")}),
 	"TokenRequest":        obj(map[string]any{"name": str, "role": roleS, "org": str, "expires": map[string]any{"type": "string", "description": "720h, 2027-01-31 or an RFC 3339 time"}}, "name", "role"),
-	"TokenCreated":        obj(map[string]any{"name": str, "role": roleS, "org": str, "expires_at": stamp, "token": map[string]any{"type": "string", "description": "the secret, shown only here"}}),
-	"User":                obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "disabled_at": stamp, "failed_logins": integ, "locked_until": stamp}),
+	"TokenCreated":        obj(map[string]any{"name": str, "role": roleS, "org": str, "expires_at": stamp, "token": map[string]any{"type": "string", "description": "the secret, shown only here"}, "approval": ref("Approval")}),
+	"User":                obj(map[string]any{"name": str, "role": roleS, "org": str, "created_at": stamp, "created_by": str, "disabled_at": stamp, "failed_logins": integ, "locked_until": stamp}),
 	"Users":               obj(map[string]any{"users": arrayOf("User")}),
 	"UserRequest":         obj(map[string]any{"name": str, "role": roleS, "org": str, "password": map[string]any{"type": "string", "minLength": 12, "maxLength": 256}, "reason": str}, "name", "role", "password"),
-	"PasswordRequest":     obj(map[string]any{"password": map[string]any{"type": "string", "minLength": 12, "maxLength": 256}}, "password"),
+	"PasswordRequest":     obj(map[string]any{"current_password": map[string]any{"type": "string", "description": "needed to change one's own password"}, "password": map[string]any{"type": "string", "minLength": 12, "maxLength": 256}}, "password"),
 	"Organisation":        obj(map[string]any{"id": str, "name": str, "kind": map[string]any{"type": "string", "enum": []string{"home", "counterpart"}}, "created_at": stamp}),
 	"Organisations":       obj(map[string]any{"organisations": arrayOf("Organisation")}),
 	"OrganisationRequest": obj(map[string]any{"id": str, "name": str, "kind": map[string]any{"type": "string", "enum": []string{"counterpart"}}}, "id", "name", "kind"),
-	"Approval":            obj(map[string]any{"id": integ, "action": str, "object": str, "payload": map[string]any{"type": "object"}, "role": roleS, "status": map[string]any{"type": "string", "enum": []string{"pending", "approved", "rejected"}}, "proposed_by": str, "proposed_at": stamp, "reason": str, "decided_by": str, "decided_at": stamp, "decision_reason": str}),
+	"Approval":            obj(map[string]any{"id": integ, "action": str, "object": str, "payload": map[string]any{"type": "object"}, "role": roleS, "status": map[string]any{"type": "string", "enum": []string{"pending", "approved", "rejected"}}, "proposed_by": str, "proposed_by_person": str, "proposed_at": stamp, "reason": str, "decided_by": str, "decided_at": stamp, "decision_reason": str}),
 	"Approvals":           obj(map[string]any{"approvals": arrayOf("Approval")}),
 	"ApprovalPending":     obj(map[string]any{"approval": ref("Approval")}),
 	"ReasonRequest":       obj(map[string]any{"reason": str}),

@@ -56,7 +56,7 @@ func newPlatform(t *testing.T, db *store.DB, configure func(*Server)) *platform 
 		if r == warden.RoleCounterpart {
 			org = "ru-cert"
 		}
-		if p.tokens[r], err = a.CreateToken(ctx, "t-"+string(r), r, org, nil); err != nil {
+		if p.tokens[r], _, err = a.CreateToken(ctx, "t-"+string(r), r, org, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -212,34 +212,28 @@ func TestTokensAPI(t *testing.T) {
 
 func TestUsersAPIFourEyes(t *testing.T) {
 	p := newPlatform(t, storetest.OpenSQLite(t), nil)
-	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
-	a := auth.New(p.db)
-	second, err := a.CreateToken(ctx, "second-admin", warden.RoleAdmin, "", nil)
-	if err != nil {
-		t.Fatal(err)
+	id := &identities{t: t, p: p}
+	alice, bob := id.bootstrap("alice", warden.RoleAdmin), id.bootstrap("bob", warden.RoleAdmin)
+	if code, b := alice.call("POST", "/v1/users", map[string]string{"name": "olga", "role": "analyst", "password": testPassword}); code != 201 {
+		t.Fatalf("analyst: %d %s", code, b)
 	}
-	admin := p.tokens[warden.RoleAdmin]
-	resp := p.do(t, "POST", "/v1/users", admin, "application/json", `{"name":"olga","role":"analyst","password":"a long passphrase"}`)
-	if resp.StatusCode != 201 {
-		t.Fatalf("analyst: %d", resp.StatusCode)
-	}
-	resp = p.do(t, "POST", "/v1/users", admin, "application/json", `{"name":"root2","role":"admin","password":"a long passphrase","reason":"on call"}`)
+	code, b := alice.call("POST", "/v1/users", map[string]string{"name": "root2", "role": "admin", "password": testPassword, "reason": "on call"})
 	var pending struct{ Approval warden.Approval }
-	json.NewDecoder(resp.Body).Decode(&pending)
-	if resp.StatusCode != 202 || pending.Approval.Status != "pending" {
-		t.Fatalf("admin: %d %+v", resp.StatusCode, pending)
+	json.Unmarshal(b, &pending)
+	if code != 202 || pending.Approval.Status != "pending" || pending.Approval.ProposedByPerson != "alice" {
+		t.Fatalf("admin: %d %s", code, b)
 	}
 	path := "/v1/approvals/" + itoa(pending.Approval.ID) + "/approve"
-	if resp := p.do(t, "POST", path, admin, "application/json", `{}`); resp.StatusCode != 403 {
-		t.Errorf("self-approval: %d", resp.StatusCode)
+	if code, _ := alice.call("POST", path, map[string]string{}); code != 403 {
+		t.Errorf("self-approval: %d", code)
 	}
-	if resp := p.do(t, "POST", path, second, "application/json", `{"reason":"ok"}`); resp.StatusCode != 200 {
-		t.Errorf("second admin: %d", resp.StatusCode)
+	if code, _ := bob.call("POST", path, map[string]string{"reason": "ok"}); code != 200 {
+		t.Errorf("second admin: %d", code)
 	}
-	if resp := p.do(t, "POST", path, second, "application/json", `{}`); resp.StatusCode != 409 {
-		t.Errorf("twice: %d", resp.StatusCode)
+	if code, _ := bob.call("POST", path, map[string]string{}); code != 409 {
+		t.Errorf("twice: %d", code)
 	}
-	if u, err := p.db.User(context.Background(), "root2"); err != nil || u.Role != warden.RoleAdmin {
+	if u, err := p.db.User(context.Background(), "root2"); err != nil || u.Role != warden.RoleAdmin || u.CreatedBy != "alice" {
 		t.Errorf("root2: %+v %v", u, err)
 	}
 }

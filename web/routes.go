@@ -60,13 +60,13 @@ func (s *Server) routes() []route {
 			params: []param{{"limit", "integer", "results per query (default 5)"}, {"threshold", "number", "match threshold"}}},
 
 		{method: "GET", path: "/v1/tokens", h: s.tokens, action: warden.ActTokensRead, summary: "API clients' tokens (never their secrets)", resp: "Tokens"},
-		{method: "POST", path: "/v1/tokens", h: s.createToken, action: warden.ActTokensManage, summary: "Create a token; the secret is in this response only", body: "TokenRequest", resp: "TokenCreated", status: 201},
+		{method: "POST", path: "/v1/tokens", h: s.createToken, action: warden.ActTokensManage, summary: "Create a token; the secret is in this response only (an admin or sanctions-officer token needs a second admin's approval: 202, and the secret works once approved)", body: "TokenRequest", resp: "TokenCreated", status: 201},
 		{method: "DELETE", path: "/v1/tokens/{name}", h: s.revokeToken, action: warden.ActTokensManage, summary: "Revoke a token", status: 204,
 			params: []param{{"reason", "string", "why, for the audit log"}}},
 
 		{method: "GET", path: "/v1/users", h: s.users, action: warden.ActUsersRead, summary: "People and their roles", resp: "Users"},
-		{method: "POST", path: "/v1/users", h: s.createUser, action: warden.ActUsersManage, summary: "Add a person (an admin needs a second admin's approval: 202)", body: "UserRequest", resp: "User", status: 201},
-		{method: "PUT", path: "/v1/users/{name}/password", h: s.setPassword, summary: "Set a password (one's own, or anyone's as admin)", body: "PasswordRequest", status: 204},
+		{method: "POST", path: "/v1/users", h: s.createUser, action: warden.ActUsersManage, summary: "Add a person (an admin or sanctions officer needs a second admin's approval: 202)", body: "UserRequest", resp: "User", status: 201},
+		{method: "PUT", path: "/v1/users/{name}/password", h: s.setPassword, summary: "Change one's own password (with the current one), or reset anyone's as admin", body: "PasswordRequest", status: 204},
 		{method: "DELETE", path: "/v1/users/{name}", h: s.disableUser, action: warden.ActUsersManage, summary: "Disable a person", status: 204,
 			params: []param{{"reason", "string", "why, for the audit log"}}},
 
@@ -116,6 +116,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/login", h: s.loginPage, public: true, ui: true},
 		{method: "POST", path: "/login", h: s.login, public: true, ui: true},
 		{method: "POST", path: "/logout", h: s.logout, ui: true},
+		{method: "GET", path: "/account", h: s.accountPage, ui: true},
+		{method: "POST", path: "/account", h: s.accountForm, ui: true},
 		{method: "GET", path: "/{$}", h: s.dashboard, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/lists/{name}", h: s.listPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/lists/{name}/versions/{version}", h: s.versionPage, action: warden.ActListsRead, ui: true},
@@ -231,7 +233,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	secret, err := s.Auth.CreateToken(r.Context(), req.Name, req.Role, req.Org, exp)
+	secret, ap, err := s.Auth.CreateToken(r.Context(), req.Name, req.Role, req.Org, exp)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -240,7 +242,14 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	if org == "" {
 		org = warden.HomeOrg
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"name": req.Name, "role": req.Role, "org": org, "expires_at": exp, "token": secret})
+	out := map[string]any{"name": req.Name, "role": req.Role, "org": org, "expires_at": exp, "token": secret}
+	if ap != nil {
+		ap.Payload = nil
+		out["approval"] = ap
+		writeJSON(w, http.StatusAccepted, out)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) tokens(w http.ResponseWriter, r *http.Request) {
@@ -303,13 +312,14 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	var req struct {
+		Current  string `json:"current_password"`
 		Password string `json:"password"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.Auth.SetPassword(r.Context(), r.PathValue("name"), req.Password); err != nil {
+	if err := s.Auth.SetPassword(r.Context(), r.PathValue("name"), req.Current, req.Password); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -36,7 +36,7 @@ func screeningServer(t *testing.T) (*httptest.Server, map[warden.Role]string) {
 	}
 	tokens := map[warden.Role]string{}
 	for _, r := range []warden.Role{warden.RoleScreener, warden.RoleAuditor} {
-		if tokens[r], err = auth.New(db).CreateToken(warden.WithPrincipal(ctx, warden.Operator), string(r), r, "", nil); err != nil {
+		if tokens[r], _, err = auth.New(db).CreateToken(warden.WithPrincipal(ctx, warden.Operator), string(r), r, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

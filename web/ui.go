@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -336,10 +337,28 @@ func (s *Server) usersForm(w http.ResponseWriter, r *http.Request) {
 		status, _, detail := s.status(r, err)
 		s.usersView(w, r, status, "", detail)
 	case ap != nil:
-		s.usersView(w, r, http.StatusAccepted, "Adding admin "+name+" needs a second admin's approval (proposal "+strings.TrimPrefix(ap.Object, "user:")+").", "")
+		s.usersView(w, r, http.StatusAccepted, fmt.Sprintf("Adding %s needs a second admin's approval (proposal %d).", name, ap.ID), "")
 	default:
 		s.usersView(w, r, http.StatusCreated, "Added "+name+".", "")
 	}
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "account", view{Title: "Your account", Nav: "account"})
+}
+
+// accountForm changes the signed-in person's own password (the current
+// one is needed), which ends their sessions: they sign in again.
+func (s *Server) accountForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	p, _ := warden.PrincipalFrom(r.Context())
+	if err := s.Auth.SetPassword(r.Context(), p.PersonName(), r.PostFormValue("current_password"), r.PostFormValue("password")); err != nil {
+		status, _, detail := s.status(r, err)
+		s.render(w, r, status, "account", view{Title: "Your account", Nav: "account", Error: detail})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
@@ -361,6 +380,7 @@ func (s *Server) tokensForm(w http.ResponseWriter, r *http.Request) {
 	name := r.PostFormValue("name")
 	var err error
 	var secret, flash string
+	var ap *warden.Approval
 	switch r.PostFormValue("op") {
 	case "revoke":
 		err = s.Auth.RevokeToken(r.Context(), name, "revoked in the web UI")
@@ -368,9 +388,12 @@ func (s *Server) tokensForm(w http.ResponseWriter, r *http.Request) {
 	case "create":
 		var exp *time.Time
 		if exp, err = ParseExpiry(r.PostFormValue("expires"), s.now()); err == nil {
-			secret, err = s.Auth.CreateToken(r.Context(), name, warden.Role(r.PostFormValue("role")), "", exp)
+			secret, ap, err = s.Auth.CreateToken(r.Context(), name, warden.Role(r.PostFormValue("role")), "", exp)
 		}
 		flash = "Created " + name + "."
+		if ap != nil {
+			flash = fmt.Sprintf("Token %s needs a second admin's approval (proposal %d); it works once approved.", name, ap.ID)
+		}
 	default:
 		err = warden.Errorf(warden.EINVALID, "unknown operation")
 	}

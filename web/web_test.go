@@ -22,7 +22,7 @@ func newServer(t *testing.T) (*httptest.Server, string) {
 	}
 	srv := httptest.NewServer((&web.Server{DB: db}).Handler())
 	t.Cleanup(srv.Close)
-	tok, err := auth.New(db).CreateToken(warden.WithPrincipal(context.Background(), warden.Operator), "reader", warden.RoleAnalyst, "", nil)
+	tok, _, err := auth.New(db).CreateToken(warden.WithPrincipal(context.Background(), warden.Operator), "reader", warden.RoleAnalyst, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

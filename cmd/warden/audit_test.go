@@ -101,11 +101,24 @@ func TestUserCommands(t *testing.T) {
 	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "analyst"); code == 0 || !strings.Contains(errOut, "exists") {
 		t.Errorf("add twice: %d %s", code, errOut)
 	}
-	if code, out, errOut := cliIn(t, db, "another passphrase\n", "user", "passwd", "x"); code != 0 || !strings.Contains(out, "changed") {
-		t.Errorf("passwd: %d %s", code, errOut)
-	}
-	if code, _, errOut := cliIn(t, db, "another passphrase\n", "user", "passwd", "nobody"); code == 0 || !strings.Contains(errOut, "no user") {
-		t.Errorf("passwd of nobody: %d %s", code, errOut)
+	// Changing a password needs the current one, then the new one.
+	for _, tc := range []struct {
+		in, name string
+		args     []string
+		ok       bool
+		errOut   string
+	}{
+		{"a new passphrase in one line\n", "without the current password", []string{"x"}, false, "2 passwords"},
+		{"not the password\namber quarry nine swallows\n", "a wrong current password", []string{"x"}, false, "current password is wrong"},
+		{"a long passphrase\n123456789012\n", "a guessable new password", []string{"x"}, false, "too easy to guess"},
+		{"a long passphrase\namber quarry nine swallows\n", "changed", []string{"x"}, true, ""},
+		{"copper meadow thirty owls\n", "reset", []string{"--reset", "x"}, true, ""},
+		{"copper meadow thirty owls\n", "reset of nobody", []string{"--reset", "nobody"}, false, "no user"},
+	} {
+		code, out, errOut := cliIn(t, db, tc.in, append([]string{"user", "passwd"}, tc.args...)...)
+		if tc.ok && (code != 0 || !strings.Contains(out, "changed")) || !tc.ok && (code == 0 || !strings.Contains(errOut, tc.errOut)) {
+			t.Errorf("passwd, %s: %d %s %s", tc.name, code, out, errOut)
+		}
 	}
 	if code, out, _ := cli(t, db, "user", "list"); code != 0 || !strings.Contains(out, "x ") || !strings.Contains(out, "analyst") {
 		t.Errorf("list: %s", out)

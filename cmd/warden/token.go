@@ -35,7 +35,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%w: --expires takes a duration such as 720h or a date such as 2027-01-31", errUsage)
 		}
-		secret, err := svc.CreateToken(ctx, *name, warden.Role(*role), *org, exp)
+		secret, _, err := svc.CreateToken(ctx, *name, warden.Role(*role), *org, exp)
 		if err != nil {
 			return err
 		}

@@ -18,36 +18,39 @@ import (
 	"warden/auth"
 )
 
-// readPassword reads a new password: twice, without echo, from a terminal;
-// otherwise the first line of stdin (for scripts).
-func readPassword(e *env, prompt string) (string, error) {
+// readPasswords reads one password for each prompt, the last being a new
+// one: from a terminal without echo (the new one twice); otherwise one a
+// line from stdin (for scripts).
+func readPasswords(e *env, prompts ...string) ([]string, error) {
+	var out []string
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(e.stderr, prompt)
-		a, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(e.stderr)
-		if err != nil {
-			return "", err
+		for _, prompt := range append(prompts, "Again: ") {
+			fmt.Fprint(e.stderr, prompt)
+			pw, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(e.stderr)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, string(pw))
 		}
-		fmt.Fprint(e.stderr, "Again: ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(e.stderr)
-		if err != nil {
-			return "", err
+		if n := len(out); out[n-1] != out[n-2] {
+			return nil, errors.New("the passwords differ")
 		}
-		if string(a) != string(b) {
-			return "", errors.New("the passwords differ")
-		}
-		return string(a), nil
+		return out[:len(prompts)], nil
 	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", errors.New("no password on standard input")
+	r := bufio.NewReader(e.stdin)
+	for range prompts {
+		line, err := r.ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			return nil, fmt.Errorf("%d passwords on standard input, one a line, are needed", len(prompts))
+		}
+		out = append(out, strings.TrimRight(line, "\r\n"))
 	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return out, nil
 }
 
 func cmdUser(ctx context.Context, e *env, args []string) error {
-	const usageText = "user add NAME --role ROLE [--org ORG] | user passwd NAME | user list | user disable NAME"
+	const usageText = "user add NAME --role ROLE [--org ORG] | user passwd [--reset] NAME | user list | user disable NAME"
 	if len(args) == 0 {
 		return fmt.Errorf("%w: %s", errUsage, usageText)
 	}
@@ -72,27 +75,41 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if !warden.Role(*role).Valid() {
 			return fmt.Errorf("%w: --role must be one of %v", errUsage, warden.Roles)
 		}
-		pw, err := readPassword(e, "Password for "+rest[0]+": ")
+		pw, err := readPasswords(e, "Password for "+rest[0]+": ")
 		if err != nil {
 			return err
 		}
-		if _, err := svc.CreateUser(ctx, rest[0], warden.Role(*role), *org, pw, "added at the command line"); err != nil {
+		if _, err := svc.CreateUser(ctx, rest[0], warden.Role(*role), *org, pw[0], "added at the command line"); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "user %q (role %s) added\n", rest[0], *role)
 		return nil
 	case "passwd":
-		if len(args) != 2 {
-			return fmt.Errorf("%w: user passwd NAME", errUsage)
-		}
-		pw, err := readPassword(e, "New password for "+args[1]+": ")
+		fs := newFlags("user passwd", "user passwd [--reset] NAME  (the current password, then the new one, are read from the terminal or stdin)", e.stderr)
+		reset := fs.Bool("reset", false, "reset a forgotten password: only the new one is read, and the person should change it themselves")
+		rest, err := parse(fs, args[1:])
 		if err != nil {
 			return err
 		}
-		if err := svc.SetPassword(ctx, args[1], pw); err != nil {
+		if len(rest) != 1 {
+			return fmt.Errorf("%w: user passwd [--reset] NAME", errUsage)
+		}
+		prompts := []string{"Current password of " + rest[0] + ": ", "New password for " + rest[0] + ": "}
+		if *reset {
+			prompts = prompts[1:]
+		}
+		pw, err := readPasswords(e, prompts...)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "password of %q changed; their sessions ended\n", args[1])
+		current := ""
+		if !*reset {
+			current = pw[0]
+		}
+		if err := svc.SetPassword(ctx, rest[0], current, pw[len(pw)-1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "password of %q changed; their sessions ended\n", rest[0])
 		return nil
 	case "disable":
 		if len(args) != 2 {

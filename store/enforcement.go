@@ -355,7 +355,7 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.Ledge
 		if err != nil {
 			return fmt.Errorf("decide case: payment status: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 1 && block != nil && c.Outcome == warden.DecisionBlocked {
+		if n, _ := res.RowsAffected(); n == 1 && block != nil {
 			if err := appendLedger(ctx, tx, block); err != nil {
 				return err
 			}

@@ -310,23 +310,11 @@ func TestOwnPasswordNeedsCurrent(t *testing.T) {
 	}
 	carol = id.login("carol", "copper meadow thirty owls")
 	// The account page's form does the same for the signed-in person.
-	form := func(values url.Values) *http.Response {
-		values.Set("csrf", carol.csrf)
-		req, _ := http.NewRequest("POST", p.srv.URL+"/account", strings.NewReader(values.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: carol.cookie})
-		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+	if code, _ := carol.form("/account", url.Values{"password": {"amber quarry nine swallows"}}); code != 400 {
+		t.Errorf("the form without the current password: %d", code)
 	}
-	if resp := form(url.Values{"password": {"amber quarry nine swallows"}}); resp.StatusCode != 400 {
-		t.Errorf("the form without the current password: %d", resp.StatusCode)
-	}
-	if resp := form(url.Values{"current_password": {"copper meadow thirty owls"}, "password": {"amber quarry nine swallows"}}); resp.StatusCode != 303 || resp.Header.Get("Location") != "/login" {
-		t.Errorf("the form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	if code, _ := carol.form("/account", url.Values{"current_password": {"copper meadow thirty owls"}, "password": {"amber quarry nine swallows"}}); code != 303 {
+		t.Errorf("the form: %d", code)
 	}
 	id.login("carol", "amber quarry nine swallows")
 	var trail []string
@@ -336,5 +324,58 @@ func TestOwnPasswordNeedsCurrent(t *testing.T) {
 	})
 	if got := strings.Join(trail, " "); !strings.Contains(got, "carol:user.passwd.failed carol:user.passwd alice:user.passwd.reset carol:login carol:user.passwd") {
 		t.Errorf("audit: %s", got)
+	}
+}
+
+// form posts a UI form as c and returns the status and the page.
+func (c *client) form(path string, values url.Values) (int, string) {
+	c.t.Helper()
+	values.Set("csrf", c.csrf)
+	req, _ := http.NewRequest("POST", c.p.srv.URL+path, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestUsersPageFourEyes: on the users and tokens pages, adding a sanctions
+// officer and creating an admin token are proposals, which the proposer
+// cannot approve and a second admin can.
+func TestUsersPageFourEyes(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	id := &identities{t: t, p: p}
+	alice, bob := id.bootstrap("alice", warden.RoleAdmin), id.bootstrap("bob", warden.RoleAdmin)
+	code, page := alice.form("/admin/users", url.Values{"name": {"olga"}, "role": {"sanctions-officer"}, "org": {"home"}, "password": {testPassword}})
+	if code != 202 || !strings.Contains(page, "needs a second admin&#39;s approval (proposal 1)") {
+		t.Fatalf("adding an officer: %d %s", code, between(page, `<main id="main">`, "</form>"))
+	}
+	code, page = alice.form("/admin/tokens", url.Values{"op": {"create"}, "name": {"ops"}, "role": {"admin"}})
+	secret := between(page, `<p class="secret" id="secret">`, "<")
+	if code != 200 || !strings.Contains(page, "proposal 2") || !strings.HasPrefix(secret, "wdn_") {
+		t.Fatalf("creating an admin token: %d %s", code, between(page, `<main id="main">`, "</form>"))
+	}
+	if resp := p.do(t, "GET", "/v1/me", secret, "", ""); resp.StatusCode != 401 {
+		t.Errorf("the token before approval: %d", resp.StatusCode)
+	}
+	for _, n := range []string{"1", "2"} {
+		if code, _ := alice.form("/admin/approvals/"+n, url.Values{"op": {"approve"}}); code != 403 {
+			t.Errorf("alice approving proposal %s: %d", n, code)
+		}
+		if code, page := bob.form("/admin/approvals/"+n, url.Values{"op": {"approve"}}); code != 200 || !strings.Contains(page, "Proposal "+n+" approved.") {
+			t.Errorf("bob approving proposal %s: %d", n, code)
+		}
+	}
+	if u, err := p.db.User(context.Background(), "olga"); err != nil || u.Role != warden.RoleSanctionsOfficer || u.CreatedBy != "alice" {
+		t.Errorf("olga: %+v %v", u, err)
+	}
+	var me struct{ Name, Role string }
+	json.NewDecoder(p.do(t, "GET", "/v1/me", secret, "", "").Body).Decode(&me)
+	if me.Name != "ops" || me.Role != "admin" {
+		t.Errorf("the token after approval: %+v", me)
 	}
 }

@@ -127,6 +127,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/screen", h: s.screenForm, action: warden.ActScreen, ui: true},
 		{method: "GET", path: "/admin/users", h: s.usersPage, action: warden.ActUsersRead, ui: true},
 		{method: "POST", path: "/admin/users", h: s.usersForm, action: warden.ActUsersManage, ui: true},
+		{method: "POST", path: "/admin/approvals/{id}", h: s.approvalForm, action: warden.ActUsersManage, ui: true},
 		{method: "GET", path: "/admin/tokens", h: s.tokensPage, action: warden.ActTokensRead, ui: true},
 		{method: "POST", path: "/admin/tokens", h: s.tokensForm, action: warden.ActTokensManage, ui: true},
 		{method: "GET", path: "/cases", h: s.casesPage, action: warden.ActCasesRead, ui: true},

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -341,6 +342,31 @@ func (s *Server) usersForm(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.usersView(w, r, http.StatusCreated, "Added "+name+".", "")
 	}
+}
+
+// approvalForm approves or rejects a pending proposal from the users page,
+// where admins decide adding privileged people and creating privileged
+// tokens (Decide checks approvals.decide, the role and the person).
+func (s *Server) approvalForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	op := r.PostFormValue("op")
+	switch {
+	case err != nil:
+		err = warden.Errorf(warden.EINVALID, "proposal id must be an integer")
+	case op != "approve" && op != "reject":
+		err = warden.Errorf(warden.EINVALID, "choose approve or reject")
+	}
+	var a warden.Approval
+	if err == nil {
+		a, err = s.Auth.Approvals.Decide(r.Context(), id, op == "approve", r.PostFormValue("reason"))
+	}
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.usersView(w, r, status, "", fmt.Sprintf("Proposal %s: %s", r.PathValue("id"), detail))
+		return
+	}
+	s.usersView(w, r, http.StatusOK, fmt.Sprintf("Proposal %d %s.", a.ID, a.Status), "")
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {

@@ -178,7 +178,7 @@ func TestTokensAPI(t *testing.T) {
 		t.Errorf("unknown field: %d", resp.StatusCode)
 	}
 	big := `{"name":"` + strings.Repeat("x", 100<<10) + `"}`
-	if resp := p.do(t, "POST", "/v1/tokens", admin, "application/json", big); resp.StatusCode != 400 {
+	if resp := p.do(t, "POST", "/v1/tokens", admin, "application/json", big); resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized body: %d", resp.StatusCode)
 	}
 	resp = p.do(t, "GET", "/v1/tokens", p.tokens[warden.RoleAuditor], "", "")

@@ -373,9 +373,9 @@ func TestUsersPageFourEyes(t *testing.T) {
 	if u, err := p.db.User(context.Background(), "olga"); err != nil || u.Role != warden.RoleSanctionsOfficer || u.CreatedBy != "alice" {
 		t.Errorf("olga: %+v %v", u, err)
 	}
-	var me struct{ Name, Role string }
+	var me struct{ Name, Role, Person string }
 	json.NewDecoder(p.do(t, "GET", "/v1/me", secret, "", "").Body).Decode(&me)
-	if me.Name != "ops" || me.Role != "admin" {
+	if me.Name != "ops" || me.Role != "admin" || me.Person != "alice" {
 		t.Errorf("the token after approval: %+v", me)
 	}
 }

@@ -138,7 +138,7 @@ var schemas = map[string]any{
 	"Status":    obj(map[string]any{"status": str}),
 	"Object":    map[string]any{"type": "object"},
 	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "too_large", "internal"}}, "request_id": str}, "status", "code"),
-	"Principal": obj(map[string]any{"name": str, "role": roleS, "org": str, "kind": str, "permissions": strs}),
+	"Principal": obj(map[string]any{"name": str, "role": roleS, "org": str, "kind": str, "person": map[string]any{"type": "string", "description": "the person behind the caller: a token's owner"}, "permissions": strs}),
 	"List":      obj(map[string]any{"name": str, "current_version": integ, "entities": integ, "created_at": stamp}),
 	"Lists":     obj(map[string]any{"lists": arrayOf("List")}),
 	"Version":   obj(map[string]any{"list": str, "version": integ, "format": str, "published": str, "imported_at": stamp, "entities": integ, "added": integ, "modified": integ, "removed": integ, "warnings": integ}),

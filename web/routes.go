@@ -159,7 +159,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 			can = append(can, a)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": p.Name, "role": p.Role, "org": p.Org, "kind": p.Kind, "permissions": can})
+	writeJSON(w, http.StatusOK, map[string]any{"name": p.Name, "role": p.Role, "org": p.Org, "kind": p.Kind, "person": p.PersonName(), "permissions": can})
 }
 
 func (s *Server) listsAPI(w http.ResponseWriter, r *http.Request) {

@@ -48,7 +48,7 @@ var DefaultPolicy = Policy{Match: match.DefaultThreshold, Review: 0.7 * match.De
 
 // Check rejects a policy that could not be applied.
 func (p *Policy) Check() error {
-	if p.Match <= 0 || p.Match > 1 || p.Review <= 0 || p.Review > p.Match {
+	if !(p.Match > 0 && p.Match <= 1 && p.Review > 0 && p.Review <= p.Match) { // NaN fails too
 		return warden.Errorf(warden.EINVALID, "policy: need 0 < review <= match <= 1 (got review %v, match %v)", p.Review, p.Match)
 	}
 	for prog, a := range p.Programs {

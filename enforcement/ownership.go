@@ -216,8 +216,8 @@ func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent 
 	if err != nil {
 		return warden.Stake{}, err
 	}
-	if percent < 0 || percent > 100 {
-		return warden.Stake{}, warden.Errorf(warden.EINVALID, "percent must be between 0 and 100")
+	if !(percent >= 0 && percent <= 100) { // NaN too
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "percent must be a number between 0 and 100")
 	}
 	owned = strings.TrimSpace(owned)
 	if companyKey(owned) == "" || len(owned) > 500 {

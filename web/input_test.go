@@ -194,3 +194,32 @@ func TestEntityIDWithSlash(t *testing.T) {
 		}
 	}
 }
+
+// TestStakePercentNaN: the ownership form parses its percent as a float,
+// which reads "NaN" and "Inf"; both are refused, not recorded.
+func TestStakePercentNaN(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	if _, err := auth.New(p.db).CreateUser(ctx, "alice", warden.RoleAdmin, "", "a long admin passphrase", ""); err != nil {
+		t.Fatal(err)
+	}
+	cookie, csrf := login(t, p, "alice", "a long admin passphrase")
+	for _, pct := range []string{"NaN", "Inf", "-Inf", "101", "-1"} {
+		form := url.Values{"owner": {"ofac:26663"}, "owned": {"Shell Company Ltd"}, "percent": {pct}, "csrf": {csrf}}
+		req, _ := http.NewRequest("POST", p.srv.URL+"/ownership", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(cookie)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("percent %s: %d; want 400", pct, resp.StatusCode)
+		}
+	}
+	stakes, err := p.db.Stakes(ctx)
+	if err != nil || len(stakes) != 0 {
+		t.Errorf("stakes recorded: %+v %v", stakes, err)
+	}
+}

@@ -49,8 +49,8 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	if *token == "" {
 		return fmt.Errorf("%w: --token is required (warden token create --role screener --name bench)", errUsage)
 	}
-	if *concurrency < 1 || *duration <= 0 {
-		return fmt.Errorf("%w: --concurrency and --duration must be positive", errUsage)
+	if *concurrency < 1 || *duration <= 0 || *maxRequests < 1 {
+		return fmt.Errorf("%w: --concurrency, --duration and --max-requests must be positive", errUsage)
 	}
 	if !strings.HasPrefix(*url, "http://127.") && !strings.HasPrefix(*url, "http://localhost") && !strings.HasPrefix(*url, "http://[::1]") {
 		return fmt.Errorf("%w: bench sends load only to this machine (http://127.0.0.1:..., http://localhost:...)", errUsage)

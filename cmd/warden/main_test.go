@@ -97,8 +97,12 @@ func TestImportJSON(t *testing.T) {
 	}
 }
 
+// TestUsageErrors needs no list data: a file of any content stands in for
+// one where the command fails before reading it.
 func TestUsageErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
+	file := sourcetest.WriteFile(t, "consolidated.xml", "<CONSOLIDATED_LIST/>")
+	const noAddr = "no:such:address" // were a check missing, serve fails to listen rather than serve
 	tests := []struct {
 		args []string
 		code int
@@ -107,13 +111,29 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"import", "x"}, 2, "--list is required"},
 		{[]string{"import", "--list", "a"}, 2, "name the files"},
 		{[]string{"import", "--list", "a", "/nonexistent"}, 1, "no such file"},
-		{[]string{"import", "--list", "a", "--format", "nope", sourcetest.Data(t, "un/consolidated.xml")}, 1, "unknown format"},
-		{[]string{"import", "--list", "Bad Name", sourcetest.Data(t, "un/consolidated.xml")}, 1, "list name"},
+		{[]string{"import", "--list", "a", "--format", "nope", file}, 1, "unknown format"},
+		{[]string{"import", "--list", "Bad Name", file}, 1, "list name"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"show"}, 2, "name one entity id"},
 		{[]string{"export", "--list", "a", "--format", "xml"}, 2, "--format must be"},
 		{[]string{"export", "--list", "nope"}, 1, "not found"},
 		{[]string{"import", "--bogus"}, 2, "flag provided but not defined"},
+		// Numbers: NaN and the infinities are refused like any value out of range.
+		{[]string{"screen", "--threshold", "NaN", "x"}, 2, "--threshold must be a number in (0, 1]"},
+		{[]string{"screen", "--threshold", "+Inf", "x"}, 2, "--threshold must be"},
+		{[]string{"screen", "--threshold", "-Inf", "x"}, 2, "--threshold must be"},
+		{[]string{"screen", "--threshold", "0", "x"}, 2, "--threshold must be"},
+		{[]string{"screen", "--threshold", "1.5", "x"}, 2, "--threshold must be"},
+		{[]string{"screen", "--limit", "0", "x"}, 2, "--limit must be between 1 and 500"},
+		{[]string{"screen", "--limit", "501", "x"}, 2, "--limit must be between 1 and 500"},
+		{[]string{"compare", "--threshold", "NaN", "a", "b"}, 2, "--threshold must be"},
+		{[]string{"compare", "--threshold", "Inf", "--input", "p.csv", "--output", "o.csv"}, 2, "--threshold must be"},
+		{[]string{"serve", "--addr", noAddr, "--rate-limit", "NaN"}, 2, "--rate-limit must be a positive number"},
+		{[]string{"serve", "--addr", noAddr, "--rate-limit", "Inf"}, 2, "--rate-limit must be a positive number"},
+		{[]string{"serve", "--addr", noAddr, "--rate-limit", "0"}, 2, "--rate-limit must be a positive number"},
+		{[]string{"serve", "--addr", noAddr, "--rate-burst", "0"}, 2, "--rate-burst a positive integer"},
+		{[]string{"serve", "--addr", noAddr, "--lock-after", "0"}, 2, "--lock-after"},
+		{[]string{"bench", "--token", "x", "--max-requests", "0"}, 2, "--max-requests must be positive"},
 	}
 	for _, tt := range tests {
 		code, _, errs := cli(t, db, tt.args...)

@@ -44,11 +44,11 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *threshold <= 0 || *threshold > 1 {
-		return fmt.Errorf("%w: --threshold must be in (0, 1]", errUsage)
+	if err := checkThreshold(*threshold); err != nil {
+		return err
 	}
-	if *limit < 1 {
-		return fmt.Errorf("%w: --limit must be at least 1", errUsage)
+	if *limit < 1 || *limit > match.MaxLimit {
+		return fmt.Errorf("%w: --limit must be between 1 and %d", errUsage, match.MaxLimit)
 	}
 	opt := match.Options{Threshold: *threshold, Limit: *limit}
 	if *input != "" {
@@ -93,6 +93,16 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%.3f\t%v\t%s\t%s\t%s\t%s\n", h.Score, h.Match, h.EntityID, h.Schema, h.Name, on)
 	}
 	return tw.Flush()
+}
+
+// checkThreshold is a usage error unless v is a number in (0, 1]: NaN
+// compares false with every score, so a NaN threshold would hide every
+// match.
+func checkThreshold(v float64) error {
+	if !(v > 0 && v <= 1) {
+		return fmt.Errorf("%w: --threshold must be a number in (0, 1], not %v", errUsage, v)
+	}
+	return nil
 }
 
 // openScreening opens the database and builds the screening index.
@@ -180,6 +190,9 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	output := fs.String("output", "", "CSV to write: the input columns plus score and match")
 	pos, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkThreshold(*threshold); err != nil {
 		return err
 	}
 	if *input != "" {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -91,6 +92,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if err := configure(fs, e, *config); err != nil {
 		return err
+	}
+	// NaN passes every "< 0" check, and an infinite rate never limits.
+	if !(*rate > 0) || math.IsInf(*rate, 1) || *burst < 1 {
+		return fmt.Errorf("%w: --rate-limit must be a positive number and --rate-burst a positive integer", errUsage)
+	}
+	if *lockAfter < 1 || *lockFor <= 0 || *sessionTTL <= 0 || *refresh <= 0 || *shutdownWait <= 0 {
+		return fmt.Errorf("%w: --lock-after, --lock-for, --session-ttl, --refresh and --shutdown-timeout must be positive", errUsage)
 	}
 	policy, err := enforcement.LoadPolicy(*policyFile)
 	if err != nil {

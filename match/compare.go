@@ -45,7 +45,9 @@ func bestNames(qs []name, cs []*name, w *Weights, allow []uint8, explain bool) (
 				for cr := range cs[ci].readings {
 					r := compareReadings(qs[qi].readings[qr], cs[ci].readings[cr], qs[qi].spans[qr], cs[ci].spans[cr], w, false)
 					s := r.score
-					if cs[ci].kind == warden.NameWeak {
+					// A weak alias is a doubtful way to know a party,
+					// except when it is given exactly as listed.
+					if cs[ci].kind == warden.NameWeak && s < 1 {
 						s -= w.WeakAlias
 					}
 					if s > best {

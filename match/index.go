@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -166,9 +167,10 @@ func NewIndex(entities []*warden.Entity) *Index {
 type seenAs uint8
 
 const (
-	seenLegal seenAs = 1 << iota
-	seenOther        // not a legal form
-	seenFuzzy        // not exact
+	seenLegal   seenAs = 1 << iota
+	seenInitial        // a single letter read as an initial
+	seenOther          // neither a legal form nor an initial
+	seenFuzzy          // not exact
 	seenAbjad
 	seenLatin // not from Arabic script
 )
@@ -176,8 +178,11 @@ const (
 // seenForm is the form of t as seenAs.
 func seenForm(t *token) seenAs {
 	f := seenOther
-	if t.kind == kindLegal {
+	switch t.kind {
+	case kindLegal:
 		f = seenLegal
+	case kindInitial:
+		f = seenInitial
 	}
 	if !t.exact {
 		f |= seenFuzzy
@@ -197,12 +202,9 @@ const longPostings = 64
 // formsOf rebuilds a token in each form it was read in.
 func formsOf(text string, f seenAs) []token {
 	var out []token
-	for _, k := range [2]kind{kindLegal, kindWord} {
-		if k == kindLegal && f&seenLegal == 0 || k == kindWord && f&seenOther == 0 {
+	for _, k := range [3]kind{kindLegal, kindInitial, kindWord} {
+		if k == kindLegal && f&seenLegal == 0 || k == kindInitial && f&seenInitial == 0 || k == kindWord && f&seenOther == 0 {
 			continue
-		}
-		if len(text) == 1 {
-			k = kindInitial
 		}
 		for _, abjad := range [2]bool{false, true} {
 			if !abjad && f&seenLatin == 0 || abjad && f&seenAbjad == 0 {
@@ -464,7 +466,7 @@ func Prepare(q Query) (*Prepared, error) {
 	}
 	for _, d := range q.BirthDates {
 		if !validDate(d) {
-			return nil, warden.Errorf(warden.EINVALID, "birth date %q is not YYYY, YYYY-MM or YYYY-MM-DD", d)
+			return nil, warden.Errorf(warden.EINVALID, "birth_date %q is not a calendar date written YYYY, YYYY-MM or YYYY-MM-DD (year 0001 to 9999)", d)
 		}
 		p.years = append(p.years, d)
 	}
@@ -502,13 +504,20 @@ func checkText(what, s string, max int) error {
 		return warden.Errorf(warden.EINVALID, "%s is %d characters long; the limit is %d", what, n, max)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' {
+		if name, ok := bidiOverride[r]; ok {
+			return warden.Errorf(warden.EINVALID, "%s holds %U %s, which changes the order in which text is shown", what, r, name)
+		}
+		if _, shown := c1(r); unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' && !shown {
 			return warden.Errorf(warden.EINVALID, "%s holds control character %U", what, r)
 		}
 	}
 	return nil
 }
 
+// validDate reports whether d is a date of the calendar to the precision
+// it gives: a year from 0001 to 9999, a month from 01 to 12, a day that
+// month has (29 February only in leap years). An impossible date would
+// otherwise move scores by comparing as text with listed birth dates.
 func validDate(d string) bool {
 	if len(d) != 4 && len(d) != 7 && len(d) != 10 {
 		return false
@@ -518,7 +527,24 @@ func validDate(d string) bool {
 			return false
 		}
 	}
-	return true
+	y := atoi(d[:4])
+	if y < 1 {
+		return false
+	}
+	if len(d) == 4 {
+		return true
+	}
+	m := atoi(d[5:7])
+	if m < 1 || m > 12 {
+		return false
+	}
+	if len(d) == 7 {
+		return true
+	}
+	day := atoi(d[8:])
+	// The day before the first of the next month is the month's last.
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return day >= 1 && day <= last
 }
 
 // Search screens q against the index and returns hits, best first: every

@@ -65,24 +65,46 @@ func scriptReadings(f string, schema warden.Schema) []string {
 		switch {
 		case schema == warden.SchemaPerson:
 			return hanPersonReadings(f)
-		case orgLike(schema):
-			return hanOrgReadings(f)
-		}
-		if utf8.RuneCountInString(strings.ReplaceAll(f, " ", "")) <= 4 {
-			return append(hanPersonReadings(f), hanOrgReadings(f)...)
+		case schema == "":
+			// Either may be listed: read it both ways, the likelier first
+			// (persons' names have two to four characters), as only the
+			// first maxQueryReadings readings of a query are screened.
+			if utf8.RuneCountInString(strings.ReplaceAll(f, " ", "")) <= 4 {
+				return append(hanPersonReadings(f), hanOrgReadings(f)...)
+			}
+			return append(hanOrgReadings(f), hanPersonReadings(f)...)
 		}
 		return hanOrgReadings(f)
 	}
 	return []string{f}
 }
 
-// prepare reads and tokenises a name.
+// prepare reads and tokenises a name. A listed name is read for its
+// party's schema; a query name for the schema it gives, or, when it gives
+// none, in every way a listed name may have been read (as a person's and as
+// an organisation's), so that a name typed exactly as listed always meets
+// its listed reading.
 func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 	n := name{raw: raw, kind: k, folded: fold(raw)}
-	org := orgLike(schema)
+	orgs := []bool{orgLike(schema)}
+	if schema == "" {
+		orgs = []bool{false, true}
+	}
 	han := scriptOf(n.folded) == "Hani"
 	arab := scriptOf(n.folded) == "Arab"
 	for _, r := range readings(n.folded, schema) {
+		n.add(r, orgs, han, arab)
+		if j, ok := joinInitials(r); ok {
+			n.add(j, orgs, han, arab)
+		}
+	}
+	return n
+}
+
+// add tokenises reading r, as a person's or organisation's name for each of
+// orgs, and adds the readings it does not have yet.
+func (n *name) add(r string, orgs []bool, han, arab bool) {
+	for _, org := range orgs {
 		ts := tokenize(r, org, han, arab)
 		if len(ts) == 0 || hasReading(n.readings, ts) {
 			continue
@@ -90,7 +112,6 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 		n.readings = append(n.readings, ts)
 		n.spans = append(n.spans, spans(ts))
 	}
-	return n
 }
 
 func hasReading(rs [][]token, ts []token) bool {

@@ -15,11 +15,19 @@ import (
 // cut there so that pathological queries cost bounded time.
 const MaxNameRunes = 300
 
-// fold lower-cases s, applies NFKC, drops diacritics from Latin letters
-// (Garantex Europe OÜ = ou), drops apostrophes and turns every other
-// non-letter, non-digit into a space. Letters of other scripts are kept.
+// fold reads s as a person sees it and lower-cases it: invisible format
+// characters dropped and C1 controls read as Windows-1252 (visible), NFKC
+// (full-width and compatibility forms), letters spelt out one by one
+// joined (spelled), letters of another script among a word's or a name's
+// folded into that script (confusable), diacritics dropped from Latin
+// letters (Garantex Europe OÜ = ou), apostrophes dropped and every other
+// non-letter, non-digit turned into a space. Letters of other scripts are
+// kept. Look-alikes are folded before NFKC, which would turn some into
+// letters that look nothing like them (the lunate sigma Ϲ, a C, into Σ),
+// and again after it and the joining, for the letters those make.
 func fold(s string) string {
-	s = norm.NFKC.String(s)
+	s = norm.NFKC.String(confusable(visible(s)))
+	s = confusable(spelled(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	n := 0

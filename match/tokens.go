@@ -114,17 +114,37 @@ func newToken(w string, k kind, exact bool) token {
 // tokenize turns one Latin reading of a name into tokens: titles dropped,
 // legal forms canonical, particles and patronymics marked. Organisation words
 // lose a plural s (Widgets = Widget, Technologies = Technology).
+//
+// A name made only of what carries little beside a distinctive word
+// (initials, legal forms, particles, titles, patronymics: "P.P.C.",
+// "D COMPANY", "Ben", "Captain Yakubovich") has nothing else to be known by:
+// each of its words, titles kept, is then read as a distinctive word.
 func tokenize(reading string, org, exact, abjad bool) []token {
+	out := tokenizeAs(reading, org, exact, abjad, false)
+	for i := range out {
+		if out[i].kind == kindWord {
+			return out
+		}
+	}
+	return tokenizeAs(reading, org, exact, abjad, true)
+}
+
+// tokenizeAs is tokenize, with every token a word if plain is set.
+func tokenizeAs(reading string, org, exact, abjad, plain bool) []token {
 	ws := words(reading)
 	var out []token
 	for i := 0; i < len(ws); {
-		if titles[ws[i]] && len(ws) > 1 {
+		if titles[ws[i]] && len(ws) > 1 && !plain {
 			i++
 			continue
 		}
 		if n, canon := legalAt(ws, i); n > 0 {
+			k := kindLegal
+			if plain {
+				k = kindWord
+			}
 			for _, w := range strings.Fields(canon) {
-				out = append(out, newToken(w, kindLegal, false))
+				out = append(out, newToken(w, k, false))
 			}
 			i += n
 			continue
@@ -133,6 +153,7 @@ func tokenize(reading string, org, exact, abjad bool) []token {
 		i++
 		k := kindWord
 		switch {
+		case plain:
 		case connectors[w]:
 			k = kindConnector
 		case len([]rune(w)) == 1:

@@ -1,0 +1,248 @@
+package match
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"warden"
+)
+
+// evasion is one line of testdata/evasion.txt.
+type evasion struct {
+	line             int
+	technique, query string
+	party            string // OFAC SDN id
+}
+
+func evasionCorpus(t *testing.T) []evasion {
+	f, err := os.Open("testdata/evasion.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []evasion
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fs := strings.Split(line, "\t")
+		if len(fs) != 3 {
+			t.Fatalf("evasion.txt:%d: want 3 tab-separated fields, got %d", n, len(fs))
+		}
+		q, err := strconv.Unquote(fs[1])
+		if err != nil {
+			t.Fatalf("evasion.txt:%d: %v", n, err)
+		}
+		out = append(out, evasion{n, fs[0], q, fs[2]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestEvasionCorpus screens every evasive name of testdata/evasion.txt
+// against the real OFAC list and requires its party as a match.
+func TestEvasionCorpus(t *testing.T) {
+	ix := ofac(t)
+	corpus := evasionCorpus(t)
+	if len(corpus) < 30 {
+		t.Fatalf("only %d evasions read", len(corpus))
+	}
+	for _, c := range corpus {
+		hits, err := ix.Search(Query{Names: []string{c.query}}, Options{})
+		if err != nil {
+			t.Errorf("evasion.txt:%d %s %+q: %v", c.line, c.technique, c.query, err)
+			continue
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.Entity.SourceID == c.party && h.Match
+		}
+		if !found {
+			top := "no hits"
+			if len(hits) > 0 {
+				top = hits[0].Entity.SourceID + " " + hits[0].Explanation.ListedName + " " + strconv.FormatFloat(hits[0].Score, 'f', 3, 64)
+			}
+			t.Errorf("evasion.txt:%d %s %+q: party %s not matched; top %s", c.line, c.technique, c.query, c.party, top)
+		}
+	}
+}
+
+// TestBidiOverride requires a name holding a bidirectional override, which
+// shows its letters in another order than they are stored in, to be
+// rejected naming the character, and the embeddings, isolates and marks,
+// which do not turn letters around, to be read without them.
+func TestBidiOverride(t *testing.T) {
+	ix := ofac(t)
+	for _, c := range []struct {
+		name, char string
+	}{
+		{"\u202enituP rimidalV", "U+202E"},
+		{"Vladimir \u202enituP\u202c", "U+202E"},
+		{"\u202dPutin Vladimir", "U+202D"},
+	} {
+		_, err := ix.Search(Query{Names: []string{c.name}}, Options{})
+		if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), c.char) {
+			t.Errorf("%+q: err = %v, want EINVALID naming %s", c.name, err, c.char)
+		}
+	}
+	for _, id := range []string{"\u202enituP rimidalV"} {
+		if _, err := Prepare(Query{IDs: []string{id}}); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("identifier %+q: err = %v, want EINVALID", id, err)
+		}
+	}
+}
+
+// TestVisibleText checks the reading of names as shown on screen, step by
+// step, and that plain text goes through without a copy.
+func TestVisibleText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Vladimir Putin", "vladimir putin"},
+		{"Pu\u200btin", "putin"},
+		{"Pu\u00adtin", "putin"},
+		{"Xi\u0092an", "xian"},        // Windows-1252 apostrophe read as Latin-1
+		{"Vl\u0430dimir", "vladimir"}, // Cyrillic а in a Latin word
+		{"\u041f\u0443\u0442\u0438\u043d", "\u043f\u0443\u0442\u0438\u043d"}, // Путин stays Cyrillic
+		{"\u041fy\u0442\u0438\u043d", "\u043f\u0443\u0442\u0438\u043d"},      // a Latin y in it is folded in
+		{"\u03a1U\u03a4\u0399\u039d", "putin"},                               // Greek look-alikes
+		{"\uff30\uff55\uff54\uff49\uff4e", "putin"},                          // full width
+		{"Y a k u b e t s", "yakubets"},
+		{"M a k s i m Y a k u b e t s", "maksim yakubets"},
+		{"M.a.k.s.i.m Y.a.k.u.b.e.t.s", "maksim yakubets"},
+		{"V L A D I M I R  P U T I N", "vladimir putin"},
+		{"A A TRADING", "a a trading"}, // initials stay initials
+		{"J. R. R. Tolkien", "j  r  r  tolkien"},
+		{"O N C U TRADING", "oncu trading"},
+	} {
+		if got := strings.Join(strings.Fields(fold(c.in)), " "); got != strings.Join(strings.Fields(c.want), " ") {
+			t.Errorf("fold(%+q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a a trading", "a a trading", false},
+		{"p p c", "ppc", true},
+		{"j r r tolkien", "jrr tolkien", true},
+		{"xx p p c yy z", "xx ppc yy z", true},
+	} {
+		if got, ok := joinInitials(c.in); got != c.want || ok != c.ok {
+			t.Errorf("joinInitials(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+	plain := "YAKUBETS, Maksim Viktorovich"
+	if n := testing.AllocsPerRun(100, func() { confusable(spelled(visible(plain))) }); n != 0 {
+		t.Errorf("reading plain ASCII allocates %v times", n)
+	}
+}
+
+// evasions are the techniques FuzzEvasion applies to a listed name, at a
+// position the fuzzer chooses. Each returns "" when it does not apply.
+var evasions = []func(name string, at int) string{
+	// An invisible format character inside the name.
+	func(name string, at int) string {
+		cf := []string{"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e", "\u200f", "\u202b", "\u2067", "\u2069"}
+		i := runeStart(name, at)
+		return name[:i] + cf[at%len(cf)] + name[i:]
+	},
+	// A Latin letter replaced by its Cyrillic or Greek look-alike.
+	func(name string, at int) string {
+		rs := []rune(name)
+		for k := range rs {
+			i := (at + k) % len(rs)
+			var alts []rune
+			for _, script := range []uint8{inCyrillic, inGreek} {
+				if o, ok := fromLatin[script][rs[i]]; ok {
+					alts = append(alts, o)
+				}
+			}
+			if len(alts) > 0 {
+				rs[i] = alts[at%len(alts)]
+				return string(rs)
+			}
+		}
+		return ""
+	},
+	// The name in full-width forms.
+	func(name string, at int) string {
+		var b strings.Builder
+		for _, r := range name {
+			if r > ' ' && r < 0x7f {
+				r += 0xff01 - '!'
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	},
+	// One word of the name spelt out letter by letter. Neither neighbour
+	// may be a single letter, which the spelt word would run into.
+	func(name string, at int) string {
+		for _, w := range strings.Fields(fold(name)) {
+			if utf8.RuneCountInString(w) == 1 {
+				return ""
+			}
+		}
+		ws := strings.Fields(name)
+		for k := range ws {
+			i := (at + k) % len(ws)
+			w := ws[i]
+			if len(w) < spelledRun || strings.IndexFunc(w, func(r rune) bool { return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z') }) >= 0 {
+				continue
+			}
+			sep := []string{" ", ".", "-", "_", ". "}[at%5]
+			ws[i] = strings.Join(strings.Split(w, ""), sep)
+			return strings.Join(ws, " ")
+		}
+		return ""
+	},
+}
+
+// runeStart is the start of the rune at or after byte at mod len(s).
+func runeStart(s string, at int) int {
+	if s == "" {
+		return 0
+	}
+	i := at % len(s)
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// FuzzEvasion mutates listed OFAC names with the evasion techniques and
+// requires each to screen to its party with the score the name has itself.
+func FuzzEvasion(f *testing.F) {
+	for i := range 40 {
+		f.Add(uint16(i*397), uint8(i%len(evasions)), uint8(i*7))
+	}
+	f.Fuzz(func(t *testing.T, party uint16, technique, at uint8) {
+		ix := ofac(t)
+		e := ix.entities[int(party)%len(ix.entities)]
+		name := e.Names[0].Full
+		q := evasions[int(technique)%len(evasions)](name, int(at))
+		if q == "" {
+			return
+		}
+		hits, err := ix.Search(Query{Names: []string{q}}, Options{Limit: MaxLimit})
+		if err != nil {
+			t.Fatalf("%+q (from %q): %v", q, name, err)
+		}
+		for _, h := range hits {
+			if h.Entity.ID == e.ID {
+				if h.Score != 1 {
+					t.Fatalf("%+q (from %q) scores %.3f", q, name, h.Score)
+				}
+				return
+			}
+		}
+		t.Fatalf("%+q (from %q): %s not a hit", q, name, e.ID)
+	})
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"warden"
 	"warden/enforcement"
+	"warden/internal/csvsafe"
 )
 
 func (s *Server) screenTransaction(w http.ResponseWriter, r *http.Request) {
@@ -210,10 +210,10 @@ func (s *Server) report(build func(*http.Request) (enforcement.Report, error)) h
 		case "csv":
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+reportFile(rep)+`.csv"`)
-			cw := csv.NewWriter(w)
+			cw := csvsafe.NewWriter(w)
 			cw.Write(rep.Columns)
 			for _, row := range rep.Rows {
-				cw.Write(csvSafe(row))
+				cw.Write(row)
 			}
 			cw.Flush()
 		case "html":
@@ -238,24 +238,6 @@ func reportFile(rep enforcement.Report) string {
 		return '-'
 	}, rep.Title)
 	return name + "-" + rep.AsOf.Format("2006-01-02")
-}
-
-// csvSafe keeps a spreadsheet from running a cell as a formula: names on
-// lists and in payments are outside data.
-func csvSafe(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !isNumber(c) {
-			c = "'" + c
-		}
-		out[i] = c
-	}
-	return out
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
 }
 
 func (s *Server) initialReport(r *http.Request) (enforcement.Report, error) {

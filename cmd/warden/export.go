@@ -3,12 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 
 	"warden"
+	"warden/internal/csvsafe"
 	"warden/sources/ftm"
 	"warden/sources/ostargets"
 	"warden/store"
@@ -70,7 +70,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 }
 
 func exportCSV(ctx context.Context, db *store.DB, out io.Writer, list string, version, since int) error {
-	cw := csv.NewWriter(out)
+	cw := csvsafe.NewWriter(out)
 	var err error
 	if since < 0 {
 		cw.Write(ostargets.Header)

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"warden"
+	"warden/internal/csvsafe"
 	"warden/match"
 	"warden/screening"
 )
@@ -140,9 +141,9 @@ func screenBatch(ctx context.Context, e *env, input, output string, lists []stri
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	var emit func(screening.Row, screening.Response) error
-	var cw *csv.Writer
+	var cw *csvsafe.Writer
 	if strings.HasSuffix(strings.ToLower(output), ".csv") {
-		cw = csv.NewWriter(w)
+		cw = csvsafe.NewWriter(w)
 		cw.Write([]string{"row", "query_name", "entity_id", "list", "source_id", "schema", "name", "score", "match", "matched_on"})
 		emit = func(r screening.Row, resp screening.Response) error {
 			for _, h := range resp.Hits {
@@ -255,7 +256,7 @@ func compareBatch(ctx context.Context, input, output string, threshold float64) 
 		return err
 	}
 	defer out.Close()
-	cw := csv.NewWriter(out)
+	cw := csvsafe.NewWriter(out)
 	cw.Write(append(header, "score", "match"))
 	for line := 2; ; line++ {
 		if err := ctx.Err(); err != nil {

@@ -4,12 +4,12 @@ package ostargets
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 
 	"warden"
+	"warden/internal/csvsafe"
 	"warden/internal/textio"
 )
 
@@ -107,12 +107,13 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	return meta, nil
 }
 
-// Writer writes entities as targets.simple.csv rows.
-type Writer struct{ w *csv.Writer }
+// Writer writes entities as targets.simple.csv rows, formula-safe
+// (internal/csvsafe): list names are outside data.
+type Writer struct{ w *csvsafe.Writer }
 
 // NewWriter writes the header to w and returns a Writer.
 func NewWriter(w io.Writer) (*Writer, error) {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	return &Writer{w: cw}, cw.Write(Header)
 }
 

@@ -27,10 +27,8 @@ func checkCustomer(c *warden.Customer) error {
 	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 {
 		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet or identifier)", c.ID)
 	}
-	switch c.Schema {
-	case "", warden.SchemaPerson, warden.SchemaOrganization:
-	default:
-		return warden.Errorf(warden.EINVALID, "customer %s: schema must be Person or Organization", c.ID)
+	if err := checkParty("customer "+c.ID+": ", customerParty(*c)); err != nil {
+		return err
 	}
 	// What Warden sets is not the caller's to give.
 	c.Decision, c.Status, c.Hits, c.Cases, c.OnboardedBy = "", "", nil, nil, ""
@@ -127,7 +125,7 @@ type ImportSummary struct {
 // schema, name, country, birth_date, account, wallet and identifiers
 // (separated by ';'); id is required. It returns each customer's line.
 func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
-	cr, col, err := readHeader(r, name)
+	cr, col, err := readHeader(r, name, customerColumns)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -145,6 +145,9 @@ func check(t *warden.Transaction) error {
 		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 {
 			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet or identifier)", i)
 		}
+		if err := checkParty(fmt.Sprintf("parties[%d].", i), p); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"warden"
+	"warden/match"
 )
 
 // LoadPolicy reads a policy from a JSON file; fields left out keep
@@ -74,8 +78,11 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 
 var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
 
+// customerColumns are the columns of a customer import CSV.
+var customerColumns = []string{"id", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
+
 func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
-	cr, col, err := readHeader(r, name)
+	cr, col, err := readHeader(r, name, csvColumns)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,8 +126,10 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 
 // readHeader starts reading CSV whose rows may vary in length: it reads the
 // header and maps its column names (lower case, spaces and a byte-order
-// mark trimmed) to their positions.
-func readHeader(r io.Reader, name string) (*csv.Reader, map[string]int, error) {
+// mark trimmed) to their positions. A column not in known, or named twice,
+// is EINVALID naming it: a misspelt column would otherwise be ignored and
+// its data never screened.
+func readHeader(r io.Reader, name string, known []string) (*csv.Reader, map[string]int, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
@@ -129,10 +138,73 @@ func readHeader(r io.Reader, name string) (*csv.Reader, map[string]int, error) {
 	}
 	col := map[string]int{}
 	for i, h := range head {
-		col[strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))] = i
+		h = strings.TrimSpace(strings.TrimPrefix(strings.ToLower(h), "\ufeff"))
+		if !slices.Contains(known, h) {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: unknown column %q (columns: %s)", name, h, strings.Join(known, ","))
+		}
+		if _, dup := col[h]; dup {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: column %q appears twice", name, h)
+		}
+		col[h] = i
 	}
 	return cr, col, nil
 }
+
+// PartySchemas are the schemata a payment party or a customer may have:
+// those of someone who can hold an account. A vessel, an aircraft or a
+// wallet is not a party to a payment (a wallet is given as the party's
+// wallet).
+var PartySchemas = []warden.Schema{warden.SchemaPerson, warden.SchemaOrganization, warden.SchemaCompany, warden.SchemaLegalEntity}
+
+// MaxText is the longest, in characters, of a party's short fields
+// (account, wallet, country, birth date, each identifier); a name may be
+// as long as match.MaxNameLength. Longer values are no real account
+// number and would be stored and shown as they came.
+const MaxText = 200
+
+// checkText rejects a free-text field that is not valid UTF-8, holds a
+// control character (NUL, ESC, CR, ...) or is longer than max characters,
+// naming the field.
+func checkText(field, v string, max int) error {
+	switch {
+	case !utf8.ValidString(v):
+		return warden.Errorf(warden.EINVALID, "%s is not valid UTF-8", field)
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return warden.Errorf(warden.EINVALID, "%s holds a control character", field)
+	case utf8.RuneCountInString(v) > max:
+		return warden.Errorf(warden.EINVALID, "%s is longer than %d characters", field, max)
+	}
+	return nil
+}
+
+// checkParty rejects a party whose schema is not one of PartySchemas or
+// whose text fields fail checkText, naming the field after prefix (such
+// as "parties[1]."; "" for a customer).
+func checkParty(prefix string, p warden.TxParty) error {
+	if p.Schema != "" && !slices.Contains(PartySchemas, p.Schema) {
+		return warden.Errorf(warden.EINVALID, "%sschema must be Person, Organization, Company or LegalEntity, not %q", prefix, p.Schema)
+	}
+	if err := checkText(prefix+"name", p.Name, match.MaxNameLength); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"country", p.Country}, {"birth_date", p.BirthDate}, {"account", p.Account}, {"wallet", p.Wallet}} {
+		if err := checkText(prefix+f.name, f.v, MaxText); err != nil {
+			return err
+		}
+	}
+	if len(p.Identifiers) > MaxIdentifiers {
+		return warden.Errorf(warden.EINVALID, "%sidentifiers: at most %d", prefix, MaxIdentifiers)
+	}
+	for i, id := range p.Identifiers {
+		if err := checkText(fmt.Sprintf("%sidentifiers[%d]", prefix, i), id, MaxText); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxIdentifiers is the most identifiers one party may give.
+const MaxIdentifiers = 20
 
 // cells returns a reader of a record's named cells, trimmed; "" for a
 // column the header lacks or the record is too short for.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -51,6 +52,11 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 			}
 			if !found {
 				return warden.Invalid(r.Pos, fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", ")))
+			}
+			for _, c := range r.Columns() {
+				if !slices.Contains(BatchColumns, c) { // a misspelt column would never be screened
+					return warden.Invalid(r.Pos, fmt.Errorf("unknown column %q (columns: %s)", c, strings.Join(BatchColumns, ", ")))
+				}
 			}
 		}
 		q := match.Query{Schema: warden.Schema(r.Get("schema")), Gender: r.Get("gender"), Lists: lists}

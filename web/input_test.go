@@ -223,3 +223,45 @@ func TestStakePercentNaN(t *testing.T) {
 		t.Errorf("stakes recorded: %+v %v", stakes, err)
 	}
 }
+
+// TestPartyInputs: a payment party or a customer is someone who can hold
+// an account (Person, Organization, Company, LegalEntity), and its text
+// fields hold no control characters and no more than MaxText characters;
+// each refusal names the field. They used to be stored as they came.
+func TestPartyInputs(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	screener := p.tokens[warden.RoleScreener]
+	clerk := p.tokens[warden.RoleAdmin]
+	payment := func(ref, party string) string {
+		return `{"reference":"` + ref + `","amount":{"currency":"USD","minor":100},"parties":[{"role":"originator","name":"Jane Doe"},` + party + `]}`
+	}
+	long := strings.Repeat("9", 60000)
+	tests := []struct {
+		name, path, token, body string
+		status                  int
+		field                   string
+	}{
+		{"vessel party", "/v1/transactions", screener, payment("p1", `{"role":"beneficiary","name":"Ever Given","schema":"Vessel"}`), 400, "parties[1].schema"},
+		{"wallet party", "/v1/transactions", screener, payment("p2", `{"role":"beneficiary","name":"x","schema":"CryptoWallet"}`), 400, "parties[1].schema"},
+		{"NUL in account", "/v1/transactions", screener, payment("p3", `{"role":"beneficiary","name":"John Smith","account":"DE-1\u0000"}`), 400, "parties[1].account"},
+		{"ESC in account", "/v1/transactions", screener, payment("p4", `{"role":"beneficiary","name":"John Smith","account":"\u001b[31mDE-1"}`), 400, "parties[1].account"},
+		{"CR in account", "/v1/transactions", screener, payment("p5", `{"role":"beneficiary","name":"John Smith","account":"DE-1\r"}`), 400, "parties[1].account"},
+		{"60,000 character account", "/v1/transactions", screener, payment("p6", `{"role":"beneficiary","name":"John Smith","account":"`+long+`"}`), 400, "parties[1].account"},
+		{"control in identifier", "/v1/transactions", screener, payment("p7", `{"role":"beneficiary","name":"John Smith","identifiers":["A1","B\u00072"]}`), 400, "parties[1].identifiers[1]"},
+		{"company party", "/v1/transactions", screener, payment("p8", `{"role":"beneficiary","name":"John Smith Ltd","schema":"Company","account":"GB-12"}`), 200, ""},
+		{"vessel customer", "/v1/customers", clerk, `{"id":"C1","name":"Ever Given","schema":"Vessel"}`, 400, "customer C1: schema"},
+		{"ESC in customer account", "/v1/customers", clerk, `{"id":"C2","name":"John Smith","account":"\u001b]0;x\u0007"}`, 400, "customer C2: account"},
+		{"long customer wallet", "/v1/customers", clerk, `{"id":"C3","name":"John Smith","wallet":"` + long + `"}`, 400, "customer C3: wallet"},
+		{"legal entity customer", "/v1/customers", clerk, `{"id":"C4","name":"John Smith Holdings","schema":"LegalEntity"}`, 201, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := p.do(t, "POST", tt.path, tt.token, "application/json", tt.body)
+			m := problem(t, resp)
+			detail, _ := m["detail"].(string)
+			if resp.StatusCode != tt.status || !strings.HasPrefix(detail, tt.field) {
+				t.Errorf("%d %v; want %d naming %s", resp.StatusCode, m, tt.status, tt.field)
+			}
+		})
+	}
+}

@@ -102,3 +102,32 @@ func TestCSVOutputsFormulaSafe(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownCSVColumns: a CSV input with a column the command does not
+// know (a typo such as "nmae") fails naming it, instead of the column being
+// ignored and its data never screened.
+func TestUnknownCSVColumns(t *testing.T) {
+	db := formulaDB(t)
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"screen", []string{"screen", "--input", file("q.csv", "name,nmae\nIvan Petrov,Ivan Petrov\n"), "--output", filepath.Join(dir, "r.jsonl")}},
+		{"tx screen", []string{"tx", "screen", "--input", file("tx.csv", "reference,currency,minor,role,name,nmae\nr1,USD,100,beneficiary,Ivan Petrov,x\n")}},
+		{"customer import", []string{"customer", "import", "--input", file("c.csv", "id,name,nmae\nK1,Ivan Petrov,x\n")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errs := cli(t, db, tt.args...)
+			if code != 1 || !strings.Contains(errs, `unknown column "nmae"`) {
+				t.Errorf("exit %d, stderr %q; want 1 naming the column", code, errs)
+			}
+		})
+	}
+}

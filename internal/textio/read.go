@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"warden"
@@ -92,6 +94,9 @@ func (r Row) Has(column string) bool {
 	_, ok := r.col[column]
 	return ok
 }
+
+// Columns returns the header's column names (trimmed), sorted.
+func (r Row) Columns() []string { return slices.Sorted(maps.Keys(r.col)) }
 
 // Rows reads a CSV file whose first record is a header naming at least the
 // required columns, and calls fn for each later record. Every record must

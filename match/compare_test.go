@@ -4,10 +4,10 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"warden"
+	"warden/sources/sourcetest"
 )
 
 func TestCompareCases(t *testing.T) {
@@ -50,14 +50,7 @@ func TestCompareCases(t *testing.T) {
 }
 
 // evalDir is the shared labelled development sets.
-func evalDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	d := filepath.Join(filepath.Dir(file), "..", "..", "shared", "eval")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared eval sets not available: %v", err)
-	}
-	return d
-}
+func evalDir(t testing.TB) string { return sourcetest.Eval(t, "") }
 
 // TestPairsDev measures the comparator on the labelled pairs: it fails if F1
 // falls below 0.95. The figures per category are in docs/quality.md.

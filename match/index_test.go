@@ -19,10 +19,11 @@ var (
 	ofacErr   error
 )
 
-// ofac returns an index of the full OFAC SDN list in shared/data.
+// ofac returns an index of the full OFAC SDN list (the bundled snapshot,
+// the same files as shared/data's).
 func ofac(t testing.TB) *Index {
-	dir := sourcetest.Data(t, "ofac")
 	ofacOnce.Do(func() {
+		dir := sourcetest.OFAC(t)
 		var paths []string
 		for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
 			paths = append(paths, filepath.Join(dir, f))

@@ -18,10 +18,11 @@ import (
 	"warden/web"
 )
 
-// screeningServer is a real HTTP server over the full OFAC list, with a
+// screeningServer is a real HTTP server over the full OFAC list (the
+// bundled snapshot), with a
 // token for a screener and one for an auditor.
 func screeningServer(t *testing.T) (*httptest.Server, map[warden.Role]string) {
-	paths, err := sources.Expand([]string{sourcetest.Data(t, "ofac")})
+	paths, err := sources.Expand([]string{sourcetest.OFAC(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestKilledUnderLoad(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.db")
-	importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+	importJSON(t, db, "--list", "ofac", sourcetest.OFAC(t))
 	_, out, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "load")
 	tok := lastLine(out)
 

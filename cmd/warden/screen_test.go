@@ -15,7 +15,7 @@ import (
 
 func screenDB(t *testing.T) string {
 	db := filepath.Join(t.TempDir(), "w.db")
-	importJSON(t, db, "--list", "ofac", sourcetest.Data(t, "ofac"))
+	importJSON(t, db, "--list", "ofac", sourcetest.OFAC(t))
 	return db
 }
 

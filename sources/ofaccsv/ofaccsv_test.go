@@ -11,8 +11,15 @@ import (
 	"warden/sources/sourcetest"
 )
 
+// ofacFiles are the legacy CSV files in dir under the shared data; "ofac"
+// is the bundled snapshot, the same files, so those tests always run.
 func ofacFiles(t *testing.T, dir string) []string {
-	d := sourcetest.Data(t, dir)
+	var d string
+	if dir == "ofac" {
+		d = sourcetest.OFAC(t)
+	} else {
+		d = sourcetest.Data(t, dir)
+	}
 	var out []string
 	for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
 		out = append(out, filepath.Join(d, f))

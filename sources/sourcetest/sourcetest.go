@@ -1,5 +1,7 @@
-// Package sourcetest helps test list parsers: it collects what a parser
-// puts into a sink and finds the shared data folder.
+// Package sourcetest helps test list parsers and whatever needs real list
+// data: it collects what a parser puts into a sink, finds the shared data
+// and eval folders (skipping, or under WARDEN_REQUIRE_SHARED=1 failing,
+// when they are missing) and writes out the bundled OFAC snapshot.
 package sourcetest
 
 import (
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"warden"
+	"warden/snapshot"
 )
 
 // Result is everything a parse produced.
@@ -56,20 +59,81 @@ func MustParse(t testing.TB, p warden.Parser, paths ...string) *Result {
 	return r
 }
 
-// Data returns the path of a file under the shared data folder, skipping the
-// test, and saying so, when the folder is not there.
-func Data(t testing.TB, rel string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
+// RequireShared is the environment variable that, set to 1, makes a test
+// whose shared data is missing fail instead of skip. CI sets it, so a run
+// without ../shared cannot pass with every data test skipped.
+const RequireShared = "WARDEN_REQUIRE_SHARED"
+
+// sharedRoot is the shared folder's sub-folder dir ("data" or "eval"):
+// ../shared/<dir> beside the repository, or, when WARDEN_SHARED_DATA is set,
+// that folder for data and the eval folder beside it.
+func sharedRoot(dir string) string {
 	if d := os.Getenv("WARDEN_SHARED_DATA"); d != "" {
-		root = d
+		if dir == "data" {
+			return d
+		}
+		return filepath.Join(filepath.Dir(filepath.Clean(d)), dir)
 	}
-	p := filepath.Join(root, rel)
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", dir)
+}
+
+// shared returns the path of rel under the shared folder dir, or skips the
+// test saying so (fails it under RequireShared=1) when it is not there.
+func shared(t testing.TB, dir, rel string) string {
+	t.Helper()
+	p := filepath.Join(sharedRoot(dir), rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s not available: %v", p, err)
+		if os.Getenv(RequireShared) == "1" {
+			t.Fatalf("shared %s %s not available (%s=1): %v", dir, p, RequireShared, err)
+		}
+		t.Skipf("shared %s %s not available: %v", dir, p, err)
 	}
 	return p
+}
+
+// Data returns the path of a file under the shared data folder (the real
+// list files), skipping the test, and saying so, when it is not there; with
+// WARDEN_REQUIRE_SHARED=1 the test fails instead.
+func Data(t testing.TB, rel string) string {
+	t.Helper()
+	return shared(t, "data", rel)
+}
+
+// Eval returns the path of a file under the shared eval folder (the
+// labelled matcher sets; "" for the folder), skipping or failing as Data
+// does.
+func Eval(t testing.TB, rel string) string {
+	t.Helper()
+	return shared(t, "eval", rel)
+}
+
+// OFAC returns a new folder holding the bundled snapshot's OFAC legacy CSV
+// files (sdn.csv, add.csv, alt.csv and sdn_comments.csv of 2024-07-02:
+// the same files as the shared data's ofac folder), so that tests over the
+// whole OFAC list run without the shared data.
+func OFAC(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	in := snapshot.Input()
+	for _, name := range in.Paths {
+		r, err := in.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(dir, name))
+		if err == nil {
+			_, err = io.Copy(f, r)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // WriteFile writes content to a new file in a temporary folder and returns

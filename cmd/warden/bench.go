@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"warden"
 	"warden/screening"
 )
@@ -63,50 +65,44 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, *duration)
 	defer cancel()
 	run := time.Now().UnixNano() // references are new on every run
-	var sent atomic.Int64
 	var failed atomic.Int64
-	lat := make([][]time.Duration, *concurrency)
-	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var all []time.Duration // latencies of the requests that succeeded
+	var g errgroup.Group    // requests never fail the group: failures are counted
+	g.SetLimit(*concurrency)
 	start := time.Now()
-	for w := 0; w < *concurrency; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; ctx.Err() == nil; i += *concurrency {
-				if sent.Add(1) > int64(*maxRequests) {
-					return
-				}
-				path, body := "/v1/screen", bodies[i%len(bodies)]
-				if *payments {
-					path, body = "/v1/transactions", paymentBody(run, i)
-				}
-				req, _ := http.NewRequestWithContext(ctx, "POST", *url+path, bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+*token)
-				req.Header.Set("Content-Type", "application/json")
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						failed.Add(1)
-					}
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
+	for i := 0; i < *maxRequests && ctx.Err() == nil; i++ {
+		path, body := "/v1/screen", bodies[i%len(bodies)]
+		if *payments {
+			path, body = "/v1/transactions", paymentBody(run, i)
+		}
+		g.Go(func() error {
+			req, _ := http.NewRequestWithContext(ctx, "POST", *url+path, bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+*token)
+			req.Header.Set("Content-Type", "application/json")
+			t0 := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				if ctx.Err() == nil {
 					failed.Add(1)
-					continue
 				}
-				lat[w] = append(lat[w], time.Since(t0))
+				return nil
 			}
-		}(w)
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				failed.Add(1)
+				return nil
+			}
+			d := time.Since(t0)
+			mu.Lock()
+			all = append(all, d)
+			mu.Unlock()
+			return nil
+		})
 	}
-	wg.Wait()
+	g.Wait()
 	elapsed := time.Since(start)
-	var all []time.Duration
-	for _, l := range lat {
-		all = append(all, l...)
-	}
 	if len(all) == 0 {
 		return warden.Errorf(warden.EINTERNAL, "no request succeeded (%d failed)", failed.Load())
 	}

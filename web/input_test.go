@@ -154,9 +154,10 @@ func TestBatchRateLimit(t *testing.T) {
 	}
 }
 
-// TestEntityIDWithSlash: a party whose source id holds a slash opens in
-// the API and in the UI, with the slash as it is or escaped.
-func TestEntityIDWithSlash(t *testing.T) {
+// TestIDsWithSlash: a party whose source id holds a slash opens in the API
+// and in the UI, with the slash as it is or escaped; so do a payment
+// reference and a customer id with slashes (INV/2026/001).
+func TestIDsWithSlash(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
 	im, err := db.BeginImport(ctx, "csl", "csl-csv", false)
@@ -179,6 +180,17 @@ func TestEntityIDWithSlash(t *testing.T) {
 	}
 	if _, err := auth.New(db).CreateUser(ctx, "alice", warden.RoleAdmin, "", "a long admin passphrase", ""); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range []struct{ create, body, get string }{
+		{"/v1/transactions", `{"reference":"INV/2026/001","amount":{"currency":"USD","minor":100},"parties":[{"role":"beneficiary","name":"John Smith"}]}`, "/v1/transactions/INV/2026/001"},
+		{"/v1/customers", `{"id":"BR/7/K1","name":"John Smith"}`, "/v1/customers/BR/7/K1"},
+	} {
+		if resp := p.do(t, "POST", c.create, p.tokens[warden.RoleAdmin], "application/json", c.body); resp.StatusCode/100 != 2 {
+			t.Fatalf("POST %s: %d %v", c.create, resp.StatusCode, problem(t, resp))
+		}
+		if resp := p.do(t, "GET", c.get, p.tokens[warden.RoleAdmin], "", ""); resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d %v", c.get, resp.StatusCode, problem(t, resp))
+		}
 	}
 	cookie, _ := login(t, p, "alice", "a long admin passphrase")
 	for _, path := range []string{"/parties/" + id, "/parties/" + url.PathEscape(id)} {

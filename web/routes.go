@@ -83,7 +83,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/audit/export", h: s.auditExport, action: warden.ActAuditRead, summary: "Audit events as JSON lines", resp: "JSONLines", params: auditParams},
 
 		{method: "POST", path: "/v1/transactions", h: s.screenTransaction, action: warden.ActTxScreen, summary: "Screen a payment before it moves: cleared, held, blocked or rejected (idempotent by reference)", body: "Transaction", resp: "TxDecision"},
-		{method: "GET", path: "/v1/transactions/{reference}", h: s.transaction, action: warden.ActCasesRead, summary: "A payment's first decision and its status now", resp: "TxDecision"},
+		{method: "GET", path: "/v1/transactions/{reference...}", h: s.transaction, action: warden.ActCasesRead, summary: "A payment's first decision and its status now", resp: "TxDecision"},
 		{method: "GET", path: "/v1/cases", h: s.cases, action: warden.ActCasesRead, summary: "The review queue", resp: "Cases",
 			params: []param{{"status", "string", "open, confirmed or cleared"}, {"limit", "integer", "at most this many (1-1000)"}}},
 		{method: "POST", path: "/v1/cases/{id}/confirm", h: s.decideCase(true), action: warden.ActCasesDecide, summary: "Confirm a hit: the payment is blocked or rejected by policy", body: "ReasonRequest", resp: "Case"},
@@ -93,7 +93,7 @@ func (s *Server) routes() []route {
 				{"after", "integer", "entries after this sequence number (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},
 		{method: "POST", path: "/v1/licences", h: s.createLicence, action: warden.ActLicencesManage, summary: "Record a general or specific licence", body: "Licence", resp: "Licence", status: 201},
 		{method: "GET", path: "/v1/licences", h: s.licences, action: warden.ActLedgerRead, summary: "Every licence, newest first", resp: "Licences"},
-		{method: "GET", path: "/v1/licences/{number}", h: s.licence, action: warden.ActLedgerRead, summary: "One licence", resp: "Licence"},
+		{method: "GET", path: "/v1/licences/{number...}", h: s.licence, action: warden.ActLedgerRead, summary: "One licence", resp: "Licence"},
 		{method: "POST", path: "/v1/ownership", h: s.recordStake, action: warden.ActOwnershipManage, summary: "Record that a listed party or a company owns a share of a company (the 50% rule); percent 0 removes it", body: "StakeRequest", resp: "Stake", status: 201},
 		{method: "GET", path: "/v1/ownership", h: s.stakes, action: warden.ActLedgerRead, summary: "Recorded ownership", resp: "Stakes"},
 		{method: "GET", path: "/v1/reports/initial", h: s.report(s.initialReport), action: warden.ActLedgerRead, summary: "Initial blocked-property reports: one per blocking, with its 10-business-day deadline", resp: "Report",
@@ -107,7 +107,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/customers/rescreen", h: s.rescreenCustomers, action: warden.ActCustomersAdd, summary: "Screen every cleared customer again against the current lists now (the server also does it whenever the lists change)", resp: "Rescreen"},
 		{method: "GET", path: "/v1/customers", h: s.customers, action: warden.ActCustomersRead, summary: "The customer register with each customer's status", resp: "Customers",
 			params: []param{{"status", "string", "cleared, held, blocked or rejected"}, {"after", "string", "customers after this id (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},
-		{method: "GET", path: "/v1/customers/{id}", h: s.customer, action: warden.ActCustomersRead, summary: "One customer, its onboarding decision and status now", resp: "Customer"},
+		{method: "GET", path: "/v1/customers/{id...}", h: s.customer, action: warden.ActCustomersRead, summary: "One customer, its onboarding decision and status now", resp: "Customer"},
 		{method: "POST", path: "/v1/releases", h: s.proposeRelease, action: warden.ActReleasesPropose, summary: "Propose releasing blocked property under a licence (a sanctions officer approves)", body: "Release", resp: "ApprovalPending", status: 202},
 
 		// The UI.

@@ -82,7 +82,8 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 
 // Batch screens rows on every core and calls emit with each row's answer in
 // input order. progress, if set, is told of each row done. The principal in
-// ctx needs the screen permission.
+// ctx needs the screen permission; options that fail match.Options.Check
+// are EINVALID before any row is screened.
 func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit func(Row, Response) error, progress func()) error {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return err

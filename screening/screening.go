@@ -140,7 +140,8 @@ func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) 
 }
 
 // ScreenPrepared runs a query that match.Prepare has checked, for the
-// principal in ctx, who needs the screen permission.
+// principal in ctx, who needs the screen permission. Options that fail
+// match.Options.Check are EINVALID.
 func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt match.Options) ([]match.Hit, error) {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return nil, err

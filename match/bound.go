@@ -1,0 +1,178 @@
+package match
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// screened yields the query readings screened against candidates, with
+// their number across names: the first maxQueryReadings, less those
+// without a word, which score 0 against any name.
+func (p *Prepared) screened(yield func(int, []token) bool) {
+	ri := 0
+	for _, n := range p.names {
+		for _, r := range n.readings {
+			if ri >= maxQueryReadings {
+				return
+			}
+			if p.looked[ri] != 0 && !yield(ri, r) {
+				return
+			}
+			ri++
+		}
+	}
+}
+
+// share is what query reading r (number ri) can get from a name retrieved
+// with c, whatever the name's words: its weight (all), and the weight of the
+// words that hit the name, of which only as many count as the name has
+// words they met (twice that if two query words joined met one), as each
+// query word pairs with its own listed word, plus the weight of the words
+// not looked up (got). With byLetter, the query initials not looked up are
+// left out of got and appended to ins instead, as they meet only a listed
+// word of their letter, and the other words not looked up are counted in
+// wild, two listed words each, as they may meet any listed span. hit is a
+// buffer.
+func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial) {
+	pairs := bits.OnesCount32(c.listed)
+	if c.joined {
+		pairs *= 2
+	}
+	for i := range r {
+		wt := w.weight(&r[i])
+		all += wt
+		m := mask(i, 1)
+		switch {
+		case p.looked[ri]&m != 0:
+			if c.hit[ri]&m != 0 {
+				hit = append(hit, wt)
+			} else if c.init[ri]&m != 0 {
+				hit = append(hit, initialSim*wt)
+			}
+		case byLetter && r[i].kind == kindInitial && len(ins) < cap(ins):
+			ins = append(ins, initial{r[i].text[0], wt})
+		default:
+			got += wt
+			wild += 2
+		}
+	}
+	if len(hit) > pairs {
+		slices.Sort(hit)
+		hit = hit[len(hit)-pairs:]
+	}
+	for _, wt := range hit {
+		got += wt
+	}
+	return got, all, wild, ins
+}
+
+// bound is the most a name retrieved with c can score, from the query's
+// side: the best share of a screened reading.
+func (p *Prepared) bound(c *cand, w *Weights) float64 {
+	var buf [32]float64
+	best := 0.0
+	for ri, r := range p.screened {
+		got, all, _, _ := p.share(r, ri, c, w, buf[:0], nil, false)
+		if all > 0 && got/all > best {
+			best = got / all
+		}
+	}
+	return best
+}
+
+// nameBound tightens bound with the listed name nm. The listed words no
+// query word can meet stay unmatched and lower the score (compareReadings
+// divides by the query's weight plus Extra times the listed name's
+// unmatched weight). A query initial meets only a listed word of its
+// letter; any other word not looked up may meet any listed span.
+func (ix *Index) nameBound(p *Prepared, c *cand, nm int32, w *Weights) float64 {
+	listed := ix.slots[ix.slotAt[nm]:ix.slotAt[nm+1]]
+	var buf [32]float64
+	var ibuf [8]initial
+	best := 0.0
+	for ri, r := range p.screened {
+		got, all, wild, ins := p.share(r, ri, c, w, buf[:0], ibuf[:0], true)
+		for rest := listed; len(rest) > 0; {
+			end := 0
+			for rest[end].kind != endReading {
+				end++
+			}
+			g, extra := readingBound(rest[:end], c.listed, ins, wild, w)
+			rest = rest[end+1:]
+			if g += got; g <= 0 {
+				continue
+			}
+			if w.Extra <= 0 {
+				extra = 0
+			}
+			if b := g / (all + w.Extra*extra); b > best {
+				best = b
+			}
+		}
+	}
+	return best
+}
+
+// initial is a query initial: its letter and weight.
+type initial struct {
+	letter byte
+	weight float64
+}
+
+// readingBound bounds what listed reading cr can give a query reading
+// beyond its looked-up words: the weight of the query initials whose letter
+// begins a listed word, and the least unmatched listed weight, once the
+// positions met, a word of each initial's letter and the wild heaviest
+// words are taken out. Unmatched words weigh as compareReadings weighs them.
+func readingBound(cr []slot, met uint32, ins []initial, wild int, w *Weights) (got, extra float64) {
+	var buf [32]float64
+	var letters [32]byte
+	if len(cr) > len(buf) { // a long name: no tightening
+		for _, in := range ins {
+			got += in.weight
+		}
+		return got, 0
+	}
+	rest, first := buf[:0], letters[:0]
+	var counted uint8 // initials whose letter begins a listed word
+	for j := range cr {
+		for k, in := range ins {
+			if cr[j].first == in.letter && counted&(1<<uint(k)) == 0 {
+				got += in.weight
+				counted |= 1 << uint(k)
+			}
+		}
+		if met&(1<<uint(min(j, 31))) != 0 {
+			continue
+		}
+		wt := cr[j].weight(w)
+		if cr[j].kind == kindPatronymic {
+			wt *= 0.5
+		}
+		rest = append(rest, wt)
+		first = append(first, cr[j].first)
+	}
+	// Each initial takes the heaviest word of its letter.
+	for _, in := range ins {
+		k := -1
+		for j := range rest {
+			if first[j] == in.letter && rest[j] > 0 && (k < 0 || rest[j] > rest[k]) {
+				k = j
+			}
+		}
+		if k >= 0 {
+			rest[k] = 0
+		}
+	}
+	if wild > 0 {
+		slices.Sort(rest)
+		rest = rest[:max(len(rest)-wild, 0)]
+	}
+	for _, wt := range rest {
+		extra += wt
+	}
+	return got, extra
+}
+
+// maxBonus is the most qualifiers can add to a name score.
+func maxBonus(w *Weights) float64 { return w.BirthDateAgree + w.CountryAgree }

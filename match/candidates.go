@@ -1,0 +1,294 @@
+package match
+
+import (
+	"math/bits"
+	"slices"
+	"sort"
+)
+
+// maxQueryReadings bounds the query readings tracked per candidate name.
+const maxQueryReadings = 8
+
+// cand is a candidate name and, per query reading, which query words
+// retrieved it.
+type cand struct {
+	hit    [maxQueryReadings]uint64
+	init   [maxQueryReadings]uint64 // query words that met only a listed initial
+	listed uint32                   // positions of the name's words some query word may meet
+	joined bool                     // a span of two query words met it
+}
+
+// mark records that the query words m of reading ri met the name, as a
+// word or, if initial, only as a listed initial of their first letter.
+func (c *cand) mark(ri int, m uint64, initial bool) {
+	if initial {
+		c.init[ri] |= m
+	} else {
+		c.hit[ri] |= m
+	}
+}
+
+// candidates returns the entities that share an identifier with the query,
+// and the names that share an essential word with it within the scorer's
+// edit budget: only those can reach the floor.
+//
+// Each word of a reading is looked up once, giving the vocabulary tokens it
+// may match and the postings they cost. The essential words are chosen,
+// cheapest weight first, until the words left out weigh less than the
+// floor's share of the reading: a name matching none of the essential words
+// cannot reach the floor. Essential words bring candidates in; the other
+// words only mark the candidates they hit, so that bound knows what each name
+// can still score (MaxScore pruning).
+func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candSet) (ents []int32) {
+	for _, k := range p.idKeys {
+		ents = append(ents, ix.ids[k]...)
+	}
+	ri := 0
+	for _, n := range p.names {
+		for ni, r := range n.readings {
+			if ri >= maxQueryReadings {
+				break
+			}
+			looked, eligible := lookable(r)
+			if eligible == 0 {
+				// Without a word the reading scores 0 against any name.
+				p.looked[ri] = 0
+				ri++
+				continue
+			}
+			type lookup struct {
+				m      uint64
+				ids    []int32
+				cost   int
+				letter int32 // the vocabulary id of m's first letter, or -1
+			}
+			var ls []lookup
+			for _, s := range n.spans[ni] {
+				m := mask(s.first, s.n)
+				if m&looked != m {
+					continue
+				}
+				l := lookup{m: m, letter: -1}
+				if id, ok := ix.vocab[s.tok.text]; ok {
+					l.ids = append(l.ids, id)
+				}
+				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
+					ix.lookup(h, func(id int32) {
+						if ix.reaches(&s.tok, id) {
+							l.ids = append(l.ids, id)
+						}
+					})
+				})
+				// A word meets a listed initial of its first letter.
+				if s.n == 1 && len(s.tok.text) > 1 {
+					if id, ok := ix.vocab[s.tok.text[:1]]; ok {
+						l.ids = append(l.ids, id)
+						l.letter = id
+					}
+				}
+				// Words from Arabic script meet others by consonants.
+				if len(s.tok.cons) >= 2 {
+					ix.lookup(consHash(s.tok.cons), func(id int32) {
+						if s.tok.abjad || ix.abjad[id] {
+							l.ids = append(l.ids, id)
+						}
+					})
+				}
+				// A token may be reached by its text and by several deletion
+				// variants: walk its postings once.
+				slices.Sort(l.ids)
+				l.ids = slices.Compact(l.ids)
+				for _, id := range l.ids {
+					l.cost += len(ix.postings[id])
+				}
+				ls = append(ls, l)
+			}
+			// Cost per word: the postings of the lookups that cover it.
+			cost := make([]int, len(r))
+			for _, l := range ls {
+				for i := range r {
+					if l.m&mask(i, 1) != 0 {
+						cost[i] += l.cost
+					}
+				}
+			}
+			essential := essentialWords(r, w, floor, eligible, cost)
+			var order []int32 // candidates by name id, for merging with long postings
+			for pass := 0; pass < 2; pass++ {
+				for _, l := range ls {
+					if (pass == 0) != (l.m&essential != 0) {
+						continue
+					}
+					add := pass == 0
+					joined := bits.OnesCount64(l.m) > 1
+					for _, id := range l.ids {
+						at, post := ix.at[id], ix.postings[id]
+						if !add && len(post) > 8*len(names.ids) {
+							// Far more postings than candidates: find the
+							// candidates in the sorted postings instead of
+							// probing the set once per posting.
+							if len(order) != len(names.ids) {
+								order = names.byName(order)
+							}
+							for k, oi := 0, 0; oi < len(order) && k < len(post); oi++ {
+								nm := names.ids[order[oi]]
+								if k = gallop(post, k, nm); k < len(post) && post[k] == nm {
+									c := &names.cands[order[oi]]
+									c.mark(ri, l.m, id == l.letter)
+									c.listed |= at[k]
+									c.joined = c.joined || joined
+								}
+							}
+							continue
+						}
+						for k, nm := range post {
+							if c := names.get(nm, add); c != nil {
+								c.mark(ri, l.m, id == l.letter)
+								c.listed |= at[k]
+								c.joined = c.joined || joined
+							}
+						}
+					}
+				}
+			}
+			p.looked[ri] = looked
+			ri++
+		}
+	}
+	return ents
+}
+
+// candSet is the candidate names of one query: a dense, epoch-stamped slot
+// per listed name, so that adding and finding a candidate costs two array
+// reads instead of a hash-map operation. Sets are pooled per index.
+type candSet struct {
+	epoch []uint32 // name -> the query generation that last touched it
+	slot  []int32  // name -> index into ids and cands
+	gen   uint32
+	ids   []int32
+	cands []cand
+}
+
+// get returns the candidate entry of name nm, adding it when add is set;
+// nil if nm is not a candidate and add is not set.
+func (s *candSet) get(nm int32, add bool) *cand {
+	if s == nil {
+		return nil
+	}
+	if s.epoch[nm] == s.gen {
+		return &s.cands[s.slot[nm]]
+	}
+	if !add {
+		return nil
+	}
+	s.epoch[nm] = s.gen
+	s.slot[nm] = int32(len(s.ids))
+	s.ids = append(s.ids, nm)
+	s.cands = append(s.cands, cand{})
+	return &s.cands[len(s.cands)-1]
+}
+
+// byName returns the set's slots ordered by name id, reusing buf.
+func (s *candSet) byName(buf []int32) []int32 {
+	buf = buf[:0]
+	for i := range s.ids {
+		buf = append(buf, int32(i))
+	}
+	slices.SortFunc(buf, func(a, b int32) int { return int(s.ids[a] - s.ids[b]) })
+	return buf
+}
+
+// gallop returns the first index at or after k where sorted post holds a
+// value >= nm, searching exponentially from k.
+func gallop(post []int32, k int, nm int32) int {
+	if k >= len(post) || post[k] >= nm {
+		return k
+	}
+	lo, step := k, 1 // post[lo] < nm
+	for lo+step < len(post) && post[lo+step] < nm {
+		lo += step
+		step *= 2
+	}
+	// The answer is in (lo, hi].
+	hi := min(lo+step, len(post))
+	for lo+1 < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if post[mid] < nm {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// getSet takes a cleared candidate set from the pool.
+func (ix *Index) getSet() *candSet {
+	s, _ := ix.sets.Get().(*candSet)
+	if s == nil {
+		s = &candSet{epoch: make([]uint32, len(ix.names)), slot: make([]int32, len(ix.names))}
+	}
+	s.gen++
+	if s.gen == 0 { // wrapped: stamps from 2^32 queries ago would look current
+		clear(s.epoch)
+		s.gen = 1
+	}
+	s.ids, s.cands = s.ids[:0], s.cands[:0]
+	return s
+}
+
+// lookable returns the masks of a reading's words that are looked up, and
+// of those that may bring candidates in; both 0 if the reading has no word,
+// as it then scores 0 against any name (compareReadings needs a matched
+// word). All but initials are looked up (an initial meets any word of its
+// letter, which the lookup cannot list) and only words and patronymics bring
+// candidates in.
+func lookable(r []token) (looked, eligible uint64) {
+	for i := range r {
+		if i >= 64 {
+			break
+		}
+		k := r[i].kind
+		if k != kindInitial {
+			looked |= 1 << uint(i)
+		}
+		if k == kindWord || k == kindPatronymic {
+			eligible |= 1 << uint(i)
+		}
+	}
+	if eligible == 0 {
+		return 0, 0
+	}
+	return looked, eligible
+}
+
+// essentialWords chooses, among the looked-up words, those with the most
+// weight per posting first, until the words not chosen weigh less than the
+// floor's share of the reading. A name must match one of them to reach floor.
+func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost []int) uint64 {
+	var total float64
+	type iw struct {
+		i     int
+		wt    float64
+		ratio float64
+	}
+	var look []iw
+	for i := range r {
+		wt := w.weight(&r[i])
+		total += wt
+		if eligible&mask(i, 1) != 0 {
+			look = append(look, iw{i, wt, wt / float64(cost[i]+1)})
+		}
+	}
+	sort.Slice(look, func(a, b int) bool { return look[a].ratio > look[b].ratio })
+	rest := total
+	var essential uint64
+	for _, x := range look {
+		essential |= 1 << uint(x.i)
+		rest -= x.wt
+		if rest < floor*total {
+			break
+		}
+	}
+	return essential
+}

@@ -1,0 +1,254 @@
+package match
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"warden"
+)
+
+// search scores the candidates and returns the best hits. Entities are
+// scored in descending order of their bound, and scoring stops once no
+// remaining entity can enter the top Limit (top-k early termination).
+func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) []Hit {
+	opt.defaults()
+	w := opt.Weights
+	floor := opt.MinScore
+	bonus := maxBonus(w)
+	// The names that can reach the floor, with their entity and bound;
+	// entities found by identifier come with no name and bound 1.
+	type en struct {
+		e, n  int32
+		bound float64
+	}
+	keep := make([]en, 0, len(names.ids)+len(ents))
+	for i, nm := range names.ids {
+		c := &names.cands[i]
+		if p.bound(c, w)+bonus < floor {
+			continue
+		}
+		if b := ix.nameBound(p, c, nm, w) + bonus; b >= floor {
+			keep = append(keep, en{ix.owner[nm], nm, b})
+		}
+	}
+	for _, e := range ents {
+		keep = append(keep, en{e, -1, 2})
+	}
+	byEntity := func(a, b en) int {
+		if a.e != b.e {
+			return int(a.e - b.e)
+		}
+		return int(a.n - b.n)
+	}
+	slices.SortFunc(keep, byEntity)
+	type group struct {
+		e     int32
+		nms   []int32
+		bound float64
+	}
+	groups := make([]group, 0, len(keep))
+	for i := 0; i < len(keep); {
+		g := group{e: keep[i].e, nms: make([]int32, 0, 2)}
+		for ; i < len(keep) && keep[i].e == g.e; i++ {
+			if n := keep[i].n; n >= 0 && (len(g.nms) == 0 || g.nms[len(g.nms)-1] != n) {
+				g.nms = append(g.nms, n)
+			}
+			g.bound = max(g.bound, keep[i].bound)
+		}
+		if p.lists == nil || p.lists[ix.entities[g.e].List] {
+			groups = append(groups, g)
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if groups[i].bound != groups[j].bound {
+			return groups[i].bound > groups[j].bound
+		}
+		return groups[i].e < groups[j].e
+	})
+	var hits []Hit
+	kth := floor // the score a new hit must reach to enter the top Limit
+	for _, g := range groups {
+		if g.bound < kth {
+			break
+		}
+		s, _ := ix.score(p, g.e, g.nms, names, opt, false)
+		if s < kth {
+			continue
+		}
+		_, ex := ix.score(p, g.e, g.nms, names, opt, true)
+		hits = append(hits, Hit{Entity: ix.entities[g.e], Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
+		sortHits(hits)
+		if len(hits) > opt.Limit {
+			hits = hits[:opt.Limit]
+		}
+		if len(hits) == opt.Limit {
+			kth = hits[len(hits)-1].Score
+		}
+	}
+	return hits
+}
+
+// sortHits orders hits best first, ties by entity id.
+func sortHits(hits []Hit) {
+	for i := len(hits) - 1; i > 0 && hitBefore(&hits[i], &hits[i-1]); i-- {
+		hits[i], hits[i-1] = hits[i-1], hits[i]
+	}
+}
+
+func hitBefore(a, b *Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Entity.ID < b.Entity.ID
+}
+
+// score rates one entity against a prepared query, comparing the query with
+// the entity's names listed in nms.
+//
+// cands, if not nil, says which query readings retrieved each name; only
+// those readings are compared with it.
+func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options, explain bool) (float64, Explanation) {
+	e := ix.entities[ei]
+	w := opt.Weights
+	for _, k := range p.idKeys {
+		for _, x := range ix.ids[k] {
+			if x == ei {
+				return 1, Explanation{Identifier: k[2:], Features: []Feature{{Name: idFeature(k), Contribution: 1, Detail: "exact match on " + k[2:]}}}
+			}
+		}
+	}
+	if len(p.names) == 0 || len(nms) == 0 {
+		return 0, Explanation{}
+	}
+	var lbuf [8]*name
+	var abuf [8]uint8
+	listed := lbuf[:0]
+	var allow []uint8
+	if cands != nil {
+		allow = abuf[:0]
+	}
+	for i, nm := range nms {
+		listed = append(listed, &ix.names[nm])
+		if cands != nil {
+			allow = append(allow, 0)
+		}
+		if c := cands.get(nm, false); c != nil {
+			for ri, h := range c.hit {
+				if h|c.init[ri] != 0 {
+					allow[i] |= 1 << uint(ri)
+				}
+			}
+		}
+	}
+	s, ex := bestNames(p.names, listed, w, allow, explain)
+	if s == 0 {
+		return 0, ex
+	}
+	positive := s >= opt.Threshold-0.15 // qualifiers never make a hit alone
+	feature := func(name string, c float64, detail string) {
+		if c > 0 && !positive {
+			return
+		}
+		s += c
+		if explain {
+			ex.Features = append(ex.Features, Feature{Name: name, Contribution: round(c), Detail: detail})
+		}
+	}
+	if p.q.Schema != "" && !compatible(p.q.Schema, e.Schema) {
+		feature("schema_mismatch", -w.SchemaConflict, string(p.q.Schema)+" vs "+string(e.Schema))
+	}
+	if len(p.years) > 0 && len(e.BirthDates) > 0 {
+		switch d := dateDistance(p.years, e.BirthDates); {
+		case d == 0:
+			feature("birth_date_match", w.BirthDateAgree, "")
+		case d == 1:
+			feature("birth_date_near", -w.BirthDateConflict/3, "one year apart")
+		default:
+			feature("birth_date_conflict", -w.BirthDateConflict, "")
+		}
+	}
+	if p.q.Gender != "" && e.Gender != "" && e.Schema == warden.SchemaPerson && p.q.Gender != strings.ToLower(e.Gender) {
+		feature("gender_conflict", -w.GenderConflict, e.Gender)
+	}
+	if len(p.countries) > 0 {
+		all := append(append(append([]string{}, e.Nationalities...), e.Citizenships...), e.Countries...)
+		if len(all) > 0 {
+			if overlap(p.countries, all) {
+				feature("country_match", w.CountryAgree, "")
+			} else {
+				feature("country_conflict", -w.CountryConflict, strings.Join(all, ","))
+			}
+		}
+	}
+	return clamp(s), ex
+}
+
+func idFeature(k string) string {
+	if strings.HasPrefix(k, "w:") {
+		return "wallet_match"
+	}
+	return "identifier_match"
+}
+
+// compatible reports whether a query schema may describe a listed party.
+func compatible(q, e warden.Schema) bool {
+	switch {
+	case q == e, q == warden.SchemaLegalEntity && e != warden.SchemaCryptoWallet, e == warden.SchemaLegalEntity && q != warden.SchemaCryptoWallet:
+		return true
+	case orgLike(q) && orgLike(e):
+		return true
+	}
+	return false
+}
+
+// dateDistance returns 0 when a query date agrees with a listed birth date
+// (to the precision both give), else the smallest gap in years.
+func dateDistance(qs []string, ds []warden.DateRange) int {
+	best := 1 << 30
+	for _, q := range qs {
+		for _, d := range ds {
+			from, to := d.From, d.To
+			if to == "" {
+				to = from
+			}
+			if len(from) < 4 || len(to) < 4 {
+				continue
+			}
+			n := min(len(q), len(from))
+			if q[:n] >= from[:min(n, len(from))] && q[:min(n, len(to))] <= to[:min(n, len(to))] {
+				return 0
+			}
+			qy, fy, ty := atoi(q[:4]), atoi(from[:4]), atoi(to[:4])
+			gap := 0
+			if qy < fy {
+				gap = fy - qy
+			} else if qy > ty {
+				gap = qy - ty
+			} else {
+				gap = 1 // same years, other month or day
+			}
+			best = min(best, gap)
+		}
+	}
+	return best
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -295,9 +294,12 @@ func (s *Server) importCustomers(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, warden.Errorf(warden.EINVALID, "send the customers as text/csv, not %q", ct))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImportBody))
+	body, err := readBody(w, r, maxImportBody)
 	if err != nil {
-		s.Error(w, r, warden.Errorf(warden.EINVALID, "a customer import is at most %d MB; split the file", maxImportBody>>20))
+		if warden.ErrorCode(err) == warden.ETOOLARGE {
+			err = warden.Errorf(warden.ETOOLARGE, "a customer import is at most %d MB; split the file", maxImportBody>>20)
+		}
+		s.Error(w, r, err)
 		return
 	}
 	cs, lines, err := enforcement.ReadCustomers(bytes.NewReader(body), "body")

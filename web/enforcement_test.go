@@ -167,8 +167,8 @@ func TestCustomersAPI(t *testing.T) {
 		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", "name\nx\n"); resp.StatusCode != 400 {
 			t.Errorf("import without an id column: %d", resp.StatusCode)
 		}
-		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", "id,name\n"+strings.Repeat("x", maxImportBody)); resp.StatusCode != 400 {
-			t.Errorf("import too large: %d", resp.StatusCode)
+		if resp := p.do(t, "POST", "/v1/customers/import", clerk, "text/csv", "id,name\n"+strings.Repeat("x", maxImportBody)); resp.StatusCode != 413 {
+			t.Errorf("import too large: %d, want 413", resp.StatusCode)
 		}
 
 		var list struct{ Customers []warden.Customer }

@@ -34,13 +34,9 @@ const (
 // Decoding errors name the JSON field and the expected JSON type, never a
 // Go type.
 func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	body, err := readBody(w, r, max)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return warden.Errorf(warden.ETOOLARGE, "request body larger than %d bytes", max)
-		}
-		return warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
+		return err
 	}
 	if !utf8.Valid(body) {
 		return warden.Errorf(warden.EINVALID, "body is not valid UTF-8")
@@ -54,6 +50,20 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
 	}
 	return nil
+}
+
+// readBody reads a request body of at most max bytes; a larger one is
+// ETOOLARGE (413).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, warden.Errorf(warden.ETOOLARGE, "request body larger than %d bytes", max)
+	}
+	if err != nil {
+		return nil, warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
+	}
+	return body, nil
 }
 
 // jsonError describes a decoding error in the client's terms: where the

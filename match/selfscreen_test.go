@@ -17,14 +17,14 @@ import (
 	"warden/sources/unxml"
 )
 
-// realList parses one real list from the shared data folder, with ids as
-// the store gives them.
+// realList parses one real list, with ids as the store gives them: OFAC
+// from the bundled snapshot, the others from the shared data folder.
 func realList(t *testing.T, list string) []*warden.Entity {
 	t.Helper()
 	var r *sourcetest.Result
 	switch list {
 	case "ofac":
-		dir := sourcetest.Data(t, "ofac")
+		dir := sourcetest.OFAC(t)
 		var paths []string
 		for _, f := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
 			paths = append(paths, filepath.Join(dir, f))

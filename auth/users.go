@@ -152,6 +152,14 @@ func (s *Service) DisableUser(ctx context.Context, name, reason string) error {
 	return s.DB.DisableUser(ctx, name, s.now(), warden.NewAuditEvent(ctx, "user.disable", "user:"+name, reason, nil))
 }
 
+// User returns one person; ENOTFOUND if there is none. Needs users.read.
+func (s *Service) User(ctx context.Context, name string) (warden.User, error) {
+	if _, err := warden.Authorize(ctx, warden.ActUsersRead); err != nil {
+		return warden.User{}, err
+	}
+	return s.DB.User(ctx, name)
+}
+
 // Users lists people. Needs users.read.
 func (s *Service) Users(ctx context.Context) ([]warden.User, error) {
 	if _, err := warden.Authorize(ctx, warden.ActUsersRead); err != nil {

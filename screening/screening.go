@@ -95,9 +95,6 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration, logf func(s
 	}
 }
 
-// DB is the store the service reads.
-func (s *Service) DB() *store.DB { return s.db }
-
 // Len is the number of parties in the current index.
 func (s *Service) Len() int {
 	if cur := s.current.Load(); cur != nil {

@@ -89,7 +89,8 @@ func uiServer(t *testing.T) (string, *web.Server) {
 			t.Fatal(err)
 		}
 	}
-	ws := &web.Server{DB: db, Screening: sc, Auth: a, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	ws := web.NewTestServer(db, sc, a)
+	ws.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := httptest.NewServer(ws.Handler())
 	t.Cleanup(srv.Close)
 	return srv.URL, ws

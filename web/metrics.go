@@ -119,7 +119,7 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	m.mu.Unlock()
 	fmt.Fprintln(w, "# HELP warden_list_version Current version of each list.")
 	fmt.Fprintln(w, "# TYPE warden_list_version gauge")
-	ls, err := s.DB.Lists(r.Context())
+	ls, err := s.Lists.Lists(r.Context())
 	for _, l := range ls {
 		fmt.Fprintf(w, "warden_list_version{list=\"%s\"} %d\n", label(l.Name), l.CurrentVersion)
 	}

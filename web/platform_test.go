@@ -60,9 +60,12 @@ func newPlatform(t *testing.T, db *store.DB, configure func(*Server)) *platform 
 			t.Fatal(err)
 		}
 	}
-	p.s = &Server{DB: db, Screening: sc}
+	p.s = NewTestServer(db, sc, nil)
 	if configure != nil {
 		configure(p.s)
+	}
+	if p.s.Now != nil {
+		p.s.Auth.Now, p.s.Enforcement.Now = p.s.Now, p.s.Now
 	}
 	p.srv = httptest.NewServer(p.s.Handler())
 	t.Cleanup(p.srv.Close)

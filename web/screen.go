@@ -1,17 +1,11 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"warden"
 	"warden/match"
@@ -26,95 +20,6 @@ const (
 	// MaxBatch is the most queries one batch request may hold.
 	MaxBatch = 10000
 )
-
-// decode reads a JSON body of at most max bytes into v, rejecting unknown
-// fields and trailing data. A body over max is ETOOLARGE (413). A body that
-// is not valid UTF-8 is EINVALID before it is decoded: encoding/json would
-// silently turn its bad bytes into U+FFFD, screening a name nobody sent.
-// Decoding errors name the JSON field and the expected JSON type, never a
-// Go type.
-func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
-	body, err := readBody(w, r, max)
-	if err != nil {
-		return err
-	}
-	if !utf8.Valid(body) {
-		return warden.Errorf(warden.EINVALID, "body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
-	}
-	return nil
-}
-
-// readBody reads a request body of at most max bytes; a larger one is
-// ETOOLARGE (413).
-func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, warden.Errorf(warden.ETOOLARGE, "request body larger than %d bytes", max)
-	}
-	if err != nil {
-		return nil, warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
-	}
-	return body, nil
-}
-
-// jsonError describes a decoding error in the client's terms: where the
-// JSON is malformed, or which field holds what instead of which JSON type.
-func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return warden.Errorf(warden.EINVALID, "empty body: a JSON object is expected")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return warden.Errorf(warden.EINVALID, "malformed JSON: the body ends too early")
-	case errors.As(err, &syn):
-		return warden.Errorf(warden.EINVALID, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "the body"
-		}
-		return warden.Errorf(warden.EINVALID, "%s must be %s, not %s", field, jsonType(typ.Type), typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return warden.Errorf(warden.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	}
-	var we *warden.Error
-	if errors.As(err, &we) { // from a type's own UnmarshalJSON
-		return warden.Errorf(warden.EINVALID, "%s", we.Message)
-	}
-	return warden.Errorf(warden.EINVALID, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-}
-
-// jsonType names the JSON type that decodes into t.
-func jsonType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Map, reflect.Struct:
-		return "an object"
-	case reflect.Pointer:
-		return jsonType(t.Elem())
-	}
-	return "another JSON type"
-}
 
 // screenRequest is one query: singular fields for convenience, plural ones
 // for several values.
@@ -366,4 +271,33 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 		responses[key] = map[string]any{"status": 200, "results": results, "total": map[string]any{"value": len(results), "relation": "eq"}, "query": yq}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"responses": responses, "limit": opt.Limit})
+}
+
+type screenForm struct {
+	Name, Wallet, ID, Schema, BirthDate, Country string
+}
+
+var formSchemas = []string{"", "Person", "Organization", "Vessel", "Aircraft"}
+
+func (s *Server) screenPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "screen", view{Title: "Screening", Nav: "screen", Data: map[string]any{"Form": screenForm{}, "Schemas": formSchemas}})
+}
+
+func (s *Server) screenForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	f := screenForm{Name: r.PostFormValue("name"), Wallet: r.PostFormValue("wallet"), ID: r.PostFormValue("id"),
+		Schema: r.PostFormValue("schema"), BirthDate: r.PostFormValue("birth_date"), Country: r.PostFormValue("country")}
+	sr := screenRequest{Name: f.Name, Wallet: f.Wallet, ID: f.ID, Schema: f.Schema, BirthDate: f.BirthDate, Country: f.Country}
+	q := sr.query()
+	data := map[string]any{"Form": f, "Schemas": formSchemas}
+	start := time.Now()
+	hits, err := s.Screening.Screen(r.Context(), q, match.Options{})
+	s.metrics.screened("ui", 1, time.Since(start))
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.render(w, r, status, "screen", view{Title: "Screening", Nav: "screen", Error: detail, Data: data})
+		return
+	}
+	data["Done"], data["Hits"] = true, screening.View(q, hits).Hits
+	s.render(w, r, http.StatusOK, "screen", view{Title: "Screening", Nav: "screen", Data: data})
 }

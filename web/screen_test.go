@@ -41,7 +41,7 @@ func screeningServer(t *testing.T) (*httptest.Server, map[warden.Role]string) {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer((&web.Server{DB: db, Screening: svc}).Handler())
+	srv := httptest.NewServer(web.NewTestServer(db, svc, nil).Handler())
 	t.Cleanup(srv.Close)
 	return srv, tokens
 }

@@ -22,15 +22,16 @@ import (
 	"warden/enforcement"
 	"warden/lists"
 	"warden/screening"
-	"warden/store"
 )
 
-// Server holds what the handlers need.
+// Server holds what the handlers need: the services, through which alone
+// the handlers reach the store, so that every read and change is authorised
+// and audited where its rules live. Every service is required.
 type Server struct {
-	DB        *store.DB
-	Screening *screening.Service
-	Auth      *auth.Service
-	// Enforcement screens payments; built with the default policy if nil.
+	Lists       *lists.Service
+	Audit       *audit.Service
+	Screening   *screening.Service
+	Auth        *auth.Service
 	Enforcement *enforcement.Service
 	Log         *slog.Logger
 	// Now is the clock; time.Now if nil.
@@ -47,8 +48,6 @@ type Server struct {
 	// SecureCookies marks session cookies Secure (served over HTTPS).
 	SecureCookies bool
 
-	lists   *lists.Service
-	audit   *audit.Service
 	metrics *metrics
 	limiter *limiter
 	logins  *limiter // login attempts per client address
@@ -59,22 +58,12 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	if s.Auth == nil {
-		s.Auth = auth.New(s.DB)
-		s.Auth.Now = s.Now
-	}
-	if s.Screening == nil {
-		s.Screening = screening.New(s.DB)
-	}
-	if s.Enforcement == nil {
-		s.Enforcement = enforcement.New(s.DB, s.Screening, s.Auth.Approvals)
-		s.Enforcement.Now = s.Now
+	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil {
+		panic("web: a Server needs its Lists, Audit, Screening, Auth and Enforcement services")
 	}
 	if s.RateLimit == 0 {
 		s.RateLimit, s.RateBurst = 10000, 20000
 	}
-	s.lists = &lists.Service{DB: s.DB}
-	s.audit = &audit.Service{DB: s.DB}
 	s.metrics = newMetrics()
 	s.limiter = newLimiter(s.RateLimit, s.RateBurst, s.now)
 	s.logins = newLimiter(loginRate, loginBurst, s.now)
@@ -299,7 +288,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.DB.Ping(ctx); err != nil {
+	if err := s.Lists.Ping(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return
 	}

@@ -20,7 +20,7 @@ func newServer(t *testing.T) (*httptest.Server, string) {
 	if _, err := im.Commit(warden.SourceMeta{Published: "2024-07-02"}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&web.Server{DB: db}).Handler())
+	srv := httptest.NewServer(web.NewTestServer(db, nil, nil).Handler())
 	t.Cleanup(srv.Close)
 	tok, _, err := auth.New(db).CreateToken(warden.WithPrincipal(context.Background(), warden.Operator), "reader", warden.RoleAnalyst, "", nil)
 	if err != nil {

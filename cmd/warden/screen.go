@@ -16,6 +16,7 @@ import (
 	"warden/internal/csvsafe"
 	"warden/match"
 	"warden/screening"
+	"warden/store"
 )
 
 // stringList is a flag that may be given several times.
@@ -112,16 +113,25 @@ func openScreening(ctx context.Context, e *env) (*screening.Service, func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := screening.New(db)
-	if _, err := svc.Refresh(ctx); err != nil {
+	svc, err := indexLists(ctx, e, db)
+	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	if svc.Len() == 0 {
-		db.Close()
-		return nil, nil, warden.Errorf(warden.EINVALID, "the database %s holds no lists: import one (warden import) or run warden serve once to load the bundled OFAC list", e.dsn)
-	}
 	return svc, func() { db.Close() }, nil
+}
+
+// indexLists builds the screening index of the lists in db; EINVALID when
+// it holds none, since screening against nothing would clear everything.
+func indexLists(ctx context.Context, e *env, db *store.DB) (*screening.Service, error) {
+	svc := screening.New(db)
+	if _, err := svc.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	if svc.Len() == 0 {
+		return nil, warden.Errorf(warden.EINVALID, "the database %s holds no lists: import one (warden import) or run warden serve once to load the bundled OFAC list", e.dsn)
+	}
+	return svc, nil
 }
 
 func screenBatch(ctx context.Context, e *env, input, output string, lists []string, opt match.Options) error {

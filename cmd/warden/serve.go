@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"warden"
+	"warden/audit"
 	"warden/auth"
 	"warden/enforcement"
 	"warden/ingest"
+	"warden/lists"
 	"warden/screening"
 	"warden/snapshot"
 	"warden/web"
@@ -126,7 +128,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	enf := enforcement.New(db, svc, authSvc.Approvals)
 	enf.Policy = policy
 	srv := &http.Server{
-		Handler: (&web.Server{DB: db, Screening: svc, Auth: authSvc, Enforcement: enf, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -89,12 +89,16 @@ func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforceme
 	if err != nil {
 		return nil, nil, err
 	}
-	sc, closeDB, err := openScreening(ctx, e)
+	db, err := e.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	db := sc.DB()
+	sc, err := indexLists(ctx, e, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	svc := enforcement.New(db, sc, auth.New(db).Approvals)
 	svc.Policy = policy
-	return svc, closeDB, nil
+	return svc, func() { db.Close() }, nil
 }

@@ -1,0 +1,23 @@
+package web
+
+import (
+	"warden/audit"
+	"warden/auth"
+	"warden/enforcement"
+	"warden/lists"
+	"warden/screening"
+	"warden/store"
+)
+
+// NewTestServer wires a Server over db with the default services, as warden
+// serve does, for the tests of this package and of web_test; sc and a are
+// used when given. Set the services' clocks after it where a test moves time.
+func NewTestServer(db *store.DB, sc *screening.Service, a *auth.Service) *Server {
+	if sc == nil {
+		sc = screening.New(db)
+	}
+	if a == nil {
+		a = auth.New(db)
+	}
+	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals)}
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"warden"
+	"warden/match"
+)
+
+func (s *Server) listsAPI(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.Lists.Lists(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"lists": ls})
+}
+
+func (s *Server) versions(w http.ResponseWriter, r *http.Request) {
+	vs, err := s.Lists.Versions(r.Context(), r.PathValue("name"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
+}
+
+func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
+	version := 0
+	if v := r.URL.Query().Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "version must be a positive integer"))
+			return
+		}
+		version = n
+	}
+	e, err := s.Lists.Entity(r.Context(), r.PathValue("id"), version)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ls, err := s.Lists.Lists(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	type row struct {
+		Name    string
+		Version warden.ListVersion
+	}
+	var rows []row
+	parties := 0
+	for _, l := range ls {
+		vs, err := s.Lists.Versions(ctx, l.Name)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		rw := row{Name: l.Name}
+		for _, v := range vs {
+			if v.Version == l.CurrentVersion {
+				rw.Version = v
+			}
+		}
+		parties += l.Entities
+		rows = append(rows, rw)
+	}
+	var activity []warden.AuditEvent
+	if p, _ := warden.PrincipalFrom(ctx); warden.Allowed(p.Role, warden.ActAuditRead) {
+		all, err := s.Audit.Events(ctx, warden.AuditFilter{})
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		for i := len(all) - 1; i >= 0 && len(activity) < 10; i-- {
+			activity = append(activity, all[i])
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", view{Title: "Dashboard", Nav: "dashboard", Data: map[string]any{
+		"Lists": ls, "Rows": rows, "Parties": parties, "Indexed": s.Screening.Len(), "Activity": activity}})
+}
+
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	vs, err := s.Lists.Versions(r.Context(), name)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", view{Title: "List " + name, Nav: "dashboard", Data: map[string]any{"Name": name, "Versions": vs}})
+}
+
+func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	v, err := atoiStrict(r.PathValue("version"))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	cs, more, err := s.Lists.Changes(r.Context(), name, v)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more}})
+}
+
+// partiesPage finds parties by name, wallet or identifier with the
+// screening engine, reporting weaker hits than screening does.
+func (s *Server) partiesPage(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	var hits []match.Hit
+	if q != "" {
+		if len(q) > 1000 {
+			s.errorPage(w, r, warden.Errorf(warden.EINVALID, "a search is at most 1,000 characters"))
+			return
+		}
+		var err error
+		hits, err = s.Screening.Screen(r.Context(), match.Query{Names: []string{q}, Wallets: []string{q}, IDs: []string{q}}, match.Options{Limit: 50, MinScore: 0.5})
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "parties", view{Title: "Parties", Nav: "parties", Data: map[string]any{"Q": q, "Hits": hits}})
+}
+
+func (s *Server) partyPage(w http.ResponseWriter, r *http.Request) {
+	e, err := s.Lists.Entity(r.Context(), r.PathValue("id"), 0)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "party", view{Title: e.Caption(), Nav: "parties", Data: map[string]any{"E": e}})
+}

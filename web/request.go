@@ -1,0 +1,169 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"warden"
+)
+
+// Request body limits.
+const (
+	maxJSONBody = 64 << 10
+	maxFormBody = 64 << 10
+)
+
+func urlPath(r *http.Request) string { return url.QueryEscape(r.URL.RequestURI()) }
+
+// decodeJSON reads a small JSON body into v.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decode(w, r, maxJSONBody, v)
+}
+
+// idAndReason reads a decision's {id} path value and its optional JSON
+// body {"reason": "..."}; what names the object for the error.
+func idAndReason(w http.ResponseWriter, r *http.Request, what string) (int64, string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, "", warden.Errorf(warden.EINVALID, "%s id must be an integer", what)
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &req); err != nil {
+			return 0, "", err
+		}
+	}
+	return id, req.Reason, nil
+}
+
+// queryLimit reads the limit query parameter: 1 to 1000, 0 if absent.
+func queryLimit(q url.Values) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
+	}
+	return n, nil
+}
+
+// jsonString is v as JSON, for templates.
+func jsonString(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return strings.TrimSpace(string(b))
+}
+
+// decode reads a JSON body of at most max bytes into v, rejecting unknown
+// fields and trailing data. A body over max is ETOOLARGE (413). A body that
+// is not valid UTF-8 is EINVALID before it is decoded: encoding/json would
+// silently turn its bad bytes into U+FFFD, screening a name nobody sent.
+// Decoding errors name the JSON field and the expected JSON type, never a
+// Go type.
+func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+	body, err := readBody(w, r, max)
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(body) {
+		return warden.Errorf(warden.EINVALID, "body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
+	}
+	return nil
+}
+
+// readBody reads a request body of at most max bytes; a larger one is
+// ETOOLARGE (413).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, warden.Errorf(warden.ETOOLARGE, "request body larger than %d bytes", max)
+	}
+	if err != nil {
+		return nil, warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
+	}
+	return body, nil
+}
+
+// jsonError describes a decoding error in the client's terms: where the
+// JSON is malformed, or which field holds what instead of which JSON type.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return warden.Errorf(warden.EINVALID, "empty body: a JSON object is expected")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return warden.Errorf(warden.EINVALID, "malformed JSON: the body ends too early")
+	case errors.As(err, &syn):
+		return warden.Errorf(warden.EINVALID, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the body"
+		}
+		return warden.Errorf(warden.EINVALID, "%s must be %s, not %s", field, jsonType(typ.Type), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return warden.Errorf(warden.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	var we *warden.Error
+	if errors.As(err, &we) { // from a type's own UnmarshalJSON
+		return warden.Errorf(warden.EINVALID, "%s", we.Message)
+	}
+	return warden.Errorf(warden.EINVALID, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonType names the JSON type that decodes into t.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return "another JSON type"
+}
+
+func atoiStrict(v string) (int, error) {
+	n := 0
+	if v == "" || len(v) > 9 {
+		return 0, warden.Errorf(warden.EINVALID, "version must be a positive integer")
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, warden.Errorf(warden.EINVALID, "version must be a positive integer")
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, nil
+}

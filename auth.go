@@ -143,3 +143,12 @@ func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
 }
+
+// Session is a logged-in person's session as stored (under the hash of its
+// cookie value, which is never stored).
+type Session struct {
+	User      User
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}

@@ -60,3 +60,12 @@ func Invalid(pos string, err error) error {
 	pe := &ParseError{Pos: pos, Err: err}
 	return &Error{Code: EINVALID, Message: pe.Error(), Err: pe}
 }
+
+// SyncState is what the last sync fetched from a publication URL, so that
+// the next one asks conditionally and knows the content it had.
+type SyncState struct {
+	URL          string
+	ETag         string
+	LastModified string
+	SHA256       string
+}

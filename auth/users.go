@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"warden"
-	"warden/store"
 )
 
 // ActionUserCreate is the four-eyes action of adding a person of a
@@ -211,7 +210,7 @@ func (s *Service) Login(ctx context.Context, name, password string) (cookie, csr
 	if csrf, err = randomSecret(); err != nil {
 		return "", "", err
 	}
-	if err := s.DB.CreateSession(ctx, Hash(cookie), store.Session{User: u, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(s.SessionTTL)}); err != nil {
+	if err := s.DB.CreateSession(ctx, Hash(cookie), warden.Session{User: u, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(s.SessionTTL)}); err != nil {
 		return "", "", err
 	}
 	if err := s.DB.SetLoginFailures(ctx, u.Name, 0, nil, warden.NewAuditEvent(as, "login", "user:"+u.Name, "", nil)); err != nil {

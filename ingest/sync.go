@@ -99,7 +99,7 @@ func (s *Syncer) Sync(ctx context.Context, srcs []Source) ([]SyncResult, error) 
 }
 
 type fetched struct {
-	state   store.SyncState
+	state   warden.SyncState
 	path    string
 	changed bool
 }
@@ -230,7 +230,7 @@ func (s *Syncer) fetch(ctx context.Context, dir, u, wantSHA string) (fetched, er
 		os.Remove(tmp.Name())
 		return f, fmt.Errorf("GET %s: sha256 %s, want %s", u, sum, wantSHA)
 	}
-	f.state = store.SyncState{URL: u, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), SHA256: sum}
+	f.state = warden.SyncState{URL: u, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), SHA256: sum}
 	if _, err := os.Stat(f.path); err == nil && sum == prev.SHA256 {
 		s.logf("%s: same content (sha256 %s)", u, sum[:12])
 		os.Remove(tmp.Name())

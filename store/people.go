@@ -157,16 +157,8 @@ func (db *DB) DisableUser(ctx context.Context, name string, at time.Time, ev *wa
 	return db.DeleteSessions(ctx, name)
 }
 
-// Session is a logged-in person's session as stored.
-type Session struct {
-	User      warden.User
-	CSRF      string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-}
-
 // CreateSession stores a session under the hash of its cookie value.
-func (db *DB) CreateSession(ctx context.Context, hash string, s Session) error {
+func (db *DB) CreateSession(ctx context.Context, hash string, s warden.Session) error {
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO sessions (hash, user_name, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		hash, s.User.Name, s.CSRF, timestamp(s.CreatedAt), timestamp(s.ExpiresAt))
 	if err != nil {
@@ -177,8 +169,8 @@ func (db *DB) CreateSession(ctx context.Context, hash string, s Session) error {
 
 // Session returns the session stored under hash with its person;
 // ENOTFOUND if there is none.
-func (db *DB) Session(ctx context.Context, hash string) (Session, error) {
-	var s Session
+func (db *DB) Session(ctx context.Context, hash string) (warden.Session, error) {
+	var s warden.Session
 	var csrf, created, expires string
 	row := db.sql.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.expires_at, u.name, u.role, u.org, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.created_by, u.password_set_by
 		FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.hash = $1`, hash)

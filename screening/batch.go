@@ -6,7 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"warden"
 	"warden/internal/textio"
@@ -100,29 +101,25 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 	for i := range results {
 		results[i].done = make(chan struct{})
 	}
-	next := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
+	// One goroutine a core screens rows in input order; the answers are
+	// emitted in that order as they complete. Errors stay with their row.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	scheduled := make(chan struct{})
+	go func() {
+		defer close(scheduled)
+		for i := range rows {
+			if ctx.Err() != nil {
+				return
+			}
+			g.Go(func() error {
 				hits, err := s.ScreenPrepared(ctx, rows[i].Query, opt)
 				results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
 				close(results[i].done)
-			}
-		}()
-	}
-	go func() {
-		defer close(next)
-		for i := range rows {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
+				return nil
+			})
 		}
 	}()
 	var err error
@@ -147,6 +144,7 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 		}
 	}
 	cancel()
-	wg.Wait()
+	<-scheduled
+	g.Wait()
 	return err
 }

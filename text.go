@@ -1,0 +1,78 @@
+package warden
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// TextKind says which characters a field that a person or a client sends
+// may hold. Every such field (payment references, accounts, holders,
+// customer ids, licence numbers, names, reasons) is checked by CheckText
+// before it is stored: what is stored is later shown to analysts, in
+// pages, CSV reports and the audit log, and must read there as it was
+// screened.
+type TextKind int
+
+// The kinds of text.
+const (
+	// TextID is an identifier (a payment reference, an account, a wallet,
+	// a customer id, a licence number, a country code): one line, and no
+	// format character at all, not even a directional mark, since two
+	// identifiers that look alike must be the same identifier.
+	TextID TextKind = iota
+	// TextName is a name (a party's, a company's, a licence's issuer): one
+	// line; the joiners (U+200C, U+200D) and the directional marks
+	// (U+200E, U+200F, U+061C), which Persian, Arabic, Hebrew and Indic
+	// names are written with, are allowed, the other format characters
+	// are not.
+	TextName
+	// TextNote is prose (a reason): a name's characters plus line feeds,
+	// carriage returns and tabs, which forms send for multi-line text.
+	TextNote
+)
+
+// CheckText rejects, as EINVALID naming field, a value that is not valid
+// UTF-8, is longer than max characters, or holds a character that would
+// make it show otherwise than it reads: control characters (NUL, ESC, CR
+// outside a note), the line and paragraph separators U+2028 and U+2029,
+// the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), which reorder the text shown after them ("\u202e0-NEB"
+// shows as "BEN-0"), and the other format characters (zero-width spaces,
+// soft hyphens, byte-order marks) but those kind allows.
+func CheckText(kind TextKind, field, v string, max int) error {
+	if !utf8.ValidString(v) {
+		return Errorf(EINVALID, "%s is not valid UTF-8", field)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return Errorf(EINVALID, "%s is %d characters long; the limit is %d", field, n, max)
+	}
+	for _, r := range v {
+		if why := refused(kind, r); why != "" {
+			return Errorf(EINVALID, "%s holds %U, %s", field, r, why)
+		}
+	}
+	return nil
+}
+
+// refused says why r may not be in text of kind; "" if it may.
+func refused(kind TextKind, r rune) string {
+	switch {
+	case r == '\n' || r == '\r' || r == '\t':
+		if kind == TextNote {
+			return ""
+		}
+		return "a line break or tab, in a one-line field"
+	case unicode.IsControl(r):
+		return "a control character"
+	case r == '\u2028' || r == '\u2029':
+		return "a line or paragraph separator"
+	case r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
+		return "a bidirectional control, which changes the order in which text is shown"
+	case unicode.Is(unicode.Cf, r):
+		if kind != TextID && (r == '\u200c' || r == '\u200d' || r == '\u200e' || r == '\u200f' || r == '\u061c') {
+			return ""
+		}
+		return "an invisible format character"
+	}
+	return ""
+}

@@ -71,6 +71,9 @@ func null(s string) string {
 }
 
 // readCSV calls fn for each record of the named file with its position.
+// A file without a record is EINVALID: OFAC never publishes one, and an
+// empty companion (a failed download) would strip its a.k.a.s, addresses
+// or remarks from every party that stays listed.
 func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec []string) error) error {
 	rc, err := in.Open(path)
 	if err != nil {
@@ -88,8 +91,11 @@ func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec [
 	cr.FieldsPerRecord = fields
 	cr.ReuseRecord = true
 	name := filepath.Base(path)
-	for {
+	for rows := 0; ; rows++ {
 		rec, err := cr.Read()
+		if err == io.EOF && rows == 0 {
+			return warden.Errorf(warden.EINVALID, "ofac-csv: %s is empty: it holds no rows, and OFAC never publishes it so; fetch it again", name)
+		}
 		if err == io.EOF {
 			return nil
 		}

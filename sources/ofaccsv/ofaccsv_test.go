@@ -1,6 +1,7 @@
 package ofaccsv
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -183,5 +184,43 @@ func TestMalformed(t *testing.T) {
 	}
 	if _, err := sourcetest.Parse(Parser{}, sourcetest.WriteFile(t, "add.csv", "")); err == nil {
 		t.Error("no sdn.csv accepted")
+	}
+}
+
+// TestEmptyFile: a file that is given must hold rows. OFAC never publishes
+// an empty one, and an empty alt.csv (a failed download) would strip every
+// a.k.a. from parties that stay listed.
+func TestEmptyFile(t *testing.T) {
+	rows := map[string]string{
+		"sdn.csv":          "306,\"NATIONAL BANK OF CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+		"add.csv":          "306,200,\"Zweierstrasse 35\",\"Zurich CH-8022\",\"Switzerland\",-0- \r\n",
+		"alt.csv":          "306,219,\"aka\",\"BANCO NACIONAL DE CUBA\",-0- \r\n",
+		"sdn_comments.csv": "306,\"Overflow.\"\r\n",
+	}
+	for _, name := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
+		for _, empty := range []struct{ what, content string }{{"0 bytes", ""}, {"no rows", "\r\n\x1a"}} {
+			t.Run(name+" "+empty.what, func(t *testing.T) {
+				dir := t.TempDir()
+				var paths []string
+				for n, content := range rows {
+					if n == name {
+						content = empty.content
+					}
+					p := filepath.Join(dir, n)
+					if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					paths = append(paths, p)
+				}
+				_, err := sourcetest.Parse(Parser{}, paths...)
+				if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), name+" is empty") {
+					t.Errorf("err = %v, want invalid: %s is empty", err, name)
+				}
+			})
+		}
+	}
+	r := sourcetest.MustParse(t, Parser{}, sourcetest.WriteFile(t, "sdn.csv", rows["sdn.csv"]))
+	if len(r.Entities) != 1 {
+		t.Errorf("sdn.csv alone: %d parties", len(r.Entities))
 	}
 }

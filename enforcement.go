@@ -233,12 +233,13 @@ type Rescreen struct {
 
 // Stake is one recorded ownership, for the 50% rule: Owner ("entity:<id>"
 // for a listed party, "company:<key>" for a company) holds Percent of the
-// company Owned (a normalised name; OwnedName as given).
+// company Owned (a normalised name; OwnedName as given), in hundredths of a
+// percent so that shares add up exactly.
 type Stake struct {
 	Owner      string    `json:"owner"`
 	Owned      string    `json:"owned"`
 	OwnedName  string    `json:"owned_name"`
-	Percent    float64   `json:"percent"`
+	Percent    Percent   `json:"percent"`
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
 }

@@ -302,26 +302,26 @@ func TestFiftyPercentRule(t *testing.T) {
 		analyst := as("anna", warden.RoleAnalyst)
 		for _, st := range []struct {
 			owner, owned string
-			pct          float64
+			pct          warden.Percent
 		}{
-			{"ofac:1", "Shell One Ltd", 30},  // EVIL CORP, CYBER2 (blocks)
-			{"ofac:2", "Shell One Ltd", 40},  // IVANOV, IRAN (rejects: not blocked property)
-			{"ofac:1", "Shell Two GmbH", 30}, // ...
-			{"ofac:3", "Shell Two GmbH", 25}, // KOLOSOV, CYBER2: 55% in aggregate
-			{"Shell Two GmbH", "Grandchild LLC", 60},
-			{"Grandchild LLC", "Shell Two GmbH", 10}, // a cycle must not hang
+			{"ofac:1", "Shell One Ltd", 3000},  // EVIL CORP, CYBER2 (blocks)
+			{"ofac:2", "Shell One Ltd", 4000},  // IVANOV, IRAN (rejects: not blocked property)
+			{"ofac:1", "Shell Two GmbH", 3000}, // ...
+			{"ofac:3", "Shell Two GmbH", 2500}, // KOLOSOV, CYBER2: 55% in aggregate
+			{"Shell Two GmbH", "Grandchild LLC", 6000},
+			{"Grandchild LLC", "Shell Two GmbH", 1000}, // a cycle must not hang
 		} {
 			if _, err := e.svc.RecordStake(analyst, st.owner, st.owned, st.pct); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.svc.RecordStake(as("x", warden.RoleScreener), "ofac:1", "X Ltd", 10); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, err := e.svc.RecordStake(as("x", warden.RoleScreener), "ofac:1", "X Ltd", 1000); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("screener recording ownership: %v", err)
 		}
 		for _, bad := range []struct {
 			owner, owned string
-			pct          float64
-		}{{"ofac:1", "X", 101}, {"ofac:1", "", 10}, {"nosuch:1", "X", 10}, {"X Ltd", "x ltd.", 10}} {
+			pct          warden.Percent
+		}{{"ofac:1", "X", 10001}, {"ofac:1", "X", -1}, {"ofac:1", "", 1000}, {"nosuch:1", "X", 1000}, {"X Ltd", "x ltd.", 1000}} {
 			if _, err := e.svc.RecordStake(analyst, bad.owner, bad.owned, bad.pct); warden.ErrorCode(err) != warden.EINVALID {
 				t.Errorf("%+v: %v", bad, err)
 			}
@@ -366,6 +366,9 @@ func TestOwnershipFromLists(t *testing.T) {
 		im.Put(org("T2", "BLUE HARBOUR HOLDING", false, []string{"CYBER2"}))
 		im.Put(org("C1", "NORTHWIND SHIPPING LLC", true, nil, warden.Link{Type: "owned_by", SourceID: "T1", Percent: 30}, warden.Link{Type: "owned_by", SourceID: "T2", Percent: 25}))
 		im.Put(org("C2", "SOUTHWIND TRADING", true, nil, warden.Link{Type: "owned_by", SourceID: "T1", Percent: 40}, warden.Link{Type: "owned_by", SourceID: "T2"}))
+		im.Put(org("T3", "GREEN REEF LTD", false, []string{"CYBER2"}))
+		// 0.8 + 32.3 + 16.9 is 50 exactly, though not in floating point.
+		im.Put(org("C3", "FLOATY SHIPPING LTD", true, nil, warden.Link{Type: "owned_by", SourceID: "T1", Percent: 0.8}, warden.Link{Type: "owned_by", SourceID: "T2", Percent: 32.3}, warden.Link{Type: "owned_by", SourceID: "T3", Percent: 16.9}))
 		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
 			t.Fatal(err)
 		}
@@ -391,13 +394,16 @@ func TestOwnershipFromLists(t *testing.T) {
 		if d.Decision != warden.DecisionBlocked || why != "owned 30% by RED TIDE GROUP (os:T1), listed under CYBER2 (per list os) and 25% by BLUE HARBOUR HOLDING (os:T2), listed under CYBER2 (per list os)" {
 			t.Errorf("Northwind: %s %q", d.Decision, why)
 		}
+		if d := screen("f1", "Floaty Shipping Ltd"); d.Decision != warden.DecisionBlocked {
+			t.Errorf("Floaty Shipping, 50%% from the list: %s %+v", d.Decision, d.Hits)
+		}
 		// 40% stated, the other link without a share: not blocked; the
 		// name hit on the related party is held for an analyst.
 		if d := screen("s1", "Southwind Trading"); d.Decision != warden.DecisionHeld || len(d.Hits) != 1 || d.Hits[0].Action != "review" || !d.Hits[0].Confirmed {
 			t.Errorf("Southwind: %s %+v", d.Decision, d.Hits)
 		}
 		// A person records the missing share: now 55%.
-		if _, err := e.svc.RecordStake(as("anna", warden.RoleAnalyst), "os:T2", "Southwind Trading", 15); err != nil {
+		if _, err := e.svc.RecordStake(as("anna", warden.RoleAnalyst), "os:T2", "Southwind Trading", 1500); err != nil {
 			t.Fatal(err)
 		}
 		if d := screen("s2", "Southwind Trading"); d.Decision != warden.DecisionBlocked {

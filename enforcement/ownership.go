@@ -18,6 +18,11 @@ import (
 // links that state a percentage (OpenSanctions' Ownership); a stake's owner
 // is a listed party or another company, whose own blocking counts in full.
 // A person's record of a stake overrides the list's for the same pair.
+//
+// Shares are warden.Percent, hundredths of a percent, and are added as
+// integers: 0.8% + 32.3% + 16.9% is exactly 50% and blocks. A company
+// blocked by the rule counts with its whole share in the companies it owns
+// (as a listed party does), so a chain needs no product of shares.
 
 // companyKey normalises a company name for the register: lower case,
 // letters and digits only, single spaces.
@@ -64,11 +69,12 @@ func (s *Service) listStakes() []warden.Stake {
 	var out []warden.Stake
 	versions := s.Screening.Each(func(e *warden.Entity) {
 		for _, l := range e.Links {
-			if l.Type != "owned_by" || l.SourceID == "" || l.Percent <= 0 {
+			pct := warden.PercentOf(l.Percent)
+			if l.Type != "owned_by" || l.SourceID == "" || pct == 0 {
 				continue
 			}
 			if k := companyKey(e.Caption()); k != "" {
-				out = append(out, warden.Stake{Owner: "entity:" + e.List + ":" + l.SourceID, Owned: k, OwnedName: e.Caption(), Percent: l.Percent, RecordedBy: "list " + e.List})
+				out = append(out, warden.Stake{Owner: "entity:" + e.List + ":" + l.SourceID, Owned: k, OwnedName: e.Caption(), Percent: min(pct, warden.Whole), RecordedBy: "list " + e.List})
 			}
 		}
 	})
@@ -122,14 +128,17 @@ func (s *Service) ownedBlocked(ctx context.Context, name string) (entity *warden
 	}
 	memo := map[string]*verdict{}
 	v, err := s.verdict(ctx, key, owners, display, memo, map[string]bool{})
-	if err != nil || v == nil || v.percent < 50 {
+	if err != nil || v == nil || v.percent < half {
 		return nil, "", err
 	}
 	return v.root, v.why, nil
 }
 
+// half is the share of blocked owners that blocks a company.
+const half = warden.Whole / 2
+
 type verdict struct {
-	percent float64        // aggregate held by blocked owners
+	percent warden.Percent // aggregate held by blocked owners
 	root    *warden.Entity // the listed party behind the largest blocked stake
 	why     string
 }
@@ -145,7 +154,7 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 	defer delete(path, key)
 	v := &verdict{}
 	type part struct {
-		pct  float64
+		pct  warden.Percent
 		text string
 		root *warden.Entity
 	}
@@ -172,13 +181,13 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 				if err != nil {
 					return nil, err
 				}
-				if w != nil && w.percent >= 50 {
-					parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s%s, itself owned %s", st.Percent, e.Caption(), source, w.why), w.root})
+				if w != nil && w.percent >= half {
+					parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s%s, itself owned %s", st.Percent, e.Caption(), source, w.why), w.root})
 				}
 				continue
 			}
 			if a, prog := s.Policy.action(e.Programs); a == warden.HitBlock {
-				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e})
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e})
 			}
 		case strings.HasPrefix(st.Owner, "company:"):
 			sub := strings.TrimPrefix(st.Owner, "company:")
@@ -186,12 +195,12 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 			if err != nil {
 				return nil, err
 			}
-			if w != nil && w.percent >= 50 {
+			if w != nil && w.percent >= half {
 				name := display[sub]
 				if name == "" {
 					name = sub
 				}
-				parts = append(parts, part{st.Percent, fmt.Sprintf("%g%% by %s, itself owned %s", st.Percent, name, w.why), w.root})
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s, itself owned %s", st.Percent, name, w.why), w.root})
 			}
 		}
 	}
@@ -210,24 +219,31 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 }
 
 // RecordStake records that owner — a listed party ("ofac:123") or a company
-// name — holds percent (0 to 100; 0 removes the stake) of company owned.
-func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent float64) (warden.Stake, error) {
+// name — holds percent (0 to 100%; 0 removes the stake) of company owned.
+// Owner and owned are checked as names (warden.CheckText); a malformed one
+// is EINVALID naming it.
+func (s *Service) RecordStake(ctx context.Context, owner, owned string, percent warden.Percent) (warden.Stake, error) {
 	p, err := warden.Authorize(ctx, warden.ActOwnershipManage)
 	if err != nil {
 		return warden.Stake{}, err
 	}
-	if !(percent >= 0 && percent <= 100) { // NaN too
+	if percent < 0 || percent > warden.Whole {
 		return warden.Stake{}, warden.Errorf(warden.EINVALID, "percent must be a number between 0 and 100")
 	}
-	owned = strings.TrimSpace(owned)
-	if companyKey(owned) == "" || len(owned) > 500 {
-		return warden.Stake{}, warden.Errorf(warden.EINVALID, "owned must name a company (up to 500 characters)")
+	owned, owner = strings.TrimSpace(owned), strings.TrimSpace(owner)
+	if err := warden.CheckText(warden.TextName, "owned", owned, 500); err != nil {
+		return warden.Stake{}, err
 	}
-	owner = strings.TrimSpace(owner)
+	if err := warden.CheckText(warden.TextName, "owner", owner, 500); err != nil {
+		return warden.Stake{}, err
+	}
+	if companyKey(owned) == "" {
+		return warden.Stake{}, warden.Errorf(warden.EINVALID, "owned must name a company")
+	}
 	ownerKey := ""
 	if _, err := s.DB.Entity(ctx, owner, 0); err == nil {
 		ownerKey = "entity:" + owner
-	} else if k := companyKey(owner); k != "" && len(owner) <= 500 && !strings.Contains(owner, ":") {
+	} else if k := companyKey(owner); k != "" && !strings.Contains(owner, ":") {
 		ownerKey = "company:" + k
 	} else {
 		return warden.Stake{}, warden.Errorf(warden.EINVALID, "owner must be a listed party id (list:source_id) or a company name")

@@ -18,7 +18,7 @@ func (db *DB) SetStake(ctx context.Context, s warden.Stake, ev *warden.AuditEven
 			return nil
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO ownership (owner, owned, owned_name, percent_bp, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			s.Owner, s.Owned, s.OwnedName, int64(s.Percent*100+0.5), s.RecordedBy, timestamp(s.RecordedAt))
+			s.Owner, s.Owned, s.OwnedName, int64(s.Percent), s.RecordedBy, timestamp(s.RecordedAt))
 		if err != nil {
 			return fmt.Errorf("ownership: %w", err)
 		}
@@ -41,7 +41,7 @@ func (db *DB) Stakes(ctx context.Context) ([]warden.Stake, error) {
 		if err := rows.Scan(&s.Owner, &s.Owned, &s.OwnedName, &bp, &s.RecordedBy, &at); err != nil {
 			return nil, err
 		}
-		s.Percent, s.RecordedAt = float64(bp)/100, parseTime(at)
+		s.Percent, s.RecordedAt = warden.Percent(bp), parseTime(at)
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -191,7 +191,7 @@ var schemas = map[string]any{
 	"Licences":     obj(map[string]any{"licences": arrayOf("Licence")}),
 	"Licence":      obj(map[string]any{"number": str, "issuer": str, "kind": map[string]any{"type": "string", "enum": []string{"general", "specific"}}, "programs": strs, "entities": strs, "expires": stamp, "created": stamp}, "number", "issuer", "kind"),
 	"Release":      obj(map[string]any{"holder": str, "entity_id": str, "amount": ref("Money"), "licence": str, "reason": str}, "holder", "entity_id", "amount", "licence", "reason"),
-	"StakeRequest": obj(map[string]any{"owner": map[string]any{"type": "string", "description": "a listed party id (ofac:123) or a company name"}, "owned": map[string]any{"type": "string", "description": "the company owned"}, "percent": num}, "owner", "owned", "percent"),
+	"StakeRequest": obj(map[string]any{"owner": map[string]any{"type": "string", "description": "a listed party id (ofac:123) or a company name"}, "owned": map[string]any{"type": "string", "description": "the company owned"}, "percent": map[string]any{"type": "number", "description": "percent held, 0 to 100 with at most two decimals (hundredths of a percent, added exactly); a string holding the number is read too"}}, "owner", "owned", "percent"),
 	"Stake":        obj(map[string]any{"owner": str, "owned": str, "owned_name": str, "percent": num, "recorded_by": str, "recorded_at": stamp}),
 	"Stakes":       obj(map[string]any{"ownership": arrayOf("Stake")}),
 	"AuditEvents":  obj(map[string]any{"events": arrayOf("AuditEvent")}),

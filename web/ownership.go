@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"warden"
@@ -11,9 +10,9 @@ import (
 
 func (s *Server) recordStake(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Owner   string  `json:"owner"`
-		Owned   string  `json:"owned"`
-		Percent float64 `json:"percent"`
+		Owner   string         `json:"owner"`
+		Owned   string         `json:"owned"`
+		Percent warden.Percent `json:"percent"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.Error(w, r, err)
@@ -83,9 +82,9 @@ func (s *Server) ownershipView(w http.ResponseWriter, r *http.Request, status in
 // ownershipForm records a stake from the ownership page.
 func (s *Server) ownershipForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(r.PostFormValue("percent")), "%"), 64)
+	pct, err := warden.ParsePercent(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(r.PostFormValue("percent")), "%")))
 	if err != nil {
-		s.ownershipView(w, r, http.StatusBadRequest, "", "percent must be a number from 0 to 100")
+		s.ownershipView(w, r, http.StatusBadRequest, "", warden.ErrorMessage(err))
 		return
 	}
 	st, err := s.Enforcement.RecordStake(r.Context(), r.PostFormValue("owner"), r.PostFormValue("owned"), pct)
@@ -94,7 +93,7 @@ func (s *Server) ownershipForm(w http.ResponseWriter, r *http.Request) {
 		s.ownershipView(w, r, status, "", detail)
 		return
 	}
-	msg := fmt.Sprintf("Recorded: %s holds %g%% of %s.", st.Owner, st.Percent, st.OwnedName)
+	msg := fmt.Sprintf("Recorded: %s holds %s%% of %s.", st.Owner, st.Percent, st.OwnedName)
 	if st.Percent == 0 {
 		msg = fmt.Sprintf("Removed %s's stake in %s.", st.Owner, st.OwnedName)
 	}

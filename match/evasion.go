@@ -41,12 +41,29 @@ func c1(r rune) (rune, bool) {
 	return w, !unicode.IsControl(w)
 }
 
-// visible drops the characters that show nothing, the format characters
-// (Unicode category Cf: zero-width space, zero-width joiner and non-joiner,
-// word joiner, soft hyphen, byte order mark, bidirectional marks and
-// controls), and reads C1 controls as Windows-1252. Dropping the joiners,
-// which shape Persian and Indic script, loses nothing for matching. It
-// returns s itself when there is nothing to change.
+// ignorable reports whether r shows nothing: a format character (Unicode
+// category Cf: zero-width space, zero-width joiner and non-joiner, word
+// joiner, soft hyphen, byte order mark, bidirectional marks and controls,
+// interlinear annotation) or another Default_Ignorable_Code_Point of
+// Unicode's DerivedCoreProperties (the Hangul fillers U+115F, U+1160,
+// U+3164 and U+FFA0, which are letters, the combining grapheme joiner,
+// variation selectors, tags). That property is derived as Cf, plus
+// Other_Default_Ignorable_Code_Point, plus Variation_Selector, less a few
+// characters that show; the standard library has all three tables, so the
+// union is taken from it rather than copied by hand, and the few visible Cf
+// characters it adds (the Arabic number signs) mean nothing in a name or
+// identifier either.
+func ignorable(r rune) bool {
+	if r < 0xa0 {
+		return false
+	}
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r)
+}
+
+// visible drops the characters that show nothing (ignorable) and reads C1
+// controls as Windows-1252. Dropping the joiners, which shape Persian and
+// Indic script, loses nothing for matching. It returns s itself when there
+// is nothing to change.
 func visible(s string) string {
 	i := 0
 	for i < len(s) && s[i] < utf8.RuneSelf {
@@ -54,7 +71,7 @@ func visible(s string) string {
 	}
 	first := -1
 	for j, r := range s[i:] {
-		if _, ok := c1(r); ok || unicode.Is(unicode.Cf, r) {
+		if _, ok := c1(r); ok || ignorable(r) {
 			first = i + j
 			break
 		}
@@ -69,11 +86,24 @@ func visible(s string) string {
 		if w, ok := c1(r); ok {
 			r = w
 		}
-		if !unicode.Is(unicode.Cf, r) {
+		if !ignorable(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// letterLike maps Latin letters that NFKC leaves alone although they read
+// as a plain letter, the small capitals (ᴍᴀᴋꜱɪᴍ), and a few letter forms
+// that look like one (ɑ, ɡ, ɩ, ȷ), to that plain letter, small. Written by
+// hand after the Latin entries of the Unicode confusables data (UTS #39);
+// modifier letters (ᴹ, ˢ) and other compatibility forms need no entry, as
+// NFKC reads them already.
+var letterLike = map[rune]rune{
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴃ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴆ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h',
+	'ɪ': 'i', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴌ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ꞯ': 'q',
+	'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+	'ɑ': 'a', 'ɡ': 'g', 'ɩ': 'i', 'ȷ': 'j', 'ʋ': 'u', 'ɒ': 'o',
 }
 
 // Scripts whose letters are confused with each other.
@@ -308,7 +338,8 @@ const spelledRun = 4
 
 // spelled joins the letters of words spelt out one by one: runs of at least
 // spelledRun single Latin, Cyrillic or Greek letters, each pair separated
-// by the same one or two of space, dot, dash and underscore. A run ends
+// by the same gap of one or two spaces, punctuation marks or symbols (dot,
+// dash, underscore, bullet, middle dot, slash, asterisk...). A run ends
 // where the separator changes or a capital follows a small letter, so
 // "M a k s i m Y a k u b e t s" and "M.a.k.s.i.m Y.a.k.u.b.e.t.s" are
 // two words. It returns s itself when no word is spelt out.
@@ -356,7 +387,7 @@ func run(s string, start, end int) (int, int) {
 			return n, end
 		}
 		gap := s[end:next]
-		if len(gap) > 2 || strings.Trim(gap, " .-_") != "" || sep != "" && gap != sep {
+		if !separator(gap) || sep != "" && gap != sep {
 			return n, end
 		}
 		nr, nsize := utf8.DecodeRuneInString(s[next:])
@@ -375,9 +406,24 @@ func run(s string, start, end int) (int, int) {
 	}
 }
 
-// tight reports whether a gap between letters is one dot, dash or
-// underscore, which binds them closer than a space does.
-func tight(gap string) bool { return len(gap) == 1 && gap != " " }
+// separator reports whether gap may separate letters spelt out: one or two
+// spaces, punctuation marks or symbols.
+func separator(gap string) bool {
+	n := 0
+	for _, r := range gap {
+		if n++; n > 2 || r != ' ' && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			return false
+		}
+	}
+	return n > 0
+}
+
+// tight reports whether a gap between letters is one punctuation mark or
+// symbol, which binds them closer than a space does.
+func tight(gap string) bool {
+	r, n := utf8.DecodeRuneInString(gap)
+	return n == len(gap) && r != ' '
+}
 
 // joinInitials joins runs of three or more single letters in a folded
 // reading ("p p c" = "ppc"), which may be an acronym or a person's

@@ -20,7 +20,8 @@ const MaxNameRunes = 300
 // (full-width and compatibility forms), letters spelt out one by one
 // joined (spelled), letters of another script among a word's or a name's
 // folded into that script (confusable), diacritics dropped from Latin
-// letters (Garantex Europe OÜ = ou), apostrophes dropped and every other
+// letters (Garantex Europe OÜ = ou), small capitals and other letter-like
+// forms read as the letter (letterLike), apostrophes dropped and every other
 // non-letter, non-digit turned into a space. Letters of other scripts are
 // kept. Look-alikes are folded before NFKC, which would turn some into
 // letters that look nothing like them (the lunate sigma Ϲ, a C, into Σ),
@@ -53,6 +54,8 @@ func fold(s string) string {
 			b.WriteByte('d')
 		case r == 'ı':
 			b.WriteByte('i')
+		case r > 0x7f && letterLike[r] != 0:
+			b.WriteRune(letterLike[r])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 		default:

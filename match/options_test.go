@@ -24,6 +24,10 @@ func TestOptionsCheck(t *testing.T) {
 		{Options{Threshold: inf}, "threshold"},
 		{Options{Threshold: -inf}, "threshold"},
 		{Options{Threshold: 1.01}, "threshold"},
+		{Options{Threshold: math.Copysign(0, -1)}, "threshold"},
+		{Options{Threshold: -0.5}, "threshold"},
+		{Options{Threshold: 5e-324}, ""}, // in (0, 1]
+		{Options{MinScore: math.Copysign(0, -1)}, "min_score"},
 		{Options{MinScore: nan}, "min_score"},
 		{Options{Limit: -1}, "limit"},
 		{Options{Limit: MaxLimit + 1}, "limit"},

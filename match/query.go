@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -20,6 +21,10 @@ type Query struct {
 	Wallets    []string      `json:"wallets,omitempty"`
 	IDs        []string      `json:"ids,omitempty"`
 	Lists      []string      `json:"lists,omitempty"` // only these lists; all if empty
+	// AsOf is the day of screening, by the caller's clock: birth dates
+	// after it are refused, as nobody listed is born yet. Today (time.Now)
+	// if zero.
+	AsOf time.Time `json:"-"`
 }
 
 // Options tune one search.
@@ -42,6 +47,11 @@ type Hit struct {
 // MaxNameLength is the longest name, in characters, a query may hold.
 const MaxNameLength = 1000
 
+// MaxQueryNames is the most names one query may hold. Every name is
+// screened, in all its readings, so the cost of a query grows with its
+// names; more is EINVALID, never screened in part.
+const MaxQueryNames = 100
+
 // Prepared is a validated query, read and tokenised, ready to screen. It
 // may be screened any number of times, by one goroutine at a time.
 type Prepared struct {
@@ -55,11 +65,15 @@ type Prepared struct {
 }
 
 // Prepare validates a query: it must hold a name, wallet or identifier;
-// names must be valid UTF-8 without control characters and at most
-// MaxNameLength characters; schema, countries and birth dates must be known
-// and well formed. Errors are EINVALID.
+// there may be at most MaxQueryNames names, each valid UTF-8 without
+// control characters and at most MaxNameLength characters; schema,
+// countries and birth dates must be known and well formed, birth dates not
+// after q.AsOf. Errors are EINVALID.
 func Prepare(q Query) (*Prepared, error) {
 	p := &Prepared{q: q}
+	if len(q.Names) > MaxQueryNames {
+		return nil, warden.Errorf(warden.EINVALID, "%d names; a query holds at most %d", len(q.Names), MaxQueryNames)
+	}
 	if q.Schema != "" && !q.Schema.Valid() {
 		return nil, warden.Errorf(warden.EINVALID, "unknown schema %q", q.Schema)
 	}
@@ -88,9 +102,16 @@ func Prepare(q Query) (*Prepared, error) {
 		}
 		p.countries = append(p.countries, code)
 	}
+	today := q.AsOf
+	if today.IsZero() {
+		today = time.Now()
+	}
 	for _, d := range q.BirthDates {
 		if !validDate(d) {
 			return nil, warden.Errorf(warden.EINVALID, "birth_date %q is not a calendar date written YYYY, YYYY-MM or YYYY-MM-DD (year 0001 to 9999)", d)
+		}
+		if d > today.Format("2006-01-02")[:len(d)] {
+			return nil, warden.Errorf(warden.EINVALID, "birth_date %q is after today, %s", d, today.Format("2006-01-02"))
 		}
 		p.years = append(p.years, d)
 	}
@@ -189,16 +210,97 @@ func (ix *Index) Search(q Query, opt Options) ([]Hit, error) {
 func (p *Prepared) Query() Query { return p.q }
 
 // SearchPrepared is Search for a query already prepared, as batches do when
-// they check every row before screening any.
+// they check every row before screening any. Every reading of every name is
+// screened: a query with more readings than one pass tracks
+// (maxQueryReadings) is screened in passes of that many, and each party
+// keeps its best score, which is what one pass over them all would give, as
+// a party scores its best reading.
 func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
 	for i := range p.names {
 		ix.weighQuery(&p.names[i])
 	}
+	p = ix.split(p)
 	opt.defaults()
+	var hits []Hit
+	for c := range p.passes {
+		hits = mergeHits(hits, ix.searchPass(c, opt), opt.Limit)
+	}
+	return hits
+}
+
+// searchPass screens a query of at most maxQueryReadings readings.
+func (ix *Index) searchPass(p *Prepared, opt Options) []Hit {
 	names := ix.getSet()
 	defer ix.sets.Put(names)
 	ents := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights), names)
 	return ix.search(p, opt, ents, names)
+}
+
+// passes yields p itself when it has at most maxQueryReadings readings, as
+// most queries have; else queries of that many readings each, in order,
+// which together hold every reading of p.
+func (p *Prepared) passes(yield func(*Prepared) bool) {
+	total := 0
+	for i := range p.names {
+		total += len(p.names[i].readings)
+	}
+	if total <= maxQueryReadings {
+		yield(p)
+		return
+	}
+	var cur *Prepared
+	left := 0
+	for _, n := range p.names {
+		for from := 0; from < len(n.readings); {
+			if left == 0 {
+				if cur != nil && !yield(cur) {
+					return
+				}
+				cur = &Prepared{q: p.q, countries: p.countries, years: p.years, lists: p.lists, idKeys: p.idKeys}
+				left = maxQueryReadings
+			}
+			to := min(len(n.readings), from+left)
+			part := n
+			part.readings, part.spans = n.readings[from:to:to], n.spans[from:to:to]
+			cur.names = append(cur.names, part)
+			left -= to - from
+			from = to
+		}
+	}
+	yield(cur)
+}
+
+// mergeHits adds the hits of one pass to those of the passes before,
+// keeping each party's best, best first, at most limit.
+func mergeHits(hits, more []Hit, limit int) []Hit {
+	if hits == nil {
+		return more
+	}
+next:
+	for _, h := range more {
+		for i := range hits {
+			if hits[i].Entity == h.Entity {
+				if h.Score > hits[i].Score {
+					hits[i] = h
+				}
+				continue next
+			}
+		}
+		hits = append(hits, h)
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case hitBefore(&a, &b):
+			return -1
+		case hitBefore(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
 }
 
 func (o *Options) defaults() {

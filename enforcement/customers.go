@@ -21,14 +21,19 @@ import (
 // checkCustomer rejects a customer that cannot be registered or screened.
 func checkCustomer(c *warden.Customer) error {
 	c.ID, c.Name = strings.TrimSpace(c.ID), strings.TrimSpace(c.Name)
-	if c.ID == "" || len(c.ID) > 100 || strings.ContainsFunc(c.ID, func(r rune) bool { return r < ' ' }) {
+	if c.ID == "" {
 		return warden.Errorf(warden.EINVALID, "a customer id is 1 to 100 printable characters")
 	}
+	if err := warden.CheckText(warden.TextID, "id", c.ID, 100); err != nil {
+		return err
+	}
+	p := customerParty(*c)
+	if err := checkParty("customer "+c.ID+": ", &p); err != nil {
+		return err
+	}
+	c.Account, c.Wallet = p.Account, p.Wallet
 	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 {
 		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet or identifier)", c.ID)
-	}
-	if err := checkParty("customer "+c.ID+": ", customerParty(*c)); err != nil {
-		return err
 	}
 	// What Warden sets is not the caller's to give.
 	c.Decision, c.Status, c.Hits, c.Cases, c.OnboardedBy = "", "", nil, nil, ""

@@ -121,13 +121,20 @@ func (s *Service) now() time.Time {
 // Party roles.
 var partyRoles = map[string]bool{"originator": true, "beneficiary": true, "intermediary": true, "ordering_institution": true, "beneficiary_institution": true}
 
+// MaxReason is the longest reason, in characters, for a decision or a
+// release.
+const MaxReason = 2000
+
 // MaxParties is the most parties one payment may name.
 const MaxParties = 20
 
 // check rejects payments that cannot be screened.
 func check(t *warden.Transaction) error {
-	if t.Reference == "" || len(t.Reference) > 100 || strings.ContainsFunc(t.Reference, func(r rune) bool { return r < ' ' }) {
+	if t.Reference == "" {
 		return warden.Errorf(warden.EINVALID, "reference must be 1 to 100 printable characters")
+	}
+	if err := warden.CheckText(warden.TextID, "reference", t.Reference, 100); err != nil {
+		return err
 	}
 	if strings.HasPrefix(t.Reference, warden.CustomerReference("")) {
 		return warden.Errorf(warden.EINVALID, "references beginning %q are kept for customers' onboarding", warden.CustomerReference(""))
@@ -138,15 +145,16 @@ func check(t *warden.Transaction) error {
 	if len(t.Parties) == 0 || len(t.Parties) > MaxParties {
 		return warden.Errorf(warden.EINVALID, "a payment names 1 to %d parties", MaxParties)
 	}
-	for i, p := range t.Parties {
+	for i := range t.Parties {
+		p := &t.Parties[i]
 		if !partyRoles[p.Role] {
 			return warden.Errorf(warden.EINVALID, "parties[%d]: role must be originator, beneficiary, intermediary, ordering_institution or beneficiary_institution", i)
 		}
-		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 {
-			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet or identifier)", i)
-		}
 		if err := checkParty(fmt.Sprintf("parties[%d].", i), p); err != nil {
 			return err
+		}
+		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 {
+			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet or identifier)", i)
 		}
 	}
 	return nil
@@ -318,13 +326,61 @@ func partyName(p warden.TxParty) string {
 // a suspense account for the payment when none was given.
 func holder(p warden.TxParty, ref string) string {
 	if p.Account != "" {
-		return p.Account
+		return holderKey(p.Account)
 	}
 	if p.Wallet != "" {
-		return p.Wallet
+		return holderKey(p.Wallet)
 	}
 	return "suspense:" + ref
 }
+
+// holderKey is the ledger's key for an account or wallet, so that one
+// account written several ways is one holder with one balance: surrounding
+// spaces are trimmed; an EVM address (0x and 40 hexadecimal digits), whose
+// case is only a checksum, is folded to lower case; an IBAN (its mod-97
+// check digits valid), which is case-insensitive and printed in groups of
+// four, is folded to upper case without spaces. Any other account, a
+// base58 wallet above all, is kept verbatim: its case is part of it.
+func holderKey(account string) string {
+	a := strings.Trim(account, " ")
+	if len(a) == 42 && (a[:2] == "0x" || a[:2] == "0X") && hexDigits(a[2:]) {
+		return strings.ToLower(a)
+	}
+	if iban := strings.ToUpper(strings.ReplaceAll(a, " ", "")); isIBAN(iban) {
+		return iban
+	}
+	return a
+}
+
+func hexDigits(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F')
+	})
+}
+
+// isIBAN reports whether s (upper case, no spaces) is an IBAN: a country
+// code, two check digits and 11 to 30 letters and digits, whose ISO 7064
+// mod 97-10 remainder is 1.
+func isIBAN(s string) bool {
+	if len(s) < 15 || len(s) > 34 || !isUpper(s[0]) || !isUpper(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
+		return false
+	}
+	rem := 0
+	for _, c := range []byte(s[4:] + s[:4]) {
+		switch {
+		case isDigit(c):
+			rem = (rem*10 + int(c-'0')) % 97
+		case isUpper(c):
+			rem = (rem*100 + int(c-'A'+10)) % 97
+		default:
+			return false
+		}
+	}
+	return rem == 1
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 // Transaction returns a payment's decision and its status now.
 func (s *Service) Transaction(ctx context.Context, ref string) (warden.TxDecision, error) {
@@ -367,8 +423,8 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 	if !confirm && reason == "" {
 		return warden.Case{}, warden.Errorf(warden.EINVALID, "clearing a hit as a false positive needs a reason")
 	}
-	if len(reason) > 2000 {
-		return warden.Case{}, warden.Errorf(warden.EINVALID, "a reason is at most 2,000 characters")
+	if err := warden.CheckText(warden.TextNote, "reason", reason, MaxReason); err != nil {
+		return warden.Case{}, err
 	}
 	pc, err := s.DB.Case(ctx, id)
 	if err != nil {
@@ -409,10 +465,15 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 	return c, nil
 }
 
-// Ledger returns ledger entries and the balances they add up to.
+// Ledger returns ledger entries and the balances they add up to, both
+// filtered by f's party, holder (read as holderKey reads it) and currency;
+// f's reference, After and Limit select entries only.
 func (s *Service) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.LedgerEntry, []warden.Balance, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return nil, nil, err
+	}
+	if f.Holder != "" {
+		f.Holder = holderKey(f.Holder)
 	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
@@ -421,7 +482,7 @@ func (s *Service) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.L
 	if err != nil {
 		return nil, nil, err
 	}
-	bs, err := s.DB.Balances(ctx, f.EntityID)
+	bs, err := s.DB.Balances(ctx, f)
 	return es, bs, err
 }
 
@@ -431,8 +492,21 @@ func (s *Service) CreateLicence(ctx context.Context, l warden.Licence) (warden.L
 		return l, err
 	}
 	l.Number, l.Issuer = strings.TrimSpace(l.Number), strings.TrimSpace(l.Issuer)
-	if l.Number == "" || len(l.Number) > 100 || l.Issuer == "" || len(l.Issuer) > 200 {
+	if l.Number == "" || l.Issuer == "" {
 		return l, warden.Errorf(warden.EINVALID, "a licence needs a number (up to 100 characters) and an issuer")
+	}
+	if err := warden.CheckText(warden.TextID, "number", l.Number, 100); err != nil {
+		return l, err
+	}
+	if err := warden.CheckText(warden.TextName, "issuer", l.Issuer, 200); err != nil {
+		return l, err
+	}
+	for f, vs := range map[string][]string{"programs": l.Programs, "entities": l.Entities} {
+		for i, v := range vs {
+			if err := warden.CheckText(warden.TextID, fmt.Sprintf("%s[%d]", f, i), v, MaxText); err != nil {
+				return l, err
+			}
+		}
 	}
 	switch {
 	case l.Kind == "general" && len(l.Programs) == 0:
@@ -509,6 +583,16 @@ func (s *Service) ProposeRelease(ctx context.Context, r Release) (warden.Approva
 	}
 	if strings.TrimSpace(r.Reason) == "" {
 		return warden.Approval{}, warden.Errorf(warden.EINVALID, "a release needs a reason")
+	}
+	r.Holder = holderKey(r.Holder)
+	for _, f := range []struct {
+		kind    warden.TextKind
+		name, v string
+		max     int
+	}{{warden.TextID, "holder", r.Holder, MaxText}, {warden.TextID, "entity_id", r.EntityID, MaxText}, {warden.TextID, "licence", r.Licence, 100}, {warden.TextNote, "reason", r.Reason, MaxReason}} {
+		if err := warden.CheckText(f.kind, f.name, f.v, f.max); err != nil {
+			return warden.Approval{}, err
+		}
 	}
 	b, err := s.DB.ReleaseBasis(ctx, r.Licence, r.Holder, r.EntityID, r.Amount.Currency)
 	if err != nil {

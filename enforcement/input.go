@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"warden"
 	"warden/match"
@@ -162,33 +160,22 @@ var PartySchemas = []warden.Schema{warden.SchemaPerson, warden.SchemaOrganizatio
 // number and would be stored and shown as they came.
 const MaxText = 200
 
-// checkText rejects a free-text field that is not valid UTF-8, holds a
-// control character (NUL, ESC, CR, ...) or is longer than max characters,
-// naming the field.
-func checkText(field, v string, max int) error {
-	switch {
-	case !utf8.ValidString(v):
-		return warden.Errorf(warden.EINVALID, "%s is not valid UTF-8", field)
-	case strings.ContainsFunc(v, unicode.IsControl):
-		return warden.Errorf(warden.EINVALID, "%s holds a control character", field)
-	case utf8.RuneCountInString(v) > max:
-		return warden.Errorf(warden.EINVALID, "%s is longer than %d characters", field, max)
-	}
-	return nil
-}
-
 // checkParty rejects a party whose schema is not one of PartySchemas or
-// whose text fields fail checkText, naming the field after prefix (such
-// as "parties[1]."; "" for a customer).
-func checkParty(prefix string, p warden.TxParty) error {
+// whose text fields fail warden.CheckText (the name as a name, the other
+// fields as identifiers), naming the field after prefix (such as
+// "parties[1]."; "" for a customer). It trims the spaces around the
+// account and wallet, which key the blocked-property ledger (other
+// whitespace, a CR or a tab, is refused, not trimmed).
+func checkParty(prefix string, p *warden.TxParty) error {
 	if p.Schema != "" && !slices.Contains(PartySchemas, p.Schema) {
 		return warden.Errorf(warden.EINVALID, "%sschema must be Person, Organization, Company or LegalEntity, not %q", prefix, p.Schema)
 	}
-	if err := checkText(prefix+"name", p.Name, match.MaxNameLength); err != nil {
+	if err := warden.CheckText(warden.TextName, prefix+"name", p.Name, match.MaxNameLength); err != nil {
 		return err
 	}
+	p.Account, p.Wallet = strings.Trim(p.Account, " "), strings.Trim(p.Wallet, " ")
 	for _, f := range []struct{ name, v string }{{"country", p.Country}, {"birth_date", p.BirthDate}, {"account", p.Account}, {"wallet", p.Wallet}} {
-		if err := checkText(prefix+f.name, f.v, MaxText); err != nil {
+		if err := warden.CheckText(warden.TextID, prefix+f.name, f.v, MaxText); err != nil {
 			return err
 		}
 	}
@@ -196,7 +183,7 @@ func checkParty(prefix string, p warden.TxParty) error {
 		return warden.Errorf(warden.EINVALID, "%sidentifiers: at most %d", prefix, MaxIdentifiers)
 	}
 	for i, id := range p.Identifiers {
-		if err := checkText(fmt.Sprintf("%sidentifiers[%d]", prefix, i), id, MaxText); err != nil {
+		if err := warden.CheckText(warden.TextID, fmt.Sprintf("%sidentifiers[%d]", prefix, i), id, MaxText); err != nil {
 			return err
 		}
 	}

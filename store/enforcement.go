@@ -518,16 +518,17 @@ func (db *DB) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.Ledge
 }
 
 // Balances sums the ledger per holder, party and currency, exactly,
-// leaving out what is fully released.
-func (db *DB) Balances(ctx context.Context, entity string) ([]warden.Balance, error) {
-	return db.balances(ctx, `$1 = '' OR entity_id = $1`, entity)
+// leaving out what is fully released; f's party, holder and currency
+// select the balances (its reference and paging do not).
+func (db *DB) Balances(ctx context.Context, f warden.LedgerFilter) ([]warden.Balance, error) {
+	return db.balances(ctx, `($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3)`, f.EntityID, f.Holder, f.Currency)
 }
 
 // balances sums the entries where selects, per holder, party and
 // currency, leaving out zero balances.
-func (db *DB) balances(ctx context.Context, where string, arg any) ([]warden.Balance, error) {
+func (db *DB) balances(ctx context.Context, where string, args ...any) ([]warden.Balance, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, `+exactSum+` FROM ledger WHERE `+where+`
-		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`, arg)
+		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("balances: %w", err)
 	}

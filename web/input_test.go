@@ -265,6 +265,12 @@ func TestPartyInputs(t *testing.T) {
 		{"ESC in customer account", "/v1/customers", clerk, `{"id":"C2","name":"John Smith","account":"\u001b]0;x\u0007"}`, 400, "customer C2: account"},
 		{"long customer wallet", "/v1/customers", clerk, `{"id":"C3","name":"John Smith","wallet":"` + long + `"}`, 400, "customer C3: wallet"},
 		{"legal entity customer", "/v1/customers", clerk, `{"id":"C4","name":"John Smith Holdings","schema":"LegalEntity"}`, 201, ""},
+		// Text that shows otherwise than it reads (F8): "\u202e0-NEB" shows as "BEN-0".
+		{"RLO in reference", "/v1/transactions", screener, payment("RLO-\u202eREF", `{"role":"beneficiary","name":"John Smith","account":"BEN-0"}`), 400, "reference"},
+		{"RLO in account", "/v1/transactions", screener, payment("p9", `{"role":"beneficiary","name":"John Smith","account":"\u202e0-NEB"}`), 400, "parties[1].account"},
+		{"line separator in account", "/v1/transactions", screener, payment("p10", `{"role":"beneficiary","name":"John Smith","account":"BEN\u20280"}`), 400, "parties[1].account"},
+		{"RLI in account", "/v1/transactions", screener, payment("p11", `{"role":"beneficiary","name":"John Smith","account":"\u2067BEN-0"}`), 400, "parties[1].account"},
+		{"RLO in customer id", "/v1/customers", clerk, `{"id":"C-\u202e5","name":"John Smith"}`, 400, "id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

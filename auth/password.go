@@ -11,6 +11,8 @@ import (
 
 	"github.com/ccojocar/zxcvbn-go"
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"warden"
 )
@@ -36,18 +38,29 @@ const (
 // unguessable" (about 10^10 guesses). Only the first scoredRunes are
 // scored, which bounds its time (it grows faster than the length) and
 // loses nothing: a longer password is at least as strong as its start.
+// zxcvbn reads bytes and knows Latin patterns only, so a password must
+// also hold minDistinct different characters and, with every run of
+// three or more of one character counted once, still minPassword of them:
+// rules that hold in every script.
 const (
 	minScore    = 3
 	scoredRunes = 64
+	minDistinct = 6
 )
 
 // CheckPassword rejects a password for person name that is too short or
 // too long, holds control characters (NUL, tab, newline: they do not
-// survive every terminal and form alike), or is easy to guess. Guessable
-// is what zxcvbn (Dropbox's estimator, with its lists of common passwords,
-// names and words) scores below minScore: common passwords, one character
-// repeated, sequences such as 123456789012, keyboard runs, dates, the
-// person's own name, and words with predictable changes.
+// survive every terminal and form alike) or invisible ones (format and
+// default-ignorable characters such as a zero-width space: a password no
+// one can read back), or is easy to guess. It judges the password as
+// typed forms of it compare: folded (NFKC, so full-width "１２３" is "123"
+// and a no-break space a space; and case-folded). Easy to guess is: only
+// spaces; fewer than minDistinct different characters; one character
+// repeated (in any script) so that little else is left; or what zxcvbn
+// (Dropbox's estimator, with its lists of common passwords, names and
+// words) scores below minScore: common passwords, sequences such as
+// 123456789012, keyboard runs, dates, the person's own name, and words
+// with predictable changes.
 func CheckPassword(name, pw string) error {
 	if n := utf8.RuneCountInString(pw); n < minPassword || len(pw) > maxPassword {
 		return warden.Errorf(warden.EINVALID, "a password needs %d to %d characters", minPassword, maxPassword)
@@ -55,14 +68,65 @@ func CheckPassword(name, pw string) error {
 	if !utf8.ValidString(pw) || strings.ContainsFunc(pw, unicode.IsControl) {
 		return warden.Errorf(warden.EINVALID, "a password cannot hold control characters")
 	}
-	scored := pw
-	if r := []rune(pw); len(r) > scoredRunes {
+	if strings.ContainsFunc(pw, invisible) {
+		return warden.Errorf(warden.EINVALID, "a password cannot hold invisible characters (zero-width, format or default-ignorable ones)")
+	}
+	const weak = "this password is too easy to guess (%s); a few unrelated words make a good one"
+	folded := fold(pw)
+	if strings.TrimFunc(folded, unicode.IsSpace) == "" {
+		return warden.Errorf(warden.EINVALID, weak, "only spaces")
+	}
+	distinct := map[rune]bool{}
+	for _, r := range folded {
+		distinct[r] = true
+	}
+	if len(distinct) < minDistinct {
+		return warden.Errorf(warden.EINVALID, weak, fmt.Sprintf("fewer than %d different characters", minDistinct))
+	}
+	if utf8.RuneCountInString(collapseRuns(folded)) < minPassword {
+		return warden.Errorf(warden.EINVALID, weak, "one character repeated")
+	}
+	scored := folded
+	if r := []rune(folded); len(r) > scoredRunes {
 		scored = string(r[:scoredRunes])
 	}
-	if zxcvbn.PasswordStrength(scored, []string{name, "warden"}).Score < minScore {
-		return warden.Errorf(warden.EINVALID, "this password is too easy to guess (a common password, a name, a repeated character, a sequence or a keyboard run); a few unrelated words make a good one")
+	if zxcvbn.PasswordStrength(scored, []string{fold(name), "warden"}).Score < minScore {
+		return warden.Errorf(warden.EINVALID, weak, "a common password, a name, a repeated character, a sequence or a keyboard run")
 	}
 	return nil
+}
+
+// invisible reports whether r is drawn as nothing: a format character
+// (zero-width space and joiners, soft hyphen, bidirectional controls) or
+// another default-ignorable one (variation selectors, Hangul fillers).
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+}
+
+// fold returns s as its typed forms compare: compatibility-normalised
+// (NFKC) and case-folded.
+func fold(s string) string {
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))
+}
+
+// collapseRuns returns s with every run of three or more of one
+// character shortened to one.
+func collapseRuns(s string) string {
+	r := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(r); {
+		j := i
+		for j < len(r) && r[j] == r[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 {
+			n = 1
+		}
+		b.WriteString(strings.Repeat(string(r[i]), n))
+		i = j
+	}
+	return b.String()
 }
 
 // HashPassword returns pw's argon2id hash in the PHC string format.

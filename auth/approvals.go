@@ -55,7 +55,8 @@ func (a *Approvals) Actions() map[string]warden.Role {
 }
 
 // Propose stores a pending proposal of action on object, with payload (as
-// JSON; no secrets), by the principal in ctx.
+// JSON; a hash it needs to carry the action out is stored but never
+// shown), by the principal in ctx, and returns it as shown (redacted).
 func (a *Approvals) Propose(ctx context.Context, action, object string, payload any, reason string) (warden.Approval, error) {
 	h, ok := a.handlers[action]
 	if !ok {
@@ -71,6 +72,7 @@ func (a *Approvals) Propose(ctx context.Context, action, object string, payload 
 	if err := a.db.CreateApproval(ctx, &ap, ev); err != nil {
 		return warden.Approval{}, err
 	}
+	ap.Payload = redact(ap.Payload)
 	return ap, nil
 }
 

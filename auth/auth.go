@@ -36,8 +36,8 @@ type Service struct {
 	// SessionTTL is how long a session lasts.
 	SessionTTL time.Duration
 	// Approvals holds the actions that need a second person; New makes it
-	// and registers adding privileged people and creating privileged
-	// tokens.
+	// and registers adding privileged people, creating privileged tokens
+	// and resetting privileged people's passwords.
 	Approvals *Approvals
 }
 
@@ -48,6 +48,7 @@ func New(db *store.DB) *Service {
 	s.Approvals = NewApprovals(db, s.now)
 	s.Approvals.Handle(ActionUserCreate, warden.RoleAdmin, s.applyUserCreate)
 	s.Approvals.Handle(ActionTokenCreate, warden.RoleAdmin, s.applyTokenCreate)
+	s.Approvals.Handle(ActionPasswordReset, warden.RoleAdmin, s.applyPasswordReset)
 	return s
 }
 
@@ -75,10 +76,15 @@ func randomSecret() (string, error) {
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$`)
 
 // checkName accepts names of people, tokens and organisations: 1 to 100
-// letters, digits and . _ @ -, so they are safe in URLs and logs.
+// letters, digits and . _ @ -, so they are safe in URLs and logs; and,
+// but for an organisation, not the command line's name in any case, which
+// the audit trail shows for the operator.
 func checkName(what, name string) error {
 	if !namePattern.MatchString(name) {
 		return warden.Errorf(warden.EINVALID, "a %s name needs 1 to 100 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", what)
+	}
+	if what != "organisation" && strings.EqualFold(name, warden.Operator.Name) {
+		return warden.Errorf(warden.EINVALID, "%q is the command line's name; choose another", name)
 	}
 	return nil
 }
@@ -118,6 +124,9 @@ func (s *Service) CreateToken(ctx context.Context, name string, role warden.Role
 	}
 	name = strings.TrimSpace(name)
 	if err := checkName("token", name); err != nil {
+		return "", nil, err
+	}
+	if err := s.DB.NameTaken(ctx, name); err != nil {
 		return "", nil, err
 	}
 	if !role.Valid() {

@@ -127,13 +127,13 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		}
 		// A new password ends the sessions.
 		carol := warden.WithPrincipal(ctx, p)
-		if err := s.SetPassword(carol, "carol", "correct horse battery", "another good passphrase"); err != nil {
+		if _, err := s.SetPassword(carol, "carol", "correct horse battery", "another good passphrase"); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("session after password change: %v", err)
 		}
-		if err := s.SetPassword(carol, "someone-else", "", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, err := s.SetPassword(carol, "someone-else", "", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("analyst setting another's password: %v", err)
 		}
 		// Sessions expire.
@@ -361,6 +361,22 @@ func TestPasswordRules(t *testing.T) {
 		{"NUL", "carol", "violet harbour\x00lantern 42", false},
 		{"control character", "carol", "violet harbour\tlantern 42", false},
 		{"too long", "carol", strings.Repeat("violet harbour lantern ", 12), false},
+		{"Cyrillic repeated", "carol", strings.Repeat("Ж", 14), false},
+		{"accented letter repeated", "carol", strings.Repeat("é", 13), false},
+		{"decomposed accent repeated", "carol", strings.Repeat("e\u0301", 13), false},
+		{"no-break spaces", "carol", strings.Repeat("\u00a0", 12), false},
+		{"zero-width spaces", "carol", strings.Repeat("\u200b", 12), false},
+		{"zero-width space inside", "carol", "violet harbour\u200blantern 42", false},
+		{"soft hyphen inside", "carol", "violet harbour\u00adlantern 42", false},
+		{"ideographic spaces", "carol", strings.Repeat("\u3000", 12), false},
+		{"full-width digit run", "carol", "１２３４５６７８９０１２", false},
+		{"full-width letter run", "carol", "Ａｂｃｄｅｆｇｈｉｊｋｌ", false},
+		{"full-width common", "carol", "ｐａｓｓｗｏｒｄ１２３４", false},
+		{"case of a common one", "carol", "PASSWORD1234", false},
+		{"five distinct characters", "carol", "ab12!ab12!ab12!", false},
+		{"a repeated run before a short word", "carol", strings.Repeat("Ж", 8) + "k7#Qm", false},
+		{"Cyrillic passphrase", "carol", "фиолетовый гавань фонарь", true},
+		{"Greek passphrase", "carol", "θάλασσα φεγγάρι πέτρα", true},
 	} {
 		err := auth.CheckPassword(tc.user, tc.pw)
 		if (err == nil) != tc.ok || (err != nil && warden.ErrorCode(err) != warden.EINVALID) {
@@ -371,8 +387,11 @@ func TestPasswordRules(t *testing.T) {
 
 func TestRelated(t *testing.T) {
 	// alice created carl, who created dave; erin chose frank's password;
-	// bob and alice were created by the operator.
-	controllers := map[string][]string{"alice": {"operator"}, "bob": {"operator"}, "carl": {"alice"}, "dave": {"carl"}, "frank": {"operator", "erin"}}
+	// bob and alice were created by the operator, whose own creations are
+	// not related through it.
+	// alice also created gina; erin reset hugo's password too.
+	controllers := map[string][]string{"alice": {"operator"}, "bob": {"operator"}, "carl": {"alice"}, "dave": {"carl"}, "frank": {"operator", "erin"},
+		"gina": {"alice"}, "hugo": {"operator", "erin"}}
 	for _, tc := range []struct {
 		a, b    string
 		related bool
@@ -390,6 +409,12 @@ func TestRelated(t *testing.T) {
 		{"", "bob", true},
 		{"bob", "", true},
 		{"nobody", "bob", false},
+		// Siblings: two people one person controls (other than the
+		// operator) are that person's four eyes, not two.
+		{"carl", "gina", true},
+		{"dave", "gina", true},
+		{"frank", "hugo", true},
+		{"alice", "frank", false},
 	} {
 		if got := auth.Related(controllers, tc.a, tc.b); got != tc.related {
 			t.Errorf("Related(%s, %s) = %v", tc.a, tc.b, got)
@@ -478,6 +503,50 @@ func TestSecondPersonEveryAction(t *testing.T) {
 			}
 			if got, err := s.Approvals.Decide(peer, ap.ID, false, "not now"); err != nil || got.Status != "rejected" {
 				t.Errorf("%s rejected by a second person: %+v %v", action, got, err)
+			}
+		}
+	})
+}
+
+// TestNamesIgnoreCase: people and tokens share one namespace in which
+// names differing only in case are the same name, so that "Bob" cannot
+// pass for "bob" in the audit trail or a proposal: taking one is a
+// conflict, whether the other is a person or a token, and the command
+// line's own name is refused in any case.
+func TestNamesIgnoreCase(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		const pw = "violet harbour lantern 42"
+		if _, err := s.CreateUser(op, "bob", warden.RoleAnalyst, "", pw, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.CreateToken(op, "payments", warden.RoleScreener, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		user := func(name string) error { _, err := s.CreateUser(op, name, warden.RoleAnalyst, "", pw, ""); return err }
+		token := func(name string) error {
+			_, _, err := s.CreateToken(op, name, warden.RoleScreener, "", nil)
+			return err
+		}
+		for _, tc := range []struct {
+			what   string
+			create func(string) error
+			name   string
+			want   string
+		}{
+			{"person", user, "Bob", warden.ECONFLICT},
+			{"person", user, "BOB", warden.ECONFLICT},
+			{"person", user, "Payments", warden.ECONFLICT},
+			{"person", user, "Operator", warden.EINVALID},
+			{"token", token, "PAYMENTS", warden.ECONFLICT},
+			{"token", token, "bob", warden.ECONFLICT},
+			{"token", token, "OPERATOR", warden.EINVALID},
+			{"person", user, "bobby", ""},
+			{"token", token, "payments-2", ""},
+		} {
+			if err := tc.create(tc.name); warden.ErrorCode(err) != tc.want {
+				t.Errorf("%s %q: %v, want %q", tc.what, tc.name, err, tc.want)
 			}
 		}
 	})

@@ -1,32 +1,45 @@
 package auth
 
-// Related reports whether persons a and b cannot be each other's second
-// pair of eyes: they are the same person, or one controls the other. A
-// person controls those they created and those whose password they chose
-// (they know it), and, in turn, everyone those control. An unknown person
-// ("") is related to everyone. controllers maps each person to those who
-// control them directly (store.DB.Controllers).
-//
-// Two people created by the same third one are not related: the third
-// one's proposals cannot be decided by either, but theirs can be decided
-// by each other.
-func Related(controllers map[string][]string, a, b string) bool {
-	return a == "" || b == "" || controls(controllers, a, b) || controls(controllers, b, a)
-}
+import "warden"
 
-// controls reports whether a is b or controls b, walking up from b.
-func controls(controllers map[string][]string, a, b string) bool {
-	seen := map[string]bool{}
-	for next := []string{b}; len(next) > 0; {
-		p := next[len(next)-1]
-		next = next[:len(next)-1]
-		if p == a {
+// Related reports whether persons a and b cannot be each other's second
+// pair of eyes: they are the same person, one controls the other, or a
+// third person controls both. A person controls those they created and
+// those whose password they ever chose (they knew it, so they could have
+// made every change since, the person's "own" included), and, in turn,
+// everyone those control. An unknown person ("") is related to everyone.
+// controllers maps each person to those who control them directly
+// (store.DB.Controllers).
+//
+// Two persons whose only common controller is the operator are not
+// related through it: the operator at the command line already holds the
+// database, and four-eyes guards against one person of the application,
+// not against whoever runs it; if its creations were related, the admins
+// it bootstraps could never be each other's second pair of eyes. The
+// operator is still related to everyone it controls.
+func Related(controllers map[string][]string, a, b string) bool {
+	if a == "" || b == "" {
+		return true
+	}
+	above := ancestors(controllers, a)
+	for p := range ancestors(controllers, b) {
+		if p == a || (above[p] && p != warden.Operator.Name) {
 			return true
 		}
-		if !seen[p] {
-			seen[p] = true
-			next = append(next, controllers[p]...)
+	}
+	return above[b]
+}
+
+// ancestors returns p and everyone who controls p, directly or not.
+func ancestors(controllers map[string][]string, p string) map[string]bool {
+	seen := map[string]bool{}
+	for next := []string{p}; len(next) > 0; {
+		q := next[len(next)-1]
+		next = next[:len(next)-1]
+		if !seen[q] {
+			seen[q] = true
+			next = append(next, controllers[q]...)
 		}
 	}
-	return false
+	return seen
 }

@@ -36,9 +36,6 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	if err := checkName("user", name); err != nil {
 		return nil, err
 	}
-	if name == warden.Operator.Name {
-		return nil, warden.Errorf(warden.EINVALID, "%q is the command line's name; choose another", name)
-	}
 	if !role.Valid() {
 		return nil, warden.Errorf(warden.EINVALID, "unknown role %q", role)
 	}
@@ -51,8 +48,8 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	if err := CheckPassword(name, password); err != nil {
 		return nil, err
 	}
-	if _, err := s.DB.User(ctx, name); err == nil {
-		return nil, warden.Errorf(warden.ECONFLICT, "a user named %q exists", name)
+	if err := s.DB.NameTaken(ctx, name); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -82,49 +79,81 @@ func (s *Service) applyUserCreate(ctx context.Context, a warden.Approval) error 
 		CreatedBy: a.ProposedByPerson, PasswordSetBy: a.ProposedByPerson})
 }
 
+// ActionPasswordReset is the four-eyes action of resetting the password
+// of a privileged person (admin, sanctions officer): whoever resets it
+// can act as that person, so a second admin must agree.
+const ActionPasswordReset = "user.passwd.reset"
+
+// newPassword is a reset, as a proposal stores it (with the password
+// already hashed).
+type newPassword struct {
+	Name         string `json:"name"`
+	PasswordHash string `json:"password_hash"`
+}
+
 // SetPassword changes person name's password to password and ends their
 // sessions. A person changing their own (through any principal acting for
 // them) must give the current password; a wrong one counts as a failed
-// login. With users.manage, anyone's password is reset without it
-// (audited as user.passwd.reset); the one who reset it then controls that
-// person for four-eyes until the person changes it themselves. A change
-// made with the right current password is the person's own.
-func (s *Service) SetPassword(ctx context.Context, name, current, password string) error {
+// login. Anyone else's password is reset, with users.manage and without
+// the current one (audited as user.passwd.reset): the one who resets it
+// knows it, so controls that person for four-eyes for ever (even after
+// the person changes it: they could have made that change themselves).
+// Resetting an admin's or a sanctions officer's from the API or UI needs
+// a second admin: it returns the pending approval instead (the operator
+// at the command line resets directly, to recover a locked-out admin).
+func (s *Service) SetPassword(ctx context.Context, name, current, password string) (*warden.Approval, error) {
 	p, ok := warden.PrincipalFrom(ctx)
 	if !ok {
-		return warden.Errorf(warden.EUNAUTHORIZED, "authentication required")
+		return nil, warden.Errorf(warden.EUNAUTHORIZED, "authentication required")
 	}
 	own := p.PersonName() == name
 	if !own {
 		if _, err := warden.Authorize(ctx, warden.ActUsersManage); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if own && current == "" {
-		return warden.Errorf(warden.EINVALID, "changing your own password needs your current password")
+		return nil, warden.Errorf(warden.EINVALID, "changing your own password needs your current password")
 	}
 	u, err := s.DB.User(ctx, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := CheckPassword(name, password); err != nil {
-		return err
+		return nil, err
 	}
-	action, setBy := "user.passwd.reset", p.PersonName()
-	if current != "" {
-		if !VerifyPassword(u.PasswordHash, current) {
-			if err := s.failed(ctx, u, "user.passwd.failed"); err != nil {
-				return err
-			}
-			return warden.Errorf(warden.EFORBIDDEN, "the current password is wrong")
+	if own && !VerifyPassword(u.PasswordHash, current) {
+		if err := s.failed(ctx, u, "user.passwd.failed"); err != nil {
+			return nil, err
 		}
-		action, setBy = "user.passwd", name
+		return nil, warden.Errorf(warden.EFORBIDDEN, "the current password is wrong")
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
+		return nil, err
+	}
+	if own {
+		return nil, s.DB.SetPassword(ctx, name, hash, name, warden.NewAuditEvent(ctx, "user.passwd", "user:"+name, "", map[string]string{"password_set_by": name}))
+	}
+	by := p.PersonName()
+	if privileged(u.Role) && p.Kind != "operator" {
+		a, err := s.Approvals.Propose(ctx, ActionPasswordReset, "user:"+name, newPassword{Name: name, PasswordHash: hash}, "")
+		if err != nil {
+			return nil, err
+		}
+		return &a, nil
+	}
+	return nil, s.DB.SetPassword(ctx, name, hash, by, warden.NewAuditEvent(ctx, ActionPasswordReset, "user:"+name, "", map[string]string{"password_set_by": by, "role": string(u.Role)}))
+}
+
+// applyPasswordReset sets an approved reset: the password the proposer
+// chose, so the proposer controls the person from now on.
+func (s *Service) applyPasswordReset(ctx context.Context, a warden.Approval) error {
+	var pw newPassword
+	if err := json.Unmarshal(a.Payload, &pw); err != nil {
 		return err
 	}
-	return s.DB.SetPassword(ctx, name, hash, setBy, warden.NewAuditEvent(ctx, action, "user:"+name, "", map[string]string{"password_set_by": setBy}))
+	return s.DB.ResetPassword(ctx, pw.Name, pw.PasswordHash, a.ProposedByPerson)
 }
 
 // failed records a failed password check of u, audited as action by the

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"warden"
@@ -79,7 +78,7 @@ func scanUser(scan func(...any) error) (warden.User, error) {
 	return u, err
 }
 
-// CreateUser stores a new person; ECONFLICT if the name is taken, EINVALID
+// CreateUser stores a new person; ECONFLICT if the name is taken (NameTaken), EINVALID
 // if the organisation does not exist.
 func (db *DB) CreateUser(ctx context.Context, u warden.User, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
@@ -136,12 +135,53 @@ func (db *DB) updateUser(ctx context.Context, ev *warden.AuditEvent, name, set s
 }
 
 // SetPassword replaces a person's password hash, records the person who
-// chose it (setBy), clears a lock-out and ends the person's sessions.
+// chose it (setBy; a control edge when that is someone else), clears a
+// lock-out and ends the person's sessions, all in one change.
 func (db *DB) SetPassword(ctx context.Context, name, hash, setBy string, ev *warden.AuditEvent) error {
-	if err := db.updateUser(ctx, ev, name, `password_hash = $1, password_set_by = $2, failed_logins = 0, locked_until = ''`, hash, setBy); err != nil {
+	return db.change(ctx, ev, func(tx *sql.Tx) error { return setPassword(ctx, tx, name, hash, setBy, db.now()) })
+}
+
+// ResetPassword does what SetPassword does inside the change ctx runs in:
+// an approved reset (see DecideApproval).
+func (db *DB) ResetPassword(ctx context.Context, name, hash, setBy string) error {
+	tx, err := joinTx(ctx)
+	if err != nil {
 		return err
 	}
-	return db.DeleteSessions(ctx, name)
+	return setPassword(ctx, tx, name, hash, setBy, db.now())
+}
+
+func setPassword(ctx context.Context, tx *sql.Tx, name, hash, setBy string, at time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_set_by = $2, failed_logins = 0, locked_until = '' WHERE name = $3`, hash, setBy, name)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return warden.Errorf(warden.ENOTFOUND, "no user %q", name)
+	}
+	if err := addControl(ctx, tx, setBy, name, "password", at); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_name = $1`, name); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
+}
+
+// addControl records, for ever, that controller controls person because
+// of how ("created" or "password"): nothing is recorded for the person
+// themselves or an unknown controller, and a repeated edge keeps its
+// first time, at.
+func addControl(ctx context.Context, tx *sql.Tx, controller, person, how string, at time.Time) error {
+	if controller == "" || controller == person {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO control (controller, person, how, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+		controller, person, how, timestamp(at))
+	if err != nil {
+		return fmt.Errorf("control: %w", err)
+	}
+	return nil
 }
 
 // SetLoginFailures records failed logins in a row and a lock-out, if any.
@@ -276,7 +316,7 @@ func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(
 }
 
 // InsertUser stores a new person inside the change ctx runs in: an
-// approved creation (see DecideApproval). ECONFLICT if the name is taken.
+// approved creation (see DecideApproval). ECONFLICT if the name is taken (NameTaken).
 func (db *DB) InsertUser(ctx context.Context, u warden.User) error {
 	tx, err := joinTx(ctx)
 	if err != nil {
@@ -286,35 +326,63 @@ func (db *DB) InsertUser(ctx context.Context, u warden.User) error {
 }
 
 func insertUser(ctx context.Context, tx *sql.Tx, u warden.User) error {
+	if err := nameTaken(ctx, tx, u.Name); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, org, password_hash, created_at, created_by, password_set_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		u.Name, string(u.Role), u.Org, u.PasswordHash, timestamp(u.CreatedAt), u.CreatedBy, u.PasswordSetBy)
-	if err != nil && isUnique(err) {
-		return warden.Errorf(warden.ECONFLICT, "a user named %q exists", u.Name)
+	if err != nil {
+		if isUnique(err) {
+			return warden.Errorf(warden.ECONFLICT, "a user named %q exists", u.Name)
+		}
+		return fmt.Errorf("create user: %w", err)
 	}
-	return err
+	if err := addControl(ctx, tx, u.CreatedBy, u.Name, "created", u.CreatedAt); err != nil {
+		return err
+	}
+	return addControl(ctx, tx, u.PasswordSetBy, u.Name, "password", u.CreatedAt)
 }
 
-// Controllers returns, for every person, the persons who control them:
-// who created them and who chose their current password (each at most
-// once, never the person themselves). Four-eyes control follows these
-// links transitively.
+// NameTaken returns ECONFLICT if a person or a token has a name equal to
+// name but for case: people and tokens share one namespace, in which
+// "Bob" cannot pass for "bob" in the audit trail or a proposal.
+func (db *DB) NameTaken(ctx context.Context, name string) error {
+	return nameTaken(ctx, db.sql, name)
+}
+
+func nameTaken(ctx context.Context, q querier, name string) error {
+	var kind, taken string
+	err := q.QueryRowContext(ctx, `SELECT 'user', name FROM users WHERE lower(name) = lower($1)
+		UNION ALL SELECT 'token', name FROM api_tokens WHERE lower(name) = lower($1) LIMIT 1`, name).Scan(&kind, &taken)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("names: %w", err)
+	}
+	if taken != name {
+		return warden.Errorf(warden.ECONFLICT, "a %s named %q exists, and names that differ only in case are one name", kind, taken)
+	}
+	return warden.Errorf(warden.ECONFLICT, "a %s named %q exists", kind, taken)
+}
+
+// Controllers returns, for every person, the persons who control them
+// directly: everyone who ever created them or chose a password of theirs
+// (each at most once, never the person themselves). These edges are never
+// removed; four-eyes control follows them transitively (auth.Related).
 func (db *DB) Controllers(ctx context.Context) (map[string][]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT name, created_by, password_set_by FROM users`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT person, controller FROM control ORDER BY person, controller`)
 	if err != nil {
 		return nil, fmt.Errorf("controllers: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]string{}
 	for rows.Next() {
-		var name, created, set string
-		if err := rows.Scan(&name, &created, &set); err != nil {
+		var person, controller string
+		if err := rows.Scan(&person, &controller); err != nil {
 			return nil, err
 		}
-		for _, c := range []string{created, set} {
-			if c != "" && c != name && !slices.Contains(out[name], c) {
-				out[name] = append(out[name], c)
-			}
-		}
+		out[person] = append(out[person], controller)
 	}
 	return out, rows.Err()
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // CreateToken stores a token under a new name. ECONFLICT if the name is
-// taken.
+// taken by a person or a token, in any case (NameTaken).
 func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string, ev *warden.AuditEvent) error {
 	if t.Org == "" {
 		t.Org = warden.HomeOrg
@@ -30,7 +30,8 @@ func (db *DB) CreateToken(ctx context.Context, t warden.Token, hash string, ev *
 }
 
 // InsertToken stores a token inside the change ctx runs in: an approved
-// creation (see DecideApproval). ECONFLICT if the name is taken.
+// creation (see DecideApproval). ECONFLICT if the name is taken
+// (NameTaken).
 func (db *DB) InsertToken(ctx context.Context, t warden.Token, hash string) error {
 	tx, err := joinTx(ctx)
 	if err != nil {
@@ -40,6 +41,9 @@ func (db *DB) InsertToken(ctx context.Context, t warden.Token, hash string) erro
 }
 
 func insertToken(ctx context.Context, tx *sql.Tx, t warden.Token, hash string) error {
+	if err := nameTaken(ctx, tx, t.Name); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (name, role, hash, created_at, expires_at, org, created_by, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		t.Name, string(t.Role), hash, timestamp(t.CreatedAt), optStamp(t.ExpiresAt), t.Org, t.CreatedBy, t.Owner)
 	if err != nil {

@@ -56,7 +56,6 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"name": req.Name, "role": req.Role, "org": org, "expires_at": exp, "token": secret}
 	if ap != nil {
-		ap.Payload = nil
 		out["approval"] = ap
 		writeJSON(w, http.StatusAccepted, out)
 		return
@@ -101,7 +100,6 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ap != nil {
-		ap.Payload = nil
 		writeJSON(w, http.StatusAccepted, map[string]any{"approval": ap})
 		return
 	}
@@ -131,8 +129,13 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.Auth.SetPassword(r.Context(), r.PathValue("name"), req.Current, req.Password); err != nil {
+	ap, err := s.Auth.SetPassword(r.Context(), r.PathValue("name"), req.Current, req.Password)
+	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if ap != nil {
+		writeJSON(w, http.StatusAccepted, map[string]any{"approval": ap})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -56,7 +56,13 @@ type identities struct {
 	n   int
 }
 
-const testPassword = "violet harbour lantern 42"
+// Passwords of the tests: the one people are created with, one an admin
+// resets, one a person then chooses themselves.
+const (
+	testPassword  = "violet harbour lantern 42"
+	resetPassword = "amber quarry nine swallows"
+	ownPassword   = "copper meadow thirty owls"
+)
 
 // bootstrap adds a person at the command line (as the operator) and logs
 // them in.
@@ -125,11 +131,26 @@ func (id *identities) create(c *client, role warden.Role) *client {
 	return id.login(name, testPassword)
 }
 
+// reset has c reset person name's password to pw (through bob's approval
+// when the API proposes it).
+func (id *identities) reset(c *client, name, pw string) {
+	id.t.Helper()
+	switch code, b := c.call("PUT", "/v1/users/"+name+"/password", map[string]string{"password": pw}); code {
+	case 204:
+	case 202:
+		id.approve(b)
+	default:
+		id.t.Fatalf("%s resetting %s's password: %d %s", c.name, name, code, b)
+	}
+}
+
 // TestFourEyesEveryPath tries every way one person could approve their own
 // proposal, for every registered four-eyes action: as the proposer, with a
 // token the proposer minted, as a person the proposer created or whose
-// password the proposer set, with a token such a person minted, and as the
-// proposer's creator. Each is refused and changes nothing; a different
+// password the proposer reset (also after that person changed it
+// themselves, over the API or on the account page), with a token such a
+// person minted, as a sibling (a person the proposer's creator created),
+// and as the proposer's creator. Each is refused and changes nothing; a different
 // person then approves it, which carries it out. An action registered
 // later (designations, policy changes) that this test does not know how to
 // propose over the API is proposed at the service level and tried the
@@ -245,13 +266,32 @@ func TestFourEyesEveryPath(t *testing.T) {
 			paths["a person the proposer created"] = made
 			maker := id.create(proposer, warden.RoleAdmin)
 			paths["a token minted by a person the proposer created"] = id.mint(maker, role)
-			victim := id.bootstrap(fmt.Sprintf("victim-%s-%d", role, id.n), role)
-			if code, b := proposer.call("PUT", "/v1/users/"+victim.name+"/password", map[string]string{"password": "amber quarry nine swallows"}); code != 204 {
-				t.Fatalf("reset: %d %s", code, b)
+			// victim is a person the operator added and proposer reset.
+			victim := func(role warden.Role) *client {
+				id.n++
+				v := id.bootstrap(fmt.Sprintf("victim-%s-%d", role, id.n), role)
+				id.reset(proposer, v.name, resetPassword)
+				return id.login(v.name, resetPassword)
 			}
-			paths["a person whose password the proposer set"] = id.login(victim.name, "amber quarry nine swallows")
+			paths["a person whose password the proposer reset"] = victim(role)
+			// Changing it themselves afterwards does not end the control:
+			// the proposer knew the reset password, so could have made
+			// that change.
+			v := victim(role)
+			if code, b := v.call("PUT", "/v1/users/"+v.name+"/password", map[string]string{"current_password": resetPassword, "password": ownPassword}); code != 204 {
+				t.Fatalf("%s changing their own password: %d %s", v.name, code, b)
+			}
+			paths["a person whose password the proposer reset, changed since over the API"] = id.login(v.name, ownPassword)
+			v = victim(role)
+			if code, b := v.form("/account", url.Values{"current_password": {resetPassword}, "password": {ownPassword}}); code != 303 {
+				t.Fatalf("%s changing their own password on the account page: %d %s", v.name, code, b)
+			}
+			paths["a person whose password the proposer reset, changed since on the account page"] = id.login(v.name, ownPassword)
+			paths["a token minted by a person whose password the proposer reset"] = id.mint(victim(warden.RoleAdmin), role)
 			if proposer == carl {
 				paths["the proposer's creator, by a token"] = id.mint(alice, role)
+				paths["a person the proposer's creator created"] = id.create(alice, role)
+				paths["a token minted by a person the proposer's creator created"] = id.mint(id.create(alice, warden.RoleAdmin), role)
 			}
 			code, b := a.propose(proposer)
 			if code != 202 {
@@ -377,5 +417,96 @@ func TestUsersPageFourEyes(t *testing.T) {
 	json.NewDecoder(p.do(t, "GET", "/v1/me", secret, "", "").Body).Decode(&me)
 	if me.Name != "ops" || me.Role != "admin" || me.Person != "alice" {
 		t.Errorf("the token after approval: %+v", me)
+	}
+}
+
+// TestProposalShowsPayload: the 202 answer of a privileged creation or
+// reset shows what is proposed (name, role, organisation), never a hash
+// or a secret other than the token's own, shown once.
+func TestProposalShowsPayload(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	id := &identities{t: t, p: p}
+	alice := id.bootstrap("alice", warden.RoleAdmin)
+	id.bootstrap("bob", warden.RoleAdmin)
+	for _, tc := range []struct {
+		name, method, path string
+		body               map[string]any
+		want               map[string]any
+	}{
+		{"user.create", "POST", "/v1/users", map[string]any{"name": "olga", "role": "sanctions-officer", "password": testPassword},
+			map[string]any{"name": "olga", "role": "sanctions-officer", "org": "home"}},
+		{"token.create", "POST", "/v1/tokens", map[string]any{"name": "ops", "role": "admin"},
+			map[string]any{"name": "ops", "role": "admin", "org": "home"}},
+		{"user.passwd.reset", "PUT", "/v1/users/bob/password", map[string]any{"password": resetPassword},
+			map[string]any{"name": "bob"}},
+	} {
+		code, b := alice.call(tc.method, tc.path, tc.body)
+		var got struct {
+			Approval struct {
+				Action  string
+				Payload map[string]any
+			}
+		}
+		if err := json.Unmarshal(b, &got); code != 202 || err != nil {
+			t.Errorf("%s: %d %s", tc.name, code, b)
+			continue
+		}
+		if got.Approval.Action != tc.name || fmt.Sprint(got.Approval.Payload) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %s %v, want %v", tc.name, got.Approval.Action, got.Approval.Payload, tc.want)
+		}
+		if s := string(b); strings.Contains(s, "$argon2id$") || strings.Contains(s, "hash") {
+			t.Errorf("%s shows a hash: %s", tc.name, s)
+		}
+	}
+}
+
+// TestPasswordResetFourEyes: resetting an admin's or a sanctions
+// officer's password from the API is a proposal a second admin approves;
+// until then the old password stands, and the reset is audited with both
+// persons. Anyone else's is reset at once.
+func TestPasswordResetFourEyes(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	id := &identities{t: t, p: p}
+	alice := id.bootstrap("alice", warden.RoleAdmin)
+	carol := id.bootstrap("carol", warden.RoleAdmin)
+	id.bootstrap("bob", warden.RoleAdmin)
+	id.bootstrap("so2", warden.RoleSanctionsOfficer)
+	id.bootstrap("ann", warden.RoleAnalyst)
+	for _, tc := range []struct {
+		person string
+		want   int
+	}{{"bob", 202}, {"so2", 202}, {"ann", 204}} {
+		code, b := alice.call("PUT", "/v1/users/"+tc.person+"/password", map[string]string{"password": resetPassword})
+		if code != tc.want {
+			t.Fatalf("resetting %s: %d %s", tc.person, code, b)
+		}
+		if code == 204 {
+			id.login(tc.person, resetPassword)
+			continue
+		}
+		var pending struct{ Approval warden.Approval }
+		json.Unmarshal(b, &pending)
+		id.login(tc.person, testPassword) // unchanged while pending
+		approve := fmt.Sprintf("/v1/approvals/%d/approve", pending.Approval.ID)
+		if code, b := alice.call("POST", approve, nil); code != 403 {
+			t.Errorf("alice approving her reset of %s: %d %s", tc.person, code, b)
+		}
+		if code, b := carol.call("POST", approve, map[string]string{"reason": "asked by phone"}); code != 200 {
+			t.Fatalf("carol approving: %d %s", code, b)
+		}
+		if _, _, err := p.s.Auth.Login(context.Background(), tc.person, testPassword); err == nil {
+			t.Errorf("%s's old password still works", tc.person)
+		}
+		id.login(tc.person, resetPassword)
+		var trail []string
+		p.db.AuditEvents(context.Background(), warden.AuditFilter{Action: "user.passwd.reset"}, func(e warden.AuditEvent) error {
+			if e.Object == "user:"+tc.person {
+				trail = append(trail, e.Actor+":"+e.Action+" "+string(e.Detail))
+			}
+			return nil
+		})
+		if len(trail) != 1 || !strings.Contains(trail[0], `"proposed_by_person":"alice"`) || !strings.Contains(trail[0], `"approved_by_person":"carol"`) {
+			t.Errorf("audit of %s's reset: %q", tc.person, trail)
+		}
 	}
 }

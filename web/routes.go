@@ -55,7 +55,7 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/v1/users", h: s.users, action: warden.ActUsersRead, summary: "People and their roles", resp: "Users"},
 		{method: "POST", path: "/v1/users", h: s.createUser, action: warden.ActUsersManage, summary: "Add a person (an admin or sanctions officer needs a second admin's approval: 202)", body: "UserRequest", resp: "User", status: 201},
-		{method: "PUT", path: "/v1/users/{name}/password", h: s.setPassword, summary: "Change one's own password (with the current one), or reset anyone's as admin", body: "PasswordRequest", status: 204},
+		{method: "PUT", path: "/v1/users/{name}/password", h: s.setPassword, summary: "Change one's own password (with the current one), or reset anyone's as admin (an admin's or sanctions officer's needs a second admin's approval: 202)", body: "PasswordRequest", status: 204},
 		{method: "DELETE", path: "/v1/users/{name}", h: s.disableUser, action: warden.ActUsersManage, summary: "Disable a person", status: 204,
 			params: []param{{"reason", "string", "why, for the audit log"}}},
 

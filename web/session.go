@@ -107,7 +107,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) accountForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	p, _ := warden.PrincipalFrom(r.Context())
-	if err := s.Auth.SetPassword(r.Context(), p.PersonName(), r.PostFormValue("current_password"), r.PostFormValue("password")); err != nil {
+	if _, err := s.Auth.SetPassword(r.Context(), p.PersonName(), r.PostFormValue("current_password"), r.PostFormValue("password")); err != nil {
 		status, _, detail := s.status(r, err)
 		s.render(w, r, status, "account", view{Title: "Your account", Nav: "account", Error: detail})
 		return

@@ -102,11 +102,18 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		current := ""
+		current, as := "", ctx
 		if !*reset {
-			current = pw[0]
+			// Whoever knows the current password changes it as the
+			// person, not as the operator: it stays their own, and
+			// gives the operator no control over them.
+			u, err := svc.User(ctx, rest[0])
+			if err != nil {
+				return err
+			}
+			current, as = pw[0], warden.WithPrincipal(ctx, warden.Principal{Name: u.Name, Role: u.Role, Org: u.Org, Kind: "user", Person: u.Name})
 		}
-		if err := svc.SetPassword(ctx, rest[0], current, pw[len(pw)-1]); err != nil {
+		if _, err := svc.SetPassword(as, rest[0], current, pw[len(pw)-1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "password of %q changed; their sessions ended\n", rest[0])

@@ -73,9 +73,11 @@ type User struct {
 	FailedLogins int        `json:"failed_logins"`
 	LockedUntil  *time.Time `json:"locked_until,omitempty"`
 	// CreatedBy is the person who added this one ("operator" at the
-	// command line); PasswordSetBy the person who last chose the
-	// password, this one's own name once they change it themselves. Both
-	// control this person, which four-eyes checks (auth.Related).
+	// command line); PasswordSetBy the person who chose the current
+	// password, this one's own name once they change it themselves. Who
+	// controls this person for four-eyes is kept apart, for ever
+	// (store.DB.Controllers, auth.Related): a later change of password
+	// does not undo an earlier reset.
 	CreatedBy     string `json:"created_by,omitempty"`
 	PasswordSetBy string `json:"-"`
 	PasswordHash  string `json:"-"`

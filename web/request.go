@@ -82,7 +82,7 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return jsonError(body, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return warden.Errorf(warden.EINVALID, "malformed JSON: data after the object")
@@ -104,9 +104,11 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 	return body, nil
 }
 
-// jsonError describes a decoding error in the client's terms: where the
-// JSON is malformed, or which field holds what instead of which JSON type.
-func jsonError(err error) error {
+// jsonError describes a decoding error of body in the client's terms:
+// where the JSON is malformed, or which element, with its indexes
+// ("parties[1].identifiers[0]", which encoding/json does not say), holds
+// what instead of which JSON type, or a number out of range.
+func jsonError(body []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -117,11 +119,25 @@ func jsonError(err error) error {
 	case errors.As(err, &syn):
 		return warden.Errorf(warden.EINVALID, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := pathAt(body, typ.Offset)
+		if field == "" {
+			field = typ.Field
+		}
 		if field == "" {
 			field = "the body"
 		}
-		return warden.Errorf(warden.EINVALID, "%s must be %s, not %s", field, jsonType(typ.Type), typ.Value)
+		want := jsonType(typ.Type)
+		if lit, ok := strings.CutPrefix(typ.Value, "number "); ok {
+			integral := strings.Trim(lit, "-0123456789") == ""
+			switch {
+			case want == "a number" || want == "an integer" && integral:
+				return warden.Errorf(warden.EINVALID, "%s is out of range", field)
+			case want == "an integer":
+				return warden.Errorf(warden.EINVALID, "%s must be an integer, not %s", field, lit)
+			}
+			return warden.Errorf(warden.EINVALID, "%s must be %s, not a number", field, want)
+		}
+		return warden.Errorf(warden.EINVALID, "%s must be %s, not %s", field, want, article(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return warden.Errorf(warden.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
@@ -130,6 +146,84 @@ func jsonError(err error) error {
 		return warden.Errorf(warden.EINVALID, "%s", we.Message)
 	}
 	return warden.Errorf(warden.EINVALID, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// article puts "a" or "an" before the name of a JSON type ("string",
+// "number", "object", "array"); true and false come as "bool".
+func article(value string) string {
+	switch value {
+	case "object", "array":
+		return "an " + value
+	case "bool":
+		return "true or false"
+	case "string", "number":
+		return "a " + value
+	}
+	return value
+}
+
+// pathAt is the path, with array indexes, of the JSON value in body that
+// ends at offset (or, for an object or array, whose opening bracket ends
+// there), as a decoding error's Offset says: "queries[3].threshold"; ""
+// if body does not reach it.
+func pathAt(body []byte, offset int64) string {
+	type frame struct {
+		array   bool
+		key     string
+		index   int
+		wantKey bool
+	}
+	var stack []frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			switch {
+			case f.array:
+				b.WriteString("[" + strconv.Itoa(f.index) + "]")
+			case b.Len() > 0:
+				b.WriteString("." + f.key)
+			default:
+				b.WriteString(f.key)
+			}
+		}
+		return b.String()
+	}
+	done := func() { // the value at the top of the stack is read
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				stack[n-1].wantKey = true
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if n := len(stack); n > 0 && stack[n-1].wantKey {
+			if key, ok := tok.(string); ok {
+				stack[n-1].key, stack[n-1].wantKey = key, false
+				continue
+			}
+		}
+		d, delim := tok.(json.Delim)
+		if delim && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			done()
+			continue
+		}
+		if dec.InputOffset() >= offset {
+			return path()
+		}
+		if delim {
+			stack = append(stack, frame{array: d == '[', wantKey: d == '{'})
+			continue
+		}
+		done()
+	}
 }
 
 // jsonType names the JSON type that decodes into t.

@@ -29,6 +29,20 @@ type ListVersion struct {
 	WarningSample []Warning `json:"warning_sample,omitempty"`
 }
 
+// Drop is how much of one kind of a list's content (its names,
+// identifiers or addresses) a new version would take away from the version
+// it replaces, counted over all the parties: a removed party drops all of
+// its own, a modified one what it no longer has. The import guards weigh
+// drops as they weigh removed parties, since a missing, empty or cut
+// companion file (OFAC's alt.csv) strips the a.k.a.s of parties that stay
+// listed, and a party that is listed but cannot be found by its other
+// names is as good as removed.
+type Drop struct {
+	What    string // "names", "identifiers" or "addresses"
+	Dropped int
+	Of      int // how many the replaced version holds
+}
+
 // Change is one party added, modified or removed by a list version.
 type Change struct {
 	Op     string  `json:"op"` // "added", "modified", "removed"

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -298,5 +299,68 @@ func TestRollback(t *testing.T) {
 		if _, err := ingest.Rollback(ctx, db, "ofac", bad, ""); err == nil {
 			t.Errorf("rollback to %d accepted", bad)
 		}
+	}
+}
+
+// ofacFolder copies the real OFAC CSV files into a folder, with the files
+// named in with replaced by their content (nil: a 0-byte file) and those
+// named in without left out, and returns their paths.
+func ofacFolder(t *testing.T, with map[string][]byte, without ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for _, name := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
+		if slices.Contains(without, name) {
+			continue
+		}
+		b, ok := with[name]
+		if !ok {
+			b = read(t, sourcetest.Data(t, "ofac/"+name))
+		}
+		out = append(out, write(t, dir, name, b))
+	}
+	return out
+}
+
+// TestGuardsOFACComponents: OFAC's companion files carry the a.k.a.s,
+// addresses and remarks overflow of parties that sdn.csv keeps listing, so
+// an empty companion, or a version without one, strips them from parties
+// that are not removed. Each is refused, nothing is stored, and --force
+// stores it and audits what the guard said.
+func TestGuardsOFACComponents(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	db := storetest.OpenSQLite(t)
+	if _, err := importDir(t, db, "ofac", "ofac"); err != nil {
+		t.Fatal(err)
+	}
+	alt := read(t, sourcetest.Data(t, "ofac/alt.csv"))
+	dir := t.TempDir()
+	checkRefused(t, db, "ofac", 15443, []guardCase{
+		{"alt.csv empty", "", ofacFolder(t, map[string][]byte{"alt.csv": nil}), warden.EINVALID, "alt.csv is empty"},
+		{"alt.csv with no rows", "", ofacFolder(t, map[string][]byte{"alt.csv": []byte("\r\n\x1a")}), warden.EINVALID, "alt.csv is empty"},
+		{"add.csv empty", "", ofacFolder(t, map[string][]byte{"add.csv": nil}), warden.EINVALID, "add.csv is empty"},
+		{"sdn_comments.csv empty", "", ofacFolder(t, map[string][]byte{"sdn_comments.csv": nil}), warden.EINVALID, "sdn_comments.csv is empty"},
+		{"alt.csv cut at a line break", "", ofacFolder(t, map[string][]byte{"alt.csv": read(t, cutLines(t, alt, 0.3, dir, "alt.csv"))}), warden.ECONFLICT, "names"},
+		{"no alt.csv", "", ofacFolder(t, nil, "alt.csv"), warden.ECONFLICT, "would drop"},
+		{"no add.csv", "", ofacFolder(t, nil, "add.csv"), warden.ECONFLICT, "addresses"},
+		{"sdn.csv alone", "", ofacFolder(t, nil, "add.csv", "alt.csv", "sdn_comments.csv"), warden.ECONFLICT, "names"},
+	})
+
+	// The National Bank of Cuba keeps its a.k.a. through all of them.
+	e, err := db.Entity(ctx, "ofac:306", 0)
+	if err != nil || len(e.Names) < 2 {
+		t.Fatalf("ofac:306 is now %+v %v", e, err)
+	}
+
+	alone := ingest.Request{List: "ofac", Input: warden.Input{Paths: ofacFolder(t, nil, "add.csv", "alt.csv", "sdn_comments.csv")},
+		Force: true, Reason: "OFAC published no companions"}
+	v, err := ingest.Import(ctx, db, alone, nil)
+	if err != nil || v.Version != 2 || v.Removed != 0 || v.Modified == 0 {
+		t.Fatalf("forced: %+v %v", v, err)
+	}
+	var evs []warden.AuditEvent
+	db.AuditEvents(ctx, warden.AuditFilter{Action: "list.import.forced"}, func(e warden.AuditEvent) error { evs = append(evs, e); return nil })
+	if len(evs) != 1 || evs[0].Reason != alone.Reason || !strings.Contains(string(evs[0].Detail), "names") {
+		t.Errorf("forced import audited as %+v", evs)
 	}
 }

@@ -22,7 +22,8 @@ type Request struct {
 	// CSV does not), as for the bundled snapshot.
 	Published string
 	// MaxRemoved is the largest share of the current parties (0 to 1) a
-	// version may remove unless forced; zero means DefaultMaxRemoved.
+	// version may remove, and of their names, identifiers or addresses it
+	// may drop, unless forced; zero means DefaultMaxRemoved.
 	MaxRemoved float64
 	// Force stores a version that the guards refuse (see Guard); the
 	// override is audited with what the guards said and Reason.
@@ -30,17 +31,22 @@ type Request struct {
 	Reason string
 }
 
-// DefaultMaxRemoved is the share of a list's parties an import may remove
-// unless forced: real delistings come a few at a time, while a truncated
-// download or a cut file removes thousands.
+// DefaultMaxRemoved is the share of a list's parties an import may remove,
+// and of its names, identifiers or addresses it may drop, unless forced:
+// real delistings and amendments come a few at a time, while a truncated
+// download, a cut file or a missing companion file removes thousands.
 const DefaultMaxRemoved = 0.10
 
 // Guard checks a planned version against the one it replaces and returns
 // why it must not be stored unless forced, or nil: a file of another
 // format family than the list's (EINVALID), an empty version (EINVALID),
-// or one that removes more than maxRemoved of the parties (ECONFLICT).
-// Files that say they are truncated fail to parse before this.
-func Guard(base, next warden.ListVersion, maxRemoved float64) []*warden.Error {
+// one that removes more than maxRemoved of the parties (ECONFLICT), or one
+// whose drops take more than maxRemoved of the names, identifiers or
+// addresses of the replaced version (ECONFLICT), counted over all its
+// parties, so that parties stripped of their a.k.a.s by a missing or cut
+// companion file count even though none is removed. Files that say they
+// are truncated, or an empty companion file, fail to parse before this.
+func Guard(base, next warden.ListVersion, drops []warden.Drop, maxRemoved float64) []*warden.Error {
 	if maxRemoved <= 0 {
 		maxRemoved = DefaultMaxRemoved
 	}
@@ -57,6 +63,12 @@ func Guard(base, next warden.ListVersion, maxRemoved float64) []*warden.Error {
 	case base.Entities > 0 && float64(next.Removed) > maxRemoved*float64(base.Entities):
 		out = append(out, warden.Errorf(warden.ECONFLICT, "version %d of list %q would remove %d of %d parties (%.1f%%), more than the %.4g%% allowed; check the files are whole, or force it",
 			next.Version, next.List, next.Removed, base.Entities, 100*float64(next.Removed)/float64(base.Entities), 100*maxRemoved))
+	}
+	for _, d := range drops {
+		if d.Of > 0 && float64(d.Dropped) > maxRemoved*float64(d.Of) {
+			out = append(out, warden.Errorf(warden.ECONFLICT, "version %d of list %q would drop %d of %d %s (%.1f%%), more than the %.4g%% allowed; check that every file of the list is there and whole, or force it",
+				next.Version, next.List, d.Dropped, d.Of, d.What, 100*float64(d.Dropped)/float64(d.Of), 100*maxRemoved))
+		}
 	}
 	return out
 }
@@ -107,7 +119,14 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 	if meta.Published == "" {
 		meta.Published = req.Published
 	}
-	if refused := Guard(im.Base(), im.Plan(), req.MaxRemoved); len(refused) > 0 {
+	var drops []warden.Drop
+	if im.Base().Entities > 0 {
+		if drops, err = im.Drops(); err != nil {
+			im.Rollback()
+			return warden.ListVersion{}, err
+		}
+	}
+	if refused := Guard(im.Base(), im.Plan(), drops, req.MaxRemoved); len(refused) > 0 {
 		if !req.Force {
 			im.Rollback()
 			return warden.ListVersion{}, refused[0]

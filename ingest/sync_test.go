@@ -96,3 +96,53 @@ func TestSyncLimits(t *testing.T) {
 		t.Error("a failed sync created the list")
 	}
 }
+
+// TestSyncEmptyComponent: OFAC answering ALT.CSV with 0 bytes, or with
+// its first lines only, and the other files unchanged, fails the sync
+// (which never forces): the list keeps its version and its parties their
+// a.k.a.s, and the next sync tries the file again.
+func TestSyncEmptyComponent(t *testing.T) {
+	alt := read(t, sourcetest.Data(t, "ofac/alt.csv"))
+	var altBody atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.ToLower(strings.TrimPrefix(r.URL.Path, "/"))
+		if b := altBody.Load(); name == "alt.csv" && b != nil {
+			w.Write(*b)
+			return
+		}
+		http.ServeFile(w, r, sourcetest.Data(t, "ofac/"+name))
+	}))
+	defer srv.Close()
+	src := ingest.Source{List: "ofac", Format: "ofac-csv", URLs: []string{srv.URL + "/SDN.CSV", srv.URL + "/ADD.CSV", srv.URL + "/ALT.CSV", srv.URL + "/SDN_COMMENTS.CSV"}}
+	ctx := context.Background()
+	db := storetest.OpenSQLite(t)
+	s := &ingest.Syncer{DB: db, CacheDir: t.TempDir()}
+	if _, err := s.Sync(ctx, []ingest.Source{src}); err != nil {
+		t.Fatal(err)
+	}
+	cut := read(t, cutLines(t, alt, 0.3, t.TempDir(), "alt.csv"))
+	for _, tc := range []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"empty", []byte{}, "ALT.CSV is empty"},
+		{"cut", cut, "names"},
+	} {
+		altBody.Store(&tc.body)
+		for try := 1; try <= 2; try++ {
+			res, err := s.Sync(ctx, []ingest.Source{src})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("sync %d with an ALT.CSV %s: %+v, err = %v, want %q", try, tc.name, res, err, tc.want)
+			}
+		}
+	}
+	l, err := db.List(ctx, "ofac")
+	if err != nil || l.CurrentVersion != 1 || l.Entities != 15443 {
+		t.Errorf("list is now %+v %v", l, err)
+	}
+	e, err := db.Entity(ctx, "ofac:306", 0)
+	if err != nil || len(e.Names) < 2 {
+		t.Errorf("ofac:306 is now %+v %v", e, err)
+	}
+}

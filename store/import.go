@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"strings"
 
 	"warden"
@@ -47,8 +49,46 @@ type Import struct {
 }
 
 type pendingEntity struct {
-	hash string
-	data []byte
+	hash    string
+	data    []byte
+	content content
+}
+
+// contentKinds name, in order, the kinds of a party's content whose loss
+// the import guards weigh (see warden.Drop).
+var contentKinds = [...]string{"names", "identifiers", "addresses"}
+
+// content is what a party holds of each of contentKinds, one hash per
+// item: an import keeps it for every party it puts, so it is kept small.
+type content [len(contentKinds)][]uint64
+
+// contentSeed seeds the content hashes, which are compared only within
+// the process.
+var contentSeed = maphash.MakeSeed()
+
+// contentOf keys e's names by their text, its identifiers (wallets
+// included) by type and value, and its addresses by all their fields.
+func contentOf(e *warden.Entity) content {
+	var c content
+	key := func(parts ...string) uint64 {
+		var h maphash.Hash
+		h.SetSeed(contentSeed)
+		for _, p := range parts {
+			h.WriteString(p)
+			h.WriteByte(0)
+		}
+		return h.Sum64()
+	}
+	for _, n := range e.Names {
+		c[0] = append(c[0], key(n.Full))
+	}
+	for _, id := range e.Identifiers {
+		c[1] = append(c[1], key(string(id.Type), id.Value))
+	}
+	for _, a := range e.Addresses {
+		c[2] = append(c[2], key(a.Full, a.Street, a.City, a.Region, a.PostalCode, a.Country, a.CountryName))
+	}
+	return c
 }
 
 // BeginImport starts an import of list, reading its current version. A delta
@@ -121,7 +161,7 @@ func (im *Import) Put(e *warden.Entity) error {
 	if _, ok := im.pending[e.SourceID]; !ok {
 		im.order = append(im.order, e.SourceID)
 	}
-	im.pending[e.SourceID] = pendingEntity{hash: h, data: data}
+	im.pending[e.SourceID] = pendingEntity{hash: h, data: data, content: contentOf(e)}
 	delete(im.deleted, e.SourceID)
 	return nil
 }
@@ -163,6 +203,93 @@ func (im *Import) Rollback() error {
 func (im *Import) Plan() warden.ListVersion {
 	v, _, _ := im.plan(warden.SourceMeta{})
 	return v
+}
+
+// Drops returns what the version Commit would store drops of the names,
+// identifiers and addresses of the current one, one warden.Drop per kind.
+// It reads from the store only the current parties that the version
+// modifies or removes (and, for a delta, those it leaves alone, to count
+// them): the content of an unchanged party is known from what was put.
+func (im *Import) Drops() ([]warden.Drop, error) {
+	var of, dropped [len(contentKinds)]int
+	var read []string
+	for sid, h := range im.current {
+		if p, ok := im.pending[sid]; ok && p.hash == h {
+			for k := range of {
+				of[k] += len(p.content[k])
+			}
+			continue
+		}
+		read = append(read, sid)
+	}
+	err := im.db.currentEntities(im.ctx, im.list, read, func(e *warden.Entity) error {
+		old := contentOf(e)
+		var now content
+		if p, ok := im.pending[e.SourceID]; ok {
+			now = p.content
+		} else if im.delta && !im.deleted[e.SourceID] {
+			now = old // a delta leaves the parties it does not name as they are
+		}
+		for k := range old {
+			of[k] += len(old[k])
+			for _, item := range old[k] {
+				if !slices.Contains(now[k], item) {
+					dropped[k]++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]warden.Drop, len(contentKinds))
+	for k, what := range contentKinds {
+		out[k] = warden.Drop{What: what, Dropped: dropped[k], Of: of[k]}
+	}
+	return out, nil
+}
+
+// currentEntities calls fn with the current version of each party of list
+// named in sids. It reads the current rows in one pass and decodes only
+// those named: looking them up in batches made SQLite walk the list's
+// current rows once per batch (0.25 to 0.45 s for the 4,865 of 8,976
+// parties that the 2024 OFAC list modifies or removes, against 0.05 s for
+// one pass).
+func (db *DB) currentEntities(ctx context.Context, list string, sids []string, fn func(*warden.Entity) error) error {
+	if len(sids) == 0 {
+		return nil
+	}
+	want := make(map[string]bool, len(sids))
+	for _, sid := range sids {
+		want[sid] = true
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT source_id, data FROM entity_versions WHERE list = $1 AND version_to IS NULL`, list)
+	if err != nil {
+		return fmt.Errorf("read current entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		var data []byte
+		if err := rows.Scan(&sid, &data); err != nil {
+			return fmt.Errorf("read current entities: %w", err)
+		}
+		if !want[sid] {
+			continue
+		}
+		var e warden.Entity
+		if err := json.Unmarshal(data, &e); err != nil {
+			return fmt.Errorf("decode current entity %s: %w", sid, err)
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read current entities: %w", err)
+	}
+	return nil
 }
 
 // plan computes the new version and the rows Commit closes and inserts.

@@ -95,14 +95,17 @@ func Verify(ctx context.Context, db *store.DB) (int64, error) {
 	if err != nil {
 		return n, err
 	}
+	// The events were just read, so a head record that cannot be read
+	// (emptied, or its table dropped) is missing; what the driver said
+	// about it would tell the reader nothing more.
 	seq, hash, err := db.AuditHead(ctx)
 	switch {
-	case warden.ErrorCode(err) == warden.ENOTFOUND && n == 0:
+	case err != nil && ctx.Err() != nil:
+		return n, ctx.Err()
+	case err != nil && n == 0:
 		return n, &Problem{1, "missing: the audit chain is missing, its events and its head record are gone"}
-	case warden.ErrorCode(err) == warden.ENOTFOUND:
-		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is missing, so removals after event %d cannot be ruled out", want-1)}
 	case err != nil:
-		return n, err
+		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is missing, so removals after event %d cannot be ruled out", want-1)}
 	}
 	if seq != want-1 || hash != prev {
 		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is event %d, but the last stored event is %d", seq, want-1)}

@@ -44,6 +44,7 @@ func TestAuditVerify(t *testing.T) {
 		{"events emptied", `DELETE FROM audit_events`, "audit event 1: missing"},
 		{"events and head emptied", `DELETE FROM audit_events; DELETE FROM audit_head`, "audit chain is missing"},
 		{"head emptied", `DELETE FROM audit_head`, "head is missing"},
+		{"head dropped", `DROP TABLE audit_head`, "head is missing"},
 	}
 	db := populate(t)
 	code, out, errOut := cli(t, db, "audit", "verify")
@@ -66,6 +67,12 @@ func TestAuditVerify(t *testing.T) {
 			code, out, errOut := cli(t, db, "audit", "verify")
 			if code == 0 || !strings.Contains(errOut, tc.bad) {
 				t.Errorf("after %s: exit %d, stdout %q, stderr %q; want failure naming %q", tc.name, code, out, errOut, tc.bad)
+			}
+			// What the database driver said is no business of the reader.
+			for _, internal := range []string{"sql", "SQL", "table"} {
+				if strings.Contains(errOut, internal) {
+					t.Errorf("after %s: stderr %q tells the driver's words (%q)", tc.name, errOut, internal)
+				}
 			}
 		})
 	}

@@ -21,10 +21,12 @@ const (
 	// identifiers that look alike must be the same identifier.
 	TextID TextKind = iota
 	// TextName is a name (a party's, a company's, a licence's issuer): one
-	// line; the joiners (U+200C, U+200D) and the directional marks
-	// (U+200E, U+200F, U+061C), which Persian, Arabic, Hebrew and Indic
-	// names are written with, are allowed, the other format characters
-	// are not.
+	// line; the invisible format characters that reorder nothing are
+	// allowed: the joiners (U+200C, U+200D) and the directional marks
+	// (U+200E, U+200F, U+061C) that Persian, Arabic, Hebrew and Indic
+	// names are written with, and the zero-width spaces and soft hyphens
+	// that screening reads names without (so a name hiding one is screened
+	// as shown, not refused).
 	TextName
 	// TextNote is prose (a reason): a name's characters plus line feeds,
 	// carriage returns and tabs, which forms send for multi-line text.
@@ -37,8 +39,8 @@ const (
 // outside a note), the line and paragraph separators U+2028 and U+2029,
 // the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069), which reorder the text shown after them ("\u202e0-NEB"
-// shows as "BEN-0"), and the other format characters (zero-width spaces,
-// soft hyphens, byte-order marks) but those kind allows.
+// shows as "BEN-0"), and, in an identifier, any other format character
+// (directional marks, zero-width spaces, soft hyphens, byte-order marks).
 func CheckText(kind TextKind, field, v string, max int) error {
 	if !utf8.ValidString(v) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", field)
@@ -68,11 +70,8 @@ func refused(kind TextKind, r rune) string {
 		return "a line or paragraph separator"
 	case r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
 		return "a bidirectional control, which changes the order in which text is shown"
-	case unicode.Is(unicode.Cf, r):
-		if kind != TextID && (r == '\u200c' || r == '\u200d' || r == '\u200e' || r == '\u200f' || r == '\u061c') {
-			return ""
-		}
-		return "an invisible format character"
+	case unicode.Is(unicode.Cf, r) && kind == TextID:
+		return "an invisible format character, not allowed in an identifier"
 	}
 	return ""
 }

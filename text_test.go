@@ -32,7 +32,8 @@ func TestCheckText(t *testing.T) {
 		{TextName, "שלום\u200f.", true},        // a right-to-left mark
 		{TextName, "\u202enituP rimidalV", false},
 		{TextName, "a\u2066b\u2069", false},
-		{TextName, "a\u200bb", false},
+		{TextName, "Maksim Yaku\u200bbets", true}, // screened as shown
+		{TextName, "a\u2028b", false},
 		{TextName, "a\nb", false},
 		{TextNote, "first line\r\nsecond\tline", true},
 		{TextNote, "a\u2028b", false},

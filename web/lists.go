@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -140,4 +141,23 @@ func (s *Server) partyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "party", view{Title: e.Caption(), Nav: "parties", Data: map[string]any{"E": e}})
+}
+
+// pathID writes an id (a party's "list:source_id", which the lists fill
+// with anything: "q?x=1#f", "pct%2Fz", "../../admin") as path segments for
+// a link to its page: each segment between slashes is path-escaped, and
+// "." and ".." segments are escaped too, so that the mux neither cuts the
+// id at '?' or '#' nor cleans ".." away into another page. The routes take
+// the rest of the path ({id...}), slashes included.
+func pathID(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		switch s {
+		case ".", "..":
+			segs[i] = strings.Repeat("%2E", len(s))
+		default:
+			segs[i] = url.PathEscape(s)
+		}
+	}
+	return strings.Join(segs, "/")
 }

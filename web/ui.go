@@ -36,8 +36,9 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return ""
 	},
-	"json": jsonString,
-	"list": func(v ...string) []string { return v },
+	"json":   jsonString,
+	"list":   func(v ...string) []string { return v },
+	"pathID": pathID,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // view is what every page template gets.

@@ -21,8 +21,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	list := fs.String("list", "", "list `name` to import a version of (required)")
 	format := fs.String("format", "", "input format, one of "+strings.Join(sources.Names(), ", ")+" (default: detected)")
 	asJSON := fs.Bool("json", false, "print a JSON summary as the last line on stdout")
-	maxRemoved := fs.Float64("max-removed", ingest.DefaultMaxRemoved, "largest `share` of the list's parties (0 to 1) the version may remove")
-	force := fs.Bool("force", false, "store the version even if it is empty, removes more than --max-removed or is of another format than the list (audited)")
+	maxRemoved := fs.Float64("max-removed", ingest.DefaultMaxRemoved, "largest `share` of the list's parties (0 to 1) the version may remove, and of its names, identifiers or addresses it may drop")
+	force := fs.Bool("force", false, "store the version even if it is empty, removes or drops more than --max-removed or is of another format than the list (audited)")
 	reason := fs.String("reason", "", "why, for the audit log of a forced import")
 	paths, err := parse(fs, args)
 	if err != nil {

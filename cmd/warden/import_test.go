@@ -230,3 +230,81 @@ func TestImportBesideServer(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+// TestOFACComponentsCLI: the reviewer's runs. An OFAC folder whose alt.csv
+// is empty, sdn.csv alone, and a sync answering ALT.CSV with 0 bytes are
+// each refused with exit 1 and nothing stored, so "NATIONAL BANK OF CUBA",
+// an a.k.a., still finds its party; --force stores sdn.csv alone.
+func TestOFACComponentsCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	folder := func(name string, files map[string]string) string {
+		d := filepath.Join(dir, name)
+		os.Mkdir(d, 0o755)
+		for f, content := range files {
+			if content == "real" {
+				b, err := os.ReadFile(sourcetest.Data(t, "ofac/"+f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				content = string(b)
+			}
+			if err := os.WriteFile(filepath.Join(d, f), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	var empty atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.ToLower(strings.TrimPrefix(r.URL.Path, "/"))
+		if name == "alt.csv" && empty.Load() {
+			return // 200, 0 bytes
+		}
+		http.ServeFile(w, r, sourcetest.Data(t, "ofac/"+name))
+	}))
+	defer srv.Close()
+	sourcesFile := filepath.Join(dir, "sources.json")
+	os.WriteFile(sourcesFile, []byte(`[{"list":"ofac","format":"ofac-csv","urls":["`+srv.URL+`/SDN.CSV","`+srv.URL+`/ADD.CSV","`+srv.URL+`/ALT.CSV","`+srv.URL+`/SDN_COMMENTS.CSV"]}]`), 0o600)
+	syncArgs := []string{"sync", "--sources", sourcesFile, "--cache", filepath.Join(dir, "cache"), "ofac"}
+	if code, _, errs := cli(t, db, syncArgs...); code != 0 {
+		t.Fatalf("first sync: exit %d: %s", code, errs)
+	}
+	found := func() bool {
+		code, out, _ := cli(t, db, "screen", "--json", "NATIONAL BANK OF CUBA")
+		return code == 0 && strings.Contains(out, `"entity_id":"ofac:306"`)
+	}
+	if !found() {
+		t.Fatal("NATIONAL BANK OF CUBA finds nothing after the first sync")
+	}
+
+	noAlt := map[string]string{"sdn.csv": "real", "add.csv": "real", "alt.csv": "", "sdn_comments.csv": "real"}
+	empty.Store(true)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"sync with an empty ALT.CSV", syncArgs, "ALT.CSV is empty"},
+		{"import with an empty alt.csv", []string{"import", "--list", "ofac", folder("noalt", noAlt)}, "alt.csv is empty"},
+		{"import of sdn.csv alone", []string{"import", "--list", "ofac", folder("alone", map[string]string{"sdn.csv": "real"})}, "would drop 18400 of 37646 names (48.9%)"},
+	} {
+		code, _, errs := cli(t, db, tc.args...)
+		if code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q, want 1 and %q", tc.name, code, errs, tc.want)
+		}
+		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 15443 {
+			t.Errorf("after %s: version %d, %d parties", tc.name, v, n)
+		}
+	}
+	if !found() {
+		t.Error("NATIONAL BANK OF CUBA finds nothing after the refusals")
+	}
+	s := importJSON(t, db, "--list", "ofac", "--force", "--reason", "test", filepath.Join(dir, "alone"))
+	if s.Version != 2 || s.Removed != 0 || s.Modified == 0 {
+		t.Errorf("forced: %+v", s)
+	}
+	if code, out, _ := cli(t, db, "audit", "export"); code != 0 || !strings.Contains(out, `"action":"list.import.forced"`) || !strings.Contains(out, "names") {
+		t.Error("audit export lacks the forced import and what the guard said")
+	}
+}

@@ -25,7 +25,7 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 		}
 		maxRemoved = f
 	}
-	fs.Float64Var(&maxRemoved, "max-removed", maxRemoved, "largest `share` of a list's parties (0 to 1) a new version may remove; a sync never forces (env WARDEN_SYNC_MAX_REMOVED)")
+	fs.Float64Var(&maxRemoved, "max-removed", maxRemoved, "largest `share` of a list's parties (0 to 1) a new version may remove, and of its names, identifiers or addresses it may drop; a sync never forces (env WARDEN_SYNC_MAX_REMOVED)")
 	only, err := parse(fs, args)
 	if err != nil {
 		return err

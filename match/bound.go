@@ -6,8 +6,9 @@ import (
 )
 
 // screened yields the query readings screened against candidates, with
-// their number across names: the first maxQueryReadings, less those
-// without a word, which score 0 against any name.
+// their number across names: those of one pass (at most maxQueryReadings,
+// SearchPrepared), less those without a word, which score 0 against any
+// name.
 func (p *Prepared) screened(yield func(int, []token) bool) {
 	ri := 0
 	for _, n := range p.names {

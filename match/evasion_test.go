@@ -149,7 +149,8 @@ func TestVisibleText(t *testing.T) {
 var evasions = []func(name string, at int) string{
 	// An invisible format character inside the name.
 	func(name string, at int) string {
-		cf := []string{"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e", "\u200f", "\u202b", "\u2067", "\u2069"}
+		cf := []string{"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e", "\u200f", "\u202b", "\u2067", "\u2069",
+			"\u3164", "\uffa0", "\u115f", "\u034f", "\ufe0f", "\U000e0020"} // default-ignorable, not Cf
 		i := runeStart(name, at)
 		return name[:i] + cf[at%len(cf)] + name[i:]
 	},
@@ -182,6 +183,47 @@ var evasions = []func(name string, at int) string{
 		}
 		return b.String()
 	},
+	// The name in small capitals (x has none).
+	func(name string, at int) string {
+		const small = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ"
+		caps := []rune(small)
+		var b strings.Builder
+		for _, r := range name {
+			switch {
+			case 'a' <= r && r <= 'z':
+				r = caps[r-'a']
+			case 'A' <= r && r <= 'Z':
+				r = caps[r-'A']
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	},
+	// Two words of the name run together, in either order, so that
+	// nothing marks where one ends. Words of a legal form keep their
+	// order, as a legal form written backwards is none, run together or
+	// not. A join that is itself a listed word (AhmadAli) is left out: it
+	// names that party.
+	func(name string, at int) string {
+		ws := strings.Fields(name)
+		for k := range ws {
+			i := (at + k) % len(ws)
+			if i+1 >= len(ws) || !plainWord(ws[i]) || !plainWord(ws[i+1]) {
+				continue
+			}
+			a, b := ws[i], ws[i+1]
+			// Reversed only in short names: a long one read in another
+			// order need not score exactly 1 even written apart.
+			if at%2 == 1 && len(ws) <= 3 && !legalWords[strings.ToLower(a)] && !legalWords[strings.ToLower(b)] {
+				a, b = b, a
+			}
+			if ofacIndex.listedWord(strings.ToLower(a + b)) {
+				return ""
+			}
+			return strings.Join(append(append(ws[:i:i], a+b), ws[i+2:]...), " ")
+		}
+		return ""
+	},
 	// One word of the name spelt out letter by letter. Neither neighbour
 	// may be a single letter, which the spelt word would run into.
 	func(name string, at int) string {
@@ -197,12 +239,27 @@ var evasions = []func(name string, at int) string{
 			if len(w) < spelledRun || strings.IndexFunc(w, func(r rune) bool { return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z') }) >= 0 {
 				continue
 			}
-			sep := []string{" ", ".", "-", "_", ". "}[at%5]
+			seps := []string{" ", ".", "-", "_", ". ", "\u2022", "\u00b7", "\u2013", "/", "*", " / "}
+			sep := seps[at%len(seps)]
 			ws[i] = strings.Join(strings.Split(w, ""), sep)
 			return strings.Join(ws, " ")
 		}
 		return ""
 	},
+}
+
+// plainWord reports whether w is ASCII letters alone, at least minPart of
+// them.
+func plainWord(w string) bool {
+	if len(w) < minPart {
+		return false
+	}
+	for _, r := range w {
+		if !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // runeStart is the start of the rune at or after byte at mod len(s).

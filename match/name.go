@@ -67,8 +67,8 @@ func scriptReadings(f string, schema warden.Schema) []string {
 			return hanPersonReadings(f)
 		case schema == "":
 			// Either may be listed: read it both ways, the likelier first
-			// (persons' names have two to four characters), as only the
-			// first maxQueryReadings readings of a query are screened.
+			// (persons' names have two to four characters), so that the
+			// likelier is screened in the first pass (SearchPrepared).
 			if utf8.RuneCountInString(strings.ReplaceAll(f, " ", "")) <= 4 {
 				return append(hanPersonReadings(f), hanOrgReadings(f)...)
 			}

@@ -1,6 +1,9 @@
 package match
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Names run together ("VLADIMIRPUTIN", or "V L A D I M I R P U T I N",
 // which spelled joins into one word because nothing marks where the first
@@ -27,7 +30,7 @@ const (
 // itself a listed word or does not fall apart so. It allocates nothing when
 // w cannot be cut.
 func (ix *Index) segment(w string, cuts []int) []int {
-	if len(w) < 2*minPart || len(w) > maxRun || ix.df[w] > 0 {
+	if len(w) < 2*minPart || len(w) > maxRun || ix.listedWord(w) {
 		return nil
 	}
 	for i := 0; i < len(w); i++ {
@@ -44,7 +47,9 @@ func (ix *Index) segment(w string, cuts []int) []int {
 			if j > 0 && parts[j] == 0 {
 				continue
 			}
-			if n := parts[j] + 1; (parts[i] == 0 || n < parts[i]) && ix.df[w[j:i]] > 0 {
+			// On a tie the later cut wins: the earlier words longest
+			// (REYNOLDSAND = reynolds and, not reynold sand).
+			if n := parts[j] + 1; (parts[i] == 0 || n <= parts[i]) && ix.listedWord(w[j:i]) {
 				parts[i], from[i] = n, uint8(j)
 			}
 		}
@@ -60,54 +65,89 @@ func (ix *Index) segment(w string, cuts []int) []int {
 	return cuts
 }
 
-// split returns p with a reading added for every reading that holds a word
-// segment can cut, or p itself, untouched, when there is none.
+// legalWords holds every word of the legal forms, which names list in
+// their canonical spelling (Limited Liability Company as llc).
+var legalWords = func() map[string]bool {
+	m := map[string]bool{}
+	for form := range legalForms {
+		for _, w := range strings.Fields(form) {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// listedWord reports whether w is a word of some listed name, the plural
+// of one (organisations' words are listed in the singular, as singular
+// makes them), a word of a legal form, or a title (dropped from names).
+func (ix *Index) listedWord(w string) bool {
+	if ix.df[w] > 0 || legalWords[w] || titles[w] {
+		return true
+	}
+	if n := len(w); n > 5 && w[n-3:] == "ies" {
+		var buf [maxPart]byte
+		b := append(append(buf[:0], w[:n-3]...), 'y')
+		return ix.df[string(b)] > 0 // no allocation: the compiler looks up without a copy
+	}
+	return len(w) > minPart && w[len(w)-1] == 's' && ix.df[w[:len(w)-1]] > 0
+}
+
+// split returns p with one reading more for every Latin name holding words
+// segment can cut, those words cut, or p itself, untouched, when there is
+// none. The reading is made from the folded name, not from its tokens, so
+// that words cut out of a legal form (LIMITEDLIABILITY COMPANY) are read as
+// the legal form they make.
 func (ix *Index) split(p *Prepared) *Prepared {
 	var out *Prepared
 	var cuts [maxRun / minPart]int
 	for ni := range p.names {
 		n := &p.names[ni]
-		for _, r := range n.readings {
-			for ti := range r {
-				t := &r[ti]
-				if t.kind != kindWord || t.exact || t.abjad {
-					continue
-				}
-				cs := ix.segment(t.text, cuts[:0])
-				if cs == nil {
-					continue
-				}
-				if out == nil {
-					cp := *p
-					cp.names = slices.Clone(p.names)
-					out = &cp
-				}
-				m := &out.names[ni]
-				m.readings, m.spans = slices.Clip(m.readings), slices.Clip(m.spans)
-				b := make([]byte, 0, len(n.folded)+len(cs)+8)
-				for k := range r {
-					if k > 0 {
-						b = append(b, ' ')
-					}
-					if k != ti {
-						b = append(b, r[k].text...)
-						continue
-					}
-					last := 0
-					for _, c := range cs {
-						b = append(b, t.text[last:c]...)
-						b = append(b, ' ')
-						last = c
-					}
-					b = append(b, t.text[last:]...)
-				}
-				orgs := []bool{orgLike(p.q.Schema)}
-				if p.q.Schema == "" {
-					orgs = []bool{false, true}
-				}
-				m.add(string(b), orgs, false, false)
-			}
+		if scriptOf(n.folded) != "Latn" {
+			continue
 		}
+		var b []byte
+		for start := 0; start < len(n.folded); {
+			for start < len(n.folded) && n.folded[start] == ' ' {
+				start++
+			}
+			end := start
+			for end < len(n.folded) && n.folded[end] != ' ' {
+				end++
+			}
+			w := n.folded[start:end]
+			if cs := ix.segment(w, cuts[:0]); cs != nil {
+				if b == nil {
+					b = append(make([]byte, 0, len(n.folded)+8), n.folded[:start]...)
+				}
+				last := 0
+				for _, c := range cs {
+					b = append(append(b, w[last:c]...), ' ')
+					last = c
+				}
+				b = append(b, w[last:]...)
+			} else if b != nil {
+				b = append(b, w...)
+			}
+			if b != nil && end < len(n.folded) {
+				b = append(b, ' ')
+			}
+			start = end
+		}
+		if b == nil {
+			continue
+		}
+		if out == nil {
+			cp := *p
+			cp.names = slices.Clone(p.names)
+			out = &cp
+		}
+		m := &out.names[ni]
+		m.readings, m.spans = slices.Clip(m.readings), slices.Clip(m.spans)
+		orgs := []bool{orgLike(p.q.Schema)}
+		if p.q.Schema == "" {
+			orgs = []bool{false, true}
+		}
+		m.add(string(b), orgs, false, false)
 	}
 	if out == nil {
 		return p

@@ -38,7 +38,7 @@ type ListVersion struct {
 // listed, and a party that is listed but cannot be found by its other
 // names is as good as removed.
 type Drop struct {
-	What    string // "names", "identifiers" or "addresses"
+	What    string // "names", "identifiers", "addresses" or "wallets"
 	Dropped int
 	Of      int // how many the replaced version holds
 }

@@ -344,6 +344,7 @@ func TestGuardsOFACComponents(t *testing.T) {
 		{"no alt.csv", "", ofacFolder(t, nil, "alt.csv"), warden.ECONFLICT, "would drop"},
 		{"no add.csv", "", ofacFolder(t, nil, "add.csv"), warden.ECONFLICT, "addresses"},
 		{"sdn.csv alone", "", ofacFolder(t, nil, "add.csv", "alt.csv", "sdn_comments.csv"), warden.ECONFLICT, "names"},
+		{"no sdn_comments.csv", "", ofacFolder(t, nil, "sdn_comments.csv"), warden.ECONFLICT, "wallets"},
 	})
 
 	// The National Bank of Cuba keeps its a.k.a. through all of them.

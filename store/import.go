@@ -55,8 +55,12 @@ type pendingEntity struct {
 }
 
 // contentKinds name, in order, the kinds of a party's content whose loss
-// the import guards weigh (see warden.Drop).
-var contentKinds = [...]string{"names", "identifiers", "addresses"}
+// the import guards weigh (see warden.Drop). Wallets are identifiers too,
+// and are weighed again on their own: they are few beside passports and
+// registration numbers, and losing them (OFAC keeps half of its addresses
+// in sdn_comments.csv) blinds screening where a cyber-sanctions list
+// matters most.
+var contentKinds = [...]string{"names", "identifiers", "addresses", "wallets"}
 
 // content is what a party holds of each of contentKinds, one hash per
 // item: an import keeps it for every party it puts, so it is kept small.
@@ -83,7 +87,11 @@ func contentOf(e *warden.Entity) content {
 		c[0] = append(c[0], key(n.Full))
 	}
 	for _, id := range e.Identifiers {
-		c[1] = append(c[1], key(string(id.Type), id.Value))
+		k := key(string(id.Type), id.Value)
+		c[1] = append(c[1], k)
+		if id.Type == warden.IDCrypto {
+			c[3] = append(c[3], k)
+		}
 	}
 	for _, a := range e.Addresses {
 		c[2] = append(c[2], key(a.Full, a.Street, a.City, a.Region, a.PostalCode, a.Country, a.CountryName))

@@ -207,6 +207,11 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 		remarks = strings.TrimSpace(remarks)
 		e.Remarks = remarks
 		ofac.ApplyRemarks(e, remarks)
+		for _, part := range ofac.SplitRemarks(remarks) {
+			if sid, ok := strings.CutPrefix(strings.TrimSuffix(part, "."), SourceIDRemark); ok && strings.TrimSpace(sid) != "" {
+				e.SourceID = strings.TrimSpace(sid) // a Warden export numbered a party with its own id
+			}
+		}
 		for _, a := range aliases[id] {
 			e.AddName(warden.Name{Full: a.name, Kind: a.kind})
 		}

@@ -215,3 +215,11 @@ func Schema(sdnType string) warden.Schema {
 	}
 	return warden.SchemaOrganization
 }
+
+// LabelType returns the type of an identifier label that the remarks
+// reader recognises ("Passport", "Tax ID No."); ok is false for a label it
+// would skip, so a writer knows which labels come back as they went out.
+func LabelType(label string) (t warden.IDType, ok bool) {
+	t, ok = idLabels[strings.ToLower(strings.TrimSpace(label))]
+	return t, ok
+}

@@ -29,6 +29,13 @@ const (
 	ActOwnershipManage Action = "ownership.manage" // record who owns what (the 50% rule)
 	ActCustomersAdd    Action = "customers.add"    // onboard customers (each is screened)
 	ActCustomersRead   Action = "customers.read"   // the customer register
+
+	// Designations: analysts draft, sanctions officers propose and a
+	// second sanctions officer decides; counterparts see nothing of them.
+	ActDesignationsRead    Action = "designations.read"    // designations, drafts and proposals, with their evidence
+	ActDesignationsDraft   Action = "designations.draft"   // draft a designation, attach evidence
+	ActDesignationsPropose Action = "designations.propose" // propose a designation, amendment or delisting
+	ActDesignationsDecide  Action = "designations.decide"  // approve or reject another officer's proposal
 )
 
 // Permissions is the permission table: the roles allowed each action. It is
@@ -56,6 +63,11 @@ var Permissions = map[Action][]Role{
 	ActOwnershipManage: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 	ActCustomersAdd:    {RoleAdmin, RoleAnalyst, RoleScreener},
 	ActCustomersRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+
+	ActDesignationsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActDesignationsDraft:   {RoleSanctionsOfficer, RoleAnalyst},
+	ActDesignationsPropose: {RoleSanctionsOfficer},
+	ActDesignationsDecide:  {RoleSanctionsOfficer},
 }
 
 // Allowed reports whether role may do action.

@@ -46,6 +46,7 @@ type Import struct {
 	warns      int
 	sample     []warden.Warning
 	events     []*warden.AuditEvent // audited with the version
+	also       func(ctx context.Context, v warden.ListVersion) error
 }
 
 type pendingEntity struct {
@@ -144,6 +145,13 @@ func (im *Import) Base() warden.ListVersion {
 // that commits the version (a forced import, a rollback), so both are
 // stored or neither.
 func (im *Import) Audit(ev *warden.AuditEvent) { im.events = append(im.events, ev) }
+
+// Also makes Commit run fn in the transaction that stores the version,
+// with ctx carrying it (store methods that join a change, such as
+// MarkPublished, write in it), so that the version and what goes with it
+// (a designation's publication) are stored together or not at all: an
+// error from fn rolls the version back.
+func (im *Import) Also(fn func(ctx context.Context, v warden.ListVersion) error) { im.also = fn }
 
 // Put records a party of the new version. A source id put twice keeps the
 // later party, as a delta stream that modifies a party twice means.
@@ -410,6 +418,11 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 	if im.db.driver == "pgx" {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7202)`); err != nil {
 			return fail(fmt.Errorf("audit lock: %w", err))
+		}
+	}
+	if im.also != nil {
+		if err := im.also(withTx(ctx, tx), v); err != nil {
+			return fail(err)
 		}
 	}
 	var head chainHead

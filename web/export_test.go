@@ -3,6 +3,7 @@ package web
 import (
 	"warden/audit"
 	"warden/auth"
+	"warden/designation"
 	"warden/enforcement"
 	"warden/lists"
 	"warden/screening"
@@ -19,5 +20,6 @@ func NewTestServer(db *store.DB, sc *screening.Service, a *auth.Service) *Server
 	if a == nil {
 		a = auth.New(db)
 	}
-	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals)}
+	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals),
+		Designations: designation.New(db, a.Approvals)}
 }

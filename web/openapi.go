@@ -32,7 +32,9 @@ func (s *Server) openAPIDoc() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.body == "CSV" {
+		if rt.body == "Multipart" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": ref(rt.body)}}}
+		} else if rt.body == "CSV" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}}
 		} else if rt.body != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}}}
@@ -195,4 +197,20 @@ var schemas = map[string]any{
 	"Stake":        obj(map[string]any{"owner": str, "owned": str, "owned_name": str, "percent": num, "recorded_by": str, "recorded_at": stamp}),
 	"Stakes":       obj(map[string]any{"ownership": arrayOf("Stake")}),
 	"AuditEvents":  obj(map[string]any{"events": arrayOf("AuditEvent")}),
+
+	"DesignationInput": obj(map[string]any{"party": ref("Entity"), "source": map[string]any{"type": "string", "description": "a party on another list (list:source_id) or a threat actor (actor:ID)"},
+		"program":     map[string]any{"type": "string", "description": "one of the configured programs (default CYBER, CYBER2, CYBER3)"},
+		"legal_basis": obj(map[string]any{"order": str, "criterion": str}, "order", "criterion"), "reasons": str,
+		"links":      map[string]any{"type": "array", "items": str, "description": "incident:ID, report:ID, request:ID, tx:REFERENCE or case:ID"},
+		"companies":  map[string]any{"type": "array", "items": ref("Entity"), "description": "owned or controlled companies designated with the party"},
+		"publish_at": map[string]any{"type": "string", "format": "date-time", "description": "when it takes effect once approved; absent: on approval"}}, "party", "program", "legal_basis", "reasons"),
+	"DesignationRequest": map[string]any{"allOf": []any{ref("DesignationInput"), obj(map[string]any{"propose": map[string]any{"type": "boolean", "description": "propose at once (sanctions officers); otherwise a draft"}})}},
+	"DelistRequest":      obj(map[string]any{"reason": str, "publish_at": stamp}, "reason"),
+	"Evidence":           obj(map[string]any{"id": integ, "name": str, "media_type": str, "size": integ, "sha256": str, "added_by": str, "added_at": stamp}),
+	"Designation": obj(map[string]any{"id": integ, "status": map[string]any{"type": "string", "enum": []string{"draft", "proposed", "approved", "published", "rejected", "delisted"}},
+		"kind": map[string]any{"type": "string", "enum": []string{"designate", "amend", "delist"}}, "party": ref("Entity"), "source": str, "program": str,
+		"legal_basis": obj(map[string]any{"order": str, "criterion": str}), "reasons": str, "evidence": arrayOf("Evidence"), "links": strs, "companies": arrayOf("Entity"),
+		"proposed_by": str, "approved_by": str, "decision_reason": str, "approval": integ, "publish_at": stamp, "version": integ, "created_at": stamp, "updated_at": stamp}),
+	"Designations": obj(map[string]any{"designations": arrayOf("Designation")}),
+	"Multipart":    obj(map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}, "file"),
 }

@@ -99,6 +99,17 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/customers/{id...}", h: s.customer, action: warden.ActCustomersRead, summary: "One customer, its onboarding decision and status now", resp: "Customer"},
 		{method: "POST", path: "/v1/releases", h: s.proposeRelease, action: warden.ActReleasesPropose, summary: "Propose releasing blocked property under a licence (a sanctions officer approves)", body: "Release", resp: "ApprovalPending", status: 202},
 
+		{method: "POST", path: "/v1/designations", h: s.createDesignation, action: warden.ActDesignationsDraft, summary: "Draft a designation, or propose it with \"propose\": true (sanctions officers; a second sanctions officer approves)", body: "DesignationRequest", resp: "Designation", status: 201},
+		{method: "GET", path: "/v1/designations", h: s.designations, action: warden.ActDesignationsRead, summary: "Designations, newest first", resp: "Designations",
+			params: []param{{"status", "string", "draft, proposed, approved, published, rejected or delisted"}}},
+		{method: "GET", path: "/v1/designations/{id}", h: s.designation, action: warden.ActDesignationsRead, summary: "One designation with its evidence", resp: "Designation"},
+		{method: "POST", path: "/v1/designations/{id}/evidence", h: s.addEvidence, action: warden.ActDesignationsDraft, summary: "Attach a file (multipart/form-data, part file): PDF, PNG, JPEG, text, JSON or STIX JSON by content, at most 10 MiB", body: "Multipart", resp: "Evidence", status: 201},
+		{method: "POST", path: "/v1/designations/{id}/propose", h: s.proposeDesignation, action: warden.ActDesignationsPropose, summary: "Propose a draft to a second sanctions officer", resp: "Designation"},
+		{method: "POST", path: "/v1/designations/{id}/approve", h: s.decideDesignation(true), action: warden.ActDesignationsDecide, summary: "Approve another officer's proposal: published at once, or at its publish_at", body: "ReasonRequest", resp: "Designation"},
+		{method: "POST", path: "/v1/designations/{id}/reject", h: s.decideDesignation(false), action: warden.ActDesignationsDecide, summary: "Reject another officer's proposal", body: "ReasonRequest", resp: "Designation"},
+		{method: "POST", path: "/v1/designations/{id}/amend", h: s.amendDesignation, action: warden.ActDesignationsPropose, summary: "Propose new details for the listed party of a designation (the party in full)", body: "DesignationInput", resp: "Designation", status: 201},
+		{method: "POST", path: "/v1/designations/{id}/delist", h: s.delistDesignation, action: warden.ActDesignationsPropose, summary: "Propose delisting the listed party of a designation (reason required; 400 if it is not listed)", body: "DelistRequest", resp: "Designation", status: 201},
+
 		// The UI.
 		{method: "GET", path: "/static/", h: s.static, public: true, ui: true},
 		{method: "GET", path: "/docs/api", h: s.apiReference, public: true, ui: true},

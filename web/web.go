@@ -19,6 +19,7 @@ import (
 	"warden"
 	"warden/audit"
 	"warden/auth"
+	"warden/designation"
 	"warden/enforcement"
 	"warden/lists"
 	"warden/screening"
@@ -28,12 +29,13 @@ import (
 // the handlers reach the store, so that every read and change is authorised
 // and audited where its rules live. Every service is required.
 type Server struct {
-	Lists       *lists.Service
-	Audit       *audit.Service
-	Screening   *screening.Service
-	Auth        *auth.Service
-	Enforcement *enforcement.Service
-	Log         *slog.Logger
+	Lists        *lists.Service
+	Audit        *audit.Service
+	Screening    *screening.Service
+	Auth         *auth.Service
+	Enforcement  *enforcement.Service
+	Designations *designation.Service
+	Log          *slog.Logger
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
 	// Ready reports whether start-up work (such as loading the bundled
@@ -58,8 +60,8 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil {
-		panic("web: a Server needs its Lists, Audit, Screening, Auth and Enforcement services")
+	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil || s.Designations == nil {
+		panic("web: a Server needs its Lists, Audit, Screening, Auth, Enforcement and Designations services")
 	}
 	if s.RateLimit == 0 {
 		s.RateLimit, s.RateBurst = 10000, 20000

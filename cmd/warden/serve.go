@@ -18,6 +18,7 @@ import (
 	"warden"
 	"warden/audit"
 	"warden/auth"
+	"warden/designation"
 	"warden/enforcement"
 	"warden/ingest"
 	"warden/lists"
@@ -89,6 +90,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long to wait for requests in flight on shutdown")
 	policyFile := fs.String("policy", "", "enforcement policy, JSON (docs/enforcement.md; default: block on every program)")
+	desList := fs.String("designation-list", designation.DefaultList, "the authority's own list, which designations publish (docs/designations.md)")
+	desPrograms := fs.String("designation-programs", strings.Join(designation.DefaultPrograms, ","), "the programs a designation may name, comma-separated")
+	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -101,6 +105,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *lockAfter < 1 || *lockFor <= 0 || *sessionTTL <= 0 || *refresh <= 0 || *shutdownWait <= 0 {
 		return fmt.Errorf("%w: --lock-after, --lock-for, --session-ttl, --refresh and --shutdown-timeout must be positive", errUsage)
+	}
+	if *publishEvery <= 0 {
+		return fmt.Errorf("%w: --publish-every must be positive", errUsage)
+	}
+	if !warden.ValidListName(*desList) {
+		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
 	}
 	policy, err := enforcement.LoadPolicy(*policyFile)
 	if err != nil {
@@ -127,8 +137,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
 	enf := enforcement.New(db, svc, authSvc.Approvals)
 	enf.Policy = policy
+	des := designation.New(db, authSvc.Approvals)
+	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	srv := &http.Server{
-		Handler: (&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -159,6 +171,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
+	go des.Run(ctx, *publishEvery, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	ready.Store(true)
 	if us, err := db.Users(ctx); err == nil && len(us) == 0 {
 		log.Warn("no users yet: add one with `warden user add NAME --role admin` to log in to the web UI")

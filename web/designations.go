@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"warden"
+	"warden/designation"
+)
+
+// designationRequest is the body of POST /v1/designations: the designation
+// and whether to propose it at once (sanctions officers) or keep it a
+// draft.
+type designationRequest struct {
+	designation.Input
+	Propose bool `json:"propose,omitempty"`
+}
+
+func (s *Server) createDesignation(w http.ResponseWriter, r *http.Request) {
+	var req designationRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	d, err := s.Designations.Create(r.Context(), req.Input, req.Propose)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) designations(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.Designations.List(r.Context(), warden.DesignationStatus(r.URL.Query().Get("status")))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"designations": ds})
+}
+
+// designationID reads the {id} path value.
+func designationID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, warden.Errorf(warden.EINVALID, "designation id must be an integer")
+	}
+	return id, nil
+}
+
+func (s *Server) designation(w http.ResponseWriter, r *http.Request) {
+	id, err := designationID(r)
+	if err == nil {
+		var d warden.Designation
+		if d, err = s.Designations.Get(r.Context(), id); err == nil {
+			writeJSON(w, http.StatusOK, d)
+			return
+		}
+	}
+	s.Error(w, r, err)
+}
+
+func (s *Server) proposeDesignation(w http.ResponseWriter, r *http.Request) {
+	id, err := designationID(r)
+	if err == nil {
+		var d warden.Designation
+		if d, err = s.Designations.Propose(r.Context(), id); err == nil {
+			writeJSON(w, http.StatusOK, d)
+			return
+		}
+	}
+	s.Error(w, r, err)
+}
+
+func (s *Server) decideDesignation(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, reason, err := idAndReason(w, r, "designation")
+		if err == nil {
+			var d warden.Designation
+			if d, err = s.Designations.Decide(r.Context(), id, approve, reason); err == nil {
+				writeJSON(w, http.StatusOK, d)
+				return
+			}
+		}
+		s.Error(w, r, err)
+	}
+}
+
+func (s *Server) amendDesignation(w http.ResponseWriter, r *http.Request) {
+	id, err := designationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var in designation.Input
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	d, err := s.Designations.Amend(r.Context(), id, in)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) delistDesignation(w http.ResponseWriter, r *http.Request) {
+	id, err := designationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var req struct {
+		Reason    string     `json:"reason"`
+		PublishAt *time.Time `json:"publish_at,omitempty"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	d, err := s.Designations.Delist(r.Context(), id, req.Reason, req.PublishAt)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// addEvidence takes one file, the multipart/form-data part named file. A
+// file over the service's limit is a 400 (its bytes up to a margin over
+// the limit are read and dropped, so that the client reads the answer); a
+// body far beyond it is cut (413).
+func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
+	id, err := designationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	max := s.Designations.MaxEvidence
+	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.Error(w, r, warden.Errorf(warden.EINVALID, "evidence must be sent as multipart/form-data with a part named file"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "no part named file"))
+			return
+		}
+		if err != nil {
+			s.Error(w, r, bodyError(err))
+			return
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(part, max+1))
+		if err != nil {
+			s.Error(w, r, bodyError(err))
+			return
+		}
+		if int64(len(data)) > max {
+			io.Copy(io.Discard, r.Body) // up to the MaxBytesReader's margin
+		}
+		e, err := s.Designations.AddEvidence(r.Context(), id, part.FileName(), data)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, e)
+		return
+	}
+}
+
+// bodyError is a body that could not be read: too large (413) or
+// malformed (400).
+func bodyError(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return warden.Errorf(warden.ETOOLARGE, "the body is over %d bytes", mb.Limit)
+	}
+	return warden.Errorf(warden.EINVALID, "the multipart body is malformed")
+}

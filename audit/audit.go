@@ -61,17 +61,24 @@ func (s *Service) Export(ctx context.Context, f warden.AuditFilter, w io.Writer)
 
 // Problem is where the chain first breaks.
 type Problem struct {
-	Seq    int64  // the first bad event (or the first missing sequence number)
+	Seq    int64  // the first bad event (or the first missing sequence number); 0 when no event can be named
 	Reason string // what is wrong with it
 }
 
-// Error describes the problem.
-func (p *Problem) Error() string { return fmt.Sprintf("audit event %d: %s", p.Seq, p.Reason) }
+// Error describes the problem, naming the event where there is one.
+func (p *Problem) Error() string {
+	if p.Seq == 0 {
+		return p.Reason
+	}
+	return fmt.Sprintf("audit event %d: %s", p.Seq, p.Reason)
+}
 
 // Verify walks the whole chain and returns the number of events checked,
 // and a *Problem naming the first event that was altered, removed or
 // reordered, if any. An empty chain is intact only while its head record
-// says no event was ever written.
+// says no event was ever written. What the database said when a table
+// cannot be read is not repeated: it would tell the reader nothing more
+// than that the table is gone.
 func Verify(ctx context.Context, db *store.DB) (int64, error) {
 	var n, want int64 = 0, 1
 	prev := ""
@@ -92,23 +99,45 @@ func Verify(ctx context.Context, db *store.DB) (int64, error) {
 		want, prev = e.Seq+1, e.Hash
 		return nil
 	})
-	if err != nil {
+	switch {
+	case bad != nil:
+		return n, bad
+	case err != nil && ctx.Err() != nil:
+		return n, ctx.Err()
+	case err != nil && n == 0 && db.Ping(ctx) == nil:
+		// The database answers, yet the events cannot be selected: the
+		// table is gone (dropped or renamed).
+		return n, &Problem{0, "the audit log's events table is missing: no event can be checked"}
+	case err != nil:
 		return n, err
 	}
 	// The events were just read, so a head record that cannot be read
-	// (emptied, or its table dropped) is missing; what the driver said
-	// about it would tell the reader nothing more.
+	// (emptied, or its table dropped) is missing.
 	seq, hash, err := db.AuditHead(ctx)
+	last := want - 1
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return n, ctx.Err()
 	case err != nil && n == 0:
 		return n, &Problem{1, "missing: the audit chain is missing, its events and its head record are gone"}
 	case err != nil:
-		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is missing, so removals after event %d cannot be ruled out", want-1)}
-	}
-	if seq != want-1 || hash != prev {
-		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is event %d, but the last stored event is %d", seq, want-1)}
+		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is missing, so removals after event %d cannot be ruled out", last)}
+	case seq > last:
+		return n, &Problem{want, fmt.Sprintf("missing: the chain's head is event %d, but the last stored event is %d", seq, last)}
+	case seq < last:
+		return n, &Problem{seq + 1, fmt.Sprintf("the chain's head is event %d, but the events run to %d: the head was edited, or events were added outside Warden", seq, last)}
+	case hash != prev && last == 0:
+		return n, &Problem{1, fmt.Sprintf("missing: the chain's head records hash %s, but no event is stored", short(hash))}
+	case hash != prev:
+		return n, &Problem{last, fmt.Sprintf("the chain's head records hash %s for event %d, but event %d hashes to %s: the head or the event was edited", short(hash), last, last, short(prev))}
 	}
 	return n, nil
+}
+
+// short is enough of a hash to tell it apart from another.
+func short(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
 }

@@ -27,15 +27,14 @@ func (s *Service) check(ctx context.Context, in *Input) error {
 	if !slices.Contains(s.Programs, in.Program) {
 		return warden.Errorf(warden.EINVALID, "program %q is not one of %s", in.Program, strings.Join(s.Programs, ", "))
 	}
-	for field, v := range map[string]string{"legal_basis.order": in.LegalBasis.Order, "legal_basis.criterion": in.LegalBasis.Criterion, "reasons": in.Reasons} {
-		if strings.TrimSpace(v) == "" {
-			return warden.Errorf(warden.EINVALID, "%s is required", field)
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"legal_basis.order", in.LegalBasis.Order, maxBasis}, {"legal_basis.criterion", in.LegalBasis.Criterion, maxBasis}, {"reasons", in.Reasons, maxReason}} {
+		if strings.TrimSpace(f.v) == "" {
+			return warden.Errorf(warden.EINVALID, "%s is required", f.name)
 		}
-		max := maxBasis
-		if field == "reasons" {
-			max = maxReason
-		}
-		if err := warden.CheckText(warden.TextNote, field, v, max); err != nil {
+		if err := warden.CheckText(warden.TextNote, f.name, f.v, f.max); err != nil {
 			return err
 		}
 	}

@@ -112,7 +112,10 @@ func redact(payload json.RawMessage) json.RawMessage {
 // Decide approves or rejects proposal id as the principal in ctx, who must
 // hold the proposal's role and be a second person (see secondPerson).
 // Approving carries the action out. EFORBIDDEN for the wrong role or the
-// same person, ECONFLICT if it was decided already.
+// same person, ECONFLICT if it was decided already. In the decision's
+// transaction (see active): EUNAUTHORIZED if the person behind the
+// principal has been disabled, and EFORBIDDEN for approving a proposal
+// whose proposer has been disabled since, which can only be rejected.
 func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason string) (warden.Approval, error) {
 	p, err := warden.Authorize(ctx, warden.ActApprovalsDecide)
 	if err != nil {
@@ -134,7 +137,7 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 	now := a.now()
 	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Decision = "rejected", p.Name, &now, reason
 	verb := "approval.reject"
-	var apply func(context.Context) error
+	apply := func(ctx context.Context) error { return a.active(ctx, ap, p, false) }
 	var done *warden.AuditEvent
 	if approve {
 		ap.Status, verb = "approved", "approval.approve"
@@ -142,7 +145,12 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 		if h.apply == nil {
 			return ap, warden.Errorf(warden.EINVALID, "%s does not take approvals", ap.Action)
 		}
-		apply = func(ctx context.Context) error { return h.apply(ctx, ap) }
+		apply = func(ctx context.Context) error {
+			if err := a.active(ctx, ap, p, true); err != nil {
+				return err
+			}
+			return h.apply(ctx, ap)
+		}
 		done = warden.NewAuditEvent(ctx, ap.Action, ap.Object, ap.Reason, map[string]any{"approval": id, "proposed_by": ap.ProposedBy, "proposed_by_person": ap.ProposedByPerson,
 			"approved_by": p.Name, "approved_by_person": p.PersonName()})
 	}
@@ -169,6 +177,31 @@ func (a *Approvals) secondPerson(ctx context.Context, ap warden.Approval, p ward
 	}
 	if Related(controllers, ap.ProposedByPerson, p.PersonName()) {
 		return warden.Errorf(warden.EFORBIDDEN, "four eyes: approval %d needs a second person, not %s's own principal, nor one %[2]s created or controls, nor their creator", ap.ID, ap.ProposedByPerson)
+	}
+	return nil
+}
+
+// active checks, in the decision's transaction (ctx carries it), that the
+// person behind p, who decides ap, has not been disabled (a token or a
+// principal read before the disabling decides nothing) and, when
+// approving, that ap's proposer has not been either: what a disabled
+// person asked for needs someone active to ask for it again.
+func (a *Approvals) active(ctx context.Context, ap warden.Approval, p warden.Principal, approve bool) error {
+	at, err := a.db.Disabled(ctx, p.PersonName())
+	if err != nil {
+		return err
+	}
+	if at != nil {
+		return warden.Errorf(warden.EUNAUTHORIZED, "%s has been disabled and can decide nothing", p.PersonName())
+	}
+	if !approve {
+		return nil
+	}
+	if at, err = a.db.Disabled(ctx, ap.ProposedByPerson); err != nil {
+		return err
+	}
+	if at != nil {
+		return warden.Errorf(warden.EFORBIDDEN, "approval %d was proposed by %s, who has since been disabled: it can only be rejected (someone active may propose it again)", ap.ID, ap.ProposedByPerson)
 	}
 	return nil
 }

@@ -209,13 +209,16 @@ func (s *Service) Tokens(ctx context.Context) ([]warden.Token, error) {
 }
 
 // Authenticate returns who holds the bearer token in an Authorization header
-// value. EUNAUTHORIZED for a missing, unknown, expired or revoked token.
+// value. EUNAUTHORIZED for a missing, unknown, expired or revoked token,
+// and for a token whose owner has been disabled: a token acts for its
+// person, so it stops with them (checked at every request, with the token
+// in one lookup).
 func (s *Service) Authenticate(ctx context.Context, header string) (warden.Principal, error) {
 	secret, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || !strings.HasPrefix(strings.TrimSpace(secret), prefix) {
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "a bearer token is required")
 	}
-	t, err := s.DB.TokenByHash(ctx, Hash(strings.TrimSpace(secret)))
+	t, ownerDisabled, err := s.DB.TokenByHash(ctx, Hash(strings.TrimSpace(secret)))
 	switch {
 	case warden.ErrorCode(err) == warden.ENOTFOUND:
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "invalid token")
@@ -225,6 +228,8 @@ func (s *Service) Authenticate(ctx context.Context, header string) (warden.Princ
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "token revoked")
 	case t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt):
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "token expired")
+	case ownerDisabled != nil:
+		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "the token's person has been disabled")
 	}
 	return warden.Principal{Name: t.Name, Role: t.Role, Org: t.Org, Kind: "token", Person: t.Owner}, nil
 }

@@ -190,6 +190,9 @@ func (db *DB) SetLoginFailures(ctx context.Context, name string, failed int, loc
 }
 
 // DisableUser stops a person from logging in and ends their sessions.
+// Their tokens stop too: TokenByHash reports the owner's disabling with
+// every token; and a disabled person proposes nothing (CreateApproval)
+// and decides nothing (auth reads Disabled in the decision).
 func (db *DB) DisableUser(ctx context.Context, name string, at time.Time, ev *warden.AuditEvent) error {
 	if err := db.updateUser(ctx, ev, name, `disabled_at = $1`, timestamp(at)); err != nil {
 		return err
@@ -244,16 +247,50 @@ func scanApproval(scan func(...any) error) (warden.Approval, error) {
 	return a, err
 }
 
+// Disabled returns when person was disabled: nil while they are active,
+// and for names that are not people (the operator, a token's unknown
+// owner). Called inside a change (an approval being decided), it reads in
+// that change's transaction, so the answer holds when the change commits.
+func (db *DB) Disabled(ctx context.Context, person string) (*time.Time, error) {
+	var q querier = db.sql
+	if tx, err := joinTx(ctx); err == nil {
+		q = tx
+	}
+	return disabledAt(ctx, q, person)
+}
+
+func disabledAt(ctx context.Context, q querier, person string) (*time.Time, error) {
+	var at string
+	err := q.QueryRowContext(ctx, `SELECT disabled_at FROM users WHERE name = $1`, person).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("disabled: %w", err)
+	}
+	return optTime(at), nil
+}
+
 // CreateApproval stores a new pending proposal and sets its id.
+// EUNAUTHORIZED if the person behind the proposer has been disabled
+// (through a token, or a principal read before the disabling): a
+// disabled person proposes nothing.
 func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		at, err := disabledAt(ctx, tx, a.ProposedByPerson)
+		if err != nil {
+			return err
+		}
+		if at != nil {
+			return warden.Errorf(warden.EUNAUTHORIZED, "%s has been disabled and can propose nothing", a.ProposedByPerson)
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM approvals`).Scan(&a.ID); err != nil {
 			return err
 		}
 		if ev != nil {
 			ev.Object = fmt.Sprintf("approval:%d", a.ID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (id, action, object, payload, role, status, proposed_by, proposed_at, reason, proposed_by_person) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (id, action, object, payload, role, status, proposed_by, proposed_at, reason, proposed_by_person) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)`,
 			a.ID, a.Action, a.Object, string(a.Payload), string(a.Role), a.ProposedBy, timestamp(a.ProposedAt), a.Reason, a.ProposedByPerson)
 		if err != nil {
 			return fmt.Errorf("create approval: %w", err)
@@ -290,11 +327,12 @@ func (db *DB) Approvals(ctx context.Context, status string) ([]warden.Approval, 
 	return out, rows.Err()
 }
 
-// DecideApproval marks a pending proposal approved or rejected and, when
-// approved, runs apply in the same transaction, so the action and its
-// approval are stored together: the context apply gets carries that
-// transaction, and the store methods apply calls (InsertUser, Release)
-// read and write in it. ECONFLICT if it was already decided.
+// DecideApproval marks a pending proposal approved or rejected and runs
+// apply (when not nil: the checks of the decision and, when approved, the
+// action) in the same transaction, so the action and its approval are
+// stored together or not at all: the context apply gets carries that
+// transaction, and the store methods apply calls (Disabled, InsertUser,
+// Release) read and write in it. ECONFLICT if it was already decided.
 func (db *DB) DecideApproval(ctx context.Context, a warden.Approval, apply func(ctx context.Context) error, evs ...*warden.AuditEvent) error {
 	if len(evs) == 0 {
 		evs = []*warden.AuditEvent{nil}

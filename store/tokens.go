@@ -60,14 +60,20 @@ func isUnique(err error) bool {
 	return strings.Contains(s, "unique") || strings.Contains(s, "duplicate key")
 }
 
-// TokenByHash returns the token with the hash; ENOTFOUND if none.
-func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, error) {
-	row := db.sql.QueryRowContext(ctx, `SELECT name, role, created_at, expires_at, revoked_at, org, created_by, owner FROM api_tokens WHERE hash = $1`, hash)
-	t, err := scanToken(row.Scan)
+// TokenByHash returns the token with the hash and when its owner was
+// disabled (nil while the owner is active or is not a person, such as the
+// operator), read in the same query, so that every request with a token
+// learns that its person has gone at the price of one lookup; ENOTFOUND
+// if there is no such token.
+func (db *DB) TokenByHash(ctx context.Context, hash string) (warden.Token, *time.Time, error) {
+	var disabled string
+	row := db.sql.QueryRowContext(ctx, `SELECT t.name, t.role, t.created_at, t.expires_at, t.revoked_at, t.org, t.created_by, t.owner, COALESCE(u.disabled_at, '')
+		FROM api_tokens t LEFT JOIN users u ON u.name = t.owner WHERE t.hash = $1`, hash)
+	t, err := scanToken(func(dest ...any) error { return row.Scan(append(dest, &disabled)...) })
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, warden.Errorf(warden.ENOTFOUND, "no such token")
+		return t, nil, warden.Errorf(warden.ENOTFOUND, "no such token")
 	}
-	return t, err
+	return t, optTime(disabled), err
 }
 
 // Tokens lists all tokens, newest first.

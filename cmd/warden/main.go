@@ -46,7 +46,7 @@ var commands = []command{
 	{"audit", "verify the audit chain, or export it as JSON lines", cmdAudit},
 	{"tx", "screen payments from a file and decide them by policy", cmdTx},
 	{"customer", "onboard customers from a CSV file, each screened by policy", cmdCustomer},
-	{"designate", "export a version of the authority's list, signed (designate export)", cmdDesignate},
+	{"designate", "propose, list and approve designations; export a version of the authority's list, signed", cmdDesignate},
 	{"keys", "create the Ed25519 key pair that signs exports", cmdKeys},
 	{"verify", "check a fetched export: the manifest's signature and every file's hash", cmdVerify},
 	{"serve", "run the HTTP server", cmdServe},

@@ -106,6 +106,67 @@ var letterLike = map[rune]rune{
 	'ɑ': 'a', 'ɡ': 'g', 'ɩ': 'i', 'ȷ': 'j', 'ʋ': 'u', 'ɒ': 'o',
 }
 
+// lookalikeLetters pairs the letters of Lisu and Cherokee, and of the
+// Unified Canadian Aboriginal Syllabics, that are drawn as a Latin capital
+// with that capital. Written by hand after the entries for these blocks in
+// the Unicode confusables data (UTS #39, confusables.txt), keeping those
+// whose glyph is the Latin letter itself (Lisu ꓲ, which the data maps to
+// l, is the capital I it is drawn as); turned and reversed forms (ꓕ ⊥,
+// ꓛ Ↄ) are left out. No listed name is written in these scripts, so a word
+// in them, or mixing them with Latin, can only be a Latin name written to
+// look right: latinLetters reads them as Latin wherever they stand.
+const lookalikeLetters = "" +
+	// Lisu
+	"ꓐB ꓑP ꓓD ꓔT ꓖG ꓗK ꓙJ ꓚC ꓜZ ꓝF ꓟM ꓠN ꓡL ꓢS ꓣR ꓦV ꓧH ꓪW ꓫX ꓬY ꓮA ꓰE ꓲI ꓳO ꓴU " +
+	// Cherokee (capital letters; the small ones are read through them)
+	"ᎪA ᏴB ᏟC ᎠD ᎬE ᏀG ᎻH ᎥI ᎫJ ᏦK ᏞL ᎷM ᏢP ᎡR ᏒR ᏚS ᏕS ᎢT ᏙV ᎳW ᏔW ᎩY ᏃZ " +
+	// Canadian Syllabics
+	"ᗅA ᗷB ᗪD ᕼH ᒍJ ᒪL ᑭP ᖇR ᔕS ᐯV ᗯW ᙭X ᘔZ"
+
+// lookalikes maps each letter of lookalikeLetters to its Latin capital.
+var lookalikes = func() map[rune]rune {
+	m := map[rune]rune{}
+	for _, pair := range strings.Fields(lookalikeLetters) {
+		rs := []rune(pair)
+		m[rs[0]] = rs[1]
+	}
+	return m
+}()
+
+// latinLookalike returns the Latin letter r is drawn as, if r is a letter
+// of lookalikeLetters, in the case r is written (Cherokee's small letters,
+// drawn as small capitals, as small letters); 0 otherwise.
+func latinLookalike(r rune) rune {
+	if r < 0x13a0 {
+		return 0
+	}
+	if unicode.Is(unicode.Cherokee, r) && unicode.IsLower(r) {
+		if l := lookalikes[unicode.ToUpper(r)]; l != 0 {
+			return unicode.ToLower(l)
+		}
+		return 0
+	}
+	return lookalikes[r]
+}
+
+// latinLetters reads the letters of latinLookalike as Latin. It returns s
+// itself when there is none.
+func latinLetters(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) || strings.IndexFunc(s[i:], func(r rune) bool { return latinLookalike(r) != 0 }) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if l := latinLookalike(r); l != 0 {
+			return l
+		}
+		return r
+	}, s)
+}
+
 // Scripts whose letters are confused with each other.
 const (
 	inLatin uint8 = 1 << iota
@@ -134,12 +195,13 @@ func scriptBit(r rune) uint8 {
 // cannot be told from in common fonts. It is written by hand after the
 // Latin, Cyrillic and Greek entries of the Unicode confusables data (UTS
 // #39, confusables.txt), keeping only letters that look the same in upper
-// or lower case as written; the data itself is not on this machine. Each
+// or lower case as written (т, drawn as the small capital ᴛ, which the data
+// reads as T, is t); the data itself is not on this machine. Each
 // pair is a letter and its Latin look-alike; the first pair for a Latin
 // letter also gives the way back into that script.
 const homoglyphs = "" +
 	// Cyrillic
-	"АA аa ВB ЕE еe КK МM НH ОO оo РP рp СC сc ТT УY уy ХX хx ЅS ѕs ІI іi ЇÏ їï ЈJ јj " +
+	"АA аa ВB ЕE еe КK МM НH ОO оo РP рp СC сc ТT тt УY уy ХX хx ЅS ѕs ІI іi ЇÏ їï ЈJ јj " +
 	"ԚQ ԛq ԜW ԝw ҮY үy һh ӀI ӏl ԁd ЁË ёë ӦÖ ӧö ӒÄ ӓä " +
 	// Greek
 	"ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX οo νv ιi αa κk ρp υu χx ϲc ϹC ϳj ͿJ " +
@@ -472,4 +534,62 @@ func joinInitials(f string) (string, bool) {
 // single reports whether the word of f at i is one letter a to z.
 func single(f string, i int) bool {
 	return f[i] >= 'a' && f[i] <= 'z' && (i+1 == len(f) || f[i+1] == ' ')
+}
+
+// leetDigits are the digits and symbols written for the letters they look
+// like in leetspeak ("Maks1m Yakub3ts", "L@ZARU$"); 1 is read as i or as
+// l, which leet takes as an argument.
+var leetDigits = map[rune]rune{'1': 'i', '3': 'e', '0': 'o', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's'}
+
+// leet reads s with the digits and symbols of leetDigits as letters, 1 as
+// one, in the words that mix them with letters, and reports whether it
+// read any. A word is read so only if it has at least two letters, no more
+// such characters than letters and no other digit, and at most 20
+// characters, so that numbers, codes ("A1", "Su-27", "B2B") and addresses
+// stay as they are.
+func leet(s string, one rune) (string, bool) {
+	isLeet := func(r rune) bool { return isWordRune(r) || r == '@' || r == '$' }
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isLeet(r) {
+			b.WriteRune(r)
+			i += n
+			continue
+		}
+		j, letters, subs, other := i, 0, 0, 0
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !isLeet(r) {
+				break
+			}
+			switch {
+			case leetDigits[r] != 0:
+				subs++
+			case unicode.IsLetter(r):
+				letters++
+			case unicode.IsDigit(r):
+				other++
+			}
+			j += n
+		}
+		w := s[i:j]
+		i = j
+		if letters < 2 || subs == 0 || subs > letters || other > 0 || len(w) > 20 {
+			b.WriteString(w)
+			continue
+		}
+		changed = true
+		for _, r := range w {
+			switch l := leetDigits[r]; {
+			case r == '1':
+				r = one
+			case l != 0:
+				r = l
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), changed
 }

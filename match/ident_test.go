@@ -14,6 +14,11 @@ import (
 func TestEvasiveIdentifiers(t *testing.T) {
 	ix := ofac(t)
 	const wallet = "0x47ce0c6ed5b0ce3d3a51fdb1c52dc66a7c3c2936" // Tornado Cash
+	const (
+		southfront = "bc1qv7k70u2zynvem59u88ctdlaw7hc735d8xep9rq"
+		lazarus    = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"
+		yan        = "12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h" // YAN, Xiaobing
+	)
 	zwspEvery := strings.Join(strings.Split(wallet, ""), "\u200b")
 	tests := []struct {
 		technique string
@@ -43,6 +48,37 @@ func TestEvasiveIdentifiers(t *testing.T) {
 		{"passport devanagari", "", "\u096a\u096b\u0966\u096f\u0967\u0969\u096b\u096b\u096e\u096c", "26663"},
 		{"passport hangul filler", "", "4509\u3164135586", "26663"},
 		{"passport en dash", "", "4509\u2013135586", "26663"},
+		// Written forms of addresses (URIs, tickers, quotes, trailing
+		// punctuation), look-alikes and marks, found by review.
+		{"bitcoin uri", "bitcoin:" + southfront, "", "31212"},
+		{"bitcoin uri amount", "bitcoin:" + southfront + "?amount=1", "", "31212"},
+		{"bitcoin uri upper case", strings.ToUpper("bitcoin:" + southfront), "", "31212"},
+		{"bitcoin uri as an id", "", "bitcoin:" + southfront + "?amount=1", "31212"},
+		{"ethereum uri", "ethereum:" + lazarus, "", "27307"},
+		{"ethereum uri chain", "ethereum:" + lazarus + "@1", "", "27307"},
+		{"ethereum uri pay", "ethereum:pay-" + lazarus + "@1", "", "27307"},
+		{"tron uri", "tron:TMStbg5fgb4uTV7fK1gEYF9hKAzP3siPsG", "", "45349"},
+		{"bitcoin uri base58", "bitcoin:" + yan, "", "25308"},
+		{"ticker colon", "xbt:" + yan, "", "25308"},
+		{"ticker space", "XBT " + yan, "", "25308"},
+		{"single quotes", "'" + yan + "'", "", "25308"},
+		{"double quotes", `"` + yan + `"`, "", "25308"},
+		{"angle quotes", "\u2039" + yan + ">", "", "25308"},
+		{"parentheses", "(" + yan + ")", "", "25308"},
+		{"full stop", yan + ".", "", "25308"},
+		{"comma", yan + ",", "", "25308"},
+		{"semicolon", yan + ";", "", "25308"},
+		{"base58 l for 1", "l" + yan[1:], "", "25308"},
+		{"base58 I for 1", "I" + yan[1:], "", "25308"},
+		{"combining mark", southfront[:4] + "\u0307" + southfront[4:], "", "31212"},
+		{"bech32 upper case", strings.ToUpper(southfront), "", "31212"},
+		// Document numbers with ordinary decoration.
+		{"passport No.", "", "No. 4509135586", "26663"},
+		{"passport word", "", "Passport 4509135586", "26663"},
+		{"passport country after", "", "4509135586 (Russia)", "26663"},
+		{"passport country code", "", "RU4509135586", "26663"},
+		{"passport letter O", "", "45O9135586", "26663"},
+		{"passport letter l", "", "4509l35586", "26663"},
 	}
 	for _, tt := range tests {
 		q := Query{}

@@ -101,6 +101,30 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 	return n
 }
 
+// addLeet adds the readings of a query name written in leetspeak (leet),
+// 1 read as i and as l: "Maks1m Yakub3ts" is also read "Maksim Yakubets".
+// Only queries are read so; a listed name with digits is listed so.
+func (n *name) addLeet(schema warden.Schema) {
+	orgs := []bool{orgLike(schema)}
+	if schema == "" {
+		orgs = []bool{false, true}
+	}
+	for _, one := range []rune{'i', 'l'} {
+		l, ok := leet(n.raw, one)
+		if !ok {
+			return
+		}
+		f := fold(l)
+		han, arab := scriptOf(f) == "Hani", scriptOf(f) == "Arab"
+		for _, r := range readings(f, schema) {
+			n.add(r, orgs, han, arab)
+		}
+		if !strings.ContainsRune(n.raw, '1') {
+			return
+		}
+	}
+}
+
 // add tokenises reading r, as a person's or organisation's name for each of
 // orgs, and adds the readings it does not have yet.
 func (n *name) add(r string, orgs []bool, han, arab bool) {

@@ -16,7 +16,9 @@ import (
 const MaxNameRunes = 300
 
 // fold reads s as a person sees it and lower-cases it: invisible format
-// characters dropped and C1 controls read as Windows-1252 (visible), NFKC
+// characters dropped and C1 controls read as Windows-1252 (visible),
+// letters of Lisu, Cherokee and Canadian Syllabics drawn as Latin capitals
+// read as those (latinLetters), NFKC
 // (full-width and compatibility forms), letters spelt out one by one
 // joined (spelled), letters of another script among a word's or a name's
 // folded into that script (confusable), diacritics dropped from Latin
@@ -27,7 +29,7 @@ const MaxNameRunes = 300
 // letters that look nothing like them (the lunate sigma Ϲ, a C, into Σ),
 // and again after it and the joining, for the letters those make.
 func fold(s string) string {
-	s = norm.NFKC.String(confusable(visible(s)))
+	s = norm.NFKC.String(confusable(latinLetters(visible(s))))
 	s = confusable(spelled(s))
 	var b strings.Builder
 	b.Grow(len(s))

@@ -85,9 +85,11 @@ func Prepare(q Query) (*Prepared, error) {
 			continue
 		}
 		pn := prepare(n, warden.NamePrimary, q.Schema)
+		pn.addLeet(q.Schema)
 		if len(pn.readings) > 0 {
 			p.names = append(p.names, pn)
 		}
+		p.idKeys = append(p.idKeys, nameWalletKeys(n)...)
 	}
 	switch strings.ToLower(q.Gender) {
 	case "", "male", "female":

@@ -57,6 +57,19 @@ func budget(n int) int {
 	return 2
 }
 
+// minPhonetic is the fewest letters a word needs to meet another by its
+// skeleton rather than its letters. The skeleton's rules rewrite spellings
+// of longer words (Maxim = Maksim); applied to a word of one or two
+// letters they invent one ("X" reads "ks", the skeleton of the acronym
+// KSS), so such words meet only the same letters.
+const minPhonetic = 3
+
+// short reports whether t is too short to meet another word but by its
+// letters (minPhonetic). A word read from Arabic script is not: Arabic
+// leaves vowels unwritten, so its short readings (ly for Ali) are what the
+// script calls for.
+func (t *token) short() bool { return len(t.text) < minPhonetic && !t.abjad }
+
 // initialSim is how alike an initial and a word of its letter are.
 const initialSim = 0.8
 
@@ -74,6 +87,9 @@ func tokenSim(a, b *token) float64 {
 		if a.text[0] == b.text[0] && (len(a.text) == 1 || len(b.text) == 1) {
 			return initialSim
 		}
+		return 0
+	}
+	if a.short() || b.short() {
 		return 0
 	}
 	if a.skel == b.skel {

@@ -27,6 +27,13 @@ type ListVersion struct {
 	Warnings   int       `json:"warnings"`
 	// WarningSample holds the first warnings, for a person to look at.
 	WarningSample []Warning `json:"warning_sample,omitempty"`
+	// Components are the files of a multi-file format (OFAC CSV) that the
+	// version was read from, each true when the file ended with its
+	// format's end-of-file mark (see SourceMeta.Components): the import
+	// guards refuse a next version without one of them, or with one that
+	// lost its mark. Nil for single-file formats, and for versions
+	// imported before Warden recorded them.
+	Components map[string]bool `json:"components,omitempty"`
 }
 
 // Drop is how much of one kind of a list's content (its names,

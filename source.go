@@ -35,6 +35,12 @@ type Input struct {
 type SourceMeta struct {
 	// Published is the list's own date (ISO 8601), where the files state it.
 	Published string
+	// Components names each file of a multi-file format that was read,
+	// by its lower-case base name (OFAC CSV: "sdn.csv", "alt.csv", ...),
+	// true when it ended with the format's end-of-file mark (OFAC's 0x1A
+	// byte). A file cut at a line break still parses, so the lost mark,
+	// where the list's files have always had it, is what tells it was cut.
+	Components map[string]bool
 }
 
 // Parser reads one list format. Formats that carry changes rather than whole

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -340,7 +341,7 @@ func TestGuardsOFACComponents(t *testing.T) {
 		{"alt.csv with no rows", "", ofacFolder(t, map[string][]byte{"alt.csv": []byte("\r\n\x1a")}), warden.EINVALID, "alt.csv is empty"},
 		{"add.csv empty", "", ofacFolder(t, map[string][]byte{"add.csv": nil}), warden.EINVALID, "add.csv is empty"},
 		{"sdn_comments.csv empty", "", ofacFolder(t, map[string][]byte{"sdn_comments.csv": nil}), warden.EINVALID, "sdn_comments.csv is empty"},
-		{"alt.csv cut at a line break", "", ofacFolder(t, map[string][]byte{"alt.csv": read(t, cutLines(t, alt, 0.3, dir, "alt.csv"))}), warden.ECONFLICT, "names"},
+		{"alt.csv cut at a line break", "", ofacFolder(t, map[string][]byte{"alt.csv": read(t, cutLines(t, alt, 0.3, dir, "alt.csv"))}), warden.EINVALID, "looks cut; fetch it again, or force it; also, version 2 of list \"ofac\" would drop 12520 of 37646 names"},
 		{"no alt.csv", "", ofacFolder(t, nil, "alt.csv"), warden.ECONFLICT, "would drop"},
 		{"no add.csv", "", ofacFolder(t, nil, "add.csv"), warden.ECONFLICT, "addresses"},
 		{"sdn.csv alone", "", ofacFolder(t, nil, "add.csv", "alt.csv", "sdn_comments.csv"), warden.ECONFLICT, "names"},
@@ -363,5 +364,132 @@ func TestGuardsOFACComponents(t *testing.T) {
 	db.AuditEvents(ctx, warden.AuditFilter{Action: "list.import.forced"}, func(e warden.AuditEvent) error { evs = append(evs, e); return nil })
 	if len(evs) != 1 || evs[0].Reason != alone.Reason || !strings.Contains(string(evs[0].Detail), "names") {
 		t.Errorf("forced import audited as %+v", evs)
+	}
+}
+
+// cutBytes is the first share of src's bytes, cut back to the last line
+// break: how a download that stopped early leaves a CSV file, every row
+// whole, so that it parses.
+func cutBytes(src []byte, share float64) []byte {
+	b := src[:int(float64(len(src))*share)]
+	return bytes.Clone(b[:bytes.LastIndexByte(b, '\n')+1])
+}
+
+// TestGuardsOFACTrailer: every current OFAC CSV file ends with a 0x1A
+// byte, so a file that comes without it, where the current version's file
+// had it, was cut. The reviewer's alt.csv, cut at a line break after 80%
+// of its bytes, drops 9.7% of the names, under the share guard: it is
+// refused all the same, and FGBU TSNII VVKO MINOBORONY ROSSII (an a.k.a.
+// of ofac:44296 past the cut) stays listed. A version read without a file
+// the current one was read from is refused on that ground too. The real
+// files onto themselves, and the 2021 set (whose sdn_comments.csv has no
+// mark) onto itself, are accepted.
+func TestGuardsOFACTrailer(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	db := storetest.OpenSQLite(t)
+	v1, err := importDir(t, db, "ofac", "ofac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"sdn.csv": true, "add.csv": true, "alt.csv": true, "sdn_comments.csv": true}; !maps.Equal(v1.Components, want) {
+		t.Errorf("version 1 was read from %v, want %v", v1.Components, want)
+	}
+	alt := read(t, sourcetest.Data(t, "ofac/alt.csv"))
+	sdn := read(t, sourcetest.Data(t, "ofac/sdn.csv"))
+	checkRefused(t, db, "ofac", 15443, []guardCase{
+		{"alt.csv cut at a line break", "", ofacFolder(t, map[string][]byte{"alt.csv": cutBytes(alt, 0.8)}), warden.EINVALID,
+			"alt.csv ends without OFAC's end-of-file mark (0x1A), as the current version's did: it looks cut"},
+		{"sdn.csv cut at a line break", "", ofacFolder(t, map[string][]byte{"sdn.csv": cutBytes(sdn, 0.97)}), warden.EINVALID,
+			"sdn.csv ends without OFAC's end-of-file mark"},
+		{"sdn.csv without its last byte", "", ofacFolder(t, map[string][]byte{"sdn.csv": sdn[:len(sdn)-1]}), warden.EINVALID,
+			"sdn.csv ends without OFAC's end-of-file mark"},
+	})
+	e, err := db.Entity(ctx, "ofac:44296", 0)
+	if err != nil || !slices.ContainsFunc(e.Names, func(n warden.Name) bool { return n.Full == "FGBU TSNII VVKO MINOBORONY ROSSII" }) {
+		t.Errorf("ofac:44296 is now %+v %v", e, err)
+	}
+
+	// Without sdn_comments.csv the wallets guard and the missing file both
+	// refuse it; forced, the override records both.
+	noComments := ingest.Request{List: "ofac", Input: warden.Input{Paths: ofacFolder(t, nil, "sdn_comments.csv")}, Force: true, Reason: "test"}
+	v, err := ingest.Import(ctx, db, noComments, nil)
+	if err != nil || v.Version != 2 || maps.Equal(v.Components, v1.Components) {
+		t.Fatalf("forced without sdn_comments.csv: %+v %v", v, err)
+	}
+	var evs []warden.AuditEvent
+	db.AuditEvents(ctx, warden.AuditFilter{Action: "list.import.forced"}, func(e warden.AuditEvent) error { evs = append(evs, e); return nil })
+	if len(evs) != 1 || !strings.Contains(string(evs[0].Detail), "wallets") ||
+		!strings.Contains(string(evs[0].Detail), "read without sdn_comments.csv, which version 1 was read from") {
+		t.Errorf("forced import audited as %+v", evs)
+	}
+	vs, err := db.Versions(ctx, "ofac")
+	if err != nil || len(vs) != 2 || !maps.Equal(vs[1].Components, v1.Components) || !maps.Equal(vs[0].Components, v.Components) {
+		t.Errorf("versions record %+v %v", vs, err)
+	}
+
+	// A rollback to version 1 was read from version 1's files.
+	if v, err := ingest.Rollback(ctx, db, "ofac", 1, "test"); err != nil || !maps.Equal(v.Components, v1.Components) {
+		t.Errorf("rollback to 1: %+v %v", v, err)
+	}
+
+	// The real files, with their marks, are accepted again.
+	if v, err := importDir(t, db, "ofac", "ofac"); err != nil || v.Version != 4 {
+		t.Errorf("the real files: %+v %v", v, err)
+	}
+
+	// The 2021 set: its sdn_comments.csv ends without the mark, and does
+	// so again in the next import.
+	db = storetest.OpenSQLite(t)
+	if v, err := importDir(t, db, "ofac", "ofac/2021-07-07"); err != nil || v.Components["sdn_comments.csv"] || !v.Components["sdn.csv"] {
+		t.Fatalf("2021: %+v %v", v, err)
+	}
+	if v, err := importDir(t, db, "ofac", "ofac/2021-07-07"); err != nil || v.Version != 2 {
+		t.Errorf("2021 onto 2021: %+v %v", v, err)
+	}
+}
+
+// TestGuardComponents: how the guard weighs the files a version is read
+// from against those of the version it replaces.
+func TestGuardComponents(t *testing.T) {
+	all := map[string]bool{"sdn.csv": true, "add.csv": true, "alt.csv": true, "sdn_comments.csv": true}
+	with := func(m map[string]bool, name string, mark bool, drop bool) map[string]bool {
+		out := maps.Clone(m)
+		if drop {
+			delete(out, name)
+		} else {
+			out[name] = mark
+		}
+		return out
+	}
+	tests := []struct {
+		name       string
+		base, next map[string]bool
+		code, want string // empty: accepted
+	}{
+		{"same files", all, all, "", ""},
+		{"first import", nil, with(all, "alt.csv", false, false), "", ""},
+		{"a version imported before files were recorded", nil, with(all, "sdn_comments.csv", false, true), "", ""},
+		{"alt.csv without its mark", all, with(all, "alt.csv", false, false), warden.EINVALID, "alt.csv ends without OFAC's end-of-file mark (0x1A), as the current version's did: it looks cut"},
+		{"never had the mark", with(all, "sdn_comments.csv", false, false), with(all, "sdn_comments.csv", false, false), "", ""},
+		{"gains the mark", with(all, "sdn_comments.csv", false, false), all, "", ""},
+		{"no sdn_comments.csv", all, with(all, "sdn_comments.csv", false, true), warden.ECONFLICT, "read without sdn_comments.csv, which version 1 was read from"},
+		{"a file more", with(all, "add.csv", false, true), all, "", ""},
+		{"another format", all, nil, warden.EINVALID, "ofac-csv versions"},
+	}
+	for _, tt := range tests {
+		base := warden.ListVersion{List: "ofac", Version: 1, Format: "ofac-csv", Entities: 100, Components: tt.base}
+		next := warden.ListVersion{List: "ofac", Version: 2, Format: "ofac-csv", Entities: 100, Components: tt.next}
+		if tt.next == nil {
+			next.Format = "un-xml"
+		}
+		got := ingest.Guard(base, next, nil, 0)
+		switch {
+		case tt.code == "" && len(got) > 0:
+			t.Errorf("%s: refused: %v", tt.name, got)
+		case tt.code != "" && len(got) != 1:
+			t.Errorf("%s: %v, want one refusal", tt.name, got)
+		case tt.code != "" && (got[0].Code != tt.code || !strings.Contains(got[0].Message, tt.want)):
+			t.Errorf("%s: [%s] %s, want [%s] %q", tt.name, got[0].Code, got[0].Message, tt.code, tt.want)
+		}
 	}
 }

@@ -6,7 +6,10 @@ package ingest
 import (
 	"context"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"warden"
 	"warden/sources"
@@ -40,12 +43,19 @@ const DefaultMaxRemoved = 0.10
 // Guard checks a planned version against the one it replaces and returns
 // why it must not be stored unless forced, or nil: a file of another
 // format family than the list's (EINVALID), an empty version (EINVALID),
-// one that removes more than maxRemoved of the parties (ECONFLICT), or one
-// whose drops take more than maxRemoved of the names, identifiers or
-// addresses of the replaced version (ECONFLICT), counted over all its
-// parties, so that parties stripped of their a.k.a.s by a missing or cut
-// companion file count even though none is removed. Files that say they
-// are truncated, or an empty companion file, fail to parse before this.
+// one that removes more than maxRemoved of the parties (ECONFLICT), one
+// read without a file that the replaced version was read from (ECONFLICT)
+// or from a file that lost the end-of-file mark the replaced version's
+// had, which tells an OFAC CSV file cut at a line break (EINVALID; see
+// warden.ListVersion.Components), or one whose drops take more than
+// maxRemoved of the names, identifiers or addresses of the replaced
+// version (ECONFLICT), counted over all its parties, so that parties
+// stripped of their a.k.a.s by a missing or cut companion file count even
+// though none is removed. Files that say they are truncated, or an empty
+// companion file, fail to parse before this. The files of a first
+// version, or of one that replaces a version imported before Warden
+// recorded its files, cannot be compared: only the other guards weigh
+// them.
 func Guard(base, next warden.ListVersion, drops []warden.Drop, maxRemoved float64) []*warden.Error {
 	if maxRemoved <= 0 {
 		maxRemoved = DefaultMaxRemoved
@@ -63,6 +73,18 @@ func Guard(base, next warden.ListVersion, drops []warden.Drop, maxRemoved float6
 	case base.Entities > 0 && float64(next.Removed) > maxRemoved*float64(base.Entities):
 		out = append(out, warden.Errorf(warden.ECONFLICT, "version %d of list %q would remove %d of %d parties (%.1f%%), more than the %.4g%% allowed; check the files are whole, or force it",
 			next.Version, next.List, next.Removed, base.Entities, 100*float64(next.Removed)/float64(base.Entities), 100*maxRemoved))
+	}
+	if base.Components != nil && next.Components != nil {
+		for _, name := range slices.Sorted(maps.Keys(base.Components)) {
+			marked, ok := next.Components[name]
+			switch {
+			case !ok:
+				out = append(out, warden.Errorf(warden.ECONFLICT, "version %d of list %q would be read without %s, which version %d was read from; check that every file of the list is there, or force it",
+					next.Version, next.List, name, base.Version))
+			case base.Components[name] && !marked:
+				out = append(out, warden.Errorf(warden.EINVALID, "%s ends without OFAC's end-of-file mark (0x1A), as the current version's did: it looks cut; fetch it again, or force it", name))
+			}
+		}
 	}
 	for _, d := range drops {
 		if d.Of > 0 && float64(d.Dropped) > maxRemoved*float64(d.Of) {
@@ -126,10 +148,12 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 			return warden.ListVersion{}, err
 		}
 	}
-	if refused := Guard(im.Base(), im.Plan(), drops, req.MaxRemoved); len(refused) > 0 {
+	next := im.Plan()
+	next.Components = meta.Components
+	if refused := Guard(im.Base(), next, drops, req.MaxRemoved); len(refused) > 0 {
 		if !req.Force {
 			im.Rollback()
-			return warden.ListVersion{}, refused[0]
+			return warden.ListVersion{}, refusal(refused)
 		}
 		said := make([]string, len(refused))
 		for i, r := range refused {
@@ -139,6 +163,20 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 			map[string]any{"format": f.Name, "refused": said}))
 	}
 	return im.Commit(meta)
+}
+
+// refusal is the error of an import that the guards refuse: every reason
+// they gave, so that one run tells all that is wrong with the files, with
+// the code of the first.
+func refusal(refused []*warden.Error) error {
+	if len(refused) == 1 {
+		return refused[0]
+	}
+	said := make([]string, len(refused))
+	for i, r := range refused {
+		said[i] = r.Message
+	}
+	return warden.Errorf(refused[0].Code, "%s", strings.Join(said, "; also, "))
 }
 
 // Rollback publishes a new version of list whose parties equal those of
@@ -173,7 +211,7 @@ func Rollback(ctx context.Context, db *store.DB, list string, to int, reason str
 	}
 	im.Audit(warden.NewAuditEvent(ctx, "list.rollback", "list:"+list, reason,
 		map[string]any{"from": im.Base().Version, "to": to, "version": im.Base().Version + 1}))
-	return im.Commit(warden.SourceMeta{Published: target.Published})
+	return im.Commit(warden.SourceMeta{Published: target.Published, Components: target.Components})
 }
 
 type counting struct {

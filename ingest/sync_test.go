@@ -6,11 +6,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"warden"
 	"warden/ingest"
 	"warden/sources/sourcetest"
 	"warden/store/storetest"
@@ -98,7 +100,9 @@ func TestSyncLimits(t *testing.T) {
 }
 
 // TestSyncEmptyComponent: OFAC answering ALT.CSV with 0 bytes, or with
-// its first lines only, and the other files unchanged, fails the sync
+// its first lines only (30% of them, or 80% of its bytes cut at a line
+// break, which drops fewer names than the guard allows but lacks the
+// file's end-of-file mark), and the other files unchanged, fails the sync
 // (which never forces): the list keeps its version and its parties their
 // a.k.a.s, and the next sync tries the file again.
 func TestSyncEmptyComponent(t *testing.T) {
@@ -128,6 +132,7 @@ func TestSyncEmptyComponent(t *testing.T) {
 	}{
 		{"empty", []byte{}, "ALT.CSV is empty"},
 		{"cut", cut, "names"},
+		{"cut short", cutBytes(alt, 0.8), "alt.csv ends without OFAC's end-of-file mark (0x1A)"},
 	} {
 		altBody.Store(&tc.body)
 		for try := 1; try <= 2; try++ {
@@ -144,5 +149,9 @@ func TestSyncEmptyComponent(t *testing.T) {
 	e, err := db.Entity(ctx, "ofac:306", 0)
 	if err != nil || len(e.Names) < 2 {
 		t.Errorf("ofac:306 is now %+v %v", e, err)
+	}
+	e, err = db.Entity(ctx, "ofac:44296", 0)
+	if err != nil || !slices.ContainsFunc(e.Names, func(n warden.Name) bool { return n.Full == "FGBU TSNII VVKO MINOBORONY ROSSII" }) {
+		t.Errorf("ofac:44296 is now %+v %v", e, err)
 	}
 }

@@ -38,6 +38,7 @@ type Import struct {
 	delta      bool
 	base       int               // the version this import builds on
 	baseFormat string            // the format of that version
+	baseFiles  map[string]bool   // the files that version was read from
 	current    map[string]string // source_id -> hash at base
 	pending    map[string]pendingEntity
 	unknown    map[string]bool // unmapped country names already reported
@@ -111,11 +112,15 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}, unknown: map[string]bool{}}
 	// The version is read before its parties: should another import commit
 	// in between, Commit sees the list moved on and refuses.
-	err := db.sql.QueryRowContext(ctx, `SELECT l.current_version, COALESCE(v.format, '')
+	var files string
+	err := db.sql.QueryRowContext(ctx, `SELECT l.current_version, COALESCE(v.format, ''), COALESCE(v.components, '')
 		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
-		WHERE l.name = $1`, list).Scan(&im.base, &im.baseFormat)
+		WHERE l.name = $1`, list).Scan(&im.base, &im.baseFormat, &files)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read list: %w", err)
+	}
+	if im.baseFiles, err = components(files); err != nil {
+		return nil, err
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT source_id, hash FROM entity_versions WHERE list = $1 AND version_to IS NULL`, list)
 	if err != nil {
@@ -136,9 +141,23 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 }
 
 // Base is the version the import builds on, as it was read when the import
-// began: its number, format and size (zero for a new list).
+// began: its number, format, size (zero for a new list) and the files it
+// was read from.
 func (im *Import) Base() warden.ListVersion {
-	return warden.ListVersion{List: im.list, Version: im.base, Format: im.baseFormat, Entities: len(im.current)}
+	return warden.ListVersion{List: im.list, Version: im.base, Format: im.baseFormat, Entities: len(im.current), Components: im.baseFiles}
+}
+
+// components decodes a list_versions.components column: nil where it
+// was not recorded.
+func components(col string) (map[string]bool, error) {
+	if col == "" {
+		return nil, nil
+	}
+	var m map[string]bool
+	if err := json.Unmarshal([]byte(col), &m); err != nil {
+		return nil, fmt.Errorf("decode list version components: %w", err)
+	}
+	return m, nil
 }
 
 // Audit adds an event to be appended to the audit chain in the transaction
@@ -311,7 +330,7 @@ func (db *DB) currentEntities(ctx context.Context, list string, sids []string, f
 // plan computes the new version and the rows Commit closes and inserts.
 func (im *Import) plan(meta warden.SourceMeta) (v warden.ListVersion, closeIDs, insert []string) {
 	v = warden.ListVersion{List: im.list, Version: im.base + 1, Format: im.format, Published: meta.Published,
-		ImportedAt: im.db.now().UTC(), Warnings: im.warns, WarningSample: im.sample}
+		ImportedAt: im.db.now().UTC(), Warnings: im.warns, WarningSample: im.sample, Components: meta.Components}
 	for _, sid := range im.order {
 		p, ok := im.pending[sid]
 		if !ok {
@@ -406,10 +425,14 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 	if im.sample == nil {
 		sample = []byte("[]")
 	}
+	var files []byte
+	if v.Components != nil {
+		files, _ = json.Marshal(v.Components)
+	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO list_versions (list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		im.list, v.Version, im.format, v.Published, timestamp(v.ImportedAt), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings, string(sample)); err != nil {
+		INSERT INTO list_versions (list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample, components)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		im.list, v.Version, im.format, v.Published, timestamp(v.ImportedAt), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings, string(sample), string(files)); err != nil {
 		return fail(fmt.Errorf("insert list version: %w", err))
 	}
 	// The import is audited in its own transaction: both or neither.

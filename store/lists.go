@@ -58,7 +58,7 @@ func (db *DB) Versions(ctx context.Context, list string) ([]warden.ListVersion, 
 		return nil, err
 	}
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample
+		SELECT list, version, format, published, imported_at, entities, added, modified, removed, warnings, warning_sample, components
 		FROM list_versions WHERE list = $1 ORDER BY version DESC`, list)
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", err)
@@ -67,8 +67,11 @@ func (db *DB) Versions(ctx context.Context, list string) ([]warden.ListVersion, 
 	var out []warden.ListVersion
 	for rows.Next() {
 		var v warden.ListVersion
-		var at, sample string
-		if err := rows.Scan(&v.List, &v.Version, &v.Format, &v.Published, &at, &v.Entities, &v.Added, &v.Modified, &v.Removed, &v.Warnings, &sample); err != nil {
+		var at, sample, files string
+		if err := rows.Scan(&v.List, &v.Version, &v.Format, &v.Published, &at, &v.Entities, &v.Added, &v.Modified, &v.Removed, &v.Warnings, &sample, &files); err != nil {
+			return nil, err
+		}
+		if v.Components, err = components(files); err != nil {
 			return nil, err
 		}
 		v.ImportedAt = parseTime(at)

@@ -308,3 +308,81 @@ func TestOFACComponentsCLI(t *testing.T) {
 		t.Error("audit export lacks the forced import and what the guard said")
 	}
 }
+
+// TestOFACCutCLI: the reviewer's runs. alt.csv cut at a line break after
+// 80% of its bytes (15,821 of 19,487 lines) drops 9.7% of the names, under
+// the share guard, but has lost the 0x1A byte that ends every OFAC file:
+// by sync and by import it is refused with exit 1, the list keeps version
+// 1, and "FGBU TSNII VVKO MINOBORONY ROSSII", an a.k.a. past the cut,
+// still finds ofac:44296.
+func TestOFACCutCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	alt, err := os.ReadFile(sourcetest.Data(t, "ofac/alt.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := alt[:len(alt)*8/10]
+	cut = cut[:strings.LastIndexByte(string(cut), '\n')+1]
+	if n := strings.Count(string(cut), "\n"); n != 15821 {
+		t.Fatalf("the cut keeps %d lines, want the reviewer's 15821", n)
+	}
+	var cutNow atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.ToLower(strings.TrimPrefix(r.URL.Path, "/"))
+		if name == "alt.csv" && cutNow.Load() {
+			w.Write(cut)
+			return
+		}
+		http.ServeFile(w, r, sourcetest.Data(t, "ofac/"+name))
+	}))
+	defer srv.Close()
+	sourcesFile := filepath.Join(dir, "sources.json")
+	os.WriteFile(sourcesFile, []byte(`[{"list":"ofac","format":"ofac-csv","urls":["`+srv.URL+`/SDN.CSV","`+srv.URL+`/ADD.CSV","`+srv.URL+`/ALT.CSV","`+srv.URL+`/SDN_COMMENTS.CSV"]}]`), 0o600)
+	syncArgs := []string{"sync", "--sources", sourcesFile, "--cache", filepath.Join(dir, "cache"), "ofac"}
+	if code, _, errs := cli(t, db, syncArgs...); code != 0 {
+		t.Fatalf("first sync: exit %d: %s", code, errs)
+	}
+	found := func() bool {
+		code, out, _ := cli(t, db, "screen", "--json", "FGBU TSNII VVKO MINOBORONY ROSSII")
+		return code == 0 && strings.Contains(out, `"entity_id":"ofac:44296"`)
+	}
+	if !found() {
+		t.Fatal("FGBU TSNII VVKO MINOBORONY ROSSII finds nothing after the first sync")
+	}
+
+	folder := filepath.Join(dir, "cut")
+	os.Mkdir(folder, 0o755)
+	for _, name := range []string{"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"} {
+		b, err := os.ReadFile(sourcetest.Data(t, "ofac/"+name))
+		if name == "alt.csv" {
+			b = cut
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(folder, name), b, 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cutNow.Store(true)
+	const want = "alt.csv ends without OFAC's end-of-file mark (0x1A), as the current version's did: it looks cut"
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"sync", syncArgs},
+		{"import", []string{"import", "--list", "ofac", folder}},
+	} {
+		code, _, errs := cli(t, db, tc.args...)
+		if code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%s of a cut alt.csv: exit %d, stderr %q, want 1 and %q", tc.name, code, errs, want)
+		}
+		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 15443 {
+			t.Errorf("after the %s: version %d, %d parties", tc.name, v, n)
+		}
+	}
+	if !found() {
+		t.Error("FGBU TSNII VVKO MINOBORONY ROSSII finds nothing after the refusals")
+	}
+}

@@ -32,9 +32,7 @@ type files struct{ sdn, add, alt, comments string }
 func pick(paths []string) (files, error) {
 	var f files
 	for _, p := range paths {
-		base := strings.ToLower(filepath.Base(p))
-		base = strings.TrimSuffix(base, ".gz")
-		switch base {
+		switch component(p) {
 		case "sdn.csv", "cons_prim.csv":
 			f.sdn = p
 		case "add.csv", "cons_add.csv":
@@ -70,11 +68,37 @@ func null(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// readCSV calls fn for each record of the named file with its position.
-// A file without a record is EINVALID: OFAC never publishes one, and an
-// empty companion (a failed download) would strip its a.k.a.s, addresses
-// or remarks from every party that stays listed.
-func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec []string) error) error {
+// component is the key of a file in warden.SourceMeta.Components: its
+// lower-case base name, without .gz.
+func component(path string) string {
+	return strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
+}
+
+// eofMark is the byte that ends every file OFAC publishes (a DOS
+// end-of-file mark). A file cut at a line break still parses, so its
+// absence, where the list's files had it, is what tells it was cut.
+const eofMark = 0x1A
+
+// lastByte passes a file through and remembers its last byte.
+type lastByte struct {
+	r    io.Reader
+	last int // -1 until a byte is read
+}
+
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.last = int(p[n-1])
+	}
+	return n, err
+}
+
+// readCSV calls fn for each record of the named file with its position,
+// and records in meta whether the file ended with eofMark. A file without
+// a record is EINVALID: OFAC never publishes one, and an empty companion
+// (a failed download) would strip its a.k.a.s, addresses or remarks from
+// every party that stays listed.
+func readCSV(in warden.Input, meta *warden.SourceMeta, path string, fields int, fn func(pos string, rec []string) error) error {
 	rc, err := in.Open(path)
 	if err != nil {
 		return warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
@@ -84,7 +108,8 @@ func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec [
 	if err != nil {
 		return warden.Invalid(path, err)
 	}
-	if r, err = textio.Text(r); err != nil {
+	tail := &lastByte{r: r, last: -1}
+	if r, err = textio.Text(tail); err != nil {
 		return warden.Invalid(path, err)
 	}
 	cr := csv.NewReader(r)
@@ -97,6 +122,7 @@ func readCSV(in warden.Input, path string, fields int, fn func(pos string, rec [
 			return warden.Errorf(warden.EINVALID, "ofac-csv: %s is empty: it holds no rows, and OFAC never publishes it so; fetch it again", name)
 		}
 		if err == io.EOF {
+			meta.Components[component(path)] = tail.last == eofMark
 			return nil
 		}
 		if err != nil {
@@ -118,9 +144,12 @@ type alias struct {
 	name string
 }
 
-// Parse reads the files in in and puts one entity per sdn.csv row.
+// Parse reads the files in in and puts one entity per sdn.csv row. The
+// meta it returns names each file read in Components, true where the file
+// ended with OFAC's 0x1A byte, for the import guards to compare with the
+// current version's.
 func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
-	var meta warden.SourceMeta
+	meta := warden.SourceMeta{Components: map[string]bool{}}
 	f, err := pick(in.Paths)
 	if err != nil {
 		return meta, err
@@ -128,7 +157,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	comments := map[string]string{}
 	commentPos := map[string][]string{}
 	if f.comments != "" {
-		err := readCSV(in, f.comments, 2, func(pos string, rec []string) error {
+		err := readCSV(in, &meta, f.comments, 2, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
 			comments[id] += rec[1]
 			commentPos[id] = append(commentPos[id], pos)
@@ -141,7 +170,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	aliases := map[string][]alias{}
 	aliasPos := map[string][]string{}
 	if f.alt != "" {
-		err := readCSV(in, f.alt, 5, func(pos string, rec []string) error {
+		err := readCSV(in, &meta, f.alt, 5, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
 			kind := warden.NameAKA
 			switch strings.ToLower(null(rec[2])) {
@@ -164,7 +193,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	addrs := map[string][]warden.Address{}
 	addrPos := map[string][]string{}
 	if f.add != "" {
-		err := readCSV(in, f.add, 6, func(pos string, rec []string) error {
+		err := readCSV(in, &meta, f.add, 6, func(pos string, rec []string) error {
 			id := strings.TrimSpace(rec[0])
 			a := warden.Address{Street: null(rec[2]), City: null(rec[3]), CountryName: null(rec[4])}
 			if a.Street == "" && a.City == "" && a.CountryName == "" {
@@ -182,7 +211,7 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 	}
 
 	seen := map[string]bool{}
-	err = readCSV(in, f.sdn, 12, func(pos string, rec []string) error {
+	err = readCSV(in, &meta, f.sdn, 12, func(pos string, rec []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

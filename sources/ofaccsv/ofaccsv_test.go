@@ -224,3 +224,39 @@ func TestEmptyFile(t *testing.T) {
 		t.Errorf("sdn.csv alone: %d parties", len(r.Entities))
 	}
 }
+
+// TestComponents: Parse names each file it read and whether it ended with
+// OFAC's 0x1A byte, which every current file has and the 2021
+// sdn_comments.csv lacks; a file cut at a line break parses, without it.
+func TestComponents(t *testing.T) {
+	all := map[string]bool{"sdn.csv": true, "add.csv": true, "alt.csv": true, "sdn_comments.csv": true}
+	row := `36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ` + "\r\n"
+	tests := []struct {
+		name  string
+		paths []string
+		want  map[string]bool
+	}{
+		{"the bundled snapshot (gzip)", snapshotFiles(t), all},
+		{"the current files", ofacFiles(t, "ofac"), all},
+		{"the 2021 files", ofacFiles(t, "ofac/2021-07-07"), map[string]bool{"sdn.csv": true, "add.csv": true, "alt.csv": true, "sdn_comments.csv": false}},
+		{"sdn.csv alone, with the mark", []string{sourcetest.WriteFile(t, "SDN.CSV", row+"\x1a")}, map[string]bool{"sdn.csv": true}},
+		{"sdn.csv alone, cut", []string{sourcetest.WriteFile(t, "sdn.csv", row)}, map[string]bool{"sdn.csv": false}},
+	}
+	for _, tt := range tests {
+		r := sourcetest.MustParse(t, Parser{}, tt.paths...)
+		if !reflect.DeepEqual(r.Meta.Components, tt.want) {
+			t.Errorf("%s: components %v, want %v", tt.name, r.Meta.Components, tt.want)
+		}
+	}
+}
+
+// snapshotFiles are the bundled snapshot's files as it ships them,
+// gzip-compressed.
+func snapshotFiles(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob("../../snapshot/ofac/*.csv.gz")
+	if err != nil || len(paths) != 4 {
+		t.Fatalf("snapshot files %v %v", paths, err)
+	}
+	return paths
+}

@@ -149,12 +149,13 @@ func firstPrimary(e *warden.Entity) int {
 }
 
 // Close flushes the files, ending each that holds a row with OFAC's 0x1A
-// byte. A file without rows stays empty: Parse refuses an empty companion,
+// byte (eofMark), so that a later version read from them is checked for
+// it as OFAC's own files are. A file without rows stays empty: Parse refuses an empty companion,
 // so the caller leaves it out of the set.
 func (w *Writer) Close() error {
 	for i, f := range w.files {
 		if w.rows[i] > 0 {
-			f.WriteByte(0x1A)
+			f.WriteByte(eofMark)
 		}
 		if err := f.Flush(); err != nil {
 			return err

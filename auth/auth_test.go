@@ -94,14 +94,14 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		s, now := newService(t, db)
 		s.LockAfter, s.LockFor = 3, 10*time.Minute
 		op := warden.WithPrincipal(context.Background(), warden.Operator)
-		if _, err := s.CreateUser(op, "carol", warden.RoleAnalyst, "", "correct horse battery", ""); err != nil {
+		if _, err := s.CreateUser(op, "carol", warden.RoleAnalyst, "", "correct horse battery staple", ""); err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
 		if _, err := s.CreateUser(op, "dave", warden.RoleAnalyst, "", "short", ""); warden.ErrorCode(err) != warden.EINVALID {
 			t.Errorf("short password: %v", err)
 		}
-		cookie, csrf, err := s.Login(ctx, "carol", "correct horse battery")
+		cookie, csrf, err := s.Login(ctx, "carol", "correct horse battery staple")
 		if err != nil || cookie == "" || csrf == "" {
 			t.Fatalf("login: %v", err)
 		}
@@ -109,7 +109,7 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		if err != nil || p.Name != "carol" || p.Role != warden.RoleAnalyst || gotCSRF != csrf {
 			t.Fatalf("session: %+v %v", p, err)
 		}
-		if _, _, err := s.Login(ctx, "nobody", "correct horse battery"); warden.ErrorCode(err) != warden.EUNAUTHORIZED || !strings.Contains(err.Error(), "wrong name or password") {
+		if _, _, err := s.Login(ctx, "nobody", "correct horse battery staple"); warden.ErrorCode(err) != warden.EUNAUTHORIZED || !strings.Contains(err.Error(), "wrong name or password") {
 			t.Errorf("unknown user: %v", err)
 		}
 		for i := 0; i < 3; i++ {
@@ -118,36 +118,36 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 			}
 		}
 		// Locked: even the right password fails until the lock ends.
-		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+		if _, _, err := s.Login(ctx, "carol", "correct horse battery staple"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("locked: %v", err)
 		}
 		*now = now.Add(11 * time.Minute)
-		if _, _, err := s.Login(ctx, "carol", "correct horse battery"); err != nil {
+		if _, _, err := s.Login(ctx, "carol", "correct horse battery staple"); err != nil {
 			t.Errorf("after the lock: %v", err)
 		}
 		// A new password ends the sessions.
 		carol := warden.WithPrincipal(ctx, p)
-		if _, err := s.SetPassword(carol, "carol", "correct horse battery", "another good passphrase"); err != nil {
+		if _, err := s.SetPassword(carol, "carol", "correct horse battery staple", "copper meadow thirty owls"); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("session after password change: %v", err)
 		}
-		if _, err := s.SetPassword(carol, "someone-else", "", "another good passphrase"); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, err := s.SetPassword(carol, "someone-else", "", "copper meadow thirty owls"); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("analyst setting another's password: %v", err)
 		}
 		// Sessions expire.
-		cookie, _, _ = s.Login(ctx, "carol", "another good passphrase")
+		cookie, _, _ = s.Login(ctx, "carol", "copper meadow thirty owls")
 		*now = now.Add(s.SessionTTL + time.Second)
 		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("expired session: %v", err)
 		}
 		// Disabled people cannot log in.
-		cookie, _, _ = s.Login(ctx, "carol", "another good passphrase")
+		cookie, _, _ = s.Login(ctx, "carol", "copper meadow thirty owls")
 		if err := s.DisableUser(op, "carol", "left"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.Login(ctx, "carol", "another good passphrase"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+		if _, _, err := s.Login(ctx, "carol", "copper meadow thirty owls"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
 			t.Errorf("disabled login: %v", err)
 		}
 		if _, _, err := s.Session(ctx, cookie); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
@@ -266,21 +266,21 @@ func TestCounterpartIsolation(t *testing.T) {
 		if os, _ := s.Orgs(admin); len(os) != 3 {
 			t.Errorf("admin's list: %+v", os)
 		}
-		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "home", "a long counterpart pass", ""); warden.ErrorCode(err) != warden.EINVALID {
+		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "home", "mossy counterpart lantern", ""); warden.ErrorCode(err) != warden.EINVALID {
 			t.Errorf("counterpart in the home org: %v", err)
 		}
-		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "ru-cert", "a long counterpart pass", ""); err != nil {
+		if _, err := s.CreateUser(admin, "ivan", warden.RoleCounterpart, "ru-cert", "mossy counterpart lantern", ""); err != nil {
 			t.Errorf("counterpart user: %v", err)
 		}
 	})
 }
 
 func TestPasswordHash(t *testing.T) {
-	h, err := auth.HashPassword("correct horse battery")
+	h, err := auth.HashPassword("correct horse battery staple")
 	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("%s %v", h, err)
 	}
-	h2, _ := auth.HashPassword("correct horse battery")
+	h2, _ := auth.HashPassword("correct horse battery staple")
 	if h == h2 {
 		t.Error("no salt")
 	}
@@ -288,11 +288,11 @@ func TestPasswordHash(t *testing.T) {
 		hash, pw string
 		ok       bool
 	}{
-		{h, "correct horse battery", true},
+		{h, "correct horse battery staple", true},
 		{h, "correct horse batterx", false},
 		{h, "", false},
-		{strings.Replace(h, "argon2id", "argon2i", 1), "correct horse battery", false},
-		{h[:len(h)-4], "correct horse battery", false},
+		{strings.Replace(h, "argon2id", "argon2i", 1), "correct horse battery staple", false},
+		{h[:len(h)-4], "correct horse battery staple", false},
 		{"", "x", false},
 		{"$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA", "x", false},
 	} {
@@ -347,38 +347,70 @@ func TestPasswordRules(t *testing.T) {
 	for _, tc := range []struct {
 		name, user, pw string
 		ok             bool
+		others         []string // the chooser's and other people's names
 	}{
-		{"passphrase", "carol", "violet harbour lantern 42", true},
-		{"random", "carol", "k7#Qm2!vXr9$", true},
-		{"too short", "carol", "Xq7!mz", false},
-		{"twelve spaces", "carol", "            ", false},
-		{"one character", "carol", "aaaaaaaaaaaa", false},
-		{"digit run", "carol", "123456789012", false},
-		{"letter run", "carol", "abcdefghijklmn", false},
-		{"keyboard run", "carol", "qwertyuiopasdf", false},
-		{"common", "carol", "password1234", false},
-		{"own name", "carolinewood", "carolinewood1", false},
-		{"NUL", "carol", "violet harbour\x00lantern 42", false},
-		{"control character", "carol", "violet harbour\tlantern 42", false},
-		{"too long", "carol", strings.Repeat("violet harbour lantern ", 12), false},
-		{"Cyrillic repeated", "carol", strings.Repeat("Ж", 14), false},
-		{"accented letter repeated", "carol", strings.Repeat("é", 13), false},
-		{"decomposed accent repeated", "carol", strings.Repeat("e\u0301", 13), false},
-		{"no-break spaces", "carol", strings.Repeat("\u00a0", 12), false},
-		{"zero-width spaces", "carol", strings.Repeat("\u200b", 12), false},
-		{"zero-width space inside", "carol", "violet harbour\u200blantern 42", false},
-		{"soft hyphen inside", "carol", "violet harbour\u00adlantern 42", false},
-		{"ideographic spaces", "carol", strings.Repeat("\u3000", 12), false},
-		{"full-width digit run", "carol", "１２３４５６７８９０１２", false},
-		{"full-width letter run", "carol", "Ａｂｃｄｅｆｇｈｉｊｋｌ", false},
-		{"full-width common", "carol", "ｐａｓｓｗｏｒｄ１２３４", false},
-		{"case of a common one", "carol", "PASSWORD1234", false},
-		{"five distinct characters", "carol", "ab12!ab12!ab12!", false},
-		{"a repeated run before a short word", "carol", strings.Repeat("Ж", 8) + "k7#Qm", false},
-		{"Cyrillic passphrase", "carol", "фиолетовый гавань фонарь", true},
-		{"Greek passphrase", "carol", "θάλασσα φεγγάρι πέτρα", true},
+		{"passphrase", "carol", "violet harbour lantern 42", true, nil},
+		{"random", "carol", "k7#Qm2!vXr9$", true, nil},
+		{"too short", "carol", "Xq7!mz", false, nil},
+		{"twelve spaces", "carol", "            ", false, nil},
+		{"one character", "carol", "aaaaaaaaaaaa", false, nil},
+		{"digit run", "carol", "123456789012", false, nil},
+		{"letter run", "carol", "abcdefghijklmn", false, nil},
+		{"keyboard run", "carol", "qwertyuiopasdf", false, nil},
+		{"common", "carol", "password1234", false, nil},
+		{"own name", "carolinewood", "carolinewood1", false, nil},
+		{"NUL", "carol", "violet harbour\x00lantern 42", false, nil},
+		{"control character", "carol", "violet harbour\tlantern 42", false, nil},
+		{"too long", "carol", strings.Repeat("violet harbour lantern ", 12), false, nil},
+		{"Cyrillic repeated", "carol", strings.Repeat("Ж", 14), false, nil},
+		{"accented letter repeated", "carol", strings.Repeat("é", 13), false, nil},
+		{"decomposed accent repeated", "carol", strings.Repeat("e\u0301", 13), false, nil},
+		{"no-break spaces", "carol", strings.Repeat("\u00a0", 12), false, nil},
+		{"zero-width spaces", "carol", strings.Repeat("\u200b", 12), false, nil},
+		{"zero-width space inside", "carol", "violet harbour\u200blantern 42", false, nil},
+		{"soft hyphen inside", "carol", "violet harbour\u00adlantern 42", false, nil},
+		{"ideographic spaces", "carol", strings.Repeat("\u3000", 12), false, nil},
+		{"full-width digit run", "carol", "１２３４５６７８９０１２", false, nil},
+		{"full-width letter run", "carol", "Ａｂｃｄｅｆｇｈｉｊｋｌ", false, nil},
+		{"full-width common", "carol", "ｐａｓｓｗｏｒｄ１２３４", false, nil},
+		{"case of a common one", "carol", "PASSWORD1234", false, nil},
+		{"five distinct characters", "carol", "ab12!ab12!ab12!", false, nil},
+		{"a repeated run before a short word", "carol", strings.Repeat("Ж", 8) + "k7#Qm", false, nil},
+		{"Cyrillic passphrase", "carol", "фиолетовый гавань фонарь", true, nil},
+		{"Greek passphrase", "carol", "θάλασσα φεγγάρι πέτρα", true, nil},
+		// The reviewer's weak ones.
+		{"Russian keyboard row", "carol", "йцукенгшщзхъ", false, nil},
+		{"Russian password and digits", "carol", "пароль123456", false, nil},
+		{"letters spaced out", "carol", "a b c d e f g h", false, nil},
+		{"letter and counting digit", "carol", "x1x2x3x4x5x6x7", false, nil},
+		{"the creator's name repeated", "carol", "admin2admin2admin2", false, []string{"admin2", "admin1"}},
+		// More of the same kinds.
+		{"Russian keyboard row shifted", "carol", "ФЫВАПРОЛДЖЭЯ", false, nil},
+		{"German keyboard row", "carol", "qwertzuiopü+", false, nil},
+		{"French keyboard row", "carol", "azertyuiop^$", false, nil},
+		{"French unshifted digits", "carol", "&é\"'(-è_çà)=", false, nil},
+		{"German password", "carol", "Passwort2024!", false, nil},
+		{"French password", "carol", "motdepasse123", false, nil},
+		{"Spanish password", "carol", "contraseña1234", false, nil},
+		{"pinyin password", "carol", "mima12345678", false, nil},
+		{"words spaced out", "carol", "p a s s w o r d 1", false, nil},
+		{"keyboard run spaced out", "carol", "q w e r t y u i o p", false, nil},
+		{"years spaced out", "carol", "1 9 8 4 1 9 8 5", false, nil},
+		{"letters counting up", "carol", "a1b1c1d1e1f1g1", false, nil},
+		{"counting past nine", "carol", "x8x9x10x11x12x13", false, nil},
+		{"a word repeated", "carol", "lantern lantern lantern", false, nil},
+		{"the chooser's name", "carol", "qzorblattvex42", false, []string{"qzorblattvex"}},
+		{"another person's name", "carol", "Qzorblattvex42!", false, []string{"bob", "qzorblattvex"}},
+		{"not a name in the system", "carol", "qzorblattvex42", true, []string{"bob"}},
+		// Good passphrases in other languages still pass.
+		{"German passphrase", "carol", "Schmetterling Wolke Fahrrad", true, nil},
+		{"French passphrase", "carol", "grenouille velours cerise", true, nil},
+		{"Spanish passphrase", "carol", "tortuga ventana naranja", true, nil},
+		{"Russian passphrase", "carol", "медведь чайник облако", true, nil},
+		{"Chinese passphrase", "carol", "星期天的咖啡馆有猫和雨伞", true, nil},
+		{"pinyin passphrase", "carol", "xiongmao chuanghu yueliang", true, nil},
 	} {
-		err := auth.CheckPassword(tc.user, tc.pw)
+		err := auth.CheckPassword(tc.user, tc.pw, tc.others...)
 		if (err == nil) != tc.ok || (err != nil && warden.ErrorCode(err) != warden.EINVALID) {
 			t.Errorf("%s: %v", tc.name, err)
 		}

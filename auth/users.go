@@ -45,7 +45,7 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	if err := s.checkRoleOrg(ctx, role, org); err != nil {
 		return nil, err
 	}
-	if err := CheckPassword(name, password); err != nil {
+	if err := s.checkPassword(ctx, name, password); err != nil {
 		return nil, err
 	}
 	if err := s.DB.NameTaken(ctx, name); err != nil {
@@ -66,6 +66,23 @@ func (s *Service) CreateUser(ctx context.Context, name string, role warden.Role,
 	by := p.PersonName()
 	ev := warden.NewAuditEvent(ctx, ActionUserCreate, "user:"+name, reason, map[string]any{"role": role, "org": org, "created_by": by})
 	return nil, s.DB.CreateUser(ctx, warden.User{Name: name, Role: role, Org: org, PasswordHash: hash, CreatedAt: s.now(), CreatedBy: by, PasswordSetBy: by}, ev)
+}
+
+// checkPassword is CheckPassword for person name's password chosen by
+// the person behind the principal in ctx, with the chooser's name and
+// every person's as names a password must not be made of: whoever can
+// guess it from the names in the system should not get in.
+func (s *Service) checkPassword(ctx context.Context, name, password string) error {
+	p, _ := warden.PrincipalFrom(ctx)
+	people, err := s.DB.Users(ctx)
+	if err != nil {
+		return err
+	}
+	names := []string{p.PersonName()}
+	for _, u := range people {
+		names = append(names, u.Name)
+	}
+	return CheckPassword(name, password, names...)
 }
 
 // applyUserCreate adds an approved person, created by the person who
@@ -119,7 +136,7 @@ func (s *Service) SetPassword(ctx context.Context, name, current, password strin
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckPassword(name, password); err != nil {
+	if err := s.checkPassword(ctx, name, password); err != nil {
 		return nil, err
 	}
 	if own && !VerifyPassword(u.PasswordHash, current) {

@@ -85,7 +85,7 @@ func uiServer(t *testing.T) (string, *web.Server) {
 		name string
 		role warden.Role
 	}{{"alice", warden.RoleAdmin}, {"bob", warden.RoleAnalyst}, {"olga", warden.RoleSanctionsOfficer}} {
-		if _, err := a.CreateUser(ctx, u.name, u.role, "", "a long passphrase for "+u.name, ""); err != nil {
+		if _, err := a.CreateUser(ctx, u.name, u.role, "", "amber quarry nine swallows "+u.name, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -101,7 +101,7 @@ func loginAs(base, name string) chromedp.Tasks {
 		chromedp.Navigate(base + "/"),
 		chromedp.WaitVisible(`#password`, chromedp.ByQuery),
 		chromedp.SendKeys(`#name`, name, chromedp.ByQuery),
-		chromedp.SendKeys(`#password`, "a long passphrase for "+name, chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "amber quarry nine swallows "+name, chromedp.ByQuery),
 		chromedp.Submit(`#password`, chromedp.ByQuery),
 		chromedp.WaitVisible(`header.top`, chromedp.ByQuery),
 	}

@@ -103,13 +103,13 @@ func TestUserCommands(t *testing.T) {
 	if code, _, errOut := cliIn(t, db, "short\n", "user", "add", "x", "--role", "admin"); code == 0 || !strings.Contains(errOut, "12 to 256") {
 		t.Errorf("short password: %d %s", code, errOut)
 	}
-	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "wizard"); code != 2 || !strings.Contains(errOut, "--role") {
+	if code, _, errOut := cliIn(t, db, "a long analyst passphrase\n", "user", "add", "x", "--role", "wizard"); code != 2 || !strings.Contains(errOut, "--role") {
 		t.Errorf("bad role: %d %s", code, errOut)
 	}
-	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "analyst"); code != 0 {
+	if code, _, errOut := cliIn(t, db, "a long analyst passphrase\n", "user", "add", "x", "--role", "analyst"); code != 0 {
 		t.Fatalf("add: %s", errOut)
 	}
-	if code, _, errOut := cliIn(t, db, "a long passphrase\n", "user", "add", "x", "--role", "analyst"); code == 0 || !strings.Contains(errOut, "exists") {
+	if code, _, errOut := cliIn(t, db, "a long analyst passphrase\n", "user", "add", "x", "--role", "analyst"); code == 0 || !strings.Contains(errOut, "exists") {
 		t.Errorf("add twice: %d %s", code, errOut)
 	}
 	// Changing a password needs the current one, then the new one.
@@ -121,8 +121,8 @@ func TestUserCommands(t *testing.T) {
 	}{
 		{"a new passphrase in one line\n", "without the current password", []string{"x"}, false, "2 passwords"},
 		{"not the password\namber quarry nine swallows\n", "a wrong current password", []string{"x"}, false, "current password is wrong"},
-		{"a long passphrase\n123456789012\n", "a guessable new password", []string{"x"}, false, "too easy to guess"},
-		{"a long passphrase\namber quarry nine swallows\n", "changed", []string{"x"}, true, ""},
+		{"a long analyst passphrase\n123456789012\n", "a guessable new password", []string{"x"}, false, "too easy to guess"},
+		{"a long analyst passphrase\namber quarry nine swallows\n", "changed", []string{"x"}, true, ""},
 		{"copper meadow thirty owls\n", "reset", []string{"--reset", "x"}, true, ""},
 		{"copper meadow thirty owls\n", "reset of nobody", []string{"--reset", "nobody"}, false, "no user"},
 	} {

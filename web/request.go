@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"warden"
+	"warden/internal/textio"
 )
 
 // Request body limits.
@@ -52,9 +55,102 @@ func queryLimit(q url.Values) (int, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(v)
+	n, err := parseDigits(v)
 	if err != nil || n < 1 || n > 1000 {
 		return 0, warden.Errorf(warden.EINVALID, "limit must be between 1 and 1000")
+	}
+	return int(n), nil
+}
+
+// maxQueryValue is the longest query parameter value, in characters.
+const maxQueryValue = 4096
+
+// checkQuery checks a request's query string against its route, in one
+// place for every route (wrap calls it), so that what the route table
+// documents is what is enforced. Every value must be one line of text
+// with no control character, no bidirectional control and at most
+// maxQueryValue characters (warden.CheckText's TextName). An API route
+// also takes only the parameters its table entry declares, each once,
+// its integers written as plain digits ("10") and its numbers as plain
+// decimals ("0.5"): strconv would also read "+10", "0x1p-1", "1_0",
+// "5e-1", "inf" and "nan", which the documentation does not promise.
+// Pages are not held to declared parameters, since their forms and
+// paging links carry their own. Each refusal is EINVALID naming the
+// parameter.
+func checkQuery(rt route, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return warden.Errorf(warden.EINVALID, "malformed query string: %v", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if err := warden.CheckText(warden.TextID, "a query parameter's name", name, 100); err != nil {
+			return err
+		}
+		field := name + " (query parameter)"
+		for _, v := range q[name] {
+			if err := warden.CheckText(warden.TextName, field, v, maxQueryValue); err != nil {
+				return err
+			}
+		}
+		if rt.ui {
+			continue
+		}
+		i := slices.IndexFunc(rt.params, func(p param) bool { return p.name == name })
+		if i < 0 {
+			return warden.Errorf(warden.EINVALID, "%s is not taken by %s %s (it takes %s)", field, rt.method, rt.path, paramNames(rt.params))
+		}
+		if n := len(q[name]); n > 1 {
+			return warden.Errorf(warden.EINVALID, "%s is given %d times; give it once", field, n)
+		}
+		v := q[name][0]
+		if v == "" {
+			continue
+		}
+		switch rt.params[i].typ {
+		case "integer":
+			if _, err := parseDigits(v); err != nil {
+				return warden.Errorf(warden.EINVALID, "%s must be a whole number written in digits, such as 10", field)
+			}
+		case "number":
+			whole, frac, dot := strings.Cut(v, ".")
+			if !digits(whole) || dot && !digits(frac) {
+				return warden.Errorf(warden.EINVALID, "%s must be a decimal number written in digits, such as 0.5", field)
+			}
+		}
+	}
+	return nil
+}
+
+// paramNames lists a route's query parameters for an error message.
+func paramNames(ps []param) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// digits reports whether s is one or more ASCII digits, and nothing else.
+func digits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// parseDigits reads a non-negative integer written in plain digits (no
+// sign, no base prefix, no underscores), as query parameters and forms
+// give them; EINVALID otherwise or out of range.
+func parseDigits(v string) (int64, error) {
+	if !digits(v) {
+		return 0, warden.Errorf(warden.EINVALID, "%q is not a whole number written in digits", v)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, warden.Errorf(warden.EINVALID, "%s is out of range", v)
 	}
 	return n, nil
 }
@@ -78,6 +174,9 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	}
 	if !utf8.Valid(body) {
 		return warden.Errorf(warden.EINVALID, "body is not valid UTF-8")
+	}
+	if err := textio.UniqueKeys(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

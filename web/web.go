@@ -73,7 +73,7 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
-	mux.Handle("GET /", s.wrap(route{method: "GET", path: "/", h: s.notFound, public: true}))
+	mux.Handle("GET /", s.wrap(route{method: "GET", path: "/", h: s.notFound, public: true, ui: true})) // any query: it answers 404
 	return s.recoverer(s.requestID(securityHeaders(mux)))
 }
 
@@ -84,15 +84,19 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// wrap gives a route its metrics, authentication, CSRF check, rate limit
-// and, for API routes, the role check of its action (the service checks
-// again).
+// wrap gives a route its metrics, query string check (checkQuery),
+// authentication, CSRF check, rate limit and, for API routes, the role
+// check of its action (the service checks again).
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.method + " " + rt.path
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { s.metrics.observe(label, rec.status, time.Since(start)) }()
+		if err := checkQuery(rt, r.URL.RawQuery); err != nil {
+			s.fail(rec, r, rt.ui, err)
+			return
+		}
 		if rt.public {
 			rt.h(rec, r)
 			return

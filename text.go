@@ -1,6 +1,8 @@
 package warden
 
 import (
+	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -74,4 +76,41 @@ func refused(kind TextKind, r rune) string {
 		return "an invisible format character, not allowed in an identifier"
 	}
 	return ""
+}
+
+// Invisible reports whether r shows as nothing, or changes how the text
+// around it is shown, so that two strings that differ by it look alike:
+// control characters other than line feeds, carriage returns and tabs,
+// format characters (zero-width spaces and joiners, soft hyphens,
+// byte-order marks, directional marks, embeddings, overrides and
+// isolates), the other default-ignorable code points (Hangul fillers,
+// the combining grapheme joiner), variation selectors, and the line and
+// paragraph separators. Names may hold some of them (CheckText's
+// TextName); pages and reports show them through Visible or a marker of
+// their own.
+func Invisible(r rune) bool {
+	if r == '\n' || r == '\r' || r == '\t' {
+		return false
+	}
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Zl, unicode.Zp)
+}
+
+// Visible is s with every Invisible character written as its code point
+// between angle brackets ("John<U+200B>Smith"), for text that is shown
+// to a person where no markup can set the marker apart, such as a CSV
+// report: an analyst then sees that two names that would look alike are
+// not the same, and no directional mark turns the text around.
+func Visible(s string) string {
+	if !strings.ContainsFunc(s, Invisible) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if Invisible(r) {
+			fmt.Fprintf(&b, "<%U>", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -55,3 +55,31 @@ func TestCheckText(t *testing.T) {
 		t.Errorf("4 two-byte characters, limit 4: %v", err)
 	}
 }
+
+// TestVisible: every character that shows as nothing, or moves the text
+// around it, is written as a marker an analyst can see; others are kept.
+func TestVisible(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Maksim Yakubets", "Maksim Yakubets"},
+		{"Maksim\u200bYakubets", "Maksim<U+200B>Yakubets"},   // zero-width space
+		{"Maksim\u200e Yakubets", "Maksim<U+200E> Yakubets"}, // left-to-right mark
+		{"\u200fMaksim", "<U+200F>Maksim"},                   // right-to-left mark
+		{"Maksim\u061c", "Maksim<U+061C>"},                   // Arabic letter mark
+		{"\ufeffMaksim", "<U+FEFF>Maksim"},                   // byte-order mark
+		{"Mak\u00adsim", "Mak<U+00AD>sim"},                   // soft hyphen
+		{"Mak\u034fsim", "Mak<U+034F>sim"},                   // combining grapheme joiner
+		{"Mak\u2060sim", "Mak<U+2060>sim"},                   // word joiner
+		{"Mak\ufe0fsim", "Mak<U+FE0F>sim"},                   // variation selector
+		{"\u3164Maksim", "<U+3164>Maksim"},                   // Hangul filler
+		{"\u202e0-NEB", "<U+202E>0-NEB"},                     // right-to-left override
+		{"a\x00b\x1b", "a<U+0000>b<U+001B>"},                 // controls
+		{"line one\nline two\ttab", "line one\nline two\ttab"},
+		{"می\u200cخواهم", "می<U+200C>خواهم"}, // a joiner, in Persian too: it is still invisible
+		{"Владимир Путин", "Владимир Путин"},
+		{"習近平", "習近平"},
+	} {
+		if got := Visible(tc.in); got != tc.want {
+			t.Errorf("Visible(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -57,8 +57,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) {
 func ledgerFilter(q url.Values) (warden.LedgerFilter, error) {
 	f := warden.LedgerFilter{EntityID: q.Get("entity"), Holder: q.Get("holder"), Currency: q.Get("currency"), Reference: q.Get("reference")}
 	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
+		n, err := parseDigits(v)
+		if err != nil {
 			return f, warden.Errorf(warden.EINVALID, "after must be a non-negative integer")
 		}
 		f.After = n
@@ -128,7 +128,13 @@ func (s *Server) report(build func(*http.Request) (enforcement.Report, error)) h
 			cw := csvsafe.NewWriter(w)
 			cw.Write(rep.Columns)
 			for _, row := range rep.Rows {
-				cw.Write(row)
+				// A name's invisible characters written as <U+200B>: a
+				// spreadsheet shows them no more than a page would.
+				cells := make([]string, len(row))
+				for i, c := range row {
+					cells[i] = warden.Visible(c)
+				}
+				cw.Write(cells)
 			}
 			cw.Flush()
 		case "html":
@@ -162,11 +168,11 @@ func (s *Server) initialReport(r *http.Request) (enforcement.Report, error) {
 func (s *Server) annualReport(r *http.Request) (enforcement.Report, error) {
 	year := enforcement.AnnualYear(s.now().UTC())
 	if v := r.URL.Query().Get("year"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
+		n, err := parseDigits(v)
+		if err != nil || n > 9999 {
 			return enforcement.Report{}, warden.Errorf(warden.EINVALID, "year must be a number such as 2026")
 		}
-		year = n
+		year = int(n)
 	}
 	return s.Enforcement.AnnualReport(r.Context(), year)
 }

@@ -75,8 +75,8 @@ func TestPartyLinks(t *testing.T) {
 			t.Errorf("no link opens party slashy:%s", id)
 		}
 	}
-	if !strings.Contains(page, "<bdi>ZQUIRK TRADING \u202eDTL</bdi>") {
-		t.Errorf("the name with an override is not isolated in the search results")
+	if !strings.Contains(page, `<bdi>ZQUIRK TRADING <span class="mark" title="invisible character U+202E">⟨U+202E⟩</span>DTL</bdi>`) || strings.Contains(page, "\u202e") {
+		t.Errorf("the name with an override is not isolated and shown as a marker in the search results")
 	}
 	for _, path := range []string{"/parties/" + pathID("slashy:../../admin"), "/parties/" + pathID("slashy:q?x=1#f")} {
 		if status, _ := get(path); status != 200 {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"warden"
 )
@@ -39,7 +41,41 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"json":   jsonString,
 	"list":   func(v ...string) []string { return v },
 	"pathID": pathID,
+	"shown":  shown,
 }).ParseFS(templateFS, "templates/*.html"))
+
+// shown is v (a string, or any value as fmt prints it) as HTML, with
+// every invisible character (warden.Invisible: zero-width spaces,
+// directional marks, byte-order marks...) written as a marker of its code
+// point, ⟨U+200B⟩, set apart in a style of its own. Pages show names,
+// accounts, references and reasons through it, so that "John\u200bSmith"
+// and "JohnSmith" do not look alike to an analyst, and no directional
+// mark turns the text around it. Names keep such characters (screening
+// reads through them); only how they are shown changes.
+func shown(v any) template.HTML {
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	if !strings.ContainsFunc(s, warden.Invisible) {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, warden.Invisible)
+		if i < 0 {
+			i = len(s)
+		}
+		b.WriteString(template.HTMLEscapeString(s[:i]))
+		if i == len(s) {
+			break
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		fmt.Fprintf(&b, `<span class="mark" title="invisible character %U">⟨%U⟩</span>`, r, r)
+		s = s[i+n:]
+	}
+	return template.HTML(b.String())
+}
 
 // view is what every page template gets.
 type view struct {

@@ -141,17 +141,16 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 	var out []warden.Customer
 	var lines []int
 	for {
-		rec, err := cr.Read()
+		rec, line, err := readRow(cr, name, col)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, nil, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+			return nil, nil, err
 		}
 		if len(out) == MaxImport {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s: more than %d customers; split the file", name, MaxImport)
 		}
-		line, _ := cr.FieldPos(0)
 		c := warden.Customer{ID: get(rec, "id"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"),
 			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet")}
 		c.Identifiers = splitIdentifiers(get(rec, "identifiers"))

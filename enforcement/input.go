@@ -93,13 +93,12 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	var out []warden.Transaction
 	var lines []int
 	for {
-		rec, err := cr.Read()
+		rec, line, err := readRow(cr, name, col)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, nil, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+			return nil, nil, err
 		}
 		ref := get(rec, "reference")
 		minor, err := strconv.ParseInt(get(rec, "minor"), 10, 64)
@@ -122,11 +121,12 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	return out, lines, nil
 }
 
-// readHeader starts reading CSV whose rows may vary in length: it reads the
-// header and maps its column names (lower case, spaces and a byte-order
-// mark trimmed) to their positions. A column not in known, or named twice,
-// is EINVALID naming it: a misspelt column would otherwise be ignored and
-// its data never screened.
+// readHeader starts reading CSV whose rows may be shorter than the header
+// (trailing empty cells left out), never longer: it reads the header and
+// maps its column names (lower case, spaces and a byte-order mark
+// trimmed) to their positions. A column not in known, or named twice, is
+// EINVALID naming it: a misspelt column would otherwise be ignored and
+// its data never screened. The rows are read with readRow.
 func readHeader(r io.Reader, name string, known []string) (*csv.Reader, map[string]int, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -146,6 +146,30 @@ func readHeader(r io.Reader, name string, known []string) (*csv.Reader, map[stri
 		col[h] = i
 	}
 	return cr, col, nil
+}
+
+// readRow reads the next row of CSV started by readHeader, with its line;
+// io.EOF at the end. A malformed row, or one with more fields than the
+// header's columns, is EINVALID naming its line: its extra value would be
+// dropped unseen, and a stray comma shifts every later value into another
+// column.
+func readRow(cr *csv.Reader, name string, col map[string]int) ([]string, int, error) {
+	rec, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, 0, err
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, 0, warden.Errorf(warden.EINVALID, "%s:%d: %v", name, pe.StartLine, pe.Err)
+	}
+	if err != nil {
+		return nil, 0, warden.Errorf(warden.EINVALID, "%s: %v", name, err)
+	}
+	line, _ := cr.FieldPos(0)
+	if len(rec) > len(col) {
+		return nil, 0, warden.Errorf(warden.EINVALID, "%s:%d: %d fields, but the header has %d", name, line, len(rec), len(col))
+	}
+	return rec, line, nil
 }
 
 // PartySchemas are the schemata a payment party or a customer may have:

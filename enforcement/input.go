@@ -13,11 +13,12 @@ import (
 	"strings"
 
 	"warden"
+	"warden/internal/textio"
 	"warden/match"
 )
 
 // LoadPolicy reads a policy from a JSON file; fields left out keep
-// DefaultPolicy's values.
+// DefaultPolicy's values, and a field given twice is refused.
 func LoadPolicy(path string) (Policy, error) {
 	p := DefaultPolicy
 	if path == "" {
@@ -26,6 +27,9 @@ func LoadPolicy(path string) (Policy, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return p, fmt.Errorf("policy: %w", err)
+	}
+	if err := textio.UniqueKeys(b); err != nil {
+		return p, warden.Errorf(warden.EINVALID, "policy %s: %w", path, err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
@@ -41,7 +45,8 @@ const MaxLine = 1 << 20
 // ReadPayments reads payments from JSON lines (one Transaction per line)
 // or CSV (header reference,currency,minor,role,schema,name,country,
 // birth_date,account,wallet,identifiers; one row per party, a payment's rows together,
-// identifiers separated by ';'). A malformed line fails with its number.
+// identifiers separated by ';'). A malformed line, a JSON line with a key
+// given twice or a CSV row longer than the header fails with its number.
 func ReadPayments(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, _ := br.Peek(1)
@@ -59,6 +64,9 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	for n := 1; sc.Scan(); n++ {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
+		}
+		if err := textio.UniqueKeys(sc.Bytes()); err != nil {
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: %w", name, n, err)
 		}
 		var t warden.Transaction
 		dec := json.NewDecoder(strings.NewReader(sc.Text()))

@@ -49,3 +49,15 @@ func txs(in string) (int, error) {
 	ts, _, err := enforcement.ReadPayments(strings.NewReader(in), "k.csv")
 	return len(ts), err
 }
+
+// TestJSONLDuplicateKeys: a payments JSON line that gives a key twice
+// fails naming its line and the key; the decoder used to keep the last.
+func TestJSONLDuplicateKeys(t *testing.T) {
+	in := `{"reference":"t1","amount":{"currency":"USD","minor":100},"parties":[{"role":"beneficiary","name":"Jane Doe"}]}
+{"reference":"t2","amount":{"currency":"USD","minor":100},"parties":[{"role":"beneficiary","name":"Jane Doe","name":"Maksim Yakubets"}]}
+`
+	ts, _, err := enforcement.ReadPayments(strings.NewReader(in), "p.jsonl")
+	if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "p.jsonl:2: parties[0].name appears twice") {
+		t.Errorf("%d payments, %v; want p.jsonl:2 naming parties[0].name", len(ts), err)
+	}
+}

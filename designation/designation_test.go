@@ -406,3 +406,24 @@ func TestScheduledOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestApproveOnOneConnection: approving reads the designation in the
+// approval's own transaction, so it completes on a database with a single
+// connection (an in-memory SQLite) instead of waiting for ever on the pool.
+func TestApproveOnOneConnection(t *testing.T) {
+	db, err := store.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := newService(db, time.Now)
+	d, err := s.Create(so1, fixture(t), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(so2, 10*time.Second)
+	defer cancel()
+	if d, err = s.Decide(ctx, d.ID, true, "checked"); err != nil || d.Status != warden.DesignationPublished {
+		t.Fatalf("approving on one connection: %+v %v", d, err)
+	}
+}

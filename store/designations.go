@@ -211,14 +211,15 @@ func scanDesignation(scan func(...any) error) (warden.Designation, error) {
 // Designation returns one designation with its evidence (without the
 // files' bytes); ENOTFOUND if there is none.
 func (db *DB) Designation(ctx context.Context, id int64) (warden.Designation, error) {
-	d, err := scanDesignation(db.sql.QueryRowContext(ctx, `SELECT `+designationColumns+` FROM designations WHERE id = $1`, id).Scan)
+	q := db.reader(ctx) // an approval reads the designation in its own transaction
+	d, err := scanDesignation(q.QueryRowContext(ctx, `SELECT `+designationColumns+` FROM designations WHERE id = $1`, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, warden.Errorf(warden.ENOTFOUND, "no designation %d", id)
 	}
 	if err != nil {
 		return d, err
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, name, media_type, size, sha256, added_by, added_at FROM designation_evidence WHERE designation = $1 ORDER BY id`, id)
+	rows, err := q.QueryContext(ctx, `SELECT id, name, media_type, size, sha256, added_by, added_at FROM designation_evidence WHERE designation = $1 ORDER BY id`, id)
 	if err != nil {
 		return d, fmt.Errorf("evidence: %w", err)
 	}

@@ -30,6 +30,16 @@ func joinTx(ctx context.Context) (*sql.Tx, error) {
 	return nil, warden.Errorf(warden.EINTERNAL, "store: called outside the transaction of a change")
 }
 
+// reader returns the transaction of the change ctx runs in, if any, and the
+// pool otherwise: a read that an approved action makes must see, and not
+// wait for, the change that carries it out.
+func (db *DB) reader(ctx context.Context) querier {
+	if tx, err := joinTx(ctx); err == nil {
+		return tx
+	}
+	return db.sql
+}
+
 // querier is what reads need from a pool or a transaction.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

@@ -252,11 +252,7 @@ func scanApproval(scan func(...any) error) (warden.Approval, error) {
 // owner). Called inside a change (an approval being decided), it reads in
 // that change's transaction, so the answer holds when the change commits.
 func (db *DB) Disabled(ctx context.Context, person string) (*time.Time, error) {
-	var q querier = db.sql
-	if tx, err := joinTx(ctx); err == nil {
-		q = tx
-	}
-	return disabledAt(ctx, q, person)
+	return disabledAt(ctx, db.reader(ctx), person)
 }
 
 func disabledAt(ctx context.Context, q querier, person string) (*time.Time, error) {

@@ -15,7 +15,8 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ERATELIMITED  = "rate_limited"
-	ETOOLARGE     = "too_large" // a request body over its size limit
+	ETOOLARGE     = "too_large"   // a request body over its size limit
+	EUNAVAILABLE  = "unavailable" // not configured on this server (no signing key)
 	EINTERNAL     = "internal"
 )
 

@@ -49,6 +49,10 @@ func (s *Server) openAPIDoc() map[string]any {
 		case "":
 		case "Text":
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
+		case "File":
+			ok["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		case "Notice":
+			ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}, "text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
 		case "JSONLines":
 			ok["content"] = map[string]any{"application/jsonl": map[string]any{"schema": ref("AuditEvent")}}
 		default:
@@ -81,7 +85,7 @@ func (s *Server) openAPIDoc() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Warden API", "version": "1",
-			"description": "Cyber-sanctions lists, screening and the platform. Errors are RFC 9457 problem+json with a stable code: invalid, not_found, conflict, unauthorized, forbidden, rate_limited, too_large (a body over its size limit: 413), internal. Request bodies must be valid UTF-8. Batch routes count each query against the rate limit. Every endpoint but the probes, this document and the login page needs a bearer token (Authorization: Bearer wdn_...) or a session cookie with its CSRF token."},
+			"description": "Cyber-sanctions lists, screening and the platform. Errors are RFC 9457 problem+json with a stable code: invalid, not_found, conflict, unauthorized, forbidden, rate_limited, too_large (a body over its size limit: 413), unavailable (not configured here, such as public exports without a signing key: 503), internal. Request bodies must be valid UTF-8. Batch routes count each query against the rate limit. Every endpoint but the probes, this document, the login page and the public exports of public lists (/public/..., /.well-known/warden-signing-key) needs a bearer token (Authorization: Bearer wdn_...) or a session cookie with its CSRF token."},
 		"paths":    paths,
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
 		"components": map[string]any{
@@ -139,7 +143,9 @@ func arrayOf(name string) map[string]any { return map[string]any{"type": "array"
 var schemas = map[string]any{
 	"Status":    obj(map[string]any{"status": str}),
 	"Object":    map[string]any{"type": "object"},
-	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "too_large", "internal"}}, "request_id": str}, "status", "code"),
+	"File":      map[string]any{"type": "string", "format": "binary", "description": "an exported file, a manifest or its signature, as stored"},
+	"Notice":    map[string]any{"type": "string", "description": "a version notice: an HTML page, or plain text"},
+	"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "too_large", "unavailable", "internal"}}, "request_id": str}, "status", "code"),
 	"Principal": obj(map[string]any{"name": str, "role": roleS, "org": str, "kind": str, "person": map[string]any{"type": "string", "description": "the person behind the caller: a token's owner"}, "permissions": strs}),
 	"List":      obj(map[string]any{"name": str, "current_version": integ, "entities": integ, "created_at": stamp}),
 	"Lists":     obj(map[string]any{"lists": arrayOf("List")}),

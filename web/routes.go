@@ -34,12 +34,19 @@ func (s *Server) routes() []route {
 	return []route{
 		{method: "GET", path: "/healthz", h: s.healthz, public: true, summary: "Liveness probe", resp: "Status"},
 		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done", resp: "Status"},
+		{method: "GET", path: "/public/lists/{name}/versions/{v}/{format}/{file}", h: s.publicFile, public: true, summary: "A file of the signed export of a public list's version: format ofac-csv, ftm, ftm-delta (from the version before) or stix; file one of the manifest's, manifest.json or manifest.json.sig (ETag: SHA-256; 503 without a signing key)", resp: "File"},
+		{method: "GET", path: "/public/lists/{name}/latest/{format}/{file}", h: s.publicFile, public: true, summary: "The same file of the current version of a public list", resp: "File"},
+		{method: "GET", path: "/public/lists/{name}/versions/{v}/notice", h: s.publicNotice, public: true, summary: "The notice of a public list's version (HTML, or text with format=text)", resp: "Notice",
+			params: []param{{"format", "string", "html (default) or text"}}},
+		{method: "GET", path: "/.well-known/warden-signing-key", h: s.signingKey, public: true, summary: "The public key that signs the exports' manifests (PKIX PEM)", resp: "Text"},
 		{method: "GET", path: "/openapi.json", h: s.openAPI, public: true, summary: "This OpenAPI 3.1 document", resp: "Object"},
 		{method: "GET", path: "/metrics", h: s.metricsPage, action: warden.ActMetricsRead, summary: "Prometheus metrics (text format)", resp: "Text"},
 		{method: "GET", path: "/v1/me", h: s.me, summary: "Who the caller is", resp: "Principal"},
 
 		{method: "GET", path: "/v1/lists", h: s.listsAPI, action: warden.ActListsRead, summary: "Lists and their current versions", resp: "Lists"},
 		{method: "GET", path: "/v1/lists/{name}/versions", h: s.versions, action: warden.ActListsRead, summary: "Every version of a list and what it changed", resp: "Versions"},
+		{method: "GET", path: "/v1/lists/{name}/versions/{v}/notice", h: s.notice, action: warden.ActListsRead, summary: "What a version added, changed and removed, as an official notice says it (HTML, or text with format=text)", resp: "Notice",
+			params: []param{{"format", "string", "html (default) or text"}}},
 		{method: "GET", path: "/v1/entities/{id...}", h: s.entity, action: warden.ActListsRead, summary: "One listed party (id list:source_id)", resp: "Entity",
 			params: []param{{"version", "integer", "the list version (default: current)"}}},
 

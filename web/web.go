@@ -49,6 +49,9 @@ type Server struct {
 	RateBurst int
 	// SecureCookies marks session cookies Secure (served over HTTPS).
 	SecureCookies bool
+	// Public names the lists published without authentication and the
+	// key that signs their exports (public.go).
+	Public Public
 
 	metrics *metrics
 	limiter *limiter
@@ -69,6 +72,7 @@ func (s *Server) Handler() http.Handler {
 	s.metrics = newMetrics()
 	s.limiter = newLimiter(s.RateLimit, s.RateBurst, s.now)
 	s.logins = newLimiter(loginRate, loginBurst, s.now)
+	s.Public.init(s.now)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
@@ -249,6 +253,7 @@ var statusOf = map[string]int{
 	warden.EFORBIDDEN:    http.StatusForbidden,
 	warden.ERATELIMITED:  http.StatusTooManyRequests,
 	warden.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	warden.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	warden.EINTERNAL:     http.StatusInternalServerError,
 }
 

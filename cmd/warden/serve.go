@@ -22,6 +22,7 @@ import (
 	"warden/enforcement"
 	"warden/ingest"
 	"warden/lists"
+	"warden/publish"
 	"warden/screening"
 	"warden/snapshot"
 	"warden/web"
@@ -93,6 +94,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	desList := fs.String("designation-list", designation.DefaultList, "the authority's own list, which designations publish (docs/designations.md)")
 	desPrograms := fs.String("designation-programs", strings.Join(designation.DefaultPrograms, ","), "the programs a designation may name, comma-separated")
 	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
+	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
+	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -111,6 +114,23 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if !warden.ValidListName(*desList) {
 		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
+	}
+	public := web.Public{}
+	for _, name := range strings.Split(*publicLists, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if !warden.ValidListName(name) {
+			return fmt.Errorf("%w: --public-lists: %q is not a list name", errUsage, name)
+		}
+		public.Lists = append(public.Lists, name)
+	}
+	if *signingKey != "" {
+		key, err := publish.LoadPrivateKey(*signingKey)
+		if err != nil {
+			return err
+		}
+		public.Key = key
 	}
 	policy, err := enforcement.LoadPolicy(*policyFile)
 	if err != nil {
@@ -141,7 +161,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	srv := &http.Server{
 		Handler: (&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Log: log, Ready: ready.Load,
-			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure}).Handler(),
+			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,

@@ -22,6 +22,9 @@ var BatchColumns = []string{"name", "schema", "birth_date", "country", "gender",
 type Row struct {
 	Pos   string
 	Query *match.Prepared
+	// Options, if set, are this query's own options in place of the
+	// batch's (a request's queries[i].threshold).
+	Options *match.Options
 }
 
 // NewRow checks q and makes it a row; EINVALID naming pos if q is bad.
@@ -83,14 +86,27 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 
 // Batch screens rows on every core and calls emit with each row's answer in
 // input order. progress, if set, is told of each row done. The principal in
-// ctx needs the screen permission; options that fail match.Options.Check
-// are EINVALID before any row is screened.
+// ctx needs the screen permission; options that fail match.Options.Check,
+// the batch's or a row's own, and a row naming a list the index does not
+// hold (CheckLists) are EINVALID before any row is screened.
 func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit func(Row, Response) error, progress func()) error {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return err
 	}
 	if err := opt.Check(); err != nil {
 		return err
+	}
+	for _, r := range rows {
+		if r.Options != nil {
+			if err := r.Options.Check(); err != nil {
+				return warden.Invalid(r.Pos, err)
+			}
+		}
+		if err := s.CheckLists(r.Query.Query().Lists); warden.ErrorCode(err) == warden.EINVALID {
+			return warden.Invalid(r.Pos, err)
+		} else if err != nil {
+			return err
+		}
 	}
 	type result struct {
 		resp Response
@@ -115,7 +131,11 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 				return
 			}
 			g.Go(func() error {
-				hits, err := s.ScreenPrepared(ctx, rows[i].Query, opt)
+				o := opt
+				if rows[i].Options != nil {
+					o = *rows[i].Options
+				}
+				hits, err := s.ScreenPrepared(ctx, rows[i].Query, o)
 				results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
 				close(results[i].done)
 				return nil

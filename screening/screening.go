@@ -6,6 +6,8 @@ package screening
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -123,8 +125,9 @@ func (s *Service) Versions() map[string]int {
 }
 
 // Screen runs one query for the principal in ctx, who needs the screen
-// permission. It returns EINVALID for a malformed query and EINTERNAL if no
-// index has been built yet.
+// permission. It returns EINVALID for a malformed query or one naming a
+// list the index does not hold (CheckLists), and EINTERNAL if no index has
+// been built yet.
 func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) ([]match.Hit, error) {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return nil, err
@@ -133,12 +136,48 @@ func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) 
 	if cur == nil {
 		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")
 	}
+	if err := cur.checkLists(q.Lists); err != nil {
+		return nil, err
+	}
 	return cur.index.Search(q, opt)
+}
+
+// CheckLists returns EINVALID naming the first of lists that the current
+// index does not hold, and the lists it holds: a filter naming no list
+// ("OFAC" for ofac, a typo) would screen against nothing and clear
+// everyone. Screen, ScreenPrepared and Batch check their queries so; a
+// command line checks its flags with it to say so as a usage error.
+func (s *Service) CheckLists(lists []string) error {
+	cur := s.current.Load()
+	if cur == nil {
+		return warden.Errorf(warden.EINTERNAL, "screening index not built yet")
+	}
+	return cur.checkLists(lists)
+}
+
+func (sn *snapshot) checkLists(lists []string) error {
+	for _, l := range lists {
+		if _, ok := sn.versions[l]; ok {
+			continue
+		}
+		known := make([]string, 0, len(sn.versions))
+		hint := ""
+		for k := range sn.versions {
+			known = append(known, k)
+			if strings.EqualFold(k, l) {
+				hint = fmt.Sprintf(" (did you mean %q?)", k)
+			}
+		}
+		slices.Sort(known)
+		return warden.Errorf(warden.EINVALID, "unknown list %q%s; the lists screened are %s", l, hint, strings.Join(known, ", "))
+	}
+	return nil
 }
 
 // ScreenPrepared runs a query that match.Prepare has checked, for the
 // principal in ctx, who needs the screen permission. Options that fail
-// match.Options.Check are EINVALID.
+// match.Options.Check, and lists the index does not hold (CheckLists), are
+// EINVALID.
 func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt match.Options) ([]match.Hit, error) {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return nil, err
@@ -149,6 +188,9 @@ func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt mat
 	cur := s.current.Load()
 	if cur == nil {
 		return nil, warden.Errorf(warden.EINTERNAL, "screening index not built yet")
+	}
+	if err := cur.checkLists(p.Query().Lists); err != nil {
+		return nil, err
 	}
 	return cur.index.SearchPrepared(p, opt), nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -110,9 +111,20 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]screening.Row, len(req.Queries))
 	for i := range req.Queries {
-		if rows[i], err = screening.NewRow(fmt.Sprintf("queries[%d]", i), req.Queries[i].query()); err != nil {
+		q := &req.Queries[i]
+		if rows[i], err = screening.NewRow(fmt.Sprintf("queries[%d]", i), q.query()); err != nil {
 			s.Error(w, r, err)
 			return
+		}
+		// A query's own limit, threshold or weights replace the batch's.
+		if q.Limit != 0 || q.Threshold != 0 || q.Weights != nil {
+			o := opt
+			o.Limit, o.Threshold, o.Weights = cmp.Or(q.Limit, req.Limit), cmp.Or(q.Threshold, req.Threshold), cmp.Or(q.Weights, req.Weights)
+			if err := o.Check(); err != nil {
+				s.Error(w, r, warden.Errorf(warden.EINVALID, "queries[%d].%s", i, warden.ErrorMessage(err)))
+				return
+			}
+			rows[i].Options = &o
 		}
 	}
 	out := make([]screening.Response, 0, len(rows))

@@ -71,6 +71,9 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	if err := svc.CheckLists(lists); err != nil {
+		return fmt.Errorf("%w: --list: %v", errUsage, warden.ErrorMessage(err))
+	}
 	hits, err := svc.Screen(ctx, q, opt)
 	if err != nil {
 		return err
@@ -144,6 +147,9 @@ func screenBatch(ctx context.Context, e *env, input, output string, lists []stri
 		return err
 	}
 	defer closeDB()
+	if err := svc.CheckLists(lists); err != nil {
+		return fmt.Errorf("%w: --list: %v", errUsage, warden.ErrorMessage(err))
+	}
 	f, err := os.Create(output)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,7 +112,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more}})
+	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more, "Public": slices.Contains(s.Public.Lists, name)}})
 }
 
 // partiesPage finds parties by name, wallet or identifier with the

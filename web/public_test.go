@@ -248,6 +248,28 @@ func TestVersionNotice(t *testing.T) {
 			t.Errorf("%s: a name is not escaped:\n%s", path, page)
 		}
 	}
+	// The version page links the notice, and the public copy of a public list.
+	for _, tc := range []struct {
+		page  string
+		links []string
+	}{
+		{"/lists/cyber_sanctions/versions/2", []string{`href="/v1/lists/cyber_sanctions/versions/2/notice"`, `href="/v1/lists/cyber_sanctions/versions/2/notice?format=text"`, `href="/public/lists/cyber_sanctions/versions/2/notice"`}},
+		{"/lists/ofac/versions/1", []string{`href="/v1/lists/ofac/versions/1/notice"`}},
+	} {
+		resp, page := fetch(t, srv.URL+tc.page, "Authorization", "Bearer "+tok)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", tc.page, resp.StatusCode)
+		}
+		for _, l := range tc.links {
+			if !strings.Contains(string(page), l) {
+				t.Errorf("%s lacks %s", tc.page, l)
+			}
+		}
+		if tc.page == "/lists/ofac/versions/1" && strings.Contains(string(page), "/public/") {
+			t.Errorf("%s links a public copy of a list that is not public", tc.page)
+		}
+	}
+
 	for _, tc := range []struct {
 		path, token string
 		status      int

@@ -87,14 +87,21 @@ func (c *exportCache) put(key string, set *publish.Set) {
 	c.bytes += size
 }
 
+// publicLimit charges the client address of a public request, setting
+// Retry-After when it says no.
+func (s *Server) publicLimit(w http.ResponseWriter, r *http.Request) error {
+	err := s.Public.limit.allow(clientIP(r), 1)
+	var rl *retryAfter
+	if errAs(err, &rl) {
+		w.Header().Set("Retry-After", rl.seconds())
+	}
+	return err
+}
+
 // publicGate limits the client address and refuses lists that are not
 // public with the 404 an unknown list gets.
 func (s *Server) publicGate(w http.ResponseWriter, r *http.Request) (string, error) {
-	if err := s.Public.limit.allow(clientIP(r), 1); err != nil {
-		var rl *retryAfter
-		if errAs(err, &rl) {
-			w.Header().Set("Retry-After", rl.seconds())
-		}
+	if err := s.publicLimit(w, r); err != nil {
 		return "", err
 	}
 	name := r.PathValue("name")
@@ -219,7 +226,7 @@ func contentType(file string) string {
 // signingKey serves the public half of the signing key as PKIX PEM, which
 // consumers pin to verify manifests.
 func (s *Server) signingKey(w http.ResponseWriter, r *http.Request) {
-	if err := s.Public.limit.allow(clientIP(r), 1); err != nil {
+	if err := s.publicLimit(w, r); err != nil {
 		s.Error(w, r, err)
 		return
 	}

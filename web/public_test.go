@@ -94,8 +94,9 @@ func fetch(t *testing.T, url string, header ...string) (*http.Response, []byte) 
 // verify against the served key in every format, latest is the current
 // version byte for byte, conditional GETs answer 304, and a non-public or
 // unknown list is the same 404.
-func TestPublicExports(t *testing.T) {
-	db := storetest.OpenSQLite(t)
+func TestPublicExports(t *testing.T) { storetest.Engines(t, testPublicExports) }
+
+func testPublicExports(t *testing.T, db *store.DB) {
 	publishVersions(t, db)
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -207,8 +208,9 @@ func TestPublicExports(t *testing.T) {
 // TestVersionNotice: a version's notice names what it added, changed (the
 // parts that went and came) and removed, as text and as escaped HTML, to
 // a reader with lists.read and, for a public list, to anyone.
-func TestVersionNotice(t *testing.T) {
-	db := storetest.OpenSQLite(t)
+func TestVersionNotice(t *testing.T) { storetest.Engines(t, testVersionNotice) }
+
+func testVersionNotice(t *testing.T, db *store.DB) {
 	publishVersions(t, db)
 	srv := publicServer(t, db, nil) // notices need no key
 	tok, _, err := auth.New(db).CreateToken(warden.WithPrincipal(context.Background(), warden.Operator), "reader", warden.RoleAnalyst, "", nil)
@@ -288,4 +290,31 @@ func TestVersionNotice(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d", tc.path, resp.StatusCode, b, tc.status)
 		}
 	}
+}
+
+// TestPublicRateLimit: the public routes, which have no principal, are
+// limited per client address: a burst of 200, then 429 with Retry-After.
+func TestPublicRateLimit(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := publicServer(t, db, key)
+	for i := 1; i <= 220; i++ {
+		resp, _ := fetch(t, srv.URL+"/.well-known/warden-signing-key")
+		switch {
+		case resp.StatusCode == 429 && i > 200:
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			if resp, _ := fetch(t, srv.URL+"/healthz"); resp.StatusCode != 200 {
+				t.Errorf("the probe is limited too: %d", resp.StatusCode)
+			}
+			return
+		case resp.StatusCode != 200:
+			t.Fatalf("request %d: %d", i, resp.StatusCode)
+		}
+	}
+	t.Error("220 requests at once from one address were all served")
 }

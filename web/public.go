@@ -44,34 +44,63 @@ const (
 const maxCacheBytes = 256 << 20
 
 func (p *Public) init(now func() time.Time) {
-	p.cache = &exportCache{sets: map[string]*publish.Set{}}
+	p.cache = &exportCache{sets: map[string]*publish.Set{}, making: map[string]*making{}}
 	p.limit = newLimiter(publicRate, publicBurst, now)
 }
 
 // exportCache keeps signed sets by list, version and format. The bytes of
 // a version never change, so an entry never goes stale; it is only
-// evicted, oldest first, to stay under maxCacheBytes.
+// evicted, oldest first, to stay under maxCacheBytes. Requests for a set
+// being made wait for it rather than make it again (a whole list takes
+// about half a second).
 type exportCache struct {
-	mu    sync.Mutex
-	sets  map[string]*publish.Set
-	order []string
-	bytes int
+	mu     sync.Mutex
+	sets   map[string]*publish.Set
+	making map[string]*making
+	order  []string
+	bytes  int
 }
 
-func (c *exportCache) get(key string) *publish.Set {
+// making is a set being made; done closes when set or err is there.
+type making struct {
+	done chan struct{}
+	set  *publish.Set
+	err  error
+}
+
+// get returns the set under key, making it with export if no request has.
+func (c *exportCache) get(key string, export func() (*publish.Set, error)) (*publish.Set, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.sets[key]
+	if set := c.sets[key]; set != nil {
+		c.mu.Unlock()
+		return set, nil
+	}
+	if m := c.making[key]; m != nil {
+		c.mu.Unlock()
+		<-m.done
+		return m.set, m.err
+	}
+	m := &making{done: make(chan struct{})}
+	c.making[key] = m
+	c.mu.Unlock()
+	m.set, m.err = export()
+	c.mu.Lock()
+	delete(c.making, key)
+	if m.err == nil {
+		c.put(key, m.set)
+	}
+	c.mu.Unlock()
+	close(m.done)
+	return m.set, m.err
 }
 
+// put keeps set under key; c.mu is held.
 func (c *exportCache) put(key string, set *publish.Set) {
 	size := 0
 	for _, b := range set.Files {
 		size += len(b)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.sets[key] != nil || size > maxCacheBytes {
+	if size > maxCacheBytes {
 		return
 	}
 	for c.bytes+size > maxCacheBytes && len(c.order) > 0 {
@@ -201,15 +230,15 @@ func (s *Server) publicSet(w http.ResponseWriter, r *http.Request) (*publish.Set
 		return nil, lv, err
 	}
 	key := fmt.Sprintf("%s/%d/%s", name, lv.Version, format)
-	if set := s.Public.cache.get(key); set != nil {
-		return set, lv, nil
-	}
-	set, err := publish.Export(r.Context(), s.Lists.DB, publish.Request{List: name, Version: lv.Version, Since: lv.Version - 1, Format: format, Published: lv.ImportedAt})
-	if err != nil {
-		return nil, lv, err
-	}
-	s.Public.cache.put(key, set.Signed(s.Public.Key))
-	return set, lv, nil
+	set, err := s.Public.cache.get(key, func() (*publish.Set, error) {
+		// Not the request's context: waiting requests share the result.
+		set, err := publish.Export(context.WithoutCancel(r.Context()), s.Lists.DB, publish.Request{List: name, Version: lv.Version, Since: lv.Version - 1, Format: format, Published: lv.ImportedAt})
+		if err != nil {
+			return nil, err
+		}
+		return set.Signed(s.Public.Key), nil
+	})
+	return set, lv, err
 }
 
 func contentType(file string) string {

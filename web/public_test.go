@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"warden"
@@ -317,4 +318,46 @@ func TestPublicRateLimit(t *testing.T) {
 		}
 	}
 	t.Error("220 requests at once from one address were all served")
+}
+
+// TestPublicConcurrentFirst: requests that arrive together for a set not
+// made yet all get the same bytes, which verify.
+func TestPublicConcurrentFirst(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	publishVersions(t, db)
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := publicServer(t, db, key)
+	const n = 20
+	got := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(srv.URL + "/public/lists/cyber_sanctions/versions/2/stix/manifest.json")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			got[i], _ = io.ReadAll(resp.Body)
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if !bytes.Equal(got[i], got[0]) {
+			t.Fatalf("request %d got other bytes:\n%s\n%s", i, got[i], got[0])
+		}
+	}
+	_, sig := fetch(t, srv.URL+"/public/lists/cyber_sanctions/versions/2/stix/manifest.json.sig")
+	open := func(name string) ([]byte, error) {
+		_, b := fetch(t, srv.URL+"/public/lists/cyber_sanctions/versions/2/stix/"+name)
+		return b, nil
+	}
+	if _, err := publish.Verify(pub, got[0], sig, open); err != nil {
+		t.Error(err)
+	}
 }

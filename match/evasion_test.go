@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"warden"
@@ -243,6 +244,62 @@ var evasions = []func(name string, at int) string{
 			sep := seps[at%len(seps)]
 			ws[i] = strings.Join(strings.Split(w, ""), sep)
 			return strings.Join(ws, " ")
+		}
+		return ""
+	},
+	// The name in Lisu or Cherokee letters where they have a Latin
+	// look-alike, Latin letters left where they have none.
+	func(name string, at int) string {
+		script := unicode.Lisu
+		if at%2 == 1 {
+			script = unicode.Cherokee
+		}
+		to := map[rune]rune{}
+		for r, l := range lookalikes {
+			if o, ok := to[l]; unicode.Is(script, r) && (!ok || r < o) {
+				to[l] = r
+			}
+		}
+		changed := false
+		var b strings.Builder
+		for _, r := range name {
+			if o, ok := to[unicode.ToUpper(r)]; ok {
+				r, changed = o, true
+			}
+			b.WriteRune(r)
+		}
+		if !changed {
+			return ""
+		}
+		return b.String()
+	},
+	// One letter of a word written as the digit or symbol that stands
+	// for it in leetspeak, in a name without digits.
+	func(name string, at int) string {
+		if strings.ContainsAny(name, "0123456789@$") {
+			return ""
+		}
+		subs := map[rune]string{'i': "1", 'l': "1", 'e': "3", 'o': "0", 'a': "4@", 's': "5$", 't': "7", 'b': "8"}
+		rs := []rune(name)
+		for k := range rs {
+			i := (at + k) % len(rs)
+			sub := subs[unicode.ToLower(rs[i])]
+			if sub == "" {
+				continue
+			}
+			// The word around it: ASCII letters, three to 20 of them.
+			from, to := i, i
+			for from > 0 && unicode.IsLetter(rs[from-1]) {
+				from--
+			}
+			for to < len(rs) && unicode.IsLetter(rs[to]) {
+				to++
+			}
+			if to-from < 3 || to-from > 20 || strings.IndexFunc(string(rs[from:to]), func(r rune) bool { return r >= 0x80 }) >= 0 {
+				continue
+			}
+			rs[i] = rune(sub[at%len(sub)])
+			return string(rs)
 		}
 		return ""
 	},

@@ -25,11 +25,25 @@ const (
 	maxRun  = 64
 )
 
+// variant says how segment breaks a tie between cuts into as few words:
+// plural is what a word listed only through its singular costs (2 as any
+// other word, 3 to prefer words listed as written), early prefers the
+// earlier cut (ATRISIM = atr isim, not atri sim).
+type variant struct {
+	plural uint8
+	early  bool
+}
+
+// variants are the ways split cuts a run-together word, each a reading:
+// MINESAND is mines and (the later cut), COMPANYSTATE company state (words
+// as listed), ATRISIM atr isim (the earlier cut).
+var variants = []variant{{2, false}, {3, false}, {2, true}}
+
 // segment returns where to cut w so that every part is a word of some
 // listed name, in the fewest parts (at least two), into cuts; nil when w is
 // itself a listed word or does not fall apart so. It allocates nothing when
 // w cannot be cut.
-func (ix *Index) segment(w string, cuts []int) []int {
+func (ix *Index) segment(w string, cuts []int, v variant) []int {
 	if len(w) < 2*minPart || len(w) > maxRun || ix.listedWord(w) {
 		return nil
 	}
@@ -38,23 +52,27 @@ func (ix *Index) segment(w string, cuts []int) []int {
 			return nil
 		}
 	}
-	// parts[i] is the fewest listed words w[:i] is made of (0: none),
-	// from[i] where the last of them begins.
-	var parts, from [maxRun + 1]uint8
-	parts[0] = 0
+	// cost[i] is the least cost of the listed words w[:i] is made of (0:
+	// none), from[i] where the last of them begins. A word costs 2, or
+	// v.plural if listed only through its singular: with plural 2 the
+	// fewest words win, with 3 among as few those listed as written
+	// (COMPANYSTATE = company state, not companys tate).
+	var cost, from [maxRun + 1]uint8
 	for i := minPart; i <= len(w); i++ {
 		for j := max(0, i-maxPart); j <= i-minPart; j++ {
-			if j > 0 && parts[j] == 0 {
+			if j > 0 && cost[j] == 0 {
 				continue
 			}
-			// On a tie the later cut wins: the earlier words longest
-			// (REYNOLDSAND = reynolds and, not reynold sand).
-			if n := parts[j] + 1; (parts[i] == 0 || n <= parts[i]) && ix.listedWord(w[j:i]) {
-				parts[i], from[i] = n, uint8(j)
+			c := ix.wordCost(w[j:i], v.plural)
+			// On a tie the later cut wins, the earlier words longest
+			// (REYNOLDSAND = reynolds and, not reynold sand), unless
+			// v.early.
+			if n := cost[j] + c; c > 0 && (cost[i] == 0 || n < cost[i] || n == cost[i] && !v.early) {
+				cost[i], from[i] = n, uint8(j)
 			}
 		}
 	}
-	if parts[len(w)] < 2 {
+	if cost[len(w)] < 4 {
 		return nil
 	}
 	cuts = cuts[:0]
@@ -76,6 +94,19 @@ var legalWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// wordCost is what w costs as a part of a run-together word (segment): 2
+// if it is listed as written, plural if only its singular is, 0 if it is
+// not a listed word.
+func (ix *Index) wordCost(w string, plural uint8) uint8 {
+	switch {
+	case ix.df[w] > 0 || legalWords[w] || titles[w]:
+		return 2
+	case ix.listedWord(w):
+		return plural
+	}
+	return 0
+}
 
 // listedWord reports whether w is a word of some listed name, the plural
 // of one (organisations' words are listed in the singular, as singular
@@ -105,49 +136,26 @@ func (ix *Index) split(p *Prepared) *Prepared {
 		if scriptOf(n.folded) != "Latn" {
 			continue
 		}
-		var b []byte
-		for start := 0; start < len(n.folded); {
-			for start < len(n.folded) && n.folded[start] == ' ' {
-				start++
+		// A tie of as few words may go either way, so each is a
+		// reading (add drops those read already).
+		for _, v := range variants {
+			b := ix.cut(n.folded, cuts[:0], v)
+			if b == nil {
+				break
 			}
-			end := start
-			for end < len(n.folded) && n.folded[end] != ' ' {
-				end++
+			if out == nil {
+				cp := *p
+				cp.names = slices.Clone(p.names)
+				out = &cp
 			}
-			w := n.folded[start:end]
-			if cs := ix.segment(w, cuts[:0]); cs != nil {
-				if b == nil {
-					b = append(make([]byte, 0, len(n.folded)+8), n.folded[:start]...)
-				}
-				last := 0
-				for _, c := range cs {
-					b = append(append(b, w[last:c]...), ' ')
-					last = c
-				}
-				b = append(b, w[last:]...)
-			} else if b != nil {
-				b = append(b, w...)
+			m := &out.names[ni]
+			m.readings, m.spans = slices.Clip(m.readings), slices.Clip(m.spans)
+			orgs := []bool{orgLike(p.q.Schema)}
+			if p.q.Schema == "" {
+				orgs = []bool{false, true}
 			}
-			if b != nil && end < len(n.folded) {
-				b = append(b, ' ')
-			}
-			start = end
+			m.add(string(b), orgs, false, false)
 		}
-		if b == nil {
-			continue
-		}
-		if out == nil {
-			cp := *p
-			cp.names = slices.Clone(p.names)
-			out = &cp
-		}
-		m := &out.names[ni]
-		m.readings, m.spans = slices.Clip(m.readings), slices.Clip(m.spans)
-		orgs := []bool{orgLike(p.q.Schema)}
-		if p.q.Schema == "" {
-			orgs = []bool{false, true}
-		}
-		m.add(string(b), orgs, false, false)
 	}
 	if out == nil {
 		return p
@@ -156,4 +164,38 @@ func (ix *Index) split(p *Prepared) *Prepared {
 		ix.weighQuery(&out.names[i])
 	}
 	return out
+}
+
+// cut returns folded with every word segment can cut so cut, or nil when
+// there is none.
+func (ix *Index) cut(folded string, cuts []int, v variant) []byte {
+	var b []byte
+	for start := 0; start < len(folded); {
+		for start < len(folded) && folded[start] == ' ' {
+			start++
+		}
+		end := start
+		for end < len(folded) && folded[end] != ' ' {
+			end++
+		}
+		w := folded[start:end]
+		if cs := ix.segment(w, cuts[:0], v); cs != nil {
+			if b == nil {
+				b = append(make([]byte, 0, len(folded)+8), folded[:start]...)
+			}
+			last := 0
+			for _, c := range cs {
+				b = append(append(b, w[last:c]...), ' ')
+				last = c
+			}
+			b = append(b, w[last:]...)
+		} else if b != nil {
+			b = append(b, w...)
+		}
+		if b != nil && end < len(folded) {
+			b = append(b, ' ')
+		}
+		start = end
+	}
+	return b
 }

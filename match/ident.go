@@ -15,8 +15,9 @@ import (
 // people write an address around it (walletCore: a payment URI's scheme,
 // query and chain, a currency ticker, quotes, brackets and trailing
 // punctuation), spaces and dashes dropped; then EVM hex addresses (40 hex
-// digits, with or without 0x) as 0x and lower case, bech32 addresses
-// (bc1..., ltc1..., tb1..., one case by definition) in lower case, and
+// digits, with or without 0x) as 0x and lower case, bech32 and CashAddr
+// addresses (bc1..., ltc1..., tb1..., qpf2..., one case by definition) in
+// lower case, and
 // base58-shaped ones (base58Lookalikes) in the case written with l and I,
 // which base58 leaves out for looking like 1, read as 1.
 func NormalizeWallet(addr string) string {
@@ -25,7 +26,7 @@ func NormalizeWallet(addr string) string {
 	switch {
 	case isEVM(strings.TrimPrefix(l, "0x")):
 		return "0x" + strings.TrimPrefix(l, "0x")
-	case isBech32(l):
+	case isBech32(l), isCashAddr(l):
 		return l
 	}
 	return base58Lookalikes(a)
@@ -213,6 +214,21 @@ func isBech32(l string) bool {
 		return true
 	}
 	return false
+}
+
+// isCashAddr reports whether l is a Bitcoin Cash address in CashAddr form
+// without its "bitcoincash:" prefix (which walletCore strips): q or p and
+// 41 characters of the bech32 alphabet, one case like bech32.
+func isCashAddr(l string) bool {
+	if len(l) != 42 || l[0] != 'q' && l[0] != 'p' {
+		return false
+	}
+	for i := 1; i < len(l); i++ {
+		if !strings.ContainsRune("qpzry9x8gf2tvdw0s3jn54khce6mua7l", rune(l[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeID returns the form in which two writings of a document number,

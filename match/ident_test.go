@@ -72,6 +72,7 @@ func TestEvasiveIdentifiers(t *testing.T) {
 		{"base58 I for 1", "I" + yan[1:], "", "25308"},
 		{"combining mark", southfront[:4] + "\u0307" + southfront[4:], "", "31212"},
 		{"bech32 upper case", strings.ToUpper(southfront), "", "31212"},
+		{"cashaddr uri upper case", "BITCOINCASH:QPF2CPHC5DKUCLKQUR7LHJ2YUQQ9PK3HMUKLE77VHQ", "", "31212"},
 		// Document numbers with ordinary decoration.
 		{"passport No.", "", "No. 4509135586", "26663"},
 		{"passport word", "", "Passport 4509135586", "26663"},

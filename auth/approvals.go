@@ -30,8 +30,9 @@ type Approvals struct {
 }
 
 type handler struct {
-	role  warden.Role
-	apply Applier
+	role   warden.Role
+	apply  Applier
+	reject Applier
 }
 
 // NewApprovals returns an empty registry.
@@ -41,7 +42,17 @@ func NewApprovals(db *store.DB, now func() time.Time) *Approvals {
 
 // Handle registers action as needing a second person of role.
 func (a *Approvals) Handle(action string, role warden.Role, apply Applier) {
-	a.handlers[action] = handler{role, apply}
+	a.handlers[action] = handler{role: role, apply: apply}
+}
+
+// OnReject registers reject to run, in the transaction that records the
+// rejection, when a proposal of action is rejected, whichever route
+// decides it: what waits for the decision (a designation proposed) follows
+// it. Register it after Handle.
+func (a *Approvals) OnReject(action string, reject Applier) {
+	h := a.handlers[action]
+	h.reject = reject
+	a.handlers[action] = h
 }
 
 // Actions returns every registered action with the role that decides it,
@@ -58,6 +69,16 @@ func (a *Approvals) Actions() map[string]warden.Role {
 // JSON; a hash it needs to carry the action out is stored but never
 // shown), by the principal in ctx, and returns it as shown (redacted).
 func (a *Approvals) Propose(ctx context.Context, action, object string, payload any, reason string) (warden.Approval, error) {
+	return a.ProposeWith(ctx, action, object, payload, reason, nil)
+}
+
+// ProposeWith is Propose that also runs with, when not nil, in the
+// transaction that stores the proposal (ctx carries it, as for an
+// Applier) once the proposal has its id, and audits evs after
+// approval.propose: the object proposed and its proposal are stored
+// together or not at all, so no pending proposal outlives a failed
+// change to what it proposes.
+func (a *Approvals) ProposeWith(ctx context.Context, action, object string, payload any, reason string, with Applier, evs ...*warden.AuditEvent) (warden.Approval, error) {
 	h, ok := a.handlers[action]
 	if !ok {
 		return warden.Approval{}, warden.Errorf(warden.EINVALID, "%s does not take approvals", action)
@@ -69,7 +90,11 @@ func (a *Approvals) Propose(ctx context.Context, action, object string, payload 
 	}
 	ap := warden.Approval{Action: action, Object: object, Payload: b, Role: h.role, ProposedBy: p.Name, ProposedByPerson: p.PersonName(), ProposedAt: a.now(), Reason: reason}
 	ev := warden.NewAuditEvent(ctx, "approval.propose", "", reason, map[string]string{"action": action, "object": object})
-	if err := a.db.CreateApproval(ctx, &ap, ev); err != nil {
+	var also func(ctx context.Context) error
+	if with != nil {
+		also = func(ctx context.Context) error { return with(ctx, ap) }
+	}
+	if err := a.db.CreateApproval(ctx, &ap, also, ev, evs...); err != nil {
 		return warden.Approval{}, err
 	}
 	ap.Payload = redact(ap.Payload)
@@ -111,7 +136,8 @@ func redact(payload json.RawMessage) json.RawMessage {
 
 // Decide approves or rejects proposal id as the principal in ctx, who must
 // hold the proposal's role and be a second person (see secondPerson).
-// Approving carries the action out. EFORBIDDEN for the wrong role or the
+// Approving carries the action out; rejecting runs the action's reject
+// hook (OnReject), if any. EFORBIDDEN for the wrong role or the
 // same person, ECONFLICT if it was decided already. In the decision's
 // transaction (see active): EUNAUTHORIZED if the person behind the
 // principal has been disabled, and EFORBIDDEN for approving a proposal
@@ -137,11 +163,19 @@ func (a *Approvals) Decide(ctx context.Context, id int64, approve bool, reason s
 	now := a.now()
 	ap.Status, ap.DecidedBy, ap.DecidedAt, ap.Decision = "rejected", p.Name, &now, reason
 	verb := "approval.reject"
-	apply := func(ctx context.Context) error { return a.active(ctx, ap, p, false) }
+	h := a.handlers[ap.Action]
+	apply := func(ctx context.Context) error {
+		if err := a.active(ctx, ap, p, false); err != nil {
+			return err
+		}
+		if h.reject != nil {
+			return h.reject(ctx, ap)
+		}
+		return nil
+	}
 	var done *warden.AuditEvent
 	if approve {
 		ap.Status, verb = "approved", "approval.approve"
-		h := a.handlers[ap.Action]
 		if h.apply == nil {
 			return ap, warden.Errorf(warden.EINVALID, "%s does not take approvals", ap.Action)
 		}

@@ -64,6 +64,7 @@ type Service struct {
 func New(db *store.DB, ap *auth.Approvals) *Service {
 	s := &Service{DB: db, Approvals: ap, ListName: DefaultList, Programs: DefaultPrograms, MaxEvidence: DefaultMaxEvidence}
 	ap.Handle(ActionPublish, warden.RoleSanctionsOfficer, s.applyApproval)
+	ap.OnReject(ActionPublish, s.applyRejection)
 	return s
 }
 
@@ -138,16 +139,17 @@ func (s *Service) Propose(ctx context.Context, id int64) (warden.Designation, er
 }
 
 // propose registers the four-eyes action and marks d proposed by the
-// principal in ctx.
+// principal in ctx, in one transaction: if d is no longer a draft when
+// it is written (ECONFLICT), no pending approval is left behind.
 func (s *Service) propose(ctx context.Context, d warden.Designation) (warden.Designation, error) {
 	p, _ := warden.PrincipalFrom(ctx)
-	ap, err := s.Approvals.Propose(ctx, ActionPublish, object(d.ID), summary(&d), d.Reasons)
-	if err != nil {
-		return d, err
+	ev := warden.NewAuditEvent(ctx, "designation.propose", object(d.ID), "", nil)
+	mark := func(ctx context.Context, ap warden.Approval) error {
+		d.Status, d.Approval, d.ProposedBy = warden.DesignationProposed, ap.ID, p.Name
+		ev.Detail, _ = json.Marshal(map[string]any{"approval": ap.ID})
+		return s.DB.ApplyDesignation(ctx, &d, warden.DesignationDraft, event("designation.proposed", &d))
 	}
-	d.Status, d.Approval, d.ProposedBy = warden.DesignationProposed, ap.ID, p.Name
-	ev := warden.NewAuditEvent(ctx, "designation.propose", object(d.ID), "", map[string]any{"approval": ap.ID})
-	if err := s.DB.UpdateDesignation(ctx, &d, warden.DesignationDraft, ev, event("designation.proposed", &d)); err != nil {
+	if _, err := s.Approvals.ProposeWith(ctx, ActionPublish, object(d.ID), summary(&d), d.Reasons, mark, ev); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -282,16 +284,10 @@ func (s *Service) Decide(ctx context.Context, id int64, approve bool, reason str
 	if _, err := s.Approvals.Decide(ctx, d.Approval, approve, reason); err != nil {
 		return d, err
 	}
-	if !approve {
-		p, _ := warden.PrincipalFrom(ctx)
-		d.Status, d.ApprovedBy, d.Decision = warden.DesignationRejected, p.Name, reason
-		if err := s.DB.UpdateDesignation(ctx, &d, warden.DesignationProposed, nil, event("designation.rejected", &d)); err != nil {
+	if approve {
+		if _, err := s.PublishDue(ctx); err != nil {
 			return d, err
 		}
-		return d, nil
-	}
-	if _, err := s.PublishDue(ctx); err != nil {
-		return d, err
 	}
 	return s.DB.Designation(ctx, id)
 }
@@ -312,6 +308,30 @@ func (s *Service) applyApproval(ctx context.Context, ap warden.Approval) error {
 	}
 	d.Status, d.ApprovedBy, d.Decision = warden.DesignationApproved, ap.DecidedBy, ap.Decision
 	return s.DB.ApplyDesignation(ctx, &d, warden.DesignationProposed, event("designation.approved", &d))
+}
+
+// applyRejection is the rejected four-eyes action, run in the rejection's
+// transaction whichever route decided it (this service or
+// /v1/approvals/{id}/reject): the designation becomes rejected. A
+// designation no longer proposed by this approval has nothing to reject,
+// and the approval is rejected alone.
+func (s *Service) applyRejection(ctx context.Context, ap warden.Approval) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(ap.Object, "designation:"), 10, 64)
+	if err != nil {
+		return nil
+	}
+	d, err := s.DB.Designation(ctx, id)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.Status != warden.DesignationProposed || d.Approval != ap.ID {
+		return nil
+	}
+	d.Status, d.ApprovedBy, d.Decision = warden.DesignationRejected, ap.DecidedBy, ap.Decision
+	return s.DB.ApplyDesignation(ctx, &d, warden.DesignationProposed, event("designation.rejected", &d))
 }
 
 // PublishDue publishes every approved designation whose time has come, one

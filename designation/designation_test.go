@@ -141,6 +141,78 @@ func TestReject(t *testing.T) {
 	}
 }
 
+// TestRejectThroughApprovals: whichever route rejects a designation's
+// approval (the designation's own, or the four-eyes approval's), the
+// designation is rejected with the decision, in the same transaction,
+// and nothing is published.
+func TestRejectThroughApprovals(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newService(db, time.Now)
+		d, err := s.Create(so1, fixture(t), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Approvals.Decide(so2, d.Approval, false, "evidence too thin"); err != nil {
+			t.Fatal(err)
+		}
+		if d, err = s.Get(so2, d.ID); err != nil || d.Status != warden.DesignationRejected || d.ApprovedBy != "oscar" || d.Decision != "evidence too thin" {
+			t.Fatalf("rejected through the approval: %+v %v", d, err)
+		}
+		if n := len(events(t, db, "designation.rejected")); n != 1 {
+			t.Errorf("%d designation.rejected events", n)
+		}
+		if _, err := s.Decide(so2, d.ID, true, "changed my mind"); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("approving a rejected designation: %v", err)
+		}
+		if n, err := s.PublishDue(so2); n != 0 || err != nil {
+			t.Errorf("published %d after rejection: %v", n, err)
+		}
+		if _, err := db.List(context.Background(), designation.DefaultList); warden.ErrorCode(err) != warden.ENOTFOUND {
+			t.Errorf("rejected designation published: %v", err)
+		}
+	})
+}
+
+// TestProposeOneTransaction: proposing stores the approval and the
+// designation's move to proposed together, so a proposal whose
+// designation is no longer a draft when it is written (another request
+// proposed it first) leaves no pending approval that nobody could
+// approve, nor its audit events.
+func TestProposeOneTransaction(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newService(db, time.Now)
+		stale, err := s.Create(so1, fixture(t), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Propose(so1, stale.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ProposeAs(so1, stale); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Fatalf("proposing a designation proposed already: %v", err)
+		}
+		pending, err := db.Approvals(context.Background(), "pending")
+		if err != nil || len(pending) != 1 {
+			t.Fatalf("pending approvals: %+v %v", pending, err)
+		}
+		d, err := s.Get(so1, stale.ID)
+		if err != nil || d.Status != warden.DesignationProposed || d.Approval != pending[0].ID {
+			t.Fatalf("designation %+v, approval %d: %v", d, pending[0].ID, err)
+		}
+		var actions []string
+		db.AuditEvents(context.Background(), warden.AuditFilter{}, func(e warden.AuditEvent) error {
+			actions = append(actions, e.Action)
+			return nil
+		})
+		if got := strings.Join(actions, " "); got != "designation.draft approval.propose designation.propose" {
+			t.Errorf("audit: %s", got)
+		}
+		if d, err = s.Decide(so2, d.ID, true, "checked"); err != nil || d.Status != warden.DesignationPublished {
+			t.Fatalf("approving the one proposal: %+v %v", d, err)
+		}
+	})
+}
+
 // TestBadInput: each input is a 400 naming what is wrong, and nothing is
 // stored or audited.
 func TestBadInput(t *testing.T) {

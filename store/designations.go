@@ -58,18 +58,11 @@ func (db *DB) CreateDesignation(ctx context.Context, d *warden.Designation, ev *
 	})
 }
 
-// UpdateDesignation stores d (its status, approval, decision) if its
-// status is still from, with the audit event and the domain events, in one
-// change. ECONFLICT if someone moved it first.
-func (db *DB) UpdateDesignation(ctx context.Context, d *warden.Designation, from warden.DesignationStatus, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
-	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		return updateDesignation(ctx, tx, d, from, db.now(), events)
-	})
-}
-
-// ApplyDesignation is UpdateDesignation inside the change ctx runs in (an
-// approval being decided, a version being committed: see DecideApproval,
-// Import.Also).
+// ApplyDesignation stores d (its status, approval, decision) if its status
+// is still from, with the domain events, inside the change ctx runs in (a
+// proposal being stored, an approval being decided, a version being
+// committed: see CreateApproval, DecideApproval, Import.Also), whose audit
+// events record it. ECONFLICT if someone moved it first.
 func (db *DB) ApplyDesignation(ctx context.Context, d *warden.Designation, from warden.DesignationStatus, events ...warden.DomainEvent) error {
 	tx, err := joinTx(ctx)
 	if err != nil {

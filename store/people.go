@@ -270,8 +270,12 @@ func disabledAt(ctx context.Context, q querier, person string) (*time.Time, erro
 // CreateApproval stores a new pending proposal and sets its id.
 // EUNAUTHORIZED if the person behind the proposer has been disabled
 // (through a token, or a principal read before the disabling): a
-// disabled person proposes nothing.
-func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, ev *warden.AuditEvent) error {
+// disabled person proposes nothing. With, when not nil, runs in the same
+// transaction once a has its id (the context it gets carries that
+// transaction, as DecideApproval's apply does), so that what the proposal
+// is about (a designation marked proposed) is stored with it or not at
+// all; evs are audited after ev.
+func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, with func(ctx context.Context) error, ev *warden.AuditEvent, evs ...*warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		at, err := disabledAt(ctx, tx, a.ProposedByPerson)
 		if err != nil {
@@ -292,8 +296,11 @@ func (db *DB) CreateApproval(ctx context.Context, a *warden.Approval, ev *warden
 			return fmt.Errorf("create approval: %w", err)
 		}
 		a.Status = "pending"
+		if with != nil {
+			return with(withTx(ctx, tx))
+		}
 		return nil
-	})
+	}, evs...)
 }
 
 // Approval returns one proposal; ENOTFOUND if there is none.

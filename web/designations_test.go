@@ -139,6 +139,37 @@ func TestDesignationAPI(t *testing.T) {
 	})
 }
 
+// TestDesignationRejectViaApprovals: rejecting a designation's four-eyes
+// approval through /v1/approvals/{id}/reject rejects the designation too,
+// and publishes nothing.
+func TestDesignationRejectViaApprovals(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPlatform(t, db, nil)
+		id := &identities{t: t, p: p}
+		sofia, oscar := id.bootstrap("sofia", warden.RoleSanctionsOfficer), id.bootstrap("oscar", warden.RoleSanctionsOfficer)
+		code, b := sofia.call("POST", "/v1/designations", designationBody(t, func(m map[string]any) { m["propose"] = true }))
+		var d warden.Designation
+		json.Unmarshal(b, &d)
+		if code != 201 || d.Status != warden.DesignationProposed || d.Approval == 0 {
+			t.Fatalf("propose: %d %s", code, b)
+		}
+		if code, b := oscar.call("POST", fmt.Sprintf("/v1/approvals/%d/reject", d.Approval), map[string]string{"reason": "evidence too thin"}); code != 200 {
+			t.Fatalf("reject through the approval: %d %s", code, b)
+		}
+		code, b = sofia.call("GET", fmt.Sprintf("/v1/designations/%d", d.ID), nil)
+		json.Unmarshal(b, &d)
+		if code != 200 || d.Status != warden.DesignationRejected || d.Decision != "evidence too thin" {
+			t.Errorf("the designation after its approval was rejected: %d %s", code, b)
+		}
+		if code, b := oscar.call("POST", fmt.Sprintf("/v1/designations/%d/approve", d.ID), map[string]string{"reason": "after all"}); code != 409 {
+			t.Errorf("approving the rejected designation: %d %s", code, b)
+		}
+		if code, _ := sofia.call("GET", "/v1/entities/cyber_sanctions:1", nil); code != 404 {
+			t.Errorf("the rejected party is listed: %d", code)
+		}
+	})
+}
+
 // TestDesignationBlocksPayments: publishing a new party on cyber_sanctions
 // makes a payment to its wallet blocked on the running server after one
 // refresh of the index, and a cleared customer of its name held, without

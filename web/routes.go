@@ -148,5 +148,12 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/customers", h: s.customersPage, action: warden.ActCustomersRead, ui: true},
 		{method: "GET", path: "/ledger", h: s.ledgerPage, action: warden.ActLedgerRead, ui: true},
 		{method: "GET", path: "/audit", h: s.auditPage, action: warden.ActAuditRead, ui: true},
+		{method: "GET", path: "/designations", h: s.designationsPage, action: warden.ActDesignationsRead, ui: true},
+		{method: "GET", path: "/designations/new", h: s.designationNewPage, action: warden.ActDesignationsDraft, ui: true},
+		{method: "POST", path: "/designations/new", h: s.designationNewForm, action: warden.ActDesignationsDraft, ui: true},
+		{method: "GET", path: "/designations/{id}", h: s.designationPage, action: warden.ActDesignationsRead, ui: true},
+		{method: "POST", path: "/designations/{id}/decide", h: s.designationDecideForm, action: warden.ActDesignationsDecide, ui: true},
+		{method: "POST", path: "/designations/{id}/amend", h: s.designationAmendForm, action: warden.ActDesignationsPropose, ui: true},
+		{method: "POST", path: "/designations/{id}/delist", h: s.designationDelistForm, action: warden.ActDesignationsPropose, ui: true},
 	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,16 +17,45 @@ import (
 	"time"
 
 	"warden"
+	"warden/publish"
+	"warden/sources"
 	"warden/store"
 )
 
 // Source is a list that sync fetches: the list name, its format, and the
 // URLs of its files. SHA256, where set, pins the expected digest of each URL.
+//
+// A source may instead name the signed export of another Warden: Manifest
+// is the URL of its manifest.json (e.g. .../public/lists/NAME/latest/
+// ofac-csv/manifest.json) and PublicKey the publisher's Ed25519 public key,
+// as PEM text or the path of a PEM file. Sync then fetches the manifest and
+// manifest.json.sig beside it, checks the signature, fetches the files the
+// manifest names from the same folder and imports them only if each has
+// the size and SHA-256 the manifest gives, so that a file changed on the
+// way, or a manifest not signed by that key, is refused.
 type Source struct {
-	List   string            `json:"list"`
-	Format string            `json:"format"`
-	URLs   []string          `json:"urls"`
-	SHA256 map[string]string `json:"sha256,omitempty"`
+	List      string            `json:"list"`
+	Format    string            `json:"format"`
+	URLs      []string          `json:"urls,omitempty"`
+	SHA256    map[string]string `json:"sha256,omitempty"`
+	Manifest  string            `json:"manifest,omitempty"`
+	PublicKey string            `json:"public_key,omitempty"`
+}
+
+// publicKey reads the key of a Manifest source: PEM text, or a PEM file.
+func (src Source) publicKey() (ed25519.PublicKey, error) {
+	b := []byte(src.PublicKey)
+	if !strings.Contains(src.PublicKey, "-----BEGIN") {
+		var err error
+		if b, err = os.ReadFile(src.PublicKey); err != nil {
+			return nil, warden.Errorf(warden.EINVALID, "source %s: public key: %v", src.List, err)
+		}
+	}
+	pub, err := publish.ParsePublicKey(b)
+	if err != nil {
+		return nil, warden.Errorf(warden.EINVALID, "source %s: %w", src.List, err)
+	}
+	return pub, nil
 }
 
 // DefaultSources are the official publication URLs of the lists Warden
@@ -45,7 +75,9 @@ var DefaultSources = []Source{
 	{List: "us-csl", Format: "csl-csv", URLs: []string{"https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"}},
 }
 
-// LoadSources reads a JSON array of sources from a file.
+// LoadSources reads a JSON array of sources from a file. A public key path
+// is taken relative to the file's folder, and every key is read now, so
+// that a bad one stops sync before it fetches anything.
 func LoadSources(file string) ([]Source, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -55,9 +87,21 @@ func LoadSources(file string) ([]Source, error) {
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, warden.Errorf(warden.EINVALID, "sources file %s: %w", file, err)
 	}
-	for _, s := range out {
-		if s.List == "" || len(s.URLs) == 0 {
-			return nil, warden.Errorf(warden.EINVALID, "sources file %s: each source needs a list and urls", file)
+	for i, s := range out {
+		if s.List == "" || (len(s.URLs) == 0) == (s.Manifest == "") {
+			return nil, warden.Errorf(warden.EINVALID, "sources file %s: each source needs a list and either urls or a manifest", file)
+		}
+		if s.Manifest == "" {
+			continue
+		}
+		if s.PublicKey == "" {
+			return nil, warden.Errorf(warden.EINVALID, "sources file %s: source %s names a manifest without the public_key that signs it", file, s.List)
+		}
+		if !strings.Contains(s.PublicKey, "-----BEGIN") && !filepath.IsAbs(s.PublicKey) {
+			out[i].PublicKey = filepath.Join(filepath.Dir(file), s.PublicKey)
+		}
+		if _, err := out[i].publicKey(); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -110,19 +154,30 @@ func (s *Syncer) syncOne(ctx context.Context, src Source) (SyncResult, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, err
 	}
-	var files []fetched
-	changed := false
+	// files are imported; signed are the manifest and signature of a
+	// Manifest source, kept and recorded with them but not imported.
+	var files, signed []fetched
+	format := src.Format
+	if src.Manifest != "" {
+		var err error
+		if signed, files, format, err = s.fetchSigned(ctx, dir, src); err != nil {
+			return res, err
+		}
+	}
 	for _, u := range src.URLs {
 		f, err := s.fetch(ctx, dir, u, src.SHA256[u])
 		if err != nil {
 			return res, err
 		}
-		changed = changed || f.changed
 		files = append(files, f)
+	}
+	changed := false
+	for _, f := range append(files, signed...) {
+		changed = changed || f.changed
 	}
 	if !changed {
 		res.Unchanged = true
-		for _, f := range files {
+		for _, f := range append(files, signed...) {
 			os.Remove(f.path + ".new")
 		}
 		return res, nil
@@ -140,12 +195,12 @@ func (s *Syncer) syncOne(ctx context.Context, src Source) (SyncResult, error) {
 		paths = append(paths, f.path)
 	}
 	in := warden.Input{Paths: paths, Open: func(p string) (io.ReadCloser, error) { return os.Open(actual[p]) }}
-	v, err := Import(ctx, s.DB, Request{List: src.List, Format: src.Format, Input: in, MaxRemoved: s.MaxRemoved}, s.Progress)
+	v, err := Import(ctx, s.DB, Request{List: src.List, Format: format, Input: in, MaxRemoved: s.MaxRemoved}, s.Progress)
 	if err != nil {
 		return res, err
 	}
 	res.Version = &v
-	for _, f := range files {
+	for _, f := range append(files, signed...) {
 		if f.changed {
 			if err := os.Rename(f.path+".new", f.path); err != nil {
 				return res, err
@@ -156,6 +211,79 @@ func (s *Syncer) syncOne(ctx context.Context, src Source) (SyncResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// current is the file's content as fetched: the new download, or the
+// cached copy when it did not change.
+func (f fetched) current() string {
+	if f.changed {
+		return f.path + ".new"
+	}
+	return f.path
+}
+
+// fetchSigned fetches a Manifest source: the manifest and its signature,
+// which must verify with the source's key before any file the manifest
+// names is fetched, then each file, refused (naming it) unless its size
+// and SHA-256 are the manifest's. It returns the manifest and signature,
+// the files, and the format to import them as: the manifest's, which must
+// be the source's when the source names one.
+func (s *Syncer) fetchSigned(ctx context.Context, dir string, src Source) (signed, files []fetched, format string, err error) {
+	pub, err := src.publicKey()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	base, err := url.Parse(src.Manifest)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "bad manifest URL %q", src.Manifest)
+	}
+	beside := func(name string) string { return base.ResolveReference(&url.URL{Path: name}).String() }
+	var raw [2][]byte
+	for i, u := range []string{src.Manifest, beside(path.Base(base.Path) + ".sig")} {
+		f, err := s.fetch(ctx, dir, u, "")
+		if err != nil {
+			return nil, nil, "", err
+		}
+		signed = append(signed, f)
+		if raw[i], err = os.ReadFile(f.current()); err != nil {
+			return nil, nil, "", err
+		}
+	}
+	m, err := publish.VerifyManifest(pub, raw[0], raw[1])
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("%s: %w", src.Manifest, err)
+	}
+	// The cached manifest is the last one imported: a correctly signed
+	// older set (a replay) must not take the list back.
+	if last, err := os.ReadFile(signed[0].path); err == nil && signed[0].changed {
+		if prev, err := publish.DecodeManifest(last); err == nil && m.Version < prev.Version {
+			return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is version %d of %s, older than version %d synced before", src.Manifest, m.Version, m.List, prev.Version)
+		}
+	}
+	if src.Format != "" && m.Format != src.Format {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of format %s, the source says %s", src.Manifest, m.Format, src.Format)
+	}
+	if _, ok := sources.Formats[m.Format]; !ok {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of format %s, which warden sync does not import", src.Manifest, m.Format)
+	}
+	if len(m.Files) == 0 {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s lists no file", src.Manifest)
+	}
+	for _, mf := range m.Files {
+		f, err := s.fetch(ctx, dir, beside(mf.Name), "")
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("%s: %w", mf.Name, err)
+		}
+		b, err := os.ReadFile(f.current())
+		if err == nil {
+			err = mf.Check(b)
+		}
+		if err != nil {
+			return nil, nil, "", err
+		}
+		files = append(files, f)
+	}
+	return signed, files, m.Format, nil
 }
 
 // fetch downloads u into dir with a conditional GET. A 304, or a body whose

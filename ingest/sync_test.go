@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"warden"
 	"warden/ingest"
+	"warden/publish"
 	"warden/sources/sourcetest"
 	"warden/store/storetest"
 )
@@ -153,5 +155,48 @@ func TestSyncEmptyComponent(t *testing.T) {
 	e, err = db.Entity(ctx, "ofac:44296", 0)
 	if err != nil || !slices.ContainsFunc(e.Names, func(n warden.Name) bool { return n.Full == "FGBU TSNII VVKO MINOBORONY ROSSII" }) {
 		t.Errorf("ofac:44296 is now %+v %v", e, err)
+	}
+}
+
+// TestLoadSources: a source names urls or a signed manifest with the key
+// that signs it, never both or neither; a key path is taken relative to
+// the sources file and read at once, so a bad key stops sync early.
+func TestLoadSources(t *testing.T) {
+	dir := t.TempDir()
+	_, pub, err := publish.GenerateKey(filepath.Join(dir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, _ := os.ReadFile(pub)
+	pemJSON, _ := json.Marshal(string(pem))
+	m := `"manifest": "https://host/public/lists/cyber_sanctions/latest/ftm/manifest.json"`
+	for _, tc := range []struct {
+		name, json, err string
+	}{
+		{"urls", `[{"list": "un", "urls": ["https://host/un.xml"]}]`, ""},
+		{"key path", `[{"list": "p", ` + m + `, "public_key": "keys/warden-signing-key.pub.pem"}]`, ""},
+		{"key text", `[{"list": "p", ` + m + `, "public_key": ` + string(pemJSON) + `}]`, ""},
+		{"neither", `[{"list": "p"}]`, "either urls or a manifest"},
+		{"both", `[{"list": "p", "urls": ["https://host/x"], ` + m + `, "public_key": "keys/warden-signing-key.pub.pem"}]`, "either urls or a manifest"},
+		{"no key", `[{"list": "p", ` + m + `}]`, "without the public_key"},
+		{"missing key file", `[{"list": "p", ` + m + `, "public_key": "nokey.pem"}]`, "nokey.pem"},
+		{"not a key", `[{"list": "p", ` + m + `, "public_key": "-----BEGIN NONSENSE-----"}]`, "not a PEM public key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, "sources.json")
+			if err := os.WriteFile(file, []byte(tc.json), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			srcs, err := ingest.LoadSources(file)
+			if tc.err == "" {
+				if err != nil || len(srcs) != 1 {
+					t.Fatalf("got %v, %v", srcs, err)
+				}
+				return
+			}
+			if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("got %v, want EINVALID with %q", err, tc.err)
+			}
+		})
 	}
 }

@@ -1,4 +1,4 @@
-package publish
+package publish_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"warden"
 	"warden/ingest"
+	"warden/publish"
 	"warden/sources/sourcetest"
 	"warden/store"
 	"warden/store/storetest"
@@ -51,36 +52,36 @@ func put(t *testing.T, db *store.DB, list string, es ...*warden.Entity) warden.L
 func key(t *testing.T) (ed25519.PrivateKey, ed25519.PublicKey) {
 	t.Helper()
 	dir := t.TempDir()
-	privPath, pubPath, err := GenerateKey(dir)
+	privPath, pubPath, err := publish.GenerateKey(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := os.Stat(privPath); st.Mode().Perm() != 0o600 {
 		t.Errorf("private key mode %v", st.Mode().Perm())
 	}
-	if _, _, err := GenerateKey(dir); warden.ErrorCode(err) != warden.ECONFLICT {
+	if _, _, err := publish.GenerateKey(dir); warden.ErrorCode(err) != warden.ECONFLICT {
 		t.Errorf("second key in the same folder: %v", err)
 	}
-	priv, err := LoadPrivateKey(privPath)
+	priv, err := publish.LoadPrivateKey(privPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(pubPath)
-	pub, err := ParsePublicKey(b)
+	pub, err := publish.ParsePublicKey(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.Chmod(privPath, 0o644)
-	if _, err := LoadPrivateKey(privPath); warden.ErrorCode(err) != warden.EINVALID {
+	if _, err := publish.LoadPrivateKey(privPath); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("key readable by others loaded: %v", err)
 	}
 	return priv, pub
 }
 
-func verifyDir(pub ed25519.PublicKey, dir string) (*Manifest, error) {
-	m, _ := os.ReadFile(filepath.Join(dir, ManifestName))
-	sig, _ := os.ReadFile(filepath.Join(dir, SignatureName))
-	return Verify(pub, m, sig, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) })
+func verifyDir(pub ed25519.PublicKey, dir string) (*publish.Manifest, error) {
+	m, _ := os.ReadFile(filepath.Join(dir, publish.ManifestName))
+	sig, _ := os.ReadFile(filepath.Join(dir, publish.SignatureName))
+	return publish.Verify(pub, m, sig, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) })
 }
 
 // TestExportSignVerify exports a real list in every format, signs and
@@ -98,19 +99,19 @@ func TestExportSignVerify(t *testing.T) {
 	priv, pub := key(t)
 	_, other := key(t)
 	published := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	for _, r := range []Request{
-		{List: "un", Version: v.Version, Format: FormatOFACCSV, Published: published},
-		{List: "un", Version: v.Version, Format: FormatFtM, Published: published},
-		{List: "un", Version: v.Version, Format: FormatSTIX, Published: published},
-		{List: "cyber_sanctions", Version: 2, Format: FormatOFACCSV, Published: published},
-		{List: "cyber_sanctions", Version: 2, Since: 1, Format: FormatFtMDelta, Published: published},
+	for _, r := range []publish.Request{
+		{List: "un", Version: v.Version, Format: publish.FormatOFACCSV, Published: published},
+		{List: "un", Version: v.Version, Format: publish.FormatFtM, Published: published},
+		{List: "un", Version: v.Version, Format: publish.FormatSTIX, Published: published},
+		{List: "cyber_sanctions", Version: 2, Format: publish.FormatOFACCSV, Published: published},
+		{List: "cyber_sanctions", Version: 2, Since: 1, Format: publish.FormatFtMDelta, Published: published},
 	} {
 		t.Run(r.List+"/"+r.Format, func(t *testing.T) {
-			set, err := Export(ctx, db, r)
+			set, err := publish.Export(ctx, db, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Export(ctx, db, r)
+			again, _ := publish.Export(ctx, db, r)
 			if !bytes.Equal(again.Manifest.Encode(), set.Manifest.Encode()) {
 				t.Error("a second export of the version differs")
 			}
@@ -128,7 +129,7 @@ func TestExportSignVerify(t *testing.T) {
 			if _, err := verifyDir(other, dir); warden.ErrorCode(err) != warden.EINVALID {
 				t.Errorf("verified with another key: %v", err)
 			}
-			names := []string{ManifestName, SignatureName}
+			names := []string{publish.ManifestName, publish.SignatureName}
 			for _, f := range m.Files {
 				names = append(names, f.Name)
 			}
@@ -188,8 +189,8 @@ func TestExportRoundTrip(t *testing.T) {
 		return out
 	}
 	want := load("cyber_sanctions", 2)
-	importSet := func(list, format string, r Request) {
-		set, err := Export(ctx, db, r)
+	importSet := func(list, format string, r publish.Request) {
+		set, err := publish.Export(ctx, db, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,20 +204,20 @@ func TestExportRoundTrip(t *testing.T) {
 			t.Fatalf("%s: %v", format, err)
 		}
 	}
-	importSet("copy_ofac", "ofac-csv", Request{List: "cyber_sanctions", Version: 2, Format: FormatOFACCSV})
-	importSet("copy_ftm", "ftm", Request{List: "cyber_sanctions", Version: 2, Format: FormatFtM})
-	importSet("copy_delta", "ftm", Request{List: "cyber_sanctions", Version: 1, Format: FormatFtM})
-	importSet("copy_delta", "ftm-delta", Request{List: "cyber_sanctions", Version: 2, Since: 1, Format: FormatFtMDelta})
+	importSet("copy_ofac", "ofac-csv", publish.Request{List: "cyber_sanctions", Version: 2, Format: publish.FormatOFACCSV})
+	importSet("copy_ftm", "ftm", publish.Request{List: "cyber_sanctions", Version: 2, Format: publish.FormatFtM})
+	importSet("copy_delta", "ftm", publish.Request{List: "cyber_sanctions", Version: 1, Format: publish.FormatFtM})
+	importSet("copy_delta", "ftm-delta", publish.Request{List: "cyber_sanctions", Version: 2, Since: 1, Format: publish.FormatFtMDelta})
 	for _, list := range []string{"copy_ofac", "copy_ftm", "copy_delta"} {
 		got := load(list, 0)
 		if !maps.Equal(got, want) {
 			t.Errorf("%s:\n got %v\nwant %v", list, got, want)
 		}
 	}
-	if _, err := Export(ctx, db, Request{List: "cyber_sanctions", Version: 2, Since: 2, Format: FormatFtMDelta}); warden.ErrorCode(err) != warden.EINVALID {
+	if _, err := publish.Export(ctx, db, publish.Request{List: "cyber_sanctions", Version: 2, Since: 2, Format: publish.FormatFtMDelta}); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("delta from itself: %v", err)
 	}
-	if _, err := Export(ctx, db, Request{List: "cyber_sanctions", Version: 2, Format: "xml"}); warden.ErrorCode(err) != warden.EINVALID {
+	if _, err := publish.Export(ctx, db, publish.Request{List: "cyber_sanctions", Version: 2, Format: "xml"}); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("unknown format: %v", err)
 	}
 }

@@ -134,14 +134,7 @@ func (s *Set) Signed(priv ed25519.PrivateKey) *Set {
 // (read with open, by name) for size and SHA-256. Any difference is
 // EINVALID naming the file; the manifest is returned only when all agree.
 func Verify(pub ed25519.PublicKey, manifest, sig []byte, open func(name string) ([]byte, error)) (*Manifest, error) {
-	raw, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(sig)))
-	if err != nil || len(raw) != ed25519.SignatureSize {
-		return nil, warden.Errorf(warden.EINVALID, "%s is not an Ed25519 signature", SignatureName)
-	}
-	if !ed25519.Verify(pub, manifest, raw) {
-		return nil, warden.Errorf(warden.EINVALID, "%s: the signature does not match the manifest and key", ManifestName)
-	}
-	m, err := DecodeManifest(manifest)
+	m, err := VerifyManifest(pub, manifest, sig)
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +143,34 @@ func Verify(pub ed25519.PublicKey, manifest, sig []byte, open func(name string) 
 		if err != nil {
 			return nil, warden.Errorf(warden.EINVALID, "%s: %v", f.Name, err)
 		}
-		if got := Describe(f.Name, b); got != f {
-			return nil, warden.Errorf(warden.EINVALID, "%s: %d bytes with SHA-256 %s, the manifest says %d bytes with %s", f.Name, got.Size, got.SHA256, f.Size, f.SHA256)
+		if err := f.Check(b); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// VerifyManifest checks a manifest's signature with pub and decodes it, so
+// that a consumer fetching the files (warden sync) trusts the list of
+// names, sizes and digests before it downloads anything the manifest names.
+func VerifyManifest(pub ed25519.PublicKey, manifest, sig []byte) (*Manifest, error) {
+	raw, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(sig)))
+	if err != nil || len(raw) != ed25519.SignatureSize {
+		return nil, warden.Errorf(warden.EINVALID, "%s is not an Ed25519 signature", SignatureName)
+	}
+	if !ed25519.Verify(pub, manifest, raw) {
+		return nil, warden.Errorf(warden.EINVALID, "%s: the signature does not match the manifest and key", ManifestName)
+	}
+	return DecodeManifest(manifest)
+}
+
+// Check compares b with the manifest entry: a file of another size or
+// SHA-256 is EINVALID naming the file, since it is not what was signed.
+func (f File) Check(b []byte) error {
+	if got := Describe(f.Name, b); got != f {
+		return warden.Errorf(warden.EINVALID, "%s: %d bytes with SHA-256 %s, the manifest says %d bytes with %s", f.Name, got.Size, got.SHA256, f.Size, f.SHA256)
+	}
+	return nil
 }
 
 // WriteDir writes the set's files into dir, creating it.

@@ -86,7 +86,7 @@ func TestBrowserDesignation(t *testing.T) {
 		t.Fatalf("the proposed party is listed before approval: %v", err)
 	}
 
-	var pending, proposal, screened, flash, party string
+	var pending, proposal, screened, flash, party, delisting string
 	run(t, ctx,
 		loginAs(base, "sasha"),
 		chromedp.Navigate(base+"/designations"),
@@ -102,6 +102,13 @@ func TestBrowserDesignation(t *testing.T) {
 		chromedp.Click(`#party-link`, chromedp.ByQuery),
 		chromedp.WaitVisible(`pre`, chromedp.ByQuery),
 		chromedp.Text(`main`, &party, chromedp.ByQuery),
+		// A delisting is a proposal too, for olga to approve this time.
+		chromedp.Navigate(base+"/designations/1"),
+		chromedp.WaitVisible(`#delist-form`, chromedp.ByQuery),
+		chromedp.SendKeys(`#delist-reason`, "deceased", chromedp.ByQuery),
+		chromedp.Click(`#delist-form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#second-officer`, chromedp.ByQuery),
+		chromedp.Text(`main`, &delisting, chromedp.ByQuery),
 	)
 	if !strings.Contains(pending, "Maksim Viktorovich YAKUBETS") || !strings.Contains(pending, "olga") {
 		t.Errorf("pending approval: %q", pending)
@@ -118,6 +125,9 @@ func TestBrowserDesignation(t *testing.T) {
 	}
 	if !strings.Contains(party, "Maksim Viktorovich YAKUBETS") || !strings.Contains(party, "CYBER2") || !strings.Contains(party, "bc1qkorsakov0coldsteel7ransom5wallet9xyzq2") {
 		t.Errorf("party page: %q", party)
+	}
+	if !strings.Contains(delisting, "Designation 2") || !strings.Contains(delisting, "delist") || !strings.Contains(delisting, "deceased") {
+		t.Errorf("delisting proposal page: %q", delisting)
 	}
 	if d, err := ws.Designations.Get(op, 1); err != nil || d.Status != warden.DesignationPublished || d.ApprovedBy != "sasha" {
 		t.Errorf("designation after approval: %+v %v", d, err)

@@ -264,7 +264,8 @@ func (s *Server) designationPage(w http.ResponseWriter, r *http.Request) {
 
 // designationView shows designation id; a proposal with what screening
 // already finds for its party (names, wallets and identifiers), so that
-// the officer deciding it sees a party listed already.
+// the officer deciding it sees a party listed already; and its audit
+// events to those who may read the audit log.
 func (s *Server) designationView(w http.ResponseWriter, r *http.Request, status int, id int64, flash, errMsg string) {
 	ctx := r.Context()
 	d, err := s.Designations.Get(ctx, id)
@@ -291,6 +292,14 @@ func (s *Server) designationView(w http.ResponseWriter, r *http.Request, status 
 			data["ScreenError"] = err.Error()
 		}
 		data["Hits"] = hits
+	}
+	if warden.Allowed(p.Role, warden.ActAuditRead) {
+		evs, err := s.Audit.Events(ctx, warden.AuditFilter{Object: fmt.Sprintf("designation:%d", d.ID), Limit: 200})
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		data["Timeline"] = evs
 	}
 	if d.Status == warden.DesignationPublished {
 		data["Amend"] = map[string]any{"F": fillPartyForm(d), "Programs": s.Designations.Programs, "Schemas": formPartySchemas}

@@ -71,6 +71,27 @@ func TestDesignationForm(t *testing.T) {
 		if err != nil || d.Status != warden.DesignationProposed || len(d.Evidence) != 1 || len(d.Party.Names) != 3 || d.Party.Identifiers[0].Currency != "XBT" {
 			t.Errorf("stored: %+v %v", d, err)
 		}
+		// Its page: the audit timeline for an auditor; a proposal cannot be
+		// delisted or amended, it is not listed yet.
+		for _, tc := range []struct {
+			role         warden.Role
+			method, path string
+			ct, body     string
+			status       int
+			want         string
+		}{
+			{warden.RoleAuditor, "GET", "/designations/1", "", "", 200, "designation.propose"},
+			{warden.RoleAuditor, "GET", "/designations/1", "", "", 200, "designation.evidence"},
+			{warden.RoleAnalyst, "GET", "/designations", "", "", 200, `href="/designations/1"`},
+			{warden.RoleSanctionsOfficer, "POST", "/designations/1/delist", "application/x-www-form-urlencoded", "reason=gone", 400, "is not listed"},
+			{warden.RoleSanctionsOfficer, "POST", "/designations/1/amend", "application/x-www-form-urlencoded", "schema=Person&name=X&program=CYBER2&order=o&criterion=c&reasons=r", 400, "Amendment:"},
+		} {
+			resp := p.do(t, tc.method, tc.path, p.tokens[tc.role], tc.ct, tc.body)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+				t.Errorf("%s %s as %s: %d, want %d with %q: %s", tc.method, tc.path, tc.role, resp.StatusCode, tc.status, tc.want, body)
+			}
+		}
 	})
 }
 

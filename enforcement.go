@@ -107,6 +107,10 @@ type Case struct {
 	DecidedBy    string     `json:"decided_by,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// ReviewFlag, when set, says why the case needs another look while it
+	// stays open ("party delisted by designation 7"): its party left the
+	// list after it was opened, and nothing was closed or released.
+	ReviewFlag string `json:"review_flag,omitempty"`
 }
 
 // LedgerEntry is one line of the blocked-property ledger. The ledger is

@@ -434,7 +434,7 @@ func (s *Service) publish(ctx context.Context, id int64) (bool, error) {
 		for _, e := range entities(d) {
 			ids = append(ids, warden.EntityID(s.ListName, e.SourceID))
 		}
-		_, err := s.DB.DelistParty(ctx, d.Party.SourceID, d.ID, ids, fmt.Sprintf("party delisted by designation %d: review", d.ID))
+		_, err := s.DB.DelistParty(ctx, d.Party.SourceID, d.ID, ids, fmt.Sprintf("party delisted by designation %d", d.ID))
 		return err
 	})
 	if _, err := im.Commit(warden.SourceMeta{Published: now.UTC().Format("2006-01-02")}); err != nil {

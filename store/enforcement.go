@@ -275,13 +275,13 @@ func statusAt(d warden.TxDecision, at string) time.Time {
 	return d.DecidedAt
 }
 
-const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at`
+const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at, review_flag`
 
 func scanCase(scan func(...any) error) (warden.PendingCase, error) {
 	var p warden.PendingCase
 	c := &p.Case
 	var programs, decided, created string
-	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created)
+	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created, &c.ReviewFlag)
 	if programs != "" {
 		p.Programs = strings.Split(programs, ",")
 	}

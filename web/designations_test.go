@@ -229,3 +229,110 @@ func TestDesignationBlocksPayments(t *testing.T) {
 		}
 	})
 }
+
+// TestDelistingFlagsCases: a payment held on a possible hit on a
+// designated party keeps its open case when a delisting of the party is
+// published; the case is flagged for review (in GET /v1/cases and on the
+// review queue page) and nothing else moves: the payment stays held, the
+// property blocked from the party stays blocked.
+func TestDelistingFlagsCases(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+		// A name hit confirms only at 0.99, so a near name is held for review.
+		p := newPlatform(t, db, func(s *Server) { s.Enforcement.Policy.Match = 0.99 })
+		id := &identities{t: t, p: p}
+		sofia, oscar, ana := id.bootstrap("sofia", warden.RoleSanctionsOfficer), id.bootstrap("oscar", warden.RoleSanctionsOfficer), id.bootstrap("ana", warden.RoleAnalyst)
+		clerk := p.tokens[warden.RoleScreener]
+		pay := func(ref, beneficiary string) warden.TxDecision {
+			t.Helper()
+			resp := p.do(t, "POST", "/v1/transactions", clerk, "application/json", fmt.Sprintf(`{"reference":%q,"amount":{"currency":"USD","minor":990000},"parties":[
+				{"role":"originator","name":"Acme Hospital Group","account":"US-1"},{"role":"beneficiary",%s}]}`, ref, beneficiary))
+			var d warden.TxDecision
+			json.NewDecoder(resp.Body).Decode(&d)
+			return d
+		}
+		code, b := sofia.call("POST", "/v1/designations", designationBody(t, func(m map[string]any) { m["propose"] = true }))
+		var d warden.Designation
+		json.Unmarshal(b, &d)
+		if code != 201 {
+			t.Fatalf("propose: %d %s", code, b)
+		}
+		if code, b = oscar.call("POST", fmt.Sprintf("/v1/designations/%d/approve", d.ID), map[string]string{"reason": "ok"}); code != 200 {
+			t.Fatalf("approve: %d %s", code, b)
+		}
+		if _, err := p.s.Screening.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := pay("wallet", `"wallet":"bc1qkorsakov0coldsteel7ransom5wallet9xyzq2"`); got.Decision != "blocked" {
+			t.Fatalf("a payment to the designated wallet: %+v", got)
+		}
+		held := pay("name", `"name":"Dmitry Korsakov","account":"RU-7"`)
+		if held.Decision != "held" || len(held.Cases) == 0 {
+			t.Fatalf("a payment to a name like the party's: %+v", held)
+		}
+		balances := func() string {
+			resp := p.do(t, "GET", "/v1/blocked-property", p.tokens[warden.RoleAuditor], "", "")
+			b, _ := io.ReadAll(resp.Body)
+			var l struct{ Balances json.RawMessage }
+			json.Unmarshal(b, &l)
+			return string(l.Balances)
+		}
+		before := balances()
+		if !strings.Contains(before, "cyber_sanctions:1") {
+			t.Fatalf("nothing blocked from the party: %s", before)
+		}
+
+		code, b = sofia.call("POST", fmt.Sprintf("/v1/designations/%d/delist", d.ID), map[string]string{"reason": "cooperated with the investigation"})
+		var delist warden.Designation
+		json.Unmarshal(b, &delist)
+		if code != 201 {
+			t.Fatalf("delist: %d %s", code, b)
+		}
+		if code, b = oscar.call("POST", fmt.Sprintf("/v1/designations/%d/approve", delist.ID), map[string]string{"reason": "ok"}); code != 200 || !strings.Contains(string(b), `"status":"published"`) {
+			t.Fatalf("approve the delisting: %d %s", code, b)
+		}
+
+		code, b = ana.call("GET", "/v1/cases?status=open", nil)
+		var cs struct{ Cases []warden.Case }
+		json.Unmarshal(b, &cs)
+		want := fmt.Sprintf("party delisted by designation %d", delist.ID)
+		flagged := 0
+		for _, c := range cs.Cases {
+			if c.Reference == "name" {
+				if c.Status != warden.CaseOpen || c.ReviewFlag != want || !strings.Contains(string(b), `"review_flag":"`+want+`"`) {
+					t.Errorf("case %d after the delisting: %+v", c.ID, c)
+				}
+				flagged++
+			}
+		}
+		if code != 200 || flagged != len(held.Cases) {
+			t.Fatalf("open cases of the held payment after the delisting (%d of %d): %d %s", flagged, len(held.Cases), code, b)
+		}
+		if n := len(events(t, db, "case.flagged")); n != flagged {
+			t.Errorf("%d case.flagged events for %d cases", n, flagged)
+		}
+		resp := p.do(t, "GET", "/v1/transactions/name", p.tokens[warden.RoleAuditor], "", "")
+		var tx warden.TxDecision
+		json.NewDecoder(resp.Body).Decode(&tx)
+		if tx.Status != "held" {
+			t.Errorf("the held payment after the delisting: %+v", tx)
+		}
+		if after := balances(); after != before {
+			t.Errorf("blocked property moved by the delisting: %s, was %s", after, before)
+		}
+		code, html := ana.call("GET", "/cases", nil)
+		if code != 200 || !strings.Contains(string(html), `class="panel case flagged"`) || !strings.Contains(string(html), "<strong>Review:</strong> <bdi>"+want+"</bdi>") {
+			t.Errorf("the review queue does not show the flag: %d", code)
+		}
+	})
+}
+
+// events returns the domain events of a type.
+func events(t *testing.T, db *store.DB, typ string) []warden.DomainEvent {
+	t.Helper()
+	evs, err := db.Events(context.Background(), typ, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -112,7 +111,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more, "Public": slices.Contains(s.Public.Lists, name)}})
+	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more, "Public": s.Lists.IsPublic(name)}})
 }
 
 // partiesPage finds parties by name, wallet or identifier with the

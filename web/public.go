@@ -17,14 +17,11 @@ import (
 	"warden/publish"
 )
 
-// Public says which lists are published to anyone, without authentication,
-// at /public/lists/{name}/..., and signs what is served there. Only the
-// authority's own list should be public (warden serve's default is
-// cyber_sanctions): the imported lists are other authorities' to publish.
+// Public signs what is published to anyone, without authentication, at
+// /public/lists/{name}/..., and keeps it. Which lists are public is the
+// lists service's Public: any other list, known or not, is 404 on the
+// public routes, so they reveal nothing.
 type Public struct {
-	// Lists names the public lists; none when empty. Any other list,
-	// known or not, is 404 on the public routes, so they reveal nothing.
-	Lists []string
 	// Key signs the manifests. Without it the export routes answer 503
 	// rather than serve a set nobody can verify.
 	Key ed25519.PrivateKey
@@ -134,35 +131,10 @@ func (s *Server) publicGate(w http.ResponseWriter, r *http.Request) (string, err
 		return "", err
 	}
 	name := r.PathValue("name")
-	if !slices.Contains(s.Public.Lists, name) {
+	if !s.Lists.IsPublic(name) {
 		return "", warden.Errorf(warden.ENOTFOUND, "no public list %q", name)
 	}
 	return name, nil
-}
-
-// publicVersion finds version v of a public list (0: the current one).
-// The public routes have no principal: the list being public is their
-// permission, so they read the store directly.
-func (s *Server) publicVersion(ctx context.Context, name string, v int) (warden.ListVersion, error) {
-	vs, err := s.Lists.DB.Versions(ctx, name)
-	if err != nil {
-		return warden.ListVersion{}, err
-	}
-	return pickVersion(vs, name, v)
-}
-
-// pickVersion returns version v of vs, or the latest when v is 0.
-func pickVersion(vs []warden.ListVersion, name string, v int) (warden.ListVersion, error) {
-	var found *warden.ListVersion
-	for i := range vs {
-		if vs[i].Version == v || v == 0 && (found == nil || vs[i].Version > found.Version) {
-			found = &vs[i]
-		}
-	}
-	if found == nil {
-		return warden.ListVersion{}, warden.Errorf(warden.ENOTFOUND, "list %q has no version %d", name, v)
-	}
-	return *found, nil
 }
 
 // pathVersion reads {v}: a positive number, or 0 (latest) on the latest routes.
@@ -225,14 +197,14 @@ func (s *Server) publicSet(w http.ResponseWriter, r *http.Request) (*publish.Set
 	if !slices.Contains(publish.Formats, format) {
 		return nil, warden.ListVersion{}, warden.Errorf(warden.ENOTFOUND, "no export format %q (one of ofac-csv, ftm, ftm-delta, stix)", format)
 	}
-	lv, err := s.publicVersion(r.Context(), name, v)
+	lv, err := s.Lists.PublicVersion(r.Context(), name, v)
 	if err != nil {
 		return nil, lv, err
 	}
 	key := fmt.Sprintf("%s/%d/%s", name, lv.Version, format)
 	set, err := s.Public.cache.get(key, func() (*publish.Set, error) {
 		// Not the request's context: waiting requests share the result.
-		set, err := publish.Export(context.WithoutCancel(r.Context()), s.Lists.DB, publish.Request{List: name, Version: lv.Version, Since: lv.Version - 1, Format: format, Published: lv.ImportedAt})
+		set, err := s.Lists.PublicExport(context.WithoutCancel(r.Context()), lv, format)
 		if err != nil {
 			return nil, err
 		}
@@ -274,19 +246,15 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request) {
 	if err == nil && v == 0 {
 		err = warden.Errorf(warden.ENOTFOUND, "no version")
 	}
-	var vs []warden.ListVersion
-	if err == nil {
-		vs, err = s.Lists.Versions(r.Context(), r.PathValue("name")) // authorises lists.read
-	}
 	var lv warden.ListVersion
 	if err == nil {
-		lv, err = pickVersion(vs, r.PathValue("name"), v)
+		lv, err = s.Lists.Version(r.Context(), r.PathValue("name"), v) // authorises lists.read
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.writeNotice(w, r, lv)
+	s.writeNotice(w, r, lv, s.Lists.Notice)
 }
 
 // publicNotice is the notice of a public list's version, without
@@ -299,24 +267,24 @@ func (s *Server) publicNotice(w http.ResponseWriter, r *http.Request) {
 	}
 	var lv warden.ListVersion
 	if err == nil {
-		lv, err = s.publicVersion(r.Context(), name, v)
+		lv, err = s.Lists.PublicVersion(r.Context(), name, v)
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.writeNotice(w, r, lv)
+	s.writeNotice(w, r, lv, s.Lists.PublicNotice)
 }
 
-// writeNotice writes a version's notice as HTML, or as plain text with
-// ?format=text.
-func (s *Server) writeNotice(w http.ResponseWriter, r *http.Request, lv warden.ListVersion) {
+// writeNotice writes a version's notice, made by build, as HTML, or as
+// plain text with ?format=text.
+func (s *Server) writeNotice(w http.ResponseWriter, r *http.Request, lv warden.ListVersion, build func(context.Context, warden.ListVersion) (*publish.Notice, error)) {
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "text" && format != "html" {
 		s.Error(w, r, warden.Errorf(warden.EINVALID, "format must be html or text"))
 		return
 	}
-	n, err := publish.BuildNotice(r.Context(), s.Lists.DB, lv.List, lv.Version, lv.ImportedAt)
+	n, err := build(r.Context(), lv)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -66,7 +66,8 @@ func publishVersions(t *testing.T, db *store.DB) {
 func publicServer(t *testing.T, db *store.DB, key ed25519.PrivateKey) *httptest.Server {
 	t.Helper()
 	s := web.NewTestServer(db, nil, nil)
-	s.Public = web.Public{Lists: []string{"cyber_sanctions"}, Key: key}
+	s.Lists.Public = []string{"cyber_sanctions"}
+	s.Public = web.Public{Key: key}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv

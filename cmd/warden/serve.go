@@ -115,7 +115,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if !warden.ValidListName(*desList) {
 		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
 	}
-	public := web.Public{}
+	public, publicNames := web.Public{}, []string(nil)
 	for _, name := range strings.Split(*publicLists, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -123,7 +123,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		if !warden.ValidListName(name) {
 			return fmt.Errorf("%w: --public-lists: %q is not a list name", errUsage, name)
 		}
-		public.Lists = append(public.Lists, name)
+		publicNames = append(publicNames, name)
 	}
 	if *signingKey != "" {
 		key, err := publish.LoadPrivateKey(*signingKey)
@@ -160,7 +160,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	des := designation.New(db, authSvc.Approvals)
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	srv := &http.Server{
-		Handler: (&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -507,6 +507,17 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, name string, data [
 	return e, nil
 }
 
+// EvidenceFile returns file eid attached to designation id with its bytes,
+// as stored (its SHA-256 is the one recorded when it was added). Needs
+// designations.read: nothing of a designation reaches a counterpart.
+// ENOTFOUND if designation id has no such file.
+func (s *Service) EvidenceFile(ctx context.Context, id, eid int64) (warden.Evidence, []byte, error) {
+	if _, err := warden.Authorize(ctx, warden.ActDesignationsRead); err != nil {
+		return warden.Evidence{}, nil, err
+	}
+	return s.DB.EvidenceFile(ctx, id, eid)
+}
+
 // Sniff returns the media type of evidence from its content: PDF, PNG,
 // JPEG, JSON (a STIX 2.1 bundle as application/stix+json) or UTF-8 plain
 // text; EINVALID for anything else (HTML, executables, archives).

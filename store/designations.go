@@ -287,6 +287,25 @@ func (db *DB) DuePublications(ctx context.Context, now time.Time) ([]int64, erro
 	return out, rows.Err()
 }
 
+// EvidenceFile returns file eid attached to designation, with its bytes;
+// ENOTFOUND if the designation has no such file (one of another
+// designation is not found through this one).
+func (db *DB) EvidenceFile(ctx context.Context, designation, eid int64) (warden.Evidence, []byte, error) {
+	var e warden.Evidence
+	var at string
+	var data []byte
+	err := db.sql.QueryRowContext(ctx, `SELECT id, name, media_type, size, sha256, added_by, added_at, data FROM designation_evidence WHERE designation = $1 AND id = $2`, designation, eid).
+		Scan(&e.ID, &e.Name, &e.MediaType, &e.Size, &e.SHA256, &e.AddedBy, &at, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, nil, warden.Errorf(warden.ENOTFOUND, "designation %d has no evidence %d", designation, eid)
+	}
+	if err != nil {
+		return e, nil, fmt.Errorf("evidence file: %w", err)
+	}
+	e.AddedAt = parseTime(at)
+	return e, data, nil
+}
+
 // AddEvidence stores a file attached to designation (its bytes with
 // their type and SHA-256) while the designation is a draft or a proposal,
 // with the audit event, and sets e's id. ECONFLICT once it was decided.

@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -335,4 +338,85 @@ func events(t *testing.T, db *store.DB, typ string) []warden.DomainEvent {
 		t.Fatal(err)
 	}
 	return evs
+}
+
+// TestEvidenceDownload: an evidence file comes back byte for byte, typed
+// as it was stored, as an attachment the browser may not re-type, with
+// its SHA-256 (the one on the designation) as the ETag; readers only,
+// and only through the designation it is attached to.
+func TestEvidenceDownload(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPlatform(t, db, nil)
+		id := &identities{t: t, p: p}
+		ana := id.bootstrap("ana", warden.RoleAnalyst)
+		var ds [2]warden.Designation
+		for i := range ds {
+			code, b := ana.call("POST", "/v1/designations", designationBody(t, nil))
+			json.Unmarshal(b, &ds[i])
+			if code != 201 {
+				t.Fatalf("draft: %d %s", code, b)
+			}
+		}
+		files := []struct {
+			name, typ string
+			data      []byte
+		}{
+			{"wallet trace.png", "image/png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0, 0xff, 0x7f}, 300)...)},
+			{"отчёт.txt", "text/plain; charset=utf-8", []byte("Ransom paid 2025-03-01 to the wallet above.\n")},
+		}
+		for _, f := range files {
+			code, b := ana.upload(fmt.Sprintf("/v1/designations/%d/evidence", ds[0].ID), f.name, f.data)
+			var e warden.Evidence
+			json.Unmarshal(b, &e)
+			if code != 201 {
+				t.Fatalf("upload %s: %d %s", f.name, code, b)
+			}
+			sum := sha256.Sum256(f.data)
+			want := hex.EncodeToString(sum[:])
+			if e.SHA256 != want {
+				t.Errorf("%s: stored SHA-256 %s, want %s", f.name, e.SHA256, want)
+			}
+			path := fmt.Sprintf("/v1/designations/%d/evidence/%d", ds[0].ID, e.ID)
+			for _, role := range []warden.Role{warden.RoleAuditor, warden.RoleSanctionsOfficer} {
+				resp := p.do(t, "GET", path, p.tokens[role], "", "")
+				got, _ := io.ReadAll(resp.Body)
+				h := resp.Header
+				_, params, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+				if resp.StatusCode != 200 || !bytes.Equal(got, f.data) || h.Get("Content-Type") != f.typ || h.Get("ETag") != `"`+want+`"` ||
+					!strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || params["filename"] != f.name || h.Get("X-Content-Type-Options") != "nosniff" {
+					t.Errorf("%s reading %s: %d %q %v", role, f.name, resp.StatusCode, got[:min(len(got), 40)], h)
+				}
+				if resp := p.do(t, "GET", path+"?x=1", p.tokens[role], "", ""); resp.StatusCode != 400 {
+					t.Errorf("an undeclared parameter: %d", resp.StatusCode)
+				}
+			}
+			req, _ := http.NewRequest("GET", p.srv.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+p.tokens[warden.RoleAnalyst])
+			req.Header.Set("If-None-Match", `"`+want+`"`)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 304 {
+				t.Errorf("%s with its ETag: %d", f.name, resp.StatusCode)
+			}
+			for _, role := range []warden.Role{warden.RoleCounterpart, warden.RoleScreener, warden.RoleLiaison} {
+				resp := p.do(t, "GET", path, p.tokens[role], "", "")
+				if got, _ := io.ReadAll(resp.Body); resp.StatusCode != 403 || bytes.Contains(got, f.data[:8]) {
+					t.Errorf("%s reading %s: %d %s", role, f.name, resp.StatusCode, got)
+				}
+			}
+			if resp := p.do(t, "GET", path, "", "", ""); resp.StatusCode != 401 {
+				t.Errorf("no credentials: %d", resp.StatusCode)
+			}
+			other := fmt.Sprintf("/v1/designations/%d/evidence/%d", ds[1].ID, e.ID)
+			if resp := p.do(t, "GET", other, p.tokens[warden.RoleAuditor], "", ""); resp.StatusCode != 404 {
+				t.Errorf("the file through another designation: %d", resp.StatusCode)
+			}
+		}
+		if resp := p.do(t, "GET", fmt.Sprintf("/v1/designations/%d/evidence/x", ds[0].ID), p.tokens[warden.RoleAuditor], "", ""); resp.StatusCode != 400 {
+			t.Errorf("a malformed evidence id: %d", resp.StatusCode)
+		}
+	})
 }

@@ -111,6 +111,7 @@ func (s *Server) routes() []route {
 			params: []param{{"status", "string", "draft, proposed, approved, published, rejected or delisted"}}},
 		{method: "GET", path: "/v1/designations/{id}", h: s.designation, action: warden.ActDesignationsRead, summary: "One designation with its evidence", resp: "Designation"},
 		{method: "POST", path: "/v1/designations/{id}/evidence", h: s.addEvidence, action: warden.ActDesignationsDraft, summary: "Attach a file (multipart/form-data, part file): PDF, PNG, JPEG, text, JSON or STIX JSON by content, at most 10 MiB", body: "Multipart", resp: "Evidence", status: 201},
+		{method: "GET", path: "/v1/designations/{id}/evidence/{eid}", h: s.evidenceFile, action: warden.ActDesignationsRead, summary: "Download an evidence file as stored (its media type, as an attachment; ETag: its SHA-256)", resp: "File"},
 		{method: "POST", path: "/v1/designations/{id}/propose", h: s.proposeDesignation, action: warden.ActDesignationsPropose, summary: "Propose a draft to a second sanctions officer", resp: "Designation"},
 		{method: "POST", path: "/v1/designations/{id}/approve", h: s.decideDesignation(true), action: warden.ActDesignationsDecide, summary: "Approve another officer's proposal: published at once, or at its publish_at", body: "ReasonRequest", resp: "Designation"},
 		{method: "POST", path: "/v1/designations/{id}/reject", h: s.decideDesignation(false), action: warden.ActDesignationsDecide, summary: "Reject another officer's proposal", body: "ReasonRequest", resp: "Designation"},

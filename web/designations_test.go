@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,8 +15,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"warden"
+	"warden/publish"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -419,4 +422,159 @@ func TestEvidenceDownload(t *testing.T) {
 			t.Errorf("a malformed evidence id: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestNothingBeforePublication: of the authority's designations, only
+// what is published leaves it. With one party published, another
+// proposed, a third approved for a later date and an amendment of the
+// first (a new alias) proposed: the public exports in every format, the
+// public notice and the authenticated notice hold the published party
+// only, and no later version exists; an entity or screening reader who
+// may not read designations finds nothing of the others; a counterpart is
+// refused every designation and approval route.
+func TestNothingBeforePublication(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		_, key, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newPlatform(t, db, func(s *Server) {
+			s.Lists.Public = []string{"cyber_sanctions"}
+			s.Public = Public{Key: key}
+		})
+		id := &identities{t: t, p: p}
+		sofia, oscar := id.bootstrap("sofia", warden.RoleSanctionsOfficer), id.bootstrap("oscar", warden.RoleSanctionsOfficer)
+		propose := func(path string, body any) warden.Designation {
+			t.Helper()
+			code, b := sofia.call("POST", path, body)
+			var d warden.Designation
+			json.Unmarshal(b, &d)
+			if code != 201 || d.Status != warden.DesignationProposed {
+				t.Fatalf("%s: %d %s", path, code, b)
+			}
+			return d
+		}
+		party := func(name, wallet string, publishAt string) map[string]any {
+			return designationBody(t, func(m map[string]any) {
+				m["propose"] = true
+				party := m["party"].(map[string]any)
+				party["names"] = []map[string]any{{"full": name, "kind": "primary"}}
+				party["identifiers"] = []map[string]any{{"type": "crypto", "value": wallet, "currency": "XBT"}}
+				delete(m, "companies")
+				if publishAt != "" {
+					m["publish_at"] = publishAt
+				}
+			})
+		}
+		approve := func(d warden.Designation) {
+			t.Helper()
+			if code, b := oscar.call("POST", fmt.Sprintf("/v1/designations/%d/approve", d.ID), map[string]string{"reason": "checked"}); code != 200 {
+				t.Fatalf("approve %d: %d %s", d.ID, code, b)
+			}
+		}
+		published := propose("/v1/designations", party("Arkady PUBLISHEDOV", "bc1qpublished0000000000000000000000000000", ""))
+		approve(published)
+		proposed := propose("/v1/designations", party("Boris PROPOSEDSKY", "bc1qproposed00000000000000000000000000000", ""))
+		later := propose("/v1/designations", party("Casimir LATERMAN", "bc1qlater000000000000000000000000000000000", time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339)))
+		approve(later)
+		amended := designationBody(t, nil)["party"].(map[string]any)
+		amended["names"] = []map[string]any{{"full": "Arkady PUBLISHEDOV", "kind": "primary"}, {"full": "DRAFTALIAS", "kind": "aka"}}
+		amendment := propose(fmt.Sprintf("/v1/designations/%d/amend", published.ID), map[string]any{"party": amended, "reasons": "a new alias"})
+		secrets := []string{"PROPOSEDSKY", "bc1qproposed", "LATERMAN", "bc1qlater", "DRAFTALIAS"}
+		hides := func(what string, b []byte) {
+			t.Helper()
+			for _, s := range secrets {
+				if bytes.Contains(bytes.ToUpper(b), bytes.ToUpper([]byte(s))) {
+					t.Errorf("%s shows %s before its publication", what, s)
+				}
+			}
+		}
+
+		public := p.srv.URL + "/public/lists/cyber_sanctions/"
+		for _, format := range publish.Formats {
+			resp, manifest := fetchURL(t, public+"latest/"+format+"/"+publish.ManifestName)
+			if format == "ftm-delta" && resp.StatusCode == 404 {
+				continue // no version before the first
+			}
+			var m publish.Manifest
+			if resp.StatusCode != 200 || json.Unmarshal(manifest, &m) != nil || m.Version != 1 {
+				t.Fatalf("%s manifest: %d %s", format, resp.StatusCode, manifest)
+			}
+			all := manifest
+			for _, f := range m.Files {
+				resp, b := fetchURL(t, public+"latest/"+format+"/"+f.Name)
+				if resp.StatusCode != 200 {
+					t.Fatalf("%s/%s: %d", format, f.Name, resp.StatusCode)
+				}
+				all = append(all, b...)
+			}
+			if !bytes.Contains(bytes.ToUpper(all), []byte("PUBLISHEDOV")) {
+				t.Errorf("%s export lacks the published party", format)
+			}
+			hides(format+" export", all)
+			if resp, _ := fetchURL(t, public+"versions/2/"+format+"/"+publish.ManifestName); resp.StatusCode != 404 {
+				t.Errorf("%s version 2 before any: %d", format, resp.StatusCode)
+			}
+		}
+		for _, path := range []string{public + "versions/1/notice", public + "versions/1/notice?format=text"} {
+			resp, b := fetchURL(t, path)
+			if resp.StatusCode != 200 || !bytes.Contains(bytes.ToUpper(b), []byte("PUBLISHEDOV")) {
+				t.Errorf("%s: %d %s", path, resp.StatusCode, b)
+			}
+			hides(path, b)
+		}
+		if resp, _ := fetchURL(t, public+"versions/2/notice"); resp.StatusCode != 404 {
+			t.Errorf("the notice of a version not published: %d", resp.StatusCode)
+		}
+		code, b := sofia.call("GET", "/v1/lists/cyber_sanctions/versions/1/notice?format=text", nil)
+		if code != 200 {
+			t.Errorf("notice: %d %s", code, b)
+		}
+		hides("the notice", b)
+
+		liaison, screener := p.tokens[warden.RoleLiaison], p.tokens[warden.RoleScreener]
+		for _, d := range []warden.Designation{proposed, later} {
+			resp := p.do(t, "GET", "/v1/entities/cyber_sanctions:"+d.Party.SourceID, liaison, "", "")
+			if b, _ := io.ReadAll(resp.Body); resp.StatusCode != 404 {
+				t.Errorf("the party of designation %d: %d %s", d.ID, resp.StatusCode, b)
+			}
+		}
+		resp := p.do(t, "GET", "/v1/entities/cyber_sanctions:"+published.Party.SourceID, liaison, "", "")
+		b, _ = io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Errorf("the published party: %d %s", resp.StatusCode, b)
+		}
+		hides("the published party", b)
+		for _, name := range []string{"Boris Proposedsky", "Casimir Laterman", "DRAFTALIAS"} {
+			resp := p.do(t, "POST", "/v1/screen", screener, "application/json", fmt.Sprintf(`{"name":%q}`, name))
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 || bytes.Contains(b, []byte("cyber_sanctions")) {
+				t.Errorf("screening %s: %d %s", name, resp.StatusCode, b)
+			}
+		}
+
+		cp := p.tokens[warden.RoleCounterpart]
+		for _, path := range []string{"/v1/designations", "/v1/designations?status=proposed", "/v1/approvals",
+			fmt.Sprintf("/v1/designations/%d", proposed.ID), fmt.Sprintf("/v1/designations/%d", amendment.ID),
+			"/v1/entities/cyber_sanctions:" + later.Party.SourceID, "/v1/audit", "/designations"} {
+			resp := p.do(t, "GET", path, cp, "", "")
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 403 {
+				t.Errorf("a counterpart reading %s: %d", path, resp.StatusCode)
+			}
+			hides("a counterpart's "+path, b)
+		}
+	})
+}
+
+// fetchURL GETs url without credentials.
+func fetchURL(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
 }

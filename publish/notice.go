@@ -84,7 +84,9 @@ func BuildNotice(ctx context.Context, db NoticeStore, list string, v int, publis
 
 // Entry writes a party as an official notice lists it: the primary name,
 // the other names in parentheses, the addresses, the remarks in OFAC's
-// phrasing, "(individual)" for a person and the programs in brackets:
+// phrasing, "(individual)" for a person and the programs in brackets,
+// with every invisible or format character shown as its code point
+// (warden.Visible: "YAKU<U+200B>BETS"):
 //
 //	YAKUBETS, Maksim Viktorovich (a.k.a. YAKUBETS, Maxim); DOB 20 May 1987;
 //	nationality Russia; Digital Currency Address - XBT 1Aj...; (individual) [CYBER2].
@@ -116,7 +118,7 @@ func Entry(e *warden.Entity) string {
 		b.WriteString(" [" + p + "]")
 	}
 	b.WriteString(".")
-	return b.String()
+	return warden.Visible(b.String())
 }
 
 // Marks keep the kinds of entry parts apart; Entry and the amendments'
@@ -167,12 +169,13 @@ func entryParts(e *warden.Entity) []string {
 	return parts
 }
 
-// minus returns the parts of a that b lacks, unmarked.
+// minus returns the parts of a that b lacks, unmarked and with invisible
+// characters shown (warden.Visible).
 func minus(a, b []string) []string {
 	var out []string
 	for _, p := range a {
 		if !slices.Contains(b, p) {
-			out = append(out, p[2:])
+			out = append(out, warden.Visible(p[2:]))
 		}
 	}
 	return out

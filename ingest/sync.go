@@ -32,7 +32,12 @@ import (
 // manifest.json.sig beside it, checks the signature, fetches the files the
 // manifest names from the same folder and imports them only if each has
 // the size and SHA-256 the manifest gives, so that a file changed on the
-// way, or a manifest not signed by that key, is refused.
+// way, or a manifest not signed by that key, is refused. The manifest must
+// be one of RemoteList, the publisher's name of the list (by default the
+// NAME of a manifest URL .../public/lists/NAME/...), and of Format (by
+// default the format the URL names), so that a set of another list signed
+// with the same key is refused. Such a set, verified, is known whole: its
+// import is not held to the share guards (see Request.Verified).
 type Source struct {
 	List      string            `json:"list"`
 	Format    string            `json:"format"`
@@ -40,6 +45,37 @@ type Source struct {
 	SHA256    map[string]string `json:"sha256,omitempty"`
 	Manifest  string            `json:"manifest,omitempty"`
 	PublicKey string            `json:"public_key,omitempty"`
+	// RemoteList is the list's name on the publisher.
+	RemoteList string `json:"remote_list,omitempty"`
+}
+
+// remote returns the list and format a Manifest source's sets must be of:
+// RemoteList and Format, or else those its URL names
+// (/public/lists/NAME/latest/FORMAT/... or
+// /public/lists/NAME/versions/V/FORMAT/...); "" for what neither says.
+func (src Source) remote() (list, format string) {
+	list, format = src.RemoteList, src.Format
+	u, err := url.Parse(src.Manifest)
+	if err != nil {
+		return list, format
+	}
+	_, rest, ok := strings.Cut(u.Path, "/public/lists/")
+	if !ok {
+		return list, format
+	}
+	seg := strings.Split(rest, "/")
+	if list == "" {
+		list = seg[0]
+	}
+	if format == "" {
+		switch {
+		case len(seg) == 4 && seg[1] == "latest":
+			format = seg[2]
+		case len(seg) == 5 && seg[1] == "versions":
+			format = seg[3]
+		}
+	}
+	return list, format
 }
 
 // publicKey reads the key of a Manifest source: PEM text, or a PEM file.
@@ -93,6 +129,9 @@ func LoadSources(file string) ([]Source, error) {
 		}
 		if s.Manifest == "" {
 			continue
+		}
+		if l, _ := s.remote(); l == "" {
+			return nil, warden.Errorf(warden.EINVALID, "sources file %s: source %s names no remote_list, and its manifest URL is not .../public/lists/NAME/...", file, s.List)
 		}
 		if s.PublicKey == "" {
 			return nil, warden.Errorf(warden.EINVALID, "sources file %s: source %s names a manifest without the public_key that signs it", file, s.List)
@@ -195,7 +234,7 @@ func (s *Syncer) syncOne(ctx context.Context, src Source) (SyncResult, error) {
 		paths = append(paths, f.path)
 	}
 	in := warden.Input{Paths: paths, Open: func(p string) (io.ReadCloser, error) { return os.Open(actual[p]) }}
-	v, err := Import(ctx, s.DB, Request{List: src.List, Format: format, Input: in, MaxRemoved: s.MaxRemoved}, s.Progress)
+	v, err := Import(ctx, s.DB, Request{List: src.List, Format: format, Input: in, MaxRemoved: s.MaxRemoved, Verified: src.Manifest != ""}, s.Progress)
 	if err != nil {
 		return res, err
 	}
@@ -233,6 +272,10 @@ func (s *Syncer) fetchSigned(ctx context.Context, dir string, src Source) (signe
 	if err != nil {
 		return nil, nil, "", err
 	}
+	list, wantFormat := src.remote()
+	if list == "" {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "source %s names no remote_list, and its manifest URL is not .../public/lists/NAME/...", src.List)
+	}
 	base, err := url.Parse(src.Manifest)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
 		return nil, nil, "", warden.Errorf(warden.EINVALID, "bad manifest URL %q", src.Manifest)
@@ -260,8 +303,11 @@ func (s *Syncer) fetchSigned(ctx context.Context, dir string, src Source) (signe
 			return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is version %d of %s, older than version %d synced before", src.Manifest, m.Version, m.List, prev.Version)
 		}
 	}
-	if src.Format != "" && m.Format != src.Format {
-		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of format %s, the source says %s", src.Manifest, m.Format, src.Format)
+	if m.List != list {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of list %q, the source names %q", src.Manifest, m.List, list)
+	}
+	if wantFormat != "" && m.Format != wantFormat {
+		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of format %s, the source says %s", src.Manifest, m.Format, wantFormat)
 	}
 	if _, ok := sources.Formats[m.Format]; !ok {
 		return nil, nil, "", warden.Errorf(warden.EINVALID, "%s is a set of format %s, which warden sync does not import", src.Manifest, m.Format)

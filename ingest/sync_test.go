@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"warden/ingest"
 	"warden/publish"
 	"warden/sources/sourcetest"
+	"warden/store"
 	"warden/store/storetest"
 )
 
@@ -179,6 +181,8 @@ func TestLoadSources(t *testing.T) {
 		{"neither", `[{"list": "p"}]`, "either urls or a manifest"},
 		{"both", `[{"list": "p", "urls": ["https://host/x"], ` + m + `, "public_key": "keys/warden-signing-key.pub.pem"}]`, "either urls or a manifest"},
 		{"no key", `[{"list": "p", ` + m + `}]`, "without the public_key"},
+		{"remote list", `[{"list": "p", "remote_list": "cyber", "manifest": "https://host/feed/manifest.json", "public_key": "keys/warden-signing-key.pub.pem"}]`, ""},
+		{"no remote list", `[{"list": "p", "manifest": "https://host/feed/manifest.json", "public_key": "keys/warden-signing-key.pub.pem"}]`, "names no remote_list"},
 		{"missing key file", `[{"list": "p", ` + m + `, "public_key": "nokey.pem"}]`, "nokey.pem"},
 		{"not a key", `[{"list": "p", ` + m + `, "public_key": "-----BEGIN NONSENSE-----"}]`, "not a PEM public key"},
 	} {
@@ -198,5 +202,157 @@ func TestLoadSources(t *testing.T) {
 				t.Errorf("got %v, want EINVALID with %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// signedParty is a designated person as an authority lists it.
+func signedParty(sid, name string) *warden.Entity {
+	return &warden.Entity{SourceID: sid, Schema: warden.SchemaPerson,
+		Names:    []warden.Name{{Full: name, Kind: warden.NamePrimary}, {Full: name + " ALIAS", Kind: warden.NameAKA}},
+		Programs: []string{"CYBER2"}, Identifiers: []warden.Identifier{{Type: warden.IDPassport, Value: "P" + sid, Country: "RU"}}}
+}
+
+// publisher is another Warden's public export routes: the current version
+// of each of its lists, signed, at /public/lists/{name}/latest/{format}/.
+func publisher(t *testing.T) (db *store.DB, pubPEM string, srv *httptest.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	privPath, pubPath, err := publish.GenerateKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := publish.LoadPrivateKey(privPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := os.ReadFile(pubPath)
+	db = storetest.OpenSQLite(t)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/public/lists/"), "/")
+		if len(parts) != 4 || parts[1] != "latest" {
+			http.NotFound(w, r)
+			return
+		}
+		l, err := db.List(r.Context(), parts[0])
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		set, err := publish.Export(r.Context(), db, publish.Request{List: parts[0], Version: l.CurrentVersion, Format: parts[2]})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		b, ok := set.Signed(priv).Files[parts[3]]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	return db, string(pub), srv
+}
+
+// putParties stores es as the next version of list.
+func putParties(t *testing.T, db *store.DB, list string, es ...*warden.Entity) {
+	t.Helper()
+	im, err := db.BeginImport(context.Background(), list, "ftm", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if err := im.Put(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSyncSignedDelisting: a signed set verified against its manifest is
+// known whole, so the delisting of one of three parties (33%, and a third
+// of the names and identifiers) reaches the consumer, in OFAC CSV and FtM,
+// where an unsigned download removing as much is refused. An emptied list
+// is still refused.
+func TestSyncSignedDelisting(t *testing.T) {
+	ctx := context.Background()
+	pdb, pub, srv := publisher(t)
+	a, b, c := signedParty("1", "YAKUBETS, Maksim"), signedParty("2", "RYZHENKOV, Aleksandr"), signedParty("3", "TURASHEV, Igor")
+	putParties(t, pdb, "cyber_sanctions", a, b, c)
+	db := storetest.OpenSQLite(t)
+	s := &ingest.Syncer{DB: db, CacheDir: t.TempDir()}
+	var srcs []ingest.Source
+	for _, format := range []string{"ofac-csv", "ftm"} {
+		srcs = append(srcs, ingest.Source{List: "partner_" + format, Format: format, PublicKey: pub,
+			Manifest: srv.URL + "/public/lists/cyber_sanctions/latest/" + format + "/manifest.json"})
+	}
+	if _, err := s.Sync(ctx, srcs); err != nil {
+		t.Fatal(err)
+	}
+	putParties(t, pdb, "cyber_sanctions", a, c)
+	res, err := s.Sync(ctx, srcs)
+	if err != nil {
+		t.Fatalf("sync after a delisting: %v", err)
+	}
+	for i, r := range res {
+		if r.Version == nil || r.Version.Version != 2 || r.Version.Entities != 2 || r.Version.Removed != 1 {
+			t.Errorf("%s: %+v", srcs[i].List, r.Version)
+		}
+	}
+	putParties(t, pdb, "cyber_sanctions")
+	if _, err := s.Sync(ctx, srcs[1:]); err == nil || !strings.Contains(err.Error(), "would be empty") {
+		t.Errorf("sync of an emptied list: %v", err)
+	}
+}
+
+// TestSyncSignedList: a correctly signed manifest of another list, or of
+// another format, than the source names is refused naming both, before any
+// file it lists is fetched; the list the source names is the remote_list,
+// or the one of a manifest URL /public/lists/{name}/...
+func TestSyncSignedList(t *testing.T) {
+	ctx := context.Background()
+	pdb, pub, srv := publisher(t)
+	putParties(t, pdb, "cyber_sanctions", signedParty("1", "YAKUBETS, Maksim"))
+	putParties(t, pdb, "other_list", signedParty("9", "SOMEONE, Else"))
+	latest := srv.URL + "/public/lists/%s/latest/%s/manifest.json"
+	// moved serves other_list's set under cyber_sanctions' URL.
+	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = strings.Replace(r.URL.Path, "/cyber_sanctions/", "/other_list/", 1)
+		r.URL.Path = strings.Replace(r.URL.Path, "/stix/", "/ftm/", 1)
+		srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	defer moved.Close()
+	for _, tc := range []struct {
+		name string
+		src  ingest.Source
+		want string
+	}{
+		{"other list from the URL", ingest.Source{Manifest: moved.URL + "/public/lists/cyber_sanctions/latest/ftm/manifest.json"},
+			`is a set of list "other_list", the source names "cyber_sanctions"`},
+		{"other list named", ingest.Source{RemoteList: "cyber_sanctions", Manifest: fmt.Sprintf(latest, "other_list", "ftm")},
+			`is a set of list "other_list", the source names "cyber_sanctions"`},
+		{"other format from the URL", ingest.Source{Manifest: moved.URL + "/public/lists/other_list/latest/stix/manifest.json"},
+			"is a set of format ftm, the source says stix"},
+		{"no list", ingest.Source{Manifest: srv.URL + "/feed/manifest.json"}, "names no remote_list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.OpenSQLite(t)
+			tc.src.List, tc.src.PublicKey = "partner", pub
+			_, err := (&ingest.Syncer{DB: db, CacheDir: t.TempDir()}).Sync(ctx, []ingest.Source{tc.src})
+			if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want EINVALID with %q", err, tc.want)
+			}
+			if _, err := db.List(ctx, "partner"); err == nil {
+				t.Error("the refused set was imported")
+			}
+		})
+	}
+	db := storetest.OpenSQLite(t)
+	res, err := (&ingest.Syncer{DB: db, CacheDir: t.TempDir()}).Sync(ctx, []ingest.Source{
+		{List: "partner", RemoteList: "other_list", PublicKey: pub, Manifest: moved.URL + "/public/lists/cyber_sanctions/latest/ftm/manifest.json"}})
+	if err != nil || res[0].Version == nil || res[0].Version.Entities != 1 {
+		t.Errorf("remote_list other_list: %+v, %v", res, err)
 	}
 }

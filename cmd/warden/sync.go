@@ -13,7 +13,7 @@ import (
 
 func cmdSync(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("sync", "sync [--sources FILE] [--cache DIR] [--max-bytes N] [--max-removed SHARE] [--json] [LIST...]", e.stderr)
-	sourcesFile := fs.String("sources", os.Getenv("WARDEN_SYNC_SOURCES"), "JSON file of sources [{list, format, urls, sha256} or {list, format, manifest, public_key}] (env WARDEN_SYNC_SOURCES; default: the official URLs)")
+	sourcesFile := fs.String("sources", os.Getenv("WARDEN_SYNC_SOURCES"), "JSON file of sources [{list, format, urls, sha256} or {list, format, manifest, public_key, remote_list}] (env WARDEN_SYNC_SOURCES; default: the official URLs)")
 	cache := fs.String("cache", "", "folder for downloaded files (default: the user cache folder)")
 	maxBytes := fs.Int64("max-bytes", 512<<20, "largest file to download")
 	asJSON := fs.Bool("json", false, "print one JSON line per list")

@@ -261,4 +261,13 @@ func TestSyncFromWarden(t *testing.T) {
 	replay = true
 	mu.Unlock()
 	refused("partner_cyber", "", "", "older than version 2 synced before", v2)
+
+	// A delists one of its three parties: a third of the list, which the
+	// share guards would refuse of a download, comes through verified.
+	mu.Lock()
+	replay = false
+	mu.Unlock()
+	putList(t, dbA, "cyber_sanctions", syncParty("CS-1", "YAKUBETS, Maksim", "1AjZPMsnmpdK2Rv9KQNfMurTXinscVro9V"),
+		syncParty("CS-3", "TURASHEV, Igor", "0x098b716b8aaf21512996dc57eb0615e2383e2f96"))
+	synced("partner_cyber", 3)
 }

@@ -80,6 +80,13 @@ type Designation struct {
 	// ProposedBy is who created it, ApprovedBy who approved or rejected
 	// it, Decision why; Approval is the four-eyes proposal deciding it.
 	ProposedBy string `json:"proposed_by"`
+	// DraftedBy is the person who drafted it: neither the drafter nor the
+	// proposer, nor anyone related to them, may approve it.
+	DraftedBy string `json:"drafted_by,omitempty"`
+	// Basis is, for an amendment or a delisting, the published designation
+	// that stated the party when it was proposed: an amendment approved or
+	// published after the party changed is refused.
+	Basis      int64  `json:"basis,omitempty"`
 	ApprovedBy string `json:"approved_by,omitempty"`
 	Decision   string `json:"decision_reason,omitempty"`
 	Approval   int64  `json:"approval,omitempty"`

@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -102,9 +103,9 @@ func (s *Service) Create(ctx context.Context, in Input, propose bool) (warden.De
 			return warden.Designation{}, err
 		}
 	}
-	in.Party.SourceID = "" // a new party gets its id on the list
+	in.Party.ID, in.Party.List, in.Party.SourceID = "", "", "" // a new party gets its id on the list
 	for i := range in.Companies {
-		in.Companies[i].SourceID = ""
+		in.Companies[i].ID, in.Companies[i].List, in.Companies[i].SourceID = "", "", ""
 	}
 	if err := s.check(ctx, &in); err != nil {
 		return warden.Designation{}, err
@@ -112,7 +113,7 @@ func (s *Service) Create(ctx context.Context, in Input, propose bool) (warden.De
 	now := s.now()
 	d := warden.Designation{Status: warden.DesignationDraft, Kind: warden.KindDesignate, Party: in.Party, Source: in.Source, Program: in.Program,
 		LegalBasis: in.LegalBasis, Reasons: in.Reasons, Links: in.Links, Companies: in.Companies, PublishAt: in.PublishAt,
-		ProposedBy: p.Name, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
+		ProposedBy: p.Name, DraftedBy: p.PersonName(), CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
 	if err := s.DB.CreateDesignation(ctx, &d, warden.NewAuditEvent(ctx, "designation.draft", "", "", summary(&d))); err != nil {
 		return d, err
 	}
@@ -182,13 +183,14 @@ func (s *Service) Amend(ctx context.Context, id int64, in Input) (warden.Designa
 		in.Party.ListedOn = cur.Party.ListedOn
 	}
 	in.Party.SourceID = cur.Party.SourceID
+	in.Party.ID, in.Party.List = warden.EntityID(s.ListName, cur.Party.SourceID), s.ListName // the listed party's, whatever in says
 	if err := s.check(ctx, &in); err != nil {
 		return warden.Designation{}, err
 	}
 	now := s.now()
 	d := warden.Designation{Status: warden.DesignationDraft, Kind: warden.KindAmend, Party: in.Party, Source: cur.Source, Program: in.Program,
 		LegalBasis: in.LegalBasis, Reasons: in.Reasons, Links: in.Links, Companies: in.Companies, PublishAt: in.PublishAt,
-		ProposedBy: p.Name, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
+		ProposedBy: p.Name, DraftedBy: p.PersonName(), Basis: cur.ID, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
 	if err := s.DB.CreateDesignation(ctx, &d, warden.NewAuditEvent(ctx, "designation.amend", "", "", summary(&d))); err != nil {
 		return d, err
 	}
@@ -203,7 +205,7 @@ func (s *Service) Delist(ctx context.Context, id int64, reason string, publishAt
 	if err != nil {
 		return warden.Designation{}, err
 	}
-	if strings.TrimSpace(reason) == "" {
+	if blank(reason) {
 		return warden.Designation{}, warden.Errorf(warden.EINVALID, "reason is required to delist a party")
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", reason, 20000); err != nil {
@@ -213,10 +215,17 @@ func (s *Service) Delist(ctx context.Context, id int64, reason string, publishAt
 	if err != nil {
 		return cur, err
 	}
+	pending, err := s.DB.PendingDelisting(ctx, cur.Party.SourceID)
+	if err != nil {
+		return cur, err
+	}
+	if pending != 0 {
+		return cur, warden.Errorf(warden.ECONFLICT, "designation %d already proposes to delist this party", pending)
+	}
 	now := s.now()
 	d := warden.Designation{Status: warden.DesignationDraft, Kind: warden.KindDelist, Party: cur.Party, Source: cur.Source, Program: cur.Program,
 		LegalBasis: cur.LegalBasis, Reasons: reason, Companies: cur.Companies, PublishAt: publishAt,
-		ProposedBy: p.Name, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
+		ProposedBy: p.Name, DraftedBy: p.PersonName(), Basis: cur.ID, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
 	if err := s.DB.CreateDesignation(ctx, &d, warden.NewAuditEvent(ctx, "designation.delist", "", reason, summary(&d))); err != nil {
 		return d, err
 	}
@@ -231,16 +240,34 @@ func (s *Service) listed(ctx context.Context, id int64) (warden.Designation, err
 	if err != nil {
 		return d, err
 	}
-	all, err := s.DB.ListedDesignations(ctx)
+	cur, err := s.DB.ListedDesignation(ctx, d.Party.SourceID)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return d, warden.Errorf(warden.EINVALID, "the party of designation %d (%s) is not listed", id, warden.EntityID(s.ListName, d.Party.SourceID))
+	}
+	return cur, err
+}
+
+// current checks, in the transaction ctx carries (an approval, a
+// publication), that amendment or delisting d still applies to the list:
+// its party is still listed, and, for an amendment, as the published
+// designation d was based on states it (another amendment published since
+// would be undone). It returns the designation that lists the party now
+// (d itself for a new designation); ECONFLICT if d no longer applies.
+func (s *Service) current(ctx context.Context, d warden.Designation) (warden.Designation, error) {
+	if d.Kind == warden.KindDesignate {
+		return d, nil
+	}
+	cur, err := s.DB.ListedDesignation(ctx, d.Party.SourceID)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return cur, warden.Errorf(warden.ECONFLICT, "the party of designation %d (%s) is no longer listed: it cannot be published; reject it", d.ID, warden.EntityID(s.ListName, d.Party.SourceID))
+	}
 	if err != nil {
-		return d, err
+		return cur, err
 	}
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].Party.SourceID == d.Party.SourceID {
-			return all[i], nil
-		}
+	if d.Kind == warden.KindAmend && cur.ID != d.Basis {
+		return cur, warden.Errorf(warden.ECONFLICT, "the party changed since amendment %d was proposed (designation %d is now listed); propose it again", d.ID, cur.ID)
 	}
-	return d, warden.Errorf(warden.EINVALID, "the party of designation %d (%s) is not listed", id, warden.EntityID(s.ListName, d.Party.SourceID))
+	return cur, nil
 }
 
 // Get returns one designation. Needs designations.read: nothing of a
@@ -264,9 +291,11 @@ func (s *Service) List(ctx context.Context, status warden.DesignationStatus) ([]
 }
 
 // Decide approves or rejects designation id as the principal in ctx, a
-// sanctions officer other than (and unrelated to) the proposer: see
-// auth.Approvals.Decide. An approved designation due now is published at
-// once; a later one by the sweep (PublishDue) when its time comes.
+// sanctions officer other than (and unrelated to) the proposer and the
+// drafter: see auth.Approvals.Decide. An approved designation due now is
+// published at once; a later one by the sweep (PublishDue) when its time
+// comes. An amendment or delisting that no longer applies to the list
+// (see current) cannot be approved (ECONFLICT): it can be rejected.
 func (s *Service) Decide(ctx context.Context, id int64, approve bool, reason string) (warden.Designation, error) {
 	if _, err := warden.Authorize(ctx, warden.ActDesignationsDecide); err != nil {
 		return warden.Designation{}, err
@@ -284,8 +313,8 @@ func (s *Service) Decide(ctx context.Context, id int64, approve bool, reason str
 	if _, err := s.Approvals.Decide(ctx, d.Approval, approve, reason); err != nil {
 		return d, err
 	}
-	if approve {
-		if _, err := s.PublishDue(ctx); err != nil {
+	if approve && (d.PublishAt == nil || !d.PublishAt.After(s.now())) {
+		if _, err := s.publish(ctx, id); err != nil {
 			return d, err
 		}
 	}
@@ -306,8 +335,33 @@ func (s *Service) applyApproval(ctx context.Context, ap warden.Approval) error {
 	if d.Status != warden.DesignationProposed || d.Approval != ap.ID {
 		return warden.Errorf(warden.ECONFLICT, "designation %d is %s, not proposed by approval %d", id, d.Status, ap.ID)
 	}
+	if err := s.notDrafter(ctx, d); err != nil {
+		return err
+	}
+	if _, err := s.current(ctx, d); err != nil {
+		return err
+	}
 	d.Status, d.ApprovedBy, d.Decision = warden.DesignationApproved, ap.DecidedBy, ap.Decision
 	return s.DB.ApplyDesignation(ctx, &d, warden.DesignationProposed, event("designation.approved", &d))
+}
+
+// notDrafter refuses (EFORBIDDEN) a decision by the person who drafted d,
+// or one related to them (auth.Related): the proposer is checked by
+// auth.Approvals, and the drafter counts as a proposer too, since four
+// eyes are two persons who both did not author the designation.
+func (s *Service) notDrafter(ctx context.Context, d warden.Designation) error {
+	if d.DraftedBy == "" {
+		return nil
+	}
+	p, _ := warden.PrincipalFrom(ctx)
+	controllers, err := s.DB.Controllers(ctx)
+	if err != nil {
+		return err
+	}
+	if auth.Related(controllers, d.DraftedBy, p.PersonName()) {
+		return warden.Errorf(warden.EFORBIDDEN, "four eyes: designation %d was drafted by %s; it needs a second person other than its drafter, nor one related to them", d.ID, d.DraftedBy)
+	}
+	return nil
 }
 
 // applyRejection is the rejected four-eyes action, run in the rejection's
@@ -337,15 +391,22 @@ func (s *Service) applyRejection(ctx context.Context, ap warden.Approval) error 
 // PublishDue publishes every approved designation whose time has come, one
 // list version each, and returns how many it published. Every server
 // calls it periodically (Run); a designation another node publishes
-// first is skipped, so each is published exactly once.
+// first is skipped, so each is published exactly once. An amendment or
+// delisting that no longer applies to the list is not published, and
+// the others still are: the error returned then names what was refused.
 func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	ids, err := s.DB.DuePublications(ctx, s.now())
 	if err != nil {
 		return 0, err
 	}
 	n := 0
+	var refused []error
 	for _, id := range ids {
 		ok, err := s.publish(ctx, id)
+		if warden.ErrorCode(err) == warden.ECONFLICT {
+			refused = append(refused, err)
+			continue
+		}
 		if err != nil {
 			return n, err
 		}
@@ -353,7 +414,7 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(refused...)
 }
 
 // Run calls PublishDue every interval until ctx ends, acting as the
@@ -379,10 +440,15 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, logf func(str
 // publish stores the list version that carries designation id out, with
 // its status change, event and audit, in one transaction. It reports
 // false, storing nothing, when another node published it or changed the
-// list first.
+// list first. An amendment or delisting that no longer applies to the
+// list (see current) is ECONFLICT, checked again in the transaction, and
+// nothing is stored.
 func (s *Service) publish(ctx context.Context, id int64) (bool, error) {
 	d, err := s.DB.Designation(ctx, id)
 	if err != nil || d.Status != warden.DesignationApproved {
+		return false, err
+	}
+	if _, err := s.current(ctx, d); err != nil {
 		return false, err
 	}
 	listed, err := s.DB.ListedDesignations(ctx)
@@ -422,6 +488,10 @@ func (s *Service) publish(ctx context.Context, id int64) (bool, error) {
 	ev := warden.NewAuditEvent(ctx, "designation.published", object(id), d.Reasons, nil)
 	im.Audit(ev)
 	im.Also(func(ctx context.Context, v warden.ListVersion) error {
+		cur, err := s.current(ctx, d)
+		if err != nil {
+			return err
+		}
 		d.Status, d.Version = warden.DesignationPublished, v.Version
 		ev.Detail, _ = json.Marshal(map[string]any{"list": s.ListName, "version": v.Version, "kind": d.Kind, "party": warden.EntityID(s.ListName, d.Party.SourceID)})
 		if err := s.DB.ApplyDesignation(ctx, &d, warden.DesignationApproved, event("designation.published", &d, "list", s.ListName, "version", v.Version)); err != nil {
@@ -431,10 +501,10 @@ func (s *Service) publish(ctx context.Context, id int64) (bool, error) {
 			return nil
 		}
 		var ids []string
-		for _, e := range entities(d) {
+		for _, e := range entities(cur) { // as listed now
 			ids = append(ids, warden.EntityID(s.ListName, e.SourceID))
 		}
-		_, err := s.DB.DelistParty(ctx, d.Party.SourceID, d.ID, ids, fmt.Sprintf("party delisted by designation %d", d.ID))
+		_, err = s.DB.DelistParty(ctx, d.Party.SourceID, d.ID, ids, fmt.Sprintf("party delisted by designation %d", d.ID))
 		return err
 	})
 	if _, err := im.Commit(warden.SourceMeta{Published: now.UTC().Format("2006-01-02")}); err != nil {

@@ -333,3 +333,31 @@ func (db *DB) AddEvidence(ctx context.Context, designation int64, e *warden.Evid
 		return nil
 	})
 }
+
+// ListedDesignation returns the published designation that states what
+// the authority's list holds of party (a source id) now, read in the
+// transaction ctx carries if any; ENOTFOUND if the party is not listed
+// (never published, or delisted).
+func (db *DB) ListedDesignation(ctx context.Context, party string) (warden.Designation, error) {
+	d, err := scanDesignation(db.reader(ctx).QueryRowContext(ctx, `SELECT `+designationColumns+` FROM designations
+		WHERE party = $1 AND status = 'published' AND kind <> 'delist' ORDER BY version DESC, id DESC LIMIT 1`, party).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, warden.Errorf(warden.ENOTFOUND, "party %s is not listed", party)
+	}
+	return d, err
+}
+
+// PendingDelisting returns the id of a delisting of party (a source id)
+// that is a draft, a proposal or approved, or 0 if there is none.
+func (db *DB) PendingDelisting(ctx context.Context, party string) (int64, error) {
+	var id int64
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT id FROM designations
+		WHERE party = $1 AND kind = 'delist' AND status IN ('draft', 'proposed', 'approved') ORDER BY id LIMIT 1`, party).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pending delisting: %w", err)
+	}
+	return id, nil
+}

@@ -412,7 +412,7 @@ func nameTaken(ctx context.Context, q querier, name string) error {
 // (each at most once, never the person themselves). These edges are never
 // removed; four-eyes control follows them transitively (auth.Related).
 func (db *DB) Controllers(ctx context.Context) (map[string][]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT person, controller FROM control ORDER BY person, controller`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT person, controller FROM control ORDER BY person, controller`)
 	if err != nil {
 		return nil, fmt.Errorf("controllers: %w", err)
 	}

@@ -10,6 +10,7 @@
 package ftm
 
 import (
+	"strconv"
 	"strings"
 
 	"warden"
@@ -153,8 +154,11 @@ func toWarden(x *Entity) (*warden.Entity, bool) {
 	return e, true
 }
 
-// FromWarden maps a Warden entity to FtM: the party itself and one
-// CryptoWallet entity per digital currency address, held by the party.
+// FromWarden maps a Warden entity to FtM: the party itself, one
+// CryptoWallet entity per digital currency address, held by the party, and
+// one Ownership entity per owned_by link that names its owner's source id
+// (owner the owner's Warden id, asset the party, percentage when the link
+// states one), which Parser folds back into the link.
 func FromWarden(e *warden.Entity) []*Entity {
 	p := map[string][]string{}
 	add := func(k string, vs ...string) {
@@ -229,7 +233,19 @@ func FromWarden(e *warden.Entity) []*Entity {
 		notTarget := false
 		out[0].Target = &notTarget
 	}
-	return append(out, wallets...)
+	out = append(out, wallets...)
+	for _, l := range e.Links {
+		if l.Type != "owned_by" || l.SourceID == "" {
+			continue
+		}
+		owner := warden.EntityID(e.List, l.SourceID)
+		p := map[string][]string{"owner": {owner}, "asset": {e.ID}}
+		if l.Percent > 0 {
+			p["percentage"] = []string{strconv.FormatFloat(l.Percent, 'f', -1, 64)}
+		}
+		out = append(out, &Entity{ID: e.ID + ":ownership:" + l.SourceID, Schema: "Ownership", Properties: p, Datasets: []string{e.List}})
+	}
+	return out
 }
 
 func lower(ss []string) []string {

@@ -89,10 +89,12 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 // Parse applies delta operations: ADD and MOD put parties, DEL deletes them.
 // A CryptoWallet whose holder is the party put just before it (as Warden's
 // own writer emits them) becomes that party's identifier; any other wallet is
-// a party of its own.
+// a party of its own. An Ownership whose asset is that party becomes its
+// owned_by link, named after the owner if the delta puts the owner too.
 func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	var last *warden.Entity
+	captions := map[string]string{}
 	err := eachLine(ctx, in, func(pos string, line []byte) error {
 		var op Op
 		if err := json.Unmarshal(line, &op); err != nil {
@@ -111,6 +113,13 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 				addWallet(last, x)
 				return sink.Put(last)
 			}
+			if a := x.Properties["asset"]; x.Schema == "Ownership" && last != nil && len(a) > 0 && a[0] == last.SourceID {
+				pct := percentage(x.Properties["percentage"])
+				for _, owner := range x.Properties["owner"] {
+					last.Links = append(last.Links, warden.Link{Type: "owned_by", SourceID: owner, Name: captions[owner], Percent: pct})
+				}
+				return sink.Put(last)
+			}
 			e, ok := toWarden(x)
 			if !ok {
 				sink.Warn(warden.Warning{Pos: pos, Msg: fmt.Sprintf("%s entity %s is not a party; skipped", x.Schema, x.ID)})
@@ -121,6 +130,7 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 			}
 			e.Sort()
 			last = e
+			captions[e.SourceID] = e.Caption()
 			return sink.Put(e)
 		default:
 			return warden.Invalid(pos, fmt.Errorf("unknown op %q", op.Op))

@@ -244,7 +244,8 @@ func label(id warden.Identifier) string {
 // Remarks writes e's structured fields in OFAC's phrasing, a second value
 // under the same label prefixed "alt." as OFAC does, followed by the parts
 // of e.Remarks that carry no field (such as "Secondary sanctions risk: ...")
-// and the Linked To parts. The text ends with a full stop.
+// and a "Linked To: NAME" part for each named link, of whatever type. The
+// text ends with a full stop.
 func Remarks(e *warden.Entity) string {
 	var parts []string
 	seen := map[string]bool{}
@@ -292,8 +293,12 @@ func Remarks(e *warden.Entity) string {
 			parts = append(parts, strings.TrimSuffix(p, "."))
 		}
 	}
+	// OFAC's layout says "Linked To:" of every tie, ownership included:
+	// an owned_by link reads back as a linked_to link by name.
+	linked := map[string]bool{}
 	for _, l := range e.Links {
-		if l.Type == "linked_to" && l.Name != "" {
+		if l.Name != "" && !linked[l.Name] {
+			linked[l.Name] = true
 			parts = append(parts, "Linked To: "+l.Name)
 		}
 	}

@@ -20,12 +20,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"warden"
 	"warden/auth"
@@ -545,8 +543,9 @@ func appendMissing(s []string, v string) []string {
 
 // AddEvidence attaches a file to a draft or proposal: at most MaxEvidence
 // bytes of PDF, PNG, JPEG, plain text, JSON or STIX JSON, as its content
-// shows (the name and the type a client claims are not trusted), kept with
-// its SHA-256. EINVALID for a file too large or of another type.
+// shows (the type a client claims is not trusted), kept with its SHA-256
+// under a name with the extension of that type (EvidenceType). EINVALID
+// for a file too large, of another type, or named as another type.
 func (s *Service) AddEvidence(ctx context.Context, id int64, name string, data []byte) (warden.Evidence, error) {
 	p, err := warden.Authorize(ctx, warden.ActDesignationsDraft)
 	if err != nil {
@@ -564,9 +563,9 @@ func (s *Service) AddEvidence(ctx context.Context, id int64, name string, data [
 	if len(data) == 0 {
 		return warden.Evidence{}, warden.Errorf(warden.EINVALID, "%s is empty", name)
 	}
-	typ, err := Sniff(data)
+	typ, name, err := EvidenceType(name, data)
 	if err != nil {
-		return warden.Evidence{}, warden.Errorf(warden.EINVALID, "%s: %w", name, err)
+		return warden.Evidence{}, err
 	}
 	sum := sha256.Sum256(data)
 	e := warden.Evidence{Name: name, MediaType: typ, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), AddedBy: p.Name, AddedAt: s.now()}
@@ -586,30 +585,6 @@ func (s *Service) EvidenceFile(ctx context.Context, id, eid int64) (warden.Evide
 		return warden.Evidence{}, nil, err
 	}
 	return s.DB.EvidenceFile(ctx, id, eid)
-}
-
-// Sniff returns the media type of evidence from its content: PDF, PNG,
-// JPEG, JSON (a STIX 2.1 bundle as application/stix+json) or UTF-8 plain
-// text; EINVALID for anything else (HTML, executables, archives).
-func Sniff(data []byte) (string, error) {
-	ct := http.DetectContentType(data)
-	switch {
-	case ct == "application/pdf", ct == "image/png", ct == "image/jpeg":
-		return ct, nil
-	case strings.HasPrefix(ct, "text/plain") && utf8.Valid(data):
-		var bundle struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		}
-		if !json.Valid(data) {
-			return "text/plain; charset=utf-8", nil
-		}
-		if json.Unmarshal(data, &bundle) == nil && bundle.Type == "bundle" && strings.HasPrefix(bundle.ID, "bundle--") {
-			return "application/stix+json;version=2.1", nil
-		}
-		return "application/json", nil
-	}
-	return "", warden.Errorf(warden.EINVALID, "evidence must be PDF, PNG, JPEG, plain text, JSON or STIX JSON, not %s", ct)
 }
 
 func object(id int64) string { return "designation:" + strconv.FormatInt(id, 10) }

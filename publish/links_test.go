@@ -2,13 +2,16 @@ package publish_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"warden"
 	"warden/ingest"
 	"warden/publish"
+	"warden/sources/stix"
 	"warden/store/storetest"
 )
 
@@ -16,7 +19,8 @@ import (
 // and imported back, keep the company's owned_by link. FtM says it
 // exactly (an Ownership entity: the owner as the copy lists it, its name
 // and share), also through a delta; OFAC CSV can say only "Linked To:
-// NAME", which reads back as a linked_to link by name.
+// NAME", which reads back as a linked_to link by name. The STIX bundle ties
+// the two identities with a relationship.
 func TestExportLinks(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.OpenSQLite(t)
@@ -25,6 +29,15 @@ func TestExportLinks(t *testing.T) {
 		Names: []warden.Name{{Full: "EVIL CORP LLC", Kind: warden.NamePrimary}},
 		Links: []warden.Link{{Type: "owned_by", SourceID: "2", Name: "YAKUBETS, Maksim", Percent: 60}}}
 	put(t, db, "cyber_sanctions", owner, company)
+
+	set, err := publish.Export(ctx, db, publish.Request{List: "cyber_sanctions", Version: 1, Format: publish.FormatSTIX})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := fmt.Sprintf(`"relationship_type":"related-to","source_ref":%q,"target_ref":%q`, stix.ID("identity", "cyber_sanctions:2-1"), stix.ID("identity", "cyber_sanctions:2"))
+	if !strings.Contains(string(set.Files["bundle.stix.json"]), rel) {
+		t.Errorf("STIX bundle has no relationship %s:\n%s", rel, set.Files["bundle.stix.json"])
+	}
 
 	for _, tc := range []struct {
 		format string

@@ -220,8 +220,8 @@ func (s *Server) designationNewForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // evidenceFile reads the optional evidence part of the form and checks it
-// as the designation service will (size, type by content); no file is
-// nil data.
+// as the designation service will (size, type by content, a name that
+// agrees with it); no file is nil data.
 func evidenceFile(r *http.Request, limit int64) (string, []byte, error) {
 	if r.MultipartForm == nil {
 		return "", nil, nil
@@ -247,8 +247,8 @@ func evidenceFile(r *http.Request, limit int64) (string, []byte, error) {
 	if len(data) == 0 {
 		return "", nil, warden.Errorf(warden.EINVALID, "%s is empty", hdr.Filename)
 	}
-	if _, err := designation.Sniff(data); err != nil {
-		return "", nil, warden.Errorf(warden.EINVALID, "%s: %w", hdr.Filename, err)
+	if _, _, err := designation.EvidenceType(hdr.Filename, data); err != nil {
+		return "", nil, err
 	}
 	return hdr.Filename, data, nil
 }

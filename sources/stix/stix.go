@@ -1,17 +1,22 @@
 // Package stix writes listed parties as a STIX 2.1 bundle of identity
-// objects, the form threat-intelligence platforms (MISP, OpenCTI) take in.
+// objects and the relationships between them, the form threat-intelligence
+// platforms (MISP, OpenCTI) take in.
 //
 // STIX's identity has a name, a class, a description and contact details;
 // what a sanctions list says beyond those (aliases in every script, birth
 // dates, nationalities, identifiers, wallets, programs) goes into custom
 // properties prefixed x_warden_, as STIX 2.1 allows. Ids are UUIDv5 of the
-// party's Warden id, so a party keeps its STIX id in every export.
+// party's Warden id, so a party keeps its STIX id in every export. A link
+// between two parties of the bundle (a company's owned_by link to its
+// owner) is a relationship object.
 package stix
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,12 +93,42 @@ func FromWarden(e *warden.Entity, t time.Time) *Identity {
 	}
 }
 
+// Relationship is a STIX 2.1 relationship for a link between two parties
+// of the bundle (a company's owned_by link to the party that owns it):
+// related-to, the one type STIX allows between any two objects, which
+// every platform takes in, from the party that has the link to the party
+// it names, with Warden's link type and share as custom properties.
+type Relationship struct {
+	Type             string  `json:"type"`
+	SpecVersion      string  `json:"spec_version"`
+	ID               string  `json:"id"`
+	Created          string  `json:"created"`
+	Modified         string  `json:"modified"`
+	RelationshipType string  `json:"relationship_type"`
+	SourceRef        string  `json:"source_ref"`
+	TargetRef        string  `json:"target_ref"`
+	Description      string  `json:"description"`
+	LinkType         string  `json:"x_warden_link_type"`
+	Percent          float64 `json:"x_warden_percent,omitempty"`
+}
+
 // Writer streams a bundle: one object a line between the bundle's opening
-// and closing, so a list of any size is written without holding it.
+// and closing, so a list of any size is written without holding it. The
+// relationships of links come after the identities, for the links whose
+// party is in the bundle.
 type Writer struct {
 	w       *bufio.Writer
 	t       time.Time
 	objects int
+	written map[string]bool // Warden ids of the parties written
+	links   []pendingLink
+}
+
+// pendingLink is a relationship waiting for the bundle's end, when it is
+// known whether its target is in the bundle.
+type pendingLink struct {
+	target string // the Warden id of the linked party
+	rel    *Relationship
 }
 
 // NewWriter starts a bundle on w whose id derives from key (such as
@@ -101,12 +136,36 @@ type Writer struct {
 func NewWriter(w io.Writer, key string, t time.Time) *Writer {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`{"type":"bundle","id":"` + ID("bundle", key) + `"`)
-	return &Writer{w: bw, t: t}
+	return &Writer{w: bw, t: t, written: map[string]bool{}}
 }
 
-// Write adds e to the bundle.
+// Write adds e to the bundle, and keeps its links to other parties (by
+// source id on e's list) for Close.
 func (w *Writer) Write(e *warden.Entity) error {
-	b, err := json.Marshal(FromWarden(e, w.t))
+	w.written[e.ID] = true
+	for _, l := range e.Links {
+		if l.SourceID == "" {
+			continue
+		}
+		target := warden.EntityID(e.List, l.SourceID)
+		desc := strings.ReplaceAll(l.Type, "_", " ") + " " + cmp.Or(l.Name, target)
+		if l.Percent > 0 {
+			desc += " (" + strconv.FormatFloat(l.Percent, 'f', -1, 64) + "%)"
+		}
+		ts := Timestamp(w.t)
+		w.links = append(w.links, pendingLink{target: target, rel: &Relationship{
+			Type: "relationship", SpecVersion: "2.1", ID: ID("relationship", e.ID+" "+l.Type+" "+target),
+			Created: ts, Modified: ts, RelationshipType: "related-to",
+			SourceRef: ID("identity", e.ID), TargetRef: ID("identity", target),
+			Description: desc, LinkType: l.Type, Percent: l.Percent,
+		}})
+	}
+	return w.object(FromWarden(e, w.t))
+}
+
+// object writes one object of the bundle.
+func (w *Writer) object(o any) error {
+	b, err := json.Marshal(o)
 	if err != nil {
 		return err
 	}
@@ -120,9 +179,17 @@ func (w *Writer) Write(e *warden.Entity) error {
 	return err
 }
 
-// Close ends the bundle. A bundle without parties has no objects member,
+// Close writes the relationships of the links whose party is in the
+// bundle and ends it. A bundle without parties has no objects member,
 // since STIX wants at least one object in it.
 func (w *Writer) Close() error {
+	for _, l := range w.links {
+		if w.written[l.target] {
+			if err := w.object(l.rel); err != nil {
+				return err
+			}
+		}
+	}
 	if w.objects > 0 {
 		w.w.WriteString("\n]")
 	}

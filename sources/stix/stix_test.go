@@ -152,3 +152,41 @@ func mustBundle(o map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"type": "bundle", "id": ID("bundle", "t"), "objects": []any{o}})
 	return b
 }
+
+// TestBundleLinks: a company owned by a listed person is tied to it by a
+// relationship (related-to, the company the source, the owner the target,
+// Warden's link type and share as custom properties) that validates
+// against the official schemas; a link to a party not in the bundle, or
+// without an id, makes none.
+func TestBundleLinks(t *testing.T) {
+	owner := &warden.Entity{ID: "cs:2", List: "cs", SourceID: "2", Schema: warden.SchemaPerson,
+		Names: []warden.Name{{Full: "YAKUBETS, Maksim", Kind: warden.NamePrimary}}}
+	company := &warden.Entity{ID: "cs:2-1", List: "cs", SourceID: "2-1", Schema: warden.SchemaCompany,
+		Names: []warden.Name{{Full: "EVIL CORP LLC", Kind: warden.NamePrimary}},
+		Links: []warden.Link{{Type: "owned_by", SourceID: "2", Name: "YAKUBETS, Maksim", Percent: 60},
+			{Type: "owned_by", SourceID: "99", Name: "NOT LISTED"}, {Type: "linked_to", Name: "BY NAME ONLY"}}}
+	b := write(t, []*warden.Entity{company, owner})
+	if err := validate(bundleSchema(t), b); err != nil {
+		t.Fatalf("bundle with a relationship: %v\n%s", err, b)
+	}
+	var bundle struct {
+		Objects []map[string]any `json:"objects"`
+	}
+	if err := json.Unmarshal(b, &bundle); err != nil {
+		t.Fatal(err)
+	}
+	var rels []map[string]any
+	for _, o := range bundle.Objects {
+		if o["type"] == "relationship" {
+			rels = append(rels, o)
+		}
+	}
+	if len(rels) != 1 {
+		t.Fatalf("%d relationships, want 1:\n%s", len(rels), b)
+	}
+	r := rels[0]
+	if r["relationship_type"] != "related-to" || r["source_ref"] != ID("identity", "cs:2-1") || r["target_ref"] != ID("identity", "cs:2") ||
+		r["x_warden_link_type"] != "owned_by" || r["x_warden_percent"] != 60.0 {
+		t.Errorf("relationship %v", r)
+	}
+}

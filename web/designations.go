@@ -18,7 +18,31 @@ import (
 // draft.
 type designationRequest struct {
 	designation.Input
-	Propose bool `json:"propose,omitempty"`
+	PublishAt *publishAt `json:"publish_at,omitempty"`
+	Propose   bool       `json:"propose,omitempty"`
+}
+
+// publishAt is the publish_at of a request: an RFC 3339 time, refused in
+// the client's terms rather than the time package's.
+type publishAt time.Time
+
+// UnmarshalJSON reads an RFC 3339 time.
+func (p *publishAt) UnmarshalJSON(b []byte) error {
+	var t time.Time
+	if err := t.UnmarshalJSON(b); err != nil {
+		return warden.Errorf(warden.EINVALID, "publish_at must be an RFC 3339 time such as 2026-12-01T09:00:00Z")
+	}
+	*p = publishAt(t)
+	return nil
+}
+
+// time is the time p holds; nil if there is none.
+func (p *publishAt) time() *time.Time {
+	if p == nil {
+		return nil
+	}
+	t := time.Time(*p)
+	return &t
 }
 
 func (s *Server) createDesignation(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +51,7 @@ func (s *Server) createDesignation(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	req.Input.PublishAt = req.PublishAt.time()
 	d, err := s.Designations.Create(r.Context(), req.Input, req.Propose)
 	if err != nil {
 		s.Error(w, r, err)
@@ -97,12 +122,16 @@ func (s *Server) amendDesignation(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	var in designation.Input
-	if err := decodeJSON(w, r, &in); err != nil {
+	var req struct {
+		designation.Input
+		PublishAt *publishAt `json:"publish_at,omitempty"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	d, err := s.Designations.Amend(r.Context(), id, in)
+	req.Input.PublishAt = req.PublishAt.time()
+	d, err := s.Designations.Amend(r.Context(), id, req.Input)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -118,13 +147,13 @@ func (s *Server) delistDesignation(w http.ResponseWriter, r *http.Request) {
 	}
 	var req struct {
 		Reason    string     `json:"reason"`
-		PublishAt *time.Time `json:"publish_at,omitempty"`
+		PublishAt *publishAt `json:"publish_at,omitempty"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	d, err := s.Designations.Delist(r.Context(), id, req.Reason, req.PublishAt)
+	d, err := s.Designations.Delist(r.Context(), id, req.Reason, req.PublishAt.time())
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -216,7 +216,7 @@ var schemas = map[string]any{
 	"Designation": obj(map[string]any{"id": integ, "status": map[string]any{"type": "string", "enum": []string{"draft", "proposed", "approved", "published", "rejected", "delisted"}},
 		"kind": map[string]any{"type": "string", "enum": []string{"designate", "amend", "delist"}}, "party": ref("Entity"), "source": str, "program": str,
 		"legal_basis": obj(map[string]any{"order": str, "criterion": str}), "reasons": str, "evidence": arrayOf("Evidence"), "links": strs, "companies": arrayOf("Entity"),
-		"proposed_by": str, "approved_by": str, "decision_reason": str, "approval": integ, "publish_at": stamp, "version": integ, "created_at": stamp, "updated_at": stamp}),
+		"proposed_by": str, "drafted_by": str, "basis": integ, "approved_by": str, "decision_reason": str, "approval": integ, "publish_at": stamp, "version": integ, "created_at": stamp, "updated_at": stamp}),
 	"Designations": obj(map[string]any{"designations": arrayOf("Designation")}),
 	"Multipart":    obj(map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}, "file"),
 }

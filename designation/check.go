@@ -144,6 +144,11 @@ func checkParty(field string, e *warden.Entity, company bool) error {
 		if err := warden.CheckText(warden.TextID, f+".currency", id.Currency, 20); err != nil {
 			return err
 		}
+		if id.Type == warden.IDCrypto {
+			if err := checkWallet(f+".value", id.Value); err != nil {
+				return err
+			}
+		}
 	}
 	for i, a := range e.Addresses {
 		for _, v := range []string{a.Full, a.Street, a.City, a.Region, a.PostalCode, a.CountryName} {
@@ -220,4 +225,23 @@ func blank(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool {
 		return r != '\u2800' && !warden.Invisible(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
 	})
+}
+
+// checkWallet refuses a wallet address whose shape is known and not met:
+// a bc1, tb1 or ltc1 address must be bech32 or bech32m, in one case, with
+// its checksum holding; a 0x address must be 40 hexadecimal digits.
+// Other addresses (base58 and the like) are taken as given.
+func checkWallet(field, v string) error {
+	lower := strings.ToLower(v)
+	switch {
+	case strings.HasPrefix(lower, "bc1"), strings.HasPrefix(lower, "tb1"), strings.HasPrefix(lower, "ltc1"):
+		if v != lower && v != strings.ToUpper(v) || !warden.IsBech32(lower) {
+			return warden.Errorf(warden.EINVALID, "%s: %q is not a bech32 address (a character outside the bech32 alphabet, mixed case, or a checksum that fails)", field, v)
+		}
+	case strings.HasPrefix(lower, "0x"):
+		if len(v) != 42 || strings.ContainsFunc(v[2:], func(r rune) bool { return !strings.ContainsRune("0123456789abcdefABCDEF", r) }) {
+			return warden.Errorf(warden.EINVALID, "%s: %q is not an address of 0x and 40 hexadecimal digits", field, v)
+		}
+	}
+	return nil
 }

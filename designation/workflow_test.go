@@ -204,6 +204,41 @@ func TestAmendKeepsListedID(t *testing.T) {
 	}
 }
 
+// TestWalletShape: a wallet whose shape is known must have it: bech32
+// (bc1, tb1, ltc1) with its checksum, 0x and 40 hexadecimal digits; the
+// refusal names the field.
+func TestWalletShape(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newService(db, time.Now)
+	for _, tc := range []struct {
+		wallet string
+		ok     bool
+	}{
+		{"bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua", true},
+		{"BC1QK0RSAK0V0C0LDSTEEL7RANS0M5WALLET4UWWUA", true},
+		{"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", true},
+		{"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", true},
+		{"0x9f2c4e4b1f3a8d0c7e5b6a1d2c3b4a5f6e7d8c9b", true},
+		{"1AjZPMsnmpdK2Rv9KQNfMurTXinscVro9V", true},
+		{"bc1qzloyhacker0000000000000000000000000000", false},
+		{"bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwub", false},
+		{"bc1qK0rsak0v0c0ldsteel7rans0m5wallet4uwwua", false},
+		{"ltc1qnotanaddress", false},
+		{"0x9f2c4e4b1f3a8d0c7e5b6a1d2c3b4a5f6e7d8c9", false},
+		{"0x9f2c4e4b1f3a8d0c7e5b6a1d2c3b4a5f6e7d8c9g", false},
+	} {
+		in := fixture(t)
+		in.Party.Identifiers[0].Value = tc.wallet
+		_, err := s.Create(so1, in, false)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s: %v", tc.wallet, err)
+		case !tc.ok && (warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(warden.ErrorMessage(err), "party.identifiers[0].value")):
+			t.Errorf("%s: %v, want invalid naming party.identifiers[0].value", tc.wallet, err)
+		}
+	}
+}
+
 // TestBlankRequired: required text made only of spaces and invisible
 // characters is missing.
 func TestBlankRequired(t *testing.T) {

@@ -349,7 +349,7 @@ func holderKey(account string) string {
 	if len(a) == 42 && (a[:2] == "0x" || a[:2] == "0X") && hexDigits(a[2:]) {
 		return strings.ToLower(a)
 	}
-	if lower := strings.ToLower(a); isBech32(lower) {
+	if lower := strings.ToLower(a); warden.IsBech32(lower) {
 		return lower
 	}
 	if iban := strings.ToUpper(strings.ReplaceAll(a, " ", "")); isIBAN(iban) {
@@ -362,48 +362,6 @@ func hexDigits(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool {
 		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F')
 	})
-}
-
-// isBech32 reports whether s (lower case) is a bech32 (BIP 173) or
-// bech32m (BIP 350) string of at most 90 characters: a human-readable
-// part, the separator '1', and data in the bech32 alphabet ending in a
-// six-character checksum that holds.
-func isBech32(s string) bool {
-	const alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-	sep := strings.LastIndexByte(s, '1')
-	if len(s) > 90 || sep < 1 || len(s)-sep-1 < 6 {
-		return false
-	}
-	gen := [5]uint32{0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3}
-	chk := uint32(1)
-	step := func(v uint32) {
-		top := chk >> 25
-		chk = (chk&0x1ffffff)<<5 ^ v
-		for i, g := range gen {
-			if top>>i&1 == 1 {
-				chk ^= g
-			}
-		}
-	}
-	hrp := s[:sep]
-	for i := 0; i < len(hrp); i++ {
-		if hrp[i] < 33 || hrp[i] > 126 {
-			return false
-		}
-		step(uint32(hrp[i]) >> 5)
-	}
-	step(0)
-	for i := 0; i < len(hrp); i++ {
-		step(uint32(hrp[i]) & 31)
-	}
-	for i := sep + 1; i < len(s); i++ {
-		v := strings.IndexByte(alphabet, s[i])
-		if v < 0 {
-			return false
-		}
-		step(uint32(v))
-	}
-	return chk == 1 || chk == 0x2bc830a3 // bech32, bech32m
 }
 
 // isIBAN reports whether s (upper case, no spaces) is an IBAN: a country

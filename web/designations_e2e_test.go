@@ -32,7 +32,7 @@ func TestBrowserDesignation(t *testing.T) {
 		t.Fatal(err)
 	}
 	evidence := filepath.Join(t.TempDir(), "chainalysis-trace.txt")
-	if err := os.WriteFile(evidence, []byte("Ransom payments traced to bc1qkorsakov0coldsteel7ransom5wallet9xyzq2 (report 2025-117).\n"), 0o600); err != nil {
+	if err := os.WriteFile(evidence, []byte("Ransom payments traced to bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua (report 2025-117).\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -49,7 +49,7 @@ func TestBrowserDesignation(t *testing.T) {
 		chromedp.SendKeys(`#d-aliases`, "Якубец Максим Викторович\nAQUA", chromedp.ByQuery),
 		chromedp.SendKeys(`#d-birth`, "1987-05-20", chromedp.ByQuery),
 		chromedp.SendKeys(`#d-nat`, "RU", chromedp.ByQuery),
-		chromedp.SendKeys(`#d-wallets`, "XBT bc1qkorsakov0coldsteel7ransom5wallet9xyzq2", chromedp.ByQuery),
+		chromedp.SendKeys(`#d-wallets`, "XBT bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua", chromedp.ByQuery),
 		chromedp.SetValue(`#d-program`, "CYBER2", chromedp.ByQuery),
 		chromedp.SendKeys(`#d-order`, "Executive Order 13694, as amended by Executive Order 13757", chromedp.ByQuery),
 		chromedp.SendKeys(`#d-criterion`, "Section 1(a)(ii)(B): significant misappropriation of funds for private financial gain", chromedp.ByQuery),
@@ -123,7 +123,7 @@ func TestBrowserDesignation(t *testing.T) {
 	if !strings.Contains(flash, "published: version 1 of cyber_sanctions") {
 		t.Errorf("after approving: %q", flash)
 	}
-	if !strings.Contains(party, "Maksim Viktorovich YAKUBETS") || !strings.Contains(party, "CYBER2") || !strings.Contains(party, "bc1qkorsakov0coldsteel7ransom5wallet9xyzq2") {
+	if !strings.Contains(party, "Maksim Viktorovich YAKUBETS") || !strings.Contains(party, "CYBER2") || !strings.Contains(party, "bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua") {
 		t.Errorf("party page: %q", party)
 	}
 	if !strings.Contains(delisting, "Designation 2") || !strings.Contains(delisting, "delist") || !strings.Contains(delisting, "deceased") {

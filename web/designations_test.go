@@ -188,7 +188,7 @@ func TestDesignationBlocksPayments(t *testing.T) {
 		sofia, oscar := id.bootstrap("sofia", warden.RoleSanctionsOfficer), id.bootstrap("oscar", warden.RoleSanctionsOfficer)
 		clerk := p.tokens[warden.RoleScreener]
 		const payment = `{"reference":"%s","amount":{"currency":"USD","minor":990000},"parties":[
-			{"role":"originator","name":"Acme Hospital Group","account":"US-1"},{"role":"beneficiary","wallet":"bc1qkorsakov0coldsteel7ransom5wallet9xyzq2"}]}`
+			{"role":"originator","name":"Acme Hospital Group","account":"US-1"},{"role":"beneficiary","wallet":"bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua"}]}`
 		decide := func(ref string) string {
 			resp := p.do(t, "POST", "/v1/transactions", clerk, "application/json", fmt.Sprintf(payment, ref))
 			var d warden.TxDecision
@@ -269,7 +269,7 @@ func TestDelistingFlagsCases(t *testing.T) {
 		if _, err := p.s.Screening.Refresh(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := pay("wallet", `"wallet":"bc1qkorsakov0coldsteel7ransom5wallet9xyzq2"`); got.Decision != "blocked" {
+		if got := pay("wallet", `"wallet":"bc1qk0rsak0v0c0ldsteel7rans0m5wallet4uwwua"`); got.Decision != "blocked" {
 			t.Fatalf("a payment to the designated wallet: %+v", got)
 		}
 		held := pay("name", `"name":"Dmitry Korsakov","account":"RU-7"`)
@@ -472,15 +472,15 @@ func TestNothingBeforePublication(t *testing.T) {
 				t.Fatalf("approve %d: %d %s", d.ID, code, b)
 			}
 		}
-		published := propose("/v1/designations", party("Arkady PUBLISHEDOV", "bc1qpublished0000000000000000000000000000", ""))
+		published := propose("/v1/designations", party("Arkady PUBLISHEDOV", "bc1qpu8ljshed00000000000000000000004dsa3w", ""))
 		approve(published)
-		proposed := propose("/v1/designations", party("Boris PROPOSEDSKY", "bc1qproposed00000000000000000000000000000", ""))
-		later := propose("/v1/designations", party("Casimir LATERMAN", "bc1qlater000000000000000000000000000000000", time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339)))
+		proposed := propose("/v1/designations", party("Boris PROPOSEDSKY", "bc1qpr0p0sed00000000000000000000000x9st4g", ""))
+		later := propose("/v1/designations", party("Casimir LATERMAN", "bc1qlater00000000000000000000000000077wph6", time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339)))
 		approve(later)
 		amended := designationBody(t, nil)["party"].(map[string]any)
 		amended["names"] = []map[string]any{{"full": "Arkady PUBLISHEDOV", "kind": "primary"}, {"full": "DRAFTALIAS", "kind": "aka"}}
 		amendment := propose(fmt.Sprintf("/v1/designations/%d/amend", published.ID), map[string]any{"party": amended, "reasons": "a new alias"})
-		secrets := []string{"PROPOSEDSKY", "bc1qproposed", "LATERMAN", "bc1qlater", "DRAFTALIAS"}
+		secrets := []string{"PROPOSEDSKY", "bc1qpr0p0sed", "LATERMAN", "bc1qlater", "DRAFTALIAS"}
 		hides := func(what string, b []byte) {
 			t.Helper()
 			for _, s := range secrets {

@@ -189,6 +189,9 @@ func (s *Service) Amend(ctx context.Context, id int64, in Input) (warden.Designa
 	d := warden.Designation{Status: warden.DesignationDraft, Kind: warden.KindAmend, Party: in.Party, Source: cur.Source, Program: in.Program,
 		LegalBasis: in.LegalBasis, Reasons: in.Reasons, Links: in.Links, Companies: in.Companies, PublishAt: in.PublishAt,
 		ProposedBy: p.Name, DraftedBy: p.PersonName(), Basis: cur.ID, CreatedAt: now, UpdatedAt: now, Evidence: []warden.Evidence{}}
+	if same(entities(d), entities(cur)) {
+		return warden.Designation{}, warden.Errorf(warden.EINVALID, "the amendment changes nothing the list states of the party of designation %d", id)
+	}
 	if err := s.DB.CreateDesignation(ctx, &d, warden.NewAuditEvent(ctx, "designation.amend", "", "", summary(&d))); err != nil {
 		return d, err
 	}
@@ -532,6 +535,20 @@ func entities(d warden.Designation) []warden.Entity {
 		out = append(out, c)
 	}
 	return out
+}
+
+// same reports whether two sets of listed entities state the same, their
+// Warden ids aside.
+func same(a, b []warden.Entity) bool {
+	state := func(es []warden.Entity) string {
+		es = slices.Clone(es)
+		for i := range es {
+			es[i].ID, es[i].List = "", ""
+		}
+		j, _ := json.Marshal(es)
+		return string(j)
+	}
+	return state(a) == state(b)
 }
 
 func appendMissing(s []string, v string) []string {

@@ -186,6 +186,20 @@ func TestDrafterCannotApprove(t *testing.T) {
 	}
 }
 
+// TestAmendNothing: an amendment that changes nothing the list states is
+// refused, so no version that changes nothing is published.
+func TestAmendNothing(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	s := newService(db, time.Now)
+	d := published(t, s)
+	if _, err := s.Amend(so1, d.ID, amendment(t, "", "")); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(warden.ErrorMessage(err), "changes nothing") {
+		t.Errorf("an amendment that changes nothing: %v", err)
+	}
+	if _, err := s.Amend(so1, d.ID, amendment(t, "COLD STEEL", "")); err != nil {
+		t.Errorf("an amendment adding an alias: %v", err)
+	}
+}
+
 // TestAmendKeepsListedID: an amendment that names another entity id for
 // the party is stored with the listed party's id and source id.
 func TestAmendKeepsListedID(t *testing.T) {

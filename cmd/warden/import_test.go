@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -132,41 +130,9 @@ func TestImportBesideServer(t *testing.T) {
 	_, out, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "load")
 	tok := lastLine(out)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--no-snapshot"}, nil, io.Discard, pw)
-		pw.Close()
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var m map[string]any
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
-				addr <- m["addr"].(string)
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server not ready")
-		}
-	}
+	srv := startServe(t, db, "--no-snapshot")
+	base := srv.base
+	waitReady(t, base)
 
 	// Payments from 4 clients, at most 1,500 each and for at most 60 s,
 	// until the import has ended.
@@ -223,12 +189,7 @@ func TestImportBesideServer(t *testing.T) {
 		t.Errorf("only %d payments answered 200 (%v)", statuses[200], statuses)
 	}
 	t.Logf("import took %v; answers %v", took, statuses)
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop()
 }
 
 // TestOFACComponentsCLI: the reviewer's runs. An OFAC folder whose alt.csv

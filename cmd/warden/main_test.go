@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -196,44 +195,9 @@ func TestServe(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tok)
 		return http.DefaultClient.Do(req)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--refresh", "200ms"}, nil, io.Discard, pw)
-		pw.Close()
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var m map[string]any
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
-				addr <- m["addr"].(string)
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not start")
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server not ready")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv := startServe(t, db, "--refresh", "200ms")
+	base := srv.base
+	waitReady(t, base)
 	resp, err := authGet(base + "/v1/lists")
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +244,7 @@ func TestServe(t *testing.T) {
 	list := filepath.Join(t.TempDir(), "new.ftm.json")
 	os.WriteFile(list, []byte(`{"id":"x-1","schema":"Person","caption":"Jane Quentin Public","properties":{"name":["PUBLIC, Jane Quentin"],"programId":["CYBER2"]},"target":true}`+"\n"), 0o600)
 	importJSON(t, db, "--list", "extra", "--format", "ftm", list)
-	deadline = time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var c struct {
 		Status, Decision string
 		Hits             []struct {
@@ -297,14 +261,8 @@ func TestServe(t *testing.T) {
 	if c.Status != "blocked" || c.Decision != "cleared" || len(c.Hits) != 1 || c.Hits[0].EntityID != "extra:x-1" {
 		t.Errorf("customer after the new list: %+v", c)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d", code)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exit %d", code)
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Error(err)

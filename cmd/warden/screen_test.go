@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,30 +140,9 @@ func TestBench(t *testing.T) {
 	db := screenDB(t)
 	_, tokOut, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "bench")
 	token := strings.TrimSpace(tokOut)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan struct{})
-	go func() {
-		run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, nil, io.Discard, pw)
-		pw.Close()
-		close(done)
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var m map[string]any
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "screening index built" {
-				addr <- "ready"
-			}
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
-				addr <- m["addr"].(string)
-			}
-		}
-	}()
-	url := "http://" + <-addr
-	<-addr // index built
+	srv := startServe(t, db)
+	url := srv.base
+	waitReady(t, url) // the index is built
 	code, out, errs := cli(t, db, "bench", "--json", "--url", url, "--token", token, "--duration", "2s", "--concurrency", "4", "--max-requests", "200")
 	var res struct {
 		Requests int     `json:"requests"`
@@ -182,6 +158,4 @@ func TestBench(t *testing.T) {
 	if code, _, _ := cli(t, db, "bench", "--json", "--url", url, "--token", "wdn_bad", "--duration", "1s", "--max-requests", "5"); code != 1 {
 		t.Errorf("bad token: %d", code)
 	}
-	cancel()
-	<-done
 }

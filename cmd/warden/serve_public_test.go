@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"warden/publish"
 )
@@ -42,30 +38,8 @@ func TestServePublicKey(t *testing.T) {
 		t.Errorf("a bad list name: exit %d, %s", code, errOut)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--no-snapshot", "--signing-key", priv}, nil, io.Discard, pw)
-		pw.Close()
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var m map[string]any
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
-				addr <- m["addr"].(string)
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not start")
-	}
+	srv := startServe(t, db, "--no-snapshot", "--signing-key", priv)
+	base := srv.base
 	get := func(path string) (int, []byte) {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -85,8 +59,7 @@ func TestServePublicKey(t *testing.T) {
 	if code, got := get("/public/lists/ofac/latest/ftm/manifest.json"); code != 404 {
 		t.Errorf("ofac is public: %d %s", code, got)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := srv.stop(); code != 0 {
 		t.Errorf("serve exited %d", code)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,48 +18,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"warden"
 	"warden/publish"
 	"warden/store"
 )
-
-// startServe runs warden serve in process on a loopback port and returns
-// its base URL; the server stops when the test ends.
-func startServe(t *testing.T, db string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, append([]string{"--db", db, "serve", "--addr", "127.0.0.1:0", "--no-snapshot"}, args...), nil, io.Discard, pw)
-		pw.Close()
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d", code)
-		}
-	})
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var m map[string]any
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "listening" {
-				addr <- m["addr"].(string)
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not start")
-		return ""
-	}
-}
 
 // putList stores es as the next version of list in the database file db.
 func putList(t *testing.T, db, list string, es ...*warden.Entity) {
@@ -145,7 +107,13 @@ func TestSyncFromWarden(t *testing.T) {
 			t.Fatal(errs)
 		}
 	}
-	base := startServe(t, dbA, "--signing-key", filepath.Join(dir, "keys", publish.PrivateKeyFile))
+	srv := startServe(t, dbA, "--no-snapshot", "--signing-key", filepath.Join(dir, "keys", publish.PrivateKeyFile))
+	t.Cleanup(func() {
+		if code := srv.stop(); code != 0 {
+			t.Errorf("serve exited %d", code)
+		}
+	})
+	base := srv.base
 
 	// The proxy passes requests to A, except that it flips a byte of the
 	// file named by tamper, answers 404 for the file named by missing, and

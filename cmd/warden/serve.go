@@ -171,22 +171,33 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "db", db.Driver())
+	// stopped ends start-up work that failed: a stop asked for while it ran
+	// (SIGTERM, or the context of a test) is a normal stop, not a failure.
+	stopped := func(err error) error {
+		if ctx.Err() == nil {
+			return err
+		}
+		log.Info("stopped while starting")
+		shutdown, cancel := context.WithTimeout(context.Background(), *shutdownWait)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	}
 
 	ls, err := db.Lists(ctx)
 	if err != nil {
-		return err
+		return stopped(err)
 	}
 	if len(ls) == 0 && !*noSnapshot {
 		start := time.Now()
 		v, err := ingest.Import(ctx, db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input(), Published: snapshot.Date}, nil)
 		if err != nil {
-			return fmt.Errorf("load bundled snapshot: %w", err)
+			return stopped(fmt.Errorf("load bundled snapshot: %w", err))
 		}
 		log.Info("loaded bundled OFAC SDN snapshot", "date", snapshot.Date, "parties", v.Entities, "warnings", v.Warnings, "duration", time.Since(start).String())
 	}
 	start := time.Now()
 	if _, err := svc.Refresh(ctx); err != nil {
-		return fmt.Errorf("build screening index: %w", err)
+		return stopped(fmt.Errorf("build screening index: %w", err))
 	}
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -89,5 +90,14 @@ func waitReady(t *testing.T, base string) {
 		if time.Now().After(deadline) {
 			t.Fatal("server not ready within 60 s")
 		}
+	}
+}
+
+// TestServeStopWhileStarting: a stop asked for while the server is still
+// loading the bundled snapshot is a normal stop (exit 0), not a failure.
+func TestServeStopWhileStarting(t *testing.T) {
+	srv := startServe(t, filepath.Join(t.TempDir(), "w.db"))
+	if code := srv.stop(); code != 0 {
+		t.Errorf("stopped while starting: exit %d", code)
 	}
 }

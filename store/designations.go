@@ -232,29 +232,22 @@ func (db *DB) Designation(ctx context.Context, id int64) (warden.Designation, er
 // Designations lists designations with a status ("" for all), newest
 // first, without their evidence.
 func (db *DB) Designations(ctx context.Context, status warden.DesignationStatus) ([]warden.Designation, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+designationColumns+` FROM designations WHERE $1 = '' OR status = $1 ORDER BY id DESC`, string(status))
-	if err != nil {
-		return nil, fmt.Errorf("designations: %w", err)
-	}
-	defer rows.Close()
-	out := []warden.Designation{}
-	for rows.Next() {
-		d, err := scanDesignation(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return db.queryDesignations(ctx, "designations", `WHERE $1 = '' OR status = $1 ORDER BY id DESC`, string(status))
 }
 
 // ListedDesignations returns the published designations that state what
 // the authority's list holds, in the order they were published: for each
 // party, the last of them is what the list says of it.
 func (db *DB) ListedDesignations(ctx context.Context) ([]warden.Designation, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+designationColumns+` FROM designations WHERE status = 'published' AND kind <> 'delist' ORDER BY version, id`)
+	return db.queryDesignations(ctx, "listed designations", `WHERE status = 'published' AND kind <> 'delist' ORDER BY version, id`)
+}
+
+// queryDesignations reads the designations that where (a WHERE and ORDER
+// BY clause) selects, without their evidence; what names the read in errors.
+func (db *DB) queryDesignations(ctx context.Context, what, where string, args ...any) ([]warden.Designation, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+designationColumns+` FROM designations `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("listed designations: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	out := []warden.Designation{}

@@ -68,6 +68,12 @@ var Permissions = map[Action][]Role{
 	ActDesignationsDraft:   {RoleSanctionsOfficer, RoleAnalyst},
 	ActDesignationsPropose: {RoleSanctionsOfficer},
 	ActDesignationsDecide:  {RoleSanctionsOfficer},
+
+	ActHotlineRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleAuditor},
+	ActHotlineRaise:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison},
+	ActHotlineRespond: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison},
+	ActHotlineManage:  {RoleAdmin},
+	ActContactManage:  {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor},
 }
 
 // Allowed reports whether role may do action.

@@ -33,6 +33,7 @@ const busyTimeout = 10 * time.Second
 type DB struct {
 	sql    *sql.DB
 	driver string // "sqlite" or "pgx"
+	dsn    string // what sql.Open was given; "" for an in-memory SQLite database
 	now    func() time.Time
 	// The committer (see change): one per process, started on first use.
 	startCommitter sync.Once
@@ -49,6 +50,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.driver = "pgx"
+		db.dsn = dsn
 		db.sql, err = sql.Open("pgx", dsn)
 	default:
 		db.driver = "sqlite"
@@ -68,9 +70,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		db.sql, err = sql.Open("sqlite", "file:"+path+sep+q.Encode())
+		db.dsn = "file:" + path + sep + q.Encode()
+		db.sql, err = sql.Open("sqlite", db.dsn)
 		if err == nil && path == ":memory:" {
 			db.sql.SetMaxOpenConns(1)
+			db.dsn = ""
 		}
 	}
 	if err != nil {
@@ -114,6 +118,14 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // Driver names the engine: "sqlite" or "pgx".
 func (db *DB) Driver() string { return db.driver }
+
+// DSN returns what the database driver was opened with, for a component
+// that opens its own connections to the same database (the job queue): the
+// PostgreSQL URL as given, search_path included, or the SQLite file URL
+// with the store's pragmas (busy timeout, WAL, immediate transactions). It
+// is empty for an in-memory SQLite database, which no other connection can
+// share.
+func (db *DB) DSN() string { return db.dsn }
 
 func (db *DB) migrate(ctx context.Context) error {
 	conn, err := db.sql.Conn(ctx)

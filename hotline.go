@@ -295,6 +295,9 @@ const (
 	NotificationDelivered NotificationStatus = "delivered"
 	NotificationFailed    NotificationStatus = "failed" // an attempt failed; another is due
 	NotificationDead      NotificationStatus = "dead"
+	// Cancelled: the alert was acknowledged or resolved before the
+	// notification went out, so it never will.
+	NotificationCancelled NotificationStatus = "cancelled"
 )
 
 // Notification is one message to one destination: a step of an alert's
@@ -311,6 +314,7 @@ type Notification struct {
 	Endpoint    int64              `json:"endpoint,omitempty"`
 	Channel     Channel            `json:"channel"`
 	Address     string             `json:"address"`
+	Format      WebhookFormat      `json:"format,omitempty"` // a webhook's body shape
 	Status      NotificationStatus `json:"status"`
 	Attempts    int                `json:"attempts"`
 	DueAt       time.Time          `json:"due_at"`

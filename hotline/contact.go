@@ -1,0 +1,218 @@
+package hotline
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"warden"
+	"warden/store"
+)
+
+// Verification of contact methods: a code sent through the method, entered
+// back within codeTTL, in at most codeTries tries.
+const (
+	codeTTL   = 15 * time.Minute
+	codeTries = 5
+)
+
+// SubscribableEvents are the notifications, besides alerts, that a person
+// may take on a contact method.
+var SubscribableEvents = []string{"hits.new", "case.flagged", "list.changed", "designation.published", "request.message",
+	"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit"}
+
+// me returns the person behind the caller, who manages their own contact
+// methods (contact.manage).
+func me(ctx context.Context) (string, error) {
+	p, err := warden.Authorize(ctx, warden.ActContactManage)
+	if err != nil {
+		return "", err
+	}
+	name := p.PersonName()
+	if name == "" {
+		return "", warden.Errorf(warden.EFORBIDDEN, "%s acts for no person: contact methods are a person's", p.Name)
+	}
+	return name, nil
+}
+
+// AddContactMethod adds a contact method of the caller's (contact.manage),
+// audited, and sends it a verification code. It is used for nothing until
+// the code is entered back (VerifyContactMethod).
+func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) (warden.ContactMethod, error) {
+	person, err := me(ctx)
+	if err != nil {
+		return m, err
+	}
+	format, err := checkAddress(m.Channel, m.Address, m.Format)
+	if err != nil {
+		return m, err
+	}
+	if err := checkEvents(m.Events); err != nil {
+		return m, err
+	}
+	if err := checkDelay(m.Delay); err != nil {
+		return m, err
+	}
+	now := s.now()
+	code := newCode()
+	sm := store.ContactMethod{ContactMethod: warden.ContactMethod{Person: person, Channel: m.Channel, Address: m.Address, Format: format, Delay: m.Delay,
+		Events: m.Events, CreatedAt: now}, CodeHash: codeHash(person, m.Address, code), CodeExpires: now.Add(codeTTL)}
+	if sm.Events == nil {
+		sm.Events = []string{}
+	}
+	verify := verification(sm.ContactMethod, code, now)
+	ev := warden.NewAuditEvent(ctx, "contact.add", "", "", map[string]any{"channel": m.Channel, "address": m.Address})
+	if err := s.db.CreateContactMethod(ctx, &sm, &verify, ev); err != nil {
+		return sm.ContactMethod, err
+	}
+	s.enqueueDeliver(ctx, verify.Notification)
+	return sm.ContactMethod, nil
+}
+
+// ResendCode sends a new verification code to an unverified contact
+// method of the caller's (contact.manage), audited: the one to ask for
+// after the code expired or was mistyped too often.
+func (s *Service) ResendCode(ctx context.Context, id int64) error {
+	person, err := me(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.ContactMethods(ctx, person, false)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(ms, func(m store.ContactMethod) bool { return m.ID == id })
+	if i < 0 {
+		return warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
+	}
+	now, code := s.now(), newCode()
+	verify := verification(ms[i].ContactMethod, code, now)
+	ev := warden.NewAuditEvent(ctx, "contact.code", contactObject(id), "", nil)
+	if err := s.db.NewContactCode(ctx, id, person, codeHash(person, ms[i].Address, code), now, now.Add(codeTTL), &verify, ev); err != nil {
+		return err
+	}
+	s.enqueueDeliver(ctx, verify.Notification)
+	return nil
+}
+
+func contactObject(id int64) string { return "contact-method:" + strconv.FormatInt(id, 10) }
+
+// verification is the notification that sends code to m.
+func verification(m warden.ContactMethod, code string, now time.Time) store.Outgoing {
+	return store.Outgoing{Notification: warden.Notification{Kind: "verify", Person: m.Person, Channel: m.Channel, Address: m.Address, Format: m.Format, DueAt: now},
+		Subject: "Your Warden verification code",
+		Body: fmt.Sprintf("Your Warden verification code is %s. Enter it on your contact methods page within %d minutes to receive hotline notifications here.",
+			code, int(codeTTL.Minutes()))}
+}
+
+func newCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+func codeHash(person, address, code string) string {
+	sum := sha256.Sum256([]byte("warden contact code\x00" + person + "\x00" + address + "\x00" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+func checkEvents(events []string) error {
+	for _, e := range events {
+		if !slices.Contains(SubscribableEvents, e) {
+			return warden.Errorf(warden.EINVALID, "%q is not a notification one can take: they are %s", e, strings.Join(SubscribableEvents, ", "))
+		}
+	}
+	return nil
+}
+
+func checkDelay(d warden.Duration) error {
+	if d < 0 || d.Std() > 24*time.Hour {
+		return warden.Errorf(warden.EINVALID, "a contact method's delay is between 0 and 24h, not %s", d.Std())
+	}
+	return nil
+}
+
+// ContactMethods lists the caller's contact methods (contact.manage).
+func (s *Service) ContactMethods(ctx context.Context) ([]warden.ContactMethod, error) {
+	person, err := me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.db.ContactMethods(ctx, person, false)
+	out := make([]warden.ContactMethod, len(ms))
+	for i, m := range ms {
+		out[i] = m.ContactMethod
+	}
+	return out, err
+}
+
+// VerifyContactMethod checks a code entered for one of the caller's
+// contact methods (contact.manage); the method is verified if it matches.
+// EINVALID for a wrong code (each counts), an expired one, or after five
+// wrong ones: then a new code is needed (ResendCode).
+func (s *Service) VerifyContactMethod(ctx context.Context, id int64, code string) (warden.ContactMethod, error) {
+	person, err := me(ctx)
+	if err != nil {
+		return warden.ContactMethod{}, err
+	}
+	ms, err := s.db.ContactMethods(ctx, person, false)
+	if err != nil {
+		return warden.ContactMethod{}, err
+	}
+	i := slices.IndexFunc(ms, func(m store.ContactMethod) bool { return m.ID == id })
+	if i < 0 {
+		return warden.ContactMethod{}, warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
+	}
+	ev := warden.NewAuditEvent(ctx, "contact.verify", contactObject(id), "", nil)
+	m, err := s.db.CheckContactCode(ctx, id, person, codeHash(person, ms[i].Address, strings.TrimSpace(code)), s.now(), codeTries, ev)
+	return m.ContactMethod, err
+}
+
+// UpdateContactMethod sets the delay and the subscribed notifications of
+// one of the caller's contact methods (contact.manage), audited.
+func (s *Service) UpdateContactMethod(ctx context.Context, id int64, delay warden.Duration, events []string) (warden.ContactMethod, error) {
+	person, err := me(ctx)
+	if err != nil {
+		return warden.ContactMethod{}, err
+	}
+	if err := checkEvents(events); err != nil {
+		return warden.ContactMethod{}, err
+	}
+	if err := checkDelay(delay); err != nil {
+		return warden.ContactMethod{}, err
+	}
+	if events == nil {
+		events = []string{}
+	}
+	ev := warden.NewAuditEvent(ctx, "contact.update", contactObject(id), "", map[string]any{"delay": delay, "events": events})
+	if err := s.db.UpdateContactMethod(ctx, id, person, delay, events, ev); err != nil {
+		return warden.ContactMethod{}, err
+	}
+	ms, err := s.db.ContactMethods(ctx, person, false)
+	if err != nil {
+		return warden.ContactMethod{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return m.ContactMethod, nil
+		}
+	}
+	return warden.ContactMethod{}, warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
+}
+
+// DeleteContactMethod removes one of the caller's contact methods
+// (contact.manage), audited; what was still to be sent through it is
+// cancelled.
+func (s *Service) DeleteContactMethod(ctx context.Context, id int64) error {
+	person, err := me(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.DeleteContactMethod(ctx, id, person, warden.NewAuditEvent(ctx, "contact.delete", contactObject(id), "", nil))
+}

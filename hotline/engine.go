@@ -1,0 +1,356 @@
+package hotline
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"warden"
+	"warden/store"
+)
+
+// claimFor is how long a node holds a notification it is sending: another
+// node may take it over after that (a node killed while sending).
+const claimFor = 2 * time.Minute
+
+// Fire fires step of round of an alert, if the alert is still triggered at
+// that step and round and the step is due: the job engine calls it at the
+// step's time. Otherwise it does nothing (another node or an earlier run
+// fired the step, or someone acknowledged the alert).
+func (s *Service) Fire(ctx context.Context, alert int64, step, round int) error {
+	a, err := s.db.HotlineAlert(ctx, alert)
+	if err != nil {
+		if warden.ErrorCode(err) == warden.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
+	_, err = s.fireDue(ctx, a, step, round)
+	return err
+}
+
+// fireDue fires a's step of round if it is due now, and reports whether it
+// did.
+func (s *Service) fireDue(ctx context.Context, a store.Alert, step, round int) (bool, error) {
+	if a.Status != warden.AlertTriggered || a.Step != step || a.Round != round || a.NextAt == nil || a.NextAt.After(s.now()) {
+		return false, nil
+	}
+	pol, err := s.db.EscalationPolicy(ctx, a.Policy)
+	if err != nil {
+		return false, err
+	}
+	if a.Step >= len(pol.Steps) {
+		// The policy lost steps since the alert was raised: it ends here.
+		a.Step = len(pol.Steps) - 1
+	}
+	return s.fire(ctx, a, pol, *a.NextAt, "", nil)
+}
+
+// fire fires a.Step of a.Round at at (the time it was due), by the engine
+// (who "") or by hand (who, audited as ev): the step's notifications and
+// the alert moved to its next step, in one transaction. It reports false
+// if the alert moved since it was read.
+func (s *Service) fire(ctx context.Context, a store.Alert, pol warden.EscalationPolicy, at time.Time, who string, ev *warden.AuditEvent) (bool, error) {
+	now := s.now()
+	outs, lines, err := s.plan(ctx, a.Alert, pol.Steps[a.Step], at, now)
+	if err != nil {
+		return false, err
+	}
+	head := warden.HotlineEntry{At: now, Alert: a.ID, Kind: "escalated", Detail: fmt.Sprintf("step %d of %d, round %d", a.Step+1, len(pol.Steps), a.Round+1)}
+	if who != "" {
+		head.Kind, head.Actor = "escalated by hand", who
+	}
+	f := store.AlertFire{Alert: a.ID, Fired: a.Fired, Manual: who != "", At: now, Step: a.Step, Round: a.Round, NextStep: len(pol.Steps), NextRound: a.Round,
+		Notifications: outs, Log: append([]warden.HotlineEntry{head}, lines...)}
+	if step, round, next, ok := next(pol, a.Severity, a.Step, a.Round, at); ok {
+		f.NextStep, f.NextRound, f.NextAt = step, round, next
+	}
+	fired, err := s.db.FireAlert(ctx, &f, ev)
+	if err != nil || !fired {
+		return false, err
+	}
+	for _, o := range f.Notifications {
+		s.enqueueDeliver(ctx, o.Notification)
+	}
+	if !f.NextAt.IsZero() {
+		a.Status, a.Step, a.Round, a.NextAt = warden.AlertTriggered, f.NextStep, f.NextRound, &f.NextAt
+		s.enqueueFire(ctx, a.Alert)
+	}
+	return true, nil
+}
+
+// plan returns the notifications a step of a fired at at creates, one per
+// destination, and the log lines for the targets it cannot reach.
+func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.EscalationStep, at, now time.Time) ([]store.Outgoing, []warden.HotlineEntry, error) {
+	var outs []store.Outgoing
+	var lines []warden.HotlineEntry
+	seen := map[string]bool{}
+	add := func(o store.Outgoing) {
+		if seen[o.Destination] {
+			return
+		}
+		seen[o.Destination] = true
+		o.Alert, o.Step, o.Round, o.Kind = a.ID, a.Step, a.Round, "alert"
+		outs = append(outs, o)
+	}
+	missing := func(detail string) {
+		lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "target missing", Detail: detail})
+	}
+	person := func(name, why string) error {
+		ms, err := s.db.ContactMethods(ctx, name, true)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "no contact method", Detail: name + why})
+		}
+		for _, m := range ms {
+			add(store.Outgoing{Notification: warden.Notification{Person: name, Method: m.ID, Channel: m.Channel, Address: m.Address, Format: m.Format,
+				DueAt: at.Add(m.Delay.Std())}, Destination: "method:" + strconv.FormatInt(m.ID, 10)})
+		}
+		return nil
+	}
+	for _, t := range st.Targets {
+		switch t.Kind {
+		case warden.TargetPerson:
+			if err := person(t.ID, ""); err != nil {
+				return nil, nil, err
+			}
+		case warden.TargetRotation:
+			id, _ := strconv.ParseInt(t.ID, 10, 64)
+			r, err := s.db.Rotation(ctx, id)
+			if warden.ErrorCode(err) == warden.ENOTFOUND {
+				missing("no rotation " + t.ID)
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			sh, _, err := ShiftAt(r, at)
+			if err != nil {
+				missing(err.Error())
+				continue
+			}
+			lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "on call", Detail: fmt.Sprintf("%s is on call in %q", sh.Person, r.Name)})
+			if err := person(sh.Person, fmt.Sprintf(" (on call in %q)", r.Name)); err != nil {
+				return nil, nil, err
+			}
+		case warden.TargetEndpoint:
+			id, _ := strconv.ParseInt(t.ID, 10, 64)
+			es, err := s.db.Endpoints(ctx, id)
+			if warden.ErrorCode(err) == warden.ENOTFOUND {
+				missing("no endpoint " + t.ID)
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			e := es[0]
+			add(store.Outgoing{Notification: warden.Notification{Endpoint: e.ID, Channel: e.Channel, Address: e.Address, Format: e.Format, DueAt: at},
+				Destination: "endpoint:" + strconv.FormatInt(e.ID, 10)})
+		}
+	}
+	return outs, lines, nil
+}
+
+// Deliver sends a notification, if it is pending or failed and no other
+// node is sending it, and records the outcome. It returns an error when
+// the attempt failed and another is due (the job engine retries it with
+// backoff); after the configured attempts (the notification's own count,
+// or the job engine's attempt if that is higher) the notification is dead
+// and Deliver returns nil.
+func (s *Service) Deliver(ctx context.Context, notification int64, attempt int) error {
+	_, err := s.deliver(ctx, notification, attempt)
+	return err
+}
+
+// deliver is Deliver, which also returns the outcome: "" if the
+// notification was not sent (not due, or another node has it).
+func (s *Service) deliver(ctx context.Context, id int64, attempt int) (warden.NotificationStatus, error) {
+	now := s.now()
+	o, ok, err := s.db.ClaimNotification(ctx, id, now, now.Add(claimFor))
+	if err != nil || !ok {
+		return "", err
+	}
+	m, err := s.message(ctx, o)
+	if err == nil {
+		if sender := s.o.Senders[o.Channel]; sender == nil {
+			err = fmt.Errorf("no sender for %s on this server", o.Channel)
+		} else {
+			err = sender.Send(ctx, o.Notification, m)
+		}
+	}
+	at := s.now()
+	line := warden.HotlineEntry{At: at, Alert: o.Alert, Notification: o.ID}
+	tries := max(o.Attempts, attempt)
+	var outcome warden.NotificationStatus
+	due := o.DueAt
+	switch {
+	case err == nil:
+		outcome, line.Kind, line.Detail = warden.NotificationDelivered, "delivered", fmt.Sprintf("%s to %s", o.Channel, o.Address)
+	case tries >= s.o.Attempts:
+		outcome, line.Kind, line.Detail = warden.NotificationDead, "dead", fmt.Sprintf("attempt %d of %d: %v", tries, s.o.Attempts, err)
+	default:
+		due = at.Add(backoff(tries))
+		outcome, line.Kind = warden.NotificationFailed, "failed"
+		line.Detail = fmt.Sprintf("attempt %d of %d: %v; next after %s", tries, s.o.Attempts, err, due.Format(time.RFC3339))
+	}
+	errText := ""
+	if err != nil {
+		errText = err.Error()
+	}
+	if ferr := s.db.FinishNotification(ctx, o.ID, outcome, at, due, errText, line); ferr != nil {
+		return "", ferr
+	}
+	s.Metrics.notification(o.Channel, outcome)
+	if outcome == warden.NotificationFailed {
+		return outcome, fmt.Errorf("notification %d: %s", o.ID, line.Detail)
+	}
+	return outcome, nil
+}
+
+// backoff is how long after failed attempt n (from 1) the next is due when
+// no job engine schedules it: 15 seconds, doubling, at most an hour.
+func backoff(n int) time.Duration {
+	d := 15 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// message builds what notification o says.
+func (s *Service) message(ctx context.Context, o store.Outgoing) (Message, error) {
+	m := Message{DeliveryID: "warden-n-" + strconv.FormatInt(o.ID, 10), Event: o.Kind}
+	if o.Alert == 0 {
+		m.Subject, m.Text = o.Subject, o.Body
+		m.HTML = "<p>" + strings.ReplaceAll(html.EscapeString(o.Body), "\n", "<br>\n") + "</p>"
+		return m, nil
+	}
+	a, err := s.db.HotlineAlert(ctx, o.Alert)
+	if err != nil {
+		return m, err
+	}
+	m.Alert = &a.Alert
+	m.Event = "alert.escalated"
+	if o.Step == 0 && o.Round == 0 {
+		m.Event = "alert.triggered"
+	}
+	if o.Endpoint != 0 {
+		es, err := s.db.Endpoints(ctx, o.Endpoint)
+		if err != nil {
+			return m, err
+		}
+		for _, sec := range []string{es[0].Secret, es[0].NextSecret} {
+			if sec != "" {
+				m.Secrets = append(m.Secrets, sec)
+			}
+		}
+	}
+	m.AckURL, m.ResolveURL = s.linkURL(o.Notification, "ack"), s.linkURL(o.Notification, "resolve")
+	m.Subject = fmt.Sprintf("[%s] %s", a.Severity, a.Summary)
+	facts := [][2]string{{"Alert", "#" + strconv.FormatInt(a.ID, 10)}, {"Severity", string(a.Severity)}, {"Raised", a.CreatedAt.UTC().Format(time.RFC3339) + " by " + a.CreatedBy},
+		{"Step", fmt.Sprintf("%d, round %d", o.Step+1, o.Round+1)}}
+	if a.Object != "" {
+		facts = append(facts, [2]string{"About", a.Object})
+	}
+	var t, h strings.Builder
+	fmt.Fprintf(&t, "%s\n\n", a.Summary)
+	fmt.Fprintf(&h, "<h2>%s</h2>\n", html.EscapeString(a.Summary))
+	if a.Details != "" {
+		fmt.Fprintf(&t, "%s\n\n", a.Details)
+		fmt.Fprintf(&h, "<p>%s</p>\n", strings.ReplaceAll(html.EscapeString(a.Details), "\n", "<br>\n"))
+	}
+	h.WriteString("<table>\n")
+	for _, f := range facts {
+		fmt.Fprintf(&t, "%s: %s\n", f[0], f[1])
+		fmt.Fprintf(&h, "<tr><th align=\"left\">%s</th><td>%s</td></tr>\n", f[0], html.EscapeString(f[1]))
+	}
+	h.WriteString("</table>\n")
+	fmt.Fprintf(&t, "\nAcknowledge: %s\nResolve: %s\n", m.AckURL, m.ResolveURL)
+	fmt.Fprintf(&h, "<p><a href=\"%s\">Acknowledge</a> &middot; <a href=\"%s\">Resolve</a></p>\n", html.EscapeString(m.AckURL), html.EscapeString(m.ResolveURL))
+	m.Text, m.HTML = t.String(), h.String()
+	return m, nil
+}
+
+// Reconcile schedules, in the job engine, every alert step and every
+// notification that is due: those whose jobs were lost between a commit
+// and their insertion (a crash). Jobs are unique, so scheduling one that
+// exists does nothing. It returns how many it scheduled.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	if s.o.Jobs == nil {
+		return 0, nil
+	}
+	now := s.now()
+	as, err := s.db.DueAlerts(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range as {
+		if err := s.o.Jobs.Fire(ctx, a.ID, a.Step, a.Round, *a.NextAt); err != nil {
+			return n, err
+		}
+		n++
+	}
+	for _, st := range []warden.NotificationStatus{warden.NotificationPending, warden.NotificationFailed} {
+		ns, err := s.db.NotificationsWith(ctx, st, now)
+		if err != nil {
+			return n, err
+		}
+		for _, o := range ns {
+			if err := s.o.Jobs.Deliver(ctx, o.ID, o.DueAt, o.Attempts+1); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// RunDue does, at the service's clock, what the job engine would: it fires
+// every step that is due (a step whose successor is due too fires that
+// one next) and tries every notification that is due once. It returns the
+// steps fired and the notifications delivered. Failed attempts are not
+// errors: they are recorded and due again later.
+func (s *Service) RunDue(ctx context.Context) (fired, delivered int, err error) {
+	for {
+		as, err := s.db.DueAlerts(ctx, s.now())
+		if err != nil {
+			return fired, delivered, err
+		}
+		n := 0
+		for _, a := range as {
+			ok, err := s.fireDue(ctx, a, a.Step, a.Round)
+			if err != nil {
+				return fired, delivered, err
+			}
+			if ok {
+				n++
+			}
+		}
+		fired += n
+		if n == 0 {
+			break
+		}
+	}
+	for _, st := range []warden.NotificationStatus{warden.NotificationPending, warden.NotificationFailed} {
+		ns, err := s.db.NotificationsWith(ctx, st, s.now())
+		if err != nil {
+			return fired, delivered, err
+		}
+		for _, o := range ns {
+			outcome, err := s.deliver(ctx, o.ID, 0)
+			if outcome == "" && err != nil {
+				return fired, delivered, err
+			}
+			if outcome == warden.NotificationDelivered {
+				delivered++
+			}
+		}
+	}
+	return fired, delivered, nil
+}

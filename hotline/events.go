@@ -1,0 +1,117 @@
+package hotline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"warden"
+	"warden/store"
+)
+
+// HandleEvents reads the domain events written since the last call (a
+// cursor kept in the database): each enabled trigger on an event's type
+// raises an alert (dedup key "event:<event>:trigger:<trigger>", so an
+// event raises each trigger's alert once, on any node), and each verified
+// contact method subscribed to the type gets a notification. It returns
+// the events handled.
+func (s *Service) HandleEvents(ctx context.Context) (int, error) {
+	cursor, err := s.db.HotlineCursor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	evs, err := s.db.Events(ctx, "", cursor)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	const batch = 500
+	if len(evs) > batch {
+		evs = evs[:batch]
+	}
+	ts, err := s.db.Triggers(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := s.db.ContactMethods(ctx, "", true)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var outs []store.Outgoing
+	for _, e := range evs {
+		for _, t := range ts {
+			if !t.Enabled || t.Event != e.Type || !above(t, e) {
+				continue
+			}
+			in := RaiseInput{Summary: summary(e), Details: string(e.Payload), Severity: t.Severity, Policy: t.Policy, Object: e.Object,
+				DedupKey: fmt.Sprintf("event:%d:trigger:%d", e.ID, t.ID), Source: "event:" + strconv.FormatInt(e.ID, 10)}
+			if _, _, err := s.raise(ctx, in, "trigger:"+strconv.FormatInt(t.ID, 10), nil); err != nil {
+				return 0, fmt.Errorf("event %d, trigger %d: %w", e.ID, t.ID, err)
+			}
+		}
+		for _, m := range ms {
+			if !slices.Contains(m.Events, e.Type) {
+				continue
+			}
+			outs = append(outs, store.Outgoing{Notification: warden.Notification{Kind: e.Type, Person: m.Person, Method: m.ID, Channel: m.Channel,
+				Address: m.Address, Format: m.Format, DueAt: now.Add(m.Delay.Std())},
+				Destination: fmt.Sprintf("event:%d:method:%d", e.ID, m.ID), Subject: "Warden: " + summary(e),
+				Body: fmt.Sprintf("%s\n\nEvent %d at %s\n%s", summary(e), e.ID, e.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"), e.Payload)})
+		}
+	}
+	moved, err := s.db.AdvanceHotlineCursor(ctx, cursor, evs[len(evs)-1].ID, now, outs)
+	if err != nil || !moved {
+		return 0, err
+	}
+	for _, o := range outs {
+		s.enqueueDeliver(ctx, o.Notification)
+	}
+	return len(evs), nil
+}
+
+// summary says what an event is in a line.
+func summary(e warden.DomainEvent) string {
+	var p struct {
+		Reference string       `json:"reference"`
+		Amount    warden.Money `json:"amount"`
+		Customer  string       `json:"customer"`
+		List      string       `json:"list"`
+		Version   any          `json:"version"`
+	}
+	json.Unmarshal(e.Payload, &p)
+	switch {
+	case e.Type == "payment.blocked" && p.Amount.Currency != "":
+		return fmt.Sprintf("payment %s of %s blocked", p.Reference, p.Amount)
+	case e.Type == "customer.hit" && p.Customer != "":
+		return fmt.Sprintf("customer %s is a possible hit", p.Customer)
+	case e.Type == "list.changed" && p.List != "":
+		return fmt.Sprintf("list %s changed (version %v)", p.List, p.Version)
+	}
+	if e.Object != "" {
+		return e.Type + " " + e.Object
+	}
+	return e.Type
+}
+
+// above reports whether e passes t's minimum amount: a payment.blocked
+// event at least the minimum in its currency (none in its currency: no),
+// or any event of a trigger without minimums.
+func above(t warden.Trigger, e warden.DomainEvent) bool {
+	if len(t.MinAmount) == 0 {
+		return true
+	}
+	var p struct {
+		Amount warden.Money `json:"amount"`
+	}
+	if json.Unmarshal(e.Payload, &p) != nil {
+		return false
+	}
+	for _, m := range t.MinAmount {
+		if m.Currency == p.Amount.Currency {
+			return p.Amount.Minor >= m.Minor
+		}
+	}
+	return false
+}

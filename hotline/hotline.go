@@ -1,0 +1,155 @@
+// Package hotline is the escalation engine of the hotline the agreement sets
+// up: escalation policies, on-call rotations, endpoints and triggers, the
+// contact methods people verify, and alerts that notify, step by step, until
+// someone acknowledges them.
+//
+// State lives in the database, not in timers. An alert row says which step
+// fires next, in which round, and when. Firing a step (Fire) is one store
+// transaction: a conditional update of the alert from the state that was
+// read to the next one, with the step's notifications (one per destination)
+// and the hotline log lines; if the update finds the alert moved (another
+// node, an earlier run, an acknowledgement), nothing is stored. Delivering a
+// notification (Deliver) claims it, sends it through its channel's Sender
+// and records delivered, failed (to be retried) or dead. A job engine
+// (package jobs, River) runs Fire and Deliver at their times; the jobs are
+// inserted after the transaction commits, and Reconcile re-inserts those of
+// every due alert and notification, so a crash in between loses nothing.
+// Without a job engine, RunDue does the same work at the service's clock,
+// which is how the tests drive it.
+package hotline
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"time"
+
+	"warden"
+	"warden/store"
+)
+
+// Sender delivers one notification through its channel. Package notify
+// implements it for e-mail and webhooks.
+type Sender interface {
+	Send(ctx context.Context, n warden.Notification, m Message) error
+}
+
+// Message is what a notification says.
+type Message struct {
+	// Subject, Text and HTML are the message: Text and HTML are the plain
+	// and HTML parts of an e-mail; chat shapes use Text.
+	Subject, Text, HTML string
+	// Alert is the alert the notification is about; nil for the others.
+	Alert *warden.Alert
+	// Event is "alert.triggered", "alert.escalated", "verify", or the
+	// domain event a person subscribed to.
+	Event string
+	// AckURL and ResolveURL are signed one-time links that acknowledge or
+	// resolve the alert; "" for notifications that are not an alert's.
+	AckURL, ResolveURL string
+	// Secrets sign a webhook to an endpoint: its secret and, while it is
+	// rotated, the next one. Nil for e-mail and for people's own webhooks,
+	// which have no secret.
+	Secrets []string
+	// DeliveryID is unique per notification ("warden-n-<id>") and the same
+	// on every attempt, sent as a header or Message-ID so that receivers
+	// can drop a duplicate.
+	DeliveryID string
+}
+
+// Enqueuer schedules work in the job engine (package jobs implements it
+// with River). Without one, nothing is scheduled and RunDue does the work.
+type Enqueuer interface {
+	Fire(ctx context.Context, alert int64, step, round int, at time.Time) error
+	Deliver(ctx context.Context, notification int64, at time.Time, attempt int) error
+}
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; time.Now if nil.
+	Now func() time.Time
+	// BaseURL is where people reach Warden (http://127.0.0.1:8080), for
+	// the signed links in notifications.
+	BaseURL string
+	// LinkKey is the HMAC key of signed links. If nil, New draws a random
+	// one, and links die with the process: serve passes a persisted key.
+	LinkKey []byte
+	// LinkTTL is how long a signed link works (24 hours if zero).
+	LinkTTL time.Duration
+	// Attempts is how many times a notification is tried before it is
+	// dead (5 if zero).
+	Attempts int
+	// Senders deliver notifications, by channel.
+	Senders map[warden.Channel]Sender
+	// Jobs is the job engine; SetJobs sets it later.
+	Jobs Enqueuer
+	// Log receives what the engine cannot return to anyone (a job not
+	// inserted after a commit, which Reconcile makes good); slog.Default
+	// if nil.
+	Log *slog.Logger
+}
+
+// Service is the hotline.
+type Service struct {
+	db *store.DB
+	o  Options
+	// Metrics counts notifications and times acknowledgements, for
+	// /metrics.
+	Metrics *Metrics
+}
+
+// New returns the hotline over db.
+func New(db *store.DB, o Options) *Service {
+	if o.LinkKey == nil {
+		o.LinkKey = make([]byte, 32)
+		rand.Read(o.LinkKey)
+	}
+	if o.LinkTTL <= 0 {
+		o.LinkTTL = 24 * time.Hour
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 5
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &Service{db: db, o: o, Metrics: newMetrics()}
+}
+
+// SetJobs sets the job engine, before the service is used: the engine is
+// built after the service, whose workers it needs.
+func (s *Service) SetJobs(e Enqueuer) { s.o.Jobs = e }
+
+// Attempts is how many times a notification is tried before it is dead:
+// the job engine lets a delivery job run at least as many times.
+func (s *Service) Attempts() int { return s.o.Attempts }
+
+func (s *Service) now() time.Time {
+	if s.o.Now != nil {
+		return s.o.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// enqueueFire schedules a step in the job engine, if there is one. A
+// failure is logged: the step is in the database, and Reconcile schedules
+// it once it is due.
+func (s *Service) enqueueFire(ctx context.Context, a warden.Alert) {
+	if s.o.Jobs == nil || a.NextAt == nil || a.Status != warden.AlertTriggered {
+		return
+	}
+	if err := s.o.Jobs.Fire(ctx, a.ID, a.Step, a.Round, *a.NextAt); err != nil {
+		s.o.Log.Warn("hotline: schedule step", "alert", a.ID, "step", a.Step, "round", a.Round, "err", err)
+	}
+}
+
+// enqueueDeliver schedules a delivery in the job engine, if there is one;
+// a failure is logged, as for enqueueFire.
+func (s *Service) enqueueDeliver(ctx context.Context, n warden.Notification) {
+	if s.o.Jobs == nil || n.ID == 0 {
+		return
+	}
+	if err := s.o.Jobs.Deliver(ctx, n.ID, n.DueAt, n.Attempts+1); err != nil {
+		s.o.Log.Warn("hotline: schedule delivery", "notification", n.ID, "err", err)
+	}
+}

@@ -955,3 +955,10 @@ func (db *DB) LinkUsed(ctx context.Context, notification int64, action string) (
 	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM hotline_links WHERE notification = $1 AND action = $2`, notification, action).Scan(&n)
 	return n > 0, err
 }
+
+// RecordEvent stores a domain event that goes with no other change in this
+// database (an outside system's report, a test feeding the hotline), with
+// the audit event if any.
+func (db *DB) RecordEvent(ctx context.Context, e warden.DomainEvent, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error { return insertEvent(ctx, tx, e, db.now()) })
+}

@@ -99,7 +99,7 @@ func (r *recorder) reset() {
 // env is a hotline on a database, with people alice, bob and carol
 // (analysts), each with a verified e-mail address <name>@example.org.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	s     *hotline.Service
 	clk   *clock
@@ -111,7 +111,7 @@ func as(name string, role warden.Role) context.Context {
 	return warden.WithPrincipal(context.Background(), warden.Principal{Name: name, Role: role, Org: warden.HomeOrg, Kind: "user"})
 }
 
-func newEnv(t *testing.T, db *store.DB, o hotline.Options) *env {
+func newEnv(t testing.TB, db *store.DB, o hotline.Options) *env {
 	t.Helper()
 	clk := &clock{t: t0}
 	rec := &recorder{clk: clk, fail: map[string]int{}}

@@ -125,6 +125,18 @@ func TestDeliveryRetryDeadReplay(t *testing.T) {
 			}
 		}
 
+		// A permanent failure is dead at once.
+		gone, _, err := e.s.CreateEndpoint(e.admin, warden.Endpoint{Name: "closed mailbox", Channel: warden.ChannelEmail, Address: "gone@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gp := e.policy(warden.EscalationPolicy{Name: "gone", Steps: []warden.EscalationStep{step(0, "", warden.Target{Kind: warden.TargetEndpoint, ID: "2"})}})
+		ga := e.raise(hotline.RaiseInput{Policy: gp.ID})
+		e.run()
+		if n := ns(e, ga.ID); len(n) != 1 || n[0].Endpoint != gone.ID || n[0].Status != warden.NotificationDead || n[0].Attempts != 1 {
+			t.Errorf("permanent failure: %+v", n)
+		}
+
 		// A rotation signs with both secrets until it is finished.
 		if _, err := e.s.RotateSecret(e.admin, ep.ID, "the-next-secret-0123"); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package hotline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"strconv"
@@ -160,8 +161,9 @@ func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.Escalation
 // node is sending it, and records the outcome. It returns an error when
 // the attempt failed and another is due (the job engine retries it with
 // backoff); after the configured attempts (the notification's own count,
-// or the job engine's attempt if that is higher) the notification is dead
-// and Deliver returns nil.
+// or the job engine's attempt if that is higher), or at once for a
+// failure wrapping ErrPermanent, the notification is dead and Deliver
+// returns nil.
 func (s *Service) Deliver(ctx context.Context, notification int64, attempt int) error {
 	_, err := s.deliver(ctx, notification, attempt)
 	return err
@@ -191,7 +193,7 @@ func (s *Service) deliver(ctx context.Context, id int64, attempt int) (warden.No
 	switch {
 	case err == nil:
 		outcome, line.Kind, line.Detail = warden.NotificationDelivered, "delivered", fmt.Sprintf("%s to %s", o.Channel, o.Address)
-	case tries >= s.o.Attempts:
+	case tries >= s.o.Attempts || errors.Is(err, ErrPermanent):
 		outcome, line.Kind, line.Detail = warden.NotificationDead, "dead", fmt.Sprintf("attempt %d of %d: %v", tries, s.o.Attempts, err)
 	default:
 		due = at.Add(backoff(tries))

@@ -54,6 +54,9 @@ type recorder struct {
 func (r *recorder) Send(_ context.Context, n warden.Notification, m hotline.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if strings.HasPrefix(n.Address, "gone") {
+		return fmt.Errorf("%s: no such mailbox: %w", n.Address, hotline.ErrPermanent)
+	}
 	if f := r.fail[n.Address]; f != 0 {
 		if f > 0 {
 			r.fail[n.Address] = f - 1

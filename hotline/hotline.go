@@ -21,6 +21,7 @@ package hotline
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -29,10 +30,17 @@ import (
 )
 
 // Sender delivers one notification through its channel. Package notify
-// implements it for e-mail and webhooks.
+// implements it for e-mail and webhooks. An error wrapping ErrPermanent
+// (notify.ErrPermanent, rewrapped by whoever adapts notify's channels to
+// this interface) says that trying again cannot help: the notification is
+// dead at once.
 type Sender interface {
 	Send(ctx context.Context, n warden.Notification, m Message) error
 }
+
+// ErrPermanent marks a delivery failure that another attempt cannot cure
+// (an address the mail server refuses, a webhook answering 404).
+var ErrPermanent = errors.New("permanent delivery failure")
 
 // Message is what a notification says.
 type Message struct {

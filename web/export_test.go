@@ -5,6 +5,7 @@ import (
 	"warden/auth"
 	"warden/designation"
 	"warden/enforcement"
+	"warden/hotline"
 	"warden/lists"
 	"warden/screening"
 	"warden/store"
@@ -21,5 +22,5 @@ func NewTestServer(db *store.DB, sc *screening.Service, a *auth.Service) *Server
 		a = auth.New(db)
 	}
 	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals),
-		Designations: designation.New(db, a.Approvals)}
+		Designations: designation.New(db, a.Approvals), Hotline: hotline.New(db, hotline.Options{})}
 }

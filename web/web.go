@@ -21,6 +21,7 @@ import (
 	"warden/auth"
 	"warden/designation"
 	"warden/enforcement"
+	"warden/hotline"
 	"warden/lists"
 	"warden/screening"
 )
@@ -35,6 +36,7 @@ type Server struct {
 	Auth         *auth.Service
 	Enforcement  *enforcement.Service
 	Designations *designation.Service
+	Hotline      *hotline.Service
 	Log          *slog.Logger
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
@@ -63,8 +65,8 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil || s.Designations == nil {
-		panic("web: a Server needs its Lists, Audit, Screening, Auth, Enforcement and Designations services")
+	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil || s.Designations == nil || s.Hotline == nil {
+		panic("web: a Server needs its Lists, Audit, Screening, Auth, Enforcement, Designations and Hotline services")
 	}
 	if s.RateLimit == 0 {
 		s.RateLimit, s.RateBurst = 10000, 20000

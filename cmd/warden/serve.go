@@ -20,7 +20,10 @@ import (
 	"warden/auth"
 	"warden/designation"
 	"warden/enforcement"
+	"warden/hotline"
 	"warden/ingest"
+	"warden/internal/hotlinerun"
+	"warden/jobs"
 	"warden/lists"
 	"warden/publish"
 	"warden/screening"
@@ -96,6 +99,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
 	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
 	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
+	hl := hotlineFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -141,6 +145,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	hlOpts, err := hl.options(public.Key, log)
+	if err != nil {
+		return err
+	}
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -151,6 +159,24 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if hlOpts.BaseURL == "" {
+		hlOpts.BaseURL = baseURL(ln.Addr())
+	}
+	hot := hotline.New(db, hlOpts)
+	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// The queue stops before the database closes (defers run last first),
+	// letting the jobs running finish.
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), *shutdownWait)
+		defer cancel()
+		if err := queue.Stop(stop); err != nil {
+			log.Error("stopping the job queue", "err", err)
+		}
+	}()
 	var ready atomic.Bool
 	svc := screening.New(db)
 	authSvc := auth.New(db)
@@ -160,7 +186,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	des := designation.New(db, authSvc.Approvals)
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	srv := &http.Server{
-		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -203,6 +229,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
 	go des.Run(ctx, *publishEvery, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
+	if err := queue.Start(ctx); err != nil {
+		return stopped(err)
+	}
+	log.Info("hotline engine started", "base_url", hlOpts.BaseURL, "email", hlOpts.Senders[warden.ChannelEmail] != nil)
 	ready.Store(true)
 	if us, err := db.Users(ctx); err == nil && len(us) == 0 {
 		log.Warn("no users yet: add one with `warden user add NAME --role admin` to log in to the web UI")

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"warden/hotline"
+	"warden/internal/hotlinerun"
+	"warden/jobs"
+	"warden/notify"
+)
+
+// hotlineConfig is how warden serve runs the hotline: where its signed
+// links point, how it sends e-mail, and how its engine works.
+type hotlineConfig struct {
+	baseURL                                            string
+	smtpHost, smtpUser, smtpPassword, smtpFrom, smtpCA string
+	smtpTLS                                            string
+	smtpPort                                           int
+	linkKey                                            string
+	attempts                                           int
+	every, rescueAfter                                 time.Duration
+}
+
+// hotlineFlags declares the hotline's flags of warden serve; configure
+// fills them from the environment and the configuration file like the
+// others (the SMTP password from WARDEN_SMTP_PASSWORD).
+func hotlineFlags(fs *flag.FlagSet) *hotlineConfig {
+	c := &hotlineConfig{}
+	fs.StringVar(&c.baseURL, "base-url", "", "the URL people reach this server at, for the signed links in hotline notifications (default: http:// and the listen address)")
+	fs.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server that sends the hotline's e-mail (empty: e-mail notifications wait, failing, until a server that has one sends them)")
+	fs.IntVar(&c.smtpPort, "smtp-port", notify.DefaultSMTPPort, "SMTP port")
+	fs.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name (empty: no authentication)")
+	fs.StringVar(&c.smtpPassword, "smtp-password", "", "SMTP password; prefer the environment variable WARDEN_SMTP_PASSWORD")
+	fs.StringVar(&c.smtpFrom, "smtp-from", "", "sender address of the hotline's e-mail, e.g. \"Warden hotline <hotline@example.org>\" (required with --smtp-host)")
+	fs.StringVar(&c.smtpTLS, "smtp-tls", string(notify.TLSMandatory), "STARTTLS: mandatory, opportunistic or none")
+	fs.StringVar(&c.smtpCA, "smtp-ca", "", "PEM `file` of the certificate authorities the SMTP server's certificate is checked against (default: the system's)")
+	fs.StringVar(&c.linkKey, "hotline-link-key", "", "`file` holding the key that signs the hotline's one-time links, created if missing; every node needs the same (default: derived from --signing-key, else a new key each start, so links die with the process)")
+	fs.IntVar(&c.attempts, "hotline-attempts", 5, "how many times a notification is tried before it is dead-lettered")
+	fs.DurationVar(&c.every, "hotline-every", time.Second, "how often the hotline reconciles its jobs with the database and reads new domain events")
+	fs.DurationVar(&c.rescueAfter, "hotline-rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it is taken for abandoned by a dead process and run again")
+	return c
+}
+
+// options checks c and returns the hotline's options. signing is the
+// exports' signing key, if any, from which the link key is derived when
+// no link key file is named.
+func (c *hotlineConfig) options(signing ed25519.PrivateKey, log *slog.Logger) (hotline.Options, error) {
+	var o hotline.Options
+	if c.attempts < 1 || c.every <= 0 || c.rescueAfter <= 0 {
+		return o, fmt.Errorf("%w: --hotline-attempts, --hotline-every and --hotline-rescue-after must be positive", errUsage)
+	}
+	if c.baseURL != "" {
+		u, err := url.Parse(c.baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return o, fmt.Errorf("%w: --base-url %q: give an http or https URL such as https://warden.example.org", errUsage, c.baseURL)
+		}
+		o.BaseURL = strings.TrimSuffix(c.baseURL, "/")
+	}
+	var email *notify.Email
+	if c.smtpHost != "" {
+		tlsPolicy := notify.TLSPolicy(c.smtpTLS)
+		switch tlsPolicy {
+		case notify.TLSMandatory, notify.TLSOpportunistic, notify.TLSNone:
+		default:
+			return o, fmt.Errorf("%w: --smtp-tls %q: use mandatory, opportunistic or none", errUsage, c.smtpTLS)
+		}
+		if c.smtpFrom == "" {
+			return o, fmt.Errorf("%w: --smtp-from is required with --smtp-host", errUsage)
+		}
+		if c.smtpPort < 1 || c.smtpPort > 65535 {
+			return o, fmt.Errorf("%w: --smtp-port %d is not a port", errUsage, c.smtpPort)
+		}
+		email = &notify.Email{Host: c.smtpHost, Port: c.smtpPort, Username: c.smtpUser, Password: c.smtpPassword, From: c.smtpFrom, TLS: tlsPolicy}
+		if c.smtpCA != "" {
+			pem, err := os.ReadFile(c.smtpCA)
+			if err != nil {
+				return o, fmt.Errorf("--smtp-ca: %w", err)
+			}
+			roots := x509.NewCertPool()
+			if !roots.AppendCertsFromPEM(pem) {
+				return o, fmt.Errorf("%w: --smtp-ca %s holds no PEM certificate", errUsage, c.smtpCA)
+			}
+			email.TLSConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+		}
+	}
+	o.Senders = hotlinerun.Senders(email, &notify.Webhook{})
+	o.Attempts = c.attempts
+	o.Log = log
+	switch {
+	case c.linkKey != "":
+		key, err := linkKeyFile(c.linkKey)
+		if err != nil {
+			return o, err
+		}
+		o.LinkKey = key
+	case signing != nil:
+		m := hmac.New(sha256.New, signing.Seed())
+		m.Write([]byte("warden hotline link key"))
+		o.LinkKey = m.Sum(nil)
+	default:
+		log.Warn("no --hotline-link-key nor --signing-key: the hotline's signed links stop working when this process stops")
+	}
+	return o, nil
+}
+
+// linkKeyFile reads the link key from path (hexadecimal, at least 32
+// bytes), creating the file with a new random key if it does not exist.
+// The new file is written aside and linked into place, so that a node
+// starting at the same time reads a whole key, the same.
+func linkKeyFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 32)
+		rand.Read(key)
+		tmp, err := os.CreateTemp(filepath.Dir(path), ".link-key-*")
+		if err != nil {
+			return nil, fmt.Errorf("--hotline-link-key: %w", err)
+		}
+		defer os.Remove(tmp.Name())
+		_, err = tmp.WriteString(hex.EncodeToString(key) + "\n")
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Link(tmp.Name(), path)
+		}
+		if errors.Is(err, fs.ErrExist) {
+			return linkKeyFile(path) // another node made it first
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--hotline-link-key: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--hotline-link-key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("%w: --hotline-link-key %s: want at least 32 bytes in hexadecimal", errUsage, path)
+	}
+	return key, nil
+}
+
+// baseURL is the default --base-url: http:// and the address the server
+// listens on, localhost for an unspecified address.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,90 @@
+// Package hotlinerun connects the hotline's engine to what runs it: the
+// channels of package notify deliver its notifications, and the River queue
+// of package jobs runs its steps and deliveries at their times. warden serve
+// and the tests that run the whole engine wire the hotline through it, so that
+// they wire it the same way.
+package hotlinerun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"warden"
+	"warden/hotline"
+	"warden/jobs"
+	"warden/notify"
+	"warden/store"
+)
+
+// Senders returns the hotline's senders over notify's channels: e-mail
+// through email (none if nil) and webhooks through hook.
+func Senders(email *notify.Email, hook *notify.Webhook) map[warden.Channel]hotline.Sender {
+	m := map[warden.Channel]hotline.Sender{warden.ChannelWebhook: webhookSender{hook}}
+	if email != nil {
+		m[warden.ChannelEmail] = emailSender{email}
+	}
+	return m
+}
+
+type emailSender struct{ e *notify.Email }
+
+func (s emailSender) Send(ctx context.Context, n warden.Notification, m hotline.Message) error {
+	return permanent(s.e.Send(ctx, n.Address, notify.Message(m)))
+}
+
+type webhookSender struct{ w *notify.Webhook }
+
+func (s webhookSender) Send(ctx context.Context, n warden.Notification, m hotline.Message) error {
+	return permanent(s.w.Send(ctx, n.Address, n.Format, notify.Message(m)))
+}
+
+// permanent carries notify's "do not retry" over to the hotline, which
+// dead-letters such a notification at once.
+func permanent(err error) error {
+	if errors.Is(err, notify.ErrPermanent) {
+		return fmt.Errorf("%w: %w", hotline.ErrPermanent, err)
+	}
+	return err
+}
+
+// Enqueuer schedules the hotline's work as River jobs in Queue. A delivery
+// job may run Attempts times, the notification's attempts, so that the
+// hotline marks a notification dead before River gives its job up.
+type Enqueuer struct {
+	Queue    *jobs.Queue
+	Attempts int
+}
+
+// Fire schedules step of round of an alert at at.
+func (e Enqueuer) Fire(ctx context.Context, alert int64, step, round int, at time.Time) error {
+	_, err := e.Queue.Insert(ctx, hotline.FireArgs{Alert: alert, Step: step, Round: round}, &river.InsertOpts{ScheduledAt: at})
+	return err
+}
+
+// Deliver schedules a notification's delivery at at. attempt is the
+// notification's next attempt; the hotline counts them itself, so the job
+// gets every attempt left.
+func (e Enqueuer) Deliver(ctx context.Context, notification int64, at time.Time, attempt int) error {
+	_, err := e.Queue.Insert(ctx, hotline.DeliverArgs{Notification: notification}, &river.InsertOpts{ScheduledAt: at, MaxAttempts: max(e.Attempts, 1)})
+	return err
+}
+
+// Open opens the job queue of s on db, with the hotline's workers and its
+// periodic jobs (reconcile, domain events) every every, and makes it s's job
+// engine. cfg's Workers and Periodic are replaced. The caller starts the
+// queue once the process is ready, and stops it before closing db.
+func Open(ctx context.Context, db *store.DB, s *hotline.Service, every time.Duration, cfg jobs.Config) (*jobs.Queue, error) {
+	w := river.NewWorkers()
+	hotline.Workers(s, w)
+	cfg.Workers, cfg.Periodic = w, hotline.PeriodicJobs(s, every)
+	q, err := jobs.Open(ctx, db, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("hotline job queue: %w", err)
+	}
+	s.SetJobs(Enqueuer{Queue: q, Attempts: s.Attempts()})
+	return q, nil
+}

@@ -148,6 +148,13 @@ func (db *DB) DelistParty(ctx context.Context, party string, except int64, ids [
 	return flagged, nil
 }
 
+// insertEvent writes a domain event in tx, the transaction of its change.
+// Its id is the largest plus one: every transaction that writes events
+// holds the database's write lock (SQLite) or the audit chain's lock
+// (PostgreSQL, pg_advisory_xact_lock(7202), taken by every change and
+// import before it writes an event) until it commits, so ids are unique
+// and follow commit order, and a consumer's cursor (the last id it read)
+// never passes an event that commits later.
 func insertEvent(ctx context.Context, tx *sql.Tx, e warden.DomainEvent, now time.Time) error {
 	if e.Payload == nil {
 		e.Payload = json.RawMessage("{}")

@@ -26,9 +26,50 @@ func (db *DB) RecordTransaction(ctx context.Context, d *warden.TxDecision, bodyH
 		if existed {
 			return errSkipAudit
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return paymentEvent(ctx, tx, d, d.Decision, d.Case, "screening", db.now())
 	})
 	return existed, err
+}
+
+// paymentEvents are the events that report a payment's decision or
+// status; a cleared payment has none.
+var paymentEvents = map[string]string{
+	warden.DecisionBlocked:  warden.EventPaymentBlocked,
+	warden.DecisionRejected: warden.EventPaymentRejected,
+	warden.DecisionHeld:     warden.EventPaymentHeld,
+}
+
+// paymentEvent writes, in tx, the event that reports d's payment becoming
+// status, if any: by "screening" (its first decision) or "case" (a case
+// decided it).
+func paymentEvent(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, status string, caseID *int64, by string, now time.Time) error {
+	typ, ok := paymentEvents[status]
+	if !ok {
+		return nil
+	}
+	payload, err := json.Marshal(warden.PaymentEvent{Reference: d.Reference, Amount: d.Amount, Decision: status,
+		Hits: warden.EventHits(d.Hits), HitCount: len(d.Hits), Case: caseID, By: by})
+	if err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, warden.DomainEvent{Type: typ, Object: "tx:" + d.Reference, Payload: payload}, now)
+}
+
+// customerEvent writes, in tx, customer.hit for a screening of c
+// ("onboarding" or "rescreening") that decided d, unless d cleared it.
+func customerEvent(ctx context.Context, tx *sql.Tx, id, name string, d *warden.TxDecision, screening string, now time.Time) error {
+	if d.Decision == warden.DecisionCleared {
+		return nil
+	}
+	payload, err := json.Marshal(warden.CustomerEvent{Customer: id, Name: name, Decision: d.Decision, Case: d.Case,
+		Hits: warden.EventHits(d.Hits), HitCount: len(d.Hits), Screening: screening})
+	if err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, warden.DomainEvent{Type: warden.EventCustomerHit, Object: "customer:" + id, Payload: payload}, now)
 }
 
 // RecordCustomer stores a customer with its onboarding decision and cases,
@@ -50,7 +91,7 @@ func (db *DB) RecordCustomer(ctx context.Context, c *warden.Customer, d *warden.
 			c.ID, d.Reference, string(b), timestamp(c.OnboardedAt), c.OnboardedBy); err != nil {
 			return fmt.Errorf("insert customer: %w", err)
 		}
-		return nil
+		return customerEvent(ctx, tx, c.ID, c.Name, d, "onboarding", db.now())
 	})
 	return existed, err
 }
@@ -144,6 +185,17 @@ func (db *DB) RescreenCustomer(ctx context.Context, id string, d *warden.TxDecis
 		b, _ := json.Marshal(d)
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET latest = $1 WHERE id = $2`, string(b), id); err != nil {
 			return fmt.Errorf("rescreen: %w", err)
+		}
+		var body string
+		if err := tx.QueryRowContext(ctx, `SELECT body FROM customers WHERE id = $1`, id).Scan(&body); err != nil {
+			return fmt.Errorf("rescreen: %w", err)
+		}
+		var c warden.Customer
+		if err := json.Unmarshal([]byte(body), &c); err != nil {
+			return fmt.Errorf("rescreen: customer %q: %w", id, err)
+		}
+		if err := customerEvent(ctx, tx, id, c.Name, d, "rescreening", db.now()); err != nil {
+			return err
 		}
 		changed = true
 		return nil
@@ -355,8 +407,13 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.Ledge
 		if err != nil {
 			return fmt.Errorf("decide case: payment status: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 1 && block != nil {
-			if err := appendLedger(ctx, tx, block); err != nil {
+		if n, _ := res.RowsAffected(); n == 1 {
+			if block != nil {
+				if err := appendLedger(ctx, tx, block); err != nil {
+					return err
+				}
+			}
+			if err := decidedEvent(ctx, tx, c, db.now()); err != nil {
 				return err
 			}
 		}
@@ -371,6 +428,25 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.Ledge
 		}
 		return nil
 	})
+}
+
+// decidedEvent writes, in tx, the event of a payment whose status c's
+// decision has just moved to blocked or rejected (a customer's case
+// decides no screening, and a cleared payment has no event).
+func decidedEvent(ctx context.Context, tx *sql.Tx, c warden.Case, now time.Time) error {
+	if c.Status != warden.CaseConfirmed || strings.HasPrefix(c.Reference, "customer:") {
+		return nil
+	}
+	var resp string
+	if err := tx.QueryRowContext(ctx, `SELECT response FROM transactions WHERE reference = $1`, c.Reference).Scan(&resp); err != nil {
+		return fmt.Errorf("decide case: payment: %w", err)
+	}
+	var d warden.TxDecision
+	if err := json.Unmarshal([]byte(resp), &d); err != nil {
+		return fmt.Errorf("decide case: payment %q: %w", c.Reference, err)
+	}
+	id := c.ID
+	return paymentEvent(ctx, tx, &d, c.Outcome, &id, "case", now)
 }
 
 // IsFalsePositive reports whether counterparty was cleared against entity

@@ -443,6 +443,13 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 			return fail(fmt.Errorf("audit lock: %w", err))
 		}
 	}
+	// Events take their ids under the lock (see insertEvent).
+	if v.Added+v.Modified+v.Removed > 0 {
+		payload, _ := json.Marshal(warden.ListChange{List: im.list, Version: v.Version, Added: v.Added, Modified: v.Modified, Removed: v.Removed})
+		if err := insertEvent(ctx, tx, warden.DomainEvent{Type: warden.EventListChanged, Object: "list:" + im.list, Payload: payload}, im.db.now()); err != nil {
+			return fail(err)
+		}
+	}
 	if im.also != nil {
 		if err := im.also(withTx(ctx, tx), v); err != nil {
 			return fail(err)

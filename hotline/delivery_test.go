@@ -242,7 +242,7 @@ func TestHandleEvents(t *testing.T) {
 				t.Errorf("trigger %+v: %v, want invalid", bad, err)
 			}
 		}
-		if _, err := e.s.UpdateContactMethod(as("carol", warden.RoleAnalyst), 3, 0, []string{"list.changed"}); err != nil {
+		if _, err := e.s.UpdateContactMethod(as("carol", warden.RoleAnalyst), 3, 0, []string{"list.changed", "hits.new"}); err != nil {
 			t.Fatal(err)
 		}
 		event := func(typ, object string, payload any) {
@@ -258,7 +258,8 @@ func TestHandleEvents(t *testing.T) {
 		event("payment.blocked", "payment:2", pay("USD", 1_000_000)) // at the threshold
 		event("payment.blocked", "payment:3", pay("EUR", 5_000_000)) // no threshold in EUR
 		event("list.changed", "list:ofac", map[string]any{"list": "ofac", "version": 7})
-		if n, err := e.s.HandleEvents(ctx); err != nil || n != 4 {
+		event("payment.held", "tx:p-held", pay("GBP", 100)) // a new possible hit: hits.new
+		if n, err := e.s.HandleEvents(ctx); err != nil || n != 5 {
 			t.Fatalf("HandleEvents: %d, %v", n, err)
 		}
 		if n, err := e.s.HandleEvents(ctx); err != nil || n != 0 {
@@ -272,11 +273,12 @@ func TestHandleEvents(t *testing.T) {
 		all, _ := db.NotificationsWith(ctx, warden.NotificationDelivered, time.Time{})
 		var subs []string
 		for _, n := range all {
-			if n.Kind == "list.changed" {
+			if n.Kind == "list.changed" || n.Kind == "payment.held" {
 				subs = append(subs, n.Address+" "+n.Subject)
 			}
 		}
-		if want := []string{"carol@example.org Warden: list ofac changed (version 7)"}; !slices.Equal(subs, want) {
+		slices.Sort(subs)
+		if want := []string{"carol@example.org Warden: list ofac changed (version 7)", "carol@example.org Warden: payment p-GBP of GBP 1.00 held"}; !slices.Equal(subs, want) {
 			t.Errorf("subscriptions delivered: %v, want %v", subs, want)
 		}
 	})

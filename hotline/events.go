@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"warden"
 	"warden/store"
@@ -52,7 +53,7 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 			}
 		}
 		for _, m := range ms {
-			if !slices.Contains(m.Events, e.Type) {
+			if !subscribed(m.Events, e.Type) {
 				continue
 			}
 			outs = append(outs, store.Outgoing{Notification: warden.Notification{Kind: e.Type, Person: m.Person, Method: m.ID, Channel: m.Channel,
@@ -71,6 +72,16 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	return len(evs), nil
 }
 
+// newHits are the events that put a new possible hit in the review queue:
+// what a person subscribed to "hits.new" is told about.
+var newHits = []string{"payment.held", "customer.hit"}
+
+// subscribed reports whether a contact method taking events is told about
+// an event of type typ.
+func subscribed(events []string, typ string) bool {
+	return slices.Contains(events, typ) || slices.Contains(newHits, typ) && slices.Contains(events, "hits.new")
+}
+
 // summary says what an event is in a line.
 func summary(e warden.DomainEvent) string {
 	var p struct {
@@ -82,8 +93,8 @@ func summary(e warden.DomainEvent) string {
 	}
 	json.Unmarshal(e.Payload, &p)
 	switch {
-	case e.Type == "payment.blocked" && p.Amount.Currency != "":
-		return fmt.Sprintf("payment %s of %s blocked", p.Reference, p.Amount)
+	case strings.HasPrefix(e.Type, "payment.") && p.Amount.Currency != "":
+		return fmt.Sprintf("payment %s of %s %s", p.Reference, p.Amount, strings.TrimPrefix(e.Type, "payment."))
 	case e.Type == "customer.hit" && p.Customer != "":
 		return fmt.Sprintf("customer %s is a possible hit", p.Customer)
 	case e.Type == "list.changed" && p.List != "":

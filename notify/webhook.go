@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -42,6 +45,13 @@ type Webhook struct {
 	// Now gives the time signed into X-Warden-Timestamp; nil means
 	// time.Now. Tests set it.
 	Now func() time.Time
+	// PublicOnly refuses to connect to addresses that are not public
+	// (loopback, private, link-local, unspecified, multicast), checked on
+	// the address actually dialled so that a name resolving there later
+	// is refused too. Webhooks a person enters for themselves are sent
+	// this way: otherwise anyone could make the server probe its own
+	// network and read the answers back in the log.
+	PublicOnly bool
 
 	once   sync.Once
 	client *http.Client
@@ -55,8 +65,36 @@ func (w *Webhook) httpClient() *http.Client {
 		w.client = &http.Client{
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
+		if w.PublicOnly {
+			t := http.DefaultTransport.(*http.Transport).Clone()
+			t.Proxy = nil // a proxy would dial for us, past the check
+			t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, Control: publicOnly}).DialContext
+			w.client.Transport = t
+		}
 	})
 	return w.client
+}
+
+// errNotPublic is why a PublicOnly webhook refused an address.
+var errNotPublic = errors.New("not a public address")
+
+// publicOnly is a dialer's Control that refuses addresses that are not
+// public.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("%s: %w", address, errNotPublic)
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() ||
+		ip.IsInterfaceLocalMulticast() || !ip.IsGlobalUnicast() {
+		return fmt.Errorf("%s: %w: personal webhooks must be reachable on the internet", address, errNotPublic)
+	}
+	return nil
 }
 
 // Send posts m to rawURL in format (generic, slack or teams; empty means
@@ -107,6 +145,9 @@ func (w *Webhook) Send(ctx context.Context, rawURL string, format warden.Webhook
 		}
 		if ctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("webhook %s: no answer within %s: %w", where, timeout, err)
+		}
+		if errors.Is(err, errNotPublic) {
+			return fmt.Errorf("webhook %s: %w", where, errors.Join(err, ErrPermanent))
 		}
 		return fmt.Errorf("webhook %s: %w", where, err)
 	}

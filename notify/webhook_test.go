@@ -307,3 +307,27 @@ func TestWebhookInvalid(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestWebhookPublicOnly: a webhook that only goes to public addresses
+// refuses loopback, private and link-local ones (by IP or by a name that
+// resolves there) before anything is sent, and permanently.
+func TestWebhookPublicOnly(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	w := &notify.Webhook{PublicOnly: true, Timeout: 2 * time.Second}
+	for _, u := range []string{srv.URL, "http://localhost:" + port + "/hook", "http://[::1]:" + port, "http://10.0.0.1:" + port, "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:" + port} {
+		err := w.Send(t.Context(), u, warden.FormatGeneric, hostile())
+		if !errors.Is(err, notify.ErrPermanent) || !strings.Contains(err.Error(), "public") {
+			t.Errorf("%s: err = %v, want a permanent refusal of a non-public address", u, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the loopback receiver was reached %d times", n)
+	}
+	// Without PublicOnly (an admin's endpoint) the same receiver is reached.
+	if err := new(notify.Webhook).Send(t.Context(), srv.URL, warden.FormatGeneric, hostile()); err != nil || hits.Load() != 1 {
+		t.Errorf("plain webhook: %v, %d requests", err, hits.Load())
+	}
+}

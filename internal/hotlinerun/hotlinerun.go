@@ -21,9 +21,12 @@ import (
 )
 
 // Senders returns the hotline's senders over notify's channels: e-mail
-// through email (none if nil) and webhooks through hook.
+// through email (none if nil) and webhooks through hook — endpoints'
+// webhooks, which an admin sets up, go anywhere hook goes; the webhooks
+// people enter as their own contact methods only to public addresses.
 func Senders(email *notify.Email, hook *notify.Webhook) map[warden.Channel]hotline.Sender {
-	m := map[warden.Channel]hotline.Sender{warden.ChannelWebhook: webhookSender{hook}}
+	people := &notify.Webhook{Timeout: hook.Timeout, Now: hook.Now, PublicOnly: true}
+	m := map[warden.Channel]hotline.Sender{warden.ChannelWebhook: webhookSender{endpoints: hook, people: people}}
 	if email != nil {
 		m[warden.ChannelEmail] = emailSender{email}
 	}
@@ -36,10 +39,14 @@ func (s emailSender) Send(ctx context.Context, n warden.Notification, m hotline.
 	return permanent(s.e.Send(ctx, n.Address, notify.Message(m)))
 }
 
-type webhookSender struct{ w *notify.Webhook }
+type webhookSender struct{ endpoints, people *notify.Webhook }
 
 func (s webhookSender) Send(ctx context.Context, n warden.Notification, m hotline.Message) error {
-	return permanent(s.w.Send(ctx, n.Address, n.Format, notify.Message(m)))
+	w := s.endpoints
+	if n.Endpoint == 0 {
+		w = s.people
+	}
+	return permanent(w.Send(ctx, n.Address, n.Format, notify.Message(m)))
 }
 
 // permanent carries notify's "do not retry" over to the hotline, which

@@ -53,7 +53,7 @@ func newService(db *store.DB, now func() time.Time) *designation.Service {
 
 func events(t *testing.T, db *store.DB, typ string) []warden.DomainEvent {
 	t.Helper()
-	evs, err := db.Events(context.Background(), typ, 0)
+	evs, err := db.Events(context.Background(), typ, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

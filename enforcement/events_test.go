@@ -19,7 +19,7 @@ import (
 // events returns the domain events of a type, failing the test on error.
 func events(t *testing.T, db *store.DB, typ string) []warden.DomainEvent {
 	t.Helper()
-	evs, err := db.Events(context.Background(), typ, 0)
+	evs, err := db.Events(context.Background(), typ, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

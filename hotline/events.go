@@ -23,13 +23,10 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	evs, err := s.db.Events(ctx, "", cursor)
+	const batch = 500
+	evs, err := s.db.Events(ctx, "", cursor, batch)
 	if err != nil || len(evs) == 0 {
 		return 0, err
-	}
-	const batch = 500
-	if len(evs) > batch {
-		evs = evs[:batch]
 	}
 	ts, err := s.db.Triggers(ctx, 0)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -167,10 +168,14 @@ func insertEvent(ctx context.Context, tx *sql.Tx, e warden.DomainEvent, now time
 	return nil
 }
 
-// Events returns the domain events of a type ("" for all) after id after,
-// oldest first.
-func (db *DB) Events(ctx context.Context, typ string, after int64) ([]warden.DomainEvent, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, type, object, payload, created_at FROM events WHERE ($1 = '' OR type = $1) AND id > $2 ORDER BY id`, typ, after)
+// Events returns at most limit (0: all) domain events of a type ("" for
+// all) after id after, oldest first: consumers page through them with
+// their cursor.
+func (db *DB) Events(ctx context.Context, typ string, after int64, limit int) ([]warden.DomainEvent, error) {
+	if limit <= 0 {
+		limit = math.MaxInt32
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, type, object, payload, created_at FROM events WHERE ($1 = '' OR type = $1) AND id > $2 ORDER BY id LIMIT $3`, typ, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}

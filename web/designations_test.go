@@ -336,7 +336,7 @@ func TestDelistingFlagsCases(t *testing.T) {
 // events returns the domain events of a type.
 func events(t *testing.T, db *store.DB, typ string) []warden.DomainEvent {
 	t.Helper()
-	evs, err := db.Events(context.Background(), typ, 0)
+	evs, err := db.Events(context.Background(), typ, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

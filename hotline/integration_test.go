@@ -3,7 +3,6 @@ package hotline_test
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -11,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"warden"
 	"warden/hotline"
+	"warden/internal/hotlinerun"
 	"warden/jobs"
 	"warden/notify"
 	"warden/notify/notifytest"
@@ -22,48 +20,12 @@ import (
 	"warden/store/storetest"
 )
 
-// The tests in this file run the hotline as a server does: the real job
-// engine (River, through package jobs) on the test's database, notify's
-// real senders, and real SMTP and HTTP receivers in process. Time is the
+// The tests in this file run the hotline as a server does, wired by
+// internal/hotlinerun as warden serve wires it: the real job engine
+// (River, through package jobs) on the test's database, notify's real
+// senders, and real SMTP and HTTP receivers in process. Time is the
 // machine's, since River's is: delays are a few hundred milliseconds and
 // every wait polls for a condition with a deadline.
-
-// riverQueue schedules the hotline's work in a jobs.Queue.
-type riverQueue struct {
-	q        *jobs.Queue
-	attempts int // a delivery job's attempts: the hotline's
-}
-
-func (r riverQueue) Fire(ctx context.Context, alert int64, step, round int, at time.Time) error {
-	_, err := r.q.Insert(ctx, hotline.FireArgs{Alert: alert, Step: step, Round: round}, &river.InsertOpts{ScheduledAt: at})
-	return err
-}
-
-func (r riverQueue) Deliver(ctx context.Context, notification int64, at time.Time, _ int) error {
-	_, err := r.q.Insert(ctx, hotline.DeliverArgs{Notification: notification}, &river.InsertOpts{ScheduledAt: at, MaxAttempts: r.attempts})
-	return err
-}
-
-// mailer and hooker are notify's channels as hotline Senders: a permanent
-// failure of notify's is one of the hotline's.
-type mailer struct{ e *notify.Email }
-
-func (m mailer) Send(ctx context.Context, n warden.Notification, msg hotline.Message) error {
-	return permanent(m.e.Send(ctx, n.Address, notify.Message(msg)))
-}
-
-type hooker struct{ w *notify.Webhook }
-
-func (h hooker) Send(ctx context.Context, n warden.Notification, msg hotline.Message) error {
-	return permanent(h.w.Send(ctx, n.Address, n.Format, notify.Message(msg)))
-}
-
-func permanent(err error) error {
-	if errors.Is(err, notify.ErrPermanent) {
-		return fmt.Errorf("%w: %w", hotline.ErrPermanent, err)
-	}
-	return err
-}
 
 // rig is a hotline running on the job engine, with an SMTP server its
 // e-mail goes to.
@@ -96,19 +58,13 @@ func newRig(t testing.TB, db *store.DB, c rigConfig) *rig {
 	s := hotline.New(db, hotline.Options{
 		BaseURL:  "http://warden.test",
 		Attempts: c.attempts,
-		Senders: map[warden.Channel]hotline.Sender{
-			warden.ChannelEmail:   mailer{&notify.Email{Host: host, Port: port, From: "hotline@warden.test", TLSConfig: smtp.TLSConfig()}},
-			warden.ChannelWebhook: hooker{&notify.Webhook{Timeout: c.hookTimeout}},
-		},
+		Senders: hotlinerun.Senders(&notify.Email{Host: host, Port: port, From: "hotline@warden.test", TLSConfig: smtp.TLSConfig()},
+			&notify.Webhook{Timeout: c.hookTimeout}),
 	})
-	w := river.NewWorkers()
-	hotline.Workers(s, w)
-	q, err := jobs.Open(ctx, db, jobs.Config{Workers: w, Periodic: hotline.PeriodicJobs(s, c.every), MaxWorkers: c.workers,
-		PollInterval: c.poll, RetryBase: c.retry, RetryMax: 4 * c.retry, RescueAfter: time.Minute, ID: "rig"})
+	q, err := hotlinerun.Open(ctx, db, s, c.every, jobs.Config{MaxWorkers: c.workers, PollInterval: c.poll, RetryBase: c.retry, RetryMax: 4 * c.retry, ID: "rig"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.SetJobs(riverQueue{q: q, attempts: s.Attempts()})
 	raw, err := sql.Open(db.Driver(), db.DSN())
 	if err != nil {
 		t.Fatal(err)

@@ -128,9 +128,13 @@ type EscalationPolicy struct {
 	Description string           `json:"description,omitempty"`
 	Steps       []EscalationStep `json:"steps"`
 	Repeat      int              `json:"repeat"`
-	Windows     []Window         `json:"windows,omitempty"`
-	CreatedAt   time.Time        `json:"created_at"`
-	UpdatedAt   time.Time        `json:"updated_at"`
+	// Severities are the severities whose alerts this policy takes when
+	// an alert names no policy: critical alerts to the duty officer's
+	// policy, low ones to a mailbox.
+	Severities []Severity `json:"severities,omitempty"`
+	Windows    []Window   `json:"windows,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // ShiftUnit is how a rotation's shift length is counted.

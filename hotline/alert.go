@@ -3,6 +3,7 @@ package hotline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,17 +66,39 @@ func (s *Service) Raise(ctx context.Context, in RaiseInput) (warden.Alert, bool,
 		return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "source %q is not api, ui or cli", in.Source)
 	}
 	if in.Policy == 0 {
-		ps, err := s.db.EscalationPolicies(ctx)
+		id, err := s.policyFor(ctx, in.Severity)
 		if err != nil {
 			return warden.Alert{}, false, err
 		}
-		if len(ps) != 1 {
-			return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "say which escalation policy: there are %d", len(ps))
-		}
-		in.Policy = ps[0].ID
+		in.Policy = id
 	}
 	ev := warden.NewAuditEvent(ctx, "hotline.raise", "", "", map[string]any{"summary": in.Summary, "severity": in.Severity, "policy": in.Policy, "object": in.Object})
 	return s.raise(ctx, in, p.Name, ev)
+}
+
+// policyFor picks the policy of an alert that names none: the one policy
+// that takes alerts of severity sev, or else the only policy there is.
+func (s *Service) policyFor(ctx context.Context, sev warden.Severity) (int64, error) {
+	ps, err := s.db.EscalationPolicies(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var names []string
+	var id int64
+	for _, p := range ps {
+		if slices.Contains(p.Severities, sev) {
+			names, id = append(names, strconv.Quote(p.Name)), p.ID
+		}
+	}
+	switch {
+	case len(names) == 1:
+		return id, nil
+	case len(names) > 1:
+		return 0, warden.Errorf(warden.EINVALID, "say which escalation policy: %s all take %s alerts", strings.Join(names, ", "), sev)
+	case len(ps) == 1:
+		return ps[0].ID, nil
+	}
+	return 0, warden.Errorf(warden.EINVALID, "say which escalation policy: none takes %s alerts and there are %d", sev, len(ps))
 }
 
 // raise stores an alert raised by who (a person, or the trigger that

@@ -75,6 +75,11 @@ func (s *Service) checkPolicy(ctx context.Context, p *warden.EscalationPolicy) e
 	if p.Repeat < 0 || p.Repeat > 100 {
 		return warden.Errorf(warden.EINVALID, "repeat must be between 0 and 100, not %d", p.Repeat)
 	}
+	for _, v := range p.Severities {
+		if !v.Valid() {
+			return warden.Errorf(warden.EINVALID, "policy %q: severity %q is not critical, high or low", p.Name, v)
+		}
+	}
 	for i, st := range p.Steps {
 		if st.MinSeverity != "" && !st.MinSeverity.Valid() {
 			return warden.Errorf(warden.EINVALID, "step %d: severity %q is not critical, high or low", i+1, st.MinSeverity)

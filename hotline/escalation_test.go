@@ -264,3 +264,31 @@ func TestFireOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSeverityPicksPolicy: an alert that names no policy goes to the one
+// policy taking its severity; two taking it, or none among several, is a
+// clear refusal.
+func TestSeverityPicksPolicy(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, hotline.Options{})
+		duty := e.policy(warden.EscalationPolicy{Name: "duty officer", Severities: []warden.Severity{warden.SeverityCritical, warden.SeverityHigh}, Steps: []warden.EscalationStep{step(0, "", person("alice"))}})
+		mailbox := e.policy(warden.EscalationPolicy{Name: "mailbox", Severities: []warden.Severity{warden.SeverityLow}, Steps: []warden.EscalationStep{step(0, "", person("bob"))}})
+		ctx := as("alice", warden.RoleAnalyst)
+		for _, c := range []struct {
+			sev  warden.Severity
+			want int64
+		}{{warden.SeverityCritical, duty.ID}, {warden.SeverityHigh, duty.ID}, {warden.SeverityLow, mailbox.ID}} {
+			a, _, err := e.s.Raise(ctx, hotline.RaiseInput{Summary: "x", Severity: c.sev})
+			if err != nil || a.Policy != c.want {
+				t.Errorf("%s: policy %d, %v; want %d", c.sev, a.Policy, err, c.want)
+			}
+		}
+		e.policy(warden.EscalationPolicy{Name: "also low", Severities: []warden.Severity{warden.SeverityLow}, Steps: []warden.EscalationStep{step(0, "", person("carol"))}})
+		if _, _, err := e.s.Raise(ctx, hotline.RaiseInput{Summary: "x", Severity: warden.SeverityLow}); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "all take low") {
+			t.Errorf("two policies take low: %v", err)
+		}
+		if _, err := e.s.CreatePolicy(e.admin, warden.EscalationPolicy{Name: "bad", Severities: []warden.Severity{"urgent"}, Steps: []warden.EscalationStep{step(0, "", person("carol"))}}); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("severity urgent: %v, want invalid", err)
+		}
+	})
+}

@@ -131,6 +131,7 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "# HELP warden_screening_index_parties Parties in the screening index.")
 	fmt.Fprintln(w, "# TYPE warden_screening_index_parties gauge")
 	fmt.Fprintf(w, "warden_screening_index_parties %d\n", s.Screening.Len())
+	s.Hotline.Metrics.WriteTo(w)
 	if err != nil {
 		s.Log.Error("metrics: lists", "err", err)
 	}

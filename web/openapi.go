@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"warden"
 )
 
 // pathParam is a route pattern's wildcard, {name} or {name...} (the rest
@@ -129,13 +131,18 @@ func obj(props map[string]any, required ...string) map[string]any {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	num     = map[string]any{"type": "number"}
-	integ   = map[string]any{"type": "integer"}
-	boolean = map[string]any{"type": "boolean"}
-	strs    = map[string]any{"type": "array", "items": str}
-	stamp   = map[string]any{"type": "string", "format": "date-time"}
-	roleS   = map[string]any{"type": "string", "enum": []string{"admin", "sanctions-officer", "analyst", "screener", "liaison", "counterpart", "auditor"}}
+	str         = map[string]any{"type": "string"}
+	num         = map[string]any{"type": "number"}
+	integ       = map[string]any{"type": "integer"}
+	boolean     = map[string]any{"type": "boolean"}
+	strs        = map[string]any{"type": "array", "items": str}
+	stamp       = map[string]any{"type": "string", "format": "date-time"}
+	dur         = map[string]any{"type": "string", "description": "a duration such as 30s, 15m or 1h30m (a number is seconds)"}
+	readOnlyInt = map[string]any{"type": "integer", "readOnly": true}
+	severityS   = map[string]any{"type": "string", "enum": []string{"critical", "high", "low"}}
+	channelS    = map[string]any{"type": "string", "enum": []string{"email", "webhook"}}
+	formatS     = map[string]any{"type": "string", "enum": []string{"generic", "slack", "teams"}, "description": "a webhook's body shape"}
+	roleS       = map[string]any{"type": "string", "enum": []string{"admin", "sanctions-officer", "analyst", "screener", "liaison", "counterpart", "auditor"}}
 )
 
 func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
@@ -218,5 +225,47 @@ var schemas = map[string]any{
 		"legal_basis": obj(map[string]any{"order": str, "criterion": str}), "reasons": str, "evidence": arrayOf("Evidence"), "links": strs, "companies": arrayOf("Entity"),
 		"proposed_by": str, "drafted_by": str, "basis": integ, "approved_by": str, "decision_reason": str, "approval": integ, "publish_at": stamp, "version": integ, "created_at": stamp, "updated_at": stamp}),
 	"Designations": obj(map[string]any{"designations": arrayOf("Designation")}),
-	"Multipart":    obj(map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}, "file"),
+
+	"HotlineTarget": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"person", "rotation", "endpoint"}}, "id": map[string]any{"type": "string", "description": "a person's user name, or a rotation's or endpoint's id"}}, "kind", "id"),
+	"HotlineStep":   obj(map[string]any{"delay": dur, "targets": arrayOf("HotlineTarget"), "min_severity": severityS}, "targets"),
+	"HotlineWindow": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"maintenance", "suppression"}}, "start": stamp, "end": stamp, "reason": str}, "kind", "start", "end"),
+	"HotlinePolicy": obj(map[string]any{"id": readOnlyInt, "name": str, "description": str, "steps": arrayOf("HotlineStep"), "repeat": map[string]any{"type": "integer", "description": "more rounds through the steps after the last"},
+		"windows": arrayOf("HotlineWindow"), "created_at": stamp, "updated_at": stamp}, "name", "steps"),
+	"HotlinePolicies":  obj(map[string]any{"policies": arrayOf("HotlinePolicy")}),
+	"HotlineOverride":  obj(map[string]any{"person": str, "start": stamp, "end": stamp}, "person", "start", "end"),
+	"HotlineShift":     obj(map[string]any{"person": str, "start": stamp, "end": stamp, "override": boolean}),
+	"HotlineRotations": obj(map[string]any{"rotations": arrayOf("HotlineRotation")}),
+	"HotlineRotation": obj(map[string]any{"id": readOnlyInt, "name": str, "time_zone": map[string]any{"type": "string", "description": "IANA time zone, such as Europe/Paris"}, "start": map[string]any{"type": "string", "format": "date-time", "description": "the first hand-off"},
+		"shift_length": integ, "shift_unit": map[string]any{"type": "string", "enum": []string{"hours", "days", "weeks"}}, "participants": strs, "overrides": arrayOf("HotlineOverride"), "created_at": stamp, "updated_at": stamp},
+		"name", "time_zone", "start", "shift_length", "shift_unit", "participants"),
+	"HotlineOnCall":          obj(map[string]any{"at": stamp, "oncall": map[string]any{"type": "array", "items": obj(map[string]any{"rotation": ref("HotlineRotation"), "now": ref("HotlineShift"), "next": ref("HotlineShift")})}}),
+	"HotlineEndpoint":        obj(map[string]any{"id": integ, "name": str, "org": str, "channel": channelS, "address": str, "format": formatS, "rotating": boolean, "created_at": stamp}),
+	"HotlineEndpoints":       obj(map[string]any{"endpoints": arrayOf("HotlineEndpoint")}),
+	"HotlineEndpointRequest": obj(map[string]any{"name": str, "org": str, "channel": channelS, "address": map[string]any{"type": "string", "description": "e-mail address or http(s) webhook URL"}, "format": formatS, "secret": map[string]any{"type": "string", "description": "a webhook's signing secret; drawn when absent"}}, "name", "channel", "address"),
+	"HotlineEndpointCreated": map[string]any{"allOf": []any{ref("HotlineEndpoint"), obj(map[string]any{"secret": map[string]any{"type": "string", "description": "the signing secret, shown only here"}})}},
+	"HotlineRotateSecret":    obj(map[string]any{"next_secret": map[string]any{"type": "string", "minLength": 16}}, "next_secret"),
+	"HotlineTrigger": obj(map[string]any{"id": readOnlyInt, "event": map[string]any{"type": "string", "enum": warden.HotlineEvents}, "min_amount": map[string]any{"type": "array", "items": ref("Money"), "description": "payment.blocked: raise only from this amount in the payment's currency"},
+		"severity": severityS, "policy": integ, "enabled": boolean}, "event", "severity", "policy"),
+	"HotlineTriggers": obj(map[string]any{"triggers": arrayOf("HotlineTrigger")}),
+	"HotlineRaise": obj(map[string]any{"summary": str, "details": str, "severity": severityS, "policy": map[string]any{"type": "integer", "description": "the escalation policy; may be left out when there is exactly one"},
+		"object": map[string]any{"type": "string", "description": "what it is about: request:ID, case:ID, designation:ID"}, "dedup_key": map[string]any{"type": "string", "description": "while an alert with this key is not resolved, raising again returns it (200)"},
+		"source": map[string]any{"type": "string", "enum": []string{"api", "ui", "cli"}}}, "summary", "severity"),
+	"HotlineAlert": obj(map[string]any{"id": integ, "summary": str, "details": str, "severity": severityS, "policy": integ, "source": str, "object": str, "dedup_key": str,
+		"status": map[string]any{"type": "string", "enum": []string{"triggered", "acknowledged", "resolved", "suppressed"}}, "step": map[string]any{"type": "integer", "description": "the step that fires next"}, "round": integ,
+		"next_at": map[string]any{"type": "string", "format": "date-time", "description": "when the next step fires; absent when nothing more is due"}, "created_by": str, "created_at": stamp, "acked_by": str, "acked_at": stamp, "resolved_by": str, "resolved_at": stamp}),
+	"HotlineAlerts": obj(map[string]any{"alerts": arrayOf("HotlineAlert")}),
+	"HotlineNotification": obj(map[string]any{"id": integ, "alert": integ, "step": integ, "round": integ, "kind": str, "person": str, "method": integ, "endpoint": integ, "channel": channelS, "address": str, "format": formatS,
+		"status": map[string]any{"type": "string", "enum": []string{"pending", "delivered", "failed", "dead", "cancelled"}}, "attempts": integ, "due_at": stamp, "delivered_at": stamp, "last_error": str, "created_at": stamp}),
+	"HotlineNotifications": obj(map[string]any{"notifications": arrayOf("HotlineNotification")}),
+	"HotlineEntry":         obj(map[string]any{"id": integ, "at": stamp, "alert": integ, "notification": integ, "kind": str, "actor": str, "detail": str}),
+	"HotlineLog":           obj(map[string]any{"entries": arrayOf("HotlineEntry")}),
+	"HotlineAlertDetail":   obj(map[string]any{"alert": ref("HotlineAlert"), "notifications": arrayOf("HotlineNotification"), "log": arrayOf("HotlineEntry")}),
+	"HotlineNote":          obj(map[string]any{"note": str}),
+	"HotlineEscalate":      obj(map[string]any{"step": map[string]any{"type": "integer", "minimum": 0, "description": "the step, counted from 0"}}, "step"),
+	"ContactMethod":        obj(map[string]any{"id": integ, "person": str, "channel": channelS, "address": str, "format": formatS, "delay": dur, "events": strs, "verified": boolean, "verified_at": stamp, "created_at": stamp}),
+	"ContactMethods":       obj(map[string]any{"contact_methods": arrayOf("ContactMethod"), "events": map[string]any{"type": "array", "items": str, "description": "the notifications besides alerts one may subscribe to"}}),
+	"ContactMethodRequest": obj(map[string]any{"channel": channelS, "address": map[string]any{"type": "string", "description": "e-mail address or http(s) webhook URL"}, "format": formatS, "delay": dur, "events": strs}, "channel", "address"),
+	"ContactVerify":        obj(map[string]any{"code": map[string]any{"type": "string", "description": "the 6 digits sent"}}, "code"),
+	"ContactUpdate":        obj(map[string]any{"delay": dur, "events": strs}),
+	"Multipart":            obj(map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}, "file"),
 }

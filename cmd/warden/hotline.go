@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
@@ -17,14 +18,144 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
+	"warden"
 	"warden/hotline"
 	"warden/internal/hotlinerun"
 	"warden/jobs"
 	"warden/notify"
 )
+
+// hotlineCommands are the subcommands of warden hotline, by name. They
+// act as the operator and write to the database only: a running warden
+// serve's engine notifies on its next reconcile (--hotline-every), so the
+// command needs no job engine of its own.
+var hotlineCommands = map[string]func(ctx context.Context, e *env, args []string) error{
+	"raise":   cmdHotlineRaise,
+	"ack":     cmdHotlineRespond(false),
+	"resolve": cmdHotlineRespond(true),
+	"oncall":  cmdHotlineOnCall,
+}
+
+func cmdHotline(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || hotlineCommands[args[0]] == nil {
+		return fmt.Errorf("%w: warden hotline raise|ack|resolve|oncall ...", errUsage)
+	}
+	return hotlineCommands[args[0]](ctx, e, args[1:])
+}
+
+// cmdHotlineRaise raises an alert and prints it as JSON; with a dedup key
+// of an open alert it prints that alert and says so.
+func cmdHotlineRaise(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("hotline raise", "hotline raise --summary TEXT [--severity high] [--policy ID] [--details TEXT] [--object designation:7] [--dedup-key KEY]", e.stderr)
+	var in hotline.RaiseInput
+	fs.StringVar(&in.Summary, "summary", "", "what is wrong, in a line (required)")
+	fs.StringVar(&in.Details, "details", "", "more about it")
+	severity := fs.String("severity", string(warden.SeverityHigh), "critical, high or low")
+	fs.Int64Var(&in.Policy, "policy", 0, "escalation policy `id` (default: the policy that takes the severity, if one does)")
+	fs.StringVar(&in.Object, "object", "", "what it is about: request:ID, case:ID, designation:ID")
+	fs.StringVar(&in.DedupKey, "dedup-key", "", "while an alert with this key is open, raising again returns it")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if in.Summary == "" {
+		return fmt.Errorf("%w: --summary is required", errUsage)
+	}
+	in.Severity, in.Source = warden.Severity(*severity), "cli"
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, created, err := hotline.New(db, hotline.Options{}).Raise(ctx, in)
+	if err != nil {
+		return err
+	}
+	if !created {
+		fmt.Fprintf(e.stderr, "alert %d with dedup key %q is open already\n", a.ID, in.DedupKey)
+	}
+	return printJSON(e, a)
+}
+
+// cmdHotlineRespond acknowledges or resolves an alert and prints it.
+func cmdHotlineRespond(resolve bool) func(ctx context.Context, e *env, args []string) error {
+	name := "ack"
+	if resolve {
+		name = "resolve"
+	}
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := newFlags("hotline "+name, "hotline "+name+" ID [--note TEXT]", e.stderr)
+		note := fs.String("note", "", "why, or what is being done (in the hotline log)")
+		pos, err := parse(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return fmt.Errorf("%w: give the alert's id", errUsage)
+		}
+		id, err := strconv.ParseInt(pos[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("%w: alert id %q is not a number", errUsage, pos[0])
+		}
+		db, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		s := hotline.New(db, hotline.Options{})
+		var a warden.Alert
+		if resolve {
+			a, err = s.Resolve(ctx, id, *note)
+		} else {
+			a, err = s.Acknowledge(ctx, id, *note)
+		}
+		if err != nil {
+			return err
+		}
+		return printJSON(e, a)
+	}
+}
+
+// cmdHotlineOnCall prints who is on call in every rotation, until when,
+// and who is next.
+func cmdHotlineOnCall(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("hotline oncall", "hotline oncall [--at RFC3339]", e.stderr)
+	atFlag := fs.String("at", "", "the time to ask about, RFC 3339 (default: now)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	at := time.Now()
+	if *atFlag != "" {
+		t, err := time.Parse(time.RFC3339, *atFlag)
+		if err != nil {
+			return fmt.Errorf("%w: --at %q: give an RFC 3339 time such as 2026-03-02T09:00:00Z", errUsage, *atFlag)
+		}
+		at = t
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	oc, err := hotline.New(db, hotline.Options{}).OnCall(ctx, at)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROTATION\tNOW\tUNTIL\tNEXT")
+	for _, o := range oc {
+		now := o.Now.Person
+		if o.Now.Override {
+			now += " (covering)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Rotation.Name, now, o.Now.End.UTC().Format(time.RFC3339), o.Next.Person)
+	}
+	return tw.Flush()
+}
 
 // hotlineConfig is how warden serve runs the hotline: where its signed
 // links point, how it sends e-mail, and how its engine works.

@@ -1,0 +1,172 @@
+package hotline_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/hotline"
+	"warden/notify/notifytest"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+var (
+	loadAlerts  = flag.Int("hotline.alerts", 10000, "alerts BenchmarkEscalationLoad raises")
+	loadSpread  = flag.Int("hotline.spread", 60, "seconds over which BenchmarkEscalationLoad's first steps fall due, besides the time raising takes")
+	loadWorkers = flag.Int("hotline.workers", 100, "jobs BenchmarkEscalationLoad's engine runs at once")
+	loadPoll    = flag.Duration("hotline.poll", 100*time.Millisecond, "BenchmarkEscalationLoad's job engine poll interval")
+)
+
+// BenchmarkEscalationLoad measures how close to their due time the job
+// engine fires escalation steps when many alerts are open: -hotline.alerts
+// alerts (10,000) on 3-step policies whose steps go to a webhook endpoint
+// (an in-process receiver, so delivery is measured too). The first step of
+// an alert is due 10 s + k s after it is raised, k = 0..spread-1 in turn,
+// the second and third 10 s after the one before; raising takes its own
+// time on top. The engine runs as serve runs it: River's defaults from
+// package jobs (poll 100 ms, 20 workers), reconcile every second.
+//
+// Lag is the time from a step's due time to its firing (the notification
+// row's created_at minus its due_at) and to its delivery (delivered_at
+// minus due_at). Run it once per engine:
+//
+//	WARDEN_TEST_POSTGRES=... go test ./hotline -run '^$' -bench EscalationLoad -benchtime 1x -timeout 30m
+func BenchmarkEscalationLoad(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchLoad(b, storetest.OpenSQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { benchLoad(b, storetest.OpenPostgres(b)) })
+}
+
+func benchLoad(b *testing.B, db *store.DB) {
+	n, spread := *loadAlerts, *loadSpread
+	const lead, delay = 10 * time.Second, 10 * time.Second
+	r := newRig(b, db, rigConfig{attempts: 5, hookTimeout: 10 * time.Second, every: time.Second, workers: *loadWorkers, poll: *loadPoll})
+	hook := notifytest.NewWebhook(b)
+	target := endpointTarget(r.endpoint("load", hook.URL))
+	policies := make([]int64, spread)
+	for k := range policies {
+		policies[k] = r.policy(fmt.Sprintf("load %d", k), 0,
+			step(lead+time.Duration(k)*time.Second, "", target), step(delay, "", target), step(delay, "", target)).ID
+	}
+	for b.Loop() {
+		start := time.Now()
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for {
+					j := next.Add(1) - 1
+					if j >= int64(n) {
+						return
+					}
+					_, _, err := r.s.Raise(r.admin, hotline.RaiseInput{Summary: fmt.Sprintf("load alert %d", j), Severity: warden.SeverityHigh, Policy: policies[j%int64(spread)]})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		raised := time.Since(start)
+		want := 3 * n
+		// Counting the delivered rows scans them: once a second, so that the
+		// count does not take the engine's CPU.
+		deadline := time.Now().Add(raised + lead + time.Duration(spread)*time.Second + 2*delay + 5*time.Minute)
+		for done := 0; done < want; time.Sleep(time.Second) {
+			if time.Now().After(deadline) {
+				b.Fatalf("%d of %d steps delivered by the deadline", done, want)
+			}
+			if err := r.raw.QueryRow(`SELECT COUNT(*) FROM hotline_notifications WHERE kind = 'alert' AND status = 'delivered'`).Scan(&done); err != nil {
+				b.Fatal(err)
+			}
+		}
+		end := time.Now()
+		b.StopTimer()
+		fired, delivered, first, last := lags(b, r)
+		if len(fired) != want {
+			b.Fatalf("%d steps fired, want %d", len(fired), want)
+		}
+		dup := 0
+		for _, c := range hook.Deliveries() {
+			if c > 1 {
+				dup++
+			}
+		}
+		if got := len(hook.Deliveries()); got != want || dup > 0 {
+			b.Errorf("the receiver took %d deliveries (%d more than once), want %d once each", got, dup, want)
+		}
+		late := 0
+		for _, d := range fired {
+			if d > time.Second {
+				late++
+			}
+		}
+		b.Logf("%d alerts raised in %s (%.0f/s); %d steps due from %s to %s after the start, fired and delivered by %s",
+			n, raised.Round(time.Millisecond), float64(n)/raised.Seconds(), want, first.Sub(start).Round(time.Second), last.Sub(start).Round(time.Second), end.Sub(start).Round(time.Second))
+		b.Logf("fire lag p50 %s p99 %s max %s; %d steps more than 1 s late", pct(fired, 50), pct(fired, 99), pct(fired, 100), late)
+		b.Logf("delivery lag p50 %s p99 %s max %s", pct(delivered, 50), pct(delivered, 99), pct(delivered, 100))
+		b.ReportMetric(float64(pct(fired, 50).Microseconds())/1000, "p50-fire-lag-ms")
+		b.ReportMetric(float64(pct(fired, 99).Microseconds())/1000, "p99-fire-lag-ms")
+		b.ReportMetric(float64(pct(fired, 100).Microseconds())/1000, "max-fire-lag-ms")
+		b.ReportMetric(float64(pct(delivered, 99).Microseconds())/1000, "p99-delivery-lag-ms")
+		b.ReportMetric(float64(late), "late-steps")
+		b.ReportMetric(float64(want)/last.Sub(first).Seconds(), "offered-steps/s")
+		b.ReportMetric(float64(want)/end.Sub(start.Add(lead)).Seconds(), "done-steps/s")
+		b.StartTimer()
+	}
+}
+
+// lags returns, for every alert notification, the time from its due time
+// to its firing and to its delivery, sorted, and the first and last due
+// times.
+func lags(b *testing.B, r *rig) (fired, delivered []time.Duration, first, last time.Time) {
+	b.Helper()
+	rows, err := r.raw.QueryContext(context.Background(), `SELECT due_at, created_at, delivered_at FROM hotline_notifications WHERE kind = 'alert'`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var due, created, done string
+		if err := rows.Scan(&due, &created, &done); err != nil {
+			b.Fatal(err)
+		}
+		d, c, x := parseStamp(b, due), parseStamp(b, created), parseStamp(b, done)
+		fired, delivered = append(fired, c.Sub(d)), append(delivered, x.Sub(d))
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+		if d.After(last) {
+			last = d
+		}
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(fired)
+	slices.Sort(delivered)
+	return fired, delivered, first, last
+}
+
+func parseStamp(b *testing.B, s string) time.Time {
+	t, err := time.Parse("2006-01-02T15:04:05.000000Z", s)
+	if err != nil {
+		b.Fatalf("time %q: %v", s, err)
+	}
+	return t
+}
+
+// pct returns the p-th percentile of sorted ds.
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	return ds[min(len(ds)-1, len(ds)*p/100)]
+}

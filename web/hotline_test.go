@@ -271,3 +271,49 @@ func TestHotlineLink(t *testing.T) {
 		}
 	})
 }
+
+// TestHotlinePages: every hotline page renders whole (a template error
+// would cut it short) with data in it, and a form's error is shown on its
+// page with the status the error maps to.
+func TestHotlinePages(t *testing.T) {
+	p, _ := hotlinePlatform(t, storetest.OpenSQLite(t))
+	admin := p.tokens[warden.RoleAdmin]
+	var ep struct{ ID int64 }
+	p.call(t, "POST", "/v1/hotline/endpoints", admin, `{"name":"ru-cert 24/7","channel":"webhook","address":"https://hooks.example/ru"}`, &ep)
+	if _, err := auth.New(p.db).CreateUser(warden.WithPrincipal(context.Background(), warden.Operator), "dave", warden.RoleAnalyst, "", "amber quarry nine swallows dave", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, body string }{
+		{"/v1/hotline/policies", strings.Replace(endpointPolicy, "%d", jsonInt(ep.ID), 1)},
+		{"/v1/hotline/rotations", `{"name":"Primary","time_zone":"Europe/Paris","start":"2026-03-02T08:00:00Z","shift_length":1,"shift_unit":"weeks","participants":["dave"]}`},
+		{"/v1/hotline/alerts", `{"summary":"payment blocked","severity":"critical","object":"case:3"}`},
+		{"/v1/me/contact-methods", `{"channel":"webhook","address":"https://chat.example/me"}`},
+	} {
+		if code := p.call(t, "POST", c.path, admin, c.body, nil); code != 201 {
+			t.Fatalf("POST %s: %d", c.path, code)
+		}
+	}
+	if _, _, err := p.s.Hotline.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/hotline/alerts?object=case:3": `value="case:3"`,
+		"/hotline/alerts/1":             "triggered",
+		"/hotline/policies":             "endpoint ru-cert 24/7",
+		"/hotline/oncall":               "Primary",
+		"/hotline/log":                  "delivered",
+		"/hotline/dead-letters":         "Dead letters",
+		"/hotline/contact":              "https://chat.example/me",
+	} {
+		resp := p.do(t, "GET", path, admin, "", "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) || !strings.Contains(string(b), "</html>") {
+			t.Errorf("%s: %d, want %q in\n%s", path, resp.StatusCode, want, b)
+		}
+	}
+	resp := p.do(t, "POST", "/hotline/policies", admin, "application/x-www-form-urlencoded", "name=x&steps=[{")
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "steps:") || !strings.Contains(string(b), "</html>") {
+		t.Errorf("bad steps: %d %s", resp.StatusCode, b)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -961,4 +962,26 @@ func (db *DB) LinkUsed(ctx context.Context, notification int64, action string) (
 // the audit event if any.
 func (db *DB) RecordEvent(ctx context.Context, e warden.DomainEvent, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error { return insertEvent(ctx, tx, e, db.now()) })
+}
+
+// HotlineLinkKey returns the key that signs the hotline's one-time links,
+// stored with fresh the first time any node asks: the first to commit
+// wins, and every node reads that one.
+func (db *DB) HotlineLinkKey(ctx context.Context, fresh []byte) ([]byte, error) {
+	if len(fresh) < 32 {
+		return nil, warden.Errorf(warden.EINVALID, "a link key has at least 32 bytes")
+	}
+	if _, err := db.sql.ExecContext(ctx, `INSERT INTO hotline_keys (name, value, created_at) VALUES ('links', $1, $2) ON CONFLICT (name) DO NOTHING`,
+		hex.EncodeToString(fresh), timestamp(db.now())); err != nil {
+		return nil, fmt.Errorf("store link key: %w", err)
+	}
+	var v string
+	if err := db.sql.QueryRowContext(ctx, `SELECT value FROM hotline_keys WHERE name = 'links'`).Scan(&v); err != nil {
+		return nil, fmt.Errorf("read link key: %w", err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("link key: %w", err)
+	}
+	return key, nil
 }

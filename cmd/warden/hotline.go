@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
@@ -182,17 +179,17 @@ func hotlineFlags(fs *flag.FlagSet) *hotlineConfig {
 	fs.StringVar(&c.smtpFrom, "smtp-from", "", "sender address of the hotline's e-mail, e.g. \"Warden hotline <hotline@example.org>\" (required with --smtp-host)")
 	fs.StringVar(&c.smtpTLS, "smtp-tls", string(notify.TLSMandatory), "STARTTLS: mandatory, opportunistic or none")
 	fs.StringVar(&c.smtpCA, "smtp-ca", "", "PEM `file` of the certificate authorities the SMTP server's certificate is checked against (default: the system's)")
-	fs.StringVar(&c.linkKey, "hotline-link-key", "", "`file` holding the key that signs the hotline's one-time links, created if missing; every node needs the same (default: derived from --signing-key, else a new key each start, so links die with the process)")
+	fs.StringVar(&c.linkKey, "hotline-link-key", "", "`file` holding the key that signs the hotline's one-time links, created if missing; every node needs the same (default: a key drawn once and kept in the database, which every node shares)")
 	fs.IntVar(&c.attempts, "hotline-attempts", 5, "how many times a notification is tried before it is dead-lettered")
 	fs.DurationVar(&c.every, "hotline-every", time.Second, "how often the hotline reconciles its jobs with the database and reads new domain events")
 	fs.DurationVar(&c.rescueAfter, "hotline-rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it is taken for abandoned by a dead process and run again")
 	return c
 }
 
-// options checks c and returns the hotline's options. signing is the
-// exports' signing key, if any, from which the link key is derived when
-// no link key file is named.
-func (c *hotlineConfig) options(signing ed25519.PrivateKey, log *slog.Logger) (hotline.Options, error) {
+// options checks c and returns the hotline's options. Without a link key
+// file, LinkKey is nil: serve takes the one kept in the database, which
+// every node shares.
+func (c *hotlineConfig) options(log *slog.Logger) (hotline.Options, error) {
 	var o hotline.Options
 	if c.attempts < 1 || c.every <= 0 || c.rescueAfter <= 0 {
 		return o, fmt.Errorf("%w: --hotline-attempts, --hotline-every and --hotline-rescue-after must be positive", errUsage)
@@ -234,19 +231,12 @@ func (c *hotlineConfig) options(signing ed25519.PrivateKey, log *slog.Logger) (h
 	o.Senders = hotlinerun.Senders(email, &notify.Webhook{})
 	o.Attempts = c.attempts
 	o.Log = log
-	switch {
-	case c.linkKey != "":
+	if c.linkKey != "" {
 		key, err := linkKeyFile(c.linkKey)
 		if err != nil {
 			return o, err
 		}
 		o.LinkKey = key
-	case signing != nil:
-		m := hmac.New(sha256.New, signing.Seed())
-		m.Write([]byte("warden hotline link key"))
-		o.LinkKey = m.Sum(nil)
-	default:
-		log.Warn("no --hotline-link-key nor --signing-key: the hotline's signed links stop working when this process stops")
 	}
 	return o, nil
 }

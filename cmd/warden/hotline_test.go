@@ -87,7 +87,7 @@ func TestHotlineOptions(t *testing.T) {
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)
 		}
-		return c.options(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		return c.options(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 	for _, args := range [][]string{
 		{"--smtp-host", "mail.example", "--smtp-tls", "sometimes", "--smtp-from", "w@example.org"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -145,7 +146,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	hlOpts, err := hl.options(public.Key, log)
+	hlOpts, err := hl.options(log)
 	if err != nil {
 		return err
 	}
@@ -161,6 +162,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if hlOpts.BaseURL == "" {
 		hlOpts.BaseURL = baseURL(ln.Addr())
+	}
+	if hlOpts.LinkKey == nil {
+		fresh := make([]byte, 32)
+		rand.Read(fresh)
+		if hlOpts.LinkKey, err = db.HotlineLinkKey(ctx, fresh); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	hot := hotline.New(db, hlOpts)
 	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter})

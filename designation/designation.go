@@ -418,26 +418,6 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	return n, errors.Join(refused...)
 }
 
-// Run calls PublishDue every interval until ctx ends, acting as the
-// operator, and reports failures to logf.
-func (s *Service) Run(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
-	op := warden.WithPrincipal(ctx, warden.Operator)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := s.PublishDue(op); err != nil && ctx.Err() == nil {
-			logf("designations: publication failed: %v", err)
-		} else if n > 0 {
-			logf("designations: published %d", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // publish stores the list version that carries designation id out, with
 // its status change, event and audit, in one transaction. It reports
 // false, storing nothing, when another node published it or changed the

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"warden"
 	"warden/audit"
 	"warden/auth"
@@ -171,8 +173,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	var ready atomic.Bool
+	svc := screening.New(db)
+	authSvc := auth.New(db)
+	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
+	enf := enforcement.New(db, svc, authSvc.Approvals)
+	enf.Policy = policy
+	des := designation.New(db, authSvc.Approvals)
+	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	hot := hotline.New(db, hlOpts)
-	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter})
+	// Durable work runs as River jobs: the designations' scheduled
+	// publication and the hotline's steps, deliveries and event triggers.
+	workers := river.NewWorkers()
+	designation.Workers(des, workers, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
+	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, Workers: workers, Periodic: designation.PeriodicJobs(*publishEvery)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -186,14 +200,6 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Error("stopping the job queue", "err", err)
 		}
 	}()
-	var ready atomic.Bool
-	svc := screening.New(db)
-	authSvc := auth.New(db)
-	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
-	enf := enforcement.New(db, svc, authSvc.Approvals)
-	enf.Policy = policy
-	des := designation.New(db, authSvc.Approvals)
-	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	srv := &http.Server{
 		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
@@ -237,7 +243,6 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
-	go des.Run(ctx, *publishEvery, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	if err := queue.Start(ctx); err != nil {
 		return stopped(err)
 	}

@@ -82,12 +82,15 @@ func (e Enqueuer) Deliver(ctx context.Context, notification int64, at time.Time,
 
 // Open opens the job queue of s on db, with the hotline's workers and its
 // periodic jobs (reconcile, domain events) every every, and makes it s's job
-// engine. cfg's Workers and Periodic are replaced. The caller starts the
-// queue once the process is ready, and stops it before closing db.
+// engine. The hotline's workers and periodic jobs join those already in
+// cfg (other capabilities' jobs run in the same queue). The caller starts
+// the queue once the process is ready, and stops it before closing db.
 func Open(ctx context.Context, db *store.DB, s *hotline.Service, every time.Duration, cfg jobs.Config) (*jobs.Queue, error) {
-	w := river.NewWorkers()
-	hotline.Workers(s, w)
-	cfg.Workers, cfg.Periodic = w, hotline.PeriodicJobs(s, every)
+	if cfg.Workers == nil {
+		cfg.Workers = river.NewWorkers()
+	}
+	hotline.Workers(s, cfg.Workers)
+	cfg.Periodic = append(cfg.Periodic, hotline.PeriodicJobs(s, every)...)
 	q, err := jobs.Open(ctx, db, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("hotline job queue: %w", err)

@@ -159,7 +159,13 @@ func (e *Email) message(to *netmail.Address, m Message) (*mail.Msg, error) {
 		msg.SetGenHeader("X-Warden-Event", oneLine(m.Event))
 	}
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
-	msg.SetBodyString(mail.TypeTextPlain, plainText(m))
+	// A caller that gives the HTML part has written the message whole,
+	// particulars and links included: both parts are sent as given.
+	text := m.Text
+	if m.HTML == "" {
+		text = plainText(m)
+	}
+	msg.SetBodyString(mail.TypeTextPlain, text)
 	html := m.HTML
 	if html == "" {
 		var b strings.Builder

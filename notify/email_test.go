@@ -102,7 +102,11 @@ func TestEmailSTARTTLS(t *testing.T) {
 
 func TestEmailCallerHTML(t *testing.T) {
 	srv := notifytest.NewSMTP(t)
-	msg := notify.Message{Subject: "Verify", Text: "Your code is 123456.", HTML: "<p>Your code is <strong>123456</strong>.</p>", Event: "verify", DeliveryID: "warden-n-1"}
+	// An alert the caller rendered whole: its particulars and links are
+	// not added a second time.
+	alert := &warden.Alert{ID: 7, Summary: "gateway down", Severity: warden.SeverityHigh}
+	msg := notify.Message{Subject: "Verify", Text: "Your code is 123456.\nAcknowledge: https://w.example/hotline/link/t", HTML: "<p>Your code is <strong>123456</strong>.</p>", Event: "verify",
+		DeliveryID: "warden-n-1", Alert: alert, AckURL: "https://w.example/hotline/link/t"}
 	if err := emailTo(srv).Send(t.Context(), "someone@agency.example", msg); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +114,7 @@ func TestEmailCallerHTML(t *testing.T) {
 	if strings.TrimSpace(m.HTML) != msg.HTML {
 		t.Errorf("HTML part %q, want the caller's %q", m.HTML, msg.HTML)
 	}
-	if strings.TrimSpace(m.Text) != msg.Text {
+	if strings.TrimSpace(m.Text) != msg.Text || strings.Count(m.Text, msg.AckURL) != 1 {
 		t.Errorf("text part %q, want %q", m.Text, msg.Text)
 	}
 }

@@ -126,7 +126,7 @@ func (s *Service) raise(ctx context.Context, in RaiseInput, who string, ev *ward
 		return a, false, err
 	}
 	if created {
-		s.enqueueFire(ctx, a)
+		s.enqueue(ctx, fireJob(a)...)
 	}
 	return a, created, nil
 }
@@ -281,11 +281,11 @@ func (s *Service) EscalateTo(ctx context.Context, id int64, step int) (warden.Al
 	}
 	ev := warden.NewAuditEvent(ctx, "hotline.escalate", alertObject(id), "", map[string]int{"step": step})
 	a.Step = step
-	fired, err := s.fire(ctx, a, pol, s.now(), p.Name, ev)
+	f, _, err := s.fire(ctx, a, pol, s.now(), p.Name, ev)
 	if err != nil {
 		return a.Alert, err
 	}
-	if !fired {
+	if f == nil {
 		return a.Alert, warden.Errorf(warden.ECONFLICT, "alert %d changed while it was escalated: try again", id)
 	}
 	b, err := s.db.HotlineAlert(ctx, id)
@@ -349,6 +349,6 @@ func (s *Service) Replay(ctx context.Context, notification int64) (warden.Notifi
 	if err != nil {
 		return o.Notification, err
 	}
-	s.enqueueDeliver(ctx, o.Notification)
+	s.enqueue(ctx, deliverJob(o.Notification))
 	return o.Notification, nil
 }

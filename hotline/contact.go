@@ -72,7 +72,7 @@ func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) 
 	if err := s.db.CreateContactMethod(ctx, &sm, &verify, ev); err != nil {
 		return sm.ContactMethod, err
 	}
-	s.enqueueDeliver(ctx, verify.Notification)
+	s.enqueue(ctx, deliverJob(verify.Notification))
 	return sm.ContactMethod, nil
 }
 
@@ -98,7 +98,7 @@ func (s *Service) ResendCode(ctx context.Context, id int64) error {
 	if err := s.db.NewContactCode(ctx, id, person, codeHash(person, ms[i].Address, code), now, now.Add(codeTTL), &verify, ev); err != nil {
 		return err
 	}
-	s.enqueueDeliver(ctx, verify.Notification)
+	s.enqueue(ctx, deliverJob(verify.Notification))
 	return nil
 }
 

@@ -7,15 +7,17 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"warden"
 	"warden/store"
 )
 
-// claimFor is how long a node holds a notification it is sending: another
-// node may take it over after that (a node killed while sending).
-const claimFor = 2 * time.Minute
+// sendsAtOnce bounds the notifications of one fired step that the firing
+// job sends at the same time.
+const sendsAtOnce = 8
 
 // Fire fires step of round of an alert, if the alert is still triggered at
 // that step and round and the step is due: the job engine calls it at the
@@ -29,36 +31,52 @@ func (s *Service) Fire(ctx context.Context, alert int64, step, round int) error 
 		}
 		return err
 	}
-	_, err = s.fireDue(ctx, a, step, round)
+	_, _, err = s.fireDue(ctx, a, step, round)
 	return err
 }
 
-// fireDue fires a's step of round if it is due now, and reports whether it
-// did.
-func (s *Service) fireDue(ctx context.Context, a store.Alert, step, round int) (bool, error) {
+// fireDue fires a's step of round if it is due now, and sends the
+// notifications due at once itself. It reports whether it fired the step
+// and how many notifications it delivered.
+func (s *Service) fireDue(ctx context.Context, a store.Alert, step, round int) (bool, int, error) {
 	if a.Status != warden.AlertTriggered || a.Step != step || a.Round != round || a.NextAt == nil || a.NextAt.After(s.now()) {
-		return false, nil
+		return false, 0, nil
 	}
 	pol, err := s.db.EscalationPolicy(ctx, a.Policy)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	if a.Step >= len(pol.Steps) {
 		// The policy lost steps since the alert was raised: it ends here.
 		a.Step = len(pol.Steps) - 1
 	}
-	return s.fire(ctx, a, pol, *a.NextAt, "", nil)
+	f, eps, err := s.fire(ctx, a, pol, *a.NextAt, "", nil)
+	if err != nil || f == nil {
+		return false, 0, err
+	}
+	var claimed []store.Outgoing
+	for _, o := range f.Notifications {
+		if !o.ClaimedUntil.IsZero() {
+			claimed = append(claimed, o)
+		}
+	}
+	a.Status, a.Step, a.Round, a.NextAt = warden.AlertTriggered, f.NextStep, f.NextRound, &f.NextAt
+	return true, s.sendClaimed(ctx, &a.Alert, eps, claimed), nil
 }
 
 // fire fires a.Step of a.Round at at (the time it was due), by the engine
 // (who "") or by hand (who, audited as ev): the step's notifications and
-// the alert moved to its next step, in one transaction. It reports false
+// the alert moved to its next step, in one transaction. The engine's fire
+// claims the notifications due now, for its caller to send (sendClaimed);
+// the job engine gets the next step and the other notifications, in one
+// insert. fire returns what it stored, with the endpoints it read, or nil
 // if the alert moved since it was read.
-func (s *Service) fire(ctx context.Context, a store.Alert, pol warden.EscalationPolicy, at time.Time, who string, ev *warden.AuditEvent) (bool, error) {
+func (s *Service) fire(ctx context.Context, a store.Alert, pol warden.EscalationPolicy, at time.Time, who string, ev *warden.AuditEvent) (*store.AlertFire, map[int64]warden.Endpoint, error) {
 	now := s.now()
-	outs, lines, err := s.plan(ctx, a.Alert, pol.Steps[a.Step], at, now)
+	eps := map[int64]warden.Endpoint{}
+	outs, lines, err := s.plan(ctx, a.Alert, pol.Steps[a.Step], at, now, eps)
 	if err != nil {
-		return false, err
+		return nil, nil, err
 	}
 	head := warden.HotlineEntry{At: now, Alert: a.ID, Kind: "escalated", Detail: fmt.Sprintf("step %d of %d, round %d", a.Step+1, len(pol.Steps), a.Round+1)}
 	if who != "" {
@@ -66,26 +84,73 @@ func (s *Service) fire(ctx context.Context, a store.Alert, pol warden.Escalation
 	}
 	f := store.AlertFire{Alert: a.ID, Fired: a.Fired, Manual: who != "", At: now, Step: a.Step, Round: a.Round, NextStep: len(pol.Steps), NextRound: a.Round,
 		Notifications: outs, Log: append([]warden.HotlineEntry{head}, lines...)}
+	if who == "" {
+		// A person escalating by hand does not wait for the sending.
+		f.ClaimUntil = now.Add(s.o.ClaimFor)
+	}
 	if step, round, next, ok := next(pol, a.Severity, a.Step, a.Round, at); ok {
 		f.NextStep, f.NextRound, f.NextAt = step, round, next
 	}
 	fired, err := s.db.FireAlert(ctx, &f, ev)
 	if err != nil || !fired {
-		return false, err
+		return nil, nil, err
 	}
+	var jobs []Job
 	for _, o := range f.Notifications {
-		s.enqueueDeliver(ctx, o.Notification)
+		if o.ClaimedUntil.IsZero() {
+			jobs = append(jobs, deliverJob(o.Notification))
+		}
 	}
 	if !f.NextAt.IsZero() {
-		a.Status, a.Step, a.Round, a.NextAt = warden.AlertTriggered, f.NextStep, f.NextRound, &f.NextAt
-		s.enqueueFire(ctx, a.Alert)
+		jobs = append(jobs, Job{Alert: a.ID, Step: f.NextStep, Round: f.NextRound, At: f.NextAt})
 	}
-	return true, nil
+	s.enqueue(ctx, jobs...)
+	return &f, eps, nil
+}
+
+// sendClaimed sends the notifications of alert a that fire claimed, a few
+// at a time, records each outcome and schedules the retries. It returns
+// how many it delivered. A process that dies before recording an outcome
+// leaves the claim to run out, after which Reconcile schedules the
+// notification again: it is sent at least once, and twice only if the
+// receiver got it before the process died (receivers drop the duplicate
+// by its DeliveryID).
+func (s *Service) sendClaimed(ctx context.Context, a *warden.Alert, eps map[int64]warden.Endpoint, claimed []store.Outgoing) int {
+	var delivered atomic.Int64
+	var retries []Job
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, sendsAtOnce)
+	for _, o := range claimed {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			var secrets []string
+			if o.Endpoint != 0 {
+				secrets = endpointSecrets(eps[o.Endpoint])
+			}
+			outcome, due, err := s.send(ctx, o, s.compose(o, a, secrets), o.Attempts)
+			switch {
+			case err != nil:
+				s.o.Log.Warn("hotline: record delivery", "notification", o.ID, "err", err)
+			case outcome == warden.NotificationDelivered:
+				delivered.Add(1)
+			case outcome == warden.NotificationFailed:
+				mu.Lock()
+				retries = append(retries, Job{Notification: o.ID, At: due})
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	s.enqueue(ctx, retries...)
+	return int(delivered.Load())
 }
 
 // plan returns the notifications a step of a fired at at creates, one per
 // destination, and the log lines for the targets it cannot reach.
-func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.EscalationStep, at, now time.Time) ([]store.Outgoing, []warden.HotlineEntry, error) {
+// The endpoints it reads go into eps.
+func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.EscalationStep, at, now time.Time, eps map[int64]warden.Endpoint) ([]store.Outgoing, []warden.HotlineEntry, error) {
 	var outs []store.Outgoing
 	var lines []warden.HotlineEntry
 	seen := map[string]bool{}
@@ -150,6 +215,7 @@ func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.Escalation
 				return nil, nil, err
 			}
 			e := es[0]
+			eps[e.ID] = e
 			add(store.Outgoing{Notification: warden.Notification{Endpoint: e.ID, Channel: e.Channel, Address: e.Address, Format: e.Format, DueAt: at},
 				Destination: "endpoint:" + strconv.FormatInt(e.ID, 10)})
 		}
@@ -173,11 +239,33 @@ func (s *Service) Deliver(ctx context.Context, notification int64, attempt int) 
 // notification was not sent (not due, or another node has it).
 func (s *Service) deliver(ctx context.Context, id int64, attempt int) (warden.NotificationStatus, error) {
 	now := s.now()
-	o, ok, err := s.db.ClaimNotification(ctx, id, now, now.Add(claimFor))
+	o, ok, err := s.db.ClaimNotification(ctx, id, now, now.Add(s.o.ClaimFor))
 	if err != nil || !ok {
 		return "", err
 	}
 	m, err := s.message(ctx, o)
+	tries := max(o.Attempts, attempt)
+	outcome, _, failure, err := s.sendWith(ctx, o, m, err, tries)
+	if err != nil {
+		return outcome, err
+	}
+	if outcome == warden.NotificationFailed {
+		return outcome, fmt.Errorf("notification %d: attempt %d of %d: %w", o.ID, tries, s.o.Attempts, failure)
+	}
+	return outcome, nil
+}
+
+// send sends claimed notification o, saying m, on its tries-th attempt
+// and records the outcome: delivered, failed (due again at the time it
+// returns) or dead. The error is about recording it.
+func (s *Service) send(ctx context.Context, o store.Outgoing, m Message, tries int) (warden.NotificationStatus, time.Time, error) {
+	outcome, due, _, err := s.sendWith(ctx, o, m, nil, tries)
+	return outcome, due, err
+}
+
+// sendWith is send, failing at once with err if it is not nil (the
+// message could not be built); it also returns why the attempt failed.
+func (s *Service) sendWith(ctx context.Context, o store.Outgoing, m Message, err error, tries int) (outcome warden.NotificationStatus, due time.Time, failure, _ error) {
 	if err == nil {
 		if sender := s.o.Senders[o.Channel]; sender == nil {
 			err = fmt.Errorf("no sender for %s on this server", o.Channel)
@@ -187,16 +275,14 @@ func (s *Service) deliver(ctx context.Context, id int64, attempt int) (warden.No
 	}
 	at := s.now()
 	line := warden.HotlineEntry{At: at, Alert: o.Alert, Notification: o.ID}
-	tries := max(o.Attempts, attempt)
-	var outcome warden.NotificationStatus
-	due := o.DueAt
+	due = o.DueAt
 	switch {
 	case err == nil:
 		outcome, line.Kind, line.Detail = warden.NotificationDelivered, "delivered", fmt.Sprintf("%s to %s", o.Channel, o.Address)
 	case tries >= s.o.Attempts || errors.Is(err, ErrPermanent):
 		outcome, line.Kind, line.Detail = warden.NotificationDead, "dead", fmt.Sprintf("attempt %d of %d: %v", tries, s.o.Attempts, err)
 	default:
-		due = at.Add(backoff(tries))
+		due = at.Add(s.retry(tries))
 		outcome, line.Kind = warden.NotificationFailed, "failed"
 		line.Detail = fmt.Sprintf("attempt %d of %d: %v; next after %s", tries, s.o.Attempts, err, due.Format(time.RFC3339))
 	}
@@ -204,14 +290,13 @@ func (s *Service) deliver(ctx context.Context, id int64, attempt int) (warden.No
 	if err != nil {
 		errText = err.Error()
 	}
-	if ferr := s.db.FinishNotification(ctx, o.ID, outcome, at, due, errText, line); ferr != nil {
-		return "", ferr
+	// The attempt is made: record it even if the job is being stopped,
+	// or it would be made again.
+	if ferr := s.db.FinishNotification(context.WithoutCancel(ctx), o.ID, outcome, at, due, errText, line); ferr != nil {
+		return "", due, err, ferr
 	}
 	s.Metrics.notification(o.Channel, outcome)
-	if outcome == warden.NotificationFailed {
-		return outcome, fmt.Errorf("notification %d: %s", o.ID, line.Detail)
-	}
-	return outcome, nil
+	return outcome, due, err, nil
 }
 
 // backoff is how long after failed attempt n (from 1) the next is due when
@@ -224,33 +309,52 @@ func backoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// message builds what notification o says.
+// message builds what notification o says, reading its alert and its
+// endpoint's secrets.
 func (s *Service) message(ctx context.Context, o store.Outgoing) (Message, error) {
-	m := Message{DeliveryID: "warden-n-" + strconv.FormatInt(o.ID, 10), Event: o.Kind}
 	if o.Alert == 0 {
-		m.Subject, m.Text = o.Subject, o.Body
-		m.HTML = "<p>" + strings.ReplaceAll(html.EscapeString(o.Body), "\n", "<br>\n") + "</p>"
-		return m, nil
+		return s.compose(o, nil, nil), nil
 	}
 	a, err := s.db.HotlineAlert(ctx, o.Alert)
 	if err != nil {
-		return m, err
+		return Message{}, err
 	}
-	m.Alert = &a.Alert
-	m.Event = "alert.escalated"
-	if o.Step == 0 && o.Round == 0 {
-		m.Event = "alert.triggered"
-	}
+	var secrets []string
 	if o.Endpoint != 0 {
 		es, err := s.db.Endpoints(ctx, o.Endpoint)
 		if err != nil {
-			return m, err
+			return Message{}, err
 		}
-		for _, sec := range []string{es[0].Secret, es[0].NextSecret} {
-			if sec != "" {
-				m.Secrets = append(m.Secrets, sec)
-			}
+		secrets = endpointSecrets(es[0])
+	}
+	return s.compose(o, &a.Alert, secrets), nil
+}
+
+// endpointSecrets are the secrets a webhook to e is signed with.
+func endpointSecrets(e warden.Endpoint) []string {
+	var out []string
+	for _, sec := range []string{e.Secret, e.NextSecret} {
+		if sec != "" {
+			out = append(out, sec)
 		}
+	}
+	return out
+}
+
+// compose builds what notification o says: about alert a (nil for a
+// notification that is not an alert's, which carries its own text),
+// signed with secrets if it goes to an endpoint.
+func (s *Service) compose(o store.Outgoing, a *warden.Alert, secrets []string) Message {
+	m := Message{DeliveryID: "warden-n-" + strconv.FormatInt(o.ID, 10), Event: o.Kind}
+	if a == nil {
+		m.Subject, m.Text = o.Subject, o.Body
+		m.HTML = "<p>" + strings.ReplaceAll(html.EscapeString(o.Body), "\n", "<br>\n") + "</p>"
+		return m
+	}
+	m.Alert, m.Secrets = a, secrets
+	m.Event = "alert.escalated"
+	if o.Step == 0 && o.Round == 0 {
+		m.Event = "alert.triggered"
 	}
 	m.AckURL, m.ResolveURL = s.linkURL(o.Notification, "ack"), s.linkURL(o.Notification, "resolve")
 	m.Subject = fmt.Sprintf("[%s] %s", a.Severity, a.Summary)
@@ -275,13 +379,14 @@ func (s *Service) message(ctx context.Context, o store.Outgoing) (Message, error
 	fmt.Fprintf(&t, "\nAcknowledge: %s\nResolve: %s\n", m.AckURL, m.ResolveURL)
 	fmt.Fprintf(&h, "<p><a href=\"%s\">Acknowledge</a> &middot; <a href=\"%s\">Resolve</a></p>\n", html.EscapeString(m.AckURL), html.EscapeString(m.ResolveURL))
 	m.Text, m.HTML = t.String(), h.String()
-	return m, nil
+	return m
 }
 
 // Reconcile schedules, in the job engine, every alert step and every
-// notification that is due: those whose jobs were lost between a commit
-// and their insertion (a crash). Jobs are unique, so scheduling one that
-// exists does nothing. It returns how many it scheduled.
+// notification that is due and not being sent: those whose jobs were lost
+// between a commit and their insertion, and those whose sender died (its
+// claim ran out). Jobs are unique, so scheduling one that exists does
+// nothing. It returns how many it scheduled.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	if s.o.Jobs == nil {
 		return 0, nil
@@ -291,33 +396,36 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	ns, err := s.db.DueNotifications(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	jobs := make([]Job, 0, len(as)+len(ns))
 	for _, a := range as {
-		if err := s.o.Jobs.Fire(ctx, a.ID, a.Step, a.Round, *a.NextAt); err != nil {
-			return n, err
-		}
-		n++
+		jobs = append(jobs, Job{Alert: a.ID, Step: a.Step, Round: a.Round, At: *a.NextAt})
 	}
-	for _, st := range []warden.NotificationStatus{warden.NotificationPending, warden.NotificationFailed} {
-		ns, err := s.db.NotificationsWith(ctx, st, now)
-		if err != nil {
-			return n, err
-		}
-		for _, o := range ns {
-			if err := s.o.Jobs.Deliver(ctx, o.ID, o.DueAt, o.Attempts+1); err != nil {
-				return n, err
-			}
-			n++
-		}
+	for _, o := range ns {
+		jobs = append(jobs, deliverJob(o.Notification))
 	}
-	return n, nil
+	for len(jobs) > 0 {
+		n := min(len(jobs), reconcileBatch)
+		if err := s.o.Jobs.InsertMany(ctx, jobs[:n]); err != nil {
+			return 0, err
+		}
+		jobs = jobs[n:]
+	}
+	return len(as) + len(ns), nil
 }
+
+// reconcileBatch is the most jobs Reconcile inserts in one transaction.
+const reconcileBatch = 500
 
 // RunDue does, at the service's clock, what the job engine would: it fires
 // every step that is due (a step whose successor is due too fires that
-// one next) and tries every notification that is due once. It returns the
-// steps fired and the notifications delivered. Failed attempts are not
-// errors: they are recorded and due again later.
+// one next), sending the notifications due with it, and tries every other
+// notification that is due once. It returns the steps fired and the
+// notifications delivered. Failed attempts are not errors: they are
+// recorded and due again later.
 func (s *Service) RunDue(ctx context.Context) (fired, delivered int, err error) {
 	for {
 		as, err := s.db.DueAlerts(ctx, s.now())
@@ -326,32 +434,31 @@ func (s *Service) RunDue(ctx context.Context) (fired, delivered int, err error) 
 		}
 		n := 0
 		for _, a := range as {
-			ok, err := s.fireDue(ctx, a, a.Step, a.Round)
+			ok, d, err := s.fireDue(ctx, a, a.Step, a.Round)
 			if err != nil {
 				return fired, delivered, err
 			}
 			if ok {
 				n++
 			}
+			delivered += d
 		}
 		fired += n
 		if n == 0 {
 			break
 		}
 	}
-	for _, st := range []warden.NotificationStatus{warden.NotificationPending, warden.NotificationFailed} {
-		ns, err := s.db.NotificationsWith(ctx, st, s.now())
-		if err != nil {
+	ns, err := s.db.DueNotifications(ctx, s.now())
+	if err != nil {
+		return fired, delivered, err
+	}
+	for _, o := range ns {
+		outcome, err := s.deliver(ctx, o.ID, 0)
+		if outcome == "" && err != nil {
 			return fired, delivered, err
 		}
-		for _, o := range ns {
-			outcome, err := s.deliver(ctx, o.ID, 0)
-			if outcome == "" && err != nil {
-				return fired, delivered, err
-			}
-			if outcome == warden.NotificationDelivered {
-				delivered++
-			}
+		if outcome == warden.NotificationDelivered {
+			delivered++
 		}
 	}
 	return fired, delivered, nil

@@ -63,9 +63,13 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	if err != nil || !moved {
 		return 0, err
 	}
+	var jobs []Job
 	for _, o := range outs {
-		s.enqueueDeliver(ctx, o.Notification)
+		if o.ID != 0 { // 0: another node stored it
+			jobs = append(jobs, deliverJob(o.Notification))
+		}
 	}
+	s.enqueue(ctx, jobs...)
 	return len(evs), nil
 }
 

@@ -68,9 +68,28 @@ type Message struct {
 // Enqueuer schedules work in the job engine (package jobs implements it
 // with River). Without one, nothing is scheduled and RunDue does the work.
 type Enqueuer interface {
-	Fire(ctx context.Context, alert int64, step, round int, at time.Time) error
-	Deliver(ctx context.Context, notification int64, at time.Time, attempt int) error
+	// InsertMany schedules jobs in one transaction of the job engine;
+	// a job like one not yet finished is skipped.
+	InsertMany(ctx context.Context, jobs []Job) error
+	// Retry is how long after its failures-th failed attempt the job
+	// engine tries a delivery again: the service schedules a retry of a
+	// notification it sent itself that far ahead.
+	Retry(failures int) time.Duration
 }
+
+// Job is work for the job engine at At: a step of an alert to fire
+// (FireArgs), or, if Notification is not 0, a notification to deliver
+// (DeliverArgs).
+type Job struct {
+	Alert        int64
+	Step, Round  int
+	Notification int64
+	At           time.Time
+}
+
+// DefaultClaimFor is Options.ClaimFor's default: longer than a sender
+// takes to give up (notify's 10 s timeout), with a margin.
+const DefaultClaimFor = 30 * time.Second
 
 // Options configure a Service.
 type Options struct {
@@ -91,6 +110,12 @@ type Options struct {
 	Senders map[warden.Channel]Sender
 	// Jobs is the job engine; SetJobs sets it later.
 	Jobs Enqueuer
+	// ClaimFor is how long a node holds a notification it is sending:
+	// another node may take it over after that, so that a node killed
+	// while sending loses nothing. Longer than a sender may take
+	// (DefaultClaimFor if zero): a node still sending when its claim runs
+	// out may see the notification sent twice.
+	ClaimFor time.Duration
 	// Log receives what the engine cannot return to anyone (a job not
 	// inserted after a commit, which Reconcile makes good); slog.Default
 	// if nil.
@@ -118,6 +143,9 @@ func New(db *store.DB, o Options) *Service {
 	if o.Attempts <= 0 {
 		o.Attempts = 5
 	}
+	if o.ClaimFor <= 0 {
+		o.ClaimFor = DefaultClaimFor
+	}
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
@@ -139,25 +167,36 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// enqueueFire schedules a step in the job engine, if there is one. A
-// failure is logged: the step is in the database, and Reconcile schedules
-// it once it is due.
-func (s *Service) enqueueFire(ctx context.Context, a warden.Alert) {
-	if s.o.Jobs == nil || a.NextAt == nil || a.Status != warden.AlertTriggered {
+// enqueue schedules jobs in the job engine, if there is one. A failure is
+// logged: the work is in the database, and Reconcile schedules it once it
+// is due.
+func (s *Service) enqueue(ctx context.Context, jobs ...Job) {
+	if s.o.Jobs == nil || len(jobs) == 0 {
 		return
 	}
-	if err := s.o.Jobs.Fire(ctx, a.ID, a.Step, a.Round, *a.NextAt); err != nil {
-		s.o.Log.Warn("hotline: schedule step", "alert", a.ID, "step", a.Step, "round", a.Round, "err", err)
+	if err := s.o.Jobs.InsertMany(ctx, jobs); err != nil {
+		s.o.Log.Warn("hotline: schedule jobs", "jobs", len(jobs), "first", jobs[0], "err", err)
 	}
 }
 
-// enqueueDeliver schedules a delivery in the job engine, if there is one;
-// a failure is logged, as for enqueueFire.
-func (s *Service) enqueueDeliver(ctx context.Context, n warden.Notification) {
-	if s.o.Jobs == nil || n.ID == 0 {
-		return
+// fireJob is the job that fires a's next step, if it has one.
+func fireJob(a warden.Alert) []Job {
+	if a.NextAt == nil || a.Status != warden.AlertTriggered {
+		return nil
 	}
-	if err := s.o.Jobs.Deliver(ctx, n.ID, n.DueAt, n.Attempts+1); err != nil {
-		s.o.Log.Warn("hotline: schedule delivery", "notification", n.ID, "err", err)
+	return []Job{{Alert: a.ID, Step: a.Step, Round: a.Round, At: *a.NextAt}}
+}
+
+// deliverJob is the job that delivers n at its time.
+func deliverJob(n warden.Notification) Job {
+	return Job{Notification: n.ID, At: n.DueAt}
+}
+
+// retry is how long after its failures-th failed attempt a notification
+// is tried again: the job engine's backoff, or backoff without one.
+func (s *Service) retry(failures int) time.Duration {
+	if s.o.Jobs != nil {
+		return s.o.Jobs.Retry(failures)
 	}
+	return backoff(failures)
 }

@@ -30,7 +30,7 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultMaxWorkers   = 20
+	DefaultMaxWorkers   = 100
 	DefaultPollInterval = 100 * time.Millisecond
 	DefaultRetryBase    = 2 * time.Second
 	DefaultRetryMax     = 10 * time.Minute
@@ -50,7 +50,11 @@ type Config struct {
 	// Periodic are jobs the leader node inserts on a schedule (the
 	// hotline's reconcile job).
 	Periodic []*river.PeriodicJob
-	// MaxWorkers is how many jobs run at once in this process.
+	// MaxWorkers is how many jobs run at once in this process
+	// (DefaultMaxWorkers if zero). River fetches at most the free
+	// workers' worth of jobs per poll, so MaxWorkers / PollInterval bounds
+	// the jobs a process starts per second; most of the hotline's jobs
+	// wait on a database or a receiver, not on a CPU.
 	MaxWorkers int
 	// PollInterval is how often the queue looks for due jobs: the most a
 	// job runs after its time. Escalation steps must run within a second
@@ -78,6 +82,7 @@ type Config struct {
 type Queue struct {
 	client  client
 	close   func()
+	retry   *Backoff
 	works   bool // it has workers
 	started bool
 }
@@ -137,7 +142,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Queue, error) {
 			pool.Close()
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
-		return &Queue{client: c, close: func() { pool.Close() }, works: cfg.Workers != nil}, nil
+		return &Queue{client: c, close: func() { pool.Close() }, retry: rc.RetryPolicy.(*Backoff), works: cfg.Workers != nil}, nil
 	case "pgx":
 		pool, err := pgxpool.New(ctx, dsn)
 		if err != nil {
@@ -170,7 +175,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Queue, error) {
 			pool.Close()
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
-		return &Queue{client: c, close: pool.Close, works: cfg.Workers != nil}, nil
+		return &Queue{client: c, close: pool.Close, retry: rc.RetryPolicy.(*Backoff), works: cfg.Workers != nil}, nil
 	}
 	return nil, warden.Errorf(warden.EINTERNAL, "jobs: unknown database driver %q", db.Driver())
 }
@@ -288,6 +293,10 @@ func (q *Queue) InsertMany(ctx context.Context, params []river.InsertManyParams)
 	return nil
 }
 
+// Retry is how long the queue waits to run a job again after its
+// failures-th failure: the delay its retry policy draws.
+func (q *Queue) Retry(failures int) time.Duration { return q.retry.Delay(failures) }
+
 // Backoff is the retry policy: exponential backoff with full jitter. The
 // n-th failure of a job waits a random time in [0, min(Base*2^(n-1), Max)].
 // River stops retrying after the job's MaxAttempts and discards it.
@@ -300,17 +309,25 @@ type Backoff struct {
 
 // NextRetry returns when a job that has just failed runs again.
 func (b *Backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	now, rnd := time.Now, rand.Int64N
+	now := time.Now
 	if b.now != nil {
 		now = b.now
 	}
+	// The job's errors are its failures before this one; River counts
+	// errors, not attempts, since a snoozed job's attempts are not
+	// failures.
+	return now().UTC().Add(b.Delay(len(job.Errors) + 1))
+}
+
+// Delay is the wait after failures failures: a random time in [0,
+// min(Base*2^(failures-1), Max)].
+func (b *Backoff) Delay(failures int) time.Duration {
+	rnd := rand.Int64N
 	if b.rand != nil {
 		rnd = b.rand
 	}
-	// Failures so far, this one included; River counts errors, not
-	// attempts, since a snoozed job's attempts are not failures.
 	d := b.Base
-	for range len(job.Errors) {
+	for range failures - 1 {
 		if d >= b.Max/2 {
 			d = b.Max
 			break
@@ -318,5 +335,5 @@ func (b *Backoff) NextRetry(job *rivertype.JobRow) time.Time {
 		d *= 2
 	}
 	d = min(d, b.Max)
-	return now().UTC().Add(time.Duration(rnd(int64(d) + 1)))
+	return time.Duration(rnd(int64(d) + 1))
 }

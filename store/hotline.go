@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -280,6 +281,9 @@ type Outgoing struct {
 	Destination string
 	Subject     string
 	Body        string
+	// ClaimedUntil is set by FireAlert on the notifications it claimed
+	// for its caller to send at once: until then no one else sends them.
+	ClaimedUntil time.Time
 }
 
 // insertNotification stores o (its id set) unless one with its key
@@ -306,25 +310,62 @@ func insertNotification(ctx context.Context, tx *sql.Tx, o *Outgoing, fire int, 
 	if err != nil {
 		return false, fmt.Errorf("insert notification: %w", err)
 	}
+	return true, insertLog(ctx, tx, notified(o, now))
+}
+
+// notified is the log line of a notification stored at now.
+func notified(o *Outgoing, now time.Time) warden.HotlineEntry {
 	who := o.Address
 	if o.Person != "" {
 		who = o.Person + " (" + o.Address + ")"
 	}
 	detail := fmt.Sprintf("%s to %s, due %s", o.Channel, who, o.DueAt.UTC().Format(time.RFC3339))
-	return true, insertLog(ctx, tx, warden.HotlineEntry{At: now, Alert: o.Alert, Notification: id, Kind: "notified", Detail: detail})
+	return warden.HotlineEntry{At: now, Alert: o.Alert, Notification: o.ID, Kind: "notified", Detail: detail}
 }
 
 func insertLog(ctx context.Context, tx *sql.Tx, e warden.HotlineEntry) error {
+	return insertLogs(ctx, tx, []warden.HotlineEntry{e})
+}
+
+// insertLogs appends lines to the hotline log with one statement.
+func insertLogs(ctx context.Context, tx *sql.Tx, lines []warden.HotlineEntry) error {
+	if len(lines) == 0 {
+		return nil
+	}
 	id, err := nextID(ctx, tx, "hotline_log")
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO hotline_log (id, at, alert, notification, kind, actor, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		id, timestamp(e.At), e.Alert, e.Notification, e.Kind, e.Actor, e.Detail)
-	if err != nil {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO hotline_log (id, at, alert, notification, kind, actor, detail) VALUES `)
+	args := make([]any, 0, 7*len(lines))
+	for i, e := range lines {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(placeholders(len(args), 7))
+		args = append(args, id+int64(i), timestamp(e.At), e.Alert, e.Notification, e.Kind, e.Actor, e.Detail)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("hotline log: %w", err)
 	}
 	return nil
+}
+
+// placeholders returns "($from+1, ..., $from+n)", a row of a multi-row
+// INSERT.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i + 1))
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // AddHotlineLog appends lines to the hotline log.
@@ -669,13 +710,22 @@ type AlertFire struct {
 	NextAt              time.Time
 	Notifications       []Outgoing
 	Log                 []warden.HotlineEntry
+	// ClaimUntil, if not zero, claims the notifications due by At for the
+	// caller, which sends them right after the commit: their first attempt
+	// is counted and no one else takes them before ClaimUntil (the caller
+	// died sending them).
+	ClaimUntil time.Time
 }
+
+// notificationInsert is the column list of FireAlert's multi-row insert.
+const notificationInsert = `INSERT INTO hotline_notifications (id, alert, step, round, fire, destination, kind, person, method, endpoint, channel, address, format, subject, body, status, due_at, created_at, attempts, claimed_until) VALUES `
 
 // FireAlert stores a fired step in one transaction: the alert moved to its
 // next step, the step's notifications (their ids set, each with a
-// "notified" log line) and the log lines. It reports false, storing
-// nothing, if the alert moved since it was read (another node or an
-// earlier run fired it, someone acknowledged it).
+// "notified" log line; claimed if f.ClaimUntil says so) and the log lines,
+// with one statement each. It reports false, storing nothing, if the alert
+// moved since it was read (another node or an earlier run fired it,
+// someone acknowledged it).
 func (db *DB) FireAlert(ctx context.Context, f *AlertFire, ev *warden.AuditEvent) (bool, error) {
 	fired := false
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
@@ -700,15 +750,38 @@ func (db *DB) FireAlert(ctx context.Context, f *AlertFire, ev *warden.AuditEvent
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errSkipAudit
 		}
-		for _, l := range f.Log {
-			if err := insertLog(ctx, tx, l); err != nil {
+		lines := append([]warden.HotlineEntry(nil), f.Log...)
+		if len(f.Notifications) > 0 {
+			// The update moved fired on, so no notification of this fire
+			// exists yet: no need to look before inserting.
+			id, err := nextID(ctx, tx, "hotline_notifications")
+			if err != nil {
 				return err
+			}
+			var q strings.Builder
+			q.WriteString(notificationInsert)
+			args := make([]any, 0, 20*len(f.Notifications))
+			for i := range f.Notifications {
+				o := &f.Notifications[i]
+				o.ID, o.Status, o.CreatedAt, o.Attempts, o.ClaimedUntil = id+int64(i), warden.NotificationPending, f.At, 0, time.Time{}
+				claimed := ""
+				if !f.ClaimUntil.IsZero() && !o.DueAt.After(f.At) {
+					o.Attempts, o.ClaimedUntil, claimed = 1, f.ClaimUntil, timestamp(f.ClaimUntil)
+				}
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(placeholders(len(args), 20))
+				args = append(args, o.ID, o.Alert, o.Step, o.Round, f.Fired+1, o.Destination, o.Kind, o.Person, o.Method, o.Endpoint, string(o.Channel), o.Address,
+					string(o.Format), o.Subject, o.Body, string(o.Status), timestamp(o.DueAt), timestamp(f.At), o.Attempts, claimed)
+				lines = append(lines, notified(o, f.At))
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("insert notifications: %w", err)
 			}
 		}
-		for i := range f.Notifications {
-			if _, err := insertNotification(ctx, tx, &f.Notifications[i], f.Fired+1, f.At); err != nil {
-				return err
-			}
+		if err := insertLogs(ctx, tx, lines); err != nil {
+			return err
 		}
 		fired = true
 		return nil
@@ -839,6 +912,14 @@ func (db *DB) NotificationsWith(ctx context.Context, status warden.NotificationS
 		return db.queryNotifications(ctx, `WHERE status = $1 ORDER BY id`, string(status))
 	}
 	return db.queryNotifications(ctx, `WHERE status = $1 AND due_at <= $2 ORDER BY due_at, id`, string(status), timestamp(due))
+}
+
+// DueNotifications returns the pending and failed notifications due by
+// now that no one holds a claim on at now (none was ever taken, or its
+// holder died sending), soonest first.
+func (db *DB) DueNotifications(ctx context.Context, now time.Time) ([]Outgoing, error) {
+	return db.queryNotifications(ctx, `WHERE status IN ('pending', 'failed') AND due_at <= $1 AND (claimed_until = '' OR claimed_until <= $1) ORDER BY due_at, id`,
+		timestamp(now))
 }
 
 // ClaimNotification takes a pending or failed notification to send at

@@ -162,8 +162,8 @@ type hotlineConfig struct {
 	smtpTLS                                            string
 	smtpPort                                           int
 	linkKey                                            string
-	attempts                                           int
-	every, rescueAfter                                 time.Duration
+	attempts, workers                                  int
+	every, rescueAfter, claimFor                       time.Duration
 }
 
 // hotlineFlags declares the hotline's flags of warden serve; configure
@@ -183,6 +183,8 @@ func hotlineFlags(fs *flag.FlagSet) *hotlineConfig {
 	fs.IntVar(&c.attempts, "hotline-attempts", 5, "how many times a notification is tried before it is dead-lettered")
 	fs.DurationVar(&c.every, "hotline-every", time.Second, "how often the hotline reconciles its jobs with the database and reads new domain events")
 	fs.DurationVar(&c.rescueAfter, "hotline-rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it is taken for abandoned by a dead process and run again")
+	fs.IntVar(&c.workers, "hotline-workers", jobs.DefaultMaxWorkers, "how many of the hotline's jobs (steps, deliveries) this server runs at once")
+	fs.DurationVar(&c.claimFor, "hotline-claim-for", hotline.DefaultClaimFor, "how long a server holds a notification it is sending before another may send it (a server killed while sending); longer than a delivery takes to time out")
 	return c
 }
 
@@ -191,8 +193,8 @@ func hotlineFlags(fs *flag.FlagSet) *hotlineConfig {
 // every node shares.
 func (c *hotlineConfig) options(log *slog.Logger) (hotline.Options, error) {
 	var o hotline.Options
-	if c.attempts < 1 || c.every <= 0 || c.rescueAfter <= 0 {
-		return o, fmt.Errorf("%w: --hotline-attempts, --hotline-every and --hotline-rescue-after must be positive", errUsage)
+	if c.attempts < 1 || c.workers < 1 || c.every <= 0 || c.rescueAfter <= 0 || c.claimFor <= 0 {
+		return o, fmt.Errorf("%w: --hotline-attempts, --hotline-workers, --hotline-every, --hotline-rescue-after and --hotline-claim-for must be positive", errUsage)
 	}
 	if c.baseURL != "" {
 		u, err := url.Parse(c.baseURL)
@@ -230,6 +232,7 @@ func (c *hotlineConfig) options(log *slog.Logger) (hotline.Options, error) {
 	}
 	o.Senders = hotlinerun.Senders(email, &notify.Webhook{})
 	o.Attempts = c.attempts
+	o.ClaimFor = c.claimFor
 	o.Log = log
 	if c.linkKey != "" {
 		key, err := linkKeyFile(c.linkKey)

@@ -257,3 +257,64 @@ func poll(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestHotlineKilledWhileSending: the server is killed with SIGKILL while
+// the webhooks of due steps are in flight (the receiver holds its
+// answers). A restarted server takes them over once the dead one's claims
+// run out (--hotline-claim-for) and every notification arrives at least
+// once; a notification the receiver saw twice came both times with the
+// same X-Warden-Delivery, by which a receiver drops the second.
+func TestHotlineKilledWhileSending(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	hotlineEngines(t, func(t *testing.T, dsn string, db *store.DB) {
+		w := newHotlineWorld(t, dsn, db)
+		p := w.policy(time.Second, time.Second)
+		args := append(w.serveArgs(), "--hotline-claim-for", "2s")
+		cmd, _ := startProcess(t, args)
+		w.hook.Hang()
+		var alerts []warden.Alert
+		for i := range 4 {
+			alerts = append(alerts, w.raise(p, fmt.Sprintf("payment blocked %d", i)))
+		}
+		// The first step of each alert sends one webhook, held by the
+		// receiver.
+		if got := w.hook.WaitFor(len(alerts), 20*time.Second); len(got) < len(alerts) {
+			t.Fatalf("%d webhooks in flight, want %d", len(got), len(alerts))
+		}
+		kill(t, cmd)
+		held := len(w.hook.Requests())
+		w.hook.Heal()
+		start := time.Now()
+		startProcess(t, args)
+		want := 3 * len(alerts)
+		poll(t, 30*time.Second, "every notification delivered after the restart", func() bool { return w.settled(alerts, want) })
+		per, n := w.delivered(alerts)
+		for id, c := range per {
+			if c < 1 {
+				t.Errorf("%s not delivered", id)
+			}
+		}
+		if n != want {
+			t.Errorf("%d notifications, want %d (3 per alert)", n, want)
+		}
+		// Every request the receiver saw carried the delivery id of one of
+		// the alerts' notifications; count those it saw more than once.
+		seen := map[string]int{}
+		for _, r := range w.hook.Requests() {
+			if _, ok := per[r.Delivery]; !ok {
+				t.Errorf("a webhook with delivery id %q, no notification's", r.Delivery)
+			}
+			seen[r.Delivery]++
+		}
+		dup := 0
+		for _, c := range seen {
+			if c > 1 {
+				dup++
+			}
+		}
+		t.Logf("%d webhooks held when the server was killed; after the restart all %d notifications delivered within %s; %d webhook notifications received more than once (same X-Warden-Delivery each time)",
+			held, n, time.Since(start).Round(time.Millisecond), dup)
+	})
+}

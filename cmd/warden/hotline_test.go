@@ -96,6 +96,8 @@ func TestHotlineOptions(t *testing.T) {
 		{"--base-url", "warden.example"},
 		{"--hotline-attempts", "0"},
 		{"--hotline-every", "0s"},
+		{"--hotline-workers", "0"},
+		{"--hotline-claim-for", "0s"},
 	} {
 		if _, err := opts(args...); !errors.Is(err, errUsage) {
 			t.Errorf("%v: %v", args, err)
@@ -106,12 +108,15 @@ func TestHotlineOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o2, err := opts("--hotline-link-key", key)
+	o2, err := opts("--hotline-link-key", key, "--hotline-claim-for", "45s")
 	if err != nil || len(o1.LinkKey) != 32 || string(o1.LinkKey) != string(o2.LinkKey) {
 		t.Errorf("link key: %x then %x, %v", o1.LinkKey, o2.LinkKey, err)
 	}
 	if st, err := os.Stat(key); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("link key file: %v %v", st, err)
+	}
+	if o1.ClaimFor != hotline.DefaultClaimFor || o2.ClaimFor != 45*time.Second {
+		t.Errorf("claim for %s and %s, want %s and 45s", o1.ClaimFor, o2.ClaimFor, hotline.DefaultClaimFor)
 	}
 	if o1.BaseURL != "https://warden.example" || o1.Senders[warden.ChannelEmail] == nil || o2.Senders[warden.ChannelEmail] != nil || o1.Senders[warden.ChannelWebhook] == nil {
 		t.Errorf("options: %+v", o1)

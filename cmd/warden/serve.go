@@ -186,7 +186,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// publication and the hotline's steps, deliveries and event triggers.
 	workers := river.NewWorkers()
 	designation.Workers(des, workers, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
-	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, Workers: workers, Periodic: designation.PeriodicJobs(*publishEvery)})
+	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: designation.PeriodicJobs(*publishEvery)})
 	if err != nil {
 		ln.Close()
 		return err

@@ -66,19 +66,23 @@ type Enqueuer struct {
 	Attempts int
 }
 
-// Fire schedules step of round of an alert at at.
-func (e Enqueuer) Fire(ctx context.Context, alert int64, step, round int, at time.Time) error {
-	_, err := e.Queue.Insert(ctx, hotline.FireArgs{Alert: alert, Step: step, Round: round}, &river.InsertOpts{ScheduledAt: at})
-	return err
+// InsertMany schedules the hotline's jobs in one transaction of River.
+func (e Enqueuer) InsertMany(ctx context.Context, js []hotline.Job) error {
+	params := make([]river.InsertManyParams, len(js))
+	for i, j := range js {
+		if j.Notification != 0 {
+			params[i] = river.InsertManyParams{Args: hotline.DeliverArgs{Notification: j.Notification},
+				InsertOpts: &river.InsertOpts{ScheduledAt: j.At, MaxAttempts: max(e.Attempts, 1)}}
+			continue
+		}
+		params[i] = river.InsertManyParams{Args: hotline.FireArgs{Alert: j.Alert, Step: j.Step, Round: j.Round},
+			InsertOpts: &river.InsertOpts{ScheduledAt: j.At}}
+	}
+	return e.Queue.InsertMany(ctx, params)
 }
 
-// Deliver schedules a notification's delivery at at. attempt is the
-// notification's next attempt; the hotline counts them itself, so the job
-// gets every attempt left.
-func (e Enqueuer) Deliver(ctx context.Context, notification int64, at time.Time, attempt int) error {
-	_, err := e.Queue.Insert(ctx, hotline.DeliverArgs{Notification: notification}, &river.InsertOpts{ScheduledAt: at, MaxAttempts: max(e.Attempts, 1)})
-	return err
-}
+// Retry is the queue's backoff after failures failed attempts.
+func (e Enqueuer) Retry(failures int) time.Duration { return e.Queue.Retry(failures) }
 
 // Open opens the job queue of s on db, with the hotline's workers and its
 // periodic jobs (reconcile, domain events) every every, and makes it s's job

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -85,7 +86,24 @@ type Queue struct {
 	retry   *Backoff
 	works   bool // it has workers
 	started bool
+
+	// inserts takes InsertMany's calls to the goroutine that inserts them
+	// together; stop ends it.
+	inserts   chan *insertCall
+	stop      chan struct{}
+	startOnce sync.Once
+	stopOnce  sync.Once
+	loopDone  chan struct{}
 }
+
+// insertCall is one InsertMany waiting for the inserter.
+type insertCall struct {
+	params []river.InsertManyParams
+	done   chan error
+}
+
+// maxInsertGroup is the most jobs inserted in one transaction.
+const maxInsertGroup = 500
 
 // client is what a Queue uses of River's client, the same whatever the
 // driver's transaction type.
@@ -255,6 +273,7 @@ func (q *Queue) Start(ctx context.Context) error {
 // which the store's conditional updates make them.
 func (q *Queue) Stop(ctx context.Context) error {
 	defer q.close()
+	defer q.stopInserter()
 	if !q.started {
 		return nil
 	}
@@ -281,16 +300,98 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 	return !res.UniqueSkippedAsDuplicate, nil
 }
 
-// InsertMany inserts jobs in one round trip (per job on SQLite); unique
-// jobs that already exist are skipped.
+// InsertMany inserts jobs in one of River's transactions; unique jobs
+// that already exist are skipped. Calls made at the same time, by jobs
+// running together, are inserted together: River's transactions, each a
+// turn of the database's write lock on SQLite, are then per group rather
+// than per call. A call returns once its jobs are committed.
 func (q *Queue) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
 	if len(params) == 0 {
 		return nil
 	}
-	if _, err := q.client.InsertMany(ctx, params); err != nil {
+	q.startOnce.Do(func() {
+		q.inserts, q.stop, q.loopDone = make(chan *insertCall, 256), make(chan struct{}), make(chan struct{})
+		go q.insertLoop()
+	})
+	c := &insertCall{params: params, done: make(chan error, 1)}
+	select {
+	case q.inserts <- c:
+	case <-q.stop:
+		return warden.Errorf(warden.EINTERNAL, "jobs: queue stopped")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-c.done:
+		return err
+	case <-q.loopDone:
+		select {
+		case err := <-c.done:
+			return err
+		default:
+			return warden.Errorf(warden.EINTERNAL, "jobs: queue stopped")
+		}
+	}
+}
+
+// insertLoop inserts the calls waiting together, until stop.
+func (q *Queue) insertLoop() {
+	defer close(q.loopDone)
+	for {
+		var first *insertCall
+		select {
+		case first = <-q.inserts:
+		case <-q.stop:
+			return
+		}
+		group, n := []*insertCall{first}, len(first.params)
+	fill:
+		for n < maxInsertGroup {
+			select {
+			case c := <-q.inserts:
+				group, n = append(group, c), n+len(c.params)
+			default:
+				break fill
+			}
+		}
+		params := make([]river.InsertManyParams, 0, n)
+		for _, c := range group {
+			params = append(params, c.params...)
+		}
+		err := q.insert(params)
+		if err != nil && len(group) > 1 {
+			// One call's jobs may be what the transaction refused: each
+			// alone, so that the others go in.
+			for _, c := range group {
+				c.done <- q.insert(c.params)
+			}
+			continue
+		}
+		for _, c := range group {
+			c.done <- err
+		}
+	}
+}
+
+// insert inserts params in one transaction.
+func (q *Queue) insert(params []river.InsertManyParams) error {
+	if _, err := q.client.InsertMany(context.Background(), params); err != nil {
 		return fmt.Errorf("jobs: insert %d jobs: %w", len(params), err)
 	}
 	return nil
+}
+
+// stopInserter ends the inserter, if it runs, once the calls it holds are
+// answered.
+func (q *Queue) stopInserter() {
+	q.startOnce.Do(func() { // never started: calls after Stop are refused
+		q.stop, q.loopDone = make(chan struct{}), make(chan struct{})
+		close(q.loopDone)
+	})
+	q.stopOnce.Do(func() {
+		close(q.stop)
+		<-q.loopDone
+	})
 }
 
 // Retry is how long the queue waits to run a job again after its

@@ -457,3 +457,45 @@ func TestRescue(t *testing.T) {
 		}
 	})
 }
+
+// TestInsertManyTogether: calls to InsertMany made at the same time are
+// inserted, together or alone, each answered with its own outcome: a call
+// River refuses fails without failing the others; unique jobs inserted by
+// several calls are stored once; after Stop, calls are refused.
+func TestInsertManyTogether(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		q, err := Open(context.Background(), db, Config{}) // inserts only
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		unique := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+		const calls = 40
+		errs := make([]error, calls)
+		var wg sync.WaitGroup
+		for i := range calls {
+			wg.Go(func() {
+				params := []river.InsertManyParams{{Args: testArgs{N: 1000}, InsertOpts: unique}, {Args: testArgs{N: i}, InsertOpts: unique}}
+				if i == 7 {
+					params[1].InsertOpts = &river.InsertOpts{Queue: "not a valid queue name!"}
+				}
+				errs[i] = q.InsertMany(ctx, params)
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (err != nil) != (i == 7) {
+				t.Errorf("call %d: %v", i, err)
+			}
+		}
+		if n := countJobs(t, db); n != calls {
+			t.Errorf("%d jobs stored, want %d (1000 once, and one per call but the refused one)", n, calls)
+		}
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.InsertMany(ctx, []river.InsertManyParams{{Args: testArgs{N: 2000}}}); err == nil {
+			t.Error("InsertMany after Stop: no error")
+		}
+	})
+}

@@ -31,7 +31,7 @@ var (
 // an alert is due 10 s + k s after it is raised, k = 0..spread-1 in turn,
 // the second and third 10 s after the one before; raising takes its own
 // time on top. The engine runs as serve runs it: River's defaults from
-// package jobs (poll 100 ms, 20 workers), reconcile every second.
+// package jobs (poll 100 ms, 100 workers), reconcile every second.
 //
 // Lag is the time from a step's due time to its firing (the notification
 // row's created_at minus its due_at) and to its delivery (delivered_at

@@ -110,10 +110,7 @@ func (s *Service) checkPolicy(ctx context.Context, p *warden.EscalationPolicy) e
 func (s *Service) checkTarget(ctx context.Context, t warden.Target) error {
 	switch t.Kind {
 	case warden.TargetPerson:
-		if _, err := s.db.User(ctx, t.ID); err != nil {
-			return warden.Errorf(warden.EINVALID, "no person %q", t.ID)
-		}
-		return nil
+		return s.activePerson(ctx, t.ID)
 	case warden.TargetRotation, warden.TargetEndpoint:
 		id, err := strconv.ParseInt(t.ID, 10, 64)
 		if err == nil && t.Kind == warden.TargetRotation {
@@ -216,13 +213,13 @@ func (s *Service) checkRotation(ctx context.Context, r *warden.Rotation) error {
 		return warden.Errorf(warden.EINVALID, "rotation %q has no participants", r.Name)
 	}
 	for _, p := range r.Participants {
-		if _, err := s.db.User(ctx, p); err != nil {
-			return warden.Errorf(warden.EINVALID, "no person %q", p)
+		if err := s.activePerson(ctx, p); err != nil {
+			return err
 		}
 	}
 	for i, o := range r.Overrides {
-		if _, err := s.db.User(ctx, o.Person); err != nil {
-			return warden.Errorf(warden.EINVALID, "override %d: no person %q", i+1, o.Person)
+		if err := s.activePerson(ctx, o.Person); err != nil {
+			return warden.Errorf(warden.EINVALID, "override %d: %w", i+1, err)
 		}
 		if !o.End.After(o.Start) {
 			return warden.Errorf(warden.EINVALID, "override %d ends before it starts", i+1)

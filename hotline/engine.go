@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,8 +48,7 @@ func (s *Service) fireDue(ctx context.Context, a store.Alert, step, round int) (
 		return false, 0, err
 	}
 	if a.Step >= len(pol.Steps) {
-		// The policy lost steps since the alert was raised: it ends here.
-		a.Step = len(pol.Steps) - 1
+		return s.fireGone(ctx, a, pol)
 	}
 	f, eps, err := s.fire(ctx, a, pol, *a.NextAt, "", nil)
 	if err != nil || f == nil {
@@ -62,6 +62,33 @@ func (s *Service) fireDue(ctx context.Context, a store.Alert, step, round int) (
 	}
 	a.Status, a.Step, a.Round, a.NextAt = warden.AlertTriggered, f.NextStep, f.NextRound, &f.NextAt
 	return true, s.sendClaimed(ctx, &a.Alert, eps, claimed), nil
+}
+
+// fireGone moves on an alert whose due step its policy no longer has (the
+// policy lost steps since the alert was raised): as if the policy's last
+// step had fired, to the next round if one is left, or to the end of its
+// escalation, with a log line saying so. The update is conditional on the
+// step stored, as a fire is, so the alert is never left due with nothing
+// to fire. It reports whether it moved the alert.
+func (s *Service) fireGone(ctx context.Context, a store.Alert, pol warden.EscalationPolicy) (bool, int, error) {
+	now := s.now()
+	line := warden.HotlineEntry{At: now, Alert: a.ID, Kind: "escalation ended",
+		Detail: fmt.Sprintf("the policy %q has no step %d any more (it has %d)", pol.Name, a.Step+1, len(pol.Steps))}
+	f := store.AlertFire{Alert: a.ID, Fired: a.Fired, At: now, Step: a.Step, Round: a.Round, NextStep: len(pol.Steps), NextRound: a.Round}
+	if step, round, next, ok := next(pol, a.Severity, len(pol.Steps)-1, a.Round, *a.NextAt); ok {
+		f.NextStep, f.NextRound, f.NextAt = step, round, next
+		line.Kind = "escalated"
+		line.Detail += fmt.Sprintf(": round %d begins at step %d at %s", round+1, step+1, next.Format(time.RFC3339))
+	}
+	f.Log = []warden.HotlineEntry{line}
+	fired, err := s.db.FireAlert(ctx, &f, nil)
+	if err != nil || !fired {
+		return false, 0, err
+	}
+	if !f.NextAt.IsZero() {
+		s.enqueue(ctx, Job{Alert: a.ID, Step: f.NextStep, Round: f.NextRound, At: f.NextAt})
+	}
+	return true, 0, nil
 }
 
 // fire fires a.Step of a.Round at at (the time it was due), by the engine
@@ -165,25 +192,42 @@ func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.Escalation
 	missing := func(detail string) {
 		lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "target missing", Detail: detail})
 	}
-	person := func(name, why string) error {
+	// person pages name through their verified methods. It reports false,
+	// paging no one, if name was disabled: their methods are never used.
+	person := func(name, why string) (bool, error) {
 		ms, err := s.db.ContactMethods(ctx, name, true)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if len(ms) == 0 {
+			// Disabled people's methods are not listed: say which it is.
+			off, err := s.db.Disabled(ctx, name)
+			if err != nil {
+				return false, err
+			}
+			if off != nil {
+				return false, nil
+			}
 			lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "no contact method", Detail: name + why})
 		}
 		for _, m := range ms {
 			add(store.Outgoing{Notification: warden.Notification{Person: name, Method: m.ID, Channel: m.Channel, Address: m.Address, Format: m.Format,
 				DueAt: at.Add(m.Delay.Std())}, Destination: "method:" + strconv.FormatInt(m.ID, 10)})
 		}
-		return nil
+		return true, nil
+	}
+	disabled := func(detail string) {
+		lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "disabled", Detail: detail})
 	}
 	for _, t := range st.Targets {
 		switch t.Kind {
 		case warden.TargetPerson:
-			if err := person(t.ID, ""); err != nil {
+			ok, err := person(t.ID, "")
+			if err != nil {
 				return nil, nil, err
+			}
+			if !ok {
+				disabled(t.ID + " is disabled")
 			}
 		case warden.TargetRotation:
 			id, _ := strconv.ParseInt(t.ID, 10, 64)
@@ -201,8 +245,26 @@ func (s *Service) plan(ctx context.Context, a warden.Alert, st warden.Escalation
 				continue
 			}
 			lines = append(lines, warden.HotlineEntry{At: now, Alert: a.ID, Kind: "on call", Detail: fmt.Sprintf("%s is on call in %q", sh.Person, r.Name)})
-			if err := person(sh.Person, fmt.Sprintf(" (on call in %q)", r.Name)); err != nil {
+			ok, err := person(sh.Person, fmt.Sprintf(" (on call in %q)", r.Name))
+			if err != nil {
 				return nil, nil, err
+			}
+			// A disabled person on call is skipped for the next
+			// participant in the rotation's order who is not.
+			skipped := sh.Person
+			for _, p := range after(r, sh.Person, at) {
+				if ok {
+					break
+				}
+				if ok, err = person(p, fmt.Sprintf(" (next on call in %q)", r.Name)); err != nil {
+					return nil, nil, err
+				}
+				if ok {
+					disabled(fmt.Sprintf("%s is disabled: paging %s, next in %q", skipped, p, r.Name))
+				}
+			}
+			if !ok {
+				disabled(fmt.Sprintf("%s is disabled, and so is everyone else in %q", skipped, r.Name))
 			}
 		case warden.TargetEndpoint:
 			id, _ := strconv.ParseInt(t.ID, 10, 64)
@@ -297,16 +359,6 @@ func (s *Service) sendWith(ctx context.Context, o store.Outgoing, m Message, err
 	}
 	s.Metrics.notification(o.Channel, outcome)
 	return outcome, due, err, nil
-}
-
-// backoff is how long after failed attempt n (from 1) the next is due when
-// no job engine schedules it: 15 seconds, doubling, at most an hour.
-func backoff(n int) time.Duration {
-	d := 15 * time.Second
-	for i := 1; i < n && d < time.Hour; i++ {
-		d *= 2
-	}
-	return min(d, time.Hour)
 }
 
 // message builds what notification o says, reading its alert and its
@@ -417,6 +469,36 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	return len(as) + len(ns), nil
 }
 
+// Resume is Reconcile for a node whose job queue has just started, which
+// every node runs, not only River's leader, which runs the periodic
+// reconcile: a node restarted after a crash resumes the work at once. It
+// also schedules each notification someone holds a claim on for when the
+// claim runs out: if the holder died sending it (a node killed and
+// restarted), this node sends it then; if the holder finished, the job
+// finds nothing to do. It returns how many it scheduled.
+func (s *Service) Resume(ctx context.Context) (int, error) {
+	n, err := s.Reconcile(ctx)
+	if err != nil || s.o.Jobs == nil {
+		return n, err
+	}
+	ns, err := s.db.ClaimedNotifications(ctx, s.now())
+	if err != nil {
+		return n, err
+	}
+	jobs := make([]Job, len(ns))
+	for i, o := range ns {
+		jobs[i] = Job{Notification: o.ID, At: o.ClaimedUntil}
+	}
+	for len(jobs) > 0 {
+		k := min(len(jobs), reconcileBatch)
+		if err := s.o.Jobs.InsertMany(ctx, jobs[:k]); err != nil {
+			return n, err
+		}
+		jobs, n = jobs[k:], n+k
+	}
+	return n, nil
+}
+
 // reconcileBatch is the most jobs Reconcile inserts in one transaction.
 const reconcileBatch = 500
 
@@ -462,4 +544,26 @@ func (s *Service) RunDue(ctx context.Context) (fired, delivered int, err error) 
 		}
 	}
 	return fired, delivered, nil
+}
+
+// after returns the participants of r after person, in r's order, round to
+// the one before: who would be on call next. For a person covering by an
+// override, the order starts after the participant whose shift it is.
+func after(r warden.Rotation, person string, at time.Time) []string {
+	i := slices.Index(r.Participants, person)
+	if i < 0 {
+		r.Overrides = nil
+		if sh, _, err := ShiftAt(r, at); err == nil {
+			// The participant whose shift it is comes first.
+			i = slices.Index(r.Participants, sh.Person) - 1
+		}
+	}
+	var out []string
+	for k := 1; k <= len(r.Participants); k++ {
+		p := r.Participants[(i+k+len(r.Participants))%len(r.Participants)]
+		if p != person && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

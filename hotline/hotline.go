@@ -23,6 +23,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	mrand "math/rand/v2"
 	"time"
 
 	"warden"
@@ -71,10 +72,6 @@ type Enqueuer interface {
 	// InsertMany schedules jobs in one transaction of the job engine;
 	// a job like one not yet finished is skipped.
 	InsertMany(ctx context.Context, jobs []Job) error
-	// Retry is how long after its failures-th failed attempt the job
-	// engine tries a delivery again: the service schedules a retry of a
-	// notification it sent itself that far ahead.
-	Retry(failures int) time.Duration
 }
 
 // Job is work for the job engine at At: a step of an alert to fire
@@ -91,6 +88,19 @@ type Job struct {
 // takes to give up (notify's 10 s timeout), with a margin.
 const DefaultClaimFor = 30 * time.Second
 
+// Defaults of the delivery retries. A failed attempt is tried again after
+// 15 s, then 30 s, 1 min, ... doubling up to an hour (each wait drawn
+// between 80% and 100% of that, so that the retries of notifications
+// that failed together spread out). DefaultAttempts tries a notification
+// for about two hours before it is dead: the nine waits add up to between
+// 1 h 39 min and 2 h 4 min, so a mail server or chat system down for an
+// hour or so loses no page.
+const (
+	DefaultAttempts  = 10
+	DefaultRetryBase = 15 * time.Second
+	DefaultRetryMax  = time.Hour
+)
+
 // Options configure a Service.
 type Options struct {
 	// Now is the clock; time.Now if nil.
@@ -104,8 +114,17 @@ type Options struct {
 	// LinkTTL is how long a signed link works (24 hours if zero).
 	LinkTTL time.Duration
 	// Attempts is how many times a notification is tried before it is
-	// dead (5 if zero).
+	// dead (DefaultAttempts if zero).
 	Attempts int
+	// RetryBase and RetryMax shape the wait after a failed attempt: about
+	// RetryBase * 2^(failures-1), at most RetryMax (DefaultRetryBase and
+	// DefaultRetryMax if zero). The job engine retries a delivery when
+	// the hotline says (its deliver worker's NextRetry), so the log's
+	// "next after" is when the retry runs.
+	RetryBase, RetryMax time.Duration
+	// Jitter draws a number in [0, n) for the retries' jitter;
+	// math/rand/v2's Int64N if nil.
+	Jitter func(n int64) int64
 	// Senders deliver notifications, by channel.
 	Senders map[warden.Channel]Sender
 	// Jobs is the job engine; SetJobs sets it later.
@@ -141,7 +160,16 @@ func New(db *store.DB, o Options) *Service {
 		o.LinkTTL = 24 * time.Hour
 	}
 	if o.Attempts <= 0 {
-		o.Attempts = 5
+		o.Attempts = DefaultAttempts
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = DefaultRetryBase
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = DefaultRetryMax
+	}
+	if o.Jitter == nil {
+		o.Jitter = mrand.Int64N
 	}
 	if o.ClaimFor <= 0 {
 		o.ClaimFor = DefaultClaimFor
@@ -193,10 +221,59 @@ func deliverJob(n warden.Notification) Job {
 }
 
 // retry is how long after its failures-th failed attempt a notification
-// is tried again: the job engine's backoff, or backoff without one.
+// is tried again: RetryBase doubling per failure, at most RetryMax, less
+// up to a fifth drawn at random.
 func (s *Service) retry(failures int) time.Duration {
-	if s.o.Jobs != nil {
-		return s.o.Jobs.Retry(failures)
+	d := s.o.RetryBase
+	for i := 1; i < failures && d < s.o.RetryMax; i++ {
+		d *= 2
 	}
-	return backoff(failures)
+	d = min(d, s.o.RetryMax)
+	return d - time.Duration(s.o.Jitter(int64(d/5)+1))
+}
+
+// RetryAt is when a delivery whose attempt failed is tried again: the
+// time the hotline recorded with the failure (and wrote in the log), or,
+// if none is recorded, the wait after attempt failures from now. The job
+// engine's deliver worker retries then.
+func (s *Service) RetryAt(ctx context.Context, notification int64, failures int) time.Time {
+	now := s.now()
+	o, err := s.db.Notification(ctx, notification)
+	if err == nil && o.Status == warden.NotificationFailed && o.DueAt.After(now) {
+		return o.DueAt
+	}
+	return now.Add(s.retry(max(failures, 1)))
+}
+
+// activePerson checks that name is a person who is not disabled, as a
+// policy target, a rotation participant or an override must be: a
+// disabled person is paged no more. EINVALID otherwise.
+func (s *Service) activePerson(ctx context.Context, name string) error {
+	u, err := s.db.User(ctx, name)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return warden.Errorf(warden.EINVALID, "no person %q", name)
+	}
+	if err != nil {
+		return err
+	}
+	if u.DisabledAt != nil {
+		return warden.Errorf(warden.EINVALID, "%s is disabled", name)
+	}
+	return nil
+}
+
+// checkHolder refuses a signed link sent to a person who has been
+// disabled since: EFORBIDDEN. A link sent to an endpoint has no person.
+func (s *Service) checkHolder(ctx context.Context, n warden.Notification) error {
+	if n.Person == "" {
+		return nil
+	}
+	at, err := s.db.Disabled(ctx, n.Person)
+	if err != nil {
+		return err
+	}
+	if at != nil {
+		return warden.Errorf(warden.EFORBIDDEN, "this person is disabled")
+	}
+	return nil
 }

@@ -58,6 +58,8 @@ func newRig(t testing.TB, db *store.DB, c rigConfig) *rig {
 	s := hotline.New(db, hotline.Options{
 		BaseURL:  "http://warden.test",
 		Attempts: c.attempts,
+		// The hotline's retries, at its own backoff, shortened.
+		RetryBase: c.retry, RetryMax: 4 * c.retry,
 		Senders: hotlinerun.Senders(&notify.Email{Host: host, Port: port, From: "hotline@warden.test", TLSConfig: smtp.TLSConfig()},
 			&notify.Webhook{Timeout: c.hookTimeout}),
 	})

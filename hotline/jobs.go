@@ -29,7 +29,7 @@ func (FireArgs) Kind() string { return "hotline.fire" }
 func (FireArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{UniqueOpts: unique} }
 
 // DeliverArgs sends a notification (Service.Deliver). The job's retries,
-// with River's backoff, are the notification's attempts: insert it with
+// at the hotline's backoff, are the notification's attempts: insert it with
 // MaxAttempts at least Service.Attempts, so that Deliver marks the
 // notification dead before River gives the job up.
 type DeliverArgs struct {
@@ -76,6 +76,12 @@ type deliverWorker struct {
 
 func (w deliverWorker) Work(ctx context.Context, j *river.Job[DeliverArgs]) error {
 	return w.s.Deliver(ctx, j.Args.Notification, j.Attempt)
+}
+
+// NextRetry retries a failed delivery when the hotline recorded it would
+// (Service.RetryAt), not on River's own backoff.
+func (w deliverWorker) NextRetry(j *river.Job[DeliverArgs]) time.Time {
+	return w.s.RetryAt(context.Background(), j.Args.Notification, j.Attempt)
 }
 
 type reconcileWorker struct {

@@ -92,6 +92,9 @@ func (s *Service) Link(ctx context.Context, token string) (warden.Alert, string,
 	if err != nil {
 		return warden.Alert{}, "", warden.Errorf(warden.EINVALID, "this link is not valid")
 	}
+	if err := s.checkHolder(ctx, n.Notification); err != nil {
+		return warden.Alert{}, "", err
+	}
 	a, err := s.db.HotlineAlert(ctx, n.Alert)
 	return a.Alert, p.action, err
 }
@@ -108,6 +111,9 @@ func (s *Service) UseLink(ctx context.Context, token string) (warden.Alert, erro
 	n, err := s.db.Notification(ctx, p.notification)
 	if err != nil || n.Alert == 0 {
 		return warden.Alert{}, warden.Errorf(warden.EINVALID, "this link is not valid")
+	}
+	if err := s.checkHolder(ctx, n.Notification); err != nil {
+		return warden.Alert{}, err
 	}
 	who := n.Person
 	if n.Endpoint != 0 {

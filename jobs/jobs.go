@@ -83,7 +83,6 @@ type Config struct {
 type Queue struct {
 	client  client
 	close   func()
-	retry   *Backoff
 	works   bool // it has workers
 	started bool
 
@@ -160,7 +159,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Queue, error) {
 			pool.Close()
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
-		return &Queue{client: c, close: func() { pool.Close() }, retry: rc.RetryPolicy.(*Backoff), works: cfg.Workers != nil}, nil
+		return &Queue{client: c, close: func() { pool.Close() }, works: cfg.Workers != nil}, nil
 	case "pgx":
 		pool, err := pgxpool.New(ctx, dsn)
 		if err != nil {
@@ -171,16 +170,17 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Queue, error) {
 			// Each migration in its own transaction (one adds an enum value
 			// the next uses, which PostgreSQL refuses in one transaction),
 			// under a lock: nodes starting together migrate one at a time,
-			// the later ones finding nothing left to do.
+			// the later ones finding nothing left to do. (7201 to 7203 are
+			// the store's locks.)
 			conn, err := pool.Acquire(ctx)
 			if err != nil {
 				return err
 			}
 			defer conn.Release()
-			if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7203)`); err != nil {
+			if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7204)`); err != nil {
 				return err
 			}
-			defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7203)`)
+			defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7204)`)
 			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 			return err
 		})
@@ -193,7 +193,7 @@ func Open(ctx context.Context, db *store.DB, cfg Config) (*Queue, error) {
 			pool.Close()
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
-		return &Queue{client: c, close: pool.Close, retry: rc.RetryPolicy.(*Backoff), works: cfg.Workers != nil}, nil
+		return &Queue{client: c, close: pool.Close, works: cfg.Workers != nil}, nil
 	}
 	return nil, warden.Errorf(warden.EINTERNAL, "jobs: unknown database driver %q", db.Driver())
 }
@@ -393,10 +393,6 @@ func (q *Queue) stopInserter() {
 		<-q.loopDone
 	})
 }
-
-// Retry is how long the queue waits to run a job again after its
-// failures-th failure: the delay its retry policy draws.
-func (q *Queue) Retry(failures int) time.Duration { return q.retry.Delay(failures) }
 
 // Backoff is the retry policy: exponential backoff with full jitter. The
 // n-th failure of a job waits a random time in [0, min(Base*2^(n-1), Max)].

@@ -557,10 +557,12 @@ func (db *DB) DeleteContactMethod(ctx context.Context, id int64, person string, 
 }
 
 // ContactMethods returns person's methods ("" for everyone's), in id
-// order; only the verified ones if verified.
+// order. If verified, only the verified methods of people not disabled:
+// those the hotline may send to.
 func (db *DB) ContactMethods(ctx context.Context, person string, verified bool) ([]ContactMethod, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+methodColumns+` FROM contact_methods
-		WHERE ($1 = '' OR person = $1) AND ($2 = 0 OR verified_at <> '') ORDER BY id`, person, boolInt(verified))
+		WHERE ($1 = '' OR person = $1) AND ($2 = 0 OR verified_at <> '' AND person IN (SELECT name FROM users WHERE disabled_at = ''))
+		ORDER BY id`, person, boolInt(verified))
 	if err != nil {
 		return nil, fmt.Errorf("contact methods: %w", err)
 	}
@@ -930,6 +932,29 @@ func (db *DB) NotificationsWith(ctx context.Context, status warden.NotificationS
 func (db *DB) DueNotifications(ctx context.Context, now time.Time) ([]Outgoing, error) {
 	return db.queryNotifications(ctx, `WHERE status IN ('pending', 'failed') AND due_at <= $1 AND (claimed_until = '' OR claimed_until <= $1) ORDER BY due_at, id`,
 		timestamp(now))
+}
+
+// ClaimedNotifications returns the pending and failed notifications that
+// a claim holds at now (their ids and when each claim runs out), soonest
+// out first: those a node is sending, or was sending when it died.
+func (db *DB) ClaimedNotifications(ctx context.Context, now time.Time) ([]Outgoing, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, claimed_until FROM hotline_notifications
+		WHERE status IN ('pending', 'failed') AND claimed_until > $1 ORDER BY claimed_until, id`, timestamp(now))
+	if err != nil {
+		return nil, fmt.Errorf("claimed notifications: %w", err)
+	}
+	defer rows.Close()
+	out := []Outgoing{}
+	for rows.Next() {
+		var o Outgoing
+		var until string
+		if err := rows.Scan(&o.ID, &until); err != nil {
+			return nil, err
+		}
+		o.ClaimedUntil = parseTime(until)
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // ClaimNotification takes a pending or failed notification to send at

@@ -180,7 +180,7 @@ func hotlineFlags(fs *flag.FlagSet) *hotlineConfig {
 	fs.StringVar(&c.smtpTLS, "smtp-tls", string(notify.TLSMandatory), "STARTTLS: mandatory, opportunistic or none")
 	fs.StringVar(&c.smtpCA, "smtp-ca", "", "PEM `file` of the certificate authorities the SMTP server's certificate is checked against (default: the system's)")
 	fs.StringVar(&c.linkKey, "hotline-link-key", "", "`file` holding the key that signs the hotline's one-time links, created if missing; every node needs the same (default: a key drawn once and kept in the database, which every node shares)")
-	fs.IntVar(&c.attempts, "hotline-attempts", 5, "how many times a notification is tried before it is dead-lettered")
+	fs.IntVar(&c.attempts, "hotline-attempts", hotline.DefaultAttempts, "how many times a notification is tried before it is dead-lettered (the waits between them, from 15 s doubling to an hour, last about two hours)")
 	fs.DurationVar(&c.every, "hotline-every", time.Second, "how often the hotline reconciles its jobs with the database and reads new domain events")
 	fs.DurationVar(&c.rescueAfter, "hotline-rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it is taken for abandoned by a dead process and run again")
 	fs.IntVar(&c.workers, "hotline-workers", jobs.DefaultMaxWorkers, "how many of the hotline's jobs (steps, deliveries) this server runs at once")

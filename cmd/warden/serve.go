@@ -243,7 +243,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
-	if err := queue.Start(ctx); err != nil {
+	if err := hotlinerun.Start(ctx, queue, hot, log); err != nil {
 		return stopped(err)
 	}
 	log.Info("hotline engine started", "base_url", hlOpts.BaseURL, "email", hlOpts.Senders[warden.ChannelEmail] != nil)

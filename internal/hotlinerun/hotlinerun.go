@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -53,10 +54,17 @@ func (s webhookSender) Send(ctx context.Context, n warden.Notification, m hotlin
 // dead-letters such a notification at once.
 func permanent(err error) error {
 	if errors.Is(err, notify.ErrPermanent) {
-		return fmt.Errorf("%w: %w", hotline.ErrPermanent, err)
+		return permanentError{err}
 	}
 	return err
 }
+
+// permanentError is a failure of notify's that is also the hotline's
+// ErrPermanent; it reads as notify's error alone, which says so already.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string   { return e.err.Error() }
+func (e permanentError) Unwrap() []error { return []error{hotline.ErrPermanent, e.err} }
 
 // Enqueuer schedules the hotline's work as River jobs in Queue. A delivery
 // job may run Attempts times, the notification's attempts, so that the
@@ -81,9 +89,6 @@ func (e Enqueuer) InsertMany(ctx context.Context, js []hotline.Job) error {
 	return e.Queue.InsertMany(ctx, params)
 }
 
-// Retry is the queue's backoff after failures failed attempts.
-func (e Enqueuer) Retry(failures int) time.Duration { return e.Queue.Retry(failures) }
-
 // Open opens the job queue of s on db, with the hotline's workers and its
 // periodic jobs (reconcile, domain events) every every, and makes it s's job
 // engine. The hotline's workers and periodic jobs join those already in
@@ -101,4 +106,21 @@ func Open(ctx context.Context, db *store.DB, s *hotline.Service, every time.Dura
 	}
 	s.SetJobs(Enqueuer{Queue: q, Attempts: s.Attempts()})
 	return q, nil
+}
+
+// Start starts q, which Open opened for s, and resumes s's work on this
+// node at once (Service.Resume): the periodic reconcile runs on River's
+// leader only, and after a crash the dead leader's term must run out
+// first. A failure to resume is logged: the periodic reconcile makes it
+// good.
+func Start(ctx context.Context, q *jobs.Queue, s *hotline.Service, log *slog.Logger) error {
+	if err := q.Start(ctx); err != nil {
+		return err
+	}
+	if n, err := s.Resume(ctx); err != nil {
+		log.Warn("hotline: resume", "err", err)
+	} else if n > 0 {
+		log.Info("hotline: resumed", "jobs", n)
+	}
+	return nil
 }

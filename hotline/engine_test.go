@@ -250,3 +250,73 @@ func TestRetryBackoff(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayRefused: a dead notification is not sent again when what it
+// says is no longer true: its alert was acknowledged or resolved, or it
+// carried a verification code, which is not kept once it is dead.
+func TestReplayRefused(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, hotline.Options{Attempts: 1})
+		ctx := context.Background()
+		e.rec.fail["bob@example.org"] = -1
+		p := e.policy(warden.EscalationPolicy{Steps: []warden.EscalationStep{step(0, "", person("bob"))}})
+		for _, to := range []warden.AlertStatus{warden.AlertAcknowledged, warden.AlertResolved} {
+			al := e.raise(hotline.RaiseInput{Policy: p.ID})
+			e.run()
+			ns, _ := e.s.Notifications(e.admin, al.ID)
+			if len(ns) != 1 || ns[0].Status != warden.NotificationDead {
+				t.Fatalf("notifications %+v, want one dead", ns)
+			}
+			var err error
+			if to == warden.AlertAcknowledged {
+				_, err = e.s.Acknowledge(e.admin, al.ID, "")
+			} else {
+				_, err = e.s.Resolve(e.admin, al.ID, "")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.s.Replay(e.admin, ns[0].ID); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "is "+string(to)) {
+				t.Errorf("replay for an alert %s: %v, want conflict", to, err)
+			}
+		}
+
+		// dave's code never arrives: the dead notification keeps no code.
+		dave := as("dave", warden.RoleAnalyst)
+		e.rec.fail["dave@example.org"] = -1
+		m, err := e.s.AddContactMethod(dave, warden.ContactMethod{Channel: warden.ChannelEmail, Address: "dave@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.run()
+		dead, err := db.NotificationsWith(ctx, warden.NotificationDead, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(dead, func(o store.Outgoing) bool { return o.Kind == "verify" })
+		if i < 0 || dead[i].Body != "" {
+			t.Fatalf("dead verification: %+v, want one without its body", dead)
+		}
+		code := dead[i].ID
+		if _, err := e.s.Replay(e.admin, code); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "ask for a new one") {
+			t.Errorf("replay of a code: %v, want conflict", err)
+		}
+		e.rec.fail["dave@example.org"] = 0
+		if err := e.s.ResendCode(dave, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.run()
+		if _, err := e.s.VerifyContactMethod(dave, m.ID, e.code("dave@example.org")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Replay(e.admin, code); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "verified already") {
+			t.Errorf("replay of a code to a verified method: %v, want conflict", err)
+		}
+		if err := e.s.DeleteContactMethod(dave, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Replay(e.admin, code); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("replay of a code to a deleted method: %v, want conflict", err)
+		}
+	})
+}

@@ -989,8 +989,12 @@ func (db *DB) FinishNotification(ctx context.Context, id int64, status warden.No
 	return db.write(ctx, func(tx *sql.Tx) error {
 		delivered, body := "", "body"
 		if status == warden.NotificationDelivered {
-			// A verification code is not kept once it is sent.
-			delivered, body = timestamp(at), "CASE WHEN kind = 'verify' THEN '' ELSE body END"
+			delivered = timestamp(at)
+		}
+		if status == warden.NotificationDelivered || status == warden.NotificationDead {
+			// A verification code is not kept once it is sent, nor once
+			// it cannot be: the person asks for a new one.
+			body = "CASE WHEN kind = 'verify' THEN '' ELSE body END"
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE hotline_notifications SET status = CASE WHEN status = 'cancelled' THEN status ELSE $2 END,
 			delivered_at = $3, due_at = $4, last_error = $5, claimed_until = '', body = `+body+` WHERE id = $1`,
@@ -1007,7 +1011,7 @@ func (db *DB) FinishNotification(ctx context.Context, id int64, status warden.No
 
 // ReplayNotification makes a dead notification pending again, due at now,
 // with its attempts reset, with the log line and the audit event;
-// ECONFLICT if it is not dead.
+// ECONFLICT if it is not dead or is not to be sent again (replayable).
 func (db *DB) ReplayNotification(ctx context.Context, id int64, now time.Time, line warden.HotlineEntry, ev *warden.AuditEvent) (Outgoing, error) {
 	var o Outgoing
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
@@ -1022,6 +1026,9 @@ func (db *DB) ReplayNotification(ctx context.Context, id int64, now time.Time, l
 		if o.Status != warden.NotificationDead {
 			return warden.Errorf(warden.ECONFLICT, "notification %d is %s, not dead", id, o.Status)
 		}
+		if err := replayable(ctx, tx, o); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hotline_notifications SET status = 'pending', attempts = 0, due_at = $2, claimed_until = '' WHERE id = $1`, id, timestamp(now)); err != nil {
 			return fmt.Errorf("replay notification: %w", err)
 		}
@@ -1030,6 +1037,38 @@ func (db *DB) ReplayNotification(ctx context.Context, id int64, now time.Time, l
 		return insertLog(ctx, tx, line)
 	})
 	return o, err
+}
+
+// replayable refuses, as ECONFLICT, to send dead notification o again
+// when it would say what is no longer true: an alert acknowledged or
+// resolved since, whose links would look live; a verification code, which
+// is not kept once the notification is dead (the method is verified or
+// deleted since, or its person asks for a new code).
+func replayable(ctx context.Context, tx *sql.Tx, o Outgoing) error {
+	if o.Kind == "verify" {
+		var verified string
+		err := tx.QueryRowContext(ctx, `SELECT verified_at FROM contact_methods WHERE id = $1`, o.Method).Scan(&verified)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return warden.Errorf(warden.ECONFLICT, "contact method %d was deleted", o.Method)
+		case err != nil:
+			return fmt.Errorf("replay notification: %w", err)
+		case verified != "":
+			return warden.Errorf(warden.ECONFLICT, "contact method %d is verified already", o.Method)
+		}
+		return warden.Errorf(warden.ECONFLICT, "the code sent to contact method %d is not kept: ask for a new one", o.Method)
+	}
+	if o.Alert == 0 {
+		return nil
+	}
+	var status string
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM hotline_alerts WHERE id = $1`, o.Alert).Scan(&status); err != nil {
+		return fmt.Errorf("replay notification: alert %d: %w", o.Alert, err)
+	}
+	if status != string(warden.AlertTriggered) {
+		return warden.Errorf(warden.ECONFLICT, "alert %d is %s", o.Alert, status)
+	}
+	return nil
 }
 
 // HotlineCursor returns the id of the last domain event the hotline

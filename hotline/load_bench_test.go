@@ -93,10 +93,11 @@ func benchLoad(b *testing.B, db *store.DB) {
 		}
 		end := time.Now()
 		b.StopTimer()
-		fired, delivered, first, last := lags(b, r)
+		fired, delivered, dues := lags(b, r)
 		if len(fired) != want {
 			b.Fatalf("%d steps fired, want %d", len(fired), want)
 		}
+		first, last := dues[0], dues[len(dues)-1]
 		dup := 0
 		for _, c := range hook.Deliveries() {
 			if c > 1 {
@@ -117,6 +118,7 @@ func benchLoad(b *testing.B, db *store.DB) {
 		}
 		b.Logf("%d alerts raised in %s (%.0f/s); %d steps due from %s to %s after the start, fired and delivered by %s",
 			n, raised.Round(time.Millisecond), float64(n)/raised.Seconds(), want, first.Sub(start).Round(time.Second), last.Sub(start).Round(time.Second), end.Sub(start).Round(time.Second))
+		b.Logf("offered %.0f steps/s on average, %.0f at most over 10 s", float64(want)/last.Sub(first).Seconds(), peak(dues, 10*time.Second))
 		b.Logf("fire lag p50 %s p99 %s max %s; %d steps more than 1 s late", pct(fired, 50), pct(fired, 99), pct(fired, 100), late)
 		b.Logf("delivery lag p50 %s p99 %s max %s; %d steps delivered more than 1 s late", pct(delivered, 50), pct(delivered, 99), pct(delivered, 100), lateDone)
 		b.ReportMetric(float64(pct(fired, 50).Microseconds())/1000, "p50-fire-lag-ms")
@@ -125,15 +127,15 @@ func benchLoad(b *testing.B, db *store.DB) {
 		b.ReportMetric(float64(pct(delivered, 99).Microseconds())/1000, "p99-delivery-lag-ms")
 		b.ReportMetric(float64(late), "late-steps")
 		b.ReportMetric(float64(want)/last.Sub(first).Seconds(), "offered-steps/s")
+		b.ReportMetric(peak(dues, 10*time.Second), "peak-offered-steps/s")
 		b.ReportMetric(float64(want)/end.Sub(start.Add(lead)).Seconds(), "done-steps/s")
 		b.StartTimer()
 	}
 }
 
 // lags returns, for every alert notification, the time from its due time
-// to its firing and to its delivery, sorted, and the first and last due
-// times.
-func lags(b *testing.B, r *rig) (fired, delivered []time.Duration, first, last time.Time) {
+// to its firing and to its delivery, and its due time, each sorted.
+func lags(b *testing.B, r *rig) (fired, delivered []time.Duration, dues []time.Time) {
 	b.Helper()
 	rows, err := r.raw.QueryContext(context.Background(), `SELECT due_at, created_at, delivered_at FROM hotline_notifications WHERE kind = 'alert'`)
 	if err != nil {
@@ -146,20 +148,29 @@ func lags(b *testing.B, r *rig) (fired, delivered []time.Duration, first, last t
 			b.Fatal(err)
 		}
 		d, c, x := parseStamp(b, due), parseStamp(b, created), parseStamp(b, done)
-		fired, delivered = append(fired, c.Sub(d)), append(delivered, x.Sub(d))
-		if first.IsZero() || d.Before(first) {
-			first = d
-		}
-		if d.After(last) {
-			last = d
-		}
+		fired, delivered, dues = append(fired, c.Sub(d)), append(delivered, x.Sub(d)), append(dues, d)
 	}
 	if err := rows.Err(); err != nil {
 		b.Fatal(err)
 	}
 	slices.Sort(fired)
 	slices.Sort(delivered)
-	return fired, delivered, first, last
+	slices.SortFunc(dues, time.Time.Compare)
+	return fired, delivered, dues
+}
+
+// peak returns the most steps due in any window of length w, over w: the
+// offered rate at its highest, where the average over the whole span
+// counts the gaps between layers of steps too.
+func peak(dues []time.Time, w time.Duration) float64 {
+	most := 0
+	for i, j := 0, 0; j < len(dues); j++ {
+		for dues[j].Sub(dues[i]) >= w {
+			i++
+		}
+		most = max(most, j-i+1)
+	}
+	return float64(most) / w.Seconds()
 }
 
 func parseStamp(b *testing.B, s string) time.Time {

@@ -104,7 +104,7 @@ func (db *DB) commitGroup(group []*job) error {
 	}
 	defer tx.Rollback()
 	if db.driver == "pgx" {
-		if _, err := tx.ExecContext(bg, chainLocks); err != nil {
+		if _, err := tx.ExecContext(bg, `SELECT pg_advisory_xact_lock(7202)`); err != nil {
 			return fmt.Errorf("audit lock: %w", err)
 		}
 	}
@@ -187,7 +187,7 @@ func (db *DB) changeOnce(ctx context.Context, evs []*warden.AuditEvent, fn func(
 	}
 	defer tx.Rollback()
 	if db.driver == "pgx" {
-		if _, err := tx.ExecContext(ctx, chainLocks); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7202)`); err != nil {
 			return fmt.Errorf("audit lock: %w", err)
 		}
 	}
@@ -201,76 +201,12 @@ func (db *DB) changeOnce(ctx context.Context, evs []*warden.AuditEvent, fn func(
 	return tx.Commit()
 }
 
-// chainLocks takes, on PostgreSQL, the audit chain's lock (7202: one
-// change at a time appends events and takes ids as MAX(id)+1) and the
-// hotline's id lock (hotlineIDs), in that order, for the rest of the
-// transaction.
-const chainLocks = `SELECT pg_advisory_xact_lock(7202), pg_advisory_xact_lock(7203)`
-
-// write runs fn, a change that appends neither audit events nor domain
-// events (the hotline engine's own bookkeeping), in a transaction. On
-// SQLite it goes through the committer like any change, where grouping
-// saves turns of the one write lock. On PostgreSQL it runs in its own
-// transaction beside the others, without the audit chain's lock, retried
-// while the database refuses it for another writer (a serialization
-// failure or a deadlock) for at least busyTimeout; fn takes the lock of
-// any ids it takes as MAX(id)+1 (lockHotlineIDs). fn returning
-// errSkipAudit means success with nothing written.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if db.driver != "pgx" {
-		return db.change(ctx, nil, fn)
-	}
-	deadline := time.Now().Add(busyTimeout)
-	for attempt := 1; ; attempt++ {
-		err := db.writeOnce(ctx, fn)
-		if err == nil || !retryable(err) || time.Now().After(deadline) || ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(time.Duration(min(attempt, 20)) * 5 * time.Millisecond)
-	}
-}
-
-func (db *DB) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err == errSkipAudit {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// lockHotlineIDs takes, on PostgreSQL, the lock under which the hotline's
-// notifications and log lines take their ids as MAX(id)+1, until tx ends:
-// ids stay unique, and log ids follow commit order, so a reader paging
-// the log by id never passes a line that commits later. The committer
-// holds it with the chain's lock; a write (see write) takes it just before
-// its first such id, after its conditional update, so the hotline's
-// writes take turns only for their inserts and commit. On SQLite the
-// write lock does this.
-func (db *DB) lockHotlineIDs(ctx context.Context, tx *sql.Tx) error {
-	if db.driver != "pgx" {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7203)`); err != nil {
-		return fmt.Errorf("hotline id lock: %w", err)
-	}
-	return nil
-}
-
 // retryable reports errors that another writer caused: a taken sequence
-// number, a busy SQLite database, or a PostgreSQL transaction refused for
-// another's (a serialization failure; a deadlock, which a write holding a
-// row and waiting for the hotline's id lock meets with a change holding
-// that lock and waiting for the row).
+// number or a busy SQLite database.
 func retryable(err error) bool {
 	s := strings.ToLower(err.Error())
 	return isUnique(err) && strings.Contains(s, "audit_events") || strings.Contains(s, "database is locked") ||
-		strings.Contains(s, "sqlite_busy") || strings.Contains(s, "could not serialize") || strings.Contains(s, "deadlock detected")
+		strings.Contains(s, "sqlite_busy") || strings.Contains(s, "could not serialize")
 }
 
 // chainHead is the newest event of the chain as a transaction sees it:

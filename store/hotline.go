@@ -17,10 +17,8 @@ import (
 // The hotline's store: its configuration (policies, rotations, endpoints,
 // triggers, contact methods) and the engine's state (alerts,
 // notifications, used links, the hotline log, the event cursor). Every
-// write goes through change, or write for the engine's bookkeeping, which
-// audits nothing: on PostgreSQL ids taken as MAX(id)+1 are taken under
-// the chain's lock or, for notifications and log lines, the hotline's id
-// lock (lockHotlineIDs), so they never collide.
+// write goes through change, so that on PostgreSQL several nodes write one
+// at a time and ids taken as MAX(id)+1 never collide.
 
 // nextID returns the next id of table in tx.
 func nextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
@@ -729,15 +727,10 @@ const notificationInsert = `INSERT INTO hotline_notifications (id, alert, step, 
 // "notified" log line; claimed if f.ClaimUntil says so) and the log lines,
 // with one statement each. It reports false, storing nothing, if the alert
 // moved since it was read (another node or an earlier run fired it,
-// someone acknowledged it). The engine's fire (ev nil) is a write, beside
-// the audited changes; a fire by hand is a change with its audit event.
+// someone acknowledged it).
 func (db *DB) FireAlert(ctx context.Context, f *AlertFire, ev *warden.AuditEvent) (bool, error) {
 	fired := false
-	do := db.write
-	if ev != nil {
-		do = func(ctx context.Context, fn func(*sql.Tx) error) error { return db.change(ctx, ev, fn) }
-	}
-	err := do(ctx, func(tx *sql.Tx) error {
+	err := db.change(ctx, ev, func(tx *sql.Tx) error {
 		fired = false
 		var res sql.Result
 		var err error
@@ -758,9 +751,6 @@ func (db *DB) FireAlert(ctx context.Context, f *AlertFire, ev *warden.AuditEvent
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errSkipAudit
-		}
-		if err := db.lockHotlineIDs(ctx, tx); err != nil {
-			return err
 		}
 		lines := append([]warden.HotlineEntry(nil), f.Log...)
 		if len(f.Notifications) > 0 {
@@ -964,7 +954,7 @@ func (db *DB) ClaimedNotifications(ctx context.Context, now time.Time) ([]Outgoi
 func (db *DB) ClaimNotification(ctx context.Context, id int64, now, until time.Time) (Outgoing, bool, error) {
 	var o Outgoing
 	claimed := false
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.change(ctx, nil, func(tx *sql.Tx) error {
 		claimed = false
 		res, err := tx.ExecContext(ctx, `UPDATE hotline_notifications SET attempts = attempts + 1, claimed_until = $2
 			WHERE id = $1 AND status IN ('pending', 'failed') AND (claimed_until = '' OR claimed_until <= $3)`, id, timestamp(until), timestamp(now))
@@ -986,7 +976,7 @@ func (db *DB) ClaimNotification(ctx context.Context, id int64, now, until time.T
 // the error, and the log line. A notification cancelled while it was being
 // sent keeps its status; the log line says what happened.
 func (db *DB) FinishNotification(ctx context.Context, id int64, status warden.NotificationStatus, at, due time.Time, lastError string, line warden.HotlineEntry) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.change(ctx, nil, func(tx *sql.Tx) error {
 		delivered, body := "", "body"
 		if status == warden.NotificationDelivered {
 			delivered = timestamp(at)
@@ -1001,9 +991,6 @@ func (db *DB) FinishNotification(ctx context.Context, id int64, status warden.No
 			id, string(status), delivered, timestamp(due), lastError)
 		if err != nil {
 			return fmt.Errorf("finish notification: %w", err)
-		}
-		if err := db.lockHotlineIDs(ctx, tx); err != nil {
-			return err
 		}
 		return insertLog(ctx, tx, line)
 	})

@@ -13,11 +13,10 @@ import (
 )
 
 // TestEngineWritesBesideChanges: the hotline engine's writes (fires,
-// claims, finishes), which on PostgreSQL run beside the committer without
-// the audit chain's lock, race each other and audited changes on the same
+// claims, finishes) race each other and audited changes on the same
 // alerts: no write fails, each step fires once, every notification and log
-// line gets its own id, log ids follow commit order, and the audit chain
-// stays whole.
+// line gets its own id, log ids follow commit order (a reader tailing the
+// log misses no line), and the audit chain stays whole.
 func TestEngineWritesBesideChanges(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

@@ -3,6 +3,7 @@ package warden
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -347,3 +348,23 @@ const (
 	ActHotlineManage  Action = "hotline.manage"  // policies, rotations, endpoints, triggers, dead letters
 	ActContactManage  Action = "contact.manage"  // one's own contact methods
 )
+
+// RedactAddress returns how a notification's address is shown to those
+// who may not manage the hotline, and in the hotline log: a webhook's URL
+// as scheme://host/… (chat systems' incoming-webhook URLs carry their
+// token in the path or query, so the URL is a credential); an e-mail
+// address as it is.
+func RedactAddress(ch Channel, address string) string {
+	if ch != ChannelWebhook {
+		return address
+	}
+	u, err := url.Parse(address)
+	if err != nil || u.Host == "" {
+		return "(a webhook)"
+	}
+	shown := u.Scheme + "://" + u.Host
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		shown += "/…"
+	}
+	return shown
+}

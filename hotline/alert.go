@@ -294,11 +294,12 @@ func (s *Service) EscalateTo(ctx context.Context, id int64, step int) (warden.Al
 
 // Notifications lists an alert's notifications (hotline.read).
 func (s *Service) Notifications(ctx context.Context, alert int64) ([]warden.Notification, error) {
-	if _, err := warden.Authorize(ctx, warden.ActHotlineRead); err != nil {
+	p, err := warden.Authorize(ctx, warden.ActHotlineRead)
+	if err != nil {
 		return nil, err
 	}
 	ns, err := s.db.Notifications(ctx, alert)
-	return plain(ns), err
+	return shown(p.Role, plain(ns)), err
 }
 
 func plain(os []store.Outgoing) []warden.Notification {

@@ -289,12 +289,16 @@ func newSecret() string {
 // Endpoints lists the endpoints by name, without their secrets
 // (hotline.read).
 func (s *Service) Endpoints(ctx context.Context) ([]warden.Endpoint, error) {
-	if _, err := warden.Authorize(ctx, warden.ActHotlineRead); err != nil {
+	p, err := warden.Authorize(ctx, warden.ActHotlineRead)
+	if err != nil {
 		return nil, err
 	}
 	es, err := s.db.Endpoints(ctx, 0)
 	for i := range es {
 		es[i].Secret, es[i].NextSecret = "", ""
+		if !warden.Allowed(p.Role, warden.ActHotlineManage) {
+			es[i].Address = warden.RedactAddress(es[i].Channel, es[i].Address)
+		}
 	}
 	return es, err
 }

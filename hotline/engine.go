@@ -340,7 +340,7 @@ func (s *Service) sendWith(ctx context.Context, o store.Outgoing, m Message, err
 	due = o.DueAt
 	switch {
 	case err == nil:
-		outcome, line.Kind, line.Detail = warden.NotificationDelivered, "delivered", fmt.Sprintf("%s to %s", o.Channel, o.Address)
+		outcome, line.Kind, line.Detail = warden.NotificationDelivered, "delivered", fmt.Sprintf("%s to %s", o.Channel, warden.RedactAddress(o.Channel, o.Address))
 	case tries >= s.o.Attempts || errors.Is(err, ErrPermanent):
 		outcome, line.Kind, line.Detail = warden.NotificationDead, "dead", fmt.Sprintf("attempt %d of %d: %v", tries, s.o.Attempts, err)
 	default:
@@ -566,4 +566,16 @@ func after(r warden.Rotation, person string, at time.Time) []string {
 		}
 	}
 	return out
+}
+
+// shown returns ns as a caller of role may see them: webhook addresses
+// redacted (warden.RedactAddress) unless the role manages the hotline.
+func shown(role warden.Role, ns []warden.Notification) []warden.Notification {
+	if warden.Allowed(role, warden.ActHotlineManage) {
+		return ns
+	}
+	for i := range ns {
+		ns[i].Address = warden.RedactAddress(ns[i].Channel, ns[i].Address)
+	}
+	return ns
 }

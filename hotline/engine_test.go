@@ -320,3 +320,58 @@ func TestReplayRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookAddressesRedacted: a webhook's URL carries its token, so the
+// log and the answers to a role that does not manage the hotline show it
+// as scheme://host/…; an admin sees it whole.
+func TestWebhookAddressesRedacted(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, hotline.Options{})
+		e.method("alice", warden.ChannelWebhook, "https://chat.example.org/alice?token=SECRET1", 0)
+		hook := "https://hooks.example.org/services/T0/SECRET2"
+		ep, _, err := e.s.CreateEndpoint(e.admin, warden.Endpoint{Name: "chat", Org: "ua", Channel: warden.ChannelWebhook, Address: hook})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := e.policy(warden.EscalationPolicy{Steps: []warden.EscalationStep{step(0, "", person("alice"), warden.Target{Kind: warden.TargetEndpoint, ID: "1"})}})
+		al := e.raise(hotline.RaiseInput{Policy: p.ID})
+		e.run()
+		ls, err := e.s.Log(e.admin, hotline.LogFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			if strings.Contains(l.Detail, "SECRET") {
+				t.Errorf("log line %s %q shows a webhook's token", l.Kind, l.Detail)
+			}
+		}
+		if got := e.logDetails(al.ID, "delivered"); !slices.Contains(got, "webhook to https://hooks.example.org/…") {
+			t.Errorf("delivered lines %q", got)
+		}
+		for _, c := range []struct {
+			who        context.Context
+			alice, end string
+		}{
+			{as("bob", warden.RoleAnalyst), "https://chat.example.org/…", "https://hooks.example.org/…"},
+			{e.admin, "https://chat.example.org/alice?token=SECRET1", hook},
+		} {
+			ns, err := e.s.Notifications(c.who, al.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range ns {
+				if n.Channel == warden.ChannelWebhook {
+					got = append(got, n.Address)
+				}
+			}
+			if want := []string{c.alice, c.end}; !slices.Equal(got, want) {
+				t.Errorf("webhook notifications shown as %q, want %q", got, want)
+			}
+			es, err := e.s.Endpoints(c.who)
+			if err != nil || len(es) != 1 || es[0].ID != ep.ID || es[0].Address != c.end {
+				t.Errorf("endpoints shown as %+v (%v), want %s", es, err, c.end)
+			}
+		}
+	})
+}

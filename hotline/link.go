@@ -130,5 +130,5 @@ func (s *Service) UseLink(ctx context.Context, token string) (warden.Alert, erro
 	}
 	ev := &warden.AuditEvent{Actor: who, ActorKind: "link", Org: warden.HomeOrg, Action: action, Object: alertObject(n.Alert), RequestID: warden.RequestID(ctx)}
 	ev.Detail = []byte(`{"notification":` + strconv.FormatInt(n.ID, 10) + `}`)
-	return s.setStatus(ctx, n.Alert, to, who, "by the link sent to "+n.Address, &store.LinkUse{Notification: n.ID, Action: p.action, TokenHash: p.hash, By: who}, ev)
+	return s.setStatus(ctx, n.Alert, to, who, "by the link sent to "+warden.RedactAddress(n.Channel, n.Address), &store.LinkUse{Notification: n.ID, Action: p.action, TokenHash: p.hash, By: who}, ev)
 }

@@ -315,9 +315,10 @@ func insertNotification(ctx context.Context, tx *sql.Tx, o *Outgoing, fire int, 
 
 // notified is the log line of a notification stored at now.
 func notified(o *Outgoing, now time.Time) warden.HotlineEntry {
-	who := o.Address
+	// Every reader of the log sees it: a webhook's URL is a credential.
+	who := warden.RedactAddress(o.Channel, o.Address)
 	if o.Person != "" {
-		who = o.Person + " (" + o.Address + ")"
+		who = o.Person + " (" + who + ")"
 	}
 	detail := fmt.Sprintf("%s to %s, due %s", o.Channel, who, o.DueAt.UTC().Format(time.RFC3339))
 	return warden.HotlineEntry{At: now, Alert: o.Alert, Notification: o.ID, Kind: "notified", Detail: detail}

@@ -3,6 +3,7 @@ package hotline
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,16 +42,8 @@ func (s *Service) Raise(ctx context.Context, in RaiseInput) (warden.Alert, bool,
 	if err != nil {
 		return warden.Alert{}, false, err
 	}
-	in.Summary = strings.TrimSpace(in.Summary)
-	switch {
-	case in.Summary == "":
-		return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "an alert needs a summary")
-	case len(in.Summary) > 500:
-		return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "the summary is longer than 500 characters")
-	case len(in.DedupKey) > 200:
-		return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "the dedup key is longer than 200 characters")
-	case strings.HasPrefix(in.DedupKey, "event:"):
-		return warden.Alert{}, false, warden.Errorf(warden.EINVALID, "dedup keys beginning with event: are the triggers'")
+	if err := checkRaise(&in); err != nil {
+		return warden.Alert{}, false, err
 	}
 	if in.Severity == "" {
 		in.Severity = warden.SeverityHigh
@@ -74,6 +67,38 @@ func (s *Service) Raise(ctx context.Context, in RaiseInput) (warden.Alert, bool,
 	}
 	ev := warden.NewAuditEvent(ctx, "hotline.raise", "", "", map[string]any{"summary": in.Summary, "severity": in.Severity, "policy": in.Policy, "object": in.Object})
 	return s.raise(ctx, in, p.Name, ev)
+}
+
+// objectRE is what an alert may be about: kind:id, as request:12,
+// case:7, designation:3, customer:C-779.
+var objectRE = regexp.MustCompile(`^[A-Za-z][A-Za-z-]*:[A-Za-z0-9_.:/-]+$`)
+
+// checkRaise trims and checks the text of an alert raised by a person or
+// an outside system: it is shown on pages, in e-mails and in chat, and
+// must read there as it was sent.
+func checkRaise(in *RaiseInput) error {
+	in.Summary = strings.TrimSpace(in.Summary)
+	in.Details = strings.TrimSpace(in.Details)
+	in.Object = strings.TrimSpace(in.Object)
+	if in.Summary == "" {
+		return warden.Errorf(warden.EINVALID, "an alert needs a summary")
+	}
+	if err := warden.CheckText(warden.TextName, "the summary", in.Summary, 500); err != nil {
+		return err
+	}
+	if err := warden.CheckText(warden.TextNote, "the details", in.Details, 10000); err != nil {
+		return err
+	}
+	if err := warden.CheckText(warden.TextID, "the dedup key", in.DedupKey, 200); err != nil {
+		return err
+	}
+	if strings.HasPrefix(in.DedupKey, "event:") {
+		return warden.Errorf(warden.EINVALID, "dedup keys beginning with event: are the triggers'")
+	}
+	if in.Object != "" && (len(in.Object) > 200 || !objectRE.MatchString(in.Object)) {
+		return warden.Errorf(warden.EINVALID, "the object must be kind:id, such as case:12 or designation:3 (letters, digits, -_.:/, at most 200 characters)")
+	}
+	return nil
 }
 
 // policyFor picks the policy of an alert that names none: the one policy
@@ -192,24 +217,54 @@ func (s *Service) Alert(ctx context.Context, id int64) (warden.Alert, error) {
 	return a.Alert, err
 }
 
-// AlertFilter selects alerts; zero fields do not filter.
+// Lists of alerts and of log lines hold DefaultLimit items unless asked
+// for more, and at most MaxLimit: the rest is read page by page.
+const (
+	DefaultLimit = 200
+	MaxLimit     = 1000
+)
+
+// limit checks a list's limit: 0 is DefaultLimit.
+func limit(n int) (int, error) {
+	switch {
+	case n == 0:
+		return DefaultLimit, nil
+	case n < 0 || n > MaxLimit:
+		return 0, warden.Errorf(warden.EINVALID, "limit must be between 1 and %d", MaxLimit)
+	}
+	return n, nil
+}
+
+// AlertFilter selects alerts; zero fields do not filter, but a zero
+// Limit is DefaultLimit.
 type AlertFilter struct {
 	Status warden.AlertStatus
 	Object string
 	Limit  int
 }
 
-// Alerts lists the alerts f selects, newest first (hotline.read).
+// Alerts lists the alerts f selects, newest first (hotline.read);
+// EINVALID for a status that is none.
 func (s *Service) Alerts(ctx context.Context, f AlertFilter) ([]warden.Alert, error) {
 	if _, err := warden.Authorize(ctx, warden.ActHotlineRead); err != nil {
 		return nil, err
 	}
-	return s.db.HotlineAlerts(ctx, f.Status, f.Object, f.Limit)
+	switch f.Status {
+	case "", warden.AlertTriggered, warden.AlertAcknowledged, warden.AlertResolved, warden.AlertSuppressed:
+	default:
+		return nil, warden.Errorf(warden.EINVALID, "status %q is not triggered, acknowledged, resolved or suppressed", f.Status)
+	}
+	n, err := limit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.HotlineAlerts(ctx, f.Status, f.Object, n)
 }
 
 // Acknowledge acknowledges a triggered alert (hotline.respond), audited:
 // its escalation stops and its notifications not yet sent are cancelled.
-// ECONFLICT if it is acknowledged or resolved already.
+// ECONFLICT if it is acknowledged, resolved or suppressed (a suppressed
+// alert notifies nobody: it is resolved, not acknowledged).
 func (s *Service) Acknowledge(ctx context.Context, id int64, note string) (warden.Alert, error) {
 	p, err := warden.Authorize(ctx, warden.ActHotlineRespond)
 	if err != nil {
@@ -236,10 +291,10 @@ func alertObject(id int64) string { return "alert:" + strconv.FormatInt(id, 10) 
 // setStatus acknowledges or resolves an alert for who, with the link used
 // if any, and times the acknowledgement.
 func (s *Service) setStatus(ctx context.Context, id int64, to warden.AlertStatus, who, note string, link *store.LinkUse, ev *warden.AuditEvent) (warden.Alert, error) {
-	from := []warden.AlertStatus{warden.AlertTriggered, warden.AlertSuppressed}
+	from := []warden.AlertStatus{warden.AlertTriggered}
 	kind := "acknowledged"
 	if to == warden.AlertResolved {
-		from, kind = append(from, warden.AlertAcknowledged), "resolved"
+		from, kind = append(from, warden.AlertAcknowledged, warden.AlertSuppressed), "resolved"
 	}
 	now := s.now()
 	lines := []warden.HotlineEntry{{At: now, Alert: id, Kind: kind, Actor: who, Detail: note}}
@@ -277,7 +332,9 @@ func (s *Service) EscalateTo(ctx context.Context, id int64, step int) (warden.Al
 		return a.Alert, err
 	}
 	if step < 0 || step >= len(pol.Steps) {
-		return a.Alert, warden.Errorf(warden.EINVALID, "policy %q has steps 0 to %d, not %d", pol.Name, len(pol.Steps)-1, step)
+		// Said as the pages number steps, from 1, and as the API does.
+		return a.Alert, warden.Errorf(warden.EINVALID, "policy %q has steps 1 to %d: there is no step %d (%d counted from 0, as the API counts)",
+			pol.Name, len(pol.Steps), step+1, step)
 	}
 	ev := warden.NewAuditEvent(ctx, "hotline.escalate", alertObject(id), "", map[string]int{"step": step})
 	a.Step = step
@@ -311,7 +368,7 @@ func plain(os []store.Outgoing) []warden.Notification {
 }
 
 // LogFilter selects lines of the hotline log: an alert's (0: all), after a
-// line id, at most Limit (0: all).
+// line id, at most Limit (0: DefaultLimit).
 type LogFilter struct {
 	Alert int64
 	After int64
@@ -324,7 +381,11 @@ func (s *Service) Log(ctx context.Context, f LogFilter) ([]warden.HotlineEntry, 
 	if _, err := warden.Authorize(ctx, warden.ActHotlineRead); err != nil {
 		return nil, err
 	}
-	return s.db.HotlineLog(ctx, f.Alert, f.After, f.Limit)
+	n, err := limit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.HotlineLog(ctx, f.Alert, f.After, n)
 }
 
 // DeadLetters lists the dead notifications: tried the configured number of

@@ -192,30 +192,31 @@ func (s *Service) Rotations(ctx context.Context) ([]warden.Rotation, error) {
 	return s.db.Rotations(ctx)
 }
 
+// maxOverrides is the most overrides a rotation keeps; maxOverride the
+// longest one.
+const (
+	maxOverrides = 1000
+	maxOverride  = 366 * 24 * time.Hour
+)
+
 func (s *Service) checkRotation(ctx context.Context, r *warden.Rotation) error {
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" {
 		return warden.Errorf(warden.EINVALID, "a rotation needs a name")
 	}
-	if _, err := time.LoadLocation(r.TimeZone); err != nil || r.TimeZone == "" {
-		return warden.Errorf(warden.EINVALID, "unknown time zone %q: say it like Europe/Paris", r.TimeZone)
-	}
 	if r.Start.IsZero() {
 		return warden.Errorf(warden.EINVALID, "rotation %q needs a start (the first hand-off)", r.Name)
 	}
-	if r.ShiftLength < 1 {
-		return warden.Errorf(warden.EINVALID, "shift length must be at least 1, not %d", r.ShiftLength)
-	}
-	if r.ShiftUnit != warden.ShiftHours && r.ShiftUnit != warden.ShiftDays && r.ShiftUnit != warden.ShiftWeeks {
-		return warden.Errorf(warden.EINVALID, "shift unit %q is not hours, days or weeks", r.ShiftUnit)
-	}
-	if len(r.Participants) == 0 {
-		return warden.Errorf(warden.EINVALID, "rotation %q has no participants", r.Name)
+	if _, err := checkShifts(*r); err != nil {
+		return err
 	}
 	for _, p := range r.Participants {
 		if err := s.activePerson(ctx, p); err != nil {
 			return err
 		}
+	}
+	if len(r.Overrides) > maxOverrides {
+		return warden.Errorf(warden.EINVALID, "rotation %q has %d overrides: it keeps at most %d", r.Name, len(r.Overrides), maxOverrides)
 	}
 	for i, o := range r.Overrides {
 		if err := s.activePerson(ctx, o.Person); err != nil {
@@ -224,6 +225,16 @@ func (s *Service) checkRotation(ctx context.Context, r *warden.Rotation) error {
 		if !o.End.After(o.Start) {
 			return warden.Errorf(warden.EINVALID, "override %d ends before it starts", i+1)
 		}
+		if o.Start.Before(earliest) || o.End.After(latest) {
+			return warden.Errorf(warden.EINVALID, "override %d must lie between 2000-01-01 and 2200-01-01", i+1)
+		}
+		if o.End.Sub(o.Start) > maxOverride {
+			return warden.Errorf(warden.EINVALID, "override %d is longer than a year", i+1)
+		}
+	}
+	// The rotation's shifts must be computable: prove it once.
+	if _, _, err := ShiftAt(*r, r.Start); err != nil {
+		return err
 	}
 	return nil
 }

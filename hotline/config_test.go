@@ -53,11 +53,11 @@ func TestValidation(t *testing.T) {
 		{"shift length 0", func() error {
 			_, err := e.s.CreateRotation(e.admin, with(func(r *warden.Rotation) { r.ShiftLength = 0 }))
 			return err
-		}, "at least 1"},
+		}, "a shift is 1 to 366 days, not 0"},
 		{"no participants", func() error {
 			_, err := e.s.CreateRotation(e.admin, with(func(r *warden.Rotation) { r.Participants = nil }))
 			return err
-		}, "no participants"},
+		}, "has 0 participants"},
 		{"override ending before it starts", func() error {
 			_, err := e.s.CreateRotation(e.admin, with(func(r *warden.Rotation) {
 				r.Overrides = []warden.Override{{Person: "bob", Start: t0, End: t0.Add(-time.Hour)}}

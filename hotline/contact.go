@@ -17,10 +17,13 @@ import (
 )
 
 // Verification of contact methods: a code sent through the method, entered
-// back within codeTTL, in at most codeTries tries.
+// back within codeTTL, in at most codeTries tries; at most codesPerHour
+// codes to one address of a person's in an hour, so that no one can make
+// the server mail-bomb an address.
 const (
-	codeTTL   = 15 * time.Minute
-	codeTries = 5
+	codeTTL      = 15 * time.Minute
+	codeTries    = 5
+	codesPerHour = 5
 )
 
 // SubscribableEvents are the notifications, besides alerts, that a person
@@ -28,25 +31,49 @@ const (
 var SubscribableEvents = []string{"hits.new", "case.flagged", "list.changed", "designation.published", "request.message",
 	"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit"}
 
-// me returns the person behind the caller, who manages their own contact
-// methods (contact.manage).
-func me(ctx context.Context) (string, error) {
+// eventReveals maps each notification one can take to the permission
+// that reads what it reveals: a person is told of an event only while
+// their role may read its object elsewhere. The request events reveal
+// nothing beyond the hotline yet.
+var eventReveals = map[string]warden.Action{
+	"customer.hit":                 warden.ActCustomersRead,
+	"hits.new":                     warden.ActCasesRead,
+	"case.flagged":                 warden.ActCasesRead,
+	"payment.blocked":              warden.ActCasesRead,
+	"payment.held":                 warden.ActCasesRead,
+	"designation.published":        warden.ActDesignationsRead,
+	"list.changed":                 warden.ActListsRead,
+	"request.message":              warden.ActHotlineRead,
+	"request.deadline_missed":      warden.ActHotlineRead,
+	"request.deadline_approaching": warden.ActHotlineRead,
+}
+
+// mayKnow reports whether role may be told of an event of type typ.
+func mayKnow(role warden.Role, typ string) bool {
+	a, ok := eventReveals[typ]
+	return ok && warden.Allowed(role, a)
+}
+
+// me returns the person behind the caller and the caller's role. Contact
+// methods are managed (contact.manage) by a person signed in themselves:
+// an API token acts for its owner in other things, but one handed to an
+// outside system must not read, change or add where its owner is reached.
+func me(ctx context.Context) (string, warden.Role, error) {
 	p, err := warden.Authorize(ctx, warden.ActContactManage)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	name := p.PersonName()
-	if name == "" {
-		return "", warden.Errorf(warden.EFORBIDDEN, "%s acts for no person: contact methods are a person's", p.Name)
+	if p.Kind != "user" || p.Name == "" {
+		return "", "", warden.Errorf(warden.EFORBIDDEN, "contact methods are managed by their person, signed in: not by an API token or the operator (%s)", p.Name)
 	}
-	return name, nil
+	return p.Name, p.Role, nil
 }
 
 // AddContactMethod adds a contact method of the caller's (contact.manage),
 // audited, and sends it a verification code. It is used for nothing until
 // the code is entered back (VerifyContactMethod).
 func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) (warden.ContactMethod, error) {
-	person, err := me(ctx)
+	person, role, err := me(ctx)
 	if err != nil {
 		return m, err
 	}
@@ -54,13 +81,16 @@ func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) 
 	if err != nil {
 		return m, err
 	}
-	if err := checkEvents(m.Events); err != nil {
+	if err := checkEvents(role, m.Events); err != nil {
 		return m, err
 	}
 	if err := checkDelay(m.Delay); err != nil {
 		return m, err
 	}
 	now := s.now()
+	if err := s.checkCodes(ctx, person, m.Address, now); err != nil {
+		return m, err
+	}
 	code := newCode()
 	sm := store.ContactMethod{ContactMethod: warden.ContactMethod{Person: person, Channel: m.Channel, Address: m.Address, Format: format, Delay: m.Delay,
 		Events: m.Events, CreatedAt: now}, CodeHash: codeHash(person, m.Address, code), CodeExpires: now.Add(codeTTL)}
@@ -80,7 +110,7 @@ func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) 
 // method of the caller's (contact.manage), audited: the one to ask for
 // after the code expired or was mistyped too often.
 func (s *Service) ResendCode(ctx context.Context, id int64) error {
-	person, err := me(ctx)
+	person, _, err := me(ctx)
 	if err != nil {
 		return err
 	}
@@ -93,6 +123,9 @@ func (s *Service) ResendCode(ctx context.Context, id int64) error {
 		return warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
 	}
 	now, code := s.now(), newCode()
+	if err := s.checkCodes(ctx, person, ms[i].Address, now); err != nil {
+		return err
+	}
 	verify := verification(ms[i].ContactMethod, code, now)
 	ev := warden.NewAuditEvent(ctx, "contact.code", contactObject(id), "", nil)
 	if err := s.db.NewContactCode(ctx, id, person, codeHash(person, ms[i].Address, code), now, now.Add(codeTTL), &verify, ev); err != nil {
@@ -122,11 +155,34 @@ func codeHash(person, address, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func checkEvents(events []string) error {
+// checkCodes refuses a verification code to person's address at now if
+// codesPerHour were sent there in the hour before, whether to a method
+// still there or to one deleted and added again.
+func (s *Service) checkCodes(ctx context.Context, person, address string, now time.Time) error {
+	n, err := s.db.CodesSent(ctx, person, address, now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= codesPerHour {
+		return warden.Errorf(warden.ERATELIMITED, "%d codes were sent to %s in the last hour: try again later", n, address)
+	}
+	return nil
+}
+
+// checkEvents refuses a notification one cannot take (EINVALID) and those
+// that would tell role what it may not read (EFORBIDDEN), naming them.
+func checkEvents(role warden.Role, events []string) error {
+	var refused []string
 	for _, e := range events {
 		if !slices.Contains(SubscribableEvents, e) {
 			return warden.Errorf(warden.EINVALID, "%q is not a notification one can take: they are %s", e, strings.Join(SubscribableEvents, ", "))
 		}
+		if !mayKnow(role, e) {
+			refused = append(refused, e)
+		}
+	}
+	if len(refused) > 0 {
+		return warden.Errorf(warden.EFORBIDDEN, "role %s may not take %s: they reveal what the role may not read", role, strings.Join(refused, ", "))
 	}
 	return nil
 }
@@ -140,7 +196,7 @@ func checkDelay(d warden.Duration) error {
 
 // ContactMethods lists the caller's contact methods (contact.manage).
 func (s *Service) ContactMethods(ctx context.Context) ([]warden.ContactMethod, error) {
-	person, err := me(ctx)
+	person, _, err := me(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +213,7 @@ func (s *Service) ContactMethods(ctx context.Context) ([]warden.ContactMethod, e
 // EINVALID for a wrong code (each counts), an expired one, or after five
 // wrong ones: then a new code is needed (ResendCode).
 func (s *Service) VerifyContactMethod(ctx context.Context, id int64, code string) (warden.ContactMethod, error) {
-	person, err := me(ctx)
+	person, _, err := me(ctx)
 	if err != nil {
 		return warden.ContactMethod{}, err
 	}
@@ -177,11 +233,11 @@ func (s *Service) VerifyContactMethod(ctx context.Context, id int64, code string
 // UpdateContactMethod sets the delay and the subscribed notifications of
 // one of the caller's contact methods (contact.manage), audited.
 func (s *Service) UpdateContactMethod(ctx context.Context, id int64, delay warden.Duration, events []string) (warden.ContactMethod, error) {
-	person, err := me(ctx)
+	person, role, err := me(ctx)
 	if err != nil {
 		return warden.ContactMethod{}, err
 	}
-	if err := checkEvents(events); err != nil {
+	if err := checkEvents(role, events); err != nil {
 		return warden.ContactMethod{}, err
 	}
 	if err := checkDelay(delay); err != nil {
@@ -210,7 +266,7 @@ func (s *Service) UpdateContactMethod(ctx context.Context, id int64, delay warde
 // (contact.manage), audited; what was still to be sent through it is
 // cancelled.
 func (s *Service) DeleteContactMethod(ctx context.Context, id int64) error {
-	person, err := me(ctx)
+	person, _, err := me(ctx)
 	if err != nil {
 		return err
 	}

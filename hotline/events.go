@@ -16,8 +16,12 @@ import (
 // cursor kept in the database): each enabled trigger on an event's type
 // raises an alert (dedup key "event:<event>:trigger:<trigger>", so an
 // event raises each trigger's alert once, on any node), and each verified
-// contact method subscribed to the type gets a notification. It returns
-// the events handled.
+// contact method subscribed to the type gets a notification, if its
+// person's role, as it is now, may read what the event is about (roles
+// change after people subscribe). Alerts and notifications say what
+// happened and where to look, never the event's payload, which only
+// those who may read its object see, on its own page. It returns the
+// events handled.
 func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	cursor, err := s.db.HotlineCursor(ctx)
 	if err != nil {
@@ -36,6 +40,10 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	roles, err := s.roles(ctx, ms)
+	if err != nil {
+		return 0, err
+	}
 	now := s.now()
 	var outs []store.Outgoing
 	for _, e := range evs {
@@ -43,20 +51,21 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 			if !t.Enabled || t.Event != e.Type || !above(t, e) {
 				continue
 			}
-			in := RaiseInput{Summary: summary(e), Details: string(e.Payload), Severity: t.Severity, Policy: t.Policy, Object: e.Object,
+			in := RaiseInput{Summary: summary(e), Details: where(e), Severity: t.Severity, Policy: t.Policy, Object: e.Object,
 				DedupKey: fmt.Sprintf("event:%d:trigger:%d", e.ID, t.ID), Source: "event:" + strconv.FormatInt(e.ID, 10)}
 			if _, _, err := s.raise(ctx, in, "trigger:"+strconv.FormatInt(t.ID, 10), nil); err != nil {
 				return 0, fmt.Errorf("event %d, trigger %d: %w", e.ID, t.ID, err)
 			}
 		}
 		for _, m := range ms {
-			if !subscribed(m.Events, e.Type) {
+			role, ok := roles[m.Person]
+			if !ok || !subscribed(m.Events, e.Type) || !mayKnow(role, e.Type) {
 				continue
 			}
 			outs = append(outs, store.Outgoing{Notification: warden.Notification{Kind: e.Type, Person: m.Person, Method: m.ID, Channel: m.Channel,
 				Address: m.Address, Format: m.Format, DueAt: now.Add(m.Delay.Std())},
 				Destination: fmt.Sprintf("event:%d:method:%d", e.ID, m.ID), Subject: "Warden: " + summary(e),
-				Body: fmt.Sprintf("%s\n\nEvent %d at %s\n%s", summary(e), e.ID, e.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"), e.Payload)})
+				Body: fmt.Sprintf("%s\n\n%s\nEvent %d at %s", summary(e), where(e), e.ID, e.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"))})
 		}
 	}
 	moved, err := s.db.AdvanceHotlineCursor(ctx, cursor, evs[len(evs)-1].ID, now, outs)
@@ -71,6 +80,36 @@ func (s *Service) HandleEvents(ctx context.Context) (int, error) {
 	}
 	s.enqueue(ctx, jobs...)
 	return len(evs), nil
+}
+
+// roles returns the role, as it is now, of each person with one of ms;
+// a person disabled or gone has none, and is told nothing.
+func (s *Service) roles(ctx context.Context, ms []store.ContactMethod) (map[string]warden.Role, error) {
+	out := map[string]warden.Role{}
+	for _, m := range ms {
+		if _, ok := out[m.Person]; ok || len(m.Events) == 0 {
+			continue
+		}
+		u, err := s.db.User(ctx, m.Person)
+		if warden.ErrorCode(err) == warden.ENOTFOUND || err == nil && u.DisabledAt != nil {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[m.Person] = u.Role
+	}
+	return out, nil
+}
+
+// where says, in a line, where to read what an event is about: its
+// object's page, for those who may read it.
+func where(e warden.DomainEvent) string {
+	if e.Object == "" {
+		return "See the " + e.Type + " events in Warden."
+	}
+	kind, id, _ := strings.Cut(e.Object, ":")
+	return "See " + kind + " " + id + " in Warden."
 }
 
 // newHits are the events that put a new possible hit in the review queue:

@@ -18,9 +18,12 @@ import (
 // A signed link acknowledges or resolves the alert of the notification it
 // was sent with, once, until it expires. Its token is
 // base64url(notification id, action, expiry, HMAC-SHA256 of those under
-// the link key): the same on every attempt to send the notification, so a
-// retried e-mail carries the link of the first. The database keeps, for
-// each link used, the hash of its token: a second use is refused.
+// the link key). The expiry is counted from when the message is built,
+// each time it is sent: a notification held back by its method's delay,
+// retried for hours or replayed from the dead letters arrives with a link
+// that works for LinkTTL. The database keeps, for each (notification,
+// action) used, the hash of the token: a second use, by that link or by
+// another attempt's, is refused.
 
 const (
 	linkPayload = 8 + 1 + 8
@@ -30,11 +33,12 @@ const (
 // linkActions maps the action byte of a token to its name.
 var linkActions = map[byte]string{'a': "ack", 'r': "resolve"}
 
+// token is the token of n's link for action, expiring LinkTTL from now.
 func (s *Service) token(n warden.Notification, action string) string {
 	b := make([]byte, linkPayload, linkPayload+linkMAC)
 	binary.BigEndian.PutUint64(b, uint64(n.ID))
 	b[8] = action[0]
-	binary.BigEndian.PutUint64(b[9:], uint64(n.CreatedAt.Add(s.o.LinkTTL).Unix()))
+	binary.BigEndian.PutUint64(b[9:], uint64(s.now().Add(s.o.LinkTTL).Unix()))
 	return base64.RawURLEncoding.EncodeToString(append(b, s.mac(b)...))
 }
 

@@ -487,13 +487,19 @@ func (db *DB) NewContactCode(ctx context.Context, id int64, person, hash string,
 
 // CheckContactCode checks the hash of a code entered for person's method
 // id at now: a match before expiry, within tries, verifies the method; a
-// mismatch counts a try. It returns the method and whether it matched;
-// ENOTFOUND if person has no such method.
+// mismatch counts a try. A refused code is audited with ".failed" added
+// to ev's action. It returns the method and, as EINVALID, why the code
+// was refused; ENOTFOUND if person has no such method.
 func (db *DB) CheckContactCode(ctx context.Context, id int64, person, hash string, now time.Time, maxTries int, ev *warden.AuditEvent) (ContactMethod, error) {
 	var m ContactMethod
 	var refusal error
+	action := ""
+	if ev != nil {
+		action = ev.Action
+	}
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
 		var err error
+		refusal = nil
 		m, err = scanMethod(tx.QueryRowContext(ctx, `SELECT `+methodColumns+` FROM contact_methods WHERE id = $1 AND person = $2`, id, person).Scan)
 		if errors.Is(err, sql.ErrNoRows) {
 			return warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
@@ -514,6 +520,12 @@ func (db *DB) CheckContactCode(ctx context.Context, id int64, person, hash strin
 		default:
 			m.Verified, m.VerifiedAt, m.CodeHash = true, &now, ""
 			_, err = tx.ExecContext(ctx, `UPDATE contact_methods SET verified_at = $2, code_hash = '', code_expires = '' WHERE id = $1`, id, timestamp(now))
+		}
+		if ev != nil {
+			ev.Action = action
+			if refusal != nil {
+				ev.Action = action + ".failed"
+			}
 		}
 		return err
 	})
@@ -540,7 +552,9 @@ func (db *DB) UpdateContactMethod(ctx context.Context, id int64, person string, 
 }
 
 // DeleteContactMethod removes person's method id and cancels what was
-// still to be sent through it; ENOTFOUND if person has no such method.
+// still to be sent through it, dead letters included (a replay would send
+// to an address its person took back); ENOTFOUND if person has no such
+// method.
 func (db *DB) DeleteContactMethod(ctx context.Context, id int64, person string, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM contact_methods WHERE id = $1 AND person = $2`, id, person)
@@ -550,9 +564,21 @@ func (db *DB) DeleteContactMethod(ctx context.Context, id int64, person string, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE hotline_notifications SET status = 'cancelled' WHERE method = $1 AND status IN ('pending', 'failed')`, id)
+		_, err = tx.ExecContext(ctx, `UPDATE hotline_notifications SET status = 'cancelled' WHERE method = $1 AND status IN ('pending', 'failed', 'dead')`, id)
 		return err
 	})
+}
+
+// CodesSent counts the verification codes sent to person's address since
+// a time, to methods still there or deleted.
+func (db *DB) CodesSent(ctx context.Context, person, address string, since time.Time) (int, error) {
+	var n int
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM hotline_notifications WHERE alert = 0 AND kind = 'verify' AND person = $1 AND address = $2 AND created_at >= $3`,
+		person, address, timestamp(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("codes sent: %w", err)
+	}
+	return n, nil
 }
 
 // ContactMethods returns person's methods ("" for everyone's), in id
@@ -604,14 +630,16 @@ func scanAlert(scan func(...any) error) (Alert, error) {
 }
 
 // RaiseAlert stores a new alert (its id set) with its log lines, unless an
-// alert with its dedup key is open (any alert, if anyResolved), which it
-// returns instead with created false.
+// alert with its dedup key is triggered or acknowledged (any alert, if
+// anyResolved), which it returns instead with created false. A suppressed
+// alert deduplicates nothing: the same key raised after the suppression
+// window is a new alert, which escalates.
 func (db *DB) RaiseAlert(ctx context.Context, a *warden.Alert, anyResolved bool, lines []warden.HotlineEntry, ev *warden.AuditEvent) (bool, error) {
 	created := false
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
 		created = false
 		if a.DedupKey != "" {
-			q := `SELECT ` + alertColumns + ` FROM hotline_alerts WHERE dedup_key = $1 AND (status <> 'resolved' OR $2 = 1) ORDER BY id DESC LIMIT 1`
+			q := `SELECT ` + alertColumns + ` FROM hotline_alerts WHERE dedup_key = $1 AND (status IN ('triggered', 'acknowledged') OR $2 = 1) ORDER BY id DESC LIMIT 1`
 			old, err := scanAlert(tx.QueryRowContext(ctx, q, a.DedupKey, boolInt(anyResolved)).Scan)
 			if err == nil {
 				*a = old.Alert

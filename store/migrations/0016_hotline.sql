@@ -86,8 +86,10 @@ CREATE TABLE hotline_alerts (
 );
 CREATE INDEX hotline_alerts_due ON hotline_alerts (status, next_at);
 CREATE INDEX hotline_alerts_object ON hotline_alerts (object);
--- One open alert per dedup key: a second raise finds the first.
-CREATE UNIQUE INDEX hotline_alerts_dedup ON hotline_alerts (dedup_key) WHERE dedup_key <> '' AND status <> 'resolved';
+-- One open (triggered or acknowledged) alert per dedup key: a second
+-- raise finds the first. Suppressed alerts are left out, so that the same
+-- key raised after a suppression window escalates.
+CREATE UNIQUE INDEX hotline_alerts_dedup ON hotline_alerts (dedup_key) WHERE dedup_key <> '' AND status IN ('triggered', 'acknowledged');
 
 -- Notifications: one per destination per fire of a step (alert 0: a
 -- verification code or a subscribed domain event, with its text in

@@ -209,13 +209,26 @@ func (s *Server) hotlineTriggers(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, map[string]any{"triggers": ts}, err)
 }
 
+// triggerRequest is the body of POST /v1/hotline/triggers: a trigger
+// whose enabled, left out, is true, since a trigger is made to raise
+// alerts.
+type triggerRequest struct {
+	Event     string          `json:"event"`
+	MinAmount []warden.Money  `json:"min_amount,omitempty"`
+	Severity  warden.Severity `json:"severity"`
+	Policy    int64           `json:"policy"`
+	Enabled   *bool           `json:"enabled,omitempty"`
+}
+
 func (s *Server) createHotlineTrigger(w http.ResponseWriter, r *http.Request) {
-	var in warden.Trigger
+	var in triggerRequest
+	var t warden.Trigger
 	err := decodeJSON(w, r, &in)
 	if err == nil {
-		in, err = s.Hotline.CreateTrigger(r.Context(), in)
+		t = warden.Trigger{Event: in.Event, MinAmount: in.MinAmount, Severity: in.Severity, Policy: in.Policy, Enabled: in.Enabled == nil || *in.Enabled}
+		t, err = s.Hotline.CreateTrigger(r.Context(), t)
 	}
-	s.answer(w, r, http.StatusCreated, in, err)
+	s.answer(w, r, http.StatusCreated, t, err)
 }
 
 func (s *Server) enableHotlineTrigger(on bool) http.HandlerFunc {
@@ -272,7 +285,7 @@ func (s *Server) alertDetail(r *http.Request, id int64) (alertDetail, error) {
 	if d.Notifications, err = s.Hotline.Notifications(r.Context(), id); err != nil {
 		return d, err
 	}
-	d.Log, err = s.Hotline.Log(r.Context(), hotline.LogFilter{Alert: id})
+	d.Log, err = s.Hotline.Log(r.Context(), hotline.LogFilter{Alert: id, Limit: hotline.MaxLimit})
 	return d, err
 }
 

@@ -287,11 +287,15 @@ func TestHotlinePages(t *testing.T) {
 		{"/v1/hotline/policies", strings.Replace(endpointPolicy, "%d", jsonInt(ep.ID), 1)},
 		{"/v1/hotline/rotations", `{"name":"Primary","time_zone":"Europe/Paris","start":"2026-03-02T08:00:00Z","shift_length":1,"shift_unit":"weeks","participants":["dave"]}`},
 		{"/v1/hotline/alerts", `{"summary":"payment blocked","severity":"critical","object":"case:3"}`},
-		{"/v1/me/contact-methods", `{"channel":"webhook","address":"https://chat.example/me"}`},
 	} {
 		if code := p.call(t, "POST", c.path, admin, c.body, nil); code != 201 {
 			t.Fatalf("POST %s: %d", c.path, code)
 		}
+	}
+	// Contact methods are a person's, signed in.
+	me := p.sessions(t)[warden.RoleAdmin]
+	if resp := me("POST", "/v1/me/contact-methods", "application/json", `{"channel":"webhook","address":"https://chat.example/me"}`); resp.StatusCode != 201 {
+		t.Fatalf("POST /v1/me/contact-methods: %d", resp.StatusCode)
 	}
 	if _, _, err := p.s.Hotline.RunDue(context.Background()); err != nil {
 		t.Fatal(err)
@@ -303,9 +307,13 @@ func TestHotlinePages(t *testing.T) {
 		"/hotline/oncall":               "Primary",
 		"/hotline/log":                  "delivered",
 		"/hotline/dead-letters":         "Dead letters",
+		"/hotline/raise?object=case:3":  `value="case:3"`,
 		"/hotline/contact":              "https://chat.example/me",
 	} {
 		resp := p.do(t, "GET", path, admin, "", "")
+		if path == "/hotline/contact" {
+			resp = me("GET", path, "", "")
+		}
 		b, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 || !strings.Contains(string(b), want) || !strings.Contains(string(b), "</html>") {
 			t.Errorf("%s: %d, want %q in\n%s", path, resp.StatusCode, want, b)

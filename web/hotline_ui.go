@@ -89,27 +89,45 @@ func cmpName(name, id string) string {
 }
 
 // alertsPage lists the alerts, the open ones first, with the form that
-// raises one (its object filled from ?object=, as the "raise on the
-// hotline" buttons of other pages link it).
+// raises one (its object filled from ?object=).
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 	s.alertsView(w, r, http.StatusOK, hotline.RaiseInput{Object: r.URL.Query().Get("object"), Severity: warden.SeverityHigh}, "", nil)
 }
 
-// alertsView shows the alerts page; to a role that may raise alerts but
-// not read them (a screener), the raise form only.
-func (s *Server) alertsView(w http.ResponseWriter, r *http.Request, status int, form hotline.RaiseInput, flash string, ferr error) {
-	var as []warden.Alert
+// raisePage shows the form that raises an alert, its object filled from
+// ?object=: where the "raise on the hotline" links of other pages lead,
+// open to every role that may raise alerts, including those that may not
+// read them (a screener).
+func (s *Server) raisePage(w http.ResponseWriter, r *http.Request) {
+	s.raiseView(w, r, http.StatusOK, hotline.RaiseInput{Object: r.URL.Query().Get("object"), Severity: warden.SeverityHigh}, "", nil)
+}
+
+// raiseView shows the raise form; the policies to choose from to those
+// who may read them.
+func (s *Server) raiseView(w http.ResponseWriter, r *http.Request, status int, form hotline.RaiseInput, flash string, ferr error) {
 	var ps []warden.EscalationPolicy
-	var n names
 	if canRead(r) {
 		var err error
-		if as, err = s.Hotline.Alerts(r.Context(), hotline.AlertFilter{Limit: 500}); err == nil {
-			n, ps, err = s.hotlineNames(r)
-		}
-		if err != nil {
+		if ps, err = s.Hotline.Policies(r.Context()); err != nil {
 			s.errorPage(w, r, err)
 			return
 		}
+	}
+	s.hotlineView(w, r, status, "hotline-raise", "Raise on the hotline", map[string]any{"Policies": ps, "Form": form,
+		"Severities": []warden.Severity{warden.SeverityCritical, warden.SeverityHigh, warden.SeverityLow}}, flash, ferr)
+}
+
+// alertsView shows the alerts page.
+func (s *Server) alertsView(w http.ResponseWriter, r *http.Request, status int, form hotline.RaiseInput, flash string, ferr error) {
+	as, err := s.Hotline.Alerts(r.Context(), hotline.AlertFilter{Limit: 500})
+	var n names
+	var ps []warden.EscalationPolicy
+	if err == nil {
+		n, ps, err = s.hotlineNames(r)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
 	}
 	var open, closed []warden.Alert
 	for _, a := range as {
@@ -123,7 +141,8 @@ func (s *Server) alertsView(w http.ResponseWriter, r *http.Request, status int, 
 		"Severities": []warden.Severity{warden.SeverityCritical, warden.SeverityHigh, warden.SeverityLow}}, flash, ferr)
 }
 
-// raiseForm raises an alert from the alerts page and shows it.
+// raiseForm raises an alert from the raise form (on its page or the
+// alerts page) and shows it; a refused form is shown again with its error.
 func (s *Server) raiseForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	in := hotline.RaiseInput{Summary: r.PostFormValue("summary"), Details: r.PostFormValue("details"), Severity: warden.Severity(r.PostFormValue("severity")),
@@ -140,11 +159,11 @@ func (s *Server) raiseForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status, _, _ := s.status(r, err)
-		s.alertsView(w, r, status, in, "", err)
+		s.raiseView(w, r, status, in, "", err)
 		return
 	}
 	if !canRead(r) {
-		s.alertsView(w, r, http.StatusOK, hotline.RaiseInput{Severity: warden.SeverityHigh}, fmt.Sprintf("Alert %d is raised.", a.ID), nil)
+		s.raiseView(w, r, http.StatusOK, hotline.RaiseInput{Severity: warden.SeverityHigh}, fmt.Sprintf("Alert %d is raised.", a.ID), nil)
 		return
 	}
 	goTo(w, r, fmt.Sprintf("/hotline/alerts/%d", a.ID))

@@ -245,7 +245,7 @@ var schemas = map[string]any{
 	"HotlineEndpointCreated": map[string]any{"allOf": []any{ref("HotlineEndpoint"), obj(map[string]any{"secret": map[string]any{"type": "string", "description": "the signing secret, shown only here"}})}},
 	"HotlineRotateSecret":    obj(map[string]any{"next_secret": map[string]any{"type": "string", "minLength": 16}}, "next_secret"),
 	"HotlineTrigger": obj(map[string]any{"id": readOnlyInt, "event": map[string]any{"type": "string", "enum": warden.HotlineEvents}, "min_amount": map[string]any{"type": "array", "items": ref("Money"), "description": "payment.blocked: raise only from this amount in the payment's currency"},
-		"severity": severityS, "policy": integ, "enabled": boolean}, "event", "severity", "policy"),
+		"severity": severityS, "policy": integ, "enabled": map[string]any{"type": "boolean", "default": true}}, "event", "severity", "policy"),
 	"HotlineTriggers": obj(map[string]any{"triggers": arrayOf("HotlineTrigger")}),
 	"HotlineRaise": obj(map[string]any{"summary": str, "details": str, "severity": severityS, "policy": map[string]any{"type": "integer", "description": "the escalation policy; may be left out when there is exactly one"},
 		"object": map[string]any{"type": "string", "description": "what it is about: request:ID, case:ID, designation:ID"}, "dedup_key": map[string]any{"type": "string", "description": "while an alert with this key is not resolved, raising again returns it (200)"},

@@ -104,6 +104,7 @@ func concrete(path string) string {
 func TestPermissionEveryCell(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		p := newPlatform(t, db, nil)
+		sessions := p.sessions(t)
 		cells := map[warden.Action]map[warden.Role]bool{}
 		for _, rt := range p.s.routes() {
 			if rt.action == "" {
@@ -118,6 +119,14 @@ func TestPermissionEveryCell(t *testing.T) {
 					}
 				}
 				resp := p.do(t, rt.method, concrete(rt.path), p.tokens[role], ct, body)
+				if rt.person {
+					// A person's own routes: refused to every token, and
+					// allowed by role to a person signed in.
+					if resp.StatusCode != http.StatusForbidden {
+						t.Errorf("%s %s with %s's token: %d, want 403", rt.method, rt.path, role, resp.StatusCode)
+					}
+					resp = sessions[role](rt.method, concrete(rt.path), ct, body)
+				}
 				want := warden.Allowed(role, rt.action)
 				if got := resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusUnauthorized; got != want {
 					b, _ := io.ReadAll(resp.Body)
@@ -135,6 +144,65 @@ func TestPermissionEveryCell(t *testing.T) {
 			}
 		}
 	})
+}
+
+// sessions signs in a person of every role (the counterpart's of
+// ru-cert) and returns, per role, a function that sends a request in
+// that person's session.
+func (p *platform) sessions(t *testing.T) map[warden.Role]func(method, path, contentType, body string) *http.Response {
+	t.Helper()
+	a := auth.New(p.db)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	out := map[warden.Role]func(method, path, contentType, body string) *http.Response{}
+	for _, role := range warden.Roles {
+		name, org := "s-"+string(role), ""
+		if role == warden.RoleCounterpart {
+			org = "ru-cert"
+		}
+		pw := "amber quarry nine swallows " + name
+		if _, err := a.CreateUser(ctx, name, role, org, pw, ""); err != nil {
+			t.Fatal(err)
+		}
+		var c *http.Cookie
+		for _, x := range postLogin(t, p, name, pw).Cookies() {
+			if x.Name == sessionCookie {
+				c = x
+			}
+		}
+		if c == nil {
+			t.Fatalf("%s: no session", name)
+		}
+		// The CSRF token is in every page's log-out form; every person
+		// may see their account page.
+		req, _ := http.NewRequest("GET", p.srv.URL+"/account", nil)
+		req.AddCookie(c)
+		home, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(home.Body)
+		home.Body.Close()
+		csrf := between(string(b), `name="csrf" value="`, `"`)
+		if csrf == "" {
+			t.Fatalf("%s: no CSRF token on the account page: %d", name, home.StatusCode)
+		}
+		out[role] = func(method, path, contentType, body string) *http.Response {
+			req, _ := http.NewRequest(method, p.srv.URL+path, strings.NewReader(body))
+			req.AddCookie(c)
+			req.Header.Set("X-CSRF-Token", csrf)
+			if contentType != "" {
+				req.Header.Set("Content-Type", contentType)
+			}
+			cl := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := cl.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { resp.Body.Close() })
+			return resp
+		}
+	}
+	return out
 }
 
 func TestCounterpartGets404(t *testing.T) {

@@ -15,11 +15,15 @@ type route struct {
 	action       warden.Action // the permission it needs; "" if any principal may call it
 	public       bool          // no authentication (probes, login, documentation, assets)
 	ui           bool          // an HTML page, not part of the API
-	summary      string
-	body         string // the request schema, if any (OpenAPI component name)
-	resp         string // the success response schema (OpenAPI component name)
-	status       int    // the success status; 200 if 0
-	params       []param
+	// person: only a person signed in themselves may call it (their own
+	// contact methods): API tokens, which outside systems hold, and the
+	// operator are refused.
+	person  bool
+	summary string
+	body    string // the request schema, if any (OpenAPI component name)
+	resp    string // the success response schema (OpenAPI component name)
+	status  int    // the success status; 200 if 0
+	params  []param
 }
 
 // param is a query parameter, for the OpenAPI document.
@@ -148,12 +152,12 @@ func (s *Server) routes() []route {
 			params: []param{{"alert", "integer", "one alert's lines"}, {"after", "integer", "lines after this id (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},
 		{method: "GET", path: "/v1/hotline/dead-letters", h: s.hotlineDeadLetters, action: warden.ActHotlineManage, summary: "Notifications that failed every attempt", resp: "HotlineNotifications"},
 		{method: "POST", path: "/v1/hotline/dead-letters/{id}/replay", h: s.replayDeadLetter, action: warden.ActHotlineManage, summary: "Send a dead notification again, its attempts reset", resp: "HotlineNotification"},
-		{method: "GET", path: "/v1/me/contact-methods", h: s.contactMethods, action: warden.ActContactManage, summary: "The caller's own contact methods, and the notifications one may subscribe to", resp: "ContactMethods"},
-		{method: "POST", path: "/v1/me/contact-methods", h: s.addContactMethod, action: warden.ActContactManage, summary: "Add a contact method of the caller's; a 6-digit code is sent through it, used for nothing until verified", body: "ContactMethodRequest", resp: "ContactMethod", status: 201},
-		{method: "POST", path: "/v1/me/contact-methods/{id}/verify", h: s.verifyContactMethod, action: warden.ActContactManage, summary: "Enter the code a contact method received (expires in 15 minutes; 5 wrong tries need a new code)", body: "ContactVerify", resp: "ContactMethod"},
-		{method: "POST", path: "/v1/me/contact-methods/{id}/resend", h: s.resendContactCode, action: warden.ActContactManage, summary: "Send a new verification code to an unverified contact method", status: 204},
-		{method: "PUT", path: "/v1/me/contact-methods/{id}", h: s.updateContactMethod, action: warden.ActContactManage, summary: "Set a contact method's delay and its subscribed notifications", body: "ContactUpdate", resp: "ContactMethod"},
-		{method: "DELETE", path: "/v1/me/contact-methods/{id}", h: s.deleteContactMethod, action: warden.ActContactManage, summary: "Remove a contact method of the caller's", status: 204},
+		{method: "GET", path: "/v1/me/contact-methods", h: s.contactMethods, action: warden.ActContactManage, person: true, summary: "The caller's own contact methods, and the notifications one may subscribe to", resp: "ContactMethods"},
+		{method: "POST", path: "/v1/me/contact-methods", h: s.addContactMethod, action: warden.ActContactManage, person: true, summary: "Add a contact method of the caller's; a 6-digit code is sent through it, used for nothing until verified", body: "ContactMethodRequest", resp: "ContactMethod", status: 201},
+		{method: "POST", path: "/v1/me/contact-methods/{id}/verify", h: s.verifyContactMethod, action: warden.ActContactManage, person: true, summary: "Enter the code a contact method received (expires in 15 minutes; 5 wrong tries need a new code)", body: "ContactVerify", resp: "ContactMethod"},
+		{method: "POST", path: "/v1/me/contact-methods/{id}/resend", h: s.resendContactCode, action: warden.ActContactManage, person: true, summary: "Send a new verification code to an unverified contact method", status: 204},
+		{method: "PUT", path: "/v1/me/contact-methods/{id}", h: s.updateContactMethod, action: warden.ActContactManage, person: true, summary: "Set a contact method's delay and its subscribed notifications", body: "ContactUpdate", resp: "ContactMethod"},
+		{method: "DELETE", path: "/v1/me/contact-methods/{id}", h: s.deleteContactMethod, action: warden.ActContactManage, person: true, summary: "Remove a contact method of the caller's", status: 204},
 
 		// The UI.
 		{method: "GET", path: "/static/", h: s.static, public: true, ui: true},
@@ -187,6 +191,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/ledger", h: s.ledgerPage, action: warden.ActLedgerRead, ui: true},
 		{method: "GET", path: "/audit", h: s.auditPage, action: warden.ActAuditRead, ui: true},
 		{method: "GET", path: "/hotline/alerts", h: s.alertsPage, action: warden.ActHotlineRead, ui: true},
+		{method: "GET", path: "/hotline/raise", h: s.raisePage, action: warden.ActHotlineRaise, ui: true},
 		{method: "POST", path: "/hotline/alerts", h: s.raiseForm, action: warden.ActHotlineRaise, ui: true},
 		{method: "GET", path: "/hotline/alerts/{id}", h: s.alertPage, action: warden.ActHotlineRead, ui: true},
 		{method: "POST", path: "/hotline/alerts/{id}", h: s.alertForm, action: warden.ActHotlineRespond, ui: true},
@@ -198,8 +203,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/hotline/log", h: s.logPage, action: warden.ActHotlineRead, ui: true},
 		{method: "GET", path: "/hotline/dead-letters", h: s.deadLettersPage, action: warden.ActHotlineManage, ui: true},
 		{method: "POST", path: "/hotline/dead-letters/{id}", h: s.replayForm, action: warden.ActHotlineManage, ui: true},
-		{method: "GET", path: "/hotline/contact", h: s.contactPage, action: warden.ActContactManage, ui: true},
-		{method: "POST", path: "/hotline/contact", h: s.contactMethodForm, action: warden.ActContactManage, ui: true},
+		{method: "GET", path: "/hotline/contact", h: s.contactPage, action: warden.ActContactManage, person: true, ui: true},
+		{method: "POST", path: "/hotline/contact", h: s.contactMethodForm, action: warden.ActContactManage, person: true, ui: true},
 		// A signed link's token is its credential: single use, expiring;
 		// the POST needs no CSRF token since a forger cannot know it.
 		{method: "GET", path: "/hotline/link/{token}", h: s.linkPage, public: true, ui: true},

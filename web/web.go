@@ -80,7 +80,13 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
 	mux.Handle("GET /", s.wrap(route{method: "GET", path: "/", h: s.notFound, public: true, ui: true})) // any query: it answers 404
-	return s.recoverer(s.requestID(securityHeaders(mux)))
+	return s.outer(mux)
+}
+
+// outer wraps h in the middleware every request passes: its id first, so
+// that everything after, the answer to a panic included, carries it.
+func (s *Server) outer(h http.Handler) http.Handler {
+	return s.requestID(s.recoverer(securityHeaders(h)))
 }
 
 func (s *Server) now() time.Time {
@@ -91,8 +97,9 @@ func (s *Server) now() time.Time {
 }
 
 // wrap gives a route its metrics, query string check (checkQuery),
-// authentication, CSRF check, rate limit and, for API routes, the role
-// check of its action (the service checks again).
+// authentication, CSRF check, rate limit, the role check of its action
+// and, for a person's routes, the check that a person signed in calls it
+// (the service checks both again).
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.method + " " + rt.path
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +120,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		if err == nil && rt.action != "" && !warden.Allowed(p.Role, rt.action) {
 			err = warden.Errorf(warden.EFORBIDDEN, "role %s may not %s", p.Role, rt.action)
+		}
+		if err == nil && rt.person && p.Kind != "user" {
+			err = warden.Errorf(warden.EFORBIDDEN, "only a person signed in may do this, not an API token (%s)", p.Name)
 		}
 		if err != nil {
 			if rt.ui && warden.ErrorCode(err) == warden.EUNAUTHORIZED {

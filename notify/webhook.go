@@ -46,7 +46,8 @@ type Webhook struct {
 	// time.Now. Tests set it.
 	Now func() time.Time
 	// PublicOnly refuses to connect to addresses that are not public
-	// (loopback, private, link-local, unspecified, multicast), checked on
+	// (loopback, private, link-local, shared, reserved, documentation,
+	// multicast, and IPv6 ones that embed an IPv4 address), checked on
 	// the address actually dialled so that a name resolving there later
 	// is refused too. Webhooks a person enters for themselves are sent
 	// this way: otherwise anyone could make the server probe its own
@@ -78,6 +79,67 @@ func (w *Webhook) httpClient() *http.Client {
 // errNotPublic is why a PublicOnly webhook refused an address.
 var errNotPublic = errors.New("not a public address")
 
+// special are the prefixes of IANA's special-purpose address registries
+// (RFC 6890 and its updates) that a personal webhook may not reach: not
+// globally reachable, reserved, for documentation or benchmarks, or
+// carrying an IPv4 address inside an IPv6 one (NAT64, 6to4, Teredo,
+// IPv4-compatible), which a translator would take to any IPv4 host,
+// loopback and private ones included. IPv4-mapped addresses are unmapped
+// and checked as IPv4.
+var special = func() []netip.Prefix {
+	var ps []netip.Prefix
+	for _, s := range []string{
+		"0.0.0.0/8",       // "this network"
+		"10.0.0.0/8",      // private
+		"100.64.0.0/10",   // shared address space (carrier-grade NAT; 100.100.100.200 is a cloud's metadata)
+		"127.0.0.0/8",     // loopback
+		"169.254.0.0/16",  // link-local (169.254.169.254: cloud metadata)
+		"172.16.0.0/12",   // private
+		"192.0.0.0/24",    // IETF protocol assignments
+		"192.0.2.0/24",    // documentation (TEST-NET-1)
+		"192.31.196.0/24", // AS112
+		"192.52.193.0/24", // AMT
+		"192.88.99.0/24",  // 6to4 relay anycast
+		"192.168.0.0/16",  // private
+		"192.175.48.0/24", // AS112 direct delegation
+		"198.18.0.0/15",   // benchmarking
+		"198.51.100.0/24", // documentation (TEST-NET-2)
+		"203.0.113.0/24",  // documentation (TEST-NET-3)
+		"224.0.0.0/4",     // multicast
+		"240.0.0.0/4",     // reserved, and the limited broadcast address
+		"::/96",           // unspecified, loopback, IPv4-compatible (::7f00:1)
+		"64:ff9b::/96",    // NAT64, well-known prefix
+		"64:ff9b:1::/48",  // NAT64, local use
+		"100::/64",        // discard-only
+		"2001::/23",       // IETF protocol assignments: Teredo, benchmarking, ORCHID
+		"2001:db8::/32",   // documentation
+		"2002::/16",       // 6to4
+		"3fff::/20",       // documentation
+		"5f00::/16",       // segment routing SIDs
+		"fc00::/7",        // unique local
+		"fe80::/10",       // link-local
+		"fec0::/10",       // site-local (deprecated)
+		"ff00::/8",        // multicast
+	} {
+		ps = append(ps, netip.MustParsePrefix(s))
+	}
+	return ps
+}()
+
+// public reports whether ip is a globally reachable unicast address.
+func public(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsGlobalUnicast() {
+		return false
+	}
+	for _, p := range special {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
 // publicOnly is a dialer's Control that refuses addresses that are not
 // public.
 func publicOnly(network, address string, _ syscall.RawConn) error {
@@ -86,12 +148,7 @@ func publicOnly(network, address string, _ syscall.RawConn) error {
 		return err
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("%s: %w", address, errNotPublic)
-	}
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() ||
-		ip.IsInterfaceLocalMulticast() || !ip.IsGlobalUnicast() {
+	if err != nil || !public(ip) {
 		return fmt.Errorf("%s: %w: personal webhooks must be reachable on the internet", address, errNotPublic)
 	}
 	return nil

@@ -317,7 +317,16 @@ func TestWebhookPublicOnly(t *testing.T) {
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	w := &notify.Webhook{PublicOnly: true, Timeout: 2 * time.Second}
-	for _, u := range []string{srv.URL, "http://localhost:" + port + "/hook", "http://[::1]:" + port, "http://10.0.0.1:" + port, "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:" + port} {
+	for _, u := range []string{srv.URL, "http://localhost:" + port + "/hook", "http://[::1]:" + port, "http://10.0.0.1:" + port, "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:" + port,
+		// Special-purpose ranges that are not private in Go's sense:
+		// shared (a cloud's metadata at 100.100.100.200), benchmarking,
+		// IETF, documentation, reserved; NAT64, 6to4 and IPv4-compatible
+		// addresses embedding loopback; IPv6 site-local and documentation.
+		"http://100.100.100.200/latest/meta-data", "http://100.64.0.1:" + port, "http://198.18.0.1:" + port, "http://192.0.0.170:" + port,
+		"http://192.0.2.1:" + port, "http://198.51.100.7:" + port, "http://203.0.113.9:" + port, "http://240.0.0.1:" + port,
+		"http://[64:ff9b::7f00:1]:" + port, "http://[64:ff9b:1::a00:1]:" + port, "http://[2002:7f00:1::]:" + port, "http://[::7f00:1]:" + port,
+		"http://[fec0::1]:" + port, "http://[2001:db8::1]:" + port, "http://[::ffff:127.0.0.1]:" + port, "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]:" + port,
+	} {
 		err := w.Send(t.Context(), u, warden.FormatGeneric, hostile())
 		if !errors.Is(err, notify.ErrPermanent) || !strings.Contains(err.Error(), "public") {
 			t.Errorf("%s: err = %v, want a permanent refusal of a non-public address", u, err)

@@ -161,8 +161,12 @@ func lags(b *testing.B, r *rig) (fired, delivered []time.Duration, dues []time.T
 
 // peak returns the most steps due in any window of length w, over w: the
 // offered rate at its highest, where the average over the whole span
-// counts the gaps between layers of steps too.
+// counts the gaps between layers of steps too. Steps due within less than
+// w in all are offered at their average.
 func peak(dues []time.Time, w time.Duration) float64 {
+	if span := dues[len(dues)-1].Sub(dues[0]); span < w {
+		return float64(len(dues)) / span.Seconds()
+	}
 	most := 0
 	for i, j := 0, 0; j < len(dues); j++ {
 		for dues[j].Sub(dues[i]) >= w {

@@ -180,6 +180,9 @@ type Shift struct {
 	Start    time.Time `json:"start"`
 	End      time.Time `json:"end"`
 	Override bool      `json:"override,omitempty"`
+	// Instead names the person whose shift it is when they are disabled:
+	// Person, the next participant who is not, is paged for them.
+	Instead string `json:"instead,omitempty"`
 }
 
 // Channel is how a notification travels.

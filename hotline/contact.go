@@ -7,23 +7,28 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"warden"
+	"warden/notify"
 	"warden/store"
 )
 
 // Verification of contact methods: a code sent through the method, entered
 // back within codeTTL, in at most codeTries tries; at most codesPerHour
-// codes to one address of a person's in an hour, so that no one can make
-// the server mail-bomb an address.
+// codes to one address in an hour (whoever asks, in whatever letter case)
+// and codesPerPerson codes for one person, so that no one can make the
+// server mail-bomb an address.
 const (
-	codeTTL      = 15 * time.Minute
-	codeTries    = 5
-	codesPerHour = 5
+	codeTTL        = 15 * time.Minute
+	codeTries      = 5
+	codesPerHour   = 5
+	codesPerPerson = 10
 )
 
 // SubscribableEvents are the notifications, besides alerts, that a person
@@ -79,6 +84,9 @@ func (s *Service) AddContactMethod(ctx context.Context, m warden.ContactMethod) 
 	}
 	format, err := checkAddress(m.Channel, m.Address, m.Format)
 	if err != nil {
+		return m, err
+	}
+	if err := checkPersonal(m); err != nil {
 		return m, err
 	}
 	if err := checkEvents(role, m.Events); err != nil {
@@ -155,16 +163,40 @@ func codeHash(person, address, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// checkPersonal refuses a personal webhook that is plainly not on the
+// internet: a literal non-public address or a localhost name. They are
+// refused when sent anyway (notify.Webhook.PublicOnly, on the address
+// dialled); this says so while the person is there to read it.
+func checkPersonal(m warden.ContactMethod) error {
+	if m.Channel != warden.ChannelWebhook {
+		return nil
+	}
+	u, err := url.Parse(m.Address)
+	if err != nil {
+		return warden.Errorf(warden.EINVALID, "webhook URL %q must be an http or https URL", m.Address)
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	ip, err := netip.ParseAddr(host)
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || err == nil && !notify.Public(ip) {
+		return warden.Errorf(warden.EINVALID, "webhook %s is not on the internet: a personal webhook must be reachable there (an admin can set up an endpoint for an internal system)", u.Scheme+"://"+u.Host)
+	}
+	return nil
+}
+
 // checkCodes refuses a verification code to person's address at now if
-// codesPerHour were sent there in the hour before, whether to a method
-// still there or to one deleted and added again.
+// codesPerHour were sent to that address (in any letter case, for anyone)
+// in the hour before, or codesPerPerson for person, whether to methods
+// still there or to ones deleted and added again.
 func (s *Service) checkCodes(ctx context.Context, person, address string, now time.Time) error {
-	n, err := s.db.CodesSent(ctx, person, address, now.Add(-time.Hour))
+	mine, there, err := s.db.CodesSent(ctx, person, address, now.Add(-time.Hour))
 	if err != nil {
 		return err
 	}
-	if n >= codesPerHour {
-		return warden.Errorf(warden.ERATELIMITED, "%d codes were sent to %s in the last hour: try again later", n, address)
+	if there >= codesPerHour {
+		return warden.Errorf(warden.ERATELIMITED, "%d codes were sent to %s in the last hour: try again later", there, address)
+	}
+	if mine >= codesPerPerson {
+		return warden.Errorf(warden.ERATELIMITED, "%d codes were sent for you in the last hour: try again later", mine)
 	}
 	return nil
 }

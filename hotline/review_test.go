@@ -365,8 +365,14 @@ func TestContactCodes(t *testing.T) {
 		if err := e.s.DeleteContactMethod(dave, w.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.AddContactMethod(dave, warden.ContactMethod{Channel: warden.ChannelEmail, Address: "dave2@example.org"}); warden.ErrorCode(err) != warden.ERATELIMITED {
-			t.Errorf("added again: %v, want rate limited", err)
+		for _, addr := range []string{"dave2@example.org", "Dave2@Example.ORG", "DAVE2@EXAMPLE.ORG"} {
+			if _, err := e.s.AddContactMethod(dave, warden.ContactMethod{Channel: warden.ChannelEmail, Address: addr}); warden.ErrorCode(err) != warden.ERATELIMITED {
+				t.Errorf("added again as %s: %v, want rate limited", addr, err)
+			}
+		}
+		// Nor for someone else: the cap is the address's.
+		if _, err := e.s.AddContactMethod(as("carol", warden.RoleAnalyst), warden.ContactMethod{Channel: warden.ChannelEmail, Address: "dave2@EXAMPLE.org"}); warden.ErrorCode(err) != warden.ERATELIMITED {
+			t.Errorf("carol adding dave's address: %v, want rate limited", err)
 		}
 		pending, _ := db.NotificationsWith(context.Background(), warden.NotificationPending, time.Time{})
 		for _, n := range pending {
@@ -399,3 +405,47 @@ func TestContactCodes(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestOnCallSkipsDisabled: the on-call answer agrees with the engine: a
+// disabled person's shift shows the next participant who is not, naming
+// the disabled one; and times outside 2000-2200 are refused, not answered
+// with shifts JSON cannot carry.
+func TestOnCallSkipsDisabled(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	e := newEnv(t, db, hotline.Options{})
+	if _, err := e.s.CreateRotation(e.admin, warden.Rotation{Name: "primary", TimeZone: "UTC", Start: t0, ShiftLength: 1, ShiftUnit: warden.ShiftDays,
+		Participants: []string{"bob", "carol", "alice"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DisableUser(context.Background(), "bob", t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	oc, err := e.s.OnCall(e.admin, t0.Add(time.Hour))
+	if err != nil || len(oc) != 1 {
+		t.Fatalf("on call: %+v %v", oc, err)
+	}
+	if now, next := oc[0].Now, oc[0].Next; now.Person != "carol" || now.Instead != "bob" || next.Person != "carol" || next.Instead != "" {
+		t.Errorf("now %+v, next %+v; want carol for bob, then carol", now, next)
+	}
+	for _, at := range []time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if _, err := e.s.OnCall(e.admin, at); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("on call at %s: %v, want invalid", at, err)
+		}
+	}
+}
+
+// TestPersonalWebhookNotInternal: a personal webhook at a literal
+// non-public address or a localhost name is refused when added, with a
+// message, rather than left to die at sending.
+func TestPersonalWebhookNotInternal(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t), hotline.Options{})
+	me := as("erin", warden.RoleAnalyst)
+	for _, u := range []string{"http://127.0.0.1:18090/x", "http://localhost/hook", "http://api.localhost/hook", "http://[::1]:80/", "http://10.1.2.3/", "http://169.254.169.254/latest", "http://100.100.100.200/"} {
+		if _, err := e.s.AddContactMethod(me, warden.ContactMethod{Channel: warden.ChannelWebhook, Address: u}); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "not on the internet") {
+			t.Errorf("%s: %v, want invalid", u, err)
+		}
+	}
+	if _, err := e.s.AddContactMethod(me, warden.ContactMethod{Channel: warden.ChannelWebhook, Address: "https://hooks.example.org/services/T0/B0/x"}); err != nil {
+		t.Errorf("a public webhook: %v", err)
+	}
+}

@@ -20,6 +20,9 @@ func (s *Service) OnCall(ctx context.Context, at time.Time) ([]OnCall, error) {
 	if _, err := warden.Authorize(ctx, warden.ActHotlineRead); err != nil {
 		return nil, err
 	}
+	if at.Before(earliest) || !at.Before(latest) {
+		return nil, warden.Errorf(warden.EINVALID, "ask who is on call between 2000-01-01 and 2200-01-01, not %s", at.UTC().Format(time.RFC3339))
+	}
 	rs, err := s.db.Rotations(ctx)
 	if err != nil {
 		return nil, err
@@ -30,9 +33,37 @@ func (s *Service) OnCall(ctx context.Context, at time.Time) ([]OnCall, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.active(ctx, r, &now); err != nil {
+			return nil, err
+		}
+		if err := s.active(ctx, r, &next); err != nil {
+			return nil, err
+		}
 		out = append(out, OnCall{Rotation: r, Now: now, Next: next})
 	}
 	return out, nil
+}
+
+// active puts in sh, if its person is disabled, the next participant who
+// is not (as a step firing then would page them), naming the disabled one
+// in Instead.
+func (s *Service) active(ctx context.Context, r warden.Rotation, sh *warden.Shift) error {
+	off, err := s.db.Disabled(ctx, sh.Person)
+	if err != nil || off == nil {
+		return err
+	}
+	for _, p := range after(r, sh.Person, sh.Start) {
+		off, err := s.db.Disabled(ctx, p)
+		if err != nil {
+			return err
+		}
+		if off == nil {
+			sh.Person, sh.Instead = p, sh.Person
+			return nil
+		}
+	}
+	sh.Person, sh.Instead = "", sh.Person
+	return nil
 }
 
 // ShiftAt returns the shift of r that holds at, and the one after it, with

@@ -59,7 +59,7 @@ type Email struct {
 func (e *Email) Send(ctx context.Context, to string, m Message) error {
 	rcpt, err := netmail.ParseAddress(to)
 	if err != nil {
-		return warden.Errorf(warden.EINVALID, "e-mail address %q: %w", to, errors.Join(err, ErrPermanent))
+		return permanent(warden.Errorf(warden.EINVALID, "e-mail address %q: %w", to, err))
 	}
 	msg, err := e.message(rcpt, m)
 	if err != nil {
@@ -70,8 +70,8 @@ func (e *Email) Send(ctx context.Context, to string, m Message) error {
 		return err
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		if permanent(err) {
-			return fmt.Errorf("e-mail to %s through %s: %w", rcpt.Address, c.ServerAddr(), errors.Join(err, ErrPermanent))
+		if smtp5xx(err) {
+			return permanent(fmt.Errorf("e-mail to %s through %s: %w", rcpt.Address, c.ServerAddr(), err))
 		}
 		return fmt.Errorf("e-mail to %s through %s: %w", rcpt.Address, c.ServerAddr(), err)
 	}
@@ -125,10 +125,10 @@ func (e *Email) client() (*mail.Client, error) {
 	return c, nil
 }
 
-// permanent reports whether err carries an SMTP 5xx reply: from the
+// smtp5xx reports whether err carries an SMTP 5xx reply: from the
 // message's commands (a go-mail SendError) or from the conversation before
 // them (AUTH).
-func permanent(err error) bool {
+func smtp5xx(err error) bool {
 	var se *mail.SendError
 	if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
 		return true
@@ -144,7 +144,7 @@ func permanent(err error) bool {
 func (e *Email) message(to *netmail.Address, m Message) (*mail.Msg, error) {
 	msg := mail.NewMsg()
 	if err := msg.From(e.From); err != nil {
-		return nil, warden.Errorf(warden.EINVALID, "sender address %q: %w", e.From, errors.Join(err, ErrPermanent))
+		return nil, permanent(warden.Errorf(warden.EINVALID, "sender address %q: %w", e.From, err))
 	}
 	msg.ToMailAddress(to)
 	msg.Subject(oneLine(m.Subject))

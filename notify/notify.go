@@ -47,6 +47,16 @@ import (
 // retrying it.
 var ErrPermanent = errors.New("permanent delivery failure")
 
+// permanent marks err as a failure another attempt cannot cure: it is
+// ErrPermanent to errors.Is, and reads as err alone (the log shows why,
+// not a label after it).
+func permanent(err error) error { return permanentError{err} }
+
+type permanentError struct{ error }
+
+func (e permanentError) Unwrap() error        { return e.error }
+func (e permanentError) Is(target error) bool { return target == ErrPermanent }
+
 // Message is what a channel delivers: the words, the alert it is about,
 // the links that act on it, and for webhooks the signing secrets. It has
 // the fields of hotline.Message, which the hotline converts from, so that

@@ -26,13 +26,11 @@ import (
 // attempt is retried later.
 const DefaultTimeout = 10 * time.Second
 
-// maxAnswer caps what is read of a webhook's answer: enough to quote it in
-// an error and to let the connection be reused, not enough for a hostile
-// receiver to fill memory.
+// maxAnswer caps what is read of a webhook's answer: enough to let the
+// connection be reused, not enough for a hostile receiver to fill memory.
+// Errors give its size, never its text, which may carry the receiver's
+// internals into the hotline log.
 const maxAnswer = 64 << 10
-
-// maxSnippet is how much of an answer an error quotes.
-const maxSnippet = 200
 
 // Webhook posts notifications as JSON to chat systems and to outside
 // systems' endpoints, signed with the endpoint's secrets. The zero value
@@ -126,8 +124,11 @@ var special = func() []netip.Prefix {
 	return ps
 }()
 
-// public reports whether ip is a globally reachable unicast address.
-func public(ip netip.Addr) bool {
+// Public reports whether ip is a globally reachable unicast address: what
+// a PublicOnly webhook may connect to. The hotline also checks a personal
+// webhook's literal address with it when the method is added, so that the
+// person hears at once, not from a dead letter.
+func Public(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	if !ip.IsGlobalUnicast() {
 		return false
@@ -148,7 +149,7 @@ func publicOnly(network, address string, _ syscall.RawConn) error {
 		return err
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil || !public(ip) {
+	if err != nil || !Public(ip) {
 		return fmt.Errorf("%s: %w: personal webhooks must be reachable on the internet", address, errNotPublic)
 	}
 	return nil
@@ -163,7 +164,7 @@ func publicOnly(network, address string, _ syscall.RawConn) error {
 func (w *Webhook) Send(ctx context.Context, rawURL string, format warden.WebhookFormat, m Message) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return warden.Errorf(warden.EINVALID, "webhook URL must be an absolute http or https URL: %w", ErrPermanent)
+		return permanent(warden.Errorf(warden.EINVALID, "webhook URL must be an absolute http or https URL"))
 	}
 	where := u.Scheme + "://" + u.Host
 	body, err := webhookBody(format, m)
@@ -178,7 +179,7 @@ func (w *Webhook) Send(ctx context.Context, rawURL string, format warden.Webhook
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("webhook %s: %w", where, errors.Join(err, ErrPermanent))
+		return permanent(fmt.Errorf("webhook %s: %w", where, err))
 	}
 	now := time.Now
 	if w.Now != nil {
@@ -204,7 +205,7 @@ func (w *Webhook) Send(ctx context.Context, rawURL string, format warden.Webhook
 			return fmt.Errorf("webhook %s: no answer within %s: %w", where, timeout, err)
 		}
 		if errors.Is(err, errNotPublic) {
-			return fmt.Errorf("webhook %s: %w", where, errors.Join(err, ErrPermanent))
+			return permanent(fmt.Errorf("webhook %s: %w", where, err))
 		}
 		return fmt.Errorf("webhook %s: %w", where, err)
 	}
@@ -214,24 +215,12 @@ func (w *Webhook) Send(ctx context.Context, rawURL string, format warden.Webhook
 	case code >= 200 && code < 300:
 		return nil
 	case code >= 300 && code < 400:
-		return fmt.Errorf("webhook %s: answered %s, redirect to %q not followed: %w", where, resp.Status, resp.Header.Get("Location"), ErrPermanent)
+		return permanent(fmt.Errorf("webhook %s: answered %s, redirect not followed", where, resp.Status))
 	case code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests:
-		return fmt.Errorf("webhook %s: answered %s: %q: %w", where, resp.Status, snippet(answer), ErrPermanent)
+		return permanent(fmt.Errorf("webhook %s: answered %s (%d bytes)", where, resp.Status, len(answer)))
 	default:
-		return fmt.Errorf("webhook %s: answered %s: %q", where, resp.Status, snippet(answer))
+		return fmt.Errorf("webhook %s: answered %s (%d bytes)", where, resp.Status, len(answer))
 	}
-}
-
-// snippet returns the start of a receiver's answer, for an error.
-func snippet(b []byte) string {
-	if len(b) > maxSnippet {
-		b = b[:maxSnippet]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
-		return string(b) + "…"
-	}
-	return string(b)
 }
 
 // webhookBody encodes m in format.
@@ -253,7 +242,7 @@ func webhookBody(format warden.WebhookFormat, m Message) ([]byte, error) {
 	case warden.FormatTeams:
 		v = teamsBody(m)
 	default:
-		return nil, warden.Errorf(warden.EINVALID, "webhook format %q: must be generic, slack or teams: %w", format, ErrPermanent)
+		return nil, permanent(warden.Errorf(warden.EINVALID, "webhook format %q: must be generic, slack or teams", format))
 	}
 	return json.Marshal(v)
 }

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"net/netip"
-	"strings"
 	"testing"
 )
 
@@ -35,23 +34,8 @@ func TestPublic(t *testing.T) {
 		{"fd00::1", false},
 	}
 	for _, tt := range tests {
-		if got := public(netip.MustParseAddr(tt.ip)); got != tt.want {
-			t.Errorf("public(%s) = %v, want %v", tt.ip, got, tt.want)
-		}
-	}
-}
-
-func TestSnippet(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"short", "short"},
-		{strings.Repeat("a", maxSnippet), strings.Repeat("a", maxSnippet)},
-		{strings.Repeat("a", maxSnippet+1), strings.Repeat("a", maxSnippet) + "…"},
-		// A cut through a two-byte character drops its first byte too.
-		{strings.Repeat("a", maxSnippet-1) + "é", strings.Repeat("a", maxSnippet-1) + "…"},
-	}
-	for _, tt := range tests {
-		if got := snippet([]byte(tt.in)); got != tt.want {
-			t.Errorf("snippet(%d bytes) = %q, want %q", len(tt.in), got, tt.want)
+		if got := Public(netip.MustParseAddr(tt.ip)); got != tt.want {
+			t.Errorf("Public(%s) = %v, want %v", tt.ip, got, tt.want)
 		}
 	}
 }

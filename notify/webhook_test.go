@@ -223,8 +223,11 @@ func TestWebhookAnswers(t *testing.T) {
 				t.Errorf("err %v: permanent %v, want %v", err, !tt.permanent, tt.permanent)
 			}
 			msg := err.Error()
-			if !strings.Contains(msg, strconv.Itoa(tt.status)) || !strings.Contains(msg, "refused as the test asked") {
-				t.Errorf("error %q lacks the status or the answer", msg)
+			// The status, not the answer's body: the error reaches the
+			// hotline log, which every hotline reader sees, and a
+			// receiver's answer may carry its internals.
+			if !strings.Contains(msg, strconv.Itoa(tt.status)) || strings.Contains(msg, "refused as the test asked") || strings.Contains(msg, "permanent delivery failure") {
+				t.Errorf("error %q: want the status, without the answer or a trailing label", msg)
 			}
 			if strings.Contains(msg, "tokentokentoken") || strings.Contains(msg, "topsecret") {
 				t.Errorf("error %q shows the URL's token or the secret", msg)

@@ -569,16 +569,19 @@ func (db *DB) DeleteContactMethod(ctx context.Context, id int64, person string, 
 	})
 }
 
-// CodesSent counts the verification codes sent to person's address since
-// a time, to methods still there or deleted.
-func (db *DB) CodesSent(ctx context.Context, person, address string, since time.Time) (int, error) {
-	var n int
-	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM hotline_notifications WHERE alert = 0 AND kind = 'verify' AND person = $1 AND address = $2 AND created_at >= $3`,
-		person, address, timestamp(since)).Scan(&n)
+// CodesSent counts the verification codes sent since a time for person
+// and to address (in any letter case, for anyone), to methods still
+// there or deleted.
+func (db *DB) CodesSent(ctx context.Context, person, address string, since time.Time) (byPerson, toAddress int, err error) {
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN person = $1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN LOWER(address) = LOWER($2) THEN 1 ELSE 0 END), 0)
+		FROM hotline_notifications WHERE alert = 0 AND kind = 'verify' AND created_at >= $3 AND (person = $1 OR LOWER(address) = LOWER($2))`,
+		person, address, timestamp(since)).Scan(&byPerson, &toAddress)
 	if err != nil {
-		return 0, fmt.Errorf("codes sent: %w", err)
+		return 0, 0, fmt.Errorf("codes sent: %w", err)
 	}
-	return n, nil
+	return byPerson, toAddress, nil
 }
 
 // ContactMethods returns person's methods ("" for everyone's), in id

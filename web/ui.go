@@ -38,10 +38,15 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return ""
 	},
-	"json":   jsonString,
-	"list":   func(v ...string) []string { return v },
-	"pathID": pathID,
-	"shown":  shown,
+	// fmtSecond is fmtTime to the second, for timelines whose lines
+	// come seconds apart.
+	"fmtSecond": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"json":      jsonString,
+	// singular is a unit's name for one of it: weeks -> week.
+	"singular": func(v any) string { return strings.TrimSuffix(fmt.Sprint(v), "s") },
+	"list":     func(v ...string) []string { return v },
+	"pathID":   pathID,
+	"shown":    shown,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // shown is v (a string, or any value as fmt prints it) as HTML, with

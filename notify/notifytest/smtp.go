@@ -110,7 +110,11 @@ func NewSMTP(t testing.TB, opts ...SMTPOption) *SMTPServer {
 		s.srv.Serve(ln)
 	}()
 	t.Cleanup(func() {
+		// Close the listener too: a test that sent nothing may end
+		// before Serve has taken it, and the server's Close would then
+		// leave Serve to accept for ever.
 		s.srv.Close()
+		ln.Close()
 		<-done
 	})
 	return s

@@ -140,13 +140,15 @@ func (s *Service) raise(ctx context.Context, in RaiseInput, who string, ev *ward
 	a := warden.Alert{Summary: in.Summary, Details: in.Details, Severity: in.Severity, Policy: pol.ID, Source: in.Source, Object: in.Object,
 		DedupKey: in.DedupKey, Status: warden.AlertTriggered, CreatedBy: who, CreatedAt: now}
 	line := warden.HotlineEntry{At: now, Kind: "triggered", Actor: who, Detail: fmt.Sprintf("%s: %s (policy %q)", in.Severity, in.Summary, pol.Name)}
+	var suppressed time.Time
 	if w, ok := window(pol, warden.WindowSuppression, now); ok {
+		suppressed = w.Start
 		a.Status = warden.AlertSuppressed
 		line.Kind, line.Detail = "suppressed", fmt.Sprintf("%s: %s, raised in a suppression window until %s %s", in.Severity, in.Summary, w.End.UTC().Format(time.RFC3339), w.Reason)
 	} else if step, round, at, ok := next(pol, a.Severity, -1, 0, now); ok {
 		a.Step, a.Round, a.NextAt = step, round, &at
 	}
-	created, err := s.db.RaiseAlert(ctx, &a, strings.HasPrefix(in.DedupKey, "event:"), []warden.HotlineEntry{line}, ev)
+	created, err := s.db.RaiseAlert(ctx, &a, strings.HasPrefix(in.DedupKey, "event:"), suppressed, []warden.HotlineEntry{line}, ev)
 	if err != nil {
 		return a, false, err
 	}

@@ -428,8 +428,10 @@ func (s *Service) compose(o store.Outgoing, a *warden.Alert, secrets []string) M
 		fmt.Fprintf(&h, "<tr><th align=\"left\">%s</th><td>%s</td></tr>\n", f[0], html.EscapeString(f[1]))
 	}
 	h.WriteString("</table>\n")
-	fmt.Fprintf(&t, "\nAcknowledge: %s\nResolve: %s\n", m.AckURL, m.ResolveURL)
-	fmt.Fprintf(&h, "<p><a href=\"%s\">Acknowledge</a> &middot; <a href=\"%s\">Resolve</a></p>\n", html.EscapeString(m.AckURL), html.EscapeString(m.ResolveURL))
+	page := s.o.BaseURL + "/hotline/alerts/" + strconv.FormatInt(a.ID, 10)
+	fmt.Fprintf(&t, "\nAcknowledge: %s\nResolve: %s\nThe alert in Warden (signed in): %s\n", m.AckURL, m.ResolveURL, page)
+	fmt.Fprintf(&h, "<p><a href=\"%s\">Acknowledge</a> &middot; <a href=\"%s\">Resolve</a> &middot; <a href=\"%s\">The alert in Warden</a></p>\n",
+		html.EscapeString(m.AckURL), html.EscapeString(m.ResolveURL), html.EscapeString(page))
 	m.Text, m.HTML = t.String(), h.String()
 	return m
 }

@@ -200,7 +200,12 @@ func TestSuppressedDoesNotDedup(t *testing.T) {
 		if s.Status != warden.AlertSuppressed {
 			t.Fatalf("in the window: %s", s.Status)
 		}
-		e.clk.Add(2 * time.Hour)
+		// A retry in the window is the same suppressed alert, not a pile.
+		e.clk.Add(30 * time.Minute)
+		if again, created, err := e.s.Raise(as("alice", warden.RoleAnalyst), in); err != nil || created || again.ID != s.ID {
+			t.Fatalf("again in the window: %+v, created %v, %v", again, created, err)
+		}
+		e.clk.Add(90 * time.Minute)
 		a, created, err := e.s.Raise(as("alice", warden.RoleAnalyst), in)
 		if err != nil || !created || a.ID == s.ID || a.Status != warden.AlertTriggered {
 			t.Fatalf("after the window: %+v, created %v, %v", a, created, err)

@@ -635,15 +635,21 @@ func scanAlert(scan func(...any) error) (Alert, error) {
 // RaiseAlert stores a new alert (its id set) with its log lines, unless an
 // alert with its dedup key is triggered or acknowledged (any alert, if
 // anyResolved), which it returns instead with created false. A suppressed
-// alert deduplicates nothing: the same key raised after the suppression
-// window is a new alert, which escalates.
-func (db *DB) RaiseAlert(ctx context.Context, a *warden.Alert, anyResolved bool, lines []warden.HotlineEntry, ev *warden.AuditEvent) (bool, error) {
+// alert deduplicates only the raises of its own suppression window (those
+// since suppressedSince, when that is not zero): the same key raised after
+// the window is a new alert, which escalates.
+func (db *DB) RaiseAlert(ctx context.Context, a *warden.Alert, anyResolved bool, suppressedSince time.Time, lines []warden.HotlineEntry, ev *warden.AuditEvent) (bool, error) {
 	created := false
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
 		created = false
 		if a.DedupKey != "" {
-			q := `SELECT ` + alertColumns + ` FROM hotline_alerts WHERE dedup_key = $1 AND (status IN ('triggered', 'acknowledged') OR $2 = 1) ORDER BY id DESC LIMIT 1`
-			old, err := scanAlert(tx.QueryRowContext(ctx, q, a.DedupKey, boolInt(anyResolved)).Scan)
+			since := ""
+			if !suppressedSince.IsZero() {
+				since = timestamp(suppressedSince)
+			}
+			q := `SELECT ` + alertColumns + ` FROM hotline_alerts WHERE dedup_key = $1
+				AND (status IN ('triggered', 'acknowledged') OR $2 = 1 OR status = 'suppressed' AND $3 <> '' AND created_at >= $3) ORDER BY id DESC LIMIT 1`
+			old, err := scanAlert(tx.QueryRowContext(ctx, q, a.DedupKey, boolInt(anyResolved), since).Scan)
 			if err == nil {
 				*a = old.Alert
 				return errSkipAudit

@@ -30,7 +30,7 @@ func TestEngineWritesBesideChanges(t *testing.T) {
 		for i := range ids {
 			a := &warden.Alert{Summary: fmt.Sprintf("alert %d", i), Severity: warden.SeverityHigh, Policy: pol.ID, Source: "api",
 				Status: warden.AlertTriggered, NextAt: &now, CreatedBy: "alice", CreatedAt: now}
-			if _, err := db.RaiseAlert(ctx, a, false, nil, nil); err != nil {
+			if _, err := db.RaiseAlert(ctx, a, false, time.Time{}, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			ids[i] = a.ID

@@ -112,6 +112,9 @@ func TestBrowserHotline(t *testing.T) {
 	if ack == nil || !strings.Contains(alert.HTML, ack[1]) {
 		t.Fatalf("no acknowledge link in the e-mail:\n%s", alert.Text)
 	}
+	if page := base + "/hotline/alerts/"; !strings.Contains(alert.Text, page) || !strings.Contains(alert.HTML, page) {
+		t.Errorf("no link to the alert's page in the e-mail:\n%s", alert.Text)
+	}
 
 	// Dave opens the acknowledge link and confirms; the alert's page
 	// shows what happened, in order.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -323,5 +324,18 @@ func TestHotlinePages(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 400 || !strings.Contains(string(b), "steps:") || !strings.Contains(string(b), "</html>") {
 		t.Errorf("bad steps: %d %s", resp.StatusCode, b)
+	}
+	// The severities ticked are kept on a refused form, and a policy
+	// made from the form takes them.
+	resp = p.do(t, "POST", "/hotline/policies", admin, "application/x-www-form-urlencoded", "name=x&severities=low&steps=[{")
+	b, _ = io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), `value="low" checked`) || strings.Contains(string(b), `value="high" checked`) {
+		t.Errorf("refused form lost its severities:\n%s", b)
+	}
+	steps := url.QueryEscape(`[{"delay":"0s","targets":[{"kind":"person","id":"dave"}]}]`)
+	resp = p.do(t, "POST", "/hotline/policies", admin, "application/x-www-form-urlencoded", "name=mailbox&severities=low&severities=high&steps="+steps)
+	b, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Takes the low, high alerts raised without a policy") {
+		t.Errorf("policy from the form: %d %s", resp.StatusCode, b)
 	}
 }

@@ -253,6 +253,7 @@ func (s *Server) alertForm(w http.ResponseWriter, r *http.Request) {
 // policyForm is the policy form as typed: the steps and windows as JSON.
 type policyForm struct {
 	Name, Description, Repeat, Steps, Windows string
+	Severities                                []string // the severities ticked
 }
 
 const stepsExample = `[{"delay": "0s", "targets": [{"kind": "rotation", "id": "1"}]},
@@ -286,8 +287,12 @@ func (s *Server) policiesView(w http.ResponseWriter, r *http.Request, status int
 // policyCreateForm creates a policy from the form.
 func (s *Server) policyCreateForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	f := policyForm{Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Repeat: r.PostFormValue("repeat"), Steps: r.PostFormValue("steps"), Windows: r.PostFormValue("windows")}
+	f := policyForm{Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Repeat: r.PostFormValue("repeat"), Steps: r.PostFormValue("steps"), Windows: r.PostFormValue("windows"),
+		Severities: r.PostForm["severities"]}
 	p := warden.EscalationPolicy{Name: f.Name, Description: f.Description}
+	for _, v := range f.Severities {
+		p.Severities = append(p.Severities, warden.Severity(v))
+	}
 	var err error
 	if strings.TrimSpace(f.Repeat) != "" {
 		var n int64

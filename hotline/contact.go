@@ -257,8 +257,13 @@ func (s *Service) VerifyContactMethod(ctx context.Context, id int64, code string
 	if i < 0 {
 		return warden.ContactMethod{}, warden.Errorf(warden.ENOTFOUND, "you have no contact method %d", id)
 	}
+	// A mistyped code (not six digits) is no guess: it costs no try.
+	code = strings.TrimSpace(code)
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return warden.ContactMethod{}, warden.Errorf(warden.EINVALID, "a code is six digits, as in the message sent")
+	}
 	ev := warden.NewAuditEvent(ctx, "contact.verify", contactObject(id), "", nil)
-	m, err := s.db.CheckContactCode(ctx, id, person, codeHash(person, ms[i].Address, strings.TrimSpace(code)), s.now(), codeTries, ev)
+	m, err := s.db.CheckContactCode(ctx, id, person, codeHash(person, ms[i].Address, code), s.now(), codeTries, ev)
 	return m.ContactMethod, err
 }
 

@@ -332,7 +332,15 @@ func TestContactCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.run()
-		if _, err := e.s.VerifyContactMethod(dave, m.ID, "not it"); warden.ErrorCode(err) != warden.EINVALID {
+		// A mistyped code costs no try and is not audited; a wrong one is.
+		if _, err := e.s.VerifyContactMethod(dave, m.ID, "12ab"); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "six digits") {
+			t.Fatalf("mistyped code: %v", err)
+		}
+		wrong := "000000"
+		if e.code("dave@example.org") == wrong {
+			wrong = "111111"
+		}
+		if _, err := e.s.VerifyContactMethod(dave, m.ID, wrong); warden.ErrorCode(err) != warden.EINVALID {
 			t.Fatalf("wrong code: %v", err)
 		}
 		if _, err := e.s.VerifyContactMethod(dave, m.ID, e.code("dave@example.org")); err != nil {

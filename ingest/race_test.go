@@ -1,0 +1,9 @@
+//go:build race
+
+package ingest_test
+
+// raceEnabled reports whether the race detector is on, which makes
+// importing the big lists some ten times slower: TestEntityCounts then
+// imports only the smaller files (the big ones are imported whole by the
+// guard tests).
+const raceEnabled = true

@@ -172,20 +172,26 @@ func (s *SMTPServer) Count(id string) int {
 // passed, and returns the messages accepted by then. It waits for
 // arrival, which is asynchronous; it is no assertion about time.
 func (s *SMTPServer) WaitFor(n int, timeout time.Duration) []Mail {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return waitFor(&s.mu, s.changed, &s.mails, n, timeout)
+}
+
+// waitFor waits, holding mu, until items holds at least n, or timeout has
+// passed (changed is broadcast on every arrival), and returns a copy.
+func waitFor[T any](mu *sync.Mutex, changed *sync.Cond, items *[]T, n int, timeout time.Duration) []T {
+	mu.Lock()
+	defer mu.Unlock()
 	expired := false
 	stop := time.AfterFunc(timeout, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
 		expired = true
-		s.changed.Broadcast()
+		changed.Broadcast()
 	})
 	defer stop.Stop()
-	for len(s.mails) < n && !expired {
-		s.changed.Wait()
+	for len(*items) < n && !expired {
+		changed.Wait()
 	}
-	return append([]Mail(nil), s.mails...)
+	return append([]T(nil), (*items)...)
 }
 
 // session is one SMTP connection's transaction.

@@ -134,20 +134,7 @@ func (s *WebhookServer) Deliveries() map[string]int {
 // has passed, and returns the requests received by then. It waits for
 // arrival, which is asynchronous; it is no assertion about time.
 func (s *WebhookServer) WaitFor(n int, timeout time.Duration) []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	expired := false
-	stop := time.AfterFunc(timeout, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		expired = true
-		s.changed.Broadcast()
-	})
-	defer stop.Stop()
-	for len(s.requests) < n && !expired {
-		s.changed.Wait()
-	}
-	return append([]Request(nil), s.requests...)
+	return waitFor(&s.mu, s.changed, &s.requests, n, timeout)
 }
 
 // serve records a request and answers it as programmed.

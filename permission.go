@@ -36,6 +36,19 @@ const (
 	ActDesignationsDraft   Action = "designations.draft"   // draft a designation, attach evidence
 	ActDesignationsPropose Action = "designations.propose" // propose a designation, amendment or delisting
 	ActDesignationsDecide  Action = "designations.decide"  // approve or reject another officer's proposal
+
+	// Cooperation: requests between the authority and its counterparts.
+	// A counterpart reads and acts only on the requests its organisation
+	// sent or is asked (others are not found), and only on the side of
+	// the request that is its own: the requested side acknowledges and
+	// answers, the requester reviews.
+	ActRequestsRead      Action = "requests.read"      // requests, their threads, attachments and timelines
+	ActRequestsWrite     Action = "requests.write"     // draft and send requests; acknowledge, answer, message, ask or decide extensions, refuse, withdraw, close
+	ActRequestsReview    Action = "requests.review"    // rate an answer, or respond to a rating of one's own answer
+	ActRequestsRefer     Action = "requests.refer"     // refer a request for sanctions (opens designation proposals)
+	ActScorecardsRead    Action = "scorecards.read"    // scorecards and dialogues
+	ActCooperationManage Action = "cooperation.manage" // the priority table, referral thresholds, dialogues
+	ActClosuresManage    Action = "closures.manage"    // an organisation's own closures (a counterpart: its own)
 )
 
 // Permissions is the permission table: the roles allowed each action. It is
@@ -74,6 +87,14 @@ var Permissions = map[Action][]Role{
 	ActHotlineRespond: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison},
 	ActHotlineManage:  {RoleAdmin},
 	ActContactManage:  {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor},
+
+	ActRequestsRead:      {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleCounterpart, RoleAuditor},
+	ActRequestsWrite:     {RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleCounterpart},
+	ActRequestsReview:    {RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleCounterpart},
+	ActRequestsRefer:     {RoleSanctionsOfficer},
+	ActScorecardsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleAuditor},
+	ActCooperationManage: {RoleAdmin, RoleLiaison},
+	ActClosuresManage:    {RoleAdmin, RoleLiaison, RoleCounterpart},
 }
 
 // Allowed reports whether role may do action.

@@ -28,6 +28,7 @@ type Scanner interface {
 // designation service.
 type Designator interface {
 	Create(ctx context.Context, in designation.Input, propose bool) (warden.Designation, error)
+	AddEvidence(ctx context.Context, id int64, name string, data []byte) (warden.Evidence, error)
 }
 
 // Service runs the cooperation workflow. Set its fields before use; New

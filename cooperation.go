@@ -301,6 +301,12 @@ type Request struct {
 	Answer            AnswerCompleteness `json:"answer,omitempty"`
 	RefusalReason     RefusalReason      `json:"refusal_reason,omitempty"`
 	RefusalText       string             `json:"refusal_text,omitempty"`
+	// AckBusinessSecs and AnswerBusinessSecs are the requested side's
+	// business time, in seconds, from sending to the acknowledgement and
+	// to AnsweredAt, as its calendar counted them then (a closure added
+	// later does not change them); nil until that moment has come.
+	AckBusinessSecs    *int64 `json:"ack_business_secs,omitempty"`
+	AnswerBusinessSecs *int64 `json:"answer_business_secs,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`

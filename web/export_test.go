@@ -3,6 +3,7 @@ package web
 import (
 	"warden/audit"
 	"warden/auth"
+	"warden/cooperation"
 	"warden/designation"
 	"warden/enforcement"
 	"warden/hotline"
@@ -21,6 +22,7 @@ func NewTestServer(db *store.DB, sc *screening.Service, a *auth.Service) *Server
 	if a == nil {
 		a = auth.New(db)
 	}
+	des := designation.New(db, a.Approvals)
 	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals),
-		Designations: designation.New(db, a.Approvals), Hotline: hotline.New(db, hotline.Options{})}
+		Designations: des, Hotline: hotline.New(db, hotline.Options{}), Cooperation: cooperation.New(db, des)}
 }

@@ -21,6 +21,7 @@ import (
 	"warden"
 	"warden/audit"
 	"warden/auth"
+	"warden/cooperation"
 	"warden/designation"
 	"warden/enforcement"
 	"warden/hotline"
@@ -39,6 +40,7 @@ type Server struct {
 	Enforcement  *enforcement.Service
 	Designations *designation.Service
 	Hotline      *hotline.Service
+	Cooperation  *cooperation.Service
 	Log          *slog.Logger
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time
@@ -67,8 +69,8 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil || s.Designations == nil || s.Hotline == nil {
-		panic("web: a Server needs its Lists, Audit, Screening, Auth, Enforcement, Designations and Hotline services")
+	if s.Lists == nil || s.Audit == nil || s.Screening == nil || s.Auth == nil || s.Enforcement == nil || s.Designations == nil || s.Hotline == nil || s.Cooperation == nil {
+		panic("web: a Server needs its Lists, Audit, Screening, Auth, Enforcement, Designations, Hotline and Cooperation services")
 	}
 	if s.RateLimit == 0 {
 		s.RateLimit, s.RateBurst = 10000, 20000

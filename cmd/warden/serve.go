@@ -21,6 +21,7 @@ import (
 	"warden"
 	"warden/audit"
 	"warden/auth"
+	"warden/cooperation"
 	"warden/designation"
 	"warden/enforcement"
 	"warden/hotline"
@@ -182,6 +183,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	des := designation.New(db, authSvc.Approvals)
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	hot := hotline.New(db, hlOpts)
+	coop := cooperation.New(db, des)
 	// Durable work runs as River jobs: the designations' scheduled
 	// publication and the hotline's steps, deliveries and event triggers.
 	workers := river.NewWorkers()
@@ -201,7 +203,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	srv := &http.Server{
-		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

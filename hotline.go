@@ -254,7 +254,10 @@ type Trigger struct {
 }
 
 // Hotline trigger events: the domain events a trigger may subscribe to.
-var HotlineEvents = []string{"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit", "designation.published", "list.changed"}
+// A refused request and an extension asked of the authority need someone
+// soon, like a deadline.
+var HotlineEvents = []string{"request.deadline_missed", "request.deadline_approaching", "request.refused", "request.extension_asked",
+	"payment.blocked", "customer.hit", "designation.published", "list.changed"}
 
 // AlertStatus is where an alert stands.
 type AlertStatus string

@@ -32,14 +32,17 @@ const (
 )
 
 // SubscribableEvents are the notifications, besides alerts, that a person
-// may take on a contact method.
-var SubscribableEvents = []string{"hits.new", "case.flagged", "list.changed", "designation.published", "request.message",
+// may take on a contact method. A liaison follows requests by theirs:
+// what was sent, acknowledged, answered or refused, the extensions asked,
+// the messages, and the deadlines.
+var SubscribableEvents = []string{"hits.new", "case.flagged", "list.changed", "designation.published",
+	"request.sent", "request.acknowledged", "request.answered", "request.refused", "request.extension_asked", "request.message",
 	"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit"}
 
 // eventReveals maps each notification one can take to the permission
 // that reads what it reveals: a person is told of an event only while
-// their role may read its object elsewhere. The request events reveal
-// nothing beyond the hotline yet.
+// their role may read its object elsewhere. The request events name a
+// request and its counterpart: those who may read requests take them.
 var eventReveals = map[string]warden.Action{
 	"customer.hit":                 warden.ActCustomersRead,
 	"hits.new":                     warden.ActCasesRead,
@@ -48,9 +51,14 @@ var eventReveals = map[string]warden.Action{
 	"payment.held":                 warden.ActCasesRead,
 	"designation.published":        warden.ActDesignationsRead,
 	"list.changed":                 warden.ActListsRead,
-	"request.message":              warden.ActHotlineRead,
-	"request.deadline_missed":      warden.ActHotlineRead,
-	"request.deadline_approaching": warden.ActHotlineRead,
+	"request.sent":                 warden.ActRequestsRead,
+	"request.acknowledged":         warden.ActRequestsRead,
+	"request.answered":             warden.ActRequestsRead,
+	"request.refused":              warden.ActRequestsRead,
+	"request.extension_asked":      warden.ActRequestsRead,
+	"request.message":              warden.ActRequestsRead,
+	"request.deadline_missed":      warden.ActRequestsRead,
+	"request.deadline_approaching": warden.ActRequestsRead,
 }
 
 // mayKnow reports whether role may be told of an event of type typ.

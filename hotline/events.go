@@ -132,6 +132,11 @@ func summary(e warden.DomainEvent) string {
 		Version   any          `json:"version"`
 	}
 	json.Unmarshal(e.Payload, &p)
+	if strings.HasPrefix(e.Type, "request.") {
+		if s, ok := requestSummary(e); ok {
+			return s
+		}
+	}
 	switch {
 	case strings.HasPrefix(e.Type, "payment.") && p.Amount.Currency != "":
 		return fmt.Sprintf("payment %s of %s %s", p.Reference, p.Amount, strings.TrimPrefix(e.Type, "payment."))
@@ -144,6 +149,62 @@ func summary(e warden.DomainEvent) string {
 		return e.Type + " " + e.Object
 	}
 	return e.Type
+}
+
+// requestDoings say what each request event did, after "request REF
+// (counterpart X)".
+var requestDoings = map[string]string{
+	warden.EventRequestSent:             "sent",
+	warden.EventRequestAcknowledged:     "acknowledged",
+	warden.EventRequestInProgress:       "in progress",
+	warden.EventRequestMessage:          "has a new message",
+	warden.EventRequestAnswered:         "answered",
+	warden.EventRequestReviewed:         "answer reviewed",
+	warden.EventRequestClosed:           "closed",
+	warden.EventRequestRefused:          "refused",
+	warden.EventRequestWithdrawn:        "withdrawn",
+	warden.EventRequestLapsed:           "lapsed",
+	warden.EventRequestExtensionAsked:   "extension asked",
+	warden.EventRequestExtensionDecided: "extension decided",
+	warden.EventRequestReferred:         "referred for sanctions",
+	warden.EventRequestReviewResponded:  "review responded to",
+}
+
+// requestSummary says what a request event is in a line, from its
+// warden.RequestEvent payload: "request R-7 (counterpart cn-mps)
+// deadline to acknowledge missed (due 2026-03-03 17:00 UTC)". A liaison
+// knows from it which request and which side's clock, without opening
+// the event. False for a payload without a reference.
+func requestSummary(e warden.DomainEvent) (string, bool) {
+	var p warden.RequestEvent
+	if json.Unmarshal(e.Payload, &p) != nil || p.Reference == "" {
+		return "", false
+	}
+	head := "request " + p.Reference
+	if p.Counterpart != "" {
+		head += " (counterpart " + p.Counterpart + ")"
+	}
+	var what string
+	switch e.Type {
+	case warden.EventRequestDeadlineMissed, warden.EventRequestDeadlineNear:
+		deadline := p.Deadline
+		if deadline == "" {
+			deadline = "respond"
+		}
+		what = "deadline to " + deadline + " missed"
+		if e.Type == warden.EventRequestDeadlineNear {
+			what = "deadline to " + deadline + " approaching"
+		}
+		if p.Due != nil {
+			what += " (due " + p.Due.UTC().Format("2006-01-02 15:04 UTC") + ")"
+		}
+	default:
+		var ok bool
+		if what, ok = requestDoings[e.Type]; !ok {
+			what = strings.TrimPrefix(e.Type, "request.")
+		}
+	}
+	return head + " " + what, true
 }
 
 // above reports whether e passes t's minimum amount: a payment.blocked

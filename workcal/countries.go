@@ -36,7 +36,10 @@ import (
 // Slovakia, Brazil, and the countries that move working days by yearly
 // decree (Russia, Ukraine, Bulgaria, Latvia). GB is England and Wales's
 // bank holidays; the US list is the eleven federal holidays, a Saturday
-// one observed on the Friday and a Sunday one on the Monday.
+// one observed on the Friday and a Sunday one on the Monday. Sweden's
+// list keeps Midsummer Eve, Christmas Eve and New Year's Eve, on which
+// Swedish statutory deadlines do not fall either; the Netherlands' keeps
+// Liberation Day every year, as its law on deadlines does.
 var national = map[string][]*cal.Holiday{
 	"AT": at.Holidays,
 	"BE": be.Holidays,

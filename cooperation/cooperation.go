@@ -8,7 +8,12 @@ package cooperation
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"warden"
 	"warden/designation"
@@ -51,9 +56,496 @@ func New(db *store.DB, des Designator) *Service {
 	return &Service{DB: db, Designations: des, MaxAttachment: DefaultMaxAttachment}
 }
 
+// now is the time of a step, in UTC to the microsecond the store keeps,
+// so that what a method returns is what a later read gives.
 func (s *Service) now() time.Time {
+	t := time.Now()
 	if s.Now != nil {
-		return s.Now()
+		t = s.Now()
 	}
-	return time.Now()
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// Limits on what a request holds, in characters.
+const (
+	maxReference = 64
+	maxLine      = 1000
+	maxText      = 20000
+)
+
+// orgOf is the organisation a principal acts for: a counterpart's own,
+// home for everyone else.
+func orgOf(p warden.Principal) string {
+	if p.Role == warden.RoleCounterpart {
+		return p.Org
+	}
+	return warden.HomeOrg
+}
+
+// visible reports whether p may learn that r exists: home people see
+// every request, a counterpart those its organisation sent or is asked,
+// except the authority's drafts, which are not addressed to it yet.
+func visible(p warden.Principal, r *warden.Request) bool {
+	if p.Role != warden.RoleCounterpart {
+		return true
+	}
+	return r.Counterpart == p.Org && !(r.Direction == warden.Outgoing && r.Status == warden.RequestDraft)
+}
+
+// view is r as p may see it: a counterpart sees only the shared links.
+func view(p warden.Principal, r warden.Request) warden.Request {
+	if p.Role != warden.RoleCounterpart || r.Links == nil {
+		return r
+	}
+	links := []warden.RequestLink{}
+	for _, l := range r.Links {
+		if l.Shared {
+			links = append(links, l)
+		}
+	}
+	r.Links = links
+	return r
+}
+
+// load authorises action and returns request id as stored; ENOTFOUND if
+// there is none or p may not see it.
+func (s *Service) load(ctx context.Context, action warden.Action, id int64) (warden.Principal, warden.Request, error) {
+	p, err := warden.Authorize(ctx, action)
+	if err != nil {
+		return p, warden.Request{}, err
+	}
+	r, err := s.DB.Request(ctx, id)
+	if err == nil && !visible(p, &r) {
+		err = warden.Errorf(warden.ENOTFOUND, "no request %d", id)
+	}
+	return p, r, err
+}
+
+// side says which side of a request may take a step.
+type side int
+
+const (
+	requester side = iota // the side that asks
+	responder             // the side asked
+	either
+)
+
+// step is one thing a side does to a request: the permission it needs,
+// the side that takes it, what that side does (for errors: "the
+// requested side acknowledges"), and the statuses it is taken from.
+type step struct {
+	action  warden.Action
+	side    side
+	does    string
+	allowed func(r *warden.Request, now time.Time) error
+}
+
+// begin authorises st on request id for the principal in ctx and checks
+// the request's status allows it now: ENOTFOUND for a request p may not
+// see, EFORBIDDEN for the wrong side, EINVALID naming status for a step
+// out of order.
+func (s *Service) begin(ctx context.Context, id int64, st step) (warden.Principal, warden.Request, time.Time, error) {
+	p, r, err := s.load(ctx, st.action, id)
+	if err != nil {
+		return p, r, time.Time{}, err
+	}
+	switch org := orgOf(p); {
+	case st.side == requester && org != r.Requester():
+		return p, r, time.Time{}, warden.Errorf(warden.EFORBIDDEN, "the requesting side %s; %s is the requested side of request %d", st.does, org, id)
+	case st.side == responder && org != r.Responder():
+		return p, r, time.Time{}, warden.Errorf(warden.EFORBIDDEN, "the requested side %s; %s is the requesting side of request %d", st.does, org, id)
+	}
+	now := s.now()
+	if st.allowed != nil {
+		if err := st.allowed(&r, now); err != nil {
+			return p, r, now, err
+		}
+	}
+	return p, r, now, nil
+}
+
+// stale maps a store conflict (someone moved the request between the
+// read and the write) to the status error the step now meets, if it
+// meets one; other errors are returned as they are.
+func (s *Service) stale(ctx context.Context, id int64, st step, err error) error {
+	if warden.ErrorCode(err) != warden.ECONFLICT || st.allowed == nil {
+		return err
+	}
+	cur, rerr := s.DB.Request(ctx, id)
+	if rerr != nil {
+		return err
+	}
+	if serr := st.allowed(&cur, s.now()); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// only returns a status rule: r's status must be one of ok, else EINVALID
+// "status: request 7 is draft; only a sent request can be acknowledged"
+// with want the end of that sentence.
+func only(want string, ok ...warden.RequestStatus) func(*warden.Request, time.Time) error {
+	return func(r *warden.Request, _ time.Time) error {
+		for _, st := range ok {
+			if r.Status == st {
+				return nil
+			}
+		}
+		return statusError(r, want)
+	}
+}
+
+func statusError(r *warden.Request, want string) error {
+	status := string(r.Status)
+	if r.Status == warden.RequestAnswered && r.Answer != "" {
+		status += " (" + string(r.Answer) + ")"
+	}
+	return warden.Errorf(warden.EINVALID, "status: request %d is %s; %s", r.ID, status, want)
+}
+
+// awaiting reports whether r waits for an answer: sent and not answered,
+// or answered in part only.
+func awaiting(r *warden.Request) bool {
+	return r.Status.Open() || r.Status == warden.RequestAnswered && r.Answer == warden.AnswerPartial
+}
+
+// object is the object a request's events name.
+func object(id int64) string { return "request:" + strconv.FormatInt(id, 10) }
+
+// event is the domain event typ of r at now; deadline and due for the
+// deadline events.
+func event(typ string, r *warden.Request, now time.Time, deadline string, due *time.Time) warden.DomainEvent {
+	b, _ := json.Marshal(warden.RequestEvent{Reference: r.Reference, Counterpart: r.Counterpart, Direction: r.Direction, Priority: r.Priority,
+		Status: r.Status, Deadline: deadline, Due: due})
+	return warden.DomainEvent{Type: typ, Object: object(r.ID), Payload: b, CreatedAt: now}
+}
+
+// audit is the audit event of a step on r.
+func audit(ctx context.Context, action string, r *warden.Request, reason string, detail map[string]any) *warden.AuditEvent {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["reference"], detail["status"] = r.Reference, r.Status
+	return warden.NewAuditEvent(ctx, action, object(r.ID), reason, detail)
+}
+
+// blank reports whether s, required text, says nothing: it holds no
+// letter, digit, punctuation or symbol once spaces and invisible
+// characters are left out (as the designation package reads it).
+func blank(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\u2800' && !warden.Invisible(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+	})
+}
+
+// required checks required text: present and well formed.
+func required(kind warden.TextKind, field, v string, max int) error {
+	if blank(v) {
+		return warden.Errorf(warden.EINVALID, "%s is required", field)
+	}
+	return warden.CheckText(kind, field, v, max)
+}
+
+// The lifecycle's steps: who takes each, and from which statuses.
+var (
+	stepSend        = step{warden.ActRequestsWrite, requester, "sends its requests", only("only a draft can be sent", warden.RequestDraft)}
+	stepAcknowledge = step{warden.ActRequestsWrite, responder, "acknowledges", only("only a sent request can be acknowledged", warden.RequestSent)}
+	stepStart       = step{warden.ActRequestsWrite, responder, "starts work", only("only a sent or acknowledged request can be started", warden.RequestSent, warden.RequestAcknowledged)}
+	stepRefuse      = step{warden.ActRequestsWrite, responder, "refuses", only("only a sent, acknowledged or in-progress request can be refused",
+		warden.RequestSent, warden.RequestAcknowledged, warden.RequestInProgress)}
+	stepWithdraw = step{warden.ActRequestsWrite, requester, "withdraws its requests", func(r *warden.Request, _ time.Time) error {
+		if r.Status == warden.RequestDraft || awaiting(r) {
+			return nil
+		}
+		return statusError(r, "only a draft or a request not yet answered in full can be withdrawn")
+	}}
+	stepLapse = step{warden.ActRequestsWrite, requester, "lets its requests lapse", func(r *warden.Request, now time.Time) error {
+		if !r.Status.Open() {
+			return statusError(r, "only a sent, acknowledged or in-progress request can lapse")
+		}
+		if r.AnswerDue != nil && !now.After(*r.AnswerDue) {
+			return statusError(r, fmt.Sprintf("its answer deadline %s has not passed; it can lapse only once it has", r.AnswerDue.Format(time.RFC3339)))
+		}
+		return nil
+	}}
+	stepClose = step{warden.ActRequestsWrite, requester, "closes its requests", only("only an answered or reviewed request can be closed", warden.RequestAnswered, warden.RequestReviewed)}
+	stepAsk   = step{warden.ActRequestsWrite, responder, "asks for more time", awaitingAnswer("only a request awaiting its answer can be extended")}
+	stepGrant = step{warden.ActRequestsWrite, requester, "decides extensions", awaitingAnswer("extensions are decided only while the request awaits its answer")}
+)
+
+// awaitingAnswer is the rule of a step taken while a request awaits its
+// answer (see awaiting).
+func awaitingAnswer(want string) func(*warden.Request, time.Time) error {
+	return func(r *warden.Request, _ time.Time) error {
+		if awaiting(r) {
+			return nil
+		}
+		return statusError(r, want)
+	}
+}
+
+// move stores r, changed by a step from status from at now, with the
+// step's events and, if note says something, note as an update message of
+// p's in the thread, all in one transaction.
+func (s *Service) move(ctx context.Context, p warden.Principal, r *warden.Request, from warden.RequestStatus, now time.Time, note string, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
+	if blank(note) {
+		return s.DB.UpdateRequest(ctx, r, from, now, ev, events...)
+	}
+	m := warden.RequestMessage{Request: r.ID, Kind: warden.MessageUpdate, Body: note, Author: p.Name, Org: orgOf(p), CreatedAt: now, Attachments: []warden.Attachment{}}
+	return s.DB.AddRequestMessage(ctx, &m, nil, r, from, ev, events...)
+}
+
+// Send sends a draft (the requester side): it stamps sent_at and sets the
+// acknowledgement and answer deadlines from the priority table in the
+// requested side's business time (see deadlines); answer_due_original is
+// the answer deadline as first set. EINVALID naming status for anything
+// but a draft, naming due_by if the draft's own date has passed.
+func (s *Service) Send(ctx context.Context, id int64) (warden.Request, error) {
+	p, r, now, err := s.begin(ctx, id, stepSend)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	if err := s.deadlines(ctx, &r, now); err != nil {
+		return warden.Request{}, err
+	}
+	from := r.Status
+	r.Status, r.SentAt = warden.RequestSent, &now
+	ev := audit(ctx, "request.send", &r, "", map[string]any{"ack_due": r.AckDue, "answer_due": r.AnswerDue})
+	if err := s.DB.UpdateRequest(ctx, &r, from, now, ev, event(warden.EventRequestSent, &r, now, "", nil)); err != nil {
+		return warden.Request{}, s.stale(ctx, id, stepSend, err)
+	}
+	return view(p, r), nil
+}
+
+// stampAck stamps r acknowledged at now, with the requested side's
+// business time since it was sent, unless it is already; it returns the
+// request.acknowledged event if it did.
+func (s *Service) stampAck(ctx context.Context, r *warden.Request, now time.Time) ([]warden.DomainEvent, error) {
+	if r.AcknowledgedAt != nil {
+		return nil, nil
+	}
+	secs, err := s.businessSecs(ctx, r, now)
+	if err != nil {
+		return nil, err
+	}
+	r.AcknowledgedAt, r.AckBusinessSecs = &now, &secs
+	return []warden.DomainEvent{event(warden.EventRequestAcknowledged, r, now, "", nil)}, nil
+}
+
+// Acknowledge acknowledges a sent request (the requested side), storing
+// the business time it took; a note goes to the thread. EINVALID naming
+// status unless the request is sent.
+func (s *Service) Acknowledge(ctx context.Context, id int64, note string) (warden.Request, error) {
+	p, r, now, err := s.begin(ctx, id, stepAcknowledge)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	if err := warden.CheckText(warden.TextNote, "note", note, maxText); err != nil {
+		return warden.Request{}, err
+	}
+	from := r.Status
+	r.Status = warden.RequestAcknowledged
+	events, err := s.stampAck(ctx, &r, now)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	ev := audit(ctx, "request.acknowledge", &r, note, map[string]any{"ack_business_secs": r.AckBusinessSecs})
+	if err := s.move(ctx, p, &r, from, now, note, ev, events...); err != nil {
+		return warden.Request{}, s.stale(ctx, id, stepAcknowledge, err)
+	}
+	return view(p, r), nil
+}
+
+// Start marks a sent or acknowledged request in progress (the requested
+// side), acknowledging it too if it was not; a note goes to the thread.
+func (s *Service) Start(ctx context.Context, id int64, note string) (warden.Request, error) {
+	p, r, now, err := s.begin(ctx, id, stepStart)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	if err := warden.CheckText(warden.TextNote, "note", note, maxText); err != nil {
+		return warden.Request{}, err
+	}
+	from := r.Status
+	r.Status = warden.RequestInProgress
+	events, err := s.stampAck(ctx, &r, now)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	events = append(events, event(warden.EventRequestInProgress, &r, now, "", nil))
+	if err := s.move(ctx, p, &r, from, now, note, audit(ctx, "request.start", &r, note, nil), events...); err != nil {
+		return warden.Request{}, s.stale(ctx, id, stepStart, err)
+	}
+	return view(p, r), nil
+}
+
+// Refuse refuses a sent, acknowledged or in-progress request (the
+// requested side) for a reason of warden.RefusalReasons, with text (which
+// "other" requires). EINVALID naming reason or text for bad input.
+func (s *Service) Refuse(ctx context.Context, id int64, reason warden.RefusalReason, text string) (warden.Request, error) {
+	p, r, now, err := s.begin(ctx, id, stepRefuse)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	if !reason.Valid() {
+		return warden.Request{}, warden.Errorf(warden.EINVALID, "reason %q must be one of %s", reason, join(warden.RefusalReasons))
+	}
+	if reason == warden.RefusalOther {
+		err = required(warden.TextNote, "text", text, maxText)
+	} else {
+		err = warden.CheckText(warden.TextNote, "text", text, maxText)
+	}
+	if err != nil {
+		return warden.Request{}, err
+	}
+	from := r.Status
+	r.Status, r.ClosedAt, r.RefusalReason, r.RefusalText = warden.RequestRefused, &now, reason, text
+	ev := audit(ctx, "request.refuse", &r, text, map[string]any{"refusal_reason": reason})
+	if err := s.DB.UpdateRequest(ctx, &r, from, now, ev, event(warden.EventRequestRefused, &r, now, "", nil)); err != nil {
+		return warden.Request{}, s.stale(ctx, id, stepRefuse, err)
+	}
+	return view(p, r), nil
+}
+
+// Withdraw withdraws a request (the requester side) that is a draft or
+// not yet answered in full; the reason goes to the thread.
+func (s *Service) Withdraw(ctx context.Context, id int64, reason string) (warden.Request, error) {
+	return s.end(ctx, id, stepWithdraw, warden.RequestWithdrawn, "request.withdraw", warden.EventRequestWithdrawn, "reason", reason)
+}
+
+// Lapse lets a sent, acknowledged or in-progress request go once its
+// answer deadline has passed (the requester side); the reason goes to
+// the thread. EINVALID naming status before the deadline.
+func (s *Service) Lapse(ctx context.Context, id int64, reason string) (warden.Request, error) {
+	return s.end(ctx, id, stepLapse, warden.RequestLapsed, "request.lapse", warden.EventRequestLapsed, "reason", reason)
+}
+
+// Close closes an answered or reviewed request (the requester side); a
+// note goes to the thread. A request answered only in part ends there:
+// its answered_at becomes the last partial answer's time.
+func (s *Service) Close(ctx context.Context, id int64, note string) (warden.Request, error) {
+	return s.end(ctx, id, stepClose, warden.RequestClosed, "request.close", warden.EventRequestClosed, "note", note)
+}
+
+// end takes a step that ends request id in status to, stamping closed_at,
+// with its audit action and event; note (field names it) goes to the
+// thread.
+func (s *Service) end(ctx context.Context, id int64, st step, to warden.RequestStatus, action, typ, field, note string) (warden.Request, error) {
+	p, r, now, err := s.begin(ctx, id, st)
+	if err != nil {
+		return warden.Request{}, err
+	}
+	if err := warden.CheckText(warden.TextNote, field, note, maxText); err != nil {
+		return warden.Request{}, err
+	}
+	if to == warden.RequestClosed && r.AnsweredAt == nil && r.FirstAnswerAt != nil {
+		if err := s.endedByPartial(ctx, &r); err != nil {
+			return warden.Request{}, err
+		}
+	}
+	from := r.Status
+	r.Status, r.ClosedAt = to, &now
+	if err := s.move(ctx, p, &r, from, now, note, audit(ctx, action, &r, note, nil), event(typ, &r, now, "", nil)); err != nil {
+		return warden.Request{}, s.stale(ctx, id, st, err)
+	}
+	return view(p, r), nil
+}
+
+// endedByPartial sets r's answered_at, and its business seconds, to the
+// time of its last answer: the partial answer that ended it.
+func (s *Service) endedByPartial(ctx context.Context, r *warden.Request) error {
+	ms, err := s.DB.RequestMessages(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Kind != warden.MessageAnswer {
+			continue
+		}
+		at := ms[i].CreatedAt
+		secs, err := s.businessSecs(ctx, r, at)
+		if err != nil {
+			return err
+		}
+		r.AnsweredAt, r.AnswerBusinessSecs = &at, &secs
+		return nil
+	}
+	return nil
+}
+
+// AskExtension asks for the answer deadline to move to until (the
+// requested side), for reason, while the request awaits its answer.
+// EINVALID naming until if it is not after the current answer deadline,
+// reason if there is none.
+func (s *Service) AskExtension(ctx context.Context, id int64, until time.Time, reason string) (warden.Extension, error) {
+	p, r, now, err := s.begin(ctx, id, stepAsk)
+	if err != nil {
+		return warden.Extension{}, err
+	}
+	until = until.UTC().Truncate(time.Microsecond)
+	if r.AnswerDue != nil && !until.After(*r.AnswerDue) {
+		return warden.Extension{}, warden.Errorf(warden.EINVALID, "until: %s is not after the answer deadline %s", until.Format(time.RFC3339), r.AnswerDue.Format(time.RFC3339))
+	}
+	if err := required(warden.TextNote, "reason", reason, maxText); err != nil {
+		return warden.Extension{}, err
+	}
+	x := warden.Extension{Request: id, Until: until, Reason: reason, Status: warden.ExtensionAsked, AskedBy: p.Name, AskedAt: now}
+	ev := audit(ctx, "request.extension.ask", &r, reason, map[string]any{"until": until})
+	if err := s.DB.AddExtension(ctx, &x, r.Status, ev, event(warden.EventRequestExtensionAsked, &r, now, "answer", &until)); err != nil {
+		return warden.Extension{}, s.stale(ctx, id, stepAsk, err)
+	}
+	return x, nil
+}
+
+// DecideExtension grants or refuses an asked extension (the requester
+// side) while the request awaits its answer: a granted one moves
+// answer_due to its until (answer_due_original stays) and the deadline
+// sweep watches the new deadline. ENOTFOUND if the request has no such
+// extension; EINVALID naming status if it was decided.
+func (s *Service) DecideExtension(ctx context.Context, id, extension int64, grant bool, reason string) (warden.Extension, error) {
+	p, r, now, err := s.begin(ctx, id, stepGrant)
+	if err != nil {
+		return warden.Extension{}, err
+	}
+	x, err := s.DB.RequestExtension(ctx, id, extension)
+	if err != nil {
+		return warden.Extension{}, err
+	}
+	if x.Status != warden.ExtensionAsked {
+		return warden.Extension{}, warden.Errorf(warden.EINVALID, "status: extension %d is %s; only an asked extension can be decided", extension, x.Status)
+	}
+	if err := warden.CheckText(warden.TextNote, "reason", reason, maxText); err != nil {
+		return warden.Extension{}, err
+	}
+	x.Status, x.DecidedBy, x.DecidedAt, x.Decision = warden.ExtensionRefused, p.Name, &now, reason
+	var moved *warden.Request
+	if grant {
+		if r.AnswerDue != nil && !x.Until.After(*r.AnswerDue) {
+			return warden.Extension{}, warden.Errorf(warden.EINVALID, "until: extension %d asks for %s, not after the answer deadline %s", extension, x.Until.Format(time.RFC3339), r.AnswerDue.Format(time.RFC3339))
+		}
+		until := x.Until
+		x.Status, r.AnswerDue, moved = warden.ExtensionGranted, &until, &r
+	}
+	ev := audit(ctx, "request.extension.decide", &r, reason, map[string]any{"extension": x.ID, "decision": x.Status, "answer_due": r.AnswerDue})
+	if err := s.DB.DecideExtension(ctx, &x, moved, r.Status, ev, event(warden.EventRequestExtensionDecided, &r, now, "answer", r.AnswerDue)); err != nil {
+		return warden.Extension{}, s.stale(ctx, id, stepGrant, err)
+	}
+	return x, nil
+}
+
+// Extensions returns the extensions asked for request id, oldest first.
+func (s *Service) Extensions(ctx context.Context, id int64) ([]warden.Extension, error) {
+	if _, _, err := s.load(ctx, warden.ActRequestsRead, id); err != nil {
+		return nil, err
+	}
+	return s.DB.RequestExtensions(ctx, id)
+}
+
+// join lists values for an error message.
+func join[T ~string](vs []T) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
 }

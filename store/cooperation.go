@@ -304,7 +304,8 @@ func (db *DB) Requests(ctx context.Context, f RequestFilter) ([]warden.Request, 
 
 // AddRequestMessage stores message m in its request's thread with its
 // attachments (m.Attachments, whose bytes are data, in order), setting
-// their ids, with the domain events and the audit event. If r is not nil
+// their ids, with the domain events and the audit event (whose detail,
+// unless set, says what was added). If r is not nil
 // the request changes with it (an answer), as UpdateRequest would, at
 // m.CreatedAt. ECONFLICT if r moved first; nothing is stored then.
 func (db *DB) AddRequestMessage(ctx context.Context, m *warden.RequestMessage, data [][]byte, r *warden.Request, from warden.RequestStatus, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
@@ -339,7 +340,7 @@ func (db *DB) AddRequestMessage(ctx context.Context, m *warden.RequestMessage, d
 				return fmt.Errorf("add attachment: %w", err)
 			}
 		}
-		if ev != nil {
+		if ev != nil && ev.Detail == nil {
 			ev.Detail, _ = json.Marshal(map[string]any{"message": m.ID, "kind": m.Kind, "answer": m.Answer, "attachments": m.Attachments})
 		}
 		return insertEvents(ctx, tx, events, m.CreatedAt)

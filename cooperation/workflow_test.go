@@ -1,0 +1,383 @@
+package cooperation_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/cooperation"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// actor is a context acting as name in role for org.
+func actor(name string, role warden.Role, org string) context.Context {
+	kind := "user"
+	return warden.WithPrincipal(context.Background(), warden.Principal{Name: name, Role: role, Org: org, Kind: kind, Person: name})
+}
+
+// The people of the workflow tests: home's liaison, analyst, sanctions
+// officer, admin and auditor, and a person of each counterpart.
+var (
+	liaison = actor("lee", warden.RoleLiaison, warden.HomeOrg)
+	analyst = actor("ana", warden.RoleAnalyst, warden.HomeOrg)
+	officer = actor("sofia", warden.RoleSanctionsOfficer, warden.HomeOrg)
+	admin   = actor("adam", warden.RoleAdmin, warden.HomeOrg)
+	auditor = actor("aud", warden.RoleAuditor, warden.HomeOrg)
+	cnUser  = actor("li", warden.RoleCounterpart, "cn")
+	usUser  = actor("sam", warden.RoleCounterpart, "us")
+)
+
+// world is a service over a database holding the counterparts cn and us,
+// with a clock the test moves.
+type world struct {
+	db  *store.DB
+	s   *cooperation.Service
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newWorld(t *testing.T, db *store.DB, start time.Time) *world {
+	t.Helper()
+	for _, id := range []string{"cn", "us"} {
+		if err := db.CreateOrg(context.Background(), warden.Organisation{ID: id, Name: "Org " + id, Kind: "counterpart", CreatedAt: start}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &world{db: db, now: start}
+	w.s = cooperation.New(db, nil)
+	w.s.Now = w.clock
+	return w
+}
+
+func (w *world) clock() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+// at sets the clock.
+func (w *world) at(t time.Time) {
+	w.mu.Lock()
+	w.now = t
+	w.mu.Unlock()
+}
+
+// home is the side of the authority as a form states it.
+var home = warden.Authority{Name: "Home CERT", Contact: "Lee", TimeZone: "America/New_York", Country: "US"}
+
+// side is a counterpart's authority as a form states it.
+func side(org string) warden.Authority {
+	switch org {
+	case "cn":
+		return warden.Authority{Name: "CNCERT/CC", Contact: "Li", TimeZone: "Asia/Shanghai", Country: "CN"}
+	default:
+		return warden.Authority{Name: "US-CERT", Contact: "Sam", TimeZone: "America/New_York", Country: "us"}
+	}
+}
+
+// form is a complete routine disclosure request of home's to org (or, with
+// incoming, of org's to home).
+func form(org string, incoming bool) cooperation.Input {
+	in := cooperation.Input{Type: warden.RequestDisclosure, Counterpart: org, Requesting: home, Requested: side(org),
+		LegalBasis: "Budapest Convention, art. 31", Facts: "Ransomware paid to a wallet hosted by a provider on your territory.",
+		Offence: "extortion", Sought: "Subscriber data of account 4471", Need: "To identify the operator.", Priority: warden.PriorityRoutine,
+		Links: []warden.RequestLink{{Object: "entity:ofac:7", Shared: true}, {Object: "case:3", Shared: false}},
+		Parties: []warden.RequestParty{{Name: "Ivan Coldsteel", Schema: warden.SchemaPerson, Country: "RU", Wallets: []string{"0x9f2c4e4b1f3a8d0c7e5b6a1d2c3b4a5f6e7d8c9b"}},
+			{Name: "Steel Hosting LLC", Schema: warden.SchemaOrganization}}}
+	if incoming {
+		in.Requesting, in.Requested = side(org), home
+	}
+	return in
+}
+
+// utc parses an RFC 3339 time.
+func utc(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.UTC()
+}
+
+func same(t *testing.T, what string, got *time.Time, want string) {
+	t.Helper()
+	if got == nil || !got.Equal(utc(t, want)) {
+		t.Errorf("%s = %v, want %s", what, got, want)
+	}
+}
+
+// timeline is the types of request id's events, in order.
+func timeline(t *testing.T, db *store.DB, id int64) string {
+	t.Helper()
+	evs, err := db.RequestEvents(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range evs {
+		types = append(types, strings.TrimPrefix(e.Type, "request."))
+	}
+	return strings.Join(types, " ")
+}
+
+// TestLifecycle walks a routine request of home's to the Chinese
+// counterpart, sent on Friday 13 February 2026 at 10:00 in Beijing, the
+// last working day but one before the Spring Festival: Saturday 14 is a
+// make-up working day, 15 to 23 February are off. Three business days to
+// acknowledge end on Wednesday 25 February at 17:00 Beijing time; thirty
+// on Thursday 2 April. The counterpart acknowledges on Tuesday 24 at
+// 11:30 (17.5 business hours: 7 on the 13th, 8 on the make-up Saturday,
+// 2.5 on the 24th), answers in part, asks for an extension, which is
+// granted (answer_due moves, answer_due_original stays), answers in full
+// on Tuesday 3 March at 10:00 (64 business hours); home reviews, the
+// counterpart responds, home closes. Every figure is read back from the
+// store, on both engines.
+func TestLifecycle(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, utc(t, "2026-02-12T08:00:00Z"))
+		r, err := w.s.Create(liaison, form("cn", false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != warden.RequestDraft || r.Direction != warden.Outgoing || r.Requested.Org != "cn" || r.Requesting.Org != warden.HomeOrg || r.Reference != "R-2026-0001" {
+			t.Fatalf("draft: %+v", r)
+		}
+		w.at(utc(t, "2026-02-13T02:00:00Z")) // 10:00 in Beijing
+		if r, err = w.s.Send(liaison, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		same(t, "sent_at", r.SentAt, "2026-02-13T02:00:00Z")
+		same(t, "ack_due", r.AckDue, "2026-02-25T09:00:00Z")
+		same(t, "answer_due", r.AnswerDue, "2026-04-02T09:00:00Z")
+		same(t, "answer_due_original", r.AnswerDueOriginal, "2026-04-02T09:00:00Z")
+
+		w.at(utc(t, "2026-02-24T03:30:00Z"))
+		if r, err = w.s.Acknowledge(cnUser, r.ID, "Received; assigned to the duty officer."); err != nil {
+			t.Fatal(err)
+		}
+		if r.AckBusinessSecs == nil || *r.AckBusinessSecs != 63000 {
+			t.Errorf("ack business seconds %v, want 63000 (17.5 h)", r.AckBusinessSecs)
+		}
+		w.at(utc(t, "2026-02-25T01:00:00Z"))
+		if r, err = w.s.Start(cnUser, r.ID, ""); err != nil || r.Status != warden.RequestInProgress {
+			t.Fatalf("start: %+v %v", r, err)
+		}
+		w.at(utc(t, "2026-02-27T06:00:00Z"))
+		r, part, err := w.s.Answer(cnUser, r.ID, warden.AnswerPartial, "The account exists; its logs follow.", []cooperation.File{{Name: "account.txt", Data: []byte("account 4471: opened 2025-11-02\n")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != warden.RequestAnswered || r.Answer != warden.AnswerPartial || r.AnsweredAt != nil || r.AnswerBusinessSecs != nil {
+			t.Errorf("after a partial answer: %+v", r)
+		}
+		same(t, "first_answer_at", r.FirstAnswerAt, "2026-02-27T06:00:00Z")
+		sum := sha256.Sum256([]byte("account 4471: opened 2025-11-02\n"))
+		if len(part.Attachments) != 1 || part.Attachments[0].MediaType != "text/plain; charset=utf-8" || part.Attachments[0].SHA256 != hex.EncodeToString(sum[:]) || part.Attachments[0].Size != 32 {
+			t.Errorf("attachment: %+v", part.Attachments)
+		}
+		x, err := w.s.AskExtension(cnUser, r.ID, utc(t, "2026-04-30T09:00:00Z"), "The logs are held by a second provider.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.at(utc(t, "2026-02-28T14:00:00Z"))
+		if x, err = w.s.DecideExtension(liaison, r.ID, x.ID, true, "Agreed."); err != nil || x.Status != warden.ExtensionGranted || x.DecidedBy != "lee" {
+			t.Fatalf("grant: %+v %v", x, err)
+		}
+		w.at(utc(t, "2026-03-03T02:00:00Z"))
+		r, full, err := w.s.Answer(cnUser, r.ID, warden.AnswerFull, "Logs attached.", []cooperation.File{{Name: "logs.json", Data: []byte(`{"ip":"203.0.113.7"}`)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.AnswerBusinessSecs == nil || *r.AnswerBusinessSecs != 64*3600 || r.Answer != warden.AnswerFull {
+			t.Errorf("answer business seconds %v, want %d (64 h)", r.AnswerBusinessSecs, 64*3600)
+		}
+		w.at(utc(t, "2026-03-05T15:00:00Z"))
+		v, err := w.s.Review(analyst, r.ID, cooperation.ReviewInput{Message: full.ID, Rubric: warden.Rubric{Completeness: 4, Accuracy: 5, Actionability: 4, Updates: 3}, Use: warden.UseIndictment, Comments: "Usable."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = w.s.RespondReview(cnUser, r.ID, v.ID, "Thank you."); err != nil || v.Response != "Thank you." || v.RespondedBy != "li" {
+			t.Fatalf("respond: %+v %v", v, err)
+		}
+		w.at(utc(t, "2026-03-06T15:00:00Z"))
+		if r, err = w.s.Close(liaison, r.ID, ""); err != nil || r.Status != warden.RequestClosed {
+			t.Fatalf("close: %+v %v", r, err)
+		}
+
+		got, err := db.Request(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			what string
+			v    *time.Time
+			want string
+		}{
+			{"sent_at", got.SentAt, "2026-02-13T02:00:00Z"}, {"acknowledged_at", got.AcknowledgedAt, "2026-02-24T03:30:00Z"},
+			{"first_answer_at", got.FirstAnswerAt, "2026-02-27T06:00:00Z"}, {"answered_at", got.AnsweredAt, "2026-03-03T02:00:00Z"},
+			{"reviewed_at", got.ReviewedAt, "2026-03-05T15:00:00Z"}, {"closed_at", got.ClosedAt, "2026-03-06T15:00:00Z"},
+			{"ack_due", got.AckDue, "2026-02-25T09:00:00Z"}, {"answer_due", got.AnswerDue, "2026-04-30T09:00:00Z"},
+			{"answer_due_original", got.AnswerDueOriginal, "2026-04-02T09:00:00Z"},
+		} {
+			same(t, "stored "+c.what, c.v, c.want)
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Errorf("stored request differs from the one returned:\n%+v\n%+v", got, r)
+		}
+		if *got.AckBusinessSecs != 63000 || *got.AnswerBusinessSecs != 230400 {
+			t.Errorf("stored business seconds %d %d", *got.AckBusinessSecs, *got.AnswerBusinessSecs)
+		}
+		if want := "acknowledged in_progress answered extension_asked extension_decided answered reviewed review_responded closed"; timeline(t, db, r.ID) != "sent "+want {
+			t.Errorf("timeline: %s", timeline(t, db, r.ID))
+		}
+		ms, err := w.s.Messages(cnUser, r.ID)
+		if err != nil || len(ms) != 3 || ms[0].Kind != warden.MessageUpdate || ms[0].Org != "cn" || ms[2].Attachments[0].MediaType != "application/json" {
+			t.Fatalf("thread: %+v %v", ms, err)
+		}
+		a, data, err := w.s.Attachment(liaison, r.ID, ms[2].Attachments[0].ID)
+		if err != nil || string(data) != `{"ip":"203.0.113.7"}` || a.Name != "logs.json" || a.Size != int64(len(data)) {
+			t.Errorf("attachment: %+v %q %v", a, data, err)
+		}
+		var payload warden.RequestEvent
+		evs, _ := w.s.Timeline(liaison, r.ID)
+		if err := json.Unmarshal(evs[0].Payload, &payload); err != nil || payload.Reference != "R-2026-0001" || payload.Counterpart != "cn" || payload.Status != warden.RequestSent {
+			t.Errorf("sent event payload: %s", evs[0].Payload)
+		}
+		var actions []string
+		db.AuditEvents(ctx, warden.AuditFilter{Object: "request:1"}, func(e warden.AuditEvent) error { actions = append(actions, e.Action); return nil })
+		if strings.Join(actions, " ") != "request.create request.send request.acknowledge request.start request.answer request.extension.ask request.extension.decide request.answer request.review request.review.respond request.close" {
+			t.Errorf("audit: %v", actions)
+		}
+	})
+}
+
+// TestDeadlines: the deadlines a request gets when it is sent, in the
+// requested side's business time: across China's Spring Festival and its
+// make-up Saturday, Thanksgiving and Christmas in the United States, a
+// weekend, on the clock for an emergency, and brought forward by the
+// requester's own due_by.
+func TestDeadlines(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-01-01T00:00:00Z"))
+	for _, tc := range []struct {
+		name        string
+		org         string
+		incoming    bool
+		priority    warden.Priority
+		sent        string
+		dueBy       string
+		ack, answer string
+	}{
+		// Day 0 is Friday 13; Saturday 14 is day 1; 24 and 25 February
+		// days 2 and 3; the thirtieth is Thursday 2 April (Qingming is 4-6
+		// April).
+		{name: "cn routine over the Spring Festival", org: "cn", priority: warden.PriorityRoutine, sent: "2026-02-13T02:00:00Z",
+			ack: "2026-02-25T09:00:00Z", answer: "2026-04-02T09:00:00Z"},
+		// Received on Saturday 14 (a working day, day 0) in the evening:
+		// day 1 is the 24th.
+		{name: "cn urgent on the make-up Saturday", org: "cn", priority: warden.PriorityUrgent, sent: "2026-02-14T12:00:00Z",
+			ack: "2026-02-24T09:00:00Z", answer: "2026-03-03T09:00:00Z"},
+		// Day 0 is Wednesday 25 November at 16:00 in New York; Thursday
+		// 26 is Thanksgiving; Friday 27 is day 1, Monday 30 day 2,
+		// Tuesday 1 December day 3. Christmas (Friday 25 December) and New
+		// Year's Day (Friday 1 January) are off: the thirtieth is Monday
+		// 11 January 2027.
+		{name: "us routine over Thanksgiving", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z",
+			ack: "2026-12-01T22:00:00Z", answer: "2027-01-11T22:00:00Z"},
+		// An incoming request is counted in home's calendar (New York).
+		{name: "incoming urgent on a Friday evening", org: "cn", incoming: true, priority: warden.PriorityUrgent, sent: "2026-11-27T23:30:00Z",
+			ack: "2026-11-30T22:00:00Z", answer: "2026-12-08T22:00:00Z"},
+		{name: "emergency on the clock", org: "cn", priority: warden.PriorityEmergency, sent: "2026-02-14T20:00:00Z",
+			ack: "2026-02-15T04:00:00Z", answer: "2026-02-15T20:00:00Z"},
+		{name: "due_by earlier than the table", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z", dueBy: "2026-12-15T17:00:00Z",
+			ack: "2026-12-01T22:00:00Z", answer: "2026-12-15T17:00:00Z"},
+		{name: "due_by later than the table", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z", dueBy: "2027-02-01T17:00:00Z",
+			ack: "2026-12-01T22:00:00Z", answer: "2027-01-11T22:00:00Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w.at(utc(t, "2026-01-01T00:00:00Z"))
+			in := form(tc.org, tc.incoming)
+			in.Priority = tc.priority
+			if tc.priority != warden.PriorityRoutine {
+				in.Urgency = "An attack is under way."
+			}
+			if tc.dueBy != "" {
+				d := utc(t, tc.dueBy)
+				in.DueBy = &d
+			}
+			who := liaison
+			if tc.incoming {
+				who = cnUser
+			}
+			r, err := w.s.Create(who, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.at(utc(t, tc.sent))
+			if r, err = w.s.Send(who, r.ID); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "ack_due", r.AckDue, tc.ack)
+			same(t, "answer_due", r.AnswerDue, tc.answer)
+			same(t, "answer_due_original", r.AnswerDueOriginal, tc.answer)
+		})
+	}
+}
+
+// TestClosures: an organisation's own closure is skipped like a holiday;
+// a counterpart manages only its own.
+func TestClosures(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-03-01T00:00:00Z"))
+	if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: "2026-03-03", Reason: "office move"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.AddClosure(cnUser, warden.Closure{Org: "us", Date: "2026-03-03"}); warden.ErrorCode(err) != warden.ENOTFOUND {
+		t.Errorf("a counterpart closes another: %v", err)
+	}
+	if _, err := w.s.Closures(usUser, "cn"); warden.ErrorCode(err) != warden.ENOTFOUND {
+		t.Errorf("a counterpart reads another's closures: %v", err)
+	}
+	if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: "2026-03-03"}); warden.ErrorCode(err) != warden.ECONFLICT {
+		t.Errorf("closed twice: %v", err)
+	}
+	if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: "3 March"}); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "date") {
+		t.Errorf("bad date: %v", err)
+	}
+	// Sent Monday 2 March at 10:00 Beijing (day 0); Tuesday 3 is closed:
+	// day 1 is Wednesday 4, day 3 Friday 6.
+	r, err := w.s.Create(liaison, form("cn", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.at(utc(t, "2026-03-02T02:00:00Z"))
+	if r, err = w.s.Send(liaison, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "ack_due", r.AckDue, "2026-03-06T09:00:00Z")
+	// Acknowledged Wednesday 4 at 10:00: 7 h on the 2nd, none on the
+	// closed 3rd, 1 h on the 4th.
+	w.at(utc(t, "2026-03-04T02:00:00Z"))
+	if r, err = w.s.Acknowledge(cnUser, r.ID, ""); err != nil || *r.AckBusinessSecs != 8*3600 {
+		t.Errorf("acknowledged: %v %v", r.AckBusinessSecs, err)
+	}
+	if err := w.s.RemoveClosure(cnUser, "cn", "2026-03-03"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RemoveClosure(cnUser, "cn", "2026-03-03"); warden.ErrorCode(err) != warden.ENOTFOUND {
+		t.Errorf("removed twice: %v", err)
+	}
+	if cs, err := w.s.Closures(cnUser, "cn"); err != nil || len(cs) != 0 {
+		t.Errorf("closures after removal: %v %v", cs, err)
+	}
+}

@@ -48,6 +48,7 @@ var commands = []command{
 	{"customer", "onboard customers from a CSV file, each screened by policy", cmdCustomer},
 	{"designate", "propose, list and approve designations; export a version of the authority's list, signed", cmdDesignate},
 	{"hotline", "raise, acknowledge or resolve hotline alerts; show who is on call", cmdHotline},
+	{"request", "draft, send, answer, review and refer requests for information and assistance", cmdRequest},
 	{"keys", "create the Ed25519 key pair that signs exports", cmdKeys},
 	{"verify", "check a fetched export: the manifest's signature and every file's hash", cmdVerify},
 	{"serve", "run the HTTP server", cmdServe},

@@ -187,13 +187,9 @@ func requestSummary(e warden.DomainEvent) (string, bool) {
 	var what string
 	switch e.Type {
 	case warden.EventRequestDeadlineMissed, warden.EventRequestDeadlineNear:
-		deadline := p.Deadline
-		if deadline == "" {
-			deadline = "respond"
-		}
-		what = "deadline to " + deadline + " missed"
+		what = "deadline to " + p.Deadline + " missed"
 		if e.Type == warden.EventRequestDeadlineNear {
-			what = "deadline to " + deadline + " approaching"
+			what = "deadline to " + p.Deadline + " approaching"
 		}
 		if p.Due != nil {
 			what += " (due " + p.Due.UTC().Format("2006-01-02 15:04 UTC") + ")"

@@ -33,6 +33,7 @@ func TestBadInput(t *testing.T) {
 	start := utc(t, "2026-06-01T12:00:00Z")
 	w := newWorld(t, db, start)
 	past := start.Add(-time.Hour)
+	empty := snap(t, db, 0)
 	for _, tc := range []struct {
 		field string
 		edit  func(*cooperation.Input)
@@ -90,13 +91,12 @@ func TestBadInput(t *testing.T) {
 	} {
 		in := form("cn", false)
 		tc.edit(&in)
-		before := snap(t, db, 0)
 		_, err := w.s.Create(liaison, in)
 		if warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), tc.field) {
 			t.Errorf("%s: %v, want invalid naming %s", tc.field, err, tc.field)
 		}
-		unchanged(t, db, 0, before, "a bad form")
 	}
+	unchanged(t, db, 0, empty, "bad forms")
 	if rs, _ := db.Requests(context.Background(), store.RequestFilter{}); len(rs) != 0 {
 		t.Fatalf("%d requests stored from bad forms", len(rs))
 	}
@@ -109,6 +109,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := snap(t, db, r.ID)
 	if _, err := w.s.Update(liaison, r.ID, form("cn", false)); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("updating a sent request: %v", err)
 	}
@@ -172,13 +173,12 @@ func TestBadInput(t *testing.T) {
 		{"note", warden.EINVALID, func() error { _, err := w.s.Acknowledge(cnUser, r.ID, "ok\u2066"); return err }},
 		{"reason", warden.EINVALID, func() error { _, err := w.s.Withdraw(liaison, r.ID, "\x1b[31m"); return err }},
 	} {
-		before := snap(t, db, r.ID)
 		err := tc.do()
 		if warden.ErrorCode(err) != tc.code || !strings.HasPrefix(warden.ErrorMessage(err), tc.field) {
 			t.Errorf("%s: %v, want %s naming %s", tc.field, err, tc.code, tc.field)
 		}
-		unchanged(t, db, r.ID, before, "bad "+tc.field)
 	}
+	unchanged(t, db, r.ID, before, "steps with bad input")
 
 	// Reviews of an answer.
 	_, m, err := w.s.Answer(cnUser, r.ID, warden.AnswerFull, "Here.", nil)
@@ -190,6 +190,7 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := warden.Rubric{Completeness: 3, Accuracy: 3, Actionability: 3, Updates: 3}
+	before = snap(t, db, r.ID)
 	for _, tc := range []struct {
 		field string
 		in    cooperation.ReviewInput
@@ -201,17 +202,16 @@ func TestBadInput(t *testing.T) {
 		{"message", cooperation.ReviewInput{Message: q.ID, Rubric: good, Use: warden.UseNone}},
 		{"comments", cooperation.ReviewInput{Message: m.ID, Rubric: good, Use: warden.UseNone, Comments: "\u202e"}},
 	} {
-		before := snap(t, db, r.ID)
 		if _, err := w.s.Review(liaison, r.ID, tc.in); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), tc.field) {
 			t.Errorf("review: %s: %v", tc.field, err)
 		}
-		unchanged(t, db, r.ID, before, "a bad review")
 	}
+	unchanged(t, db, r.ID, before, "bad reviews")
 	v, err := w.s.Review(liaison, r.ID, cooperation.ReviewInput{Message: m.ID, Rubric: good, Use: warden.UseTakedown})
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := snap(t, db, r.ID)
+	before = snap(t, db, r.ID)
 	if _, err := w.s.Review(liaison, r.ID, cooperation.ReviewInput{Message: m.ID, Rubric: good, Use: warden.UseTakedown}); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "message") {
 		t.Errorf("a second review of one answer: %v", err)
 	}
@@ -221,10 +221,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := w.s.Review(liaison, r.ID, cooperation.ReviewInput{Message: 99, Rubric: good, Use: warden.UseTakedown}); warden.ErrorCode(err) != warden.ENOTFOUND {
 		t.Errorf("a review of no message: %v", err)
 	}
-	unchanged(t, db, r.ID, before, "bad reviews")
+	unchanged(t, db, r.ID, before, "a second review and a blank response")
 
 	// Settings.
 	table := append([]warden.PriorityDeadlines(nil), warden.DefaultPriorityTable...)
+	before = snap(t, db, 0)
 	for _, tc := range []struct {
 		field string
 		do    func() error
@@ -263,12 +264,11 @@ func TestBadInput(t *testing.T) {
 		}},
 		{"org", func() error { return w.s.AddClosure(admin, warden.Closure{Org: "nowhere", Date: "2026-05-01"}) }},
 	} {
-		before := snap(t, db, 0)
 		if err := tc.do(); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), tc.field) {
 			t.Errorf("%s: %v", tc.field, err)
 		}
-		unchanged(t, db, 0, before, "a bad setting")
 	}
+	unchanged(t, db, 0, before, "bad settings")
 	if got, err := w.s.PriorityTable(cnUser); err != nil || len(got) != 3 || got[2].Answer != (warden.Span{N: 30, Unit: warden.UnitBusinessDays}) {
 		t.Errorf("priority table: %v %v", got, err)
 	}

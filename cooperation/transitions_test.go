@@ -15,8 +15,8 @@ import (
 )
 
 // snapshot is everything a step on request id could change: the row, and
-// how many events, audit events, messages, extensions and reviews there
-// are.
+// how many events, audit events (the chain's head), messages, extensions
+// and reviews there are.
 type snapshot struct {
 	r                                             warden.Request
 	events, audits, messages, extensions, reviews int
@@ -36,8 +36,11 @@ func snap(t *testing.T, db *store.DB, id int64) snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.events = len(evs)
-	db.AuditEvents(ctx, warden.AuditFilter{}, func(warden.AuditEvent) error { s.audits++; return nil })
+	seq, _, err := db.AuditHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.events, s.audits = len(evs), int(seq)
 	ms, _ := db.RequestMessages(ctx, id)
 	xs, _ := db.RequestExtensions(ctx, id)
 	vs, _ := db.RequestReviews(ctx, id)
@@ -157,19 +160,19 @@ func TestOutOfOrder(t *testing.T) {
 			}},
 		}
 		refused := 0
-		for _, a := range actions {
-			for state, id := range ids {
+		for state, id := range ids {
+			before := snap(t, db, id)
+			for _, a := range actions {
 				if slices.Contains(a.allowed, state) {
 					continue
 				}
-				before := snap(t, db, id)
 				err := a.do(id, answers[state])
 				if warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "status: ") {
 					t.Errorf("%s a %s request: %v, want invalid naming status", a.name, state, err)
 				}
-				unchanged(t, db, id, before, a.name+" on a "+state+" request")
 				refused++
 			}
+			unchanged(t, db, id, before, "the steps refused on a "+state+" request")
 		}
 		if refused != 99 {
 			t.Errorf("%d refusals tried, want 99", refused)
@@ -306,19 +309,19 @@ func TestSides(t *testing.T) {
 		"Timeline":      func(ctx context.Context, id int64) error { _, err := w.s.Timeline(ctx, id); return err },
 		"Linked":        func(ctx context.Context, id int64) error { _, err := w.s.Linked(ctx, id, "entity:ofac:7"); return err },
 	}
+	before := snap(t, db, 0)
 	for name, call := range methods {
 		for _, c := range []struct {
 			who string
 			ctx context.Context
 			id  int64
 		}{{"us on cn's request", usUser, out.ID}, {"us on cn's own request", usUser, inc.ID}, {"cn on home's draft", cnUser, draft.ID}, {"home on no request", liaison, 99}} {
-			before := snap(t, db, 0)
 			if err := call(c.ctx, c.id); warden.ErrorCode(err) != warden.ENOTFOUND {
 				t.Errorf("%s: %s: %v, want not found", c.who, name, err)
 			}
-			unchanged(t, db, 0, before, name)
 		}
 	}
+	unchanged(t, db, 0, before, "calls on requests not found")
 	if _, err := w.s.Refer(usUser, out.ID, cooperation.ReferInput{}); warden.ErrorCode(err) != warden.EFORBIDDEN {
 		t.Errorf("a counterpart refers: %v", err)
 	}
@@ -337,13 +340,13 @@ func TestSides(t *testing.T) {
 		{liaison, out.ID, requested, "the requested side"}, {cnUser, out.ID, requesting, "the requesting side"},
 		{cnUser, inc.ID, requested, "the requested side"}, {liaison, inc.ID, requesting, "the requesting side"},
 	} {
+		before := snap(t, db, c.id)
 		for _, name := range c.names {
-			before := snap(t, db, c.id)
 			if err := methods[name](c.ctx, c.id); warden.ErrorCode(err) != warden.EFORBIDDEN || !strings.HasPrefix(warden.ErrorMessage(err), c.side) {
 				t.Errorf("request %d: %s by the wrong side: %v, want forbidden naming %s", c.id, name, err, c.side)
 			}
-			unchanged(t, db, c.id, before, name)
 		}
+		unchanged(t, db, c.id, before, "steps by the wrong side")
 	}
 	if _, err := w.s.Acknowledge(auditor, inc.ID, ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
 		t.Errorf("an auditor acknowledges: %v", err)

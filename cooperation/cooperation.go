@@ -84,12 +84,13 @@ func orgOf(p warden.Principal) string {
 
 // visible reports whether p may learn that r exists: home people see
 // every request, a counterpart those its organisation sent or is asked,
-// except the authority's drafts, which are not addressed to it yet.
+// except the authority's that were never sent (drafts, and drafts
+// withdrawn), which were never addressed to it.
 func visible(p warden.Principal, r *warden.Request) bool {
 	if p.Role != warden.RoleCounterpart {
 		return true
 	}
-	return r.Counterpart == p.Org && !(r.Direction == warden.Outgoing && r.Status == warden.RequestDraft)
+	return r.Counterpart == p.Org && !(r.Direction == warden.Outgoing && r.SentAt == nil)
 }
 
 // view is r as p may see it: a counterpart sees only the shared links.

@@ -416,7 +416,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]warden.Request, error) 
 		if f.Counterpart != "" && f.Counterpart != p.Org {
 			return []warden.Request{}, nil
 		}
-		sf.Counterpart, sf.HideDrafts = p.Org, warden.Outgoing
+		sf.Counterpart, sf.HideUnsent = p.Org, warden.Outgoing
 	}
 	rs, err := s.DB.Requests(ctx, sf)
 	if err != nil {

@@ -224,10 +224,11 @@ func linked(t *testing.T, db *store.DB) {
 }
 
 // TestSides: a counterpart reaches nothing of a request that is not its
-// organisation's, nor the authority's drafts: every method answers not
-// found. On its own requests each side takes only its own steps (the
-// wrong side is forbidden, naming the side), and a counterpart sees only
-// the shared links and, through Linked, only the objects they name.
+// organisation's, nor the authority's drafts (withdrawn or not): every
+// method answers not found. On its own requests each side takes only its
+// own steps (the wrong side is forbidden, naming the side), and a
+// counterpart sees only the shared links and, through Linked, only the
+// objects they name.
 func TestSides(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	linked(t, db)
@@ -386,6 +387,20 @@ func TestSides(t *testing.T) {
 		if got := ids(c.ctx, c.f); !slices.Equal(got, c.want) {
 			t.Errorf("%s lists %v, want %v", c.who, got, c.want)
 		}
+	}
+	// A draft withdrawn was never addressed to the counterpart.
+	gone, err := w.s.Create(liaison, form("cn", false))
+	if err == nil {
+		gone, err = w.s.Withdraw(liaison, gone.ID, "drafted by mistake")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.Get(cnUser, gone.ID); warden.ErrorCode(err) != warden.ENOTFOUND {
+		t.Errorf("cn reads a withdrawn draft: %v", err)
+	}
+	if got := ids(cnUser, cooperation.Filter{}); !slices.Equal(got, []int64{3, 1}) {
+		t.Errorf("cn lists %v after a draft was withdrawn", got)
 	}
 	if r, err := w.s.Get(cnUser, out.ID); err != nil || len(r.Links) != 1 || r.Links[0].Object != "entity:ofac:7" {
 		t.Errorf("cn's view of the links: %+v %v", r.Links, err)

@@ -232,9 +232,10 @@ type RequestFilter struct {
 	// Query keeps the requests whose reference or form holds it, in any
 	// letter case.
 	Query string
-	// HideDrafts leaves out the drafts of that direction: a counterpart
-	// does not see the authority's drafts.
-	HideDrafts warden.Direction
+	// HideUnsent leaves out the requests of that direction never sent
+	// (drafts, and drafts withdrawn): a counterpart does not see the
+	// authority's.
+	HideUnsent warden.Direction
 	// After keeps the ids below it (the next page, newest first); Limit
 	// is the most returned (0: all).
 	After int64
@@ -272,8 +273,8 @@ func (db *DB) Requests(ctx context.Context, f RequestFilter) ([]warden.Request, 
 		q := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Query)) + "%"
 		add(`(LOWER(reference) LIKE $%d ESCAPE '\' OR LOWER(data) LIKE $%d ESCAPE '\')`, q, q)
 	}
-	if f.HideDrafts != "" {
-		add("NOT (status = 'draft' AND direction = $%d)", string(f.HideDrafts))
+	if f.HideUnsent != "" {
+		add("NOT (sent_at = '' AND direction = $%d)", string(f.HideUnsent))
 	}
 	if f.After > 0 {
 		add("id < $%d", f.After)

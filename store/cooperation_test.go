@@ -148,7 +148,7 @@ func TestRequestRows(t *testing.T) {
 			{store.RequestFilter{Query: "100%_"}, "1"},
 			{store.RequestFilter{Query: "0%d"}, ""},
 			{store.RequestFilter{Query: "x-1"}, "3"},
-			{store.RequestFilter{Counterpart: "cn", HideDrafts: warden.Outgoing}, "2 1"},
+			{store.RequestFilter{Counterpart: "cn", HideUnsent: warden.Outgoing}, "2 1"},
 			{store.RequestFilter{Limit: 2}, "4 3"},
 			{store.RequestFilter{After: 3, Limit: 2}, "2 1"},
 		} {

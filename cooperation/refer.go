@@ -31,8 +31,9 @@ var stepRefer = step{warden.ActRequestsRefer, requester, "refers its requests", 
 // ids and a request.referred event. Without a designation service it
 // stores the referral alone.
 //
-// EFORBIDDEN for an incoming request; EINVALID naming ground when the
-// ground does not hold, parties when the request names none, reason or
+// EFORBIDDEN for an incoming request (home is not its requesting side,
+// which refers); EINVALID naming ground when the ground does not hold,
+// parties when the request names none, reason or
 // legal_basis.order/criterion when missing; nothing is stored then. An
 // error from the designation service after the first proposal was opened
 // leaves the proposals opened so far (proposals a second officer
@@ -41,9 +42,6 @@ func (s *Service) Refer(ctx context.Context, id int64, in ReferInput) (warden.Re
 	p, r, now, err := s.begin(ctx, id, stepRefer)
 	if err != nil {
 		return warden.Referral{}, err
-	}
-	if r.Direction != warden.Outgoing {
-		return warden.Referral{}, warden.Errorf(warden.EFORBIDDEN, "only the authority's own requests are referred for sanctions; request %d is the counterpart's", id)
 	}
 	if err := s.ground(ctx, &r, in.Ground, now); err != nil {
 		return warden.Referral{}, err

@@ -381,3 +381,37 @@ func TestClosures(t *testing.T) {
 		t.Errorf("closures after removal: %v %v", cs, err)
 	}
 }
+
+// TestClosePartial: a request answered only in part and then closed was
+// answered when its last partial answer came: answered_at and the
+// business time to it are set on closing.
+func TestClosePartial(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-06-01T12:00:00Z")) // Monday, 08:00 in New York
+	r, err := w.s.Create(liaison, form("us", false))
+	if err == nil {
+		r, err = w.s.Send(liaison, r.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []string{"2026-06-02T14:00:00Z", "2026-06-03T15:30:00Z"} {
+		w.at(utc(t, at))
+		if r, _, err = w.s.Answer(usUser, r.ID, warden.AnswerPartial, "Part of it.", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same(t, "first_answer_at", r.FirstAnswerAt, "2026-06-02T14:00:00Z")
+	if r.AnsweredAt != nil {
+		t.Fatalf("answered_at set by a partial answer: %v", r.AnsweredAt)
+	}
+	w.at(utc(t, "2026-06-05T12:00:00Z"))
+	if r, err = w.s.Close(liaison, r.ID, "Enough for us."); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "answered_at", r.AnsweredAt, "2026-06-03T15:30:00Z")
+	// Monday 09:00-17:00, Tuesday 09:00-17:00, Wednesday 09:00-11:30.
+	if got, _ := db.Request(context.Background(), r.ID); got.AnswerBusinessSecs == nil || *got.AnswerBusinessSecs != (16*3600+9000) || got.Status != warden.RequestClosed {
+		t.Errorf("stored: %s, answer business seconds %v", got.Status, got.AnswerBusinessSecs)
+	}
+}

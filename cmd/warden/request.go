@@ -149,7 +149,7 @@ func cmdRequestList(ctx context.Context, e *env, args []string) error {
 	status := fs.String("status", "", "draft, sent, acknowledged, in_progress, answered, reviewed, closed, refused, withdrawn or lapsed")
 	direction := fs.String("direction", "", "outgoing (ours to a counterpart) or incoming (a counterpart's to us)")
 	fs.StringVar(&f.Counterpart, "counterpart", "", "the counterpart organisation's `id`")
-	fs.BoolVar(&f.Overdue, "overdue", false, "only open requests past a deadline")
+	fs.BoolVar(&f.Overdue, "overdue", false, "only the requests awaiting an answer past their answer deadline")
 	fs.IntVar(&f.Limit, "limit", 100, "most requests to show (at most 1000)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
@@ -179,10 +179,16 @@ func cmdRequestList(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(w, "ID\tREFERENCE\tDIRECTION\tCOUNTERPART\tTYPE\tPRIORITY\tSTATUS\tSENT\tACK DUE\tANSWER DUE")
 		for _, r := range rs {
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Reference, r.Direction, r.Counterpart, r.Type, r.Priority, r.Status,
-				stamp(r.SentAt), due(r.AckDue, r.AcknowledgedAt == nil && r.Status.Open(), now()), due(r.AnswerDue, r.Status.Open(), now()))
+				stamp(r.SentAt), due(r.AckDue, r.AcknowledgedAt == nil && r.Status.Open(), now()), due(r.AnswerDue, awaitingAnswer(r), now()))
 		}
 		return w.Flush()
 	})
+}
+
+// awaitingAnswer reports whether r still waits for its answer: open, or
+// answered in part only.
+func awaitingAnswer(r warden.Request) bool {
+	return r.Status.Open() || r.Status == warden.RequestAnswered && r.Answer == warden.AnswerPartial
 }
 
 // stamp shows a time of the clock in UTC to the minute, "-" if unset.

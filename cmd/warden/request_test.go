@@ -81,25 +81,29 @@ func TestRequestCLI(t *testing.T) {
 		t.Errorf("send twice: %d %q", code, errs)
 	}
 
-	// An incoming request, drafted and sent by a counterpart's person.
+	// Two incoming requests, drafted and sent by a counterpart's person on
+	// 5 January 2026: both deadlines of each have passed since.
 	sdb, err = store.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	li := warden.WithPrincipal(context.Background(), warden.Principal{Name: "li", Role: warden.RoleCounterpart, Org: "cn-mps", Kind: "user"})
 	coop := cooperation.New(sdb, nil)
-	in, err := cooperation.New(sdb, nil).Create(li, cooperation.Input{Reference: "CN-2026-0042", Type: warden.RequestInformation,
-		Requesting: warden.Authority{Name: "Ministry of Public Security", TimeZone: "Asia/Shanghai", Country: "CN"},
-		Requested:  warden.Authority{Name: "Cyber Sanctions Office", TimeZone: "America/New_York", Country: "US"},
-		LegalBasis: "2015 arrangement", Facts: "Intrusions from a botnet's servers.", Offence: "unauthorised access", Sought: "the servers' logs",
-		Priority: warden.PriorityRoutine})
-	if err == nil {
-		in, err = coop.Send(li, in.ID)
+	coop.Now = func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
+	for i, ref := range []string{"CN-2026-0042", "CN-2026-0043"} {
+		in, err := coop.Create(li, cooperation.Input{Reference: ref, Type: warden.RequestInformation,
+			Requesting: warden.Authority{Name: "Ministry of Public Security", TimeZone: "Asia/Shanghai", Country: "CN"},
+			Requested:  warden.Authority{Name: "Cyber Sanctions Office", TimeZone: "America/New_York", Country: "US"},
+			LegalBasis: "2015 arrangement", Facts: "Intrusions from a botnet's servers.", Offence: "unauthorised access", Sought: "the servers' logs",
+			Priority: warden.PriorityRoutine})
+		if err == nil {
+			in, err = coop.Send(li, in.ID)
+		}
+		if err != nil || in.ID != int64(i+2) || in.Direction != warden.Incoming {
+			t.Fatal(in, err)
+		}
 	}
 	sdb.Close()
-	if err != nil || in.ID != 2 || in.Direction != warden.Incoming {
-		t.Fatal(in, err)
-	}
 	if code, out, errs := cli(t, db, "request", "ack", "2", "--note", "received"); code != 0 || !strings.Contains(out, `"status": "acknowledged"`) || !strings.Contains(out, `"acknowledged_at"`) {
 		t.Errorf("ack: %d %s %s", code, out, errs)
 	}
@@ -151,14 +155,23 @@ func TestRequestCLI(t *testing.T) {
 			t.Errorf("bad form (want %q): %d %q %q", c.want, code, out, errs)
 		}
 	}
+	// Request 3 still waits for its acknowledgement and its answer, both
+	// due in New York: the third business day, and the thirtieth, which
+	// skips Martin Luther King Day and Presidents Day.
 	code, out, _ = cli(t, db, "request", "list")
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[1], "2 ") || !strings.Contains(lines[2], "US-2026-0001") {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasSuffix(lines[1], "2026-01-05 09:00Z  2026-01-08 22:00Z (overdue)  2026-02-18 22:00Z (overdue)") ||
+		!strings.HasPrefix(lines[2], "2 ") || strings.Contains(lines[2], "overdue") || !strings.Contains(lines[3], "US-2026-0001") {
 		t.Errorf("list: %d\n%s", code, out)
 	}
-	code, out, _ = cli(t, db, "request", "list", "--direction", "incoming", "--json")
 	var list struct{ Requests []warden.Request }
-	if json.Unmarshal([]byte(out), &list); code != 0 || len(list.Requests) != 1 || list.Requests[0].ID != 2 {
-		t.Errorf("list --direction incoming: %d %s", code, out)
+	code, out, _ = cli(t, db, "request", "list", "--overdue", "--json")
+	if json.Unmarshal([]byte(out), &list); code != 0 || len(list.Requests) != 1 || list.Requests[0].ID != 3 {
+		t.Errorf("list --overdue: %d %s", code, out)
+	}
+	code, out, _ = cli(t, db, "request", "list", "--direction", "outgoing", "--json")
+	if json.Unmarshal([]byte(out), &list); code != 0 || len(list.Requests) != 1 || list.Requests[0].ID != 1 {
+		t.Errorf("list --direction outgoing: %d %s", code, out)
 	}
 
 	code, out, _ = cli(t, db, "request", "priorities")

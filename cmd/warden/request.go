@@ -89,28 +89,44 @@ func requestIDs(pos []string, usage string, what ...string) ([]int64, error) {
 	return ids, nil
 }
 
-// readInput decodes a request's form from a JSON file (the body of POST
-// /v1/requests): an unknown field, or a value of the wrong type, is named
-// with the file.
-func readInput(path string) (cooperation.Input, error) {
-	var in cooperation.Input
+// requestFile is what warden request create reads: the body of POST
+// /v1/requests, the form with due_by as RFC 3339 text and whether to
+// send it at once.
+type requestFile struct {
+	cooperation.Input
+	DueBy string `json:"due_by,omitempty"`
+	Send  bool   `json:"send,omitempty"`
+}
+
+// readRequestFile decodes a request's form from a JSON file: an unknown
+// field, or a value of the wrong type, is named with the file.
+func readRequestFile(path string) (requestFile, error) {
+	var f requestFile
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return in, err
+		return f, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, fmt.Errorf("%s: %w", path, err)
+	if err := dec.Decode(&f); err != nil {
+		return f, fmt.Errorf("%s: %w", path, err)
 	}
 	if dec.More() {
-		return in, fmt.Errorf("%s: more than one JSON value", path)
+		return f, fmt.Errorf("%s: more than one JSON value", path)
 	}
-	return in, nil
+	if f.DueBy != "" {
+		t, err := time.Parse(time.RFC3339, f.DueBy)
+		if err != nil {
+			return f, fmt.Errorf("%s: due_by must be an RFC 3339 time such as 2026-12-01T17:00:00Z", path)
+		}
+		f.Input.DueBy = &t
+	}
+	return f, nil
 }
 
 // cmdRequestCreate drafts the request in a JSON file, outgoing to its
-// counterpart, and with --send sends it; it prints the request as JSON.
+// counterpart, and with --send (or "send": true in the file) sends it;
+// it prints the request as JSON.
 func cmdRequestCreate(ctx context.Context, e *env, args []string) error {
 	const usage = "request create --file request.json [--send]"
 	fs := newFlags("request create", usage, e.stderr)
@@ -123,16 +139,16 @@ func cmdRequestCreate(ctx context.Context, e *env, args []string) error {
 	if *file == "" || len(pos) != 0 {
 		return fmt.Errorf("%w: %s", errUsage, usage)
 	}
-	in, err := readInput(*file)
+	f, err := readRequestFile(*file)
 	if err != nil {
 		return err
 	}
 	return withCooperation(ctx, e, func(ctx context.Context, s *cooperation.Service) error {
-		r, err := s.Create(ctx, in)
+		r, err := s.Create(ctx, f.Input)
 		if err != nil {
 			return err
 		}
-		if *send {
+		if *send || f.Send {
 			if r, err = s.Send(ctx, r.ID); err != nil {
 				return fmt.Errorf("request %d was drafted but not sent: %w", r.ID, err)
 			}

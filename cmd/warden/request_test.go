@@ -150,6 +150,8 @@ func TestRequestCLI(t *testing.T) {
 		{strings.Replace(requestForm, `"reference"`, `"referenc"`, 1), `unknown field "referenc"`},
 		{strings.Replace(requestForm, `"type": "disclosure",`, `"type": "disclosure", "priority_case": "yes",`, 1), "priority_case"},
 		{strings.Replace(requestForm, `"counterpart": "cn-mps"`, `"counterpart": "ru-fsb"`, 1), `counterpart: "ru-fsb" is not a counterpart organisation`},
+		{strings.Replace(requestForm, `"priority": "emergency"`, `"priority": "emergency", "due_by": "tomorrow"`, 1), "due_by must be an RFC 3339 time"},
+		{strings.Replace(requestForm, `"priority": "emergency"`, `"priority": "emergency", "due_by": "2026-01-01T00:00:00Z"`, 1), "due_by: 2026-01-01T00:00:00Z is in the past"},
 	} {
 		if code, out, errs := cli(t, db, "request", "create", "--file", write("bad.json", c.file)); code != 1 || out != "" || !strings.Contains(errs, c.want) {
 			t.Errorf("bad form (want %q): %d %q %q", c.want, code, out, errs)
@@ -188,6 +190,13 @@ func TestRequestCLI(t *testing.T) {
 	var d warden.Dialogue
 	if json.Unmarshal([]byte(out), &d); code != 0 || d.ID != 1 || d.Org != "cn-mps" || d.AddedBy != "operator" {
 		t.Errorf("dialogue add: %d %s %s", code, out, errs)
+	}
+
+	// The body of POST /v1/requests as it is: "send" in the file sends.
+	sendForm := strings.Replace(strings.Replace(requestForm, "US-2026-0001", "US-2026-0002", 1), `"type"`, `"send": true, "type"`, 1)
+	code, out, errs = cli(t, db, "request", "create", "--file", write("send.json", sendForm))
+	if json.Unmarshal([]byte(out), &r); code != 0 || r.ID != 4 || r.Status != warden.RequestSent {
+		t.Errorf("create with \"send\": true: %d %s %s", code, out, errs)
 	}
 
 	for _, args := range [][]string{{}, {"nothing"}, {"create"}, {"show"}, {"show", "x"}, {"ack", "1", "2"}, {"answer", "2", "--body", "b"},

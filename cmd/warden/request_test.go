@@ -192,6 +192,26 @@ func TestRequestCLI(t *testing.T) {
 		t.Errorf("dialogue add: %d %s %s", code, out, errs)
 	}
 
+	// The overdue incoming request: a question on the thread, more time
+	// asked to the end of a day in New York (the requested side's zone),
+	// which the counterpart decides, not the operator; then a refusal.
+	code, out, errs = cli(t, db, "request", "message", "3", "--kind", "question", "--body", "Which botnet?")
+	var m warden.RequestMessage
+	if json.Unmarshal([]byte(out), &m); code != 0 || m.Kind != warden.MessageQuestion || m.Org != warden.HomeOrg || m.Author != "operator" {
+		t.Errorf("message: %d %s %s", code, out, errs)
+	}
+	code, out, errs = cli(t, db, "request", "extend", "3", "--until", "2026-03-31", "--reason", "the logs are archived")
+	var x warden.Extension
+	if json.Unmarshal([]byte(out), &x); code != 0 || x.ID != 1 || x.Status != warden.ExtensionAsked || !x.Until.Equal(time.Date(2026, 4, 1, 3, 59, 59, 0, time.UTC)) {
+		t.Errorf("extend: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := cli(t, db, "request", "extension", "grant", "3", "1", "--reason", "fine"); code != 1 || !strings.Contains(errs, "the requesting side decides extensions") {
+		t.Errorf("granting our own extension: %d %q", code, errs)
+	}
+	if code, out, errs := cli(t, db, "request", "refuse", "3", "--reason", "no_data", "--text", "the logs were not kept"); code != 0 || !strings.Contains(out, `"status": "refused"`) || !strings.Contains(out, `"refusal_reason": "no_data"`) {
+		t.Errorf("refuse: %d %s %s", code, out, errs)
+	}
+
 	// The body of POST /v1/requests as it is: "send" in the file sends.
 	sendForm := strings.Replace(strings.Replace(requestForm, "US-2026-0001", "US-2026-0002", 1), `"type"`, `"send": true, "type"`, 1)
 	code, out, errs = cli(t, db, "request", "create", "--file", write("send.json", sendForm))

@@ -101,6 +101,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	desList := fs.String("designation-list", designation.DefaultList, "the authority's own list, which designations publish (docs/designations.md)")
 	desPrograms := fs.String("designation-programs", strings.Join(designation.DefaultPrograms, ","), "the programs a designation may name, comma-separated")
 	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
+	sweepEvery := fs.Duration("request-sweep-every", time.Minute, "how often to write the requests' deadline events that are due (approaching, missed)")
 	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
 	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
 	hl := hotlineFlags(fs)
@@ -117,8 +118,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *lockAfter < 1 || *lockFor <= 0 || *sessionTTL <= 0 || *refresh <= 0 || *shutdownWait <= 0 {
 		return fmt.Errorf("%w: --lock-after, --lock-for, --session-ttl, --refresh and --shutdown-timeout must be positive", errUsage)
 	}
-	if *publishEvery <= 0 {
-		return fmt.Errorf("%w: --publish-every must be positive", errUsage)
+	if *publishEvery <= 0 || *sweepEvery <= 0 {
+		return fmt.Errorf("%w: --publish-every and --request-sweep-every must be positive", errUsage)
 	}
 	if !warden.ValidListName(*desList) {
 		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
@@ -185,10 +186,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	hot := hotline.New(db, hlOpts)
 	coop := cooperation.New(db, des)
 	// Durable work runs as River jobs: the designations' scheduled
-	// publication and the hotline's steps, deliveries and event triggers.
+	// publication, the requests' deadline events and the hotline's steps,
+	// deliveries and event triggers.
 	workers := river.NewWorkers()
-	designation.Workers(des, workers, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
-	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: designation.PeriodicJobs(*publishEvery)})
+	logf := func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }
+	designation.Workers(des, workers, logf)
+	cooperation.Workers(coop, workers, logf)
+	periodic := append(designation.PeriodicJobs(*publishEvery), cooperation.PeriodicJobs(*sweepEvery)...)
+	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: periodic})
 	if err != nil {
 		ln.Close()
 		return err

@@ -4,6 +4,6 @@ package ingest_test
 
 // raceEnabled reports whether the race detector is on, which makes
 // importing the big lists some ten times slower: TestEntityCounts then
-// imports only the smaller files (the big ones are imported whole by the
-// guard tests).
+// imports only the smaller files, and TestOFACVersions the OFAC samples
+// (TestSnapshot imports the whole OFAC list).
 const raceEnabled = true

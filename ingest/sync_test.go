@@ -22,10 +22,9 @@ import (
 	"warden/store/storetest"
 )
 
-// dataServer serves the shared data folder with ETags and Last-Modified, as
-// the official publishers do, and counts full responses.
-func dataServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
-	root := filepath.Dir(sourcetest.Data(t, "ofac"))
+// dataServer serves the folder root with ETags and Last-Modified, as the
+// official publishers do, and counts full responses.
+func dataServer(t *testing.T, root string) (*httptest.Server, *atomic.Int32) {
 	var full atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
@@ -46,30 +45,34 @@ func dataServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	return srv, &full
 }
 
+// TestSync: a sync imports what the publishers serve, and a second one,
+// answered 304 for every file, makes no version. OFAC serves the OFAC
+// sample of 2021 (see sourcetest.OFACSample).
 func TestSync(t *testing.T) {
-	srv, full := dataServer(t)
+	ofac, ofacFull := dataServer(t, sourcetest.OFACSample(t, "ofac/2021-07-07"))
+	un, unFull := dataServer(t, sourcetest.Data(t, "un"))
 	db := storetest.OpenSQLite(t)
 	srcs := []ingest.Source{
-		{List: "ofac", Format: "ofac-csv", URLs: []string{srv.URL + "/ofac/2021-07-07/sdn.csv", srv.URL + "/ofac/2021-07-07/add.csv", srv.URL + "/ofac/2021-07-07/alt.csv", srv.URL + "/ofac/2021-07-07/sdn_comments.csv"}},
-		{List: "un", URLs: []string{srv.URL + "/un/consolidated.xml"}},
+		{List: "ofac", Format: "ofac-csv", URLs: []string{ofac.URL + "/sdn.csv", ofac.URL + "/add.csv", ofac.URL + "/alt.csv", ofac.URL + "/sdn_comments.csv"}},
+		{List: "un", URLs: []string{un.URL + "/consolidated.xml"}},
 	}
 	s := &ingest.Syncer{DB: db, CacheDir: t.TempDir()}
 	res, err := s.Sync(context.Background(), srcs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || res[0].Version == nil || res[0].Version.Entities != 8976 || res[1].Version.Entities != 1003 {
+	if len(res) != 2 || res[0].Version == nil || res[0].Version.Entities != 1150 || res[1].Version.Entities != 1003 {
 		t.Fatalf("first sync = %+v", res)
 	}
-	if full.Load() != 5 {
-		t.Errorf("first sync fetched %d files in full, want 5", full.Load())
+	if ofacFull.Load() != 4 || unFull.Load() != 1 {
+		t.Errorf("first sync fetched %d OFAC and %d UN files in full, want 4 and 1", ofacFull.Load(), unFull.Load())
 	}
 	res, err = s.Sync(context.Background(), srcs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res[0].Unchanged || !res[1].Unchanged || full.Load() != 5 {
-		t.Errorf("second sync = %+v, full fetches %d", res, full.Load())
+	if !res[0].Unchanged || !res[1].Unchanged || ofacFull.Load() != 4 || unFull.Load() != 1 {
+		t.Errorf("second sync = %+v, full fetches %d OFAC, %d UN", res, ofacFull.Load(), unFull.Load())
 	}
 	l, _ := db.List(context.Background(), "ofac")
 	if l.CurrentVersion != 1 {
@@ -78,9 +81,9 @@ func TestSync(t *testing.T) {
 }
 
 func TestSyncLimits(t *testing.T) {
-	srv, _ := dataServer(t)
+	srv, _ := dataServer(t, sourcetest.Data(t, "un"))
 	db := storetest.OpenSQLite(t)
-	u := srv.URL + "/un/consolidated.xml"
+	u := srv.URL + "/consolidated.xml"
 	tests := []struct {
 		name string
 		s    *ingest.Syncer
@@ -108,9 +111,11 @@ func TestSyncLimits(t *testing.T) {
 // break, which drops fewer names than the guard allows but lacks the
 // file's end-of-file mark), and the other files unchanged, fails the sync
 // (which never forces): the list keeps its version and its parties their
-// a.k.a.s, and the next sync tries the file again.
+// a.k.a.s, and the next sync tries the file again. OFAC serves the OFAC
+// sample (see sourcetest.OFACSample).
 func TestSyncEmptyComponent(t *testing.T) {
-	alt := read(t, sourcetest.Data(t, "ofac/alt.csv"))
+	sample := sourcetest.OFACSample(t, "ofac")
+	alt := read(t, filepath.Join(sample, "alt.csv"))
 	var altBody atomic.Pointer[[]byte]
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.ToLower(strings.TrimPrefix(r.URL.Path, "/"))
@@ -118,7 +123,7 @@ func TestSyncEmptyComponent(t *testing.T) {
 			w.Write(*b)
 			return
 		}
-		http.ServeFile(w, r, sourcetest.Data(t, "ofac/"+name))
+		http.ServeFile(w, r, filepath.Join(sample, name))
 	}))
 	defer srv.Close()
 	src := ingest.Source{List: "ofac", Format: "ofac-csv", URLs: []string{srv.URL + "/SDN.CSV", srv.URL + "/ADD.CSV", srv.URL + "/ALT.CSV", srv.URL + "/SDN_COMMENTS.CSV"}}
@@ -147,7 +152,7 @@ func TestSyncEmptyComponent(t *testing.T) {
 		}
 	}
 	l, err := db.List(ctx, "ofac")
-	if err != nil || l.CurrentVersion != 1 || l.Entities != 15443 {
+	if err != nil || l.CurrentVersion != 1 || l.Entities != 2059 {
 		t.Errorf("list is now %+v %v", l, err)
 	}
 	e, err := db.Entity(ctx, "ofac:306", 0)

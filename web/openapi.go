@@ -34,7 +34,9 @@ func (s *Server) openAPIDoc() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.body == "Multipart" {
+		if form := multipartToo[rt.body]; form != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}, "multipart/form-data": map[string]any{"schema": ref(form)}}}
+		} else if rt.body == "Multipart" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": ref(rt.body)}}}
 		} else if rt.body == "CSV" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}}
@@ -55,6 +57,8 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case "Notice":
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}, "text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
+		case "Scorecard":
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.resp)}, "text/csv": map[string]any{"schema": str}, "text/html": map[string]any{"schema": str}, "image/svg+xml": map[string]any{"schema": str}}
 		case "JSONLines":
 			ok["content"] = map[string]any{"application/jsonl": map[string]any{"schema": ref("AuditEvent")}}
 		default:
@@ -100,6 +104,10 @@ func (s *Server) openAPIDoc() map[string]any {
 	}
 }
 
+// multipartToo names the multipart/form-data schema of the JSON bodies
+// that may also come as a form with files.
+var multipartToo = map[string]string{"AnswerRequest": "AnswerMultipart", "MessageRequest": "MessageMultipart"}
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func operationID(rt route) string {
@@ -143,6 +151,11 @@ var (
 	channelS    = map[string]any{"type": "string", "enum": []string{"email", "webhook"}}
 	formatS     = map[string]any{"type": "string", "enum": []string{"generic", "slack", "teams"}, "description": "a webhook's body shape"}
 	roleS       = map[string]any{"type": "string", "enum": []string{"admin", "sanctions-officer", "analyst", "screener", "liaison", "counterpart", "auditor"}}
+	filesS      = map[string]any{"type": "array", "items": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}, "maxItems": 20, "description": "PDF, PNG, JPEG, text or JSON by content"}
+	scoreS      = map[string]any{"type": "integer", "minimum": 1, "maximum": 5}
+	useS        = map[string]any{"type": "string", "enum": warden.Uses, "description": "how the answer was used"}
+	groundS     = map[string]any{"type": "string", "enum": []warden.ReferralGround{warden.ReferralOverdue, warden.ReferralQuality}}
+	countsS     = map[string]any{"type": "object", "additionalProperties": integ}
 )
 
 func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
@@ -268,4 +281,77 @@ var schemas = map[string]any{
 	"ContactVerify":        obj(map[string]any{"code": map[string]any{"type": "string", "description": "the 6 digits sent"}}, "code"),
 	"ContactUpdate":        obj(map[string]any{"delay": dur, "events": strs}),
 	"Multipart":            obj(map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}, "file"),
+
+	"Authority": obj(map[string]any{"org": map[string]any{"type": "string", "description": "the organisation: home or a counterpart's id (set by the server)", "readOnly": true}, "name": str, "contact": map[string]any{"type": "string", "description": "contact person"}, "email": str, "phone": str,
+		"office_hours": map[string]any{"type": "string", "description": "HH:MM-HH:MM local time (default 09:00-17:00)"}, "time_zone": map[string]any{"type": "string", "description": "IANA time zone, such as Asia/Shanghai"},
+		"country": map[string]any{"type": "string", "description": "ISO 3166-1 alpha-2: its public holidays and make-up working days"}, "reply_channel": map[string]any{"type": "string", "enum": []string{"portal", "email", "phone", "diplomatic"}}}, "name", "time_zone", "country"),
+	"Preservation": obj(map[string]any{"custodian": map[string]any{"type": "string", "description": "who or what holds the data"}, "system": str, "days": map[string]any{"type": "integer", "minimum": warden.MinPreservationDays}}, "custodian", "days"),
+	"RequestLink":  obj(map[string]any{"object": map[string]any{"type": "string", "description": "kind:id, kind one of " + strings.Join(warden.RequestLinkKinds, ", ")}, "shared": map[string]any{"type": "boolean", "description": "the counterpart may see the object through the request"}}, "object"),
+	"RequestParty": obj(map[string]any{"name": str, "schema": map[string]any{"type": "string", "enum": []string{"Person", "Organization"}}, "entity_id": map[string]any{"type": "string", "description": "the listed party, if listed (list:source_id)"}, "country": str, "birth_date": str, "wallets": strs, "notes": str}, "name", "schema"),
+	"RequestInput": obj(map[string]any{"reference": map[string]any{"type": "string", "description": "unique, at most 64 characters; drawn when absent"}, "kind": map[string]any{"type": "string", "enum": warden.RequestKinds},
+		"earlier": map[string]any{"type": "string", "description": "the reference an extension or follow-up continues"}, "type": map[string]any{"type": "string", "enum": warden.RequestTypes},
+		"counterpart": map[string]any{"type": "string", "description": "the counterpart organisation asked (outgoing); a counterpart's own request is from its organisation"},
+		"requesting":  ref("Authority"), "requested": ref("Authority"), "investigating_authority": str, "case_numbers": strs, "legal_basis": str, "facts": map[string]any{"type": "string", "description": "summary of the facts"}, "offence": str,
+		"sought": map[string]any{"type": "string", "description": "the data or help sought"}, "need": map[string]any{"type": "string", "description": "why it is needed"}, "preservation": ref("Preservation"),
+		"priority": map[string]any{"type": "string", "enum": warden.Priorities}, "urgency": map[string]any{"type": "string", "description": "why it is urgent (required for emergency and urgent)"}, "confidentiality": str,
+		"related": map[string]any{"type": "array", "items": str, "description": "related requests' references"}, "links": arrayOf("RequestLink"), "parties": arrayOf("RequestParty"),
+		"priority_case": map[string]any{"type": "boolean", "description": "list it among the priority cases a dialogue reviews"}, "due_by": map[string]any{"type": "string", "format": "date-time", "description": "the requester's own date for the answer, if sooner than the priority table's; not in the past"}},
+		"type", "legal_basis", "facts", "offence", "sought", "priority", "requested"),
+	"RequestCreate": map[string]any{"allOf": []any{ref("RequestInput"), obj(map[string]any{"send": map[string]any{"type": "boolean", "description": "send it at once; otherwise a draft"}})}},
+	"Request": map[string]any{"allOf": []any{ref("RequestInput"), obj(map[string]any{"id": integ, "status": map[string]any{"type": "string", "enum": warden.RequestStatuses}, "direction": map[string]any{"type": "string", "enum": []warden.Direction{warden.Outgoing, warden.Incoming}},
+		"sent_at": stamp, "acknowledged_at": stamp, "answered_at": map[string]any{"type": "string", "format": "date-time", "description": "the first full answer"}, "first_answer_at": stamp, "reviewed_at": stamp, "closed_at": stamp,
+		"ack_due": stamp, "answer_due": map[string]any{"type": "string", "format": "date-time", "description": "as extended"}, "answer_due_original": stamp, "answer": map[string]any{"type": "string", "enum": []string{"partial", "full"}},
+		"refusal_reason": map[string]any{"type": "string", "enum": warden.RefusalReasons}, "refusal_text": str,
+		"ack_business_secs": map[string]any{"type": "integer", "description": "the requested side's business seconds from sending to acknowledgement"}, "answer_business_secs": map[string]any{"type": "integer", "description": "and to the full answer"},
+		"created_by": str, "created_at": stamp, "updated_at": stamp})}},
+	"Requests":       obj(map[string]any{"requests": arrayOf("Request")}),
+	"RequestNote":    obj(map[string]any{"note": str}),
+	"RefusalRequest": obj(map[string]any{"reason": map[string]any{"type": "string", "enum": warden.RefusalReasons}, "text": map[string]any{"type": "string", "description": "why; required for other"}}, "reason"),
+	"Attachment":     obj(map[string]any{"id": integ, "message": integ, "name": str, "media_type": str, "size": integ, "sha256": str, "added_by": str, "added_at": stamp}),
+	"RequestMessage": obj(map[string]any{"id": integ, "request": integ, "kind": map[string]any{"type": "string", "enum": []warden.MessageKind{warden.MessageQuestion, warden.MessageAnswer, warden.MessageUpdate, warden.MessageNote}},
+		"answer": map[string]any{"type": "string", "enum": []string{"partial", "full"}}, "body": str, "author": str, "org": str, "attachments": arrayOf("Attachment"), "created_at": stamp}),
+	"RequestMessages":  obj(map[string]any{"messages": arrayOf("RequestMessage")}),
+	"AnswerRequest":    obj(map[string]any{"completeness": map[string]any{"type": "string", "enum": []string{"partial", "full"}}, "body": str}, "completeness", "body"),
+	"AnswerMultipart":  obj(map[string]any{"completeness": map[string]any{"type": "string", "enum": []string{"partial", "full"}}, "body": str, "file": filesS}, "completeness", "body"),
+	"AnswerResult":     obj(map[string]any{"request": ref("Request"), "message": ref("RequestMessage")}),
+	"MessageRequest":   obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"question", "update", "note"}}, "body": str}, "kind", "body"),
+	"MessageMultipart": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"question", "update", "note"}}, "body": str, "file": filesS}, "kind", "body"),
+	"Extension": obj(map[string]any{"id": integ, "request": integ, "until": stamp, "reason": str, "status": map[string]any{"type": "string", "enum": []string{"asked", "granted", "refused"}},
+		"asked_by": str, "asked_at": stamp, "decided_by": str, "decided_at": stamp, "decision": map[string]any{"type": "string", "description": "the decision's reason"}}),
+	"Extensions":       obj(map[string]any{"extensions": arrayOf("Extension")}),
+	"ExtensionRequest": obj(map[string]any{"until": map[string]any{"type": "string", "format": "date-time", "description": "after the answer deadline"}, "reason": str}, "until", "reason"),
+	"Rubric": obj(map[string]any{"completeness": scoreS, "accuracy": scoreS, "actionability": scoreS, "updates": map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "description": "timeliness of updates"}},
+		"completeness", "accuracy", "actionability", "updates"),
+	"Review": obj(map[string]any{"id": integ, "request": integ, "message": map[string]any{"type": "integer", "description": "the answer rated"}, "rubric": ref("Rubric"), "comments": str, "use": useS,
+		"by": str, "at": stamp, "response": str, "responded_by": str, "responded_at": stamp}),
+	"Reviews":        obj(map[string]any{"reviews": arrayOf("Review")}),
+	"ReviewRequest":  obj(map[string]any{"message": map[string]any{"type": "integer", "description": "the answer's message id"}, "rubric": ref("Rubric"), "comments": str, "use": useS}, "message", "rubric", "use"),
+	"ReviewResponse": obj(map[string]any{"response": str}, "response"),
+	"Referral": obj(map[string]any{"id": integ, "request": integ, "ground": groundS, "reason": str,
+		"designations": map[string]any{"type": "array", "items": integ, "description": "the designation proposals opened"}, "by": str, "at": stamp}),
+	"Referrals": obj(map[string]any{"referrals": arrayOf("Referral")}),
+	"ReferralRequest": obj(map[string]any{"ground": groundS, "reason": str, "program": map[string]any{"type": "string", "description": "the proposals' program (default the first configured)"},
+		"legal_basis": obj(map[string]any{"order": str, "criterion": str}, "order", "criterion")}, "ground", "reason", "legal_basis"),
+	"DomainEvent":       obj(map[string]any{"id": integ, "type": map[string]any{"type": "string", "description": "request.sent, request.acknowledged, request.deadline_missed..."}, "object": str, "payload": map[string]any{"type": "object"}, "created_at": stamp}),
+	"Timeline":          obj(map[string]any{"events": arrayOf("DomainEvent")}),
+	"Span":              obj(map[string]any{"n": map[string]any{"type": "integer", "minimum": 1, "maximum": 3660}, "unit": map[string]any{"type": "string", "enum": []warden.SpanUnit{warden.UnitHours, warden.UnitBusinessHours, warden.UnitDays, warden.UnitBusinessDays}}}, "n", "unit"),
+	"PriorityDeadlines": obj(map[string]any{"priority": map[string]any{"type": "string", "enum": warden.Priorities}, "acknowledge": ref("Span"), "answer": ref("Span")}, "priority", "acknowledge", "answer"),
+	"PriorityTable":     obj(map[string]any{"priorities": arrayOf("PriorityDeadlines")}, "priorities"),
+	"ReferralThresholds": obj(map[string]any{"overdue_days": map[string]any{"type": "integer", "description": "calendar days past the answer deadline"},
+		"min_quality": map[string]any{"type": "number", "description": "an answer rated below this mean may be referred"}}, "overdue_days", "min_quality"),
+	"Closure":         obj(map[string]any{"org": str, "date": map[string]any{"type": "string", "format": "date"}, "reason": str}),
+	"Closures":        obj(map[string]any{"closures": arrayOf("Closure")}),
+	"ClosureRequest":  obj(map[string]any{"date": map[string]any{"type": "string", "format": "date"}, "reason": str}, "date"),
+	"Dialogue":        obj(map[string]any{"id": integ, "org": str, "held_on": map[string]any{"type": "string", "format": "date"}, "notes": str, "added_by": str, "added_at": stamp}),
+	"Dialogues":       obj(map[string]any{"dialogues": arrayOf("Dialogue")}),
+	"DialogueRequest": obj(map[string]any{"org": str, "held_on": map[string]any{"type": "string", "format": "date"}, "notes": str}, "org", "held_on"),
+	"Quantile":        obj(map[string]any{"n": integ, "median_calendar": num, "p90_calendar": num, "median_business": num, "p90_business": num}),
+	"QualityAverage":  obj(map[string]any{"n": integ, "completeness": num, "accuracy": num, "actionability": num, "updates": num, "overall": num}),
+	"ScorecardSide": obj(map[string]any{"requests": integ, "acknowledged": integ, "ack_on_time": integ, "ack_on_time_pct": num, "answered": integ, "answer_on_time": integ, "answer_on_time_pct": num,
+		"answer_on_time_original": map[string]any{"type": "integer", "description": "by the deadline first set, ignoring extensions"}, "answer_on_time_original_pct": num,
+		"ack_hours": ref("Quantile"), "answer_hours": ref("Quantile"), "missed_by_hours": ref("Quantile"), "quality": ref("QualityAverage"),
+		"refusals": countsS, "uses": countsS, "open": integ, "overdue": integ, "extensions_asked": integ, "extensions_granted": integ, "by_priority": countsS, "by_status": countsS}),
+	"ScorecardCase": obj(map[string]any{"id": integ, "reference": str, "direction": str, "type": str, "priority": str, "status": str, "sent_at": stamp, "answer_due": stamp, "overdue": boolean}),
+	"Scorecard": obj(map[string]any{"org": str, "from": stamp, "to": stamp, "outgoing": map[string]any{"$ref": "#/components/schemas/ScorecardSide", "description": "how the counterpart answered the authority"},
+		"incoming": map[string]any{"$ref": "#/components/schemas/ScorecardSide", "description": "how the authority answered the counterpart"}, "priority_cases": arrayOf("ScorecardCase"), "generated": stamp}),
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"warden"
+	"warden/cooperation"
 )
 
 // route is one endpoint or page. The table in routes is the only place
@@ -158,6 +159,49 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/me/contact-methods/{id}/resend", h: s.resendContactCode, action: warden.ActContactManage, person: true, summary: "Send a new verification code to an unverified contact method", status: 204},
 		{method: "PUT", path: "/v1/me/contact-methods/{id}", h: s.updateContactMethod, action: warden.ActContactManage, person: true, summary: "Set a contact method's delay and its subscribed notifications", body: "ContactUpdate", resp: "ContactMethod"},
 		{method: "DELETE", path: "/v1/me/contact-methods/{id}", h: s.deleteContactMethod, action: warden.ActContactManage, person: true, summary: "Remove a contact method of the caller's", status: 204},
+
+		// Cooperation: the requests, their clock, threads, reviews and
+		// referrals; a counterpart sees only its organisation's (others
+		// are 404).
+		{method: "POST", path: "/v1/requests", h: s.createRequest, action: warden.ActRequestsWrite, summary: "Draft a request (outgoing to counterpart; a counterpart's own is incoming from its organisation), or send it at once with \"send\": true", body: "RequestCreate", resp: "Request", status: 201},
+		{method: "GET", path: "/v1/requests", h: s.listRequests, action: warden.ActRequestsRead, summary: "Requests, newest first", resp: "Requests",
+			params: []param{{"status", "string", "draft, sent, acknowledged, in_progress, answered, reviewed, closed, refused, withdrawn or lapsed"}, {"direction", "string", "outgoing (ours to a counterpart) or incoming (a counterpart's to us)"},
+				{"counterpart", "string", "the counterpart organisation"}, {"priority", "string", "emergency, urgent or routine"}, {"overdue", "string", "true: only the open requests past a deadline"},
+				{"q", "string", "words in the reference, facts, offence or sought"}, {"after", "integer", "requests with ids below this one (paging)"}, {"limit", "integer", "at most this many (1-1000, default 100)"}}},
+		{method: "GET", path: "/v1/requests/{id}", h: s.getRequest, action: warden.ActRequestsRead, summary: "One request with its clock", resp: "Request"},
+		{method: "PUT", path: "/v1/requests/{id}", h: s.updateRequest, action: warden.ActRequestsWrite, summary: "Replace the form of a draft (the requester)", body: "RequestInput", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/send", h: s.sendRequest, action: warden.ActRequestsWrite, summary: "Send a draft (the requester): the clock starts, deadlines in the requested side's business time", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/acknowledge", h: s.requestNoted((*cooperation.Service).Acknowledge), action: warden.ActRequestsWrite, summary: "Acknowledge a sent request (the requested side)", body: "RequestNote", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/start", h: s.requestNoted((*cooperation.Service).Start), action: warden.ActRequestsWrite, summary: "Start work on a request: in progress (the requested side; acknowledges it too)", body: "RequestNote", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/refuse", h: s.refuseRequest, action: warden.ActRequestsWrite, summary: "Refuse a request with a reason from the list (the requested side; text required for other)", body: "RefusalRequest", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/withdraw", h: s.requestReasoned((*cooperation.Service).Withdraw), action: warden.ActRequestsWrite, summary: "Withdraw a request not answered in full (the requester)", body: "ReasonRequest", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/lapse", h: s.requestReasoned((*cooperation.Service).Lapse), action: warden.ActRequestsWrite, summary: "Let a request past its answer deadline lapse (the requester)", body: "ReasonRequest", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/close", h: s.requestNoted((*cooperation.Service).Close), action: warden.ActRequestsWrite, summary: "Close an answered or reviewed request (the requester)", body: "RequestNote", resp: "Request"},
+		{method: "POST", path: "/v1/requests/{id}/answer", h: s.answerRequest, action: warden.ActRequestsWrite, summary: "Answer a request in part or in full (the requested side): JSON, or multipart/form-data with up to 20 parts named file (PDF, PNG, JPEG, text or JSON by content; 413 over the attachment limit, 10 MiB by default)", body: "AnswerRequest", resp: "AnswerResult", status: 201},
+		{method: "GET", path: "/v1/requests/{id}/messages", h: s.requestMessages, action: warden.ActRequestsRead, summary: "The request's thread, oldest first, with its attachments", resp: "RequestMessages"},
+		{method: "POST", path: "/v1/requests/{id}/messages", h: s.postRequestMessage, action: warden.ActRequestsWrite, summary: "Post a question, update or note to the thread (either side): JSON, or multipart/form-data with files as for an answer", body: "MessageRequest", resp: "RequestMessage", status: 201},
+		{method: "GET", path: "/v1/requests/{id}/attachments/{aid}", h: s.requestAttachment, action: warden.ActRequestsRead, summary: "Download an attachment as stored (its media type, as an attachment; ETag: its SHA-256)", resp: "File"},
+		{method: "GET", path: "/v1/requests/{id}/extensions", h: s.requestExtensions, action: warden.ActRequestsRead, summary: "Extensions asked on the request and their decisions", resp: "Extensions"},
+		{method: "POST", path: "/v1/requests/{id}/extensions", h: s.askExtension, action: warden.ActRequestsWrite, summary: "Ask for more time to answer, until a time after the answer deadline (the requested side)", body: "ExtensionRequest", resp: "Extension", status: 201},
+		{method: "POST", path: "/v1/requests/{id}/extensions/{eid}/grant", h: s.decideExtension(true), action: warden.ActRequestsWrite, summary: "Grant an extension: the answer deadline moves, the original is kept (the requester)", body: "ReasonRequest", resp: "Extension"},
+		{method: "POST", path: "/v1/requests/{id}/extensions/{eid}/refuse", h: s.decideExtension(false), action: warden.ActRequestsWrite, summary: "Refuse an extension (the requester)", body: "ReasonRequest", resp: "Extension"},
+		{method: "GET", path: "/v1/requests/{id}/reviews", h: s.requestReviews, action: warden.ActRequestsRead, summary: "The ratings of the request's answers and the responses to them", resp: "Reviews"},
+		{method: "POST", path: "/v1/requests/{id}/reviews", h: s.reviewRequest, action: warden.ActRequestsReview, summary: "Rate an answer on the rubric (1-5 each) and say how it was used (the requester; one review per answer)", body: "ReviewRequest", resp: "Review", status: 201},
+		{method: "POST", path: "/v1/requests/{id}/reviews/{rid}/response", h: s.respondReview, action: warden.ActRequestsReview, summary: "Respond to the rating of one's answer (the requested side)", body: "ReviewResponse", resp: "Review"},
+		{method: "GET", path: "/v1/requests/{id}/referrals", h: s.requestReferrals, action: warden.ActRequestsRead, summary: "The request's referrals for sanctions", resp: "Referrals"},
+		{method: "POST", path: "/v1/requests/{id}/referrals", h: s.referRequest, action: warden.ActRequestsRefer, summary: "Refer an outgoing request for sanctions, overdue past the threshold or answered below the quality threshold: opens a designation proposal per party, with the request, thread and timeline as evidence", body: "ReferralRequest", resp: "Referral", status: 201},
+		{method: "GET", path: "/v1/requests/{id}/timeline", h: s.requestTimeline, action: warden.ActRequestsRead, summary: "The request's domain events, oldest first", resp: "Timeline"},
+		{method: "GET", path: "/v1/requests/{id}/objects/{object...}", h: s.requestObject, action: warden.ActRequestsRead, summary: "An object the request links (kind:id, such as entity:ofac:26663); a counterpart sees only the links shared with it", resp: "Object"},
+		{method: "GET", path: "/v1/cooperation/priorities", h: s.priorities, action: warden.ActRequestsRead, summary: "The priority table: each priority's acknowledgement and answer deadlines", resp: "PriorityTable"},
+		{method: "PUT", path: "/v1/cooperation/priorities", h: s.setPriorities, action: warden.ActCooperationManage, summary: "Replace the priority table (requests sent from now on)", body: "PriorityTable", resp: "PriorityTable"},
+		{method: "GET", path: "/v1/cooperation/thresholds", h: s.thresholds, action: warden.ActScorecardsRead, summary: "The referral thresholds", resp: "ReferralThresholds"},
+		{method: "PUT", path: "/v1/cooperation/thresholds", h: s.setThresholds, action: warden.ActCooperationManage, summary: "Set the referral thresholds", body: "ReferralThresholds", resp: "ReferralThresholds"},
+		{method: "GET", path: "/v1/organisations/{id}/closures", h: s.closures, action: warden.ActRequestsRead, summary: "An organisation's own closures, days its deadlines skip (a counterpart: its own; 404 for another)", resp: "Closures"},
+		{method: "POST", path: "/v1/organisations/{id}/closures", h: s.addClosure, action: warden.ActClosuresManage, summary: "Add a day the organisation does not work: its deadlines skip it", body: "ClosureRequest", resp: "Closure", status: 201},
+		{method: "DELETE", path: "/v1/organisations/{id}/closures/{date}", h: s.removeClosure, action: warden.ActClosuresManage, summary: "Remove a closure (date YYYY-MM-DD)", status: 204},
+		{method: "GET", path: "/v1/dialogues", h: s.dialogues, action: warden.ActScorecardsRead, summary: "Meetings of the dialogue with a counterpart, newest first", resp: "Dialogues",
+			params: []param{{"org", "string", "the counterpart organisation"}}},
+		{method: "POST", path: "/v1/dialogues", h: s.addDialogue, action: warden.ActCooperationManage, summary: "Record a meeting of the dialogue: scorecards may run from it", body: "DialogueRequest", resp: "Dialogue", status: 201},
 
 		// The UI.
 		{method: "GET", path: "/static/", h: s.static, public: true, ui: true},

@@ -1,0 +1,421 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/cooperation"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// coopClock is the cooperation service's clock, which a test moves.
+type coopClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *coopClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *coopClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// coopStart is when the cooperation tests begin: Monday 2 March 2026,
+// 09:00 in Shanghai, when the requested side of an outgoing request opens
+// its office on a working day.
+var coopStart = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+
+// coopPlatform is a platform whose cooperation service runs on a clock
+// the test moves, with attachments of at most 4 KiB, and a token of a
+// counterpart of cn-cert (B) besides the one of ru-cert (A).
+type coopPlatform struct {
+	*platform
+	clock *coopClock
+	cpB   string
+	ctxs  map[string]context.Context // by token, for as
+}
+
+func newCoopPlatform(t *testing.T, db *store.DB) *coopPlatform {
+	t.Helper()
+	clock := &coopClock{t: coopStart}
+	p := newPlatform(t, db, func(s *Server) { s.Cooperation.Now, s.Cooperation.MaxAttachment = clock.now, 4<<10 })
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	tok, _, err := p.s.Auth.CreateToken(ctx, "t-counterpart-b", warden.RoleCounterpart, "cn-cert", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &coopPlatform{platform: p, clock: clock, cpB: tok, ctxs: map[string]context.Context{}}
+}
+
+// client returns a client calling with token tok.
+func (c *coopPlatform) client(t *testing.T, tok string) *client {
+	return &client{token: tok, p: c.platform, t: t}
+}
+
+// as is a context acting as the holder of token tok, for fixtures made
+// through the service.
+func (c *coopPlatform) as(t *testing.T, tok string) context.Context {
+	t.Helper()
+	if ctx, ok := c.ctxs[tok]; ok {
+		return ctx
+	}
+	p, err := c.s.Auth.Authenticate(context.Background(), "Bearer "+tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ctxs[tok] = warden.WithPrincipal(context.Background(), p)
+	return c.ctxs[tok]
+}
+
+// requestJSON is the form of an emergency request for information to
+// counterpart org (a counterpart's own request is from its organisation,
+// whatever it says), asked of an authority in Shanghai; edit changes it.
+// It links a listed party, shared with the counterpart, and a payment,
+// not shared, and names the party.
+func requestJSON(org string, edit func(map[string]any)) map[string]any {
+	m := map[string]any{
+		"type": "information", "counterpart": org, "priority": "emergency", "urgency": "Ransomware is encrypting hospital systems now.",
+		"requesting":  map[string]any{"name": "Home CERT", "time_zone": "America/New_York", "country": "US"},
+		"requested":   map[string]any{"name": "Counterpart CERT", "time_zone": "Asia/Shanghai", "country": "CN"},
+		"legal_basis": "The 2015 arrangement on requests about malicious cyber activity.",
+		"facts":       "Servers in the requested territory control the EVILCORP ransomware that hit three hospitals.",
+		"offence":     "Computer fraud and extortion", "sought": "Subscriber data of 203.0.113.7", "need": "To identify the operators.",
+		"links":   []map[string]any{{"object": "entity:ofac:26663", "shared": true}, {"object": "tx:PAY-1", "shared": false}},
+		"parties": []map[string]any{{"name": "Maksim Yakubets", "schema": "Person", "entity_id": "ofac:26663"}},
+	}
+	if edit != nil {
+		edit(m)
+	}
+	return m
+}
+
+// coopInput is requestJSON(org, nil) as the service takes it.
+func coopInput(t *testing.T, org string) cooperation.Input {
+	t.Helper()
+	b, _ := json.Marshal(requestJSON(org, nil))
+	var in cooperation.Input
+	if err := json.Unmarshal(b, &in); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// multipart posts fields and files (name to content, each a part named file)
+// as multipart/form-data with c's token.
+func (c *client) multipart(path string, fields map[string]string, files map[string][]byte) (int, []byte) {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	for name, data := range files {
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.p.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// decodeAs decodes b into a new T, failing the test if it cannot.
+func decodeAs[T any](t *testing.T, b []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("decoding %s: %v", b, err)
+	}
+	return v
+}
+
+// sameTime reports whether p is set and equal to want.
+func sameTime(p *time.Time, want time.Time) bool { return p != nil && p.Equal(want) }
+
+// TestRequestLifecycleAPI walks an outgoing request over HTTP from draft
+// to closed — sent, acknowledged by the counterpart, a question, in
+// progress, an extension granted, a partial answer with a file and a
+// full one, reviewed, the review answered — checking the clock at each
+// step, then a counterpart's own request sent at once, and the list's
+// filters.
+func TestRequestLifecycleAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		c := newCoopPlatform(t, db)
+		ana, cpA, cpB := c.client(t, c.tokens[warden.RoleAnalyst]), c.client(t, c.tokens[warden.RoleCounterpart]), c.client(t, c.cpB)
+		t0 := coopStart
+
+		code, b := ana.call("POST", "/v1/requests", requestJSON("ru-cert", nil))
+		r := decodeAs[warden.Request](t, b)
+		if code != 201 || r.Status != warden.RequestDraft || r.Direction != warden.Outgoing || r.Counterpart != "ru-cert" || r.Requested.Org != "ru-cert" || r.Requesting.Org != warden.HomeOrg || r.SentAt != nil {
+			t.Fatalf("draft: %d %s", code, b)
+		}
+		path := fmt.Sprintf("/v1/requests/%d", r.ID)
+		if code, b := cpA.call("GET", path, nil); code != 404 {
+			t.Errorf("the counterpart reading the authority's draft: %d %s", code, b)
+		}
+		code, b = ana.call("PUT", path, requestJSON("ru-cert", func(m map[string]any) { m["facts"] = "Three hospitals and a water utility." }))
+		if r = decodeAs[warden.Request](t, b); code != 200 || r.Facts != "Three hospitals and a water utility." || r.Status != warden.RequestDraft {
+			t.Fatalf("update: %d %s", code, b)
+		}
+		code, b = ana.call("POST", path+"/send", nil)
+		r = decodeAs[warden.Request](t, b)
+		if code != 200 || r.Status != warden.RequestSent || !sameTime(r.SentAt, t0) || !sameTime(r.AckDue, t0.Add(8*time.Hour)) ||
+			!sameTime(r.AnswerDue, t0.Add(24*time.Hour)) || !sameTime(r.AnswerDueOriginal, t0.Add(24*time.Hour)) {
+			t.Fatalf("send: %d %s", code, b)
+		}
+		code, b = cpA.call("GET", path, nil)
+		if seen := decodeAs[warden.Request](t, b); code != 200 || !slices.Equal(seen.Links, []warden.RequestLink{{Object: "entity:ofac:26663", Shared: true}}) {
+			t.Errorf("the counterpart sees the shared link only: %d %s", code, b)
+		}
+		if code, b = ana.call("GET", path, nil); len(decodeAs[warden.Request](t, b).Links) != 2 {
+			t.Errorf("the authority sees both links: %d %s", code, b)
+		}
+
+		c.clock.add(time.Hour)
+		code, b = cpA.call("POST", path+"/acknowledge", map[string]string{"note": "Received; the duty officer is on it."})
+		r = decodeAs[warden.Request](t, b)
+		if code != 200 || r.Status != warden.RequestAcknowledged || !sameTime(r.AcknowledgedAt, t0.Add(time.Hour)) || r.AckBusinessSecs == nil || *r.AckBusinessSecs != 3600 {
+			t.Fatalf("acknowledge (an hour of Shanghai office time): %d %s", code, b)
+		}
+		code, b = cpA.call("POST", path+"/messages", map[string]string{"kind": "question", "body": "Which time zone are the logs in?"})
+		if m := decodeAs[warden.RequestMessage](t, b); code != 201 || m.Kind != warden.MessageQuestion || m.Org != "ru-cert" || m.Author != "t-counterpart" {
+			t.Errorf("question: %d %s", code, b)
+		}
+		if code, b = cpA.call("POST", path+"/start", nil); code != 200 || decodeAs[warden.Request](t, b).Status != warden.RequestInProgress {
+			t.Fatalf("start: %d %s", code, b)
+		}
+		code, b = cpA.call("POST", path+"/extensions", map[string]string{"until": t0.Add(72 * time.Hour).Format(time.RFC3339), "reason": "The provider answers in two days."})
+		ext := decodeAs[warden.Extension](t, b)
+		if code != 201 || ext.Status != warden.ExtensionAsked || !ext.Until.Equal(t0.Add(72*time.Hour)) {
+			t.Fatalf("ask an extension: %d %s", code, b)
+		}
+		if code, b := cpA.call("POST", fmt.Sprintf("%s/extensions/%d/grant", path, ext.ID), nil); code != 403 {
+			t.Errorf("the requested side granting its own extension: %d %s", code, b)
+		}
+		code, b = ana.call("POST", fmt.Sprintf("%s/extensions/%d/grant", path, ext.ID), map[string]string{"reason": "Agreed."})
+		if e := decodeAs[warden.Extension](t, b); code != 200 || e.Status != warden.ExtensionGranted || e.DecidedBy != "t-analyst" {
+			t.Fatalf("grant: %d %s", code, b)
+		}
+		code, b = ana.call("GET", path, nil)
+		if r = decodeAs[warden.Request](t, b); !sameTime(r.AnswerDue, t0.Add(72*time.Hour)) || !sameTime(r.AnswerDueOriginal, t0.Add(24*time.Hour)) {
+			t.Errorf("the extended deadline, the original kept: %s", b)
+		}
+
+		c.clock.add(2 * time.Hour)
+		logs := []byte("203.0.113.7 connected at 02:14 UTC from account 4471.\n")
+		code, b = cpA.multipart(path+"/answer", map[string]string{"completeness": "partial", "body": "The first log excerpt."}, map[string][]byte{"logs.txt": logs})
+		partial := decodeAs[answerResult](t, b)
+		sum := sha256.Sum256(logs)
+		if code != 201 || partial.Request.Status != warden.RequestAnswered || partial.Request.Answer != warden.AnswerPartial || !sameTime(partial.Request.FirstAnswerAt, t0.Add(3*time.Hour)) ||
+			partial.Request.AnsweredAt != nil || len(partial.Message.Attachments) != 1 || partial.Message.Attachments[0].SHA256 != hex.EncodeToString(sum[:]) ||
+			partial.Message.Attachments[0].Size != int64(len(logs)) {
+			t.Fatalf("partial answer with a file: %d %s", code, b)
+		}
+		a := partial.Message.Attachments[0]
+		resp := c.do(t, "GET", fmt.Sprintf("%s/attachments/%d", path, a.ID), c.tokens[warden.RoleAnalyst], "", "")
+		got, _ := io.ReadAll(resp.Body)
+		h := resp.Header
+		if resp.StatusCode != 200 || !bytes.Equal(got, logs) || h.Get("Content-Type") != "text/plain; charset=utf-8" || h.Get("Content-Disposition") != `attachment; filename=logs.txt` ||
+			h.Get("X-Content-Type-Options") != "nosniff" || h.Get("ETag") != `"`+a.SHA256+`"` {
+			t.Errorf("download: %d %v %q", resp.StatusCode, h, got)
+		}
+		c.clock.add(time.Hour)
+		code, b = cpA.call("POST", path+"/answer", map[string]string{"completeness": "full", "body": "The account belongs to a reseller; subscriber data attached to the thread."})
+		full := decodeAs[answerResult](t, b)
+		if code != 201 || full.Request.Answer != warden.AnswerFull || !sameTime(full.Request.AnsweredAt, t0.Add(4*time.Hour)) || full.Request.AnswerBusinessSecs == nil ||
+			*full.Request.AnswerBusinessSecs != 4*3600 || full.Message.Kind != warden.MessageAnswer {
+			t.Fatalf("full answer: %d %s", code, b)
+		}
+		code, b = ana.call("POST", path+"/reviews", map[string]any{"message": full.Message.ID, "rubric": map[string]int{"completeness": 4, "accuracy": 5, "actionability": 3, "updates": 4},
+			"comments": "Led to the reseller.", "use": "takedown"})
+		rv := decodeAs[warden.Review](t, b)
+		if code != 201 || rv.Rubric.Accuracy != 5 || rv.Use != warden.UseTakedown || rv.By != "t-analyst" {
+			t.Fatalf("review: %d %s", code, b)
+		}
+		code, b = cpA.call("POST", fmt.Sprintf("%s/reviews/%d/response", path, rv.ID), map[string]string{"response": "Thank you; the reseller is under investigation here."})
+		if rv = decodeAs[warden.Review](t, b); code != 200 || rv.Response != "Thank you; the reseller is under investigation here." || rv.RespondedBy != "t-counterpart" {
+			t.Errorf("response to the review: %d %s", code, b)
+		}
+		code, b = ana.call("POST", path+"/close", map[string]string{"note": "Answered and used."})
+		if r = decodeAs[warden.Request](t, b); code != 200 || r.Status != warden.RequestClosed || !sameTime(r.ClosedAt, t0.Add(4*time.Hour)) || !sameTime(r.ReviewedAt, t0.Add(4*time.Hour)) {
+			t.Fatalf("close: %d %s", code, b)
+		}
+		code, b = cpA.call("GET", path+"/timeline", nil)
+		var types []string
+		for _, e := range decodeAs[struct{ Events []warden.DomainEvent }](t, b).Events {
+			types = append(types, e.Type)
+		}
+		want := []string{warden.EventRequestSent, warden.EventRequestAcknowledged, warden.EventRequestMessage, warden.EventRequestInProgress, warden.EventRequestExtensionAsked,
+			warden.EventRequestExtensionDecided, warden.EventRequestAnswered, warden.EventRequestAnswered, warden.EventRequestReviewed, warden.EventRequestReviewResponded, warden.EventRequestClosed}
+		if code != 200 || !slices.Equal(types, want) {
+			t.Errorf("timeline: %d\n got %v\nwant %v", code, types, want)
+		}
+		code, b = cpA.call("GET", path+"/messages", nil)
+		var kinds []string
+		for _, m := range decodeAs[struct{ Messages []warden.RequestMessage }](t, b).Messages {
+			kinds = append(kinds, string(m.Kind)+" "+string(m.Answer)+" "+m.Org+" "+strconv.Itoa(len(m.Attachments)))
+		}
+		// The notes of the acknowledgement and the closing are updates.
+		if want := []string{"update  ru-cert 0", "question  ru-cert 0", "answer partial ru-cert 1", "answer full ru-cert 0", "update  home 0"}; code != 200 || !slices.Equal(kinds, want) {
+			t.Errorf("thread: %d\n got %q\nwant %q", code, kinds, want)
+		}
+
+		// A counterpart's own request, sent at once: incoming, the
+		// authority the requested side.
+		code, b = cpA.call("POST", "/v1/requests", requestJSON("", func(m map[string]any) {
+			m["send"] = true
+			m["requested"] = map[string]any{"name": "Home CERT", "time_zone": "America/New_York", "country": "US"}
+		}))
+		in := decodeAs[warden.Request](t, b)
+		if code != 201 || in.Status != warden.RequestSent || in.Direction != warden.Incoming || in.Counterpart != "ru-cert" || in.Requesting.Org != "ru-cert" || in.Requested.Org != warden.HomeOrg {
+			t.Fatalf("a counterpart's request: %d %s", code, b)
+		}
+		if code, b := ana.call("POST", fmt.Sprintf("/v1/requests/%d/acknowledge", in.ID), nil); code != 200 {
+			t.Errorf("the authority acknowledging it: %d %s", code, b)
+		}
+		for query, ids := range map[string][]int64{
+			"":                              {in.ID, r.ID},
+			"?direction=incoming":           {in.ID},
+			"?status=closed":                {r.ID},
+			"?limit=1":                      {in.ID},
+			fmt.Sprintf("?after=%d", in.ID): {r.ID},
+			"?counterpart=cn-cert":          nil,
+			"?q=water":                      {r.ID},
+		} {
+			code, b := ana.call("GET", "/v1/requests"+query, nil)
+			var got []int64
+			for _, x := range decodeAs[struct{ Requests []warden.Request }](t, b).Requests {
+				got = append(got, x.ID)
+			}
+			if code != 200 || !slices.Equal(got, ids) {
+				t.Errorf("GET /v1/requests%s: %d %v, want %v", query, code, got, ids)
+			}
+		}
+		if code, b := cpB.call("GET", "/v1/requests", nil); code != 200 || len(decodeAs[struct{ Requests []warden.Request }](t, b).Requests) != 0 {
+			t.Errorf("another counterpart's list: %d %s", code, b)
+		}
+	})
+}
+
+// TestRequestBadInputAPI: a request without legal basis or facts, a
+// deadline in the past, an attachment too large or of the wrong type, a
+// transition out of order, a malformed or unexpected body or query: each
+// is a 400 (413 for the size) naming the field, and nothing changes —
+// the request reads the same, its thread and timeline are as they were,
+// no request is added and the audit log has no new event.
+func TestRequestBadInputAPI(t *testing.T) {
+	c := newCoopPlatform(t, storetest.OpenSQLite(t))
+	ana, cpA := c.client(t, c.tokens[warden.RoleAnalyst]), c.client(t, c.tokens[warden.RoleCounterpart])
+	auditor := c.client(t, c.tokens[warden.RoleAuditor])
+	code, b := ana.call("POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["send"] = true }))
+	r := decodeAs[warden.Request](t, b)
+	if code != 201 || r.Status != warden.RequestSent {
+		t.Fatalf("setup: %d %s", code, b)
+	}
+	path := fmt.Sprintf("/v1/requests/%d", r.ID)
+	state := func() string {
+		var s strings.Builder
+		for _, p := range []string{path, path + "/messages", path + "/timeline", path + "/extensions", "/v1/requests", "/v1/audit?limit=1000"} {
+			code, b := auditor.call("GET", p, nil)
+			if code != 200 {
+				t.Fatalf("GET %s: %d %s", p, code, b)
+			}
+			s.Write(b)
+		}
+		return s.String()
+	}
+	before := state()
+	past := coopStart.Add(-time.Hour).Format(time.RFC3339)
+	for _, tc := range []struct {
+		name         string
+		who          *client
+		method, path string
+		body         any
+		code         int
+		want         string
+	}{
+		{"no legal basis", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { delete(m, "legal_basis") }), 400, "legal_basis"},
+		{"blank facts", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["facts"] = "  " }), 400, "facts"},
+		{"due_by in the past", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["due_by"] = past }), 400, "due_by"},
+		{"due_by not a time", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["due_by"] = "next Tuesday" }), 400, "due_by"},
+		{"requested country without a calendar", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) {
+			m["requested"] = map[string]any{"name": "X", "time_zone": "UTC", "country": "AQ"}
+		}), 400, "requested.country"},
+		{"a link of no known kind", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) {
+			m["links"] = []map[string]any{{"object": "planet:mars"}}
+		}), 400, "links[0].object"},
+		{"unknown field", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["colour"] = "red" }), 400, "colour"},
+		{"a number for text", ana, "POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["facts"] = 7 }), 400, "facts"},
+		{"a draft edited after sending", ana, "PUT", path, requestJSON("ru-cert", nil), 400, "status"},
+		{"closed before it is answered", ana, "POST", path + "/close", nil, 400, "status"},
+		{"a review before any answer", ana, "POST", path + "/reviews", map[string]any{"message": 1, "rubric": map[string]int{"completeness": 1, "accuracy": 1, "actionability": 1, "updates": 1}, "use": "no_use"}, 400, "status"},
+		{"an answer of unknown completeness", cpA, "POST", path + "/answer", map[string]string{"completeness": "most", "body": "x"}, 400, "answer"},
+		{"an answer with a field it does not take", cpA, "POST", path + "/answer", map[string]string{"completeness": "full", "body": "x", "kind": "note"}, 400, "kind"},
+		{"a refusal for no listed reason", cpA, "POST", path + "/refuse", map[string]string{"reason": "busy"}, 400, "reason"},
+		{"an extension until a malformed time", cpA, "POST", path + "/extensions", map[string]string{"until": "soon", "reason": "x"}, 400, "until"},
+		{"an extension before the deadline", cpA, "POST", path + "/extensions", map[string]string{"until": coopStart.Add(time.Hour).Format(time.RFC3339), "reason": "x"}, 400, "until"},
+		{"a request id that is no number", ana, "GET", "/v1/requests/seven", nil, 400, "request id"},
+		{"an undeclared query parameter", ana, "GET", "/v1/requests?colour=red", nil, 400, "colour"},
+		{"overdue neither true nor false", ana, "GET", "/v1/requests?overdue=maybe", nil, 400, "overdue"},
+		{"an unknown status", ana, "GET", "/v1/requests?status=lost", nil, 400, "status"},
+	} {
+		code, b := tc.who.call(tc.method, tc.path, tc.body)
+		if code != tc.code || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %s, want %d naming %s", tc.name, code, b, tc.code, tc.want)
+		}
+	}
+	// Bodies the client helper cannot send: duplicate keys, files.
+	dup := c.do(t, "POST", path+"/acknowledge", c.tokens[warden.RoleCounterpart], "application/json", `{"note":"a","note":"b"}`)
+	if b, _ := io.ReadAll(dup.Body); dup.StatusCode != 400 || !strings.Contains(string(b), "note") {
+		t.Errorf("duplicate key: %d %s", dup.StatusCode, b)
+	}
+	for name, tc := range map[string]struct {
+		data []byte
+		code int
+		want string
+	}{
+		"big.txt":   {bytes.Repeat([]byte("a"), 4<<10+1), 413, "big.txt"},
+		"page.txt":  {[]byte("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"), 400, "page"},
+		"tool.exe":  {append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...), 400, "tool.exe"},
+		"empty.txt": {nil, 400, "empty"},
+	} {
+		code, b := cpA.multipart(path+"/answer", map[string]string{"completeness": "full", "body": "See the file."}, map[string][]byte{name: tc.data})
+		if code != tc.code || !strings.Contains(string(b), tc.want) {
+			t.Errorf("answer with %s: %d %s, want %d", name, code, b, tc.code)
+		}
+	}
+	if code, b := cpA.multipart(path+"/messages", map[string]string{"kind": "update", "body": "a", "colour": "red"}, nil); code != 400 || !strings.Contains(string(b), "colour") {
+		t.Errorf("a form field a message does not take: %d %s", code, b)
+	}
+	if after := state(); after != before {
+		t.Errorf("bad input changed something:\nbefore %s\n after %s", before, after)
+	}
+}

@@ -260,5 +260,24 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/designations/{id}/decide", h: s.designationDecideForm, action: warden.ActDesignationsDecide, ui: true},
 		{method: "POST", path: "/designations/{id}/amend", h: s.designationAmendForm, action: warden.ActDesignationsPropose, ui: true},
 		{method: "POST", path: "/designations/{id}/delist", h: s.designationDelistForm, action: warden.ActDesignationsPropose, ui: true},
+		// Cooperation: the authority's requests and the counterpart's
+		// portal (each not found for the other side).
+		{method: "GET", path: "/requests", h: s.requestsPage, action: warden.ActRequestsRead, ui: true},
+		{method: "GET", path: "/requests/new", h: s.requestNewPage, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/requests/new", h: s.requestNewForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "GET", path: "/requests/{id}", h: s.requestPage, action: warden.ActRequestsRead, ui: true},
+		{method: "POST", path: "/requests/{id}", h: s.requestActionForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "GET", path: "/requests/{id}/edit", h: s.requestEditPage, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/requests/{id}/edit", h: s.requestEditForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/requests/{id}/review", h: s.requestReviewForm, action: warden.ActRequestsReview, ui: true},
+		{method: "POST", path: "/requests/{id}/refer", h: s.requestReferForm, action: warden.ActRequestsRefer, ui: true},
+		{method: "GET", path: "/requests/{id}/attachments/{attachment}", h: s.requestAttachmentPage, action: warden.ActRequestsRead, ui: true},
+		{method: "GET", path: "/portal", h: s.portalHome, action: warden.ActRequestsRead, ui: true},
+		{method: "GET", path: "/portal/requests/new", h: s.portalNewPage, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/portal/requests/new", h: s.portalNewForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "GET", path: "/portal/requests/{id}", h: s.portalRequestPage, action: warden.ActRequestsRead, ui: true},
+		{method: "POST", path: "/portal/requests/{id}", h: s.portalActionForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/portal/requests/{id}/review", h: s.portalReviewForm, action: warden.ActRequestsReview, ui: true},
+		{method: "GET", path: "/portal/requests/{id}/attachments/{attachment}", h: s.portalAttachment, action: warden.ActRequestsRead, ui: true},
 	}
 }

@@ -76,7 +76,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: cookie, Path: "/", HttpOnly: true, Secure: s.SecureCookies || r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(s.Auth.SessionTTL.Seconds())})
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	dest := safeNext(next)
+	if dest == "/" {
+		if p, _, err := s.Auth.Session(r.Context(), cookie); err == nil && p.Role == warden.RoleCounterpart {
+			dest = "/portal" // a counterpart's home: the dashboard is not for it
+		}
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
 func clientIP(r *http.Request) string {

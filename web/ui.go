@@ -19,7 +19,7 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
+var pages = template.Must(template.New("").Funcs(i18nFuncs).Funcs(template.FuncMap{
 	"fmtTime": func(v any) string {
 		switch t := v.(type) {
 		case time.Time:

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,7 +16,6 @@ import (
 
 	"warden"
 	"warden/audit"
-	"warden/sources/sourcetest"
 	"warden/store"
 )
 
@@ -41,9 +39,7 @@ func TestKilledUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process")
 	}
-	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	importJSON(t, db, "--list", "ofac", sourcetest.OFAC(t))
+	db := screenDB(t)
 	_, out, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "load")
 	tok := lastLine(out)
 

@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"warden"
-	"warden/sources/sourcetest"
 )
 
 func TestTxScreen(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	importJSON(t, db, "--list", "ofac", sourcetest.OFAC(t))
+	db := screenDB(t)
 	csvIn := filepath.Join(dir, "payments.csv")
 	os.WriteFile(csvIn, []byte(`reference,currency,minor,role,name,country,birth_date,account,wallet,identifiers
 t1,USD,1250000,originator,Jane Doe,US,,US-001,,
@@ -68,8 +66,7 @@ t2,EUR,990,beneficiary,Hans Meier,DE,,DE-1,,
 
 func TestCustomerImport(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "w.db")
-	importJSON(t, db, "--list", "ofac", sourcetest.OFAC(t))
+	db := screenDB(t)
 	in := filepath.Join(dir, "customers.csv")
 	os.WriteFile(in, []byte("id,name,country,wallet\nK1,Jane Doe,US,\nK2,,,0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936\n"), 0o600)
 	out := filepath.Join(dir, "results.jsonl")

@@ -112,6 +112,9 @@ func (s *Service) fill(ctx context.Context, r *warden.Request, in Input, now tim
 	if err := check(&in, now); err != nil {
 		return err
 	}
+	if err := s.checkLinked(ctx, r, in.Links); err != nil {
+		return err
+	}
 	in.Requesting.Org, in.Requested.Org = r.Requester(), r.Responder()
 	// The requested side's calendar must be one deadlines can be counted
 	// in: its office hours are checked here, its closures at sending.
@@ -299,6 +302,30 @@ func checkLinks(links []warden.RequestLink) error {
 	return nil
 }
 
+// checkLinked refuses links a request may not carry: any on an incoming
+// request (a counterpart names no Warden objects: they are the
+// authority's, and linking one would reach it through Linked), and a
+// link to an entity, payment, case or designation Warden does not hold
+// (EINVALID naming links[i].object). The kinds Warden does not hold yet
+// are taken as written.
+func (s *Service) checkLinked(ctx context.Context, r *warden.Request, links []warden.RequestLink) error {
+	if len(links) > 0 && r.Direction == warden.Incoming {
+		return warden.Errorf(warden.EINVALID, "links: a counterpart's request links no Warden objects (they are the authority's records); leave links out")
+	}
+	for i, l := range links {
+		kind, ref, _ := strings.Cut(l.Object, ":")
+		if linkRead[kind] == "" {
+			continue
+		}
+		if _, err := s.object(ctx, kind, ref); warden.ErrorCode(err) == warden.ENOTFOUND {
+			return warden.Errorf(warden.EINVALID, "links[%d].object: Warden holds no %s", i, l.Object)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkParties checks the persons and organisations a request concerns.
 func checkParties(parties []warden.RequestParty) error {
 	if len(parties) > maxItems {
@@ -443,12 +470,23 @@ func (s *Service) Timeline(ctx context.Context, id int64) ([]warden.DomainEvent,
 	return slices.DeleteFunc(evs, func(e warden.DomainEvent) bool { return e.Type == warden.EventRequestReferred }), nil
 }
 
+// linkRead is the permission a home person needs to read a linked
+// object of each kind Warden holds; the other kinds (incidents,
+// indicators, actors, reports) are not held yet.
+var linkRead = map[string]warden.Action{"entity": warden.ActListsRead, "tx": warden.ActCasesRead, "case": warden.ActCasesRead, "designation": warden.ActDesignationsRead}
+
+// counterpartKinds are the kinds of object a counterpart may read
+// through a shared link: listed parties, which the lists publish.
+// Payments, cases and designations are the authority's own records,
+// which its role reads none of, shared or not.
+var counterpartKinds = map[string]bool{"entity": true}
+
 // Linked returns an object request id links (entity:LIST:SOURCE_ID,
-// tx:REFERENCE, case:ID, designation:ID). A counterpart reaches only
-// the shared links of a request it sees, and through them only; home
-// people need the object's own read permission too. ENOTFOUND for
-// anything else, and for kinds Warden does not hold yet (incidents,
-// indicators, actors, reports).
+// tx:REFERENCE, case:ID, designation:ID). A counterpart reaches only a
+// listed party (see counterpartKinds) through a shared link the
+// authority put on its own request; home people need the object's own
+// read permission too. ENOTFOUND for anything else, and for kinds
+// Warden does not hold yet (incidents, indicators, actors, reports).
 func (s *Service) Linked(ctx context.Context, id int64, obj string) (any, error) {
 	p, r, err := s.load(ctx, warden.ActRequestsRead, id)
 	if err != nil {
@@ -456,20 +494,30 @@ func (s *Service) Linked(ctx context.Context, id int64, obj string) (any, error)
 	}
 	notFound := warden.Errorf(warden.ENOTFOUND, "request %d links no %q", id, obj)
 	i := slices.IndexFunc(r.Links, func(l warden.RequestLink) bool { return l.Object == obj })
-	if i < 0 || p.Role == warden.RoleCounterpart && !r.Links[i].Shared {
-		return nil, notFound
-	}
 	kind, ref, _ := strings.Cut(obj, ":")
-	need := map[string]warden.Action{"entity": warden.ActListsRead, "tx": warden.ActCasesRead, "case": warden.ActCasesRead, "designation": warden.ActDesignationsRead}[kind]
-	if need == "" {
+	need := linkRead[kind]
+	if i < 0 || need == "" {
 		return nil, notFound
 	}
-	if p.Role != warden.RoleCounterpart {
-		if _, err := warden.Authorize(ctx, need); err != nil {
-			return nil, err
+	if p.Role == warden.RoleCounterpart {
+		if !r.Links[i].Shared || r.Direction != warden.Outgoing || !counterpartKinds[kind] {
+			return nil, notFound
 		}
+	} else if _, err := warden.Authorize(ctx, need); err != nil {
+		return nil, err
 	}
+	v, err := s.object(ctx, kind, ref)
+	if warden.ErrorCode(err) == warden.ENOTFOUND {
+		return nil, notFound
+	}
+	return v, err
+}
+
+// object reads the object of kind with id ref (a kind of linkRead);
+// ENOTFOUND if Warden holds none.
+func (s *Service) object(ctx context.Context, kind, ref string) (any, error) {
 	var v any
+	var err error
 	switch kind {
 	case "entity":
 		v, err = s.DB.Entity(ctx, ref, 0)
@@ -477,8 +525,8 @@ func (s *Service) Linked(ctx context.Context, id int64, obj string) (any, error)
 		v, err = s.DB.Transaction(ctx, ref)
 	case "case", "designation":
 		n, perr := strconv.ParseInt(ref, 10, 64)
-		if perr != nil {
-			return nil, notFound
+		if perr != nil || n <= 0 {
+			return nil, warden.Errorf(warden.ENOTFOUND, "no %s %q", kind, ref)
 		}
 		if kind == "case" {
 			var c warden.PendingCase
@@ -487,9 +535,11 @@ func (s *Service) Linked(ctx context.Context, id int64, obj string) (any, error)
 		} else {
 			v, err = s.DB.Designation(ctx, n)
 		}
+	default:
+		return nil, warden.Errorf(warden.ENOTFOUND, "no %s %q", kind, ref)
 	}
-	if warden.ErrorCode(err) == warden.ENOTFOUND || warden.ErrorCode(err) == warden.EINVALID {
-		return nil, notFound
+	if warden.ErrorCode(err) == warden.EINVALID {
+		err = warden.Errorf(warden.ENOTFOUND, "no %s %q", kind, ref)
 	}
 	return v, err
 }

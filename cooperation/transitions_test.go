@@ -2,6 +2,7 @@ package cooperation_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -9,7 +10,9 @@ import (
 	"time"
 
 	"warden"
+	"warden/auth"
 	"warden/cooperation"
+	"warden/designation"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -208,15 +211,17 @@ func TestOutOfOrder(t *testing.T) {
 	})
 }
 
-// linked imports party 7 of list ofac, which the form links.
+// linked imports parties 7 and 8 of list ofac, which the form links.
 func linked(t *testing.T, db *store.DB) {
 	t.Helper()
 	im, err := db.BeginImport(context.Background(), "ofac", "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := im.Put(&warden.Entity{SourceID: "7", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "Ivan Coldsteel", Kind: warden.NamePrimary}}}); err != nil {
-		t.Fatal(err)
+	for id, name := range map[string]string{"7": "Ivan Coldsteel", "8": "Pyotr Coldsteel"} {
+		if err := im.Put(&warden.Entity{SourceID: id, Schema: warden.SchemaPerson, Names: []warden.Name{{Full: name, Kind: warden.NamePrimary}}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := im.Commit(warden.SourceMeta{Published: "2026-01-01"}); err != nil {
 		t.Fatal(err)
@@ -226,12 +231,13 @@ func linked(t *testing.T, db *store.DB) {
 // TestSides: a counterpart reaches nothing of a request that is not its
 // organisation's, nor the authority's drafts (withdrawn or not): every
 // method answers not found. On its own requests each side takes only its
-// own steps (the wrong side is forbidden, naming the side), and a
+// own steps (the wrong side is forbidden, naming the side). A
 // counterpart sees only the shared links and, through Linked, only the
-// objects they name.
+// listed parties they name, never the authority's records (a shared
+// designation); it links nothing itself, and no one links an object
+// Warden does not hold.
 func TestSides(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	linked(t, db)
 	start := utc(t, "2026-06-01T12:00:00Z")
 	w := newWorld(t, db, start)
 	out, err := w.s.Create(liaison, form("cn", false))
@@ -365,7 +371,7 @@ func TestSides(t *testing.T) {
 		var out []int64
 		for _, r := range rs {
 			out = append(out, r.ID)
-			if ctx == cnUser && len(r.Links) != 1 {
+			if ctx == cnUser && len(r.Links) != map[warden.Direction]int{warden.Outgoing: 1, warden.Incoming: 0}[r.Direction] {
 				t.Errorf("cn sees links %v of request %d", r.Links, r.ID)
 			}
 		}
@@ -414,15 +420,68 @@ func TestSides(t *testing.T) {
 	if v, err := w.s.Linked(cnUser, out.ID, "entity:ofac:7"); err != nil || v.(*warden.Entity).Caption() != "Ivan Coldsteel" {
 		t.Errorf("cn reads the shared party: %v %v", v, err)
 	}
-	for _, obj := range []string{"case:3", "entity:ofac:8", "designation:1"} {
+	for _, obj := range []string{"entity:ofac:8", "entity:ofac:9", "case:3", "designation:1"} {
 		if _, err := w.s.Linked(cnUser, out.ID, obj); warden.ErrorCode(err) != warden.ENOTFOUND {
 			t.Errorf("cn reads %s: %v", obj, err)
 		}
 	}
-	if _, err := w.s.Linked(liaison, out.ID, "case:3"); warden.ErrorCode(err) != warden.EFORBIDDEN {
-		t.Errorf("a liaison reads a case: %v, want forbidden (cases.read)", err)
+	if v, err := w.s.Linked(liaison, out.ID, "entity:ofac:8"); err != nil || v.(*warden.Entity).Caption() != "Pyotr Coldsteel" {
+		t.Errorf("home reads the party it did not share: %v %v", v, err)
 	}
-	if _, err := w.s.Linked(analyst, out.ID, "case:3"); warden.ErrorCode(err) != warden.ENOTFOUND {
-		t.Errorf("an analyst reads a case Warden does not hold: %v", err)
+
+	// The authority's records are not the counterpart's to see, shared or
+	// not: a designation shared on a request sent to cn is read by home
+	// people with designations.read only.
+	des := designation.New(db, auth.NewApprovals(db, w.clock))
+	des.Now = w.clock
+	d, err := des.Create(officer, designation.Input{Party: warden.Entity{Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "Ivan Coldsteel", Kind: warden.NamePrimary}}},
+		Program: "CYBER", LegalBasis: basis, Reasons: "Ransomware."}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := form("cn", false)
+	in.Links = []warden.RequestLink{{Object: fmt.Sprintf("designation:%d", d.ID), Shared: true}}
+	shared, err := w.s.Create(liaison, in)
+	if err == nil {
+		shared, err = w.s.Send(liaison, shared.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.Linked(cnUser, shared.ID, in.Links[0].Object); warden.ErrorCode(err) != warden.ENOTFOUND {
+		t.Errorf("cn reads a shared designation: %v", err)
+	}
+	if _, err := w.s.Linked(liaison, shared.ID, in.Links[0].Object); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		t.Errorf("a liaison reads a designation: %v, want forbidden (designations.read)", err)
+	}
+	if v, err := w.s.Linked(analyst, shared.ID, in.Links[0].Object); err != nil || v.(warden.Designation).ID != d.ID {
+		t.Errorf("an analyst reads the designation: %v %v", v, err)
+	}
+
+	// A counterpart links nothing: not on a new request, nor on its draft;
+	// and no one links what Warden does not hold.
+	own := form("cn", true)
+	own.Links = []warden.RequestLink{{Object: in.Links[0].Object, Shared: true}}
+	if _, err := w.s.Create(cnUser, own); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "links: ") {
+		t.Errorf("cn links a designation to its request: %v", err)
+	}
+	cnDraft, err := w.s.Create(cnUser, form("cn", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = snap(t, db, cnDraft.ID)
+	if _, err := w.s.Update(cnUser, cnDraft.ID, own); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "links: ") {
+		t.Errorf("cn links a designation to its draft: %v", err)
+	}
+	unchanged(t, db, cnDraft.ID, before, "a counterpart's links")
+	for _, obj := range []string{"entity:ofac:9", "entity:eu:7", "case:3", "tx:PAY-1", "designation:99", "designation:x"} {
+		bad := form("cn", false)
+		bad.Links = append(bad.Links, warden.RequestLink{Object: obj})
+		if _, err := w.s.Create(analyst, bad); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "links[2].object: ") {
+			t.Errorf("linking %s: %v", obj, err)
+		}
+		if _, err := w.s.Update(liaison, draft.ID, bad); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "links[2].object: ") {
+			t.Errorf("linking %s to a draft: %v", obj, err)
+		}
 	}
 }

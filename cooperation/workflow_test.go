@@ -35,8 +35,8 @@ var (
 	usUser  = actor("sam", warden.RoleCounterpart, "us")
 )
 
-// world is a service over a database holding the counterparts cn and us,
-// with a clock the test moves.
+// world is a service over a database holding the counterparts cn and us
+// and the parties the form links, with a clock the test moves.
 type world struct {
 	db  *store.DB
 	s   *cooperation.Service
@@ -51,6 +51,7 @@ func newWorld(t *testing.T, db *store.DB, start time.Time) *world {
 			t.Fatal(err)
 		}
 	}
+	linked(t, db)
 	w := &world{db: db, now: start}
 	w.s = cooperation.New(db, nil)
 	w.s.Now = w.clock
@@ -83,17 +84,18 @@ func side(org string) warden.Authority {
 	}
 }
 
-// form is a complete routine disclosure request of home's to org (or, with
-// incoming, of org's to home).
+// form is a complete routine disclosure request of home's to org, linking
+// two listed parties, one shared (or, with incoming, of org's to home,
+// which links none).
 func form(org string, incoming bool) cooperation.Input {
 	in := cooperation.Input{Type: warden.RequestDisclosure, Counterpart: org, Requesting: home, Requested: side(org),
 		LegalBasis: "Budapest Convention, art. 31", Facts: "Ransomware paid to a wallet hosted by a provider on your territory.",
 		Offence: "extortion", Sought: "Subscriber data of account 4471", Need: "To identify the operator.", Priority: warden.PriorityRoutine,
-		Links: []warden.RequestLink{{Object: "entity:ofac:7", Shared: true}, {Object: "case:3", Shared: false}},
+		Links: []warden.RequestLink{{Object: "entity:ofac:7", Shared: true}, {Object: "entity:ofac:8", Shared: false}},
 		Parties: []warden.RequestParty{{Name: "Ivan Coldsteel", Schema: warden.SchemaPerson, Country: "RU", Wallets: []string{"0x9f2c4e4b1f3a8d0c7e5b6a1d2c3b4a5f6e7d8c9b"}},
 			{Name: "Steel Hosting LLC", Schema: warden.SchemaOrganization}}}
 	if incoming {
-		in.Requesting, in.Requested = side(org), home
+		in.Requesting, in.Requested, in.Links = side(org), home, nil
 	}
 	return in
 }

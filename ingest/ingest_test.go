@@ -222,7 +222,7 @@ func TestFailedImportStoresNothing(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	l, _ := db.List(context.Background(), "ofac")
-	if l.CurrentVersion != 1 || l.Entities != 1150 {
+	if l.CurrentVersion != 1 || l.Entities != 1152 {
 		t.Errorf("after failed import: %+v", l)
 	}
 }

@@ -61,7 +61,7 @@ func TestSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || res[0].Version == nil || res[0].Version.Entities != 1150 || res[1].Version.Entities != 1003 {
+	if len(res) != 2 || res[0].Version == nil || res[0].Version.Entities != 1152 || res[1].Version.Entities != 1003 {
 		t.Fatalf("first sync = %+v", res)
 	}
 	if ofacFull.Load() != 4 || unFull.Load() != 1 {
@@ -152,7 +152,7 @@ func TestSyncEmptyComponent(t *testing.T) {
 		}
 	}
 	l, err := db.List(ctx, "ofac")
-	if err != nil || l.CurrentVersion != 1 || l.Entities != 2059 {
+	if err != nil || l.CurrentVersion != 1 || l.Entities != 2062 {
 		t.Errorf("list is now %+v %v", l, err)
 	}
 	e, err := db.Entity(ctx, "ofac:306", 0)

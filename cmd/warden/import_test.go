@@ -120,7 +120,7 @@ func TestImportGuardsCLI(t *testing.T) {
 // server is writing payments to makes no request fail: the import parses
 // with no transaction open and writes in one short one, and writers wait
 // for each other instead of failing with "database is locked". The list
-// is the OFAC sample (2,059 parties, see sourcetest.OFACSample): the UK
+// is the OFAC sample (2,062 parties, see sourcetest.OFACSample): the UK
 // list's 4,688 took a minute to parse under the race detector.
 func TestImportBesideServer(t *testing.T) {
 	if testing.Short() {
@@ -252,13 +252,13 @@ func TestOFACComponentsCLI(t *testing.T) {
 	}{
 		{"sync with an empty ALT.CSV", syncArgs, "ALT.CSV is empty"},
 		{"import with an empty alt.csv", []string{"import", "--list", "ofac", folder("noalt", noAlt)}, "alt.csv is empty"},
-		{"import of sdn.csv alone", []string{"import", "--list", "ofac", folder("alone", map[string]string{"sdn.csv": "real"})}, "would drop 2437 of 5021 names (48.5%)"},
+		{"import of sdn.csv alone", []string{"import", "--list", "ofac", folder("alone", map[string]string{"sdn.csv": "real"})}, "would drop 2437 of 5026 names (48.5%)"},
 	} {
 		code, _, errs := cli(t, db, tc.args...)
 		if code != 1 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q, want 1 and %q", tc.name, code, errs, tc.want)
 		}
-		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 2059 {
+		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 2062 {
 			t.Errorf("after %s: version %d, %d parties", tc.name, v, n)
 		}
 	}
@@ -346,7 +346,7 @@ func TestOFACCutCLI(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, want) {
 			t.Errorf("%s of a cut alt.csv: exit %d, stderr %q, want 1 and %q", tc.name, code, errs, want)
 		}
-		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 2059 {
+		if v, n := currentVersion(t, db, "ofac"); v != 1 || n != 2062 {
 			t.Errorf("after the %s: version %d, %d parties", tc.name, v, n)
 		}
 	}

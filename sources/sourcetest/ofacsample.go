@@ -14,8 +14,8 @@ import (
 // the rows of every eighth party (an ent_num divisible by 8) and of the
 // parties that tests look for by name, wallet or identifier (see
 // sampleNamed), each row byte for byte and each file's end-of-file mark
-// kept, and returns the folder. It holds 2,059 of the 2024 list's 15,443
-// parties and 1,150 of 2021's 8,976: a list in OFAC's real format for the
+// kept, and returns the folder. It holds 2,062 of the 2024 list's 15,443
+// parties and 1,152 of 2021's 8,976: a list in OFAC's real format for the
 // tests whose point is a guard, a flag, a refusal or a round trip rather
 // than the size of the list, which under the race detector (as CI runs)
 // import the whole list some ten times slower, for half a minute or more.
@@ -40,11 +40,13 @@ func OFACSample(t testing.TB, rel string) string {
 
 // sampleNamed are the parties outside every eighth that tests look for in
 // the OFAC sample: BANCO NACIONAL DE CUBA (306, a.k.a. NATIONAL BANK OF
-// CUBA in alt.csv), LI Shangfu (24838), KHORASHADIZADEH Ali (26137, by his
-// e-mail), YAKUBETS Maksim (26663), SUEX OTC (33151, a wallet in
+// CUBA in alt.csv), SBERBANK EUROPE (18716), DERIPASKA Oleg (24283), LI
+// Shangfu (24838), KHORASHADIZADEH Ali (26137, by his e-mail), YAKUBETS
+// Maksim (26663), TURASHEV Igor (26670), SUEX OTC (33151, a wallet in
 // sdn_comments.csv), BLENDER.IO (37070), TORNADO CASH (39796), WANG Yunhe
 // (43421) and KHOROSHEV Dmitry (48603, by wallet).
-var sampleNamed = map[int]bool{306: true, 24838: true, 26137: true, 26663: true, 33151: true, 37070: true, 39796: true, 43421: true, 48603: true}
+var sampleNamed = map[int]bool{306: true, 18716: true, 24283: true, 24838: true, 26137: true, 26663: true, 26670: true,
+	33151: true, 37070: true, 39796: true, 43421: true, 48603: true}
 
 // inSample says whether the party ent_num n is in the OFAC sample.
 func inSample(n int) bool { return n%8 == 0 || sampleNamed[n] }

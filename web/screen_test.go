@@ -13,16 +13,14 @@ import (
 	"warden/ingest"
 	"warden/screening"
 	"warden/sources"
-	"warden/sources/sourcetest"
 	"warden/store/storetest"
 	"warden/web"
 )
 
-// screeningServer is a real HTTP server over the full OFAC list (the
-// bundled snapshot), with a
-// token for a screener and one for an auditor.
+// screeningServer is a real HTTP server over the OFAC list (see
+// ofacFiles), with a token for a screener and one for an auditor.
 func screeningServer(t *testing.T) (*httptest.Server, map[warden.Role]string) {
-	paths, err := sources.Expand([]string{sourcetest.OFAC(t)})
+	paths, err := sources.Expand([]string{ofacFiles(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

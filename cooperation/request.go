@@ -51,8 +51,11 @@ const maxItems = 1000
 // Create stores a new draft (requests.write). Home people draft the
 // authority's requests to in.Counterpart, which must be a counterpart
 // organisation; a counterpart drafts its organisation's requests to the
-// authority. EINVALID names the first field that is wrong; nothing is
-// stored then. ECONFLICT if the reference is taken.
+// authority. Without a reference it gets the next of its counterpart
+// and direction (see store.DB.CreateRequest). EINVALID names the first
+// field that is wrong; nothing is stored then. ECONFLICT if the
+// reference is taken among the requests of the same counterpart and
+// direction: the caller's own scope, so that nothing tells it of others'.
 func (s *Service) Create(ctx context.Context, in Input) (warden.Request, error) {
 	p, err := warden.Authorize(ctx, warden.ActRequestsWrite)
 	if err != nil {

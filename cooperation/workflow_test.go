@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -415,5 +416,55 @@ func TestClosePartial(t *testing.T) {
 	// Monday 09:00-17:00, Tuesday 09:00-17:00, Wednesday 09:00-11:30.
 	if got, _ := db.Request(context.Background(), r.ID); got.AnswerBusinessSecs == nil || *got.AnswerBusinessSecs != (16*3600+9000) || got.Status != warden.RequestClosed {
 		t.Errorf("stored: %s, answer business seconds %v", got.Status, got.AnswerBusinessSecs)
+	}
+}
+
+// TestReferences: a counterpart learns nothing of another's references
+// and cannot block the authority's: references are unique per
+// counterpart and direction, and one drawn skips those taken. The audit
+// event of a creation records the reference drawn.
+func TestReferences(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-06-01T12:00:00Z"))
+	create := func(ctx context.Context, org string, incoming bool, ref string) (warden.Request, error) {
+		in := form(org, incoming)
+		in.Reference = ref
+		return w.s.Create(ctx, in)
+	}
+	if _, err := create(usUser, "us", true, "US-2026-1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		who      context.Context
+		org      string
+		incoming bool
+		ref      string
+		want     string
+		code     string
+	}{
+		{cnUser, "cn", true, "US-2026-1", "US-2026-1", ""}, // us has it: cn learns nothing
+		{cnUser, "cn", true, "R-2026-0001", "R-2026-0001", ""},
+		{cnUser, "cn", true, "R-2026-0002", "R-2026-0002", ""},
+		{liaison, "cn", false, "", "R-2026-0001", ""}, // cn's cannot block the authority's
+		{liaison, "cn", false, "", "R-2026-0002", ""},
+		{liaison, "cn", false, "US-2026-1", "US-2026-1", ""},
+		{cnUser, "cn", true, "", "R-2026-0004", ""},               // its fourth, the third taken
+		{cnUser, "cn", true, "R-2026-0002", "", warden.ECONFLICT}, // its own
+		{liaison, "cn", false, "R-2026-0001", "", warden.ECONFLICT},
+	} {
+		r, err := create(c.who, c.org, c.incoming, c.ref)
+		if warden.ErrorCode(err) != c.code || c.code == "" && r.Reference != c.want {
+			t.Errorf("%q of %s (incoming %v): %q %v, want %q %s", c.ref, c.org, c.incoming, r.Reference, err, c.want, c.code)
+		}
+		if err != nil {
+			continue
+		}
+		var detail map[string]any
+		db.AuditEvents(context.Background(), warden.AuditFilter{Object: fmt.Sprintf("request:%d", r.ID)}, func(e warden.AuditEvent) error {
+			return json.Unmarshal(e.Detail, &detail)
+		})
+		if detail["reference"] != c.want {
+			t.Errorf("the audit event of request %d says reference %v, want %s", r.ID, detail["reference"], c.want)
+		}
 	}
 }

@@ -52,9 +52,12 @@ func secsOpt(v int64) *int64 {
 	return &v
 }
 
-// CreateRequest stores a new request and sets its id, and its reference
-// if it has none ("R-" with the year it was created and its id), with the
-// audit event, whose object it sets. ECONFLICT if the reference is taken.
+// CreateRequest stores a new request and sets its id, with the audit
+// event, whose object it sets. A request without a reference gets one
+// drawn in the same transaction (see nextReference), which the audit
+// event's detail records. ECONFLICT if the reference is taken among the
+// requests of the same counterpart and direction (the only ones it must
+// differ from, so that no one learns of another's).
 func (db *DB) CreateRequest(ctx context.Context, r *warden.Request, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		id, err := nextID(ctx, tx, "requests")
@@ -63,7 +66,15 @@ func (db *DB) CreateRequest(ctx context.Context, r *warden.Request, ev *warden.A
 		}
 		r.ID = id
 		if r.Reference == "" {
-			r.Reference = fmt.Sprintf("R-%d-%04d", r.CreatedAt.UTC().Year(), id)
+			if r.Reference, err = nextReference(ctx, tx, r); err != nil {
+				r.Reference = ""
+				return err
+			}
+			if ev != nil {
+				if ev.Detail, err = setDetail(ev.Detail, "reference", r.Reference); err != nil {
+					return err
+				}
+			}
 		}
 		if ev != nil {
 			ev.Object = requestObject(id)
@@ -81,13 +92,76 @@ func (db *DB) CreateRequest(ctx context.Context, r *warden.Request, ev *warden.A
 			optStamp(r.AckDue), optStamp(r.AnswerDue), optStamp(r.AnswerDueOriginal), optSecs(r.AckBusinessSecs), optSecs(r.AnswerBusinessSecs),
 			string(r.RefusalReason), data, r.CreatedBy, timestamp(r.CreatedAt), timestamp(r.UpdatedAt))
 		if err != nil && isUnique(err) {
-			return warden.Errorf(warden.ECONFLICT, "reference: a request %q exists", r.Reference)
+			return referenceTaken(r)
 		}
 		if err != nil {
 			return fmt.Errorf("create request: %w", err)
 		}
 		return nil
 	})
+}
+
+// nextReference draws the reference of r, in tx: "R-", the year it was
+// created, and the next number of the requests of its counterpart and
+// direction created that year ("R-2026-0007"), skipping the references
+// taken in that scope (someone may have chosen R-2026-0007 for a request
+// of its own), so that no one can keep another from drawing one. The
+// number counts only the scope's requests: a reference tells its reader
+// nothing of the requests of others. Changes are serialised (see
+// change), so the reference found free is free at the insert.
+func nextReference(ctx context.Context, tx *sql.Tx, r *warden.Request) (string, error) {
+	year := r.CreatedAt.UTC().Year()
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests WHERE counterpart = $1 AND direction = $2 AND created_at >= $3 AND created_at < $4`,
+		r.Counterpart, string(r.Direction), timestamp(from), timestamp(to)).Scan(&n); err != nil {
+		return "", fmt.Errorf("draw a reference: %w", err)
+	}
+	prefix := fmt.Sprintf("R-%d-", year)
+	rows, err := tx.QueryContext(ctx, `SELECT reference FROM requests WHERE counterpart = $1 AND direction = $2 AND reference LIKE $3`,
+		r.Counterpart, string(r.Direction), prefix+"%")
+	if err != nil {
+		return "", fmt.Errorf("draw a reference: %w", err)
+	}
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			return "", err
+		}
+		taken[ref] = true
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for n++; ; n++ {
+		if ref := fmt.Sprintf("%s%04d", prefix, n); !taken[ref] {
+			return ref, nil
+		}
+	}
+}
+
+// referenceTaken is the conflict of a reference taken in r's scope.
+func referenceTaken(r *warden.Request) error {
+	scope := "to"
+	if r.Direction == warden.Incoming {
+		scope = "from"
+	}
+	return warden.Errorf(warden.ECONFLICT, "reference: a request %q %s %s exists", r.Reference, scope, r.Counterpart)
+}
+
+// setDetail returns an audit event's detail (a JSON object, or nothing)
+// with key set to v.
+func setDetail(detail json.RawMessage, key string, v any) (json.RawMessage, error) {
+	m := map[string]any{}
+	if len(detail) > 0 {
+		if err := json.Unmarshal(detail, &m); err != nil {
+			return nil, fmt.Errorf("audit detail: %w", err)
+		}
+	}
+	m[key] = v
+	return json.Marshal(m)
 }
 
 // UpdateRequest stores r (its form, status, clock and deadlines) if it is
@@ -111,7 +185,7 @@ func updateRequest(ctx context.Context, tx *sql.Tx, r *warden.Request, from ward
 		return err
 	}
 	due := optStamp(r.AnswerDue)
-	res, err := tx.ExecContext(ctx, `UPDATE requests SET reference = $1, status = $2, priority = $3, type = $4, priority_case = $5,
+	res, err := tx.ExecContext(ctx, `UPDATE requests SET reference = $1, counterpart = $22, status = $2, priority = $3, type = $4, priority_case = $5,
 		sent_at = $6, acknowledged_at = $7, first_answer_at = $8, answered_at = $9, closed_at = $10, ack_due = $11,
 		answer_warned = CASE WHEN answer_due = $12 THEN answer_warned ELSE 0 END,
 		answer_missed = CASE WHEN answer_due = $12 THEN answer_missed ELSE 0 END,
@@ -121,10 +195,10 @@ func updateRequest(ctx context.Context, tx *sql.Tx, r *warden.Request, from ward
 		r.Reference, string(r.Status), string(r.Priority), string(r.Type), boolInt(r.PriorityCase),
 		optStamp(r.SentAt), optStamp(r.AcknowledgedAt), optStamp(r.FirstAnswerAt), optStamp(r.AnsweredAt), optStamp(r.ClosedAt), optStamp(r.AckDue),
 		due, optStamp(r.AnswerDueOriginal), optSecs(r.AckBusinessSecs), optSecs(r.AnswerBusinessSecs), string(r.RefusalReason),
-		data, timestamp(now), r.ID, string(from), timestamp(read))
+		data, timestamp(now), r.ID, string(from), timestamp(read), r.Counterpart)
 	if err != nil && isUnique(err) {
 		r.UpdatedAt = read
-		return warden.Errorf(warden.ECONFLICT, "reference: a request %q exists", r.Reference)
+		return referenceTaken(r)
 	}
 	if err != nil {
 		r.UpdatedAt = read

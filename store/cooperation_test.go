@@ -61,6 +61,11 @@ func TestRequestRows(t *testing.T) {
 		if err := db.CreateRequest(ctx, request(t0, "R-2026-0001"), nil); warden.ErrorCode(err) != warden.ECONFLICT {
 			t.Errorf("taken reference: %v", err)
 		}
+		var detail map[string]any
+		db.AuditEvents(ctx, warden.AuditFilter{Object: "request:1"}, func(e warden.AuditEvent) error { return json.Unmarshal(e.Detail, &detail) })
+		if detail["reference"] != "R-2026-0001" {
+			t.Errorf("the audit event of the creation says reference %v", detail["reference"])
+		}
 		got, err := db.Request(ctx, 1)
 		if err != nil || !reflect.DeepEqual(&got, r) {
 			t.Fatalf("read back:\n%+v\nwant\n%+v\n%v", got, *r, err)
@@ -160,6 +165,61 @@ func TestRequestRows(t *testing.T) {
 			if err != nil || strings.Join(ids, " ") != tc.want {
 				t.Errorf("%+v: %v %v, want %s", tc.f, ids, err, tc.want)
 			}
+		}
+	})
+}
+
+// TestRequestReferences: a reference is unique among the requests of one
+// counterpart in one direction, not across them; a reference drawn for a
+// request without one counts that scope's requests of the year and skips
+// the references taken in it, whoever took them.
+func TestRequestReferences(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 2, 10, 9, 30, 0, 0, time.UTC)
+		create := func(cp string, dir warden.Direction, ref string, at time.Time) (string, error) {
+			r := request(at, ref)
+			r.Counterpart, r.Direction = cp, dir
+			err := db.CreateRequest(ctx, r, nil)
+			return r.Reference, err
+		}
+		for _, c := range []struct {
+			cp   string
+			dir  warden.Direction
+			ref  string
+			at   time.Time
+			want string
+			code string
+		}{
+			{"cn", warden.Incoming, "R-2026-0001", t0, "R-2026-0001", ""}, // cn takes the authority's next reference, in its own scope
+			{"cn", warden.Incoming, "R-2026-0003", t0, "R-2026-0003", ""},
+			{"cn", warden.Outgoing, "", t0, "R-2026-0001", ""},
+			{"cn", warden.Outgoing, "", t0, "R-2026-0002", ""},
+			{"us", warden.Outgoing, "", t0, "R-2026-0001", ""},
+			{"us", warden.Incoming, "R-2026-0001", t0, "R-2026-0001", ""},
+			{"cn", warden.Incoming, "", t0, "R-2026-0004", ""}, // 3 taken: the third of the year would be 0003
+			{"cn", warden.Incoming, "", t0, "R-2026-0005", ""},
+			{"cn", warden.Incoming, "R-2026-0003", t0, "", warden.ECONFLICT},
+			{"us", warden.Incoming, "R-2026-0001", t0, "", warden.ECONFLICT},
+			{"cn", warden.Outgoing, "", t0.AddDate(1, 0, 0), "R-2027-0001", ""},
+		} {
+			got, err := create(c.cp, c.dir, c.ref, c.at)
+			if warden.ErrorCode(err) != c.code || c.code == "" && got != c.want {
+				t.Errorf("%s %s %q: %q %v, want %q %s", c.dir, c.cp, c.ref, got, err, c.want, c.code)
+			}
+		}
+		r := request(t0, "")
+		r.Direction = warden.Incoming
+		if err := db.CreateRequest(ctx, r, nil); err != nil || r.Reference != "R-2026-0006" {
+			t.Fatalf("drawn: %q %v", r.Reference, err)
+		}
+		r.Reference = "R-2026-0005"
+		if err := db.UpdateRequest(ctx, r, r.Status, t0, nil); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("an update to a reference taken in its scope: %v", err)
+		}
+		r.Reference, r.Counterpart = "R-2026-0005", "us"
+		if err := db.UpdateRequest(ctx, r, r.Status, t0, nil); err != nil {
+			t.Errorf("an update to a reference free in its scope: %v", err)
 		}
 	})
 }

@@ -5,7 +5,7 @@
 -- seconds are -1 until the moment they measure has come.
 CREATE TABLE requests (
     id                   BIGINT PRIMARY KEY,
-    reference            TEXT NOT NULL UNIQUE,
+    reference            TEXT NOT NULL,
     direction            TEXT NOT NULL,
     counterpart          TEXT NOT NULL,
     status               TEXT NOT NULL,
@@ -33,6 +33,9 @@ CREATE TABLE requests (
     created_at           TEXT NOT NULL,
     updated_at           TEXT NOT NULL
 );
+-- A reference is unique among one counterpart's requests in one
+-- direction: a counterpart cannot learn of, nor take, another's.
+CREATE UNIQUE INDEX requests_reference ON requests (counterpart, direction, reference);
 CREATE INDEX requests_counterpart ON requests (counterpart, sent_at);
 CREATE INDEX requests_status ON requests (status, id);
 CREATE INDEX requests_sent ON requests (sent_at);

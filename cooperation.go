@@ -179,6 +179,23 @@ type Authority struct {
 	ReplyChannel string `json:"reply_channel,omitempty"` // portal (default), email, phone, diplomatic
 }
 
+// OrgCalendar is the business calendar an organisation keeps: its time
+// zone (IANA), its country's holidays (ISO 3166-1 alpha-2) and its office
+// hours ("HH:MM-HH:MM", default 09:00-17:00). Once set, the deadlines of
+// every request the organisation is asked are counted in it, whatever
+// the requester's form says: the side that asks does not choose the
+// other side's working time. Empty fields: none is set, and the form's
+// requested side is used.
+type OrgCalendar struct {
+	Org         string `json:"org"`
+	TimeZone    string `json:"time_zone"`
+	Country     string `json:"country"`
+	OfficeHours string `json:"office_hours,omitempty"`
+}
+
+// Set reports whether c is set.
+func (c OrgCalendar) Set() bool { return c.TimeZone != "" }
+
 // Preservation is what a preservation request asks to keep: the
 // custodian or system holding the data and for how long (at least 60
 // days, Budapest Convention article 29).

@@ -2,6 +2,7 @@ package cooperation
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"warden"
@@ -42,12 +43,17 @@ func zone(field, name string) (*time.Location, error) {
 
 // deadlines sets r's acknowledgement and answer deadlines as it is sent
 // at now: the priority table's spans counted in the requested side's
-// calendar, the answer's brought forward to r.DueBy (and the
-// acknowledgement's too) when the requester asked for an earlier date.
-// EINVALID naming due_by if that date is not after now.
+// calendar (its organisation's, if it has one set by now: see
+// orgCalendar), the answer's brought forward to r.DueBy when the
+// requester asked for an earlier date. The acknowledgement's never
+// moves: EINVALID naming due_by if that date has passed or comes before
+// the acknowledgement deadline.
 func (s *Service) deadlines(ctx context.Context, r *warden.Request, now time.Time) error {
 	if r.DueBy != nil && !r.DueBy.After(now) {
 		return warden.Errorf(warden.EINVALID, "due_by: %s has passed; change it in the draft", r.DueBy.Format(time.RFC3339))
+	}
+	if err := s.orgCalendar(ctx, &r.Requested); err != nil {
+		return err
 	}
 	row, err := s.row(ctx, r.Priority)
 	if err != nil {
@@ -60,19 +66,76 @@ func (s *Service) deadlines(ctx context.Context, r *warden.Request, now time.Tim
 	ack := cal.Add(now, row.Acknowledge).UTC().Truncate(time.Microsecond)
 	answer := cal.Add(now, row.Answer).UTC().Truncate(time.Microsecond)
 	if r.DueBy != nil {
-		answer = earliest(answer, *r.DueBy)
-		ack = earliest(ack, *r.DueBy)
+		if r.DueBy.Before(ack) {
+			return warden.Errorf(warden.EINVALID, "due_by: %s comes before the acknowledgement deadline; the earliest allowed is %s (change it in the draft)",
+				r.DueBy.Format(time.RFC3339), ack.Format(time.RFC3339))
+		}
+		if r.DueBy.Before(answer) {
+			answer = *r.DueBy
+		}
 	}
 	original := answer
 	r.AckDue, r.AnswerDue, r.AnswerDueOriginal = &ack, &answer, &original
 	return nil
 }
 
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
+// orgCalendar sets side a's time zone, country and office hours to its
+// organisation's calendar, if it has one set: the requester does not
+// choose the requested side's working time. Without one, a keeps what
+// the form says.
+func (s *Service) orgCalendar(ctx context.Context, a *warden.Authority) error {
+	c, err := s.DB.OrgCalendar(ctx, a.Org)
+	if err != nil || !c.Set() {
+		return err
 	}
-	return a
+	a.TimeZone, a.Country, a.OfficeHours = c.TimeZone, c.Country, c.OfficeHours
+	return nil
+}
+
+// OrgCalendar returns organisation org's business calendar, empty if it
+// has none (requests.read). A counterpart reads its own and the
+// authority's, in which its requests are counted; another's is not
+// found. ENOTFOUND if there is no such organisation.
+func (s *Service) OrgCalendar(ctx context.Context, org string) (warden.OrgCalendar, error) {
+	p, err := warden.Authorize(ctx, warden.ActRequestsRead)
+	if err != nil {
+		return warden.OrgCalendar{}, err
+	}
+	if org != warden.HomeOrg && !warden.Sees(p, org) {
+		return warden.OrgCalendar{}, warden.Errorf(warden.ENOTFOUND, "no organisation %q", org)
+	}
+	return s.DB.OrgCalendar(ctx, org)
+}
+
+// SetOrgCalendar sets organisation org's business calendar
+// (cooperation.manage, audited): its IANA time zone, its country (one
+// workcal supports) and its office hours ("" is 09:00-17:00). From then
+// on the requests it is asked take it when they are drafted, edited or
+// sent, whatever their form says; deadlines already set do not move.
+// All three empty clears it. EINVALID naming time_zone, country or
+// office_hours; ENOTFOUND if there is no such organisation.
+func (s *Service) SetOrgCalendar(ctx context.Context, org, tz, country, hours string) (warden.OrgCalendar, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCooperationManage); err != nil {
+		return warden.OrgCalendar{}, err
+	}
+	c := warden.OrgCalendar{Org: org, TimeZone: tz, Country: strings.ToUpper(country), OfficeHours: hours}
+	if c.Set() || c.Country != "" || c.OfficeHours != "" {
+		loc, err := zone("time_zone", tz)
+		if err != nil {
+			return warden.OrgCalendar{}, err
+		}
+		if c.Country == "" {
+			return warden.OrgCalendar{}, warden.Errorf(warden.EINVALID, "country is required: its holidays count in the deadlines")
+		}
+		if _, err := workcal.New(c.Country, loc, hours, nil); err != nil {
+			return warden.OrgCalendar{}, err
+		}
+	}
+	ev := warden.NewAuditEvent(ctx, "organisation.calendar", "org:"+org, "", c)
+	if err := s.DB.SetOrgCalendar(ctx, c, ev); err != nil {
+		return warden.OrgCalendar{}, err
+	}
+	return c, nil
 }
 
 // businessSecs is the requested side's business time from r's sending to

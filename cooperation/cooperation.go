@@ -73,6 +73,10 @@ const (
 	maxText      = 20000
 )
 
+// maxAheadDays is how far ahead a requester's due_by and an extension's
+// until may be: a year, leap day included.
+const maxAheadDays = 366
+
 // orgOf is the organisation a principal acts for: a counterpart's own,
 // home for everyone else.
 func orgOf(p warden.Principal) string {

@@ -69,6 +69,8 @@ func TestBadInput(t *testing.T) {
 		}},
 		{"due_by", func(in *cooperation.Input) { in.DueBy = &past }},
 		{"due_by", func(in *cooperation.Input) { now := start; in.DueBy = &now }},
+		{"due_by", func(in *cooperation.Input) { far := start.AddDate(0, 0, 366).Add(time.Microsecond); in.DueBy = &far }},
+		{"due_by", func(in *cooperation.Input) { far := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC); in.DueBy = &far }},
 		{"reference", func(in *cooperation.Input) { in.Reference = strings.Repeat("R", 65) }},
 		{"reference", func(in *cooperation.Input) { in.Reference = "R-1\x07" }},
 		{"reference", func(in *cooperation.Input) { in.Reference = "R-1\nR-2" }},

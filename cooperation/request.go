@@ -110,15 +110,20 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (warden.Reques
 
 // fill checks in and sets r's form from it: the requesting side is r's
 // requester, the requested side its responder, whatever in says of
-// their organisations. EINVALID names the first field that is wrong.
+// their organisations, and the requested side keeps its organisation's
+// calendar if it has one set (see orgCalendar). EINVALID names the first
+// field that is wrong.
 func (s *Service) fill(ctx context.Context, r *warden.Request, in Input, now time.Time) error {
+	in.Requesting.Org, in.Requested.Org = r.Requester(), r.Responder()
+	if err := s.orgCalendar(ctx, &in.Requested); err != nil {
+		return err
+	}
 	if err := check(&in, now); err != nil {
 		return err
 	}
 	if err := s.checkLinked(ctx, r, in.Links); err != nil {
 		return err
 	}
-	in.Requesting.Org, in.Requested.Org = r.Requester(), r.Responder()
 	// The requested side's calendar must be one deadlines can be counted
 	// in: its office hours are checked here, its closures at sending.
 	loc, _ := time.LoadLocation(in.Requested.TimeZone)
@@ -215,6 +220,9 @@ func check(in *Input, now time.Time) error {
 		t := in.DueBy.UTC().Truncate(time.Microsecond)
 		if !t.After(now) {
 			return warden.Errorf(warden.EINVALID, "due_by: %s is in the past", t.Format(time.RFC3339))
+		}
+		if last := now.AddDate(0, 0, maxAheadDays); t.After(last) {
+			return warden.Errorf(warden.EINVALID, "due_by: %s is more than %d days ahead; the latest allowed is %s", t.Format(time.RFC3339), maxAheadDays, last.Format(time.RFC3339))
 		}
 		in.DueBy = &t
 	}

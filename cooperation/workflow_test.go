@@ -267,8 +267,10 @@ func TestLifecycle(t *testing.T) {
 // TestDeadlines: the deadlines a request gets when it is sent, in the
 // requested side's business time: across China's Spring Festival and its
 // make-up Saturday, Thanksgiving and Christmas in the United States, a
-// weekend, on the clock for an emergency, and brought forward by the
-// requester's own due_by.
+// weekend, on the clock for an emergency, and the answer's brought
+// forward by the requester's own due_by, which never moves the
+// acknowledgement's (a due_by before it is refused, naming the earliest
+// allowed).
 func TestDeadlines(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newWorld(t, db, utc(t, "2026-01-01T00:00:00Z"))
@@ -280,6 +282,7 @@ func TestDeadlines(t *testing.T) {
 		sent        string
 		dueBy       string
 		ack, answer string
+		refused     string // the error of sending
 	}{
 		// Day 0 is Friday 13; Saturday 14 is day 1; 24 and 25 February
 		// days 2 and 3; the thirtieth is Thursday 2 April (Qingming is 4-6
@@ -306,9 +309,15 @@ func TestDeadlines(t *testing.T) {
 			ack: "2026-12-01T22:00:00Z", answer: "2026-12-15T17:00:00Z"},
 		{name: "due_by later than the table", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z", dueBy: "2027-02-01T17:00:00Z",
 			ack: "2026-12-01T22:00:00Z", answer: "2027-01-11T22:00:00Z"},
+		// due_by moves the answer's deadline only, and not before the
+		// acknowledgement's.
+		{name: "due_by between the deadlines", org: "cn", priority: warden.PriorityRoutine, sent: "2026-02-13T02:00:00Z", dueBy: "2026-02-25T09:00:00Z",
+			ack: "2026-02-25T09:00:00Z", answer: "2026-02-25T09:00:00Z"},
+		{name: "due_by before the acknowledgement deadline", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z", dueBy: "2026-12-01T21:59:59Z",
+			refused: "due_by: 2026-12-01T21:59:59Z comes before the acknowledgement deadline; the earliest allowed is 2026-12-01T22:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w.at(utc(t, "2026-01-01T00:00:00Z"))
+			w.at(utc(t, tc.sent).Add(-24 * time.Hour))
 			in := form(tc.org, tc.incoming)
 			in.Priority = tc.priority
 			if tc.priority != warden.PriorityRoutine {
@@ -327,7 +336,15 @@ func TestDeadlines(t *testing.T) {
 				t.Fatal(err)
 			}
 			w.at(utc(t, tc.sent))
-			if r, err = w.s.Send(who, r.ID); err != nil {
+			id, before := r.ID, snap(t, db, r.ID)
+			if r, err = w.s.Send(who, id); tc.refused != "" {
+				if warden.ErrorCode(err) != warden.EINVALID || warden.ErrorMessage(err) != tc.refused+" (change it in the draft)" {
+					t.Errorf("sent: %v, want %s", err, tc.refused)
+				}
+				unchanged(t, db, id, before, "a refused sending")
+				return
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 			same(t, "ack_due", r.AckDue, tc.ack)
@@ -466,5 +483,111 @@ func TestReferences(t *testing.T) {
 		if detail["reference"] != c.want {
 			t.Errorf("the audit event of request %d says reference %v, want %s", r.ID, detail["reference"], c.want)
 		}
+	}
+}
+
+// TestOrgCalendar: an organisation's calendar, set by the authority,
+// counts the deadlines of the requests it is asked whatever the
+// requester's form says (a counterpart once shrank the authority's
+// deadlines by stating a requested side in Kiritimati keeping office
+// hours of a minute), from drafting to sending; without one the form's
+// requested side counts. Bad calendars are refused naming the field,
+// with nothing stored.
+func TestOrgCalendar(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-11-23T12:00:00Z"))
+	if _, err := w.s.SetOrgCalendar(cnUser, "cn", "Asia/Shanghai", "CN", ""); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		t.Errorf("a counterpart sets its calendar: %v", err)
+	}
+	before := snap(t, db, 0)
+	for _, c := range []struct {
+		org, tz, country, hours string
+		code, field             string
+	}{
+		{"home", "Mars/Olympus_Mons", "US", "", warden.EINVALID, "time_zone"},
+		{"home", "", "US", "", warden.EINVALID, "time_zone"},
+		{"home", "Local", "US", "", warden.EINVALID, "time_zone"},
+		{"home", "America/New_York", "", "", warden.EINVALID, "country"},
+		{"home", "America/New_York", "XZ", "", warden.EINVALID, "country"},
+		{"home", "America/New_York", "US", "9-5", warden.EINVALID, "office_hours"},
+		{"home", "America/New_York", "US", "17:00-09:00", warden.EINVALID, "office_hours"},
+		{"nowhere", "America/New_York", "US", "", warden.ENOTFOUND, ""},
+	} {
+		if _, err := w.s.SetOrgCalendar(admin, c.org, c.tz, c.country, c.hours); warden.ErrorCode(err) != c.code || !strings.HasPrefix(warden.ErrorMessage(err), c.field) {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	unchanged(t, db, 0, before, "bad calendars")
+	if c, err := w.s.SetOrgCalendar(admin, warden.HomeOrg, "America/New_York", "us", "09:00-17:00"); err != nil || c.Country != "US" {
+		t.Fatalf("home's calendar: %+v %v", c, err)
+	}
+	n := 0
+	db.AuditEvents(context.Background(), warden.AuditFilter{Action: "organisation.calendar", Object: "org:home"}, func(warden.AuditEvent) error { n++; return nil })
+	if n != 1 {
+		t.Errorf("%d audit events of home's calendar", n)
+	}
+
+	// cn's request to the authority states a requested side that keeps a
+	// minute a day in Kiritimati: it is counted in New York all the same.
+	// Sent Wednesday 25 November at 16:00 in New York, the day before
+	// Thanksgiving: as TestDeadlines' "us routine over Thanksgiving".
+	in := form("cn", true)
+	in.Requested = warden.Authority{Name: "Home CERT", TimeZone: "Pacific/Kiritimati", Country: "JP", OfficeHours: "00:00-00:01"}
+	r, err := w.s.Create(cnUser, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (warden.Authority{Org: warden.HomeOrg, Name: "Home CERT", TimeZone: "America/New_York", Country: "US", OfficeHours: "09:00-17:00", ReplyChannel: "portal"}); r.Requested != want {
+		t.Errorf("the requested side of cn's draft: %+v", r.Requested)
+	}
+	w.at(utc(t, "2026-11-25T21:00:00Z"))
+	if r, err = w.s.Send(cnUser, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "ack_due", r.AckDue, "2026-12-01T22:00:00Z")
+	same(t, "answer_due", r.AnswerDue, "2027-01-11T22:00:00Z")
+
+	// cn has no calendar: home's form counts, until one is set; a draft
+	// sent after that takes it.
+	w.at(utc(t, "2026-11-24T12:00:00Z"))
+	out := form("cn", false)
+	out.Requested = warden.Authority{Name: "CNCERT/CC", TimeZone: "Europe/London", Country: "GB"}
+	o, err := w.s.Create(liaison, out)
+	if err != nil || o.Requested.TimeZone != "Europe/London" {
+		t.Fatalf("a draft to cn: %+v %v", o.Requested, err)
+	}
+	if _, err := w.s.SetOrgCalendar(liaison, "cn", "Asia/Shanghai", "CN", "09:00-17:00"); err != nil {
+		t.Fatal(err)
+	}
+	// Sent Wednesday 25 November at 10:00 in Beijing (day 0): day 3 is
+	// Monday 30 November, at 17:00 in Beijing.
+	w.at(utc(t, "2026-11-25T02:00:00Z"))
+	if o, err = w.s.Send(liaison, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if o.Requested.TimeZone != "Asia/Shanghai" || o.Requested.Country != "CN" || o.Requested.OfficeHours != "09:00-17:00" || o.Requested.Name != "CNCERT/CC" {
+		t.Errorf("the requested side as sent: %+v", o.Requested)
+	}
+	same(t, "ack_due", o.AckDue, "2026-11-30T09:00:00Z")
+
+	// Reading: a counterpart its own and the authority's only.
+	for _, c := range []struct {
+		who  context.Context
+		org  string
+		tz   string
+		code string
+	}{
+		{cnUser, "cn", "Asia/Shanghai", ""}, {cnUser, warden.HomeOrg, "America/New_York", ""}, {usUser, "cn", "", warden.ENOTFOUND},
+		{usUser, "us", "", ""}, {auditor, "cn", "Asia/Shanghai", ""}, {liaison, "nowhere", "", warden.ENOTFOUND},
+	} {
+		if got, err := w.s.OrgCalendar(c.who, c.org); warden.ErrorCode(err) != c.code || got.TimeZone != c.tz {
+			t.Errorf("calendar of %s: %+v %v", c.org, got, err)
+		}
+	}
+	if _, err := w.s.SetOrgCalendar(liaison, "cn", "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.s.OrgCalendar(cnUser, "cn"); err != nil || got.Set() {
+		t.Errorf("a cleared calendar: %+v %v", got, err)
 	}
 }

@@ -724,6 +724,35 @@ func (db *DB) RequestEvents(ctx context.Context, id int64) ([]warden.DomainEvent
 	}, `SELECT id, type, object, payload, created_at FROM events WHERE object = $1 ORDER BY id`, requestObject(id))
 }
 
+// OrgCalendar returns organisation org's business calendar (empty
+// fields if it has none); ENOTFOUND if there is no such organisation.
+func (db *DB) OrgCalendar(ctx context.Context, org string) (warden.OrgCalendar, error) {
+	c := warden.OrgCalendar{Org: org}
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT time_zone, country, office_hours FROM organisations WHERE id = $1`, org).Scan(&c.TimeZone, &c.Country, &c.OfficeHours)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, warden.Errorf(warden.ENOTFOUND, "no organisation %q", org)
+	}
+	if err != nil {
+		return c, fmt.Errorf("calendar of %s: %w", org, err)
+	}
+	return c, nil
+}
+
+// SetOrgCalendar stores organisation c.Org's business calendar with the
+// audit event; ENOTFOUND if there is no such organisation.
+func (db *DB) SetOrgCalendar(ctx context.Context, c warden.OrgCalendar, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE organisations SET time_zone = $1, country = $2, office_hours = $3 WHERE id = $4`, c.TimeZone, c.Country, c.OfficeHours, c.Org)
+		if err != nil {
+			return fmt.Errorf("set the calendar of %s: %w", c.Org, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return warden.Errorf(warden.ENOTFOUND, "no organisation %q", c.Org)
+		}
+		return nil
+	})
+}
+
 // Closures returns the closures of organisation org, by date.
 func (db *DB) Closures(ctx context.Context, org string) ([]warden.Closure, error) {
 	return queryAll(ctx, db.reader(ctx), "closures", func(scan func(...any) error) (warden.Closure, error) {

@@ -113,6 +113,13 @@ CREATE TABLE request_referrals (
 );
 CREATE INDEX request_referrals_request ON request_referrals (request);
 
+-- An organisation's business calendar (its time zone, country and office
+-- hours; '' when it has none): the deadlines of the requests it is asked
+-- are counted in it.
+ALTER TABLE organisations ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE organisations ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE organisations ADD COLUMN office_hours TEXT NOT NULL DEFAULT '';
+
 -- An organisation's own closures, besides its country's public holidays.
 CREATE TABLE org_closures (
     org    TEXT NOT NULL,

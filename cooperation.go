@@ -497,11 +497,14 @@ type Referral struct {
 
 // Closure is a day an organisation does not work besides its country's
 // public holidays (an office move, a local holiday), in its own time
-// zone.
+// zone. It counts for the requests sent after AddedAt, and only for
+// them: a side closing a day once a request was sent would move its
+// deadlines and shorten the time it is measured to have taken.
 type Closure struct {
-	Org    string `json:"org"`
-	Date   string `json:"date"` // YYYY-MM-DD
-	Reason string `json:"reason,omitempty"`
+	Org     string    `json:"org"`
+	Date    string    `json:"date"` // YYYY-MM-DD
+	Reason  string    `json:"reason,omitempty"`
+	AddedAt time.Time `json:"added_at"`
 }
 
 // Request domain events (see DomainEvent), on object "request:ID", with

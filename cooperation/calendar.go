@@ -9,15 +9,16 @@ import (
 	"warden/workcal"
 )
 
-// calendar is the business calendar of side a of a request: its
-// country's public holidays and make-up working days, its organisation's
-// own closures, its office hours, in its time zone.
-func (s *Service) calendar(ctx context.Context, a warden.Authority) (*workcal.Calendar, error) {
+// calendar is the business calendar of side a of a request sent at
+// sent: its country's public holidays and make-up working days, its
+// organisation's own closures in force when the request was sent, its
+// office hours, in its time zone.
+func (s *Service) calendar(ctx context.Context, a warden.Authority, sent time.Time) (*workcal.Calendar, error) {
 	loc, err := zone("requested.time_zone", a.TimeZone)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.DB.Closures(ctx, a.Org)
+	cs, err := s.DB.ClosuresAt(ctx, a.Org, sent)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (s *Service) deadlines(ctx context.Context, r *warden.Request, now time.Tim
 	if err != nil {
 		return err
 	}
-	cal, err := s.calendar(ctx, r.Requested)
+	cal, err := s.calendar(ctx, r.Requested, now)
 	if err != nil {
 		return err
 	}
@@ -144,7 +145,7 @@ func (s *Service) businessSecs(ctx context.Context, r *warden.Request, at time.T
 	if r.SentAt == nil {
 		return 0, nil
 	}
-	cal, err := s.calendar(ctx, r.Requested)
+	cal, err := s.calendar(ctx, r.Requested, *r.SentAt)
 	if err != nil {
 		return 0, err
 	}

@@ -129,31 +129,49 @@ func (s *Service) Closures(ctx context.Context, org string) ([]warden.Closure, e
 	return s.DB.Closures(ctx, org)
 }
 
+// Limits on closures: a closure is a day from today (UTC) to
+// closureDays ahead, and an organisation has at most closuresPerYear in a
+// calendar year, so that a side cannot stretch its deadlines at will.
+const (
+	closureDays     = 400
+	closuresPerYear = 15
+)
+
 // AddClosure records a day organisation c.Org does not work
 // (closures.manage; a counterpart for its own organisation only, another
-// is not found). Deadlines of requests sent from then on skip it.
-// EINVALID naming org, date or reason; ECONFLICT if the day is closed
-// already.
+// is not found), stamping c.AddedAt. The deadlines and the business time
+// of requests sent from then on skip it; those of requests sent before
+// do not. EINVALID naming org, date (not a date, before today in UTC,
+// more than 400 days ahead, or the 16th of its year) or reason;
+// ECONFLICT if the day is closed already.
 func (s *Service) AddClosure(ctx context.Context, c warden.Closure) error {
 	if err := s.closureOrg(ctx, c.Org); err != nil {
 		return err
 	}
-	if _, err := time.Parse(time.DateOnly, c.Date); err != nil {
+	day, err := time.Parse(time.DateOnly, c.Date)
+	if err != nil {
 		return warden.Errorf(warden.EINVALID, "date: %q is not a date YYYY-MM-DD", c.Date)
+	}
+	now := s.now()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if last := today.AddDate(0, 0, closureDays); day.Before(today) || day.After(last) {
+		return warden.Errorf(warden.EINVALID, "date: %s is not from today (%s, UTC) to %d days ahead (%s)", c.Date, today.Format(time.DateOnly), closureDays, last.Format(time.DateOnly))
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", c.Reason, maxLine); err != nil {
 		return err
 	}
-	return s.DB.AddClosure(ctx, c, warden.NewAuditEvent(ctx, "closure.add", "org:"+c.Org, c.Reason, map[string]any{"date": c.Date}))
+	c.AddedAt = now
+	return s.DB.AddClosure(ctx, c, closuresPerYear, warden.NewAuditEvent(ctx, "closure.add", "org:"+c.Org, c.Reason, map[string]any{"date": c.Date}))
 }
 
-// RemoveClosure removes a closure (closures.manage, as AddClosure);
-// ENOTFOUND if there is none.
+// RemoveClosure removes a closure (closures.manage, as AddClosure) for
+// the requests sent from then on; those sent while it was in force keep
+// counting it. ENOTFOUND if there is none.
 func (s *Service) RemoveClosure(ctx context.Context, org, date string) error {
 	if err := s.closureOrg(ctx, org); err != nil {
 		return err
 	}
-	return s.DB.RemoveClosure(ctx, org, date, warden.NewAuditEvent(ctx, "closure.remove", "org:"+org, "", map[string]any{"date": date}))
+	return s.DB.RemoveClosure(ctx, org, date, s.now(), warden.NewAuditEvent(ctx, "closure.remove", "org:"+org, "", map[string]any{"date": date}))
 }
 
 // closureOrg authorises closures.manage on org's closures: ENOTFOUND for

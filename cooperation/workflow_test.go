@@ -354,8 +354,12 @@ func TestDeadlines(t *testing.T) {
 	}
 }
 
-// TestClosures: an organisation's own closure is skipped like a holiday;
-// a counterpart manages only its own.
+// TestClosures: an organisation's own closure is skipped like a holiday,
+// by the requests sent after it was added: one added or removed later
+// moves neither their deadlines nor their measured business time (a
+// counterpart once closed the day it acknowledged, to be measured at
+// nought). A closure is from today to 400 days ahead, at most 15 a
+// calendar year; a counterpart manages only its own.
 func TestClosures(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newWorld(t, db, utc(t, "2026-03-01T00:00:00Z"))
@@ -371,9 +375,6 @@ func TestClosures(t *testing.T) {
 	if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: "2026-03-03"}); warden.ErrorCode(err) != warden.ECONFLICT {
 		t.Errorf("closed twice: %v", err)
 	}
-	if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: "3 March"}); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "date") {
-		t.Errorf("bad date: %v", err)
-	}
 	// Sent Monday 2 March at 10:00 Beijing (day 0); Tuesday 3 is closed:
 	// day 1 is Wednesday 4, day 3 Friday 6.
 	r, err := w.s.Create(liaison, form("cn", false))
@@ -385,20 +386,74 @@ func TestClosures(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(t, "ack_due", r.AckDue, "2026-03-06T09:00:00Z")
-	// Acknowledged Wednesday 4 at 10:00: 7 h on the 2nd, none on the
-	// closed 3rd, 1 h on the 4th.
-	w.at(utc(t, "2026-03-04T02:00:00Z"))
-	if r, err = w.s.Acknowledge(cnUser, r.ID, ""); err != nil || *r.AckBusinessSecs != 8*3600 {
-		t.Errorf("acknowledged: %v %v", r.AckBusinessSecs, err)
-	}
+	// After sending, cn reopens the 3rd and, on the morning of the 4th,
+	// closes the 4th and the 5th.
+	w.at(utc(t, "2026-03-02T03:00:00Z"))
 	if err := w.s.RemoveClosure(cnUser, "cn", "2026-03-03"); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.s.RemoveClosure(cnUser, "cn", "2026-03-03"); warden.ErrorCode(err) != warden.ENOTFOUND {
 		t.Errorf("removed twice: %v", err)
 	}
-	if cs, err := w.s.Closures(cnUser, "cn"); err != nil || len(cs) != 0 {
-		t.Errorf("closures after removal: %v %v", cs, err)
+	w.at(utc(t, "2026-03-04T01:00:00Z"))
+	for _, d := range []string{"2026-03-04", "2026-03-05"} {
+		if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: d, Reason: "inspection"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Acknowledged Wednesday 4 at 10:00: as the calendar stood when it
+	// was sent, 7 h on the 2nd, none on the closed 3rd, 1 h on the 4th.
+	w.at(utc(t, "2026-03-04T02:00:00Z"))
+	if r, err = w.s.Acknowledge(cnUser, r.ID, ""); err != nil || *r.AckBusinessSecs != 8*3600 {
+		t.Errorf("acknowledged: %v %v", r.AckBusinessSecs, err)
+	}
+	if got, _ := db.Request(context.Background(), r.ID); !got.AckDue.Equal(utc(t, "2026-03-06T09:00:00Z")) {
+		t.Errorf("ack_due moved to %v", got.AckDue)
+	}
+	// A request sent now skips the 5th: day 0 is the 4th (closed), day 1
+	// Friday 6, day 3 Tuesday 10.
+	q, err := w.s.Create(liaison, form("cn", false))
+	if err == nil {
+		q, err = w.s.Send(liaison, q.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "ack_due of a request sent after the closures", q.AckDue, "2026-03-10T09:00:00Z")
+	cs, err := w.s.Closures(cnUser, "cn")
+	if err != nil || len(cs) != 2 || cs[0].Date != "2026-03-04" || !cs[0].AddedAt.Equal(utc(t, "2026-03-04T01:00:00Z")) || cs[1].Reason != "inspection" {
+		t.Errorf("closures: %+v %v", cs, err)
+	}
+
+	// Dates: from today (4 March, UTC) to 400 days ahead; 15 a year.
+	before := snap(t, db, 0)
+	for _, d := range []string{"3 March", "2026-03-03", "1999-12-31", "9999-12-31", "2027-04-09", "2026-02-30"} {
+		if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: d}); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "date") {
+			t.Errorf("closing %s: %v", d, err)
+		}
+	}
+	unchanged(t, db, 0, before, "closures refused")
+	if err := w.s.AddClosure(liaison, warden.Closure{Org: "cn", Date: "2027-04-08"}); err != nil {
+		t.Errorf("closing 400 days ahead: %v", err)
+	}
+	for d := 1; d <= 14; d++ {
+		if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: fmt.Sprintf("2027-01-%02d", d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before = snap(t, db, 0)
+	if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: "2027-01-15"}); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "date") || !strings.Contains(warden.ErrorMessage(err), "15") {
+		t.Errorf("a sixteenth closure in 2027: %v", err)
+	}
+	unchanged(t, db, 0, before, "a sixteenth closure")
+	if err := w.s.RemoveClosure(cnUser, "cn", "2027-01-14"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: "2027-01-15"}); err != nil {
+		t.Errorf("a fifteenth closure once one is removed: %v", err)
+	}
+	if err := w.s.AddClosure(cnUser, warden.Closure{Org: "cn", Date: "2026-12-31"}); err != nil {
+		t.Errorf("a closure of 2026: %v", err)
 	}
 }
 

@@ -753,20 +753,47 @@ func (db *DB) SetOrgCalendar(ctx context.Context, c warden.OrgCalendar, ev *ward
 	})
 }
 
-// Closures returns the closures of organisation org, by date.
+// Closures returns the closures of organisation org in force (not
+// removed), by date.
 func (db *DB) Closures(ctx context.Context, org string) ([]warden.Closure, error) {
-	return queryAll(ctx, db.reader(ctx), "closures", func(scan func(...any) error) (warden.Closure, error) {
-		var c warden.Closure
-		err := scan(&c.Org, &c.Date, &c.Reason)
-		return c, err
-	}, `SELECT org, day, reason FROM org_closures WHERE org = $1 ORDER BY day`, org)
+	return queryAll(ctx, db.reader(ctx), "closures", scanClosure,
+		`SELECT org, day, reason, added_at FROM org_closures WHERE org = $1 AND removed_at = '' ORDER BY day`, org)
 }
 
-// AddClosure stores a closure with the audit event; ECONFLICT if the
-// organisation is closed that day already.
-func (db *DB) AddClosure(ctx context.Context, c warden.Closure, ev *warden.AuditEvent) error {
+// ClosuresAt returns the closures of organisation org that were in force
+// at at (added by then and not removed by then), by date: those a
+// request sent at at counts.
+func (db *DB) ClosuresAt(ctx context.Context, org string, at time.Time) ([]warden.Closure, error) {
+	return queryAll(ctx, db.reader(ctx), "closures", scanClosure,
+		`SELECT org, day, reason, added_at FROM org_closures WHERE org = $1 AND added_at <= $2 AND (removed_at = '' OR removed_at > $2) ORDER BY day`, org, timestamp(at))
+}
+
+func scanClosure(scan func(...any) error) (warden.Closure, error) {
+	var c warden.Closure
+	var added string
+	err := scan(&c.Org, &c.Date, &c.Reason, &added)
+	c.AddedAt = parseTime(added)
+	return c, err
+}
+
+// AddClosure stores closure c, added at c.AddedAt, with the audit event,
+// unless the organisation has perYear closures in force in c's calendar
+// year already (EINVALID naming date). ECONFLICT if it is closed that day
+// already.
+func (db *DB) AddClosure(ctx context.Context, c warden.Closure, perYear int, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO org_closures (org, day, reason) VALUES ($1, $2, $3)`, c.Org, c.Date, c.Reason)
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_closures WHERE org = $1 AND removed_at = '' AND day LIKE $2`, c.Org, c.Date[:4]+"-%").Scan(&n); err != nil {
+			return fmt.Errorf("add closure: %w", err)
+		}
+		if n >= perYear {
+			return warden.Errorf(warden.EINVALID, "date: %s has %d closures in %s already, the most a year", c.Org, n, c.Date[:4])
+		}
+		id, err := nextID(ctx, tx, "org_closures")
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO org_closures (id, org, day, reason, added_at) VALUES ($1, $2, $3, $4, $5)`, id, c.Org, c.Date, c.Reason, timestamp(c.AddedAt))
 		if err != nil && isUnique(err) {
 			return warden.Errorf(warden.ECONFLICT, "date: %s is closed on %s already", c.Org, c.Date)
 		}
@@ -774,11 +801,12 @@ func (db *DB) AddClosure(ctx context.Context, c warden.Closure, ev *warden.Audit
 	})
 }
 
-// RemoveClosure removes a closure with the audit event; ENOTFOUND if
-// there is none.
-func (db *DB) RemoveClosure(ctx context.Context, org, date string, ev *warden.AuditEvent) error {
+// RemoveClosure removes organisation org's closure of date as of at,
+// with the audit event: it is kept, so that the requests sent while it
+// was in force still count it. ENOTFOUND if there is none in force.
+func (db *DB) RemoveClosure(ctx context.Context, org, date string, at time.Time, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM org_closures WHERE org = $1 AND day = $2`, org, date)
+		res, err := tx.ExecContext(ctx, `UPDATE org_closures SET removed_at = $1 WHERE org = $2 AND day = $3 AND removed_at = ''`, timestamp(at), org, date)
 		if err != nil {
 			return fmt.Errorf("remove closure: %w", err)
 		}

@@ -336,22 +336,50 @@ func TestRequestThread(t *testing.T) {
 func TestCooperationSettings(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		for _, c := range []warden.Closure{{Org: "cn", Date: "2026-03-02", Reason: "move"}, {Org: "cn", Date: "2026-01-05"}, {Org: "us", Date: "2026-01-05"}} {
-			if err := db.AddClosure(ctx, c, nil); err != nil {
+		t0 := time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)
+		at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+		for i, c := range []warden.Closure{{Org: "cn", Date: "2026-03-02", Reason: "move"}, {Org: "cn", Date: "2026-01-05"}, {Org: "us", Date: "2026-01-05"}} {
+			c.AddedAt = at(i)
+			if err := db.AddClosure(ctx, c, 3, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.AddClosure(ctx, warden.Closure{Org: "cn", Date: "2026-01-05"}, nil); warden.ErrorCode(err) != warden.ECONFLICT {
+		if err := db.AddClosure(ctx, warden.Closure{Org: "cn", Date: "2026-01-05", AddedAt: at(3)}, 3, nil); warden.ErrorCode(err) != warden.ECONFLICT {
 			t.Errorf("closure twice: %v", err)
 		}
-		if cs, err := db.Closures(ctx, "cn"); err != nil || fmt.Sprint(cs) != "[{cn 2026-01-05 } {cn 2026-03-02 move}]" {
-			t.Errorf("closures: %v %v", cs, err)
+		if err := db.AddClosure(ctx, warden.Closure{Org: "cn", Date: "2026-01-06", AddedAt: at(3)}, 2, nil); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("a third closure of 2026 with two a year: %v", err)
 		}
-		if err := db.RemoveClosure(ctx, "cn", "2026-01-05", nil); err != nil {
+		if err := db.AddClosure(ctx, warden.Closure{Org: "cn", Date: "2027-01-06", AddedAt: at(3)}, 2, nil); err != nil {
+			t.Errorf("a closure of 2027 with two a year: %v", err)
+		}
+		days := func(cs []warden.Closure, err error) string {
+			var out []string
+			for _, c := range cs {
+				out = append(out, c.Date+" "+c.Reason+" "+c.AddedAt.Format("15"))
+			}
+			return fmt.Sprint(out, err)
+		}
+		if got := days(db.Closures(ctx, "cn")); got != "[2026-01-05  10 2026-03-02 move 09 2027-01-06  12] <nil>" {
+			t.Errorf("closures: %s", got)
+		}
+		if err := db.RemoveClosure(ctx, "cn", "2026-01-05", at(4), nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveClosure(ctx, "cn", "2026-01-05", nil); warden.ErrorCode(err) != warden.ENOTFOUND {
+		if err := db.RemoveClosure(ctx, "cn", "2026-01-05", at(4), nil); warden.ErrorCode(err) != warden.ENOTFOUND {
 			t.Errorf("removed twice: %v", err)
+		}
+		if err := db.AddClosure(ctx, warden.Closure{Org: "cn", Date: "2026-01-05", Reason: "again", AddedAt: at(5)}, 3, nil); err != nil {
+			t.Errorf("closed again: %v", err)
+		}
+		// In force at each time: added by then and not removed by then.
+		for h, want := range map[int]string{
+			0: "[2026-03-02 move 09] <nil>", 1: "[2026-01-05  10 2026-03-02 move 09] <nil>", 3: "[2026-01-05  10 2026-03-02 move 09 2027-01-06  12] <nil>",
+			4: "[2026-03-02 move 09 2027-01-06  12] <nil>", 5: "[2026-01-05 again 14 2026-03-02 move 09 2027-01-06  12] <nil>",
+		} {
+			if got := days(db.ClosuresAt(ctx, "cn", at(h))); got != want {
+				t.Errorf("in force at %v: %s, want %s", at(h), got, want)
+			}
 		}
 		for _, on := range []string{"2026-05-01", "2025-11-01"} {
 			d := warden.Dialogue{Org: "cn", HeldOn: on, AddedBy: "lee", AddedAt: time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC)}

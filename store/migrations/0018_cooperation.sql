@@ -121,12 +121,18 @@ ALTER TABLE organisations ADD COLUMN country TEXT NOT NULL DEFAULT '';
 ALTER TABLE organisations ADD COLUMN office_hours TEXT NOT NULL DEFAULT '';
 
 -- An organisation's own closures, besides its country's public holidays.
+-- A request counts the closures in force when it was sent (added before,
+-- not removed by then), so a removed one is kept with its removed_at.
 CREATE TABLE org_closures (
-    org    TEXT NOT NULL,
-    day    TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org, day)
+    id         BIGINT PRIMARY KEY,
+    org        TEXT NOT NULL,
+    day        TEXT NOT NULL, -- YYYY-MM-DD
+    reason     TEXT NOT NULL DEFAULT '',
+    added_at   TEXT NOT NULL,
+    removed_at TEXT NOT NULL DEFAULT ''
 );
+CREATE UNIQUE INDEX org_closures_day ON org_closures (org, day) WHERE removed_at = '';
+CREATE INDEX org_closures_org ON org_closures (org, added_at);
 
 -- Dialogues held with a counterpart: a scorecard can run "since the last
 -- dialogue".

@@ -478,18 +478,33 @@ func (s *Service) endedByPartial(ctx context.Context, r *warden.Request) error {
 	return nil
 }
 
+// checkUntil refuses, as EINVALID naming until, a new answer deadline
+// that is not after now and after r's current one, or is more than 366
+// days ahead; what says whose date it is ("" for the one asked now).
+func checkUntil(r *warden.Request, until, now time.Time, what string) error {
+	switch last := now.AddDate(0, 0, maxAheadDays); {
+	case !until.After(now):
+		return warden.Errorf(warden.EINVALID, "until: %s%s has passed", what, until.Format(time.RFC3339))
+	case r.AnswerDue != nil && !until.After(*r.AnswerDue):
+		return warden.Errorf(warden.EINVALID, "until: %s%s is not after the answer deadline %s", what, until.Format(time.RFC3339), r.AnswerDue.Format(time.RFC3339))
+	case until.After(last):
+		return warden.Errorf(warden.EINVALID, "until: %s%s is more than %d days ahead; the latest allowed is %s", what, until.Format(time.RFC3339), maxAheadDays, last.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // AskExtension asks for the answer deadline to move to until (the
 // requested side), for reason, while the request awaits its answer.
-// EINVALID naming until if it is not after the current answer deadline,
-// reason if there is none.
+// EINVALID naming until if it is not after now and after the current
+// answer deadline, or more than 366 days ahead; reason if there is none.
 func (s *Service) AskExtension(ctx context.Context, id int64, until time.Time, reason string) (warden.Extension, error) {
 	p, r, now, err := s.begin(ctx, id, stepAsk)
 	if err != nil {
 		return warden.Extension{}, err
 	}
 	until = until.UTC().Truncate(time.Microsecond)
-	if r.AnswerDue != nil && !until.After(*r.AnswerDue) {
-		return warden.Extension{}, warden.Errorf(warden.EINVALID, "until: %s is not after the answer deadline %s", until.Format(time.RFC3339), r.AnswerDue.Format(time.RFC3339))
+	if err := checkUntil(&r, until, now, ""); err != nil {
+		return warden.Extension{}, err
 	}
 	if err := required(warden.TextNote, "reason", reason, maxText); err != nil {
 		return warden.Extension{}, err
@@ -506,7 +521,9 @@ func (s *Service) AskExtension(ctx context.Context, id int64, until time.Time, r
 // side) while the request awaits its answer: a granted one moves
 // answer_due to its until (answer_due_original stays) and the deadline
 // sweep watches the new deadline. ENOTFOUND if the request has no such
-// extension; EINVALID naming status if it was decided.
+// extension; EINVALID naming status if it was decided, until if a grant
+// would set a deadline that has passed, is not after the current one or
+// is more than 366 days ahead.
 func (s *Service) DecideExtension(ctx context.Context, id, extension int64, grant bool, reason string) (warden.Extension, error) {
 	p, r, now, err := s.begin(ctx, id, stepGrant)
 	if err != nil {
@@ -525,8 +542,8 @@ func (s *Service) DecideExtension(ctx context.Context, id, extension int64, gran
 	x.Status, x.DecidedBy, x.DecidedAt, x.Decision = warden.ExtensionRefused, p.Name, &now, reason
 	var moved *warden.Request
 	if grant {
-		if r.AnswerDue != nil && !x.Until.After(*r.AnswerDue) {
-			return warden.Extension{}, warden.Errorf(warden.EINVALID, "until: extension %d asks for %s, not after the answer deadline %s", extension, x.Until.Format(time.RFC3339), r.AnswerDue.Format(time.RFC3339))
+		if err := checkUntil(&r, x.Until, now, fmt.Sprintf("extension %d asks for ", extension)); err != nil {
+			return warden.Extension{}, err
 		}
 		until := x.Until
 		x.Status, r.AnswerDue, moved = warden.ExtensionGranted, &until, &r

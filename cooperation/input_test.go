@@ -288,3 +288,54 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("dialogues: %+v %v", ds, err)
 	}
 }
+
+// TestExtensionDates: an extension's until is after now and after the
+// answer deadline, at most 366 days ahead, at asking and again at
+// granting: an overdue request is not extended into the past (which
+// would set a deadline already missed, and miss it again).
+func TestExtensionDates(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	start := utc(t, "2026-06-01T12:00:00Z")
+	w := newWorld(t, db, start)
+	in := form("cn", false)
+	in.Priority, in.Urgency = warden.PriorityEmergency, "Ongoing attack."
+	r, err := w.s.Create(liaison, in)
+	if err == nil {
+		r, err = w.s.Send(liaison, r.ID) // answer due 2 June 12:00
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := utc(t, "2026-06-03T12:00:00Z")
+	w.at(now)
+	before := snap(t, db, r.ID)
+	for _, until := range []time.Time{now.Add(-time.Second), now, r.AnswerDue.Add(time.Hour), now.AddDate(0, 0, 366).Add(time.Microsecond), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		if _, err := w.s.AskExtension(cnUser, r.ID, until, "More time."); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "until: ") {
+			t.Errorf("until %v: %v", until, err)
+		}
+	}
+	unchanged(t, db, r.ID, before, "extensions refused")
+	soon, err := w.s.AskExtension(cnUser, r.ID, now.Add(24*time.Hour), "The logs are with a second provider.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := w.s.AskExtension(cnUser, r.ID, now.AddDate(0, 0, 366), "Or a year.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.at(now.Add(36 * time.Hour))
+	before = snap(t, db, r.ID)
+	if _, err := w.s.DecideExtension(liaison, r.ID, soon.ID, true, "Agreed."); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "until: ") {
+		t.Errorf("granting an extension whose date has passed: %v", err)
+	}
+	unchanged(t, db, r.ID, before, "a grant refused")
+	if _, err := w.s.DecideExtension(liaison, r.ID, soon.ID, false, "Too late."); err != nil {
+		t.Errorf("refusing it: %v", err)
+	}
+	if x, err := w.s.DecideExtension(liaison, r.ID, later.ID, true, "Agreed."); err != nil || x.Status != warden.ExtensionGranted {
+		t.Errorf("granting a year: %+v %v", x, err)
+	}
+	if got, _ := db.Request(context.Background(), r.ID); !got.AnswerDue.Equal(now.AddDate(0, 0, 366)) {
+		t.Errorf("answer_due %v", got.AnswerDue)
+	}
+}

@@ -312,12 +312,17 @@ type Request struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"` // closed, refused, withdrawn or lapsed
 	// Deadlines: AckDue and AnswerDue as they stand (a granted extension
 	// moves AnswerDue), the Original ones as first set when it was sent.
-	AckDue            *time.Time         `json:"ack_due,omitempty"`
-	AnswerDue         *time.Time         `json:"answer_due,omitempty"`
-	AnswerDueOriginal *time.Time         `json:"answer_due_original,omitempty"`
-	Answer            AnswerCompleteness `json:"answer,omitempty"`
-	RefusalReason     RefusalReason      `json:"refusal_reason,omitempty"`
-	RefusalText       string             `json:"refusal_text,omitempty"`
+	AckDue            *time.Time `json:"ack_due,omitempty"`
+	AnswerDue         *time.Time `json:"answer_due,omitempty"`
+	AnswerDueOriginal *time.Time `json:"answer_due_original,omitempty"`
+	// CalendarNote warns that the deadlines reach beyond the years whose
+	// public holidays the requested side's calendar knows ("CN public
+	// holidays are known through 2027: days after it count weekends
+	// only"): set when they are, at sending or by an extension.
+	CalendarNote  string             `json:"calendar_note,omitempty"`
+	Answer        AnswerCompleteness `json:"answer,omitempty"`
+	RefusalReason RefusalReason      `json:"refusal_reason,omitempty"`
+	RefusalText   string             `json:"refusal_text,omitempty"`
 	// AckBusinessSecs and AnswerBusinessSecs are the requested side's
 	// business time, in seconds, from sending to the acknowledgement and
 	// to AnsweredAt, as its calendar counted them then (a closure added

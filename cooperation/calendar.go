@@ -2,6 +2,7 @@ package cooperation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -77,7 +78,19 @@ func (s *Service) deadlines(ctx context.Context, r *warden.Request, now time.Tim
 	}
 	original := answer
 	r.AckDue, r.AnswerDue, r.AnswerDueOriginal = &ack, &answer, &original
+	noteCalendar(r, cal, now, answer)
 	return nil
+}
+
+// noteCalendar sets r's calendar note if the time from from to until, in
+// which its deadlines fall, reaches beyond the years whose public
+// holidays cal knows: those days count weekends only, and the pages say
+// so. A note once set stays.
+func noteCalendar(r *warden.Request, cal *workcal.Calendar, from, until time.Time) {
+	if cal.Covers(from) && cal.Covers(until) {
+		return
+	}
+	r.CalendarNote = fmt.Sprintf("%s public holidays are known through %d: days after it count weekends only", r.Requested.Country, cal.Through())
 }
 
 // orgCalendar sets side a's time zone, country and office hours to its

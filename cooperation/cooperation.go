@@ -545,7 +545,12 @@ func (s *Service) DecideExtension(ctx context.Context, id, extension int64, gran
 		if err := checkUntil(&r, x.Until, now, fmt.Sprintf("extension %d asks for ", extension)); err != nil {
 			return warden.Extension{}, err
 		}
+		cal, err := s.calendar(ctx, r.Requested, *r.SentAt)
+		if err != nil {
+			return warden.Extension{}, err
+		}
 		until := x.Until
+		noteCalendar(&r, cal, *r.SentAt, until)
 		x.Status, r.AnswerDue, moved = warden.ExtensionGranted, &until, &r
 	}
 	ev := audit(ctx, "request.extension.decide", &r, reason, map[string]any{"extension": x.ID, "decision": x.Status, "answer_due": r.AnswerDue})

@@ -270,7 +270,8 @@ func TestLifecycle(t *testing.T) {
 // weekend, on the clock for an emergency, and the answer's brought
 // forward by the requester's own due_by, which never moves the
 // acknowledgement's (a due_by before it is refused, naming the earliest
-// allowed).
+// allowed); and a deadline beyond the years whose holidays the calendar
+// knows is noted on the request.
 func TestDeadlines(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newWorld(t, db, utc(t, "2026-01-01T00:00:00Z"))
@@ -283,6 +284,7 @@ func TestDeadlines(t *testing.T) {
 		dueBy       string
 		ack, answer string
 		refused     string // the error of sending
+		note        string // the calendar note
 	}{
 		// Day 0 is Friday 13; Saturday 14 is day 1; 24 and 25 February
 		// days 2 and 3; the thirtieth is Thursday 2 April (Qingming is 4-6
@@ -313,6 +315,12 @@ func TestDeadlines(t *testing.T) {
 		// acknowledgement's.
 		{name: "due_by between the deadlines", org: "cn", priority: warden.PriorityRoutine, sent: "2026-02-13T02:00:00Z", dueBy: "2026-02-25T09:00:00Z",
 			ack: "2026-02-25T09:00:00Z", answer: "2026-02-25T09:00:00Z"},
+		// lunar-go knows China's holidays through 2027: from 1 January
+		// 2028 days count weekends only, and the request says so. Day 0
+		// is Wednesday 1 December 2027; the 22nd working day is Friday
+		// 31 December, the 30th Wednesday 12 January 2028.
+		{name: "cn routine beyond the holidays known", org: "cn", priority: warden.PriorityRoutine, sent: "2027-12-01T02:00:00Z",
+			ack: "2027-12-06T09:00:00Z", answer: "2028-01-12T09:00:00Z", note: "CN public holidays are known through 2027: days after it count weekends only"},
 		{name: "due_by before the acknowledgement deadline", org: "us", priority: warden.PriorityRoutine, sent: "2026-11-25T21:00:00Z", dueBy: "2026-12-01T21:59:59Z",
 			refused: "due_by: 2026-12-01T21:59:59Z comes before the acknowledgement deadline; the earliest allowed is 2026-12-01T22:00:00Z"},
 	} {
@@ -350,7 +358,32 @@ func TestDeadlines(t *testing.T) {
 			same(t, "ack_due", r.AckDue, tc.ack)
 			same(t, "answer_due", r.AnswerDue, tc.answer)
 			same(t, "answer_due_original", r.AnswerDueOriginal, tc.answer)
+			if r.CalendarNote != tc.note {
+				t.Errorf("calendar note %q, want %q", r.CalendarNote, tc.note)
+			}
 		})
+	}
+
+	// An extension granted into 2028 sets the note too.
+	w.at(utc(t, "2027-12-19T02:00:00Z"))
+	in := form("cn", false)
+	in.Priority, in.Urgency = warden.PriorityEmergency, "An attack is under way."
+	r, err := w.s.Create(liaison, in)
+	if err == nil {
+		r, err = w.s.Send(liaison, r.ID)
+	}
+	if err != nil || r.CalendarNote != "" {
+		t.Fatalf("sent: %q %v", r.CalendarNote, err)
+	}
+	x, err := w.s.AskExtension(cnUser, r.ID, utc(t, "2028-01-10T09:00:00Z"), "The provider closes for the New Year.")
+	if err == nil {
+		_, err = w.s.DecideExtension(liaison, r.ID, x.ID, true, "Agreed.")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Request(context.Background(), r.ID); got.CalendarNote != "CN public holidays are known through 2027: days after it count weekends only" {
+		t.Errorf("calendar note after the extension: %q", got.CalendarNote)
 	}
 }
 

@@ -66,6 +66,24 @@ var national = map[string][]*cal.Holiday{
 // year it does not cover, China counts weekends only.
 const china = "CN"
 
+// chinaYears is the span of years lunar-go's table covers: the first
+// and last with a statutory day off (a year before the first may list
+// the make-up working days of the first's New Year).
+var chinaYears = sync.OnceValues(func() (first, last int) {
+	for y := 1990; y <= 2200; y++ {
+		for e := HolidayUtil.GetHolidaysByYear(y).Front(); e != nil; e = e.Next() {
+			if !e.Value.(*HolidayUtil.Holiday).IsWork() {
+				if first == 0 {
+					first = y
+				}
+				last = y
+				break
+			}
+		}
+	}
+	return first, last
+})
+
 // entry is what a country's calendar says of one date: a day off (a
 // public holiday as observed), a make-up working day, or a holiday's
 // own date that is not itself the day off (it fell on a weekend and is

@@ -145,6 +145,30 @@ func (c *Calendar) Holiday(t time.Time) (name string, ok bool) {
 	return "", false
 }
 
+// Covers reports whether the calendar knows the public holidays of the
+// local year of t. China's come from lunar-go's table of the years the
+// State Council has announced (through Through); outside them China
+// counts weekends only. The other countries' holidays follow rules good
+// for every year, and a calendar of weekends only has none to know.
+func (c *Calendar) Covers(t time.Time) bool {
+	if c.country != china {
+		return true
+	}
+	first, last := chinaYears()
+	y := t.In(c.loc).Year()
+	return y >= first && y <= last
+}
+
+// Through returns the last year whose public holidays the calendar knows
+// (see Covers), or 0 if it knows them for every year.
+func (c *Calendar) Through() int {
+	if c.country != china {
+		return 0
+	}
+	_, last := chinaYears()
+	return last
+}
+
 // Add returns the deadline s after from, in UTC: hours on the clock,
 // calendar days at the same local time, business hours of office time on
 // working days, or business days ending at the close of office hours on

@@ -333,7 +333,9 @@ func TestHoliday(t *testing.T) {
 
 // TestChinaCoverage: lunar-go's table of statutory holidays ends with
 // 2027 (docs/business-time.md says so; a newer lunar-go moves it); after
-// it China counts weekends only and names no holiday.
+// it China counts weekends only and names no holiday, and its calendar
+// says which years it covers (Covers, Through), as the other countries'
+// rules cover every year.
 func TestChinaCoverage(t *testing.T) {
 	last := 0
 	for y := 2002; HolidayUtil.GetHolidaysByYear(y).Len() > 0; y++ {
@@ -349,6 +351,25 @@ func TestChinaCoverage(t *testing.T) {
 	}
 	if !cn.Workday(at(t, sh, "2028-10-02 12:00")) || cn.Workday(at(t, sh, "2028-10-07 12:00")) {
 		t.Error("after lunar-go's last year China is not Monday to Friday")
+	}
+	// The calendar says so, in its own zone: 1 January 2028 begins at
+	// 16:00 UTC the day before in Shanghai.
+	if got := cn.Through(); got != last {
+		t.Errorf("China's holidays are known through %d, want %d", got, last)
+	}
+	for _, c := range []struct {
+		when string
+		want bool
+	}{{"2027-12-31T15:59:59Z", true}, {"2027-12-31T16:00:00Z", false}, {"2002-01-01T00:00:00Z", true}, {"2001-12-31T12:00:00Z", false}, {"2031-06-01T00:00:00Z", false}} {
+		when, _ := time.Parse(time.RFC3339, c.when)
+		if cn.Covers(when) != c.want {
+			t.Errorf("China's calendar covers %s: %v, want %v", c.when, !c.want, c.want)
+		}
+	}
+	for _, c := range []*workcal.Calendar{calendar(t, "US", nil, ""), calendar(t, "", nil, "")} {
+		if !c.Covers(time.Date(2101, 3, 1, 0, 0, 0, 0, time.UTC)) || c.Through() != 0 {
+			t.Errorf("a calendar of rules knows %d as its last year", c.Through())
+		}
 	}
 }
 

@@ -32,7 +32,8 @@ var stepRefer = step{warden.ActRequestsRefer, requester, "refers its requests", 
 // stores the referral alone.
 //
 // EFORBIDDEN for an incoming request (home is not its requesting side,
-// which refers); EINVALID naming ground when the ground does not hold,
+// which refers); EINVALID naming ground when the ground does not hold or
+// the request was referred on it already (once per ground),
 // parties when the request names none, reason or
 // legal_basis.order/criterion when missing; nothing is stored then. An
 // error from the designation service after the first proposal was opened
@@ -45,6 +46,15 @@ func (s *Service) Refer(ctx context.Context, id int64, in ReferInput) (warden.Re
 	}
 	if err := s.ground(ctx, &r, in.Ground, now); err != nil {
 		return warden.Referral{}, err
+	}
+	fs, err := s.DB.RequestReferrals(ctx, id)
+	if err != nil {
+		return warden.Referral{}, err
+	}
+	for _, f := range fs {
+		if f.Ground == in.Ground {
+			return warden.Referral{}, warden.Errorf(warden.EINVALID, "ground: request %d was referred as %s already (referral %d); its proposals are open", id, in.Ground, f.ID)
+		}
 	}
 	if len(r.Parties) == 0 {
 		return warden.Referral{}, warden.Errorf(warden.EINVALID, "parties: request %d names no party to propose for designation", id)

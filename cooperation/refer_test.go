@@ -3,6 +3,7 @@ package cooperation_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -25,8 +26,8 @@ var basis = warden.LegalBasis{Order: "Executive Order 13694", Criterion: "Sectio
 // evidence and linked to the request, and the referral stored with their
 // ids and a request.referred event. Before the threshold, without a
 // party, for a ground that does not hold, or by another role, nothing is
-// stored. A low rating is a ground too; the counterpart sees no
-// referral.
+// stored. A low rating is a ground too; a request is referred once on
+// each ground; the counterpart sees no referral.
 func TestRefer(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -154,13 +155,19 @@ func TestRefer(t *testing.T) {
 			t.Errorf("cn's timeline: %+v %v", evs, err)
 		}
 
-		// A lapsed request stays referable as overdue; an answer rated
-		// under the threshold is a ground of its own.
+		// A request is referred once on a ground: lapsed, it is not
+		// referred as overdue again (its proposals are open already).
 		if _, err := w.s.Lapse(liaison, r.ID, "No answer."); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.s.Refer(officer, r.ID, refer); err != nil {
-			t.Errorf("referring a lapsed request: %v", err)
+		before := snap(t, db, r.ID)
+		if _, err := w.s.Refer(officer, r.ID, refer); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "ground: ") ||
+			!strings.Contains(warden.ErrorMessage(err), fmt.Sprintf("referral %d", f.ID)) {
+			t.Errorf("referring a request twice as overdue: %v", err)
+		}
+		unchanged(t, db, r.ID, before, "a second referral")
+		if ds, _ := db.Designations(ctx, ""); len(ds) != 2 {
+			t.Errorf("%d designations after a second referral, want 2", len(ds))
 		}
 		q, err := w.s.Create(liaison, form("cn", false))
 		if err == nil {
@@ -184,8 +191,12 @@ func TestRefer(t *testing.T) {
 		if err != nil || f.Ground != warden.ReferralQuality || len(f.Designations) != 0 {
 			t.Errorf("a low rating referred without designations: %+v %v", f, err)
 		}
-		if ds, _ := db.Designations(ctx, ""); len(ds) != 4 {
-			t.Errorf("%d designations, want 4", len(ds))
+		if ds, _ := db.Designations(ctx, ""); len(ds) != 2 {
+			t.Errorf("%d designations, want 2", len(ds))
+		}
+		if _, err := w.s.Refer(officer, q.ID, cooperation.ReferInput{Ground: warden.ReferralQuality, Reason: "Again.", LegalBasis: basis}); warden.ErrorCode(err) != warden.EINVALID ||
+			!strings.HasPrefix(warden.ErrorMessage(err), "ground: ") {
+			t.Errorf("referring a request twice for its rating: %v", err)
 		}
 	})
 }

@@ -672,7 +672,8 @@ func (db *DB) RequestReview(ctx context.Context, id, vid int64) (warden.Review, 
 
 // AddReferral stores referral f of its request, setting its id, with the
 // domain events and the audit event, if the request is still in status
-// from; ECONFLICT if it moved first.
+// from; ECONFLICT if it moved first, EINVALID naming ground if it was
+// referred on that ground already.
 func (db *DB) AddReferral(ctx context.Context, f *warden.Referral, from warden.RequestStatus, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
 	if f.Designations == nil {
 		f.Designations = []int64{}
@@ -692,6 +693,9 @@ func (db *DB) AddReferral(ctx context.Context, f *warden.Referral, from warden.R
 		f.ID = id
 		_, err = tx.ExecContext(ctx, `INSERT INTO request_referrals (id, request, ground, reason, designations, referred_by, referred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			f.ID, f.Request, string(f.Ground), f.Reason, string(ids), f.By, timestamp(f.At))
+		if err != nil && isUnique(err) {
+			return warden.Errorf(warden.EINVALID, "ground: request %d was referred as %s already", f.Request, f.Ground)
+		}
 		if err != nil {
 			return fmt.Errorf("add referral: %w", err)
 		}

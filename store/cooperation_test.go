@@ -225,9 +225,9 @@ func TestRequestReferences(t *testing.T) {
 }
 
 // TestRequestThread: messages keep their attachments' bytes; an answer
-// that changes a request moved meanwhile stores nothing; extensions,
-// reviews and referrals are decided once; the timeline is the request's
-// events in order.
+// that changes a request moved meanwhile stores nothing; extensions and
+// reviews are decided once, a request referred once per ground; the
+// timeline is the request's events in order.
 func TestRequestThread(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -316,6 +316,10 @@ func TestRequestThread(t *testing.T) {
 		f := warden.Referral{Request: 1, Ground: warden.ReferralQuality, Reason: "useless", Designations: []int64{4, 5}, By: "sofia", At: dec}
 		if err := db.AddReferral(ctx, &f, warden.RequestReviewed, nil, ev(warden.EventRequestReferred)); err != nil {
 			t.Fatal(err)
+		}
+		again2 := warden.Referral{Request: 1, Ground: warden.ReferralQuality, Reason: "still useless", By: "sofia", At: dec}
+		if err := db.AddReferral(ctx, &again2, warden.RequestReviewed, nil, ev(warden.EventRequestReferred)); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("a second referral on one ground: %v", err)
 		}
 		if fs, err := db.RequestReferrals(ctx, 1); err != nil || len(fs) != 1 || fmt.Sprint(fs[0].Designations) != "[4 5]" {
 			t.Errorf("referrals: %+v %v", fs, err)

@@ -111,7 +111,8 @@ CREATE TABLE request_referrals (
     referred_by  TEXT NOT NULL,
     referred_at  TEXT NOT NULL
 );
-CREATE INDEX request_referrals_request ON request_referrals (request);
+-- A request is referred once on each ground.
+CREATE UNIQUE INDEX request_referrals_request ON request_referrals (request, ground);
 
 -- An organisation's business calendar (its time zone, country and office
 -- hours; '' when it has none): the deadlines of the requests it is asked

@@ -31,6 +31,7 @@ var messages = []struct{ Key, EN, ZH string }{
 	{"Authority", "", "机关"},
 	{"Back to your requests", "", "返回您的请求"},
 	{"Case numbers (comma-separated)", "", "案件编号（以逗号分隔）"},
+	{"Calendar", "", "日历"},
 	{"Check the field %s.", "", "请检查字段 %s。"},
 	{"Clock", "", "时限"},
 	{"Close", "", "结案"},

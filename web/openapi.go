@@ -339,6 +339,8 @@ var schemas = map[string]any{
 	"PriorityTable":     obj(map[string]any{"priorities": arrayOf("PriorityDeadlines")}, "priorities"),
 	"ReferralThresholds": obj(map[string]any{"overdue_days": map[string]any{"type": "integer", "description": "calendar days past the answer deadline"},
 		"min_quality": map[string]any{"type": "number", "description": "an answer rated below this mean may be referred"}}, "overdue_days", "min_quality"),
+	"OrgCalendar": obj(map[string]any{"org": map[string]any{"type": "string", "readOnly": true}, "time_zone": map[string]any{"type": "string", "description": "IANA time zone, such as Asia/Shanghai"},
+		"country": map[string]any{"type": "string", "description": "ISO 3166-1 alpha-2, one with a holiday calendar here"}, "office_hours": map[string]any{"type": "string", "description": "HH:MM-HH:MM (default 09:00-17:00)"}}),
 	"Closure":         obj(map[string]any{"org": str, "date": map[string]any{"type": "string", "format": "date"}, "reason": str}),
 	"Closures":        obj(map[string]any{"closures": arrayOf("Closure")}),
 	"ClosureRequest":  obj(map[string]any{"date": map[string]any{"type": "string", "format": "date"}, "reason": str}, "date"),

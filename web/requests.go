@@ -522,6 +522,27 @@ func (s *Server) setThresholds(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, t, err)
 }
 
+func (s *Server) orgCalendar(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Cooperation.OrgCalendar(r.Context(), r.PathValue("id"))
+	s.answer(w, r, http.StatusOK, c, err)
+}
+
+// setOrgCalendar sets an organisation's business calendar; all three
+// fields empty clears it.
+func (s *Server) setOrgCalendar(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		TimeZone    string `json:"time_zone"`
+		Country     string `json:"country"`
+		OfficeHours string `json:"office_hours"`
+	}
+	var c warden.OrgCalendar
+	err := decodeJSON(w, r, &in)
+	if err == nil {
+		c, err = s.Cooperation.SetOrgCalendar(r.Context(), r.PathValue("id"), in.TimeZone, in.Country, in.OfficeHours)
+	}
+	s.answer(w, r, http.StatusOK, c, err)
+}
+
 func (s *Server) closures(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.Cooperation.Closures(r.Context(), r.PathValue("id"))
 	s.answer(w, r, http.StatusOK, map[string]any{"closures": cs}, err)

@@ -54,6 +54,7 @@ const (
 // and the organisation (and a closure of it) the cell acts on.
 type fixture struct {
 	org                          string
+	counterpart                  bool // the caller is a counterpart
 	id, attachment, ext, msg, rv int64
 	answerDue                    time.Time
 	date                         string
@@ -84,7 +85,11 @@ func (c *coopPlatform) makeFixture(t *testing.T, org string, outgoing bool, st s
 			t.Fatalf("fixture of %s at stage %d: %v", org, st, err)
 		}
 	}
-	r, err := cs.Create(requester, coopInput(t, org))
+	var edit func(map[string]any)
+	if !outgoing {
+		edit = noLinks
+	}
+	r, err := cs.Create(requester, coopInput(t, org, edit))
 	must(err)
 	fx.id = r.ID
 	if st == drafted {
@@ -140,7 +145,7 @@ type cell struct {
 // coopRoute reports whether a route is one of the cooperation API's.
 func coopRoute(rt route) bool {
 	return !rt.ui && (strings.HasPrefix(rt.path, "/v1/requests") || strings.HasPrefix(rt.path, "/v1/cooperation/") || rt.path == "/v1/dialogues" ||
-		strings.Contains(rt.path, "/closures"))
+		strings.Contains(rt.path, "/closures") || strings.HasSuffix(rt.path, "/calendar"))
 }
 
 // coopCells are the cells of every cooperation route, by "METHOD path".
@@ -152,10 +157,20 @@ func coopCells() map[string]cell {
 	reason := func(fixture) any { return map[string]string{"reason": "Settled."} }
 	read := cell{stage: full, body: none, want: 200}
 	return map[string]cell{
-		"POST /v1/requests":                       {body: func(fx fixture) any { return requestJSON(fx.org, nil) }, want: 201},
-		"GET /v1/requests":                        {body: none, want: 200},
-		"GET /v1/requests/{id}":                   read,
-		"PUT /v1/requests/{id}":                   {requester: true, stage: drafted, body: func(fx fixture) any { return requestJSON(fx.org, nil) }, want: 200},
+		"POST /v1/requests": {body: func(fx fixture) any {
+			if fx.counterpart {
+				return requestJSON(fx.org, noLinks)
+			}
+			return requestJSON(fx.org, nil)
+		}, want: 201},
+		"GET /v1/requests":      {body: none, want: 200},
+		"GET /v1/requests/{id}": read,
+		"PUT /v1/requests/{id}": {requester: true, stage: drafted, body: func(fx fixture) any {
+			if fx.counterpart {
+				return requestJSON(fx.org, noLinks)
+			}
+			return requestJSON(fx.org, nil)
+		}, want: 200},
 		"POST /v1/requests/{id}/send":             {requester: true, stage: drafted, body: none, want: 200},
 		"POST /v1/requests/{id}/acknowledge":      {stage: sent, body: note, want: 200},
 		"POST /v1/requests/{id}/start":            {stage: sent, body: note, want: 200},
@@ -188,6 +203,8 @@ func coopCells() map[string]cell {
 		"PUT /v1/cooperation/priorities":            {body: func(fixture) any { return priorityTable{Priorities: warden.DefaultPriorityTable} }, want: 200},
 		"GET /v1/cooperation/thresholds":            {body: none, want: 200},
 		"PUT /v1/cooperation/thresholds":            {body: func(fixture) any { return warden.DefaultReferralThresholds }, want: 200},
+		"GET /v1/organisations/{id}/calendar":       {body: none, want: 200},
+		"PUT /v1/organisations/{id}/calendar":       {body: func(fixture) any { return map[string]string{"time_zone": "Asia/Shanghai", "country": "CN"} }, want: 200},
 		"GET /v1/organisations/{id}/closures":       {body: none, want: 200},
 		"POST /v1/organisations/{id}/closures":      {body: func(fixture) any { return map[string]string{"date": day(7), "reason": "Office move."} }, want: 201},
 		"DELETE /v1/organisations/{id}/closures/{date}": {body: none, want: 204, prepare: func(t *testing.T, c *coopPlatform, fx *fixture) {
@@ -263,6 +280,7 @@ func TestRequestPermissionCells(t *testing.T) {
 			} else {
 				fx = c.makeFixture(t, org, outgoing, cl.stage)
 			}
+			fx.counterpart = who.org != ""
 			if cl.prepare != nil {
 				cl.prepare(t, c, &fx)
 			}
@@ -279,7 +297,7 @@ func TestRequestPermissionCells(t *testing.T) {
 // TestCounterpartOfAnotherGets404: a counterpart of cn-cert asking about
 // a request of ru-cert's — reading it, any step, its thread, attachment,
 // extensions, reviews, referrals, timeline or linked objects — or about
-// ru-cert's closures gets 404, as for a request that does not exist,
+// ru-cert's calendar or closures gets 404, as for a request that does not exist,
 // never 403 (which would say it exists); only routes its role may never
 // call are 403, whatever the request. None of it changes anything. On
 // its own requests it reaches only the objects they share with it.

@@ -65,6 +65,12 @@ func newCoopPlatform(t *testing.T, db *store.DB) *coopPlatform {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The payment requests link, not shared with the counterpart.
+	resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json",
+		`{"reference":"PAY-1","amount":{"currency":"USD","minor":125000},"parties":[{"role":"beneficiary","name":"Northwind Traders","account":"DE-2"}]}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("payment PAY-1: %d", resp.StatusCode)
+	}
 	return &coopPlatform{platform: p, clock: clock, cpB: tok, ctxs: map[string]context.Context{}}
 }
 
@@ -92,7 +98,8 @@ func (c *coopPlatform) as(t *testing.T, tok string) context.Context {
 // counterpart org (a counterpart's own request is from its organisation,
 // whatever it says), asked of an authority in Shanghai; edit changes it.
 // It links a listed party, shared with the counterpart, and a payment,
-// not shared, and names the party.
+// not shared, and names the party. A counterpart's own request links
+// nothing (noLinks).
 func requestJSON(org string, edit func(map[string]any)) map[string]any {
 	m := map[string]any{
 		"type": "information", "counterpart": org, "priority": "emergency", "urgency": "Ransomware is encrypting hospital systems now.",
@@ -110,10 +117,14 @@ func requestJSON(org string, edit func(map[string]any)) map[string]any {
 	return m
 }
 
-// coopInput is requestJSON(org, nil) as the service takes it.
-func coopInput(t *testing.T, org string) cooperation.Input {
+// noLinks takes the links out of a form: Warden's objects are the
+// authority's records, which a counterpart's request does not link.
+func noLinks(m map[string]any) { delete(m, "links") }
+
+// coopInput is requestJSON(org, edit) as the service takes it.
+func coopInput(t *testing.T, org string, edit func(map[string]any)) cooperation.Input {
 	t.Helper()
-	b, _ := json.Marshal(requestJSON(org, nil))
+	b, _ := json.Marshal(requestJSON(org, edit))
 	var in cooperation.Input
 	if err := json.Unmarshal(b, &in); err != nil {
 		t.Fatal(err)
@@ -172,9 +183,25 @@ func TestRequestLifecycleAPI(t *testing.T) {
 		ana, cpA, cpB := c.client(t, c.tokens[warden.RoleAnalyst]), c.client(t, c.tokens[warden.RoleCounterpart]), c.client(t, c.cpB)
 		t0 := coopStart
 
-		code, b := ana.call("POST", "/v1/requests", requestJSON("ru-cert", nil))
+		// ru-cert keeps Shanghai's business time, whatever a form says.
+		liaison := c.client(t, c.tokens[warden.RoleLiaison])
+		shanghai := warden.OrgCalendar{Org: "ru-cert", TimeZone: "Asia/Shanghai", Country: "CN", OfficeHours: "09:00-17:00"}
+		code, b := liaison.call("PUT", "/v1/organisations/ru-cert/calendar", map[string]string{"time_zone": "Asia/Shanghai", "country": "cn", "office_hours": "09:00-17:00"})
+		if got := decodeAs[warden.OrgCalendar](t, b); code != 200 || got != shanghai {
+			t.Fatalf("set ru-cert's calendar: %d %s", code, b)
+		}
+		if code, b := cpA.call("GET", "/v1/organisations/ru-cert/calendar", nil); code != 200 || decodeAs[warden.OrgCalendar](t, b) != shanghai {
+			t.Errorf("ru-cert reading its calendar: %d %s", code, b)
+		}
+		if code, b := cpB.call("GET", "/v1/organisations/ru-cert/calendar", nil); code != 404 {
+			t.Errorf("cn-cert reading ru-cert's calendar: %d %s", code, b)
+		}
+		code, b = ana.call("POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) {
+			m["requested"] = map[string]any{"name": "Counterpart CERT", "time_zone": "Europe/Paris", "country": "FR"}
+		}))
 		r := decodeAs[warden.Request](t, b)
-		if code != 201 || r.Status != warden.RequestDraft || r.Direction != warden.Outgoing || r.Counterpart != "ru-cert" || r.Requested.Org != "ru-cert" || r.Requesting.Org != warden.HomeOrg || r.SentAt != nil {
+		if code != 201 || r.Status != warden.RequestDraft || r.Direction != warden.Outgoing || r.Counterpart != "ru-cert" || r.Requested.Org != "ru-cert" || r.Requesting.Org != warden.HomeOrg || r.SentAt != nil ||
+			r.Requested.TimeZone != "Asia/Shanghai" || r.Requested.Country != "CN" {
 			t.Fatalf("draft: %d %s", code, b)
 		}
 		path := fmt.Sprintf("/v1/requests/%d", r.ID)
@@ -291,6 +318,7 @@ func TestRequestLifecycleAPI(t *testing.T) {
 		// A counterpart's own request, sent at once: incoming, the
 		// authority the requested side.
 		code, b = cpA.call("POST", "/v1/requests", requestJSON("", func(m map[string]any) {
+			noLinks(m)
 			m["send"] = true
 			m["requested"] = map[string]any{"name": "Home CERT", "time_zone": "America/New_York", "country": "US"}
 		}))

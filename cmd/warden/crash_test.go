@@ -54,8 +54,12 @@ func TestKilledUnderLoad(t *testing.T) {
 	base := "http://" + listening(t, stderr)
 	waitReady(t, base)
 
+	// The kill comes once 50 payments are answered (or 60 s on), with the
+	// clients still sending: a fixed 1.5 s saw 3 answers on a busy machine
+	// under the race detector.
 	var mu sync.Mutex
 	answered := map[string]string{}
+	fifty := make(chan struct{})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for c := 0; c < 8; c++ {
@@ -87,12 +91,18 @@ func TestKilledUnderLoad(t *testing.T) {
 				if err == nil && resp.StatusCode == 200 {
 					mu.Lock()
 					answered[ref] = d.Decision
+					if len(answered) == 50 {
+						close(fifty)
+					}
 					mu.Unlock()
 				}
 			}
 		}(c)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	select {
+	case <-fifty:
+	case <-time.After(60 * time.Second):
+	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	close(stop)

@@ -386,7 +386,8 @@ func (s *Service) Start(ctx context.Context, id int64, note string) (warden.Requ
 
 // Refuse refuses a sent, acknowledged or in-progress request (the
 // requested side) for a reason of warden.RefusalReasons, with text (which
-// "other" requires). EINVALID naming reason or text for bad input.
+// "other" requires); the extensions still asked are refused (see
+// finish). EINVALID naming reason or text for bad input.
 func (s *Service) Refuse(ctx context.Context, id int64, reason warden.RefusalReason, text string) (warden.Request, error) {
 	p, r, now, err := s.begin(ctx, id, stepRefuse)
 	if err != nil {
@@ -406,10 +407,33 @@ func (s *Service) Refuse(ctx context.Context, id int64, reason warden.RefusalRea
 	from := r.Status
 	r.Status, r.ClosedAt, r.RefusalReason, r.RefusalText = warden.RequestRefused, &now, reason, text
 	ev := audit(ctx, "request.refuse", &r, text, map[string]any{"refusal_reason": reason})
-	if err := s.DB.UpdateRequest(ctx, &r, from, now, ev, event(warden.EventRequestRefused, &r, now, "", nil)); err != nil {
+	if err := s.finish(ctx, p, &r, from, now, "", ev, event(warden.EventRequestRefused, &r, now, "", nil)); err != nil {
 		return warden.Request{}, s.stale(ctx, id, stepRefuse, err)
 	}
 	return view(p, r), nil
+}
+
+// system is who decides what no one decided: the extensions still asked
+// of a request that ends.
+const system = "system"
+
+// ended says, for an extension still asked, why it was refused: the
+// request it would extend ended in status st.
+var ended = map[warden.RequestStatus]string{
+	warden.RequestRefused: "the request was refused", warden.RequestWithdrawn: "the request was withdrawn",
+	warden.RequestLapsed: "the request lapsed", warden.RequestClosed: "the request was closed",
+}
+
+// finish stores r, ended by a step of p's from status from at now, with
+// note, if it says something, as an update in the thread, and refuses
+// the extensions still asked of it (decided by the system, saying how
+// the request ended), all in one transaction with the step's events.
+func (s *Service) finish(ctx context.Context, p warden.Principal, r *warden.Request, from warden.RequestStatus, now time.Time, note string, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
+	var m *warden.RequestMessage
+	if !blank(note) {
+		m = &warden.RequestMessage{Request: r.ID, Kind: warden.MessageUpdate, Body: note, Author: p.Name, Org: orgOf(p), CreatedAt: now, Attachments: []warden.Attachment{}}
+	}
+	return s.DB.EndRequest(ctx, r, from, now, m, store.Ending{By: system, Decision: ended[r.Status]}, ev, events...)
 }
 
 // Withdraw withdraws a request (the requester side) that is a draft or
@@ -434,7 +458,7 @@ func (s *Service) Close(ctx context.Context, id int64, note string) (warden.Requ
 
 // end takes a step that ends request id in status to, stamping closed_at,
 // with its audit action and event; note (field names it) goes to the
-// thread.
+// thread, and the extensions still asked are refused (see finish).
 func (s *Service) end(ctx context.Context, id int64, st step, to warden.RequestStatus, action, typ, field, note string) (warden.Request, error) {
 	p, r, now, err := s.begin(ctx, id, st)
 	if err != nil {
@@ -450,7 +474,7 @@ func (s *Service) end(ctx context.Context, id int64, st step, to warden.RequestS
 	}
 	from := r.Status
 	r.Status, r.ClosedAt = to, &now
-	if err := s.move(ctx, p, &r, from, now, note, audit(ctx, action, &r, note, nil), event(typ, &r, now, "", nil)); err != nil {
+	if err := s.finish(ctx, p, &r, from, now, note, audit(ctx, action, &r, note, nil), event(typ, &r, now, "", nil)); err != nil {
 		return warden.Request{}, s.stale(ctx, id, st, err)
 	}
 	return view(p, r), nil
@@ -520,8 +544,9 @@ func (s *Service) AskExtension(ctx context.Context, id int64, until time.Time, r
 // DecideExtension grants or refuses an asked extension (the requester
 // side) while the request awaits its answer: a granted one moves
 // answer_due to its until (answer_due_original stays) and the deadline
-// sweep watches the new deadline. ENOTFOUND if the request has no such
-// extension; EINVALID naming status if it was decided, until if a grant
+// sweep watches the new deadline; either way with a reason. ENOTFOUND if
+// the request has no such extension; EINVALID naming reason if there is
+// none, status if it was decided, until if a grant
 // would set a deadline that has passed, is not after the current one or
 // is more than 366 days ahead.
 func (s *Service) DecideExtension(ctx context.Context, id, extension int64, grant bool, reason string) (warden.Extension, error) {
@@ -536,7 +561,7 @@ func (s *Service) DecideExtension(ctx context.Context, id, extension int64, gran
 	if x.Status != warden.ExtensionAsked {
 		return warden.Extension{}, warden.Errorf(warden.EINVALID, "status: extension %d is %s; only an asked extension can be decided", extension, x.Status)
 	}
-	if err := warden.CheckText(warden.TextNote, "reason", reason, maxText); err != nil {
+	if err := required(warden.TextNote, "reason", reason, maxText); err != nil {
 		return warden.Extension{}, err
 	}
 	x.Status, x.DecidedBy, x.DecidedAt, x.Decision = warden.ExtensionRefused, p.Name, &now, reason

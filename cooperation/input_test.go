@@ -232,18 +232,34 @@ func TestBadInput(t *testing.T) {
 		field string
 		do    func() error
 	}{
-		{"priority_table", func() error { return w.s.SetPriorityTable(admin, table[:2]) }},
-		{"priority_table[1].priority", func() error {
+		{"priorities", func() error { return w.s.SetPriorityTable(admin, table[:2]) }},
+		{"priorities[1].priority", func() error {
 			return w.s.SetPriorityTable(admin, []warden.PriorityDeadlines{table[0], table[0], table[2]})
 		}},
-		{"priority_table[2].answer", func() error {
+		{"priorities[2].answer", func() error {
 			t := append([]warden.PriorityDeadlines(nil), table...)
 			t[2].Answer = warden.Span{N: 0, Unit: warden.UnitBusinessDays}
 			return w.s.SetPriorityTable(admin, t)
 		}},
-		{"priority_table[0].acknowledge", func() error {
+		{"priorities[0].acknowledge", func() error {
 			t := append([]warden.PriorityDeadlines(nil), table...)
 			t[0].Acknowledge.Unit = "fortnights"
+			return w.s.SetPriorityTable(admin, t)
+		}},
+		// An acknowledgement due after the answer.
+		{"priorities[0].acknowledge", func() error {
+			t := append([]warden.PriorityDeadlines(nil), table...)
+			t[0].Acknowledge = warden.Span{N: 25, Unit: warden.UnitHours}
+			return w.s.SetPriorityTable(admin, t)
+		}},
+		{"priorities[1].acknowledge", func() error {
+			t := append([]warden.PriorityDeadlines(nil), table...)
+			t[1].Acknowledge = warden.Span{N: 8, Unit: warden.UnitBusinessDays}
+			return w.s.SetPriorityTable(admin, t)
+		}},
+		{"priorities[2].acknowledge", func() error {
+			t := append([]warden.PriorityDeadlines(nil), table...)
+			t[2] = warden.PriorityDeadlines{Priority: warden.PriorityRoutine, Acknowledge: warden.Span{N: 1, Unit: warden.UnitDays}, Answer: warden.Span{N: 8, Unit: warden.UnitBusinessHours}}
 			return w.s.SetPriorityTable(admin, t)
 		}},
 		{"min_quality", func() error {
@@ -280,6 +296,12 @@ func TestBadInput(t *testing.T) {
 	if err := w.s.SetPriorityTable(liaison, table); err != nil {
 		t.Errorf("setting the table: %v", err)
 	}
+	same := append([]warden.PriorityDeadlines(nil), table...)
+	same[0].Acknowledge = same[0].Answer // due together is not after
+	same[2].Acknowledge = warden.Span{N: 8, Unit: warden.UnitBusinessHours}
+	if err := w.s.SetPriorityTable(liaison, same); err != nil {
+		t.Errorf("an acknowledgement due with the answer, or in business hours: %v", err)
+	}
 	d, err := w.s.AddDialogue(liaison, warden.Dialogue{Org: "cn", HeldOn: "2026-05-20", Notes: "Quarterly review."})
 	if err != nil || d.ID != 1 || d.AddedBy != "lee" {
 		t.Errorf("dialogue: %+v %v", d, err)
@@ -292,7 +314,8 @@ func TestBadInput(t *testing.T) {
 // TestExtensionDates: an extension's until is after now and after the
 // answer deadline, at most 366 days ahead, at asking and again at
 // granting: an overdue request is not extended into the past (which
-// would set a deadline already missed, and miss it again).
+// would set a deadline already missed, and miss it again). A decision
+// needs a reason.
 func TestExtensionDates(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	start := utc(t, "2026-06-01T12:00:00Z")
@@ -329,6 +352,12 @@ func TestExtensionDates(t *testing.T) {
 		t.Errorf("granting an extension whose date has passed: %v", err)
 	}
 	unchanged(t, db, r.ID, before, "a grant refused")
+	for _, grant := range []bool{true, false} {
+		if _, err := w.s.DecideExtension(liaison, r.ID, soon.ID, grant, " \u200b"); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "reason") {
+			t.Errorf("deciding (grant %v) without a reason: %v", grant, err)
+		}
+	}
+	unchanged(t, db, r.ID, before, "decisions without a reason")
 	if _, err := w.s.DecideExtension(liaison, r.ID, soon.ID, false, "Too late."); err != nil {
 		t.Errorf("refusing it: %v", err)
 	}

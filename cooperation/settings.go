@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/workcal"
 )
 
 // The keys of the settings an administrator changes.
@@ -52,17 +53,28 @@ func (s *Service) PriorityTable(ctx context.Context) ([]warden.PriorityDeadlines
 	return s.table(ctx)
 }
 
+// spanFrom is the instant SetPriorityTable compares spans from: a Monday
+// at the opening of default office hours, on a calendar of weekends only.
+var spanFrom = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
 // SetPriorityTable replaces the priority table (cooperation.manage): one
-// row for each priority, with spans of 1 to 3660 units. It applies to
-// requests sent from then on; the deadlines of those sent before stay.
-// EINVALID naming the row and field.
+// row for each priority, with spans of 1 to 3660 units, the
+// acknowledgement due no later than the answer (compared from a Monday
+// 09:00 on a calendar of weekends only). It applies to requests sent
+// from then on; the deadlines of those sent before stay. EINVALID naming
+// the row and field as the API's body has them
+// (priorities[2].acknowledge).
 func (s *Service) SetPriorityTable(ctx context.Context, t []warden.PriorityDeadlines) error {
 	if _, err := warden.Authorize(ctx, warden.ActCooperationManage); err != nil {
 		return err
 	}
+	weekends, err := workcal.New("", time.UTC, "", nil)
+	if err != nil {
+		return err
+	}
 	seen := map[warden.Priority]bool{}
 	for i, r := range t {
-		field := fmt.Sprintf("priority_table[%d]", i)
+		field := fmt.Sprintf("priorities[%d]", i)
 		if !r.Priority.Valid() {
 			return warden.Errorf(warden.EINVALID, "%s.priority %q must be one of %s", field, r.Priority, join(warden.Priorities))
 		}
@@ -76,10 +88,13 @@ func (s *Service) SetPriorityTable(ctx context.Context, t []warden.PriorityDeadl
 		if err := r.Answer.Check(field + ".answer"); err != nil {
 			return err
 		}
+		if weekends.Add(spanFrom, r.Acknowledge).After(weekends.Add(spanFrom, r.Answer)) {
+			return warden.Errorf(warden.EINVALID, "%s.acknowledge: %s is longer than the answer's %s", field, r.Acknowledge, r.Answer)
+		}
 	}
 	for _, p := range warden.Priorities {
 		if !seen[p] {
-			return warden.Errorf(warden.EINVALID, "priority_table: %s has no row", p)
+			return warden.Errorf(warden.EINVALID, "priorities: %s has no row", p)
 		}
 	}
 	return s.DB.SetCooperationSetting(ctx, keyPriorityTable, t, warden.NewAuditEvent(ctx, "cooperation.priority_table", "cooperation:priority_table", "", t))

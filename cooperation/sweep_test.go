@@ -160,7 +160,7 @@ func TestSweepOnce(t *testing.T) {
 			sweep(25*time.Hour, 0)
 			x, err := w.s.AskExtension(cnUser, ids[0], t0.Add(48*time.Hour), "the provider answers on Monday")
 			if err == nil {
-				_, err = w.s.DecideExtension(liaison, ids[0], x.ID, true, "")
+				_, err = w.s.DecideExtension(liaison, ids[0], x.ID, true, "Agreed.")
 			}
 			if err != nil {
 				t.Fatal(err)

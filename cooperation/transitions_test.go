@@ -485,3 +485,77 @@ func TestSides(t *testing.T) {
 		}
 	}
 }
+
+// TestEndRefusesExtensions: a request withdrawn, refused, lapsed or
+// closed answers the extensions still asked of it in the same step:
+// refused by the system, saying why; one decided before stays as it was.
+func TestEndRefusesExtensions(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) { endRefusesExtensions(t, db) })
+}
+
+func endRefusesExtensions(t *testing.T, db *store.DB) {
+	start := utc(t, "2026-06-01T12:00:00Z")
+	w := newWorld(t, db, start)
+	for _, c := range []struct {
+		end      string
+		decision string
+	}{{"withdraw", "the request was withdrawn"}, {"refuse", "the request was refused"}, {"lapse", "the request lapsed"}, {"close", "the request was closed"}} {
+		w.at(start)
+		in := form("cn", false)
+		in.Priority, in.Urgency = warden.PriorityEmergency, "Ongoing attack." // answer due in 24 hours
+		r, err := w.s.Create(liaison, in)
+		if err == nil {
+			r, err = w.s.Send(liaison, r.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.at(start.Add(time.Hour))
+		if c.end == "close" {
+			if _, _, err := w.s.Answer(cnUser, r.ID, warden.AnswerPartial, "The first logs.", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		decided, err := w.s.AskExtension(cnUser, r.ID, start.Add(48*time.Hour), "More logs.")
+		if err == nil {
+			decided, err = w.s.DecideExtension(liaison, r.ID, decided.ID, false, "No.")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked, err := w.s.AskExtension(cnUser, r.ID, start.Add(72*time.Hour), "Still more logs.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := start.Add(25 * time.Hour)
+		w.at(at)
+		switch c.end {
+		case "withdraw":
+			_, err = w.s.Withdraw(liaison, r.ID, "Solved otherwise.")
+		case "refuse":
+			_, err = w.s.Refuse(cnUser, r.ID, warden.RefusalNoData, "")
+		case "lapse":
+			_, err = w.s.Lapse(liaison, r.ID, "")
+		case "close":
+			_, err = w.s.Close(liaison, r.ID, "Enough.")
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.end, err)
+		}
+		xs, err := w.s.Extensions(liaison, r.ID)
+		if err != nil || len(xs) != 2 {
+			t.Fatalf("%s: extensions %+v %v", c.end, xs, err)
+		}
+		if !reflect.DeepEqual(xs[0], decided) {
+			t.Errorf("%s: the extension decided before became %+v", c.end, xs[0])
+		}
+		want := asked
+		want.Status, want.DecidedBy, want.DecidedAt, want.Decision = warden.ExtensionRefused, "system", &at, c.decision
+		if !reflect.DeepEqual(xs[1], want) {
+			t.Errorf("%s: the extension asked is %+v, want %+v", c.end, xs[1], want)
+		}
+		if _, err := w.s.DecideExtension(liaison, r.ID, asked.ID, true, "Yes after all."); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("%s: deciding it after: %v", c.end, err)
+		}
+	}
+}

@@ -393,32 +393,75 @@ func (db *DB) AddRequestMessage(ctx context.Context, m *warden.RequestMessage, d
 				return err
 			}
 		}
-		id, err := nextID(ctx, tx, "request_messages")
-		if err != nil {
+		if err := insertMessage(ctx, tx, m, data); err != nil {
 			return err
-		}
-		m.ID = id
-		_, err = tx.ExecContext(ctx, `INSERT INTO request_messages (id, request, kind, answer, body, author, org, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			m.ID, m.Request, string(m.Kind), string(m.Answer), m.Body, m.Author, m.Org, timestamp(m.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("add message: %w", err)
-		}
-		for i := range m.Attachments {
-			a := &m.Attachments[i]
-			if a.ID, err = nextID(ctx, tx, "request_attachments"); err != nil {
-				return err
-			}
-			a.Message = m.ID
-			_, err = tx.ExecContext(ctx, `INSERT INTO request_attachments (id, request, message, name, media_type, size, sha256, data, added_by, added_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, a.ID, m.Request, m.ID, a.Name, a.MediaType, a.Size, a.SHA256, data[i], a.AddedBy, timestamp(a.AddedAt))
-			if err != nil {
-				return fmt.Errorf("add attachment: %w", err)
-			}
 		}
 		if ev != nil && ev.Detail == nil {
 			ev.Detail, _ = json.Marshal(map[string]any{"message": m.ID, "kind": m.Kind, "answer": m.Answer, "attachments": m.Attachments})
 		}
 		return insertEvents(ctx, tx, events, m.CreatedAt)
+	})
+}
+
+// insertMessage inserts message m and its attachments, whose bytes are
+// data, setting their ids.
+func insertMessage(ctx context.Context, tx *sql.Tx, m *warden.RequestMessage, data [][]byte) error {
+	id, err := nextID(ctx, tx, "request_messages")
+	if err != nil {
+		return err
+	}
+	m.ID = id
+	_, err = tx.ExecContext(ctx, `INSERT INTO request_messages (id, request, kind, answer, body, author, org, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		m.ID, m.Request, string(m.Kind), string(m.Answer), m.Body, m.Author, m.Org, timestamp(m.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("add message: %w", err)
+	}
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		if a.ID, err = nextID(ctx, tx, "request_attachments"); err != nil {
+			return err
+		}
+		a.Message = m.ID
+		_, err = tx.ExecContext(ctx, `INSERT INTO request_attachments (id, request, message, name, media_type, size, sha256, data, added_by, added_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, a.ID, m.Request, m.ID, a.Name, a.MediaType, a.Size, a.SHA256, data[i], a.AddedBy, timestamp(a.AddedAt))
+		if err != nil {
+			return fmt.Errorf("add attachment: %w", err)
+		}
+	}
+	return nil
+}
+
+// Ending says who decides, and why, the extensions still asked of a
+// request that a step ends.
+type Ending struct {
+	By, Decision string
+}
+
+// EndRequest stores r, which a step ended (refused, withdrawn, lapsed or
+// closed) from status from at now, as UpdateRequest would, with note, if
+// not nil, in its thread, and refuses the extensions still asked of it
+// as end says, at now: all in one transaction with the domain events and
+// the audit event, whose detail records how many it refused.
+// ECONFLICT if the request moved first; nothing is stored then.
+func (db *DB) EndRequest(ctx context.Context, r *warden.Request, from warden.RequestStatus, now time.Time, note *warden.RequestMessage, end Ending, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		if err := updateRequest(ctx, tx, r, from, now, events); err != nil {
+			return err
+		}
+		if note != nil {
+			if err := insertMessage(ctx, tx, note, nil); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision = $4 WHERE request = $5 AND status = 'asked'`,
+			string(warden.ExtensionRefused), end.By, timestamp(now), end.Decision, r.ID)
+		if err != nil {
+			return fmt.Errorf("refuse extensions: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 && ev != nil {
+			ev.Detail, err = setDetail(ev.Detail, "extensions_refused", n)
+		}
+		return err
 	})
 }
 

@@ -97,9 +97,14 @@ func visible(p warden.Principal, r *warden.Request) bool {
 	return r.Counterpart == p.Org && !(r.Direction == warden.Outgoing && r.SentAt == nil)
 }
 
-// view is r as p may see it: a counterpart sees only the shared links.
+// view is r as p may see it: a counterpart sees only the shared links,
+// and the authority as the one who drafted it (see person).
 func view(p warden.Principal, r warden.Request) warden.Request {
-	if p.Role != warden.RoleCounterpart || r.Links == nil {
+	if p.Role != warden.RoleCounterpart {
+		return r
+	}
+	r.CreatedBy = person(p, r.Requester(), r.CreatedBy)
+	if r.Links == nil {
 		return r
 	}
 	links := []warden.RequestLink{}
@@ -110,6 +115,46 @@ func view(p warden.Principal, r warden.Request) warden.Request {
 	}
 	r.Links = links
 	return r
+}
+
+// person is how p sees name, a person of organisation org: a counterpart
+// sees the authority's people as the authority (warden.HomeOrg), never
+// by name; anyone else, and anything but a person's name (none, the
+// system), as it is.
+func person(p warden.Principal, org, name string) string {
+	if p.Role == warden.RoleCounterpart && org == warden.HomeOrg && name != "" && name != system {
+		return warden.HomeOrg
+	}
+	return name
+}
+
+// viewMessage is m as p may see it: its author, and who attached its
+// files, as person says.
+func viewMessage(p warden.Principal, m warden.RequestMessage) warden.RequestMessage {
+	m.Author = person(p, m.Org, m.Author)
+	if p.Role == warden.RoleCounterpart && len(m.Attachments) > 0 {
+		as := make([]warden.Attachment, len(m.Attachments))
+		for i, a := range m.Attachments {
+			a.AddedBy = person(p, m.Org, a.AddedBy)
+			as[i] = a
+		}
+		m.Attachments = as
+	}
+	return m
+}
+
+// viewExtension is x, of request r, as p may see it: the requested side
+// asks, the requesting side decides (see person).
+func viewExtension(p warden.Principal, r *warden.Request, x warden.Extension) warden.Extension {
+	x.AskedBy, x.DecidedBy = person(p, r.Responder(), x.AskedBy), person(p, r.Requester(), x.DecidedBy)
+	return x
+}
+
+// viewReview is v, of request r, as p may see it: the requesting side
+// rates, the requested side responds (see person).
+func viewReview(p warden.Principal, r *warden.Request, v warden.Review) warden.Review {
+	v.By, v.RespondedBy = person(p, r.Requester(), v.By), person(p, r.Responder(), v.RespondedBy)
+	return v
 }
 
 // load authorises action and returns request id as stored; ENOTFOUND if
@@ -538,7 +583,7 @@ func (s *Service) AskExtension(ctx context.Context, id int64, until time.Time, r
 	if err := s.DB.AddExtension(ctx, &x, r.Status, ev, event(warden.EventRequestExtensionAsked, &r, now, "answer", &until)); err != nil {
 		return warden.Extension{}, s.stale(ctx, id, stepAsk, err)
 	}
-	return x, nil
+	return viewExtension(p, &r, x), nil
 }
 
 // DecideExtension grants or refuses an asked extension (the requester
@@ -582,15 +627,21 @@ func (s *Service) DecideExtension(ctx context.Context, id, extension int64, gran
 	if err := s.DB.DecideExtension(ctx, &x, moved, r.Status, ev, event(warden.EventRequestExtensionDecided, &r, now, "answer", r.AnswerDue)); err != nil {
 		return warden.Extension{}, s.stale(ctx, id, stepGrant, err)
 	}
-	return x, nil
+	return viewExtension(p, &r, x), nil
 }
 
-// Extensions returns the extensions asked for request id, oldest first.
+// Extensions returns the extensions asked for request id, oldest first
+// (to a counterpart, the authority's people as the authority).
 func (s *Service) Extensions(ctx context.Context, id int64) ([]warden.Extension, error) {
-	if _, _, err := s.load(ctx, warden.ActRequestsRead, id); err != nil {
+	p, r, err := s.load(ctx, warden.ActRequestsRead, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.DB.RequestExtensions(ctx, id)
+	xs, err := s.DB.RequestExtensions(ctx, id)
+	for i := range xs {
+		xs[i] = viewExtension(p, &r, xs[i])
+	}
+	return xs, err
 }
 
 // join lists values for an error message.

@@ -63,7 +63,7 @@ func (s *Service) Review(ctx context.Context, id int64, in ReviewInput) (warden.
 	if err := s.DB.AddReview(ctx, &v, &r, from, ev, event(warden.EventRequestReviewed, &r, now, "", nil)); err != nil {
 		return warden.Review{}, s.stale(ctx, id, stepReview, err)
 	}
-	return v, nil
+	return viewReview(p, &r, v), nil
 }
 
 var stepRespond = step{warden.ActRequestsReview, responder, "responds to reviews of its answers", nil}
@@ -91,14 +91,20 @@ func (s *Service) RespondReview(ctx context.Context, id, review int64, text stri
 	if err := s.DB.RespondReview(ctx, &v, ev, event(warden.EventRequestReviewResponded, &r, now, "", nil)); err != nil {
 		return warden.Review{}, err
 	}
-	return v, nil
+	return viewReview(p, &r, v), nil
 }
 
 // Reviews returns the reviews of request id's answers, oldest first, to
-// either side.
+// either side (to a counterpart, the authority's people as the
+// authority).
 func (s *Service) Reviews(ctx context.Context, id int64) ([]warden.Review, error) {
-	if _, _, err := s.load(ctx, warden.ActRequestsRead, id); err != nil {
+	p, r, err := s.load(ctx, warden.ActRequestsRead, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.DB.RequestReviews(ctx, id)
+	vs, err := s.DB.RequestReviews(ctx, id)
+	for i := range vs {
+		vs[i] = viewReview(p, &r, vs[i])
+	}
+	return vs, err
 }

@@ -106,7 +106,7 @@ func (s *Service) Answer(ctx context.Context, id int64, completeness warden.Answ
 	if err := s.DB.AddRequestMessage(ctx, &m, data, &r, from, ev, events...); err != nil {
 		return warden.Request{}, warden.RequestMessage{}, s.stale(ctx, id, stepAnswer, err)
 	}
-	return view(p, r), m, nil
+	return view(p, r), viewMessage(p, m), nil
 }
 
 // message checks and builds a message of p's on request id.
@@ -149,24 +149,41 @@ func (s *Service) Message(ctx context.Context, id int64, kind warden.MessageKind
 	if err := s.DB.AddRequestMessage(ctx, &m, data, nil, "", ev, event(warden.EventRequestMessage, &r, now, "", nil)); err != nil {
 		return warden.RequestMessage{}, err
 	}
-	return m, nil
+	return viewMessage(p, m), nil
 }
 
 // Messages returns request id's thread, oldest first, with each message's
-// attachments (without their bytes).
+// attachments (without their bytes); to a counterpart, the authority's
+// people as the authority (see person).
 func (s *Service) Messages(ctx context.Context, id int64) ([]warden.RequestMessage, error) {
-	if _, _, err := s.load(ctx, warden.ActRequestsRead, id); err != nil {
+	p, _, err := s.load(ctx, warden.ActRequestsRead, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.DB.RequestMessages(ctx, id)
+	ms, err := s.DB.RequestMessages(ctx, id)
+	for i := range ms {
+		ms[i] = viewMessage(p, ms[i])
+	}
+	return ms, err
 }
 
 // Attachment returns attachment aid of request id with its bytes, as
-// stored. ENOTFOUND if the request has no such attachment or the
+// stored (to a counterpart, a file of the authority's people as the
+// authority's). ENOTFOUND if the request has no such attachment or the
 // principal may not see the request.
 func (s *Service) Attachment(ctx context.Context, id, aid int64) (warden.Attachment, []byte, error) {
-	if _, _, err := s.load(ctx, warden.ActRequestsRead, id); err != nil {
+	p, _, err := s.load(ctx, warden.ActRequestsRead, id)
+	if err != nil {
 		return warden.Attachment{}, nil, err
 	}
-	return s.DB.RequestAttachment(ctx, id, aid)
+	a, data, err := s.DB.RequestAttachment(ctx, id, aid)
+	if err != nil || p.Role != warden.RoleCounterpart {
+		return a, data, err
+	}
+	m, err := s.DB.RequestMessage(ctx, id, a.Message)
+	if err != nil {
+		return warden.Attachment{}, nil, err
+	}
+	a.AddedBy = person(p, m.Org, a.AddedBy)
+	return a, data, nil
 }

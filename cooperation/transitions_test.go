@@ -559,3 +559,126 @@ func endRefusesExtensions(t *testing.T, db *store.DB) {
 		}
 	}
 }
+
+// TestNames: a counterpart never learns the names of the authority's
+// people: who drafted a request, wrote a message or attached a file,
+// rated an answer or responded to a rating, asked or decided an
+// extension reads as the authority ("home") to it, in everything the
+// service returns; its own people, and the authority's people to the
+// authority, keep their names.
+func TestNames(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-06-01T12:00:00Z"))
+	out, err := w.s.Create(liaison, form("cn", false))
+	if err == nil {
+		out, err = w.s.Send(liaison, out.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := w.s.Message(liaison, out.ID, warden.MessageQuestion, "Which provider?", []cooperation.File{{Name: "q.txt", Data: []byte("q")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := w.s.AskExtension(cnUser, out.ID, out.AnswerDue.Add(24*time.Hour), "Holidays.")
+	if err == nil {
+		x, err = w.s.DecideExtension(liaison, out.ID, x.ID, true, "Agreed.")
+	}
+	if err != nil || x.DecidedBy != "lee" {
+		t.Fatalf("decided: %+v %v", x, err)
+	}
+	_, m, err := w.s.Answer(cnUser, out.ID, warden.AnswerFull, "Here.", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.s.Review(analyst, out.ID, cooperation.ReviewInput{Message: m.ID, Rubric: warden.Rubric{Completeness: 3, Accuracy: 3, Actionability: 3, Updates: 3}, Use: warden.UseNone})
+	if err != nil || v.By != "ana" {
+		t.Fatalf("review: %+v %v", v, err)
+	}
+	if v, err = w.s.RespondReview(cnUser, out.ID, v.ID, "We disagree."); err != nil || v.By != warden.HomeOrg || v.RespondedBy != "li" {
+		t.Errorf("the response as cn has it: %+v %v", v, err)
+	}
+	inc, err := w.s.Create(cnUser, form("cn", true))
+	if err == nil {
+		inc, err = w.s.Send(cnUser, inc.ID)
+	}
+	if err == nil {
+		_, err = w.s.Acknowledge(liaison, inc.ID, "Received.")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := w.s.AskExtension(liaison, inc.ID, inc.AnswerDue.Add(24*time.Hour), "Holidays.")
+	if err == nil {
+		y, err = w.s.DecideExtension(cnUser, inc.ID, y.ID, false, "No.")
+	}
+	if err != nil || y.AskedBy != warden.HomeOrg || y.DecidedBy != "li" {
+		t.Fatalf("the extension of cn's request as cn has it: %+v %v", y, err)
+	}
+
+	// Each reader's view: who drafted, wrote, attached, reviewed,
+	// responded, asked and decided.
+	names := func(ctx context.Context) string {
+		t.Helper()
+		var got []string
+		for _, id := range []int64{out.ID, inc.ID} {
+			r, err := w.s.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, err := w.s.List(ctx, cooperation.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range rs {
+				if l.ID == id && l.CreatedBy != r.CreatedBy {
+					t.Errorf("request %d: listed as drafted by %s, read as by %s", id, l.CreatedBy, r.CreatedBy)
+				}
+			}
+			got = append(got, "drafted:"+r.CreatedBy)
+			ms, err := w.s.Messages(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				got = append(got, string(m.Kind)+":"+m.Author)
+				for _, a := range m.Attachments {
+					got = append(got, "attached:"+a.AddedBy)
+				}
+			}
+			vs, err := w.s.Reviews(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				got = append(got, "reviewed:"+v.By, "responded:"+v.RespondedBy)
+			}
+			xs, err := w.s.Extensions(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range xs {
+				got = append(got, "asked:"+x.AskedBy, "decided:"+x.DecidedBy)
+			}
+		}
+		a, _, err := w.s.Attachment(ctx, out.ID, q.Attachments[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(append(got, "downloaded:"+a.AddedBy), " ")
+	}
+	for _, c := range []struct {
+		who  string
+		ctx  context.Context
+		want string
+	}{
+		{"cn", cnUser, "drafted:home question:home attached:home answer:li reviewed:home responded:li asked:li decided:home " +
+			"drafted:li update:home asked:home decided:li downloaded:home"},
+		{"home", auditor, "drafted:lee question:lee attached:lee answer:li reviewed:ana responded:li asked:li decided:lee " +
+			"drafted:li update:lee asked:lee decided:li downloaded:lee"},
+	} {
+		if got := names(c.ctx); got != c.want {
+			t.Errorf("%s reads\n%s\nwant\n%s", c.who, got, c.want)
+		}
+	}
+}

@@ -180,10 +180,13 @@ func TestRequestCLI(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 4 || strings.Join(strings.Fields(lines[3]), " ") != "routine 3 business_days 30 business_days" {
 		t.Errorf("priorities: %d\n%s", code, out)
 	}
-	if code, out, errs := cli(t, db, "request", "closures", "cn-mps", "--add", "2026-05-04", "--reason", "office move"); code != 0 || out != "2026-05-04\toffice move\n" {
+	// A closure is from today on, and more time is asked after now: the
+	// CLI runs on the wall clock.
+	week := time.Now().UTC().AddDate(0, 0, 7).Format(time.DateOnly)
+	if code, out, errs := cli(t, db, "request", "closures", "cn-mps", "--add", week, "--reason", "office move"); code != 0 || out != week+"\toffice move\n" {
 		t.Errorf("closures --add: %d %q %s", code, out, errs)
 	}
-	if code, out, errs := cli(t, db, "request", "closures", "cn-mps", "--remove", "2026-05-04"); code != 0 || out != "" {
+	if code, out, errs := cli(t, db, "request", "closures", "cn-mps", "--remove", week); code != 0 || out != "" {
 		t.Errorf("closures --remove: %d %q %s", code, out, errs)
 	}
 	code, out, errs = cli(t, db, "request", "dialogue", "add", "--org", "cn-mps", "--on", "2026-01-15", "--notes", "first review")
@@ -200,9 +203,14 @@ func TestRequestCLI(t *testing.T) {
 	if json.Unmarshal([]byte(out), &m); code != 0 || m.Kind != warden.MessageQuestion || m.Org != warden.HomeOrg || m.Author != "operator" {
 		t.Errorf("message: %d %s %s", code, out, errs)
 	}
-	code, out, errs = cli(t, db, "request", "extend", "3", "--until", "2026-03-31", "--reason", "the logs are archived")
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Now().In(ny).AddDate(0, 0, 30)
+	code, out, errs = cli(t, db, "request", "extend", "3", "--until", month.Format(time.DateOnly), "--reason", "the logs are archived")
 	var x warden.Extension
-	if json.Unmarshal([]byte(out), &x); code != 0 || x.ID != 1 || x.Status != warden.ExtensionAsked || !x.Until.Equal(time.Date(2026, 4, 1, 3, 59, 59, 0, time.UTC)) {
+	if json.Unmarshal([]byte(out), &x); code != 0 || x.ID != 1 || x.Status != warden.ExtensionAsked || !x.Until.Equal(time.Date(month.Year(), month.Month(), month.Day(), 23, 59, 59, 0, ny)) {
 		t.Errorf("extend: %d %s %s", code, out, errs)
 	}
 	if code, _, errs := cli(t, db, "request", "extension", "grant", "3", "1", "--reason", "fine"); code != 1 || !strings.Contains(errs, "the requesting side decides extensions") {

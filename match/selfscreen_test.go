@@ -57,9 +57,14 @@ func realList(t *testing.T, list string) []*warden.Entity {
 // "ranked first" means: the party's score is 1 and no hit scores more,
 // whatever its position among the hits at 1. As no score exceeds 1, a
 // party at 1 is first: the search reports only hits at 1 (MinScore), which
-// also lets it prune every name that cannot reach 1 and keeps the test
-// quick under the race detector. A query is screened once for all the
-// parties that carry it, with a limit raised until every hit at 1 is seen.
+// also lets it prune every name that cannot reach 1. A query is screened
+// once for all the parties that carry it, with a limit raised until every
+// hit at 1 is seen. Under the race detector, which makes the engine some
+// ten times slower, it screens a fixed sample of one query in seven (odd,
+// so that both the queries with and without a schema are sampled; by
+// several goroutines at once, against the index of the whole list), as
+// TestIndexLosesNothing does: screening all of the OFAC, UK or CSL list's
+// took three minutes each there; a plain run screens every query.
 func TestListedNamesFindThemselves(t *testing.T) {
 	for _, list := range []string{"ofac", "un", "uk", "csl"} {
 		t.Run(list, func(t *testing.T) {
@@ -88,6 +93,13 @@ func TestListedNamesFindThemselves(t *testing.T) {
 					}
 				}
 			}
+			checked := probes
+			if raceEnabled {
+				checked = nil
+				for i := 0; i < len(probes); i += 7 {
+					checked = append(checked, probes[i])
+				}
+			}
 			start = time.Now()
 			var mu sync.Mutex
 			var failures []string
@@ -109,13 +121,13 @@ func TestListedNamesFindThemselves(t *testing.T) {
 					}
 				}()
 			}
-			for _, p := range probes {
+			for _, p := range checked {
 				work <- p
 			}
 			close(work)
 			wg.Wait()
-			t.Logf("%s: %d parties, %d names, %d distinct queries; index built in %v, screened in %v",
-				list, len(es), names, len(probes), built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+			t.Logf("%s: %d parties, %d names, %d distinct queries, %d screened; index built in %v, screened in %v",
+				list, len(es), names, len(probes), len(checked), built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 			for i, f := range failures {
 				if i == 50 {
 					t.Errorf("... and %d more", len(failures)-50)
@@ -124,7 +136,7 @@ func TestListedNamesFindThemselves(t *testing.T) {
 				t.Error(f)
 			}
 			if len(failures) > 0 {
-				t.Errorf("%d of %d queries do not find their own party", len(failures), len(probes))
+				t.Errorf("%d of %d queries do not find their own party", len(failures), len(checked))
 			}
 		})
 	}

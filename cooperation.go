@@ -591,6 +591,9 @@ type Scorecard struct {
 	// PriorityCases are the requests marked priority cases, of either
 	// direction, sent in the period or still open, with their status.
 	PriorityCases []ScorecardCase `json:"priority_cases"`
+	// Generated is when the figures were computed: those that depend on
+	// the clock (open, overdue, deadlines passed) are as of then.
+	Generated time.Time `json:"generated"`
 }
 
 // ScorecardSide is one direction's figures. Percentages are of the

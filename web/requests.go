@@ -588,3 +588,116 @@ func (s *Server) addDialogue(w http.ResponseWriter, r *http.Request) {
 	}
 	s.answer(w, r, http.StatusCreated, d, err)
 }
+
+// scorecardFormats are the forms a scorecard is answered in, by the
+// format query parameter, with their media types.
+var scorecardFormats = map[string]string{"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8", "svg": "image/svg+xml"}
+
+// scorecard answers a counterpart's scorecard (scorecardPeriod says for
+// which period) as JSON, CSV, the printable report for the dialogue
+// (HTML) or its chart (SVG).
+func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	if scorecardFormats[format] == "" {
+		s.Error(w, r, warden.Errorf(warden.EINVALID, "format (query parameter) must be json, csv, html or svg"))
+		return
+	}
+	org := q.Get("org")
+	if org == "" {
+		s.Error(w, r, warden.Errorf(warden.EINVALID, "org (query parameter) is required: the counterpart organisation"))
+		return
+	}
+	from, to, err := s.scorecardPeriod(r, org)
+	var sc warden.Scorecard
+	if err == nil {
+		sc, err = s.Cooperation.Scorecard(r.Context(), org, from, to)
+	}
+	if err != nil || format == "json" {
+		s.answer(w, r, http.StatusOK, sc, err)
+		return
+	}
+	var b bytes.Buffer
+	switch format {
+	case "csv":
+		err = cooperation.WriteCSV(&b, sc)
+	case "svg":
+		err = cooperation.ScorecardSVG(sc, &b)
+	case "html":
+		var svg bytes.Buffer
+		if err = cooperation.ScorecardSVG(sc, &svg); err == nil {
+			err = cooperation.WriteHTML(&b, sc, svg.Bytes())
+		}
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", scorecardFormats[format])
+	if format == "csv" {
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
+			"filename": "scorecard-" + org + "-" + from.Format(time.DateOnly) + "-" + to.Format(time.DateOnly) + ".csv"}))
+	}
+	w.Write(b.Bytes())
+}
+
+// scorecardPeriod reads the period of a scorecard of org from the query:
+// from and to (dates, or RFC 3339 times; to is exclusive), or period
+// (month, quarter, or dialogue: since the last dialogue with org held
+// before at) with at, default now. EINVALID names the parameter.
+func (s *Server) scorecardPeriod(r *http.Request, org string) (from, to time.Time, err error) {
+	q := r.URL.Query()
+	kind := q.Get("period")
+	if kind == "" {
+		if q.Get("at") != "" {
+			return from, to, warden.Errorf(warden.EINVALID, "at (query parameter) is taken with period only")
+		}
+		if from, err = queryDay(r, "from"); err == nil {
+			to, err = queryDay(r, "to")
+		}
+		return from, to, err
+	}
+	if q.Get("from") != "" || q.Get("to") != "" {
+		return from, to, warden.Errorf(warden.EINVALID, "from and to (query parameters) are not taken with period")
+	}
+	at := s.now()
+	if q.Get("at") != "" {
+		if at, err = queryDay(r, "at"); err != nil {
+			return from, to, err
+		}
+	}
+	var last *time.Time
+	if kind == "dialogue" {
+		ds, err := s.Cooperation.Dialogues(r.Context(), org)
+		if err != nil {
+			return from, to, err
+		}
+		for _, d := range ds {
+			held, err := time.Parse(time.DateOnly, d.HeldOn)
+			if err == nil && held.Before(at) && (last == nil || held.After(*last)) {
+				last = &held
+			}
+		}
+	}
+	return cooperation.Period(kind, at, last)
+}
+
+// queryDay reads a required query parameter that is a date (YYYY-MM-DD,
+// midnight UTC) or an RFC 3339 time.
+func queryDay(r *http.Request, name string) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return time.Time{}, warden.Errorf(warden.EINVALID, "%s (query parameter) is required: a date such as 2026-01-01, or an RFC 3339 time", name)
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, warden.Errorf(warden.EINVALID, "%s (query parameter) must be a date such as 2026-01-01, or an RFC 3339 time", name)
+	}
+	return t, nil
+}

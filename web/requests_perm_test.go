@@ -145,7 +145,7 @@ type cell struct {
 // coopRoute reports whether a route is one of the cooperation API's.
 func coopRoute(rt route) bool {
 	return !rt.ui && (strings.HasPrefix(rt.path, "/v1/requests") || strings.HasPrefix(rt.path, "/v1/cooperation/") || rt.path == "/v1/dialogues" ||
-		strings.Contains(rt.path, "/closures") || strings.HasSuffix(rt.path, "/calendar"))
+		rt.path == "/v1/scorecards" || strings.Contains(rt.path, "/closures") || strings.HasSuffix(rt.path, "/calendar"))
 }
 
 // coopCells are the cells of every cooperation route, by "METHOD path".
@@ -218,6 +218,7 @@ func coopCells() map[string]cell {
 		"POST /v1/dialogues": {body: func(fixture) any {
 			return map[string]string{"org": "ru-cert", "held_on": day(1), "notes": "Quarterly review."}
 		}, want: 201},
+		"GET /v1/scorecards": {query: "?org=ru-cert&period=quarter&at=2026-03-02", body: none, want: 200},
 	}
 }
 

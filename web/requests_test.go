@@ -175,8 +175,8 @@ func sameTime(p *time.Time, want time.Time) bool { return p != nil && p.Equal(wa
 // to closed — sent, acknowledged by the counterpart, a question, in
 // progress, an extension granted, a partial answer with a file and a
 // full one, reviewed, the review answered — checking the clock at each
-// step, then a counterpart's own request sent at once, and the list's
-// filters.
+// step, then a counterpart's own request sent at once, the list's
+// filters, and the scorecard in its four formats.
 func TestRequestLifecycleAPI(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		c := newCoopPlatform(t, db)
@@ -350,6 +350,38 @@ func TestRequestLifecycleAPI(t *testing.T) {
 		if code, b := cpB.call("GET", "/v1/requests", nil); code != 200 || len(decodeAs[struct{ Requests []warden.Request }](t, b).Requests) != 0 {
 			t.Errorf("another counterpart's list: %d %s", code, b)
 		}
+
+		sc := "/v1/scorecards?org=ru-cert&period=month&at=2026-03-20"
+		code, b = ana.call("GET", sc, nil)
+		card := decodeAs[warden.Scorecard](t, b)
+		o := card.Outgoing
+		if code != 200 || !card.From.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) || !card.To.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) ||
+			o.Requests != 1 || o.Acknowledged != 1 || o.AckOnTime != 1 || o.Answered != 1 || o.AnswerOnTime != 1 || o.ExtensionsGranted != 1 ||
+			o.Quality.N != 1 || o.Quality.Accuracy != 5 || o.Quality.Overall != 4 || o.Uses[warden.UseTakedown] != 1 || card.Incoming.Requests != 1 || card.Incoming.Acknowledged != 1 {
+			t.Errorf("scorecard: %d %s", code, b)
+		}
+		// The CSV has a row per figure, outgoing then incoming: an hour of
+		// Shanghai's office time to acknowledge ours, none of ours to
+		// acknowledge theirs (at midnight in New York).
+		for format, want := range map[string][]string{
+			"csv":  {"text/csv; charset=utf-8", "requests,requests,1,1\n", "acknowledgement,median business hours,1,0\n", "answer,on time by the first deadline,1,0\n"},
+			"svg":  {"image/svg+xml", "<svg"},
+			"html": {"text/html; charset=utf-8", "<svg", "ru-cert"},
+		} {
+			resp := c.do(t, "GET", sc+"&format="+format, c.tokens[warden.RoleAnalyst], "", "")
+			body, _ := io.ReadAll(resp.Body)
+			ok := resp.StatusCode == 200 && resp.Header.Get("Content-Type") == want[0]
+			for _, w := range want[1:] {
+				ok = ok && strings.Contains(strings.ReplaceAll(string(body), "\r\n", "\n"), w)
+			}
+			if !ok {
+				t.Errorf("scorecard as %s: %d %s, want %q in %.2000s", format, resp.StatusCode, resp.Header.Get("Content-Type"), want, body)
+			}
+		}
+		code, b = ana.call("GET", "/v1/scorecards?org=ru-cert&from=2026-03-01&to=2026-03-02", nil)
+		if card = decodeAs[warden.Scorecard](t, b); code != 200 || card.Outgoing.Requests != 0 {
+			t.Errorf("a scorecard of the day before: %d %s", code, b)
+		}
 	})
 }
 
@@ -414,6 +446,10 @@ func TestRequestBadInputAPI(t *testing.T) {
 		{"an undeclared query parameter", ana, "GET", "/v1/requests?colour=red", nil, 400, "colour"},
 		{"overdue neither true nor false", ana, "GET", "/v1/requests?overdue=maybe", nil, 400, "overdue"},
 		{"an unknown status", ana, "GET", "/v1/requests?status=lost", nil, 400, "status"},
+		{"a scorecard without org", ana, "GET", "/v1/scorecards?period=month", nil, 400, "org"},
+		{"a scorecard of an unknown period", ana, "GET", "/v1/scorecards?org=ru-cert&period=fortnight", nil, 400, "period"},
+		{"a scorecard with period and from", ana, "GET", "/v1/scorecards?org=ru-cert&period=month&from=2026-01-01", nil, 400, "from"},
+		{"a scorecard in an unknown format", ana, "GET", "/v1/scorecards?org=ru-cert&period=month&format=pdf", nil, 400, "format"},
 	} {
 		code, b := tc.who.call(tc.method, tc.path, tc.body)
 		if code != tc.code || !strings.Contains(string(b), tc.want) {

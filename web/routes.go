@@ -204,6 +204,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/dialogues", h: s.dialogues, action: warden.ActScorecardsRead, summary: "Meetings of the dialogue with a counterpart, newest first", resp: "Dialogues",
 			params: []param{{"org", "string", "the counterpart organisation"}}},
 		{method: "POST", path: "/v1/dialogues", h: s.addDialogue, action: warden.ActCooperationManage, summary: "Record a meeting of the dialogue: scorecards may run from it", body: "DialogueRequest", resp: "Dialogue", status: 201},
+		{method: "GET", path: "/v1/scorecards", h: s.scorecard, action: warden.ActScorecardsRead, summary: "A counterpart's scorecard for the requests sent in a period: timeliness, quality, refusals, open and overdue requests, priority cases", resp: "Scorecard",
+			params: []param{{"org", "string", "the counterpart organisation (required)"}, {"from", "string", "start, a date (YYYY-MM-DD, UTC) or RFC 3339 time; with to, instead of period"}, {"to", "string", "end, exclusive"},
+				{"period", "string", "month, quarter (the calendar one containing at) or dialogue (since the last dialogue before at)"}, {"at", "string", "with period: a date or RFC 3339 time (default now)"},
+				{"format", "string", "json (default), csv, html (the printable report) or svg (the chart)"}}},
 
 		// The UI.
 		{method: "GET", path: "/static/", h: s.static, public: true, ui: true},

@@ -309,7 +309,7 @@ func TestPortalChinese(t *testing.T) {
 // TestPortalIsolation: a counterpart's pages are the portal's, and show
 // only its organisation's requests: another organisation's request, its
 // attachments and every page of the authority's are not found for it
-// (the dashboard, which its role may not read, forbidden); the portal
+// (the scorecards, which its role may not read, forbidden); the portal
 // is not found for the authority's people. A counterpart signing in
 // lands on the portal, whose navigation is all it shows.
 func TestPortalIsolation(t *testing.T) {
@@ -338,7 +338,7 @@ func TestPortalIsolation(t *testing.T) {
 		{"GET", cnPath, 404}, {"POST", cnPath, 404}, {"POST", cnPath + "/review", 404}, {"GET", cnPath + "/attachments/1", 404},
 		{"GET", "/requests", 404}, {"GET", "/requests/new", 404}, {"GET", "/requests/" + strconv.FormatInt(ru.ID, 10), 404},
 		{"POST", "/requests/" + strconv.FormatInt(ru.ID, 10), 404}, {"GET", "/requests/" + strconv.FormatInt(ru.ID, 10) + "/edit", 404},
-		{"GET", "/", 403},
+		{"GET", "/scorecards", 403}, {"GET", "/", 403},
 	} {
 		var code int
 		var body string
@@ -378,12 +378,18 @@ func TestPortalIsolation(t *testing.T) {
 func TestRequestFormRefused(t *testing.T) {
 	p, _ := cooperationPlatform(t)
 	ana := newViewer(t, p, "ana", warden.RoleAnalyst, "")
+	// The links name objects Warden holds: a listed party, and a payment.
+	resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json",
+		`{"reference":"PAY-1","amount":{"currency":"USD","minor":125000},"parties":[{"role":"beneficiary","name":"Northwind Traders","account":"DE-2"}]}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("payment PAY-1: %d", resp.StatusCode)
+	}
 	form := url.Values{"counterpart": {"ru-cert"}, "kind": {"new"}, "type": {"preservation"}, "priority": {"urgent"},
 		"urgency": {"The server is due to be wiped on Friday."}, "requesting.name": {"Office of Cyber Sanctions"}, "requesting.time_zone": {"America/New_York"},
 		"requesting.country": {"us"}, "requested.name": {"Cyber Police"}, "requested.time_zone": {"Europe/London"}, "requested.country": {"gb"},
 		"requested.office_hours": {"10:00-18:00"}, "requested.reply_channel": {"email"}, "investigating_authority": {"FBI Pittsburgh"}, "case_numbers": {"19-CR-123, 19-CR-124"},
 		"facts": {"Dridex C2 at 198.51.100.9."}, "offence": {"Computer fraud"}, "sought": {"Preserve the server's disk images."}, "need": {"Evidence for trial."},
-		"preservation.custodian": {"Hoster LLC"}, "preservation.days": {"90"}, "links": {"tx:PAY-1"}, "links_private": {"case:7"},
+		"preservation.custodian": {"Hoster LLC"}, "preservation.days": {"90"}, "links": {"entity:ofac:26663"}, "links_private": {"tx:PAY-1"},
 		"parties": {"Person | Maksim YAKUBETS | RU | 1987-05-20 | ofac:26663 | bc1qexample\nOrganization | Evil Corp"}}
 	form.Set("parties", "Person | Maksim YAKUBETS | RU | 1987-05-20 | ofac:26663 | bc1qexample\nOrganization | Evil Corp")
 	form.Set("parties", strings.ReplaceAll(form.Get("parties"), `\n`, "\n"))

@@ -44,7 +44,9 @@ func (c *clock) add(d time.Duration) {
 // acknowledges it (in Chinese for a moment), and a day and four hours
 // after sending answers it in full with an attachment; bob rates the
 // answer low; officer olga refers the request for sanctions and its page
-// links the designation proposal opened.
+// links the designation proposal opened; the scorecard page shows the
+// figures (1 request, acknowledged and answered on time, 2 and 30 hours,
+// 2 and 14 business hours, the ratings) and the chart.
 func TestBrowserCooperation(t *testing.T) {
 	ctx := browser(t)
 	db := storetest.OpenSQLite(t)
@@ -114,7 +116,7 @@ func TestBrowserCooperation(t *testing.T) {
 		chromedp.Text(`#ack-due`, &ackDue, chromedp.ByQuery),
 		logout(),
 	)
-	if !strings.Contains(nav, "Requests") {
+	if !strings.Contains(nav, "Requests") || !strings.Contains(nav, "Scorecards") {
 		t.Errorf("the analyst's navigation: %q", nav)
 	}
 	// Routine: acknowledged by the close of the third working day in
@@ -213,5 +215,47 @@ func TestBrowserCooperation(t *testing.T) {
 	}
 	if !strings.Contains(proposal, "Shadow Panda Group") || !strings.Contains(proposal, "request.json") || !strings.Contains(proposal, "timeline.json") {
 		t.Errorf("the proposal: %q", proposal)
+	}
+
+	// The scorecard of the ministry for the quarter.
+	figures := map[string]string{}
+	var cells []map[string]string
+	var bars int
+	var chartText string
+	run(t, ctx,
+		chromedp.Click(`header.top nav a[href="/scorecards"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#figures`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('#figures tbody tr')].map(r => ({id: r.id, out: r.querySelector('.out').textContent, in: r.querySelector('.in').textContent}))`, &cells),
+		chromedp.Evaluate(`[...document.querySelectorAll('#chart svg path')].filter(p => p.getAttribute('fill') === 'rgba(31,95,153,1.0)').length`, &bars),
+		chromedp.Evaluate(`document.querySelector('#chart svg').textContent`, &chartText),
+	)
+	for _, c := range cells {
+		figures[c["id"]] = c["out"] + " | " + c["in"]
+	}
+	for id, want := range map[string]string{
+		"row-requests":              "1 | 0",
+		"row-acknowledged":          "1 | 0",
+		"row-ack-on-time":           "100.0% (1) | –",
+		"row-answered":              "1 | 0",
+		"row-answer-on-time":        "100.0% (1) | –",
+		"row-ack-hours":             "2.00 / 2.00 | –",
+		"row-ack-business-hours":    "2.00 / 2.00 | –",
+		"row-answer-hours":          "30.00 / 30.00 | –",
+		"row-answer-business-hours": "14.00 / 14.00 | –",
+		"row-reviews":               "1 | 0",
+		"row-completeness":          "1.00 | –",
+		"row-accuracy":              "2.00 | –",
+		"row-overall":               "1.25 | –",
+		"row-open":                  "0 | 0",
+		"row-overdue":               "0 | 0",
+	} {
+		if figures[id] != want {
+			t.Errorf("scorecard %s: %q, want %q", id, figures[id], want)
+		}
+	}
+	// Blue bars for the ministry's figures above zero: acknowledged,
+	// answered and by the first deadline (100%), and the five ratings.
+	if bars != 8 || !strings.Contains(chartText, "Them: acknowledged 100.0%") || !strings.Contains(chartText, "Them: overall") || !strings.Contains(chartText, "1.25") {
+		t.Errorf("the chart: %d blue bars; %q", bars, chartText)
 	}
 }

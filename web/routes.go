@@ -266,8 +266,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/designations/{id}/decide", h: s.designationDecideForm, action: warden.ActDesignationsDecide, ui: true},
 		{method: "POST", path: "/designations/{id}/amend", h: s.designationAmendForm, action: warden.ActDesignationsPropose, ui: true},
 		{method: "POST", path: "/designations/{id}/delist", h: s.designationDelistForm, action: warden.ActDesignationsPropose, ui: true},
-		// Cooperation: the authority's requests and the counterpart's
-		// portal (each not found for the other side).
+		// Cooperation: the authority's requests and scorecards, and the
+		// counterpart's portal (each not found for the other side).
 		{method: "GET", path: "/requests", h: s.requestsPage, action: warden.ActRequestsRead, ui: true},
 		{method: "GET", path: "/requests/new", h: s.requestNewPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/requests/new", h: s.requestNewForm, action: warden.ActRequestsWrite, ui: true},
@@ -278,6 +278,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/requests/{id}/review", h: s.requestReviewForm, action: warden.ActRequestsReview, ui: true},
 		{method: "POST", path: "/requests/{id}/refer", h: s.requestReferForm, action: warden.ActRequestsRefer, ui: true},
 		{method: "GET", path: "/requests/{id}/attachments/{attachment}", h: s.requestAttachmentPage, action: warden.ActRequestsRead, ui: true},
+		{method: "GET", path: "/scorecards", h: s.scorecardsPage, action: warden.ActScorecardsRead, ui: true},
 		{method: "GET", path: "/portal", h: s.portalHome, action: warden.ActRequestsRead, ui: true},
 		{method: "GET", path: "/portal/requests/new", h: s.portalNewPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/portal/requests/new", h: s.portalNewForm, action: warden.ActRequestsWrite, ui: true},

@@ -593,6 +593,12 @@ func (s *Server) addDialogue(w http.ResponseWriter, r *http.Request) {
 // format query parameter, with their media types.
 var scorecardFormats = map[string]string{"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8", "svg": "image/svg+xml"}
 
+// scorecardCSP replaces the server's policy for the printable report and
+// the chart, which style themselves inline (the report's <style>,
+// go-chart's style attributes) as a file saved or printed must: inline
+// style and data: images, nothing else — no script, no fetch, no form.
+const scorecardCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 // scorecard answers a counterpart's scorecard (scorecardPeriod says for
 // which period) as JSON, CSV, the printable report for the dialogue
 // (HTML) or its chart (SVG).
@@ -637,6 +643,9 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", scorecardFormats[format])
+	if format == "html" || format == "svg" {
+		w.Header().Set("Content-Security-Policy", scorecardCSP)
+	}
 	if format == "csv" {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 			"filename": "scorecard-" + org + "-" + from.Format(time.DateOnly) + "-" + to.Format(time.DateOnly) + ".csv"}))

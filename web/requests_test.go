@@ -377,6 +377,17 @@ func TestRequestLifecycleAPI(t *testing.T) {
 			if !ok {
 				t.Errorf("scorecard as %s: %d %s, want %q in %.2000s", format, resp.StatusCode, resp.Header.Get("Content-Type"), want, body)
 			}
+			// The report and the chart style themselves inline, which the
+			// pages' policy forbids: theirs allows inline style and nothing
+			// else, and neither carries a script.
+			policy := resp.Header.Get("Content-Security-Policy")
+			if format != "csv" && (policy != "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" ||
+				strings.Contains(strings.ToLower(string(body)), "<script")) {
+				t.Errorf("scorecard as %s: Content-Security-Policy %q, or a script in it", format, policy)
+			}
+			if format == "csv" && (strings.Contains(policy, "unsafe-inline") || !strings.Contains(policy, "default-src 'self'")) {
+				t.Errorf("scorecard as csv: Content-Security-Policy %q, want the server's", policy)
+			}
 		}
 		code, b = ana.call("GET", "/v1/scorecards?org=ru-cert&from=2026-03-01&to=2026-03-02", nil)
 		if card = decodeAs[warden.Scorecard](t, b); code != 200 || card.Outgoing.Requests != 0 {

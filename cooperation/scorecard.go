@@ -105,7 +105,7 @@ func Period(kind string, at time.Time, lastDialogue *time.Time) (from, to time.T
 // Hours, scores and percentages are rounded to 2 decimals.
 //
 // PriorityCases lists the priority cases sent in the period, whatever
-// their status, and those sent outside it that are still open, by sent
+// their status, and those sent before it that are still open, by sent
 // time.
 func Compute(rows []store.ScorecardRow, now time.Time) warden.Scorecard {
 	now = now.UTC()

@@ -21,7 +21,7 @@ type ScorecardRow struct {
 	Type         warden.RequestType
 	PriorityCase bool
 	// InPeriod is set for a request sent in the period. The others are
-	// priority cases sent outside it and not closed, which a scorecard
+	// priority cases sent before it and not closed, which a scorecard
 	// lists but does not count.
 	InPeriod           bool
 	SentAt             time.Time
@@ -54,8 +54,8 @@ const scorecardColumns = `r.id, r.reference, r.direction, r.status, r.priority, 
 
 // ScorecardRows returns the requests a scorecard of counterpart org
 // reads: those sent in [from, to), each once with its extension counts
-// and its reviews, then the priority cases of org sent before or after
-// the period and not closed (without their extensions or reviews, which
+// and its reviews, then the priority cases of org sent before the
+// period and not closed (one sent after it is not the period's concern) (without their extensions or reviews, which
 // a scorecard does not count), in no particular order. It is one
 // query, so the figures come from one snapshot. The period is read from
 // the covering index requests_scorecard, the other priority cases from
@@ -73,7 +73,7 @@ func (db *DB) ScorecardRows(ctx context.Context, org string, from, to time.Time)
 		UNION ALL
 		SELECT `+scorecardColumns+`, 0, 0, 0, NULL, NULL, NULL, NULL, NULL
 		FROM requests r
-		WHERE r.counterpart = $1 AND r.priority_case = 1 AND r.closed_at = '' AND r.sent_at <> '' AND (r.sent_at < $2 OR r.sent_at >= $3)`,
+		WHERE r.counterpart = $1 AND r.priority_case = 1 AND r.closed_at = '' AND r.sent_at <> '' AND r.sent_at < $2`,
 		org, timestamp(from), timestamp(to))
 	if err != nil {
 		return nil, fmt.Errorf("scorecard: %w", err)

@@ -260,7 +260,10 @@ func TestServe(t *testing.T) {
 	list := filepath.Join(t.TempDir(), "new.ftm.json")
 	os.WriteFile(list, []byte(`{"id":"x-1","schema":"Person","caption":"Jane Quentin Public","properties":{"name":["PUBLIC, Jane Quentin"],"programId":["CYBER2"]},"target":true}`+"\n"), 0o600)
 	importJSON(t, db, "--list", "extra", "--format", "ftm", list)
-	deadline := time.Now().Add(30 * time.Second)
+	// The server notices the version, indexes the lists again (the
+	// whole OFAC list: 30 s of CPU under -race) and screens the customer:
+	// minutes on a busy machine.
+	deadline := time.Now().Add(3 * time.Minute)
 	var c struct {
 		Status, Decision string
 		Hits             []struct {

@@ -599,13 +599,20 @@ type Scorecard struct {
 // ScorecardSide is one direction's figures. Percentages are of the
 // requests whose deadline has passed or that met it; times are in hours.
 type ScorecardSide struct {
-	Requests        int     `json:"requests"`
-	Acknowledged    int     `json:"acknowledged"`
-	AckOnTime       int     `json:"ack_on_time"`
-	AckOnTimePct    float64 `json:"ack_on_time_pct"`
-	Answered        int     `json:"answered"`
-	AnswerOnTime    int     `json:"answer_on_time"`     // against the deadline as extended
-	AnswerOnTimePct float64 `json:"answer_on_time_pct"` // against the deadline as extended
+	Requests int `json:"requests"`
+	// AckDue, AnswerDue and AnswerDueOriginal count the requests each
+	// deadline was due for (met, or passed while the request was live):
+	// the denominators of the percentages, so that a reader tells "none
+	// on time" from "none due" (a percentage of 0 due is shown as n/a).
+	AckDue            int     `json:"ack_due"`
+	AnswerDue         int     `json:"answer_due"`
+	AnswerDueOriginal int     `json:"answer_due_original"`
+	Acknowledged      int     `json:"acknowledged"`
+	AckOnTime         int     `json:"ack_on_time"`
+	AckOnTimePct      float64 `json:"ack_on_time_pct"`
+	Answered          int     `json:"answered"`
+	AnswerOnTime      int     `json:"answer_on_time"`     // against the deadline as extended
+	AnswerOnTimePct   float64 `json:"answer_on_time_pct"` // against the deadline as extended
 	// AnswerOnTimeOriginal counts answers by the deadline first set,
 	// ignoring granted extensions.
 	AnswerOnTimeOriginal    int      `json:"answer_on_time_original"`

@@ -33,8 +33,12 @@ var (
 // figure, so that a printed chart needs no scale to be read. The same
 // scorecard always gives the same bytes.
 func ScorecardSVG(sc warden.Scorecard, w io.Writer) error {
-	pct := func(label string, v float64, c drawing.Color) chart.Value {
-		return chart.Value{Label: fmt.Sprintf("%s %.1f%%", label, v), Value: v, Style: chart.Style{FillColor: c, StrokeColor: c}}
+	pct := func(label string, v float64, due int, c drawing.Color) chart.Value {
+		text := fmt.Sprintf("%s %.1f%%", label, v)
+		if due == 0 {
+			text = label + " n/a" // none was due: not 0 %
+		}
+		return chart.Value{Label: text, Value: v, Style: chart.Style{FillColor: c, StrokeColor: c}}
 	}
 	score := func(label string, q warden.QualityAverage, v float64, c drawing.Color) chart.Value {
 		text := fmt.Sprintf("%s %.2f", label, v)
@@ -45,12 +49,12 @@ func ScorecardSVG(sc warden.Scorecard, w io.Writer) error {
 	}
 	o, i := sc.Outgoing, sc.Incoming
 	timeliness := bars("Timeliness, % on time (blue: their answers to us; orange: ours to them)", 100, []chart.Value{
-		pct("Them: acknowledged", o.AckOnTimePct, outgoingColour),
-		pct("Them: answered", o.AnswerOnTimePct, outgoingColour),
-		pct("Them: by first deadline", o.AnswerOnTimeOriginalPct, outgoingColour),
-		pct("Us: acknowledged", i.AckOnTimePct, incomingColour),
-		pct("Us: answered", i.AnswerOnTimePct, incomingColour),
-		pct("Us: by first deadline", i.AnswerOnTimeOriginalPct, incomingColour),
+		pct("Them: acknowledged", o.AckOnTimePct, o.AckDue, outgoingColour),
+		pct("Them: answered", o.AnswerOnTimePct, o.AnswerDue, outgoingColour),
+		pct("Them: by first deadline", o.AnswerOnTimeOriginalPct, o.AnswerDueOriginal, outgoingColour),
+		pct("Us: acknowledged", i.AckOnTimePct, i.AckDue, incomingColour),
+		pct("Us: answered", i.AnswerOnTimePct, i.AnswerDue, incomingColour),
+		pct("Us: by first deadline", i.AnswerOnTimeOriginalPct, i.AnswerDueOriginal, incomingColour),
 	})
 	var quality []chart.Value
 	for _, side := range []struct {

@@ -34,37 +34,53 @@ func figures(sc warden.Scorecard) []figure {
 	x := func(f func(s *warden.ScorecardSide) float64) func(s *warden.ScorecardSide) string {
 		return func(s *warden.ScorecardSide) string { return strconv.FormatFloat(f(s), 'f', -1, 64) }
 	}
+	// of is x for a figure of a set that may be empty (of gives its
+	// size): n/a, not 0, when it is.
+	of := func(f func(s *warden.ScorecardSide) float64, size func(s *warden.ScorecardSide) int) func(s *warden.ScorecardSide) string {
+		return func(s *warden.ScorecardSide) string {
+			if size(s) == 0 {
+				return "n/a"
+			}
+			return x(f)(s)
+		}
+	}
 	add("requests", "requests", n(func(s *warden.ScorecardSide) int { return s.Requests }))
 	add("requests", "open", n(func(s *warden.ScorecardSide) int { return s.Open }))
 	add("requests", "overdue", n(func(s *warden.ScorecardSide) int { return s.Overdue }))
 	add("acknowledgement", "acknowledged", n(func(s *warden.ScorecardSide) int { return s.Acknowledged }))
 	add("acknowledgement", "on time", n(func(s *warden.ScorecardSide) int { return s.AckOnTime }))
-	add("acknowledgement", "on time %", x(func(s *warden.ScorecardSide) float64 { return s.AckOnTimePct }))
+	add("acknowledgement", "due", n(func(s *warden.ScorecardSide) int { return s.AckDue }))
+	add("acknowledgement", "on time %", of(func(s *warden.ScorecardSide) float64 { return s.AckOnTimePct }, func(s *warden.ScorecardSide) int { return s.AckDue }))
 	quantiles := func(section, what string, q func(s *warden.ScorecardSide) warden.Quantile, business bool) {
-		add(section, "median "+what, x(func(s *warden.ScorecardSide) float64 { return q(s).MedianCalendar }))
-		add(section, "p90 "+what, x(func(s *warden.ScorecardSide) float64 { return q(s).P90Calendar }))
+		size := func(s *warden.ScorecardSide) int { return q(s).N }
+		add(section, "median "+what, of(func(s *warden.ScorecardSide) float64 { return q(s).MedianCalendar }, size))
+		add(section, "p90 "+what, of(func(s *warden.ScorecardSide) float64 { return q(s).P90Calendar }, size))
 		if business {
-			add(section, "median business "+what, x(func(s *warden.ScorecardSide) float64 { return q(s).MedianBusiness }))
-			add(section, "p90 business "+what, x(func(s *warden.ScorecardSide) float64 { return q(s).P90Business }))
+			add(section, "median business "+what, of(func(s *warden.ScorecardSide) float64 { return q(s).MedianBusiness }, size))
+			add(section, "p90 business "+what, of(func(s *warden.ScorecardSide) float64 { return q(s).P90Business }, size))
 		}
 	}
 	quantiles("acknowledgement", "hours", func(s *warden.ScorecardSide) warden.Quantile { return s.AckHours }, true)
 	add("answer", "answered in full", n(func(s *warden.ScorecardSide) int { return s.Answered }))
 	add("answer", "on time", n(func(s *warden.ScorecardSide) int { return s.AnswerOnTime }))
-	add("answer", "on time %", x(func(s *warden.ScorecardSide) float64 { return s.AnswerOnTimePct }))
+	add("answer", "due", n(func(s *warden.ScorecardSide) int { return s.AnswerDue }))
+	add("answer", "on time %", of(func(s *warden.ScorecardSide) float64 { return s.AnswerOnTimePct }, func(s *warden.ScorecardSide) int { return s.AnswerDue }))
 	add("answer", "on time by the first deadline", n(func(s *warden.ScorecardSide) int { return s.AnswerOnTimeOriginal }))
-	add("answer", "on time by the first deadline %", x(func(s *warden.ScorecardSide) float64 { return s.AnswerOnTimeOriginalPct }))
+	add("answer", "due by the first deadline", n(func(s *warden.ScorecardSide) int { return s.AnswerDueOriginal }))
+	add("answer", "on time by the first deadline %", of(func(s *warden.ScorecardSide) float64 { return s.AnswerOnTimeOriginalPct },
+		func(s *warden.ScorecardSide) int { return s.AnswerDueOriginal }))
 	quantiles("answer", "hours", func(s *warden.ScorecardSide) warden.Quantile { return s.AnswerHours }, true)
 	add("answer", "late answers", n(func(s *warden.ScorecardSide) int { return s.MissedByHours.N }))
 	quantiles("answer", "hours late", func(s *warden.ScorecardSide) warden.Quantile { return s.MissedByHours }, false)
 	add("extensions", "asked", n(func(s *warden.ScorecardSide) int { return s.ExtensionsAsked }))
 	add("extensions", "granted", n(func(s *warden.ScorecardSide) int { return s.ExtensionsGranted }))
+	reviews := func(s *warden.ScorecardSide) int { return s.Quality.N }
 	add("quality", "reviews", n(func(s *warden.ScorecardSide) int { return s.Quality.N }))
-	add("quality", "completeness", x(func(s *warden.ScorecardSide) float64 { return s.Quality.Completeness }))
-	add("quality", "accuracy", x(func(s *warden.ScorecardSide) float64 { return s.Quality.Accuracy }))
-	add("quality", "actionability", x(func(s *warden.ScorecardSide) float64 { return s.Quality.Actionability }))
-	add("quality", "timeliness of updates", x(func(s *warden.ScorecardSide) float64 { return s.Quality.Updates }))
-	add("quality", "overall", x(func(s *warden.ScorecardSide) float64 { return s.Quality.Overall }))
+	add("quality", "completeness", of(func(s *warden.ScorecardSide) float64 { return s.Quality.Completeness }, reviews))
+	add("quality", "accuracy", of(func(s *warden.ScorecardSide) float64 { return s.Quality.Accuracy }, reviews))
+	add("quality", "actionability", of(func(s *warden.ScorecardSide) float64 { return s.Quality.Actionability }, reviews))
+	add("quality", "timeliness of updates", of(func(s *warden.ScorecardSide) float64 { return s.Quality.Updates }, reviews))
+	add("quality", "overall", of(func(s *warden.ScorecardSide) float64 { return s.Quality.Overall }, reviews))
 	for _, r := range warden.RefusalReasons {
 		add("refusals", string(r), n(func(s *warden.ScorecardSide) int { return s.Refusals[r] }))
 	}
@@ -139,7 +155,20 @@ var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return t.UTC().Format(time.DateOnly)
 	},
-	"pct": func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + " %" },
+	// pct is a percentage of due requests, n/a when none was due.
+	"pct": func(v float64, due int) string {
+		if due == 0 {
+			return "n/a"
+		}
+		return strconv.FormatFloat(v, 'f', 1, 64) + " %"
+	},
+	// of is a figure of n values (hours, ratings), – when there were none.
+	"of": func(v float64, n int) string {
+		if n == 0 {
+			return "–"
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -171,14 +200,14 @@ footer { margin-top: 6mm; font-size: 8pt; color: #555; }
 <table class="headline">
 <tr><th></th><th>Outgoing (they answer)</th><th>Incoming (we answer)</th></tr>
 <tr><th>Requests</th><td class="n">{{.SC.Outgoing.Requests}}</td><td class="n">{{.SC.Incoming.Requests}}</td></tr>
-<tr><th>Acknowledged on time</th><td class="n">{{pct .SC.Outgoing.AckOnTimePct}}</td><td class="n">{{pct .SC.Incoming.AckOnTimePct}}</td></tr>
-<tr><th>Answered on time</th><td class="n">{{pct .SC.Outgoing.AnswerOnTimePct}}</td><td class="n">{{pct .SC.Incoming.AnswerOnTimePct}}</td></tr>
-<tr><th>Answered on time, first deadline</th><td class="n">{{pct .SC.Outgoing.AnswerOnTimeOriginalPct}}</td><td class="n">{{pct .SC.Incoming.AnswerOnTimeOriginalPct}}</td></tr>
-<tr><th>Median hours to answer</th><td class="n">{{.SC.Outgoing.AnswerHours.MedianCalendar}}</td><td class="n">{{.SC.Incoming.AnswerHours.MedianCalendar}}</td></tr>
-<tr><th>Mean quality (1-5)</th><td class="n">{{.SC.Outgoing.Quality.Overall}}</td><td class="n">{{.SC.Incoming.Quality.Overall}}</td></tr>
+<tr><th>Acknowledged on time</th><td class="n">{{pct .SC.Outgoing.AckOnTimePct .SC.Outgoing.AckDue}}</td><td class="n">{{pct .SC.Incoming.AckOnTimePct .SC.Incoming.AckDue}}</td></tr>
+<tr><th>Answered on time</th><td class="n">{{pct .SC.Outgoing.AnswerOnTimePct .SC.Outgoing.AnswerDue}}</td><td class="n">{{pct .SC.Incoming.AnswerOnTimePct .SC.Incoming.AnswerDue}}</td></tr>
+<tr><th>Answered on time, first deadline</th><td class="n">{{pct .SC.Outgoing.AnswerOnTimeOriginalPct .SC.Outgoing.AnswerDueOriginal}}</td><td class="n">{{pct .SC.Incoming.AnswerOnTimeOriginalPct .SC.Incoming.AnswerDueOriginal}}</td></tr>
+<tr><th>Median hours to answer</th><td class="n">{{of .SC.Outgoing.AnswerHours.MedianCalendar .SC.Outgoing.AnswerHours.N}}</td><td class="n">{{of .SC.Incoming.AnswerHours.MedianCalendar .SC.Incoming.AnswerHours.N}}</td></tr>
+<tr><th>Mean quality (1-5)</th><td class="n">{{of .SC.Outgoing.Quality.Overall .SC.Outgoing.Quality.N}}</td><td class="n">{{of .SC.Incoming.Quality.Overall .SC.Incoming.Quality.N}}</td></tr>
 <tr><th>Open, of which overdue</th><td class="n">{{.SC.Outgoing.Open}}, {{.SC.Outgoing.Overdue}}</td><td class="n">{{.SC.Incoming.Open}}, {{.SC.Incoming.Overdue}}</td></tr>
 </table>
-<p>Percentages are of the requests whose deadline has passed or that met it; hours are calendar hours unless marked business.</p>
+<p>Percentages are of the requests whose deadline has passed or that met it (n/a: none was due); hours are calendar hours unless marked business.</p>
 
 <div class="chart">{{.SVG}}</div>
 

@@ -143,7 +143,6 @@ func newSide() warden.ScorecardSide {
 // tally gathers one direction's requests before the figures are made.
 type tally struct {
 	side                                    warden.ScorecardSide
-	ackDue, answerDue, answerDueOriginal    int // requests each deadline was due for
 	ackCal, ackBus, answerCal, answerBus    []float64
 	missedBy                                []float64
 	completeness, accuracy, action, updates int
@@ -160,19 +159,19 @@ func (t *tally) add(r *store.ScorecardRow, now time.Time) {
 		end = r.ClosedAt
 	}
 	if due, met := deadline(r.AckDue, r.AcknowledgedAt, end); due {
-		t.ackDue++
+		s.AckDue++
 		if met {
 			s.AckOnTime++
 		}
 	}
 	if due, met := deadline(r.AnswerDue, r.AnsweredAt, end); due {
-		t.answerDue++
+		s.AnswerDue++
 		if met {
 			s.AnswerOnTime++
 		}
 	}
 	if due, met := deadline(r.AnswerDueOriginal, r.AnsweredAt, end); due {
-		t.answerDueOriginal++
+		s.AnswerDueOriginal++
 		if met {
 			s.AnswerOnTimeOriginal++
 		}
@@ -217,9 +216,9 @@ func (t *tally) add(r *store.ScorecardRow, now time.Time) {
 
 func (t *tally) figures() warden.ScorecardSide {
 	s := t.side
-	s.AckOnTimePct = pct(s.AckOnTime, t.ackDue)
-	s.AnswerOnTimePct = pct(s.AnswerOnTime, t.answerDue)
-	s.AnswerOnTimeOriginalPct = pct(s.AnswerOnTimeOriginal, t.answerDueOriginal)
+	s.AckOnTimePct = pct(s.AckOnTime, s.AckDue)
+	s.AnswerOnTimePct = pct(s.AnswerOnTime, s.AnswerDue)
+	s.AnswerOnTimeOriginalPct = pct(s.AnswerOnTimeOriginal, s.AnswerDueOriginal)
 	s.AckHours = quantile(t.ackCal, t.ackBus)
 	s.AnswerHours = quantile(t.answerCal, t.answerBus)
 	s.MissedByHours = quantile(t.missedBy, nil)

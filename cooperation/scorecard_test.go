@@ -177,7 +177,7 @@ func scCase(s scRow, overdue bool) warden.ScorecardCase {
 func scWant() warden.Scorecard {
 	return warden.Scorecard{
 		Outgoing: warden.ScorecardSide{
-			Requests: 8, Acknowledged: 6, AckOnTime: 5, AckOnTimePct: 71.43, Answered: 3, AnswerOnTime: 2, AnswerOnTimePct: 33.33,
+			Requests: 8, AckDue: 7, AnswerDue: 6, AnswerDueOriginal: 6, Acknowledged: 6, AckOnTime: 5, AckOnTimePct: 71.43, Answered: 3, AnswerOnTime: 2, AnswerOnTimePct: 33.33,
 			AnswerOnTimeOriginal: 1, AnswerOnTimeOriginalPct: 16.67,
 			AckHours:      warden.Quantile{N: 6, MedianCalendar: 20, P90Calendar: 80, MedianBusiness: 8, P90Business: 24},
 			AnswerHours:   warden.Quantile{N: 3, MedianCalendar: 300, P90Calendar: 800, MedianBusiness: 90, P90Business: 200},
@@ -191,7 +191,7 @@ func scWant() warden.Scorecard {
 				warden.RequestWithdrawn: 1, warden.RequestInProgress: 1, warden.RequestSent: 1},
 		},
 		Incoming: warden.ScorecardSide{
-			Requests: 4, Acknowledged: 2, AckOnTime: 1, AckOnTimePct: 33.33, Answered: 2, AnswerOnTime: 1, AnswerOnTimePct: 33.33,
+			Requests: 4, AckDue: 3, AnswerDue: 3, AnswerDueOriginal: 3, Acknowledged: 2, AckOnTime: 1, AckOnTimePct: 33.33, Answered: 2, AnswerOnTime: 1, AnswerOnTimePct: 33.33,
 			AnswerOnTimeOriginal: 1, AnswerOnTimeOriginalPct: 33.33,
 			AckHours:      warden.Quantile{N: 2, MedianCalendar: 2, P90Calendar: 30, MedianBusiness: 2, P90Business: 6},
 			AnswerHours:   warden.Quantile{N: 2, MedianCalendar: 100, P90Calendar: 200, MedianBusiness: 30, P90Business: 50},
@@ -240,7 +240,7 @@ func TestCompute(t *testing.T) {
 		{"empty", nil, scNow, warden.Scorecard{Outgoing: emptySide(), Incoming: emptySide(), PriorityCases: []warden.ScorecardCase{}, Generated: scNow}},
 		{"acknowledged on the deadline's second", []scRow{edge(warden.RequestAcknowledged, 8, 0)}, h(scT0, 10), warden.Scorecard{
 			Outgoing: side(func(s *warden.ScorecardSide) {
-				s.Acknowledged, s.AckOnTime, s.AckOnTimePct, s.Open = 1, 1, 100, 1
+				s.AckDue, s.Acknowledged, s.AckOnTime, s.AckOnTimePct, s.Open = 1, 1, 1, 100, 1
 				s.AckHours = warden.Quantile{N: 1, MedianCalendar: 8, P90Calendar: 8}
 				s.ByStatus[warden.RequestAcknowledged] = 1
 			}), Incoming: emptySide(), PriorityCases: []warden.ScorecardCase{}, Generated: h(scT0, 10)}},
@@ -251,7 +251,7 @@ func TestCompute(t *testing.T) {
 			}), Incoming: emptySide(), PriorityCases: []warden.ScorecardCase{}, Generated: h(scT0, 8)}},
 		{"a second later: missed and overdue", []scRow{edge(warden.RequestSent, 0, 0)}, h(scT0, 8+1.0/3600), warden.Scorecard{
 			Outgoing: side(func(s *warden.ScorecardSide) {
-				s.Open, s.Overdue = 1, 1
+				s.AckDue, s.Open, s.Overdue = 1, 1, 1 // 0 % on time of 1 due
 				s.ByStatus[warden.RequestSent] = 1
 			}), Incoming: emptySide(), PriorityCases: []warden.ScorecardCase{}, Generated: h(scT0, 8+1.0/3600)}},
 		{"refused before the deadline stops the clock", []scRow{edge(warden.RequestRefused, 0, 7)}, h(scT0, 100), warden.Scorecard{
@@ -646,6 +646,8 @@ func TestWriteCSV(t *testing.T) {
 		"requests/requests":                        "[8 4]",
 		"requests/overdue":                         "[2 0]",
 		"acknowledgement/on time %":                "[71.43 33.33]",
+		"acknowledgement/due":                      "[7 3]",
+		"answer/due":                               "[6 3]",
 		"acknowledgement/p90 business hours":       "[24 6]",
 		"answer/median hours":                      "[300 100]",
 		"answer/on time by the first deadline %":   "[16.67 33.33]",
@@ -667,7 +669,7 @@ func TestWriteCSV(t *testing.T) {
 			t.Errorf("%s = %q, want %s", key, got[key], want)
 		}
 	}
-	want := 1 + 4 + 3 + 7 + 12 + 2 + 6 + len(warden.RefusalReasons) + len(warden.Uses) + len(warden.Priorities) + len(warden.RequestStatuses) + 5
+	want := 1 + 4 + 3 + 8 + 14 + 2 + 6 + len(warden.RefusalReasons) + len(warden.Uses) + len(warden.Priorities) + len(warden.RequestStatuses) + 5
 	if len(rows) != want {
 		t.Errorf("%d rows, want %d", len(rows), want)
 	}
@@ -702,5 +704,56 @@ func TestWriteHTML(t *testing.T) {
 	}
 	if n := strings.Count(page, "<tr><td>"); n < 40 {
 		t.Errorf("%d figure rows", n)
+	}
+}
+
+// TestNothingDue: a side no deadline was due for shows n/a, not 0 %, in
+// the CSV, the report and the chart, and its hours and ratings – or n/a,
+// not 0; one due and missed stays 0 %.
+func TestNothingDue(t *testing.T) {
+	// One outgoing request sent 8 h before now, its acknowledgement due
+	// now: not passed yet; one incoming due 8 h after it was sent, a
+	// second past it: missed.
+	rows := scRows([]scRow{
+		{id: 1, dir: warden.Outgoing, status: warden.RequestSent, prio: warden.PriorityEmergency, inPeriod: true, sent: scT0,
+			ackDue: 8, ansDue: 24, ansDueOrig: 24, ackBus: -1, ansBus: -1},
+		{id: 2, dir: warden.Incoming, status: warden.RequestSent, prio: warden.PriorityEmergency, inPeriod: true, sent: h(scT0, -1.0/3600),
+			ackDue: 8, ansDue: 24, ansDueOrig: 24, ackBus: -1, ansBus: -1},
+	})
+	sc := cooperation.Compute(rows, h(scT0, 8))
+	sc.Org = "cn-mps"
+	if sc.Outgoing.AckDue != 0 || sc.Incoming.AckDue != 1 || sc.Incoming.AckOnTimePct != 0 || sc.Incoming.AnswerDue != 0 {
+		t.Fatalf("due: outgoing %+v, incoming %+v", sc.Outgoing, sc.Incoming)
+	}
+	var c bytes.Buffer
+	if err := cooperation.WriteCSV(&c, sc); err != nil {
+		t.Fatal(err)
+	}
+	csvText := c.String()
+	for _, want := range []string{"acknowledgement,due,0,1\n", "acknowledgement,on time %,n/a,0\n", "answer,on time %,n/a,n/a\n",
+		"answer,median hours,n/a,n/a\n", "quality,overall,n/a,n/a\n"} {
+		if !strings.Contains(strings.ReplaceAll(csvText, "\r\n", "\n"), want) {
+			t.Errorf("the CSV lacks %q:\n%s", want, csvText)
+		}
+	}
+	var svg, page bytes.Buffer
+	if err := cooperation.ScorecardSVG(sc, &svg); err != nil {
+		t.Fatal(err)
+	}
+	if err := cooperation.WriteHTML(&page, sc, svg.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Them: acknowledged n/a", "Us: acknowledged 0.0%", "Us: answered n/a"} {
+		if !strings.Contains(svg.String(), want) {
+			t.Errorf("the chart lacks %q", want)
+		}
+	}
+	for _, want := range []string{"<tr><th>Acknowledged on time</th><td class=\"n\">n/a</td><td class=\"n\">0.0 %</td></tr>",
+		"<tr><th>Answered on time</th><td class=\"n\">n/a</td><td class=\"n\">n/a</td></tr>",
+		"<tr><th>Median hours to answer</th><td class=\"n\">–</td><td class=\"n\">–</td></tr>",
+		"<tr><th>Mean quality (1-5)</th><td class=\"n\">–</td><td class=\"n\">–</td></tr>"} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("the report lacks %q", want)
+		}
 	}
 }

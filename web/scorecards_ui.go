@@ -61,10 +61,10 @@ func headline(sc warden.Scorecard) []scoreRow {
 	return []scoreRow{
 		{"requests", "Requests sent", n(o.Requests), n(i.Requests)},
 		{"acknowledged", "Acknowledged", n(o.Acknowledged), n(i.Acknowledged)},
-		{"ack-on-time", "Acknowledged on time", pct(o.AckOnTime, o.AckOnTimePct, o.Requests), pct(i.AckOnTime, i.AckOnTimePct, i.Requests)},
+		{"ack-on-time", "Acknowledged on time", pct(o.AckOnTime, o.AckOnTimePct, o.AckDue), pct(i.AckOnTime, i.AckOnTimePct, i.AckDue)},
 		{"answered", "Answered in full", n(o.Answered), n(i.Answered)},
-		{"answer-on-time", "Answered on time (deadline as extended)", pct(o.AnswerOnTime, o.AnswerOnTimePct, o.Requests), pct(i.AnswerOnTime, i.AnswerOnTimePct, i.Requests)},
-		{"answer-on-time-original", "Answered on time (first deadline)", pct(o.AnswerOnTimeOriginal, o.AnswerOnTimeOriginalPct, o.Requests), pct(i.AnswerOnTimeOriginal, i.AnswerOnTimeOriginalPct, i.Requests)},
+		{"answer-on-time", "Answered on time (deadline as extended)", pct(o.AnswerOnTime, o.AnswerOnTimePct, o.AnswerDue), pct(i.AnswerOnTime, i.AnswerOnTimePct, i.AnswerDue)},
+		{"answer-on-time-original", "Answered on time (first deadline)", pct(o.AnswerOnTimeOriginal, o.AnswerOnTimeOriginalPct, o.AnswerDueOriginal), pct(i.AnswerOnTimeOriginal, i.AnswerOnTimeOriginalPct, i.AnswerDueOriginal)},
 		{"ack-hours", "Hours to acknowledge, median / p90", hours(o.AckHours, false), hours(i.AckHours, false)},
 		{"ack-business-hours", "Business hours to acknowledge, median / p90", hours(o.AckHours, true), hours(i.AckHours, true)},
 		{"answer-hours", "Hours to answer, median / p90", hours(o.AnswerHours, false), hours(i.AnswerHours, false)},

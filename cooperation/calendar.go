@@ -79,6 +79,9 @@ func (s *Service) deadlines(ctx context.Context, r *warden.Request, now time.Tim
 	original := answer
 	r.AckDue, r.AnswerDue, r.AnswerDueOriginal = &ack, &answer, &original
 	noteCalendar(r, cal, now, answer)
+	if r.Requested.Org == warden.HomeOrg && r.Requested.Country == "" {
+		r.CalendarNote = homeDefaultNote
+	}
 	return nil
 }
 
@@ -93,16 +96,26 @@ func noteCalendar(r *warden.Request, cal *workcal.Calendar, from, until time.Tim
 	r.CalendarNote = fmt.Sprintf("%s public holidays are known through %d: days after it count weekends only", r.Requested.Country, cal.Through())
 }
 
+// homeDefaultNote is the calendar note of a request counted in the
+// authority's default calendar, because none is set.
+const homeDefaultNote = "the authority's calendar is not set: UTC, weekends only"
+
 // orgCalendar sets side a's time zone, country and office hours to its
 // organisation's calendar, if it has one set: the requester does not
-// choose the requested side's working time. Without one, a keeps what
-// the form says.
+// choose the requested side's working time. Without one, the authority's
+// side is counted in UTC, weekends only, 09:00-17:00 (a counterpart's
+// form never says how the authority works), and a counterpart's keeps
+// what the form says (the authority's people filled it).
 func (s *Service) orgCalendar(ctx context.Context, a *warden.Authority) error {
 	c, err := s.DB.OrgCalendar(ctx, a.Org)
-	if err != nil || !c.Set() {
+	switch {
+	case err != nil:
 		return err
+	case c.Set():
+		a.TimeZone, a.Country, a.OfficeHours = c.TimeZone, c.Country, c.OfficeHours
+	case a.Org == warden.HomeOrg:
+		a.TimeZone, a.Country, a.OfficeHours = "UTC", "", "09:00-17:00"
 	}
-	a.TimeZone, a.Country, a.OfficeHours = c.TimeZone, c.Country, c.OfficeHours
 	return nil
 }
 

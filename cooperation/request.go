@@ -246,6 +246,8 @@ func checkAuthority(field string, a *warden.Authority, requested bool) error {
 		}
 	}
 	switch {
+	case requested && a.Country == "" && a.Org == warden.HomeOrg:
+		// The authority's default calendar (see orgCalendar): weekends only.
 	case requested && a.Country == "":
 		return warden.Errorf(warden.EINVALID, "%s.country is required: its holidays count in the deadlines", field)
 	case requested && !workcal.Supported(a.Country):

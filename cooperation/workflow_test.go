@@ -275,6 +275,11 @@ func TestLifecycle(t *testing.T) {
 func TestDeadlines(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newWorld(t, db, utc(t, "2026-01-01T00:00:00Z"))
+	// The authority works in New York (without a calendar set it would
+	// count in UTC: TestHomeCalendarDefault).
+	if _, err := w.s.SetOrgCalendar(admin, warden.HomeOrg, "America/New_York", "US", ""); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name        string
 		org         string
@@ -677,5 +682,34 @@ func TestOrgCalendar(t *testing.T) {
 	}
 	if got, err := w.s.OrgCalendar(cnUser, "cn"); err != nil || got.Set() {
 		t.Errorf("a cleared calendar: %+v %v", got, err)
+	}
+}
+
+// TestHomeCalendarDefault: without a calendar set for the authority, a
+// counterpart's request to it is counted in UTC, weekends only, office
+// hours 09:00-17:00 — never in what the counterpart's form says of the
+// authority — and the request says so in its calendar note.
+func TestHomeCalendarDefault(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db, utc(t, "2026-11-23T12:00:00Z"))
+	in := form("cn", true)
+	in.Requested = warden.Authority{Name: "Home CERT", TimeZone: "Pacific/Kiritimati", Country: "JP", OfficeHours: "00:00-00:01"}
+	r, err := w.s.Create(cnUser, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (warden.Authority{Org: warden.HomeOrg, Name: "Home CERT", TimeZone: "UTC", OfficeHours: "09:00-17:00", ReplyChannel: "portal"}); r.Requested != want {
+		t.Errorf("the requested side of cn's draft: %+v", r.Requested)
+	}
+	// Sent Wednesday 25 November at 21:00 UTC (day 0); Thanksgiving and
+	// Japan's holidays do not count: day 3 is Monday 30 November, closing
+	// at 17:00 UTC.
+	w.at(utc(t, "2026-11-25T21:00:00Z"))
+	if r, err = w.s.Send(cnUser, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "ack_due", r.AckDue, "2026-11-30T17:00:00Z")
+	if r.CalendarNote != "the authority's calendar is not set: UTC, weekends only" || r.Requested.Country != "" {
+		t.Errorf("calendar note %q, requested side %+v", r.CalendarNote, r.Requested)
 	}
 }

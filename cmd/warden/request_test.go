@@ -90,6 +90,11 @@ func TestRequestCLI(t *testing.T) {
 	li := warden.WithPrincipal(context.Background(), warden.Principal{Name: "li", Role: warden.RoleCounterpart, Org: "cn-mps", Kind: "user"})
 	coop := cooperation.New(sdb, nil)
 	coop.Now = func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
+	// The authority works in New York: its calendar, not the form, says so.
+	adm := warden.WithPrincipal(context.Background(), warden.Principal{Name: "adam", Role: warden.RoleAdmin, Org: warden.HomeOrg, Kind: "user"})
+	if _, err := coop.SetOrgCalendar(adm, warden.HomeOrg, "America/New_York", "US", ""); err != nil {
+		t.Fatal(err)
+	}
 	for i, ref := range []string{"CN-2026-0042", "CN-2026-0043"} {
 		in, err := coop.Create(li, cooperation.Input{Reference: ref, Type: warden.RequestInformation,
 			Requesting: warden.Authority{Name: "Ministry of Public Security", TimeZone: "Asia/Shanghai", Country: "CN"},

@@ -309,7 +309,8 @@ func TestPortalChinese(t *testing.T) {
 // TestPortalIsolation: a counterpart's pages are the portal's, and show
 // only its organisation's requests: another organisation's request, its
 // attachments and every page of the authority's are not found for it
-// (the scorecards, which its role may not read, forbidden); the portal
+// (the scorecards too, which its role may not read; the dashboard is
+// forbidden); the portal
 // is not found for the authority's people. A counterpart signing in
 // lands on the portal, whose navigation is all it shows.
 func TestPortalIsolation(t *testing.T) {
@@ -338,7 +339,7 @@ func TestPortalIsolation(t *testing.T) {
 		{"GET", cnPath, 404}, {"POST", cnPath, 404}, {"POST", cnPath + "/review", 404}, {"GET", cnPath + "/attachments/1", 404},
 		{"GET", "/requests", 404}, {"GET", "/requests/new", 404}, {"GET", "/requests/" + strconv.FormatInt(ru.ID, 10), 404},
 		{"POST", "/requests/" + strconv.FormatInt(ru.ID, 10), 404}, {"GET", "/requests/" + strconv.FormatInt(ru.ID, 10) + "/edit", 404},
-		{"GET", "/scorecards", 403}, {"GET", "/", 403},
+		{"GET", "/scorecards", 404}, {"GET", "/scorecards?org=ru-cert", 404}, {"GET", "/", 403},
 	} {
 		var code int
 		var body string

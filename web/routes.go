@@ -278,7 +278,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/requests/{id}/review", h: s.requestReviewForm, action: warden.ActRequestsReview, ui: true},
 		{method: "POST", path: "/requests/{id}/refer", h: s.requestReferForm, action: warden.ActRequestsRefer, ui: true},
 		{method: "GET", path: "/requests/{id}/attachments/{attachment}", h: s.requestAttachmentPage, action: warden.ActRequestsRead, ui: true},
-		{method: "GET", path: "/scorecards", h: s.scorecardsPage, action: warden.ActScorecardsRead, ui: true},
+		{method: "GET", path: "/scorecards", h: s.scorecardsPage, action: warden.ActRequestsRead, ui: true}, // scorecards.read in the handler, after counterpartOnly
 		{method: "GET", path: "/portal", h: s.portalHome, action: warden.ActRequestsRead, ui: true},
 		{method: "GET", path: "/portal/requests/new", h: s.portalNewPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/portal/requests/new", h: s.portalNewForm, action: warden.ActRequestsWrite, ui: true},

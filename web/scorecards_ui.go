@@ -128,7 +128,16 @@ func inlineSVG(svg []byte) template.HTML {
 // counterpart by default) for a period: period=quarter (the default),
 // month or dialogue with at, or from and to.
 func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.counterparts(r)
+	// Not found for a counterpart, as the authority's other pages are;
+	// forbidden to the authority's people without scorecards.read.
+	err := counterpartOnly(r)
+	if err == nil {
+		_, err = warden.Authorize(r.Context(), warden.ActScorecardsRead)
+	}
+	var orgs []warden.Organisation
+	if err == nil {
+		orgs, err = s.counterparts(r)
+	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return

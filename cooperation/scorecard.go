@@ -22,6 +22,12 @@ func (s *Service) Scorecard(ctx context.Context, org string, from, to time.Time)
 		return warden.Scorecard{}, err
 	}
 	from, to = from.UTC(), to.UTC()
+	if err := CheckDay("from", from); err != nil {
+		return warden.Scorecard{}, err
+	}
+	if err := CheckDay("to", to); err != nil {
+		return warden.Scorecard{}, err
+	}
 	if !from.Before(to) {
 		return warden.Scorecard{}, warden.Errorf(warden.EINVALID, "from: %s must be before to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
@@ -45,13 +51,31 @@ func (s *Service) Scorecard(ctx context.Context, org string, from, to time.Time)
 	return sc, nil
 }
 
+// firstDay and lastDay bound the days a scorecard's from, to and at may
+// be: the years 2000 to 2100, so that a period's end is a time JSON and
+// SQL write (year 10000 is not) and a typo such as 0001 is caught.
+var firstDay, lastDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2101, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CheckDay refuses a day of a scorecard (name says which: from, to or at)
+// outside the years 2000 to 2100, EINVALID naming it.
+func CheckDay(name string, t time.Time) error {
+	if t.Before(firstDay) || t.After(lastDay) {
+		return warden.Errorf(warden.EINVALID, "%s: %s must be in the years 2000 to 2100", name, t.UTC().Format(time.DateOnly))
+	}
+	return nil
+}
+
 // Period returns the period of a scorecard of the given kind: "month" and
 // "quarter" are the calendar month or quarter (UTC) that contains at;
 // "dialogue" runs from the day of the last dialogue (lastDialogue, UTC
 // midnight) to at, and needs one held before at. EINVALID names "period"
-// for an unknown kind or a dialogue period without a dialogue before at.
+// for an unknown kind or a dialogue period without a dialogue before at,
+// "at" for a day outside the years 2000 to 2100 (CheckDay).
 func Period(kind string, at time.Time, lastDialogue *time.Time) (from, to time.Time, err error) {
 	at = at.UTC()
+	if err := CheckDay("at", at); err != nil {
+		return from, to, err
+	}
 	switch kind {
 	case "month":
 		from = time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC)

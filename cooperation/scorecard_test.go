@@ -464,6 +464,8 @@ func TestScorecardService(t *testing.T) {
 			{"from = to", analyst, "cn-mps", from, from, warden.EINVALID, "from:"},
 			{"from after to", analyst, "cn-mps", to, from, warden.EINVALID, "from:"},
 			{"over two years", analyst, "cn-mps", from, from.AddDate(2, 0, 0).Add(time.Second), warden.EINVALID, "to:"},
+			{"from year 1", analyst, "cn-mps", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), to, warden.EINVALID, "from:"},
+			{"to year 10000", analyst, "cn-mps", from, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), warden.EINVALID, "to:"},
 			{"no such org", analyst, "nobody", from, to, warden.ENOTFOUND, ""},
 			{"the home org", analyst, warden.HomeOrg, from, to, warden.ENOTFOUND, ""},
 		} {
@@ -509,6 +511,13 @@ func TestPeriod(t *testing.T) {
 		}
 		if err != nil || !from.Equal(c.from) || !to.Equal(c.to) {
 			t.Errorf("%q at %s: %s .. %s, %v; want %s .. %s", c.kind, c.at, from, to, err, c.from, c.to)
+		}
+	}
+	// A day outside the years 2000 to 2100 (a month of year 9999 would
+	// end in year 10000, which JSON cannot write).
+	for _, at := range []time.Time{day(9999, 12, 15), day(1999, 12, 31), day(1, 1, 1)} {
+		if _, _, err := cooperation.Period("month", at, nil); warden.ErrorCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "at:") {
+			t.Errorf("a month at %s: %v, want EINVALID naming at", at, err)
 		}
 	}
 }

@@ -695,18 +695,20 @@ func (s *Server) scorecardPeriod(r *http.Request, org string) (from, to time.Tim
 }
 
 // queryDay reads a required query parameter that is a date (YYYY-MM-DD,
-// midnight UTC) or an RFC 3339 time.
+// midnight UTC) or an RFC 3339 time, in the years 2000 to 2100.
 func queryDay(r *http.Request, name string) (time.Time, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return time.Time{}, warden.Errorf(warden.EINVALID, "%s (query parameter) is required: a date such as 2026-01-01, or an RFC 3339 time", name)
 	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
+	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return t, warden.Errorf(warden.EINVALID, "%s (query parameter) must be a date such as 2026-01-01, or an RFC 3339 time", name)
+		if t, err = time.Parse(time.RFC3339, v); err != nil {
+			return t, warden.Errorf(warden.EINVALID, "%s (query parameter) must be a date such as 2026-01-01, or an RFC 3339 time", name)
+		}
+	}
+	if err := cooperation.CheckDay(name+" (query parameter)", t); err != nil {
+		return t, err
 	}
 	return t, nil
 }

@@ -461,6 +461,9 @@ func TestRequestBadInputAPI(t *testing.T) {
 		{"a scorecard of an unknown period", ana, "GET", "/v1/scorecards?org=ru-cert&period=fortnight", nil, 400, "period"},
 		{"a scorecard with period and from", ana, "GET", "/v1/scorecards?org=ru-cert&period=month&from=2026-01-01", nil, 400, "from"},
 		{"a scorecard in an unknown format", ana, "GET", "/v1/scorecards?org=ru-cert&period=month&format=pdf", nil, 400, "format"},
+		{"a scorecard of a month of year 9999", ana, "GET", "/v1/scorecards?org=ru-cert&period=month&at=9999-12-15", nil, 400, "at (query parameter)"},
+		{"a scorecard from year 1", ana, "GET", "/v1/scorecards?org=ru-cert&from=0001-01-01&to=2026-01-01", nil, 400, "from (query parameter)"},
+		{"a scorecard to year 2101", ana, "GET", "/v1/scorecards?org=ru-cert&from=2100-06-01&to=2101-01-02", nil, 400, "to (query parameter)"},
 	} {
 		code, b := tc.who.call(tc.method, tc.path, tc.body)
 		if code != tc.code || !strings.Contains(string(b), tc.want) {

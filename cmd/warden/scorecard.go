@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"warden"
+
 	"warden/cooperation"
 )
 
@@ -47,6 +49,9 @@ func cmdScorecard(ctx context.Context, e *env, args []string) error {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
 			return t, fmt.Errorf("%w: --%s %q is not a day YYYY-MM-DD", errUsage, flag, v)
+		}
+		if err := cooperation.CheckDay("--"+flag, t); err != nil {
+			return t, fmt.Errorf("%w: %s", errUsage, warden.ErrorMessage(err))
 		}
 		return t, nil
 	}

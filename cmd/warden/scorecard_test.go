@@ -121,6 +121,8 @@ func TestScorecardCLI(t *testing.T) {
 		{[]string{"--org", "cn", "--from", "2025-04-01", "--to", "2025-07-01", "--period", "month"}, 2, "not both"},
 		{[]string{"--org", "cn", "--from", "2025-04-01", "--to", "2025-07-01", "--at", "2025-05-01"}, 2, "--at"},
 		{[]string{"--org", "cn", "--from", "1 April", "--to", "2025-07-01"}, 2, "--from"},
+		{[]string{"--org", "cn", "--from", "0001-01-01", "--to", "2025-07-01"}, 2, "--from: 0001-01-01 must be in the years 2000 to 2100"},
+		{[]string{"--org", "cn", "--period", "month", "--at", "9999-12-15"}, 2, "--at: 9999-12-15 must be in the years 2000 to 2100"},
 		{[]string{"--org", "cn", "--period", "month", "--format", "pdf"}, 2, "--format"},
 		{[]string{"--org", "cn", "--period", "month", "extra"}, 2, "extra"},
 		{[]string{"--org", "cn", "--period", "week"}, 1, "period:"},

@@ -648,7 +648,7 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
 	}
 	if format == "csv" {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
-			"filename": "scorecard-" + org + "-" + from.Format(time.DateOnly) + "-" + to.Format(time.DateOnly) + ".csv"}))
+			"filename": "scorecard-" + org + "-" + from.UTC().Format(time.DateOnly) + "-" + to.UTC().Format(time.DateOnly) + ".csv"}))
 	}
 	w.Write(b.Bytes())
 }

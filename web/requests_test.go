@@ -389,6 +389,14 @@ func TestRequestLifecycleAPI(t *testing.T) {
 				t.Errorf("scorecard as csv: Content-Security-Policy %q, want the server's", policy)
 			}
 		}
+		// The CSV is named by the period's days in UTC, as its rows give
+		// them: from and to at midnight at +14:00 are the day before's
+		// 10:00 UTC.
+		resp = c.do(t, "GET", "/v1/scorecards?org=ru-cert&from=2026-03-01T00:00:00%2B14:00&to=2026-03-02T00:00:00%2B14:00&format=csv", c.tokens[warden.RoleAnalyst], "", "")
+		resp.Body.Close()
+		if got := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 || got != `attachment; filename=scorecard-ru-cert-2026-02-28-2026-03-01.csv` {
+			t.Errorf("the CSV's name: %d %q", resp.StatusCode, got)
+		}
 		code, b = ana.call("GET", "/v1/scorecards?org=ru-cert&from=2026-03-01&to=2026-03-02", nil)
 		if card = decodeAs[warden.Scorecard](t, b); code != 200 || card.Outgoing.Requests != 0 {
 			t.Errorf("a scorecard of the day before: %d %s", code, b)

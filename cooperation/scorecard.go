@@ -68,7 +68,8 @@ func CheckDay(name string, t time.Time) error {
 // Period returns the period of a scorecard of the given kind: "month" and
 // "quarter" are the calendar month or quarter (UTC) that contains at;
 // "dialogue" runs from the day of the last dialogue (lastDialogue, UTC
-// midnight) to at, and needs one held before at. EINVALID names "period"
+// midnight) to the end of at's day (UTC), and needs one held before at,
+// at most 2 years before. EINVALID names "period"
 // for an unknown kind or a dialogue period without a dialogue before at,
 // "at" for a day outside the years 2000 to 2100 (CheckDay).
 func Period(kind string, at time.Time, lastDialogue *time.Time) (from, to time.Time, err error) {
@@ -87,7 +88,13 @@ func Period(kind string, at time.Time, lastDialogue *time.Time) (from, to time.T
 		if lastDialogue == nil || !lastDialogue.Before(at) {
 			return from, to, warden.Errorf(warden.EINVALID, "period: no dialogue was held before %s to run a scorecard from", at.Format(time.RFC3339))
 		}
-		return lastDialogue.UTC(), at, nil
+		// To the end of at's day, as a month or quarter includes it.
+		from, to = lastDialogue.UTC(), time.Date(at.Year(), at.Month(), at.Day()+1, 0, 0, 0, 0, time.UTC)
+		if to.After(from.AddDate(2, 0, 0)) {
+			return time.Time{}, time.Time{}, warden.Errorf(warden.EINVALID, "period: the last dialogue before %s was held on %s, more than 2 years before; give from and to",
+				at.Format(time.DateOnly), from.Format(time.DateOnly))
+		}
+		return from, to, nil
 	}
 	return from, to, warden.Errorf(warden.EINVALID, "period: %q must be month, quarter or dialogue", kind)
 }

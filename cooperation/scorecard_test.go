@@ -484,6 +484,7 @@ func TestPeriod(t *testing.T) {
 	at := time.Date(2025, 8, 31, 23, 30, 0, 0, time.FixedZone("-02", -2*3600)) // 1 September 01:30 UTC
 	dialogue := day(2025, 6, 12)
 	later := day(2025, 9, 2)
+	old := day(2023, 9, 1)
 	for _, c := range []struct {
 		kind     string
 		at       time.Time
@@ -496,7 +497,9 @@ func TestPeriod(t *testing.T) {
 		{"quarter", at, nil, day(2025, 7, 1), day(2025, 10, 1), ""},
 		{"quarter", day(2025, 3, 31), nil, day(2025, 1, 1), day(2025, 4, 1), ""},
 		{"quarter", day(2025, 12, 1), nil, day(2025, 10, 1), day(2026, 1, 1), ""},
-		{"dialogue", at, &dialogue, dialogue, at.UTC(), ""},
+		{"dialogue", at, &dialogue, dialogue, day(2025, 9, 2), ""}, // to the end of at's day, 1 September
+		{"dialogue", day(2025, 9, 1), &dialogue, dialogue, day(2025, 9, 2), ""},
+		{"dialogue", at, &old, time.Time{}, time.Time{}, warden.EINVALID}, // over 2 years back
 		{"dialogue", at, nil, time.Time{}, time.Time{}, warden.EINVALID},
 		{"dialogue", at, &later, time.Time{}, time.Time{}, warden.EINVALID},
 		{"year", at, nil, time.Time{}, time.Time{}, warden.EINVALID},

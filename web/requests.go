@@ -559,6 +559,16 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) {
 		c = warden.Closure{Org: r.PathValue("id"), Date: in.Date, Reason: in.Reason}
 		err = s.Cooperation.AddClosure(r.Context(), c)
 	}
+	// The answer is the closure as stored, with the time it was added.
+	var all []warden.Closure
+	if err == nil {
+		all, err = s.Cooperation.Closures(r.Context(), c.Org)
+	}
+	for _, x := range all {
+		if x.Date == c.Date {
+			c = x
+		}
+	}
 	s.answer(w, r, http.StatusCreated, c, err)
 }
 

@@ -196,6 +196,11 @@ func TestRequestLifecycleAPI(t *testing.T) {
 		if code, b := cpB.call("GET", "/v1/organisations/ru-cert/calendar", nil); code != 404 {
 			t.Errorf("cn-cert reading ru-cert's calendar: %d %s", code, b)
 		}
+		// A closure answers as stored, with when it was added.
+		code, b = liaison.call("POST", "/v1/organisations/cn-cert/closures", map[string]string{"date": "2026-12-24", "reason": "Office move."})
+		if got := decodeAs[warden.Closure](t, b); code != 201 || !got.AddedAt.Equal(t0) || got.Date != "2026-12-24" || got.Org != "cn-cert" {
+			t.Errorf("a closure added: %d %s", code, b)
+		}
 		code, b = ana.call("POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) {
 			m["requested"] = map[string]any{"name": "Counterpart CERT", "time_zone": "Europe/Paris", "country": "FR"}
 		}))

@@ -114,7 +114,7 @@ func (s *Service) orgCalendar(ctx context.Context, a *warden.Authority) error {
 	case c.Set():
 		a.TimeZone, a.Country, a.OfficeHours = c.TimeZone, c.Country, c.OfficeHours
 	case a.Org == warden.HomeOrg:
-		a.TimeZone, a.Country, a.OfficeHours = "UTC", "", "09:00-17:00"
+		a.TimeZone, a.Country, a.OfficeHours = "UTC", "", defaultOfficeHours
 	}
 	return nil
 }
@@ -157,12 +157,36 @@ func (s *Service) SetOrgCalendar(ctx context.Context, org, tz, country, hours st
 		if _, err := workcal.New(c.Country, loc, hours, nil); err != nil {
 			return warden.OrgCalendar{}, err
 		}
+		if err := checkOfficeHours("office_hours", hours); err != nil {
+			return warden.OrgCalendar{}, err
+		}
+		if c.OfficeHours == "" {
+			c.OfficeHours = defaultOfficeHours // what it is counted in, shown
+		}
 	}
 	ev := warden.NewAuditEvent(ctx, "organisation.calendar", "org:"+org, "", c)
 	if err := s.DB.SetOrgCalendar(ctx, c, ev); err != nil {
 		return warden.OrgCalendar{}, err
 	}
 	return c, nil
+}
+
+// defaultOfficeHours are the office hours of a calendar that names none.
+const defaultOfficeHours = "09:00-17:00"
+
+// checkOfficeHours refuses office hours (well-formed, as workcal.New
+// checks) shorter than an hour a day, EINVALID naming field: a side
+// keeping a minute a day would have its business deadlines pass in
+// minutes.
+func checkOfficeHours(field, hours string) error {
+	var h1, m1, h2, m2 int
+	if _, err := fmt.Sscanf(hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
+		return nil // none (the default) or malformed, which workcal.New names
+	}
+	if (h2*60+m2)-(h1*60+m1) < 60 {
+		return warden.Errorf(warden.EINVALID, "%s: %q is less than an hour a day; office hours are at least one hour", field, hours)
+	}
+	return nil
 }
 
 // businessSecs is the requested side's business time from r's sending to

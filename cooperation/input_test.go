@@ -56,6 +56,7 @@ func TestBadInput(t *testing.T) {
 		{"requested.country", func(in *cooperation.Input) { in.Requested.Country = "XZ" }},
 		{"requested.office_hours", func(in *cooperation.Input) { in.Requested.OfficeHours = "9-5" }},
 		{"requested.office_hours", func(in *cooperation.Input) { in.Requested.OfficeHours = "17:00-09:00" }},
+		{"requested.office_hours", func(in *cooperation.Input) { in.Requested.OfficeHours = "09:00-09:59" }},
 		{"requested.reply_channel", func(in *cooperation.Input) { in.Requested.ReplyChannel = "pigeon" }},
 		{"requesting.time_zone", func(in *cooperation.Input) { in.Requesting.TimeZone = "Nowhere/Town" }},
 		{"requesting.country", func(in *cooperation.Input) { in.Requesting.Country = "United" }},

@@ -130,6 +130,9 @@ func (s *Service) fill(ctx context.Context, r *warden.Request, in Input, now tim
 	if _, err := workcal.New(in.Requested.Country, loc, in.Requested.OfficeHours, nil); err != nil {
 		return warden.Errorf(warden.EINVALID, "requested.%w", err)
 	}
+	if err := checkOfficeHours("requested.office_hours", in.Requested.OfficeHours); err != nil {
+		return err
+	}
 	r.Reference, r.Kind, r.Earlier, r.Type = in.Reference, in.Kind, in.Earlier, in.Type
 	r.Requesting, r.Requested = in.Requesting, in.Requested
 	r.Investigating, r.CaseNumbers, r.LegalBasis, r.Facts, r.Offence, r.Sought, r.Need = in.Investigating, in.CaseNumbers, in.LegalBasis, in.Facts, in.Offence, in.Sought, in.Need

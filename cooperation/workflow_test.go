@@ -604,6 +604,7 @@ func TestOrgCalendar(t *testing.T) {
 		{"home", "America/New_York", "XZ", "", warden.EINVALID, "country"},
 		{"home", "America/New_York", "US", "9-5", warden.EINVALID, "office_hours"},
 		{"home", "America/New_York", "US", "17:00-09:00", warden.EINVALID, "office_hours"},
+		{"home", "America/New_York", "US", "09:00-09:01", warden.EINVALID, "office_hours"},
 		{"nowhere", "America/New_York", "US", "", warden.ENOTFOUND, ""},
 	} {
 		if _, err := w.s.SetOrgCalendar(admin, c.org, c.tz, c.country, c.hours); warden.ErrorCode(err) != c.code || !strings.HasPrefix(warden.ErrorMessage(err), c.field) {
@@ -682,6 +683,13 @@ func TestOrgCalendar(t *testing.T) {
 	}
 	if got, err := w.s.OrgCalendar(cnUser, "cn"); err != nil || got.Set() {
 		t.Errorf("a cleared calendar: %+v %v", got, err)
+	}
+	// Set without office hours, it is counted in 09:00-17:00 and says so.
+	if c, err := w.s.SetOrgCalendar(liaison, "cn", "Asia/Shanghai", "CN", ""); err != nil || c.OfficeHours != "09:00-17:00" {
+		t.Errorf("a calendar without office hours: %+v %v", c, err)
+	}
+	if got, err := w.s.OrgCalendar(cnUser, "cn"); err != nil || got.OfficeHours != "09:00-17:00" {
+		t.Errorf("reading a calendar set without office hours: %+v %v", got, err)
 	}
 }
 

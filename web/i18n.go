@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"warden"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -65,6 +67,19 @@ var englishT = message.NewPrinter(langEnglish, message.Catalog(portalCatalog))
 var i18nFuncs = template.FuncMap{
 	"T":    func(key string, args ...any) string { return englishT.Sprintf(key, args...) },
 	"when": func(v any) string { return inZone(v, time.UTC) },
+	"who": func(v string) string {
+		return who(v, func(key string, args ...any) string { return englishT.Sprintf(key, args...) })
+	},
+}
+
+// who is how a page names a person or organisation: the authority's
+// ("home", as a counterpart is shown them) by the translated label for
+// the authority, never the raw word; anyone else as recorded.
+func who(v string, t func(key string, args ...any) string) string {
+	if v == warden.HomeOrg {
+		return t("the authority")
+	}
+	return v
 }
 
 // inZone writes a time (time.Time or *time.Time; nil is "") in loc with
@@ -104,6 +119,7 @@ func (l locale) funcs() template.FuncMap {
 	return template.FuncMap{
 		"T":    l.T,
 		"when": func(v any) string { return inZone(v, l.Zone) },
+		"who":  func(v string) string { return who(v, l.T) },
 	}
 }
 

@@ -43,6 +43,7 @@ var messages = []struct{ Key, EN, ZH string }{
 	{"Cooperation requests", "", "合作请求"},
 	{"Country (ISO code, e.g. CN)", "", "国家（ISO 代码，例如 CN）"},
 	{"Created", "", "创建"},
+	{"the authority", "", "主管机关"},
 	{"Custodian", "", "数据保管方"},
 	{"Data or assistance sought", "", "所需数据或协助"},
 	{"Days to preserve (at least 60)", "", "保存天数（至少 60 天）"},

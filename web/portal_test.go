@@ -276,6 +276,16 @@ func TestPortalChinese(t *testing.T) {
 		}
 	}
 
+	// The authority's people are the authority, in the viewer's language,
+	// never the raw "home".
+	for lang, want := range map[string]string{"zh-CN,zh;q=0.9": "主管机关", "en": "the authority"} {
+		_, body := li.get(path, "Accept-Language", lang)
+		created := between(between(body, `<th scope="row">`+map[string]string{"en": "Created", "zh-CN,zh;q=0.9": "创建"}[lang]+`</th>`, "</tr>"), "<bdi>", "</bdi>")
+		if created != want {
+			t.Errorf("created by %q in %s, want %q", created, lang, want)
+		}
+	}
+
 	// Sent at 01:00 UTC: 09:00 in Beijing, the counterpart's zone.
 	_, body := li.get(path)
 	if sent := between(body, `<td id="sent-at">`, "<"); sent != "2026-03-02 09:00 CST" {

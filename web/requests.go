@@ -331,17 +331,7 @@ func (s *Server) requestAttachment(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})
-	if disposition == "" {
-		disposition = "attachment"
-	}
-	h := w.Header()
-	h.Set("Content-Type", a.MediaType)
-	h.Set("Content-Disposition", disposition)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("ETag", `"`+a.SHA256+`"`)
-	http.ServeContent(w, r, "", a.AddedAt, bytes.NewReader(data))
+	serveFile(w, r, a.Name, a.MediaType, a.SHA256, a.AddedAt, data)
 }
 
 func (s *Server) requestExtensions(w http.ResponseWriter, r *http.Request) {

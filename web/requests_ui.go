@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -824,9 +823,5 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, fail fun
 		fail(err)
 		return
 	}
-	w.Header().Set("Content-Type", a.MediaType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.Write(data)
+	serveFile(w, r, a.Name, a.MediaType, a.SHA256, a.AddedAt, data)
 }

@@ -51,6 +51,12 @@ type TxParty struct {
 	Account     string   `json:"account,omitempty"`
 	Wallet      string   `json:"wallet,omitempty"`
 	Identifiers []string `json:"identifiers,omitempty"`
+	// IP, Domain and Email are what the payment's channel knows of the
+	// party (the address it connected from, its website, its e-mail):
+	// screened against active indicators of intelligence.
+	IP     string `json:"ip,omitempty"`
+	Domain string `json:"domain,omitempty"`
+	Email  string `json:"email,omitempty"`
 }
 
 // Transaction is a payment to screen before it moves. Reference is the
@@ -162,6 +168,11 @@ type Customer struct {
 	Account     string   `json:"account,omitempty"`
 	Wallet      string   `json:"wallet,omitempty"`
 	Identifiers []string `json:"identifiers,omitempty"`
+	// IP, Domain and Email are screened against active indicators of
+	// intelligence, as a payment party's are.
+	IP     string `json:"ip,omitempty"`
+	Domain string `json:"domain,omitempty"`
+	Email  string `json:"email,omitempty"`
 
 	// Set by Warden.
 	Decision    string    `json:"decision,omitempty"` // at onboarding

@@ -49,6 +49,15 @@ const (
 	ActScorecardsRead    Action = "scorecards.read"    // scorecards and dialogues
 	ActCooperationManage Action = "cooperation.manage" // the priority table, referral thresholds, dialogues
 	ActClosuresManage    Action = "closures.manage"    // an organisation's own closures (a counterpart: its own)
+
+	// Intelligence: what each role reads is further limited by TLP
+	// (SeesTLP): a counterpart reads CLEAR and GREEN, and AMBER shared
+	// with its organisation.
+	ActIntelRead   Action = "intel.read"   // incidents, actors, indicators, reports, the graph, exports, TAXII reads
+	ActIntelWrite  Action = "intel.write"  // record and import intelligence, link it to parties, requests, designations
+	ActIntelShare  Action = "intel.share"  // put objects in collections, push them to partners
+	ActIntelSubmit Action = "intel.submit" // POST objects to a TAXII collection (a counterpart: its own, if writable)
+	ActIntelManage Action = "intel.manage" // collections (who reads what) and partner feeds
 )
 
 // Permissions is the permission table: the roles allowed each action. It is
@@ -95,6 +104,12 @@ var Permissions = map[Action][]Role{
 	ActScorecardsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleAuditor},
 	ActCooperationManage: {RoleAdmin, RoleLiaison},
 	ActClosuresManage:    {RoleAdmin, RoleLiaison, RoleCounterpart},
+
+	ActIntelRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleCounterpart, RoleAuditor},
+	ActIntelWrite:  {RoleSanctionsOfficer, RoleAnalyst},
+	ActIntelShare:  {RoleSanctionsOfficer, RoleAnalyst, RoleLiaison},
+	ActIntelSubmit: {RoleSanctionsOfficer, RoleAnalyst, RoleCounterpart},
+	ActIntelManage: {RoleAdmin, RoleSanctionsOfficer},
 }
 
 // Allowed reports whether role may do action.

@@ -36,7 +36,7 @@ func (s *Server) routes() []route {
 	auditParams := []param{{"actor", "string", "who"}, {"action", "string", `exact action, or a prefix ending in "." such as "token."`},
 		{"object", "string", "the object, such as token:ci"}, {"since", "string", "RFC 3339 time, inclusive"}, {"until", "string", "RFC 3339 time, exclusive"},
 		{"after", "integer", "events after this sequence number (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}
-	return []route{
+	rs := []route{
 		{method: "GET", path: "/healthz", h: s.healthz, public: true, summary: "Liveness probe", resp: "Status"},
 		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done", resp: "Status"},
 		{method: "GET", path: "/public/lists/{name}/versions/{v}/{format}/{file}", h: s.publicFile, public: true, summary: "A file of the signed export of a public list's version: format ofac-csv, ftm, ftm-delta (from the version before) or stix; file one of the manifest's, manifest.json or manifest.json.sig (ETag: SHA-256; 503 without a signing key)", resp: "File"},
@@ -287,4 +287,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/portal/requests/{id}/review", h: s.portalReviewForm, action: warden.ActRequestsReview, ui: true},
 		{method: "GET", path: "/portal/requests/{id}/attachments/{attachment}", h: s.portalAttachment, action: warden.ActRequestsRead, ui: true},
 	}
+	rs = append(rs, s.intelRoutes()...)
+	rs = append(rs, s.intelPageRoutes()...)
+	return append(rs, s.taxiiRoutes()...)
 }

@@ -25,6 +25,7 @@ import (
 	"warden/designation"
 	"warden/enforcement"
 	"warden/hotline"
+	"warden/intel"
 	"warden/lists"
 	"warden/screening"
 )
@@ -41,6 +42,7 @@ type Server struct {
 	Designations *designation.Service
 	Hotline      *hotline.Service
 	Cooperation  *cooperation.Service
+	Intel        *intel.Service
 	Log          *slog.Logger
 	// Now is the clock; time.Now if nil.
 	Now func() time.Time

@@ -1,0 +1,4 @@
+package web
+
+// intelPageRoutes are the intelligence pages.
+func (s *Server) intelPageRoutes() []route { return nil }

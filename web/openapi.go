@@ -34,7 +34,11 @@ func (s *Server) openAPIDoc() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if form := multipartToo[rt.body]; form != "" {
+		if rt.body == "Bundle" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}, "application/stix+json": map[string]any{"schema": ref(rt.body)}, "multipart/form-data": map[string]any{"schema": ref("Multipart")}}}
+		} else if strings.HasPrefix(rt.body, "TAXII") {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/taxii+json;version=2.1": map[string]any{"schema": ref(rt.body)}}}
+		} else if form := multipartToo[rt.body]; form != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.body)}, "multipart/form-data": map[string]any{"schema": ref(form)}}}
 		} else if rt.body == "Multipart" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": ref(rt.body)}}}
@@ -59,6 +63,10 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}, "text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
 		case "Scorecard":
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.resp)}, "text/csv": map[string]any{"schema": str}, "text/html": map[string]any{"schema": str}, "image/svg+xml": map[string]any{"schema": str}}
+		case "Bundle":
+			ok["content"] = map[string]any{"application/stix+json;version=2.1": map[string]any{"schema": ref(rt.resp)}}
+		case "TAXIIDiscovery", "TAXIIApiRoot", "TAXIICollections", "TAXIICollection", "TAXIIEnvelope", "TAXIIManifest", "TAXIIVersions", "TAXIIStatus":
+			ok["content"] = map[string]any{"application/taxii+json;version=2.1": map[string]any{"schema": ref(rt.resp)}}
 		case "JSONLines":
 			ok["content"] = map[string]any{"application/jsonl": map[string]any{"schema": ref("AuditEvent")}}
 		default:
@@ -156,6 +164,7 @@ var (
 	useS        = map[string]any{"type": "string", "enum": warden.Uses, "description": "how the answer was used"}
 	groundS     = map[string]any{"type": "string", "enum": []warden.ReferralGround{warden.ReferralOverdue, warden.ReferralQuality}}
 	countsS     = map[string]any{"type": "object", "additionalProperties": integ}
+	tlpS        = map[string]any{"type": "string", "enum": warden.TLPs, "description": "TLP 2.0 marking: who may see it (docs/intelligence.md)"}
 )
 
 func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
@@ -356,4 +365,61 @@ var schemas = map[string]any{
 	"ScorecardCase": obj(map[string]any{"id": integ, "reference": str, "direction": str, "type": str, "priority": str, "status": str, "sent_at": stamp, "answer_due": stamp, "overdue": boolean}),
 	"Scorecard": obj(map[string]any{"org": str, "from": stamp, "to": stamp, "outgoing": map[string]any{"$ref": "#/components/schemas/ScorecardSide", "description": "how the counterpart answered the authority"},
 		"incoming": map[string]any{"$ref": "#/components/schemas/ScorecardSide", "description": "how the authority answered the counterpart"}, "priority_cases": arrayOf("ScorecardCase"), "generated": stamp}),
+
+	"IntelObject": obj(map[string]any{"id": map[string]any{"type": "string", "description": "the STIX id, type--UUID"}, "type": map[string]any{"type": "string", "description": "the STIX type"}, "name": str, "tlp": tlpS,
+		"created": stamp, "modified": stamp, "added": map[string]any{"type": "string", "format": "date-time", "description": "when this version was stored"}, "seq": integ, "source": str,
+		"current": map[string]any{"type": "boolean", "description": "the newest version of its id"}, "revoked": boolean, "opaque": map[string]any{"type": "boolean", "description": "a type Warden does not model, kept as received"},
+		"object": map[string]any{"type": "object", "description": "the STIX 2.1 object as received or written"}}),
+	"IntelObjects":  obj(map[string]any{"objects": arrayOf("IntelObject"), "more": boolean, "next": map[string]any{"type": "string", "description": "pass as next for the following page"}}),
+	"IntelVersions": obj(map[string]any{"versions": arrayOf("IntelObject")}),
+	"IntelEdge": obj(map[string]any{"source": str, "type": map[string]any{"type": "string", "description": "a relationship's relationship_type, or the embedding property (object_refs, created_by_ref...)"}, "target": str,
+		"rel": map[string]any{"type": "string", "description": "the relationship object's id"}, "confidence": map[string]any{"type": "integer", "description": "0-100, -1 when not given"}}),
+	"IntelRelated": obj(map[string]any{"incident": ref("IntelObject"), "via": map[string]any{"type": "array", "items": str, "description": "the indicators both incidents share"}}),
+	"IntelView": obj(map[string]any{"object": ref("IntelObject"), "edges": arrayOf("IntelEdge"), "neighbours": arrayOf("IntelObject"), "links": arrayOf("IntelLink"), "observables": arrayOf("Observable"),
+		"unsupported": map[string]any{"type": "string", "description": "why an indicator's pattern is not used in screening"}, "related_incidents": arrayOf("IntelRelated"),
+		"touches":     map[string]any{"type": "array", "items": ref("IntelLink"), "description": "an indicator: the incidents, actors (kind object), requests, designations and payments it touches"},
+		"collections": map[string]any{"type": "array", "items": str, "description": "the collections it is shared in (the authority's people only)"}}),
+	"Observable": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": warden.IndicatorKinds}, "value": str, "chain": map[string]any{"type": "string", "description": "a wallet's currency, BTC, ETH..."}}, "kind", "value"),
+	"IntelInput": obj(map[string]any{"type": map[string]any{"type": "string", "enum": []string{"incident", "threat-actor", "intrusion-set", "indicator", "infrastructure", "malware", "report", "relationship", "identity", "note", "opinion"}},
+		"tlp": tlpS, "fields": map[string]any{"type": "object", "description": "STIX properties: name, description, aliases, pattern, valid_from, relationship_type, source_ref, target_ref, confidence, object_refs, x_warden_status, x_warden_first_seen, x_warden_last_seen, x_warden_victims, x_warden_impact, x_warden_countries..."},
+		"observable": map[string]any{"$ref": "#/components/schemas/Observable", "description": "an indicator: the value it observes, when fields has no pattern"}}, "type", "tlp"),
+	"IntelUpdate": obj(map[string]any{"tlp": map[string]any{"type": "string", "enum": warden.TLPs, "description": "absent: unchanged"}, "fields": map[string]any{"type": "object", "description": "STIX properties merged over the current version; null removes one"}}),
+	"IntelRelationship": obj(map[string]any{"source_ref": str, "relationship_type": map[string]any{"type": "string", "description": "attributed-to, uses, indicates, targets, related-to..."}, "target_ref": str,
+		"confidence": map[string]any{"type": "integer", "minimum": 0, "maximum": 100}, "description": str, "tlp": tlpS}, "source_ref", "relationship_type", "target_ref", "tlp"),
+	"IntelRevoke": obj(map[string]any{"reason": str}),
+	"IntelLink": obj(map[string]any{"object": map[string]any{"type": "string", "description": "the STIX id"}, "kind": map[string]any{"type": "string", "enum": []string{warden.LinkEntity, warden.LinkDesignation, warden.LinkRequest, warden.LinkPayment, warden.LinkCustomer, warden.LinkCase}},
+		"ref": map[string]any{"type": "string", "description": "the record: LIST:SOURCE_ID, a designation's, request's or case's id, a payment's reference, a customer's id"}, "note": str, "created_by": str, "created_at": stamp}, "object", "kind", "ref"),
+	"IntelLinks":   obj(map[string]any{"links": arrayOf("IntelLink"), "objects": arrayOf("IntelObject")}),
+	"IntelProblem": obj(map[string]any{"object": map[string]any{"type": "string", "description": "the object's id, or objects[i]"}, "path": map[string]any{"type": "string", "description": "a JSON pointer into the object"}, "message": str}),
+	"IntelImport": obj(map[string]any{"id": map[string]any{"type": "string", "description": "also the TAXII status id"}, "source": str, "collection": str, "actor": str, "at": stamp, "total": integ, "added": integ, "versions": integ, "unchanged": integ,
+		"opaque": map[string]any{"type": "array", "items": str, "description": "objects of types Warden does not model, kept as received"}, "patterns": map[string]any{"type": "array", "items": ref("IntelProblem"), "description": "indicators whose pattern is not read: stored, not used in screening"},
+		"errors": map[string]any{"type": "array", "items": ref("IntelProblem"), "description": "schema errors: nothing was stored"}, "successes": strs}),
+	"IntelImports": obj(map[string]any{"imports": arrayOf("IntelImport")}),
+	"Bundle": obj(map[string]any{"type": map[string]any{"type": "string", "const": "bundle"}, "id": map[string]any{"type": "string", "description": "bundle--UUID"}, "objects": map[string]any{"type": "array", "items": map[string]any{"type": "object"}, "description": "STIX 2.1 objects"}},
+		"type", "id"),
+	"Collection": obj(map[string]any{"id": map[string]any{"type": "string", "description": "a UUID, as TAXII names collections", "readOnly": true}, "title": str, "description": str,
+		"orgs": map[string]any{"type": "array", "items": str, "description": "the organisations that read it"}, "can_read": boolean, "can_write": boolean, "created_by": str, "created_at": stamp}, "title", "orgs"),
+	"Collections":  obj(map[string]any{"collections": arrayOf("Collection")}),
+	"ShareRequest": obj(map[string]any{"ids": map[string]any{"type": "array", "items": str, "maxItems": 10000, "description": "STIX ids; none may be RED"}}, "ids"),
+	"Feed": obj(map[string]any{"name": str, "url": map[string]any{"type": "string", "description": "the partner's TAXII 2.1 API root"}, "collection": str,
+		"token": map[string]any{"type": "string", "writeOnly": true, "description": "the bearer token for the partner; never returned"}, "tlp": map[string]any{"type": "string", "enum": warden.TLPs, "description": "for objects without a TLP marking"},
+		"added_after": map[string]any{"type": "string", "description": "where the next pull resumes"}, "last_pull": stamp, "last_error": str, "pulled": integ, "created_by": str, "created_at": stamp}, "name", "url", "collection"),
+	"Feeds": obj(map[string]any{"feeds": arrayOf("Feed")}),
+	"PushRequest": obj(map[string]any{"url": map[string]any{"type": "string", "description": "the partner's TAXII 2.1 API root"}, "collection": str, "token": str,
+		"ids": strs, "since": stamp, "for": map[string]any{"type": "string", "description": "export as this organisation would see it"}}, "url", "collection"),
+	"PushResult":       obj(map[string]any{"status": map[string]any{"type": "string", "description": "the partner's TAXII status id or state"}, "objects": integ}),
+	"AttributeRequest": obj(map[string]any{"program": str, "reason": str, "legal_basis": obj(map[string]any{"order": str, "criterion": str}, "order", "criterion")}, "reason", "legal_basis"),
+	"AttributeResult":  obj(map[string]any{"designations": arrayOf("Designation")}),
+
+	"TAXIIDiscovery": obj(map[string]any{"title": str, "description": str, "contact": str, "default": str, "api_roots": strs}, "title"),
+	"TAXIIApiRoot":   obj(map[string]any{"title": str, "description": str, "versions": strs, "max_content_length": integ}, "title", "versions", "max_content_length"),
+	"TAXIICollection": obj(map[string]any{"id": str, "title": str, "description": str, "alias": str, "can_read": boolean, "can_write": boolean, "media_types": strs},
+		"id", "title", "can_read", "can_write"),
+	"TAXIICollections": obj(map[string]any{"collections": arrayOf("TAXIICollection")}),
+	"TAXIIEnvelope":    obj(map[string]any{"more": boolean, "next": str, "objects": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}),
+	"TAXIIManifest":    obj(map[string]any{"more": boolean, "next": str, "objects": map[string]any{"type": "array", "items": obj(map[string]any{"id": str, "date_added": stamp, "version": str, "media_type": str}, "id", "date_added", "version")}}),
+	"TAXIIVersions":    obj(map[string]any{"more": boolean, "next": str, "versions": strs}),
+	"TAXIIStatus": obj(map[string]any{"id": str, "status": map[string]any{"type": "string", "enum": []string{"pending", "complete"}}, "request_timestamp": stamp, "total_count": integ, "success_count": integ, "failure_count": integ, "pending_count": integ,
+		"successes": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "failures": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "pendings": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}},
+		"id", "status", "total_count", "success_count", "failure_count", "pending_count"),
 }

@@ -405,9 +405,9 @@ var schemas = map[string]any{
 		"token": map[string]any{"type": "string", "writeOnly": true, "description": "the bearer token for the partner; never returned"}, "tlp": map[string]any{"type": "string", "enum": warden.TLPs, "description": "for objects without a TLP marking"},
 		"added_after": map[string]any{"type": "string", "description": "where the next pull resumes"}, "last_pull": stamp, "last_error": str, "pulled": integ, "created_by": str, "created_at": stamp}, "name", "url", "collection"),
 	"Feeds": obj(map[string]any{"feeds": arrayOf("Feed")}),
-	"PushRequest": obj(map[string]any{"url": map[string]any{"type": "string", "description": "the partner's TAXII 2.1 API root"}, "collection": str, "token": str,
-		"ids": strs, "since": stamp, "for": map[string]any{"type": "string", "description": "export as this organisation would see it"}}, "url", "collection"),
-	"PushResult":       obj(map[string]any{"status": map[string]any{"type": "string", "description": "the partner's TAXII status id or state"}, "objects": integ}),
+	"PushRequest": obj(map[string]any{"url": map[string]any{"type": "string", "description": "the partner's TAXII 2.1 API root"}, "collection": map[string]any{"type": "string", "description": "the partner's collection id"}, "token": map[string]any{"type": "string", "description": "the bearer token for the partner; not stored"},
+		"ids": map[string]any{"type": "array", "items": str, "description": "the objects to push, with what they reference and what relates them"}, "for": map[string]any{"type": "string", "description": "push only what this organisation may see"}}, "url", "collection", "ids"),
+	"PushResult":       obj(map[string]any{"status": map[string]any{"type": "string", "description": "the partner's TAXII status id"}}),
 	"AttributeRequest": obj(map[string]any{"program": str, "reason": str, "legal_basis": obj(map[string]any{"order": str, "criterion": str}, "order", "criterion")}, "reason", "legal_basis"),
 	"AttributeResult":  obj(map[string]any{"designations": arrayOf("Designation")}),
 

@@ -207,6 +207,9 @@ type Client struct {
 	Token string
 	// HTTP sends the requests; http.DefaultClient if nil.
 	HTTP *http.Client
+	// MaxResponse is the most read of one answer; the package's
+	// MaxResponse if 0.
+	MaxResponse int64
 }
 
 // Discovery reads the discovery resource at discoveryURL (the server's
@@ -356,12 +359,16 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any)
 	if out == nil {
 		return resp.Header, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
+	limit := c.MaxResponse
+	if limit <= 0 {
+		limit = MaxResponse
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return resp.Header, warden.Errorf(warden.EUNAVAILABLE, "taxii: %s %s: reading the answer: %v", method, u, err)
 	}
-	if len(b) > MaxResponse {
-		return resp.Header, warden.Errorf(warden.ETOOLARGE, "taxii: %s %s: the answer is larger than %d MiB", method, u, MaxResponse>>20)
+	if int64(len(b)) > limit {
+		return resp.Header, warden.Errorf(warden.ETOOLARGE, "taxii: %s %s: the answer is larger than %d bytes", method, u, limit)
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		return resp.Header, warden.Errorf(warden.EINVALID, "taxii: %s %s: the answer is not a TAXII resource: %v", method, u, err)
@@ -383,23 +390,19 @@ var statusCodes = map[int]string{
 
 func serverError(method, u string, resp *http.Response) error {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	var e Error
-	msg := ""
-	if json.Unmarshal(b, &e) == nil && e.Title != "" {
+	// A TAXII error message says why in its description; a server that
+	// answers RFC 9457 problem+json, in its detail; another, in text.
+	var e struct{ Title, Description, Detail string }
+	var msg string
+	if json.Unmarshal(b, &e) == nil && (e.Title != "" || e.Detail != "") {
 		msg = e.Title
-		if e.Description != "" {
-			msg += ": " + e.Description
+		if why := e.Description + e.Detail; why != "" {
+			msg = strings.TrimPrefix(msg+": "+why, ": ")
 		}
 	} else {
-		// A server that answers problem+json (or plain text) still says why.
-		var p struct{ Title, Detail string }
-		if json.Unmarshal(b, &p) == nil && p.Detail != "" {
-			msg = p.Detail
-		} else {
-			msg = strings.TrimSpace(string(b))
-			if len(msg) > 200 {
-				msg = msg[:200]
-			}
+		msg = strings.TrimSpace(string(b))
+		if len(msg) > 200 {
+			msg = msg[:200]
 		}
 	}
 	code, ok := statusCodes[resp.StatusCode]

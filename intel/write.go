@@ -1,0 +1,528 @@
+package intel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"warden"
+	"warden/stix"
+	"warden/store"
+
+	sstix "warden/sources/stix"
+)
+
+// Input is an object a person records, or an edit of one: its STIX type,
+// its marking and its STIX properties.
+type Input struct {
+	// Type is one of NativeTypes; on Update, empty or the object's own.
+	Type string
+	// TLP marks the object: required to create; on Update, empty keeps
+	// the marking it has.
+	TLP warden.TLP
+	// Fields are STIX properties (name, description, aliases, pattern,
+	// valid_from, relationship_type, source_ref, target_ref, confidence,
+	// object_refs, x_warden_status, ...). On Update they are merged over
+	// the current version; a null value removes a property.
+	Fields map[string]any
+	// Observable, for an indicator given no pattern, is what it observes:
+	// Warden writes the pattern.
+	Observable *warden.Observable
+}
+
+// NativeTypes are the types people record through the API and pages.
+var NativeTypes = []string{"incident", "threat-actor", "intrusion-set", "indicator", "infrastructure", "malware", "report", "relationship", "identity", "note", "opinion"}
+
+// reserved are the properties Warden writes itself.
+var reserved = []string{"type", "id", "spec_version", "created", "modified", "created_by_ref", "object_marking_refs", "revoked"}
+
+// Incident states (x_warden_status).
+var incidentStates = []string{"open", "contained", "closed"}
+
+// Limits of what a person writes.
+const (
+	maxFields    = 100
+	maxFieldJSON = 256 << 10 // bytes of an object's JSON
+	maxReason    = 1000
+)
+
+// authority is the STIX id of the authority's identity: the
+// created_by_ref of what Warden writes.
+var authority = sstix.ID("identity", "warden-authority")
+
+// Create records a new object (intel.write), written as a STIX 2.1
+// object (id type--UUIDv4, created and modified now, created by the
+// authority, marked with its TLP) that validates against the schema of
+// its type, audited. Every object it references (source_ref, target_ref,
+// object_refs, ...) must be one the caller sees. EINVALID names the
+// property that is wrong (pattern, for an indicator's pattern Warden
+// cannot parse).
+func (s *Service) Create(ctx context.Context, in Input) (warden.IntelObject, error) {
+	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if !slices.Contains(NativeTypes, in.Type) {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %q is not one of %s", in.Type, strings.Join(NativeTypes, ", "))
+	}
+	if in.TLP == "" {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "tlp: required")
+	}
+	if in.TLP.Rank() < 0 {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "tlp: %q is not one of clear, green, amber, amber+strict, red", in.TLP)
+	}
+	now := s.now()
+	at := stix.Timestamp(now)
+	m := map[string]any{}
+	if err := merge(m, in.Fields); err != nil {
+		return warden.IntelObject{}, err
+	}
+	if err := indicatorDefaults(m, in, at); err != nil {
+		return warden.IntelObject{}, err
+	}
+	m["type"], m["spec_version"], m["id"] = in.Type, "2.1", stix.NewID(in.Type)
+	m["created"], m["modified"], m["created_by_ref"] = at, at, authority
+	m["object_marking_refs"] = []string{stix.TLPMarkingID(in.TLP)}
+	v, err := s.native(ctx, p, m, in.TLP)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	ev := warden.NewAuditEvent(ctx, "intel.create", v.Object.ID, "", map[string]any{"type": in.Type, "tlp": in.TLP, "name": v.Object.Name})
+	return s.store(ctx, v, now, ev)
+}
+
+// Update records a new version of an object the caller sees
+// (intel.write): its current version with in.Fields merged over it and,
+// if in.TLP is set, that marking instead of its own, modified now,
+// audited. ECONFLICT if another version became current meanwhile.
+func (s *Service) Update(ctx context.Context, id string, in Input) (warden.IntelObject, error) {
+	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	cur, err := s.object(ctx, p, id)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if in.Type != "" && in.Type != cur.Type {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, not a %s", id, cur.Type, in.Type)
+	}
+	tlp := cur.TLP
+	if in.TLP != "" {
+		if in.TLP.Rank() < 0 {
+			return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "tlp: %q is not one of clear, green, amber, amber+strict, red", in.TLP)
+		}
+		tlp = in.TLP
+	}
+	if cur.Opaque {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, which Warden keeps as received and does not edit", id, cur.Type)
+	}
+	now := s.now()
+	m, err := s.next(cur, now, tlp)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if err := merge(m, in.Fields); err != nil {
+		return warden.IntelObject{}, err
+	}
+	if in.Observable != nil {
+		if err := indicatorDefaults(m, in, stix.Timestamp(now)); err != nil {
+			return warden.IntelObject{}, err
+		}
+	}
+	v, err := s.native(ctx, p, m, tlp)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	v.Expect = &cur.Modified
+	v.Object.Source = cur.Source
+	ev := warden.NewAuditEvent(ctx, "intel.update", id, "", map[string]any{"fields": fieldNames(in.Fields), "tlp": tlp})
+	return s.store(ctx, v, now, ev)
+}
+
+// Revoke records a new version of an object the caller sees with revoked
+// true (intel.write), audited with the reason: a revoked indicator no
+// longer screens, and a revoked object's references and relationships
+// leave the graph. EINVALID if it is revoked already.
+func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelObject, error) {
+	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if err := warden.CheckText(warden.TextNote, "reason", reason, maxReason); err != nil {
+		return warden.IntelObject{}, err
+	}
+	cur, err := s.object(ctx, p, id)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if cur.Revoked {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "id: %s is revoked already", id)
+	}
+	if cur.Opaque {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, which Warden keeps as received and does not edit", id, cur.Type)
+	}
+	now := s.now()
+	m, err := s.next(cur, now, cur.TLP)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	m["revoked"] = true
+	v, err := s.native(ctx, p, m, cur.TLP)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	v.Expect = &cur.Modified
+	v.Object.Source = cur.Source
+	ev := warden.NewAuditEvent(ctx, "intel.revoke", id, reason, nil)
+	return s.store(ctx, v, now, ev)
+}
+
+// Relate records a relationship (intel.write): source -relType-> target,
+// with a confidence (0 to 100; negative: not given) and a description,
+// both ends objects the caller sees, audited.
+func (s *Service) Relate(ctx context.Context, source, relType, target string, confidence int, description string, tlp warden.TLP) (warden.IntelObject, error) {
+	if confidence > 100 {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "confidence: %d is not between 0 and 100", confidence)
+	}
+	f := map[string]any{"source_ref": source, "relationship_type": relType, "target_ref": target}
+	if confidence >= 0 {
+		f["confidence"] = confidence
+	}
+	if description != "" {
+		f["description"] = description
+	}
+	return s.Create(ctx, Input{Type: "relationship", TLP: tlp, Fields: f})
+}
+
+// next is the JSON of the version after cur: its properties, modified
+// now (or a millisecond after cur's, so that it sorts after), marked
+// tlp in place of any TLP marking it had.
+func (s *Service) next(cur warden.IntelObject, now time.Time, tlp warden.TLP) (map[string]any, error) {
+	m := map[string]any{}
+	d := json.NewDecoder(bytes.NewReader(cur.Object))
+	d.UseNumber()
+	if err := d.Decode(&m); err != nil {
+		return nil, warden.Errorf(warden.EINTERNAL, "object %s: stored JSON unreadable: %w", cur.ID, err)
+	}
+	mod := now.Truncate(time.Millisecond)
+	if !mod.After(cur.Modified) {
+		mod = cur.Modified.Truncate(time.Millisecond).Add(time.Millisecond)
+	}
+	m["modified"] = stix.Timestamp(mod)
+	if _, ok := m["created"]; !ok {
+		m["created"] = stix.Timestamp(cur.Created)
+	}
+	refs := []string{}
+	if old, ok := m["object_marking_refs"].([]any); ok {
+		for _, r := range old {
+			if id, ok := r.(string); ok && !stix.IsTLPMarking(id) {
+				refs = append(refs, id)
+			}
+		}
+	}
+	m["object_marking_refs"] = append(refs, stix.TLPMarkingID(tlp))
+	return m, nil
+}
+
+// merge sets fields over m: a null value removes a property. EINVALID
+// for a property Warden writes itself, too many, or too large.
+func merge(m, fields map[string]any) error {
+	if len(fields) > maxFields {
+		return warden.Errorf(warden.EINVALID, "fields: more than %d", maxFields)
+	}
+	for k, v := range fields {
+		if slices.Contains(reserved, k) {
+			return warden.Errorf(warden.EINVALID, "%s: written by Warden, not settable", k)
+		}
+		if v == nil {
+			delete(m, k)
+			continue
+		}
+		m[k] = v
+	}
+	return nil
+}
+
+// fieldNames lists the properties an edit set, for its audit event.
+func fieldNames(fields map[string]any) []string {
+	return slices.Sorted(func(yield func(string) bool) {
+		for k := range fields {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+}
+
+// indicatorDefaults fills an indicator's pattern from its Observable,
+// and its pattern type and validity start when not given.
+func indicatorDefaults(m map[string]any, in Input, at string) error {
+	typ := in.Type
+	if typ == "" {
+		typ, _ = m["type"].(string)
+	}
+	if in.Observable != nil {
+		if typ != "indicator" {
+			return warden.Errorf(warden.EINVALID, "observable: only an indicator observes a value")
+		}
+		if in.Fields["pattern"] == nil {
+			o, err := stix.Normalise(in.Observable.Kind, in.Observable.Value)
+			if err != nil {
+				return warden.Errorf(warden.EINVALID, "observable: %w", err)
+			}
+			if o.Chain == "" {
+				o.Chain = in.Observable.Chain
+			}
+			m["pattern"] = stix.Pattern(o)
+			m["pattern_type"] = "stix"
+		}
+	}
+	if typ != "indicator" {
+		return nil
+	}
+	if _, ok := m["pattern_type"]; !ok {
+		m["pattern_type"] = "stix"
+	}
+	if _, ok := m["valid_from"]; !ok {
+		m["valid_from"] = at
+	}
+	return nil
+}
+
+// native checks an object a person wrote: its incident status, the
+// schema of its type, its pattern, and that what it references exists
+// and is seen by p. It returns the version to store.
+func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]any, tlp warden.TLP) (store.IntelVersion, error) {
+	if st, ok := m["x_warden_status"]; ok && m["type"] == "incident" {
+		if v, _ := st.(string); !slices.Contains(incidentStates, v) {
+			return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "x_warden_status: %v is not one of open, contained, closed", st)
+		}
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "fields: %w", err)
+	}
+	if len(raw) > maxFieldJSON {
+		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "fields: the object is larger than %d KiB", maxFieldJSON>>10)
+	}
+	objs, problems, err := stix.Parse(bytes.NewReader(raw))
+	if err != nil {
+		return store.IntelVersion{}, err
+	}
+	if len(problems) > 0 || len(objs) != 1 {
+		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "fields: not a STIX object: %s", problemText(problems))
+	}
+	r := readOne(objs[0], tlp, "warden")
+	if len(r.problems) > 0 {
+		pr := r.problems[0]
+		field := strings.TrimPrefix(pr.Path, "/")
+		if field == "" {
+			field = "fields"
+		}
+		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "%s: %s", field, pr.Message)
+	}
+	if err := s.checkRefs(ctx, p, r.version); err != nil {
+		return store.IntelVersion{}, err
+	}
+	r.version.Object.TLP = tlp
+	return r.version, nil
+}
+
+// problemText says what the first problem is.
+func problemText(ps []warden.ObjectProblem) string {
+	if len(ps) == 0 {
+		return "unreadable"
+	}
+	return ps[0].Path + " " + ps[0].Message
+}
+
+// checkRefs checks that every object v references (its edges' other
+// ends, but not its creator, which is the authority or the object's
+// source) exists and is seen by p; EINVALID naming the property
+// otherwise.
+func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.IntelVersion) error {
+	var ids []string
+	prop := map[string]string{}
+	for _, e := range v.Edges {
+		if e.Type == "created_by_ref" {
+			continue
+		}
+		for _, id := range []string{e.Source, e.Target} {
+			if id != v.Object.ID && prop[id] == "" {
+				ids = append(ids, id)
+				prop[id] = e.Type
+				if e.Rel != "" {
+					prop[id] = "source_ref or target_ref"
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	cur, err := s.DB.IntelCurrent(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var objs []warden.IntelObject
+	for _, id := range ids {
+		o, ok := cur[id]
+		if !ok {
+			return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
+		}
+		objs = append(objs, o)
+	}
+	seen, err := s.visible(ctx, p, objs)
+	if err != nil {
+		return err
+	}
+	if len(seen) < len(objs) {
+		ok := map[string]bool{}
+		for _, o := range seen {
+			ok[o.ID] = true
+		}
+		for _, id := range ids {
+			if !ok[id] {
+				return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
+			}
+		}
+	}
+	return nil
+}
+
+// store stores one version a person wrote, with its audit event, and
+// returns it as stored.
+func (s *Service) store(ctx context.Context, v store.IntelVersion, now time.Time, ev *warden.AuditEvent) (warden.IntelObject, error) {
+	vs := []store.IntelVersion{v}
+	if err := s.DB.StoreIntel(ctx, vs, nil, "", now, ev); err != nil {
+		return warden.IntelObject{}, err
+	}
+	s.changed()
+	return vs[0].Object, nil
+}
+
+// Links.
+
+// linkKinds are the Warden records an object may be linked to, with the
+// permission that reads each: a link is shown only to those who may read
+// what it points at.
+var linkKinds = map[string]warden.Action{
+	warden.LinkEntity:      warden.ActListsRead,
+	warden.LinkDesignation: warden.ActDesignationsRead,
+	warden.LinkRequest:     warden.ActRequestsRead,
+	warden.LinkPayment:     warden.ActCasesRead,
+	warden.LinkCustomer:    warden.ActCustomersRead,
+	warden.LinkCase:        warden.ActCasesRead,
+}
+
+// linkReadable reports whether p may see links of kind: links point at
+// the authority's records, which counterparts do not see.
+func linkReadable(p warden.Principal, kind string) bool {
+	a, ok := linkKinds[kind]
+	return ok && p.Role != warden.RoleCounterpart && warden.Allowed(p.Role, a)
+}
+
+// Link links an object the caller sees to a Warden record (intel.write),
+// audited: a threat actor to the listed party it is attributed to, an
+// incident to the designation or request it is behind. EINVALID for an
+// unknown kind or a ref of the wrong form, ENOTFOUND if either end does
+// not exist, ECONFLICT if the link exists.
+func (s *Service) Link(ctx context.Context, l warden.IntelLink) error {
+	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
+	if err != nil {
+		return err
+	}
+	if err := s.checkLink(ctx, p, l); err != nil {
+		return err
+	}
+	if err := warden.CheckText(warden.TextNote, "note", l.Note, maxReason); err != nil {
+		return err
+	}
+	ok, err := s.DB.IntelLinkTarget(ctx, l.Kind, l.Ref)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return warden.Errorf(warden.ENOTFOUND, "no %s %s", l.Kind, l.Ref)
+	}
+	l.CreatedBy, l.CreatedAt = p.Name, s.now()
+	ev := warden.NewAuditEvent(ctx, "intel.link", l.Object, "", map[string]any{"kind": l.Kind, "ref": l.Ref})
+	if err := s.DB.AddIntelLink(ctx, l, ev); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Unlink removes a link (intel.write), audited; ENOTFOUND if there is
+// none.
+func (s *Service) Unlink(ctx context.Context, l warden.IntelLink) error {
+	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
+	if err != nil {
+		return err
+	}
+	if err := s.checkLink(ctx, p, l); err != nil {
+		return err
+	}
+	ev := warden.NewAuditEvent(ctx, "intel.unlink", l.Object, "", map[string]any{"kind": l.Kind, "ref": l.Ref})
+	if err := s.DB.RemoveIntelLink(ctx, l, ev); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// checkLink checks a link's kind and ref, and that p sees its object.
+func (s *Service) checkLink(ctx context.Context, p warden.Principal, l warden.IntelLink) error {
+	if _, ok := linkKinds[l.Kind]; !ok {
+		return warden.Errorf(warden.EINVALID, "kind: %q is not one of entity, designation, request, payment, customer, case", l.Kind)
+	}
+	if l.Ref == "" {
+		return warden.Errorf(warden.EINVALID, "ref: required")
+	}
+	if err := warden.CheckText(warden.TextID, "ref", l.Ref, maxTitle); err != nil {
+		return err
+	}
+	_, err := s.object(ctx, p, l.Object)
+	return err
+}
+
+// LinksTo returns the current versions of the objects linked to a Warden
+// record that the caller sees (intel.read): the intelligence behind a
+// party, a request, a designation. A counterpart, and a role that may not
+// read that kind of record, get none.
+func (s *Service) LinksTo(ctx context.Context, kind, ref string) ([]warden.IntelObject, error) {
+	p, err := warden.Authorize(ctx, warden.ActIntelRead)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := linkKinds[kind]; !ok {
+		return nil, warden.Errorf(warden.EINVALID, "kind: %q is not one of entity, designation, request, payment, customer, case", kind)
+	}
+	if !linkReadable(p, kind) {
+		return []warden.IntelObject{}, nil
+	}
+	ls, err := s.DB.IntelLinksTo(ctx, kind, ref)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.Object
+	}
+	cur, err := s.DB.IntelCurrent(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]warden.IntelObject, 0, len(ids))
+	for _, id := range ids {
+		if o, ok := cur[id]; ok {
+			objs = append(objs, o)
+		}
+	}
+	return s.visible(ctx, p, objs)
+}

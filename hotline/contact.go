@@ -37,7 +37,7 @@ const (
 // the messages, and the deadlines.
 var SubscribableEvents = []string{"hits.new", "case.flagged", "list.changed", "designation.published",
 	"request.sent", "request.acknowledged", "request.answered", "request.refused", "request.extension_asked", "request.message",
-	"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit"}
+	"request.deadline_missed", "request.deadline_approaching", "payment.blocked", "customer.hit", "intel.imported"}
 
 // eventReveals maps each notification one can take to the permission
 // that reads what it reveals: a person is told of an event only while
@@ -59,6 +59,7 @@ var eventReveals = map[string]warden.Action{
 	"request.message":              warden.ActRequestsRead,
 	"request.deadline_missed":      warden.ActRequestsRead,
 	"request.deadline_approaching": warden.ActRequestsRead,
+	"intel.imported":               warden.ActIntelRead,
 }
 
 // mayKnow reports whether role may be told of an event of type typ.

@@ -130,6 +130,10 @@ func summary(e warden.DomainEvent) string {
 		Customer  string       `json:"customer"`
 		List      string       `json:"list"`
 		Version   any          `json:"version"`
+		Import    string       `json:"import"`
+		Source    string       `json:"source"`
+		Added     int          `json:"added"`
+		Versions  int          `json:"versions"`
 	}
 	json.Unmarshal(e.Payload, &p)
 	if strings.HasPrefix(e.Type, "request.") {
@@ -144,6 +148,8 @@ func summary(e warden.DomainEvent) string {
 		return fmt.Sprintf("customer %s is a possible hit", p.Customer)
 	case e.Type == "list.changed" && p.List != "":
 		return fmt.Sprintf("list %s changed (version %v)", p.List, p.Version)
+	case e.Type == warden.EventIntelImported && p.Import != "":
+		return fmt.Sprintf("intelligence imported from %s: %d new objects, %d new versions", p.Source, p.Added, p.Versions)
 	}
 	if e.Object != "" {
 		return e.Type + " " + e.Object

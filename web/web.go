@@ -289,6 +289,10 @@ func (s *Server) status(r *http.Request, err error) (int, string, string) {
 
 // Error writes err as problem+json.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/taxii2/") {
+		s.taxiiError(w, r, err) // TAXII clients read TAXII error messages
+		return
+	}
 	status, code, detail := s.status(r, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)

@@ -31,9 +31,12 @@ func checkCustomer(c *warden.Customer) error {
 	if err := checkParty("customer "+c.ID+": ", &p); err != nil {
 		return err
 	}
+	if err := checkChannel("customer "+c.ID+": ", &p); err != nil {
+		return err
+	}
 	c.Account, c.Wallet = p.Account, p.Wallet
-	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 {
-		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet or identifier)", c.ID)
+	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 && c.IP == "" && c.Domain == "" && c.Email == "" {
+		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet, identifier, ip, domain or email)", c.ID)
 	}
 	// What Warden sets is not the caller's to give.
 	c.Decision, c.Status, c.Hits, c.Cases, c.OnboardedBy = "", "", nil, nil, ""
@@ -44,7 +47,8 @@ func checkCustomer(c *warden.Customer) error {
 // customerParty is a customer as the party screened, in the role
 // "customer".
 func customerParty(c warden.Customer) warden.TxParty {
-	return warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers}
+	return warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers,
+		IP: c.IP, Domain: c.Domain, Email: c.Email}
 }
 
 // Onboard registers a customer and screens it with the payments' policy:

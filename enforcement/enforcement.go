@@ -97,7 +97,10 @@ type Service struct {
 	Approvals *auth.Approvals
 	Policy    Policy
 	Now       func() time.Time
-	own       ownership
+	// Indicators, if set, holds parties that carry a value an active
+	// indicator observes (see indicators.go).
+	Indicators Indicators
+	own        ownership
 }
 
 // ActionRelease is the four-eyes action of releasing blocked property.
@@ -153,8 +156,11 @@ func check(t *warden.Transaction) error {
 		if err := checkParty(fmt.Sprintf("parties[%d].", i), p); err != nil {
 			return err
 		}
-		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 {
-			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet or identifier)", i)
+		if err := checkChannel(fmt.Sprintf("parties[%d].", i), p); err != nil {
+			return err
+		}
+		if strings.TrimSpace(p.Name) == "" && p.Wallet == "" && len(p.Identifiers) == 0 && p.IP == "" && p.Domain == "" && p.Email == "" {
+			return warden.Errorf(warden.EINVALID, "parties[%d]: nothing to screen (give a name, wallet, identifier, ip, domain or email)", i)
 		}
 	}
 	return nil
@@ -234,10 +240,12 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 	var cases []warden.PendingCase
 	opt := match.Options{Threshold: s.Policy.Match, MinScore: s.Policy.Review}
 	for i, party := range parties {
-		q := partyQuery(party)
-		hits, err := s.Screening.Screen(ctx, q, opt)
-		if err != nil {
-			return d, nil, nil, fmt.Errorf("parties[%d]: %w", i, err)
+		var hits []match.Hit
+		if q := partyQuery(party); len(q.Names) > 0 || len(q.IDs) > 0 || len(q.Wallets) > 0 { // else an IP, domain or e-mail alone
+			var err error
+			if hits, err = s.Screening.Screen(ctx, q, opt); err != nil {
+				return d, nil, nil, fmt.Errorf("parties[%d]: %w", i, err)
+			}
 		}
 		if party.Name != "" {
 			e, why, err := s.ownedBlocked(ctx, party.Name)
@@ -270,6 +278,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			}
 			d.Hits = append(d.Hits, th)
 		}
+		ihs, ics, err := s.indicatorHits(ctx, i, party, ref, now)
+		if err != nil {
+			return d, nil, nil, err
+		}
+		d.Hits, cases = append(d.Hits, ihs...), append(cases, ics...)
 	}
 	d.Decision = warden.DecisionCleared
 	for _, h := range d.Hits {

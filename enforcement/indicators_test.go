@@ -1,0 +1,171 @@
+package enforcement_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/intel"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// Markings of TLP 2.0.
+const (
+	tlpGreen = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+	tlpRed   = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+)
+
+// intelBundle holds an incident attributed to a threat actor, indicators
+// of every kind a payment carries (one indicating the incident, one on the
+// listed party's wallet), a RED one, a revoked one and an expired one.
+var intelBundle = `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+{"type":"incident","spec_version":"2.1","id":"incident--0b5b5d6b-6a2f-4c4e-9d7e-2d9a4a1b7a01","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Ransomware at First Bank","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"threat-actor","spec_version":"2.1","id":"threat-actor--6c1f2a3b-4d5e-4f60-8a71-92b3c4d5e6f7","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Evil Spider","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"relationship","spec_version":"2.1","id":"relationship--1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","relationship_type":"attributed-to","source_ref":"incident--0b5b5d6b-6a2f-4c4e-9d7e-2d9a4a1b7a01","target_ref":"threat-actor--6c1f2a3b-4d5e-4f60-8a71-92b3c4d5e6f7","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--11111111-1111-4111-8111-111111111111","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"C2 range","pattern":"[ipv4-addr:value ISSUBSET '198.51.100.0/24']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"relationship","spec_version":"2.1","id":"relationship--2a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","relationship_type":"indicates","source_ref":"indicator--11111111-1111-4111-8111-111111111111","target_ref":"incident--0b5b5d6b-6a2f-4c4e-9d7e-2d9a4a1b7a01","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--22222222-2222-4222-8222-222222222222","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Payment site","pattern":"[domain-name:value = 'evil-pay.example']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--33333333-3333-4333-8333-333333333333","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Extortion mailbox","pattern":"[email-addr:value = 'extort@mailbox.example']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--44444444-4444-4444-8444-444444444444","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Ransom wallets","pattern":"[cryptocurrency-wallet:value = 'bc1qvhnfknw852ephxyc5hm4q520zmvf9maphetc9z'] OR [cryptocurrency-wallet:value = '` + wallet + `']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--55555555-5555-4555-8555-555555555555","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"Secret source","pattern":"[domain-name:value = 'red.example']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpRed + `"]},
+{"type":"relationship","spec_version":"2.1","id":"relationship--3a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","relationship_type":"indicates","source_ref":"indicator--55555555-5555-4555-8555-555555555555","target_ref":"incident--0b5b5d6b-6a2f-4c4e-9d7e-2d9a4a1b7a01","object_marking_refs":["` + tlpRed + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--66666666-6666-4666-8666-666666666666","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-02T00:00:00.000Z","revoked":true,"name":"Withdrawn","pattern":"[domain-name:value = 'revoked.example']","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--77777777-7777-4777-8777-777777777777","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"Old host","pattern":"[domain-name:value = 'expired.example']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z","valid_until":"2026-02-01T00:00:00Z","object_marking_refs":["` + tlpGreen + `"]}
+]}`
+
+// withIntel adds the intelligence service, with intelBundle imported, to
+// the payments' screening.
+func withIntel(t *testing.T, e *env) *intel.Service {
+	t.Helper()
+	is := intel.New(e.db)
+	is.Now = e.svc.Now
+	if _, err := is.Import(as("ana", warden.RoleAnalyst), strings.NewReader(intelBundle), intel.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Indicators = is
+	return is
+}
+
+func TestIndicatorScreening(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		withIntel(t, e)
+		client, reader := as("payments", warden.RoleScreener), as("ana", warden.RoleAnalyst)
+		party := func(f func(*warden.TxParty)) warden.TxParty {
+			p := warden.TxParty{Role: "beneficiary", Name: "Acme Trading", Country: "DE"}
+			f(&p)
+			return p
+		}
+		for _, tc := range []struct {
+			ref, want string
+			party     warden.TxParty
+			hits      string // the indicators hit
+			explains  []string
+		}{
+			{"ip", warden.DecisionHeld, party(func(p *warden.TxParty) { p.IP = "198.51.100.23" }), "indicator--11111111-1111-4111-8111-111111111111",
+				[]string{"C2 range", "Ransomware at First Bank", "Evil Spider", "198.51.100.0/24"}},
+			{"subdomain", warden.DecisionHeld, party(func(p *warden.TxParty) { p.Domain = "Checkout.Evil-Pay.example" }), "indicator--22222222-2222-4222-8222-222222222222", []string{"Payment site"}},
+			{"email", warden.DecisionHeld, party(func(p *warden.TxParty) { p.Email = "Extort@mailbox.example" }), "indicator--33333333-3333-4333-8333-333333333333", []string{"Extortion mailbox"}},
+			{"wallet of an indicator", warden.DecisionHeld, warden.TxParty{Role: "beneficiary", Wallet: "bc1qvhnfknw852ephxyc5hm4q520zmvf9maphetc9z"}, "indicator--44444444-4444-4444-8444-444444444444", []string{"Ransom wallets"}},
+			{"wallet of a listed party", warden.DecisionBlocked, evil, "indicator--44444444-4444-4444-8444-444444444444", nil},
+			{"RED", warden.DecisionHeld, party(func(p *warden.TxParty) { p.Domain = "red.example" }), "indicator--55555555-5555-4555-8555-555555555555", []string{"TLP:RED"}},
+			{"revoked", warden.DecisionCleared, party(func(p *warden.TxParty) { p.Domain = "revoked.example" }), "", nil},
+			{"expired", warden.DecisionCleared, party(func(p *warden.TxParty) { p.Domain = "expired.example" }), "", nil},
+			{"clean", warden.DecisionCleared, party(func(p *warden.TxParty) { p.IP, p.Domain, p.Email = "192.0.2.1", "shop.example", "a@shop.example" }), "", nil},
+			{"address only", warden.DecisionHeld, warden.TxParty{Role: "beneficiary", IP: "198.51.100.9"}, "indicator--11111111-1111-4111-8111-111111111111", nil},
+		} {
+			d, _, err := e.svc.Screen(client, pay(tc.ref, 1000, us, tc.party))
+			if err != nil || d.Decision != tc.want {
+				t.Errorf("%s: %s %v, want %s; hits %+v", tc.ref, d.Decision, err, tc.want, d.Hits)
+				continue
+			}
+			var ids []string
+			for _, h := range d.Hits {
+				if id, ok := strings.CutPrefix(h.EntityID, "indicator:"); ok {
+					ids = append(ids, id)
+					if h.Action != warden.HitReview || h.Score != 1 || h.Confirmed || h.Party != 1 {
+						t.Errorf("%s: hit %+v", tc.ref, h)
+					}
+				}
+			}
+			if strings.Join(ids, " ") != tc.hits {
+				t.Errorf("%s: indicators hit %v, want %s", tc.ref, ids, tc.hits)
+			}
+			// What the payment's answer says, as stored and read back.
+			stored, err := e.svc.Transaction(reader, tc.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(stored.Hits)
+			for _, w := range tc.explains {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("%s: the explanation does not name %q: %s", tc.ref, w, b)
+				}
+			}
+			if tc.ref == "RED" && (strings.Contains(string(b), "Secret source") || strings.Contains(string(b), "Ransomware")) {
+				t.Errorf("RED: the explanation tells more than TLP:RED: %s", b)
+			}
+			if tc.want == warden.DecisionHeld {
+				c, err := e.db.Case(reader, *stored.Case)
+				if err != nil || c.Case.EntityID != "indicator:"+tc.hits || c.Case.Reference != tc.ref {
+					t.Errorf("%s: case %+v %v", tc.ref, c, err)
+				}
+			}
+		}
+
+		// An analyst clears the subdomain's case: the same counterparty with
+		// the same domain is not held again; another domain of it is.
+		d, err := e.svc.Transaction(reader, "subdomain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.DecideCase(reader, *d.Case, false, "our own payment processor, checked"); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := e.svc.Transaction(reader, "subdomain"); err != nil || d.Status != warden.DecisionCleared {
+			t.Errorf("cleared case: status %s %v", d.Status, err)
+		}
+		again := party(func(p *warden.TxParty) { p.Domain = "Checkout.Evil-Pay.example" })
+		if d, _, err := e.svc.Screen(client, pay("subdomain-2", 1000, us, again)); err != nil || d.Decision != warden.DecisionCleared {
+			t.Errorf("remembered false positive: %s %v %+v", d.Decision, err, d.Hits)
+		}
+		again.Domain = "pay.evil-pay.example"
+		if d, _, err := e.svc.Screen(client, pay("subdomain-3", 1000, us, again)); err != nil || d.Decision != warden.DecisionHeld {
+			t.Errorf("another domain: %s %v", d.Decision, err)
+		}
+
+		// A customer carrying an indicated e-mail address is held at
+		// onboarding.
+		c, _, err := e.svc.Onboard(client, warden.Customer{ID: "C77", Name: "Acme Trading", Country: "DE", Email: "extort@mailbox.example"})
+		if err != nil || c.Decision != warden.DecisionHeld || len(c.Cases) != 1 || len(c.Hits) != 1 || c.Hits[0].EntityID != "indicator:indicator--33333333-3333-4333-8333-333333333333" {
+			t.Errorf("customer: %+v %v", c, err)
+		}
+		if c, err := e.svc.Customer(reader, "C77"); err != nil || c.Email != "extort@mailbox.example" {
+			t.Errorf("customer read back: %+v %v", c, err)
+		}
+		c, _, err = e.svc.Onboard(client, warden.Customer{ID: "C78", Email: "someone@shop.example"})
+		if err != nil || c.Decision != warden.DecisionCleared {
+			t.Errorf("customer with an e-mail alone: %+v %v", c, err)
+		}
+	})
+}
+
+func TestIndicatorBadInput(t *testing.T) {
+	e := setup(t, storetest.OpenSQLite(t))
+	withIntel(t, e)
+	client := as("payments", warden.RoleScreener)
+	for name, p := range map[string]warden.TxParty{
+		"ip with a line break": {Role: "beneficiary", Name: "X", IP: "198.51.100.1\n"},
+		"domain too long":      {Role: "beneficiary", Name: "X", Domain: strings.Repeat("a", 300) + ".example"},
+		"email with a tab":     {Role: "beneficiary", Name: "X", Email: "a\t@b.example"},
+	} {
+		if _, _, err := e.svc.Screen(client, pay("bad-"+strings.ReplaceAll(name, " ", "-"), 5, us, p)); warden.ErrorCode(err) != warden.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, _, err := e.svc.Onboard(client, warden.Customer{ID: "C1", Name: "X", Domain: strings.Repeat("a", 300)}); warden.ErrorCode(err) != warden.EINVALID {
+		t.Errorf("customer domain too long: %v", err)
+	}
+}

@@ -1,0 +1,109 @@
+package intel
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"warden"
+	"warden/designation"
+)
+
+// Designator opens designation proposals with evidence: the designation
+// service, as cooperation.Designator.
+type Designator interface {
+	Create(ctx context.Context, in designation.Input, propose bool) (warden.Designation, error)
+	AddEvidence(ctx context.Context, id int64, name string, data []byte) (warden.Evidence, error)
+}
+
+// AttributeInput is what a designation proposal opened from a threat
+// actor says besides the evidence: its program, legal basis and reasons.
+type AttributeInput struct {
+	Program    string            `json:"program"`
+	Reason     string            `json:"reason"`
+	LegalBasis warden.LegalBasis `json:"legal_basis"`
+}
+
+// maxAttributeReason is the longest reason, in characters.
+const maxAttributeReason = 10000
+
+// Attribute makes attribution evidence: for each listed party linked
+// (kind entity) to a threat actor or intrusion set, it opens a
+// designation proposal whose evidence is a STIX bundle of the actor with
+// its relationships, the incidents, indicators and reports around it, as
+// the proposer may see them, and links the designation back to the actor.
+// An actor without attributed parties is EINVALID naming parties; so is a
+// Service without a Designator.
+func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput) ([]warden.Designation, error) {
+	p, err := warden.Authorize(ctx, warden.ActDesignationsPropose)
+	if err != nil {
+		return nil, err
+	}
+	if s.Designator == nil {
+		return nil, warden.Errorf(warden.EINVALID, "designations: this server opens no designation proposals")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" {
+		return nil, warden.Errorf(warden.EINVALID, "reason is required")
+	}
+	if err := warden.CheckText(warden.TextNote, "reason", in.Reason, maxAttributeReason); err != nil {
+		return nil, err
+	}
+	o, err := s.Object(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !isActor(o.Type) || o.Revoked {
+		return nil, warden.Errorf(warden.EINVALID, "actor: %s is not a threat actor or intrusion set in force", actor)
+	}
+	links, err := s.DB.IntelLinks(ctx, []string{actor})
+	if err != nil {
+		return nil, err
+	}
+	links = slices.DeleteFunc(links, func(l warden.IntelLink) bool { return l.Kind != warden.LinkEntity })
+	if len(links) == 0 {
+		return nil, warden.Errorf(warden.EINVALID, "parties: %s is attributed to no listed party; link the parties first", actor)
+	}
+	edges, err := s.DB.IntelEdges(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{actor}
+	for _, e := range edges {
+		if e.Type != "created_by_ref" {
+			ids = append(ids, e.Source, e.Target) // the incidents, indicators and reports around it
+		}
+	}
+	slices.Sort(ids)
+	bundle, _, err := s.Export(ctx, Selection{IDs: slices.Compact(ids)})
+	if err != nil {
+		return nil, err
+	}
+	file := "attribution-" + strings.TrimPrefix(strings.TrimPrefix(actor, "threat-actor--"), "intrusion-set--") + ".json"
+	reasons := fmt.Sprintf("%s\n\nAttributed to %s %q (%s); the STIX bundle attached holds it with its incidents, indicators and reports.", in.Reason, o.Type, o.Name, actor)
+	var out []warden.Designation
+	for _, l := range links {
+		e, err := s.DB.Entity(ctx, l.Ref, 0)
+		if warden.ErrorCode(err) == warden.ENOTFOUND || warden.ErrorCode(err) == warden.EINVALID {
+			return out, warden.Errorf(warden.EINVALID, "parties: %s is not on its list now", l.Ref)
+		}
+		if err != nil {
+			return out, err
+		}
+		d, err := s.Designator.Create(ctx, designation.Input{Party: *e, Source: l.Ref, Program: in.Program, LegalBasis: in.LegalBasis, Reasons: reasons}, true)
+		if err != nil {
+			return out, fmt.Errorf("propose %s: %w", l.Ref, err)
+		}
+		if _, err := s.Designator.AddEvidence(ctx, d.ID, file, bundle); err != nil {
+			return out, fmt.Errorf("evidence of designation %d: %w", d.ID, err)
+		}
+		link := warden.IntelLink{Object: actor, Kind: warden.LinkDesignation, Ref: strconv.FormatInt(d.ID, 10), Note: "attribution", CreatedBy: p.Name, CreatedAt: s.now()}
+		if err := s.DB.AddIntelLink(ctx, link, warden.NewAuditEvent(ctx, "intel.attribute", actor, in.Reason, map[string]any{"designation": d.ID, "party": l.Ref})); err != nil {
+			return out, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

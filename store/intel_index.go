@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"warden"
+)
+
+// IndexRow is one value an active indicator observes, as the screening
+// index keeps it: a row of intel_observables of a current, not revoked
+// indicator, with the indicator's name and TLP.
+type IndexRow struct {
+	ID         string // the indicator's STIX id
+	Name       string
+	TLP        warden.TLP
+	Observable warden.Observable
+	ValidFrom  time.Time // zero: no bound
+	ValidUntil time.Time // zero: no bound
+}
+
+// IndexRef is a current, not revoked incident, threat actor or intrusion
+// set, which an indicator's hit names in its explanation.
+type IndexRef struct {
+	ID, Type, Name string
+	TLP            warden.TLP
+}
+
+// IndexGraph is what the screening index needs of the graph to explain a
+// hit: the incidents and actors, the edges that may connect indicators to
+// them (indicates, related-to, uses, attributed-to, and the object_refs of
+// reports and groupings), and the listed parties objects are linked to.
+type IndexGraph struct {
+	Objects map[string]IndexRef
+	Edges   []warden.IntelEdge
+	Parties map[string][]string // entity links (LIST:SOURCE_ID) by STIX id
+}
+
+// intelTime reads a time of intel_observables: the store's layout, or
+// RFC 3339 as STIX writes it; zero when empty or unreadable.
+func intelTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if t := parseTime(s); !t.IsZero() {
+		return t
+	}
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// IntelGeneration changes whenever an object version is stored or a link
+// is added or removed: the screening index rebuilds when it moved.
+func (db *DB) IntelGeneration(ctx context.Context) (int64, error) {
+	var seq, links int64
+	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM intel_objects), (SELECT COUNT(*) FROM intel_links)`).Scan(&seq, &links)
+	if err != nil {
+		return 0, fmt.Errorf("intel generation: %w", err)
+	}
+	return seq<<20 ^ links, nil
+}
+
+// IndexRows returns what every current, not revoked indicator observes.
+func (db *DB) IndexRows(ctx context.Context) ([]IndexRow, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT ob.stix_id, o.name, o.tlp, ob.kind, ob.value, ob.chain, ob.valid_from, ob.valid_until
+		FROM intel_observables ob JOIN intel_objects o ON o.stix_id = ob.stix_id AND o.current = 1 AND o.revoked = 0
+		WHERE o.type = 'indicator' ORDER BY ob.stix_id, ob.kind, ob.value`)
+	if err != nil {
+		return nil, fmt.Errorf("index rows: %w", err)
+	}
+	defer rows.Close()
+	var out []IndexRow
+	for rows.Next() {
+		var r IndexRow
+		var tlp, kind, from, until string
+		if err := rows.Scan(&r.ID, &r.Name, &tlp, &kind, &r.Observable.Value, &r.Observable.Chain, &from, &until); err != nil {
+			return nil, err
+		}
+		r.TLP, r.Observable.Kind = warden.TLP(tlp), warden.IndicatorKind(kind)
+		r.ValidFrom, r.ValidUntil = intelTime(from), intelTime(until)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// IndexGraph reads the graph the screening index explains hits with.
+func (db *DB) IndexGraph(ctx context.Context) (IndexGraph, error) {
+	g := IndexGraph{Objects: map[string]IndexRef{}, Parties: map[string][]string{}}
+	rows, err := db.sql.QueryContext(ctx, `SELECT stix_id, type, name, tlp FROM intel_objects
+		WHERE current = 1 AND revoked = 0 AND type IN ('incident', 'threat-actor', 'intrusion-set')`)
+	if err != nil {
+		return g, fmt.Errorf("index objects: %w", err)
+	}
+	for rows.Next() {
+		var r IndexRef
+		var tlp string
+		if err := rows.Scan(&r.ID, &r.Type, &r.Name, &tlp); err != nil {
+			rows.Close()
+			return g, err
+		}
+		r.TLP = warden.TLP(tlp)
+		g.Objects[r.ID] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return g, err
+	}
+	rows, err = db.sql.QueryContext(ctx, `SELECT e.source, e.type, e.target FROM intel_edges e
+		JOIN intel_objects o ON o.stix_id = e.owner AND o.current = 1 AND o.revoked = 0
+		WHERE e.type IN ('indicates', 'related-to', 'uses', 'attributed-to', 'object_refs')`)
+	if err != nil {
+		return g, fmt.Errorf("index edges: %w", err)
+	}
+	for rows.Next() {
+		var e warden.IntelEdge
+		if err := rows.Scan(&e.Source, &e.Type, &e.Target); err != nil {
+			rows.Close()
+			return g, err
+		}
+		g.Edges = append(g.Edges, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return g, err
+	}
+	rows, err = db.sql.QueryContext(ctx, `SELECT stix_id, ref FROM intel_links WHERE kind = $1 ORDER BY stix_id, ref`, warden.LinkEntity)
+	if err != nil {
+		return g, fmt.Errorf("index links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return g, err
+		}
+		g.Parties[id] = append(g.Parties[id], ref)
+	}
+	return g, rows.Err()
+}
+
+// ListIndicatorState returns the current version of each indicator
+// derived from list (source "list:LIST"), by STIX id: its name, creation,
+// modification, revocation and object.
+func (db *DB) ListIndicatorState(ctx context.Context, list string) (map[string]warden.IntelObject, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT stix_id, name, created, modified, revoked, object FROM intel_objects
+		WHERE current = 1 AND type = 'indicator' AND source = $1`, "list:"+list)
+	if err != nil {
+		return nil, fmt.Errorf("list indicators: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]warden.IntelObject{}
+	for rows.Next() {
+		var o warden.IntelObject
+		var created, modified, object string
+		if err := rows.Scan(&o.ID, &o.Name, &created, &modified, &o.Revoked, &object); err != nil {
+			return nil, err
+		}
+		o.Type, o.Created, o.Modified, o.Object, o.Current = "indicator", parseTime(created), parseTime(modified), json.RawMessage(object), true
+		out[o.ID] = o
+	}
+	return out, rows.Err()
+}
+
+// ListIndicatorVersions returns the list versions whose indicators were
+// derived, by list.
+func (db *DB) ListIndicatorVersions(ctx context.Context) (map[string]int, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT list, version FROM intel_list_indicators`)
+	if err != nil {
+		return nil, fmt.Errorf("list indicator versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var l string
+		var v int
+		if err := rows.Scan(&l, &v); err != nil {
+			return nil, err
+		}
+		out[l] = v
+	}
+	return out, rows.Err()
+}
+
+// WriteListIndicators stores the versions of the indicators derived from
+// version of list (new ones, revoked ones, ones back on the list) as
+// StoreIntel does, links them to their parties (links known already are
+// kept), and records the version as done, in one transaction with ev.
+func (db *DB) WriteListIndicators(ctx context.Context, list string, version int, vs []IntelVersion, links []warden.IntelLink, at time.Time, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		if len(vs) > 0 {
+			if err := storeIntel(ctx, tx, vs, nil, "", at, ev); err != nil {
+				return err
+			}
+		}
+		rows := make([][]any, 0, len(links))
+		for _, l := range links {
+			rows = append(rows, []any{l.Object, l.Kind, l.Ref, l.Note, l.CreatedBy, timestamp(l.CreatedAt)})
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES `, ` ON CONFLICT (stix_id, kind, ref) DO NOTHING`, rows); err != nil {
+			return fmt.Errorf("list indicator links: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO intel_list_indicators (list, version, done_at) VALUES ($1, $2, $3)
+			ON CONFLICT (list) DO UPDATE SET version = excluded.version, done_at = excluded.done_at`, list, version, timestamp(at))
+		return err
+	})
+}

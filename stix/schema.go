@@ -123,10 +123,19 @@ func Known(typ string) bool {
 // Validate checks one object against the official schema of its type, or,
 // for a type Warden does not model, against the common properties every
 // object has (the SDO core when it has created, else the observables'
-// core). Each problem names the object's id and the JSON pointer, inside
+// core). Indicators and relationships are checked by hand first (see
+// fastValid), the schema deciding when the hand check cannot. Each problem names the object's id and the JSON pointer, inside
 // the object, of one error; at most 20 are reported. It is safe for
 // concurrent use.
 func Validate(o Object) []warden.ObjectProblem {
+	if fastValid(o.Type, o.Raw) {
+		return nil
+	}
+	return validateSchema(o)
+}
+
+// validateSchema is Validate by the schema alone.
+func validateSchema(o Object) []warden.ObjectProblem {
 	set := schemas()
 	s, ok := set.types[o.Type]
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(o.Raw))

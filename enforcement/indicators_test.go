@@ -1,12 +1,21 @@
 package enforcement_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"warden"
+	"warden/auth"
+	"warden/enforcement"
+	"warden/ingest"
 	"warden/intel"
+	"warden/screening"
+	"warden/sources"
+	"warden/sources/sourcetest"
+	sstix "warden/sources/stix"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -167,5 +176,49 @@ func TestIndicatorBadInput(t *testing.T) {
 	}
 	if _, _, err := e.svc.Onboard(client, warden.Customer{ID: "C1", Name: "X", Domain: strings.Repeat("a", 300)}); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("customer domain too long: %v", err)
+	}
+}
+
+// TestListIndicatorScreening screens against the real OFAC list (the
+// sample) with the indicators of its CYBER parties: KHORASHADIZADEH, Ali
+// (26137, CYBER2) carries a wallet and five e-mail addresses. His wallet
+// blocks, as a listed party's wallet always did; his e-mail address holds
+// the payment with the indicator.
+func TestListIndicatorScreening(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	paths, err := sources.Expand([]string{sourcetest.OFACSample(t, "ofac")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := warden.WithPrincipal(context.Background(), warden.Operator)
+	if _, err := ingest.Import(op, db, ingest.Request{List: "ofac", Input: warden.Input{Paths: paths}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sc := screening.New(db)
+	if _, err := sc.Refresh(op); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	svc := enforcement.New(db, sc, auth.New(db).Approvals)
+	svc.Now = func() time.Time { return now }
+	is := intel.New(db)
+	is.Now = svc.Now
+	if _, err := is.SyncListIndicators(op); err != nil {
+		t.Fatal(err)
+	}
+	svc.Indicators = is
+	client := as("payments", warden.RoleScreener)
+	d, _, err := svc.Screen(client, pay("k-wallet", 5000, us, warden.TxParty{Role: "beneficiary", Wallet: "149w62rY42aZBox8fGcmqNsXUzSStKeq8C"}))
+	if err != nil || d.Decision != warden.DecisionBlocked || d.Hits[0].EntityID != "ofac:26137" {
+		t.Errorf("his wallet: %s %v %+v", d.Decision, err, d.Hits)
+	}
+	d, _, err = svc.Screen(client, pay("k-email", 5000, us, warden.TxParty{Role: "beneficiary", Name: "Visa Services", Email: "iranvisacart@yahoo.com"}))
+	want := "indicator:" + sstix.ID("indicator", "list:ofac:26137:email:iranvisacart@yahoo.com")
+	if err != nil || d.Decision != warden.DecisionHeld || len(d.Hits) != 1 || d.Hits[0].EntityID != want || d.Hits[0].Name != "KHORASHADIZADEH, Ali (ofac)" {
+		t.Fatalf("his e-mail: %s %v %+v", d.Decision, err, d.Hits)
+	}
+	b, _ := json.Marshal(d.Hits[0].Explanation)
+	if !strings.Contains(string(b), `"parties":["ofac:26137"]`) {
+		t.Errorf("the explanation does not name the party: %s", b)
 	}
 }

@@ -22,7 +22,7 @@ const (
 	graphRX, graphRY        = 320, 200
 	nodeW, nodeH            = 140, 44
 	graphMaxNeighbours      = 12
-	nodeNameRunes           = 20
+	nodeNameRunes           = 19
 )
 
 // graphCSP is the graph's own policy: an SVG document with presentation
@@ -171,11 +171,11 @@ func writeNode(b *bytes.Buffer, n *graphNode, center bool) {
 	}
 	fmt.Fprintf(b, `<title>%s</title>`, xmlText(n.typ+": "+n.name))
 	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%d" height="%d" rx="6" fill="%s" stroke="%s" stroke-width="2"/>`, x, y, nodeW, nodeH, fill, stroke)
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-weight="600">%s</text>`, n.x, n.y-3, xmlText(clipRunes(n.name, nodeNameRunes)))
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="11" font-weight="600">%s</text>`, n.x, n.y-3, xmlText(clipRunes(n.name, nodeNameRunes)))
 	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="10">%s</text>`, n.x, n.y+13, xmlText(n.typ))
 	if n.tlp != "" {
 		label := n.tlp.Label()
-		w := float64(len(label))*5.6 + 8
+		w := float64(len(label))*6 + 8
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" rx="2" fill="#000000"/>`, x+nodeW-w, y-10, w)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s" font-size="9" font-weight="700">%s</text>`, x+nodeW-w/2, y+1, tlpColours[n.tlp], xmlText(label))
 	}

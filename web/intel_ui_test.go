@@ -2,14 +2,19 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
 	"warden"
+	"warden/intel"
+	"warden/store/storetest"
 )
 
 // svgNode is what the graph test reads of one node of the SVG.
@@ -155,5 +160,152 @@ func TestIntelGraphMany(t *testing.T) {
 	}
 	if !bytes.Contains(svg, []byte("3 more not drawn")) {
 		t.Errorf("the 3 neighbours left out are not counted")
+	}
+}
+
+// intelPlatform is a platform (newPlatform) with the intelligence
+// service, and objects of every TLP recorded by an analyst: incidents
+// GREEN, AMBER shared with ru-cert (the counterpart's organisation),
+// AMBER not shared, RED (named with a script tag), and a GREEN indicator
+// of 198.51.100.7 that indicates the GREEN incident. It returns their ids
+// by name.
+func intelPlatform(t *testing.T) (*platform, map[string]string) {
+	t.Helper()
+	db := storetest.OpenSQLite(t)
+	p := newPlatform(t, db, func(s *Server) {
+		if s.Intel == nil {
+			s.Intel = intel.New(db)
+		}
+	})
+	analyst := warden.WithPrincipal(context.Background(), warden.Principal{Name: "bob", Role: warden.RoleAnalyst, Kind: "user"})
+	officer := warden.WithPrincipal(context.Background(), warden.Principal{Name: "olga", Role: warden.RoleSanctionsOfficer, Kind: "user"})
+	ids := map[string]string{}
+	for _, o := range []struct {
+		name string
+		tlp  warden.TLP
+	}{{"Green incident", warden.TLPGreen}, {"Amber shared incident", warden.TLPAmber}, {"Amber private incident", warden.TLPAmber}, {"Red <script>incident</script>", warden.TLPRed}} {
+		obj, err := p.s.Intel.Create(analyst, intel.Input{Type: "incident", TLP: o.tlp, Fields: map[string]any{"name": o.name, "x_warden_status": "open"}})
+		if err != nil {
+			t.Fatalf("%s: %v", o.name, err)
+		}
+		ids[o.name] = obj.ID
+	}
+	ind, err := p.s.Intel.Create(analyst, intel.Input{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "C2 198.51.100.7"},
+		Observable: &warden.Observable{Kind: warden.KindIPv4, Value: "198.51.100.7"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["indicator"] = ind.ID
+	if _, err := p.s.Intel.Relate(analyst, ind.ID, "indicates", ids["Green incident"], 80, "", warden.TLPGreen); err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.s.Intel.CreateCollection(officer, warden.Collection{Title: "ru-cert exchange", Orgs: []string{"ru-cert"}, CanRead: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.s.Intel.Share(analyst, c.ID, []string{ids["Amber shared incident"]}); err != nil {
+		t.Fatal(err)
+	}
+	return p, ids
+}
+
+// get is a page's status and body for role's token.
+func (p *platform) get(t *testing.T, role warden.Role, path string) (int, string) {
+	t.Helper()
+	resp := p.do(t, "GET", path, p.tokens[role], "", "")
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestIntelPages: every intelligence page answers an analyst; the graph is
+// SVG with a policy of its own; a RED object is not found for a liaison
+// (cleared to AMBER+STRICT) nor a counterpart; a counterpart's lists hold
+// the GREEN incident and the AMBER one shared with its organisation, not
+// the others, and their pages answer it; the recording forms store an
+// incident and show a refused one again with the error.
+func TestIntelPages(t *testing.T) {
+	p, ids := intelPlatform(t)
+	obj := func(name string) string { return "/intel/objects/" + ids[name] }
+	for _, path := range []string{"/intel", "/intel?q=incident", "/intel/incidents", "/intel/actors", "/intel/indicators", "/intel/reports",
+		"/intel/import", "/intel/sharing", obj("Green incident"), obj("Red <script>incident</script>"), obj("indicator")} {
+		code, body := p.get(t, warden.RoleAnalyst, path)
+		if code != http.StatusOK {
+			t.Errorf("analyst GET %s: %d\n%s", path, code, body)
+		}
+		if strings.Contains(body, "<script>incident") {
+			t.Errorf("analyst GET %s: a name's script tag is written as markup", path)
+		}
+	}
+	_, body := p.get(t, warden.RoleAnalyst, obj("Green incident"))
+	for _, want := range []string{`data-tlp="green"`, "TLP:GREEN", "C2 198.51.100.7", "indicates", `src="/intel/objects/` + ids["Green incident"] + `/graph.svg"`, "/v1/intel/export?id=" + ids["Green incident"]} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the incident's page lacks %q", want)
+		}
+	}
+	resp := p.do(t, "GET", obj("Green incident")+"/graph.svg", p.tokens[warden.RoleAnalyst], "", "")
+	svg, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || resp.Header.Get("Content-Security-Policy") != graphCSP || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("graph: %d %v", resp.StatusCode, resp.Header)
+	}
+	if nodes, _ := readSVG(t, svg); len(nodes) != 2 || nodes[1].id != ids["indicator"] {
+		t.Errorf("graph nodes %+v, want the incident and its indicator", nodes)
+	}
+
+	for _, role := range []warden.Role{warden.RoleLiaison, warden.RoleCounterpart} {
+		for _, path := range []string{obj("Red <script>incident</script>"), obj("Red <script>incident</script>") + "/graph.svg"} {
+			if code, _ := p.get(t, role, path); code != http.StatusNotFound {
+				t.Errorf("%s GET %s (RED): %d, want 404", role, path, code)
+			}
+		}
+	}
+	if code, _ := p.get(t, warden.RoleCounterpart, obj("Amber private incident")); code != http.StatusNotFound {
+		t.Errorf("counterpart GET the AMBER incident not shared with it: %d, want 404", code)
+	}
+	for _, name := range []string{"Green incident", "Amber shared incident"} {
+		if code, _ := p.get(t, warden.RoleCounterpart, obj(name)); code != http.StatusOK {
+			t.Errorf("counterpart GET %s: %d, want 200", name, code)
+		}
+	}
+	for _, path := range []string{"/intel/incidents", "/intel", "/intel?q=incident"} {
+		code, body := p.get(t, warden.RoleCounterpart, path)
+		if code != http.StatusOK {
+			t.Errorf("counterpart GET %s: %d", path, code)
+		}
+		for name, want := range map[string]bool{"Green incident": true, "Amber shared incident": true, "Amber private incident": false, "Red &lt;script&gt;incident": false, ids["Red <script>incident</script>"]: false} {
+			if got := strings.Contains(body, name); got != want {
+				t.Errorf("counterpart GET %s: shows %q: %v, want %v", path, name, got, want)
+			}
+		}
+	}
+
+	// The forms: a token needs no CSRF token (the browser test posts them
+	// in a session).
+	form := url.Values{"name": {"Phishing wave"}, "status": {"contained"}, "tlp": {"amber"}, "first_seen": {"2026-03-01"}, "victims": {"ACME Bank, Example Credit Union"}, "impact": {"credentials stolen"}}
+	resp = p.do(t, "POST", "/intel/incidents", p.tokens[warden.RoleAnalyst], "application/x-www-form-urlencoded", form.Encode())
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/intel/objects/incident--") {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("record an incident: %d %q\n%s", resp.StatusCode, loc, b)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, loc)
+	for _, want := range []string{"Phishing wave", "TLP:AMBER", "First seen", "2026-03-01T00:00:00.000Z", "ACME Bank, Example Credit Union", "contained", "(custom: x_warden_impact)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the recorded incident's page lacks %q", want)
+		}
+	}
+	form.Set("name", "")
+	form.Set("impact", "kept as typed")
+	resp = p.do(t, "POST", "/intel/incidents", p.tokens[warden.RoleAnalyst], "application/x-www-form-urlencoded", form.Encode())
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `role="alert"`) || !strings.Contains(string(b), "kept as typed") {
+		t.Errorf("an incident without a name: %d\n%s", resp.StatusCode, b)
+	}
+	form = url.Values{"source": {ids["indicator"]}, "relationship_type": {"indicates"}, "target": {ids["Red <script>incident</script>"]}, "tlp": {"red"}, "from": {ids["indicator"]}}
+	if resp = p.do(t, "POST", "/intel/relationships", p.tokens[warden.RoleAnalyst], "application/x-www-form-urlencoded", form.Encode()); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != obj("indicator") {
+		t.Errorf("relate: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// The counterpart does not see the RED relationship's edge.
+	if _, body = p.get(t, warden.RoleCounterpart, obj("indicator")); strings.Contains(body, ids["Red <script>incident</script>"]) {
+		t.Errorf("the counterpart sees the edge to the RED incident on the indicator's page")
 	}
 }

@@ -3,6 +3,7 @@ package intel_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -105,4 +106,38 @@ func coreCode(err error) string {
 		return "ok"
 	}
 	return warden.ErrorCode(err)
+}
+
+// coreCounts counts the rows of every intelligence table, the domain
+// events and the audit events, through a connection of its own.
+func coreCounts(t *testing.T, db *store.DB) map[string]int {
+	t.Helper()
+	conn, err := sql.Open(db.Driver(), db.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	out := map[string]int{}
+	for _, table := range []string{"intel_objects", "intel_observables", "intel_unsupported", "intel_edges", "intel_links", "intel_collections",
+		"intel_collection_orgs", "intel_shares", "intel_imports", "events", "audit_events"} {
+		var n int
+		if err := conn.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// coreAudit returns the audit events of action.
+func coreAudit(t *testing.T, db *store.DB, action string) []warden.AuditEvent {
+	t.Helper()
+	var out []warden.AuditEvent
+	if err := db.AuditEvents(context.Background(), warden.AuditFilter{Action: action}, func(e warden.AuditEvent) error {
+		out = append(out, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -1,11 +1,18 @@
 package intel_test
 
 import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"warden"
 	"warden/intel"
+	"warden/sources/sourcetest"
+	"warden/stix"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -113,6 +120,156 @@ func TestCreateFirst(t *testing.T) {
 		page, err := s.Objects(coreA, intel.Filter{Types: []string{"incident"}})
 		if err != nil || len(page.Objects) != 1 {
 			t.Fatalf("objects: %+v, %v", page, err)
+		}
+	})
+}
+
+// coreFileObjects reads the objects of a bundle file (or the one object
+// it is) as they are written there.
+func coreFileObjects(t *testing.T, path string) []json.RawMessage {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Objects []json.RawMessage `json:"objects"`
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Objects == nil {
+		return []json.RawMessage{data}
+	}
+	return b.Objects
+}
+
+func TestImportExamples(t *testing.T) {
+	dir := sourcetest.Data(t, "reference/stix2/examples")
+	// The indicators of the examples whose patterns compare what
+	// screening does not (an e-mail's subject, a certificate, a file's
+	// name): stored, and reported.
+	unread := map[string]int{"malicious-email-indicator-with-attachment.json": 2, "apt1.json": 2, "poisonivy.json": 2}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	reports, _ := filepath.Glob(filepath.Join(dir, "threat-reports", "*.json"))
+	files = append(files, reports...)
+	if len(files) < 8 {
+		t.Fatalf("%d example files in %s", len(files), dir)
+	}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		for _, f := range files {
+			name := filepath.Base(f)
+			fh, err := os.Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := s.Import(coreAnalyst, fh, intel.ImportOptions{Source: "cli:" + name})
+			fh.Close()
+			if err != nil {
+				t.Fatalf("%s: %v %+v", name, err, rep.Errors)
+			}
+			want := coreFileObjects(t, f)
+			if rep.Total != len(want) || rep.Added+rep.Unchanged != len(want) || len(rep.Opaque) != 0 || len(rep.Patterns) != unread[name] {
+				t.Errorf("%s: report %d total, %d added, %d unchanged, opaque %v, %d patterns not read; want %d objects, %d patterns not read",
+					name, rep.Total, rep.Added, rep.Unchanged, rep.Opaque, len(rep.Patterns), len(want), unread[name])
+			}
+			for _, raw := range want {
+				var head struct{ ID string }
+				json.Unmarshal(raw, &head)
+				got, err := s.Object(coreAnalyst, head.ID)
+				if err != nil {
+					t.Errorf("%s: %s: %v", name, head.ID, err)
+					continue
+				}
+				if !stix.Equivalent(got.Object, raw) {
+					t.Errorf("%s: %s is stored otherwise than received:\n%s\n%s", name, head.ID, got.Object, raw)
+				}
+			}
+		}
+		// The RED marking of TLP 1.0 in the interop example marks its
+		// campaign RED.
+		c, err := s.Object(coreAnalyst, "campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061")
+		if err != nil || c.TLP != warden.TLPRed {
+			t.Fatalf("campaign marked TLP 1.0 RED: %v, %v", c.TLP, err)
+		}
+		// The APT1 report's indicators screen: a /15 range of APT1's.
+		v, err := s.View(coreAnalyst, "indicator--031778a4-057f-48e6-9db9-c8d72b81ccd5")
+		if err != nil || len(v.Observables) != 1 || v.Observables[0] != (warden.Observable{Kind: warden.KindIPv4, Value: "223.166.0.0/15"}) {
+			t.Errorf("an APT1 indicator observes %+v, %v", v.Observables, err)
+		}
+	})
+}
+
+func TestImportInvalidStoresNothing(t *testing.T) {
+	good := coreIndicator(coreInd1, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value = '198.51.100.1']")
+	noType := strings.Replace(coreIndicator(coreInd2, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value = '198.51.100.2']"), `"pattern_type":"stix",`, "", 1)
+	syntax := coreIndicator(coreInd2, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value = '198.51.100.2'")
+	opaque := `{"type":"x-acme-thing","id":"x-acme-thing--6b9dbf9b-3bd6-4c5b-8d8e-4e3dc5c1e1a1","spec_version":"2.1","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","x_acme_size":7}`
+	unsupported := coreIndicator(coreInd2, "2026-01-01T00:00:00.000Z", "[file:name = 'evil.exe']")
+	cases := []struct {
+		name     string
+		body     string
+		max      int64
+		message  string // in the error
+		problems []warden.ObjectProblem
+	}{
+		{name: "schema error", body: coreBundle(good, noType), message: "pattern_type",
+			problems: []warden.ObjectProblem{{Object: coreInd2, Path: "/pattern_type", Message: "missing"}}},
+		{name: "pattern syntax", body: coreBundle(good, syntax), message: "/pattern",
+			problems: []warden.ObjectProblem{{Object: coreInd2, Path: "/pattern"}}},
+		{name: "no id", body: coreBundle(good, `{"type":"indicator","spec_version":"2.1"}`), message: "objects[1]",
+			problems: []warden.ObjectProblem{{Object: "objects[1]"}}},
+		{name: "malformed JSON", body: coreBundle(good)[:40], message: "bundle"},
+		{name: "too large", body: coreBundle(good, opaque), max: 200, message: "larger than 200 bytes"},
+	}
+	// One database an engine: an invalid bundle leaves it as it was.
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				s.MaxBundle = tc.max
+				before := coreCounts(t, db)
+				rep, err := s.Import(coreAnalyst, strings.NewReader(tc.body), intel.ImportOptions{})
+				if coreCode(err) != warden.EINVALID || !strings.Contains(err.Error(), tc.message) {
+					t.Fatalf("error %v, want EINVALID with %q", err, tc.message)
+				}
+				for i, want := range tc.problems {
+					if i >= len(rep.Errors) {
+						t.Fatalf("problems %+v, want %+v", rep.Errors, tc.problems)
+					}
+					got := rep.Errors[i]
+					if got.Object != want.Object || got.Path != want.Path || want.Message != "" && got.Message != want.Message || got.Message == "" {
+						t.Errorf("problem %+v, want %+v", got, want)
+					}
+				}
+				if after := coreCounts(t, db); !maps.Equal(before, after) {
+					t.Fatalf("an invalid bundle stored something: %v, before %v", after, before)
+				}
+			})
+		}
+		s.MaxBundle = 0
+		// A type Warden does not model and a pattern it does not read are
+		// no errors: both are stored and reported.
+		rep := coreImport(t, s, coreBundle(good, opaque, unsupported))
+		if rep.Added != 3 || len(rep.Opaque) != 1 || rep.Opaque[0] != "x-acme-thing--6b9dbf9b-3bd6-4c5b-8d8e-4e3dc5c1e1a1" ||
+			len(rep.Patterns) != 1 || rep.Patterns[0].Object != coreInd2 {
+			t.Fatalf("report %+v", rep)
+		}
+		o, err := s.Object(coreAnalyst, rep.Opaque[0])
+		if err != nil || !o.Opaque || o.TLP != warden.TLPAmber || !stix.Equivalent(o.Object, json.RawMessage(opaque)) {
+			t.Fatalf("opaque object %+v, %v", o, err)
+		}
+		v, err := s.View(coreAnalyst, coreInd2)
+		if err != nil || v.Unsupported == "" || len(v.Observables) != 0 {
+			t.Fatalf("indicator not read: %+v, %v", v, err)
+		}
+		n := coreCounts(t, db)
+		if n["intel_objects"] != 3 || n["intel_unsupported"] != 1 || n["intel_observables"] != 1 || n["intel_imports"] != 1 || n["events"] != 1 {
+			t.Fatalf("rows %v", n)
+		}
+		if evs := coreAudit(t, db, "intel.import"); len(evs) != 1 || evs[0].Object != "intel-import:"+rep.ID {
+			t.Fatalf("audit %+v", evs)
 		}
 	})
 }

@@ -409,18 +409,19 @@ func postedVersions(body []byte) map[string]string {
 }
 
 // taxiiStatusOf is the TAXII status of an import: complete, since Warden
-// stores an envelope at once; versions gives each object's version, where
-// known.
+// stores an envelope at once (and stores nothing of an invalid one, so
+// there are no failures). versions gives each object's version as posted:
+// with it, the successes are listed; without it (a status read later,
+// when the report no longer says which version of each id was posted),
+// only counted, as TAXII allows.
 func taxiiStatusOf(rep warden.IntelImport, versions map[string]string) taxii.Status {
 	st := taxii.Status{ID: rep.ID, Status: "complete", RequestTimestamp: rep.At.UTC().Format(time.RFC3339Nano), TotalCount: rep.Total,
 		SuccessCount: len(rep.Successes)}
-	for _, id := range rep.Successes {
-		st.Successes = append(st.Successes, taxii.StatusDetail{ID: id, Version: versions[id]})
+	if versions != nil {
+		for _, id := range rep.Successes {
+			st.Successes = append(st.Successes, taxii.StatusDetail{ID: id, Version: versions[id]})
+		}
 	}
-	for _, p := range rep.Errors {
-		st.Failures = append(st.Failures, taxii.StatusDetail{ID: p.Object, Version: versions[p.Object], Message: p.Message})
-	}
-	st.FailureCount = len(st.Failures)
 	return st
 }
 

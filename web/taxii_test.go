@@ -328,8 +328,9 @@ func feedNamed(t *testing.T, s *intel.Service, name string) intel.Feed {
 // an invalid envelope refused whole.
 func TestTAXIIProtocol(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		a := newTAXIINode(t, db, "b-org")
+		a := newTAXIINode(t, db, "b-org", "cn-cert")
 		bToken := a.token(t, "b-org-taxii", warden.RoleCounterpart, "b-org")
+		otherToken := a.token(t, "cn-taxii", warden.RoleCounterpart, "cn-cert")
 		analyst := a.token(t, "analyst-taxii", warden.RoleAnalyst, "")
 		var objs []map[string]any
 		for i := range 25 {
@@ -469,8 +470,18 @@ func TestTAXIIProtocol(t *testing.T) {
 			t.Fatalf("post: %+v %v", st, err)
 		}
 		again, err := c.Status(ctx, st.ID)
-		if err != nil || again.ID != st.ID || again.Status != "complete" || again.SuccessCount != 1 {
+		if err != nil || again.ID != st.ID || again.Status != "complete" || again.SuccessCount != 1 || again.TotalCount != 1 {
 			t.Errorf("status: %+v %v", again, err)
+		}
+		if _, err := (&taxii.Client{BaseURL: a.root(), Token: otherToken}).Status(ctx, st.ID); warden.ErrorCode(err) != warden.ENOTFOUND {
+			t.Errorf("another organisation reads the status: %v", err)
+		}
+		readOnly, err := a.intel.CreateCollection(taxiiOfficer, warden.Collection{Title: "B, read only", Orgs: []string{"b-org"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddObjects(ctx, readOnly.ID, taxii.Envelope{Objects: []json.RawMessage{raw}}); warden.ErrorCode(err) != warden.EFORBIDDEN {
+			t.Errorf("post to a read-only collection: %v", err)
 		}
 		if _, err := c.Object(ctx, col.ID, added["id"].(string), taxii.Query{}); err != nil {
 			t.Errorf("the posted incident is not in the collection: %v", err)

@@ -36,6 +36,10 @@ type Selection struct {
 	// For is an organisation: the export holds what a counterpart of it
 	// would see (no RED, AMBER only if shared with it), whoever asks.
 	For string
+	// NoRed leaves out every RED object, and every relationship or
+	// sighting to one, whoever asks: for a bundle that leaves Warden (a
+	// push to a partner), which RED never does.
+	NoRed bool
 	// Entities are listed or designated parties (LIST:SOURCE_ID), as
 	// identity objects.
 	Entities []string
@@ -60,8 +64,9 @@ var exportAuthority = sstix.ID("identity", "warden-authority")
 // Export writes the selection as a STIX 2.1 bundle: each stored object's
 // current version as it was received or written, with its TLP marking
 // appended when it carried none, and the marking definitions used. Only
-// what the caller (and, with For, that counterpart) may see goes in; a
-// relationship or sighting one of whose ends is left out is left out too.
+// what the caller (and, with For, that counterpart) may see goes in, and
+// with NoRed nothing RED; a relationship or sighting one of whose ends is
+// left out is left out too.
 // The bundle is validated against the STIX schemas before it is returned:
 // Warden never hands out an invalid one. It returns the bundle and the
 // number of objects in it.
@@ -83,7 +88,7 @@ func (s *Service) Export(ctx context.Context, sel Selection) ([]byte, int, error
 			return nil, 0, err
 		}
 	}
-	x := &exporter{s: s, ctx: ctx, readers: []warden.Principal{p},
+	x := &exporter{s: s, ctx: ctx, readers: []warden.Principal{p}, noRed: sel.NoRed,
 		found: map[string]warden.IntelObject{}, hidden: map[string]bool{}, missing: map[string]bool{}, in: map[string]bool{}}
 	if sel.For != "" {
 		if _, err := s.DB.Org(ctx, sel.For); err != nil {
@@ -98,7 +103,9 @@ func (s *Service) Export(ctx context.Context, sel Selection) ([]byte, int, error
 	// Requests first: the objects linked to them are seeds of the closure.
 	var groups []exportGroup
 	seeds := slices.Clone(sel.IDs)
-	for _, id := range sel.Requests {
+	requests := slices.Clone(sel.Requests)
+	slices.Sort(requests)
+	for _, id := range slices.Compact(requests) {
 		g, err := x.request(id)
 		if err != nil {
 			return nil, 0, err
@@ -176,6 +183,7 @@ type exporter struct {
 	s       *Service
 	ctx     context.Context
 	readers []warden.Principal // the caller and, with For, that counterpart: each must see what goes out
+	noRed   bool               // Selection.NoRed
 
 	found   map[string]warden.IntelObject // loaded and visible to every reader
 	hidden  map[string]bool               // stored, but not visible to a reader
@@ -216,7 +224,9 @@ func (x *exporter) load(ids []string) error {
 		}
 	}
 	for _, o := range visible {
-		x.found[o.ID] = o
+		if !x.noRed || o.TLP != warden.TLPRed {
+			x.found[o.ID] = o
+		}
 	}
 	for id, o := range objs {
 		if _, ok := x.found[id]; !ok {

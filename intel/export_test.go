@@ -267,7 +267,7 @@ func TestExportRoundTrip(t *testing.T) {
 // beside unrelated objects. An analyst's export of the incident holds
 // them all and nothing else; as the counterpart cn would see it, only
 // what is CLEAR, GREEN or AMBER shared with cn, and no relationship to
-// what is left out.
+// what is left out; with NoRed, nothing RED.
 func TestExportIncidentClosure(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
@@ -290,17 +290,19 @@ func TestExportIncidentClosure(t *testing.T) {
 		xCollection(t, s, "cn", []string{"cn"}, inc)
 
 		for _, c := range []struct {
-			name string
-			ctx  context.Context
-			for_ string
-			want []string
+			name  string
+			ctx   context.Context
+			for_  string
+			noRed bool
+			want  []string
 		}{
-			{"analyst", xAnalyst, "", xIds(inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note)},
-			{"for cn", xAnalyst, "cn", xIds(inc, ind1, ta, r1, r3, rep)},
-			{"cn itself", xAs(warden.RoleCounterpart, "cn"), "", xIds(inc, ind1, ta, r1, r3, rep)},
+			{"analyst", xAnalyst, "", false, xIds(inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note)},
+			{"analyst, no red", xAnalyst, "", true, xIds(inc, ind1, ind2, ta, r1, r2, r3, rep)},
+			{"for cn", xAnalyst, "cn", false, xIds(inc, ind1, ta, r1, r3, rep)},
+			{"cn itself", xAs(warden.RoleCounterpart, "cn"), "", false, xIds(inc, ind1, ta, r1, r3, rep)},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				b, n, err := s.Export(c.ctx, intel.Selection{IDs: []string{inc["id"].(string)}, For: c.for_})
+				b, n, err := s.Export(c.ctx, intel.Selection{IDs: []string{inc["id"].(string)}, For: c.for_, NoRed: c.noRed})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -445,7 +447,7 @@ func TestExportRequestsAndParties(t *testing.T) {
 			}
 		}
 
-		sel := intel.Selection{Requests: []int64{r.ID, bare.ID}, Entities: []string{"ofac:7"}}
+		sel := intel.Selection{Requests: []int64{r.ID, bare.ID, r.ID}, Entities: []string{"ofac:7", "ofac:7"}}
 		b, n, err := s.Export(xAnalyst, sel)
 		if err != nil {
 			t.Fatal(err)

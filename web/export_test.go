@@ -7,6 +7,7 @@ import (
 	"warden/designation"
 	"warden/enforcement"
 	"warden/hotline"
+	"warden/intel"
 	"warden/lists"
 	"warden/screening"
 	"warden/store"
@@ -23,6 +24,8 @@ func NewTestServer(db *store.DB, sc *screening.Service, a *auth.Service) *Server
 		a = auth.New(db)
 	}
 	des := designation.New(db, a.Approvals)
+	in := intel.New(db)
+	in.Designator = des
 	return &Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: sc, Auth: a, Enforcement: enforcement.New(db, sc, a.Approvals),
-		Designations: des, Hotline: hotline.New(db, hotline.Options{}), Cooperation: cooperation.New(db, des)}
+		Designations: des, Hotline: hotline.New(db, hotline.Options{}), Cooperation: cooperation.New(db, des), Intel: in}
 }

@@ -598,3 +598,33 @@ func TestExportMarkingsCells(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExport exports the two example threat reports (APT1 and Poison
+// Ivy) by the ids of all their objects: the reads,
+// the closure, the markings and the schema validation of the bundle.
+func BenchmarkExport(b *testing.B) {
+	db := storetest.OpenSQLite(b)
+	s := intel.New(db)
+	dir := sourcetest.Data(b, "reference/stix2/examples")
+	files, _ := filepath.Glob(filepath.Join(dir, "threat-reports", "*.json"))
+	var all []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := s.Import(xAnalyst, bytes.NewReader(data), intel.ImportOptions{Source: "cli:" + filepath.Base(f)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, rep.Successes...)
+	}
+	var n int
+	for b.Loop() {
+		var err error
+		if _, n, err = s.Export(xAnalyst, intel.Selection{IDs: all}); err != nil || n < len(all) {
+			b.Fatalf("%d objects of %d: %v", n, len(all), err)
+		}
+	}
+	b.ReportMetric(float64(n), "objects/op")
+}

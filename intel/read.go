@@ -23,6 +23,7 @@ type Filter struct {
 	SpecVersion []string  // match[spec_version]
 	AddedAfter  time.Time // stored after; in a collection, shared after
 	Query       string    // text in the name, any letter case
+	Newest      bool      // newest first (the pages' lists); not with Collection
 	Limit       int       // 1 to 10000; 100 when 0
 	Next        string    // the cursor a previous Page gave
 }
@@ -72,7 +73,7 @@ func (s *Service) Objects(ctx context.Context, f Filter) (Page, error) {
 		}
 	}
 	objs, more, next, err := s.DB.IntelObjects(ctx, store.IntelQuery{IDs: f.IDs, Types: f.Types, SpecVersions: f.SpecVersion, Versions: f.Versions,
-		AddedAfter: f.AddedAfter, Query: f.Query, Collection: f.Collection, Visible: visibility(p), After: f.Next, Limit: f.Limit})
+		AddedAfter: f.AddedAfter, Query: f.Query, Newest: f.Newest, Collection: f.Collection, Visible: visibility(p), After: f.Next, Limit: f.Limit})
 	if err != nil {
 		return Page{}, err
 	}

@@ -564,6 +564,7 @@ type IntelQuery struct {
 	Versions   string
 	AddedAfter time.Time // added (in a collection: shared) after
 	Query      string    // in the name, any letter case
+	Newest     bool      // newest first (the pages' lists); not with Collection
 	Collection string    // only what is shared in it, in the order shared
 	Visible    IntelVisibility
 	After      string // the cursor of the page before
@@ -689,7 +690,14 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 			if err != nil {
 				return nil, false, "", warden.Errorf(warden.EINVALID, "next: %q is not a cursor this server gave", q.After)
 			}
-			add("o.seq > $%d", n)
+			if q.Newest {
+				add("o.seq < $%d", n)
+			} else {
+				add("o.seq > $%d", n)
+			}
+		}
+		if q.Newest {
+			order = ` ORDER BY o.seq DESC`
 		}
 	}
 	limit := max(q.Limit, 1)

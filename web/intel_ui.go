@@ -82,7 +82,7 @@ func (s *Server) intelHome(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if q != "" {
 		var pg intel.Page
-		pg, err = s.Intel.Objects(ctx, intel.Filter{Query: q, Limit: intelPageSize})
+		pg, err = s.Intel.Objects(ctx, intel.Filter{Query: q, Limit: intelPageSize, Newest: true})
 		data["Results"] = pg.Objects
 	}
 	sections := []struct {
@@ -94,7 +94,7 @@ func (s *Server) intelHome(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		var pg intel.Page
-		pg, err = s.Intel.Objects(ctx, intel.Filter{Types: k.Types, Limit: intelRecent})
+		pg, err = s.Intel.Objects(ctx, intel.Filter{Types: k.Types, Limit: intelRecent, Newest: true})
 		sections = append(sections, struct {
 			Kind    intelKind
 			Objects []warden.IntelObject
@@ -123,7 +123,7 @@ func (s *Server) intelListPage(k intelKind) http.HandlerFunc {
 // again with errMsg.
 func (s *Server) intelList(w http.ResponseWriter, r *http.Request, k intelKind, status int, f map[string]string, errMsg string) {
 	q := r.URL.Query()
-	filter := intel.Filter{Types: k.Types, Query: strings.TrimSpace(q.Get("q")), Limit: intelPageSize, Next: q.Get("next")}
+	filter := intel.Filter{Types: k.Types, Query: strings.TrimSpace(q.Get("q")), Limit: intelPageSize, Next: q.Get("next"), Newest: true}
 	pg, err := s.Intel.Objects(r.Context(), filter)
 	if err != nil {
 		s.errorPage(w, r, err)

@@ -14,6 +14,7 @@ import (
 
 	"warden"
 	"warden/intel"
+	"warden/store"
 	"warden/store/storetest"
 )
 
@@ -169,9 +170,8 @@ func TestIntelGraphMany(t *testing.T) {
 // AMBER not shared, RED (named with a script tag), and a GREEN indicator
 // of 198.51.100.7 that indicates the GREEN incident. It returns their ids
 // by name.
-func intelPlatform(t *testing.T) (*platform, map[string]string) {
+func intelPlatform(t *testing.T, db *store.DB) (*platform, map[string]string) {
 	t.Helper()
-	db := storetest.OpenSQLite(t)
 	p := newPlatform(t, db, func(s *Server) {
 		if s.Intel == nil {
 			s.Intel = intel.New(db)
@@ -224,7 +224,11 @@ func (p *platform) get(t *testing.T, role warden.Role, path string) (int, string
 // the others, and their pages answer it; the recording forms store an
 // incident and show a refused one again with the error.
 func TestIntelPages(t *testing.T) {
-	p, ids := intelPlatform(t)
+	storetest.Engines(t, testIntelPages)
+}
+
+func testIntelPages(t *testing.T, db *store.DB) {
+	p, ids := intelPlatform(t, db)
 	obj := func(name string) string { return "/intel/objects/" + ids[name] }
 	for _, path := range []string{"/intel", "/intel?q=incident", "/intel/incidents", "/intel/actors", "/intel/indicators", "/intel/reports",
 		"/intel/import", "/intel/sharing", obj("Green incident"), obj("Red <script>incident</script>"), obj("indicator")} {
@@ -276,6 +280,29 @@ func TestIntelPages(t *testing.T) {
 				t.Errorf("counterpart GET %s: shows %q: %v, want %v", path, name, got, want)
 			}
 		}
+	}
+
+	// Lists are newest first, and page on.
+	if _, body := p.get(t, warden.RoleCounterpart, "/intel/incidents"); strings.Index(body, "Amber shared incident") > strings.Index(body, "Green incident") {
+		t.Errorf("the incidents are not listed newest first")
+	}
+	analyst := warden.WithPrincipal(context.Background(), warden.Principal{Name: "bob", Role: warden.RoleAnalyst, Kind: "user"})
+	var names []string
+	for f := (intel.Filter{Types: []string{"incident"}, Limit: 3, Newest: true}); ; {
+		pg, err := p.s.Intel.Objects(analyst, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range pg.Objects {
+			names = append(names, o.Name)
+		}
+		if !pg.More {
+			break
+		}
+		f.Next = pg.Next
+	}
+	if want := []string{"Red <script>incident</script>", "Amber private incident", "Amber shared incident", "Green incident"}; !slices.Equal(names, want) {
+		t.Errorf("newest first, by pages of 3: %q, want %q", names, want)
 	}
 
 	// The forms: a token needs no CSRF token (the browser test posts them

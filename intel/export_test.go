@@ -600,8 +600,8 @@ func TestExportMarkingsCells(t *testing.T) {
 }
 
 // BenchmarkExport exports the two example threat reports (APT1 and Poison
-// Ivy) by the ids of all their objects: the reads,
-// the closure, the markings and the schema validation of the bundle.
+// Ivy) by the ids of all their objects: the reads, the closure, the
+// markings and the schema validation of the bundle.
 func BenchmarkExport(b *testing.B) {
 	db := storetest.OpenSQLite(b)
 	s := intel.New(db)

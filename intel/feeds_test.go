@@ -101,7 +101,8 @@ type partner struct {
 	added   []time.Time
 	byDate  bool
 	down    bool
-	asked   []string // added_after of each request
+	asked   []string      // added_after of each request
+	served  chan struct{} // a send per request answered, if set
 	srv     *httptest.Server
 }
 
@@ -172,6 +173,9 @@ func (p *partner) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", taxii.MediaType)
 	json.NewEncoder(w).Encode(e)
+	if p.served != nil {
+		p.served <- struct{}{}
+	}
 }
 
 // feedIndicator is a valid indicator, unmarked, numbered n.
@@ -259,6 +263,7 @@ func feed(t *testing.T, s *intel.Service, name string) intel.Feed {
 func TestPullJobs(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		p := newPartner(t)
+		p.served = make(chan struct{}, 10)
 		p.add(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), feedIndicator(7), feedIndicator(8), feedIndicator(9))
 		s := intel.New(db)
 		for _, name := range []string{"one", "two"} {
@@ -276,20 +281,23 @@ func TestPullJobs(t *testing.T) {
 		if err := q.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { q.Stop(ctx) })
 		if _, err := q.Insert(ctx, intel.PullAllArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			one, two := feed(t, s, "one"), feed(t, s, "two")
-			if one.Pulled == 3 && two.Pulled == 3 {
-				break
+		// Each feed's pull asks the partner once; the queue stops once
+		// the jobs running have finished.
+		for range 2 {
+			select {
+			case <-p.served:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the feeds were not pulled")
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the feeds were not pulled: %+v %+v", one, two)
-			}
-			time.Sleep(20 * time.Millisecond)
+		}
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if one, two := feed(t, s, "one"), feed(t, s, "two"); one.Pulled != 3 || two.Pulled != 3 {
+			t.Fatalf("the feeds after the pulls: %+v %+v", one, two)
 		}
 		if _, err := s.Object(feedAnalyst, sstix.ID("indicator", "feeds-test:8")); err != nil {
 			t.Error(err)

@@ -80,19 +80,9 @@ func Parse(r io.Reader) (objs []Object, problems []warden.ObjectProblem, err err
 	if len(b) > MaxBundle {
 		return nil, nil, warden.Errorf(warden.EINVALID, "bundle: larger than 64 MiB")
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
-		return nil, nil, jsonError("bundle", err)
-	}
-	raws := []json.RawMessage{b}
-	if o, ok := top["objects"]; ok {
-		if bytes.Equal(o, []byte("null")) {
-			raws = nil
-		} else if err := json.Unmarshal(o, &raws); err != nil {
-			return nil, nil, warden.Errorf(warden.EINVALID, "objects: not an array of objects")
-		}
-	} else if bytes.Equal(top["type"], []byte(`"bundle"`)) {
-		raws = nil // an empty bundle
+	raws, err := topLevel(b)
+	if err != nil {
+		return nil, nil, err
 	}
 	objs = make([]Object, 0, len(raws))
 	for i, raw := range raws {
@@ -106,6 +96,124 @@ func Parse(r io.Reader) (objs []Object, problems []warden.ObjectProblem, err err
 		objs = append(objs, o)
 	}
 	return objs, problems, nil
+}
+
+// topLevel returns the objects of a bundle or envelope, or the one
+// object b is. A bundle has type bundle, an envelope no type (more, next
+// and objects at most); anything else is one object, which may have an
+// objects property of its own (observed-data's, deprecated). The objects
+// are read in one pass over b, each one copied once.
+func topLevel(b []byte) ([]json.RawMessage, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	tok, err := d.Token()
+	if err != nil {
+		return nil, badJSON(b, err)
+	}
+	if tok != json.Delim('{') {
+		return nil, warden.Errorf(warden.EINVALID, "bundle: not a JSON object")
+	}
+	var (
+		raws              []json.RawMessage
+		typ               json.RawMessage
+		keys              int
+		listed, more, odd bool
+	)
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, badJSON(b, err)
+		}
+		keys++
+		switch key, _ := tok.(string); key {
+		case "objects":
+			raws, listed, odd = nil, true, false
+			tok, err := d.Token()
+			if err != nil {
+				return nil, badJSON(b, err)
+			}
+			switch tok {
+			case json.Delim('['):
+				for d.More() {
+					var raw json.RawMessage
+					if err := d.Decode(&raw); err != nil {
+						return nil, badJSON(b, err)
+					}
+					raws = append(raws, raw)
+				}
+				if _, err := d.Token(); err != nil {
+					return nil, badJSON(b, err)
+				}
+			case nil: // null: no objects
+			default:
+				odd = true // not a list: an object's own objects, or an error
+				if err := skipRest(d, tok); err != nil {
+					return nil, badJSON(b, err)
+				}
+			}
+		case "type":
+			if err := d.Decode(&typ); err != nil {
+				return nil, badJSON(b, err)
+			}
+		default:
+			more = more || key == "more" || key == "next"
+			var skip json.RawMessage
+			if err := d.Decode(&skip); err != nil {
+				return nil, badJSON(b, err)
+			}
+		}
+	}
+	if _, err := d.Token(); err != nil {
+		return nil, badJSON(b, err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		if err == nil {
+			return nil, warden.Errorf(warden.EINVALID, "bundle: malformed JSON at byte %d: data after the end", d.InputOffset())
+		}
+		return nil, badJSON(b, err)
+	}
+	switch {
+	case typ != nil && !bytes.Equal(typ, []byte(`"bundle"`)):
+		return []json.RawMessage{b}, nil
+	case odd:
+		return nil, warden.Errorf(warden.EINVALID, "objects: not an array of objects")
+	case listed:
+		return raws, nil
+	case typ != nil, more, keys == 0:
+		return nil, nil // an empty bundle or envelope
+	}
+	return []json.RawMessage{b}, nil
+}
+
+// badJSON is the error of b, which a decoder failed to read with err:
+// the offset of a syntax error counted from the start of b, which the
+// decoder's errors do not all do.
+func badJSON(b []byte, err error) error {
+	var v json.RawMessage
+	if uerr := json.Unmarshal(b, &v); uerr != nil {
+		return jsonError("bundle", uerr)
+	}
+	return jsonError("bundle", err)
+}
+
+// skipRest skips the value that tok, just read, opens.
+func skipRest(d *json.Decoder, tok json.Token) error {
+	if _, ok := tok.(json.Delim); !ok {
+		return nil // a scalar: read whole
+	}
+	for depth := 1; depth > 0; {
+		t, err := d.Token()
+		if err != nil {
+			return err
+		}
+		if dl, ok := t.(json.Delim); ok {
+			if dl == '{' || dl == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
 }
 
 // jsonError turns a decoding error into EINVALID naming what and, for a

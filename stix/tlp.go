@@ -3,6 +3,7 @@ package stix
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"warden"
 )
@@ -71,6 +72,26 @@ func TLPMarking(t warden.TLP) json.RawMessage {
 	return json.RawMessage(`{"type":"marking-definition","spec_version":"2.1","id":"` + id +
 		`","created":"2022-10-01T00:00:00.000Z","name":"` + t.Label() +
 		`","extensions":{"` + TLP20Extension + `":{"extension_type":"property-extension","tlp_2_0":"` + string(t) + `"}}}`)
+}
+
+// tlp10Names are the TLP 1.0 markings' names in their definitions.
+var tlp10Names = map[warden.TLP]string{warden.TLPClear: "white", warden.TLPGreen: "green", warden.TLPAmber: "amber", warden.TLPRed: "red"}
+
+// MarkingDefinition returns the marking-definition object of a TLP 1.0
+// or 2.0 marking id, as STIX 2.1 and the TLP 2.0 extension define them,
+// for a bundle whose objects refer to it; false for any other id.
+func MarkingDefinition(id string) (json.RawMessage, bool) {
+	t, ok := tlpOfID[id]
+	switch {
+	case !ok:
+		return nil, false
+	case tlp20[t] == id:
+		return TLPMarking(t), true
+	}
+	name := tlp10Names[t]
+	return json.RawMessage(`{"type":"marking-definition","spec_version":"2.1","id":"` + id +
+		`","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:` + strings.ToUpper(name) +
+		`","definition":{"tlp":"` + name + `"}}`), true
 }
 
 // WithTLP returns raw with t's TLP 2.0 marking id appended to its

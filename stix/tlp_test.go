@@ -42,6 +42,36 @@ func TestTLPMarking(t *testing.T) {
 	}
 }
 
+// TestMarkingDefinition returns the definition of each TLP 1.0 and 2.0
+// marking, valid, and none of other markings.
+func TestMarkingDefinition(t *testing.T) {
+	for id, want := range map[string]warden.TLP{
+		tlp1White: warden.TLPClear, tlp1Green: warden.TLPGreen, tlp1Amber: warden.TLPAmber, tlp1Red: warden.TLPRed,
+		TLPMarkingID(warden.TLPAmberStrict): warden.TLPAmberStrict, TLPMarkingID(warden.TLPClear): warden.TLPClear,
+	} {
+		raw, ok := MarkingDefinition(id)
+		if !ok {
+			t.Errorf("%s: no definition", id)
+			continue
+		}
+		o := object(t, string(raw))
+		if ps := Validate(o); len(ps) > 0 || o.ID != id {
+			t.Errorf("%s: %s %v", id, o.ID, ps)
+		}
+		if got, _ := TLPOf([]string{o.ID}); got != want {
+			t.Errorf("%s: %s, want %s", id, got, want)
+		}
+	}
+	// The schema knows TLP 1.0's definitions exactly: a wrong name fails.
+	raw, _ := MarkingDefinition(tlp1Red)
+	if ps := Validate(object(t, strings.Replace(string(raw), "TLP:RED", "TLP:ROUGE", 1))); len(ps) == 0 {
+		t.Error("a TLP 1.0 definition with a wrong name is valid")
+	}
+	if _, ok := MarkingDefinition(statement); ok {
+		t.Error("a statement marking has a TLP definition")
+	}
+}
+
 // TestTLPOf picks the most restrictive of TLP 1.0 and 2.0 markings mixed
 // with others.
 func TestTLPOf(t *testing.T) {

@@ -26,6 +26,7 @@ import (
 	"warden/enforcement"
 	"warden/hotline"
 	"warden/ingest"
+	"warden/intel"
 	"warden/internal/hotlinerun"
 	"warden/jobs"
 	"warden/lists"
@@ -84,7 +85,7 @@ func configure(fs *flag.FlagSet, e *env, file string) error {
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("serve", "serve [--config FILE] [--addr :8080] [--no-snapshot] [...]", e.stderr)
+	fs := newFlags("serve", "serve [--config FILE] [--addr :8080] [--no-snapshot] [--intel-pull-every 15m] [...]", e.stderr)
 	config := fs.String("config", os.Getenv("WARDEN_CONFIG"), "JSON configuration file (env WARDEN_CONFIG)")
 	addr := fs.String("addr", ":8080", "listen address")
 	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
@@ -102,6 +103,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	desPrograms := fs.String("designation-programs", strings.Join(designation.DefaultPrograms, ","), "the programs a designation may name, comma-separated")
 	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
 	sweepEvery := fs.Duration("request-sweep-every", time.Minute, "how often to write the requests' deadline events that are due (approaching, missed)")
+	pullEvery := fs.Duration("intel-pull-every", 15*time.Minute, "how often to pull the partners' TAXII feeds of intelligence (docs/taxii.md)")
 	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
 	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
 	hl := hotlineFlags(fs)
@@ -118,8 +120,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *lockAfter < 1 || *lockFor <= 0 || *sessionTTL <= 0 || *refresh <= 0 || *shutdownWait <= 0 {
 		return fmt.Errorf("%w: --lock-after, --lock-for, --session-ttl, --refresh and --shutdown-timeout must be positive", errUsage)
 	}
-	if *publishEvery <= 0 || *sweepEvery <= 0 {
-		return fmt.Errorf("%w: --publish-every and --request-sweep-every must be positive", errUsage)
+	if *publishEvery <= 0 || *sweepEvery <= 0 || *pullEvery <= 0 {
+		return fmt.Errorf("%w: --publish-every, --request-sweep-every and --intel-pull-every must be positive", errUsage)
 	}
 	if !warden.ValidListName(*desList) {
 		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
@@ -185,14 +187,22 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	hot := hotline.New(db, hlOpts)
 	coop := cooperation.New(db, des)
+	// Intelligence: attribution opens designation proposals, and payments
+	// and customers are screened against its active indicators.
+	intelSvc := intel.New(db)
+	intelSvc.Designator = des
+	enf.Indicators = intelSvc
 	// Durable work runs as River jobs: the designations' scheduled
-	// publication, the requests' deadline events and the hotline's steps,
+	// publication, the requests' deadline events, the intelligence feeds'
+	// pulls and the list parties' indicators, and the hotline's steps,
 	// deliveries and event triggers.
 	workers := river.NewWorkers()
 	logf := func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }
 	designation.Workers(des, workers, logf)
 	cooperation.Workers(coop, workers, logf)
+	intel.Workers(intelSvc, workers, logf)
 	periodic := append(designation.PeriodicJobs(*publishEvery), cooperation.PeriodicJobs(*sweepEvery)...)
+	periodic = append(periodic, intel.PeriodicJobs(*pullEvery)...)
 	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: periodic})
 	if err != nil {
 		ln.Close()
@@ -208,7 +218,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	srv := &http.Server{
-		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Log: log, Ready: ready.Load,
+		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Intel: intelSvc, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -206,6 +207,7 @@ func intelPlatform(t *testing.T, db *store.DB) (*platform, map[string]string) {
 	if err := p.s.Intel.Share(analyst, c.ID, []string{ids["Amber shared incident"]}); err != nil {
 		t.Fatal(err)
 	}
+	ids["collection"] = c.ID
 	return p, ids
 }
 
@@ -334,5 +336,117 @@ func testIntelPages(t *testing.T, db *store.DB) {
 	// The counterpart does not see the RED relationship's edge.
 	if _, body = p.get(t, warden.RoleCounterpart, obj("indicator")); strings.Contains(body, ids["Red <script>incident</script>"]) {
 		t.Errorf("the counterpart sees the edge to the RED incident on the indicator's page")
+	}
+}
+
+// postForm posts form fields as role's token.
+func (p *platform) postForm(t *testing.T, role warden.Role, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp := p.do(t, "POST", path, p.tokens[role], "application/x-www-form-urlencoded", form.Encode())
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// upload posts a bundle to the import form as role's token.
+func (p *platform) upload(t *testing.T, role warden.Role, name, bundle string) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("tlp", "green")
+	fw, _ := mw.CreateFormFile("bundle", name)
+	io.WriteString(fw, bundle)
+	mw.Close()
+	resp := p.do(t, "POST", "/intel/import", p.tokens[role], mw.FormDataContentType(), body.String())
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestIntelForms: the actor form records an actor with its countries and
+// the listed party it is attributed to, linked to the party's page; two
+// incidents an indicator indicates are related on their pages, and the
+// indicator's page says what it touches; the import form reports what a
+// bundle added and what it kept opaque, and refuses an invalid bundle
+// naming the object and the path, storing nothing; the sharing forms
+// create a collection, share an object and refuse a RED one; feeds are
+// listed without their token.
+func TestIntelForms(t *testing.T) {
+	p, ids := intelPlatform(t, storetest.OpenSQLite(t))
+	analyst := warden.WithPrincipal(context.Background(), warden.Principal{Name: "bob", Role: warden.RoleAnalyst, Kind: "user"})
+	officer := warden.WithPrincipal(context.Background(), warden.Principal{Name: "olga", Role: warden.RoleSanctionsOfficer, Kind: "user"})
+
+	resp, body := p.postForm(t, warden.RoleAnalyst, "/intel/actors", url.Values{"type": {"threat-actor"}, "name": {"Evil Corp"}, "aliases": {"Indrik Spider, TA505"},
+		"countries": {"ru"}, "party": {"ofac:26663"}, "tlp": {"amber"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record an actor: %d\n%s", resp.StatusCode, body)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, resp.Header.Get("Location"))
+	for _, want := range []string{"Evil Corp", "Indrik Spider, TA505", "Countries of operation", "RU", `href="/parties/ofac:26663"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the actor's page lacks %q", want)
+		}
+	}
+	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/actors", url.Values{"type": {"campaign"}, "name": {"x"}, "tlp": {"amber"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "type: ") {
+		t.Errorf("an actor of type campaign: %d", resp.StatusCode)
+	}
+
+	other, err := p.s.Intel.Create(analyst, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Second wave", "x_warden_status": "open"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.s.Intel.Relate(analyst, ids["indicator"], "indicates", other.ID, -1, "", warden.TLPGreen); err != nil {
+		t.Fatal(err)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, "/intel/objects/"+ids["Green incident"])
+	if related := between(body, `id="related"`, "</section>"); !strings.Contains(related, "Second wave") || !strings.Contains(related, ids["indicator"]) {
+		t.Errorf("the incident's related incidents: %q", related)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, "/intel/objects/"+ids["indicator"])
+	if touches := between(body, `id="touches"`, "</section>"); !strings.Contains(touches, "/intel/objects/"+other.ID) || !strings.Contains(touches, "/intel/objects/"+ids["Green incident"]) {
+		t.Errorf("what the indicator touches: %q", touches)
+	}
+
+	code, body := p.upload(t, warden.RoleAnalyst, "small.json", `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+		{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"<script>x</script>","pattern":"[domain-name:value = 'evil.example']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"},
+		{"type":"x-acme-note","id":"x-acme-note--0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e","spec_version":"2.1","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z"}]}`)
+	if code != http.StatusOK || between(body, `id="r-added">`, "<") != "2" || !strings.Contains(body, "x-acme-note--0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e") || strings.Contains(body, "<script>x") {
+		t.Errorf("import: %d\n%s", code, between(body, `id="report"`, "</section>"))
+	}
+	code, body = p.upload(t, warden.RoleAnalyst, "bad.json", `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56e","objects":[
+		{"type":"indicator","spec_version":"2.1","id":"indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"no pattern","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}]}`)
+	if errs := between(body, `id="r-errors"`, "</table>"); code != http.StatusBadRequest || !strings.Contains(body, "Refused: nothing was stored") || !strings.Contains(errs, "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f") {
+		t.Errorf("an invalid bundle: %d\n%s", code, between(body, `id="report"`, "</section>"))
+	}
+	if code, _ := p.get(t, warden.RoleAnalyst, "/intel/objects/indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"); code != http.StatusNotFound {
+		t.Errorf("the invalid bundle's indicator: %d, want 404 (not stored)", code)
+	}
+	if code, body = p.upload(t, warden.RoleAnalyst, "broken.json", `{"type":"bundle",`); code != http.StatusBadRequest || !strings.Contains(body, `role="alert"`) {
+		t.Errorf("malformed JSON: %d", code)
+	}
+
+	resp, body = p.postForm(t, warden.RoleSanctionsOfficer, "/intel/sharing/collections", url.Values{"title": {"cn-cert exchange"}, "orgs": {"cn-cert"}, "can_write": {"on"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `role="status"`) || !strings.Contains(between(body, `id="collections"`, "</table>"), "cn-cert exchange") {
+		t.Errorf("create a collection: %d", resp.StatusCode)
+	}
+	resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/shares", url.Values{"collection": {ids["collection"]}, "ids": {ids["Red <script>incident</script>"]}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `role="alert"`) {
+		t.Errorf("share a RED incident: %d", resp.StatusCode)
+	}
+	resp, _ = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/shares", url.Values{"collection": {ids["collection"]}, "ids": {ids["Amber private incident"]}, "from": {ids["Amber private incident"]}})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("share from the object's page: %d", resp.StatusCode)
+	}
+	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Amber private incident"]); code != http.StatusOK {
+		t.Errorf("the counterpart reading the AMBER incident shared with it now: %d", code)
+	}
+
+	if _, err := p.s.Intel.AddFeed(officer, intel.Feed{Name: "partner", URL: "https://taxii.example/api/", Collection: "1c7f3a4e-9b2d-4e8f-a0b1-c2d3e4f5a6b7", Token: "s3cret-token", TLP: warden.TLPGreen}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = p.get(t, warden.RoleSanctionsOfficer, "/intel/sharing")
+	if feeds := between(body, `id="feeds"`, "</section>"); !strings.Contains(feeds, "partner") || strings.Contains(body, "s3cret-token") {
+		t.Errorf("feeds: %q", feeds)
+	}
+	if _, body = p.get(t, warden.RoleAnalyst, "/intel/sharing"); strings.Contains(body, `id="feeds"`) {
+		t.Errorf("the feeds shown to an analyst, who does not manage them")
 	}
 }

@@ -412,7 +412,8 @@ func exportMarkings(raw json.RawMessage) []string {
 }
 
 // write returns the stored objects put in, in the order they were stored,
-// after the marking definitions they use: each as stored, with its TLP
+// after the marking definitions they use (as stored, or, for the TLP 1.0
+// and 2.0 ones, as defined): each as stored, with its TLP
 // marking appended when it carried none (but for marking definitions,
 // which are CLEAR, and opaque objects, which go out as received).
 func (x *exporter) write() ([]json.RawMessage, error) {
@@ -440,8 +441,8 @@ func (x *exporter) write() ([]json.RawMessage, error) {
 		if o, ok := x.found[id]; ok && o.Type == "marking-definition" {
 			markings = append(markings, o.Object)
 			x.in[id] = true
-		} else if t, ok := stix.TLPOf([]string{id}); ok && stix.TLPMarkingID(t) == id {
-			markings = append(markings, stix.TLPMarking(t))
+		} else if def, ok := stix.MarkingDefinition(id); ok {
+			markings = append(markings, def)
 			x.in[id] = true
 		}
 	}

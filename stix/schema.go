@@ -171,9 +171,33 @@ func validateSchema(o Object) []warden.ObjectProblem {
 
 // leaves reports the errors at the leaves of a validation error's tree:
 // each one a property missing, of the wrong type or value, not allowed.
+//
+// Of alternatives (anyOf, oneOf) that all fail, those failing only for
+// being of another type are left out when one of them fails for another
+// reason (a list of the right type but empty is "minItems", not also
+// "want string"), and merged into one when they all do.
 func leaves(e *jsonschema.ValidationError, report func(warden.ObjectProblem)) {
-	if len(e.Causes) > 0 {
-		for _, c := range e.Causes {
+	causes := e.Causes
+	switch e.ErrorKind.(type) {
+	case *kind.AnyOf, *kind.OneOf:
+		var other []*jsonschema.ValidationError
+		var want []string
+		got := ""
+		for _, c := range causes {
+			if t := typeOnly(c); t != nil {
+				got, want = t.Got, append(want, t.Want...)
+			} else {
+				other = append(other, c)
+			}
+		}
+		if len(other) == 0 && len(want) > 0 {
+			report(warden.ObjectProblem{Path: pointer(e.InstanceLocation), Message: "got " + got + ", want " + strings.Join(want, " or ")})
+			return
+		}
+		causes = other
+	}
+	if len(causes) > 0 {
+		for _, c := range causes {
 			leaves(c, report)
 		}
 		return
@@ -215,6 +239,19 @@ func leafMessage(e *jsonschema.ValidationError, loc string) string {
 		}
 	}
 	return e.ErrorKind.LocalizedString(printer)
+}
+
+// typeOnly returns the type error that is all of e, nil if e is another
+// error.
+func typeOnly(e *jsonschema.ValidationError) *kind.Type {
+	for len(e.Causes) == 1 {
+		e = e.Causes[0]
+	}
+	t, _ := e.ErrorKind.(*kind.Type)
+	if len(e.Causes) > 0 {
+		return nil
+	}
+	return t
 }
 
 // pointer writes a JSON pointer (RFC 6901) of path tokens.

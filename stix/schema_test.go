@@ -220,3 +220,42 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// TestValidateConcurrent validates the examples and a broken object from
+// several goroutines at once, as imports do: the same problems as one by
+// one.
+func TestValidateConcurrent(t *testing.T) {
+	var objs []Object
+	for _, file := range exampleFiles(t) {
+		objs = append(objs, exampleObjects(t, file)...)
+	}
+	broken := object(t, edit(t, relationship, func(m map[string]any) { delete(m, "relationship_type"); m["labels"] = []any{} }))
+	objs = append(objs, broken)
+	want := make([]int, len(objs))
+	for i, o := range objs {
+		want[i] = len(Validate(o))
+	}
+	if want[len(want)-1] != 2 {
+		t.Fatalf("broken relationship: %v", Validate(broken))
+	}
+	errs := make(chan string, 4*len(objs))
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := range objs {
+				o := objs[(i+g*37)%len(objs)]
+				if got := len(Validate(o)); got != want[(i+g*37)%len(objs)] {
+					errs <- o.ID
+				}
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	close(errs)
+	for id := range errs {
+		t.Errorf("%s: other problems when validated concurrently", id)
+	}
+}

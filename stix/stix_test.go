@@ -255,3 +255,25 @@ func BenchmarkImportIndicators(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/indicator")
 }
+
+// FuzzParse reads any input without panicking: what it returns are
+// objects of a valid id, as compact JSON objects.
+func FuzzParse(f *testing.F) {
+	f.Add(indicator)
+	f.Add(`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[` + indicator + `,` + relationship + `]}`)
+	f.Add(`{"more":true,"objects":[{"type":"x-a","id":"x-a--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},1,null]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		objs, _, err := Parse(strings.NewReader(in))
+		if err != nil && len(objs) > 0 {
+			t.Fatal("objects and an error")
+		}
+		for _, o := range objs {
+			var buf bytes.Buffer
+			if !ValidID(o.ID, o.Type) || json.Compact(&buf, o.Raw) != nil || !bytes.Equal(buf.Bytes(), o.Raw) || o.Raw[0] != '{' {
+				t.Fatalf("%q: object %s %s", in, o.ID, o.Raw)
+			}
+			Validate(o)
+			Edges(o)
+		}
+	})
+}

@@ -252,6 +252,16 @@ func TestTAXIIExchange(t *testing.T) {
 			t.Errorf("second pull: %+v %v, want nothing", rep, err)
 		}
 
+		// A new version of a shared object reaches B as one.
+		inc2 := stixObject("incident", "Ransomware at the grid", warden.TLPGreen, map[string]any{"name": "Ransomware at the grid, contained", "modified": "2026-02-02T09:00:00.000Z"})
+		importObjects(t, a.intel, inc2)
+		if rep, err := b.intel.Pull(taxiiOfficer, "warden-a"); err != nil || rep.Versions != 1 || rep.Added != 0 {
+			t.Errorf("pull of a new version: %+v %v", rep, err)
+		}
+		if o, err := b.intel.Object(taxiiAnalyst, inc["id"].(string)); err != nil || o.Name != "Ransomware at the grid, contained" {
+			t.Errorf("B's incident after the new version: %+v %v", o, err)
+		}
+
 		// B records its own incident on A's indicator and pushes it.
 		bInc := stixObject("incident", "Phishing at the bank", warden.TLPAmber, map[string]any{"name": "Phishing at the bank"})
 		bRel := stixRel("b indicates", warden.TLPGreen, ind, "indicates", bInc)

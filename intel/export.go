@@ -415,14 +415,14 @@ func exportMarkings(raw json.RawMessage) []string {
 // after the marking definitions they use (as stored, or, for the TLP 1.0
 // and 2.0 ones, as defined): each as stored, with its TLP
 // marking appended when it carried none (but for marking definitions,
-// which are CLEAR, and opaque objects, which go out as received).
+// which are CLEAR).
 func (x *exporter) write() ([]json.RawMessage, error) {
 	slices.SortFunc(x.out, func(a, b warden.IntelObject) int { return cmp.Compare(a.Seq, b.Seq) })
 	var objects, markings []json.RawMessage
 	var used []string
 	for _, o := range x.out {
 		raw := o.Object
-		if !o.Opaque && o.Type != "marking-definition" {
+		if o.Type != "marking-definition" {
 			var changed bool
 			if raw, changed = stix.WithTLP(raw, o.TLP); changed {
 				used = append(used, stix.TLPMarkingID(o.TLP))

@@ -272,8 +272,9 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 // TestExportIncidentClosure: an incident with two indicators, a threat
-// actor it is attributed to, a report naming them and a RED note on it,
-// beside unrelated objects. An analyst's export of the incident holds
+// actor it is attributed to, a report naming them, a RED note on it and
+// an object of a type Warden does not model naming it, beside unrelated
+// objects. An analyst's export of the incident holds
 // them all and nothing else; as the counterpart cn would see it, only
 // what is CLEAR, GREEN or AMBER shared with cn, and no relationship to
 // what is left out; with NoRed, nothing RED.
@@ -292,10 +293,13 @@ func TestExportIncidentClosure(t *testing.T) {
 		r4 := xRel("attributed secretly", warden.TLPGreen, inc, "attributed-to", secret)
 		rep := xReport("Acme report", warden.TLPGreen, inc, ind1, ind2, ta)
 		note := xobj("note", "source", warden.TLPRed, map[string]any{"content": "From an informant.", "object_refs": []string{inc["id"].(string)}})
+		// A type Warden does not model, without a marking (AMBER by
+		// default), naming the incident.
+		custom := xobj("x-acme-case", "case 7", "", map[string]any{"name": "Case 7", "x_acme_incident_ref": inc["id"]})
 		other := xIncident("Another incident", warden.TLPGreen)
 		otherInd := xIndicator("Other", warden.TLPGreen, "203.0.113.9")
 		otherRel := xRel("other indicates", warden.TLPGreen, otherInd, "indicates", other)
-		xLoad(t, s, inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note, other, otherInd, otherRel)
+		xLoad(t, s, inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note, custom, other, otherInd, otherRel)
 		xCollection(t, s, "cn", []string{"cn"}, inc)
 
 		for _, c := range []struct {
@@ -305,8 +309,8 @@ func TestExportIncidentClosure(t *testing.T) {
 			noRed bool
 			want  []string
 		}{
-			{"analyst", xAnalyst, "", false, xIds(inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note)},
-			{"analyst, no red", xAnalyst, "", true, xIds(inc, ind1, ind2, ta, r1, r2, r3, rep)},
+			{"analyst", xAnalyst, "", false, xIds(inc, ind1, ind2, ta, secret, r1, r2, r3, r4, rep, note, custom)},
+			{"analyst, no red", xAnalyst, "", true, xIds(inc, ind1, ind2, ta, r1, r2, r3, rep, custom)},
 			{"for cn", xAnalyst, "cn", false, xIds(inc, ind1, ta, r1, r3, rep)},
 			{"cn itself", xAs(warden.RoleCounterpart, "cn"), "", false, xIds(inc, ind1, ta, r1, r3, rep)},
 		} {

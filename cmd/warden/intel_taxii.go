@@ -20,18 +20,7 @@ import (
 // operator in the role of sanctions officer (operatorOfficer), which may
 // import, share and manage feeds. Tokens may come from
 // WARDEN_TAXII_TOKEN rather than the command line, which others on the
-// machine can read.
-
-// withIntelTAXII opens the database and runs f with the intelligence service,
-// as the operator in the role of sanctions officer.
-func withIntelTAXII(ctx context.Context, e *env, f func(ctx context.Context, s *intel.Service) error) error {
-	db, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return f(warden.WithPrincipal(ctx, operatorOfficer), intel.New(db))
-}
+// machine can read. withIntel (intel.go) opens the service.
 
 // taxiiTokenHelp describes the --token flag.
 const taxiiTokenHelp = "bearer token of the partner's TAXII server (env WARDEN_TAXII_TOKEN)"
@@ -65,7 +54,7 @@ func intelPull(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: --tlp: %v", errUsage, err)
 	}
-	return withIntelTAXII(ctx, e, func(ctx context.Context, s *intel.Service) error {
+	return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 		var rep warden.IntelImport
 		var last time.Time
 		if *feed != "" {
@@ -126,7 +115,7 @@ func intelPush(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: --since must be an RFC 3339 time such as 2026-01-01T00:00:00Z", errUsage)
 		}
 	}
-	return withIntelTAXII(ctx, e, func(ctx context.Context, s *intel.Service) error {
+	return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 		st, err := s.Push(ctx, *apiRoot, *collection, *token, sel)
 		if err != nil {
 			return err
@@ -157,7 +146,7 @@ func intelFeeds(ctx context.Context, e *env, args []string) error {
 		if len(pos) != 1 {
 			return fmt.Errorf("%w: %s", errUsage, usage)
 		}
-		return withIntelTAXII(ctx, e, func(ctx context.Context, s *intel.Service) error {
+		return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 			f, err := s.AddFeed(ctx, intel.Feed{Name: pos[0], URL: *apiRoot, Collection: *collection, Token: *token, TLP: warden.TLP(*tlp)})
 			if err != nil {
 				return err
@@ -175,7 +164,7 @@ func intelFeeds(ctx context.Context, e *env, args []string) error {
 		if len(pos) != 0 {
 			return fmt.Errorf("%w: %s", errUsage, usage)
 		}
-		return withIntelTAXII(ctx, e, func(ctx context.Context, s *intel.Service) error {
+		return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 			fs, err := s.Feeds(ctx)
 			if err != nil {
 				return err
@@ -200,7 +189,7 @@ func intelFeeds(ctx context.Context, e *env, args []string) error {
 		if len(args) != 2 {
 			return fmt.Errorf("%w: %s", errUsage, usage)
 		}
-		return withIntelTAXII(ctx, e, func(ctx context.Context, s *intel.Service) error {
+		return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 			if err := s.RemoveFeed(ctx, args[1]); err != nil {
 				return err
 			}

@@ -28,8 +28,8 @@ const (
 // SECONDS, REPEATS n TIMES, START t'..' STOP t'..'), which are read and
 // ignored; comparisons joined by AND and OR, grouped in parentheses, NOT
 // and EXISTS; operators = != < <= > >= IN LIKE MATCHES ISSUBSET ISSUPERSET;
-// strings with the escapes \' and \\, numbers, booleans, t'...', h'...' and b'...'
-// literals. Keywords are read in any case.
+// strings with the escapes \' and \\, numbers, booleans, t'...', h'...'
+// and b'...' literals. Keywords are read in any case.
 //
 // Each = or IN comparison (ISSUBSET too for IP addresses), not negated,
 // on a path Warden screens on yields an observable: ipv4-addr:value,
@@ -39,10 +39,12 @@ const (
 // network-traffic:src_ref.value and dst_ref.value (an address or domain).
 // Every comparison of a pattern is taken as its own observable, also those
 // joined by AND: screening flags what any of them sees. A value on such a
-// path that is not of its kind is left out; when that leaves nothing, the
-// pattern is EINVALID, naming it. A pattern that compares nothing Warden
-// screens on returns ErrUnsupported (wrapped, with why); a syntax error
-// is EINVALID with the byte offset.
+// path that is not of its kind (an IDN or single-label domain, a
+// malformed address) is left out. A pattern that yields nothing returns
+// ErrUnsupported (wrapped, with why: such a value, else the first
+// comparison Warden does not screen on), so that the indicator is kept
+// and reported, not used; a syntax error is EINVALID with the byte
+// offset.
 func ParsePattern(p string) ([]warden.Observable, error) {
 	if len(p) > maxPattern {
 		return nil, warden.Errorf(warden.EINVALID, "pattern: longer than %d bytes", maxPattern)
@@ -98,7 +100,7 @@ func ParsePattern(p string) ([]warden.Observable, error) {
 	case len(out) > 0:
 		return out, nil
 	case bad != "":
-		return nil, warden.Errorf(warden.EINVALID, "pattern: %s", bad)
+		why = bad
 	case why == "":
 		why = "it compares nothing"
 	}

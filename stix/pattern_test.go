@@ -28,6 +28,7 @@ func TestParsePattern(t *testing.T) {
 		p    string
 		want []warden.Observable
 		err  string // "unsupported", or a part of the EINVALID message
+		why  string // a part of the unsupported one's
 	}{
 		// Supported.
 		{p: "[ipv4-addr:value = '198.51.100.1']", want: []warden.Observable{obs(warden.KindIPv4, "198.51.100.1")}},
@@ -89,9 +90,11 @@ func TestParsePattern(t *testing.T) {
 		{p: "[artifact:payload_bin = b'aGVsbG8=' AND file:size >= 1e3 AND file:x = true AND file:y = h'ff']", err: "unsupported"},
 		{p: "[x-custom:value = 'a']", err: "unsupported"},
 		// A supported path whose values are not of its kind.
-		{p: "[ipv4-addr:value = '999.1.1.1']", err: "999.1.1.1"},
-		{p: "[ipv4-addr:value = 5]", err: "not a string"},
-		{p: "[file:hashes.MD5 = 'abc']", err: "MD5 hash"},
+		{p: "[ipv4-addr:value = '999.1.1.1']", err: "unsupported", why: `offset 1: ipv4-addr:value "999.1.1.1" is not an IPv4 address`},
+		{p: "[ipv4-addr:value = 5]", err: "unsupported", why: "compared with 5, not a string"},
+		{p: "[file:hashes.MD5 = 'abc']", err: "unsupported", why: "MD5 hash"},
+		{p: "[domain-name:value = 'bücher.example' OR file:name = 'x']", err: "unsupported", why: "bücher.example"},
+		{p: "[file:name = 'x' OR domain-name:value = 'localhost']", err: "unsupported", why: "localhost"},
 		// Syntax errors.
 		{p: "", err: "offset 0: empty"},
 		{p: "ipv4-addr:value = '1.2.3.4'", err: "offset 0"},
@@ -116,7 +119,7 @@ func TestParsePattern(t *testing.T) {
 		got, err := ParsePattern(tc.p)
 		switch {
 		case tc.err == "unsupported":
-			if !errors.Is(err, ErrUnsupported) {
+			if !errors.Is(err, ErrUnsupported) || got != nil || !strings.Contains(err.Error(), tc.why) {
 				t.Errorf("%s: %v %v, want ErrUnsupported", tc.p, got, err)
 			}
 		case tc.err != "":

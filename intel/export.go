@@ -91,6 +91,9 @@ func (s *Service) Export(ctx context.Context, sel Selection) ([]byte, int, error
 	x := &exporter{s: s, ctx: ctx, readers: []warden.Principal{p}, noRed: sel.NoRed,
 		found: map[string]warden.IntelObject{}, hidden: map[string]bool{}, missing: map[string]bool{}, in: map[string]bool{}}
 	if sel.For != "" {
+		if p.Role == warden.RoleCounterpart && sel.For != p.Org {
+			return nil, 0, warden.Errorf(warden.EINVALID, "for: a counterpart exports as its own organisation only")
+		}
 		if _, err := s.DB.Org(ctx, sel.For); err != nil {
 			if warden.ErrorCode(err) == warden.ENOTFOUND {
 				return nil, 0, warden.Errorf(warden.EINVALID, "for: no organisation %q", sel.For)

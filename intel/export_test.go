@@ -610,6 +610,10 @@ func TestExportMarkingsCells(t *testing.T) {
 			t.Errorf("%.60v: %v", bad, err)
 		}
 	}
+	// A counterpart exports as its own organisation only.
+	if _, _, err := s.Export(xAs(warden.RoleCounterpart, "us"), intel.Selection{IDs: []string{clear["id"].(string)}, For: "cn"}); warden.ErrorCode(err) != warden.EINVALID {
+		t.Errorf("us exporting for cn: %v", err)
+	}
 }
 
 // BenchmarkExport exports the two example threat reports (APT1 and Poison

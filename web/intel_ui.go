@@ -61,6 +61,7 @@ func (s *Server) intelPageRoutes() []route {
 		{method: "POST", path: "/intel/actors", h: s.intelCreateForm(intelKinds[1], actorInput), action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/indicators", h: s.intelCreateForm(intelKinds[2], indicatorInput), action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/relationships", h: s.intelRelateForm, action: warden.ActIntelWrite, ui: true},
+		{method: "POST", path: "/intel/links", h: s.intelLinkForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/import", h: s.intelImportPage, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/import", h: s.intelImportForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/sharing", h: s.intelSharingPage, action: warden.ActIntelRead, ui: true},
@@ -355,6 +356,26 @@ func (s *Server) intelRelateForm(w http.ResponseWriter, r *http.Request) {
 	goTo(w, r, "/intel/objects/"+pathID(back))
 }
 
+// intelLinkKinds are the Warden records the link form offers.
+var intelLinkKinds = []string{warden.LinkEntity, warden.LinkDesignation, warden.LinkRequest, warden.LinkPayment, warden.LinkCustomer, warden.LinkCase}
+
+// intelLinkForm links an object to a Warden record (kind and ref) from
+// the object's page, and goes back to it.
+func (s *Server) intelLinkForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	f := intelFields(r, "object", "kind", "ref", "note")
+	if err := s.Intel.Link(r.Context(), warden.IntelLink{Object: f["object"], Kind: f["kind"], Ref: f["ref"], Note: f["note"]}); err != nil {
+		status, _, detail := s.status(r, err)
+		if f["object"] == "" {
+			s.render(w, r, status, "error", view{Title: http.StatusText(status), Error: "Link: " + detail})
+			return
+		}
+		s.intelObject(w, r, status, f["object"], "", "Link: "+detail)
+		return
+	}
+	goTo(w, r, "/intel/objects/"+pathID(f["object"]))
+}
+
 // intelProp is one property of an object as its page shows it.
 type intelProp struct {
 	Key, Label string
@@ -503,7 +524,7 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 		edges = append(edges, row)
 	}
 	data := map[string]any{"V": v, "Props": intelProps(v.Object.Object), "Versions": versions, "Edges": edges,
-		"Links": linkRows(p, v.Links), "Touches": linkRows(p, v.Touches), "RelTypes": intelRelTypes, "TLPs": warden.TLPs,
+		"Links": linkRows(p, v.Links), "Touches": linkRows(p, v.Touches), "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "TLPs": warden.TLPs,
 		"Export": "/v1/intel/export?" + urlValues("id", id), "GraphW": graphWidth, "GraphH": graphHeight}
 	if warden.Allowed(p.Role, warden.ActIntelShare) {
 		if data["Collections"], err = s.Intel.Collections(ctx); err != nil {

@@ -362,7 +362,9 @@ func (p *platform) upload(t *testing.T, role warden.Role, name, bundle string) (
 }
 
 // TestIntelForms: the actor form records an actor with its countries and
-// the listed party it is attributed to, linked to the party's page; two
+// the listed party it is attributed to, linked to the party's page; the
+// link form links an incident to a party (the counterpart does not see
+// it) and refuses a designation that does not exist; two
 // incidents an indicator indicates are related on their pages, and the
 // indicator's page says what it touches; the import form reports what a
 // bundle added and what it kept opaque, and refuses an invalid bundle
@@ -387,6 +389,19 @@ func TestIntelForms(t *testing.T) {
 	}
 	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/actors", url.Values{"type": {"campaign"}, "name": {"x"}, "tlp": {"amber"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "type: ") {
 		t.Errorf("an actor of type campaign: %d", resp.StatusCode)
+	}
+
+	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/links", url.Values{"object": {ids["Green incident"]}, "kind": {"entity"}, "ref": {"ofac:26663"}, "note": {"behind it"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("link an incident to a party: %d\n%s", resp.StatusCode, body)
+	}
+	if _, body = p.get(t, warden.RoleAnalyst, "/intel/objects/"+ids["Green incident"]); !strings.Contains(between(body, `id="links"`, "</section>"), "behind it") {
+		t.Errorf("the incident's Warden records lack the party linked")
+	}
+	if _, body = p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Green incident"]); strings.Contains(body, "behind it") || strings.Contains(body, "ofac:26663") {
+		t.Errorf("the counterpart sees the incident's link to a party")
+	}
+	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/links", url.Values{"object": {ids["Green incident"]}, "kind": {"designation"}, "ref": {"999"}}); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "Link: ") {
+		t.Errorf("link to a designation that does not exist: %d", resp.StatusCode)
 	}
 
 	other, err := p.s.Intel.Create(analyst, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Second wave", "x_warden_status": "open"}})

@@ -221,6 +221,18 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
+// BenchmarkValidateSchema validates the same indicator by the schema
+// alone, what Validate costs an object the hand check leaves to it.
+func BenchmarkValidateSchema(b *testing.B) {
+	o := object(b, indicator)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ps := validateSchema(o); len(ps) > 0 {
+			b.Fatal(ps)
+		}
+	}
+}
+
 // TestValidateConcurrent validates the examples and a broken object from
 // several goroutines at once, as imports do: the same problems as one by
 // one.

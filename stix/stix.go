@@ -17,6 +17,7 @@ import (
 	"io"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -85,15 +86,19 @@ func Parse(r io.Reader) (objs []Object, problems []warden.ObjectProblem, err err
 		return nil, nil, err
 	}
 	objs = make([]Object, 0, len(raws))
+	unusable := 0
 	for i, raw := range raws {
 		o, msg := parseObject(raw)
 		if msg != "" {
-			if len(problems) < maxProblems {
+			if unusable++; unusable <= maxProblems {
 				problems = append(problems, warden.ObjectProblem{Object: "objects[" + strconv.Itoa(i) + "]", Message: msg})
 			}
 			continue
 		}
 		objs = append(objs, o)
+	}
+	if unusable > maxProblems {
+		problems = append(problems, warden.ObjectProblem{Object: "bundle", Message: strconv.Itoa(unusable-maxProblems) + " more objects that cannot be used"})
 	}
 	return objs, problems, nil
 }
@@ -253,9 +258,9 @@ func parseObject(raw json.RawMessage) (Object, string) {
 	}
 	switch {
 	case h.Type == "":
-		return Object{}, "type: missing"
+		return Object{}, "type: missing or not a string"
 	case h.ID == "":
-		return Object{}, "id: missing"
+		return Object{}, "id: missing or not a string"
 	case !ValidID(h.ID, h.Type):
 		return Object{}, "id: " + strconv.Quote(h.ID) + " is not " + h.Type + "--UUID"
 	}
@@ -283,7 +288,7 @@ func parseObject(raw json.RawMessage) (Object, string) {
 // must have to be kept.
 func ValidID(id, typ string) bool {
 	if typ == "" {
-		i := bytes.LastIndex([]byte(id), []byte("--"))
+		i := strings.LastIndex(id, "--")
 		if i < 1 {
 			return false
 		}

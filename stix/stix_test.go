@@ -35,14 +35,16 @@ func TestParse(t *testing.T) {
 		{"nothing", `{}`, nil, nil},
 		{"observed data with objects", `{"type":"observed-data","id":"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf","objects":{"0":{"type":"file"}}}`,
 			[]string{"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf"}, nil},
-		{"an object without type", `{"id":"x-a--b67d30ff-02ac-498a-92f9-32f845f448cf"}`, nil, []warden.ObjectProblem{{Object: "objects[0]", Message: "type: missing"}}},
+		{"an object without type", `{"id":"x-a--b67d30ff-02ac-498a-92f9-32f845f448cf"}`, nil, []warden.ObjectProblem{{Object: "objects[0]", Message: "type: missing or not a string"}}},
+		{"many unusable objects", `{"objects":[` + strings.Repeat(`{"type":5},`, 22) + indicator + `]}`, []string{"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},
+			append(typeMissing(20), warden.ObjectProblem{Object: "bundle", Message: "2 more objects that cannot be used"})},
 		{"unusable objects", `{"objects":[` + indicator + `,"text",{"id":"x--1"},{"type":"x-a"},{"type":"x-a","id":"x-b--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},` +
 			`{"type":"x-a","id":"x-a--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3"},{"type":"x-a","id":"x-a--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","name":7}]}`,
 			[]string{"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "x-a--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},
 			[]warden.ObjectProblem{
 				{Object: "objects[1]", Message: "not a JSON object"},
-				{Object: "objects[2]", Message: "type: missing"},
-				{Object: "objects[3]", Message: "id: missing"},
+				{Object: "objects[2]", Message: "type: missing or not a string"},
+				{Object: "objects[3]", Message: "id: missing or not a string"},
 				{Object: "objects[4]", Message: `id: "x-b--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f" is not x-a--UUID`},
 				{Object: "objects[5]", Message: `id: "x-a--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3" is not x-a--UUID`},
 			}},
@@ -66,6 +68,16 @@ func TestParse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// typeMissing is the problems of the first n objects of a bundle, none
+// with a type.
+func typeMissing(n int) []warden.ObjectProblem {
+	ps := make([]warden.ObjectProblem, n)
+	for i := range ps {
+		ps[i] = warden.ObjectProblem{Object: "objects[" + strconv.Itoa(i) + "]", Message: "type: missing or not a string"}
+	}
+	return ps
 }
 
 // TestParseObject reads what Warden selects on from an object: times,

@@ -320,7 +320,7 @@ func (x *exporter) admit(ids []string, follow bool) error {
 			}
 		}
 		if len(x.out) > maxExportObjects {
-			return warden.Errorf(warden.EINVALID, "ids: the selection reaches more than %d objects; export fewer", maxExportObjects)
+			return warden.Errorf(warden.EINVALID, "selection: reaches more than %d objects; export fewer (fewer ids, a later since)", maxExportObjects)
 		}
 		ids = next
 	}

@@ -62,6 +62,7 @@ func (s *Server) intelPageRoutes() []route {
 		{method: "POST", path: "/intel/indicators", h: s.intelCreateForm(intelKinds[2], indicatorInput), action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/relationships", h: s.intelRelateForm, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/links", h: s.intelLinkForm, action: warden.ActIntelWrite, ui: true},
+		{method: "POST", path: "/intel/objects/{id}/attribute", h: s.intelAttributeForm, action: warden.ActDesignationsPropose, ui: true},
 		{method: "GET", path: "/intel/import", h: s.intelImportPage, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/import", h: s.intelImportForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/sharing", h: s.intelSharingPage, action: warden.ActIntelRead, ui: true},
@@ -376,6 +377,26 @@ func (s *Server) intelLinkForm(w http.ResponseWriter, r *http.Request) {
 	goTo(w, r, "/intel/objects/"+pathID(f["object"]))
 }
 
+// intelAttributeForm opens a designation proposal for each listed party
+// a threat actor is attributed to, with the intelligence around it as
+// evidence; its page then links the proposals.
+func (s *Server) intelAttributeForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	id := r.PathValue("id")
+	f := intelFields(r, "program", "order", "criterion", "reason")
+	ds, err := s.Intel.Attribute(r.Context(), id, intel.AttributeInput{Program: f["program"], Reason: f["reason"], LegalBasis: warden.LegalBasis{Order: f["order"], Criterion: f["criterion"]}})
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.intelObject(w, r, status, id, "", "Attribution: "+detail)
+		return
+	}
+	nums := make([]string, len(ds))
+	for i, d := range ds {
+		nums[i] = strconv.FormatInt(d.ID, 10)
+	}
+	s.intelObject(w, r, http.StatusOK, id, "Designation proposals opened: "+strings.Join(nums, ", ")+".", "")
+}
+
 // intelProp is one property of an object as its page shows it.
 type intelProp struct {
 	Key, Label string
@@ -524,7 +545,7 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 		edges = append(edges, row)
 	}
 	data := map[string]any{"V": v, "Props": intelProps(v.Object.Object), "Versions": versions, "Edges": edges,
-		"Links": linkRows(p, v.Links), "Touches": linkRows(p, v.Touches), "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "TLPs": warden.TLPs,
+		"Links": linkRows(p, v.Links), "Touches": linkRows(p, v.Touches), "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
 		"Export": "/v1/intel/export?" + urlValues("id", id), "GraphW": graphWidth, "GraphH": graphHeight}
 	if warden.Allowed(p.Role, warden.ActIntelShare) {
 		if data["Collections"], err = s.Intel.Collections(ctx); err != nil {

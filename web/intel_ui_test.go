@@ -369,7 +369,9 @@ func (p *platform) upload(t *testing.T, role warden.Role, name, bundle string) (
 // indicator's page says what it touches; the import form reports what a
 // bundle added and what it kept opaque, and refuses an invalid bundle
 // naming the object and the path, storing nothing; the sharing forms
-// create a collection, share an object and refuse a RED one; feeds are
+// create a collection, share an object and refuse a RED one; the actor's
+// page proposes a designation of its party, the intelligence as evidence,
+// and links it; feeds are
 // listed without their token.
 func TestIntelForms(t *testing.T) {
 	p, ids := intelPlatform(t, storetest.OpenSQLite(t))
@@ -386,6 +388,15 @@ func TestIntelForms(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the actor's page lacks %q", want)
 		}
+	}
+	actor := resp.Header.Get("Location")
+	resp, body = p.postForm(t, warden.RoleSanctionsOfficer, actor+"/attribute", url.Values{"program": {"CYBER2"}, "order": {"E.O. 13694, as amended"},
+		"criterion": {"Section 1(a)(ii)(B)"}, "reason": {"Runs the Dridex malware behind the incidents."}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Designation proposals opened: 1.") || !strings.Contains(between(body, `id="links"`, "</section>"), `href="/designations/1"`) {
+		t.Errorf("propose designations from the actor: %d %s", resp.StatusCode, between(body, `<main id="main">`, "</h1>"))
+	}
+	if d, err := p.s.Designations.Get(officer, 1); err != nil || d.Status != warden.DesignationProposed || len(d.Evidence) != 1 {
+		t.Errorf("the proposal: %+v %v", d, err)
 	}
 	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/actors", url.Values{"type": {"campaign"}, "name": {"x"}, "tlp": {"amber"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "type: ") {
 		t.Errorf("an actor of type campaign: %d", resp.StatusCode)

@@ -309,22 +309,22 @@ func bundleObjects(t *testing.T, b []byte) []json.RawMessage {
 // hugeBody is n bytes of a JSON string, produced as read.
 type hugeBody struct{ n, off int64 }
 
+// filler is what hugeBody copies out.
+var filler = bytes.Repeat([]byte("a"), 64<<10)
+
 func (h *hugeBody) Read(b []byte) (int, error) {
 	if h.off >= h.n {
 		return 0, io.EOF
 	}
-	k := int64(len(b))
-	if left := h.n - h.off; k > left {
-		k = left
+	if left := h.n - h.off; int64(len(b)) > left {
+		b = b[:left]
 	}
-	for i := range b[:k] {
-		b[i] = 'a'
-	}
+	k := copy(b, filler)
 	if h.off == 0 {
 		b[0] = '"'
 	}
-	h.off += k
-	return int(k), nil
+	h.off += int64(k)
+	return k, nil
 }
 
 // TestIntelBadInputAPI: malformed JSON, a bundle over 64 MiB, an invalid

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -465,6 +466,7 @@ func intelProps(raw json.RawMessage) []intelProp {
 type intelLinkRow struct {
 	warden.IntelLink
 	Href string
+	Name string // an object's name, for kind object
 }
 
 // linkRows gives each link the page of its record, if p may read it.
@@ -544,8 +546,13 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 		row.Other = o
 		edges = append(edges, row)
 	}
+	touches, err := s.touchNames(ctx, linkRows(p, v.Touches), others)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	data := map[string]any{"V": v, "Props": intelProps(v.Object.Object), "Versions": versions, "Edges": edges,
-		"Links": linkRows(p, v.Links), "Touches": linkRows(p, v.Touches), "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
+		"Links": linkRows(p, v.Links), "Touches": touches, "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
 		"Export": "/v1/intel/export?" + urlValues("id", id), "GraphW": graphWidth, "GraphH": graphHeight}
 	if warden.Allowed(p.Role, warden.ActIntelShare) {
 		if data["Collections"], err = s.Intel.Collections(ctx); err != nil {
@@ -555,6 +562,33 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 	}
 	title := cmp.Or(v.Object.Name, v.Object.ID)
 	s.render(w, r, status, "intel-object", view{Title: title, Nav: "intel", Flash: flash, Error: errMsg, Data: data})
+}
+
+// touchNames names the objects among an indicator's touches (the
+// incidents and actors it indicates): from known, the page's neighbours,
+// or read, those the reader sees.
+func (s *Server) touchNames(ctx context.Context, rows []intelLinkRow, known map[string]warden.IntelObject) ([]intelLinkRow, error) {
+	var ids []string
+	for _, r := range rows {
+		if _, ok := known[r.Ref]; r.Kind == intel.LinkObject && !ok && len(ids) < intelPageSize {
+			ids = append(ids, r.Ref)
+		}
+	}
+	if len(ids) > 0 {
+		pg, err := s.Intel.Objects(ctx, intel.Filter{IDs: ids, Limit: len(ids)})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range pg.Objects {
+			known[o.ID] = o
+		}
+	}
+	for i, r := range rows {
+		if o, ok := known[r.Ref]; r.Kind == intel.LinkObject && ok {
+			rows[i].Name = cmp.Or(o.Name, o.ID)
+		}
+	}
+	return rows, nil
 }
 
 // intelGraph serves an object's relationship graph as SVG, with a policy

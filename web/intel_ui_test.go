@@ -427,7 +427,8 @@ func TestIntelForms(t *testing.T) {
 		t.Errorf("the incident's related incidents: %q", related)
 	}
 	_, body = p.get(t, warden.RoleAnalyst, "/intel/objects/"+ids["indicator"])
-	if touches := between(body, `id="touches"`, "</section>"); !strings.Contains(touches, "/intel/objects/"+other.ID) || !strings.Contains(touches, "/intel/objects/"+ids["Green incident"]) {
+	if touches := between(body, `id="touches"`, "</section>"); !strings.Contains(touches, "/intel/objects/"+other.ID) || !strings.Contains(touches, "Second wave") ||
+		!strings.Contains(touches, "/intel/objects/"+ids["Green incident"]) || !strings.Contains(touches, "Green incident") || !strings.Contains(touches, `href="/parties/ofac:26663"`) {
 		t.Errorf("what the indicator touches: %q", touches)
 	}
 

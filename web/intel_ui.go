@@ -69,6 +69,7 @@ func (s *Server) intelPageRoutes() []route {
 		{method: "GET", path: "/intel/sharing", h: s.intelSharingPage, action: warden.ActIntelRead, ui: true},
 		{method: "POST", path: "/intel/sharing/collections", h: s.intelCollectionForm, action: warden.ActIntelManage, ui: true},
 		{method: "POST", path: "/intel/sharing/shares", h: s.intelShareForm, action: warden.ActIntelShare, ui: true},
+		{method: "POST", path: "/intel/sharing/unshare", h: s.intelUnshareForm, action: warden.ActIntelShare, ui: true},
 	}
 	for _, k := range intelKinds {
 		rs = append(rs, route{method: "GET", path: "/intel/" + k.Path, h: s.intelListPage(k), action: warden.ActIntelRead, ui: true})
@@ -674,14 +675,24 @@ func (s *Server) intelImportForm(w http.ResponseWriter, r *http.Request) {
 // organisation's), the forms to create one and share objects in one, and
 // the partner feeds to those who manage them.
 func (s *Server) intelSharingPage(w http.ResponseWriter, r *http.Request) {
-	s.intelSharing(w, r, http.StatusOK, nil, "", "")
+	s.intelSharing(w, r, http.StatusOK, r.URL.Query().Get("collection"), nil, "", "")
 }
 
-// intelSharing renders the sharing page; f is a refused form as typed.
-func (s *Server) intelSharing(w http.ResponseWriter, r *http.Request, status int, f map[string]string, flash, errMsg string) {
+// intelSharing renders the sharing page, with what is shared in
+// collection sel (from the query's next on), if any; f is a refused form
+// as typed.
+func (s *Server) intelSharing(w http.ResponseWriter, r *http.Request, status int, sel string, f map[string]string, flash, errMsg string) {
 	ctx := r.Context()
 	cs, err := s.Intel.Collections(ctx)
-	data := map[string]any{"Collections": cs, "F": f}
+	data := map[string]any{"Collections": cs, "F": f, "Selected": sel}
+	if err == nil && sel != "" {
+		var pg intel.Page
+		pg, err = s.Intel.Objects(ctx, intel.Filter{Collection: sel, Limit: intelPageSize, Next: r.URL.Query().Get("next")})
+		data["Shared"] = pg.Objects
+		if pg.More {
+			data["SharedNext"] = "/intel/sharing?" + urlValues("collection", sel, "next", pg.Next)
+		}
+	}
 	if p, _ := warden.PrincipalFrom(ctx); err == nil && warden.Allowed(p.Role, warden.ActIntelManage) {
 		data["Feeds"], err = s.Intel.Feeds(ctx)
 	}
@@ -700,10 +711,10 @@ func (s *Server) intelCollectionForm(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Intel.CreateCollection(r.Context(), warden.Collection{Title: f["title"], Description: f["description"], Orgs: lines(f["orgs"], true), CanRead: true, CanWrite: f["can_write"] == "on"})
 	if err != nil {
 		status, _, detail := s.status(r, err)
-		s.intelSharing(w, r, status, f, "", "Collection: "+detail)
+		s.intelSharing(w, r, status, "", f, "", "Collection: "+detail)
 		return
 	}
-	s.intelSharing(w, r, http.StatusOK, nil, fmt.Sprintf("Collection %q (%s) created for %s.", c.Title, c.ID, strings.Join(c.Orgs, ", ")), "")
+	s.intelSharing(w, r, http.StatusOK, c.ID, nil, fmt.Sprintf("Collection %q (%s) created for %s.", c.Title, c.ID, strings.Join(c.Orgs, ", ")), "")
 }
 
 // intelShareForm shares objects (ids one per line or comma-separated) in
@@ -732,8 +743,21 @@ func (s *Server) intelShareForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status, _, detail := s.status(r, err)
-		s.intelSharing(w, r, status, f, "", "Share: "+detail)
+		s.intelSharing(w, r, status, "", f, "", "Share: "+detail)
 		return
 	}
-	s.intelSharing(w, r, http.StatusOK, nil, fmt.Sprintf("%d objects shared in collection %s.", len(ids), f["collection"]), "")
+	s.intelSharing(w, r, http.StatusOK, f["collection"], nil, fmt.Sprintf("%d objects shared in collection %s.", len(ids), f["collection"]), "")
+}
+
+// intelUnshareForm takes an object out of a collection, from the list of
+// what the collection shares.
+func (s *Server) intelUnshareForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	f := intelFields(r, "collection", "id")
+	if err := s.Intel.Unshare(r.Context(), f["collection"], f["id"]); err != nil {
+		status, _, detail := s.status(r, err)
+		s.intelSharing(w, r, status, "", nil, "", "Unshare: "+detail)
+		return
+	}
+	s.intelSharing(w, r, http.StatusOK, f["collection"], nil, fmt.Sprintf("%s is no longer shared in collection %s.", f["id"], f["collection"]), "")
 }

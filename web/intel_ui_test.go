@@ -369,7 +369,8 @@ func (p *platform) upload(t *testing.T, role warden.Role, name, bundle string) (
 // indicator's page says what it touches; the import form reports what a
 // bundle added and what it kept opaque, and refuses an invalid bundle
 // naming the object and the path, storing nothing; the sharing forms
-// create a collection, share an object and refuse a RED one; the actor's
+// create a collection, share an object and refuse a RED one, list what a
+// collection shares (a counterpart: its own only) and unshare; the actor's
 // page proposes a designation of its party, the intelligence as evidence,
 // and links it; feeds are
 // listed without their token.
@@ -464,6 +465,28 @@ func TestIntelForms(t *testing.T) {
 	}
 	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Amber private incident"]); code != http.StatusOK {
 		t.Errorf("the counterpart reading the AMBER incident shared with it now: %d", code)
+	}
+
+	code, body = p.get(t, warden.RoleCounterpart, "/intel/sharing?collection="+ids["collection"])
+	if shared := between(body, `id="shared"`, "</section>"); code != http.StatusOK || !strings.Contains(shared, "Amber private incident") || !strings.Contains(shared, "Amber shared incident") || strings.Contains(shared, "Unshare") {
+		t.Errorf("the counterpart's collection: %d %q", code, shared)
+	}
+	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/unshare", url.Values{"collection": {ids["collection"]}, "id": {ids["Amber private incident"]}}); resp.StatusCode != http.StatusOK || strings.Contains(between(body, `id="shared"`, "</section>"), "Amber private incident") {
+		t.Errorf("unshare: %d", resp.StatusCode)
+	}
+	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Amber private incident"]); code != http.StatusNotFound {
+		t.Errorf("the counterpart reading the AMBER incident unshared: %d, want 404", code)
+	}
+	cs, err := p.s.Intel.Collections(officer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(cs, func(c warden.Collection) bool { return c.Title == "cn-cert exchange" })
+	if i < 0 {
+		t.Fatalf("no collection cn-cert exchange in %+v", cs)
+	}
+	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/sharing?collection="+cs[i].ID); code != http.StatusNotFound {
+		t.Errorf("ru-cert's counterpart reading cn-cert's collection: %d, want 404", code)
 	}
 
 	if _, err := p.s.Intel.AddFeed(officer, intel.Feed{Name: "partner", URL: "https://taxii.example/api/", Collection: "1c7f3a4e-9b2d-4e8f-a0b1-c2d3e4f5a6b7", Token: "s3cret-token", TLP: warden.TLPGreen}); err != nil {

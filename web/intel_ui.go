@@ -64,6 +64,8 @@ func (s *Server) intelPageRoutes() []route {
 		{method: "POST", path: "/intel/relationships", h: s.intelRelateForm, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/links", h: s.intelLinkForm, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/objects/{id}/attribute", h: s.intelAttributeForm, action: warden.ActDesignationsPropose, ui: true},
+		{method: "POST", path: "/intel/objects/{id}/status", h: s.intelStatusForm, action: warden.ActIntelWrite, ui: true},
+		{method: "POST", path: "/intel/objects/{id}/revoke", h: s.intelRevokeForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/import", h: s.intelImportPage, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/import", h: s.intelImportForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/sharing", h: s.intelSharingPage, action: warden.ActIntelRead, ui: true},
@@ -399,6 +401,39 @@ func (s *Server) intelAttributeForm(w http.ResponseWriter, r *http.Request) {
 	s.intelObject(w, r, http.StatusOK, id, "Designation proposals opened: "+strings.Join(nums, ", ")+".", "")
 }
 
+// intelStatusForm sets an incident's status (open, contained, closed): a
+// new version of it.
+func (s *Server) intelStatusForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	id := r.PathValue("id")
+	status := strings.TrimSpace(r.PostFormValue("status"))
+	err := error(nil)
+	if !slices.Contains(incidentStatuses, status) {
+		err = warden.Errorf(warden.EINVALID, "status: %q is not open, contained or closed", status)
+	} else {
+		_, err = s.Intel.Update(r.Context(), id, intel.Input{Fields: map[string]any{"x_warden_status": status}})
+	}
+	if err != nil {
+		code, _, detail := s.status(r, err)
+		s.intelObject(w, r, code, id, "", "Status: "+detail)
+		return
+	}
+	goTo(w, r, "/intel/objects/"+pathID(id))
+}
+
+// intelRevokeForm revokes an object, with the reason: a new version,
+// revoked, that no longer screens or stands in the graph.
+func (s *Server) intelRevokeForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	id := r.PathValue("id")
+	if _, err := s.Intel.Revoke(r.Context(), id, strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
+		code, _, detail := s.status(r, err)
+		s.intelObject(w, r, code, id, "", "Revoke: "+detail)
+		return
+	}
+	goTo(w, r, "/intel/objects/"+pathID(id))
+}
+
 // intelProp is one property of an object as its page shows it.
 type intelProp struct {
 	Key, Label string
@@ -553,7 +588,7 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := map[string]any{"V": v, "Props": intelProps(v.Object.Object), "Versions": versions, "Edges": edges,
-		"Links": linkRows(p, v.Links), "Touches": touches, "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
+		"Links": linkRows(p, v.Links), "Touches": touches, "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Statuses": incidentStatuses, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
 		"Export": "/v1/intel/export?" + urlValues("id", id), "GraphW": graphWidth, "GraphH": graphHeight}
 	if warden.Allowed(p.Role, warden.ActIntelShare) {
 		if data["Collections"], err = s.Intel.Collections(ctx); err != nil {

@@ -224,7 +224,8 @@ func (p *platform) get(t *testing.T, role warden.Role, path string) (int, string
 // (cleared to AMBER+STRICT) nor a counterpart; a counterpart's lists hold
 // the GREEN incident and the AMBER one shared with its organisation, not
 // the others, and their pages answer it; the recording forms store an
-// incident and show a refused one again with the error.
+// incident and show a refused one again with the error; the incident is
+// closed and revoked from its page, each a new version.
 func TestIntelPages(t *testing.T) {
 	storetest.Engines(t, testIntelPages)
 }
@@ -328,6 +329,22 @@ func testIntelPages(t *testing.T, db *store.DB) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `role="alert"`) || !strings.Contains(string(b), "kept as typed") {
 		t.Errorf("an incident without a name: %d\n%s", resp.StatusCode, b)
+	}
+	if resp, _ = p.postForm(t, warden.RoleAnalyst, loc+"/status", url.Values{"status": {"closed"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("close the incident: %d", resp.StatusCode)
+	}
+	if resp, body = p.postForm(t, warden.RoleAnalyst, loc+"/status", url.Values{"status": {"gone"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Status: status: ") {
+		t.Errorf("an incident's status gone: %d", resp.StatusCode)
+	}
+	if resp, _ = p.postForm(t, warden.RoleAnalyst, loc+"/revoke", url.Values{"reason": {"recorded twice"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("revoke the incident: %d", resp.StatusCode)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, loc)
+	if versions := between(body, `id="versions"`, "</section>"); strings.Count(versions, "<tr>") != 4 || !strings.Contains(between(body, `id="identity"`, "</p>"), "revoked") || strings.Contains(body, `id="revoke-form"`) {
+		t.Errorf("after closing and revoking: %d versions (want 3), %q", strings.Count(versions, "<tr>")-1, between(body, `id="identity"`, "</p>"))
+	}
+	if !strings.Contains(between(body, `id="properties"`, "</section>"), "closed") {
+		t.Errorf("the incident is not closed")
 	}
 	form = url.Values{"source": {ids["indicator"]}, "relationship_type": {"indicates"}, "target": {ids["Red <script>incident</script>"]}, "tlp": {"red"}, "from": {ids["indicator"]}}
 	if resp = p.do(t, "POST", "/intel/relationships", p.tokens[warden.RoleAnalyst], "application/x-www-form-urlencoded", form.Encode()); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != obj("indicator") {

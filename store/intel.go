@@ -64,9 +64,23 @@ type IntelVersion struct {
 	Outcome IntelOutcome
 }
 
-// maxParams bounds the placeholders of one statement (SQLite allows
-// 32766, PostgreSQL 65535).
-const maxParams = 16000
+// maxParams bounds the placeholders of one statement (PostgreSQL allows
+// 65535). On SQLite, whose driver binds each parameter by looking its
+// number up among all the arguments (quadratic in their number), a
+// statement takes sqliteParams.
+const (
+	maxParams    = 16000
+	sqliteParams = 48
+)
+
+// inChunk is how many ids one IN (...) list takes: few on SQLite, for
+// the reason of sqliteParams.
+func (db *DB) inChunk() int {
+	if db.driver == "sqlite" {
+		return 100
+	}
+	return 1000
+}
 
 // intelKey is the text of a version's modified time as the store keys it.
 func intelKey(t time.Time) string { return timestamp(t) }
@@ -85,7 +99,7 @@ func intelKey(t time.Time) string { return timestamp(t) }
 // Outcome, Seq, Added and Current are set.
 func (db *DB) StoreIntel(ctx context.Context, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		return storeIntel(ctx, tx, vs, imp, org, at, ev)
+		return db.storeIntel(ctx, tx, vs, imp, org, at, ev)
 	})
 }
 
@@ -98,9 +112,9 @@ type intelState struct {
 	next     int    // the batch's version that becomes current, or -1
 }
 
-func storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time, ev *warden.AuditEvent) error {
+func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time, ev *warden.AuditEvent) error {
 	at = at.UTC().Truncate(time.Microsecond)
-	states, err := intelStates(ctx, tx, vs)
+	states, err := db.intelStates(ctx, tx, vs)
 	if err != nil {
 		return err
 	}
@@ -168,7 +182,7 @@ func storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.
 		`DELETE FROM intel_observables WHERE stix_id IN (%s)`,
 		`DELETE FROM intel_unsupported WHERE stix_id IN (%s)`,
 	} {
-		if err := execIn(ctx, tx, q, restated); err != nil {
+		if err := db.execIn(ctx, tx, q, restated); err != nil {
 			return err
 		}
 	}
@@ -176,20 +190,20 @@ func storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.
 	if imp != nil {
 		importID = imp.ID
 	}
-	if err := insertIntelRows(ctx, tx, vs, importID); err != nil {
+	if err := db.insertIntelRows(ctx, tx, vs, importID); err != nil {
 		return err
 	}
-	if err := insertDerived(ctx, tx, vs, states, changed); err != nil {
+	if err := db.insertDerived(ctx, tx, vs, states, changed); err != nil {
 		return err
 	}
-	if err := bumpShares(ctx, tx, restated, at); err != nil {
+	if err := db.bumpShares(ctx, tx, restated, at); err != nil {
 		return err
 	}
 	if imp == nil {
 		return nil
 	}
 	if imp.Collection != "" {
-		if err := shareImported(ctx, tx, vs, imp, at); err != nil {
+		if err := db.shareImported(ctx, tx, vs, imp, at); err != nil {
 			return err
 		}
 	}
@@ -197,7 +211,7 @@ func storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.
 }
 
 // intelStates reads what the store holds of the batch's ids.
-func intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (map[string]*intelState, error) {
+func (db *DB) intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (map[string]*intelState, error) {
 	states := map[string]*intelState{}
 	var ids []string
 	for _, v := range vs {
@@ -206,7 +220,7 @@ func intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (map[string
 			ids = append(ids, v.Object.ID)
 		}
 	}
-	for chunk := range chunks(ids, 1000) {
+	for chunk := range chunks(ids, db.inChunk()) {
 		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, current FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("intel versions: %w", err)
@@ -234,7 +248,7 @@ func intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (map[string
 
 // insertIntelRows inserts the versions stored (not unchanged ones), as
 // stored by import importID ("" for none).
-func insertIntelRows(ctx context.Context, tx *sql.Tx, vs []IntelVersion, importID string) error {
+func (db *DB) insertIntelRows(ctx context.Context, tx *sql.Tx, vs []IntelVersion, importID string) error {
 	var rows [][]any
 	for _, v := range vs {
 		if v.Outcome == IntelUnchanged {
@@ -244,13 +258,13 @@ func insertIntelRows(ctx context.Context, tx *sql.Tx, vs []IntelVersion, importI
 		rows = append(rows, []any{o.Seq, o.ID, o.Type, intelKey(o.Modified), timestamp(o.Created), timestamp(o.Added), v.Spec, string(o.TLP),
 			o.Name, o.Source, importID, boolInt(o.Current), boolInt(o.Revoked), boolInt(o.Opaque), string(o.Object)})
 	}
-	return insertRows(ctx, tx, `INSERT INTO intel_objects (seq, stix_id, type, modified, created, added_at, spec, tlp, name, source, import_id, current, revoked, opaque, object) VALUES `, "", rows)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_objects (seq, stix_id, type, modified, created, added_at, spec, tlp, name, source, import_id, current, revoked, opaque, object) VALUES `, "", rows)
 }
 
 // insertDerived writes the edges, observables and unsupported patterns of
 // the versions that became current. A revoked object asserts nothing:
 // it has none.
-func insertDerived(ctx context.Context, tx *sql.Tx, vs []IntelVersion, states map[string]*intelState, changed []string) error {
+func (db *DB) insertDerived(ctx context.Context, tx *sql.Tx, vs []IntelVersion, states map[string]*intelState, changed []string) error {
 	var edges, obs, unsup [][]any
 	for _, id := range changed {
 		v := vs[states[id].next]
@@ -278,13 +292,13 @@ func insertDerived(ctx context.Context, tx *sql.Tx, vs []IntelVersion, states ma
 			unsup = append(unsup, []any{id, u.PatternType, u.Reason})
 		}
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO intel_edges (source, type, target, rel, confidence, owner) VALUES `, "", edges); err != nil {
+	if err := db.insertRows(ctx, tx, `INSERT INTO intel_edges (source, type, target, rel, confidence, owner) VALUES `, "", edges); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO intel_observables (stix_id, kind, value, chain, lo, hi, valid_from, valid_until) VALUES `, "", obs); err != nil {
+	if err := db.insertRows(ctx, tx, `INSERT INTO intel_observables (stix_id, kind, value, chain, lo, hi, valid_from, valid_until) VALUES `, "", obs); err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, `INSERT INTO intel_unsupported (stix_id, pattern_type, reason) VALUES `, "", unsup)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_unsupported (stix_id, pattern_type, reason) VALUES `, "", unsup)
 }
 
 // optZero is a time column: empty when the time is not given.
@@ -322,12 +336,12 @@ func IPRange(o warden.Observable) (lo, hi string) {
 
 // bumpShares moves the shares of ids whose current version changed to
 // now, each id with a share sequence number of its own.
-func bumpShares(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
+func (db *DB) bumpShares(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	shared := map[string]bool{}
-	for chunk := range chunks(ids, 1000) {
+	for chunk := range chunks(ids, db.inChunk()) {
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT stix_id FROM intel_shares WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return fmt.Errorf("intel shares: %w", err)
@@ -375,7 +389,7 @@ func shareSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // shareImported shares what an import stored, or found stored, in its
 // collection, except RED objects and what is shared there already.
-func shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, at time.Time) error {
+func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, at time.Time) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, v := range vs {
@@ -384,12 +398,12 @@ func shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *ward
 			ids = append(ids, v.Object.ID)
 		}
 	}
-	return shareIDs(ctx, tx, imp.Collection, ids, imp.Actor, at)
+	return db.shareIDs(ctx, tx, imp.Collection, ids, imp.Actor, at)
 }
 
 // shareIDs puts ids in a collection at at, leaving those there already
 // where they are.
-func shareIDs(ctx context.Context, tx *sql.Tx, collection string, ids []string, by string, at time.Time) error {
+func (db *DB) shareIDs(ctx context.Context, tx *sql.Tx, collection string, ids []string, by string, at time.Time) error {
 	seq, err := shareSeq(ctx, tx)
 	if err != nil {
 		return err
@@ -399,7 +413,7 @@ func shareIDs(ctx context.Context, tx *sql.Tx, collection string, ids []string, 
 		seq++
 		rows = append(rows, []any{collection, id, seq, timestamp(at), by})
 	}
-	return insertRows(ctx, tx, `INSERT INTO intel_shares (collection, stix_id, seq, added_at, added_by) VALUES `, ` ON CONFLICT (collection, stix_id) DO NOTHING`, rows)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_shares (collection, stix_id, seq, added_at, added_by) VALUES `, ` ON CONFLICT (collection, stix_id) DO NOTHING`, rows)
 }
 
 // recordImport stores an import's report and announces it.
@@ -436,12 +450,16 @@ func recordImport(ctx context.Context, tx *sql.Tx, imp *warden.IntelImport, org 
 // insertRows inserts rows (each of the same width) with head (`INSERT
 // INTO t (cols) VALUES `) and tail, as many rows a statement as
 // maxParams allows.
-func insertRows(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
+func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
 	per := maxParams / width
+	if db.driver == "sqlite" {
+		per = max(sqliteParams/width, 1)
+	}
+
 	var stmt *sql.Stmt
 	defer func() {
 		if stmt != nil {
@@ -535,8 +553,8 @@ func anys[T any](s []T) []any {
 }
 
 // execIn runs q, whose %s takes the dollars, over ids in chunks.
-func execIn(ctx context.Context, tx *sql.Tx, q string, ids []string) error {
-	for chunk := range chunks(ids, 1000) {
+func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, ids []string) error {
+	for chunk := range chunks(ids, db.inChunk()) {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(q, dollars(1, len(chunk))), anys(chunk)...); err != nil {
 			return fmt.Errorf("intel: %w", err)
 		}
@@ -762,7 +780,7 @@ func (db *DB) IntelVersions(ctx context.Context, id string) ([]warden.IntelObjec
 // IntelCurrent returns the current versions of ids that exist, by id.
 func (db *DB) IntelCurrent(ctx context.Context, ids []string) (map[string]warden.IntelObject, error) {
 	out := map[string]warden.IntelObject{}
-	for chunk := range chunks(ids, 1000) {
+	for chunk := range chunks(ids, db.inChunk()) {
 		os, err := queryAll(ctx, db.reader(ctx), "intel objects", func(scan func(...any) error) (warden.IntelObject, error) { return scanIntel(scan) },
 			`SELECT `+intelColumns+` FROM intel_objects o WHERE o.current = 1 AND o.stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
@@ -779,7 +797,7 @@ func (db *DB) IntelCurrent(ctx context.Context, ids []string) (map[string]warden
 // organisation org.
 func (db *DB) IntelSharedWith(ctx context.Context, org string, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for chunk := range chunks(ids, 1000) {
+	for chunk := range chunks(ids, db.inChunk()) {
 		got, err := queryAll(ctx, db.reader(ctx), "intel shares", func(scan func(...any) error) (string, error) {
 			var id string
 			return id, scan(&id)
@@ -927,7 +945,7 @@ func scanLink(scan func(...any) error) (warden.IntelLink, error) {
 // IntelLinks returns the links of the objects ids.
 func (db *DB) IntelLinks(ctx context.Context, ids []string) ([]warden.IntelLink, error) {
 	out := []warden.IntelLink{}
-	for chunk := range chunks(ids, 1000) {
+	for chunk := range chunks(ids, db.inChunk()) {
 		ls, err := queryAll(ctx, db.reader(ctx), "intel links", scanLink,
 			`SELECT stix_id, kind, ref, note, created_by, created_at FROM intel_links WHERE stix_id IN (`+dollars(1, len(chunk))+`) ORDER BY stix_id, kind, ref`, anys(chunk)...)
 		if err != nil {
@@ -1004,11 +1022,11 @@ func (db *DB) CreateIntelCollection(ctx context.Context, c warden.Collection, ev
 		if err != nil {
 			return fmt.Errorf("create collection: %w", err)
 		}
-		return setCollectionOrgs(ctx, tx, c)
+		return db.setCollectionOrgs(ctx, tx, c)
 	})
 }
 
-func setCollectionOrgs(ctx context.Context, tx *sql.Tx, c warden.Collection) error {
+func (db *DB) setCollectionOrgs(ctx context.Context, tx *sql.Tx, c warden.Collection) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM intel_collection_orgs WHERE collection = $1`, c.ID); err != nil {
 		return fmt.Errorf("collection orgs: %w", err)
 	}
@@ -1016,7 +1034,7 @@ func setCollectionOrgs(ctx context.Context, tx *sql.Tx, c warden.Collection) err
 	for i, org := range c.Orgs {
 		rows[i] = []any{c.ID, org}
 	}
-	return insertRows(ctx, tx, `INSERT INTO intel_collection_orgs (collection, org) VALUES `, "", rows)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_collection_orgs (collection, org) VALUES `, "", rows)
 }
 
 // UpdateIntelCollection replaces a collection's title, description,
@@ -1032,7 +1050,7 @@ func (db *DB) UpdateIntelCollection(ctx context.Context, c warden.Collection, ev
 		if n, _ := res.RowsAffected(); n == 0 {
 			return warden.Errorf(warden.ENOTFOUND, "no collection %s", c.ID)
 		}
-		return setCollectionOrgs(ctx, tx, c)
+		return db.setCollectionOrgs(ctx, tx, c)
 	})
 }
 
@@ -1094,7 +1112,7 @@ func (db *DB) IntelCollection(ctx context.Context, id string) (warden.Collection
 // already stay where they are.
 func (db *DB) ShareIntel(ctx context.Context, collection string, ids []string, by string, at time.Time, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		return shareIDs(ctx, tx, collection, ids, by, at)
+		return db.shareIDs(ctx, tx, collection, ids, by, at)
 	})
 }
 

@@ -192,7 +192,7 @@ func (db *DB) ListIndicatorVersions(ctx context.Context) (map[string]int, error)
 func (db *DB) WriteListIndicators(ctx context.Context, list string, version int, vs []IntelVersion, links []warden.IntelLink, at time.Time, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
 		if len(vs) > 0 {
-			if err := storeIntel(ctx, tx, vs, nil, "", at, ev); err != nil {
+			if err := db.storeIntel(ctx, tx, vs, nil, "", at, ev); err != nil {
 				return err
 			}
 		}
@@ -200,7 +200,7 @@ func (db *DB) WriteListIndicators(ctx context.Context, list string, version int,
 		for _, l := range links {
 			rows = append(rows, []any{l.Object, l.Kind, l.Ref, l.Note, l.CreatedBy, timestamp(l.CreatedAt)})
 		}
-		if err := insertRows(ctx, tx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES `, ` ON CONFLICT (stix_id, kind, ref) DO NOTHING`, rows); err != nil {
+		if err := db.insertRows(ctx, tx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES `, ` ON CONFLICT (stix_id, kind, ref) DO NOTHING`, rows); err != nil {
 			return fmt.Errorf("list indicator links: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO intel_list_indicators (list, version, done_at) VALUES ($1, $2, $3)

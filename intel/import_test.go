@@ -1,6 +1,7 @@
 package intel_test
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"os"
@@ -270,6 +271,64 @@ func TestImportInvalidStoresNothing(t *testing.T) {
 		}
 		if evs := coreAudit(t, db, "intel.import"); len(evs) != 1 || evs[0].Object != "intel-import:"+rep.ID {
 			t.Fatalf("audit %+v", evs)
+		}
+	})
+}
+
+func TestImportIntoCollection(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		drop, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "From A", Orgs: []string{"org-a"}, CanRead: true, CanWrite: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		readOnly, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "To A", Orgs: []string{"org-a"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unmarked := coreIndicator(coreInd1, "2026-01-01T00:00:00.000Z", "[domain-name:value = 'c2.example']")
+		red := coreIndicator(coreInd2, "2026-01-01T00:00:00.000Z", "[domain-name:value = 'red.example']", stix.TLPMarkingID(warden.TLPRed))
+		for _, tc := range []struct {
+			name       string
+			ctx        context.Context
+			collection string
+			code       string
+		}{
+			{"B into A's collection", coreB, drop.ID, warden.ENOTFOUND},
+			{"A into a read-only collection", coreA, readOnly.ID, warden.EFORBIDDEN},
+			{"the auditor", coreAs(warden.RoleAuditor, warden.HomeOrg), drop.ID, warden.EFORBIDDEN},
+		} {
+			_, err := s.Import(tc.ctx, strings.NewReader(coreBundle(unmarked)), intel.ImportOptions{Source: "taxii", Collection: tc.collection})
+			if coreCode(err) != tc.code {
+				t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+			}
+		}
+		rep, err := s.Import(coreA, strings.NewReader(coreBundle(unmarked, red)), intel.ImportOptions{Source: "taxii", Collection: drop.ID})
+		if err != nil || rep.Added != 2 || rep.Collection != drop.ID {
+			t.Fatalf("A's import: %+v, %v", rep, err)
+		}
+		// What A sent unmarked is AMBER, shared with A through the
+		// collection; the RED one is stored and not shared, so A no
+		// longer sees it.
+		page, err := s.Objects(coreA, intel.Filter{Collection: drop.ID})
+		if err != nil || len(page.Objects) != 1 || page.Objects[0].ID != coreInd1 || page.Objects[0].TLP != warden.TLPAmber {
+			t.Fatalf("the collection as A reads it: %+v, %v", page.Objects, err)
+		}
+		if _, err := s.Object(coreA, coreInd2); coreCode(err) != warden.ENOTFOUND {
+			t.Fatalf("A reads the RED indicator: %v", err)
+		}
+		if _, err := s.Object(coreAnalyst, coreInd2); err != nil {
+			t.Fatalf("the analyst reads the RED indicator: %v", err)
+		}
+		if got, err := s.ImportReport(coreA, rep.ID); err != nil || got.ID != rep.ID {
+			t.Fatalf("A reads its import's status: %+v, %v", got, err)
+		}
+		if _, err := s.ImportReport(coreB, rep.ID); coreCode(err) != warden.ENOTFOUND {
+			t.Fatalf("B reads A's import: %v", err)
+		}
+		cs, err := s.Collections(coreB)
+		if err != nil || len(cs) != 0 {
+			t.Fatalf("B's collections: %+v, %v", cs, err)
 		}
 	})
 }

@@ -110,6 +110,9 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	if in.Type != "" && in.Type != cur.Type {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, not a %s", id, cur.Type, in.Type)
 	}
+	if cur.Revoked {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "id: %s is revoked: a revoked object has no further versions", id)
+	}
 	tlp := cur.TLP
 	if in.TLP != "" {
 		if in.TLP.Rank() < 0 {

@@ -259,6 +259,10 @@ func TestWriteAudit(t *testing.T) {
 				_, err := s.Create(coreA, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x"}})
 				return err
 			}},
+			{"update revoked", warden.EINVALID, "id", func() error {
+				_, err := s.Update(coreAnalyst, ind.ID, intel.Input{Fields: map[string]any{"name": "back"}})
+				return err
+			}},
 			{"admin sees no RED", warden.ENOTFOUND, "", func() error {
 				_, err := s.Object(coreAdmin, red.ID)
 				return err

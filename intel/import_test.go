@@ -330,5 +330,33 @@ func TestImportIntoCollection(t *testing.T) {
 		if err != nil || len(cs) != 0 {
 			t.Fatalf("B's collections: %+v, %v", cs, err)
 		}
+		// A versions what it sent, and only that: sending the id of the
+		// authority's AMBER object does not open it to A, and a new
+		// version of it is refused.
+		const theirs = "indicator--3a0c6f4e-7b5d-4e8e-9f1a-2b3c4d5e6f70"
+		mine := coreIndicator(theirs, "2026-01-01T00:00:00.000Z", "[domain-name:value = 'amber.example']")
+		coreImport(t, s, coreBundle(mine))
+		again, err := s.Import(coreA, strings.NewReader(coreBundle(mine)), intel.ImportOptions{Source: "taxii", Collection: drop.ID})
+		if err != nil || again.Unchanged != 1 {
+			t.Fatalf("A sends the authority's object as it is: %+v, %v", again, err)
+		}
+		if _, err := s.Object(coreA, theirs); coreCode(err) != warden.ENOTFOUND {
+			t.Fatalf("A reads the authority's AMBER object after sending its id: %v", err)
+		}
+		before := coreCounts(t, db)
+		revoked := strings.Replace(coreIndicator(theirs, "2026-02-01T00:00:00.000Z", "[domain-name:value = 'amber.example']"), `"name"`, `"revoked":true,"name"`, 1)
+		if _, err := s.Import(coreA, strings.NewReader(coreBundle(revoked)), intel.ImportOptions{Source: "taxii", Collection: drop.ID}); coreCode(err) != warden.EINVALID {
+			t.Fatalf("A revokes the authority's object: %v", err)
+		}
+		if after := coreCounts(t, db); !maps.Equal(before, after) {
+			t.Fatalf("a refused version stored something: %v, before %v", after, before)
+		}
+		if o, err := s.Object(coreAnalyst, theirs); err != nil || o.Revoked {
+			t.Fatalf("the authority's object after A's refused version: %+v, %v", o, err)
+		}
+		newer := coreIndicator(coreInd1, "2026-03-01T00:00:00.000Z", "[domain-name:value = 'c2.example']")
+		if rep, err := s.Import(coreA, strings.NewReader(coreBundle(newer)), intel.ImportOptions{Source: "taxii", Collection: drop.ID}); err != nil || rep.Versions != 1 {
+			t.Fatalf("A versions its own object: %+v, %v", rep, err)
+		}
 	})
 }

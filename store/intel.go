@@ -161,6 +161,11 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			st.current, st.next = key, i
 		}
 	}
+	if imp != nil && org != "" && org != warden.HomeOrg {
+		if err := db.ownVersions(ctx, tx, vs, states, org); err != nil {
+			return err
+		}
+	}
 	// The ids whose current version changes: their old current row and
 	// derived rows go.
 	var changed, restated []string
@@ -203,7 +208,7 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		return nil
 	}
 	if imp.Collection != "" {
-		if err := db.shareImported(ctx, tx, vs, imp, at); err != nil {
+		if err := db.shareImported(ctx, tx, vs, imp, org, at); err != nil {
 			return err
 		}
 	}
@@ -388,17 +393,63 @@ func shareSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
 }
 
 // shareImported shares what an import stored, or found stored, in its
-// collection, except RED objects and what is shared there already.
-func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, at time.Time) error {
+// collection, except RED objects and what is shared there already. What
+// a counterpart's import found stored is not shared: sending an object's
+// id and modified time must not open another's object to it.
+func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, v := range vs {
+		if v.Outcome == IntelUnchanged && org != warden.HomeOrg {
+			continue
+		}
 		if !seen[v.Object.ID] && v.Object.TLP.Shareable() {
 			seen[v.Object.ID] = true
 			ids = append(ids, v.Object.ID)
 		}
 	}
 	return db.shareIDs(ctx, tx, imp.Collection, ids, imp.Actor, at)
+}
+
+// ownVersions refuses, as EINVALID, a counterpart's import that adds a
+// version to an object another organisation (or the authority) first
+// stored: a counterpart versions only the objects it sent, so that it
+// can neither rewrite nor revoke the authority's intelligence.
+func (db *DB) ownVersions(ctx context.Context, tx *sql.Tx, vs []IntelVersion, states map[string]*intelState, org string) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if v.Outcome != IntelUnchanged && states[v.Object.ID].stored && !seen[v.Object.ID] {
+			seen[v.Object.ID] = true
+			ids = append(ids, v.Object.ID)
+		}
+	}
+	for chunk := range chunks(ids, db.inChunk()) {
+		rows, err := tx.QueryContext(ctx, `SELECT o.stix_id, COALESCE(i.org, '') FROM intel_objects o LEFT JOIN intel_imports i ON i.id = o.import_id
+			WHERE o.stix_id IN (`+dollars(1, len(chunk))+`) AND o.seq = (SELECT MIN(f.seq) FROM intel_objects f WHERE f.stix_id = o.stix_id)`, anys(chunk)...)
+		if err != nil {
+			return fmt.Errorf("intel origins: %w", err)
+		}
+		var foreign string
+		for rows.Next() {
+			var id, from string
+			if err := rows.Scan(&id, &from); err != nil {
+				rows.Close()
+				return err
+			}
+			if from != org && foreign == "" {
+				foreign = id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if foreign != "" {
+			return warden.Errorf(warden.EINVALID, "objects: %s was sent by another organisation: a new version of it is theirs to send, nothing stored", foreign)
+		}
+	}
+	return nil
 }
 
 // shareIDs puts ids in a collection at at, leaving those there already

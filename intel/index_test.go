@@ -2,8 +2,10 @@ package intel
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"warden"
 	"warden/store"
+	"warden/store/storetest"
 )
 
 var indexNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -201,4 +204,52 @@ func TestRangesNested(t *testing.T) {
 func inCIDR(t *testing.T, cidr, ip string) bool {
 	t.Helper()
 	return netip.MustParsePrefix(cidr).Contains(netip.MustParseAddr(ip))
+}
+
+// TestIndexRefresh: another process's write shows once a lookup a second
+// later has seen the store's generation move and the rebuild (in the
+// background, the old index answering meanwhile) is done; Invalidate
+// shows a write at the next lookup.
+func TestIndexRefresh(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	store1 := func(id, domain string) {
+		t.Helper()
+		at := indexNow.Add(-time.Hour)
+		v := store.IntelVersion{Spec: "2.1", Object: warden.IntelObject{ID: id, Type: "indicator", Name: domain, TLP: warden.TLPGreen, Created: at, Modified: at, Source: "api",
+			Object: json.RawMessage(`{"type":"indicator","id":"` + id + `"}`)}, Observables: []store.IntelObservable{{Observable: obs(warden.KindDomain, domain)}}}
+		if err := db.StoreIntel(ctx, []store.IntelVersion{v}, nil, "", at, warden.NewAuditEvent(ctx, "intel.test", id, "", nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := NewIndex(db)
+	hits := func(domain string, at time.Time) int {
+		t.Helper()
+		hs, err := x.Match(ctx, warden.TxParty{Domain: domain}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hs)
+	}
+	if n := hits("a.example", indexNow); n != 0 || x.Size() != 0 {
+		t.Fatalf("empty store: %d hits, size %d", n, x.Size())
+	}
+	store1("indicator--0a000000-0000-4000-8000-000000000001", "a.example")
+	if n := hits("a.example", indexNow.Add(500*time.Millisecond)); n != 0 || x.checking.Load() {
+		t.Errorf("checked before a second passed: %d hits", n)
+	}
+	if n := hits("a.example", indexNow.Add(1500*time.Millisecond)); n != 0 {
+		t.Errorf("the lookup that starts the rebuild waited for it: %d hits", n)
+	}
+	for x.checking.Load() { // the background check and rebuild
+		runtime.Gosched()
+	}
+	if n := hits("a.example", indexNow.Add(1600*time.Millisecond)); n != 1 {
+		t.Errorf("after the rebuild: %d hits", n)
+	}
+	store1("indicator--0a000000-0000-4000-8000-000000000002", "b.example")
+	x.Invalidate()
+	if n := hits("b.example", indexNow.Add(1700*time.Millisecond)); n != 1 || x.Size() != 2 {
+		t.Errorf("after Invalidate: %d hits, size %d", n, x.Size())
+	}
 }

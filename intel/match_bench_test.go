@@ -2,13 +2,16 @@ package intel
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"warden"
+	"warden/stix"
 	"warden/store"
+	"warden/store/storetest"
 )
 
 // benchRows is n indicators of mixed kinds, a tenth of them CIDR ranges
@@ -39,13 +42,13 @@ func benchRows(n int) ([]store.IndexRow, []warden.TxParty, []warden.TxParty) {
 		case 6, 7:
 			add(warden.KindEmail, fmt.Sprintf("ransom%d@mail%d.example", i, i%89))
 		default:
-			add(warden.KindWallet, fmt.Sprintf("bc1q%038x", i))
+			add(warden.KindWallet, fmt.Sprintf("0x%040x", i))
 		}
 		if i%1000 == 1 {
 			hits = append(hits, warden.TxParty{IP: fmt.Sprintf("172.%d.%d.%d", a&0x0f+16, b, c), Domain: fmt.Sprintf("pay.c2-%d.evil%d.example", i+3, (i+3)%97),
-				Email: fmt.Sprintf("ransom%d@mail%d.example", i+5, (i+5)%89), Wallet: fmt.Sprintf("bc1q%038x", i+7)})
+				Email: fmt.Sprintf("ransom%d@mail%d.example", i+5, (i+5)%89), Wallet: fmt.Sprintf("0x%040x", i+7)})
 			misses = append(misses, warden.TxParty{IP: fmt.Sprintf("192.0.%d.%d", b, c), Domain: fmt.Sprintf("shop%d.example.org", i),
-				Email: fmt.Sprintf("jane%d@example.net", i), Wallet: fmt.Sprintf("bc1qzz%036x", i)})
+				Email: fmt.Sprintf("jane%d@example.net", i), Wallet: fmt.Sprintf("0xffff%036x", i)})
 		}
 	}
 	return rows, hits, misses
@@ -86,5 +89,40 @@ func BenchmarkIndicatorLookup(b *testing.B) {
 			b.ReportMetric(float64(ds[len(ds)/2].Nanoseconds()), "p50-ns")
 			b.ReportMetric(float64(ds[len(ds)*99/100].Nanoseconds()), "p99-ns")
 		})
+	}
+}
+
+// benchRefreshN is how many indicators BenchmarkIndexRefresh stores.
+var benchRefreshN = 100_000
+
+// BenchmarkIndexRefresh rebuilds the index from the store (SQLite) holding
+// 100,000 indicators: what a rebuild after a change costs, in the
+// background, while the old index answers. The indicators are stored
+// directly (the import's parsing and validation are not measured here).
+func BenchmarkIndexRefresh(b *testing.B) {
+	rows, _, _ := benchRows(benchRefreshN)
+	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	vs := make([]store.IntelVersion, len(rows))
+	for i, r := range rows {
+		raw := fmt.Sprintf(`{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"bench %d","pattern":%q,"pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z"}`,
+			r.ID, i, stix.Pattern(r.Observable))
+		vs[i] = store.IntelVersion{Spec: "2.1", Object: warden.IntelObject{ID: r.ID, Type: "indicator", Name: r.Name, TLP: r.TLP, Created: at, Modified: at, Source: "api", Object: json.RawMessage(raw)},
+			Observables: []store.IntelObservable{{Observable: r.Observable, ValidFrom: at}}}
+	}
+	db := storetest.OpenSQLite(b)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	start := time.Now()
+	if err := db.StoreIntel(ctx, vs, nil, "", at, warden.NewAuditEvent(ctx, "intel.bench", "bench", "", nil)); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("stored %d indicators in %v", len(vs), time.Since(start))
+	x := NewIndex(db)
+	for b.Loop() {
+		if err := x.Refresh(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if x.Size() != len(rows) {
+		b.Fatalf("index of %d values", x.Size())
 	}
 }

@@ -86,7 +86,7 @@ func (s *Service) Create(ctx context.Context, in Input) (warden.IntelObject, err
 	m["type"], m["spec_version"], m["id"] = in.Type, "2.1", stix.NewID(in.Type)
 	m["created"], m["modified"], m["created_by_ref"] = at, at, authority
 	m["object_marking_refs"] = []string{stix.TLPMarkingID(in.TLP)}
-	v, err := s.native(ctx, p, m, in.TLP)
+	v, err := s.native(ctx, p, m, in.TLP, nil)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 			return warden.IntelObject{}, err
 		}
 	}
-	v, err := s.native(ctx, p, m, tlp)
+	v, err := s.native(ctx, p, m, tlp, &cur)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -174,7 +174,7 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelOb
 		return warden.IntelObject{}, err
 	}
 	m["revoked"] = true
-	v, err := s.native(ctx, p, m, cur.TLP)
+	v, err := s.native(ctx, p, m, cur.TLP, &cur)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -297,9 +297,10 @@ func indicatorDefaults(m map[string]any, in Input, at string) error {
 }
 
 // native checks an object a person wrote: its incident status, the
-// schema of its type, its pattern, and that what it references exists
-// and is seen by p. It returns the version to store.
-func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]any, tlp warden.TLP) (store.IntelVersion, error) {
+// schema of its type, its pattern, and that what it references (beyond
+// what prev, the version it edits, referenced) exists and is seen by p.
+// It returns the version to store.
+func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]any, tlp warden.TLP, prev *warden.IntelObject) (store.IntelVersion, error) {
 	if st, ok := m["x_warden_status"]; ok && m["type"] == "incident" {
 		if v, _ := st.(string); !slices.Contains(incidentStates, v) {
 			return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "x_warden_status: %v is not one of open, contained, closed", st)
@@ -328,7 +329,15 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 		}
 		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "%s: %s", field, pr.Message)
 	}
-	if err := s.checkRefs(ctx, p, r.version); err != nil {
+	known := map[string]bool{}
+	if prev != nil {
+		if objs, _, err := stix.Parse(bytes.NewReader(prev.Object)); err == nil && len(objs) == 1 {
+			for _, e := range stix.Edges(objs[0]) {
+				known[e.Source], known[e.Target] = true, true
+			}
+		}
+	}
+	if err := s.checkRefs(ctx, p, r.version, known); err != nil {
 		return store.IntelVersion{}, err
 	}
 	r.version.Object.TLP = tlp
@@ -345,9 +354,9 @@ func problemText(ps []warden.ObjectProblem) string {
 
 // checkRefs checks that every object v references (its edges' other
 // ends, but not its creator, which is the authority or the object's
-// source) exists and is seen by p; EINVALID naming the property
-// otherwise.
-func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.IntelVersion) error {
+// source, nor the known ones its earlier version referenced) exists and
+// is seen by p; EINVALID naming the property otherwise.
+func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.IntelVersion, known map[string]bool) error {
 	var ids []string
 	prop := map[string]string{}
 	for _, e := range v.Edges {
@@ -355,7 +364,7 @@ func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.Int
 			continue
 		}
 		for _, id := range []string{e.Source, e.Target} {
-			if id != v.Object.ID && prop[id] == "" {
+			if id != v.Object.ID && !known[id] && prop[id] == "" {
 				ids = append(ids, id)
 				prop[id] = e.Type
 				if e.Rel != "" {

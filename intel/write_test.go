@@ -221,6 +221,18 @@ func TestWriteAudit(t *testing.T) {
 			t.Fatalf("the indicator's versions: %+v, %v", vs, err)
 		}
 
+		// An imported object that names one Warden does not hold is
+		// edited all the same; a reference the edit adds must exist.
+		const rel = "relationship--9d1c2b3a-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
+		coreImport(t, s, coreBundle(coreObject("relationship", rel, "2026-01-01T00:00:00.000Z",
+			`"relationship_type":"indicates","source_ref":"indicator--6b9dbf9b-3bd6-4c5b-8d8e-4e3dc5c1e1a1","target_ref":"`+inc.ID+`"`)))
+		if _, err := s.Update(coreAnalyst, rel, intel.Input{Fields: map[string]any{"description": "seen twice"}}); err != nil {
+			t.Fatalf("an edit of an imported relationship to an object not held: %v", err)
+		}
+		if _, err := s.Update(coreAnalyst, rel, intel.Input{Fields: map[string]any{"target_ref": "incident--6b9dbf9b-3bd6-4c5b-8d8e-4e3dc5c1e1a1"}}); coreCode(err) != warden.EINVALID {
+			t.Fatalf("an edit naming an object not held: %v", err)
+		}
+
 		// What is refused, and audited not.
 		audits := len(coreAudit(t, db, "intel."))
 		for _, tc := range []struct {

@@ -301,10 +301,8 @@ func indicatorDefaults(m map[string]any, in Input, at string) error {
 // what prev, the version it edits, referenced) exists and is seen by p.
 // It returns the version to store.
 func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]any, tlp warden.TLP, prev *warden.IntelObject) (store.IntelVersion, error) {
-	if st, ok := m["x_warden_status"]; ok && m["type"] == "incident" {
-		if v, _ := st.(string); !slices.Contains(incidentStates, v) {
-			return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "x_warden_status: %v is not one of open, contained, closed", st)
-		}
+	if err := checkCustom(m); err != nil {
+		return store.IntelVersion{}, err
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
@@ -342,6 +340,55 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 	}
 	r.version.Object.TLP = tlp
 	return r.version, nil
+}
+
+// checkCustom checks the custom properties Warden defines, which no
+// schema does: an incident's status and when it was first and last seen,
+// and the countries an actor operates from, written as ISO codes.
+func checkCustom(m map[string]any) error {
+	if st, ok := m["x_warden_status"]; ok {
+		if v, _ := st.(string); !slices.Contains(incidentStates, v) {
+			return warden.Errorf(warden.EINVALID, "x_warden_status: %v is not one of open, contained, closed", st)
+		}
+	}
+	var seen [2]time.Time
+	for i, k := range []string{"x_warden_first_seen", "x_warden_last_seen"} {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		str, _ := v.(string)
+		t, err := time.Parse(time.RFC3339Nano, str)
+		if err != nil {
+			return warden.Errorf(warden.EINVALID, "%s: %v is not a timestamp such as 2026-03-01T09:00:00Z", k, v)
+		}
+		seen[i] = t
+	}
+	if !seen[0].IsZero() && !seen[1].IsZero() && seen[1].Before(seen[0]) {
+		return warden.Errorf(warden.EINVALID, "x_warden_last_seen: before x_warden_first_seen")
+	}
+	if v, ok := m["x_warden_countries"]; ok {
+		list, _ := v.([]any)
+		if strs, isStrs := v.([]string); isStrs {
+			for _, x := range strs {
+				list = append(list, x)
+			}
+		}
+		if len(list) == 0 {
+			return warden.Errorf(warden.EINVALID, "x_warden_countries: a list of countries, such as [\"KP\"]")
+		}
+		codes := make([]string, len(list))
+		for i, x := range list {
+			name, _ := x.(string)
+			code, ok := warden.CountryCode(name)
+			if !ok {
+				return warden.Errorf(warden.EINVALID, "x_warden_countries: %v is not a country", x)
+			}
+			codes[i] = code
+		}
+		m["x_warden_countries"] = slices.Compact(codes)
+	}
+	return nil
 }
 
 // problemText says what the first problem is.

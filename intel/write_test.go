@@ -150,7 +150,7 @@ func TestWriteAudit(t *testing.T) {
 			}},
 			{"intel.create", func() (string, error) {
 				var err error
-				red, err = s.Create(coreAnalyst, intel.Input{Type: "threat-actor", TLP: warden.TLPRed, Fields: map[string]any{"name": "Crew", "aliases": []string{"C"}, "x_warden_countries": []string{"KP"}}})
+				red, err = s.Create(coreAnalyst, intel.Input{Type: "threat-actor", TLP: warden.TLPRed, Fields: map[string]any{"name": "Crew", "aliases": []string{"C"}, "x_warden_countries": []string{"North Korea"}}})
 				created = append(created, red)
 				return red.ID, err
 			}},
@@ -208,6 +208,9 @@ func TestWriteAudit(t *testing.T) {
 				t.Errorf("%s marked %s, stored as %s", o.ID, tlp, o.TLP)
 			}
 		}
+		if !bytes.Contains(red.Object, []byte(`"x_warden_countries":["KP"]`)) {
+			t.Errorf("the actor's countries as written: %s", red.Object)
+		}
 		v, err := s.View(coreAnalyst, inc.ID)
 		if err != nil || !bytes.Contains(v.Object.Object, []byte(`"x_warden_status":"contained"`)) || !bytes.Contains(v.Object.Object, []byte(`"x_warden_victims":["a bank"]`)) {
 			t.Fatalf("the incident after its update: %s, %v", v.Object.Object, err)
@@ -254,6 +257,15 @@ func TestWriteAudit(t *testing.T) {
 			}},
 			{"status", warden.EINVALID, "x_warden_status", func() error {
 				_, err := s.Create(coreAnalyst, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x", "x_warden_status": "gone"}})
+				return err
+			}},
+			{"country", warden.EINVALID, "x_warden_countries", func() error {
+				_, err := s.Create(coreAnalyst, intel.Input{Type: "intrusion-set", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x", "x_warden_countries": []string{"Atlantis"}}})
+				return err
+			}},
+			{"seen", warden.EINVALID, "x_warden_last_seen", func() error {
+				_, err := s.Create(coreAnalyst, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x",
+					"x_warden_first_seen": "2026-02-01T00:00:00Z", "x_warden_last_seen": "2026-01-01T00:00:00Z"}})
 				return err
 			}},
 			{"reserved", warden.EINVALID, "id", func() error {

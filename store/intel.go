@@ -499,17 +499,31 @@ func recordImport(ctx context.Context, tx *sql.Tx, imp *warden.IntelImport, org 
 }
 
 // insertRows inserts rows (each of the same width) with head (`INSERT
-// INTO t (cols) VALUES `) and tail, as many rows a statement as
-// maxParams allows.
+// INTO t (cols) VALUES `) and tail, as many rows a statement as the
+// engine takes well: maxParams parameters on PostgreSQL, sqliteParams on
+// SQLite.
 func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
+	params := maxParams
+	if db.driver == "sqlite" {
+		params = sqliteParams
+	}
+	return insertBatches(ctx, tx, head, tail, rows, params)
+}
+
+// insertRows is DB.insertRows for code without the DB at hand, for a
+// few rows: statements of few parameters, which suit both engines.
+func insertRows(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
+	return insertBatches(ctx, tx, head, tail, rows, sqliteParams)
+}
+
+// insertBatches inserts rows in statements of at most params
+// parameters (one row at least).
+func insertBatches(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any, params int) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
-	per := maxParams / width
-	if db.driver == "sqlite" {
-		per = max(sqliteParams/width, 1)
-	}
+	per := max(params/width, 1)
 
 	var stmt *sql.Stmt
 	defer func() {
@@ -864,13 +878,19 @@ func (db *DB) IntelSharedWith(ctx context.Context, org string, ids []string) (ma
 	return out, nil
 }
 
+// maxEdges bounds the edges IntelEdges returns: an identity that created
+// a feed's objects is named by each of them.
+const maxEdges = 1000
+
 // IntelEdges returns the edges into and out of id, and those read from
-// it (a relationship's).
+// it (a relationship's): relationships and sightings first, then the
+// embedded references, at most maxEdges.
 func (db *DB) IntelEdges(ctx context.Context, id string) ([]warden.IntelEdge, error) {
 	return queryAll(ctx, db.reader(ctx), "intel edges", func(scan func(...any) error) (warden.IntelEdge, error) {
 		var e warden.IntelEdge
 		return e, scan(&e.Source, &e.Type, &e.Target, &e.Rel, &e.Confidence)
-	}, `SELECT source, type, target, rel, confidence FROM intel_edges WHERE source = $1 OR target = $1 OR owner = $1 ORDER BY source, type, target, rel`, id)
+	}, `SELECT source, type, target, rel, confidence FROM intel_edges WHERE source = $1 OR target = $1 OR owner = $1
+		ORDER BY CASE WHEN rel = '' THEN 1 ELSE 0 END, source, type, target, rel LIMIT `+strconv.Itoa(maxEdges), id)
 }
 
 // IntelObservables returns what id observes, if it is a current, not

@@ -3,6 +3,7 @@ package enforcement_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,14 @@ func TestIndicatorScreening(t *testing.T) {
 				if err != nil || c.Case.EntityID != "indicator:"+tc.hits || c.Case.Reference != tc.ref {
 					t.Errorf("%s: case %+v %v", tc.ref, c, err)
 				}
+				// The indicator's view lists the payment and the case.
+				for kind, ref := range map[string]string{warden.LinkPayment: tc.ref, warden.LinkCase: fmt.Sprint(*stored.Case)} {
+					if ls, err := e.db.IntelLinksTo(reader, kind, ref); err != nil || len(ls) != 1 || ls[0].Object != tc.hits {
+						t.Errorf("%s: links to %s %s: %+v %v", tc.ref, kind, ref, ls, err)
+					}
+				}
+			} else if ls, err := e.db.IntelLinksTo(reader, warden.LinkPayment, tc.ref); err != nil || len(ls) != len(ids) {
+				t.Errorf("%s: links %+v %v", tc.ref, ls, err)
 			}
 		}
 
@@ -153,6 +162,9 @@ func TestIndicatorScreening(t *testing.T) {
 		}
 		if c, err := e.svc.Customer(reader, "C77"); err != nil || c.Email != "extort@mailbox.example" {
 			t.Errorf("customer read back: %+v %v", c, err)
+		}
+		if ls, err := e.db.IntelLinksTo(reader, warden.LinkCustomer, "C77"); err != nil || len(ls) != 1 || ls[0].Object != "indicator--33333333-3333-4333-8333-333333333333" {
+			t.Errorf("customer links: %+v %v", ls, err)
 		}
 		c, _, err = e.svc.Onboard(client, warden.Customer{ID: "C78", Email: "someone@shop.example"})
 		if err != nil || c.Decision != warden.DecisionCleared {

@@ -136,7 +136,7 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 			return false, err
 		}
 	}
-	return false, nil
+	return false, linkIndicators(ctx, tx, d, cases)
 }
 
 // numberCases gives cases their ids and records them in d.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"warden"
@@ -207,4 +209,34 @@ func (db *DB) WriteListIndicators(ctx context.Context, list string, version int,
 			ON CONFLICT (list) DO UPDATE SET version = excluded.version, done_at = excluded.done_at`, list, version, timestamp(at))
 		return err
 	})
+}
+
+// linkIndicators links each indicator a decision hit (entity id
+// "indicator:" and its STIX id) to the payment, or the customer, and to
+// the case opened for it, in the decision's transaction, so that the
+// indicator's view lists what it touched.
+func linkIndicators(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases []warden.PendingCase) error {
+	kind, ref := warden.LinkPayment, d.Reference
+	if id, ok := strings.CutPrefix(d.Reference, "customer:"); ok {
+		kind, ref = warden.LinkCustomer, id
+	}
+	at := timestamp(d.DecidedAt)
+	var rows [][]any
+	for _, h := range d.Hits {
+		if id, ok := strings.CutPrefix(h.EntityID, "indicator:"); ok {
+			rows = append(rows, []any{id, kind, ref, "screening: " + d.Decision, "screening", at})
+		}
+	}
+	for _, c := range cases {
+		if id, ok := strings.CutPrefix(c.Case.EntityID, "indicator:"); ok {
+			rows = append(rows, []any{id, warden.LinkCase, strconv.FormatInt(c.Case.ID, 10), "held for review", "screening", at})
+		}
+	}
+	for _, r := range rows { // a few: one a hit
+		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (stix_id, kind, ref) DO NOTHING`, r...); err != nil {
+			return fmt.Errorf("indicator links: %w", err)
+		}
+	}
+	return nil
 }

@@ -131,15 +131,15 @@ type ImportSummary struct {
 }
 
 // ReadCustomers reads customers from CSV with a header naming any of id,
-// schema, name, country, birth_date, account, wallet and identifiers
-// (separated by ';'); id is required. It returns each customer's line.
+// schema, name, country, birth_date, account, wallet, identifiers
+// (separated by ';'), ip, domain and email; id is required. It returns each customer's line.
 func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 	cr, col, err := readHeader(r, name, customerColumns)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, ok := col["id"]; !ok {
-		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: id,schema,name,country,birth_date,account,wallet,identifiers)", name)
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: %s)", name, strings.Join(customerColumns, ","))
 	}
 	get := cells(col)
 	var out []warden.Customer
@@ -156,7 +156,7 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s: more than %d customers; split the file", name, MaxImport)
 		}
 		c := warden.Customer{ID: get(rec, "id"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"),
-			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet")}
+			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
 		c.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		out, lines = append(out, c), append(lines, line)
 	}

@@ -234,3 +234,14 @@ func TestListIndicatorScreening(t *testing.T) {
 		t.Errorf("the explanation does not name the party: %s", b)
 	}
 }
+
+func TestReadChannelColumns(t *testing.T) {
+	txs, _, err := enforcement.ReadPayments(strings.NewReader("reference,currency,minor,role,name,ip,domain,email\nr1,USD,5,beneficiary,Acme,198.51.100.7,evil-pay.example,a@b.example\n"), "p.csv")
+	if err != nil || len(txs) != 1 || txs[0].Parties[0].IP != "198.51.100.7" || txs[0].Parties[0].Domain != "evil-pay.example" || txs[0].Parties[0].Email != "a@b.example" {
+		t.Errorf("payments: %+v %v", txs, err)
+	}
+	cs, _, err := enforcement.ReadCustomers(strings.NewReader("id,name,ip,domain,email\nC1,Acme,2001:db8::1,acme.example,x@acme.example\n"), "c.csv")
+	if err != nil || len(cs) != 1 || cs[0].IP != "2001:db8::1" || cs[0].Domain != "acme.example" || cs[0].Email != "x@acme.example" {
+		t.Errorf("customers: %+v %v", cs, err)
+	}
+}

@@ -44,7 +44,7 @@ const MaxLine = 1 << 20
 
 // ReadPayments reads payments from JSON lines (one Transaction per line)
 // or CSV (header reference,currency,minor,role,schema,name,country,
-// birth_date,account,wallet,identifiers; one row per party, a payment's rows together,
+// birth_date,account,wallet,identifiers,ip,domain,email; one row per party, a payment's rows together,
 // identifiers separated by ';'). A malformed line, a JSON line with a key
 // given twice or a CSV row longer than the header fails with its number.
 func ReadPayments(r io.Reader, name string) ([]warden.Transaction, []int, error) {
@@ -82,10 +82,10 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	return out, lines, nil
 }
 
-var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
+var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers", "ip", "domain", "email"}
 
 // customerColumns are the columns of a customer import CSV.
-var customerColumns = []string{"id", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers"}
+var customerColumns = []string{"id", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers", "ip", "domain", "email"}
 
 func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	cr, col, err := readHeader(r, name, csvColumns)
@@ -114,7 +114,7 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: minor must be an integer number of minor units", name, line)
 		}
 		p := warden.TxParty{Role: get(rec, "role"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
-			Account: get(rec, "account"), Wallet: get(rec, "wallet")}
+			Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
 		p.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		if n := len(out); n > 0 && out[n-1].Reference == ref {
 			if out[n-1].Amount.Minor != minor || out[n-1].Amount.Currency != get(rec, "currency") {

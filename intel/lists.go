@@ -1,6 +1,7 @@
 package intel
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -92,16 +93,9 @@ func observe(id warden.Identifier) (warden.Observable, bool) {
 		return o, false
 	}
 	if kind == warden.KindWallet && o.Chain == "" && id.Currency != "" {
-		o.Chain = cmpOr(chains[strings.ToUpper(id.Currency)], strings.ToUpper(id.Currency))
+		o.Chain = cmp.Or(chains[strings.ToUpper(id.Currency)], strings.ToUpper(id.Currency))
 	}
 	return o, true
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // SyncListIndicators makes indicators of the e-mail addresses, websites

@@ -105,6 +105,9 @@ func TestSyncListIndicators(t *testing.T) {
 				t.Errorf("%s links: %+v %v", id, ls, err)
 			}
 		}
+		if hs, err := s.Match(analyst, warden.TxParty{Wallet: "149w62rY42aZBox8fGcmqNsXUzSStKeq8C"}); err != nil || len(hs) != 1 || hs[0].Observed.Chain != "BTC" {
+			t.Errorf("wallet: %+v %v", hs, err)
+		}
 		hs, err := s.Match(analyst, warden.TxParty{Email: "IranVisaCart@yahoo.com"})
 		if err != nil || len(hs) != 1 || hs[0].Indicator != listID("26137", warden.KindEmail, "iranvisacart@yahoo.com") || !slices.Equal(hs[0].Parties, []string{"ofac:26137"}) || hs[0].Name != "KHORASHADIZADEH, Ali (ofac)" {
 			t.Errorf("match: %+v %v", hs, err)

@@ -426,7 +426,7 @@ func (s *Service) Cases(ctx context.Context, status warden.CaseStatus, limit int
 }
 
 // DecideCase confirms a held payment's hit (blocking or rejecting the
-// payment by policy) or clears it as a false positive with a reason, which
+// payment by policy; rejecting it for an indicator's hit) or clears it as a false positive with a reason, which
 // is remembered for that counterparty and listed party. The payment's
 // status is moved in the transaction that records the decision, by what
 // all its cases say then (see store.DB.DecideCase): its amount is blocked
@@ -461,7 +461,9 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 	if confirm {
 		verb = "case.confirm"
 		c.Status, c.Outcome = warden.CaseConfirmed, warden.DecisionRejected
-		if action, prog := s.Policy.action(pc.Programs); action == warden.HitBlock {
+		// An indicator is no listing: its confirmed hit turns the payment
+		// back and freezes nothing.
+		if action, prog := s.Policy.action(pc.Programs); action == warden.HitBlock && !strings.HasPrefix(c.EntityID, IndicatorPrefix) {
 			c.Outcome = warden.DecisionBlocked
 			// The amount is the payment's first answer's: it never changes.
 			tx, err := s.DB.Transaction(ctx, c.Reference)

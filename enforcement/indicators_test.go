@@ -154,6 +154,22 @@ func TestIndicatorScreening(t *testing.T) {
 			t.Errorf("another domain: %s %v", d.Decision, err)
 		}
 
+		// Confirming an indicator's case rejects the payment: an indicator
+		// is no listing, so nothing is blocked into the ledger.
+		d, err = e.svc.Transaction(reader, "ip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := e.svc.DecideCase(reader, *d.Case, true, "the address is the attacker's"); err != nil || c.Outcome != warden.DecisionRejected {
+			t.Errorf("confirmed indicator case: %+v %v", c, err)
+		}
+		if d, err := e.svc.Transaction(reader, "ip"); err != nil || d.Status != warden.DecisionRejected {
+			t.Errorf("confirmed indicator case: payment %s %v", d.Status, err)
+		}
+		if entries, _, err := e.svc.Ledger(reader, warden.LedgerFilter{Reference: "ip"}); err != nil || len(entries) != 0 {
+			t.Errorf("confirmed indicator case: ledger %+v %v", entries, err)
+		}
+
 		// A customer carrying an indicated e-mail address is held at
 		// onboarding.
 		c, _, err := e.svc.Onboard(client, warden.Customer{ID: "C77", Name: "Acme Trading", Country: "DE", Email: "extort@mailbox.example"})

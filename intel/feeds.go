@@ -206,6 +206,7 @@ func (s *Service) Push(ctx context.Context, apiRoot, collection, token string, s
 	if err := checkCollectionID(collection); err != nil {
 		return "", err
 	}
+	sel.NoRed = true // and relationships to RED objects; notRed checks again
 	bundle, _, err := s.Export(ctx, sel)
 	if err != nil {
 		return "", err

@@ -104,7 +104,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/reports/rejected", h: s.report(s.rejectedReport), action: warden.ActLedgerRead, summary: "Rejected-transaction report", resp: "Report",
 			params: []param{{"since", "string", "date YYYY-MM-DD (default: all)"}, {"format", "string", "json (default), csv or html (printable)"}}},
 		{method: "POST", path: "/v1/customers", h: s.onboard, action: warden.ActCustomersAdd, summary: "Onboard a customer: screened with the payments' policy (cleared, held, blocked or rejected); idempotent by id", body: "Customer", resp: "Customer", status: 201},
-		{method: "POST", path: "/v1/customers/import", h: s.importCustomers, action: warden.ActCustomersAdd, summary: "Onboard customers from CSV (text/csv; header id,schema,name,country,birth_date,account,wallet,identifiers)", body: "CSV", resp: "CustomerImport"},
+		{method: "POST", path: "/v1/customers/import", h: s.importCustomers, action: warden.ActCustomersAdd, summary: "Onboard customers from CSV (text/csv; header id,schema,name,country,birth_date,account,wallet,identifiers,ip,domain,email)", body: "CSV", resp: "CustomerImport"},
 		{method: "POST", path: "/v1/customers/rescreen", h: s.rescreenCustomers, action: warden.ActCustomersAdd, summary: "Screen every cleared customer again against the current lists now (the server also does it whenever the lists change)", resp: "Rescreen"},
 		{method: "GET", path: "/v1/customers", h: s.customers, action: warden.ActCustomersRead, summary: "The customer register with each customer's status", resp: "Customers",
 			params: []param{{"status", "string", "cleared, held, blocked or rejected"}, {"after", "string", "customers after this id (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"warden"
+	"warden/enforcement"
 )
 
 //go:embed templates/*.html
@@ -46,8 +47,19 @@ var pages = template.Must(template.New("").Funcs(i18nFuncs).Funcs(template.FuncM
 	"singular": func(v any) string { return strings.TrimSuffix(fmt.Sprint(v), "s") },
 	"list":     func(v ...string) []string { return v },
 	"pathID":   pathID,
+	"hitHref":  hitHref,
 	"shown":    shown,
 }).ParseFS(templateFS, "templates/*.html"))
+
+// hitHref is the page of what a hit is on: an indicator's object page for
+// a hit on an indicator of intelligence ("indicator:" and its STIX id), a
+// listed party's page otherwise.
+func hitHref(entityID string) string {
+	if id, ok := strings.CutPrefix(entityID, enforcement.IndicatorPrefix); ok {
+		return "/intel/objects/" + pathID(id)
+	}
+	return "/parties/" + pathID(entityID)
+}
 
 // shown is v (a string, or any value as fmt prints it) as HTML, with
 // every invisible character (warden.Invisible: zero-width spaces,

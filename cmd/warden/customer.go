@@ -22,7 +22,7 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: %s", errUsage, customerUsage)
 	}
 	fs := newFlags("customer import", customerUsage, e.stderr)
-	input := fs.String("input", "", "customers: CSV with a header naming id and any of schema,name,country,birth_date,account,wallet,identifiers")
+	input := fs.String("input", "", "customers: CSV with a header naming id and any of schema,name,country,birth_date,account,wallet,identifiers,ip,domain,email")
 	output := fs.String("output", "", "one JSON line per row: line, id, decision, hits, cases or error (default stdout)")
 	policyFile := policyFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {

@@ -29,7 +29,7 @@ type View struct {
 	Unsupported string              `json:"unsupported,omitempty"`
 	// RelatedIncidents are, for an incident, the incidents that share an
 	// indicator with it, or have one that observes the same value.
-	RelatedIncidents []Related `json:"related_incidents,omitempty"`
+	RelatedIncidents []Related `json:"related_incidents"`
 	// Touches is, for an indicator, every incident and actor it
 	// indicates (kind "object", Object the object it goes through, Ref
 	// the incident or actor), directly or through the incidents it

@@ -182,43 +182,22 @@ func (s *Server) apiIntelVersions(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, map[string]any{"versions": vs}, err)
 }
 
-// intelView is an object's view as the API answers it (IntelView).
-type intelView struct {
-	Object           warden.IntelObject   `json:"object"`
-	Edges            []warden.IntelEdge   `json:"edges"`
-	Neighbours       []warden.IntelObject `json:"neighbours"`
-	Links            []warden.IntelLink   `json:"links"`
-	Observables      []warden.Observable  `json:"observables,omitempty"`
-	Unsupported      string               `json:"unsupported,omitempty"`
-	RelatedIncidents []intelRelated       `json:"related_incidents"`
-	Touches          []warden.IntelLink   `json:"touches,omitempty"`
-	Collections      []string             `json:"collections,omitempty"`
-}
-
-// intelRelated is an incident related to the one viewed, and the
-// indicators both share.
-type intelRelated struct {
-	Incident warden.IntelObject `json:"incident"`
-	Via      []string           `json:"via"`
-}
-
 func (s *Server) apiIntelView(w http.ResponseWriter, r *http.Request) {
 	v, err := s.Intel.View(r.Context(), r.PathValue("id"))
-	out := intelView{Object: v.Object, Edges: v.Edges, Neighbours: v.Neighbours, Links: v.Links, Observables: v.Observables, Unsupported: v.Unsupported,
-		Touches: v.Touches, Collections: v.Collections, RelatedIncidents: []intelRelated{}}
-	for _, rel := range v.RelatedIncidents {
-		out.RelatedIncidents = append(out.RelatedIncidents, intelRelated{Incident: rel.Incident, Via: rel.Via})
+	// Lists are [] when empty, never null (IntelView).
+	if v.Edges == nil {
+		v.Edges = []warden.IntelEdge{}
 	}
-	if out.Edges == nil {
-		out.Edges = []warden.IntelEdge{}
+	if v.Neighbours == nil {
+		v.Neighbours = []warden.IntelObject{}
 	}
-	if out.Neighbours == nil {
-		out.Neighbours = []warden.IntelObject{}
+	if v.Links == nil {
+		v.Links = []warden.IntelLink{}
 	}
-	if out.Links == nil {
-		out.Links = []warden.IntelLink{}
+	if v.RelatedIncidents == nil {
+		v.RelatedIncidents = []intel.Related{}
 	}
-	s.answer(w, r, http.StatusOK, out, err)
+	s.answer(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) apiRelateIntel(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"warden"
+	"warden/intel"
 	"warden/sources/sourcetest"
 	"warden/stix"
 	"warden/store"
@@ -242,7 +243,7 @@ func TestIntelAPI(t *testing.T) {
 		}
 
 		code, b = p.json(t, "GET", "/v1/intel/objects/"+inc.ID+"/view", ana, nil)
-		v := decodeAs[intelView](t, b)
+		v := decodeAs[intel.View](t, b)
 		if code != 200 || v.Object.ID != inc.ID {
 			t.Fatalf("view: %d %s", code, b)
 		}
@@ -255,11 +256,11 @@ func TestIntelAPI(t *testing.T) {
 			t.Errorf("related incidents: %+v", v.RelatedIncidents)
 		}
 		code, b = p.json(t, "GET", "/v1/intel/objects/"+actor.ID+"/view", ana, nil)
-		if av := decodeAs[intelView](t, b); code != 200 || !slices.ContainsFunc(av.Links, func(l warden.IntelLink) bool { return l.Kind == "entity" && l.Ref == "ofac:26663" }) {
+		if av := decodeAs[intel.View](t, b); code != 200 || !slices.ContainsFunc(av.Links, func(l warden.IntelLink) bool { return l.Kind == "entity" && l.Ref == "ofac:26663" }) {
 			t.Errorf("actor's links: %d %s", code, b)
 		}
 		code, b = p.json(t, "GET", "/v1/intel/objects/"+ind.ID+"/view", ana, nil)
-		if iv := decodeAs[intelView](t, b); code != 200 || !slices.Contains(iv.Observables, warden.Observable{Kind: warden.KindIPv4, Value: "198.51.100.7"}) {
+		if iv := decodeAs[intel.View](t, b); code != 200 || !slices.Contains(iv.Observables, warden.Observable{Kind: warden.KindIPv4, Value: "198.51.100.7"}) {
 			t.Errorf("indicator's observables: %d %s", code, b)
 		}
 

@@ -89,7 +89,7 @@ func (s *Service) Export(ctx context.Context, sel Selection) ([]byte, int, error
 		}
 	}
 	x := &exporter{s: s, ctx: ctx, readers: []warden.Principal{p}, noRed: sel.NoRed,
-		found: map[string]warden.IntelObject{}, hidden: map[string]bool{}, missing: map[string]bool{}, in: map[string]bool{}}
+		found: map[string]warden.IntelObject{}, hidden: map[string]bool{}, missing: map[string]bool{}, red: map[string]bool{}, in: map[string]bool{}}
 	if sel.For != "" {
 		if p.Role == warden.RoleCounterpart && sel.For != p.Org {
 			return nil, 0, warden.Errorf(warden.EINVALID, "for: a counterpart exports as its own organisation only")
@@ -187,6 +187,7 @@ type exporter struct {
 	ctx     context.Context
 	readers []warden.Principal // the caller and, with For, that counterpart: each must see what goes out
 	noRed   bool               // Selection.NoRed
+	red     map[string]bool    // visible, but left out as RED (NoRed)
 
 	found   map[string]warden.IntelObject // loaded and visible to every reader
 	hidden  map[string]bool               // stored, but not visible to a reader
@@ -229,6 +230,8 @@ func (x *exporter) load(ids []string) error {
 	for _, o := range visible {
 		if !x.noRed || o.TLP != warden.TLPRed {
 			x.found[o.ID] = o
+		} else {
+			x.red[o.ID] = true
 		}
 	}
 	for id, o := range objs {
@@ -255,6 +258,8 @@ func (x *exporter) closure(seeds []string, strict int) error {
 	for i, id := range seeds {
 		if _, ok := x.found[id]; ok {
 			visible = append(visible, id)
+		} else if i < strict && x.red[id] {
+			return warden.Errorf(warden.EINVALID, "ids: %s is TLP:RED: it never leaves Warden", id)
 		} else if i < strict {
 			return warden.Errorf(warden.ENOTFOUND, "no object %s", id)
 		}

@@ -3,6 +3,7 @@ package intel
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -281,6 +282,9 @@ func build(gen int64, rows []store.IndexRow, g store.IndexGraph) *snapshot {
 				}
 				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
 			}
+			if tooBroad(p) != "" {
+				continue
+			}
 			if p.Addr().Is4() {
 				v4.add(p, e)
 			} else {
@@ -304,6 +308,38 @@ func build(gen int64, rows []store.IndexRow, g store.IndexGraph) *snapshot {
 	}
 	s.v4, s.v6 = v4.build(), v6.build()
 	return s
+}
+
+// The widest IP ranges that screen: a wider range (a whole provider's, a
+// country's, 0.0.0.0/0) would hold every payment from it, so an
+// indicator's comparison on one is kept and shown but not screened.
+const (
+	minV4Bits = 16
+	minV6Bits = 32
+)
+
+// tooBroad says why an IP range is too broad to screen; "" if it is not.
+func tooBroad(p netip.Prefix) string {
+	if p.Addr().Is4() && p.Bits() < minV4Bits {
+		return fmt.Sprintf("%s is wider than /%d: too broad to screen", p, minV4Bits)
+	}
+	if !p.Addr().Is4() && p.Bits() < minV6Bits {
+		return fmt.Sprintf("%s is wider than /%d: too broad to screen", p, minV6Bits)
+	}
+	return ""
+}
+
+// notScreened says why an observable Warden reads is not used in
+// screening (an IP range too broad); "" if it screens.
+func notScreened(o warden.Observable) string {
+	if o.Kind != warden.KindIPv4 && o.Kind != warden.KindIPv6 {
+		return ""
+	}
+	p, err := netip.ParsePrefix(strings.TrimSpace(o.Value))
+	if err != nil {
+		return ""
+	}
+	return tooBroad(p)
 }
 
 // explainer finds the incidents, threat actors and parties an indicator

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"warden"
 )
@@ -24,7 +25,9 @@ type View struct {
 	// reads (none for a counterpart).
 	Links []warden.IntelLink `json:"links"`
 	// Observables are what an indicator observes, when Warden reads its
-	// pattern; Unsupported says why it does not, if so.
+	// pattern. Unsupported says why it, or a part of it, is not used in
+	// screening, if so: a pattern Warden does not read, an IP range too
+	// broad to screen, or a counterpart's submission (notRecorded).
 	Observables []warden.Observable `json:"observables,omitempty"`
 	Unsupported string              `json:"unsupported,omitempty"`
 	// RelatedIncidents are, for an incident, the incidents that share an
@@ -51,6 +54,10 @@ type Related struct {
 // LinkObject is the kind of a Touches entry that is an object of
 // intelligence (an incident, a threat actor) rather than a Warden record.
 const LinkObject = "object"
+
+// notRecorded is why an indicator a counterpart submitted does not
+// screen: a counterpart could otherwise hold every payment it likes.
+const notRecorded = "submitted by a counterpart: not used in screening until the authority records it"
 
 // maxKin bounds the indicators observing the same value that an
 // indicator's Touches follows.
@@ -83,16 +90,28 @@ func (s *Service) View(ctx context.Context, id string) (View, error) {
 		if err != nil {
 			return View{}, err
 		}
-		for _, ob := range obs {
-			v.Observables = append(v.Observables, ob.Observable)
-		}
+		var why []string
 		u, err := s.DB.IntelUnsupported(ctx, id)
 		if err != nil {
 			return View{}, err
 		}
 		if u != nil {
-			v.Unsupported = u.Reason
+			why = append(why, u.Reason)
 		}
+		for _, ob := range obs {
+			v.Observables = append(v.Observables, ob.Observable)
+			if w := notScreened(ob.Observable); w != "" {
+				why = append(why, w)
+			}
+		}
+		org, err := s.DB.IntelSubmitter(ctx, id)
+		if err != nil {
+			return View{}, err
+		}
+		if org != "" {
+			why = append(why, notRecorded)
+		}
+		v.Unsupported = strings.Join(why, "; ")
 		if v.Touches, err = s.touches(ctx, p, id, v.Neighbours); err != nil {
 			return View{}, err
 		}

@@ -1,0 +1,113 @@
+package intel_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/intel"
+	"warden/stix"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// Indicator ids of the screening-trust tests.
+const (
+	fixCounterpartInd = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c1001"
+	fixAuthorityInd   = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c1002"
+	fixWideInd        = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c1003"
+	fixWide6Ind       = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c1004"
+)
+
+// fixHits returns the ids of the indicators a party with ip hits.
+func fixHits(t *testing.T, s *intel.Service, ip string) []string {
+	t.Helper()
+	s.Index.Invalidate()
+	hs, err := s.Match(context.Background(), warden.TxParty{IP: ip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range hs {
+		ids = append(ids, h.Indicator)
+	}
+	return ids
+}
+
+// TestScreeningTrust checks which indicators screen: what a counterpart
+// submits through its collection is stored and shown but holds no
+// payment until the authority records it; an IP range too broad to
+// screen is ignored, whoever sent it; the authority's own indicators
+// screen.
+func TestScreeningTrust(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		drop, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "From A", Orgs: []string{"org-a"}, CanRead: true, CanWrite: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		green := stix.TLPMarkingID(warden.TLPGreen)
+		// A counterpart posts a GREEN indicator holding everything, and
+		// one of a single address.
+		everything := coreIndicator(fixCounterpartInd, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value ISSUBSET '0.0.0.0/0'] OR [ipv4-addr:value = '198.51.100.7']", green)
+		if _, err := s.Import(coreA, strings.NewReader(coreBundle(everything)), intel.ImportOptions{Source: "taxii", Collection: drop.ID}); err != nil {
+			t.Fatal(err)
+		}
+		// The authority's own: an address, and ranges too broad.
+		coreImport(t, s, coreBundle(
+			coreIndicator(fixAuthorityInd, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value ISSUBSET '203.0.113.0/24']", green),
+			coreIndicator(fixWideInd, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value ISSUBSET '10.0.0.0/8'] OR [ipv4-addr:value ISSUBSET '172.16.0.0/16']", green),
+			coreIndicator(fixWide6Ind, "2026-01-01T00:00:00.000Z", "[ipv6-addr:value ISSUBSET '2001:db8::/16']", green)))
+		for _, tc := range []struct {
+			ip   string
+			want string
+		}{
+			{"192.0.2.1", ""},    // only 0.0.0.0/0 holds it
+			{"198.51.100.7", ""}, // the counterpart's single address
+			{"203.0.113.9", fixAuthorityInd},
+			{"10.1.2.3", ""},           // a /8
+			{"172.16.9.9", fixWideInd}, // a /16 screens
+			{"2001:db8::1", ""},        // a /16 of IPv6
+		} {
+			if got := strings.Join(fixHits(t, s, tc.ip), " "); got != tc.want {
+				t.Errorf("%s hits %q, want %q", tc.ip, got, tc.want)
+			}
+		}
+		// The views say why.
+		for _, tc := range []struct {
+			id   string
+			ctx  context.Context
+			want []string
+		}{
+			{fixCounterpartInd, coreAnalyst, []string{"submitted by a counterpart", "0.0.0.0/0 is wider than /16"}},
+			{fixCounterpartInd, coreA, []string{"submitted by a counterpart"}},
+			{fixWideInd, coreAnalyst, []string{"10.0.0.0/8 is wider than /16"}},
+			{fixWide6Ind, coreAnalyst, []string{"2001::/16 is wider than /32"}},
+		} {
+			v, err := s.View(tc.ctx, tc.id)
+			if err != nil {
+				t.Fatalf("view %s: %v", tc.id, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(v.Unsupported, w) {
+					t.Errorf("view of %s says %q, want %q in it", tc.id, v.Unsupported, w)
+				}
+			}
+		}
+		if v, err := s.View(coreAnalyst, fixAuthorityInd); err != nil || v.Unsupported != "" {
+			t.Errorf("the authority's indicator: %q %v", v.Unsupported, err)
+		}
+		// The authority records the counterpart's indicator (a version of
+		// its own): it screens.
+		if _, err := s.Update(coreAnalyst, fixCounterpartInd, intel.Input{Fields: map[string]any{"description": "confirmed"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := fixHits(t, s, "198.51.100.7"); len(got) != 1 || got[0] != fixCounterpartInd {
+			t.Errorf("after the authority recorded it: %v", got)
+		}
+		if got := fixHits(t, s, "192.0.2.1"); len(got) != 0 {
+			t.Errorf("0.0.0.0/0 screens once recorded: %v", got)
+		}
+	})
+}

@@ -111,3 +111,97 @@ func TestScreeningTrust(t *testing.T) {
 		}
 	})
 }
+
+// Ids of the relationship-marking tests.
+const (
+	fixRedActor   = "threat-actor--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2001"
+	fixGreenInd   = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2002"
+	fixGreenRel   = "relationship--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2003"
+	fixGreenRpt   = "report--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2004"
+	fixGreenRelOK = "relationship--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2005"
+	fixGreenInc   = "incident--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c2006"
+)
+
+// TestRelationshipEnds checks that a relationship never tells a RED id
+// to a reader who does not see RED: Relate marks it at least as
+// restrictively as its ends, and every read path leaves out a
+// relationship (imported so) one of whose ends the reader may not see.
+func TestRelationshipEnds(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		green, red := stix.TLPMarkingID(warden.TLPGreen), stix.TLPMarkingID(warden.TLPRed)
+		coreImport(t, s, coreBundle(
+			coreObject("threat-actor", fixRedActor, "2026-01-01T00:00:00.000Z", `"name":"RED actor SECRETNAME","object_marking_refs":["`+red+`"]`),
+			coreIndicator(fixGreenInd, "2026-01-01T00:00:00.000Z", "[domain-name:value = 'ends.example']", green),
+			coreObject("incident", fixGreenInc, "2026-01-01T00:00:00.000Z", `"name":"green incident","object_marking_refs":["`+green+`"]`),
+			coreObject("relationship", fixGreenRel, "2026-01-01T00:00:00.000Z", `"relationship_type":"indicates","source_ref":"`+fixGreenInd+`","target_ref":"`+fixRedActor+`","object_marking_refs":["`+green+`"]`),
+			coreObject("relationship", fixGreenRelOK, "2026-01-01T00:00:00.000Z", `"relationship_type":"indicates","source_ref":"`+fixGreenInd+`","target_ref":"`+fixGreenInc+`","object_marking_refs":["`+green+`"]`),
+			coreObject("report", fixGreenRpt, "2026-01-01T00:00:00.000Z", `"name":"green report","published":"2026-01-02T00:00:00Z","object_refs":["`+fixGreenRel+`","`+fixGreenInd+`"],"object_marking_refs":["`+green+`"]`)))
+
+		// (a) Relate refuses a marking less restrictive than an end's.
+		for _, tc := range []struct {
+			tlp  warden.TLP
+			code string
+		}{{warden.TLPGreen, warden.EINVALID}, {warden.TLPAmberStrict, warden.EINVALID}, {warden.TLPRed, "ok"}} {
+			_, err := s.Relate(coreAnalyst, fixGreenInd, "indicates", fixRedActor, 50, "", tc.tlp)
+			if coreCode(err) != tc.code || (err != nil && !strings.HasPrefix(warden.ErrorMessage(err), "tlp:")) {
+				t.Errorf("relate as %s to a RED actor: %v, want %s", tc.tlp, err, tc.code)
+			}
+		}
+		redRel, err := s.Relate(coreAnalyst, fixGreenInd, "related-to", fixRedActor, -1, "", warden.TLPRed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(coreAnalyst, redRel.ID, intel.Input{TLP: warden.TLPGreen}); coreCode(err) != warden.EINVALID {
+			t.Errorf("re-marking the relationship GREEN: %v", err)
+		}
+
+		// (b) Every read path leaves out the GREEN relationship to the
+		// RED actor for readers who do not see RED.
+		for _, r := range []struct {
+			name string
+			ctx  context.Context
+		}{{"admin", coreAdmin}, {"counterpart", coreA}} {
+			if _, err := s.Object(r.ctx, fixGreenRel); coreCode(err) != warden.ENOTFOUND {
+				t.Errorf("%s: Object: %v", r.name, err)
+			}
+			if _, err := s.Versions(r.ctx, fixGreenRel); coreCode(err) != warden.ENOTFOUND {
+				t.Errorf("%s: Versions: %v", r.name, err)
+			}
+			if _, err := s.View(r.ctx, fixGreenRel); coreCode(err) != warden.ENOTFOUND {
+				t.Errorf("%s: View: %v", r.name, err)
+			}
+			page, err := s.Objects(r.ctx, intel.Filter{Types: []string{"relationship"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, o := range page.Objects {
+				ids = append(ids, o.ID)
+			}
+			if strings.Contains(strings.Join(ids, " "), fixGreenRel) || !strings.Contains(strings.Join(ids, " "), fixGreenRelOK) {
+				t.Errorf("%s: Objects: %v", r.name, ids)
+			}
+			v, err := s.View(r.ctx, fixGreenRpt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range v.Neighbours {
+				if strings.Contains(string(n.Object), fixRedActor) {
+					t.Errorf("%s: the report's view shows %s", r.name, n.Object)
+				}
+			}
+			b, _, err := s.Export(r.ctx, intel.Selection{IDs: []string{fixGreenInd}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), fixRedActor) || !strings.Contains(string(b), fixGreenRelOK) {
+				t.Errorf("%s: the export: %s", r.name, b)
+			}
+		}
+		// Who sees RED reads it.
+		if _, err := s.Object(coreAnalyst, fixGreenRel); err != nil {
+			t.Errorf("the analyst: %v", err)
+		}
+	})
+}

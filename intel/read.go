@@ -2,6 +2,7 @@ package intel
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"warden"
@@ -77,6 +78,9 @@ func (s *Service) Objects(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	if objs, err = s.whole(ctx, p, objs); err != nil {
+		return Page{}, err
+	}
 	pg := Page{Objects: objs, More: more, Next: next}
 	for i, o := range objs {
 		if i == 0 || o.Added.Before(pg.First) {
@@ -90,13 +94,74 @@ func (s *Service) Objects(ctx context.Context, f Filter) (Page, error) {
 }
 
 // Object returns the current version of an object the caller sees
-// (intel.read); ENOTFOUND if there is none or the caller may not see it.
+// (intel.read); ENOTFOUND if there is none or the caller may not see it,
+// or it is a relationship or sighting one of whose ends the caller may
+// not see.
 func (s *Service) Object(ctx context.Context, id string) (warden.IntelObject, error) {
 	p, err := warden.Authorize(ctx, warden.ActIntelRead)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
-	return s.object(ctx, p, id)
+	return s.objectWhole(ctx, p, id)
+}
+
+// objectWhole is the current version of id if p sees it whole (see
+// whole); ENOTFOUND otherwise.
+func (s *Service) objectWhole(ctx context.Context, p warden.Principal, id string) (warden.IntelObject, error) {
+	o, err := s.object(ctx, p, id)
+	if err != nil {
+		return o, err
+	}
+	w, err := s.whole(ctx, p, []warden.IntelObject{o})
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
+	if len(w) == 0 {
+		return warden.IntelObject{}, notFound(id)
+	}
+	return o, nil
+}
+
+// whole returns the objects of objs, which p sees, that p may also read
+// whole: a relationship or a sighting only when p sees every stored
+// object at its ends (source_ref, target_ref, sighting_of_ref,
+// where_sighted_refs, observed_data_refs), since its JSON names them. A
+// GREEN relationship to a RED actor is otherwise a RED id read by whoever
+// sees GREEN. (An end not stored names nothing Warden holds.)
+func (s *Service) whole(ctx context.Context, p warden.Principal, objs []warden.IntelObject) ([]warden.IntelObject, error) {
+	var ends []string
+	for _, o := range objs {
+		ends = append(ends, exportEnds(o)...)
+	}
+	if len(ends) == 0 {
+		return objs, nil
+	}
+	ends = slices.Compact(slices.Sorted(slices.Values(ends)))
+	cur, err := s.DB.IntelCurrent(ctx, ends)
+	if err != nil {
+		return nil, err
+	}
+	stored := make([]warden.IntelObject, 0, len(cur))
+	for _, id := range ends {
+		if o, ok := cur[id]; ok {
+			stored = append(stored, o)
+		}
+	}
+	vis, err := s.visible(ctx, p, stored)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(vis))
+	for _, o := range vis {
+		seen[o.ID] = true
+	}
+	out := make([]warden.IntelObject, 0, len(objs))
+	for _, o := range objs {
+		if !slices.ContainsFunc(exportEnds(o), func(id string) bool { _, isStored := cur[id]; return isStored && !seen[id] }) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 // Versions returns the versions of an object the caller sees, oldest
@@ -113,6 +178,9 @@ func (s *Service) Versions(ctx context.Context, id string) ([]warden.IntelObject
 	}
 	vs, err := s.visible(ctx, p, all)
 	if err != nil {
+		return nil, err
+	}
+	if vs, err = s.whole(ctx, p, vs); err != nil {
 		return nil, err
 	}
 	if len(vs) == 0 {

@@ -73,7 +73,7 @@ func (s *Service) View(ctx context.Context, id string) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	o, err := s.object(ctx, p, id)
+	o, err := s.objectWhole(ctx, p, id)
 	if err != nil {
 		return View{}, err
 	}
@@ -178,7 +178,8 @@ func (s *Service) graph(ctx context.Context, p warden.Principal, id string) ([]w
 	return edges, ns, nil
 }
 
-// currentSeen returns the current versions of ids that exist and p sees.
+// currentSeen returns the current versions of ids that exist and p sees
+// whole.
 func (s *Service) currentSeen(ctx context.Context, p warden.Principal, ids []string) (map[string]warden.IntelObject, error) {
 	cur, err := s.DB.IntelCurrent(ctx, ids)
 	if err != nil {
@@ -192,6 +193,9 @@ func (s *Service) currentSeen(ctx context.Context, p warden.Principal, ids []str
 	}
 	vis, err := s.visible(ctx, p, objs)
 	if err != nil {
+		return nil, err
+	}
+	if vis, err = s.whole(ctx, p, vis); err != nil {
 		return nil, err
 	}
 	out := make(map[string]warden.IntelObject, len(vis))

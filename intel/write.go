@@ -103,7 +103,7 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
-	cur, err := s.object(ctx, p, id)
+	cur, err := s.objectWhole(ctx, p, id)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelOb
 	if err := warden.CheckText(warden.TextNote, "reason", reason, maxReason); err != nil {
 		return warden.IntelObject{}, err
 	}
-	cur, err := s.object(ctx, p, id)
+	cur, err := s.objectWhole(ctx, p, id)
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -339,6 +339,9 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 		return store.IntelVersion{}, err
 	}
 	r.version.Object.TLP = tlp
+	if err := s.checkEndsTLP(ctx, r.version.Object); err != nil {
+		return store.IntelVersion{}, err
+	}
 	return r.version, nil
 }
 
@@ -448,6 +451,28 @@ func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.Int
 			if !ok[id] {
 				return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
 			}
+		}
+	}
+	return nil
+}
+
+// checkEndsTLP checks that a relationship or sighting is marked at least
+// as restrictively as every stored object at its ends: its JSON names
+// them, and whoever reads it learns they exist and how they relate.
+// EINVALID naming tlp otherwise.
+func (s *Service) checkEndsTLP(ctx context.Context, o warden.IntelObject) error {
+	ends := exportEnds(o)
+	if len(ends) == 0 {
+		return nil
+	}
+	cur, err := s.DB.IntelCurrent(ctx, ends)
+	if err != nil {
+		return err
+	}
+	for _, id := range ends {
+		if e, ok := cur[id]; ok && e.TLP.Rank() > o.TLP.Rank() {
+			return warden.Errorf(warden.EINVALID, "tlp: %s is %s, %s; a %s is marked at least as restrictively as each object it relates",
+				id, strings.ToUpper(string(e.TLP)), "more restrictive than "+strings.ToUpper(string(o.TLP)), o.Type)
 		}
 	}
 	return nil
@@ -583,5 +608,8 @@ func (s *Service) LinksTo(ctx context.Context, kind, ref string) ([]warden.Intel
 			objs = append(objs, o)
 		}
 	}
-	return s.visible(ctx, p, objs)
+	if objs, err = s.visible(ctx, p, objs); err != nil {
+		return nil, err
+	}
+	return s.whole(ctx, p, objs)
 }

@@ -33,9 +33,11 @@ const maxAttributeReason = 10000
 // (kind entity) to a threat actor or intrusion set, it opens a
 // designation proposal whose evidence is a STIX bundle of the actor with
 // its relationships, the incidents, indicators and reports around it, as
-// the proposer may see them, and links the designation back to the actor.
-// An actor without attributed parties is EINVALID naming parties; so is a
-// Service without a Designator.
+// the proposer may see them less everything RED (a designation is read
+// by admins and auditors, cleared to AMBER+STRICT), and links the
+// designation back to the actor. An actor without attributed parties is
+// EINVALID naming parties; a RED actor, naming tlp (its name would be in
+// the reasons); a Service without a Designator, naming designations.
 func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput) ([]warden.Designation, error) {
 	p, err := warden.Authorize(ctx, warden.ActDesignationsPropose)
 	if err != nil {
@@ -58,6 +60,9 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	if !isActor(o.Type) || o.Revoked {
 		return nil, warden.Errorf(warden.EINVALID, "actor: %s is not a threat actor or intrusion set in force", actor)
 	}
+	if o.TLP == warden.TLPRed {
+		return nil, warden.Errorf(warden.EINVALID, "tlp: a RED actor cannot be attributed: re-mark it first")
+	}
 	links, err := s.DB.IntelLinks(ctx, []string{actor})
 	if err != nil {
 		return nil, err
@@ -70,14 +75,26 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	if err != nil {
 		return nil, err
 	}
-	ids := []string{actor}
+	var around []string // the incidents, indicators and reports around it
 	for _, e := range edges {
 		if e.Type != "created_by_ref" {
-			ids = append(ids, e.Source, e.Target) // the incidents, indicators and reports around it
+			around = append(around, e.Source, e.Target)
 		}
 	}
-	slices.Sort(ids)
-	bundle, _, err := s.Export(ctx, Selection{IDs: slices.Compact(ids)})
+	seen, err := s.currentSeen(ctx, p, slices.Compact(slices.Sorted(slices.Values(around))))
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{actor}
+	for id, n := range seen {
+		if id != actor && n.TLP != warden.TLPRed {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids[1:])
+	// The designation is read by people cleared to AMBER+STRICT (admins,
+	// auditors): nothing RED goes into it.
+	bundle, _, err := s.Export(ctx, Selection{IDs: ids, NoRed: true})
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,14 @@ package intel_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"warden"
+	"warden/auth"
+	"warden/designation"
 	"warden/intel"
 	"warden/stix"
 	"warden/store"
@@ -202,6 +206,92 @@ func TestRelationshipEnds(t *testing.T) {
 		// Who sees RED reads it.
 		if _, err := s.Object(coreAnalyst, fixGreenRel); err != nil {
 			t.Errorf("the analyst: %v", err)
+		}
+	})
+}
+
+// TestAttributeRed checks that attribution puts nothing RED into a
+// designation, which admins and auditors (cleared to AMBER+STRICT) read:
+// a RED actor is not attributed, and the evidence of another leaves out
+// the RED incidents, reports and relationships around it.
+func TestAttributeRed(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+			t.Fatal(err)
+		}
+		mk := func(typ, name string, tlp warden.TLP, props map[string]any) map[string]any {
+			o := map[string]any{"type": typ, "spec_version": "2.1", "id": stix.NewID(typ), "created": "2026-10-01T00:00:00.000Z",
+				"modified": "2026-10-01T00:00:00.000Z", "object_marking_refs": []string{stix.TLPMarkingID(tlp)}}
+			if name != "" {
+				o["name"] = name
+			}
+			for k, v := range props {
+				o[k] = v
+			}
+			return o
+		}
+		rel := func(tlp warden.TLP, src map[string]any, typ string, dst map[string]any) map[string]any {
+			return mk("relationship", "", tlp, map[string]any{"relationship_type": typ, "source_ref": src["id"], "target_ref": dst["id"]})
+		}
+		redActor := mk("threat-actor", "RED actor SECRETNAME", warden.TLPRed, nil)
+		actor := mk("intrusion-set", "Evil Corp", warden.TLPGreen, nil)
+		redInc := mk("incident", "SECRET incident", warden.TLPRed, nil)
+		inc := mk("incident", "Dridex at First Bank", warden.TLPGreen, nil)
+		redRpt := mk("report", "SECRET report", warden.TLPRed, map[string]any{"published": "2026-10-02T00:00:00Z", "object_refs": []any{actor["id"], redInc["id"]}})
+		redRel, greenRel := rel(warden.TLPRed, redInc, "attributed-to", actor), rel(warden.TLPGreen, inc, "attributed-to", actor)
+		objs := []map[string]any{redActor, actor, redInc, inc, redRpt, redRel, greenRel}
+		b, _ := json.Marshal(map[string]any{"type": "bundle", "id": stix.NewID("bundle"), "objects": objs})
+		des := designation.New(db, auth.NewApprovals(db, func() time.Time { return now }))
+		s := intel.New(db)
+		s.Now = func() time.Time { return now }
+		s.Designator = des
+		officer := warden.WithPrincipal(context.Background(), warden.Principal{Name: "olga", Role: warden.RoleSanctionsOfficer, Org: warden.HomeOrg, Kind: "user", Person: "olga"})
+		if _, err := s.Import(officer, strings.NewReader(string(b)), intel.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []map[string]any{redActor, actor} {
+			if err := s.Link(officer, warden.IntelLink{Object: a["id"].(string), Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := intel.AttributeInput{Program: "CYBER2", Reason: "Evil Corp deployed Dridex.", LegalBasis: warden.LegalBasis{Order: "Executive Order 13694", Criterion: "Section 1(a)(ii)(B)"}}
+		if _, err := s.Attribute(officer, redActor["id"].(string), in); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "tlp:") {
+			t.Errorf("attributing a RED actor: %v, want invalid naming tlp", err)
+		}
+		ds, err := s.Attribute(officer, actor["id"].(string), in)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("attribute: %+v %v", ds, err)
+		}
+		d, err := des.Get(officer, ds[0].ID)
+		if err != nil || len(d.Evidence) != 1 {
+			t.Fatalf("designation: %+v %v", d, err)
+		}
+		_, bundle, err := des.EvidenceFile(officer, d.ID, d.Evidence[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []map[string]any{redActor, redInc, redRpt, redRel} {
+			if strings.Contains(string(bundle), o["id"].(string)) {
+				t.Errorf("the evidence holds RED %s %v", o["type"], o["name"])
+			}
+		}
+		if strings.Contains(string(bundle), "SECRET") || strings.Contains(string(bundle), stix.TLPMarkingID(warden.TLPRed)) {
+			t.Errorf("the evidence tells RED: %s", bundle)
+		}
+		for _, o := range []map[string]any{actor, inc, greenRel} {
+			if !strings.Contains(string(bundle), o["id"].(string)) {
+				t.Errorf("the evidence lacks %s %v", o["type"], o["name"])
+			}
+		}
+		if strings.Contains(d.Reasons, "SECRET") || !strings.Contains(d.Reasons, "Evil Corp") {
+			t.Errorf("reasons: %q", d.Reasons)
 		}
 	})
 }

@@ -224,6 +224,7 @@ type IntelImport struct {
 	Patterns   []ObjectProblem `json:"patterns,omitempty"`  // indicators whose pattern Warden could not read: stored, not used in screening
 	Errors     []ObjectProblem `json:"errors,omitempty"`    // schema errors: nothing stored
 	Successes  []string        `json:"successes,omitempty"` // ids stored or unchanged (TAXII status)
+	Skipped    []ObjectProblem `json:"skipped,omitempty"`   // objects kept out of a stored bundle: another source's id, a reserved id, a conflicting version
 }
 
 // EventIntelImported is written when an import stored objects, on object

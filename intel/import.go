@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,7 +25,9 @@ import (
 // leaves unmarked.
 type ImportOptions struct {
 	// Source names where the bundle came from: "upload:FILE", "api",
-	// "taxii:FEED", "cli:FILE"; "api" when empty.
+	// "taxii:FEED" (a feed's pull), "taxii:URL" (a pull without a feed),
+	// "taxii:post", "cli:FILE"; "api" when empty. With the importer it
+	// gives the objects' origin (see origin).
 	Source string
 	// Collection, set by a TAXII POST, shares what the import stores in
 	// that collection; the caller needs intel.submit and a collection it
@@ -83,7 +87,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (w
 	now := s.now()
 	rep := warden.IntelImport{ID: uuid.NewString(), Source: opt.Source, Collection: opt.Collection, Actor: p.Name, At: now,
 		Total: len(objs) + len(problems), Errors: problems}
-	vs := s.versions(objs, def, opt.Source, &rep)
+	vs := s.versions(objs, def, opt.Source, origin(p, opt.Source), &rep)
 	if len(rep.Errors) > 0 {
 		return rep, invalidBundle(rep.Errors)
 	}
@@ -93,6 +97,30 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (w
 	}
 	s.changed()
 	return rep, nil
+}
+
+// origin is where what p imports from source comes from: a
+// counterpart's organisation ("org:ID"), a partner feed the authority
+// pulls ("feed:NAME"), a partner server pulled without a feed
+// ("taxii:HOST"), or home (the authority's files, API calls and CLI). An
+// import versions only the objects of its own origin, so that a feed
+// cannot rewrite, downgrade or revoke the authority's intelligence, nor a
+// counterpart another's.
+func origin(p warden.Principal, source string) string {
+	if p.Role == warden.RoleCounterpart {
+		return "org:" + p.Org
+	}
+	rest, ok := strings.CutPrefix(source, "taxii:")
+	switch {
+	case !ok || rest == "post":
+		return store.HomeOrigin
+	case strings.Contains(rest, "://"):
+		if u, err := url.Parse(rest); err == nil && u.Host != "" {
+			return "taxii:" + strings.ToLower(u.Host)
+		}
+		return "taxii:" + rest
+	}
+	return "feed:" + rest
 }
 
 // orgOf is the organisation p acts for.
@@ -167,7 +195,7 @@ type readObject struct {
 // versions reads every object, on every CPU (validation is most of an
 // import's time), and adds their problems, patterns and opaque ids to
 // the report in the bundle's order.
-func (s *Service) versions(objs []stix.Object, def warden.TLP, source string, rep *warden.IntelImport) []store.IntelVersion {
+func (s *Service) versions(objs []stix.Object, def warden.TLP, source, origin string, rep *warden.IntelImport) []store.IntelVersion {
 	out := make([]readObject, len(objs))
 	workers := min(runtime.GOMAXPROCS(0), max(len(objs)/64, 1))
 	var wg sync.WaitGroup
@@ -177,6 +205,7 @@ func (s *Service) versions(objs []stix.Object, def warden.TLP, source string, re
 			defer wg.Done()
 			for i := w; i < len(objs); i += workers {
 				out[i] = readOne(objs[i], def, source)
+				out[i].version.Origin = origin
 			}
 		}()
 	}
@@ -208,7 +237,7 @@ type indicatorFields struct {
 // an indicator, its pattern.
 func readOne(o stix.Object, def warden.TLP, source string) readObject {
 	r := readObject{problems: stix.Validate(o), opaque: !stix.Known(o.Type)}
-	tlp, ok := stix.TLPOf(o.MarkingRefs)
+	tlp, ok := stix.ObjectTLP(o)
 	switch {
 	case o.Type == "marking-definition":
 		tlp = warden.TLPClear
@@ -224,6 +253,15 @@ func readOne(o stix.Object, def warden.TLP, source string) readObject {
 			Source: source, Revoked: o.Revoked, Opaque: r.opaque, Object: o.Raw},
 		Spec:  spec,
 		Edges: stix.Edges(o),
+	}
+	// Warden's identity and the TLP marking definitions are Warden's to
+	// define: an import never stores them, and counts unchanged only a
+	// TLP definition equal to the one Warden writes.
+	if o.ID == authority || stix.IsTLPMarking(o.ID) {
+		r.version.Reserved = true
+		if def, ok := stix.MarkingDefinition(o.ID); ok {
+			r.version.Canonical = stix.Equivalent(o.Raw, def, "name", "spec_version")
+		}
 	}
 	if o.Type != "indicator" || len(r.problems) > 0 {
 		return r
@@ -290,7 +328,11 @@ func (s *Service) ImportReport(ctx context.Context, id string) (warden.IntelImpo
 	if p.Role == warden.RoleCounterpart && org != p.Org {
 		return warden.IntelImport{}, warden.Errorf(warden.ENOTFOUND, "no import %s", id)
 	}
-	return imp, nil
+	imps, err := s.redact(ctx, p, []warden.IntelImport{imp})
+	if err != nil {
+		return warden.IntelImport{}, err
+	}
+	return imps[0], nil
 }
 
 // Imports returns the newest imports, at most limit (1 to 1000; 0: 100):
@@ -310,5 +352,60 @@ func (s *Service) Imports(ctx context.Context, limit int) ([]warden.IntelImport,
 	if p.Role == warden.RoleCounterpart {
 		org = p.Org
 	}
-	return s.DB.IntelImports(ctx, org, limit)
+	imps, err := s.DB.IntelImports(ctx, org, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.redact(ctx, p, imps)
+}
+
+// redact leaves in reports only the ids of objects p may see now (and of
+// those not stored, which tell nothing of what is): a report is read
+// long after, by people of lower clearance than who imported, and an
+// object may have been marked RED since. The counts stay.
+func (s *Service) redact(ctx context.Context, p warden.Principal, imps []warden.IntelImport) ([]warden.IntelImport, error) {
+	if warden.SeesTLP(p, warden.TLPRed, false) {
+		return imps, nil
+	}
+	var ids []string
+	for _, imp := range imps {
+		ids = append(ids, imp.Successes...)
+		ids = append(ids, imp.Opaque...)
+		for _, ps := range [][]warden.ObjectProblem{imp.Patterns, imp.Errors, imp.Skipped} {
+			for _, pr := range ps {
+				ids = append(ids, pr.Object)
+			}
+		}
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	tlps, err := s.DB.IntelMarkings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var ask []string
+	for _, id := range ids {
+		if t, ok := tlps[id]; ok && needsShare(p, t) {
+			ask = append(ask, id)
+		}
+	}
+	shared := map[string]bool{}
+	if len(ask) > 0 {
+		if shared, err = s.DB.IntelSharedWith(ctx, p.Org, ask); err != nil {
+			return nil, err
+		}
+	}
+	sees := func(id string) bool {
+		t, ok := tlps[id]
+		return !ok || warden.SeesTLP(p, t, shared[id])
+	}
+	problems := func(ps []warden.ObjectProblem) []warden.ObjectProblem {
+		return slices.DeleteFunc(ps, func(pr warden.ObjectProblem) bool { return !sees(pr.Object) })
+	}
+	for i := range imps {
+		imp := &imps[i]
+		imp.Successes = slices.DeleteFunc(imp.Successes, func(id string) bool { return !sees(id) })
+		imp.Opaque = slices.DeleteFunc(imp.Opaque, func(id string) bool { return !sees(id) })
+		imp.Patterns, imp.Errors, imp.Skipped = problems(imp.Patterns), problems(imp.Errors), problems(imp.Skipped)
+	}
+	return imps, nil
 }

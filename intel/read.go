@@ -165,11 +165,15 @@ func (s *Service) whole(ctx context.Context, p warden.Principal, objs []warden.I
 }
 
 // Versions returns the versions of an object the caller sees, oldest
-// first (intel.read): each version by its own marking. ENOTFOUND if the
-// caller sees none.
+// first (intel.read): each version by its own marking, and none unless
+// the caller sees the current one (marking an object RED withdraws its
+// earlier versions). ENOTFOUND if the caller sees none.
 func (s *Service) Versions(ctx context.Context, id string) ([]warden.IntelObject, error) {
 	p, err := warden.Authorize(ctx, warden.ActIntelRead)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.object(ctx, p, id); err != nil {
 		return nil, err
 	}
 	all, err := s.DB.IntelVersions(ctx, id)

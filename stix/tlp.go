@@ -37,23 +37,57 @@ func init() {
 	}
 }
 
+// tlpOfRef is the TLP of a marking id, in any letter case: a UUID's hex
+// digits may be written in upper case, and a RED marking so written must
+// not pass for no marking.
+func tlpOfRef(id string) (warden.TLP, bool) {
+	t, ok := tlpOfID[id]
+	if !ok {
+		t, ok = tlpOfID[strings.ToLower(id)]
+	}
+	return t, ok
+}
+
 // TLPOf returns the most restrictive TLP 1.0 or 2.0 marking among an
 // object's marking refs, and false when none is a TLP marking.
 func TLPOf(markingRefs []string) (warden.TLP, bool) {
 	var best warden.TLP
 	found := false
 	for _, id := range markingRefs {
-		if t, ok := tlpOfID[id]; ok && (!found || t.Rank() > best.Rank()) {
+		if t, ok := tlpOfRef(id); ok && (!found || t.Rank() > best.Rank()) {
 			best, found = t, true
 		}
 	}
 	return best, found
 }
 
+// ObjectTLP returns the most restrictive TLP marking of an object: among
+// its object_marking_refs and the marking_refs of its granular_markings
+// (a RED marking on its name makes the whole object RED, since Warden
+// marks objects, not properties); false when it carries none.
+func ObjectTLP(o Object) (warden.TLP, bool) {
+	refs := o.MarkingRefs
+	if bytes.Contains(o.Raw, []byte(`"granular_markings"`)) {
+		var g struct {
+			Granular []struct {
+				Ref string `json:"marking_ref"`
+			} `json:"granular_markings"`
+		}
+		if json.Unmarshal(o.Raw, &g) == nil {
+			refs = append([]string(nil), refs...)
+			for _, m := range g.Granular {
+				refs = append(refs, m.Ref)
+			}
+		}
+	}
+	return TLPOf(refs)
+}
+
 // IsTLPMarking reports whether id is a TLP 1.0 or 2.0 marking definition,
-// an object every reader may see.
+// in any letter case: an object every reader may see, and an id only
+// Warden defines.
 func IsTLPMarking(id string) bool {
-	_, ok := tlpOfID[id]
+	_, ok := tlpOfRef(id)
 	return ok
 }
 
@@ -81,6 +115,7 @@ var tlp10Names = map[warden.TLP]string{warden.TLPClear: "white", warden.TLPGreen
 // or 2.0 marking id, as STIX 2.1 and the TLP 2.0 extension define them,
 // for a bundle whose objects refer to it; false for any other id.
 func MarkingDefinition(id string) (json.RawMessage, bool) {
+	id = strings.ToLower(id)
 	t, ok := tlpOfID[id]
 	switch {
 	case !ok:

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/stix"
 )
 
 // The intelligence store: every version of every STIX object kept (see
@@ -45,6 +47,20 @@ const (
 	IntelAdded     IntelOutcome = iota + 1 // a new id
 	IntelVersioned                         // a new version of an id known
 	IntelUnchanged                         // the same id and modified stored before (or earlier in the batch)
+	IntelSkipped                           // kept out of an import: reported in its Skipped
+)
+
+// HomeOrigin is the origin of what Warden wrote and what the authority's
+// people imported from a file, the API or the CLI.
+const HomeOrigin = "home"
+
+// Why an import keeps a version out (warden.IntelImport's Skipped). The
+// first says the same of any id an importer may not version, whether it
+// exists or not, and names no organisation.
+const (
+	SkipOrigin   = "kept: an object with this id comes from another source"
+	SkipConflict = "kept: a different object with this id and modified is stored"
+	SkipReserved = "kept: a reserved id, which Warden defines itself"
 )
 
 // IntelVersion is one version of an object to store, with what the
@@ -60,6 +76,17 @@ type IntelVersion struct {
 	// Expect, for an edit, is the modified time of the version it was
 	// made from: ECONFLICT if another version is current by then.
 	Expect *time.Time
+	// Origin is where an imported object comes from (HomeOrigin,
+	// "org:ID", "feed:NAME", "taxii:HOST"; "" is HomeOrigin): an import
+	// stores a version only of an id new to the store or first stored
+	// from the same origin; another is skipped (SkipOrigin), or refused
+	// for a counterpart. Every version of an id keeps its first origin.
+	Origin string
+	// Reserved, set by the importer, says the id is one Warden defines
+	// itself (its identity, a TLP marking definition): the version is
+	// never stored. Canonical says it is the object Warden defines under
+	// that id (counted unchanged); otherwise it is skipped (SkipReserved).
+	Reserved, Canonical bool
 	// Outcome is set by StoreIntel.
 	Outcome IntelOutcome
 }
@@ -103,13 +130,16 @@ func (db *DB) StoreIntel(ctx context.Context, vs []IntelVersion, imp *warden.Int
 	})
 }
 
-// intelState is what a transaction knows of one id: its versions and
-// current one, in the store and in the batch.
+// intelState is what a transaction knows of one id: its versions (with
+// their JSON when an import sends one again) and current one, and its
+// origin, in the store and in the batch.
 type intelState struct {
 	versions map[string]bool
-	stored   bool   // the id has rows already
-	current  string // the current version's key
-	next     int    // the batch's version that becomes current, or -1
+	objects  map[string]string // key → the JSON of a version sent again
+	stored   bool              // the id has rows already
+	origin   string            // the origin of its first version, "" while it has none
+	current  string            // the current version's key
+	next     int               // the batch's version that becomes current, or -1
 }
 
 func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time, ev *warden.AuditEvent) error {
@@ -123,7 +153,7 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		return fmt.Errorf("intel seq: %w", err)
 	}
 	if imp != nil {
-		imp.Added, imp.Versions, imp.Unchanged, imp.Successes = 0, 0, 0, []string{}
+		imp.Added, imp.Versions, imp.Unchanged, imp.Successes, imp.Skipped = 0, 0, 0, []string{}, []warden.ObjectProblem{}
 	}
 	for i := range vs {
 		v := &vs[i]
@@ -132,13 +162,37 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		if v.Expect != nil && st.current != intelKey(*v.Expect) {
 			return warden.Errorf(warden.ECONFLICT, "%s changed since it was read: someone stored a newer version first", v.Object.ID)
 		}
+		v.Outcome = IntelVersioned
+		skip := ""
 		switch {
+		case v.Reserved || stix.IsTLPMarking(v.Object.ID):
+			v.Outcome, skip = IntelUnchanged, SkipReserved
+			if v.Canonical {
+				skip = ""
+			}
 		case st.versions[key]:
 			v.Outcome = IntelUnchanged
+			if same := st.objects[key]; imp != nil && same != "" && same != string(v.Object.Object) && !stix.Equivalent(json.RawMessage(same), v.Object.Object) {
+				skip = SkipConflict
+			}
 		case len(st.versions) == 0:
 			v.Outcome = IntelAdded
-		default:
-			v.Outcome = IntelVersioned
+		}
+		// An import versions only what comes from the id's origin; the
+		// same version again, unchanged, is no new version of it.
+		origin := cmp.Or(v.Origin, HomeOrigin)
+		if imp != nil && st.origin != "" && st.origin != origin && v.Outcome != IntelAdded && (v.Outcome != IntelUnchanged || skip == SkipConflict) {
+			skip = SkipOrigin
+		}
+		if skip != "" {
+			if skip == SkipOrigin && org != "" && org != warden.HomeOrg {
+				return warden.Errorf(warden.EINVALID, "objects: %s: %s, nothing stored", v.Object.ID, SkipOrigin)
+			}
+			v.Outcome = IntelSkipped
+			if imp != nil {
+				imp.Skipped = append(imp.Skipped, warden.ObjectProblem{Object: v.Object.ID, Message: skip})
+			}
+			continue
 		}
 		if imp != nil {
 			imp.Successes = append(imp.Successes, v.Object.ID)
@@ -154,16 +208,16 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		if v.Outcome == IntelUnchanged {
 			continue
 		}
+		if st.origin == "" {
+			st.origin = origin
+		}
+		v.Origin = st.origin
 		st.versions[key] = true
+		st.objects[key] = string(v.Object.Object)
 		seq++
 		v.Object.Seq, v.Object.Added, v.Object.Current = seq, at, false
 		if key > st.current {
 			st.current, st.next = key, i
-		}
-	}
-	if imp != nil && org != "" && org != warden.HomeOrg {
-		if err := db.ownVersions(ctx, tx, vs, states, org); err != nil {
-			return err
 		}
 	}
 	// The ids whose current version changes: their old current row and
@@ -215,33 +269,61 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 	return recordImport(ctx, tx, imp, org, at, ev)
 }
 
-// intelStates reads what the store holds of the batch's ids.
+// intelStates reads what the store holds of the batch's ids, and the
+// JSON of the versions the batch sends again, to tell the same version
+// from another object under its id and modified.
 func (db *DB) intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (map[string]*intelState, error) {
 	states := map[string]*intelState{}
 	var ids []string
 	for _, v := range vs {
 		if states[v.Object.ID] == nil {
-			states[v.Object.ID] = &intelState{versions: map[string]bool{}, next: -1}
+			states[v.Object.ID] = &intelState{versions: map[string]bool{}, objects: map[string]string{}, next: -1}
 			ids = append(ids, v.Object.ID)
 		}
 	}
 	for chunk := range chunks(ids, db.inChunk()) {
-		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, current FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
+		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, current, origin FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("intel versions: %w", err)
 		}
 		for rows.Next() {
-			var id, mod string
+			var id, mod, origin string
 			var cur int
-			if err := rows.Scan(&id, &mod, &cur); err != nil {
+			if err := rows.Scan(&id, &mod, &cur, &origin); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			st := states[id]
-			st.versions[mod], st.stored = true, true
+			st.versions[mod], st.stored, st.origin = true, true, origin
 			if cur == 1 {
 				st.current = mod
 			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var again []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if st := states[v.Object.ID]; st.versions[intelKey(v.Object.Modified)] && !seen[v.Object.ID] {
+			seen[v.Object.ID] = true
+			again = append(again, v.Object.ID)
+		}
+	}
+	for chunk := range chunks(again, db.inChunk()) {
+		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, object FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("intel versions: %w", err)
+		}
+		for rows.Next() {
+			var id, mod, object string
+			if err := rows.Scan(&id, &mod, &object); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			states[id].objects[mod] = object
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -256,14 +338,14 @@ func (db *DB) intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (m
 func (db *DB) insertIntelRows(ctx context.Context, tx *sql.Tx, vs []IntelVersion, importID string) error {
 	var rows [][]any
 	for _, v := range vs {
-		if v.Outcome == IntelUnchanged {
+		if v.Outcome == IntelUnchanged || v.Outcome == IntelSkipped {
 			continue
 		}
 		o := v.Object
 		rows = append(rows, []any{o.Seq, o.ID, o.Type, intelKey(o.Modified), timestamp(o.Created), timestamp(o.Added), v.Spec, string(o.TLP),
-			o.Name, o.Source, importID, boolInt(o.Current), boolInt(o.Revoked), boolInt(o.Opaque), string(o.Object)})
+			o.Name, o.Source, importID, boolInt(o.Current), boolInt(o.Revoked), boolInt(o.Opaque), string(o.Object), cmp.Or(v.Origin, HomeOrigin)})
 	}
-	return db.insertRows(ctx, tx, `INSERT INTO intel_objects (seq, stix_id, type, modified, created, added_at, spec, tlp, name, source, import_id, current, revoked, opaque, object) VALUES `, "", rows)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_objects (seq, stix_id, type, modified, created, added_at, spec, tlp, name, source, import_id, current, revoked, opaque, object, origin) VALUES `, "", rows)
 }
 
 // insertDerived writes the edges, observables and unsupported patterns of
@@ -400,7 +482,7 @@ func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, 
 	var ids []string
 	seen := map[string]bool{}
 	for _, v := range vs {
-		if v.Outcome == IntelUnchanged && org != warden.HomeOrg {
+		if v.Outcome == IntelSkipped || v.Reserved || v.Outcome == IntelUnchanged && org != warden.HomeOrg {
 			continue
 		}
 		if !seen[v.Object.ID] && v.Object.TLP.Shareable() {
@@ -409,47 +491,6 @@ func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, 
 		}
 	}
 	return db.shareIDs(ctx, tx, imp.Collection, ids, imp.Actor, at)
-}
-
-// ownVersions refuses, as EINVALID, a counterpart's import that adds a
-// version to an object another organisation (or the authority) first
-// stored: a counterpart versions only the objects it sent, so that it
-// can neither rewrite nor revoke the authority's intelligence.
-func (db *DB) ownVersions(ctx context.Context, tx *sql.Tx, vs []IntelVersion, states map[string]*intelState, org string) error {
-	var ids []string
-	seen := map[string]bool{}
-	for _, v := range vs {
-		if v.Outcome != IntelUnchanged && states[v.Object.ID].stored && !seen[v.Object.ID] {
-			seen[v.Object.ID] = true
-			ids = append(ids, v.Object.ID)
-		}
-	}
-	for chunk := range chunks(ids, db.inChunk()) {
-		rows, err := tx.QueryContext(ctx, `SELECT o.stix_id, COALESCE(i.org, '') FROM intel_objects o LEFT JOIN intel_imports i ON i.id = o.import_id
-			WHERE o.stix_id IN (`+dollars(1, len(chunk))+`) AND o.seq = (SELECT MIN(f.seq) FROM intel_objects f WHERE f.stix_id = o.stix_id)`, anys(chunk)...)
-		if err != nil {
-			return fmt.Errorf("intel origins: %w", err)
-		}
-		var foreign string
-		for rows.Next() {
-			var id, from string
-			if err := rows.Scan(&id, &from); err != nil {
-				rows.Close()
-				return err
-			}
-			if from != org && foreign == "" {
-				foreign = id
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if foreign != "" {
-			return warden.Errorf(warden.EINVALID, "objects: %s was sent by another organisation: a new version of it is theirs to send, nothing stored", foreign)
-		}
-	}
-	return nil
 }
 
 // shareIDs puts ids in a collection at at, leaving those there already
@@ -669,9 +710,10 @@ func scanIntel(scan func(...any) error, extra ...any) (warden.IntelObject, error
 	return o, nil
 }
 
-// visibleSQL is the condition that the reader sees row o, with its
-// arguments from n on.
-func visibleSQL(v IntelVisibility, n int) (string, []any) {
+// visibleSQL is the condition that the reader sees the row aliased o,
+// with its arguments from n on. A share counts only in a collection the
+// organisation may read: one it may only write to shares nothing with it.
+func visibleSQL(v IntelVisibility, o string, n int) (string, []any) {
 	var args []any
 	in := func(ts []warden.TLP) string {
 		ph := make([]string, len(ts))
@@ -683,12 +725,13 @@ func visibleSQL(v IntelVisibility, n int) (string, []any) {
 	}
 	var or []string
 	if len(v.TLPs) > 0 {
-		or = append(or, "o.tlp IN ("+in(v.TLPs)+")")
+		or = append(or, o+".tlp IN ("+in(v.TLPs)+")")
 	}
 	if len(v.Shared) > 0 && v.Org != "" {
-		cond := "(o.tlp IN (" + in(v.Shared) + ")"
+		cond := "(" + o + ".tlp IN (" + in(v.Shared) + ")"
 		args = append(args, v.Org)
-		cond += " AND EXISTS (SELECT 1 FROM intel_shares vs JOIN intel_collection_orgs vc ON vc.collection = vs.collection WHERE vs.stix_id = o.stix_id AND vc.org = $" + strconv.Itoa(n+len(args)-1) + "))"
+		cond += " AND EXISTS (SELECT 1 FROM intel_shares vs JOIN intel_collection_orgs vc ON vc.collection = vs.collection JOIN intel_collections vl ON vl.id = vs.collection AND vl.can_read = 1" +
+			" WHERE vs.stix_id = " + o + ".stix_id AND vc.org = $" + strconv.Itoa(n+len(args)-1) + "))"
 		or = append(or, cond)
 	}
 	if len(or) == 0 {
@@ -718,9 +761,16 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 		where = append(where, col+" IN ("+dollars(len(args)+1, len(vs))+")")
 		args = append(args, anys(vs)...)
 	}
-	vis, vargs := visibleSQL(q.Visible, len(args)+1)
+	vis, vargs := visibleSQL(q.Visible, "o", len(args)+1)
 	where = append(where, vis)
 	args = append(args, vargs...)
+	if v := strings.TrimSpace(q.Versions); v != "" && v != "last" {
+		// A version other than the current one is visible only while
+		// the current one is: marking an object RED withdraws them all.
+		cur, cargs := visibleSQL(q.Visible, "c", len(args)+1)
+		where = append(where, "EXISTS (SELECT 1 FROM intel_objects c WHERE c.stix_id = o.stix_id AND c.current = 1 AND "+cur+")")
+		args = append(args, cargs...)
+	}
 	addIn("o.stix_id", q.IDs)
 	addIn("o.type", q.Types)
 	addIn("o.spec", q.SpecVersions)
@@ -859,20 +909,42 @@ func (db *DB) IntelCurrent(ctx context.Context, ids []string) (map[string]warden
 }
 
 // IntelSharedWith returns which of ids are shared in a collection of
-// organisation org.
+// organisation org that it may read.
 func (db *DB) IntelSharedWith(ctx context.Context, org string, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for chunk := range chunks(ids, db.inChunk()) {
 		got, err := queryAll(ctx, db.reader(ctx), "intel shares", func(scan func(...any) error) (string, error) {
 			var id string
 			return id, scan(&id)
-		}, `SELECT DISTINCT s.stix_id FROM intel_shares s JOIN intel_collection_orgs c ON c.collection = s.collection WHERE c.org = $1 AND s.stix_id IN (`+dollars(2, len(chunk))+`)`,
+		}, `SELECT DISTINCT s.stix_id FROM intel_shares s JOIN intel_collection_orgs c ON c.collection = s.collection
+			JOIN intel_collections l ON l.id = s.collection AND l.can_read = 1
+			WHERE c.org = $1 AND s.stix_id IN (`+dollars(2, len(chunk))+`)`,
 			append([]any{org}, anys(chunk)...)...)
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range got {
 			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// IntelMarkings returns the marking of the current version of each of
+// ids that exists: what a reader's view of an import report is filtered
+// by.
+func (db *DB) IntelMarkings(ctx context.Context, ids []string) (map[string]warden.TLP, error) {
+	out := map[string]warden.TLP{}
+	for chunk := range chunks(ids, db.inChunk()) {
+		got, err := queryAll(ctx, db.reader(ctx), "intel markings", func(scan func(...any) error) ([2]string, error) {
+			var r [2]string
+			return r, scan(&r[0], &r[1])
+		}, `SELECT stix_id, tlp FROM intel_objects WHERE current = 1 AND stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range got {
+			out[r[0]] = warden.TLP(r[1])
 		}
 	}
 	return out, nil

@@ -416,11 +416,16 @@ func postedVersions(body []byte) map[string]string {
 // only counted, as TAXII allows.
 func taxiiStatusOf(rep warden.IntelImport, versions map[string]string) taxii.Status {
 	st := taxii.Status{ID: rep.ID, Status: "complete", RequestTimestamp: rep.At.UTC().Format(time.RFC3339Nano), TotalCount: rep.Total,
-		SuccessCount: len(rep.Successes)}
+		SuccessCount: rep.Added + rep.Versions + rep.Unchanged, FailureCount: rep.Total - rep.Added - rep.Versions - rep.Unchanged}
 	if versions != nil {
 		for _, id := range rep.Successes {
 			st.Successes = append(st.Successes, taxii.StatusDetail{ID: id, Version: versions[id]})
 		}
+	}
+	// What an import kept out (another source's id, a reserved id, a
+	// conflicting version) failed.
+	for _, p := range rep.Skipped {
+		st.Failures = append(st.Failures, taxii.StatusDetail{ID: p.Object, Version: versions[p.Object], Message: p.Message})
 	}
 	return st
 }

@@ -187,6 +187,7 @@ func addReport(sum *warden.IntelImport, rep warden.IntelImport) {
 	sum.Unchanged += rep.Unchanged
 	sum.Opaque = append(sum.Opaque, rep.Opaque...)
 	sum.Patterns = append(sum.Patterns, rep.Patterns...)
+	sum.Skipped = append(sum.Skipped, rep.Skipped...)
 	sum.Successes = append(sum.Successes, rep.Successes...)
 }
 

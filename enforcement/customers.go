@@ -34,7 +34,7 @@ func checkCustomer(c *warden.Customer) error {
 	if err := checkChannel("customer "+c.ID+": ", &p); err != nil {
 		return err
 	}
-	c.Account, c.Wallet = p.Account, p.Wallet
+	c.Account, c.Wallet, c.IP, c.Domain, c.Email = p.Account, p.Wallet, p.IP, p.Domain, p.Email
 	if c.Name == "" && c.Wallet == "" && len(c.Identifiers) == 0 && c.IP == "" && c.Domain == "" && c.Email == "" {
 		return warden.Errorf(warden.EINVALID, "customer %s: nothing to screen (give a name, wallet, identifier, ip, domain or email)", c.ID)
 	}

@@ -79,26 +79,46 @@ func (s *Server) taxiiHandler(rt route) http.HandlerFunc {
 
 // acceptsTAXII reports whether an Accept header takes TAXII 2.1: its
 // media type, without version or with 2.1, or any type (a missing header
-// included, as many clients send none).
+// included, as many clients send none), at a quality above 0. The most
+// specific range that covers TAXII 2.1 gives its quality, so that
+// "application/taxii+json;version=2.1;q=0, */*" refuses it (RFC 9110,
+// 12.5.1).
 func acceptsTAXII(accept string) bool {
 	if strings.TrimSpace(accept) == "" {
 		return true
 	}
+	best, q := -1, 0.0
 	for _, part := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(part)
 		if err != nil {
 			continue
 		}
+		rank := -1
 		switch mt {
-		case "*/*", "application/*":
-			return true
+		case "*/*":
+			rank = 0
+		case "application/*":
+			rank = 1
 		case "application/taxii+json":
-			if v, ok := params["version"]; !ok || v == "2.1" {
-				return true
+			switch v, ok := params["version"]; {
+			case !ok:
+				rank = 2
+			case v == "2.1":
+				rank = 3
 			}
 		}
+		if rank <= best {
+			continue
+		}
+		pq := 1.0
+		if v, ok := params["q"]; ok {
+			if pq, err = strconv.ParseFloat(v, 64); err != nil || pq < 0 || pq > 1 {
+				continue
+			}
+		}
+		best, q = rank, pq
 	}
-	return false
+	return best >= 0 && q > 0
 }
 
 // isTAXII reports whether a Content-Type is TAXII 2.1's.
@@ -134,9 +154,9 @@ func (s *Server) taxiiError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // taxiiFail answers a TAXII error message of a status Warden's error codes
-// do not have (406, 415).
+// do not have (406, 415), with the status as its error_code.
 func (s *Server) taxiiFail(w http.ResponseWriter, r *http.Request, status int, title, description string) {
-	writeTAXII(w, status, taxii.Error{Title: title, Description: description, ErrorID: RequestID(r.Context()), HTTPStatus: strconv.Itoa(status)})
+	writeTAXII(w, status, taxii.Error{Title: title, Description: description, ErrorID: RequestID(r.Context()), ErrorCode: strconv.Itoa(status), HTTPStatus: strconv.Itoa(status)})
 }
 
 func (s *Server) taxiiDiscovery(w http.ResponseWriter, r *http.Request) {
@@ -274,11 +294,15 @@ func (s *Server) taxiiPage(w http.ResponseWriter, r *http.Request, object, versi
 }
 
 // envelope writes a page as TAXII's envelope: each object with its TLP
-// marking, added when its JSON carries none.
+// marking, added when its JSON carries none; a marking definition goes out
+// exactly as defined, never marked itself.
 func envelope(page intel.Page) taxii.Envelope {
 	e := taxii.Envelope{More: page.More, Next: page.Next}
 	for _, o := range page.Objects {
-		raw, _ := stix.WithTLP(o.Object, o.TLP)
+		raw := o.Object
+		if o.Type != "marking-definition" {
+			raw, _ = stix.WithTLP(o.Object, o.TLP)
+		}
 		e.Objects = append(e.Objects, raw)
 	}
 	return e

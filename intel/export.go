@@ -222,17 +222,22 @@ func (x *exporter) load(ids []string) error {
 			x.missing[id] = true
 		}
 	}
-	for _, r := range x.readers {
+	for i, r := range x.readers {
 		if visible, err = x.s.visible(x.ctx, r, visible); err != nil {
 			return err
 		}
+		if i == 0 && x.noRed { // RED the caller sees is told as RED, not as missing
+			visible = slices.DeleteFunc(visible, func(o warden.IntelObject) bool {
+				if o.TLP != warden.TLPRed {
+					return false
+				}
+				x.red[o.ID] = true
+				return true
+			})
+		}
 	}
 	for _, o := range visible {
-		if !x.noRed || o.TLP != warden.TLPRed {
-			x.found[o.ID] = o
-		} else {
-			x.red[o.ID] = true
-		}
+		x.found[o.ID] = o
 	}
 	for id, o := range objs {
 		if _, ok := x.found[id]; !ok {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -43,16 +44,57 @@ const (
 
 var feedName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
-// pullClient is the HTTP client of pulls and pushes: a partner that does
-// not answer within its timeout fails the pull, which the next period
-// tries again.
-var pullClient = &http.Client{Timeout: 2 * time.Minute}
+// partnerTimeout bounds a request to a partner: one that does not answer
+// in time fails the pull, which the next period tries again.
+const partnerTimeout = 2 * time.Minute
+
+// partnerClient is the HTTP client of one pull or push, with the
+// recorder of what its partner answered. It follows no redirect: the
+// token goes only to the URL configured.
+func partnerClient() (*http.Client, *statusRecorder) {
+	rec := &statusRecorder{base: http.DefaultTransport}
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &http.Client{Timeout: partnerTimeout, CheckRedirect: noRedirect, Transport: rec}, rec
+}
+
+// statusRecorder is a transport that keeps the HTTP status of the last
+// answer: a partner's refusal is told by it, and only it.
+type statusRecorder struct {
+	base     http.RoundTripper
+	code     int
+	location string // of a redirect
+}
+
+// partnerError is err, from a pull or push, as Warden tells it: when the
+// partner did not answer, or answered other than 2xx, EINVALID naming url
+// and the status, never the partner's own words (they are not Warden's
+// to show, and its 401 or 404 is not the caller's); otherwise err.
+func (r *statusRecorder) partnerError(err error) error {
+	switch {
+	case r.code == 0:
+		return warden.Errorf(warden.EINVALID, "url: the partner did not answer")
+	case r.code >= 300 && r.code <= 399:
+		return warden.Errorf(warden.EINVALID, "url: the partner answered HTTP %d, a redirect to %.200q, which is not followed (the token goes only to the URL configured)", r.code, r.location)
+	case r.code < 200 || r.code > 299:
+		return warden.Errorf(warden.EINVALID, "url: the partner answered HTTP %d", r.code)
+	}
+	return err
+}
+
+// RoundTrip sends req and keeps the status (and location) of the answer.
+func (r *statusRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if resp != nil {
+		r.code, r.location = resp.StatusCode, resp.Header.Get("Location")
+	}
+	return resp, err
+}
 
 // AddFeed configures a partner's collection to pull (intel.manage). The
 // name (lower-case letters, digits, . _ -; at most 64) names the feed and
 // the source of what it imports ("taxii:NAME"); URL is the partner's API
-// root (http or https); TLP marks the objects that arrive without a TLP
-// marking (AMBER when empty).
+// root (https, or http to this machine only); TLP marks the objects that
+// arrive without a TLP marking (AMBER when empty).
 func (s *Service) AddFeed(ctx context.Context, f Feed) (Feed, error) {
 	p, err := warden.Authorize(ctx, warden.ActIntelManage)
 	if err != nil {
@@ -121,14 +163,20 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 	if err != nil {
 		return warden.IntelImport{}, err
 	}
-	c := &taxii.Client{BaseURL: f.URL, Token: f.Token, HTTP: pullClient}
+	if err := checkAPIRoot(f.URL); err != nil { // a feed configured before the rules
+		return warden.IntelImport{}, err
+	}
+	hc, rec := partnerClient()
+	c := &taxii.Client{BaseURL: f.URL, Token: f.Token, HTTP: hc}
 	sum, err := s.PullFrom(ctx, c, f.Collection, f.AddedAfter, ImportOptions{Source: "taxii:" + f.Name, DefaultTLP: f.TLP},
 		func(last time.Time, n int) error { return s.DB.RecordPull(ctx, f.Name, s.now(), last, n, "") })
 	if err != nil {
+		// The feed's last error, which only intel.manage reads, keeps the
+		// partner's words for the diagnosis; the caller is told the status.
 		if rerr := s.DB.RecordPull(ctx, f.Name, s.now(), time.Time{}, 0, warden.ErrorMessage(err)); rerr != nil {
 			return sum, rerr
 		}
-		return sum, err
+		return sum, rec.partnerError(err)
 	}
 	sum.Actor = p.Name
 	return sum, nil
@@ -192,11 +240,22 @@ func addReport(sum *warden.IntelImport, rep warden.IntelImport) {
 }
 
 // Push sends a selection to a partner's TAXII collection (intel.share):
-// the bundle Export writes of sel, as the caller sees it, less every RED
-// object (RED never leaves Warden, whoever asks), posted as one envelope
-// to the API root apiRoot's collection with token. It returns the status
-// the partner answered ("complete", or "pending" for a partner that
-// stores later), and audits the push.
+// the bundle Export writes of sel as the partner organisation sel.For
+// (required) may see it, less every RED object (RED never leaves Warden,
+// whoever asks), posted as one envelope to the API root apiRoot's
+// collection with token. What a counterpart of sel.For sees is what
+// goes: CLEAR and GREEN, AMBER and AMBER+STRICT only when shared with
+// that organisation (AMBER+STRICT, whose holder may not pass it on,
+// goes only to the organisation it is shared with, never to another
+// with a share of its own).
+//
+// Every attempt is audited before anything is sent (intel.push: the
+// partner, the count and the first 100 ids), and its outcome after
+// (intel.push.outcome), a failure too. A partner that refuses is
+// EINVALID naming url and the HTTP status it answered, never what it
+// said: its answer is not Warden's to show, and a partner's 401 is not
+// the caller's. It returns the status the partner answered
+// ("complete", or "pending" for a partner that stores later).
 func (s *Service) Push(ctx context.Context, apiRoot, collection, token string, sel Selection) (string, error) {
 	if _, err := warden.Authorize(ctx, warden.ActIntelShare); err != nil {
 		return "", err
@@ -207,6 +266,9 @@ func (s *Service) Push(ctx context.Context, apiRoot, collection, token string, s
 	if err := checkCollectionID(collection); err != nil {
 		return "", err
 	}
+	if sel.For == "" {
+		return "", warden.Errorf(warden.EINVALID, "for: required: the partner's organisation, which what is pushed is shared with")
+	}
 	sel.NoRed = true // and relationships to RED objects; notRed checks again
 	bundle, _, err := s.Export(ctx, sel)
 	if err != nil {
@@ -216,21 +278,48 @@ func (s *Service) Push(ctx context.Context, apiRoot, collection, token string, s
 	if err != nil {
 		return "", err
 	}
-	if len(objs) == 0 {
-		return "", warden.Errorf(warden.EINVALID, "selection: nothing to push (nothing visible, or only RED objects)")
+	var ids []string
+	for _, o := range objs {
+		var x struct{ Type, ID string }
+		json.Unmarshal(o, &x)
+		if x.Type != "marking-definition" {
+			ids = append(ids, x.ID)
+		}
 	}
-	c := &taxii.Client{BaseURL: apiRoot, Token: token, HTTP: pullClient}
-	st, err := c.AddObjects(ctx, collection, taxii.Envelope{Objects: objs})
-	if err != nil {
+	if len(ids) == 0 {
+		return "", warden.Errorf(warden.EINVALID, "selection: nothing to push (nothing visible to %s, or only RED objects)", sel.For)
+	}
+	target := "taxii:" + apiRoot
+	detail := map[string]any{"collection": collection, "for": sel.For, "objects": len(ids), "ids": ids[:min(len(ids), maxAuditIDs)]}
+	if err := s.DB.Audit(ctx, warden.NewAuditEvent(ctx, "intel.push", target, "", detail)); err != nil {
 		return "", err
 	}
-	ev := warden.NewAuditEvent(ctx, "intel.push", "taxii:"+apiRoot, "", map[string]any{"collection": collection, "objects": len(objs),
-		"status": st.ID, "state": st.Status, "successes": st.SuccessCount, "failures": st.FailureCount})
-	if err := s.DB.Audit(ctx, ev); err != nil {
+	hc, rec := partnerClient()
+	c := &taxii.Client{BaseURL: apiRoot, Token: token, HTTP: hc}
+	st, err := c.AddObjects(ctx, collection, taxii.Envelope{Objects: objs})
+	outcome := map[string]any{"collection": collection, "for": sel.For, "objects": len(ids), "http_status": rec.code}
+	if err != nil {
+		if err = rec.partnerError(err); rec.code >= 200 && rec.code <= 299 {
+			err = warden.Errorf(warden.EINVALID, "url: the partner's answer (HTTP %d) is not a TAXII status", rec.code)
+		}
+		outcome["error"] = warden.ErrorMessage(err)
+	} else {
+		if st.Status != "complete" && st.Status != "pending" {
+			st.Status = "unknown"
+		}
+		outcome["state"], outcome["successes"], outcome["failures"] = st.Status, st.SuccessCount, st.FailureCount
+	}
+	if aerr := s.DB.Audit(ctx, warden.NewAuditEvent(ctx, "intel.push.outcome", target, "", outcome)); aerr != nil && err == nil {
+		err = aerr
+	}
+	if err != nil {
 		return "", err
 	}
 	return st.Status, nil
 }
+
+// maxAuditIDs is how many ids an audit event names; it counts them all.
+const maxAuditIDs = 100
 
 // notRed returns the objects of a bundle less those marked RED, and less
 // the marking definitions no object left uses (the RED one among them).
@@ -289,7 +378,20 @@ func checkAPIRoot(u string) error {
 	if err != nil || (x.Scheme != "http" && x.Scheme != "https") || x.Host == "" || x.User != nil {
 		return warden.Errorf(warden.EINVALID, "url: %q is not an http or https URL of a TAXII API root (without user information)", u)
 	}
+	if x.Scheme == "http" && !loopback(x.Hostname()) {
+		return warden.Errorf(warden.EINVALID, "url: %q is plain http, which carries the token in clear: use https (http only to this machine)", u)
+	}
 	return nil
+}
+
+// loopback reports whether host is this machine: localhost or a loopback
+// address.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // checkCollectionID checks a partner's collection id.

@@ -219,8 +219,8 @@ func TestPull(t *testing.T) {
 			}
 			// Down: the failure is recorded, added_after kept.
 			p.down = true
-			if _, err := s.Pull(feedAnalyst, name); err == nil {
-				t.Errorf("by date %v: a pull from a server down succeeded", byDate)
+			if _, err := s.Pull(feedAnalyst, name); warden.ErrorCode(err) != warden.EINVALID || warden.ErrorMessage(err) != "url: the partner answered HTTP 503" {
+				t.Errorf("by date %v: a pull from a server down: %v, want invalid naming the status only", byDate, err)
 			}
 			if f := feed(t, s, name); !strings.Contains(f.LastError, "maintenance") || !f.AddedAfter.Equal(t0.Add(4*time.Second)) {
 				t.Errorf("by date %v: feed after a failure %+v", byDate, f)
@@ -342,11 +342,21 @@ func TestPushDropsRed(t *testing.T) {
 		if rep, err := s.Import(feedAnalyst, strings.NewReader(string(b)), intel.ImportOptions{}); err != nil {
 			t.Fatalf("%v %+v", err, rep.Errors)
 		}
-		if _, err := s.Push(feedAnalyst, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{lonely["id"].(string)}}); warden.ErrorCode(err) != warden.EINVALID {
+		if err := db.CreateOrg(context.Background(), warden.Organisation{ID: "partner", Name: "Partner", Kind: "counterpart", CreatedAt: time.Now()}, nil); err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.CreateCollection(feedOfficer, warden.Collection{Title: "To the partner", Orgs: []string{"partner"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Share(feedOfficer, c.ID, []string{inc["id"].(string)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Push(feedAnalyst, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{lonely["id"].(string)}, For: "partner"}); warden.ErrorCode(err) != warden.EINVALID {
 			t.Errorf("a push of only RED: %v, want invalid", err)
 		}
 		// The incident's closure holds the RED relationship and actor.
-		status, err := s.Push(feedAnalyst, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{inc["id"].(string)}})
+		status, err := s.Push(feedAnalyst, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{inc["id"].(string)}, For: "partner"})
 		if err != nil || status != "complete" {
 			t.Fatalf("push: %q %v", status, err)
 		}
@@ -363,7 +373,7 @@ func TestPushDropsRed(t *testing.T) {
 			t.Errorf("sent %v", sent)
 		}
 		screener := warden.WithPrincipal(context.Background(), warden.Principal{Name: "screener", Role: warden.RoleScreener, Org: warden.HomeOrg, Kind: "user"})
-		if _, err := s.Push(screener, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{inc["id"].(string)}}); warden.ErrorCode(err) != warden.EFORBIDDEN {
+		if _, err := s.Push(screener, srv.URL+"/api/", "c-1", "tok", intel.Selection{IDs: []string{inc["id"].(string)}, For: "partner"}); warden.ErrorCode(err) != warden.EFORBIDDEN {
 			t.Errorf("a screener pushes: %v", err)
 		}
 	})

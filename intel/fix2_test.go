@@ -3,7 +3,13 @@ package intel_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +20,7 @@ import (
 	"warden/stix"
 	"warden/store"
 	"warden/store/storetest"
+	"warden/taxii"
 )
 
 // Indicator ids of the screening-trust tests.
@@ -292,6 +299,200 @@ func TestAttributeRed(t *testing.T) {
 		}
 		if strings.Contains(d.Reasons, "SECRET") || !strings.Contains(d.Reasons, "Evil Corp") {
 			t.Errorf("reasons: %q", d.Reasons)
+		}
+	})
+}
+
+// Ids of the push tests.
+const (
+	fixPushGreen    = "indicator--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c3001"
+	fixPushAmberA   = "incident--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c3002"
+	fixPushStrictA  = "incident--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c3003"
+	fixPushStrictB  = "incident--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c3004"
+	fixPushAmberNot = "incident--7d0f0b5e-1a4c-4f57-9a50-0d6f2b8c3005"
+)
+
+// fixPartner is a partner's TAXII server for pushes: it answers as its
+// mode says, and records what it was sent and how many intel.push audit
+// events there were when each request came.
+type fixPartner struct {
+	mu      sync.Mutex
+	mode    string // ok, refuse (401 with words of its own), redirect
+	to      string // where redirect points
+	got     []string
+	audited []int
+	hits    int
+}
+
+func (f *fixPartner) handler(t *testing.T, db *store.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.hits++
+		f.audited = append(f.audited, len(coreAudit(t, db, "intel.push")))
+		switch f.mode {
+		case "refuse":
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"title":"Unauthorized","description":"PARTNER-SECRET-WORDS"}`)
+			return
+		case "redirect":
+			http.Redirect(w, r, f.to, http.StatusFound)
+			return
+		}
+		var e taxii.Envelope
+		json.NewDecoder(r.Body).Decode(&e)
+		f.got = nil
+		for _, o := range e.Objects {
+			var x struct{ Type, ID string }
+			json.Unmarshal(o, &x)
+			if x.Type != "marking-definition" {
+				f.got = append(f.got, x.ID)
+			}
+		}
+		slices.Sort(f.got)
+		w.Header().Set("Content-Type", taxii.MediaType)
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintf(w, `{"id":"st-1","status":"complete","total_count":%d,"success_count":%d,"failure_count":0,"pending_count":0}`, len(e.Objects), len(e.Objects))
+	}
+}
+
+// TestPushRules checks a push: for a partner organisation only, with the
+// counterpart's markings (AMBER and AMBER+STRICT only shared with it),
+// audited before anything is sent and after, a partner's refusal told
+// by its status alone, and no redirect followed (nor by a pull); plain
+// http only to this machine.
+func TestPushRules(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		mark := func(tlp warden.TLP) string { return `"object_marking_refs":["` + stix.TLPMarkingID(tlp) + `"]` }
+		inc := func(id, name string, tlp warden.TLP) string {
+			return coreObject("incident", id, "2026-01-01T00:00:00.000Z", `"name":"`+name+`",`+mark(tlp))
+		}
+		coreImport(t, s, coreBundle(coreIndicator(fixPushGreen, "2026-01-01T00:00:00.000Z", "[domain-name:value = 'push.example']", stix.TLPMarkingID(warden.TLPGreen)),
+			inc(fixPushAmberA, "amber for A", warden.TLPAmber), inc(fixPushStrictA, "strict for A", warden.TLPAmberStrict),
+			inc(fixPushStrictB, "strict for B", warden.TLPAmberStrict), inc(fixPushAmberNot, "amber for nobody", warden.TLPAmber)))
+		for org, ids := range map[string][]string{"org-a": {fixPushAmberA, fixPushStrictA}, "org-b": {fixPushStrictB}} {
+			c, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "To " + org, Orgs: []string{org}, CanRead: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Share(coreAnalyst, c.ID, ids); err != nil {
+				t.Fatal(err)
+			}
+		}
+		elsewhere := &fixPartner{}
+		other := httptest.NewServer(elsewhere.handler(t, db))
+		defer other.Close()
+		partner := &fixPartner{mode: "ok", to: other.URL + "/api/"}
+		srv := httptest.NewServer(partner.handler(t, db))
+		defer srv.Close()
+		api := srv.URL + "/api/"
+
+		for _, tc := range []struct {
+			name, url string
+			sel       intel.Selection
+			code      string
+			field     string
+		}{
+			{"no partner organisation", api, intel.Selection{IDs: []string{fixPushGreen}}, warden.EINVALID, "for:"},
+			{"plain http elsewhere", "http://partner.example/api/", intel.Selection{IDs: []string{fixPushGreen}, For: "org-a"}, warden.EINVALID, "url:"},
+			{"AMBER+STRICT shared with another", api, intel.Selection{IDs: []string{fixPushStrictB}, For: "org-a"}, warden.ENOTFOUND, ""},
+			{"AMBER shared with nobody", api, intel.Selection{IDs: []string{fixPushAmberNot}, For: "org-a"}, warden.ENOTFOUND, ""},
+		} {
+			_, err := s.Push(coreAnalyst, tc.url, "c-1", "tok", tc.sel)
+			if coreCode(err) != tc.code || !strings.HasPrefix(warden.ErrorMessage(err), tc.field) {
+				t.Errorf("%s: %v, want %s naming %q", tc.name, err, tc.code, tc.field)
+			}
+		}
+		if _, err := s.AddFeed(coreAdmin, intel.Feed{Name: "clear", URL: "http://partner.example/api/", Collection: "c-1"}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "url:") {
+			t.Errorf("a feed over plain http: %v", err)
+		}
+		if partner.hits != 0 || len(coreAudit(t, db, "intel.push")) != 0 {
+			t.Fatalf("refused pushes reached the partner (%d) or were audited as sent", partner.hits)
+		}
+
+		// What org-a may see goes, audited before it is sent.
+		st, err := s.Push(coreAnalyst, api, "c-1", "tok", intel.Selection{IDs: []string{fixPushGreen, fixPushAmberA, fixPushStrictA}, For: "org-a"})
+		want := []string{fixPushStrictA, fixPushAmberA, fixPushGreen}
+		slices.Sort(want)
+		if err != nil || st != "complete" || !slices.Equal(partner.got, want) || !slices.Equal(partner.audited, []int{1}) {
+			t.Fatalf("push: %q %v, sent %v, audited before %v", st, err, partner.got, partner.audited)
+		}
+		var d struct {
+			IDs     []string `json:"ids"`
+			Objects int      `json:"objects"`
+			For     string   `json:"for"`
+			State   string   `json:"state"`
+			Status  int      `json:"http_status"`
+			Error   string   `json:"error"`
+		}
+		ev := coreAudit(t, db, "intel.push")
+		json.Unmarshal(ev[0].Detail, &d)
+		slices.Sort(d.IDs)
+		if !slices.Equal(d.IDs, want) || d.Objects != 3 || d.For != "org-a" || ev[0].Object != "taxii:"+api {
+			t.Errorf("intel.push audited %+v %s", ev[0], ev[0].Detail)
+		}
+		out := coreAudit(t, db, "intel.push.outcome")
+		if len(out) != 1 || json.Unmarshal(out[0].Detail, &d) != nil || d.State != "complete" || d.Status != http.StatusAccepted {
+			t.Errorf("the outcome audited: %+v", out)
+		}
+
+		// A partner that refuses: its status, not its words nor its 401.
+		partner.mode = "refuse"
+		_, err = s.Push(coreAnalyst, api, "c-1", "tok", intel.Selection{IDs: []string{fixPushGreen}, For: "org-a"})
+		if coreCode(err) != warden.EINVALID || warden.ErrorMessage(err) != "url: the partner answered HTTP 401" || strings.Contains(err.Error(), "PARTNER-SECRET") {
+			t.Errorf("a refusal: %v", err)
+		}
+		out = coreAudit(t, db, "intel.push.outcome")
+		d.Error, d.Status = "", 0
+		if len(out) != 2 || json.Unmarshal(out[1].Detail, &d) != nil || d.Status != http.StatusUnauthorized || !strings.Contains(d.Error, "401") {
+			t.Errorf("the failed push audited: %+v", out)
+		}
+		if n := len(coreAudit(t, db, "intel.push")); n != 2 {
+			t.Errorf("%d pushes audited, want 2", n)
+		}
+
+		// A redirect is not followed, by a push or a pull.
+		partner.mode = "redirect"
+		_, err = s.Push(coreAnalyst, api, "c-1", "tok", intel.Selection{IDs: []string{fixPushGreen}, For: "org-a"})
+		if coreCode(err) != warden.EINVALID || !strings.Contains(warden.ErrorMessage(err), "redirect to \""+other.URL) {
+			t.Errorf("a push redirected: %v", err)
+		}
+		if _, err := s.AddFeed(coreAdmin, intel.Feed{Name: "moved", URL: api, Collection: "c-1", Token: "feed-token"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Pull(coreAnalyst, "moved")
+		if coreCode(err) != warden.EINVALID || !strings.Contains(warden.ErrorMessage(err), "redirect to \""+other.URL) {
+			t.Errorf("a pull redirected: %v", err)
+		}
+		if elsewhere.hits != 0 {
+			t.Errorf("the redirect was followed %d times", elsewhere.hits)
+		}
+	})
+}
+
+// TestUpdateAudit checks that an edit's audit event says which
+// properties changed and the marking before and after.
+func TestUpdateAudit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		o, err := s.Create(coreAnalyst, intel.Input{Type: "incident", TLP: warden.TLPAmber, Fields: map[string]any{"name": "Breach", "description": "first"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(coreAnalyst, o.ID, intel.Input{TLP: warden.TLPRed, Fields: map[string]any{"description": "second", "name": "Breach"}}); err != nil {
+			t.Fatal(err)
+		}
+		ev := coreAudit(t, db, "intel.update")
+		var d struct {
+			Fields []string `json:"fields"`
+		}
+		var m map[string]any
+		if len(ev) != 1 || json.Unmarshal(ev[0].Detail, &d) != nil || json.Unmarshal(ev[0].Detail, &m) != nil {
+			t.Fatalf("audit: %+v", ev)
+		}
+		if !slices.Equal(d.Fields, []string{"description"}) || m["tlp_from"] != "amber" || m["tlp"] != "red" {
+			t.Errorf("intel.update audited %s", ev[0].Detail)
 		}
 	})
 }

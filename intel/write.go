@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -128,6 +129,7 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
+	before := maps.Clone(m)
 	if err := merge(m, in.Fields); err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -142,7 +144,7 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	}
 	v.Expect = &cur.Modified
 	v.Object.Source = cur.Source
-	ev := warden.NewAuditEvent(ctx, "intel.update", id, "", map[string]any{"fields": fieldNames(in.Fields), "tlp": tlp})
+	ev := warden.NewAuditEvent(ctx, "intel.update", id, "", map[string]any{"fields": changedFields(before, m), "tlp_from": cur.TLP, "tlp": tlp})
 	return s.store(ctx, v, now, ev)
 }
 
@@ -250,15 +252,26 @@ func merge(m, fields map[string]any) error {
 	return nil
 }
 
-// fieldNames lists the properties an edit set, for its audit event.
-func fieldNames(fields map[string]any) []string {
-	return slices.Sorted(func(yield func(string) bool) {
-		for k := range fields {
-			if !yield(k) {
-				return
-			}
+// changedFields returns the names of the properties whose values differ
+// between two versions' JSON, but for modified, which always does, and
+// the markings, which the audit tells as TLPs.
+func changedFields(before, after map[string]any) []string {
+	var out []string
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			out = append(out, k)
 		}
-	})
+	}
+	for k, v := range after {
+		a, _ := json.Marshal(before[k])
+		b, _ := json.Marshal(v)
+		if _, had := before[k]; !had || !bytes.Equal(a, b) {
+			out = append(out, k)
+		}
+	}
+	out = slices.DeleteFunc(out, func(k string) bool { return k == "modified" || k == "object_marking_refs" })
+	slices.Sort(out)
+	return out
 }
 
 // indicatorDefaults fills an indicator's pattern from its Observable,

@@ -169,7 +169,7 @@ func envelopeIDs(t *testing.T, b []byte) []string {
 func TestTAXIIExchange(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		a := newTAXIINode(t, db, "b-org", "cn-cert")
-		b := newTAXIINode(t, storetest.OpenSQLite(t))
+		b := newTAXIINode(t, storetest.OpenSQLite(t), "a-org")
 		bToken := a.token(t, "b-org-taxii", warden.RoleCounterpart, "b-org")
 		cnToken := a.token(t, "cn-taxii", warden.RoleCounterpart, "cn-cert")
 
@@ -267,7 +267,14 @@ func TestTAXIIExchange(t *testing.T) {
 		bRel := stixRel("b indicates", warden.TLPGreen, ind, "indicates", bInc)
 		bSecret := stixObject("note", "Source of B", warden.TLPRed, map[string]any{"content": "who told us", "object_refs": []string{bInc["id"].(string)}})
 		importObjects(t, b.intel, bInc, bRel, bSecret)
-		status, err := b.intel.Push(taxiiOfficer, a.root(), col.ID, bToken, intel.Selection{IDs: idsOf(bInc)})
+		toA, err := b.intel.CreateCollection(taxiiOfficer, warden.Collection{Title: "A", Orgs: []string{"a-org"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.intel.Share(taxiiOfficer, toA.ID, idsOf(bInc)); err != nil { // a push goes as A may see it
+			t.Fatal(err)
+		}
+		status, err := b.intel.Push(taxiiOfficer, a.root(), col.ID, bToken, intel.Selection{IDs: idsOf(bInc), For: "a-org"})
 		if err != nil || status != "complete" {
 			t.Fatalf("push: %q %v", status, err)
 		}

@@ -92,7 +92,7 @@ func printPull(e *env, rep warden.IntelImport, last time.Time) {
 // reference) or a local collection's objects (--collection-local, since
 // --since), posted to a partner's collection. RED objects never leave.
 func intelPush(ctx context.Context, e *env, args []string) error {
-	const usage = "intel push --url API_ROOT --collection ID [--token T] (--id STIX_ID... | --collection-local ID [--since RFC3339]) [--for ORG]"
+	const usage = "intel push --url API_ROOT --collection ID [--token T] (--id STIX_ID... | --collection-local ID [--since RFC3339]) --for ORG"
 	fs := newFlags("intel push", usage, e.stderr)
 	apiRoot := fs.String("url", "", "the partner's TAXII API root")
 	collection := fs.String("collection", "", "the partner's collection id")
@@ -101,7 +101,7 @@ func intelPush(ctx context.Context, e *env, args []string) error {
 	fs.Var(&ids, "id", "a STIX id to push with everything it references (repeatable)")
 	local := fs.String("collection-local", "", "push what is shared in this local collection")
 	since := fs.String("since", "", "with --collection-local: only what was shared after this RFC 3339 time")
-	org := fs.String("for", "", "push only what this counterpart organisation may see")
+	org := fs.String("for", "", "the partner's organisation (required): push only what it may see")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"warden"
+	"warden/auth"
 	sstix "warden/sources/stix"
+	"warden/store"
 	"warden/taxii"
 )
 
@@ -52,6 +54,14 @@ func TestIntelTAXIICLI(t *testing.T) {
 	root := srv.URL + "/taxii2/api/"
 	db := filepath.Join(t.TempDir(), "w.db")
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	sdb, err := store.Open(ctx, db) // the partner's organisation, which a push is for
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.New(sdb).CreateOrg(ctx, "partner-org", "Partner", "counterpart"); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
 	cmd := func(f func(context.Context, *env, []string) error, args ...string) (string, error) {
 		var out bytes.Buffer
 		err := f(ctx, &env{dsn: db, stdout: &out, stderr: io.Discard}, args)
@@ -77,7 +87,7 @@ func TestIntelTAXIICLI(t *testing.T) {
 	if _, err := cmd(intelPull, "--url", root, "--collection", "c-1", "--token", "wrong"); err == nil || !strings.Contains(err.Error(), "wrong token") {
 		t.Errorf("pull with a wrong token: %v", err)
 	}
-	out, err = cmd(intelPush, "--url", root, "--collection", "c-9", "--token", "partner-token", "--id", sstix.ID("indicator", "cli-taxii:1"))
+	out, err = cmd(intelPush, "--url", root, "--collection", "c-9", "--token", "partner-token", "--id", sstix.ID("indicator", "cli-taxii:1"), "--for", "partner-org")
 	if err != nil || out != "pushed: complete\n" || len(posted.Objects) == 0 {
 		t.Errorf("push: %q %v (%d objects posted)", out, err, len(posted.Objects))
 	}

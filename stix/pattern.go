@@ -3,6 +3,7 @@ package stix
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -370,6 +371,7 @@ func (p *patternParser) observation() error {
 // t'...'}.
 func (p *patternParser) qualifiers() error {
 	for {
+		p.ws()
 		at := p.i
 		switch {
 		case p.keyword("WITHIN"):
@@ -377,6 +379,8 @@ func (p *patternParser) qualifiers() error {
 				return err
 			} else if v.str || !isNumber(v.text) {
 				return p.errorf(at, "WITHIN takes a number of seconds")
+			} else if !positive(v.text) {
+				return p.errorf(at, "WITHIN takes a positive number of seconds, not %s", v.text)
 			}
 			if !p.keyword("SECONDS") {
 				return p.errorf(p.i, "SECONDS expected")
@@ -384,8 +388,10 @@ func (p *patternParser) qualifiers() error {
 		case p.keyword("REPEATS"):
 			if v, err := p.literal(); err != nil {
 				return err
-			} else if v.str || !isNumber(v.text) || strings.ContainsAny(v.text, ".eE-+") {
+			} else if v.str || !isNumber(v.text) || strings.ContainsAny(v.text, ".eE") {
 				return p.errorf(at, "REPEATS takes a whole number")
+			} else if !positive(v.text) {
+				return p.errorf(at, "REPEATS takes a positive whole number, not %s", v.text)
 			}
 			if !p.keyword("TIMES") {
 				return p.errorf(p.i, "TIMES expected")
@@ -529,6 +535,9 @@ func (p *patternParser) path() (string, error) {
 	typ := p.s[p.i:j]
 	if typ == "" || typ[0] == '-' || typ[0] >= '0' && typ[0] <= '9' {
 		return "", p.errorf(p.i, "an object type expected, not %q", p.rest())
+	}
+	if strings.ToLower(typ) != typ {
+		return "", p.errorf(p.i, "an object type is lower case, not %q", typ)
 	}
 	b.WriteString(typ)
 	b.WriteByte(':')
@@ -690,6 +699,13 @@ func isNumber(t string) bool {
 		return false
 	}
 	return true
+}
+
+// positive reports whether t, a number isNumber accepts, is above zero:
+// a count of seconds or of repeats.
+func positive(t string) bool {
+	f, err := strconv.ParseFloat(t, 64)
+	return err == nil && f > 0
 }
 
 // isTimestamp reports whether s is an RFC 3339 UTC timestamp as STIX

@@ -115,6 +115,15 @@ func TestParsePattern(t *testing.T) {
 		{p: "[domain-name:value = 'a.example'] )", err: "unexpected"},
 		{p: strings.Repeat("(", 100) + "[a:b = 1]" + strings.Repeat(")", 100), err: "nested deeper"},
 		{p: "[a:b = 1.2.3]", err: "not a number"},
+		// Object types are lower case; WITHIN and REPEATS take a positive
+		// number.
+		{p: "[Ipv4-Addr:value = '198.51.100.1']", err: "offset 1: an object type is lower case"},
+		{p: "[ipv4-addr:value = '1.2.3.4' OR DOMAIN-NAME:value = 'a.example']", err: "offset 32: an object type is lower case"},
+		{p: "[ipv4-addr:value = '1.2.3.4'] WITHIN -5 SECONDS", err: "offset 30: WITHIN takes a positive number of seconds"},
+		{p: "[ipv4-addr:value = '1.2.3.4'] WITHIN 0 SECONDS", err: "positive number of seconds"},
+		{p: "[ipv4-addr:value = '1.2.3.4'] WITHIN 0.0e3 SECONDS", err: "positive number of seconds"},
+		{p: "[ipv4-addr:value = '1.2.3.4'] REPEATS 0 TIMES", err: "offset 30: REPEATS takes a positive whole number"},
+		{p: "[ipv4-addr:value = '1.2.3.4'] REPEATS -2 TIMES", err: "positive whole number"},
 	} {
 		got, err := ParsePattern(tc.p)
 		switch {

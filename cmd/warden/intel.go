@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,30 +16,48 @@ import (
 	"warden/store"
 )
 
-// intelCommands are the subcommands of warden intel, by name. They act
-// on the database as the operator in the role of sanctions officer
-// (operatorOfficer), who reads every marking up to RED and writes
-// intelligence; a counterpart reads through the API or TAXII, never here.
-// pull, push and feeds talk to partners' TAXII servers
+// intelCommands are the subcommands of warden intel, in the order help
+// lists them. They act on the database as the operator in the role of
+// sanctions officer (operatorOfficer), who reads every marking up to RED
+// and writes intelligence; a counterpart reads through the API or TAXII,
+// never here. pull, push and feeds talk to partners' TAXII servers
 // (intel_taxii.go).
-var intelCommands = map[string]func(ctx context.Context, e *env, args []string) error{
-	"import":      cmdIntelImport,
-	"export":      cmdIntelExport,
-	"list":        cmdIntelList,
-	"show":        cmdIntelShow,
-	"collections": cmdIntelCollections,
-	"pull":        intelPull,
-	"push":        intelPush,
-	"feeds":       intelFeeds,
+var intelCommands = []command{
+	{"import", "import a STIX 2.1 bundle from a file: every object, or none if any is invalid", cmdIntelImport},
+	{"export", "export objects with what they reference, a collection, parties or requests as a STIX bundle", cmdIntelExport},
+	{"list", "list the current objects, by type or text in the name", cmdIntelList},
+	{"show", "show one object as JSON, with --view its edges, links and related incidents", cmdIntelShow},
+	{"collections", "list the collections objects are shared in, or add one", cmdIntelCollections},
+	{"pull", "pull a partner's TAXII 2.1 collection, or a configured feed, into the database", intelPull},
+	{"push", "push objects or a local collection to a partner's TAXII 2.1 collection", intelPush},
+	{"feeds", "add, list or remove the feeds warden serve pulls periodically", intelFeeds},
 }
 
-const intelUsage = "warden intel import|export|list|show|collections|pull|push|feeds ..."
-
 func cmdIntel(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || intelCommands[args[0]] == nil {
-		return fmt.Errorf("%w: %s", errUsage, intelUsage)
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		intelHelp(e.stdout)
+		return nil
 	}
-	return intelCommands[args[0]](ctx, e, args[1:])
+	if len(args) == 0 {
+		intelHelp(e.stderr)
+		return fmt.Errorf("%w: a subcommand is needed", errUsage)
+	}
+	for _, c := range intelCommands {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	intelHelp(e.stderr)
+	return fmt.Errorf("%w: unknown subcommand %q", errUsage, args[0])
+}
+
+// intelHelp lists the subcommands of warden intel, one line each.
+func intelHelp(w io.Writer) {
+	fmt.Fprintf(w, "Usage: warden intel SUBCOMMAND [flags] [args]\n\nSubcommands:\n")
+	for _, c := range intelCommands {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'warden intel SUBCOMMAND --help' for a subcommand's flags.\n")
 }
 
 // intelService opens the intelligence service as warden serve configures

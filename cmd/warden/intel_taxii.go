@@ -69,12 +69,16 @@ func intelPull(ctx context.Context, e *env, args []string) error {
 					return nil
 				})
 		}
+		if err != nil && rep.Total == 0 {
+			return err
+		}
 		printPull(e, rep, last)
 		return err
 	})
 }
 
-// printPull writes what a pull stored (also when it failed part way).
+// printPull writes what a pull stored, also when it failed part way
+// (a failure before anything was stored prints its error alone).
 func printPull(e *env, rep warden.IntelImport, last time.Time) {
 	fmt.Fprintf(e.stdout, "pulled %d objects: %d new, %d new versions, %d unchanged\n", rep.Total, rep.Added, rep.Versions, rep.Unchanged)
 	if len(rep.Opaque) > 0 {

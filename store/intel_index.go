@@ -66,18 +66,17 @@ func (db *DB) IntelGeneration(ctx context.Context) (int64, error) {
 }
 
 // IndexRows returns what every current, not revoked indicator observes,
-// but for the indicators a counterpart submitted: those whose current
-// version an import of another organisation than the authority stored
-// (a TAXII POST, an upload by a counterpart's person). A counterpart's
+// but for the indicators a counterpart submitted: those of a
+// counterpart's origin ("org:ID") whose current version its import
+// stored (only the origin's imports version an object). A counterpart's
 // indicator is kept and shown, but holds no payment until the authority
-// records it (a version of its own: an edit, or its own import); a
+// records it (a version of its own, which no import stores: an edit); a
 // partner's feed, which the authority pulls, screens.
 func (db *DB) IndexRows(ctx context.Context) ([]IndexRow, error) {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT ob.stix_id, o.name, o.tlp, ob.kind, ob.value, ob.chain, ob.valid_from, ob.valid_until
 		FROM intel_observables ob JOIN intel_objects o ON o.stix_id = ob.stix_id AND o.current = 1 AND o.revoked = 0
-		LEFT JOIN intel_imports i ON i.id = o.import_id
-		WHERE o.type = 'indicator' AND COALESCE(i.org, '') IN ('', $1) ORDER BY ob.stix_id, ob.kind, ob.value`, warden.HomeOrg)
+		WHERE o.type = 'indicator' AND NOT (o.origin LIKE 'org:%' AND o.import_id <> '') ORDER BY ob.stix_id, ob.kind, ob.value`)
 	if err != nil {
 		return nil, fmt.Errorf("index rows: %w", err)
 	}
@@ -96,21 +95,23 @@ func (db *DB) IndexRows(ctx context.Context) ([]IndexRow, error) {
 	return out, rows.Err()
 }
 
-// IntelSubmitter returns the organisation whose import stored the
-// current version of id when it is a counterpart, "" when the authority
-// stored it (its people, its feeds, its lists) or there is no such
-// object: what screening uses only when "".
+// IntelSubmitter returns the counterpart organisation that submitted the
+// current version of id (see IndexRows), "" when the authority stored it
+// (its people, its feeds, its lists) or there is no such object: what
+// screening uses only when "".
 func (db *DB) IntelSubmitter(ctx context.Context, id string) (string, error) {
-	var org string
-	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(i.org, '') FROM intel_objects o LEFT JOIN intel_imports i ON i.id = o.import_id
-		WHERE o.stix_id = $1 AND o.current = 1`, id).Scan(&org)
-	if err == sql.ErrNoRows || org == warden.HomeOrg {
+	var origin, imp string
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT origin, import_id FROM intel_objects WHERE stix_id = $1 AND current = 1`, id).Scan(&origin, &imp)
+	if err == sql.ErrNoRows {
 		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("intel submitter: %w", err)
 	}
-	return org, nil
+	if org, ok := strings.CutPrefix(origin, "org:"); ok && imp != "" {
+		return org, nil
+	}
+	return "", nil
 }
 
 // IndexGraph reads the graph the screening index explains hits with.

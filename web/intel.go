@@ -265,24 +265,38 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// maxImportProblems is the most problems a refused import's answer
+// lists; problems_more counts the rest. A bundle of 20,000 invalid
+// objects would otherwise answer megabytes of them.
+const maxImportProblems = 100
+
 // importProblem writes a refused import as problem+json with the
 // report's problems (each object's id, the JSON path and what is wrong),
-// so that a client can fix every one at once.
+// so that a client can fix many at once: the first maxImportProblems,
+// and how many more there are.
 func (s *Server) importProblem(w http.ResponseWriter, r *http.Request, rep warden.IntelImport, err error) {
 	status, code, detail := s.status(r, err)
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(map[string]any{
+	problems, more := rep.Errors, 0
+	if len(problems) > maxImportProblems {
+		problems, more = problems[:maxImportProblems], len(problems)-maxImportProblems
+	}
+	body := map[string]any{
 		"type":       "https://warden.invalid/problems/" + code,
 		"title":      http.StatusText(status),
 		"status":     status,
 		"detail":     detail,
 		"code":       code,
 		"request_id": RequestID(r.Context()),
-		"problems":   rep.Errors,
-	})
+		"problems":   problems,
+	}
+	if more > 0 {
+		body["problems_more"] = more
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
 }
 
 // importIntel reads a bundle from the body (raw JSON, or the part named

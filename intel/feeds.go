@@ -186,8 +186,17 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 // after (all if zero), importing each page with opt (intel.write, as
 // Import); after each page stored, done is called with the page's last
 // date_added and how many objects it had, for the caller to resume from.
-// The CLI's pull without a feed calls it with its own client.
+// The CLI's pull without a feed calls it with its own client: its URL is
+// held to the feeds' rules (https, or http to this machine), and one
+// without an HTTP client of its own gets the feeds' (no redirect
+// followed, so that the token goes only to that URL).
 func (s *Service) PullFrom(ctx context.Context, c *taxii.Client, collection string, after time.Time, opt ImportOptions, done func(last time.Time, n int) error) (warden.IntelImport, error) {
+	if err := checkAPIRoot(c.BaseURL); err != nil {
+		return warden.IntelImport{}, err
+	}
+	if c.HTTP == nil {
+		c.HTTP, _ = partnerClient()
+	}
 	sum := warden.IntelImport{Source: opt.Source, At: s.now()}
 	q := taxii.Query{AddedAfter: after, Limit: pullPage}
 	for range maxPullPages {

@@ -465,6 +465,13 @@ func TestPushRules(t *testing.T) {
 		if coreCode(err) != warden.EINVALID || !strings.Contains(warden.ErrorMessage(err), "redirect to \""+other.URL) {
 			t.Errorf("a pull redirected: %v", err)
 		}
+		// The CLI's pull without a feed: the same rules.
+		if _, err := s.PullFrom(coreAnalyst, &taxii.Client{BaseURL: api, Token: "tok"}, "c-1", time.Time{}, intel.ImportOptions{}, nil); err == nil {
+			t.Errorf("a pull without a feed followed the redirect")
+		}
+		if _, err := s.PullFrom(coreAnalyst, &taxii.Client{BaseURL: "http://partner.example/api/"}, "c-1", time.Time{}, intel.ImportOptions{}, nil); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "url:") {
+			t.Errorf("a pull without a feed over plain http: %v", err)
+		}
 		if elsewhere.hits != 0 {
 			t.Errorf("the redirect was followed %d times", elsewhere.hits)
 		}

@@ -34,12 +34,27 @@ type listIndicator struct {
 	Revoked           bool     `json:"revoked,omitempty"`
 	Labels            []string `json:"labels"`
 	ObjectMarkingRefs []string `json:"object_marking_refs"`
+	// ListKey is the list, party, kind and value the indicator observes
+	// ("list:ofac:26137:email:a@b.example"): what finds it again when
+	// its id is no longer the key's first (listKeyID).
+	ListKey string `json:"x_warden_list_key,omitempty"`
 }
 
 // wanted is an indicator a list's current version calls for.
 type wanted struct {
-	id, entity, name, program string
-	obs                       warden.Observable
+	key, entity, name, program string
+	obs                        warden.Observable
+}
+
+// listKeyID is the id of the indicator of a list key: derived from the
+// key alone the first time it is listed, from the key and the list
+// version that brought it back after a revocation (STIX revocation is
+// permanent: a revoked id is never current again).
+func listKeyID(key string, version int) string {
+	if version == 0 {
+		return sstix.ID("indicator", key)
+	}
+	return sstix.ID("indicator", fmt.Sprintf("%s@%d", key, version))
 }
 
 // cyber reports whether a party is listed under a cyber program (OFAC's
@@ -106,7 +121,8 @@ func observe(id warden.Identifier) (warden.Observable, bool) {
 // source "list:NAME", with ids derived from the list, party, kind and
 // value (the same every run and on every node), named "<party> (<list>)"
 // and linked to their party; those whose party or value left the list are
-// revoked, and come back as a new version if it returns. A list is read
+// revoked, for good: if it returns, a new indicator (its id derived also
+// from the list version that brought it back) observes it. A list is read
 // again only when its current version moved, so that the periodic job is
 // cheap; it returns how many indicator versions it stored.
 func (s *Service) SyncListIndicators(ctx context.Context) (int, error) {
@@ -152,8 +168,8 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 			if !ok {
 				continue
 			}
-			sid := sstix.ID("indicator", fmt.Sprintf("list:%s:%s:%s:%s", l.Name, e.SourceID, o.Kind, o.Value))
-			want[sid] = wanted{id: sid, entity: warden.EntityID(l.Name, e.SourceID), name: fmt.Sprintf("%s (%s)", e.Caption(), l.Name), program: prog, obs: o}
+			key := fmt.Sprintf("list:%s:%s:%s:%s", l.Name, e.SourceID, o.Kind, o.Value)
+			want[key] = wanted{key: key, entity: warden.EntityID(l.Name, e.SourceID), name: fmt.Sprintf("%s (%s)", e.Caption(), l.Name), program: prog, obs: o}
 		}
 		return nil
 	})
@@ -164,26 +180,47 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 	if err != nil {
 		return 0, err
 	}
+	// The indicators of each key: the one of its first id (which older
+	// indicators carry without x_warden_list_key) and those minted when
+	// it came back.
+	byKey := map[string][]warden.IntelObject{}
+	for _, h := range have {
+		var li listIndicator
+		if err := json.Unmarshal(h.Object, &li); err != nil {
+			return 0, fmt.Errorf("indicator %s: %w", h.ID, err)
+		}
+		if li.ListKey != "" && li.ID != listKeyID(li.ListKey, 0) {
+			byKey[li.ListKey] = append(byKey[li.ListKey], h)
+		}
+	}
 	now := s.now().Truncate(time.Millisecond) // STIX timestamps keep milliseconds
 	identity := sstix.ID("identity", "warden-authority")
 	var vs []store.IntelVersion
 	var links []warden.IntelLink
-	for _, id := range slices.Sorted(maps.Keys(want)) {
-		w := want[id]
+	current := map[string]bool{}
+	for _, key := range slices.Sorted(maps.Keys(want)) {
+		w := want[key]
+		hs := byKey[key]
+		if h, ok := have[listKeyID(key, 0)]; ok {
+			hs = append(hs, h)
+		}
+		id := listKeyID(key, 0)
+		if len(hs) > 0 {
+			id = listKeyID(key, l.CurrentVersion)
+		}
+		if i := slices.IndexFunc(hs, func(h warden.IntelObject) bool { return !h.Revoked }); i >= 0 {
+			id = hs[i].ID
+		}
+		current[id] = true
 		links = append(links, warden.IntelLink{Object: id, Kind: warden.LinkEntity, Ref: w.entity, Note: "listed under " + w.program, CreatedBy: p.Name, CreatedAt: now})
-		h, ok := have[id]
-		if ok && !h.Revoked {
-			continue
+		if _, ok := have[id]; ok {
+			continue // in force, or (a list version synced twice) revoked for good
 		}
-		created, modified := now, now
-		if ok {
-			created, modified = h.Created, later(h.Modified, now)
-		}
-		li := listIndicator{Type: "indicator", SpecVersion: "2.1", ID: id, Created: stix.Timestamp(created), Modified: stix.Timestamp(modified), CreatedByRef: identity,
+		li := listIndicator{Type: "indicator", SpecVersion: "2.1", ID: id, Created: stix.Timestamp(now), Modified: stix.Timestamp(now), CreatedByRef: identity,
 			Name: w.name, Description: fmt.Sprintf("%s of %s, listed on %s under %s.", kindWord[w.obs.Kind], w.entity, l.Name, w.program),
-			IndicatorTypes: []string{"attribution"}, Pattern: stix.Pattern(w.obs), PatternType: "stix", ValidFrom: stix.Timestamp(created),
-			Labels: []string{"list:" + l.Name, w.program}, ObjectMarkingRefs: []string{stix.TLPMarkingID(warden.TLPClear)}}
-		v, err := listVersion(li, l.Name, created, modified, identity, &w.obs)
+			IndicatorTypes: []string{"attribution"}, Pattern: stix.Pattern(w.obs), PatternType: "stix", ValidFrom: stix.Timestamp(now),
+			Labels: []string{"list:" + l.Name, w.program}, ObjectMarkingRefs: []string{stix.TLPMarkingID(warden.TLPClear)}, ListKey: key}
+		v, err := listVersion(li, l.Name, now, now, identity, &w.obs)
 		if err != nil {
 			return 0, err
 		}
@@ -191,7 +228,7 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 	}
 	for _, id := range slices.Sorted(maps.Keys(have)) {
 		h := have[id]
-		if _, ok := want[id]; ok || h.Revoked {
+		if current[id] || h.Revoked {
 			continue
 		}
 		var li listIndicator

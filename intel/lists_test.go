@@ -3,6 +3,7 @@ package intel_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,17 +160,69 @@ func TestSyncListIndicators(t *testing.T) {
 			t.Errorf("third sync: %d %v", n, err)
 		}
 
-		// He comes back: new versions, in force again.
+		// He comes back: revocation is permanent, so new indicators (their
+		// ids derived from the list version too) observe his values; the
+		// revoked ones stay revoked.
 		importOFAC(t, db, sample)
 		if n, err := s.SyncListIndicators(op); n != 6 || err != nil {
 			t.Errorf("relisted: %d %v", n, err)
 		}
-		if hs, err := s.Match(analyst, warden.TxParty{Email: "iranvisacart@yahoo.com"}); len(hs) != 1 || err != nil {
+		old := listID("26137", warden.KindEmail, "iranvisacart@yahoo.com")
+		relisted := relistID(t, db, "26137", warden.KindEmail, "iranvisacart@yahoo.com")
+		if o, err := s.Object(analyst, old); err != nil || !o.Revoked {
+			t.Errorf("the revoked indicator after the relisting: %+v %v", o, err)
+		}
+		if vs, err := s.Versions(analyst, old); err != nil || len(vs) != 2 {
+			t.Errorf("versions of the revoked indicator: %d %v", len(vs), err)
+		}
+		if o, err := s.Object(analyst, relisted); err != nil || o.Revoked || o.Name != "KHORASHADIZADEH, Ali (ofac)" {
+			t.Errorf("the new indicator: %+v %v", o, err)
+		}
+		if ls, err := db.IntelLinks(analyst, []string{relisted}); err != nil || len(ls) != 1 || ls[0].Ref != "ofac:26137" {
+			t.Errorf("the new indicator's links: %+v %v", ls, err)
+		}
+		if hs, err := s.Match(analyst, warden.TxParty{Email: "iranvisacart@yahoo.com"}); len(hs) != 1 || err != nil || hs[0].Indicator != relisted {
 			t.Errorf("match after the relisting: %+v %v", hs, err)
 		}
-		vs, err := s.Versions(analyst, listID("26137", warden.KindEmail, "iranvisacart@yahoo.com"))
-		if err != nil || len(vs) != 3 {
-			t.Errorf("versions: %d %v", len(vs), err)
+		if n, err := s.SyncListIndicators(op); n != 0 || err != nil {
+			t.Errorf("sync after the relisting: %d %v", n, err)
+		}
+
+		// He leaves and comes back once more: the second indicator is
+		// revoked, a third observes him.
+		importOFAC(t, db, withoutParty(t, sample, "26137"))
+		if n, err := s.SyncListIndicators(op); n != 6 || err != nil {
+			t.Errorf("delisted again: %d %v", n, err)
+		}
+		importOFAC(t, db, sample)
+		if n, err := s.SyncListIndicators(op); n != 6 || err != nil {
+			t.Errorf("relisted again: %d %v", n, err)
+		}
+		third := relistID(t, db, "26137", warden.KindEmail, "iranvisacart@yahoo.com")
+		for id, revoked := range map[string]bool{old: true, relisted: true, third: false} {
+			if o, err := s.Object(analyst, id); err != nil || o.Revoked != revoked {
+				t.Errorf("%s: revoked %v %v, want %v", id, o.Revoked, err, revoked)
+			}
+		}
+		if hs, err := s.Match(analyst, warden.TxParty{Email: "iranvisacart@yahoo.com"}); len(hs) != 1 || err != nil || hs[0].Indicator != third {
+			t.Errorf("match after the second relisting: %+v %v", hs, err)
 		}
 	})
+}
+
+// relistID is the id of the indicator of a listed party's value that came
+// back with the current version of the list.
+func relistID(t *testing.T, db *store.DB, sid string, kind warden.IndicatorKind, v string) string {
+	t.Helper()
+	ls, err := db.Lists(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.Name == "ofac" {
+			return sstix.ID("indicator", fmt.Sprintf("list:ofac:%s:%s:%s@%d", sid, kind, v, l.CurrentVersion))
+		}
+	}
+	t.Fatal("no list ofac")
+	return ""
 }

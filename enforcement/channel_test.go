@@ -34,6 +34,8 @@ func TestChannelValues(t *testing.T) {
 			{"domain", "HTTPS://Evil-Pay.example:8443/pay?x=1", "evil-pay.example"},
 			{"domain", "evil-pay.example:443", "evil-pay.example"},
 			{"domain", "evil-pay.example.", "evil-pay.example"},
+			{"domain", "Evil-Pay.example/checkout?id=7", "evil-pay.example"},
+			{"domain", "evil-pay.example:8080/", "evil-pay.example"},
 			{"domain", "bücher.example", "xn--bcher-kva.example"},
 			{"ip", "198.51.100.7:443", "198.51.100.7"},
 			{"ip", "[::ffff:198.51.100.7]:443", "198.51.100.7"},

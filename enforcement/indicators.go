@@ -82,16 +82,20 @@ func channelIP(v string) (string, bool) {
 	return a.Unmap().String(), true
 }
 
-// channelDomain reads a domain name, or the host of a URL or of host:port,
-// as stix.Normalise does; a Unicode name in its ASCII form.
+// channelDomain reads a domain name, or the host of a URL (with or
+// without its scheme) or of host:port, as stix.Normalise does; a Unicode
+// name in its ASCII form.
 func channelDomain(v string) (string, bool) {
-	if i := strings.Index(v, "://"); i >= 0 {
+	if strings.Contains(v, "://") {
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" {
 			return "", false
 		}
 		v = u.Hostname()
-	} else if host, port, err := net.SplitHostPort(v); err == nil {
+	} else if i := strings.IndexAny(v, "/?#"); i >= 0 {
+		v = v[:i]
+	}
+	if host, port, err := net.SplitHostPort(v); err == nil {
 		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 			return "", false
 		}

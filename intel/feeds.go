@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -150,10 +151,16 @@ func (s *Service) RemoveFeed(ctx context.Context, name string) error {
 
 // Pull pulls a feed once (intel.write; the periodic job acts as the
 // operator): the partner's objects added after the feed's added_after,
-// page by page, each page one import, the feed's added_after moved on
-// after each. A failure is recorded on the feed (last_error) and
-// returned; what earlier pages stored stays. The report sums the pages'
-// (its ID is the last page's import).
+// page by page, each page one import. The feed's added_after moves on
+// only when the pull received every page: objects added at the same
+// instant may straddle two pages, so a pull that stopped half-way (the
+// partner failed on a later page) keeps the old position, says so, and
+// the next pull asks again from it (what was stored is then unchanged).
+// A pull that reached its limit of pages moves it to just before the
+// last instant received, which the next pull asks again. A failure is
+// recorded on the feed (last_error) and returned; what earlier pages
+// stored stays. The report sums the pages' (its ID is the last page's
+// import).
 func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, error) {
 	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
 	if err != nil {
@@ -168,15 +175,32 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 	}
 	hc, rec := partnerClient()
 	c := &taxii.Client{BaseURL: f.URL, Token: f.Token, HTTP: hc}
+	var pos time.Time // where the next pull may resume, losing nothing
+	pulled := 0
 	sum, err := s.PullFrom(ctx, c, f.Collection, f.AddedAfter, ImportOptions{Source: "taxii:" + f.Name, DefaultTLP: f.TLP},
-		func(last time.Time, n int) error { return s.DB.RecordPull(ctx, f.Name, s.now(), last, n, "") })
+		func(last time.Time, n int) error {
+			pos, pulled = exportLater(pos, last), pulled+n
+			return nil
+		})
 	if err != nil {
 		// The feed's last error, which only intel.manage reads, keeps the
 		// partner's words for the diagnosis; the caller is told the status.
-		if rerr := s.DB.RecordPull(ctx, f.Name, s.now(), time.Time{}, 0, warden.ErrorMessage(err)); rerr != nil {
+		failure := warden.ErrorMessage(err)
+		if sum.Total > 0 {
+			failure = fmt.Sprintf("stopped half-way, after %d objects; the next pull asks again from the same position: %s", sum.Total, failure)
+		}
+		if rerr := s.DB.RecordPull(ctx, f.Name, s.now(), time.Time{}, pulled, failure); rerr != nil {
 			return sum, rerr
 		}
-		return sum, rec.partnerError(err)
+		err = rec.partnerError(err)
+		if sum.Total > 0 {
+			err = warden.Errorf(warden.ErrorCode(err), "%s; the pull stopped half-way, after %d objects, and the feed keeps its position: the next pull asks again from it",
+				warden.ErrorMessage(err), sum.Total)
+		}
+		return sum, err
+	}
+	if err := s.DB.RecordPull(ctx, f.Name, s.now(), pos, pulled, ""); err != nil {
+		return sum, err
 	}
 	sum.Actor = p.Name
 	return sum, nil
@@ -184,12 +208,15 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 
 // PullFrom pulls a collection through c, from the objects added after
 // after (all if zero), importing each page with opt (intel.write, as
-// Import); after each page stored, done is called with the page's last
-// date_added and how many objects it had, for the caller to resume from.
-// The CLI's pull without a feed calls it with its own client: its URL is
-// held to the feeds' rules (https, or http to this machine), and one
-// without an HTTP client of its own gets the feeds' (no redirect
-// followed, so that the token goes only to that URL).
+// Import); after each page stored, done is called with how many objects
+// it had and the position a later pull may resume after (exclusive)
+// without losing any: the page's last date_added once every page was
+// received, else the instant just before it, since objects added at that
+// same instant may be on the pages to come. The CLI's pull without a
+// feed calls it with its own client: its URL is held to the feeds' rules
+// (https, or http to this machine), and one without an HTTP client of
+// its own gets the feeds' (no redirect followed, so that the token goes
+// only to that URL).
 func (s *Service) PullFrom(ctx context.Context, c *taxii.Client, collection string, after time.Time, opt ImportOptions, done func(last time.Time, n int) error) (warden.IntelImport, error) {
 	if err := checkAPIRoot(c.BaseURL); err != nil {
 		return warden.IntelImport{}, err
@@ -216,7 +243,11 @@ func (s *Service) PullFrom(ctx context.Context, c *taxii.Client, collection stri
 			addReport(&sum, rep)
 		}
 		if done != nil && (len(page.Objects) > 0 || !page.Last.IsZero()) {
-			if err := done(page.Last, len(page.Objects)); err != nil {
+			pos := page.Last
+			if page.More {
+				pos = before(pos)
+			}
+			if err := done(pos, len(page.Objects)); err != nil {
 				return sum, err
 			}
 		}
@@ -233,6 +264,15 @@ func (s *Service) PullFrom(ctx context.Context, c *taxii.Client, collection stri
 		}
 	}
 	return sum, nil
+}
+
+// before is the instant just before t (zero for zero): resuming after it
+// asks again for what was added at t.
+func before(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Add(-time.Microsecond)
 }
 
 // addReport adds an import's counts to a pull's.

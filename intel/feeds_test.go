@@ -101,6 +101,7 @@ type partner struct {
 	added   []time.Time
 	byDate  bool
 	down    bool
+	failMid int           // requests for a next page still to fail with 503
 	asked   []string      // added_after of each request
 	served  chan struct{} // a send per request answered, if set
 	srv     *httptest.Server
@@ -131,7 +132,10 @@ func (p *partner) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"title":"Unauthorized"}`)
 		return
 	}
-	if p.down {
+	if p.down || p.failMid > 0 && r.URL.Query().Get("next") != "" {
+		if !p.down {
+			p.failMid--
+		}
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, `{"title":"Service Unavailable","description":"maintenance"}`)
 		return

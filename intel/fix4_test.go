@@ -54,3 +54,73 @@ func TestPullInterrupted(t *testing.T) {
 		}
 	})
 }
+
+// TestRevokedStaysRevoked imports newer versions of a revoked object,
+// after the revocation and in the bundle that revokes it: each is
+// skipped and reported, and the object stays revoked and out of
+// screening.
+func TestRevokedStaysRevoked(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, clock := coreService(t, db)
+		const id = "indicator--7f0b4a1e-56c2-4d0e-9a55-1c5c7c3f0a01"
+		pattern := "[ipv4-addr:value = '198.51.100.77']"
+		coreImport(t, s, coreBundle(coreIndicator(id, "2026-01-01T00:00:00.000Z", pattern)))
+		clock.Add(time.Hour)
+		if _, err := s.Revoke(coreAnalyst, id, "a false positive"); err != nil {
+			t.Fatal(err)
+		}
+		const batch = "indicator--7f0b4a1e-56c2-4d0e-9a55-1c5c7c3f0a02"
+		for name, bundle := range map[string]string{
+			"a newer version": coreBundle(coreIndicator(id, "2027-01-01T00:00:00.000Z", pattern)),
+			"in the same bundle": coreBundle(coreIndicator(batch, "2026-02-01T00:00:00.000Z", pattern),
+				strings.Replace(coreIndicator(batch, "2026-03-01T00:00:00.000Z", pattern), `"pattern"`, `"revoked":true,"pattern"`, 1),
+				coreIndicator(batch, "2026-04-01T00:00:00.000Z", pattern)),
+		} {
+			rep := coreImport(t, s, bundle)
+			if len(rep.Skipped) != 1 || rep.Skipped[0].Message != "revoked: an object revoked stays revoked" {
+				t.Errorf("%s: skipped %+v, want it skipped as revoked", name, rep.Skipped)
+			}
+		}
+		for _, x := range []string{id, batch} {
+			o, err := s.Object(coreAnalyst, x)
+			if err != nil || !o.Revoked {
+				t.Errorf("%s after the imports: %+v %v, want it revoked", x, o, err)
+			}
+			if obs, err := db.IntelObservables(coreAnalyst, x); err != nil || len(obs) != 0 {
+				t.Errorf("%s screens again: %+v %v", x, obs, err)
+			}
+		}
+		// The same revoked version again is unchanged, not skipped.
+		rep := coreImport(t, s, coreBundle(strings.Replace(coreIndicator(batch, "2026-03-01T00:00:00.000Z", pattern), `"pattern"`, `"revoked":true,"pattern"`, 1)))
+		if rep.Unchanged != 1 || len(rep.Skipped) != 0 {
+			t.Errorf("the revoked version again: %+v", rep)
+		}
+	})
+}
+
+// TestValidUntilBeforeFrom refuses an indicator valid until before it is
+// valid from, in a bundle and when a person writes it.
+func TestValidUntilBeforeFrom(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		const id = "indicator--7f0b4a1e-56c2-4d0e-9a55-1c5c7c3f0a03"
+		ind := strings.Replace(coreIndicator(id, "2026-01-01T00:00:00.000Z", "[ipv4-addr:value = '198.51.100.78']"), `"pattern"`, `"valid_until":"2025-12-31T00:00:00Z","pattern"`, 1)
+		rep, err := s.Import(coreAnalyst, strings.NewReader(coreBundle(ind)), intel.ImportOptions{})
+		if coreCode(err) != warden.EINVALID || len(rep.Errors) != 1 || rep.Errors[0].Object != id || rep.Errors[0].Path != "/valid_until" {
+			t.Errorf("import: %v %+v, want invalid naming /valid_until", err, rep.Errors)
+		}
+		in := intel.Input{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x", "pattern": "[ipv4-addr:value = '198.51.100.79']",
+			"valid_from": "2026-03-01T00:00:00Z", "valid_until": "2026-02-01T00:00:00Z"}}
+		if _, err := s.Create(coreAnalyst, in); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "valid_until:") {
+			t.Errorf("create: %v, want invalid naming valid_until", err)
+		}
+		in.Fields["valid_until"] = "2026-04-01T00:00:00Z"
+		o, err := s.Create(coreAnalyst, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(coreAnalyst, o.ID, intel.Input{Fields: map[string]any{"valid_until": "2026-01-01T00:00:00Z"}}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "valid_until:") {
+			t.Errorf("update: %v, want invalid naming valid_until", err)
+		}
+	})
+}

@@ -271,6 +271,10 @@ func readOne(o stix.Object, def warden.TLP, source string) readObject {
 		r.problems = append(r.problems, warden.ObjectProblem{Object: o.ID, Message: "malformed JSON"})
 		return r
 	}
+	if from, until := stixTime(f.ValidFrom), stixTime(f.ValidUntil); !until.IsZero() && !until.After(from) {
+		r.problems = append(r.problems, warden.ObjectProblem{Object: o.ID, Path: "/valid_until", Message: "not after valid_from: an indicator is valid until after it is valid from"})
+		return r
+	}
 	obs, unsup, err := readPattern(f)
 	switch {
 	case err != nil:

@@ -61,6 +61,7 @@ const (
 	SkipOrigin   = "kept: an object with this id comes from another source"
 	SkipConflict = "kept: a different object with this id and modified is stored"
 	SkipReserved = "kept: a reserved id, which Warden defines itself"
+	SkipRevoked  = "revoked: an object revoked stays revoked"
 )
 
 // IntelVersion is one version of an object to store, with what the
@@ -117,8 +118,9 @@ func intelKey(t time.Time) string { return timestamp(t) }
 // an id's current one becomes current (and that id's edges, observables
 // and unsupported pattern are rewritten from it, and its shares move to
 // now, so that a collection's readers see the new version after their
-// last added_after), an older one is kept as a version only, and one
-// stored before is left alone. With imp set, the import's report is
+// last added_after), an older one is kept as a version only, one stored
+// before is left alone, and one after a revoked version of its id is
+// skipped (SkipRevoked): revocation is for good. With imp set, the import's report is
 // counted (Added, Versions, Unchanged, Successes), stored, and announced
 // by an intel.imported event; org is the importer's organisation, and
 // imp.Collection, if set, is where what the import stored is shared (RED
@@ -139,6 +141,7 @@ type intelState struct {
 	stored   bool              // the id has rows already
 	origin   string            // the origin of its first version, "" while it has none
 	current  string            // the current version's key
+	revoked  string            // the key of its first revoked version, stored or in the batch; "" if none
 	next     int               // the batch's version that becomes current, or -1
 }
 
@@ -177,6 +180,11 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			}
 		case len(st.versions) == 0:
 			v.Outcome = IntelAdded
+		}
+		// Revocation is for good: no version after the first revoked
+		// one is stored (STIX 2.1, 3.6).
+		if v.Outcome != IntelUnchanged && st.revoked != "" && key > st.revoked {
+			skip = SkipRevoked
 		}
 		// An import versions only what comes from the id's origin; the
 		// same version again, unchanged, is no new version of it.
@@ -282,14 +290,14 @@ func (db *DB) intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (m
 		}
 	}
 	for chunk := range chunks(ids, db.inChunk()) {
-		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, current, origin FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
+		rows, err := tx.QueryContext(ctx, `SELECT stix_id, modified, current, origin, revoked FROM intel_objects WHERE stix_id IN (`+dollars(1, len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("intel versions: %w", err)
 		}
 		for rows.Next() {
 			var id, mod, origin string
-			var cur int
-			if err := rows.Scan(&id, &mod, &cur, &origin); err != nil {
+			var cur, rev int
+			if err := rows.Scan(&id, &mod, &cur, &origin, &rev); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -298,10 +306,19 @@ func (db *DB) intelStates(ctx context.Context, tx *sql.Tx, vs []IntelVersion) (m
 			if cur == 1 {
 				st.current = mod
 			}
+			if rev == 1 && (st.revoked == "" || mod < st.revoked) {
+				st.revoked = mod
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+	}
+	for _, v := range vs {
+		st, key := states[v.Object.ID], intelKey(v.Object.Modified)
+		if v.Object.Revoked && !v.Reserved && (st.revoked == "" || key < st.revoked) {
+			st.revoked = key
 		}
 	}
 	var again []string

@@ -215,8 +215,11 @@ func (s *Service) Tokens(ctx context.Context) ([]warden.Token, error) {
 // in one lookup).
 func (s *Service) Authenticate(ctx context.Context, header string) (warden.Principal, error) {
 	secret, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok || !strings.HasPrefix(strings.TrimSpace(secret), prefix) {
+	if !ok {
 		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "a bearer token is required")
+	}
+	if !strings.HasPrefix(strings.TrimSpace(secret), prefix) {
+		return warden.Principal{}, warden.Errorf(warden.EUNAUTHORIZED, "invalid token")
 	}
 	t, ownerDisabled, err := s.DB.TokenByHash(ctx, Hash(strings.TrimSpace(secret)))
 	switch {

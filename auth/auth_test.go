@@ -54,9 +54,10 @@ func TestTokens(t *testing.T) {
 		}
 		exp := now.Add(time.Hour)
 		short, _, _ := s.CreateToken(admin, "short", warden.RoleScreener, "", &exp)
-		for _, header := range []string{"", "Bearer wdn_nope", "Basic " + secret, "Bearer " + secret + "x"} {
-			if _, err := s.Authenticate(ctx, header); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
-				t.Errorf("%q: %v", header, err)
+		for header, msg := range map[string]string{"": "a bearer token is required", "Basic " + secret: "a bearer token is required",
+			"Bearer wdn_nope": "invalid token", "Bearer " + secret + "x": "invalid token", "Bearer not-a-warden-token": "invalid token"} {
+			if _, err := s.Authenticate(ctx, header); warden.ErrorCode(err) != warden.EUNAUTHORIZED || !strings.Contains(err.Error(), msg) {
+				t.Errorf("%q: %v, want unauthorized: %s", header, err, msg)
 			}
 		}
 		*now = now.Add(2 * time.Hour)

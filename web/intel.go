@@ -29,8 +29,8 @@ const maxIntelBody = 1 << 20
 // intelRoutes are the intelligence API's routes (/v1/intel/...).
 func (s *Server) intelRoutes() []route {
 	exportParams := []param{{"id", "string", "STIX ids, comma-separated: these objects and everything they reference or are related to"},
-		{"collection", "string", "everything shared in this collection"}, {"since", "string", "with collection: shared since this RFC 3339 time"},
-		{"for", "string", "an organisation: export as that counterpart would see it (no RED, AMBER only if shared with it)"},
+		{"collection", "string", "everything shared in this collection"}, {"since", "string", "with collection, or for alone: shared since this RFC 3339 time"},
+		{"for", "string", "an organisation: export as that counterpart would see it (no RED, AMBER only if shared with it); alone, everything shared with it"},
 		{"entity", "string", "listed or designated parties (list:source_id), comma-separated, as identity objects"},
 		{"request", "string", "cooperation request ids, comma-separated, as grouping objects with what they link"}}
 	return []route{
@@ -414,8 +414,8 @@ func exportSelection(r *http.Request) (intel.Selection, error) {
 		}
 		sel.Requests = append(sel.Requests, id)
 	}
-	if err == nil && len(sel.IDs) == 0 && sel.Collection == "" && len(sel.Entities) == 0 && len(sel.Requests) == 0 {
-		err = warden.Errorf(warden.EINVALID, "id (query parameter): name what to export: id, collection, entity or request")
+	if err == nil && len(sel.IDs) == 0 && sel.Collection == "" && sel.For == "" && len(sel.Entities) == 0 && len(sel.Requests) == 0 {
+		err = warden.Errorf(warden.EINVALID, "id (query parameter): name what to export: id, collection, for, entity or request")
 	}
 	return sel, err
 }

@@ -164,6 +164,13 @@ func TestIntelSharingAPI(t *testing.T) {
 	if code, _ := p.json(t, "GET", "/v1/intel/objects/"+inc.ID, cpA, nil); code != 200 {
 		t.Errorf("ru-cert reads the shared incident: %d", code)
 	}
+	// Everything shared with one counterpart, since a time: for alone.
+	for since, want := range map[string]bool{"2000-01-01T00:00:00Z": true, "2999-01-01T00:00:00Z": false} {
+		code, b, _ := p.raw(t, "GET", "/v1/intel/export?for=ru-cert&since="+since, so, "", nil)
+		if code != 200 || strings.Contains(string(b), inc.ID) != want {
+			t.Errorf("export for ru-cert since %s: %d, want 200 and the incident in it: %v: %.300s", since, code, want, b)
+		}
+	}
 	// The collection moves to cn-cert: ru-cert no longer sees it.
 	code, b = p.json(t, "PUT", "/v1/intel/collections/"+coll.ID, so, map[string]any{"title": "China CERT", "orgs": []string{"cn-cert"}, "can_read": true})
 	if c := decodeAs[warden.Collection](t, b); code != 200 || c.Title != "China CERT" || !slices.Equal(c.Orgs, []string{"cn-cert"}) {

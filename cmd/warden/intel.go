@@ -126,12 +126,12 @@ func cmdIntelImport(ctx context.Context, e *env, args []string) error {
 // cmdIntelExport writes a STIX 2.1 bundle of a selection to a file or
 // standard output.
 func cmdIntelExport(ctx context.Context, e *env, args []string) error {
-	const usage = "intel export [--id ID,...] [--collection ID [--since TIME]] [--for ORG] [--entity LIST:ID,...] [--request N,...] [--out FILE]"
+	const usage = "intel export [--id ID,...] [--collection ID [--since TIME]] [--for ORG [--since TIME]] [--entity LIST:ID,...] [--request N,...] [--out FILE]"
 	fs := newFlags("intel export", usage, e.stderr)
 	ids := fs.String("id", "", "STIX ids, comma-separated: these objects and everything they reference or are related to")
 	collection := fs.String("collection", "", "everything shared in this collection")
-	since := fs.String("since", "", "with --collection: shared since this RFC 3339 time")
-	org := fs.String("for", "", "export as this counterpart organisation would see it (no RED, AMBER only if shared with it)")
+	since := fs.String("since", "", "with --collection, or --for alone: shared since this RFC 3339 time")
+	org := fs.String("for", "", "export as this counterpart organisation would see it (no RED, AMBER only if shared with it); alone, everything shared with it")
 	entities := fs.String("entity", "", "listed or designated parties (list:source_id), comma-separated, as identity objects")
 	requests := fs.String("request", "", "cooperation request ids, comma-separated, as grouping objects")
 	out := fs.String("out", "", "write the bundle to this file (default: standard output)")
@@ -155,8 +155,8 @@ func cmdIntelExport(ctx context.Context, e *env, args []string) error {
 		}
 		sel.Requests = append(sel.Requests, id)
 	}
-	if len(sel.IDs) == 0 && sel.Collection == "" && len(sel.Entities) == 0 && len(sel.Requests) == 0 {
-		return fmt.Errorf("%w: name what to export: --id, --collection, --entity or --request; %s", errUsage, usage)
+	if len(sel.IDs) == 0 && sel.Collection == "" && sel.For == "" && len(sel.Entities) == 0 && len(sel.Requests) == 0 {
+		return fmt.Errorf("%w: name what to export: --id, --collection, --for, --entity or --request; %s", errUsage, usage)
 	}
 	return withIntel(ctx, e, func(ctx context.Context, s *intel.Service) error {
 		b, n, err := s.Export(ctx, sel)

@@ -129,3 +129,70 @@ func TestAttribute(t *testing.T) {
 		}
 	})
 }
+
+// TestAttributeOnce attributes an actor twice: the second is refused
+// naming the open proposal; the answer shows the evidence attached, the
+// proposal is drafted by the caller, and the designation is linked to
+// the actor and to the incidents, indicators and reports of the evidence.
+func TestAttributeOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+			t.Fatal(err)
+		}
+		actor := attrObj("intrusion-set", "once", map[string]any{"name": "Evil Corp"})
+		incident := attrObj("incident", "once-bank", map[string]any{"name": "Dridex at First Bank"})
+		indicator := attrObj("indicator", "once-c2", map[string]any{"name": "Dridex C2", "pattern": "[ipv4-addr:value = '203.0.113.6']", "pattern_type": "stix", "valid_from": "2026-10-01T00:00:00Z"})
+		report := attrObj("report", "once-advisory", map[string]any{"name": "Advisory", "published": "2026-10-02T00:00:00Z", "object_refs": []any{actor["id"], incident["id"]}})
+		objs := []map[string]any{actor, incident, indicator, report, attrRel("once-attributed", "attributed-to", incident, actor), attrRel("once-indicates", "indicates", indicator, actor)}
+		b, _ := json.Marshal(map[string]any{"type": "bundle", "id": "bundle--3e1f3a52-8a43-4b4e-9b59-0f2d5d5c0a12", "objects": objs})
+		s := intel.New(db)
+		s.Now = func() time.Time { return now }
+		s.Designator = designation.New(db, auth.NewApprovals(db, func() time.Time { return now }))
+		// The caller is a sanctions officer acting through a token another
+		// person (the operator) made for her.
+		officer := warden.WithPrincipal(context.Background(), warden.Principal{Name: "olga", Role: warden.RoleSanctionsOfficer, Org: warden.HomeOrg, Kind: "user", Person: "olga"})
+		if _, err := s.Import(officer, strings.NewReader(string(b)), intel.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		actorID := actor["id"].(string)
+		if err := s.Link(officer, warden.IntelLink{Object: actorID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			t.Fatal(err)
+		}
+		in := intel.AttributeInput{Program: "CYBER2", Reason: "Evil Corp deployed Dridex.", LegalBasis: warden.LegalBasis{Order: "Executive Order 13694", Criterion: "Section 1(a)(ii)(B)"}}
+		ds, err := s.Attribute(officer, actorID, in)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("attribute: %+v %v", ds, err)
+		}
+		d := ds[0]
+		if len(d.Evidence) != 1 || d.DraftedBy != "olga" || d.ProposedBy != "olga" || d.Status != warden.DesignationProposed {
+			t.Errorf("the designation answered: evidence %+v, drafted by %q, proposed by %q, %s", d.Evidence, d.DraftedBy, d.ProposedBy, d.Status)
+		}
+		ref := strconv.FormatInt(d.ID, 10)
+		linked, err := db.IntelLinksTo(officer, warden.LinkDesignation, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range linked {
+			got = append(got, l.Object)
+		}
+		want := []string{actorID, incident["id"].(string), indicator["id"].(string), report["id"].(string)}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("linked to the designation: %v, want %v", got, want)
+		}
+		if _, err := s.Attribute(officer, actorID, in); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(warden.ErrorMessage(err), "designation "+ref) {
+			t.Errorf("attributed again while the proposal is open: %v, want a conflict naming designation %s", err, ref)
+		}
+		if all, err := db.Designations(officer, ""); err != nil || len(all) != 1 {
+			t.Errorf("designations after the second attribution: %d %v", len(all), err)
+		}
+	})
+}

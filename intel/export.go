@@ -57,10 +57,6 @@ const (
 	maxExportRequests = 1000
 )
 
-// exportAuthority is the STIX id of the authority's identity, the
-// created_by_ref of what Warden writes.
-var exportAuthority = sstix.ID("identity", "warden-authority")
-
 // Export writes the selection as a STIX 2.1 bundle: each stored object's
 // current version as it was received or written, with its TLP marking
 // appended when it carried none, and the marking definitions used. Only
@@ -118,6 +114,16 @@ func (s *Service) Export(ctx context.Context, sel Selection) ([]byte, int, error
 	}
 	if err := x.closure(seeds, len(sel.IDs)); err != nil {
 		return nil, 0, err
+	}
+	if len(groups) > 0 {
+		// The groupings are written by this installation's identity:
+		// it goes in with them.
+		if x.identity, err = s.identity(ctx); err != nil {
+			return nil, 0, err
+		}
+		if err := x.admit([]string{x.identity}, false); err != nil {
+			return nil, 0, err
+		}
 	}
 	if sel.shares() {
 		if err := x.shares(p, sel.Collection, sel.For, sel.Since); err != nil {
@@ -183,11 +189,12 @@ func (sel Selection) shares() bool {
 
 // exporter gathers the objects of one export.
 type exporter struct {
-	s       *Service
-	ctx     context.Context
-	readers []warden.Principal // the caller and, with For, that counterpart: each must see what goes out
-	noRed   bool               // Selection.NoRed
-	red     map[string]bool    // visible, but left out as RED (NoRed)
+	s        *Service
+	ctx      context.Context
+	readers  []warden.Principal // the caller and, with For, that counterpart: each must see what goes out
+	noRed    bool               // Selection.NoRed
+	red      map[string]bool    // visible, but left out as RED (NoRed)
+	identity string             // the installation's identity, which writes the requests' groupings
 
 	found   map[string]warden.IntelObject // loaded and visible to every reader
 	hidden  map[string]bool               // stored, but not visible to a reader
@@ -301,7 +308,9 @@ func (x *exporter) shares(p warden.Principal, collection, org string, since time
 
 // admit puts in the ids that are visible: a relationship or a sighting
 // only when none of its ends is left out. With follow, what the admitted
-// objects reference comes in too, transitively.
+// objects reference comes in too, transitively; without, only the
+// identities that created them (created_by_ref), so that no bundle names
+// a creator it does not hold, if it is stored and visible.
 func (x *exporter) admit(ids []string, follow bool) error {
 	for len(ids) > 0 {
 		if err := x.load(ids); err != nil {
@@ -327,6 +336,8 @@ func (x *exporter) admit(ids []string, follow bool) error {
 			x.out = append(x.out, o)
 			if follow {
 				next = append(next, exportRefs(o.Object)...)
+			} else if by := createdBy(o.Object); by != "" {
+				next = append(next, by) // who wrote it, named by it, comes with it
 			}
 		}
 		if len(x.out) > maxExportObjects {
@@ -335,6 +346,15 @@ func (x *exporter) admit(ids []string, follow bool) error {
 		ids = next
 	}
 	return nil
+}
+
+// createdBy returns an object's created_by_ref, "" if none.
+func createdBy(raw json.RawMessage) string {
+	var v struct {
+		By string `json:"created_by_ref"`
+	}
+	json.Unmarshal(raw, &v)
+	return v.By
 }
 
 // exportEnds returns the ends of a relationship (source and target) or a
@@ -609,8 +629,8 @@ type exportNote struct {
 var opinions = [...]string{1: "strongly-disagree", 2: "disagree", 3: "neutral", 4: "agree", 5: "strongly-agree"}
 
 // group writes a request as a grouping of the objects linked to it that
-// are in the bundle (the authority's identity when there are none, since
-// a grouping names at least one object), TLP AMBER, and each review of
+// are in the bundle (the installation's identity when there are none,
+// since a grouping names at least one object), TLP AMBER, and each review of
 // its answers as an opinion (the mean rating) and a note (the rubric per
 // criterion and the use). The ids derive from the request's and the
 // reviews' ids, so that a second export gives the same ones.
@@ -624,7 +644,7 @@ func (x *exporter) group(g exportGroup) ([]json.RawMessage, error) {
 	r := g.r
 	by := ""
 	if r.Direction == warden.Outgoing {
-		by = exportAuthority // the authority asked, and rates the answers
+		by = x.identity // the authority asked, and rates the answers
 	}
 	var refs []string
 	for _, id := range g.linked {
@@ -633,11 +653,11 @@ func (x *exporter) group(g exportGroup) ([]json.RawMessage, error) {
 		}
 	}
 	if len(refs) == 0 {
-		refs = []string{exportAuthority}
+		refs = []string{x.identity}
 	}
 	gid := sstix.ID("grouping", "request:"+strconv.FormatInt(r.ID, 10))
 	objs := []any{exportGrouping{Type: "grouping", SpecVersion: "2.1", ID: gid,
-		Created: stix.Timestamp(r.CreatedAt), Modified: stix.Timestamp(exportLater(r.UpdatedAt, r.CreatedAt)), CreatedBy: exportAuthority,
+		Created: stix.Timestamp(r.CreatedAt), Modified: stix.Timestamp(exportLater(r.UpdatedAt, r.CreatedAt)), CreatedBy: x.identity,
 		Name: r.Reference, Description: r.Facts, Context: "suspicious-activity", ObjectRefs: refs, Markings: amber,
 		Kind: string(r.Type), Direction: string(r.Direction), Counterpart: r.Counterpart, Status: string(r.Status), Offence: r.Offence}}
 	for _, v := range g.reviews {

@@ -1,6 +1,7 @@
 package intel_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -121,6 +122,77 @@ func TestValidUntilBeforeFrom(t *testing.T) {
 		}
 		if _, err := s.Update(coreAnalyst, o.ID, intel.Input{Fields: map[string]any{"valid_until": "2026-01-01T00:00:00Z"}}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "valid_until:") {
 			t.Errorf("update: %v, want invalid naming valid_until", err)
+		}
+	})
+}
+
+// TestInstallationIdentity checks that each installation signs what it
+// writes with an identity of its own, created once, stored as a CLEAR
+// identity object, exported with what names it, and never imported over.
+func TestInstallationIdentity(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := coreService(t, db)
+		other := intel.New(storetest.OpenSQLite(t))
+		creator := func(s *intel.Service) (warden.IntelObject, string) {
+			t.Helper()
+			o, err := s.Create(coreAnalyst, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Ransomware at a bank"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var x struct {
+				By string `json:"created_by_ref"`
+			}
+			json.Unmarshal(o.Object, &x)
+			return o, x.By
+		}
+		inc, mine := creator(s)
+		_, again := creator(s)
+		_, theirs := creator(other)
+		legacy := sstix.ID("identity", "warden-authority")
+		if mine == "" || mine != again || mine == theirs || mine == legacy || theirs == legacy {
+			t.Fatalf("created_by_ref: %q then %q here, %q on another installation; want one of each installation's own", mine, again, theirs)
+		}
+		id, err := s.Object(coreA, mine)
+		if err != nil || id.Type != "identity" || id.TLP != warden.TLPClear {
+			t.Fatalf("the identity as a counterpart reads it: %+v %v", id, err)
+		}
+		var props struct {
+			Name  string `json:"name"`
+			Class string `json:"identity_class"`
+		}
+		json.Unmarshal(id.Object, &props)
+		if props.Name != "Warden authority" || props.Class != "organization" {
+			t.Errorf("the identity: %s", id.Object)
+		}
+
+		// Exports hold it: by id, and a collection's.
+		col, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "To A", Orgs: []string{"org-a"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Share(coreAnalyst, col.ID, []string{inc.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for name, sel := range map[string]intel.Selection{"ids": {IDs: []string{inc.ID}}, "collection": {Collection: col.ID}, "for": {For: "org-a"}} {
+			b, _, err := s.Export(coreAnalyst, sel)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !strings.Contains(string(b), `"id":"`+mine+`"`) {
+				t.Errorf("export by %s lacks the identity its objects name: %s", name, b)
+			}
+		}
+
+		// An import never writes over it: another object under its id is
+		// kept out; the same one is unchanged.
+		forged := strings.Replace(string(id.Object), `"Warden authority"`, `"Mallory"`, 1)
+		forged = strings.Replace(forged, id.Modified.Format("2006-01-02T15:04:05.000Z"), "2030-01-01T00:00:00.000Z", 1)
+		rep := coreImport(t, s, coreBundle(forged, string(id.Object)))
+		if !skippedWith(rep, mine, "reserved id") || rep.Unchanged != 1 {
+			t.Errorf("importing the identity: %+v", rep)
+		}
+		if now, err := s.Object(coreAnalyst, mine); err != nil || !now.Modified.Equal(id.Modified) {
+			t.Errorf("the identity after the import: %+v %v", now, err)
 		}
 	})
 }

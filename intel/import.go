@@ -91,12 +91,43 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (w
 	if len(rep.Errors) > 0 {
 		return rep, invalidBundle(rep.Errors)
 	}
+	if err := s.reserveIdentity(ctx, vs); err != nil {
+		return warden.IntelImport{}, err
+	}
 	ev := warden.NewAuditEvent(ctx, "intel.import", "", "", map[string]any{"source": opt.Source, "collection": opt.Collection, "total": rep.Total})
 	if err := s.DB.StoreIntel(ctx, vs, &rep, orgOf(p), now, ev); err != nil {
 		return warden.IntelImport{}, err
 	}
 	s.changed()
 	return rep, nil
+}
+
+// reserveIdentity marks the versions of this installation's identity
+// reserved: it is Warden's to write, and no import writes over it (a
+// version equivalent to the current one, as Warden exports it, counts
+// unchanged).
+func (s *Service) reserveIdentity(ctx context.Context, vs []store.IntelVersion) error {
+	id, err := s.DB.IntelIdentity(ctx)
+	if err != nil || id == "" {
+		return err
+	}
+	var cur *warden.IntelObject
+	for i := range vs {
+		v := &vs[i]
+		if v.Object.ID != id {
+			continue
+		}
+		if cur == nil {
+			o, err := s.DB.IntelObject(ctx, id)
+			if err != nil {
+				return err
+			}
+			cur = &o
+		}
+		v.Reserved = true
+		v.Canonical = v.Object.Modified.Equal(cur.Modified) && stix.Equivalent(cur.Object, v.Object.Object)
+	}
+	return nil
 }
 
 // origin is where what p imports from source comes from: a
@@ -257,7 +288,7 @@ func readOne(o stix.Object, def warden.TLP, source string) readObject {
 	// Warden's identity and the TLP marking definitions are Warden's to
 	// define: an import never stores them, and counts unchanged only a
 	// TLP definition equal to the one Warden writes.
-	if o.ID == authority || stix.IsTLPMarking(o.ID) {
+	if o.ID == legacyAuthority || stix.IsTLPMarking(o.ID) {
 		r.version.Reserved = true
 		if def, ok := stix.MarkingDefinition(o.ID); ok {
 			r.version.Canonical = stix.Equivalent(o.Raw, def, "name", "spec_version")

@@ -50,13 +50,48 @@ const (
 	maxReason    = 1000
 )
 
-// authority is the STIX id of the authority's identity: the
-// created_by_ref of what Warden writes.
-var authority = sstix.ID("identity", "warden-authority")
+// legacyAuthority is the identity every Warden signed what it wrote with
+// before each installation drew its own (a UUIDv5 of a constant, the
+// same everywhere): reserved, so that no import stores an object under
+// it. Objects written then keep it.
+var legacyAuthority = sstix.ID("identity", "warden-authority")
+
+// identityName names the installation's identity when it is made; an
+// edit of the identity object (Update) renames it.
+const identityName = "Warden authority"
+
+// identity returns the STIX id of this installation's identity, the
+// created_by_ref of every object Warden writes, making it when first
+// needed: an identity object (class organization, TLP CLEAR, so that
+// every reader and partner may see who wrote what) with a random id,
+// stored and audited once per installation.
+func (s *Service) identity(ctx context.Context) (string, error) {
+	id, err := s.DB.IntelIdentity(ctx)
+	if err != nil || id != "" {
+		return id, err
+	}
+	now := s.now()
+	at := stix.Timestamp(now)
+	raw, err := json.Marshal(map[string]any{"type": "identity", "spec_version": "2.1", "id": stix.NewID("identity"), "created": at, "modified": at,
+		"name": identityName, "identity_class": "organization", "object_marking_refs": []string{stix.TLPMarkingID(warden.TLPClear)}})
+	if err != nil {
+		return "", warden.Errorf(warden.EINTERNAL, "identity: %w", err)
+	}
+	objs, problems, err := stix.Parse(bytes.NewReader(raw))
+	if err != nil || len(problems) > 0 || len(objs) != 1 {
+		return "", warden.Errorf(warden.EINTERNAL, "identity: not a STIX object: %v %s", err, problemText(problems))
+	}
+	r := readOne(objs[0], warden.TLPClear, "warden")
+	if len(r.problems) > 0 {
+		return "", warden.Errorf(warden.EINTERNAL, "identity: %s", problemText(r.problems))
+	}
+	ev := warden.NewAuditEvent(ctx, "intel.identity", r.version.Object.ID, "", map[string]any{"name": identityName})
+	return s.DB.CreateIntelIdentity(ctx, r.version, now, ev)
+}
 
 // Create records a new object (intel.write), written as a STIX 2.1
 // object (id type--UUIDv4, created and modified now, created by the
-// authority, marked with its TLP) that validates against the schema of
+// installation's identity, marked with its TLP) that validates against the schema of
 // its type, audited. Every object it references (source_ref, target_ref,
 // object_refs, ...) must be one the caller sees. EINVALID names the
 // property that is wrong (pattern, for an indicator's pattern Warden
@@ -84,8 +119,12 @@ func (s *Service) Create(ctx context.Context, in Input) (warden.IntelObject, err
 	if err := indicatorDefaults(m, in, at); err != nil {
 		return warden.IntelObject{}, err
 	}
+	by, err := s.identity(ctx)
+	if err != nil {
+		return warden.IntelObject{}, err
+	}
 	m["type"], m["spec_version"], m["id"] = in.Type, "2.1", stix.NewID(in.Type)
-	m["created"], m["modified"], m["created_by_ref"] = at, at, authority
+	m["created"], m["modified"], m["created_by_ref"] = at, at, by
 	m["object_marking_refs"] = []string{stix.TLPMarkingID(in.TLP)}
 	v, err := s.native(ctx, p, m, in.TLP, nil)
 	if err != nil {
@@ -351,6 +390,15 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 	if err := s.checkRefs(ctx, p, r.version, known); err != nil {
 		return store.IntelVersion{}, err
 	}
+	// That Warden wrote it is no edge of the graph: the installation's
+	// identity would neighbour every object people record.
+	by, err := s.DB.IntelIdentity(ctx)
+	if err != nil {
+		return store.IntelVersion{}, err
+	}
+	r.version.Edges = slices.DeleteFunc(r.version.Edges, func(e warden.IntelEdge) bool {
+		return e.Type == "created_by_ref" && (e.Target == by || e.Target == legacyAuthority)
+	})
 	r.version.Object.TLP = tlp
 	if err := s.checkEndsTLP(ctx, r.version.Object); err != nil {
 		return store.IntelVersion{}, err

@@ -685,6 +685,46 @@ func (db *DB) execIn(ctx context.Context, tx *sql.Tx, q string, ids []string) er
 	return nil
 }
 
+// The installation's identity.
+
+// IntelIdentity returns the STIX id of this installation's identity, ""
+// if none was made yet.
+func (db *DB) IntelIdentity(ctx context.Context) (string, error) {
+	var id string
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT value FROM intel_settings WHERE key = 'identity'`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("intel identity: %w", err)
+	}
+	return id, nil
+}
+
+// CreateIntelIdentity makes v, an identity object, this installation's
+// identity, stored with the audit event ev, unless another was made
+// first (by another process): then nothing is written and that one's id
+// is returned.
+func (db *DB) CreateIntelIdentity(ctx context.Context, v IntelVersion, at time.Time, ev *warden.AuditEvent) (string, error) {
+	id := v.Object.ID
+	err := db.change(ctx, ev, func(tx *sql.Tx) error {
+		var first string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM intel_settings WHERE key = 'identity'`).Scan(&first)
+		if err == nil {
+			id = first
+			return errSkipAudit
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("intel identity: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_settings (key, value) VALUES ('identity', $1)`, id); err != nil {
+			return fmt.Errorf("intel identity: %w", err)
+		}
+		return db.storeIntel(ctx, tx, []IntelVersion{v}, nil, "", at, ev)
+	})
+	return id, err
+}
+
 // Reads.
 
 // IntelVisibility is who reads, as SQL decides it: the markings the
@@ -1066,14 +1106,22 @@ func (db *DB) IntelKin(ctx context.Context, id string, limit int) ([]string, err
 // AddIntelLink stores a link with the audit event; ECONFLICT if it
 // exists.
 func (db *DB) AddIntelLink(ctx context.Context, l warden.IntelLink, ev *warden.AuditEvent) error {
+	return db.AddIntelLinks(ctx, []warden.IntelLink{l}, ev)
+}
+
+// AddIntelLinks stores links in one transaction with the audit event;
+// ECONFLICT if one exists.
+func (db *DB) AddIntelLinks(ctx context.Context, ls []warden.IntelLink, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			l.Object, l.Kind, l.Ref, l.Note, l.CreatedBy, timestamp(l.CreatedAt))
-		if err != nil && isUnique(err) {
-			return warden.Errorf(warden.ECONFLICT, "%s is linked to %s %s already", l.Object, l.Kind, l.Ref)
-		}
-		if err != nil {
-			return fmt.Errorf("intel link: %w", err)
+		for _, l := range ls {
+			_, err := tx.ExecContext(ctx, `INSERT INTO intel_links (stix_id, kind, ref, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				l.Object, l.Kind, l.Ref, l.Note, l.CreatedBy, timestamp(l.CreatedAt))
+			if err != nil && isUnique(err) {
+				return warden.Errorf(warden.ECONFLICT, "%s is linked to %s %s already", l.Object, l.Kind, l.Ref)
+			}
+			if err != nil {
+				return fmt.Errorf("intel link: %w", err)
+			}
 		}
 		return nil
 	})

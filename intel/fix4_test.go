@@ -196,3 +196,63 @@ func TestInstallationIdentity(t *testing.T) {
 		}
 	})
 }
+
+// TestCollectionVersionsAdded reads every version of an object shared in
+// a collection, as the TAXII manifest does: each is added when it was
+// stored, or when the object was shared if later; a new version does not
+// move the older ones' date, and added_after selects by that date.
+func TestCollectionVersionsAdded(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, clock := coreService(t, db)
+		const id = "incident--7f0b4a1e-56c2-4d0e-9a55-1c5c7c3f0a04"
+		green := `"name":"Shared","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]`
+		coreImport(t, s, coreBundle(coreObject("incident", id, "2026-01-01T00:00:00.000Z", green)))
+		clock.Add(time.Hour)
+		col, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "To A", Orgs: []string{"org-a"}, CanRead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Share(coreAnalyst, col.ID, []string{id}); err != nil {
+			t.Fatal(err)
+		}
+		shared := clock.Now()
+		clock.Add(time.Hour)
+		coreImport(t, s, coreBundle(coreObject("incident", id, "2026-02-01T00:00:00.000Z", green)))
+		second := clock.Now()
+		// An older version arriving last is added when it arrives.
+		clock.Add(time.Hour)
+		coreImport(t, s, coreBundle(coreObject("incident", id, "2025-12-01T00:00:00.000Z", green)))
+		late := clock.Now()
+
+		added := func(f intel.Filter) map[string]time.Time {
+			t.Helper()
+			page, err := s.Objects(coreA, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]time.Time{}
+			for _, o := range page.Objects {
+				out[o.Modified.Format("2006-01")] = o.Added
+			}
+			return out
+		}
+		got := added(intel.Filter{Collection: col.ID, Versions: "all"})
+		want := map[string]time.Time{"2026-01": shared, "2026-02": second, "2025-12": late}
+		if len(got) != 3 {
+			t.Fatalf("versions: %v", got)
+		}
+		for v, at := range want {
+			if !got[v].Equal(at) {
+				t.Errorf("version %s added %s, want %s", v, got[v], at)
+			}
+		}
+		got = added(intel.Filter{Collection: col.ID, Versions: "all", AddedAfter: shared})
+		if len(got) != 2 || got["2026-01"] != (time.Time{}) {
+			t.Errorf("versions added after the share: %v, want the two stored since", got)
+		}
+		got = added(intel.Filter{Collection: col.ID})
+		if len(got) != 1 || !got["2026-02"].Equal(second) {
+			t.Errorf("the current version: %v", got)
+		}
+	})
+}

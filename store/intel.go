@@ -520,9 +520,9 @@ func (db *DB) shareIDs(ctx context.Context, tx *sql.Tx, collection string, ids [
 	rows := make([][]any, 0, len(ids))
 	for _, id := range ids {
 		seq++
-		rows = append(rows, []any{collection, id, seq, timestamp(at), by})
+		rows = append(rows, []any{collection, id, seq, timestamp(at), timestamp(at), by})
 	}
-	return db.insertRows(ctx, tx, `INSERT INTO intel_shares (collection, stix_id, seq, added_at, added_by) VALUES `, ` ON CONFLICT (collection, stix_id) DO NOTHING`, rows)
+	return db.insertRows(ctx, tx, `INSERT INTO intel_shares (collection, stix_id, seq, added_at, shared_at, added_by) VALUES `, ` ON CONFLICT (collection, stix_id) DO NOTHING`, rows)
 }
 
 // recordImport stores an import's report and announces it.
@@ -743,7 +743,7 @@ type IntelQuery struct {
 	// Versions is "last" (the current version; the default), "first",
 	// "all", or modified times in the STIX layout, comma-separated.
 	Versions   string
-	AddedAfter time.Time // added (in a collection: shared) after
+	AddedAfter time.Time // added after: stored, or in a collection stored or shared, whichever is later
 	Query      string    // in the name, any letter case
 	Newest     bool      // newest first (the pages' lists); not with Collection
 	Collection string    // only what is shared in it, in the order shared
@@ -856,11 +856,14 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 	order := ` ORDER BY o.seq`
 	if q.Collection != "" {
 		from += ` JOIN intel_shares s ON s.stix_id = o.stix_id`
-		sel += `, s.seq, s.added_at`
+		sel += `, s.seq, s.shared_at`
 		order = ` ORDER BY s.seq, o.seq`
 		add("s.collection = $%d", q.Collection)
 		if !q.AddedAfter.IsZero() {
-			add("s.added_at > $%d", timestamp(q.AddedAfter))
+			// Added after: stored or first shared after, whichever is
+			// later (the date the rows are given below).
+			after := timestamp(q.AddedAfter)
+			add("(o.added_at > $%d OR s.shared_at > $%d)", after, after)
 		}
 		if q.After != "" {
 			a, b, ok := strings.Cut(q.After, ".")
@@ -903,13 +906,15 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 		var o warden.IntelObject
 		if q.Collection != "" {
 			var sseq int64
-			var sadded string
-			if o, err = scanIntel(rows.Scan, &sseq, &sadded); err != nil {
+			var shared string
+			if o, err = scanIntel(rows.Scan, &sseq, &shared); err != nil {
 				return nil, false, "", err
 			}
-			// In a collection a version is added when it was shared, or
-			// stored if later (see bumpShares).
-			if t := parseTime(sadded); t.After(o.Added) {
+			// In a collection each version is added when it was stored,
+			// or when the object was first shared there if later; a new
+			// version moves the share on (bumpShares) but not the older
+			// versions' dates.
+			if t := parseTime(shared); t.After(o.Added) {
 				o.Added = t
 			}
 			cursors = append(cursors, strconv.FormatInt(sseq, 10)+"."+strconv.FormatInt(o.Seq, 10))

@@ -165,6 +165,19 @@ func TestInstallationIdentity(t *testing.T) {
 			t.Errorf("the identity: %s", id.Object)
 		}
 
+		// People may rename it, not hide it nor revoke it.
+		if _, err := s.Update(coreAnalyst, mine, intel.Input{TLP: warden.TLPAmber}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "tlp:") {
+			t.Errorf("the identity marked AMBER: %v", err)
+		}
+		if _, err := s.Revoke(coreAnalyst, mine, "no"); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "id:") {
+			t.Errorf("the identity revoked: %v", err)
+		}
+		renamed, err := s.Update(coreAnalyst, mine, intel.Input{Fields: map[string]any{"name": "Office of Sanctions"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = renamed
+
 		// Exports hold it: by id, and a collection's.
 		col, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "To A", Orgs: []string{"org-a"}, CanRead: true})
 		if err != nil {
@@ -185,7 +198,7 @@ func TestInstallationIdentity(t *testing.T) {
 
 		// An import never writes over it: another object under its id is
 		// kept out; the same one is unchanged.
-		forged := strings.Replace(string(id.Object), `"Warden authority"`, `"Mallory"`, 1)
+		forged := strings.Replace(string(id.Object), `"Office of Sanctions"`, `"Mallory"`, 1)
 		forged = strings.Replace(forged, id.Modified.Format("2006-01-02T15:04:05.000Z"), "2030-01-01T00:00:00.000Z", 1)
 		rep := coreImport(t, s, coreBundle(forged, string(id.Object)))
 		if !skippedWith(rep, mine, "reserved id") || rep.Unchanged != 1 {

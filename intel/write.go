@@ -89,6 +89,18 @@ func (s *Service) identity(ctx context.Context) (string, error) {
 	return s.DB.CreateIntelIdentity(ctx, r.version, now, ev)
 }
 
+// notIdentity is EINVALID with msg if id is the installation's identity.
+func (s *Service) notIdentity(ctx context.Context, id, msg string) error {
+	by, err := s.DB.IntelIdentity(ctx)
+	if err != nil {
+		return err
+	}
+	if id == by {
+		return warden.Errorf(warden.EINVALID, "%s", msg)
+	}
+	return nil
+}
+
 // Create records a new object (intel.write), written as a STIX 2.1
 // object (id type--UUIDv4, created and modified now, created by the
 // installation's identity, marked with its TLP) that validates against the schema of
@@ -160,6 +172,11 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 		}
 		tlp = in.TLP
 	}
+	if tlp != cur.TLP {
+		if err := s.notIdentity(ctx, id, "tlp: the installation's identity stays CLEAR, so that every reader and partner sees who wrote what"); err != nil {
+			return warden.IntelObject{}, err
+		}
+	}
 	if cur.Opaque {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, which Warden keeps as received and does not edit", id, cur.Type)
 	}
@@ -205,6 +222,9 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelOb
 	}
 	if cur.Revoked {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "id: %s is revoked already", id)
+	}
+	if err := s.notIdentity(ctx, id, "id: the installation's identity signs what Warden writes and is not revoked"); err != nil {
+		return warden.IntelObject{}, err
 	}
 	if cur.Opaque {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, which Warden keeps as received and does not edit", id, cur.Type)

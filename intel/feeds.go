@@ -35,11 +35,10 @@ func (f Feed) MarshalJSON() ([]byte, error) {
 const (
 	maxFeedURL = 2000
 	// pullPage is how many objects a pull asks the partner for at once:
-	// each page is one import (one transaction), and the feed resumes
-	// after the last page stored.
+	// each page is one import (one transaction).
 	pullPage = 1000
-	// maxPullPages bounds one pull; the next pull goes on from where it
-	// stopped.
+	// maxPullPages bounds one pull; the next pull goes on from just
+	// before the last instant it received.
 	maxPullPages = 1000
 )
 

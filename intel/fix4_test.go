@@ -1,6 +1,7 @@
 package intel_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"warden"
 	"warden/intel"
+	"warden/sources/sourcetest"
 	sstix "warden/sources/stix"
 	"warden/store"
 	"warden/store/storetest"
@@ -266,6 +268,39 @@ func TestCollectionVersionsAdded(t *testing.T) {
 		got = added(intel.Filter{Collection: col.ID})
 		if len(got) != 1 || !got["2026-02"].Equal(second) {
 			t.Errorf("the current version: %v", got)
+		}
+	})
+}
+
+// TestListIndicatorsIdentity checks that the indicators of listed
+// parties are signed by the installation's identity, which is stored.
+func TestListIndicatorsIdentity(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		importOFAC(t, db, sourcetest.OFACSample(t, "ofac"))
+		s := intel.New(db)
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		if n, err := s.SyncListIndicators(op); err != nil || n == 0 {
+			t.Fatalf("sync: %d %v", n, err)
+		}
+		mine, err := db.IntelIdentity(op)
+		if err != nil || mine == "" {
+			t.Fatalf("the identity: %q %v", mine, err)
+		}
+		if _, err := s.Object(op, mine); err != nil {
+			t.Errorf("the identity is not stored: %v", err)
+		}
+		page, err := s.Objects(op, intel.Filter{Types: []string{"indicator"}, Limit: 1000})
+		if err != nil || len(page.Objects) == 0 {
+			t.Fatalf("indicators: %d %v", len(page.Objects), err)
+		}
+		for _, o := range page.Objects {
+			var x struct {
+				By string `json:"created_by_ref"`
+			}
+			json.Unmarshal(o.Object, &x)
+			if x.By != mine {
+				t.Fatalf("%s is created by %q, want the installation's identity %s", o.ID, x.By, mine)
+			}
 		}
 	})
 }

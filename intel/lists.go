@@ -194,7 +194,10 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 		}
 	}
 	now := s.now().Truncate(time.Millisecond) // STIX timestamps keep milliseconds
-	identity := sstix.ID("identity", "warden-authority")
+	identity, err := s.identity(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var vs []store.IntelVersion
 	var links []warden.IntelLink
 	current := map[string]bool{}
@@ -220,7 +223,7 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 			Name: w.name, Description: fmt.Sprintf("%s of %s, listed on %s under %s.", kindWord[w.obs.Kind], w.entity, l.Name, w.program),
 			IndicatorTypes: []string{"attribution"}, Pattern: stix.Pattern(w.obs), PatternType: "stix", ValidFrom: stix.Timestamp(now),
 			Labels: []string{"list:" + l.Name, w.program}, ObjectMarkingRefs: []string{stix.TLPMarkingID(warden.TLPClear)}, ListKey: key}
-		v, err := listVersion(li, l.Name, now, now, identity, &w.obs)
+		v, err := listVersion(li, l.Name, now, now, &w.obs)
 		if err != nil {
 			return 0, err
 		}
@@ -237,7 +240,7 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 		}
 		modified := later(h.Modified, now)
 		li.Modified, li.Revoked = stix.Timestamp(modified), true
-		v, err := listVersion(li, l.Name, h.Created, modified, identity, nil)
+		v, err := listVersion(li, l.Name, h.Created, modified, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -253,15 +256,15 @@ func (s *Service) syncList(ctx context.Context, p warden.Principal, l warden.Lis
 var kindWord = map[warden.IndicatorKind]string{warden.KindEmail: "E-mail address", warden.KindDomain: "Website", warden.KindWallet: "Digital currency address"}
 
 // listVersion is the version to store of a list indicator; obs nil for a
-// revoked one.
-func listVersion(li listIndicator, list string, created, modified time.Time, identity string, obs *warden.Observable) (store.IntelVersion, error) {
+// revoked one. That Warden wrote it (created_by_ref) is no edge of the
+// graph, as for what people record.
+func listVersion(li listIndicator, list string, created, modified time.Time, obs *warden.Observable) (store.IntelVersion, error) {
 	raw, err := json.Marshal(li)
 	if err != nil {
 		return store.IntelVersion{}, err
 	}
 	v := store.IntelVersion{Spec: "2.1",
-		Object: warden.IntelObject{ID: li.ID, Type: "indicator", Name: li.Name, TLP: warden.TLPClear, Created: created, Modified: modified, Source: "list:" + list, Revoked: li.Revoked, Object: raw},
-		Edges:  []warden.IntelEdge{{Source: li.ID, Type: "created_by_ref", Target: identity, Confidence: -1}}}
+		Object: warden.IntelObject{ID: li.ID, Type: "indicator", Name: li.Name, TLP: warden.TLPClear, Created: created, Modified: modified, Source: "list:" + list, Revoked: li.Revoked, Object: raw}}
 	if obs != nil {
 		v.Observables = []store.IntelObservable{{Observable: *obs, ValidFrom: created}}
 	}

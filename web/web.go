@@ -12,8 +12,10 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -120,7 +122,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			rt.h(rec, r)
 			return
 		}
-		p, err := s.authenticate(rec, r, rt.ui)
+		p, err := s.authenticate(rec, r, rt.ui, s.uploadLimit(rt))
 		if err == nil {
 			err = s.charge(rec, p, 1)
 		}
@@ -138,14 +140,41 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(rec, r, rt.ui, err)
 			return
 		}
-		rt.h(rec, r.WithContext(warden.WithPrincipal(r.Context(), p)))
+		r = r.WithContext(warden.WithPrincipal(r.Context(), p))
+		rt.h(rec, r)
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll() // the temporary files of an upload
+		}
 	})
+}
+
+// uploadMemory is how much of a multipart form is held in memory; the
+// rest of its files spill to temporary files, removed after the request.
+const uploadMemory = 1 << 20
+
+// uploadLimit is how large a multipart form a route takes: the CSRF
+// check reads a plain form's csrf field within it, the route's handler
+// reading the files afterwards under the same limit.
+func (s *Server) uploadLimit(rt route) int64 {
+	switch rt.method + " " + rt.path {
+	case "POST /intel/import":
+		return maxIntelUpload
+	case "POST /designations/new":
+		if s.Designations != nil {
+			return s.Designations.MaxEvidence + maxFormBody
+		}
+	case "POST /requests/{id}", "POST /portal/requests/{id}":
+		if s.Cooperation != nil {
+			return 10 * (s.Cooperation.MaxAttachment + maxFormBody)
+		}
+	}
+	return maxFormBody
 }
 
 // authenticate finds the caller: a bearer token, or a session cookie (then
 // unsafe methods need the session's CSRF token in the X-CSRF-Token header
-// or the csrf form field).
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool) (warden.Principal, error) {
+// or the csrf form field, read within upload bytes for a multipart form).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool, upload int64) (warden.Principal, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		p, err := s.Auth.Authenticate(r.Context(), h)
 		if err != nil {
@@ -169,14 +198,33 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool) (
 	default:
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-			got = r.PostFormValue("csrf")
+			if got, err = formCSRF(w, r, upload); err != nil {
+				return p, err
+			}
 		}
 		if subtle.ConstantTimeCompare([]byte(got), []byte(csrf)) != 1 {
 			return p, warden.Errorf(warden.EFORBIDDEN, "missing or wrong CSRF token; reload the page")
 		}
 	}
 	return p, nil
+}
+
+// formCSRF reads the csrf field of a form: a multipart one (a file
+// upload posted without htmx) within upload bytes, parsed once for the
+// handler too; any other within the form limit.
+func formCSRF(w http.ResponseWriter, r *http.Request, upload int64) (string, error) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		return r.PostFormValue("csrf"), nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, upload)
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			return "", warden.Errorf(warden.EINVALID, "upload: larger than %d bytes", upload)
+		}
+		return "", warden.Errorf(warden.EINVALID, "form: could not be read: %v", err)
+	}
+	return r.PostFormValue("csrf"), nil
 }
 
 // fail answers an error as problem+json, or as an HTML page for the UI.

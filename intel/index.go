@@ -21,16 +21,22 @@ import (
 // built from the store on first use and by Refresh; after that, a lookup
 // checks the store's generation (a count of object versions and links) at
 // most once a second and, when it moved, rebuilds in the background while
-// the old index keeps answering. Invalidate makes the next lookup rebuild
-// first, for writes in this process that must show at once.
+// the old index keeps answering. Invalidate makes every later lookup wait
+// for an index built after it, for writes in this process that must show
+// at once: a batch screened right after an import sees the import in each
+// of its lookups, not only in the first.
 type Index struct {
 	DB *store.DB
 
 	snap     atomic.Pointer[snapshot]
-	stale    atomic.Bool
+	want     atomic.Int64 // bumped by Invalidate: a snapshot built before is out of date
 	checking atomic.Bool
 	checked  atomic.Int64 // unix nanoseconds of the last generation check, by the lookups' clock
-	mu       sync.Mutex   // one build at a time
+	mu       sync.Mutex   // one build at a time; lookups that need a rebuild wait here for it
+
+	// Tests hold a rebuild with these; nil otherwise.
+	waiting  func() // a lookup is about to wait for a rebuild
+	building func() // a rebuild starts reading the store
 }
 
 // NewIndex returns an empty index over db, built on first use.
@@ -40,8 +46,9 @@ func NewIndex(db *store.DB) *Index { return &Index{DB: db} }
 // of date.
 const checkEvery = time.Second
 
-// Invalidate makes the next lookup rebuild the index before it answers.
-func (x *Index) Invalidate() { x.stale.Store(true) }
+// Invalidate makes every later lookup answer from an index built after
+// this call, waiting for its rebuild.
+func (x *Index) Invalidate() { x.want.Add(1) }
 
 // Refresh rebuilds the index from the store now.
 func (x *Index) Refresh(ctx context.Context) error {
@@ -51,6 +58,10 @@ func (x *Index) Refresh(ctx context.Context) error {
 }
 
 func (x *Index) refresh(ctx context.Context) error {
+	want := x.want.Load() // read before the store: an Invalidate after this asks for another build
+	if x.building != nil {
+		x.building()
+	}
 	gen, err := x.DB.IntelGeneration(ctx)
 	if err != nil {
 		return err
@@ -63,14 +74,20 @@ func (x *Index) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x.Load(gen, rows, g)
+	x.load(want, gen, rows, g)
 	return nil
 }
 
 // Load replaces the index with one of rows explained by g, at store
 // generation gen.
 func (x *Index) Load(gen int64, rows []store.IndexRow, g store.IndexGraph) {
-	x.snap.Store(build(gen, rows, g))
+	x.load(x.want.Load(), gen, rows, g)
+}
+
+func (x *Index) load(want, gen int64, rows []store.IndexRow, g store.IndexGraph) {
+	s := build(gen, rows, g)
+	s.want = want
+	x.snap.Store(s)
 }
 
 // Size is how many values the index holds.
@@ -82,28 +99,38 @@ func (x *Index) Size() int {
 }
 
 // current returns the index to look up in at now: built (or rebuilt, when
-// invalidated) first if need be; a background rebuild is started when the
-// store's generation moved.
+// invalidated since it was built) first if need be; a background rebuild
+// is started when the store's generation moved.
 func (x *Index) current(ctx context.Context, now time.Time) (*snapshot, error) {
 	s := x.snap.Load()
-	if s == nil || x.stale.Load() {
-		x.mu.Lock()
-		defer x.mu.Unlock()
-		if s = x.snap.Load(); s == nil || x.stale.Swap(false) {
-			if err := x.refresh(ctx); err != nil {
-				x.stale.Store(s != nil) // still to do
-				return nil, err
-			}
-			s = x.snap.Load()
-		}
-		x.checked.Store(now.UnixNano())
-		return s, nil
+	if want := x.want.Load(); s == nil || s.want < want {
+		return x.rebuild(ctx, want, now)
 	}
 	if t := now.UnixNano(); x.DB != nil && t-x.checked.Load() >= int64(checkEvery) && x.checking.CompareAndSwap(false, true) {
 		x.checked.Store(t)
 		go x.check(s.gen)
 	}
 	return s, nil
+}
+
+// rebuild returns an index built after the Invalidate that made want,
+// building it unless another lookup did while this one waited for the
+// lock: the lookups arriving during a rebuild all wait for it, and only
+// one of them builds.
+func (x *Index) rebuild(ctx context.Context, want int64, now time.Time) (*snapshot, error) {
+	if x.waiting != nil {
+		x.waiting()
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if s := x.snap.Load(); s != nil && s.want >= want {
+		return s, nil
+	}
+	if err := x.refresh(ctx); err != nil {
+		return nil, err
+	}
+	x.checked.Store(now.UnixNano())
+	return x.snap.Load(), nil
 }
 
 // check rebuilds the index when the store's generation is no longer gen.
@@ -120,7 +147,8 @@ func (x *Index) check(gen int64) {
 
 // snapshot is one build of the index, never changed once built.
 type snapshot struct {
-	gen                      int64
+	gen                      int64 // the store's generation it was built at
+	want                     int64 // Index.want when its build began
 	domains, emails, wallets map[string][]entry
 	v4, v6                   ranges
 	size                     int

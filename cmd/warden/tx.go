@@ -11,6 +11,7 @@ import (
 	"warden"
 	"warden/auth"
 	"warden/enforcement"
+	"warden/intel"
 )
 
 func cmdTx(ctx context.Context, e *env, args []string) error {
@@ -83,7 +84,9 @@ func outputFile(e *env, path string) (io.Writer, func() error, error) {
 }
 
 // openEnforcement loads the policy file (DefaultPolicy if empty), opens the
-// database, builds the screening index and returns the enforcement service.
+// database, builds the screening index and returns the enforcement service,
+// which checks parties against the intelligence indicators as warden serve
+// does, so that the CLI holds what the API holds.
 func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforcement.Service, func(), error) {
 	policy, err := enforcement.LoadPolicy(policyFile)
 	if err != nil {
@@ -100,5 +103,6 @@ func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforceme
 	}
 	svc := enforcement.New(db, sc, auth.New(db).Approvals)
 	svc.Policy = policy
+	svc.Indicators = intel.New(db)
 	return svc, func() { db.Close() }, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,15 +189,15 @@ func (s *Server) intelCreateForm(k intelKind, read func(map[string]string) (inte
 			o, err = s.Intel.Create(r.Context(), in)
 		}
 		if err != nil {
-			status, _, detail := s.status(r, err)
+			status, _, detail := s.intelStatus(r, err)
 			s.intelList(w, r, k, status, f, detail)
 			return
 		}
 		if link != nil {
 			link.Object = o.ID
 			if err := s.Intel.Link(r.Context(), *link); err != nil {
-				status, _, detail := s.status(r, err)
-				s.intelObject(w, r, status, o.ID, "", fmt.Sprintf("%s is recorded, but its link to %s %s was refused: %s", o.ID, link.Kind, link.Ref, detail))
+				status, _, detail := s.intelStatus(r, err)
+				s.intelObject(w, r, status, o.ID, fmt.Sprintf("%s is recorded, but its link to %s %s was refused: %s", o.ID, link.Kind, link.Ref, detail))
 				return
 			}
 		}
@@ -335,12 +336,12 @@ func (s *Server) intelRelateForm(w http.ResponseWriter, r *http.Request) {
 		back = f["source"]
 	}
 	fail := func(err error) {
-		status, _, detail := s.status(r, err)
+		status, _, detail := s.intelStatus(r, err)
 		if back == "" {
 			s.render(w, r, status, "error", view{Title: http.StatusText(status), Error: "Relationship: " + detail})
 			return
 		}
-		s.intelObject(w, r, status, back, "", "Relationship: "+detail)
+		s.intelObject(w, r, status, back, "Relationship: "+detail)
 	}
 	tlp, err := intelTLP(f)
 	if err != nil {
@@ -370,12 +371,12 @@ func (s *Server) intelLinkForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	f := intelFields(r, "object", "kind", "ref", "note")
 	if err := s.Intel.Link(r.Context(), warden.IntelLink{Object: f["object"], Kind: f["kind"], Ref: f["ref"], Note: f["note"]}); err != nil {
-		status, _, detail := s.status(r, err)
+		status, _, detail := s.intelStatus(r, err)
 		if f["object"] == "" {
 			s.render(w, r, status, "error", view{Title: http.StatusText(status), Error: "Link: " + detail})
 			return
 		}
-		s.intelObject(w, r, status, f["object"], "", "Link: "+detail)
+		s.intelObject(w, r, status, f["object"], "Link: "+detail)
 		return
 	}
 	goTo(w, r, "/intel/objects/"+pathID(f["object"]))
@@ -390,15 +391,15 @@ func (s *Server) intelAttributeForm(w http.ResponseWriter, r *http.Request) {
 	f := intelFields(r, "program", "order", "criterion", "reason")
 	ds, err := s.Intel.Attribute(r.Context(), id, intel.AttributeInput{Program: f["program"], Reason: f["reason"], LegalBasis: warden.LegalBasis{Order: f["order"], Criterion: f["criterion"]}})
 	if err != nil {
-		status, _, detail := s.status(r, err)
-		s.intelObject(w, r, status, id, "", "Attribution: "+detail)
+		status, _, detail := s.intelStatus(r, err)
+		s.intelObject(w, r, status, id, "Attribution: "+detail)
 		return
 	}
 	nums := make([]string, len(ds))
 	for i, d := range ds {
 		nums[i] = strconv.FormatInt(d.ID, 10)
 	}
-	s.intelObject(w, r, http.StatusOK, id, "Designation proposals opened: "+strings.Join(nums, ", ")+".", "")
+	goTo(w, r, "/intel/objects/"+pathID(id)+"?"+urlValues("done", "proposed", "designations", strings.Join(nums, ",")))
 }
 
 // intelStatusForm sets an incident's status (open, contained, closed): a
@@ -414,8 +415,8 @@ func (s *Server) intelStatusForm(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Intel.Update(r.Context(), id, intel.Input{Fields: map[string]any{"x_warden_status": status}})
 	}
 	if err != nil {
-		code, _, detail := s.status(r, err)
-		s.intelObject(w, r, code, id, "", "Status: "+detail)
+		code, _, detail := s.intelStatus(r, err)
+		s.intelObject(w, r, code, id, "Status: "+detail)
 		return
 	}
 	goTo(w, r, "/intel/objects/"+pathID(id))
@@ -427,8 +428,8 @@ func (s *Server) intelRevokeForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	id := r.PathValue("id")
 	if _, err := s.Intel.Revoke(r.Context(), id, strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
-		code, _, detail := s.status(r, err)
-		s.intelObject(w, r, code, id, "", "Revoke: "+detail)
+		code, _, detail := s.intelStatus(r, err)
+		s.intelObject(w, r, code, id, "Revoke: "+detail)
 		return
 	}
 	goTo(w, r, "/intel/objects/"+pathID(id))
@@ -440,6 +441,40 @@ type intelProp struct {
 	Custom     bool     // a custom property (x_...)
 	Text       string   // the value as text
 	Refs       []string // the STIX ids a *_ref or *_refs property names
+}
+
+// intelStatus is s.status with the message worded for the pages
+// (intelMessage).
+func (s *Server) intelStatus(r *http.Request, err error) (int, string, string) {
+	status, code, detail := s.status(r, err)
+	return status, code, intelMessage(detail)
+}
+
+// intelFieldNames matches the properties and form fields a service's
+// message may name, and a count of one problem.
+var intelFieldNames = regexp.MustCompile(`\b(x_warden_[a-z_]+|first_seen|last_seen|valid_from|valid_until|relationship_type)\b|\b1 problems\b`)
+
+// intelMessage names the fields a service's message names by the forms'
+// labels ("x_warden_last_seen: before x_warden_first_seen" reads "Last
+// seen: before first seen"), and counts one problem in the singular.
+func intelMessage(msg string) string {
+	return intelFieldNames.ReplaceAllStringFunc(msg, func(m string) string {
+		if m == "1 problems" {
+			return "1 problem"
+		}
+		label, ok := wardenLabels[m]
+		if !ok {
+			label, ok = wardenLabels["x_warden_"+m]
+		}
+		if !ok {
+			label = strings.ReplaceAll(m, "_", " ")
+			label = strings.ToUpper(label[:1]) + label[1:]
+		}
+		if !strings.HasPrefix(msg, m) {
+			label = strings.ToLower(label[:1]) + label[1:]
+		}
+		return label
+	})
 }
 
 // wardenLabels name Warden's own custom properties.
@@ -545,14 +580,37 @@ type intelEdgeRow struct {
 	Other warden.IntelObject
 }
 
+// intelObjectPage shows an object, with the notice of what a form just
+// did (done, after its redirect).
 func (s *Server) intelObjectPage(w http.ResponseWriter, r *http.Request) {
-	s.intelObject(w, r, http.StatusOK, r.PathValue("id"), "", "")
+	s.intelObject(w, r, http.StatusOK, r.PathValue("id"), "")
+}
+
+// objectNotice is the notice an object's page shows after a form's
+// redirect: the designations proposed, or the collection it was shared
+// in (one of those it is in).
+func objectNotice(q url.Values, v intel.View) string {
+	switch q.Get("done") {
+	case "proposed":
+		nums := strings.Split(q.Get("designations"), ",")
+		for _, n := range nums {
+			if _, err := strconv.ParseInt(n, 10, 64); err != nil {
+				return ""
+			}
+		}
+		return "Designation proposals opened: " + strings.Join(nums, ", ") + "."
+	case "shared":
+		if c := q.Get("collection"); slices.Contains(v.Collections, c) {
+			return "Shared in collection " + c + "."
+		}
+	}
+	return ""
 }
 
 // intelObject renders object id's page: its properties, TLP, versions,
 // links, edges, related incidents, what an indicator touches, the graph
 // and the forms to relate and share it.
-func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int, id, flash, errMsg string) {
+func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int, id, errMsg string) {
 	ctx := r.Context()
 	v, err := s.Intel.View(ctx, id)
 	var versions []warden.IntelObject
@@ -595,6 +653,10 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 			s.errorPage(w, r, err)
 			return
 		}
+	}
+	flash := ""
+	if errMsg == "" && r.Method == http.MethodGet {
+		flash = objectNotice(r.URL.Query(), v)
 	}
 	title := cmp.Or(v.Object.Name, v.Object.ID)
 	s.render(w, r, status, "intel-object", view{Title: title, Nav: "intel", Flash: flash, Error: errMsg, Data: data})
@@ -664,12 +726,12 @@ func (s *Server) intelImportView(w http.ResponseWriter, r *http.Request, status 
 // intelImportForm imports the uploaded bundle (part "bundle"), objects
 // without a TLP marking taking the form's; the report is shown whether
 // the bundle was stored or, with its errors by object and path, refused.
-// The form is posted by htmx, the CSRF token in a header, as a bundle is
-// larger than the form limit the token field is read under.
+// Posted without htmx, the CSRF field is read within the upload limit
+// too (formCSRF), the form parsed once.
 func (s *Server) intelImportForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxIntelUpload)
 	fail := func(status int, report *warden.IntelImport, err error) {
-		_, _, detail := s.status(r, err)
+		_, _, detail := s.intelStatus(r, err)
 		s.intelImportView(w, r, formFailed(r, status), report, detail)
 	}
 	if err := r.ParseMultipartForm(intelUploadMemo); err != nil {
@@ -695,7 +757,7 @@ func (s *Server) intelImportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	report, err := s.Intel.Import(r.Context(), file, opt)
 	if err != nil {
-		status, _, _ := s.status(r, err)
+		status, _, _ := s.intelStatus(r, err)
 		var rep *warden.IntelImport
 		if len(report.Errors) > 0 {
 			rep = &report
@@ -710,13 +772,47 @@ func (s *Server) intelImportForm(w http.ResponseWriter, r *http.Request) {
 // organisation's), the forms to create one and share objects in one, and
 // the partner feeds to those who manage them.
 func (s *Server) intelSharingPage(w http.ResponseWriter, r *http.Request) {
-	s.intelSharing(w, r, http.StatusOK, r.URL.Query().Get("collection"), nil, "", "")
+	s.intelSharing(w, r, http.StatusOK, r.URL.Query().Get("collection"), nil, "")
+}
+
+// sharingNotice is the notice the sharing page shows after a form's
+// redirect (done): the collection sel (one of cs) created, objects
+// shared in it, one unshared.
+func sharingNotice(q url.Values, sel string, cs []warden.Collection) string {
+	i := slices.IndexFunc(cs, func(c warden.Collection) bool { return c.ID == sel })
+	if i < 0 {
+		return ""
+	}
+	c := cs[i]
+	switch q.Get("done") {
+	case "created":
+		return fmt.Sprintf("Collection %q (%s) created for %s.", c.Title, c.ID, strings.Join(c.Orgs, ", "))
+	case "shared":
+		n, err := strconv.Atoi(q.Get("n"))
+		if err != nil || n < 1 {
+			return ""
+		}
+		return fmt.Sprintf("%d %s shared in collection %s.", n, plural(n, "object", "objects"), c.ID)
+	case "unshared":
+		if id := q.Get("id"); id != "" {
+			return fmt.Sprintf("%s is no longer shared in collection %s.", id, c.ID)
+		}
+	}
+	return ""
+}
+
+// plural is one or many, as n says.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // intelSharing renders the sharing page, with what is shared in
 // collection sel (from the query's next on), if any; f is a refused form
 // as typed.
-func (s *Server) intelSharing(w http.ResponseWriter, r *http.Request, status int, sel string, f map[string]string, flash, errMsg string) {
+func (s *Server) intelSharing(w http.ResponseWriter, r *http.Request, status int, sel string, f map[string]string, errMsg string) {
 	ctx := r.Context()
 	cs, err := s.Intel.Collections(ctx)
 	data := map[string]any{"Collections": cs, "F": f, "Selected": sel}
@@ -735,6 +831,10 @@ func (s *Server) intelSharing(w http.ResponseWriter, r *http.Request, status int
 		s.errorPage(w, r, err)
 		return
 	}
+	flash := ""
+	if errMsg == "" && r.Method == http.MethodGet {
+		flash = sharingNotice(r.URL.Query(), sel, cs)
+	}
 	s.render(w, r, status, "intel-sharing", view{Title: "Sharing", Nav: "intel", Flash: flash, Error: errMsg, Data: data})
 }
 
@@ -745,11 +845,11 @@ func (s *Server) intelCollectionForm(w http.ResponseWriter, r *http.Request) {
 	f := intelFields(r, "title", "description", "orgs", "can_write")
 	c, err := s.Intel.CreateCollection(r.Context(), warden.Collection{Title: f["title"], Description: f["description"], Orgs: lines(f["orgs"], true), CanRead: true, CanWrite: f["can_write"] == "on"})
 	if err != nil {
-		status, _, detail := s.status(r, err)
-		s.intelSharing(w, r, status, "", f, "", "Collection: "+detail)
+		status, _, detail := s.intelStatus(r, err)
+		s.intelSharing(w, r, status, "", f, "Collection: "+detail)
 		return
 	}
-	s.intelSharing(w, r, http.StatusOK, c.ID, nil, fmt.Sprintf("Collection %q (%s) created for %s.", c.Title, c.ID, strings.Join(c.Orgs, ", ")), "")
+	goTo(w, r, "/intel/sharing?"+urlValues("collection", c.ID, "done", "created"))
 }
 
 // intelShareForm shares objects (ids one per line or comma-separated) in
@@ -769,19 +869,19 @@ func (s *Server) intelShareForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if f["from"] != "" && slices.Contains(ids, f["from"]) {
 		if err != nil {
-			status, _, detail := s.status(r, err)
-			s.intelObject(w, r, status, f["from"], "", "Share: "+detail)
+			status, _, detail := s.intelStatus(r, err)
+			s.intelObject(w, r, status, f["from"], "Share: "+detail)
 			return
 		}
-		s.intelObject(w, r, http.StatusOK, f["from"], "Shared in collection "+f["collection"]+".", "")
+		goTo(w, r, "/intel/objects/"+pathID(f["from"])+"?"+urlValues("done", "shared", "collection", f["collection"]))
 		return
 	}
 	if err != nil {
-		status, _, detail := s.status(r, err)
-		s.intelSharing(w, r, status, "", f, "", "Share: "+detail)
+		status, _, detail := s.intelStatus(r, err)
+		s.intelSharing(w, r, status, "", f, "Share: "+detail)
 		return
 	}
-	s.intelSharing(w, r, http.StatusOK, f["collection"], nil, fmt.Sprintf("%d objects shared in collection %s.", len(ids), f["collection"]), "")
+	goTo(w, r, "/intel/sharing?"+urlValues("collection", f["collection"], "done", "shared", "n", strconv.Itoa(len(ids))))
 }
 
 // intelUnshareForm takes an object out of a collection, from the list of
@@ -790,9 +890,9 @@ func (s *Server) intelUnshareForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	f := intelFields(r, "collection", "id")
 	if err := s.Intel.Unshare(r.Context(), f["collection"], f["id"]); err != nil {
-		status, _, detail := s.status(r, err)
-		s.intelSharing(w, r, status, "", nil, "", "Unshare: "+detail)
+		status, _, detail := s.intelStatus(r, err)
+		s.intelSharing(w, r, status, "", nil, "Unshare: "+detail)
 		return
 	}
-	s.intelSharing(w, r, http.StatusOK, f["collection"], nil, fmt.Sprintf("%s is no longer shared in collection %s.", f["id"], f["collection"]), "")
+	goTo(w, r, "/intel/sharing?"+urlValues("collection", f["collection"], "done", "unshared", "id", f["id"]))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -93,5 +94,38 @@ func TestIntelImportPlainForm(t *testing.T) {
 	resp, body = post("/intel/import", map[string]string{"csrf": "wrong"}, "bundle", "x.json", []byte("{}"))
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "CSRF") {
 		t.Errorf("a wrong CSRF field: %d", resp.StatusCode)
+	}
+}
+
+// TestIntelMessages: the pages name fields by the forms' labels, not the
+// STIX properties Warden keeps them in, and count one problem in the
+// singular.
+func TestIntelMessages(t *testing.T) {
+	p, _ := intelPlatform(t, storetest.OpenSQLite(t))
+	for _, c := range []struct {
+		name      string
+		post      func() (int, string)
+		want, not string
+	}{
+		{"last seen before first seen", func() (int, string) {
+			resp, body := p.postForm(t, warden.RoleAnalyst, "/intel/incidents", url.Values{"name": {"Outage"}, "status": {"open"}, "tlp": {"amber"},
+				"first_seen": {"2026-02-01"}, "last_seen": {"2026-01-01"}})
+			return resp.StatusCode, body
+		}, "Last seen: before first seen", "x_warden_"},
+		{"a first seen that is no date", func() (int, string) {
+			resp, body := p.postForm(t, warden.RoleAnalyst, "/intel/incidents", url.Values{"name": {"Outage"}, "status": {"open"}, "tlp": {"amber"},
+				"first_seen": {"yesterday"}})
+			return resp.StatusCode, body
+		}, "First seen: &#34;yesterday&#34; is not a date", "first_seen:"},
+		{"a bundle with one problem", func() (int, string) {
+			return p.upload(t, warden.RoleAnalyst, "bad.json", `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56e","objects":[
+		{"type":"indicator","spec_version":"2.1","id":"indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"no pattern","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}]}`)
+		}, "bundle: 1 problem, nothing stored", "1 problems"},
+	} {
+		code, body := c.post()
+		alert := between(body, `role="alert"`, "</")
+		if code != http.StatusBadRequest || !strings.Contains(alert, c.want) || strings.Contains(alert, c.not) {
+			t.Errorf("%s: %d %q, want %q", c.name, code, alert, c.want)
+		}
 	}
 }

@@ -410,8 +410,10 @@ func TestIntelForms(t *testing.T) {
 	actor := resp.Header.Get("Location")
 	resp, body = p.postForm(t, warden.RoleSanctionsOfficer, actor+"/attribute", url.Values{"program": {"CYBER2"}, "order": {"E.O. 13694, as amended"},
 		"criterion": {"Section 1(a)(ii)(B)"}, "reason": {"Runs the Dridex malware behind the incidents."}})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Designation proposals opened: 1.") || !strings.Contains(between(body, `id="links"`, "</section>"), `href="/designations/1"`) {
-		t.Errorf("propose designations from the actor: %d %s", resp.StatusCode, between(body, `<main id="main">`, "</h1>"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("propose designations from the actor: %d, want 303 to the actor's page\n%s", resp.StatusCode, body)
+	} else if _, body = p.get(t, warden.RoleSanctionsOfficer, resp.Header.Get("Location")); !strings.Contains(body, "Designation proposals opened: 1.") || !strings.Contains(between(body, `id="links"`, "</section>"), `href="/designations/1"`) {
+		t.Errorf("the actor's page after proposing: %s", between(body, `<main id="main">`, "</h1>"))
 	}
 	if d, err := p.s.Designations.Get(officer, 1); err != nil || d.Status != warden.DesignationProposed || len(d.Evidence) != 1 {
 		t.Errorf("the proposal: %+v %v", d, err)
@@ -469,16 +471,26 @@ func TestIntelForms(t *testing.T) {
 	}
 
 	resp, body = p.postForm(t, warden.RoleSanctionsOfficer, "/intel/sharing/collections", url.Values{"title": {"cn-cert exchange"}, "orgs": {"cn-cert"}, "can_write": {"on"}})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `role="status"`) || !strings.Contains(between(body, `id="collections"`, "</table>"), "cn-cert exchange") {
-		t.Errorf("create a collection: %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("create a collection: %d, want 303 to the sharing page", resp.StatusCode)
+	} else if _, body = p.get(t, warden.RoleSanctionsOfficer, resp.Header.Get("Location")); !strings.Contains(body, `role="status"`) || !strings.Contains(body, "cn-cert exchange") || !strings.Contains(between(body, `id="collections"`, "</table>"), "cn-cert exchange") {
+		t.Errorf("the sharing page after creating a collection: %s", between(body, `<main id="main">`, "</table>"))
 	}
 	resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/shares", url.Values{"collection": {ids["collection"]}, "ids": {ids["Red <script>incident</script>"]}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `role="alert"`) {
 		t.Errorf("share a RED incident: %d", resp.StatusCode)
 	}
 	resp, _ = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/shares", url.Values{"collection": {ids["collection"]}, "ids": {ids["Amber private incident"]}, "from": {ids["Amber private incident"]}})
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("share from the object's page: %d", resp.StatusCode)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/intel/objects/"+ids["Amber private incident"]+"?") {
+		t.Errorf("share from the object's page: %d %q, want 303 to the object's page", resp.StatusCode, loc)
+	} else if _, body = p.get(t, warden.RoleAnalyst, loc); !strings.Contains(body, "Shared in collection "+ids["collection"]+".") {
+		t.Errorf("the object's page after sharing lacks the notice")
+	}
+	resp, _ = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/shares", url.Values{"collection": {ids["collection"]}, "ids": {ids["Green incident"]}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("share from the sharing page: %d, want 303", resp.StatusCode)
+	} else if _, body = p.get(t, warden.RoleAnalyst, resp.Header.Get("Location")); !strings.Contains(body, "1 object shared in collection "+ids["collection"]+".") || !strings.Contains(between(body, `id="shared"`, "</section>"), "Green incident") {
+		t.Errorf("the sharing page after sharing: %s", between(body, `<main id="main">`, "</section>"))
 	}
 	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Amber private incident"]); code != http.StatusOK {
 		t.Errorf("the counterpart reading the AMBER incident shared with it now: %d", code)
@@ -488,8 +500,10 @@ func TestIntelForms(t *testing.T) {
 	if shared := between(body, `id="shared"`, "</section>"); code != http.StatusOK || !strings.Contains(shared, "Amber private incident") || !strings.Contains(shared, "Amber shared incident") || strings.Contains(shared, "Unshare") {
 		t.Errorf("the counterpart's collection: %d %q", code, shared)
 	}
-	if resp, body = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/unshare", url.Values{"collection": {ids["collection"]}, "id": {ids["Amber private incident"]}}); resp.StatusCode != http.StatusOK || strings.Contains(between(body, `id="shared"`, "</section>"), "Amber private incident") {
-		t.Errorf("unshare: %d", resp.StatusCode)
+	if resp, _ = p.postForm(t, warden.RoleAnalyst, "/intel/sharing/unshare", url.Values{"collection": {ids["collection"]}, "id": {ids["Amber private incident"]}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("unshare: %d, want 303", resp.StatusCode)
+	} else if _, body = p.get(t, warden.RoleAnalyst, resp.Header.Get("Location")); strings.Contains(between(body, `id="shared"`, "</section>"), "Amber private incident") || !strings.Contains(body, "is no longer shared") {
+		t.Errorf("the sharing page after unsharing: %s", between(body, `id="shared"`, "</section>"))
 	}
 	if code, _ := p.get(t, warden.RoleCounterpart, "/intel/objects/"+ids["Amber private incident"]); code != http.StatusNotFound {
 		t.Errorf("the counterpart reading the AMBER incident unshared: %d, want 404", code)

@@ -896,3 +896,47 @@ func (s *Server) intelUnshareForm(w http.ResponseWriter, r *http.Request) {
 	}
 	goTo(w, r, "/intel/sharing?"+urlValues("collection", f["collection"], "done", "unshared", "id", f["id"]))
 }
+
+// observed is what an indicator observes, as lists show it.
+type observed struct {
+	Kind, Value string
+}
+
+// maxObservedShown is how many of a pattern's values a list row shows.
+const maxObservedShown = 3
+
+// intelObserves is what indicator o observes, so that indicators of one
+// name tell apart in lists: the kinds and values its pattern compares,
+// or "pattern" and the pattern as written when Warden does not read it;
+// nothing for other objects.
+func intelObserves(o warden.IntelObject) observed {
+	if o.Type != "indicator" {
+		return observed{}
+	}
+	var ind struct {
+		Pattern string `json:"pattern"`
+	}
+	if json.Unmarshal(o.Object, &ind) != nil || ind.Pattern == "" {
+		return observed{}
+	}
+	obs, err := stix.ParsePattern(ind.Pattern)
+	if err != nil || len(obs) == 0 {
+		return observed{Kind: "pattern", Value: ind.Pattern}
+	}
+	var kinds, values []string
+	for _, ob := range obs {
+		if k := string(ob.Kind); !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+		if len(values) == maxObservedShown {
+			values = append(values, fmt.Sprintf("… (%d in all)", len(obs)))
+			break
+		}
+		v := ob.Value
+		if ob.Chain != "" {
+			v += " (" + ob.Chain + ")"
+		}
+		values = append(values, v)
+	}
+	return observed{Kind: strings.Join(kinds, ", "), Value: strings.Join(values, ", ")}
+}

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"warden"
 	"warden/auth"
+	"warden/intel"
 	"warden/sources/sourcetest"
 	"warden/store/storetest"
 )
@@ -126,6 +128,60 @@ func TestIntelMessages(t *testing.T) {
 		alert := between(body, `role="alert"`, "</")
 		if code != http.StatusBadRequest || !strings.Contains(alert, c.want) || strings.Contains(alert, c.not) {
 			t.Errorf("%s: %d %q, want %q", c.name, code, alert, c.want)
+		}
+	}
+}
+
+// TestIntelIndicatorColumns: three indicators of one name (one an
+// address, one a domain, one a pattern Warden does not read) differ on
+// the indicators' list, in the overview's search results and on the
+// party page they are linked to: each row says its kind and its value, or
+// the pattern as written.
+func TestIntelIndicatorColumns(t *testing.T) {
+	p, _ := intelPlatform(t, storetest.OpenSQLite(t))
+	analyst := warden.WithPrincipal(context.Background(), warden.Principal{Name: "bob", Role: warden.RoleAnalyst, Kind: "user"})
+	for _, in := range []intel.Input{
+		{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Party indicator"}, Observable: &warden.Observable{Kind: warden.KindIPv4, Value: "203.0.113.9"}},
+		{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Party indicator"}, Observable: &warden.Observable{Kind: warden.KindDomain, Value: "evil.example"}},
+		{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Party indicator", "pattern": "[file:name = 'dropper.exe']", "pattern_type": "stix"}},
+	} {
+		o, err := p.s.Intel.Create(analyst, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.s.Intel.Link(analyst, warden.IntelLink{Object: o.ID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(table string) []string {
+		var out []string
+		for _, tr := range strings.Split(table, "<tr>")[1:] {
+			if strings.Contains(tr, "Party indicator") {
+				out = append(out, tr)
+			}
+		}
+		return out
+	}
+	_, list := p.get(t, warden.RoleAnalyst, "/intel/indicators")
+	_, search := p.get(t, warden.RoleAnalyst, "/intel?q=Party+indicator")
+	_, party := p.get(t, warden.RoleAnalyst, "/parties/ofac:26663")
+	for name, table := range map[string]string{
+		"the indicators' list": between(list, `id="objects"`, "</table>"),
+		"the search results":   between(search, `id="results"`, "</table>"),
+		"the party page":       between(party, "<h2>Intelligence</h2>", "</table>"),
+	} {
+		if !strings.Contains(table, ">Kind</th>") || !strings.Contains(table, ">Value</th>") {
+			t.Errorf("%s: no Kind and Value columns: %s", name, table)
+		}
+		rs := rows(table)
+		if len(rs) != 3 {
+			t.Errorf("%s: %d rows of the party's indicators, want 3", name, len(rs))
+			continue
+		}
+		for _, want := range [][2]string{{"<td>ipv4</td>", "203.0.113.9"}, {"<td>domain</td>", "evil.example"}, {"<td>pattern</td>", "[file:name = &#39;dropper.exe&#39;]"}} {
+			if !slices.ContainsFunc(rs, func(r string) bool { return strings.Contains(r, want[0]) && strings.Contains(r, want[1]) }) {
+				t.Errorf("%s: no row of %s %s in\n%s", name, want[0], want[1], strings.Join(rs, "\n"))
+			}
 		}
 	}
 }

@@ -49,6 +49,7 @@ var pages = template.Must(template.New("").Funcs(i18nFuncs).Funcs(template.FuncM
 	"pathID":   pathID,
 	"hitHref":  hitHref,
 	"shown":    shown,
+	"observes": intelObserves,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // hitHref is the page of what a hit is on: an indicator's object page for

@@ -105,7 +105,23 @@ func (s *Service) Collections(ctx context.Context) ([]warden.Collection, error) 
 	if p.Role == warden.RoleCounterpart {
 		org = p.Org
 	}
-	return s.DB.IntelCollections(ctx, org)
+	cs, err := s.DB.IntelCollections(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		cs[i] = seenBy(p, cs[i])
+	}
+	return cs, nil
+}
+
+// seenBy is c as p may read it: a counterpart learns neither the other
+// organisations a collection is for nor who of the authority made it.
+func seenBy(p warden.Principal, c warden.Collection) warden.Collection {
+	if p.Role == warden.RoleCounterpart {
+		c.Orgs, c.CreatedBy = []string{p.Org}, ""
+	}
+	return c
 }
 
 // Collection returns one collection the caller sees (intel.read);
@@ -115,7 +131,11 @@ func (s *Service) Collection(ctx context.Context, id string) (warden.Collection,
 	if err != nil {
 		return warden.Collection{}, err
 	}
-	return s.collection(ctx, p, id)
+	c, err := s.collection(ctx, p, id)
+	if err != nil {
+		return warden.Collection{}, err
+	}
+	return seenBy(p, c), nil
 }
 
 func (s *Service) collection(ctx context.Context, p warden.Principal, id string) (warden.Collection, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +49,7 @@ const (
 	maxFields    = 100
 	maxFieldJSON = 256 << 10 // bytes of an object's JSON
 	maxReason    = 1000
+	maxName      = 1000 // characters of a name or alias
 )
 
 // legacyAuthority is the identity every Warden signed what it wrote with
@@ -128,6 +130,9 @@ func (s *Service) Create(ctx context.Context, in Input) (warden.IntelObject, err
 	if err := merge(m, in.Fields); err != nil {
 		return warden.IntelObject{}, err
 	}
+	if err := checkWritten(in.Type, m, in.Fields); err != nil {
+		return warden.IntelObject{}, err
+	}
 	if err := indicatorDefaults(m, in, at); err != nil {
 		return warden.IntelObject{}, err
 	}
@@ -142,7 +147,7 @@ func (s *Service) Create(ctx context.Context, in Input) (warden.IntelObject, err
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
-	ev := warden.NewAuditEvent(ctx, "intel.create", v.Object.ID, "", map[string]any{"type": in.Type, "tlp": in.TLP, "name": v.Object.Name})
+	ev := warden.NewAuditEvent(ctx, "intel.create", v.Object.ID, "", map[string]any{"type": in.Type, "tlp": v.Object.TLP, "name": v.Object.Name})
 	return s.store(ctx, v, now, ev)
 }
 
@@ -172,11 +177,6 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 		}
 		tlp = in.TLP
 	}
-	if tlp != cur.TLP {
-		if err := s.notIdentity(ctx, id, "tlp: the installation's identity stays CLEAR, so that every reader and partner sees who wrote what"); err != nil {
-			return warden.IntelObject{}, err
-		}
-	}
 	if cur.Opaque {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "type: %s is a %s, which Warden keeps as received and does not edit", id, cur.Type)
 	}
@@ -189,6 +189,9 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	if err := merge(m, in.Fields); err != nil {
 		return warden.IntelObject{}, err
 	}
+	if err := checkWritten(cur.Type, m, in.Fields); err != nil {
+		return warden.IntelObject{}, err
+	}
 	if in.Observable != nil {
 		if err := indicatorDefaults(m, in, stix.Timestamp(now)); err != nil {
 			return warden.IntelObject{}, err
@@ -198,9 +201,14 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (warden.Intel
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
+	if v.Object.TLP != cur.TLP {
+		if err := s.notIdentity(ctx, id, "tlp: the installation's identity stays CLEAR, so that every reader and partner sees who wrote what"); err != nil {
+			return warden.IntelObject{}, err
+		}
+	}
 	v.Expect = &cur.Modified
 	v.Object.Source = cur.Source
-	ev := warden.NewAuditEvent(ctx, "intel.update", id, "", map[string]any{"fields": changedFields(before, m), "tlp_from": cur.TLP, "tlp": tlp})
+	ev := warden.NewAuditEvent(ctx, "intel.update", id, "", map[string]any{"fields": changedFields(before, m), "tlp_from": cur.TLP, "tlp": v.Object.TLP})
 	return s.store(ctx, v, now, ev)
 }
 
@@ -212,6 +220,9 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelOb
 	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
 	if err != nil {
 		return warden.IntelObject{}, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "reason: required: a revocation is for good, and says why")
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", reason, maxReason); err != nil {
 		return warden.IntelObject{}, err
@@ -376,6 +387,10 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 	if err := checkCustom(m); err != nil {
 		return store.IntelVersion{}, err
 	}
+	tlp, err := markTLP(m, tlp)
+	if err != nil {
+		return store.IntelVersion{}, err
+	}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return store.IntelVersion{}, warden.Errorf(warden.EINVALID, "fields: %w", err)
@@ -424,6 +439,113 @@ func (s *Service) native(ctx context.Context, p warden.Principal, m map[string]a
 		return store.IntelVersion{}, err
 	}
 	return r.version, nil
+}
+
+// writtenText are the properties of prose and names people write, with
+// the kind of text each is: checked for bidirectional controls and other
+// characters that would make a name or title show other than it reads
+// (warden.CheckText). What an import brings is kept as received.
+var writtenText = []struct {
+	field string
+	kind  warden.TextKind
+	max   int
+}{
+	{"name", warden.TextName, maxName},
+	{"aliases", warden.TextName, maxName},
+	{"description", warden.TextNote, maxFieldJSON},
+	{"x_warden_victims", warden.TextName, maxName},
+	{"x_warden_impact", warden.TextNote, maxFieldJSON},
+}
+
+// relTypeForm is the form of a relationship type: STIX's vocabulary and
+// custom types alike are lower-case words joined by hyphens.
+var relTypeForm = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// checkWritten checks what a person writes of an object of type typ:
+// the text of the fields given and, for a relationship, its type's form
+// and that it relates two objects (m is the merged object).
+func checkWritten(typ string, m, fields map[string]any) error {
+	for _, t := range writtenText {
+		v, ok := fields[t.field]
+		if !ok || v == nil {
+			continue
+		}
+		var strs []string
+		switch x := v.(type) {
+		case string:
+			strs = []string{x}
+		case []string:
+			strs = x
+		case []any:
+			for _, e := range x {
+				if str, ok := e.(string); ok {
+					strs = append(strs, str)
+				}
+			}
+		}
+		for _, str := range strs {
+			if err := warden.CheckText(t.kind, t.field, str, t.max); err != nil {
+				return err
+			}
+		}
+	}
+	if typ != "relationship" {
+		return nil
+	}
+	if rt, ok := m["relationship_type"].(string); ok && !relTypeForm.MatchString(rt) {
+		return warden.Errorf(warden.EINVALID, "relationship_type: %q is not lower-case words joined by hyphens, such as attributed-to", rt)
+	}
+	if src, _ := m["source_ref"].(string); src != "" && src == m["target_ref"] {
+		return warden.Errorf(warden.EINVALID, "target_ref: %s is the source_ref; a relationship relates two objects", src)
+	}
+	return nil
+}
+
+// markTLP returns the TLP of an object a person writes: the most
+// restrictive of tlp, the one given, and every TLP marking among its
+// markings (object_marking_refs and granular_markings), as an import
+// reads it (stix.ObjectTLP): a RED marking on a description makes the
+// whole object RED, since Warden marks objects, not properties. m's
+// object_marking_refs come out carrying that TLP, and no other.
+func markTLP(m map[string]any, tlp warden.TLP) (warden.TLP, error) {
+	var own []string
+	switch v := m["object_marking_refs"].(type) {
+	case []string:
+		own = append(own, v...)
+	case []any:
+		for _, r := range v {
+			if id, ok := r.(string); ok {
+				own = append(own, id)
+			}
+		}
+	}
+	refs := slices.Clone(own)
+	if g, ok := m["granular_markings"]; ok {
+		b, err := json.Marshal(g)
+		if err != nil {
+			return "", warden.Errorf(warden.EINVALID, "granular_markings: %w", err)
+		}
+		var gs []struct {
+			Ref string `json:"marking_ref"`
+		}
+		if err := json.Unmarshal(b, &gs); err != nil {
+			return "", warden.Errorf(warden.EINVALID, "granular_markings: a list of markings, each with a marking_ref and selectors")
+		}
+		for _, x := range gs {
+			refs = append(refs, x.Ref)
+		}
+	}
+	if t, ok := stix.TLPOf(refs); ok && t.Rank() > tlp.Rank() {
+		tlp = t
+	}
+	out := []string{}
+	for _, id := range own {
+		if !stix.IsTLPMarking(id) {
+			out = append(out, id)
+		}
+	}
+	m["object_marking_refs"] = append(out, stix.TLPMarkingID(tlp))
+	return tlp, nil
 }
 
 // checkCustom checks the custom properties Warden defines, which no

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -510,17 +511,22 @@ func (db *DB) shareImported(ctx context.Context, tx *sql.Tx, vs []IntelVersion, 
 	return db.shareIDs(ctx, tx, imp.Collection, ids, imp.Actor, at)
 }
 
-// shareIDs puts ids in a collection at at, leaving those there already
-// where they are.
+// shareIDs puts ids in a collection from at on, a microsecond apart,
+// leaving those there already where they are.
 func (db *DB) shareIDs(ctx context.Context, tx *sql.Tx, collection string, ids []string, by string, at time.Time) error {
 	seq, err := shareSeq(ctx, tx)
 	if err != nil {
 		return err
 	}
+	// Each object of one share is added a microsecond after the one
+	// before, in the order shared: a TAXII client that resumes with
+	// added_after at the last date of a page cut inside the share loses
+	// none of the rest.
 	rows := make([][]any, 0, len(ids))
-	for _, id := range ids {
+	for i, id := range ids {
 		seq++
-		rows = append(rows, []any{collection, id, seq, timestamp(at), timestamp(at), by})
+		t := timestamp(at.Add(time.Duration(i) * time.Microsecond))
+		rows = append(rows, []any{collection, id, seq, t, t, by})
 	}
 	return db.insertRows(ctx, tx, `INSERT INTO intel_shares (collection, stix_id, seq, added_at, shared_at, added_by) VALUES `, ` ON CONFLICT (collection, stix_id) DO NOTHING`, rows)
 }
@@ -849,7 +855,15 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 		addIn("o.modified", keys)
 	}
 	if q.Query != "" {
-		add(`LOWER(o.name) LIKE $%d ESCAPE '\'`, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q.Query))+"%")
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q.Query)) + "%"
+		args = append(args, like)
+		n := strconv.Itoa(len(args))
+		cond := `(LOWER(o.name) LIKE $` + n + ` ESCAPE '\' OR (o.type = 'indicator' AND LOWER(` + db.jsonText("o.object", "pattern") + `) LIKE $` + n + ` ESCAPE '\')`
+		if vals := queryValues(q.Query); len(vals) > 0 {
+			cond += ` OR EXISTS (SELECT 1 FROM intel_observables ob WHERE ob.stix_id = o.stix_id AND ob.value IN (` + dollars(len(args)+1, len(vals)) + `))`
+			args = append(args, anys(vals)...)
+		}
+		where = append(where, cond+")")
 	}
 	from := `FROM intel_objects o`
 	sel := `SELECT ` + intelColumns
@@ -933,6 +947,29 @@ func (db *DB) IntelObjects(ctx context.Context, q IntelQuery) ([]warden.IntelObj
 		return out, false, "", nil
 	}
 	return out[:limit], true, cursors[limit-1], nil
+}
+
+// jsonText is the SQL of the text of property prop of the JSON in
+// column col, in the engine's dialect.
+func (db *DB) jsonText(col, prop string) string {
+	if db.driver == "pgx" {
+		return "(" + col + "::jsonb ->> '" + prop + "')"
+	}
+	return "json_extract(" + col + ", '$." + prop + "')"
+}
+
+// queryValues are the observed values a search text stands for: the text
+// as stix.Normalise writes it for each kind of value it reads as (an
+// address, a domain in lower case, a hash), so that it finds the
+// indicators observing it however it was written.
+func queryValues(q string) []string {
+	var out []string
+	for _, k := range warden.IndicatorKinds {
+		if o, err := stix.Normalise(k, q); err == nil && !slices.Contains(out, o.Value) {
+			out = append(out, o.Value)
+		}
+	}
+	return out
 }
 
 // IntelObject returns the current version of id; ENOTFOUND if there is

@@ -178,7 +178,8 @@ func TestStoreIntel(t *testing.T) {
 		if want := [][]string{{"a@3@02h"}, {"b@5@03h"}}; fmt.Sprint(pages) != fmt.Sprint(want) {
 			t.Fatalf("collection pages %v, want %v", pages, want)
 		}
-		if got := names(store.IntelQuery{Collection: "c1", Visible: orgA, AddedAfter: at.Add(2 * time.Hour), Limit: 10}); !slices.Equal(got, []string{"b@5"}) {
+		// The share's objects were added from 02h on, a microsecond apart.
+		if got := names(store.IntelQuery{Collection: "c1", Visible: orgA, AddedAfter: at.Add(2*time.Hour + time.Microsecond), Limit: 10}); !slices.Equal(got, []string{"b@5"}) {
 			t.Fatalf("collection added after 02h: %v", got)
 		}
 		// The import's report is kept, for the importer's organisation.

@@ -2,6 +2,7 @@ package intel
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -150,7 +151,12 @@ func (s *Service) RemoveFeed(ctx context.Context, name string) error {
 
 // Pull pulls a feed once (intel.write; the periodic job acts as the
 // operator): the partner's objects added after the feed's added_after,
-// page by page, each page one import. The feed's added_after moves on
+// page by page, each page one import. A page is imported leniently
+// (SkipInvalid): one malformed object of a partner's would otherwise
+// stop the feed for good, every pull asking again for the page that
+// holds it; it is kept out, reported in Errors, and named in the feed's
+// last_error, with the instants a date-only partner may have lost
+// objects of (see PullFrom), while the pull goes on. The feed's added_after moves on
 // only when the pull received every page: objects added at the same
 // instant may straddle two pages, so a pull that stopped half-way (the
 // partner failed on a later page) keeps the old position, says so, and
@@ -176,7 +182,7 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 	c := &taxii.Client{BaseURL: f.URL, Token: f.Token, HTTP: hc}
 	var pos time.Time // where the next pull may resume, losing nothing
 	pulled := 0
-	sum, err := s.PullFrom(ctx, c, f.Collection, f.AddedAfter, ImportOptions{Source: "taxii:" + f.Name, DefaultTLP: f.TLP},
+	sum, err := s.PullFrom(ctx, c, f.Collection, f.AddedAfter, ImportOptions{Source: "taxii:" + f.Name, DefaultTLP: f.TLP, SkipInvalid: true},
 		func(last time.Time, n int) error {
 			pos, pulled = exportLater(pos, last), pulled+n
 			return nil
@@ -198,7 +204,7 @@ func (s *Service) Pull(ctx context.Context, feed string) (warden.IntelImport, er
 		}
 		return sum, err
 	}
-	if err := s.DB.RecordPull(ctx, f.Name, s.now(), pos, pulled, ""); err != nil {
+	if err := s.DB.RecordPull(ctx, f.Name, s.now(), pos, pulled, notStored(sum.Errors)); err != nil {
 		return sum, err
 	}
 	sum.Actor = p.Name
@@ -255,14 +261,57 @@ func (s *Service) PullFrom(ctx context.Context, c *taxii.Client, collection stri
 			return sum, nil
 		case page.Next != "":
 			q.Next = page.Next
+		case !page.Last.IsZero() && before(page.Last).After(q.AddedAfter):
+			// A server that pages by date only: go on from just before
+			// this page's last instant, whose other objects may be on
+			// the next page (those received come back unchanged).
+			q.AddedAfter = before(page.Last)
 		case !page.Last.IsZero() && page.Last.After(q.AddedAfter):
-			// A server that pages by date only: go on after this page.
+			// The whole page is one instant: asking again from before
+			// it would give the same page for ever. Go on after it, and
+			// say that the rest of that instant may be missing.
+			sum.Errors = append(sum.Errors, warden.ObjectProblem{Object: lastID(page.Objects),
+				Message: fmt.Sprintf("the partner added more objects at %s than a page holds and pages by date only: those after this one were not received", page.Last.UTC().Format(time.RFC3339Nano))})
 			q.AddedAfter = page.Last
 		default:
 			return sum, warden.Errorf(warden.EINVALID, "pull: the server says there is more but gives neither next nor a later X-TAXII-Date-Added-Last")
 		}
 	}
 	return sum, nil
+}
+
+// lastID is the id of the last of objs.
+func lastID(objs []json.RawMessage) string {
+	var o struct{ ID string }
+	if len(objs) > 0 {
+		json.Unmarshal(objs[len(objs)-1], &o)
+	}
+	return o.ID
+}
+
+// notStored is what a feed's last_error says of a pull that stored
+// what it could: the objects it kept out (invalid) or may have missed,
+// the first three named; "" for none.
+func notStored(ps []warden.ObjectProblem) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d objects not stored, the rest of the pull stored: ", len(ps))
+	for i, p := range ps[:min(len(ps), 3)] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(cmp.Or(p.Object, "(no id)"))
+		if p.Path != "" {
+			b.WriteString(" at " + p.Path)
+		}
+		b.WriteString(": " + p.Message)
+	}
+	if len(ps) > 3 {
+		fmt.Fprintf(&b, "; and %d more (see the pull's import reports)", len(ps)-3)
+	}
+	return b.String()
 }
 
 // before is the instant just before t (zero for zero): resuming after it
@@ -284,6 +333,7 @@ func addReport(sum *warden.IntelImport, rep warden.IntelImport) {
 	sum.Opaque = append(sum.Opaque, rep.Opaque...)
 	sum.Patterns = append(sum.Patterns, rep.Patterns...)
 	sum.Skipped = append(sum.Skipped, rep.Skipped...)
+	sum.Errors = append(sum.Errors, rep.Errors...)
 	sum.Successes = append(sum.Successes, rep.Successes...)
 }
 

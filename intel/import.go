@@ -36,6 +36,11 @@ type ImportOptions struct {
 	// DefaultTLP marks the objects that carry no TLP marking;
 	// Service.DefaultTLP when empty.
 	DefaultTLP warden.TLP
+	// SkipInvalid, set only by a feed's pull, stores the valid objects
+	// of a bundle and keeps out those with problems, reported in Errors:
+	// a partner's one malformed object must not stop its feed for good.
+	// Uploads, the API and TAXII POST store all of a bundle or nothing.
+	SkipInvalid bool
 }
 
 // maxSource is the longest source name, in characters.
@@ -50,7 +55,9 @@ const maxSource = 200
 // cannot read kept and reported, not used in screening. If any object
 // has a problem (a schema error, a pattern that is not STIX patterning,
 // no usable id) nothing is stored: Import returns the report with its
-// Errors and an EINVALID error naming the first problems. Only a stored
+// Errors and an EINVALID error naming the first problems; with
+// opt.SkipInvalid (a feed's pull), the others are stored and Errors
+// names those kept out. Only a stored
 // import's report is kept (see ImportReport).
 func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (warden.IntelImport, error) {
 	action := warden.ActIntelWrite
@@ -87,8 +94,8 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (w
 	now := s.now()
 	rep := warden.IntelImport{ID: uuid.NewString(), Source: opt.Source, Collection: opt.Collection, Actor: p.Name, At: now,
 		Total: len(objs) + len(problems), Errors: problems}
-	vs := s.versions(objs, def, opt.Source, origin(p, opt.Source), &rep)
-	if len(rep.Errors) > 0 {
+	vs := s.versions(objs, def, opt.Source, origin(p, opt.Source), opt.SkipInvalid, &rep)
+	if len(rep.Errors) > 0 && !opt.SkipInvalid {
 		return rep, invalidBundle(rep.Errors)
 	}
 	if err := s.reserveIdentity(ctx, vs); err != nil {
@@ -225,8 +232,9 @@ type readObject struct {
 
 // versions reads every object, on every CPU (validation is most of an
 // import's time), and adds their problems, patterns and opaque ids to
-// the report in the bundle's order.
-func (s *Service) versions(objs []stix.Object, def warden.TLP, source, origin string, rep *warden.IntelImport) []store.IntelVersion {
+// the report in the bundle's order; skipInvalid leaves out the versions
+// of objects with problems.
+func (s *Service) versions(objs []stix.Object, def warden.TLP, source, origin string, skipInvalid bool, rep *warden.IntelImport) []store.IntelVersion {
 	out := make([]readObject, len(objs))
 	workers := min(runtime.GOMAXPROCS(0), max(len(objs)/64, 1))
 	var wg sync.WaitGroup
@@ -244,6 +252,9 @@ func (s *Service) versions(objs []stix.Object, def warden.TLP, source, origin st
 	vs := make([]store.IntelVersion, 0, len(objs))
 	for _, r := range out {
 		rep.Errors = append(rep.Errors, r.problems...)
+		if skipInvalid && len(r.problems) > 0 {
+			continue
+		}
 		if r.pattern != nil {
 			rep.Patterns = append(rep.Patterns, *r.pattern)
 		}

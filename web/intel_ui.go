@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/enforcement"
 	"warden/intel"
 	"warden/stix"
 )
@@ -559,17 +560,60 @@ func linkRows(p warden.Principal, links []warden.IntelLink) []intelLinkRow {
 				href = "/portal/requests/" + pathID(l.Ref)
 			}
 		case warden.LinkPayment:
-			href, action = "/v1/transactions/"+pathID(l.Ref), warden.ActCasesRead
+			action = warden.ActCasesRead // its case's, if any: paymentCases
 		case warden.LinkCustomer:
 			href, action = "/v1/customers/"+pathID(l.Ref), warden.ActCustomersRead
 		case warden.LinkCase:
-			href, action = "/cases", warden.ActCasesRead
+			href, action = "/cases#case-"+url.PathEscape(l.Ref), warden.ActCasesRead
 		}
 		if warden.Allowed(p.Role, action) {
 			rows[i].Href = href
 		}
 	}
 	return rows
+}
+
+// paymentCases links each payment among rows to the review queue's entry
+// of the case it opened, where it is decided (there is no page of a
+// payment); a payment that opened none (or that the lookups, at most
+// intelPageSize, do not reach) stays unlinked.
+func (s *Server) paymentCases(ctx context.Context, rows []intelLinkRow) {
+	looked := 0
+	for i, r := range rows {
+		if r.Kind != warden.LinkPayment || looked == intelPageSize {
+			continue
+		}
+		looked++
+		if d, err := s.Enforcement.Transaction(ctx, r.Ref); err == nil && len(d.Cases) > 0 {
+			rows[i].Href = "/cases#case-" + strconv.FormatInt(d.Cases[0], 10)
+		}
+	}
+}
+
+// caseIndicator is the explanation of case c's hit when it is on an
+// indicator: the payment's hit on the same party and entity, as decision
+// d (read back, its explanation TLP-redacted) has it; nil otherwise.
+func caseIndicator(d warden.TxDecision, c warden.Case) *warden.IndicatorHit {
+	if !strings.HasPrefix(c.EntityID, enforcement.IndicatorPrefix) {
+		return nil
+	}
+	for _, h := range d.Hits {
+		if h.Party != c.Party || h.EntityID != c.EntityID {
+			continue
+		}
+		b, err := json.Marshal(h.Explanation)
+		if err != nil {
+			return nil
+		}
+		var x struct {
+			Indicator *warden.IndicatorHit `json:"indicator"`
+		}
+		if json.Unmarshal(b, &x) != nil {
+			return nil
+		}
+		return x.Indicator
+	}
+	return nil
 }
 
 // intelEdgeRow is an edge as the object page lists it: the object at its
@@ -645,8 +689,13 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 		s.errorPage(w, r, err)
 		return
 	}
+	links := linkRows(p, v.Links)
+	if warden.Allowed(p.Role, warden.ActCasesRead) {
+		s.paymentCases(ctx, touches)
+		s.paymentCases(ctx, links)
+	}
 	data := map[string]any{"V": v, "Props": intelProps(v.Object.Object), "Versions": versions, "Edges": edges,
-		"Links": linkRows(p, v.Links), "Touches": touches, "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Statuses": incidentStatuses, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
+		"Links": links, "Touches": touches, "RelTypes": intelRelTypes, "LinkKinds": intelLinkKinds, "Statuses": incidentStatuses, "Programs": s.Designations.Programs, "TLPs": warden.TLPs,
 		"Export": "/v1/intel/export?" + urlValues("id", id), "GraphW": graphWidth, "GraphH": graphHeight}
 	if warden.Allowed(p.Role, warden.ActIntelShare) {
 		if data["Collections"], err = s.Intel.Collections(ctx); err != nil {

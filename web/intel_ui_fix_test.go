@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -183,5 +184,41 @@ func TestIntelIndicatorColumns(t *testing.T) {
 				t.Errorf("%s: no row of %s %s in\n%s", name, want[0], want[1], strings.Join(rs, "\n"))
 			}
 		}
+	}
+}
+
+// TestCaseIndicatorHit: a payment held on an indicator shows in the
+// review queue with the indicator's page linked and the explanation —
+// the field and value the payment carried, what the indicator observes,
+// the incident it indicates — and the indicator's page links the case to
+// the queue where it is decided and the payment to its case, not to the
+// JSON API.
+func TestCaseIndicatorHit(t *testing.T) {
+	p, ids := intelPlatform(t, storetest.OpenSQLite(t))
+	p.s.Enforcement.Indicators = p.s.Intel
+	client := warden.WithPrincipal(context.Background(), warden.Principal{Name: "payments", Role: warden.RoleScreener, Org: warden.HomeOrg, Kind: "token"})
+	d, _, err := p.s.Enforcement.Screen(client, warden.Transaction{Reference: "inv-ip", Amount: warden.Money{Currency: "USD", Minor: 1000},
+		Parties: []warden.TxParty{{Role: "originator", Name: "Jane Doe", Account: "US-1"}, {Role: "beneficiary", Name: "Acme Trading", Account: "DE-1", IP: "198.51.100.7"}}})
+	if err != nil || d.Decision != warden.DecisionHeld || len(d.Cases) != 1 {
+		t.Fatalf("the payment: %+v %v", d, err)
+	}
+	caseID := strconv.FormatInt(d.Cases[0], 10)
+	_, body := p.get(t, warden.RoleAnalyst, "/cases")
+	c := between(body, `id="case-`+caseID+`"`, "</section>")
+	for _, want := range []string{`href="/intel/objects/` + ids["indicator"] + `"`, "C2 198.51.100.7", "carries ip <code><bdi>198.51.100.7</bdi></code>", "(ipv4 <code><bdi>198.51.100.7</bdi></code>)", "Green incident", `href="/intel/objects/` + ids["Green incident"] + `"`} {
+		if !strings.Contains(c, want) {
+			t.Errorf("the case lacks %q:\n%s", want, c)
+		}
+	}
+	if strings.Contains(c, "resembles indicator:") {
+		t.Errorf("the case names the indicator by its internal id:\n%s", c)
+	}
+	_, body = p.get(t, warden.RoleAnalyst, "/intel/objects/"+ids["indicator"])
+	touches := between(body, `id="touches"`, "</section>")
+	if strings.Contains(touches, "/v1/") {
+		t.Errorf("what the indicator touches links the JSON API:\n%s", touches)
+	}
+	if n := strings.Count(touches, `href="/cases#case-`+caseID+`"`); n != 2 {
+		t.Errorf("what the indicator touches links the case %d times, want 2 (the case, the payment):\n%s", n, touches)
 	}
 }

@@ -67,8 +67,9 @@ func (s *Server) decideCase(confirm bool) http.HandlerFunc {
 // casePage is one open case with what an analyst needs to decide it.
 type casePage struct {
 	warden.Case
-	Amount warden.Money
-	Listed *warden.Entity
+	Amount    warden.Money
+	Listed    *warden.Entity
+	Indicator *warden.IndicatorHit // the explanation of a hit on an indicator
 }
 
 // casesPage shows the review queue: open cases oldest first, each with a
@@ -89,6 +90,7 @@ func (s *Server) casesView(w http.ResponseWriter, r *http.Request, status int, f
 		cp := casePage{Case: c}
 		if d, err := s.Enforcement.Transaction(ctx, c.Reference); err == nil {
 			cp.Amount = d.Amount
+			cp.Indicator = caseIndicator(d, c)
 		}
 		if e, err := s.Lists.Entity(ctx, c.EntityID, 0); err == nil {
 			cp.Listed = e

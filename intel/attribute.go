@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"warden"
 	"warden/designation"
@@ -38,8 +39,10 @@ const maxAttributeReason = 10000
 // by admins and auditors, cleared to AMBER+STRICT), and links the
 // designation to the actor and to the incidents, indicators and reports
 // of the evidence. It returns the designations as they stand with their
-// evidence. While a proposal it opened for a party is undecided, another
-// for that party is ECONFLICT naming it. The proposal is drafted by the
+// evidence. While a proposal an attribution opened for a party is
+// undecided, another for that party, from any actor, is ECONFLICT naming
+// it, and so is one made while another attribution of the party is
+// opening its proposal (see store.ClaimAttribution). The proposal is drafted by the
 // caller: for a token, the person who made it (see designation.Create). An actor without attributed parties is
 // EINVALID naming parties; a RED actor, naming tlp (its name would be in
 // the reasons); a Service without a Designator, naming designations.
@@ -72,18 +75,24 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	if err != nil {
 		return nil, err
 	}
-	var designations []warden.IntelLink
-	for _, l := range links {
-		if l.Kind == warden.LinkDesignation {
-			designations = append(designations, l)
-		}
-	}
 	links = slices.DeleteFunc(links, func(l warden.IntelLink) bool { return l.Kind != warden.LinkEntity })
 	if len(links) == 0 {
 		return nil, warden.Errorf(warden.EINVALID, "parties: %s is attributed to no listed party; link the parties first", actor)
 	}
-	if err := s.openProposals(ctx, actor, links, designations); err != nil {
-		return nil, err
+	// One open proposal a party, whatever the actor: each party is
+	// claimed before its proposal is opened, and a claim not given its
+	// designation (a failure below) is released.
+	var claimed []string
+	defer func() {
+		for _, party := range claimed {
+			s.DB.SetAttribution(context.WithoutCancel(ctx), party, 0)
+		}
+	}()
+	for _, l := range links {
+		if err := s.DB.ClaimAttribution(ctx, l.Ref, actor, s.now(), claimStale); err != nil {
+			return nil, err
+		}
+		claimed = append(claimed, l.Ref)
 	}
 	edges, err := s.DB.IntelEdges(ctx, actor)
 	if err != nil {
@@ -117,7 +126,11 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 		return nil, err
 	}
 	file := "attribution-" + strings.TrimPrefix(strings.TrimPrefix(actor, "threat-actor--"), "intrusion-set--") + ".json"
-	reasons := fmt.Sprintf("%s\n\nAttributed to %s %q (%s); the STIX bundle attached holds it with its incidents, indicators and reports.", in.Reason, o.Type, o.Name, actor)
+	// The caller's reason, a blank line, then the attribution, naming the
+	// actor as the pages show text: its invisible characters (directional
+	// marks among them) written as their code points, so that the name
+	// reads as it is, and no mark turns the reasons around.
+	reasons := fmt.Sprintf("%s\n\nAttributed to %s \"%s\" (%s); the STIX bundle attached holds it with its incidents, indicators and reports.", in.Reason, o.Type, warden.Visible(o.Name), actor)
 	var out []warden.Designation
 	for _, l := range links {
 		e, err := s.DB.Entity(ctx, l.Ref, 0)
@@ -131,6 +144,10 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 		if err != nil {
 			return out, fmt.Errorf("propose %s: %w", l.Ref, err)
 		}
+		if err := s.DB.SetAttribution(ctx, l.Ref, d.ID); err != nil {
+			return out, err
+		}
+		claimed = slices.DeleteFunc(claimed, func(p string) bool { return p == l.Ref })
 		if _, err := s.Designator.AddEvidence(ctx, d.ID, file, bundle); err != nil {
 			return out, fmt.Errorf("evidence of designation %d: %w", d.ID, err)
 		}
@@ -152,30 +169,9 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	return out, nil
 }
 
-// openProposals refuses a second attribution while one is open: for each
-// party, a designation linked to the actor that proposes it and is not
-// decided yet (draft, proposed, or approved and not yet published) is
-// ECONFLICT naming it.
-func (s *Service) openProposals(ctx context.Context, actor string, parties, designations []warden.IntelLink) error {
-	for _, l := range designations {
-		id, err := strconv.ParseInt(l.Ref, 10, 64)
-		if err != nil {
-			continue
-		}
-		d, err := s.DB.Designation(ctx, id)
-		if warden.ErrorCode(err) == warden.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		open := d.Status == warden.DesignationDraft || d.Status == warden.DesignationProposed || d.Status == warden.DesignationApproved
-		if open && slices.ContainsFunc(parties, func(p warden.IntelLink) bool { return p.Ref == d.Source }) {
-			return warden.Errorf(warden.ECONFLICT, "designation %d proposes %s from %s already and is %s: decide it before attributing again", d.ID, d.Source, actor, d.Status)
-		}
-	}
-	return nil
-}
+// claimStale is how long a party's claim without a designation (an
+// attribution that stopped half-way) holds off another attribution.
+const claimStale = 10 * time.Minute
 
 // evidenceIDs returns the incidents, indicators and reports in an
 // attribution's bundle, which are linked to its designations.

@@ -265,3 +265,65 @@ func linkIndicators(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, cases
 	}
 	return nil
 }
+
+// ClaimAttribution claims party for an attribution of actor at at,
+// before its designation proposal is opened: one open proposal a party,
+// whatever the actor, and concurrent attributions claim in turn. A party
+// whose attribution's designation is still open (draft, proposed,
+// approved) is ECONFLICT naming it; one being attributed now (claimed,
+// no designation yet, less than stale ago) is ECONFLICT too. A claim
+// whose designation was decided, or left without one longer than stale
+// (its attribution failed half-way), is replaced.
+func (db *DB) ClaimAttribution(ctx context.Context, party, actor string, at time.Time, stale time.Duration) error {
+	return db.change(ctx, nil, func(tx *sql.Tx) error {
+		var d int64
+		var by, claimed string
+		err := tx.QueryRowContext(ctx, `SELECT designation, actor, claimed_at FROM intel_attributions WHERE party = $1`, party).Scan(&d, &by, &claimed)
+		if err == sql.ErrNoRows {
+			_, err = tx.ExecContext(ctx, `INSERT INTO intel_attributions (party, designation, actor, claimed_at) VALUES ($1, 0, $2, $3)`, party, actor, timestamp(at))
+			if err != nil {
+				return fmt.Errorf("claim attribution: %w", err)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("claim attribution: %w", err)
+		}
+		if d == 0 && claimed > timestamp(at.Add(-stale)) {
+			return warden.Errorf(warden.ECONFLICT, "%s is being attributed to %s now: wait for that proposal", party, by)
+		}
+		if d != 0 {
+			var status string
+			err := tx.QueryRowContext(ctx, `SELECT status FROM designations WHERE id = $1`, d).Scan(&status)
+			if err != nil && err != sql.ErrNoRows {
+				return fmt.Errorf("claim attribution: %w", err)
+			}
+			switch s := warden.DesignationStatus(status); s {
+			case warden.DesignationDraft, warden.DesignationProposed, warden.DesignationApproved:
+				return warden.Errorf(warden.ECONFLICT, "designation %d proposes %s from %s already and is %s: decide it before attributing again", d, party, by, s)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE intel_attributions SET designation = 0, actor = $1, claimed_at = $2 WHERE party = $3`, actor, timestamp(at), party)
+		if err != nil {
+			return fmt.Errorf("claim attribution: %w", err)
+		}
+		return nil
+	})
+}
+
+// SetAttribution records the designation opened for a party claimed by
+// ClaimAttribution; designation 0 releases the claim (the proposal was
+// not opened).
+func (db *DB) SetAttribution(ctx context.Context, party string, designation int64) error {
+	return db.change(ctx, nil, func(tx *sql.Tx) error {
+		q := `UPDATE intel_attributions SET designation = $1 WHERE party = $2 AND designation = 0`
+		args := []any{designation, party}
+		if designation == 0 {
+			q, args = `DELETE FROM intel_attributions WHERE party = $1 AND designation = 0`, []any{party}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("record attribution: %w", err)
+		}
+		return nil
+	})
+}

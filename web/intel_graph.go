@@ -18,11 +18,11 @@ import (
 // their boxes touching; the others are counted, not drawn (the page lists
 // them all).
 const (
-	graphWidth, graphHeight = 880, 540
+	graphWidth, graphHeight = 880, 560
 	graphRX, graphRY        = 320, 200
-	nodeW, nodeH            = 140, 44
+	nodeW, nodeH            = 150, 58
 	graphMaxNeighbours      = 12
-	nodeNameRunes           = 19
+	nodeNameRunes           = 22
 )
 
 // graphCSP is the graph's own policy: an SVG document with presentation
@@ -64,14 +64,22 @@ type graphNode struct {
 	out, in       []string // relationship types or properties from and to the centre
 }
 
-// graphSVG draws center and its neighbours as a standalone SVG document:
-// the centre object in the middle, each neighbour on an ellipse around it
-// in a fixed order (type, name, id: the same graph draws the same bytes),
-// an arrow per direction labelled with the relationship types or
-// properties, nodes coloured by type and badged with their TLP. Edges
-// whose other end is not among neighbours are drawn to a box with only
-// the id. Every text is escaped as XML.
-func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []warden.IntelObject) []byte {
+// graphLabel is how the graph names an object: an indicator by what it
+// observes (kind: value) when Warden reads its pattern, others by their
+// name, or id; invisible characters as their markers (markedText).
+func graphLabel(o warden.IntelObject) string {
+	if ob := intelObserves(o); ob.Kind != "" && ob.Kind != "pattern" {
+		return markedText(ob.Kind + ": " + ob.Value)
+	}
+	return markedText(cmp.Or(o.Name, o.ID))
+}
+
+// graphNodes are center's neighbours as the graph draws them, in its
+// order (type, label, id), each with the edge types to and from it: the
+// first graphMaxNeighbours are drawn, the others (hidden) only listed.
+// Edges whose other end is not among neighbours (one the reader may not
+// see) give a node with only the id.
+func graphNodes(center warden.IntelObject, edges []warden.IntelEdge, neighbours []warden.IntelObject) []*graphNode {
 	known := map[string]warden.IntelObject{}
 	for _, o := range neighbours {
 		known[o.ID] = o
@@ -90,7 +98,7 @@ func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []
 		if n == nil {
 			n = &graphNode{id: other, typ: typeOfID(other), name: other}
 			if o, ok := known[other]; ok {
-				n.typ, n.name, n.tlp = o.Type, cmp.Or(o.Name, o.ID), o.TLP
+				n.typ, n.name, n.tlp = o.Type, graphLabel(o), o.TLP
 			}
 			byID[other] = n
 		}
@@ -107,6 +115,37 @@ func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []
 	slices.SortFunc(nodes, func(a, b *graphNode) int {
 		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
 	})
+	return nodes
+}
+
+// GraphEntry is a node of the graph as the object page lists it next to
+// the image, whose nodes cannot be clicked.
+type GraphEntry struct {
+	ID, Type, Label string
+	TLP             warden.TLP
+	Drawn           bool // false for those the graph has no room for
+}
+
+// graphEntries are the graph's nodes for the page's list.
+func graphEntries(center warden.IntelObject, edges []warden.IntelEdge, neighbours []warden.IntelObject) []GraphEntry {
+	nodes := graphNodes(center, edges, neighbours)
+	out := make([]GraphEntry, len(nodes))
+	for i, n := range nodes {
+		out[i] = GraphEntry{ID: n.id, Type: n.typ, Label: n.name, TLP: n.tlp, Drawn: i < graphMaxNeighbours}
+	}
+	return out
+}
+
+// graphSVG draws center and its neighbours as a standalone SVG document:
+// the centre object in the middle, each neighbour on an ellipse around it
+// in a fixed order (type, label, id: the same graph draws the same
+// bytes), an arrow per direction labelled with the relationship types or
+// properties, nodes coloured by type and badged with their TLP inside
+// their box, where no edge ends. Names too long for a box keep their end
+// when their start is another's too. Every text is escaped as XML, with
+// invisible characters as their markers.
+func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []warden.IntelObject) []byte {
+	nodes := graphNodes(center, edges, neighbours)
 	hidden := 0
 	if len(nodes) > graphMaxNeighbours {
 		hidden, nodes = len(nodes)-graphMaxNeighbours, nodes[:graphMaxNeighbours]
@@ -119,7 +158,7 @@ func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []
 
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, sans-serif" font-size="12">`, graphWidth, graphHeight, graphWidth, graphHeight)
-	fmt.Fprintf(&b, `<title>%s</title>`, xmlText("Relationships of "+cmp.Or(center.Name, center.ID)))
+	fmt.Fprintf(&b, `<title>%s</title>`, xmlText("Relationships of "+markedText(cmp.Or(center.Name, center.ID))))
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#667085"/></marker></defs>`)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`, graphWidth, graphHeight)
 	for _, n := range nodes {
@@ -143,10 +182,14 @@ func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#344054" font-size="11">%s</text>`, lx, ly+3, xmlText(label))
 		b.WriteString(`</g>`)
 	}
-	c := &graphNode{id: center.ID, typ: center.Type, name: cmp.Or(center.Name, center.ID), tlp: center.TLP, x: cx, y: cy}
-	writeNode(&b, c, true)
+	c := &graphNode{id: center.ID, typ: center.Type, name: graphLabel(center), tlp: center.TLP, x: cx, y: cy}
+	names := make([]string, 0, len(nodes)+1)
+	for _, n := range append([]*graphNode{c}, nodes...) {
+		names = append(names, n.name)
+	}
+	writeNode(&b, c, true, names)
 	for _, n := range nodes {
-		writeNode(&b, n, false)
+		writeNode(&b, n, false, names)
 	}
 	if hidden > 0 {
 		fmt.Fprintf(&b, `<text x="12" y="%d" fill="#475467">%s</text>`, graphHeight-12, xmlText(fmt.Sprintf("%d more not drawn: see the list on the page", hidden)))
@@ -155,10 +198,11 @@ func graphSVG(center warden.IntelObject, edges []warden.IntelEdge, neighbours []
 	return b.Bytes()
 }
 
-// writeNode draws one node: a box in its type's colour with its name and
-// type, its TLP badge above its right corner, and, for a neighbour, a link
-// to its page (followed when the SVG is opened on its own).
-func writeNode(b *bytes.Buffer, n *graphNode, center bool) {
+// writeNode draws one node: a box in its type's colour with its name
+// (clipped among names, those of the graph), its type and its TLP badge,
+// and, for a neighbour, a link to its page (followed when the SVG is
+// opened on its own).
+func writeNode(b *bytes.Buffer, n *graphNode, center bool, names []string) {
 	fill := cmp.Or(nodeColours[n.typ], "#667085")
 	x, y := n.x-nodeW/2, n.y-nodeH/2
 	class, stroke := "node", "#ffffff"
@@ -171,13 +215,14 @@ func writeNode(b *bytes.Buffer, n *graphNode, center bool) {
 	}
 	fmt.Fprintf(b, `<title>%s</title>`, xmlText(n.typ+": "+n.name))
 	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%d" height="%d" rx="6" fill="%s" stroke="%s" stroke-width="2"/>`, x, y, nodeW, nodeH, fill, stroke)
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="11" font-weight="600">%s</text>`, n.x, n.y-3, xmlText(clipRunes(n.name, nodeNameRunes)))
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="10">%s</text>`, n.x, n.y+13, xmlText(n.typ))
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="11" font-weight="600">%s</text>`, n.x, n.y-10, xmlText(clipAmong(n.name, names, nodeNameRunes)))
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#ffffff" font-size="10">%s</text>`, n.x, n.y+5, xmlText(n.typ))
 	if n.tlp != "" {
+		// Inside the box, at its foot: edges end on the box's border.
 		label := n.tlp.Label()
 		w := float64(len(label))*6 + 8
-		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" rx="2" fill="#000000"/>`, x+nodeW-w, y-10, w)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s" font-size="9" font-weight="700">%s</text>`, x+nodeW-w/2, y+1, tlpColours[n.tlp], xmlText(label))
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" rx="2" fill="#000000"/>`, n.x-w/2, y+nodeH-18, w)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s" font-size="9" font-weight="700">%s</text>`, n.x, y+nodeH-7.5, tlpColours[n.tlp], xmlText(label))
 	}
 	if !center {
 		b.WriteString(`</a>`)
@@ -220,6 +265,41 @@ func clipRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// clipAmong shortens s to n runes as clipRunes does, but keeps its end
+// when its start, as far as the clip keeps it, is another of names' too
+// ("…number 7 of the list" rather than eight "Domain indicator n…").
+func clipAmong(s string, names []string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	start := string(r[:n-1])
+	for _, o := range names {
+		if o != s && strings.HasPrefix(o, start) {
+			return "…" + string(r[len(r)-(n-1):])
+		}
+	}
+	return clipRunes(s, n)
+}
+
+// markedText is s with each invisible character (warden.Invisible: bidi
+// controls, zero-width spaces...) written as its marker, ⟨U+202E⟩, as the
+// pages show them, for text that holds no markup (the graph, titles).
+func markedText(s string) string {
+	if !strings.ContainsFunc(s, warden.Invisible) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if warden.Invisible(r) {
+			fmt.Fprintf(&b, "⟨%U⟩", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // xmlText is s escaped for XML text and attribute values (characters XML

@@ -707,7 +707,9 @@ func (s *Server) intelObject(w http.ResponseWriter, r *http.Request, status int,
 	if errMsg == "" && r.Method == http.MethodGet {
 		flash = objectNotice(r.URL.Query(), v)
 	}
-	title := cmp.Or(v.Object.Name, v.Object.ID)
+	data["Graph"] = graphEntries(v.Object, v.Edges, v.Neighbours)
+	title := markedText(cmp.Or(v.Object.Name, v.Object.ID))
+	data["GraphAlt"] = "The graph of the relationships of " + title + ": its nodes listed below it"
 	s.render(w, r, status, "intel-object", view{Title: title, Nav: "intel", Flash: flash, Error: errMsg, Data: data})
 }
 

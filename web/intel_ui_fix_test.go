@@ -3,6 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -220,5 +225,135 @@ func TestCaseIndicatorHit(t *testing.T) {
 	}
 	if n := strings.Count(touches, `href="/cases#case-`+caseID+`"`); n != 2 {
 		t.Errorf("what the indicator touches links the case %d times, want 2 (the case, the payment):\n%s", n, touches)
+	}
+}
+
+// svgRect is a rectangle of the SVG, and the class of the group it is in.
+type svgRect struct {
+	class, fill string
+	x, y, w, h  float64
+}
+
+// svgGeometry reads the rectangles and the ends of the lines of an SVG.
+func svgGeometry(t *testing.T, svg []byte) (rects []svgRect, ends [][2]float64) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(svg))
+	var classes []string
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return rects, ends
+		}
+		if err != nil {
+			t.Fatalf("the SVG is not well-formed: %v", err)
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			a := map[string]string{}
+			for _, at := range x.Attr {
+				a[at.Name.Local] = at.Value
+			}
+			classes = append(classes, a["class"])
+			f := func(k string) float64 { v, _ := strconv.ParseFloat(a[k], 64); return v }
+			class := ""
+			for _, c := range classes {
+				if c != "" {
+					class = c
+				}
+			}
+			switch x.Name.Local {
+			case "rect":
+				rects = append(rects, svgRect{class: class, fill: a["fill"], x: f("x"), y: f("y"), w: f("width"), h: f("height")})
+			case "line":
+				ends = append(ends, [2]float64{f("x1"), f("y1")}, [2]float64{f("x2"), f("y2")})
+			}
+		case xml.EndElement:
+			classes = classes[:len(classes)-1]
+		}
+	}
+}
+
+// TestIntelGraphLabels: eight indicators named alike around an incident
+// read apart in the graph — by their observed values where their
+// patterns are read, else by the ends of their names; no TLP badge lies
+// where an edge ends; a bidi control in a name is drawn as its marker.
+func TestIntelGraphLabels(t *testing.T) {
+	inc := warden.IntelObject{ID: "incident--6a2a4c5f-3f43-4b0e-9d0a-3c1f4a5b6c7d", Type: "incident", Name: "Evil\u202eCorp attack", TLP: warden.TLPAmber}
+	for _, read := range []bool{true, false} {
+		var edges []warden.IntelEdge
+		var neighbours []warden.IntelObject
+		for i := range 8 {
+			o := warden.IntelObject{ID: fmt.Sprintf("indicator--0b7c6d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5%d", i), Type: "indicator",
+				Name: fmt.Sprintf("Domain indicator number %d of the list", i), TLP: warden.TLPGreen}
+			if read {
+				o.Object = json.RawMessage(fmt.Sprintf(`{"pattern":"[domain-name:value = 'host%d.example']","pattern_type":"stix"}`, i))
+			}
+			neighbours = append(neighbours, o)
+			e := warden.IntelEdge{Source: o.ID, Type: "indicates", Target: inc.ID}
+			if i%2 == 1 {
+				e = warden.IntelEdge{Source: inc.ID, Type: "related-to", Target: o.ID}
+			}
+			edges = append(edges, e)
+		}
+		svg := graphSVG(inc, edges, neighbours)
+		nodes, _ := readSVG(t, svg)
+		labels := map[string]bool{}
+		for _, n := range nodes {
+			if n.class == "node center" {
+				continue
+			}
+			label := n.texts[1] // after the node's <title>
+			if read && !strings.HasPrefix(label, "domain: host") {
+				t.Errorf("read patterns: the node of %s reads %q, want its value", n.id, label)
+			}
+			labels[label] = true
+		}
+		if len(labels) != 8 {
+			t.Errorf("read %v: %d distinct labels of 8 nodes: %v", read, len(labels), labels)
+		}
+		rects, ends := svgGeometry(t, svg)
+		for _, r := range rects {
+			if r.fill != "#000000" {
+				continue
+			}
+			for _, e := range ends {
+				if e[0] >= r.x-2 && e[0] <= r.x+r.w+2 && e[1] >= r.y-2 && e[1] <= r.y+r.h+2 {
+					t.Errorf("read %v: an edge ends at %v, under a TLP badge %+v", read, e, r)
+				}
+			}
+		}
+		if bytes.ContainsRune(svg, '\u202e') || !bytes.Contains(svg, []byte("Evil⟨U+202E⟩Corp")) {
+			t.Errorf("the bidi control in the centre's name is not drawn as its marker")
+		}
+	}
+}
+
+// TestIntelGraphPage: the object page lists every node of its graph as a
+// link next to the image (the image's nodes cannot be clicked), and its
+// title shows a bidi control as its marker.
+func TestIntelGraphPage(t *testing.T) {
+	p, ids := intelPlatform(t, storetest.OpenSQLite(t))
+	analyst := warden.WithPrincipal(context.Background(), warden.Principal{Name: "bob", Role: warden.RoleAnalyst, Kind: "user"})
+	// Names people record may not hold bidi controls; imported ones keep them.
+	const inc = "incident--7b3a4c5f-3f43-4b0e-9d0a-3c1f4a5b6c7d"
+	if _, err := p.s.Intel.Import(analyst, strings.NewReader(`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e570","objects":[
+		{"type":"incident","spec_version":"2.1","id":"`+inc+`","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"Evil\u202eCorp attack"}]}`),
+		intel.ImportOptions{DefaultTLP: warden.TLPGreen}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.s.Intel.Relate(analyst, ids["indicator"], "indicates", inc, -1, "", warden.TLPGreen); err != nil {
+		t.Fatal(err)
+	}
+	_, body := p.get(t, warden.RoleAnalyst, "/intel/objects/"+inc)
+	graph := between(body, `id="graph"`, "</section>")
+	if !strings.Contains(graph, `href="/intel/objects/`+ids["indicator"]+`"`) || !strings.Contains(graph, "ipv4: 198.51.100.7") {
+		t.Errorf("the graph's nodes are not listed as links next to it:\n%s", graph)
+	}
+	title := html.UnescapeString(between(body, "<title>", "</title>"))
+	if strings.ContainsRune(title, '\u202e') || !strings.Contains(title, "Evil⟨U+202E⟩Corp") {
+		t.Errorf("the page's title %q holds the bidi control raw", title)
+	}
+	if strings.ContainsRune(between(body, `id="graph"`, "</section>"), '\u202e') {
+		t.Errorf("the graph's alternative text holds the bidi control raw")
 	}
 }

@@ -81,7 +81,8 @@ func (s *Server) intelPageRoutes() []route {
 	return rs
 }
 
-// intelHome is the overview: a search over names, and the recent
+// intelHome is the overview: a search over names, patterns and observed
+// values, and the recent
 // incidents, actors, indicators and imports.
 func (s *Server) intelHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -120,7 +121,8 @@ func (s *Server) intelHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // intelListPage lists the objects of k's types, newest first, with a
-// search over names, the next page's link and the form recording one.
+// search over names, patterns and observed values, the next page's link
+// and the form recording one.
 func (s *Server) intelListPage(k intelKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.intelList(w, r, k, http.StatusOK, nil, "")

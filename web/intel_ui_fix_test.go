@@ -168,7 +168,15 @@ func TestIntelIndicatorColumns(t *testing.T) {
 		}
 		return out
 	}
+	// The search finds an indicator by its value, and says it does.
+	_, byValue := p.get(t, warden.RoleAnalyst, "/intel?q=203.0.113.9")
+	if !strings.Contains(between(byValue, `id="results"`, "</table>"), "Party indicator") || !strings.Contains(byValue, "Search names, patterns and values") {
+		t.Errorf("the overview's search by an indicator's value: %s", between(byValue, `id="intel-search"`, "</table>"))
+	}
 	_, list := p.get(t, warden.RoleAnalyst, "/intel/indicators")
+	if !strings.Contains(list, "Name, pattern or value contains") {
+		t.Errorf("the list's search says it searches names only")
+	}
 	_, search := p.get(t, warden.RoleAnalyst, "/intel?q=Party+indicator")
 	_, party := p.get(t, warden.RoleAnalyst, "/parties/ofac:26663")
 	for name, table := range map[string]string{

@@ -82,8 +82,7 @@ func (s *Server) intelPageRoutes() []route {
 }
 
 // intelHome is the overview: a search over names, patterns and observed
-// values, and the recent
-// incidents, actors, indicators and imports.
+// values, and the recent incidents, actors, indicators and imports.
 func (s *Server) intelHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := strings.TrimSpace(r.URL.Query().Get("q"))

@@ -225,6 +225,10 @@ type IntelImport struct {
 	Errors     []ObjectProblem `json:"errors,omitempty"`    // schema errors: nothing stored
 	Successes  []string        `json:"successes,omitempty"` // ids stored or unchanged (TAXII status)
 	Skipped    []ObjectProblem `json:"skipped,omitempty"`   // objects kept out of a stored bundle: another source's id, a reserved id, a conflicting version
+	// Adopted are the ids of objects a counterpart sent first that the
+	// authority's import made its own (counted as stored or unchanged
+	// too): they screen from then on, as the authority's.
+	Adopted []string `json:"adopted,omitempty"`
 }
 
 // EventIntelImported is written when an import stored objects, on object

@@ -30,6 +30,7 @@ package intel
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"warden"
@@ -83,7 +84,7 @@ func (s *Service) changed() {
 // markings it sees anyway and those it sees when shared with its
 // organisation, both from warden.SeesTLP.
 func visibility(p warden.Principal) store.IntelVisibility {
-	v := store.IntelVisibility{Org: p.Org}
+	v := store.IntelVisibility{Org: p.Org, Counterpart: p.Role == warden.RoleCounterpart}
 	for _, t := range warden.TLPs {
 		switch {
 		case warden.SeesTLP(p, t, false):
@@ -101,11 +102,24 @@ func needsShare(p warden.Principal, t warden.TLP) bool {
 	return !warden.SeesTLP(p, t, false) && warden.SeesTLP(p, t, true)
 }
 
-// visible returns the objects of objs that p sees, in order.
+// visible returns the objects of objs that p sees, in order. A
+// counterpart sees what another counterpart sent only when it is shared
+// with it, whatever its marking: it is not the authority's to publish.
 func (s *Service) visible(ctx context.Context, p warden.Principal, objs []warden.IntelObject) ([]warden.IntelObject, error) {
+	foreign := map[string]bool{}
+	if p.Role == warden.RoleCounterpart && len(objs) > 0 {
+		ids := make([]string, len(objs))
+		for i, o := range objs {
+			ids[i] = o.ID
+		}
+		var err error
+		if foreign, err = s.DB.IntelForeign(ctx, p.Org, slices.Compact(slices.Sorted(slices.Values(ids)))); err != nil {
+			return nil, err
+		}
+	}
 	var ask []string
 	for _, o := range objs {
-		if needsShare(p, o.TLP) {
+		if needsShare(p, o.TLP) || foreign[o.ID] {
 			ask = append(ask, o.ID)
 		}
 	}
@@ -118,6 +132,9 @@ func (s *Service) visible(ctx context.Context, p warden.Principal, objs []warden
 	}
 	out := make([]warden.IntelObject, 0, len(objs))
 	for _, o := range objs {
+		if foreign[o.ID] && !shared[o.ID] {
+			continue
+		}
 		if warden.SeesTLP(p, o.TLP, shared[o.ID]) {
 			out = append(out, o)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sort"
@@ -17,6 +18,8 @@ import (
 
 	"warden"
 	"warden/stix"
+
+	sstix "warden/sources/stix"
 )
 
 // The intelligence store: every version of every STIX object kept (see
@@ -63,7 +66,13 @@ const (
 	SkipConflict = "kept: a different object with this id and modified is stored"
 	SkipReserved = "kept: a reserved id, which Warden defines itself"
 	SkipRevoked  = "revoked: an object revoked stays revoked"
+	SkipSigned   = "created_by_ref: names this installation"
 )
+
+// legacyAuthority is the identity every Warden signed with before each
+// installation drew its own (see intel's identity): like the
+// installation's, no import from elsewhere may name it as its creator.
+var legacyAuthority = sstix.ID("identity", "warden-authority")
 
 // IntelVersion is one version of an object to store, with what the
 // service read from it: its edges, and for an indicator the observables
@@ -157,8 +166,22 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		return fmt.Errorf("intel seq: %w", err)
 	}
 	if imp != nil {
-		imp.Added, imp.Versions, imp.Unchanged, imp.Successes, imp.Skipped = 0, 0, 0, []string{}, []warden.ObjectProblem{}
+		imp.Added, imp.Versions, imp.Unchanged, imp.Successes, imp.Skipped, imp.Adopted = 0, 0, 0, []string{}, []warden.ObjectProblem{}, nil
 	}
+	signers := []string{legacyAuthority}
+	if imp != nil {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM intel_settings WHERE key = 'identity'`).Scan(&id)
+		if err != nil && err != sql.ErrNoRows {
+			return fmt.Errorf("intel identity: %w", err)
+		}
+		if id != "" {
+			signers = append(signers, id)
+		}
+	}
+	counterpart := org != "" && org != warden.HomeOrg
+	var replaced [][2]string // stix_id, modified: a counterpart's version an adoption stores over
+	adopted := map[string]bool{}
 	for i := range vs {
 		v := &vs[i]
 		st := states[v.Object.ID]
@@ -188,13 +211,44 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			skip = SkipRevoked
 		}
 		// An import versions only what comes from the id's origin; the
-		// same version again, unchanged, is no new version of it.
+		// same version again, unchanged, is no new version of it. The
+		// authority (its people, its feeds) adopts what a counterpart
+		// sent first: its version is stored, over the counterpart's of
+		// the same modified if they differ, and the object becomes its
+		// own, so that no counterpart keeps an indicator from screening
+		// by sending its id first.
 		origin := cmp.Or(v.Origin, HomeOrigin)
-		if imp != nil && st.origin != "" && st.origin != origin && v.Outcome != IntelAdded && (v.Outcome != IntelUnchanged || skip == SkipConflict) {
+		adopt := imp != nil && !counterpart && strings.HasPrefix(st.origin, "org:") && !strings.HasPrefix(origin, "org:") && skip != SkipRevoked
+		switch {
+		case adopt:
+			if skip == SkipConflict {
+				skip, v.Outcome = "", IntelVersioned
+				replaced = append(replaced, [2]string{v.Object.ID, key})
+				if key == st.current {
+					st.current = ""
+				}
+			}
+			if skip == "" {
+				st.origin = origin
+				if !adopted[v.Object.ID] {
+					adopted[v.Object.ID] = true
+					imp.Adopted = append(imp.Adopted, v.Object.ID)
+				}
+			}
+		case imp != nil && st.origin != "" && st.origin != origin && v.Outcome != IntelAdded && (v.Outcome != IntelUnchanged || skip == SkipConflict):
 			skip = SkipOrigin
 		}
+		// What is not the authority's may not say the authority wrote it.
+		if imp != nil && origin != HomeOrigin && slices.ContainsFunc(v.Edges, func(e warden.IntelEdge) bool {
+			return e.Type == "created_by_ref" && slices.Contains(signers, e.Target)
+		}) {
+			if counterpart {
+				return warden.Errorf(warden.EINVALID, "objects: %s: %s, nothing stored", v.Object.ID, SkipSigned)
+			}
+			skip = SkipSigned
+		}
 		if skip != "" {
-			if skip == SkipOrigin && org != "" && org != warden.HomeOrg {
+			if skip == SkipOrigin && counterpart {
 				return warden.Errorf(warden.EINVALID, "objects: %s: %s, nothing stored", v.Object.ID, SkipOrigin)
 			}
 			v.Outcome = IntelSkipped
@@ -252,6 +306,16 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 	} {
 		if err := db.execIn(ctx, tx, q, restated); err != nil {
 			return err
+		}
+	}
+	for _, r := range replaced {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM intel_objects WHERE stix_id = $1 AND modified = $2`, r[0], r[1]); err != nil {
+			return fmt.Errorf("intel adopt: %w", err)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(adopted)) {
+		if _, err := tx.ExecContext(ctx, `UPDATE intel_objects SET origin = $1 WHERE stix_id = $2`, states[id].origin, id); err != nil {
+			return fmt.Errorf("intel adopt: %w", err)
 		}
 	}
 	importID := ""
@@ -741,6 +805,11 @@ type IntelVisibility struct {
 	TLPs   []warden.TLP
 	Shared []warden.TLP
 	Org    string
+	// Counterpart says the reader is a counterpart's: it sees what
+	// another counterpart sent (origin "org:ID" of another organisation)
+	// only when shared with Org, whatever its marking, since that is not
+	// yet the authority's to publish.
+	Counterpart bool
 }
 
 // IntelQuery selects versions of objects (see IntelObjects).
@@ -787,11 +856,18 @@ func visibleSQL(v IntelVisibility, o string, n int) (string, []any) {
 		return strings.Join(ph, ", ")
 	}
 	var or []string
+	shared := v.Shared
 	if len(v.TLPs) > 0 {
-		or = append(or, o+".tlp IN ("+in(v.TLPs)+")")
+		cond := o + ".tlp IN (" + in(v.TLPs) + ")"
+		if v.Counterpart {
+			args = append(args, "org:"+v.Org)
+			cond = "(" + cond + " AND (" + o + ".origin NOT LIKE 'org:%' OR " + o + ".origin = $" + strconv.Itoa(n+len(args)-1) + "))"
+			shared = append(slices.Clone(v.TLPs), v.Shared...)
+		}
+		or = append(or, cond)
 	}
-	if len(v.Shared) > 0 && v.Org != "" {
-		cond := "(" + o + ".tlp IN (" + in(v.Shared) + ")"
+	if len(shared) > 0 && v.Org != "" {
+		cond := "(" + o + ".tlp IN (" + in(shared) + ")"
 		args = append(args, v.Org)
 		cond += " AND EXISTS (SELECT 1 FROM intel_shares vs JOIN intel_collection_orgs vc ON vc.collection = vs.collection JOIN intel_collections vl ON vl.id = vs.collection AND vl.can_read = 1" +
 			" WHERE vs.stix_id = " + o + ".stix_id AND vc.org = $" + strconv.Itoa(n+len(args)-1) + "))"
@@ -1002,6 +1078,26 @@ func (db *DB) IntelCurrent(ctx context.Context, ids []string) (map[string]warden
 		}
 		for _, o := range os {
 			out[o.ID] = o
+		}
+	}
+	return out, nil
+}
+
+// IntelForeign returns which of ids are of another counterpart's origin
+// than org's: what org's people see only when it is shared with them.
+func (db *DB) IntelForeign(ctx context.Context, org string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for chunk := range chunks(ids, db.inChunk()) {
+		got, err := queryAll(ctx, db.reader(ctx), "intel origins", func(scan func(...any) error) (string, error) {
+			var id string
+			return id, scan(&id)
+		}, `SELECT DISTINCT stix_id FROM intel_objects WHERE origin LIKE 'org:%' AND origin <> $1 AND stix_id IN (`+dollars(2, len(chunk))+`)`,
+			append([]any{"org:" + org}, anys(chunk)...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			out[id] = true
 		}
 	}
 	return out, nil

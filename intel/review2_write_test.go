@@ -182,6 +182,16 @@ func TestRelateRules(t *testing.T) {
 				t.Errorf("%s %q %s: %v, want EINVALID naming %s", tc.src, tc.typ, tc.dst, err, tc.field)
 			}
 		}
+		// An edit is held to the same rules.
+		rel, err := s.Relate(coreAnalyst, a.ID, "uses", b.ID, -1, "", warden.TLPAmber)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for field, v := range map[string]string{"target_ref": a.ID, "relationship_type": "Uses"} {
+			if _, err := s.Update(coreAnalyst, rel.ID, intel.Input{Fields: map[string]any{field: v}}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), field+":") {
+				t.Errorf("an edit setting %s %s: %v", field, v, err)
+			}
+		}
 	})
 }
 

@@ -461,9 +461,10 @@ var writtenText = []struct {
 // custom types alike are lower-case words joined by hyphens.
 var relTypeForm = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// checkWritten checks what a person writes of an object of type typ:
-// the text of the fields given and, for a relationship, its type's form
-// and that it relates two objects (m is the merged object).
+// checkWritten checks the fields a person gives an object of type typ
+// (m is the object with them merged): their text and, for a
+// relationship, its type's form and that it relates two objects. What
+// an edit leaves as it was, as an import brought it, is not checked.
 func checkWritten(typ string, m, fields map[string]any) error {
 	for _, t := range writtenText {
 		v, ok := fields[t.field]
@@ -492,10 +493,12 @@ func checkWritten(typ string, m, fields map[string]any) error {
 	if typ != "relationship" {
 		return nil
 	}
-	if rt, ok := m["relationship_type"].(string); ok && !relTypeForm.MatchString(rt) {
+	if rt, ok := fields["relationship_type"].(string); ok && !relTypeForm.MatchString(rt) {
 		return warden.Errorf(warden.EINVALID, "relationship_type: %q is not lower-case words joined by hyphens, such as attributed-to", rt)
 	}
-	if src, _ := m["source_ref"].(string); src != "" && src == m["target_ref"] {
+	_, newSrc := fields["source_ref"]
+	_, newDst := fields["target_ref"]
+	if src, _ := m["source_ref"].(string); (newSrc || newDst) && src != "" && src == m["target_ref"] {
 		return warden.Errorf(warden.EINVALID, "target_ref: %s is the source_ref; a relationship relates two objects", src)
 	}
 	return nil

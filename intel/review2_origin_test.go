@@ -111,6 +111,25 @@ func TestAdoptCounterpartObject(t *testing.T) {
 			t.Errorf("versions of 2: %d %v", len(vs), err)
 		}
 
+		// What the counterpart's collection held of it is taken out: the
+		// authority's next versions are not its to read unless shared.
+		pg, err := s.Objects(coreA, intel.Filter{Collection: colA.ID})
+		if err != nil || len(pg.Objects) != 0 {
+			t.Errorf("org-a's collection after the adoption: %d objects %v", len(pg.Objects), err)
+		}
+		// A counterpart's later, revoked version gives way too.
+		if _, err := post(coreA, colA.ID, review2Ind(6, "2027-01-01T00:00:00.000Z", "", `,"revoked":true`)); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(60e9)
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, review2Ind(6, jan, "", ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(6)}) || len(rep.Skipped) != 0 {
+			t.Errorf("adopting over a counterpart's revoked version: %+v %v", rep, err)
+		}
+		if vs, err := s.Versions(coreAnalyst, review2ID(6)); err != nil || len(vs) != 1 || vs[0].Revoked || !screens(t, db, review2ID(6)) {
+			t.Errorf("after adopting over a revoked version: %+v %v", vs, err)
+		}
+
 		// The counterpart no longer versions what was adopted; the
 		// authority's next import of it is plain unchanged.
 		if _, err := post(coreA, colA.ID, review2Ind(1, "2026-03-01T00:00:00.000Z", "", "")); coreCode(err) != warden.EINVALID {

@@ -180,14 +180,43 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		}
 	}
 	counterpart := org != "" && org != warden.HomeOrg
-	var replaced [][2]string // stix_id, modified: a counterpart's version an adoption stores over
-	adopted := map[string]bool{}
+	var replaced [][2]string       // stix_id, modified: a counterpart's versions an adoption removes
+	adopted := map[string]string{} // stix_id → the counterpart origin it had
 	for i := range vs {
 		v := &vs[i]
 		st := states[v.Object.ID]
 		key := intelKey(v.Object.Modified)
 		if v.Expect != nil && st.current != intelKey(*v.Expect) {
 			return warden.Errorf(warden.ECONFLICT, "%s changed since it was read: someone stored a newer version first", v.Object.ID)
+		}
+		origin := cmp.Or(v.Origin, HomeOrigin)
+		// What is not the authority's may not say the authority wrote it.
+		signed := imp != nil && origin != HomeOrigin && slices.ContainsFunc(v.Edges, func(e warden.IntelEdge) bool {
+			return e.Type == "created_by_ref" && slices.Contains(signers, e.Target)
+		})
+		if signed && counterpart {
+			return warden.Errorf(warden.EINVALID, "objects: %s: %s, nothing stored", v.Object.ID, SkipSigned)
+		}
+		// The authority (its people, its feeds) adopts what a
+		// counterpart sent first, so that no counterpart keeps an
+		// indicator from screening, or from being the authority's, by
+		// sending its id first: the counterpart's versions give way
+		// (all but the current one sent again as it is, which stays),
+		// and the object becomes the importer's.
+		if imp != nil && !counterpart && !signed && !v.Reserved && strings.HasPrefix(st.origin, "org:") && !strings.HasPrefix(origin, "org:") {
+			same := st.objects[key]
+			identical := st.versions[key] && key == st.current && (same == string(v.Object.Object) || stix.Equivalent(json.RawMessage(same), v.Object.Object))
+			if !identical {
+				for k := range st.versions {
+					replaced = append(replaced, [2]string{v.Object.ID, k})
+				}
+				clear(st.versions)
+				clear(st.objects)
+				st.current, st.revoked = "", ""
+			}
+			adopted[v.Object.ID] = st.origin
+			imp.Adopted = append(imp.Adopted, v.Object.ID)
+			st.origin = origin
 		}
 		v.Outcome = IntelVersioned
 		skip := ""
@@ -202,7 +231,7 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			if same := st.objects[key]; imp != nil && same != "" && same != string(v.Object.Object) && !stix.Equivalent(json.RawMessage(same), v.Object.Object) {
 				skip = SkipConflict
 			}
-		case len(st.versions) == 0:
+		case len(st.versions) == 0 && adopted[v.Object.ID] == "":
 			v.Outcome = IntelAdded
 		}
 		// Revocation is for good: no version after the first revoked
@@ -211,40 +240,11 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			skip = SkipRevoked
 		}
 		// An import versions only what comes from the id's origin; the
-		// same version again, unchanged, is no new version of it. The
-		// authority (its people, its feeds) adopts what a counterpart
-		// sent first: its version is stored, over the counterpart's of
-		// the same modified if they differ, and the object becomes its
-		// own, so that no counterpart keeps an indicator from screening
-		// by sending its id first.
-		origin := cmp.Or(v.Origin, HomeOrigin)
-		adopt := imp != nil && !counterpart && strings.HasPrefix(st.origin, "org:") && !strings.HasPrefix(origin, "org:") && skip != SkipRevoked
-		switch {
-		case adopt:
-			if skip == SkipConflict {
-				skip, v.Outcome = "", IntelVersioned
-				replaced = append(replaced, [2]string{v.Object.ID, key})
-				if key == st.current {
-					st.current = ""
-				}
-			}
-			if skip == "" {
-				st.origin = origin
-				if !adopted[v.Object.ID] {
-					adopted[v.Object.ID] = true
-					imp.Adopted = append(imp.Adopted, v.Object.ID)
-				}
-			}
-		case imp != nil && st.origin != "" && st.origin != origin && v.Outcome != IntelAdded && (v.Outcome != IntelUnchanged || skip == SkipConflict):
+		// same version again, unchanged, is no new version of it.
+		if imp != nil && st.origin != "" && st.origin != origin && v.Outcome != IntelAdded && (v.Outcome != IntelUnchanged || skip == SkipConflict) {
 			skip = SkipOrigin
 		}
-		// What is not the authority's may not say the authority wrote it.
-		if imp != nil && origin != HomeOrigin && slices.ContainsFunc(v.Edges, func(e warden.IntelEdge) bool {
-			return e.Type == "created_by_ref" && slices.Contains(signers, e.Target)
-		}) {
-			if counterpart {
-				return warden.Errorf(warden.EINVALID, "objects: %s: %s, nothing stored", v.Object.ID, SkipSigned)
-			}
+		if signed {
 			skip = SkipSigned
 		}
 		if skip != "" {
@@ -313,8 +313,16 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 			return fmt.Errorf("intel adopt: %w", err)
 		}
 	}
+	// An adopted object is the importer's in all its versions, and no
+	// longer shared with the organisation that sent it through that
+	// organisation's collections: what the authority writes of it next
+	// is not that organisation's to read unless shared anew.
 	for _, id := range slices.Sorted(maps.Keys(adopted)) {
 		if _, err := tx.ExecContext(ctx, `UPDATE intel_objects SET origin = $1 WHERE stix_id = $2`, states[id].origin, id); err != nil {
+			return fmt.Errorf("intel adopt: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM intel_shares WHERE stix_id = $1 AND collection IN (SELECT collection FROM intel_collection_orgs WHERE org = $2)`,
+			id, strings.TrimPrefix(adopted[id], "org:")); err != nil {
 			return fmt.Errorf("intel adopt: %w", err)
 		}
 	}

@@ -219,7 +219,11 @@ func invalidBundle(ps []warden.ObjectProblem) error {
 	if len(ps) > 3 {
 		fmt.Fprintf(&b, "; and %d more", len(ps)-3)
 	}
-	return warden.Errorf(warden.EINVALID, "bundle: %d problems, nothing stored: %s", len(ps), b.String())
+	noun := "problems"
+	if len(ps) == 1 {
+		noun = "problem"
+	}
+	return warden.Errorf(warden.EINVALID, "bundle: %d %s, nothing stored: %s", len(ps), noun, b.String())
 }
 
 // read is what one object gives an import.
@@ -417,6 +421,7 @@ func (s *Service) redact(ctx context.Context, p warden.Principal, imps []warden.
 	for _, imp := range imps {
 		ids = append(ids, imp.Successes...)
 		ids = append(ids, imp.Opaque...)
+		ids = append(ids, imp.Adopted...)
 		for _, ps := range [][]warden.ObjectProblem{imp.Patterns, imp.Errors, imp.Skipped} {
 			for _, pr := range ps {
 				ids = append(ids, pr.Object)
@@ -451,6 +456,7 @@ func (s *Service) redact(ctx context.Context, p warden.Principal, imps []warden.
 		imp := &imps[i]
 		imp.Successes = slices.DeleteFunc(imp.Successes, func(id string) bool { return !sees(id) })
 		imp.Opaque = slices.DeleteFunc(imp.Opaque, func(id string) bool { return !sees(id) })
+		imp.Adopted = slices.DeleteFunc(imp.Adopted, func(id string) bool { return !sees(id) })
 		imp.Patterns, imp.Errors, imp.Skipped = problems(imp.Patterns), problems(imp.Errors), problems(imp.Skipped)
 	}
 	return imps, nil

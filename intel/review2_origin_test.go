@@ -149,6 +149,19 @@ func TestAdoptCounterpartObject(t *testing.T) {
 		if screens(t, db, review2ID(5)) {
 			t.Errorf("org-b's indicator screens")
 		}
+		// An adoption that makes an object RED is not named in the
+		// report to a reader who may not see RED.
+		if _, err := post(coreA, colA.ID, review2Ind(7, jan, "", "")); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(60e9)
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:red.json"}, review2Ind(7, feb, stix.TLPMarkingID(warden.TLPRed), ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(7)}) {
+			t.Fatalf("adopting as RED: %+v %v", rep, err)
+		}
+		if got, err := s.ImportReport(coreAs(warden.RoleLiaison, warden.HomeOrg), rep.ID); err != nil || len(got.Adopted) != 0 {
+			t.Errorf("a liaison's copy of the report names the RED adopted object: %v %v", got.Adopted, err)
+		}
 	})
 }
 

@@ -453,17 +453,14 @@ func (s *Server) intelStatus(r *http.Request, err error) (int, string, string) {
 }
 
 // intelFieldNames matches the properties and form fields a service's
-// message may name, and a count of one problem.
-var intelFieldNames = regexp.MustCompile(`\b(x_warden_[a-z_]+|first_seen|last_seen|valid_from|valid_until|relationship_type)\b|\b1 problems\b`)
+// message may name.
+var intelFieldNames = regexp.MustCompile(`\b(x_warden_[a-z_]+|first_seen|last_seen|valid_from|valid_until|relationship_type)\b`)
 
 // intelMessage names the fields a service's message names by the forms'
 // labels ("x_warden_last_seen: before x_warden_first_seen" reads "Last
-// seen: before first seen"), and counts one problem in the singular.
+// seen: before first seen").
 func intelMessage(msg string) string {
 	return intelFieldNames.ReplaceAllStringFunc(msg, func(m string) string {
-		if m == "1 problems" {
-			return "1 problem"
-		}
 		label, ok := wardenLabels[m]
 		if !ok {
 			label, ok = wardenLabels["x_warden_"+m]

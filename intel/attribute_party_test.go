@@ -49,7 +49,7 @@ func TestAttributeOncePerParty(t *testing.T) {
 		}
 		firstID, secondID := first["id"].(string), second["id"].(string)
 		for _, id := range []string{firstID, secondID} {
-			if err := s.Link(officer, warden.IntelLink{Object: id, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			if _, err := s.Link(officer, warden.IntelLink{Object: id, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
 				t.Fatal(err)
 			}
 		}

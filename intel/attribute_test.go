@@ -64,7 +64,7 @@ func TestAttribute(t *testing.T) {
 		}
 		actorID := actor["id"].(string)
 		for _, ref := range []string{"ofac:26663", "ofac:26670"} {
-			if err := s.Link(officer, warden.IntelLink{Object: actorID, Kind: warden.LinkEntity, Ref: ref}); err != nil {
+			if _, err := s.Link(officer, warden.IntelLink{Object: actorID, Kind: warden.LinkEntity, Ref: ref}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -162,7 +162,7 @@ func TestAttributeOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		actorID := actor["id"].(string)
-		if err := s.Link(officer, warden.IntelLink{Object: actorID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+		if _, err := s.Link(officer, warden.IntelLink{Object: actorID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
 			t.Fatal(err)
 		}
 		in := intel.AttributeInput{Program: "CYBER2", Reason: "Evil Corp deployed Dridex.", LegalBasis: warden.LegalBasis{Order: "Executive Order 13694", Criterion: "Section 1(a)(ii)(B)"}}

@@ -455,7 +455,7 @@ func TestExportRequestsAndParties(t *testing.T) {
 		secret := xIncident("Informant", warden.TLPRed)
 		xLoad(t, s, inc, secret)
 		for _, o := range []map[string]any{inc, secret} {
-			if err := s.Link(xAnalyst, warden.IntelLink{Object: o["id"].(string), Kind: warden.LinkRequest, Ref: strconv.FormatInt(r.ID, 10)}); err != nil {
+			if _, err := s.Link(xAnalyst, warden.IntelLink{Object: o["id"].(string), Kind: warden.LinkRequest, Ref: strconv.FormatInt(r.ID, 10)}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -264,7 +264,7 @@ func TestAttributeRed(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range []map[string]any{redActor, actor} {
-			if err := s.Link(officer, warden.IntelLink{Object: a["id"].(string), Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			if _, err := s.Link(officer, warden.IntelLink{Object: a["id"].(string), Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -720,32 +720,33 @@ func linkReadable(p warden.Principal, kind string) bool {
 // audited: a threat actor to the listed party it is attributed to, an
 // incident to the designation or request it is behind. EINVALID for an
 // unknown kind or a ref of the wrong form, ENOTFOUND if either end does
-// not exist, ECONFLICT if the link exists.
-func (s *Service) Link(ctx context.Context, l warden.IntelLink) error {
+// not exist, ECONFLICT if the link exists. It returns the link as stored,
+// with who made it and when.
+func (s *Service) Link(ctx context.Context, l warden.IntelLink) (warden.IntelLink, error) {
 	p, err := warden.Authorize(ctx, warden.ActIntelWrite)
 	if err != nil {
-		return err
+		return warden.IntelLink{}, err
 	}
 	if err := s.checkLink(ctx, p, l); err != nil {
-		return err
+		return warden.IntelLink{}, err
 	}
 	if err := warden.CheckText(warden.TextNote, "note", l.Note, maxReason); err != nil {
-		return err
+		return warden.IntelLink{}, err
 	}
 	ok, err := s.DB.IntelLinkTarget(ctx, l.Kind, l.Ref)
 	if err != nil {
-		return err
+		return warden.IntelLink{}, err
 	}
 	if !ok {
-		return warden.Errorf(warden.ENOTFOUND, "no %s %s", l.Kind, l.Ref)
+		return warden.IntelLink{}, warden.Errorf(warden.ENOTFOUND, "no %s %s", l.Kind, l.Ref)
 	}
 	l.CreatedBy, l.CreatedAt = p.Name, s.now()
 	ev := warden.NewAuditEvent(ctx, "intel.link", l.Object, "", map[string]any{"kind": l.Kind, "ref": l.Ref})
 	if err := s.DB.AddIntelLink(ctx, l, ev); err != nil {
-		return err
+		return warden.IntelLink{}, err
 	}
 	s.changed()
-	return nil
+	return l, nil
 }
 
 // Unlink removes a link (intel.write), audited; ENOTFOUND if there is

@@ -166,7 +166,8 @@ func TestWriteAudit(t *testing.T) {
 				return o.ID, err
 			}},
 			{"intel.link", func() (string, error) {
-				return inc.ID, s.Link(coreAnalyst, warden.IntelLink{Object: inc.ID, Kind: warden.LinkRequest, Ref: "1"})
+				_, err := s.Link(coreAnalyst, warden.IntelLink{Object: inc.ID, Kind: warden.LinkRequest, Ref: "1"})
+				return inc.ID, err
 			}},
 			{"intel.share", func() (string, error) {
 				return "collection:" + col.ID, s.Share(coreAnalyst, col.ID, []string{inc.ID, ind.ID})
@@ -277,7 +278,8 @@ func TestWriteAudit(t *testing.T) {
 				return err
 			}},
 			{"link nothing", warden.ENOTFOUND, "", func() error {
-				return s.Link(coreAnalyst, warden.IntelLink{Object: inc.ID, Kind: warden.LinkRequest, Ref: "99"})
+				_, err := s.Link(coreAnalyst, warden.IntelLink{Object: inc.ID, Kind: warden.LinkRequest, Ref: "99"})
+				return err
 			}},
 			{"counterpart writes", warden.EFORBIDDEN, "", func() error {
 				_, err := s.Create(coreA, intel.Input{Type: "incident", TLP: warden.TLPGreen, Fields: map[string]any{"name": "x"}})

@@ -241,11 +241,7 @@ func (s *Server) apiLinkIntel(w http.ResponseWriter, r *http.Request) {
 		err = warden.Errorf(warden.EINVALID, "created_by and created_at are set by the server")
 	}
 	if err == nil {
-		err = s.Intel.Link(r.Context(), l)
-	}
-	if err == nil {
-		p, _ := warden.PrincipalFrom(r.Context())
-		l.CreatedBy, l.CreatedAt = p.Name, s.now().UTC()
+		l, err = s.Intel.Link(r.Context(), l)
 	}
 	s.answer(w, r, http.StatusCreated, l, err)
 }

@@ -197,7 +197,7 @@ func (s *Server) intelCreateForm(k intelKind, read func(map[string]string) (inte
 		}
 		if link != nil {
 			link.Object = o.ID
-			if err := s.Intel.Link(r.Context(), *link); err != nil {
+			if _, err := s.Intel.Link(r.Context(), *link); err != nil {
 				status, _, detail := s.intelStatus(r, err)
 				s.intelObject(w, r, status, o.ID, fmt.Sprintf("%s is recorded, but its link to %s %s was refused: %s", o.ID, link.Kind, link.Ref, detail))
 				return
@@ -372,7 +372,7 @@ var intelLinkKinds = []string{warden.LinkEntity, warden.LinkDesignation, warden.
 func (s *Server) intelLinkForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	f := intelFields(r, "object", "kind", "ref", "note")
-	if err := s.Intel.Link(r.Context(), warden.IntelLink{Object: f["object"], Kind: f["kind"], Ref: f["ref"], Note: f["note"]}); err != nil {
+	if _, err := s.Intel.Link(r.Context(), warden.IntelLink{Object: f["object"], Kind: f["kind"], Ref: f["ref"], Note: f["note"]}); err != nil {
 		status, _, detail := s.intelStatus(r, err)
 		if f["object"] == "" {
 			s.render(w, r, status, "error", view{Title: http.StatusText(status), Error: "Link: " + detail})

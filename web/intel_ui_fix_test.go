@@ -155,7 +155,7 @@ func TestIntelIndicatorColumns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.s.Intel.Link(analyst, warden.IntelLink{Object: o.ID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+		if _, err := p.s.Intel.Link(analyst, warden.IntelLink{Object: o.ID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
 			t.Fatal(err)
 		}
 	}

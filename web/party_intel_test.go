@@ -41,7 +41,7 @@ func TestPartyIntelligence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := p.s.Intel.Link(analyst, warden.IntelLink{Object: a.ID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			if _, err := p.s.Intel.Link(analyst, warden.IntelLink{Object: a.ID, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
 				t.Fatal(err)
 			}
 			actors[name] = a.ID

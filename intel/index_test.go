@@ -254,4 +254,27 @@ func TestIndexRefresh(t *testing.T) {
 	if n := hits("b.example", indexNow.Add(1700*time.Millisecond)); n != 1 || x.Size() != 2 {
 		t.Errorf("after Invalidate: %d hits, size %d", n, x.Size())
 	}
+
+	// Another process swaps an indicator's party: as many links as
+	// before, and no new object version, but the index sees it.
+	b := warden.IntelLink{Object: "indicator--0a000000-0000-4000-8000-000000000002", Kind: warden.LinkEntity, Ref: "ofac:1", CreatedAt: indexNow}
+	if err := db.AddIntelLink(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	x.Invalidate()
+	hits("b.example", indexNow.Add(1800*time.Millisecond))
+	before := x.snap.Load().gen
+	if err := db.RemoveIntelLink(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	b.Ref = "ofac:2"
+	if err := db.AddIntelLink(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	x.checking.Store(true)
+	x.check(before) // what the lookup a second later starts
+	hs, err := x.Match(ctx, warden.TxParty{Domain: "b.example"}, indexNow.Add(1900*time.Millisecond))
+	if err != nil || len(hs) != 1 || fmt.Sprint(hs[0].Parties) != "[ofac:2]" {
+		t.Errorf("after another process swapped the party: %+v, %v", hs, err)
+	}
 }

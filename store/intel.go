@@ -138,7 +138,10 @@ func intelKey(t time.Time) string { return timestamp(t) }
 // Outcome, Seq, Added and Current are set.
 func (db *DB) StoreIntel(ctx context.Context, vs []IntelVersion, imp *warden.IntelImport, org string, at time.Time, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		return db.storeIntel(ctx, tx, vs, imp, org, at, ev)
+		if err := db.storeIntel(ctx, tx, vs, imp, org, at, ev); err != nil {
+			return err
+		}
+		return bumpIntelGeneration(ctx, tx)
 	})
 }
 
@@ -1269,7 +1272,7 @@ func (db *DB) AddIntelLinks(ctx context.Context, ls []warden.IntelLink, ev *ward
 				return fmt.Errorf("intel link: %w", err)
 			}
 		}
-		return nil
+		return bumpLinks(ctx, tx, ls)
 	})
 }
 
@@ -1284,7 +1287,7 @@ func (db *DB) RemoveIntelLink(ctx context.Context, l warden.IntelLink, ev *warde
 		if n, _ := res.RowsAffected(); n == 0 {
 			return warden.Errorf(warden.ENOTFOUND, "%s is not linked to %s %s", l.Object, l.Kind, l.Ref)
 		}
-		return nil
+		return bumpLinks(ctx, tx, []warden.IntelLink{l})
 	})
 }
 

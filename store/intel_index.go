@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,15 +55,40 @@ func intelTime(s string) time.Time {
 	return t
 }
 
-// IntelGeneration changes whenever an object version is stored or a link
-// is added or removed: the screening index rebuilds when it moved.
+// IntelGeneration changes whenever what the screening index reads
+// changes (an object version is stored, an entity link is added or
+// removed): the index rebuilds when it moved. It is a counter that only
+// grows, bumped by each such write in its own transaction, so that no two
+// states of the graph share a generation, whichever process wrote them.
 func (db *DB) IntelGeneration(ctx context.Context) (int64, error) {
-	var seq, links int64
-	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM intel_objects), (SELECT COUNT(*) FROM intel_links)`).Scan(&seq, &links)
+	var gen int64
+	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE((SELECT CAST(value AS BIGINT) FROM intel_settings WHERE key = 'generation'), 0)`).Scan(&gen)
 	if err != nil {
 		return 0, fmt.Errorf("intel generation: %w", err)
 	}
-	return seq<<20 ^ links, nil
+	return gen, nil
+}
+
+// bumpIntelGeneration moves IntelGeneration on in tx. Writers call it
+// last in their transaction: the row it locks is then held only until
+// the commit.
+func bumpIntelGeneration(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO intel_settings (key, value) VALUES ('generation', '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(intel_settings.value AS BIGINT) + 1 AS TEXT)`)
+	if err != nil {
+		return fmt.Errorf("intel generation: %w", err)
+	}
+	return nil
+}
+
+// bumpLinks moves IntelGeneration on if one of ls is an entity link, the
+// only kind the index reads: the links screening writes to payments and
+// cases leave the index as it is.
+func bumpLinks(ctx context.Context, tx *sql.Tx, ls []warden.IntelLink) error {
+	if !slices.ContainsFunc(ls, func(l warden.IntelLink) bool { return l.Kind == warden.LinkEntity }) {
+		return nil
+	}
+	return bumpIntelGeneration(ctx, tx)
 }
 
 // IndexRows returns what every current, not revoked indicator observes,
@@ -232,7 +258,13 @@ func (db *DB) WriteListIndicators(ctx context.Context, list string, version int,
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO intel_list_indicators (list, version, done_at) VALUES ($1, $2, $3)
 			ON CONFLICT (list) DO UPDATE SET version = excluded.version, done_at = excluded.done_at`, list, version, timestamp(at))
-		return err
+		if err != nil {
+			return err
+		}
+		if len(vs) > 0 {
+			return bumpIntelGeneration(ctx, tx)
+		}
+		return bumpLinks(ctx, tx, links)
 	})
 }
 

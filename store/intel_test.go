@@ -192,3 +192,53 @@ func TestStoreIntel(t *testing.T) {
 		}
 	})
 }
+
+// TestIntelGeneration: the generation the screening index rebuilds on
+// moves with every change it reads, even one that leaves the number of
+// links as it was (a link removed, another added), and not with the
+// links screening writes to payments.
+func TestIntelGeneration(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		gen := func() int64 {
+			t.Helper()
+			g, err := db.IntelGeneration(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+		last := gen()
+		for _, step := range []struct {
+			name  string
+			do    func() error
+			moves bool
+		}{
+			{"a version stored", func() error {
+				return db.StoreIntel(ctx, []store.IntelVersion{intelVersion("a", 1, warden.TLPGreen, "x")}, nil, "", at, nil)
+			}, true},
+			{"an entity link added", func() error {
+				return db.AddIntelLink(ctx, warden.IntelLink{Object: "a", Kind: warden.LinkEntity, Ref: "ofac:1", CreatedAt: at}, nil)
+			}, true},
+			{"that link removed", func() error {
+				return db.RemoveIntelLink(ctx, warden.IntelLink{Object: "a", Kind: warden.LinkEntity, Ref: "ofac:1"}, nil)
+			}, true},
+			{"another entity link added", func() error {
+				return db.AddIntelLink(ctx, warden.IntelLink{Object: "a", Kind: warden.LinkEntity, Ref: "ofac:2", CreatedAt: at}, nil)
+			}, true},
+			{"a payment link added", func() error {
+				return db.AddIntelLink(ctx, warden.IntelLink{Object: "a", Kind: warden.LinkPayment, Ref: "p-1", CreatedAt: at}, nil)
+			}, false},
+		} {
+			if err := step.do(); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+			if g := gen(); (g > last) != step.moves || g < last {
+				t.Errorf("%s: generation %d, was %d", step.name, g, last)
+			} else {
+				last = g
+			}
+		}
+	})
+}

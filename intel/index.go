@@ -19,14 +19,14 @@ import (
 // memory, so that screening a payment's IP address, domain, e-mail address
 // and wallet costs map lookups and a binary search, not a query. It is
 // built from the store on first use and by Refresh; after that, a lookup
-// checks the store's generation (a count of object versions and links) at
+// checks the store's generation (which every write it reads moves) at
 // most once a second and, when it moved, rebuilds in the background while
 // the old index keeps answering. Invalidate makes every later lookup wait
 // for an index built after it, for writes in this process that must show
 // at once: a batch screened right after an import sees the import in each
 // of its lookups, not only in the first.
 type Index struct {
-	DB *store.DB
+	DB *store.DB // what the index is built from; nil: only Load fills it
 
 	snap     atomic.Pointer[snapshot]
 	want     atomic.Int64 // bumped by Invalidate: a snapshot built before is out of date
@@ -134,6 +134,9 @@ func (x *Index) rebuild(ctx context.Context, want int64, now time.Time) (*snapsh
 }
 
 // check rebuilds the index when the store's generation is no longer gen.
+// A rebuild that fails invalidates the index: the next lookup rebuilds it
+// itself and, if that fails too, returns the error, rather than answering
+// from an index the store has moved past with nobody told.
 func (x *Index) check(gen int64) {
 	defer x.checking.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -142,7 +145,9 @@ func (x *Index) check(gen int64) {
 	if err != nil || g == gen {
 		return // a failed check is tried again a second later
 	}
-	x.Refresh(ctx)
+	if err := x.Refresh(ctx); err != nil {
+		x.Invalidate()
+	}
 }
 
 // snapshot is one build of the index, never changed once built.

@@ -2,6 +2,7 @@ package intel
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -276,5 +277,46 @@ func TestIndexRefresh(t *testing.T) {
 	hs, err := x.Match(ctx, warden.TxParty{Domain: "b.example"}, indexNow.Add(1900*time.Millisecond))
 	if err != nil || len(hs) != 1 || fmt.Sprint(hs[0].Parties) != "[ofac:2]" {
 		t.Errorf("after another process swapped the party: %+v, %v", hs, err)
+	}
+}
+
+// TestIndexRebuildFails: a background rebuild that fails is not lost:
+// the next lookup rebuilds itself, returns the error while the store
+// still fails, and the store's state once it answers again.
+func TestIndexRebuildFails(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	raw, err := sql.Open(db.Driver(), db.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	x := NewIndex(db)
+	if _, err := x.Match(ctx, warden.TxParty{Domain: "a.example"}, indexNow); err != nil {
+		t.Fatal(err)
+	}
+	gen := x.snap.Load().gen
+	id, at := "indicator--0b000000-0000-4000-8000-000000000001", indexNow.Add(-time.Hour)
+	v := store.IntelVersion{Spec: "2.1", Object: warden.IntelObject{ID: id, Type: "indicator", Name: "a.example", TLP: warden.TLPGreen, Created: at, Modified: at, Source: "api",
+		Object: json.RawMessage(`{"type":"indicator","id":"` + id + `"}`)}, Observables: []store.IntelObservable{{Observable: obs(warden.KindDomain, "a.example")}}}
+	if err := db.StoreIntel(ctx, []store.IntelVersion{v}, nil, "", at, nil); err != nil {
+		t.Fatal(err)
+	}
+	rename := func(from, to string) {
+		t.Helper()
+		if _, err := raw.Exec(`ALTER TABLE ` + from + ` RENAME TO ` + to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("intel_links", "intel_links_away") // the rebuild's last read fails
+	x.checking.Store(true)
+	x.check(gen) // what a lookup a second later starts
+	if _, err := x.Match(ctx, warden.TxParty{Domain: "a.example"}, indexNow.Add(100*time.Millisecond)); err == nil {
+		t.Error("a lookup while the store fails: no error")
+	}
+	rename("intel_links_away", "intel_links")
+	hs, err := x.Match(ctx, warden.TxParty{Domain: "a.example"}, indexNow.Add(200*time.Millisecond))
+	if err != nil || len(hs) != 1 {
+		t.Errorf("once the store answers: %+v, %v", hs, err)
 	}
 }

@@ -3,7 +3,9 @@ package intel
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +48,7 @@ const maxAttributeReason = 10000
 // caller: for a token, the person who made it (see designation.Create). An actor without attributed parties is
 // EINVALID naming parties; a RED actor, naming tlp (its name would be in
 // the reasons); a Service without a Designator, naming designations.
-func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput) ([]warden.Designation, error) {
+func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput) (_ []warden.Designation, err error) {
 	p, err := warden.Authorize(ctx, warden.ActDesignationsPropose)
 	if err != nil {
 		return nil, err
@@ -81,18 +83,22 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	}
 	// One open proposal a party, whatever the actor: each party is
 	// claimed before its proposal is opened, and a claim not given its
-	// designation (a failure below) is released.
-	var claimed []string
+	// designation (a failure below) is released: that claim only, as
+	// another attribution may have taken a claim left too long over.
+	claimed := map[string]time.Time{} // party → when this call claimed it
 	defer func() {
-		for _, party := range claimed {
-			s.DB.SetAttribution(context.WithoutCancel(ctx), party, 0)
+		for _, party := range slices.Sorted(maps.Keys(claimed)) {
+			if rerr := s.DB.ReleaseAttribution(context.WithoutCancel(ctx), party, actor, claimed[party]); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
 		}
 	}()
 	for _, l := range links {
-		if err := s.DB.ClaimAttribution(ctx, l.Ref, actor, s.now(), claimStale); err != nil {
+		at := s.now()
+		if err := s.DB.ClaimAttribution(ctx, l.Ref, actor, at, claimStale); err != nil {
 			return nil, err
 		}
-		claimed = append(claimed, l.Ref)
+		claimed[l.Ref] = at
 	}
 	edges, err := s.DB.IntelEdges(ctx, actor)
 	if err != nil {
@@ -144,10 +150,10 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 		if err != nil {
 			return out, fmt.Errorf("propose %s: %w", l.Ref, err)
 		}
-		if err := s.DB.SetAttribution(ctx, l.Ref, d.ID); err != nil {
+		if err := s.DB.SetAttribution(ctx, l.Ref, actor, claimed[l.Ref], d.ID); err != nil {
 			return out, err
 		}
-		claimed = slices.DeleteFunc(claimed, func(p string) bool { return p == l.Ref })
+		delete(claimed, l.Ref)
 		if _, err := s.Designator.AddEvidence(ctx, d.ID, file, bundle); err != nil {
 			return out, fmt.Errorf("evidence of designation %d: %w", d.ID, err)
 		}

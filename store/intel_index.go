@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -311,7 +312,7 @@ func (db *DB) ClaimAttribution(ctx context.Context, party, actor string, at time
 		var d int64
 		var by, claimed string
 		err := tx.QueryRowContext(ctx, `SELECT designation, actor, claimed_at FROM intel_attributions WHERE party = $1`, party).Scan(&d, &by, &claimed)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			_, err = tx.ExecContext(ctx, `INSERT INTO intel_attributions (party, designation, actor, claimed_at) VALUES ($1, 0, $2, $3)`, party, actor, timestamp(at))
 			if err != nil {
 				return fmt.Errorf("claim attribution: %w", err)
@@ -327,7 +328,7 @@ func (db *DB) ClaimAttribution(ctx context.Context, party, actor string, at time
 		if d != 0 {
 			var status string
 			err := tx.QueryRowContext(ctx, `SELECT status FROM designations WHERE id = $1`, d).Scan(&status)
-			if err != nil && err != sql.ErrNoRows {
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("claim attribution: %w", err)
 			}
 			switch s := warden.DesignationStatus(status); s {
@@ -343,18 +344,32 @@ func (db *DB) ClaimAttribution(ctx context.Context, party, actor string, at time
 	})
 }
 
-// SetAttribution records the designation opened for a party claimed by
-// ClaimAttribution; designation 0 releases the claim (the proposal was
-// not opened).
-func (db *DB) SetAttribution(ctx context.Context, party string, designation int64) error {
+// SetAttribution records the designation opened for party on the claim
+// actor made at at (see ClaimAttribution); ECONFLICT if that claim is no
+// longer there (left too long, another attribution took the party over).
+func (db *DB) SetAttribution(ctx context.Context, party, actor string, at time.Time, designation int64) error {
 	return db.change(ctx, nil, func(tx *sql.Tx) error {
-		q := `UPDATE intel_attributions SET designation = $1 WHERE party = $2 AND designation = 0`
-		args := []any{designation, party}
-		if designation == 0 {
-			q, args = `DELETE FROM intel_attributions WHERE party = $1 AND designation = 0`, []any{party}
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE intel_attributions SET designation = $1 WHERE party = $2 AND designation = 0 AND actor = $3 AND claimed_at = $4`,
+			designation, party, actor, timestamp(at))
+		if err != nil {
 			return fmt.Errorf("record attribution: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return warden.Errorf(warden.ECONFLICT, "%s: the attribution's claim was taken over by another, which proposes it", party)
+		}
+		return nil
+	})
+}
+
+// ReleaseAttribution removes the claim actor made on party at at, whose
+// proposal was not opened, so that the party may be attributed again at
+// once. It removes that claim only: one another attribution took over
+// since is left alone.
+func (db *DB) ReleaseAttribution(ctx context.Context, party, actor string, at time.Time) error {
+	return db.change(ctx, nil, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM intel_attributions WHERE party = $1 AND designation = 0 AND actor = $2 AND claimed_at = $3`, party, actor, timestamp(at))
+		if err != nil {
+			return fmt.Errorf("release attribution: %w", err)
 		}
 		return nil
 	})

@@ -242,3 +242,38 @@ func TestIntelGeneration(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseAttribution: an attribution that failed releases its own
+// claim only; once its claim was left too long and another attribution
+// took the party over, the release leaves the new claim in place, and
+// the old attribution cannot record a designation on it either.
+func TestReleaseAttribution(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 1, 0, 0, 0, 123456000, time.UTC)
+		const stale = 10 * time.Minute
+		if err := db.ClaimAttribution(ctx, "ofac:1", "actor-a", t0, stale); err != nil {
+			t.Fatal(err)
+		}
+		t1 := t0.Add(stale + time.Second) // a's claim is stale: b takes it over
+		if err := db.ClaimAttribution(ctx, "ofac:1", "actor-b", t1, stale); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReleaseAttribution(ctx, "ofac:1", "actor-a", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetAttribution(ctx, "ofac:1", "actor-a", t0, 7); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("a records a designation on b's claim: %v", err)
+		}
+		if err := db.ClaimAttribution(ctx, "ofac:1", "actor-c", t1.Add(time.Second), stale); warden.ErrorCode(err) != warden.ECONFLICT {
+			t.Errorf("b's claim after a's release: another claim gets %v, want ECONFLICT", err)
+		}
+		// b's own release frees the party.
+		if err := db.ReleaseAttribution(ctx, "ofac:1", "actor-b", t1); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ClaimAttribution(ctx, "ofac:1", "actor-c", t1.Add(time.Second), stale); err != nil {
+			t.Errorf("after b's release: %v", err)
+		}
+	})
+}

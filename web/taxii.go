@@ -391,7 +391,8 @@ func (s *Server) taxiiAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 // taxiiImportError answers a refused envelope: its schema problems, by
-// object and path, in the error's details.
+// object and path, in the error's details; the second and later problems
+// at one object and path as "#2", "#3" after it, so that none is lost.
 func (s *Server) taxiiImportError(w http.ResponseWriter, r *http.Request, rep warden.IntelImport, err error) {
 	if len(rep.Errors) == 0 {
 		s.taxiiError(w, r, err)
@@ -399,6 +400,7 @@ func (s *Server) taxiiImportError(w http.ResponseWriter, r *http.Request, rep wa
 	}
 	status, code, detail := s.status(r, err)
 	details := map[string]string{}
+	seen := map[string]int{}
 	for i, p := range rep.Errors {
 		if i == 20 {
 			details["more"] = strconv.Itoa(len(rep.Errors)-i) + " more problems"
@@ -407,6 +409,9 @@ func (s *Server) taxiiImportError(w http.ResponseWriter, r *http.Request, rep wa
 		key := p.Object
 		if p.Path != "" {
 			key += " " + p.Path
+		}
+		if seen[key]++; seen[key] > 1 {
+			key += " #" + strconv.Itoa(seen[key])
 		}
 		details[key] = p.Message
 	}
@@ -433,8 +438,10 @@ func postedVersions(body []byte) map[string]string {
 }
 
 // taxiiStatusOf is the TAXII status of an import: complete, since Warden
-// stores an envelope at once (and stores nothing of an invalid one, so
-// there are no failures). versions gives each object's version as posted:
+// stores an envelope at once (and stores nothing of an invalid one). Its
+// failures are the objects the import kept out (rep.Skipped: another
+// source's id, a reserved id, a conflicting version). versions gives each
+// object's version as posted:
 // with it, the successes are listed; without it (a status read later,
 // when the report no longer says which version of each id was posted),
 // only counted, as TAXII allows.

@@ -566,3 +566,27 @@ func TestTAXIINeverRed(t *testing.T) {
 		}
 	})
 }
+
+// TestTAXIIImportErrorDetails: a refused envelope's details keep every
+// problem, two at one object and path among them, and count the ones
+// past the first twenty.
+func TestTAXIIImportErrorDetails(t *testing.T) {
+	rep := warden.IntelImport{Errors: []warden.ObjectProblem{
+		{Object: "indicator--1", Path: "pattern", Message: "pattern: unbalanced brackets"},
+		{Object: "indicator--1", Path: "pattern", Message: "pattern: unknown object type"},
+	}}
+	for i := range 20 {
+		rep.Errors = append(rep.Errors, warden.ObjectProblem{Object: fmt.Sprintf("indicator--%d", i+2), Message: "id: not a UUID"})
+	}
+	s := &Server{Log: slog.New(slog.DiscardHandler)}
+	w := httptest.NewRecorder()
+	s.taxiiImportError(w, httptest.NewRequest("POST", "/taxii2/api/collections/c/objects/", nil), rep, warden.Errorf(warden.EINVALID, "objects: 22 problems"))
+	var e taxii.Error
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != 400 || len(e.Details) != 21 || e.Details["more"] != "2 more problems" ||
+		e.Details["indicator--1 pattern"] != "pattern: unbalanced brackets" || e.Details["indicator--1 pattern #2"] != "pattern: unknown object type" {
+		t.Errorf("%d %+v", w.Code, e.Details)
+	}
+}

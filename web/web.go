@@ -122,7 +122,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			rt.h(rec, r)
 			return
 		}
-		p, err := s.authenticate(rec, r, rt.ui, s.uploadLimit(rt))
+		// The temporary files of an upload go, whatever the answer: the
+		// CSRF check may have parsed one for a request it then refuses.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
+		p, err := s.authenticate(rec, r, rt, s.uploadLimit(rt))
 		if err == nil {
 			err = s.charge(rec, p, 1)
 		}
@@ -142,9 +149,6 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		r = r.WithContext(warden.WithPrincipal(r.Context(), p))
 		rt.h(rec, r)
-		if r.MultipartForm != nil {
-			r.MultipartForm.RemoveAll() // the temporary files of an upload
-		}
 	})
 }
 
@@ -171,10 +175,13 @@ func (s *Server) uploadLimit(rt route) int64 {
 	return maxFormBody
 }
 
-// authenticate finds the caller: a bearer token, or a session cookie (then
-// unsafe methods need the session's CSRF token in the X-CSRF-Token header
-// or the csrf form field, read within upload bytes for a multipart form).
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool, upload int64) (warden.Principal, error) {
+// authenticate finds the caller of route rt: a bearer token, or a session
+// cookie (then unsafe methods need the session's CSRF token in the
+// X-CSRF-Token header or the csrf form field, read within upload bytes
+// for a multipart form — and only once the person's role may post to rt,
+// so that nobody else can make the server read an upload).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route, upload int64) (warden.Principal, error) {
+	ui := rt.ui
 	if h := r.Header.Get("Authorization"); h != "" {
 		p, err := s.Auth.Authenticate(r.Context(), h)
 		if err != nil {
@@ -198,6 +205,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ui bool, u
 	default:
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
+			if rt.action != "" && !warden.Allowed(p.Role, rt.action) {
+				return p, warden.Errorf(warden.EFORBIDDEN, "role %s may not %s", p.Role, rt.action)
+			}
 			if got, err = formCSRF(w, r, upload); err != nil {
 				return p, err
 			}
@@ -220,7 +230,7 @@ func formCSRF(w http.ResponseWriter, r *http.Request, upload int64) (string, err
 	r.Body = http.MaxBytesReader(w, r.Body, upload)
 	if err := r.ParseMultipartForm(uploadMemory); err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {
-			return "", warden.Errorf(warden.EINVALID, "upload: larger than %d bytes", upload)
+			return "", warden.Errorf(warden.ETOOLARGE, "upload: larger than %d MiB", upload>>20)
 		}
 		return "", warden.Errorf(warden.EINVALID, "form: could not be read: %v", err)
 	}

@@ -21,7 +21,9 @@ import (
 // built from the store on first use and by Refresh; after that, a lookup
 // checks the store's generation (which every write it reads moves) at
 // most once a second and, when it moved, rebuilds in the background while
-// the old index keeps answering. Invalidate makes every later lookup wait
+// the old index keeps answering; the first lookup after two quiet seconds
+// checks before it answers, so that a write by another process while
+// nobody looked up is never missed. Invalidate makes every later lookup wait
 // for an index built after it, for writes in this process that must show
 // at once: a batch screened right after an import sees the import in each
 // of its lookups, not only in the first.
@@ -43,8 +45,12 @@ type Index struct {
 func NewIndex(db *store.DB) *Index { return &Index{DB: db} }
 
 // checkEvery is how often lookups ask the store whether the index is out
-// of date.
-const checkEvery = time.Second
+// of date, in the background while they keep answering; after idleAfter
+// without a check, the next lookup asks first and waits for it.
+const (
+	checkEvery = time.Second
+	idleAfter  = 2 * time.Second
+)
 
 // Invalidate makes every later lookup answer from an index built after
 // this call, waiting for its rebuild.
@@ -106,7 +112,26 @@ func (x *Index) current(ctx context.Context, now time.Time) (*snapshot, error) {
 	if want := x.want.Load(); s == nil || s.want < want {
 		return x.rebuild(ctx, want, now)
 	}
-	if t := now.UnixNano(); x.DB != nil && t-x.checked.Load() >= int64(checkEvery) && x.checking.CompareAndSwap(false, true) {
+	t := now.UnixNano()
+	if x.DB == nil || t-x.checked.Load() < int64(checkEvery) {
+		return s, nil
+	}
+	if t-x.checked.Load() >= int64(idleAfter) {
+		// Nobody looked up for a while, so nothing checked the store:
+		// the index may be as old as the last lookup. Ask before
+		// answering, and rebuild first if another process wrote.
+		x.checked.Store(t)
+		g, err := x.DB.IntelGeneration(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if g != s.gen {
+			x.Invalidate()
+			return x.rebuild(ctx, x.want.Load(), now)
+		}
+		return s, nil
+	}
+	if x.checking.CompareAndSwap(false, true) {
 		x.checked.Store(t)
 		go x.check(s.gen)
 	}

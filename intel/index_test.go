@@ -320,3 +320,26 @@ func TestIndexRebuildFails(t *testing.T) {
 		t.Errorf("once the store answers: %+v, %v", hs, err)
 	}
 }
+
+// TestIndexIdleChecksFirst checks that the first lookup after a quiet
+// spell asks the store before it answers: another process (another node,
+// the command line) wrote while nobody looked up, and the background
+// check would answer that lookup from the old index.
+func TestIndexIdleChecksFirst(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	x := NewIndex(db)
+	if hs, err := x.Match(ctx, warden.TxParty{Domain: "idle.example"}, indexNow); err != nil || len(hs) != 0 {
+		t.Fatalf("empty store: %v %v", hs, err)
+	}
+	at := indexNow.Add(-time.Hour)
+	id := "indicator--0a000000-0000-4000-8000-0000000000aa"
+	v := store.IntelVersion{Spec: "2.1", Object: warden.IntelObject{ID: id, Type: "indicator", Name: "idle", TLP: warden.TLPGreen, Created: at, Modified: at, Source: "api",
+		Object: json.RawMessage(`{"type":"indicator","id":"` + id + `"}`)}, Observables: []store.IntelObservable{{Observable: obs(warden.KindDomain, "idle.example")}}}
+	if err := db.StoreIntel(ctx, []store.IntelVersion{v}, nil, "", at, warden.NewAuditEvent(ctx, "intel.test", id, "", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if hs, err := x.Match(ctx, warden.TxParty{Domain: "idle.example"}, indexNow.Add(20*time.Second)); err != nil || len(hs) != 1 {
+		t.Errorf("the first lookup after 20 quiet seconds: %d hits %v, want the indicator written meanwhile", len(hs), err)
+	}
+}

@@ -183,21 +183,14 @@ func (s *Service) defaultTLP(t warden.TLP) (warden.TLP, error) {
 	return warden.TLPAmber, nil
 }
 
-// read reads a bundle of at most MaxBundle bytes.
+// read reads a bundle of at most stix.MaxBundle bytes: ETOOLARGE over.
 func (s *Service) read(r io.Reader) ([]byte, error) {
-	limit := s.MaxBundle
-	if limit <= 0 {
-		limit = stix.MaxBundle
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := io.ReadAll(io.LimitReader(r, stix.MaxBundle+1))
 	if err != nil {
 		return nil, warden.Errorf(warden.EINVALID, "bundle: cannot be read: %w", err)
 	}
-	if int64(len(data)) > limit {
-		if limit == stix.MaxBundle {
-			return nil, warden.Errorf(warden.EINVALID, "bundle: larger than 64 MiB")
-		}
-		return nil, warden.Errorf(warden.EINVALID, "bundle: larger than %d bytes", limit)
+	if len(data) > stix.MaxBundle {
+		return nil, warden.Errorf(warden.ETOOLARGE, "bundle: larger than %d MiB (%d bytes)", stix.MaxBundle>>20, stix.MaxBundle)
 	}
 	return data, nil
 }

@@ -52,9 +52,6 @@ type Service struct {
 	// Designator opens the designation proposals Attribute makes; nil:
 	// Attribute is refused.
 	Designator Designator
-	// MaxBundle is the largest bundle Import reads, in bytes;
-	// stix.MaxBundle when 0.
-	MaxBundle int64
 }
 
 // New returns a Service over db, with its screening index.

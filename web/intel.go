@@ -323,11 +323,17 @@ func (s *Server) apiImportIntel(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusCreated, rep, err)
 }
 
+// bundleTooLarge is the error of a bundle over stix.MaxBundle, as
+// Service.Import says it of one it reads: the handlers, which stop
+// reading the request at the limit, say it the same way.
+func bundleTooLarge() error {
+	return warden.Errorf(warden.ETOOLARGE, "bundle: larger than %d MiB (%d bytes)", stix.MaxBundle>>20, stix.MaxBundle)
+}
+
 // readBundle reads the bundle of an import: the raw body as JSON or
 // STIX, or the part named file of a multipart form (its source is then
 // upload:FILE). At most stix.MaxBundle bytes: ETOOLARGE over.
 func readBundle(w http.ResponseWriter, r *http.Request, source string) ([]byte, string, error) {
-	tooLarge := warden.Errorf(warden.ETOOLARGE, "bundle: larger than %d MiB (%d bytes)", stix.MaxBundle>>20, stix.MaxBundle)
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
 	case err != nil && r.Header.Get("Content-Type") != "":
@@ -336,7 +342,7 @@ func readBundle(w http.ResponseWriter, r *http.Request, source string) ([]byte, 
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, stix.MaxBundle))
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, "", tooLarge
+			return nil, "", bundleTooLarge()
 		}
 		if err != nil {
 			return nil, "", warden.Errorf(warden.EINVALID, "reading the request body: %w", err)
@@ -367,7 +373,7 @@ func readBundle(w http.ResponseWriter, r *http.Request, source string) ([]byte, 
 			return nil, "", bodyError(err)
 		}
 		if len(b) > stix.MaxBundle {
-			return nil, "", tooLarge
+			return nil, "", bundleTooLarge()
 		}
 		name := part.FileName()
 		if name == "" {

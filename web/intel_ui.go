@@ -784,11 +784,13 @@ func (s *Server) intelImportForm(w http.ResponseWriter, r *http.Request) {
 		s.intelImportView(w, r, formFailed(r, status), report, detail)
 	}
 	if err := r.ParseMultipartForm(intelUploadMemo); err != nil {
-		status := http.StatusBadRequest
-		if errors.As(err, new(*http.MaxBytesError)) {
-			status = http.StatusRequestEntityTooLarge
+		if errors.As(err, new(*http.MaxBytesError)) { // the bundle's limit and the form's fields
+			err = bundleTooLarge()
+		} else {
+			err = warden.Errorf(warden.EINVALID, "bundle: the upload could not be read: %v", err)
 		}
-		fail(status, nil, warden.Errorf(warden.EINVALID, "bundle: the upload could not be read (at most %d bytes): %v", stix.MaxBundle, err))
+		status, _, _ := s.intelStatus(r, err)
+		fail(status, nil, err)
 		return
 	}
 	file, hdr, err := r.FormFile("bundle")

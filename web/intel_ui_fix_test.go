@@ -22,6 +22,7 @@ import (
 	"warden/auth"
 	"warden/intel"
 	"warden/sources/sourcetest"
+	"warden/stix"
 	"warden/store/storetest"
 )
 
@@ -102,6 +103,12 @@ func TestIntelImportPlainForm(t *testing.T) {
 	resp, body = post("/intel/import", map[string]string{"csrf": "wrong"}, "bundle", "x.json", []byte("{}"))
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "CSRF") {
 		t.Errorf("a wrong CSRF field: %d", resp.StatusCode)
+	}
+	// A file a byte over the bundle limit, within the upload's: the
+	// service refuses it, as too large.
+	resp, body = post("/intel/import", nil, "bundle", "huge.json", bytes.Repeat([]byte(" "), stix.MaxBundle+1))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than 64 MiB") {
+		t.Errorf("a bundle over the limit: %d %s", resp.StatusCode, between(body, `<main`, "</main>"))
 	}
 }
 

@@ -212,33 +212,11 @@ type Client struct {
 	MaxResponse int64
 }
 
-// Discovery reads the discovery resource at discoveryURL (the server's
-// /taxii2/, which lies outside any API root).
-func (c *Client) Discovery(ctx context.Context, discoveryURL string) (Discovery, error) {
-	var d Discovery
-	_, err := c.do(ctx, "GET", discoveryURL, nil, &d)
-	return d, err
-}
-
-// APIRoot reads the API root's description.
-func (c *Client) APIRoot(ctx context.Context) (APIRoot, error) {
-	var a APIRoot
-	_, err := c.do(ctx, "GET", c.url(""), nil, &a)
-	return a, err
-}
-
 // Collections lists the collections the caller may know of.
 func (c *Client) Collections(ctx context.Context) ([]Collection, error) {
 	var cs Collections
 	_, err := c.do(ctx, "GET", c.url("collections/"), nil, &cs)
 	return cs.Collections, err
-}
-
-// Collection reads one collection's description.
-func (c *Client) Collection(ctx context.Context, id string) (Collection, error) {
-	var col Collection
-	_, err := c.do(ctx, "GET", c.url("collections/"+url.PathEscape(id)+"/"), nil, &col)
-	return col, err
 }
 
 // Objects reads a page of a collection's objects.
@@ -263,24 +241,11 @@ func (c *Client) Object(ctx context.Context, collection, id string, q Query) (En
 	return e, err
 }
 
-// DeleteObject removes an object from a collection.
-func (c *Client) DeleteObject(ctx context.Context, collection, id string) error {
-	_, err := c.do(ctx, "DELETE", c.url("collections/"+url.PathEscape(collection)+"/objects/"+url.PathEscape(id)+"/"), nil, nil)
-	return err
-}
-
 // Versions lists the versions of one object.
 func (c *Client) Versions(ctx context.Context, collection, id string) (Versions, error) {
 	var v Versions
 	_, err := c.do(ctx, "GET", c.url("collections/"+url.PathEscape(collection)+"/objects/"+url.PathEscape(id)+"/versions/"), nil, &v)
 	return v, err
-}
-
-// Manifest reads a page of a collection's manifest.
-func (c *Client) Manifest(ctx context.Context, collection string, q Query) (Manifest, error) {
-	var m Manifest
-	_, err := c.do(ctx, "GET", c.url("collections/"+url.PathEscape(collection)+"/manifest/")+query(q.values()), nil, &m)
-	return m, err
 }
 
 // AddObjects posts an envelope to a collection and returns the status the

@@ -149,6 +149,23 @@ func TestAdoptCounterpartObject(t *testing.T) {
 		if screens(t, db, review2ID(5)) {
 			t.Errorf("org-b's indicator screens")
 		}
+		// The adoption of an identical current version drops the
+		// counterpart's earlier versions too: they never become the
+		// authority's.
+		if _, err := post(coreA, colA.ID, review2Ind(8, jan, "", `,"description":"planted"`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := post(coreA, colA.ID, review2Ind(8, feb, "", "")); err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(60e9)
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:same.json"}, review2Ind(8, feb, "", ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(8)}) || rep.Unchanged != 1 {
+			t.Fatalf("adopting an identical current version: %+v %v", rep, err)
+		}
+		if vs, err := s.Versions(coreAnalyst, review2ID(8)); err != nil || len(vs) != 1 || strings.Contains(string(vs[0].Object), "planted") {
+			t.Errorf("versions after adopting an identical current version: %d %v", len(vs), err)
+		}
 		// An adoption that makes an object RED is not named in the
 		// report to a reader who may not see RED.
 		if _, err := post(coreA, colA.ID, review2Ind(7, jan, "", "")); err != nil {

@@ -209,13 +209,19 @@ func (db *DB) storeIntel(ctx context.Context, tx *sql.Tx, vs []IntelVersion, imp
 		if imp != nil && !counterpart && !signed && !v.Reserved && strings.HasPrefix(st.origin, "org:") && !strings.HasPrefix(origin, "org:") {
 			same := st.objects[key]
 			identical := st.versions[key] && key == st.current && (same == string(v.Object.Object) || stix.Equivalent(json.RawMessage(same), v.Object.Object))
-			if !identical {
-				for k := range st.versions {
-					replaced = append(replaced, [2]string{v.Object.ID, k})
+			for k := range st.versions {
+				if identical && k == key {
+					continue // the current version, sent again as it is: it stays
 				}
-				clear(st.versions)
-				clear(st.objects)
-				st.current, st.revoked = "", ""
+				replaced = append(replaced, [2]string{v.Object.ID, k})
+				delete(st.versions, k)
+				delete(st.objects, k)
+			}
+			if !identical {
+				st.current = ""
+			}
+			if !st.versions[st.revoked] {
+				st.revoked = ""
 			}
 			adopted[v.Object.ID] = st.origin
 			imp.Adopted = append(imp.Adopted, v.Object.ID)

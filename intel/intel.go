@@ -31,6 +31,7 @@ package intel
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"warden"
@@ -154,6 +155,9 @@ func notFound(id string) error {
 // object returns the current version of id if p sees it; ENOTFOUND
 // otherwise.
 func (s *Service) object(ctx context.Context, p warden.Principal, id string) (warden.IntelObject, error) {
+	if strings.IndexByte(id, 0) >= 0 {
+		return warden.IntelObject{}, notFound(id) // no stored id holds one (PostgreSQL could not even be asked)
+	}
 	o, err := s.DB.IntelObject(ctx, id)
 	if warden.ErrorCode(err) == warden.ENOTFOUND {
 		return o, notFound(id)

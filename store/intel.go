@@ -442,7 +442,7 @@ func (db *DB) insertIntelRows(ctx context.Context, tx *sql.Tx, vs []IntelVersion
 		}
 		o := v.Object
 		rows = append(rows, []any{o.Seq, o.ID, o.Type, intelKey(o.Modified), timestamp(o.Created), timestamp(o.Added), v.Spec, string(o.TLP),
-			o.Name, o.Source, importID, boolInt(o.Current), boolInt(o.Revoked), boolInt(o.Opaque), string(o.Object), cmp.Or(v.Origin, HomeOrigin)})
+			storable(o.Name), o.Source, importID, boolInt(o.Current), boolInt(o.Revoked), boolInt(o.Opaque), string(o.Object), cmp.Or(v.Origin, HomeOrigin)})
 	}
 	return db.insertRows(ctx, tx, `INSERT INTO intel_objects (seq, stix_id, type, modified, created, added_at, spec, tlp, name, source, import_id, current, revoked, opaque, object, origin) VALUES `, "", rows)
 }
@@ -461,7 +461,7 @@ func (db *DB) insertDerived(ctx context.Context, tx *sql.Tx, vs []IntelVersion, 
 		for _, e := range v.Edges {
 			if !seenEdge[e] {
 				seenEdge[e] = true
-				edges = append(edges, []any{e.Source, e.Type, e.Target, e.Rel, e.Confidence, id})
+				edges = append(edges, []any{e.Source, storable(e.Type), e.Target, e.Rel, e.Confidence, id})
 			}
 		}
 		seenObs := map[[2]string]bool{}
@@ -475,7 +475,7 @@ func (db *DB) insertDerived(ctx context.Context, tx *sql.Tx, vs []IntelVersion, 
 			obs = append(obs, []any{id, string(o.Kind), o.Value, o.Chain, lo, hi, optZero(o.ValidFrom), optZero(o.ValidUntil)})
 		}
 		if u := v.Unsupported; u != nil {
-			unsup = append(unsup, []any{id, u.PatternType, u.Reason})
+			unsup = append(unsup, []any{id, storable(u.PatternType), storable(u.Reason)})
 		}
 	}
 	if err := db.insertRows(ctx, tx, `INSERT INTO intel_edges (source, type, target, rel, confidence, owner) VALUES `, "", edges); err != nil {
@@ -1540,4 +1540,14 @@ func (db *DB) IntelImports(ctx context.Context, org string, limit int) ([]warden
 		}
 		return imp, json.Unmarshal([]byte(report), &imp)
 	}, q, args...)
+}
+
+// storable is text from an object as a text column holds it: PostgreSQL's
+// take no NUL (valid in JSON as \u0000, so in STIX), written U+FFFD; the
+// object's own JSON keeps it escaped, as sent.
+func storable(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }

@@ -41,7 +41,10 @@ import (
 // Service is the intelligence service. Set its fields before use; New
 // fills the defaults.
 type Service struct {
-	DB  *store.DB
+	// DB holds the objects, their versions, links, shares and imports.
+	DB *store.DB
+	// Now is the clock of what the service stamps (versions, links,
+	// claims) and of screening's validity windows; time.Now if nil.
 	Now func() time.Time
 	// DefaultTLP marks imported objects that carry no TLP marking of
 	// their own; AMBER when empty, so that nothing unmarked is shared
@@ -98,6 +101,41 @@ func visibility(p warden.Principal) store.IntelVisibility {
 // shared with p's organisation.
 func needsShare(p warden.Principal, t warden.TLP) bool {
 	return !warden.SeesTLP(p, t, false) && warden.SeesTLP(p, t, true)
+}
+
+// currentVisible returns the current versions of ids, in their order,
+// all of which p must see: missing is the error of the first id that has
+// none or that p does not see (to p, an object it may not read does not
+// exist).
+func (s *Service) currentVisible(ctx context.Context, p warden.Principal, ids []string, missing func(id string) error) ([]warden.IntelObject, error) {
+	cur, err := s.DB.IntelCurrent(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]warden.IntelObject, 0, len(ids))
+	for _, id := range ids {
+		o, ok := cur[id]
+		if !ok {
+			return nil, missing(id)
+		}
+		objs = append(objs, o)
+	}
+	seen, err := s.visible(ctx, p, objs)
+	if err != nil {
+		return nil, err
+	}
+	if len(seen) < len(objs) {
+		ok := make(map[string]bool, len(seen))
+		for _, o := range seen {
+			ok[o.ID] = true
+		}
+		for _, id := range ids {
+			if !ok[id] {
+				return nil, missing(id)
+			}
+		}
+	}
+	return objs, nil
 }
 
 // visible returns the objects of objs that p sees, in order. A

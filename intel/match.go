@@ -23,11 +23,7 @@ func (s *Service) Match(ctx context.Context, p warden.TxParty) ([]warden.Indicat
 	if s.Index == nil {
 		return nil, nil
 	}
-	now := time.Now()
-	if s.Now != nil {
-		now = s.Now()
-	}
-	return s.Index.Match(ctx, p, now)
+	return s.Index.Match(ctx, p, s.now())
 }
 
 // maxValue is the longest value looked up: a domain name is at most 253

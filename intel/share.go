@@ -185,28 +185,9 @@ func (s *Service) Share(ctx context.Context, collection string, ids []string) er
 		return err
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	cur, err := s.DB.IntelCurrent(ctx, ids)
+	objs, err := s.currentVisible(ctx, p, ids, notFound)
 	if err != nil {
 		return err
-	}
-	var objs []warden.IntelObject
-	for _, id := range ids {
-		o, ok := cur[id]
-		if !ok {
-			return notFound(id)
-		}
-		objs = append(objs, o)
-	}
-	seen, err := s.visible(ctx, p, objs)
-	if err != nil {
-		return err
-	}
-	if len(seen) < len(objs) {
-		for i, o := range objs {
-			if i >= len(seen) || seen[i].ID != o.ID {
-				return notFound(o.ID)
-			}
-		}
 	}
 	for _, o := range objs {
 		if !o.TLP.Shareable() {

@@ -632,34 +632,10 @@ func (s *Service) checkRefs(ctx context.Context, p warden.Principal, v store.Int
 	if len(ids) == 0 {
 		return nil
 	}
-	cur, err := s.DB.IntelCurrent(ctx, ids)
-	if err != nil {
-		return err
-	}
-	var objs []warden.IntelObject
-	for _, id := range ids {
-		o, ok := cur[id]
-		if !ok {
-			return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
-		}
-		objs = append(objs, o)
-	}
-	seen, err := s.visible(ctx, p, objs)
-	if err != nil {
-		return err
-	}
-	if len(seen) < len(objs) {
-		ok := map[string]bool{}
-		for _, o := range seen {
-			ok[o.ID] = true
-		}
-		for _, id := range ids {
-			if !ok[id] {
-				return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
-			}
-		}
-	}
-	return nil
+	_, err := s.currentVisible(ctx, p, ids, func(id string) error {
+		return warden.Errorf(warden.EINVALID, "%s: no object %s", prop[id], id)
+	})
+	return err
 }
 
 // checkEndsTLP checks that a relationship or sighting is marked at least

@@ -40,3 +40,23 @@ func TestUploadRefusedLeavesNothing(t *testing.T) {
 		t.Errorf("an auditor's refused upload left %d temporary files", n)
 	}
 }
+
+// TestPathNul checks that a path holding a NUL character is refused
+// before any handler: no resource is named so, and PostgreSQL takes no
+// NUL in a parameter (it answered 500).
+func TestPathNul(t *testing.T) {
+	p, _ := intelPlatform(t, storetest.OpenSQLite(t))
+	for _, path := range []string{"/v1/intel/objects/indicator--a%00b", "/taxii2/api/collections/a%00b/objects/", "/intel/objects/x%00"} {
+		req, _ := http.NewRequest("GET", p.srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+p.tokens[warden.RoleAnalyst])
+		req.Header.Set("Accept", "application/taxii+json;version=2.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", path, resp.StatusCode)
+		}
+	}
+}

@@ -114,6 +114,12 @@ func (s *Server) wrap(rt route) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { s.metrics.observe(label, rec.status, time.Since(start)) }()
+		if strings.IndexByte(r.URL.Path, 0) >= 0 {
+			// No resource is named so, and PostgreSQL takes no NUL in a
+			// parameter: the request ends here.
+			s.fail(rec, r, rt.ui, warden.Errorf(warden.EINVALID, "path: holds a NUL character"))
+			return
+		}
 		if err := checkQuery(rt, r.URL.RawQuery); err != nil {
 			s.fail(rec, r, rt.ui, err)
 			return

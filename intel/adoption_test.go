@@ -15,16 +15,18 @@ import (
 	"warden/store/storetest"
 )
 
-// review2Ind is indicator n observing 203.0.113.n, GREEN unless marked
-// otherwise, modified on mod, with extra properties.
-func review2Ind(n int, mod, marking, extra string) string {
+// adoptionIndicator is indicator n observing 203.0.113.n, GREEN unless
+// marked otherwise, modified on mod, with extra properties.
+func adoptionIndicator(n int, mod, marking, extra string) string {
 	id := fmt.Sprintf("indicator--0c000000-0000-4000-8000-%012d", n)
 	o := coreIndicator(id, mod, fmt.Sprintf("[ipv4-addr:value = '203.0.113.%d']", n), cmp(marking, stix.TLPMarkingID(warden.TLPGreen)))
 	return strings.TrimSuffix(o, "}") + extra + "}"
 }
 
-// review2ID is the id of review2Ind(n, ...).
-func review2ID(n int) string { return fmt.Sprintf("indicator--0c000000-0000-4000-8000-%012d", n) }
+// adoptionIndicatorID is the id of adoptionIndicator(n, ...).
+func adoptionIndicatorID(n int) string {
+	return fmt.Sprintf("indicator--0c000000-0000-4000-8000-%012d", n)
+}
 
 // cmp is a, or b when a is empty.
 func cmp(a, b string) string {
@@ -66,14 +68,14 @@ func TestAdoptCounterpartObject(t *testing.T) {
 			clock.Add(60e9)
 			return originImport(s, ctx, intel.ImportOptions{Source: "taxii:post", Collection: col}, objs...)
 		}
-		if _, err := post(coreA, colA.ID, review2Ind(1, jan, "", ""), review2Ind(2, jan, "", ""), review2Ind(3, jan, "", "")); err != nil {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(1, jan, "", ""), adoptionIndicator(2, jan, "", ""), adoptionIndicator(3, jan, "", "")); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := post(coreB, colB.ID, review2Ind(4, jan, "", "")); err != nil {
+		if _, err := post(coreB, colB.ID, adoptionIndicator(4, jan, "", "")); err != nil {
 			t.Fatal(err)
 		}
 		for n := 1; n <= 4; n++ {
-			if screens(t, db, review2ID(n)) {
+			if screens(t, db, adoptionIndicatorID(n)) {
 				t.Fatalf("a counterpart's indicator %d screens", n)
 			}
 		}
@@ -82,32 +84,32 @@ func TestAdoptCounterpartObject(t *testing.T) {
 		// other content, 3 a newer version.
 		clock.Add(60e9)
 		rep, err := originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:mine.json"},
-			review2Ind(1, jan, "", ""), review2Ind(2, jan, "", `,"description":"the authority's"`), review2Ind(3, feb, "", ""))
+			adoptionIndicator(1, jan, "", ""), adoptionIndicator(2, jan, "", `,"description":"the authority's"`), adoptionIndicator(3, feb, "", ""))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(rep.Adopted, []string{review2ID(1), review2ID(2), review2ID(3)}) || rep.Unchanged != 1 || rep.Versions != 2 || len(rep.Skipped) != 0 {
+		if !slices.Equal(rep.Adopted, []string{adoptionIndicatorID(1), adoptionIndicatorID(2), adoptionIndicatorID(3)}) || rep.Unchanged != 1 || rep.Versions != 2 || len(rep.Skipped) != 0 {
 			t.Errorf("the authority's import of a counterpart's ids: adopted %v unchanged %d versions %d skipped %+v", rep.Adopted, rep.Unchanged, rep.Versions, rep.Skipped)
 		}
 		// A feed adopts too.
 		clock.Add(60e9)
-		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, review2Ind(4, feb, "", ""))
-		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(4)}) || rep.Versions != 1 {
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, adoptionIndicator(4, feb, "", ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{adoptionIndicatorID(4)}) || rep.Versions != 1 {
 			t.Errorf("a feed's import of a counterpart's id: %+v %v", rep, err)
 		}
 		for n := 1; n <= 4; n++ {
-			if !screens(t, db, review2ID(n)) {
+			if !screens(t, db, adoptionIndicatorID(n)) {
 				t.Errorf("indicator %d does not screen once adopted", n)
 			}
-			if org, err := db.IntelSubmitter(coreAnalyst, review2ID(n)); err != nil || org != "" {
+			if org, err := db.IntelSubmitter(coreAnalyst, adoptionIndicatorID(n)); err != nil || org != "" {
 				t.Errorf("indicator %d submitted by %q (%v)", n, org, err)
 			}
 		}
-		o, err := s.Object(coreAnalyst, review2ID(2))
+		o, err := s.Object(coreAnalyst, adoptionIndicatorID(2))
 		if err != nil || !strings.Contains(string(o.Object), "the authority's") {
 			t.Errorf("the adopted version of 2: %s %v", o.Object, err)
 		}
-		if vs, err := s.Versions(coreAnalyst, review2ID(2)); err != nil || len(vs) != 1 {
+		if vs, err := s.Versions(coreAnalyst, adoptionIndicatorID(2)); err != nil || len(vs) != 1 {
 			t.Errorf("versions of 2: %d %v", len(vs), err)
 		}
 
@@ -118,62 +120,62 @@ func TestAdoptCounterpartObject(t *testing.T) {
 			t.Errorf("org-a's collection after the adoption: %d objects %v", len(pg.Objects), err)
 		}
 		// A counterpart's later, revoked version gives way too.
-		if _, err := post(coreA, colA.ID, review2Ind(6, "2027-01-01T00:00:00.000Z", "", `,"revoked":true`)); err != nil {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(6, "2027-01-01T00:00:00.000Z", "", `,"revoked":true`)); err != nil {
 			t.Fatal(err)
 		}
 		clock.Add(60e9)
-		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, review2Ind(6, jan, "", ""))
-		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(6)}) || len(rep.Skipped) != 0 {
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, adoptionIndicator(6, jan, "", ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{adoptionIndicatorID(6)}) || len(rep.Skipped) != 0 {
 			t.Errorf("adopting over a counterpart's revoked version: %+v %v", rep, err)
 		}
-		if vs, err := s.Versions(coreAnalyst, review2ID(6)); err != nil || len(vs) != 1 || vs[0].Revoked || !screens(t, db, review2ID(6)) {
+		if vs, err := s.Versions(coreAnalyst, adoptionIndicatorID(6)); err != nil || len(vs) != 1 || vs[0].Revoked || !screens(t, db, adoptionIndicatorID(6)) {
 			t.Errorf("after adopting over a revoked version: %+v %v", vs, err)
 		}
 
 		// The counterpart no longer versions what was adopted; the
 		// authority's next import of it is plain unchanged.
-		if _, err := post(coreA, colA.ID, review2Ind(1, "2026-03-01T00:00:00.000Z", "", "")); coreCode(err) != warden.EINVALID {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(1, "2026-03-01T00:00:00.000Z", "", "")); coreCode(err) != warden.EINVALID {
 			t.Errorf("a counterpart versioning an adopted object: %v", err)
 		}
-		rep = coreImport(t, s, coreBundle(review2Ind(1, jan, "", "")))
+		rep = coreImport(t, s, coreBundle(adoptionIndicator(1, jan, "", "")))
 		if len(rep.Adopted) != 0 || rep.Unchanged != 1 {
 			t.Errorf("the authority's import again: %+v", rep)
 		}
 		// A counterpart adopts nothing: not another's object.
-		if _, err := post(coreB, colB.ID, review2Ind(5, jan, "", "")); err != nil {
+		if _, err := post(coreB, colB.ID, adoptionIndicator(5, jan, "", "")); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := post(coreA, colA.ID, review2Ind(5, feb, "", "")); coreCode(err) != warden.EINVALID {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(5, feb, "", "")); coreCode(err) != warden.EINVALID {
 			t.Errorf("a counterpart versioning another's object: %v", err)
 		}
-		if screens(t, db, review2ID(5)) {
+		if screens(t, db, adoptionIndicatorID(5)) {
 			t.Errorf("org-b's indicator screens")
 		}
 		// The adoption of an identical current version drops the
 		// counterpart's earlier versions too: they never become the
 		// authority's.
-		if _, err := post(coreA, colA.ID, review2Ind(8, jan, "", `,"description":"planted"`)); err != nil {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(8, jan, "", `,"description":"planted"`)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := post(coreA, colA.ID, review2Ind(8, feb, "", "")); err != nil {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(8, feb, "", "")); err != nil {
 			t.Fatal(err)
 		}
 		clock.Add(60e9)
-		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:same.json"}, review2Ind(8, feb, "", ""))
-		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(8)}) || rep.Unchanged != 1 {
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:same.json"}, adoptionIndicator(8, feb, "", ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{adoptionIndicatorID(8)}) || rep.Unchanged != 1 {
 			t.Fatalf("adopting an identical current version: %+v %v", rep, err)
 		}
-		if vs, err := s.Versions(coreAnalyst, review2ID(8)); err != nil || len(vs) != 1 || strings.Contains(string(vs[0].Object), "planted") {
+		if vs, err := s.Versions(coreAnalyst, adoptionIndicatorID(8)); err != nil || len(vs) != 1 || strings.Contains(string(vs[0].Object), "planted") {
 			t.Errorf("versions after adopting an identical current version: %d %v", len(vs), err)
 		}
 		// An adoption that makes an object RED is not named in the
 		// report to a reader who may not see RED.
-		if _, err := post(coreA, colA.ID, review2Ind(7, jan, "", "")); err != nil {
+		if _, err := post(coreA, colA.ID, adoptionIndicator(7, jan, "", "")); err != nil {
 			t.Fatal(err)
 		}
 		clock.Add(60e9)
-		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:red.json"}, review2Ind(7, feb, stix.TLPMarkingID(warden.TLPRed), ""))
-		if err != nil || !slices.Equal(rep.Adopted, []string{review2ID(7)}) {
+		rep, err = originImport(s, coreAnalyst, intel.ImportOptions{Source: "upload:red.json"}, adoptionIndicator(7, feb, stix.TLPMarkingID(warden.TLPRed), ""))
+		if err != nil || !slices.Equal(rep.Adopted, []string{adoptionIndicatorID(7)}) {
 			t.Fatalf("adopting as RED: %+v %v", rep, err)
 		}
 		if got, err := s.ImportReport(coreAs(warden.RoleLiaison, warden.HomeOrg), rep.ID); err != nil || len(got.Adopted) != 0 {
@@ -205,21 +207,21 @@ func TestCounterpartSignedAsAuthority(t *testing.T) {
 		for i, by := range []string{me, sstix.ID("identity", "warden-authority")} {
 			signed := `,"created_by_ref":"` + by + `"`
 			clock.Add(60e9)
-			_, err := originImport(s, coreA, intel.ImportOptions{Source: "taxii:post", Collection: col.ID}, review2Ind(10+i, "2026-01-01T00:00:00.000Z", "", signed))
+			_, err := originImport(s, coreA, intel.ImportOptions{Source: "taxii:post", Collection: col.ID}, adoptionIndicator(10+i, "2026-01-01T00:00:00.000Z", "", signed))
 			if coreCode(err) != warden.EINVALID || !strings.Contains(err.Error(), msg) {
 				t.Errorf("a counterpart signing as %s: %v", by, err)
 			}
-			if _, err := s.Object(coreAnalyst, review2ID(10+i)); coreCode(err) != warden.ENOTFOUND {
+			if _, err := s.Object(coreAnalyst, adoptionIndicatorID(10+i)); coreCode(err) != warden.ENOTFOUND {
 				t.Errorf("stored after the refusal: %v", err)
 			}
-			rep, err := originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, review2Ind(20+i, "2026-01-01T00:00:00.000Z", "", signed), review2Ind(30+i, "2026-01-01T00:00:00.000Z", "", ""))
-			if err != nil || !skippedWith(rep, review2ID(20+i), msg) || rep.Added != 1 {
+			rep, err := originImport(s, coreAnalyst, intel.ImportOptions{Source: "taxii:partner"}, adoptionIndicator(20+i, "2026-01-01T00:00:00.000Z", "", signed), adoptionIndicator(30+i, "2026-01-01T00:00:00.000Z", "", ""))
+			if err != nil || !skippedWith(rep, adoptionIndicatorID(20+i), msg) || rep.Added != 1 {
 				t.Errorf("a feed signing as %s: %+v %v", by, rep, err)
 			}
-			if _, err := s.Object(coreAnalyst, review2ID(20+i)); coreCode(err) != warden.ENOTFOUND {
+			if _, err := s.Object(coreAnalyst, adoptionIndicatorID(20+i)); coreCode(err) != warden.ENOTFOUND {
 				t.Errorf("a feed's signed object stored: %v", err)
 			}
-			rep = coreImport(t, s, coreBundle(review2Ind(40+i, "2026-01-01T00:00:00.000Z", "", signed)))
+			rep = coreImport(t, s, coreBundle(adoptionIndicator(40+i, "2026-01-01T00:00:00.000Z", "", signed)))
 			if rep.Added != 1 {
 				t.Errorf("the authority's own file signed as %s: %+v", by, rep)
 			}
@@ -244,8 +246,8 @@ func TestCounterpartOriginVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		clear := stix.TLPMarkingID(warden.TLPClear)
-		id := review2ID(50)
-		if _, err := originImport(s, coreA, intel.ImportOptions{Source: "taxii:post", Collection: colA.ID}, review2Ind(50, "2026-01-01T00:00:00.000Z", clear, "")); err != nil {
+		id := adoptionIndicatorID(50)
+		if _, err := originImport(s, coreA, intel.ImportOptions{Source: "taxii:post", Collection: colA.ID}, adoptionIndicator(50, "2026-01-01T00:00:00.000Z", clear, "")); err != nil {
 			t.Fatal(err)
 		}
 		clock.Add(60e9)
@@ -304,7 +306,7 @@ func TestCounterpartOriginVisibility(t *testing.T) {
 		if got := sees(coreB); !all(got, false) {
 			t.Errorf("org-b once unshared: %v", got)
 		}
-		coreImport(t, s, coreBundle(review2Ind(50, "2026-01-01T00:00:00.000Z", clear, "")))
+		coreImport(t, s, coreBundle(adoptionIndicator(50, "2026-01-01T00:00:00.000Z", clear, "")))
 		if got := sees(coreB); !all(got, true) {
 			t.Errorf("org-b once the authority adopted it: %v", got)
 		}

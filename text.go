@@ -95,6 +95,18 @@ func Invisible(r rune) bool {
 	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Zl, unicode.Zp)
 }
 
+// Blank reports whether s, required text, says nothing: it holds no
+// letter, digit, punctuation or symbol once spaces and invisible
+// characters (Invisible: zero-width spaces and joiners, Hangul fillers,
+// ...) are left out; the Braille blank U+2800, a symbol that shows as
+// nothing, counts as blank too. A name, title or reason that is blank is
+// missing, however long it is.
+func Blank(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\u2800' && !Invisible(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+	})
+}
+
 // Visible is s with every Invisible character written as its code point
 // between angle brackets ("John<U+200B>Smith"), for text that is shown
 // to a person where no markup can set the marker apart, such as a CSV

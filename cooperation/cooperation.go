@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"warden"
 	"warden/designation"
@@ -279,18 +278,9 @@ func audit(ctx context.Context, action string, r *warden.Request, reason string,
 	return warden.NewAuditEvent(ctx, action, object(r.ID), reason, detail)
 }
 
-// blank reports whether s, required text, says nothing: it holds no
-// letter, digit, punctuation or symbol once spaces and invisible
-// characters are left out (as the designation package reads it).
-func blank(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool {
-		return r != '\u2800' && !warden.Invisible(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
-	})
-}
-
 // required checks required text: present and well formed.
 func required(kind warden.TextKind, field, v string, max int) error {
-	if blank(v) {
+	if warden.Blank(v) {
 		return warden.Errorf(warden.EINVALID, "%s is required", field)
 	}
 	return warden.CheckText(kind, field, v, max)
@@ -338,7 +328,7 @@ func awaitingAnswer(want string) func(*warden.Request, time.Time) error {
 // step's events and, if note says something, note as an update message of
 // p's in the thread, all in one transaction.
 func (s *Service) move(ctx context.Context, p warden.Principal, r *warden.Request, from warden.RequestStatus, now time.Time, note string, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
-	if blank(note) {
+	if warden.Blank(note) {
 		return s.DB.UpdateRequest(ctx, r, from, now, ev, events...)
 	}
 	m := warden.RequestMessage{Request: r.ID, Kind: warden.MessageUpdate, Body: note, Author: p.Name, Org: orgOf(p), CreatedAt: now, Attachments: []warden.Attachment{}}
@@ -475,7 +465,7 @@ var ended = map[warden.RequestStatus]string{
 // the request ended), all in one transaction with the step's events.
 func (s *Service) finish(ctx context.Context, p warden.Principal, r *warden.Request, from warden.RequestStatus, now time.Time, note string, ev *warden.AuditEvent, events ...warden.DomainEvent) error {
 	var m *warden.RequestMessage
-	if !blank(note) {
+	if !warden.Blank(note) {
 		m = &warden.RequestMessage{Request: r.ID, Kind: warden.MessageUpdate, Body: note, Author: p.Name, Org: orgOf(p), CreatedAt: now, Attachments: []warden.Attachment{}}
 	}
 	return s.DB.EndRequest(ctx, r, from, now, m, store.Ending{By: system, Decision: ended[r.Status]}, ev, events...)

@@ -250,7 +250,7 @@ func (s *Service) AddDialogue(ctx context.Context, d warden.Dialogue) (warden.Di
 // counterpartOrg checks that org, named by field, is a counterpart
 // organisation: EINVALID otherwise.
 func (s *Service) counterpartOrg(ctx context.Context, field, org string) error {
-	if blank(org) {
+	if warden.Blank(org) {
 		return warden.Errorf(warden.EINVALID, "%s is required: the counterpart organisation's id", field)
 	}
 	o, err := s.DB.Org(ctx, org)

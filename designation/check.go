@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"warden"
 )
@@ -32,7 +31,7 @@ func (s *Service) check(ctx context.Context, in *Input) error {
 		name, v string
 		max     int
 	}{{"legal_basis.order", in.LegalBasis.Order, maxBasis}, {"legal_basis.criterion", in.LegalBasis.Criterion, maxBasis}, {"reasons", in.Reasons, maxReason}} {
-		if blank(f.v) {
+		if warden.Blank(f.v) {
 			return warden.Errorf(warden.EINVALID, "%s is required", f.name)
 		}
 		if err := warden.CheckText(warden.TextNote, f.name, f.v, f.max); err != nil {
@@ -86,7 +85,7 @@ func checkParty(field string, e *warden.Entity, company bool) error {
 		n := &e.Names[i]
 		f := fmt.Sprintf("%s.names[%d]", field, i)
 		n.Full = strings.TrimSpace(n.Full)
-		if blank(n.Full) {
+		if warden.Blank(n.Full) {
 			return warden.Errorf(warden.EINVALID, "%s.full is empty", f)
 		}
 		for _, v := range []string{n.Full, n.Given, n.Middle, n.Family, n.Patronymic} {
@@ -132,13 +131,13 @@ func checkParty(field string, e *warden.Entity, company bool) error {
 	}
 	for i, id := range e.Identifiers {
 		f := fmt.Sprintf("%s.identifiers[%d]", field, i)
-		if id.Type == "" || blank(id.Value) {
+		if id.Type == "" || warden.Blank(id.Value) {
 			return warden.Errorf(warden.EINVALID, "%s needs a type and a value", f)
 		}
 		if err := warden.CheckText(warden.TextID, f+".value", id.Value, 300); err != nil {
 			return err
 		}
-		if id.Type == warden.IDCrypto && blank(id.Currency) {
+		if id.Type == warden.IDCrypto && warden.Blank(id.Currency) {
 			return warden.Errorf(warden.EINVALID, "%s: a digital currency address needs its currency (XBT, ETH, ...)", f)
 		}
 		if err := warden.CheckText(warden.TextID, f+".currency", id.Currency, 20); err != nil {
@@ -214,17 +213,6 @@ func validDate(d string) bool {
 		}
 	}
 	return false
-}
-
-// blank reports whether s, required text, says nothing: it holds no
-// letter, digit, punctuation or symbol once spaces and invisible
-// characters (warden.Invisible: zero-width spaces and joiners, Hangul
-// fillers, ...) are left out; the Braille blank U+2800, a symbol that
-// shows as nothing, counts as blank too.
-func blank(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool {
-		return r != '\u2800' && !warden.Invisible(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
-	})
 }
 
 // checkWallet refuses a wallet address whose shape is known and not met:

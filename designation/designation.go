@@ -206,7 +206,7 @@ func (s *Service) Delist(ctx context.Context, id int64, reason string, publishAt
 	if err != nil {
 		return warden.Designation{}, err
 	}
-	if blank(reason) {
+	if warden.Blank(reason) {
 		return warden.Designation{}, warden.Errorf(warden.EINVALID, "reason is required to delist a party")
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", reason, 20000); err != nil {

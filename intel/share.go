@@ -68,7 +68,7 @@ func (s *Service) checkCollection(ctx context.Context, c *warden.Collection) err
 	if err := uuid.Validate(c.ID); err != nil {
 		return warden.Errorf(warden.EINVALID, "id: %q is not a UUID", c.ID)
 	}
-	if c.Title == "" {
+	if warden.Blank(c.Title) {
 		return warden.Errorf(warden.EINVALID, "title: required")
 	}
 	if err := warden.CheckText(warden.TextName, "title", c.Title, maxTitle); err != nil {

@@ -221,7 +221,7 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (warden.IntelOb
 	if err != nil {
 		return warden.IntelObject{}, err
 	}
-	if strings.TrimSpace(reason) == "" {
+	if warden.Blank(reason) {
 		return warden.IntelObject{}, warden.Errorf(warden.EINVALID, "reason: required: a revocation is for good, and says why")
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", reason, maxReason); err != nil {
@@ -487,6 +487,9 @@ func checkWritten(typ string, m, fields map[string]any) error {
 		for _, str := range strs {
 			if err := warden.CheckText(t.kind, t.field, str, t.max); err != nil {
 				return err
+			}
+			if t.kind == warden.TextName && warden.Blank(str) {
+				return warden.Errorf(warden.EINVALID, "%s: %q holds nothing visible", t.field, str)
 			}
 		}
 	}

@@ -205,7 +205,7 @@ func TestRevokeReason(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, reason := range []string{"", "  \n"} {
+		for _, reason := range []string{"", "  \n", "\u200b", "\u2800"} {
 			_, err := s.Revoke(coreAnalyst, o.ID, reason)
 			if coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "reason") {
 				t.Errorf("revoke with reason %q: %v", reason, err)
@@ -213,6 +213,18 @@ func TestRevokeReason(t *testing.T) {
 		}
 		if cur, err := s.Object(coreAnalyst, o.ID); err != nil || cur.Revoked {
 			t.Errorf("after refused revocations: revoked=%v %v", cur.Revoked, err)
+		}
+		if _, err := s.CreateCollection(coreAdmin, warden.Collection{Title: "\u200b", Orgs: []string{"org-a"}, CanRead: true}); coreCode(err) != warden.EINVALID {
+			t.Errorf("a collection titled with a zero-width space: %v", err)
+		}
+		// A name that shows nothing is no name.
+		for _, name := range []string{"   ", "\u200b", "\u2800"} {
+			if _, err := s.Create(coreAnalyst, intel.Input{Type: "threat-actor", TLP: warden.TLPAmber, Fields: map[string]any{"name": name}}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "name") {
+				t.Errorf("a threat actor named %q: %v", name, err)
+			}
+			if _, err := s.Update(coreAnalyst, o.ID, intel.Input{Fields: map[string]any{"aliases": []any{"B", name}}}); coreCode(err) != warden.EINVALID || !strings.HasPrefix(warden.ErrorMessage(err), "aliases") {
+				t.Errorf("an alias %q: %v", name, err)
+			}
 		}
 		if r, err := s.Revoke(coreAnalyst, o.ID, "a duplicate"); err != nil || !r.Revoked {
 			t.Errorf("revoke with a reason: %v", err)

@@ -57,7 +57,7 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 		return nil, warden.Errorf(warden.EINVALID, "designations: this server opens no designation proposals")
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" {
+	if warden.Blank(in.Reason) {
 		return nil, warden.Errorf(warden.EINVALID, "reason is required")
 	}
 	if err := warden.CheckText(warden.TextNote, "reason", in.Reason, maxAttributeReason); err != nil {
@@ -80,6 +80,19 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	links = slices.DeleteFunc(links, func(l warden.IntelLink) bool { return l.Kind != warden.LinkEntity })
 	if len(links) == 0 {
 		return nil, warden.Errorf(warden.EINVALID, "parties: %s is attributed to no listed party; link the parties first", actor)
+	}
+	// Every party must be listed now, before anything is opened: an
+	// attribution opens all its proposals or none.
+	parties := make([]*warden.Entity, len(links))
+	for i, l := range links {
+		e, err := s.DB.Entity(ctx, l.Ref, 0)
+		if warden.ErrorCode(err) == warden.ENOTFOUND || warden.ErrorCode(err) == warden.EINVALID {
+			return nil, warden.Errorf(warden.EINVALID, "parties: %s is not on its list now", l.Ref)
+		}
+		if err != nil {
+			return nil, err
+		}
+		parties[i] = e
 	}
 	// One open proposal a party, whatever the actor: each party is
 	// claimed before its proposal is opened, and a claim not given its
@@ -138,15 +151,8 @@ func (s *Service) Attribute(ctx context.Context, actor string, in AttributeInput
 	// reads as it is, and no mark turns the reasons around.
 	reasons := fmt.Sprintf("%s\n\nAttributed to %s \"%s\" (%s); the STIX bundle attached holds it with its incidents, indicators and reports.", in.Reason, o.Type, warden.Visible(o.Name), actor)
 	var out []warden.Designation
-	for _, l := range links {
-		e, err := s.DB.Entity(ctx, l.Ref, 0)
-		if warden.ErrorCode(err) == warden.ENOTFOUND || warden.ErrorCode(err) == warden.EINVALID {
-			return out, warden.Errorf(warden.EINVALID, "parties: %s is not on its list now", l.Ref)
-		}
-		if err != nil {
-			return out, err
-		}
-		d, err := s.Designator.Create(ctx, designation.Input{Party: *e, Source: l.Ref, Program: in.Program, LegalBasis: in.LegalBasis, Reasons: reasons}, true)
+	for i, l := range links {
+		d, err := s.Designator.Create(ctx, designation.Input{Party: *parties[i], Source: l.Ref, Program: in.Program, LegalBasis: in.LegalBasis, Reasons: reasons}, true)
 		if err != nil {
 			return out, fmt.Errorf("propose %s: %w", l.Ref, err)
 		}

@@ -93,6 +93,20 @@ func TestAttribute(t *testing.T) {
 			}
 		}
 
+		// An actor linked to a listed party and to one no longer listed is
+		// refused before any proposal is opened: the listed party stays
+		// free for the attribution below.
+		other := loner["id"].(string)
+		if _, err := s.Link(officer, warden.IntelLink{Object: other, Kind: warden.LinkEntity, Ref: "ofac:26663"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddIntelLink(officer, warden.IntelLink{Object: other, Kind: warden.LinkEntity, Ref: "ofac:99999999", CreatedBy: "olga", CreatedAt: now}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ds, err := s.Attribute(officer, other, in); warden.ErrorCode(err) != warden.EINVALID || len(ds) != 0 || !strings.Contains(warden.ErrorMessage(err), "ofac:99999999") {
+			t.Errorf("a party no longer listed: %+v %v", ds, err)
+		}
+
 		ds, err := s.Attribute(officer, actorID, in)
 		if err != nil || len(ds) != 2 {
 			t.Fatalf("attribute: %+v %v", ds, err)

@@ -300,15 +300,22 @@ func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, c warden.
 }
 
 // RescreenIfNew screens the register again unless that was done against
-// the current list versions already (by this node or another), and records
-// it. The server calls it whenever the screening index may have changed.
+// the current list versions and intelligence already (by this node or
+// another), and records it. The server calls it whenever the screening
+// index may have changed.
 func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
 	if err != nil {
 		return RescreenResult{}, err
 	}
+	// The intelligence's generation is read before the register is: a
+	// change while it is screened makes for another run.
+	intel, err := s.intelKey(ctx)
+	if err != nil {
+		return RescreenResult{}, err
+	}
 	cur := s.Screening.Versions()
-	if _, err := s.DB.Rescreened(ctx, versionsKey(cur)); err == nil {
+	if _, err := s.DB.Rescreened(ctx, versionsKey(cur)+intel); err == nil {
 		return RescreenResult{Versions: cur, Skipped: true}, nil
 	} else if warden.ErrorCode(err) != warden.ENOTFOUND {
 		return RescreenResult{}, err
@@ -317,9 +324,24 @@ func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 	if err != nil {
 		return res, err
 	}
-	key := versionsKey(res.Versions)
+	key := versionsKey(res.Versions) + intel
 	r := warden.Rescreen{Versions: key, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
 	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+key, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
+}
+
+// intelKey is what a re-screening's key adds for the intelligence its
+// indicators came from: " intel:N", N the generation that every change to
+// them moves; "" without indicators that say so.
+func (s *Service) intelKey(ctx context.Context) (string, error) {
+	g, ok := s.Indicators.(generationer)
+	if !ok {
+		return "", nil
+	}
+	n, err := g.Generation(ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(" intel:%d", n), nil
 }
 
 // versionsKey is the stored key of a set of list versions, such as

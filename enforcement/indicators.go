@@ -26,6 +26,13 @@ type Indicators interface {
 	Match(ctx context.Context, p warden.TxParty) ([]warden.IndicatorHit, error)
 }
 
+// generationer is Indicators that can say when they changed (the
+// intelligence service): a number that every change to what they match
+// moves, so that the register is screened again after it.
+type generationer interface {
+	Generation(ctx context.Context) (int64, error)
+}
+
 // IndicatorPrefix begins the entity id of a hit on an indicator
 // ("indicator:" and its STIX id), in hits, cases and remembered false
 // positives.

@@ -261,3 +261,40 @@ func TestReadChannelColumns(t *testing.T) {
 		t.Errorf("customers: %+v %v", cs, err)
 	}
 }
+
+// TestRescreenOnIndicators checks that the customer register is screened
+// again when intelligence changes, not only when lists do: a customer
+// cleared at onboarding carries a domain an indicator recorded later
+// observes, and the server's re-screening holds it.
+func TestRescreenOnIndicators(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		is := intel.New(e.db)
+		is.Now = e.svc.Now
+		e.svc.Indicators = is
+		clerk, reader := as("onboarding", warden.RoleScreener), as("ana", warden.RoleAnalyst)
+		if c, _, err := e.svc.Onboard(clerk, warden.Customer{ID: "C90", Name: "Acme Trading", Country: "DE", Domain: "late-evil.example"}); err != nil || c.Decision != warden.DecisionCleared {
+			t.Fatalf("onboarding: %+v %v", c, err)
+		}
+		if res, err := e.svc.RescreenIfNew(clerk); err != nil || res.Skipped {
+			t.Fatalf("first re-screening: %+v %v", res, err)
+		}
+		if res, err := e.svc.RescreenIfNew(clerk); err != nil || !res.Skipped {
+			t.Errorf("nothing changed: %+v %v", res, err)
+		}
+		obs := warden.Observable{Kind: warden.KindDomain, Value: "late-evil.example"}
+		if _, err := is.Create(reader, intel.Input{Type: "indicator", TLP: warden.TLPGreen, Fields: map[string]any{"name": "Late payment site"}, Observable: &obs}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.svc.RescreenIfNew(clerk)
+		if err != nil || res.Skipped || res.Changed != 1 {
+			t.Errorf("after the indicator: %+v %v", res, err)
+		}
+		if c, err := e.svc.Customer(reader, "C90"); err != nil || c.Status != warden.DecisionHeld || len(c.Hits) != 1 || !strings.HasPrefix(c.Hits[0].EntityID, enforcement.IndicatorPrefix) {
+			t.Errorf("C90 after the indicator: %+v %v", c, err)
+		}
+		if res, err := e.svc.RescreenIfNew(clerk); err != nil || !res.Skipped {
+			t.Errorf("again: %+v %v", res, err)
+		}
+	})
+}

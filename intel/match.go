@@ -131,3 +131,11 @@ func (m *matcher) hit(e *entry, value, field string) {
 	}
 	m.hits = append(m.hits, h)
 }
+
+// Generation is the store's generation of the intelligence screening reads:
+// every write of an indicator, an object it indicates or a party's link
+// moves it, so that enforcement screens the customer register again after
+// one (enforcement.Service.RescreenIfNew).
+func (s *Service) Generation(ctx context.Context) (int64, error) {
+	return s.DB.IntelGeneration(ctx)
+}

@@ -283,9 +283,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return srv.Shutdown(shutdown)
 }
 
-// rescreenLoop screens the customer register again whenever the lists
-// have changed since it last was (on this node or another), checking every
-// interval.
+// rescreenLoop screens the customer register again whenever the lists or
+// the intelligence's indicators have changed since it last was (on this
+// node or another), checking every interval.
 func rescreenLoop(ctx context.Context, enf *enforcement.Service, interval time.Duration, log *slog.Logger) {
 	op := warden.WithPrincipal(ctx, warden.Operator)
 	t := time.NewTicker(interval)

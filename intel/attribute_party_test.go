@@ -27,15 +27,7 @@ import (
 func TestAttributeOncePerParty(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-		op := warden.WithPrincipal(context.Background(), warden.Operator)
-		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
-		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
-			t.Fatal(err)
-		}
+		attrParties(t, db, "26663")
 		first := attrObj("intrusion-set", "party-1", map[string]any{"name": "\u200fAPT-\u202eEvil\u202c \"Lazarus\""})
 		second := attrObj("threat-actor", "party-2", map[string]any{"name": "Evil Corp"})
 		b, _ := json.Marshal(map[string]any{"type": "bundle", "id": "bundle--3e1f3a52-8a43-4b4e-9b59-0f2d5d5c0a13", "objects": []map[string]any{first, second}})

@@ -29,6 +29,25 @@ func attrObj(typ, name string, props map[string]any) map[string]any {
 	return o
 }
 
+// attrParties lists, as version 1 of list ofac, the CYBER2 parties the
+// attribution tests link actors to, by source id: Yakubets (26663) and
+// Turashev (26670).
+func attrParties(t *testing.T, db *store.DB, ids ...string) {
+	t.Helper()
+	names := map[string]string{"26663": "YAKUBETS, Maksim Viktorovich", "26670": "TURASHEV, Igor Olegovich"}
+	im, err := db.BeginImport(warden.WithPrincipal(context.Background(), warden.Operator), "ofac", "ofac-csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		im.Put(&warden.Entity{SourceID: id, Schema: warden.SchemaPerson, Names: []warden.Name{{Full: names[id], Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+	}
+	if _, err := im.Commit(warden.SourceMeta{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// attrRel is a relationship of the attribution test from src to dst.
 func attrRel(name, typ string, src, dst map[string]any) map[string]any {
 	return attrObj("relationship", name, map[string]any{"relationship_type": typ, "source_ref": src["id"], "target_ref": dst["id"]})
 }
@@ -36,16 +55,7 @@ func attrRel(name, typ string, src, dst map[string]any) map[string]any {
 func TestAttribute(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-		op := warden.WithPrincipal(context.Background(), warden.Operator)
-		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
-		im.Put(&warden.Entity{SourceID: "26670", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "TURASHEV, Igor Olegovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
-		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
-			t.Fatal(err)
-		}
+		attrParties(t, db, "26663", "26670")
 		actor := attrObj("intrusion-set", "evil corp", map[string]any{"name": "Evil Corp", "aliases": []string{"Indrik Spider"}})
 		loner := attrObj("threat-actor", "loner", map[string]any{"name": "Lone Wolf"})
 		incident := attrObj("incident", "bank", map[string]any{"name": "Dridex at First Bank"})
@@ -151,15 +161,7 @@ func TestAttribute(t *testing.T) {
 func TestAttributeOnce(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-		op := warden.WithPrincipal(context.Background(), warden.Operator)
-		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
-		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
-			t.Fatal(err)
-		}
+		attrParties(t, db, "26663")
 		actor := attrObj("intrusion-set", "once", map[string]any{"name": "Evil Corp"})
 		incident := attrObj("incident", "once-bank", map[string]any{"name": "Dridex at First Bank"})
 		indicator := attrObj("indicator", "once-c2", map[string]any{"name": "Dridex C2", "pattern": "[ipv4-addr:value = '203.0.113.6']", "pattern_type": "stix", "valid_from": "2026-10-01T00:00:00Z"})

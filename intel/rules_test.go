@@ -224,15 +224,7 @@ func TestRelationshipEnds(t *testing.T) {
 func TestAttributeRed(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-		op := warden.WithPrincipal(context.Background(), warden.Operator)
-		im, err := db.BeginImport(op, "ofac", "ofac-csv", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
-		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
-			t.Fatal(err)
-		}
+		attrParties(t, db, "26663")
 		mk := func(typ, name string, tlp warden.TLP, props map[string]any) map[string]any {
 			o := map[string]any{"type": typ, "spec_version": "2.1", "id": stix.NewID(typ), "created": "2026-10-01T00:00:00.000Z",
 				"modified": "2026-10-01T00:00:00.000Z", "object_marking_refs": []string{stix.TLPMarkingID(tlp)}}

@@ -19,7 +19,6 @@ import (
 	"testing"
 
 	"warden"
-	"warden/auth"
 	"warden/intel"
 	"warden/sources/sourcetest"
 	"warden/stix"
@@ -31,28 +30,7 @@ import (
 // CSRF token as the form's csrf field, no header.
 func formSession(t *testing.T, p *platform, role warden.Role) func(path string, fields map[string]string, file, name string, content []byte) (*http.Response, string) {
 	t.Helper()
-	name, pw := "f-"+string(role), "amber quarry nine swallows f-"+string(role)
-	if _, err := auth.New(p.db).CreateUser(warden.WithPrincipal(context.Background(), warden.Operator), name, role, "", pw, ""); err != nil {
-		t.Fatal(err)
-	}
-	var c *http.Cookie
-	for _, x := range postLogin(t, p, name, pw).Cookies() {
-		if x.Name == sessionCookie {
-			c = x
-		}
-	}
-	if c == nil {
-		t.Fatalf("%s: no session", name)
-	}
-	req, _ := http.NewRequest("GET", p.srv.URL+"/account", nil)
-	req.AddCookie(c)
-	home, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(home.Body)
-	home.Body.Close()
-	csrf := between(string(b), `name="csrf" value="`, `"`)
+	c, csrf := p.signIn(t, "f-"+string(role), role, "")
 	return func(path string, fields map[string]string, file, fname string, content []byte) (*http.Response, string) {
 		t.Helper()
 		var body bytes.Buffer

@@ -146,46 +146,52 @@ func TestPermissionEveryCell(t *testing.T) {
 	})
 }
 
+// signIn adds a person named name of role (of organisation org, for a
+// counterpart) and signs them in: their session cookie and CSRF token.
+func (p *platform) signIn(t *testing.T, name string, role warden.Role, org string) (*http.Cookie, string) {
+	t.Helper()
+	pw := "amber quarry nine swallows " + name
+	if _, err := auth.New(p.db).CreateUser(warden.WithPrincipal(context.Background(), warden.Operator), name, role, org, pw, ""); err != nil {
+		t.Fatal(err)
+	}
+	var c *http.Cookie
+	for _, x := range postLogin(t, p, name, pw).Cookies() {
+		if x.Name == sessionCookie {
+			c = x
+		}
+	}
+	if c == nil {
+		t.Fatalf("%s: no session", name)
+	}
+	// The CSRF token is in every page's log-out form; every person may
+	// see their account page.
+	req, _ := http.NewRequest("GET", p.srv.URL+"/account", nil)
+	req.AddCookie(c)
+	home, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(home.Body)
+	home.Body.Close()
+	csrf := between(string(b), `name="csrf" value="`, `"`)
+	if csrf == "" {
+		t.Fatalf("%s: no CSRF token on the account page: %d", name, home.StatusCode)
+	}
+	return c, csrf
+}
+
 // sessions signs in a person of every role (the counterpart's of
 // ru-cert) and returns, per role, a function that sends a request in
 // that person's session.
 func (p *platform) sessions(t *testing.T) map[warden.Role]func(method, path, contentType, body string) *http.Response {
 	t.Helper()
-	a := auth.New(p.db)
-	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
 	out := map[warden.Role]func(method, path, contentType, body string) *http.Response{}
 	for _, role := range warden.Roles {
 		name, org := "s-"+string(role), ""
 		if role == warden.RoleCounterpart {
 			org = "ru-cert"
 		}
-		pw := "amber quarry nine swallows " + name
-		if _, err := a.CreateUser(ctx, name, role, org, pw, ""); err != nil {
-			t.Fatal(err)
-		}
-		var c *http.Cookie
-		for _, x := range postLogin(t, p, name, pw).Cookies() {
-			if x.Name == sessionCookie {
-				c = x
-			}
-		}
-		if c == nil {
-			t.Fatalf("%s: no session", name)
-		}
-		// The CSRF token is in every page's log-out form; every person
-		// may see their account page.
-		req, _ := http.NewRequest("GET", p.srv.URL+"/account", nil)
-		req.AddCookie(c)
-		home, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(home.Body)
-		home.Body.Close()
-		csrf := between(string(b), `name="csrf" value="`, `"`)
-		if csrf == "" {
-			t.Fatalf("%s: no CSRF token on the account page: %d", name, home.StatusCode)
-		}
+		c, csrf := p.signIn(t, name, role, org)
 		out[role] = func(method, path, contentType, body string) *http.Response {
 			req, _ := http.NewRequest(method, p.srv.URL+path, strings.NewReader(body))
 			req.AddCookie(c)

@@ -574,55 +574,54 @@ func (x *exporter) request(id int64) (exportGroup, error) {
 	return g, err
 }
 
-// exportGrouping is a cooperation request as STIX writes it.
-type exportGrouping struct {
+// exportCore is what the objects Warden writes of a request share: the
+// common properties, the objects they are about and their markings.
+type exportCore struct {
 	Type        string   `json:"type"`
 	SpecVersion string   `json:"spec_version"`
 	ID          string   `json:"id"`
 	Created     string   `json:"created"`
 	Modified    string   `json:"modified"`
 	CreatedBy   string   `json:"created_by_ref,omitempty"`
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Context     string   `json:"context"`
 	ObjectRefs  []string `json:"object_refs"`
 	Markings    []string `json:"object_marking_refs"`
-	Kind        string   `json:"x_warden_request_type"`
-	Direction   string   `json:"x_warden_direction"`
-	Counterpart string   `json:"x_warden_counterpart"`
-	Status      string   `json:"x_warden_status"`
-	Offence     string   `json:"x_warden_offence,omitempty"`
+}
+
+// core is the common part of an object of type typ named key (its id
+// derives from it), written by by about refs.
+func core(typ, key string, created, modified time.Time, by string, refs, markings []string) exportCore {
+	return exportCore{Type: typ, SpecVersion: "2.1", ID: sstix.ID(typ, key), Created: stix.Timestamp(created), Modified: stix.Timestamp(modified),
+		CreatedBy: by, ObjectRefs: refs, Markings: markings}
+}
+
+// exportGrouping is a cooperation request as STIX writes it.
+type exportGrouping struct {
+	exportCore
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Context     string `json:"context"`
+	Kind        string `json:"x_warden_request_type"`
+	Direction   string `json:"x_warden_direction"`
+	Counterpart string `json:"x_warden_counterpart"`
+	Status      string `json:"x_warden_status"`
+	Offence     string `json:"x_warden_offence,omitempty"`
 }
 
 // exportOpinion is a review's mean rating as a STIX opinion.
 type exportOpinion struct {
-	Type        string   `json:"type"`
-	SpecVersion string   `json:"spec_version"`
-	ID          string   `json:"id"`
-	Created     string   `json:"created"`
-	Modified    string   `json:"modified"`
-	CreatedBy   string   `json:"created_by_ref,omitempty"`
-	Explanation string   `json:"explanation,omitempty"`
-	Opinion     string   `json:"opinion"`
-	ObjectRefs  []string `json:"object_refs"`
-	Markings    []string `json:"object_marking_refs"`
+	exportCore
+	Explanation string `json:"explanation,omitempty"`
+	Opinion     string `json:"opinion"`
 }
 
 // exportNote is a review's rubric and use as a STIX note.
 type exportNote struct {
-	Type        string        `json:"type"`
-	SpecVersion string        `json:"spec_version"`
-	ID          string        `json:"id"`
-	Created     string        `json:"created"`
-	Modified    string        `json:"modified"`
-	CreatedBy   string        `json:"created_by_ref,omitempty"`
-	Abstract    string        `json:"abstract"`
-	Content     string        `json:"content"`
-	ObjectRefs  []string      `json:"object_refs"`
-	Markings    []string      `json:"object_marking_refs"`
-	Rubric      warden.Rubric `json:"x_warden_rubric"`
-	Use         warden.Use    `json:"x_warden_use"`
-	Response    string        `json:"x_warden_response,omitempty"`
+	exportCore
+	Abstract string        `json:"abstract"`
+	Content  string        `json:"content"`
+	Rubric   warden.Rubric `json:"x_warden_rubric"`
+	Use      warden.Use    `json:"x_warden_use"`
+	Response string        `json:"x_warden_response,omitempty"`
 }
 
 // opinions maps a rounded mean rating, 1 to 5, to STIX's opinion scale.
@@ -655,28 +654,23 @@ func (x *exporter) group(g exportGroup) ([]json.RawMessage, error) {
 	if len(refs) == 0 {
 		refs = []string{x.identity}
 	}
-	gid := sstix.ID("grouping", "request:"+strconv.FormatInt(r.ID, 10))
-	objs := []any{exportGrouping{Type: "grouping", SpecVersion: "2.1", ID: gid,
-		Created: stix.Timestamp(r.CreatedAt), Modified: stix.Timestamp(exportLater(r.UpdatedAt, r.CreatedAt)), CreatedBy: x.identity,
-		Name: r.Reference, Description: r.Facts, Context: "suspicious-activity", ObjectRefs: refs, Markings: amber,
+	group := core("grouping", "request:"+strconv.FormatInt(r.ID, 10), r.CreatedAt, exportLater(r.UpdatedAt, r.CreatedAt), x.identity, refs, amber)
+	objs := []any{exportGrouping{exportCore: group, Name: r.Reference, Description: r.Facts, Context: "suspicious-activity",
 		Kind: string(r.Type), Direction: string(r.Direction), Counterpart: r.Counterpart, Status: string(r.Status), Offence: r.Offence}}
 	for _, v := range g.reviews {
 		key := "review:" + strconv.FormatInt(v.ID, 10)
-		oid := sstix.ID("opinion", key)
 		mean := v.Rubric.Mean()
-		objs = append(objs, exportOpinion{Type: "opinion", SpecVersion: "2.1", ID: oid,
-			Created: stix.Timestamp(v.At), Modified: stix.Timestamp(v.At), CreatedBy: by,
-			Explanation: v.Comments, Opinion: opinions[min(5, max(1, int(math.Round(mean))))], ObjectRefs: []string{gid}, Markings: amber})
+		opinion := core("opinion", key, v.At, v.At, by, []string{group.ID}, amber)
+		objs = append(objs, exportOpinion{exportCore: opinion, Explanation: v.Comments, Opinion: opinions[min(5, max(1, int(math.Round(mean))))]})
 		modified := v.At
 		if v.RespondedAt != nil {
 			modified = exportLater(modified, *v.RespondedAt)
 		}
-		objs = append(objs, exportNote{Type: "note", SpecVersion: "2.1", ID: sstix.ID("note", key),
-			Created: stix.Timestamp(v.At), Modified: stix.Timestamp(modified), CreatedBy: by,
+		objs = append(objs, exportNote{exportCore: core("note", key, v.At, modified, by, []string{group.ID, opinion.ID}, amber),
 			Abstract: "Review of the answer to " + r.Reference,
 			Content: fmt.Sprintf("Completeness: %d/5\nAccuracy: %d/5\nActionability: %d/5\nUpdates: %d/5\nMean: %.2f\nUse: %s",
 				v.Rubric.Completeness, v.Rubric.Accuracy, v.Rubric.Actionability, v.Rubric.Updates, mean, v.Use),
-			ObjectRefs: []string{gid, oid}, Markings: amber, Rubric: v.Rubric, Use: v.Use, Response: v.Response})
+			Rubric: v.Rubric, Use: v.Use, Response: v.Response})
 	}
 	for _, o := range objs {
 		b, err := json.Marshal(o)

@@ -69,7 +69,7 @@ func (s *Server) intelPageRoutes() []route {
 		{method: "POST", path: "/intel/objects/{id}/status", h: s.intelStatusForm, action: warden.ActIntelWrite, ui: true},
 		{method: "POST", path: "/intel/objects/{id}/revoke", h: s.intelRevokeForm, action: warden.ActIntelWrite, ui: true},
 		{method: "GET", path: "/intel/import", h: s.intelImportPage, action: warden.ActIntelWrite, ui: true},
-		{method: "POST", path: "/intel/import", h: s.intelImportForm, action: warden.ActIntelWrite, ui: true},
+		{method: "POST", path: "/intel/import", h: s.intelImportForm, action: warden.ActIntelWrite, ui: true, upload: maxIntelUpload},
 		{method: "GET", path: "/intel/sharing", h: s.intelSharingPage, action: warden.ActIntelRead, ui: true},
 		{method: "POST", path: "/intel/sharing/collections", h: s.intelCollectionForm, action: warden.ActIntelManage, ui: true},
 		{method: "POST", path: "/intel/sharing/shares", h: s.intelShareForm, action: warden.ActIntelShare, ui: true},

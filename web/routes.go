@@ -19,7 +19,12 @@ type route struct {
 	// person: only a person signed in themselves may call it (their own
 	// contact methods): API tokens, which outside systems hold, and the
 	// operator are refused.
-	person  bool
+	person bool
+	// upload is how large a multipart form the route takes (a page that
+	// uploads files): the CSRF check reads a plain form's csrf field
+	// within it, the handler reading the files afterwards under the same
+	// limit. Other forms take maxFormBody.
+	upload  int64
 	summary string
 	body    string // the request schema, if any (OpenAPI component name)
 	resp    string // the success response schema (OpenAPI component name)
@@ -36,6 +41,13 @@ func (s *Server) routes() []route {
 	auditParams := []param{{"actor", "string", "who"}, {"action", "string", `exact action, or a prefix ending in "." such as "token."`},
 		{"object", "string", "the object, such as token:ci"}, {"since", "string", "RFC 3339 time, inclusive"}, {"until", "string", "RFC 3339 time, exclusive"},
 		{"after", "integer", "events after this sequence number (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}
+	var evidenceUpload, attachmentsUpload int64 // the upload pages' limits (route.upload)
+	if s.Designations != nil {
+		evidenceUpload = s.Designations.MaxEvidence + maxFormBody
+	}
+	if s.Cooperation != nil {
+		attachmentsUpload = 10 * (s.Cooperation.MaxAttachment + maxFormBody)
+	}
 	rs := []route{
 		{method: "GET", path: "/healthz", h: s.healthz, public: true, summary: "Liveness probe", resp: "Status"},
 		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done", resp: "Status"},
@@ -261,7 +273,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/hotline/link/{token}", h: s.useLink, public: true, ui: true},
 		{method: "GET", path: "/designations", h: s.designationsPage, action: warden.ActDesignationsRead, ui: true},
 		{method: "GET", path: "/designations/new", h: s.designationNewPage, action: warden.ActDesignationsDraft, ui: true},
-		{method: "POST", path: "/designations/new", h: s.designationNewForm, action: warden.ActDesignationsDraft, ui: true},
+		{method: "POST", path: "/designations/new", h: s.designationNewForm, action: warden.ActDesignationsDraft, ui: true, upload: evidenceUpload},
 		{method: "GET", path: "/designations/{id}", h: s.designationPage, action: warden.ActDesignationsRead, ui: true},
 		{method: "POST", path: "/designations/{id}/decide", h: s.designationDecideForm, action: warden.ActDesignationsDecide, ui: true},
 		{method: "POST", path: "/designations/{id}/amend", h: s.designationAmendForm, action: warden.ActDesignationsPropose, ui: true},
@@ -272,7 +284,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/requests/new", h: s.requestNewPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/requests/new", h: s.requestNewForm, action: warden.ActRequestsWrite, ui: true},
 		{method: "GET", path: "/requests/{id}", h: s.requestPage, action: warden.ActRequestsRead, ui: true},
-		{method: "POST", path: "/requests/{id}", h: s.requestActionForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/requests/{id}", h: s.requestActionForm, action: warden.ActRequestsWrite, ui: true, upload: attachmentsUpload},
 		{method: "GET", path: "/requests/{id}/edit", h: s.requestEditPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/requests/{id}/edit", h: s.requestEditForm, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/requests/{id}/review", h: s.requestReviewForm, action: warden.ActRequestsReview, ui: true},
@@ -283,7 +295,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/portal/requests/new", h: s.portalNewPage, action: warden.ActRequestsWrite, ui: true},
 		{method: "POST", path: "/portal/requests/new", h: s.portalNewForm, action: warden.ActRequestsWrite, ui: true},
 		{method: "GET", path: "/portal/requests/{id}", h: s.portalRequestPage, action: warden.ActRequestsRead, ui: true},
-		{method: "POST", path: "/portal/requests/{id}", h: s.portalActionForm, action: warden.ActRequestsWrite, ui: true},
+		{method: "POST", path: "/portal/requests/{id}", h: s.portalActionForm, action: warden.ActRequestsWrite, ui: true, upload: attachmentsUpload},
 		{method: "POST", path: "/portal/requests/{id}/review", h: s.portalReviewForm, action: warden.ActRequestsReview, ui: true},
 		{method: "GET", path: "/portal/requests/{id}/attachments/{attachment}", h: s.portalAttachment, action: warden.ActRequestsRead, ui: true},
 	}

@@ -135,7 +135,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				r.MultipartForm.RemoveAll()
 			}
 		}()
-		p, err := s.authenticate(rec, r, rt, s.uploadLimit(rt))
+		p, err := s.authenticate(rec, r, rt, max(rt.upload, maxFormBody))
 		if err == nil {
 			err = s.charge(rec, p, 1)
 		}
@@ -161,25 +161,6 @@ func (s *Server) wrap(rt route) http.Handler {
 // uploadMemory is how much of a multipart form is held in memory; the
 // rest of its files spill to temporary files, removed after the request.
 const uploadMemory = 1 << 20
-
-// uploadLimit is how large a multipart form a route takes: the CSRF
-// check reads a plain form's csrf field within it, the route's handler
-// reading the files afterwards under the same limit.
-func (s *Server) uploadLimit(rt route) int64 {
-	switch rt.method + " " + rt.path {
-	case "POST /intel/import":
-		return maxIntelUpload
-	case "POST /designations/new":
-		if s.Designations != nil {
-			return s.Designations.MaxEvidence + maxFormBody
-		}
-	case "POST /requests/{id}", "POST /portal/requests/{id}":
-		if s.Cooperation != nil {
-			return 10 * (s.Cooperation.MaxAttachment + maxFormBody)
-		}
-	}
-	return maxFormBody
-}
 
 // authenticate finds the caller of route rt: a bearer token, or a session
 // cookie (then unsafe methods need the session's CSRF token in the

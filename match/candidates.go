@@ -86,6 +86,17 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 						l.letter = id
 					}
 				}
+				// A word meets listed words by its alts' text or skeleton.
+				for _, a := range s.tok.alts {
+					if id, ok := ix.vocab[a.text]; ok {
+						l.ids = append(l.ids, id)
+					}
+					ix.lookup(hashSkip(a.skel, -1, -1), func(id int32) {
+						if ix.reaches(&s.tok, id) {
+							l.ids = append(l.ids, id)
+						}
+					})
+				}
 				// Words from Arabic script meet others by consonants.
 				if len(s.tok.cons) >= 2 {
 					ix.lookup(consHash(s.tok.cons), func(id int32) {

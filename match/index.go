@@ -51,6 +51,12 @@ type Index struct {
 	sets   sync.Pool          // of *candSet
 	ids    map[string][]int32 // identifier key -> entity ids
 	logN   float64
+	// alted marks the tokens (by id) with alts somewhere: their alts'
+	// skeletons are indexed, and reaches keeps them.
+	alted []bool
+	// acronyms maps an acronym a list gives as an alias of a party's full
+	// name to that name's words (acronym.go).
+	acronyms map[string]string
 }
 
 // NewIndex prepares entities for screening.
@@ -78,6 +84,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 							dels = append(dels, delEntry{consHash(s.tok.cons), id})
 						}
 						ix.abjad = append(ix.abjad, false)
+						ix.alted = append(ix.alted, false)
 						ix.at = append(ix.at, nil)
 						ix.seen = append(ix.seen, 0)
 						reach = append(reach, -1)
@@ -93,6 +100,12 @@ func NewIndex(entities []*warden.Entity) *Index {
 						reach[id] = d
 					}
 					ix.abjad[id] = ix.abjad[id] || s.tok.abjad
+					// A listed word is met by its alts too: index their
+					// skeletons (a query word of that skeleton finds it).
+					for _, a := range s.tok.alts {
+						dels = append(dels, delEntry{hashSkip(a.skel, -1, -1), id})
+						ix.alted[id] = true
+					}
 					if l := ix.postings[id]; len(l) == 0 || l[len(l)-1] != ni {
 						ix.postings[id] = append(ix.postings[id], ni)
 						ix.at[id] = append(ix.at[id], 0)
@@ -138,6 +151,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 	}
 	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
 	ix.seen = nil
+	ix.learnAcronyms()
 	sort.Slice(dels, func(i, j int) bool {
 		if dels[i].key != dels[j].key {
 			return dels[i].key < dels[j].key
@@ -217,7 +231,7 @@ func formsOf(text string, f seenAs) []token {
 // similarity to q is 0 in every form it was read in.
 func (ix *Index) reaches(q *token, id int32) bool {
 	forms := ix.forms[ix.formAt[id]:ix.formAt[id+1]]
-	if len(forms) == 0 {
+	if len(forms) == 0 || ix.alted[id] {
 		return true
 	}
 	for i := range forms {

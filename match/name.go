@@ -1,7 +1,6 @@
 package match
 
 import (
-	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -90,12 +89,11 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 	if schema == "" {
 		orgs = []bool{false, true}
 	}
-	han := scriptOf(n.folded) == "Hani"
-	arab := scriptOf(n.folded) == "Arab"
+	src := originOf(scriptOf(n.folded))
 	for _, r := range readings(n.folded, schema) {
-		n.add(r, orgs, han, arab)
+		n.add(r, orgs, src)
 		if j, ok := joinInitials(r); ok {
-			n.add(j, orgs, han, arab)
+			n.add(j, orgs, src)
 		}
 	}
 	return n
@@ -115,9 +113,9 @@ func (n *name) addLeet(schema warden.Schema) {
 			return
 		}
 		f := fold(l)
-		han, arab := scriptOf(f) == "Hani", scriptOf(f) == "Arab"
+		src := originOf(scriptOf(f))
 		for _, r := range readings(f, schema) {
-			n.add(r, orgs, han, arab)
+			n.add(r, orgs, src)
 		}
 		if !strings.ContainsRune(n.raw, '1') {
 			return
@@ -125,17 +123,33 @@ func (n *name) addLeet(schema warden.Schema) {
 	}
 }
 
-// add tokenises reading r, as a person's or organisation's name for each of
-// orgs, and adds the readings it does not have yet.
-func (n *name) add(r string, orgs []bool, han, arab bool) {
+// add tokenises reading r, read from script src, as a person's or
+// organisation's name for each of orgs, and adds the readings it does not
+// have yet.
+func (n *name) add(r string, orgs []bool, src origin) {
 	for _, org := range orgs {
-		ts := tokenize(r, org, han, arab)
+		ts := tokenize(r, org, src)
 		if len(ts) == 0 || hasReading(n.readings, ts) {
 			continue
 		}
 		n.readings = append(n.readings, ts)
 		n.spans = append(n.spans, spans(ts))
 	}
+}
+
+// originOf is the origin of words read from a script named by scriptOf.
+func originOf(script string) origin {
+	switch script {
+	case "Latn":
+		return srcLatin
+	case "Hani":
+		return srcHan
+	case "Arab":
+		return srcArabic
+	case "Hang":
+		return srcHangul
+	}
+	return srcOther
 }
 
 func hasReading(rs [][]token, ts []token) bool {
@@ -202,158 +216,3 @@ func (w *Weights) weight(t *token) float64 {
 	}
 	return t.rarity
 }
-
-// TokenMatch is one pair of aligned words in an explanation.
-type TokenMatch struct {
-	Query  string  `json:"query"`
-	Listed string  `json:"listed"`
-	Sim    float64 `json:"sim"`
-	Weight float64 `json:"weight"`
-}
-
-// nameResult is the outcome of comparing two readings.
-type nameResult struct {
-	score   float64
-	pairs   []TokenMatch
-	missing []string // query words with no partner
-	extra   []string // listed words with no partner
-}
-
-// span is a token or two adjacent tokens joined (EvilCorp = Evil Corp).
-type span struct {
-	tok   token
-	first int
-	n     int
-}
-
-func spans(ts []token) []span {
-	out := make([]span, 0, 2*len(ts))
-	for i := range ts {
-		out = append(out, span{tok: ts[i], first: i, n: 1})
-	}
-	for i := 0; i+1 < len(ts); i++ {
-		t := ts[i].text + ts[i+1].text
-		// Joined words bridge only when they agree: no typos on top.
-		out = append(out, span{tok: newToken(t, kindWord, true), first: i, n: 2})
-	}
-	return out
-}
-
-type candidatePair struct {
-	q, c *span
-	sim  float64
-}
-
-func better(a, b *candidatePair) bool {
-	if a.sim != b.sim {
-		return a.sim > b.sim
-	}
-	return a.q.n+a.c.n > b.q.n+b.c.n
-}
-
-// compareReadings aligns query tokens with listed tokens one to one, best
-// pairs first, and scores the alignment: the matched share of the query's
-// weight, lowered by the listed name's unmatched words.
-func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) nameResult {
-	var buf [32]candidatePair
-	pairs := buf[:0]
-	for ai := range qs {
-		a := &qs[ai]
-		for bi := range cs {
-			b := &cs[bi]
-			// Joined words pair with single ones, and never with an initial.
-			if a.n+b.n > 2 && (a.n == 2 && b.n == 2 || a.tok.kind == kindInitial || b.tok.kind == kindInitial) {
-				continue
-			}
-			if s := tokenSim(&a.tok, &b.tok); s > 0 {
-				pairs = append(pairs, candidatePair{a, b, s})
-			}
-		}
-	}
-	// Best first; insertion sort, as there are few pairs.
-	for i := 1; i < len(pairs); i++ {
-		for j := i; j > 0 && better(&pairs[j], &pairs[j-1]); j-- {
-			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
-		}
-	}
-	var usedQ, usedC uint64 // names have at most 64 tokens considered
-	var r nameResult
-	var num, qw, extra float64
-	var simBuf [16]float64
-	var simOf []float64
-	if len(q) > len(simBuf) {
-		simOf = make([]float64, len(q))
-	} else {
-		simOf = simBuf[:len(q)]
-	}
-	var byInitial uint64 // query positions met only through an initial
-	for _, p := range pairs {
-		mq := mask(p.q.first, p.q.n)
-		mc := mask(p.c.first, p.c.n)
-		if usedQ&mq != 0 || usedC&mc != 0 {
-			continue
-		}
-		usedQ |= mq
-		usedC |= mc
-		for i := p.q.first; i < p.q.first+p.q.n && i < len(simOf); i++ {
-			simOf[i] = p.sim
-		}
-		if p.q.tok.kind == kindInitial || p.c.tok.kind == kindInitial {
-			byInitial |= mq
-		}
-		if explain {
-			r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
-		}
-	}
-	words := 0.0
-	for i := range q {
-		wt := w.weight(&q[i])
-		qw += wt
-		num += simOf[i] * wt
-		if q[i].kind == kindWord && byInitial&mask(i, 1) == 0 {
-			words += simOf[i] * wt
-		}
-		if explain && usedQ&mask(i, 1) == 0 {
-			r.missing = append(r.missing, q[i].text)
-		}
-	}
-	for j := range c {
-		if usedC&mask(j, 1) != 0 {
-			continue
-		}
-		wt := w.weight(&c[j])
-		if c[j].kind == kindPatronymic {
-			wt *= 0.5 // a patronymic is often left out of a query
-		}
-		extra += wt
-		if explain {
-			r.extra = append(r.extra, c[j].text)
-		}
-	}
-	for i := range r.pairs {
-		r.pairs[i].Weight = round(weightOf(q, r.pairs[i].Query, w))
-	}
-	if qw == 0 || words == 0 {
-		return r // no word met a word: initials alone say too little
-	}
-	r.score = num / (qw + w.Extra*extra)
-	return r
-}
-
-func weightOf(q []token, text string, w *Weights) float64 {
-	for i := range q {
-		if q[i].text == text {
-			return w.weight(&q[i])
-		}
-	}
-	return 1 // a joined pair of query words
-}
-
-func mask(first, n int) uint64 {
-	if first >= 64 {
-		return 0
-	}
-	return ((1 << uint(n)) - 1) << uint(first)
-}
-
-func round(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -218,6 +218,7 @@ func (p *Prepared) Query() Query { return p.q }
 // keeps its best score, which is what one pass over them all would give, as
 // a party scores its best reading.
 func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
+	p = ix.expandAcronyms(p)
 	for i := range p.names {
 		ix.weighQuery(&p.names[i])
 	}

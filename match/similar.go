@@ -73,13 +73,13 @@ func (t *token) short() bool { return len(t.text) < minPhonetic && !t.abjad }
 // initialSim is how alike an initial and a word of its letter are.
 const initialSim = 0.8
 
-// tokenSim grades how alike two tokens are, in [0, 1]; 0 means they do not
+// baseSim grades how alike two tokens are as written, in [0, 1]; 0 means they do not
 // match at all. Equal text is 1; equal skeletons 0.95; otherwise the
 // skeletons must be within budget edits, and the grade falls with a weighted
 // edit distance in which vowel changes cost less than consonant changes, as
 // transliterations differ mostly in vowels (Osama/Usama) while different
 // names differ in consonants (Maduro/Mauro).
-func tokenSim(a, b *token) float64 {
+func baseSim(a, b *token) float64 {
 	if a.text == b.text {
 		return 1
 	}

@@ -154,7 +154,7 @@ func (ix *Index) split(p *Prepared) *Prepared {
 			if p.q.Schema == "" {
 				orgs = []bool{false, true}
 			}
-			m.add(string(b), orgs, false, false)
+			m.add(string(b), orgs, srcLatin)
 		}
 	}
 	if out == nil {

@@ -81,6 +81,16 @@ type token struct {
 	// cons is skel without vowels and v (the skeleton's w, which Arabic
 	// uses for the vowels u and o), doubled letters collapsed.
 	cons string
+	// src is the script the word was read from.
+	src origin
+	// orig is the word as written in its own script (the characters a
+	// Pinyin or Hangul reading came from), "" for Latin words: two words
+	// of one script that read alike but are written differently are
+	// homophones, a weaker match than the same word (sameScript).
+	orig string
+	// alts are the other spellings the word may meet a listed word by
+	// (variant.go): its nicknames, romanisations, numerals, expansions.
+	alts []alt
 }
 
 // consonants reduces a skeleton (whose doubled letters are already
@@ -111,7 +121,7 @@ func newToken(w string, k kind, exact bool) token {
 	return t
 }
 
-// tokenize turns one Latin reading of a name into tokens: titles dropped,
+// tokenize turns one Latin reading of a name, read from script src, into tokens: titles dropped,
 // legal forms canonical, particles and patronymics marked. Organisation words
 // lose a plural s (Widgets = Widget, Technologies = Technology).
 //
@@ -119,18 +129,19 @@ func newToken(w string, k kind, exact bool) token {
 // (initials, legal forms, particles, titles, patronymics: "P.P.C.",
 // "D COMPANY", "Ben", "Captain Yakubovich") has nothing else to be known by:
 // each of its words, titles kept, is then read as a distinctive word.
-func tokenize(reading string, org, exact, abjad bool) []token {
-	out := tokenizeAs(reading, org, exact, abjad, false)
+func tokenize(reading string, org bool, src origin) []token {
+	out := tokenizeAs(reading, org, src, false)
 	for i := range out {
 		if out[i].kind == kindWord {
 			return out
 		}
 	}
-	return tokenizeAs(reading, org, exact, abjad, true)
+	return tokenizeAs(reading, org, src, true)
 }
 
 // tokenizeAs is tokenize, with every token a word if plain is set.
-func tokenizeAs(reading string, org, exact, abjad, plain bool) []token {
+func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
+	exact, abjad := src == srcHan, src == srcArabic
 	ws := words(reading)
 	var out []token
 	for i := 0; i < len(ws); {
@@ -166,6 +177,8 @@ func tokenizeAs(reading string, org, exact, abjad, plain bool) []token {
 		}
 		t := newToken(w, k, exact)
 		t.abjad = abjad && k == kindWord
+		t.src = src
+		addAlts(&t, org)
 		out = append(out, t)
 	}
 	return out

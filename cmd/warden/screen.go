@@ -1,19 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"warden"
-	"warden/internal/csvsafe"
 	"warden/match"
 	"warden/screening"
 	"warden/store"
@@ -135,169 +129,4 @@ func indexLists(ctx context.Context, e *env, db *store.DB) (*screening.Service, 
 		return nil, warden.Errorf(warden.EINVALID, "the database %s holds no lists: import one (warden import) or run warden serve once to load the bundled OFAC list", e.dsn)
 	}
 	return svc, nil
-}
-
-func screenBatch(ctx context.Context, e *env, input, output string, lists []string, opt match.Options) error {
-	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input, lists)
-	if err != nil {
-		return err
-	}
-	svc, closeDB, err := openScreening(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	if err := svc.CheckLists(lists); err != nil {
-		return fmt.Errorf("%w: --list: %v", errUsage, warden.ErrorMessage(err))
-	}
-	f, err := os.Create(output)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
-	var emit func(screening.Row, screening.Response) error
-	var cw *csvsafe.Writer
-	if strings.HasSuffix(strings.ToLower(output), ".csv") {
-		cw = csvsafe.NewWriter(w)
-		cw.Write([]string{"row", "query_name", "entity_id", "list", "source_id", "schema", "name", "score", "match", "matched_on"})
-		emit = func(r screening.Row, resp screening.Response) error {
-			for _, h := range resp.Hits {
-				on := h.Explanation.ListedName
-				if h.Explanation.Identifier != "" {
-					on = h.Explanation.Identifier
-				}
-				qn := strings.Join(r.Query.Query().Names, "; ")
-				if err := cw.Write([]string{r.Pos, qn, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, strconv.FormatFloat(h.Score, 'f', 3, 64), strconv.FormatBool(h.Match), on}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	} else {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		emit = func(_ screening.Row, resp screening.Response) error { return enc.Encode(resp) }
-	}
-	bar := newBar(e.stderr, int64(len(rows)), "screening", false)
-	err = svc.Batch(ctx, rows, opt, emit, func() { bar.add(1) })
-	bar.finish()
-	if err != nil {
-		return err
-	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "screened %d queries into %s\n", len(rows), output)
-	return f.Close()
-}
-
-func cmdCompare(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("compare", "compare [--json] [--schema S] [--threshold T] NAME1 NAME2\n       warden compare --input P.csv --output O.csv   (columns schema,name1,name2)", e.stderr)
-	schema := fs.String("schema", "", "schema of both names")
-	threshold := fs.Float64("threshold", match.DefaultThreshold, "score at and above which the names match")
-	asJSON := fs.Bool("json", false, "print JSON")
-	input := fs.String("input", "", "CSV of pairs with columns schema,name1,name2")
-	output := fs.String("output", "", "CSV to write: the input columns plus score and match")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkThreshold(*threshold); err != nil {
-		return err
-	}
-	if *input != "" {
-		if *output == "" {
-			return fmt.Errorf("%w: --input needs --output", errUsage)
-		}
-		return compareBatch(ctx, *input, *output, *threshold)
-	}
-	if len(pos) != 2 {
-		return fmt.Errorf("%w: give two names (quote names with spaces)", errUsage)
-	}
-	c, err := compareNames(warden.Schema(*schema), pos[0], pos[1], *threshold)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(c)
-	}
-	fmt.Fprintf(e.stdout, "%.3f match=%v\n", c.Score, c.Match)
-	for _, t := range c.Explanation.Tokens {
-		fmt.Fprintf(e.stdout, "  %s ~ %s  %.3f (weight %.2f)\n", t.Query, t.Listed, t.Sim, t.Weight)
-	}
-	return nil
-}
-
-// compareNames checks both names and compares them.
-func compareNames(schema warden.Schema, a, b string, threshold float64) (match.Comparison, error) {
-	for _, n := range []string{a, b} {
-		if _, err := match.Prepare(match.Query{Names: []string{n}, Schema: schema}); err != nil {
-			return match.Comparison{}, err
-		}
-	}
-	return match.Compare(schema, a, b, threshold, nil), nil
-}
-
-func compareBatch(ctx context.Context, input, output string, threshold float64) error {
-	in, err := os.Open(input)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	cr := csv.NewReader(in)
-	header, err := cr.Read()
-	if err != nil {
-		return warden.Errorf(warden.EINVALID, "%s:1: %w", input, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	for _, c := range []string{"name1", "name2"} {
-		if _, ok := col[c]; !ok {
-			return warden.Errorf(warden.EINVALID, "%s:1: header lacks column %q", input, c)
-		}
-	}
-	out, err := os.Create(output)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	cw := csvsafe.NewWriter(out)
-	cw.Write(append(header, "score", "match"))
-	for line := 2; ; line++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return warden.Errorf(warden.EINVALID, "%s:%d: %w", input, line, err)
-		}
-		schema := ""
-		if i, ok := col["schema"]; ok {
-			schema = rec[i]
-		}
-		c, err := compareNames(warden.Schema(schema), rec[col["name1"]], rec[col["name2"]], threshold)
-		if err != nil {
-			return warden.Errorf(warden.EINVALID, "%s:%d: %w", input, line, err)
-		}
-		cw.Write(append(rec, strconv.FormatFloat(c.Score, 'f', 3, 64), strconv.FormatBool(c.Match)))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return out.Close()
 }

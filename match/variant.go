@@ -1,0 +1,103 @@
+package match
+
+// origin is the script a word was read from, which decides how it may
+// meet other words: Pinyin only exactly (a changed syllable is another
+// character), Arabic script by its consonants, Hangul through the other
+// romanisations of its syllables.
+type origin uint8
+
+const (
+	srcLatin  origin = iota // written in Latin letters
+	srcHan                  // Chinese characters read as Pinyin
+	srcArabic               // Arabic or Persian script
+	srcHangul               // Korean Hangul
+	srcOther                // Cyrillic, Greek or any other script
+)
+
+// alt is another spelling under which a word may meet a listed word: a
+// full name for a nickname, another romanisation of the same Hangul
+// syllables, the word for a numeral, the expansion of an abbreviation. An
+// alt meets a word only by equal text or equal skeleton, and then counts
+// for sim (at most 1), so that a nickname is a weaker match than the name.
+type alt struct {
+	text string
+	skel string
+	sim  float64
+}
+
+// newAlt makes an alt of a folded Latin word.
+func newAlt(text string, sim float64) alt {
+	return alt{text: text, skel: skeleton(text), sim: sim}
+}
+
+// addAlts gives a word of a name (org: of an organisation's) its other
+// spellings from every source of them.
+func addAlts(t *token, org bool) {
+	if t.kind != kindWord || len(t.text) == 0 {
+		return
+	}
+	if !org {
+		t.alts = appendAlts(t.alts, nicknameAlts(t.text))
+	}
+	t.alts = appendAlts(t.alts, numeralAlts(t.text))
+	t.alts = appendAlts(t.alts, abbreviationAlts(t.text))
+	if t.src == srcHangul {
+		t.alts = appendAlts(t.alts, koreanAlts(t.text))
+	}
+}
+
+// appendAlts adds to as the alts of more it does not hold yet, keeping the
+// higher sim of a spelling held twice.
+func appendAlts(as, more []alt) []alt {
+next:
+	for _, m := range more {
+		for i := range as {
+			if as[i].text == m.text {
+				as[i].sim = max(as[i].sim, m.sim)
+				continue next
+			}
+		}
+		as = append(as, m)
+	}
+	return as
+}
+
+// tokenSim grades how alike two tokens are, in [0, 1]; 0 means they do not
+// match at all: the better of their spellings as written (baseSim) and by
+// their alts, lowered for two words of one script written differently
+// (sameScript).
+func tokenSim(a, b *token) float64 {
+	s := baseSim(a, b)
+	if s < 1 && (len(a.alts) > 0 || len(b.alts) > 0) {
+		s = max(s, altSim(a, b))
+	}
+	if s > 0 && a.orig != "" && b.orig != "" && a.src == b.src && a.orig != b.orig {
+		s = sameScript(a, b, s)
+	}
+	return s
+}
+
+// altSim is how alike a and b are through an alt of either: the alt's sim
+// for equal text, 0.95 of it for equal skeletons.
+func altSim(a, b *token) float64 {
+	best := 0.0
+	for i := range a.alts {
+		best = max(best, altMeets(&a.alts[i], b))
+	}
+	for i := range b.alts {
+		best = max(best, altMeets(&b.alts[i], a))
+	}
+	return best
+}
+
+func altMeets(x *alt, t *token) float64 {
+	switch {
+	case t.kind == kindInitial:
+		return 0
+	case x.text == t.text:
+		return x.sim
+	case x.skel == t.skel && len(x.skel) >= minPhonetic:
+		return 0.95 * x.sim
+	}
+	return 0
+}

@@ -11,9 +11,36 @@ import (
 // Each calls fn with every party in the index, in index order. The
 // parties are shared: fn must not change them.
 func (ix *Index) Each(fn func(*warden.Entity)) {
-	for _, e := range ix.entities {
-		fn(e)
+	for i := range ix.parties {
+		fn(ix.entity(int32(i)))
 	}
+}
+
+// entity returns party i. Every access to a party goes through it, so that
+// an index loaded from a snapshot can decode a party only when a hit
+// needs it.
+func (ix *Index) entity(i int32) *warden.Entity { return ix.entities[i] }
+
+// party is what scoring needs of a listed party, held for every party
+// whether or not the party itself is decoded (see entity).
+type party struct {
+	schema warden.Schema
+	list   string
+	gender string
+	birth  []warden.DateRange
+	// countries holds the party's nationalities, citizenships and
+	// countries, in that order.
+	countries []string
+}
+
+// partyOf is what scoring needs of e.
+func partyOf(e *warden.Entity) party {
+	var cs []string
+	if n := len(e.Nationalities) + len(e.Citizenships) + len(e.Countries); n > 0 {
+		cs = make([]string, 0, n)
+		cs = append(append(append(cs, e.Nationalities...), e.Citizenships...), e.Countries...)
+	}
+	return party{schema: e.Schema, list: e.List, gender: e.Gender, birth: e.BirthDates, countries: cs}
 }
 
 // Index holds listed parties prepared for screening. It is built once per
@@ -21,6 +48,7 @@ func (ix *Index) Each(fn func(*warden.Entity)) {
 // search it; the screening service swaps in a new one when a list changes.
 type Index struct {
 	entities []*warden.Entity
+	parties  []party // entities[i] as scoring needs it
 	names    []name  // every listed name, prepared
 	owner    []int32 // names[i] belongs to entities[owner[i]]
 	first    []int32 // entity i's names are names[first[i]:first[i+1]]
@@ -65,7 +93,9 @@ func NewIndex(entities []*warden.Entity) *Index {
 	var dels []delEntry
 	var reach []int8 // token id -> the deletion neighbourhood indexed so far
 	ix.first = make([]int32, 0, len(entities)+1)
+	ix.parties = make([]party, 0, len(entities))
 	for ei, e := range entities {
+		ix.parties = append(ix.parties, partyOf(e))
 		ix.first = append(ix.first, int32(len(ix.names)))
 		for _, n := range e.Names {
 			p := prepare(n.Full, n.Kind, e.Schema)
@@ -97,6 +127,11 @@ func NewIndex(entities []*warden.Entity) *Index {
 						forDeletions(s.tok.skel, int(d), func(h uint64) {
 							dels = append(dels, delEntry{h, id})
 						})
+						if !s.tok.exact {
+							forSwaps(s.tok.text, func(h uint64) {
+								dels = append(dels, delEntry{h, id})
+							})
+						}
 						reach[id] = d
 					}
 					ix.abjad[id] = ix.abjad[id] || s.tok.abjad
@@ -339,7 +374,7 @@ func hashSkip(s string, i, j int) uint64 {
 }
 
 // Len is the number of parties in the index.
-func (ix *Index) Len() int { return len(ix.entities) }
+func (ix *Index) Len() int { return len(ix.parties) }
 
 // Names is the number of listed names in the index.
 func (ix *Index) Names() int { return len(ix.names) }

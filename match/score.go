@@ -56,7 +56,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 			}
 			g.bound = max(g.bound, keep[i].bound)
 		}
-		if p.lists == nil || p.lists[ix.entities[g.e].List] {
+		if p.lists == nil || p.lists[ix.parties[g.e].list] {
 			groups = append(groups, g)
 		}
 	}
@@ -77,7 +77,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 			continue
 		}
 		_, ex := ix.score(p, g.e, g.nms, names, opt, true)
-		hits = append(hits, Hit{Entity: ix.entities[g.e], Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
+		hits = append(hits, Hit{Entity: ix.entity(g.e), Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
 		sortHits(hits)
 		if len(hits) > opt.Limit {
 			hits = hits[:opt.Limit]
@@ -109,7 +109,7 @@ func hitBefore(a, b *Hit) bool {
 // cands, if not nil, says which query readings retrieved each name; only
 // those readings are compared with it.
 func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options, explain bool) (float64, Explanation) {
-	e := ix.entities[ei]
+	e := &ix.parties[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
 		for _, x := range ix.ids[k] {
@@ -155,11 +155,11 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			ex.Features = append(ex.Features, Feature{Name: name, Contribution: round(c), Detail: detail})
 		}
 	}
-	if p.q.Schema != "" && !compatible(p.q.Schema, e.Schema) {
-		feature("schema_mismatch", -w.SchemaConflict, string(p.q.Schema)+" vs "+string(e.Schema))
+	if p.q.Schema != "" && !compatible(p.q.Schema, e.schema) {
+		feature("schema_mismatch", -w.SchemaConflict, string(p.q.Schema)+" vs "+string(e.schema))
 	}
-	if len(p.years) > 0 && len(e.BirthDates) > 0 {
-		switch d := dateDistance(p.years, e.BirthDates); {
+	if len(p.years) > 0 && len(e.birth) > 0 {
+		switch d := dateDistance(p.years, e.birth); {
 		case d == 0:
 			feature("birth_date_match", w.BirthDateAgree, "")
 		case d == 1:
@@ -168,17 +168,14 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			feature("birth_date_conflict", -w.BirthDateConflict, "")
 		}
 	}
-	if p.q.Gender != "" && e.Gender != "" && e.Schema == warden.SchemaPerson && p.q.Gender != strings.ToLower(e.Gender) {
-		feature("gender_conflict", -w.GenderConflict, e.Gender)
+	if p.q.Gender != "" && e.gender != "" && e.schema == warden.SchemaPerson && p.q.Gender != strings.ToLower(e.gender) {
+		feature("gender_conflict", -w.GenderConflict, e.gender)
 	}
-	if len(p.countries) > 0 {
-		all := append(append(append([]string{}, e.Nationalities...), e.Citizenships...), e.Countries...)
-		if len(all) > 0 {
-			if overlap(p.countries, all) {
-				feature("country_match", w.CountryAgree, "")
-			} else {
-				feature("country_conflict", -w.CountryConflict, strings.Join(all, ","))
-			}
+	if len(p.countries) > 0 && len(e.countries) > 0 {
+		if overlap(p.countries, e.countries) {
+			feature("country_match", w.CountryAgree, "")
+		} else {
+			feature("country_conflict", -w.CountryConflict, strings.Join(e.countries, ","))
 		}
 	}
 	return clamp(s), ex

@@ -70,8 +70,8 @@ func FuzzReadings(f *testing.F) {
 			}
 		}
 		for _, r := range append(hanPersonReadings(s), hanOrgReadings(s)...) {
-			if !utf8.ValidString(r) {
-				t.Fatal(r)
+			if !utf8.ValidString(r.text) {
+				t.Fatal(r.text)
 			}
 		}
 	})

@@ -128,18 +128,24 @@ func product(groups [][]string) []string {
 // hanPersonReadings reads a Chinese personal name as family name and given
 // name, the given name's syllables joined (陈全国 = chen quanguo, never
 // chen guoquan): in Pinyin with every reading of heteronyms, in Wade-Giles,
-// and with the Cantonese spelling of the family name.
-func hanPersonReadings(s string) []string {
+// and with the Cantonese spelling of the family name. Each word comes with
+// the characters it was read from.
+func hanPersonReadings(s string) []reading {
 	s = strings.Join(strings.Fields(s), "")
 	rs := []rune(s)
 	if len(rs) < 2 {
-		return product(syllables(s))
+		var out []reading
+		for _, p := range product(syllables(s)) {
+			out = append(out, reading{text: p, origs: []string{s}})
+		}
+		return out
 	}
 	n := 1
 	if len(rs) >= 3 && compoundSurnames[string(rs[:2])] {
 		n = 2
 	}
 	family, given := string(rs[:n]), string(rs[n:])
+	origs := []string{family, given}
 	fam := syllables(family)
 	if n == 1 {
 		if r, ok := surnameReadings[rs[0]]; ok {
@@ -157,14 +163,20 @@ func hanPersonReadings(s string) []string {
 	if c, ok := cantonese[rs[0]]; ok && n == 1 && len(gs) > 0 {
 		out = appendNew(out, c+" "+gs[0])
 	}
-	return out
+	rd := make([]reading, len(out))
+	for i, t := range out {
+		rd[i] = reading{text: t, origs: origs}
+	}
+	return rd
 }
 
 // hanOrgReadings reads a Chinese organisation name: known terms translated,
 // other runs of characters in Pinyin, split into two-character words (most
-// Chinese words have two), and once more entirely in Pinyin.
-func hanOrgReadings(s string) []string {
-	var words []string
+// Chinese words have two), and once more entirely in Pinyin, a word a
+// character. Pinyin words come with the characters they were read from;
+// translated ones with none (two spellings of a term are one word).
+func hanOrgReadings(s string) []reading {
+	var terms reading
 	rs := []rune(strings.Join(strings.Fields(s), ""))
 	var run []rune
 	flush := func() {
@@ -173,7 +185,7 @@ func hanOrgReadings(s string) []string {
 			if len(run) < 2 || len(run) == 3 {
 				n = len(run)
 			}
-			words = append(words, product(syllables(string(run[:n])))[0])
+			terms.add(product(syllables(string(run[:n])))[0], string(run[:n]))
 			run = run[n:]
 		}
 	}
@@ -183,7 +195,9 @@ func hanOrgReadings(s string) []string {
 			tr := []rune(t)
 			if len(tr) <= len(rs)-i && string(rs[i:i+len(tr)]) == t {
 				flush()
-				words = append(words, orgTerms[t])
+				for _, w := range strings.Fields(orgTerms[t]) {
+					terms.add(w, "")
+				}
 				i += len(tr)
 				matched = true
 				break
@@ -195,12 +209,14 @@ func hanOrgReadings(s string) []string {
 		}
 	}
 	flush()
-	out := []string{strings.Join(words, " ")}
-	var all []string
-	for _, g := range syllables(string(rs)) {
-		all = append(all, g[0])
+	var all reading
+	for i, g := range syllables(string(rs)) {
+		all.add(g[0], string(rs[i]))
 	}
-	return appendNew(out, strings.Join(all, " "))
+	if all.text == terms.text {
+		return []reading{terms}
+	}
+	return []reading{terms, all}
 }
 
 // Wade-Giles: initials and finals of Pinyin syllables, rewritten. Aspiration

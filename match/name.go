@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -26,13 +27,45 @@ func orgLike(s warden.Schema) bool {
 	return false
 }
 
+// reading is one Latin reading of a name, and for each of its words the
+// word as written in the script it was read from ("" where not known:
+// Latin words, translated terms), so that two words read alike but
+// written differently can be told apart (sameScript).
+type reading struct {
+	text  string
+	origs []string
+}
+
+// add appends a word read from orig to r; empty words are dropped.
+func (r *reading) add(word, orig string) {
+	if word == "" {
+		return
+	}
+	if r.text != "" {
+		r.text += " "
+	}
+	r.text += word
+	r.origs = append(r.origs, orig)
+}
+
 // readings returns the Latin readings of a folded name for a schema (""
+// when unknown), as text.
+func readings(f string, schema warden.Schema) []string {
+	rs := readingsOf(f, schema)
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.text
+	}
+	return out
+}
+
+// readingsOf returns the readings of a folded name for a schema (""
 // when unknown): the name itself, or its transliterations. A name mixing
 // Latin words with another script ("Abu Muhammad (Абу Мухаммад)") is also
 // read as its Latin words alone and as its other words alone.
-func readings(f string, schema warden.Schema) []string {
+func readingsOf(f string, schema warden.Schema) []reading {
 	if scriptOf(f) == "Latn" {
-		return []string{f}
+		return []reading{{text: f}}
 	}
 	var latin, other []string
 	for _, w := range words(f) {
@@ -45,21 +78,27 @@ func readings(f string, schema warden.Schema) []string {
 	if len(latin) == 0 {
 		return scriptReadings(f, schema)
 	}
-	out := []string{strings.Join(latin, " ")}
+	out := []reading{{text: strings.Join(latin, " ")}}
 	for _, r := range scriptReadings(strings.Join(other, " "), schema) {
-		out = appendNew(out, r)
+		if !slices.ContainsFunc(out, func(x reading) bool { return x.text == r.text }) {
+			out = append(out, r)
+		}
 	}
 	return out
 }
 
-func scriptReadings(f string, schema warden.Schema) []string {
+// scriptReadings reads a folded name written in a script other than
+// Latin; every script has a reading, if only anyReading's.
+func scriptReadings(f string, schema warden.Schema) []reading {
 	switch scriptOf(f) {
 	case "Cyrl":
-		return cyrillicReadings(f)
+		return texts(cyrillicReadings(f))
 	case "Grek":
-		return []string{mapRunes(f, greek)}
+		return []reading{{text: mapRunes(f, greek)}}
 	case "Arab":
-		return []string{arabicReading(f)}
+		return texts(persianReadings(f))
+	case "Hang":
+		return koreanReadings(f, schema != warden.SchemaPerson)
 	case "Hani":
 		switch {
 		case schema == warden.SchemaPerson:
@@ -74,8 +113,20 @@ func scriptReadings(f string, schema warden.Schema) []string {
 			return append(hanOrgReadings(f), hanPersonReadings(f)...)
 		}
 		return hanOrgReadings(f)
+	case "Latn":
+		return []reading{{text: f}}
 	}
-	return []string{f}
+	return []reading{{text: anyReading(f)}}
+}
+
+// texts makes readings of Latin strings whose words' written forms are
+// not kept.
+func texts(ss []string) []reading {
+	out := make([]reading, len(ss))
+	for i, s := range ss {
+		out[i] = reading{text: s}
+	}
+	return out
 }
 
 // prepare reads and tokenises a name. A listed name is read for its
@@ -90,9 +141,9 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 		orgs = []bool{false, true}
 	}
 	src := originOf(scriptOf(n.folded))
-	for _, r := range readings(n.folded, schema) {
-		n.add(r, orgs, src)
-		if j, ok := joinInitials(r); ok {
+	for _, r := range readingsOf(n.folded, schema) {
+		n.addReading(r, orgs, src)
+		if j, ok := joinInitials(r.text); ok {
 			n.add(j, orgs, src)
 		}
 	}
@@ -114,8 +165,8 @@ func (n *name) addLeet(schema warden.Schema) {
 		}
 		f := fold(l)
 		src := originOf(scriptOf(f))
-		for _, r := range readings(f, schema) {
-			n.add(r, orgs, src)
+		for _, r := range readingsOf(f, schema) {
+			n.addReading(r, orgs, src)
 		}
 		if !strings.ContainsRune(n.raw, '1') {
 			return
@@ -127,13 +178,39 @@ func (n *name) addLeet(schema warden.Schema) {
 // organisation's name for each of orgs, and adds the readings it does not
 // have yet.
 func (n *name) add(r string, orgs []bool, src origin) {
+	n.addReading(reading{text: r}, orgs, src)
+}
+
+// addReading is add for a reading that knows its words' written forms:
+// each token of a word gets it (orig); tokens tokenize makes of other
+// words (legal forms) get none.
+func (n *name) addReading(r reading, orgs []bool, src origin) {
 	for _, org := range orgs {
-		ts := tokenize(r, org, src)
+		ts := tokenize(r.text, org, src)
 		if len(ts) == 0 || hasReading(n.readings, ts) {
 			continue
 		}
+		if len(r.origs) > 0 {
+			setOrigs(ts, words(r.text), r.origs)
+		}
 		n.readings = append(n.readings, ts)
 		n.spans = append(n.spans, spans(ts))
+	}
+}
+
+// setOrigs gives each token the written form of the word it was made of,
+// walking tokens and words together: a token matches the next word that
+// it is, or is the singular of.
+func setOrigs(ts []token, ws, origs []string) {
+	j := 0
+	for i := range ts {
+		for k := j; k < len(ws) && k < len(origs); k++ {
+			if ws[k] == ts[i].text || singular(ws[k]) == ts[i].text {
+				ts[i].orig = origs[k]
+				j = k + 1
+				break
+			}
+		}
 	}
 }
 

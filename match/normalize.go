@@ -74,19 +74,29 @@ func words(s string) []string { return strings.Fields(s) }
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // scriptOf names the script that matters for transliteration: "Hani",
-// "Cyrl", "Grek", "Arab" or "Latn" (everything else).
+// "Hang", "Cyrl", "Grek", "Arab", "Latn" (Latin letters, digits and
+// everything that is no letter), or for the letters of any other script
+// the name Go's unicode package gives it ("Thai", "Hebrew", "Georgian"),
+// which anyReading reads. The first letter that is not Latin decides.
 func scriptOf(s string) string {
 	for _, r := range s {
 		switch {
 		case r < 0x80:
 		case isHan(r):
 			return "Hani"
+		case unicode.Is(unicode.Hangul, r):
+			return "Hang"
 		case unicode.Is(unicode.Cyrillic, r):
 			return "Cyrl"
 		case unicode.Is(unicode.Greek, r):
 			return "Grek"
 		case unicode.Is(unicode.Arabic, r):
 			return "Arab"
+		case unicode.Is(unicode.Latin, r) || !unicode.IsLetter(r):
+		default:
+			if sc := otherScript(r); sc != "" {
+				return sc
+			}
 		}
 	}
 	return "Latn"

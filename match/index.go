@@ -19,7 +19,12 @@ func (ix *Index) Each(fn func(*warden.Entity)) {
 // entity returns party i. Every access to a party goes through it, so that
 // an index loaded from a snapshot can decode a party only when a hit
 // needs it.
-func (ix *Index) entity(i int32) *warden.Entity { return ix.entities[i] }
+func (ix *Index) entity(i int32) *warden.Entity {
+	if ix.stored != nil {
+		return ix.stored.get(i)
+	}
+	return ix.entities[i]
+}
 
 // party is what scoring needs of a listed party, held for every party
 // whether or not the party itself is decoded (see entity).
@@ -48,7 +53,10 @@ func partyOf(e *warden.Entity) party {
 // search it; the screening service swaps in a new one when a list changes.
 type Index struct {
 	entities []*warden.Entity
-	parties  []party // entities[i] as scoring needs it
+	// stored holds the parties instead of entities in an index loaded
+	// from a snapshot (snapshot.go).
+	stored   *stored
+	parties  []party // party i as scoring needs it
 	names    []name  // every listed name, prepared
 	owner    []int32 // names[i] belongs to entities[owner[i]]
 	first    []int32 // entity i's names are names[first[i]:first[i+1]]

@@ -1,0 +1,318 @@
+package match
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"warden"
+)
+
+// TestSnapshotFields fails when a type the snapshot writes gains (or loses)
+// a field: the encoder (encoder.token, name, party, Index.encode) and the
+// decoder must then handle it, and this list be updated with them.
+func TestSnapshotFields(t *testing.T) {
+	for _, c := range []struct {
+		v       any
+		covered []string
+	}{
+		{token{}, []string{"text", "skel", "kind", "exact", "rarity", "letters", "abjad", "cons", "src", "orig", "alts"}},
+		{alt{}, []string{"text", "skel", "sim"}},
+		{name{}, []string{"raw", "folded", "kind", "readings", "spans"}},
+		{span{}, []string{"tok", "first", "n"}},
+		{slot{}, []string{"rarity", "kind", "first"}},
+		{party{}, []string{"schema", "list", "gender", "birth", "countries"}},
+		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
+		// entities and stored: the parties, as JSON; vocab: rebuilt from
+		// texts; seen: nil once built; sets: a pool.
+		{Index{}, []string{"entities", "stored", "parties", "names", "owner", "first", "vocab", "texts", "postings", "at",
+			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms"}},
+	} {
+		typ := reflect.TypeOf(c.v)
+		var have []string
+		for i := range typ.NumField() {
+			have = append(have, typ.Field(i).Name)
+		}
+		if !slices.Equal(have, c.covered) {
+			t.Errorf("%s has fields %v, the snapshot covers %v: teach snapshot.go the new ones", typ.Name(), have, c.covered)
+		}
+	}
+}
+
+// snapshotOf writes ix under key and returns the bytes.
+func snapshotOf(t testing.TB, ix *Index, key string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := ix.WriteSnapshot(&b, []byte(key)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var (
+	ofacSnapOnce sync.Once
+	ofacSnap     []byte
+)
+
+// ofacSnapshot is the OFAC index's snapshot under key "k".
+func ofacSnapshot(t testing.TB) []byte {
+	ix := ofac(t)
+	ofacSnapOnce.Do(func() { ofacSnap = snapshotOf(t, ix, "k") })
+	return ofacSnap
+}
+
+// snapshotQueries are the dev queries, a few hundred listed names and
+// variants of them (a letter dropped, words swapped, upper-cased).
+func snapshotQueries(t *testing.T, ix *Index) []Query {
+	var qs []Query
+	for _, r := range screeningDev(t) {
+		qs = append(qs, r.query())
+	}
+	for i := 0; i < len(ix.entities); i += 53 {
+		e := ix.entities[i]
+		n := e.Names[i%len(e.Names)].Full
+		ws := strings.Fields(n)
+		qs = append(qs, Query{Names: []string{n}}, Query{Names: []string{strings.ToUpper(n)}, Schema: e.Schema})
+		if len(ws) > 1 {
+			ws[0], ws[len(ws)-1] = ws[len(ws)-1], ws[0]
+			qs = append(qs, Query{Names: []string{strings.Join(ws, " ")}})
+		}
+		if len(n) > 6 {
+			qs = append(qs, Query{Names: []string{n[:3] + n[4:]}})
+		}
+	}
+	return qs
+}
+
+// TestSnapshotRoundTrip requires the index loaded from a snapshot to be the
+// index written, field by field, and to answer every query as it does:
+// the same hits, scores, explanations and parties.
+func TestSnapshotRoundTrip(t *testing.T) {
+	ix := ofac(t)
+	got, err := ReadSnapshot(ofacSnapshot(t), []byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != ix.Len() || got.Names() != ix.Names() {
+		t.Fatalf("loaded %d parties, %d names; built %d, %d", got.Len(), got.Names(), ix.Len(), ix.Names())
+	}
+	for _, f := range []struct {
+		name       string
+		want, have any
+	}{
+		{"parties", ix.parties, got.parties}, {"names", ix.names, got.names}, {"owner", ix.owner, got.owner},
+		{"first", ix.first, got.first}, {"vocab", ix.vocab, got.vocab}, {"texts", ix.texts, got.texts},
+		{"postings", ix.postings, got.postings}, {"at", ix.at, got.at}, {"slots", ix.slots, got.slots},
+		{"slotAt", ix.slotAt, got.slotAt}, {"delKeys", ix.delKeys, got.delKeys}, {"delIDs", ix.delIDs, got.delIDs},
+		{"df", ix.df, got.df}, {"abjad", ix.abjad, got.abjad}, {"forms", ix.forms, got.forms},
+		{"formAt", ix.formAt, got.formAt}, {"ids", ix.ids, got.ids}, {"logN", ix.logN, got.logN},
+		{"alted", ix.alted, got.alted}, {"acronyms", len(ix.acronyms), len(got.acronyms)},
+	} {
+		if !equalish(reflect.ValueOf(f.want), reflect.ValueOf(f.have)) {
+			t.Errorf("%s differs after a round trip", f.name)
+		}
+	}
+	for i := 0; i < ix.Len(); i += 101 {
+		if e := got.entity(int32(i)); !reflect.DeepEqual(e, ix.entities[i]) {
+			t.Errorf("party %d: loaded %+v, built %+v", i, e, ix.entities[i])
+		}
+	}
+	opt := Options{Limit: 20}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	qs := snapshotQueries(t, ix)
+	if len(qs) < 500 {
+		t.Fatalf("only %d queries", len(qs))
+	}
+	hits := 0
+	for _, q := range qs {
+		q.AsOf = now
+		want, err1 := ix.Search(q, opt)
+		have, err2 := got.Search(q, opt)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("%v: built says %v, loaded %v", q.Names, err1, err2)
+		}
+		hits += len(want)
+		if !reflect.DeepEqual(want, have) {
+			t.Errorf("%v: built %v, loaded %v", q.Names, brief(want), brief(have))
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no query found anything")
+	}
+}
+
+// equalish is reflect.DeepEqual, except that a nil and an empty slice or
+// map are equal (the decoder makes empty ones where the builder left nil).
+func equalish(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equalish(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for _, k := range a.MapKeys() {
+			v := b.MapIndex(k)
+			if !v.IsValid() || !equalish(a.MapIndex(k), v) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equalish(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return a.Uint() == b.Uint()
+	case reflect.Float32, reflect.Float64:
+		return a.Float() == b.Float()
+	}
+	panic("equalish: unhandled kind " + a.Kind().String())
+}
+
+func brief(hs []Hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.Entity.ID)
+	}
+	return out
+}
+
+// TestSnapshotRejected requires every damaged or foreign snapshot to be
+// refused with ErrSnapshot.
+func TestSnapshotRejected(t *testing.T) {
+	good := ofacSnapshot(t)
+	mod := func(f func(b []byte) []byte) []byte { return f(bytes.Clone(good)) }
+	hdr := len(snapshotMagic) + 4 + 32 + 4 + 1 + 8 + 32 // key "k"
+	for _, c := range []struct {
+		name string
+		data []byte
+		key  string
+	}{
+		{"empty", nil, "k"},
+		{"magic", mod(func(b []byte) []byte { b[0] ^= 1; return b }), "k"},
+		{"version", mod(func(b []byte) []byte { b[len(snapshotMagic)]++; return b }), "k"},
+		{"fingerprint", mod(func(b []byte) []byte { b[len(snapshotMagic)+4] ^= 0x80; return b }), "k"},
+		{"key", good, "other lists"},
+		{"key prefix", good, ""},
+		{"truncated header", good[:hdr-10], "k"},
+		{"truncated payload", good[:len(good)-1], "k"},
+		{"longer", append(bytes.Clone(good), 0), "k"},
+		{"flipped payload byte", mod(func(b []byte) []byte { b[hdr+len(b[hdr:])/2] ^= 4; return b }), "k"},
+		{"flipped checksum", mod(func(b []byte) []byte { b[hdr-1] ^= 1; return b }), "k"},
+		{"length", mod(func(b []byte) []byte { b[hdr-40]++; return b }), "k"},
+	} {
+		ix, err := ReadSnapshot(c.data, []byte(c.key))
+		if ix != nil || !errors.Is(err, ErrSnapshot) {
+			t.Errorf("%s: got %v, %v; want ErrSnapshot", c.name, ix != nil, err)
+		}
+	}
+	if _, err := ReadSnapshot(good, []byte("k")); err != nil {
+		t.Fatalf("the good snapshot: %v", err)
+	}
+}
+
+// TestFingerprintStable requires the fingerprint to be a function of the
+// engine alone, and to change with what the engine makes of a name.
+func TestFingerprintStable(t *testing.T) {
+	a, b := computeFingerprint(), computeFingerprint()
+	if a != b || a != Fingerprint() {
+		t.Fatal("the fingerprint differs between two computations")
+	}
+	saved := DefaultWeights
+	defer func() { DefaultWeights = saved }()
+	DefaultWeights.Legal += 0.01
+	if computeFingerprint() == a {
+		t.Error("changing a default weight leaves the fingerprint unchanged")
+	}
+	DefaultWeights = saved
+	probe := fingerprintProbe
+	defer func() { fingerprintProbe = probe }()
+	fingerprintProbe = append(slices.Clone(probe[:len(probe)-1]), struct {
+		name   string
+		schema warden.Schema
+	}{"Another Name", warden.SchemaPerson})
+	if computeFingerprint() == a {
+		t.Error("a changed probe leaves the fingerprint unchanged")
+	}
+}
+
+// FuzzReadSnapshot requires arbitrary bytes, as a snapshot or as a payload
+// past its checksum, never to panic while read, a snapshot read to be
+// searchable and a payload decoded to give its parties. (Only a payload
+// whose checksum holds is ever searched: the checksum, not the decoder's
+// range checks, vouches for its structure.)
+func FuzzReadSnapshot(f *testing.F) {
+	small := NewIndex([]*warden.Entity{
+		{ID: "t:1", List: "t", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "Ivan Petrov", Kind: warden.NamePrimary}, {Full: "Иван Петров", Kind: warden.NameAKA}},
+			BirthDates: []warden.DateRange{{From: "1960"}}, Nationalities: []string{"ru"}, Identifiers: []warden.Identifier{{Type: warden.IDPassport, Value: "123456"}}},
+		{ID: "t:2", List: "t", Schema: warden.SchemaCompany, Names: []warden.Name{{Full: "Four Seasons Trading Co Ltd", Kind: warden.NamePrimary}}},
+	})
+	var b bytes.Buffer
+	if err := small.WriteSnapshot(&b, []byte("k")); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	payload, err := small.encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(payload)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if ix, err := ReadSnapshot(data, []byte("k")); err == nil {
+			ix.Search(Query{Names: []string{"Ivan Petrov"}}, Options{})
+		}
+		if ix, err := decode(data); err == nil {
+			for i := range ix.Len() {
+				ix.entity(int32(i))
+			}
+		}
+	})
+}
+
+// BenchmarkFingerprint measures computing the engine fingerprint, which
+// every process opening a snapshot pays once.
+func BenchmarkFingerprint(b *testing.B) {
+	for b.Loop() {
+		computeFingerprint()
+	}
+}
+
+// BenchmarkSnapshotLoadOFAC measures loading the OFAC index from its
+// snapshot (the bytes already in memory).
+func BenchmarkSnapshotLoadOFAC(b *testing.B) {
+	data := ofacSnapshot(b)
+	Fingerprint()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ReadSnapshot(data, []byte("k")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -106,26 +106,29 @@ func baseSim(a, b *token) float64 {
 	if a.exact || b.exact {
 		return 0
 	}
+	// A swap of two letters can break a digraph the skeleton reads
+	// (Zaytsev, Zaystev; Khan, Khna): the written words are compared too.
+	swap := swapSim(a.text, b.text)
 	la, lb := len(a.skel), len(b.skel)
 	short := min(la, lb)
 	d := budget(short)
 	if d == 0 || abs(la-lb) > d {
-		return 0
+		return swap
 	}
 	// Each edit adds or removes at most two letters from the set of
 	// letters used, which bounds the distance from below cheaply.
 	if (bits.OnesCount32(a.letters^b.letters)+1)/2 > d {
-		return 0
+		return swap
 	}
 	if levenshtein(a.skel, b.skel, d) > d {
-		return 0
+		return swap
 	}
 	cost := weightedDistance(a.skel, b.skel)
 	sim := 1 - cost/float64(max(la, lb))
 	if sim < 0.7 {
-		return 0
+		return swap
 	}
-	return sim * 0.95
+	return max(sim*0.95, swap)
 }
 
 func abs(x int) int {
@@ -135,17 +138,19 @@ func abs(x int) int {
 	return x
 }
 
-// levenshtein returns the edit distance of a and b, or any value above max
-// once it is certain to exceed it.
+// levenshtein returns the edit distance of a and b in which swapping two
+// neighbouring letters is one edit (optimal string alignment, Damerau), or
+// any value above max once it is certain to exceed it.
 func levenshtein(a, b string, max int) int {
 	if len(a) < len(b) {
 		a, b = b, a
 	}
-	var buf [2][64]int
+	var buf [3][64]int
 	if len(b)+1 > 64 {
 		return max + 1
 	}
-	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	// back is the row before prev, for transpositions.
+	back, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -158,48 +163,44 @@ func levenshtein(a, b string, max int) int {
 				c++
 			}
 			c = min(c, prev[j]+1, cur[j-1]+1)
+			if swapped(a, b, i, j) {
+				c = min(c, back[j-2]+1)
+			}
 			cur[j] = c
 			best = min(best, c)
 		}
 		if best > max {
 			return max + 1
 		}
-		prev, cur = cur, prev
+		back, prev, cur = prev, cur, back
 	}
 	return prev[len(b)]
 }
 
 // weightedDistance is an edit distance where a vowel for a vowel costs 0.4,
-// adding or dropping a vowel or h costs 0.6, and anything else costs 1.
+// adding or dropping a vowel or h costs 0.6, two neighbouring letters
+// swapped cost swapCost, a letter for its neighbour on the keyboard costs
+// keyCost, and anything else costs 1.
 func weightedDistance(a, b string) float64 {
 	if len(a)+1 > 64 || len(b)+1 > 64 {
 		return float64(max(len(a), len(b)))
 	}
-	var buf [2][64]float64
-	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
-	indel := func(c byte) float64 {
-		if isVowel(c) || c == 'h' {
-			return 0.6
-		}
-		return 1
-	}
+	var buf [3][64]float64
+	back, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
 	prev[0] = 0
 	for j := 1; j <= len(b); j++ {
-		prev[j] = prev[j-1] + indel(b[j-1])
+		prev[j] = prev[j-1] + indelCost(b[j-1])
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = prev[0] + indel(a[i-1])
+		cur[0] = prev[0] + indelCost(a[i-1])
 		for j := 1; j <= len(b); j++ {
-			sub := 0.0
-			if a[i-1] != b[j-1] {
-				sub = 1
-				if isVowel(a[i-1]) && isVowel(b[j-1]) {
-					sub = 0.4
-				}
+			c := min(prev[j-1]+subCost(a[i-1], b[j-1]), prev[j]+indelCost(a[i-1]), cur[j-1]+indelCost(b[j-1]))
+			if swapped(a, b, i, j) {
+				c = min(c, back[j-2]+swapCost)
 			}
-			cur[j] = min(prev[j-1]+sub, prev[j]+indel(a[i-1]), cur[j-1]+indel(b[j-1]))
+			cur[j] = c
 		}
-		prev, cur = cur, prev
+		back, prev, cur = prev, cur, back
 	}
 	return prev[len(b)]
 }

@@ -1,0 +1,213 @@
+package match
+
+import (
+	"strings"
+	"testing"
+
+	"warden"
+)
+
+// TestTypoCosts checks the edit costs of typing slips on the skeletons the
+// distances see.
+func TestTypoCosts(t *testing.T) {
+	tests := []struct {
+		a, b string
+		lev  int
+		cost float64
+	}{
+		{"akubec", "akbuec", 1, swapCost}, // Yakubets, Yakbuets: a swap is one edit
+		{"akubec", "akuvec", 1, keyCost},  // b, v neighbouring keys
+		{"akubec", "akupec", 1, 1},        // b, p far apart
+		{"maduro", "mauro", 1, 1},         // a consonant dropped
+		{"osama", "usama", 1, 0.4},        // a vowel for a vowel
+		{"abcd", "badc", 2, 2 * swapCost}, // two swaps
+		{"bcd", "dcb", 2, 2},              // not neighbours: two substitutions
+		{"ahmed", "ahmde", 1, swapCost},   // a swap at the end
+		{"sergei", "segrei", 1, swapCost}, // a swap in the middle
+		{"aa", "aa", 0, 0},                // equal
+		{"mohammed", "mohhammed", 1, 0.6}, // an h added
+		{"petrov", "pwtrov", 1, keyCost},  // e, w neighbouring keys
+		{"ivanov", "ivanob", 1, keyCost},  // v, b neighbouring keys
+	}
+	for _, tt := range tests {
+		if got := levenshtein(tt.a, tt.b, 3); got != tt.lev {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.lev)
+		}
+		if got := levenshtein(tt.b, tt.a, 3); got != tt.lev {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.lev)
+		}
+		if got := weightedDistance(tt.a, tt.b); round(got) != round(tt.cost) {
+			t.Errorf("weightedDistance(%q, %q) = %.3f, want %.3f", tt.a, tt.b, got, tt.cost)
+		}
+		if got := weightedDistance(tt.b, tt.a); round(got) != round(tt.cost) {
+			t.Errorf("weightedDistance(%q, %q) = %.3f, want %.3f", tt.b, tt.a, got, tt.cost)
+		}
+	}
+}
+
+// TestKeyNeighbours checks the QWERTY table against keys every typist knows.
+func TestKeyNeighbours(t *testing.T) {
+	tests := []struct {
+		x, y byte
+		want bool
+	}{
+		{'a', 's', true}, {'a', 'q', true}, {'a', 'w', true}, {'a', 'z', true},
+		{'s', 'x', true}, {'g', 'b', true}, {'b', 'n', true}, {'v', 'b', true},
+		{'p', 'l', true}, {'o', 'k', true}, {'m', 'l', false}, {'m', 'j', true},
+		{'a', 'd', false}, {'q', 'z', false}, {'b', 'p', false}, {'a', 'a', false},
+		{'1', 'a', false},
+	}
+	for _, tt := range tests {
+		if got := adjacentKeys(tt.x, tt.y); got != tt.want {
+			t.Errorf("adjacentKeys(%c, %c) = %v, want %v", tt.x, tt.y, got, tt.want)
+		}
+		if got := adjacentKeys(tt.y, tt.x); got != tt.want {
+			t.Errorf("adjacentKeys(%c, %c) = %v, want %v", tt.y, tt.x, got, tt.want)
+		}
+	}
+}
+
+// typoVariants are typing slips in the family name of a listed person
+// "FAMILY, Given": two neighbouring letters swapped, a neighbouring key, a
+// letter doubled, a letter dropped. Each is typed "Given Family".
+//
+// want is the share of the parties that must match. A swap or a doubled
+// letter keeps every letter and must almost always match. A neighbouring key
+// or a dropped letter may break a digraph the skeleton reads (Koltsov,
+// Kolfsov; Bjelica, Bjeica) or leave a family name of three letters, which
+// takes no edit (budget): those fall below the threshold, as a changed
+// consonant in a short name makes another name as often as a typo.
+var typoVariants = []struct {
+	name string
+	want float64
+	slip func(string) string
+}{
+	{"swap", 0.97, func(w string) string {
+		for i := len(w) / 2; i+1 < len(w); i++ {
+			if w[i] != w[i+1] {
+				return w[:i] + w[i+1:i+2] + w[i:i+1] + w[i+2:]
+			}
+		}
+		return w
+	}},
+	{"key", 0.9, func(w string) string {
+		for i := len(w) / 2; i < len(w); i++ {
+			c := w[i] | 0x20
+			if isVowel(c) || c < 'a' || c > 'z' {
+				continue
+			}
+			for d := byte('a'); d <= 'z'; d++ {
+				if adjacentKeys(c, d) && !isVowel(d) {
+					return w[:i] + string(d) + w[i+1:]
+				}
+			}
+		}
+		return w
+	}},
+	{"double", 0.97, func(w string) string { i := len(w) / 2; return w[:i+1] + w[i:] }},
+	{"drop", 0.8, func(w string) string { i := len(w) / 2; return w[:i] + w[i+1:] }},
+}
+
+// listedPersons yields real listed persons' names "FAMILY, Given" whose
+// family name is a single word of min to max letters, one in every step.
+func listedPersons(ix *Index, min, max, step int, fn func(e *warden.Entity, family, given string)) {
+	k := 0
+	for _, e := range ix.entities {
+		if e.Schema != warden.SchemaPerson {
+			continue
+		}
+		family, given, ok := strings.Cut(e.Names[0].Full, ", ")
+		if !ok || len(family) < min || len(family) > max || strings.ContainsFunc(family, func(r rune) bool { return r < 'A' || r > 'Z' }) || given == "" {
+			continue
+		}
+		if k++; k%step == 0 {
+			fn(e, family, given)
+		}
+	}
+}
+
+// TestTypos screens real listed persons with a typing slip in their family
+// name of 4 to 12 letters: the party must match.
+func TestTypos(t *testing.T) {
+	ix := ofac(t)
+	for _, v := range typoVariants {
+		tried, found := 0, 0
+		listedPersons(ix, 4, 12, 7, func(e *warden.Entity, family, given string) {
+			typo := v.slip(strings.ToLower(family))
+			if typo == strings.ToLower(family) {
+				return
+			}
+			q := given + " " + typo
+			tried++
+			hits, err := ix.Search(Query{Names: []string{q}}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				if h.Entity.ID == e.ID && h.Match {
+					found++
+					return
+				}
+			}
+			if testing.Verbose() {
+				t.Logf("%s: %q not matched to %q", v.name, q, e.Names[0].Full)
+			}
+		})
+		rate := float64(found) / float64(tried)
+		t.Logf("%s: %d of %d matched (%.3f)", v.name, found, tried, rate)
+		if tried < 100 || rate < v.want {
+			t.Errorf("%s: %d of %d matched (%.3f), want >= %.2f", v.name, found, tried, rate, v.want)
+		}
+	}
+}
+
+// TestTypoIndexLosesNothing checks retrieval of typing slips as
+// TestIndexLosesNothing does of other variants: every party brute force
+// scores at or above the reporting floor for a real listed name with a slip
+// (typoVariants, in any word) is also found through the index, with the
+// same score.
+func TestTypoIndexLosesNothing(t *testing.T) {
+	ix := ofac(t)
+	step := 149
+	if testing.Short() || raceEnabled {
+		step = 499
+	}
+	var queries []Query
+	for i := 0; i < len(ix.entities); i += step {
+		ws := strings.Fields(strings.ReplaceAll(ix.entities[i].Names[0].Full, ",", ""))
+		for k, v := range typoVariants {
+			w := ws[k%len(ws)]
+			ws2 := append([]string(nil), ws...)
+			ws2[k%len(ws)] = v.slip(strings.ToLower(w))
+			queries = append(queries, Query{Names: []string{strings.Join(ws2, " ")}})
+		}
+	}
+	opt := Options{}
+	opt.defaults()
+	for _, q := range queries {
+		p, err := Prepare(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.names {
+			ix.weighQuery(&p.names[i])
+		}
+		p = ix.split(p)
+		found := map[string]float64{}
+		o := Options{Limit: 1 << 30}
+		o.defaults()
+		for c := range p.passes {
+			names := ix.getSet()
+			ents := ix.candidates(c, o.Weights, o.MinScore-maxBonus(o.Weights), names)
+			for _, h := range ix.search(c, o, ents, names) {
+				found[h.Entity.ID] = max(found[h.Entity.ID], h.Score)
+			}
+		}
+		for _, h := range ix.bruteForce(p, opt) {
+			if got, ok := found[h.Entity.ID]; !ok || got != round(h.Score) {
+				t.Errorf("query %v: %s (%.3f) found by brute force, by the index with %.3f", q.Names, h.Entity.ID, h.Score, got)
+			}
+		}
+	}
+	t.Logf("%d queries checked against %d parties", len(queries), ix.Len())
+}

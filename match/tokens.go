@@ -1,6 +1,11 @@
 package match
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"warden"
+)
 
 // kind says what a token is, which decides how much it weighs.
 type kind uint8
@@ -13,24 +18,104 @@ const (
 	kindInitial                // a single letter
 )
 
-// legalForms maps legal-form words and abbreviations, folded, to one
-// canonical form, so Co. Ltd. = Company Limited and OAO = JSC. Sequences are
-// joined with spaces and matched longest first.
-var legalForms = map[string]string{
-	"company limited": "co ltd", "co ltd": "co ltd", "company ltd": "co ltd", "co limited": "co ltd",
-	"limited": "ltd", "ltd": "ltd", "limited company": "ltd", "limited liability company": "llc", "llc": "llc",
-	"company": "co", "co": "co", "corporation": "corp", "corp": "corp", "incorporated": "inc", "inc": "inc",
-	"public limited company": "plc", "plc": "plc",
-	"joint stock company": "jsc", "jsc": "jsc", "ojsc": "jsc", "oao": "jsc", "ao": "jsc", "pao": "jsc", "pjsc": "jsc",
-	"zao": "jsc", "cjsc": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc", "open joint stock company": "jsc",
-	"ooo": "llc", "tov": "llc", "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
-	"gmbh": "gmbh", "ag": "ag", "kg": "kg", "sa": "sa", "s a": "sa", "sarl": "sarl", "srl": "srl", "spa": "spa",
-	"sro": "sro", "s r o": "sro", "as": "as", "oy": "oy", "ou": "ou", "ab": "ab", "bv": "bv", "nv": "nv",
-	"sas": "sas", "sl": "sl", "pte": "pte", "pty": "pty", "bhd": "bhd", "sdn bhd": "sdn bhd", "fze": "fze", "fzco": "fzco",
-	"fzc": "fzc", "fz llc": "llc", "eood": "eood", "ood": "ood", "sp z o o": "llc", "kft": "kft", "doo": "doo",
-	"group": "group", "holding": "holding", "holdings": "holding", "trading": "trading",
-	"ltda": "ltd", "cia": "co", "sa de cv": "sa", "de cv": "sa",
-	"anonim sirketi": "as", "llp": "llp", "lp": "lp",
+//go:generate go run ./internal/genlegal -o legal_gen.go
+//go:generate go test -run TestLegalReadings -update-legal .
+
+// legalEntry is one legal form of the generated table (legal_gen.go): the
+// form as names write it, folded, and the key forms are compared by, so
+// that a form spelled out and its abbreviation meet (Aktiebolag = AB,
+// Obshchestvo s ogranichennoy otvetstvennostyu = OOO). Edge marks a short
+// form known only from GLEIF's list, a legal form only at either end of a
+// name (it is also a syllable of names).
+type legalEntry struct {
+	form, key string
+	edge      bool
+}
+
+// legalForm is what a legal form of legalForms reads as.
+type legalForm struct {
+	key  string
+	edge bool
+}
+
+// legalLike are words companies add to their names as they add a legal
+// form, which the sources do not list as one; they weigh as little, so
+// that "X Trading" and "X Holdings" still meet the listed X. (Generic
+// words in general are weighed by their rarity; these three were legal
+// forms before the generated table and the pairs the engine is tested on
+// rely on them.)
+var legalLike = map[string]string{"group": "group", "holding": "holding", "holdings": "holding", "trading": "trading"}
+
+// legalForms maps legal forms, folded and read into Latin letters (word
+// sequences joined with spaces), to their keys: the generated table's
+// Latin forms as they are, its forms in other scripts as the engine reads
+// them (legalRead: Общество с ограниченной ответственностью as
+// obshchestvo s ogranichennoy otvetstvennostyu and its other readings),
+// and legalLike. A form that is also a connector or title stays one.
+var legalForms = buildLegalForms()
+
+// buildLegalForms makes legalForms.
+func buildLegalForms() map[string]legalForm {
+	m := make(map[string]legalForm, len(legalLatin)+2*len(legalOther)+len(legalLike))
+	for _, e := range legalLatin {
+		if !connectors[e.form] && !titles[e.form] {
+			m[e.form] = legalForm{e.key, e.edge}
+		}
+	}
+	for _, e := range legalRead {
+		if _, ok := m[e.form]; !ok && !connectors[e.form] && !titles[e.form] {
+			m[e.form] = legalForm{e.key, e.edge}
+		}
+	}
+	for w, k := range legalLike {
+		m[w] = legalForm{key: k}
+	}
+	return m
+}
+
+// legalReadings are the Latin readings of the generated table's forms in
+// other scripts, as legal_read_gen.go lists them (generated from
+// legalOther by TestLegalReadings, as reading them at start-up would
+// cost several milliseconds): each folded and read as a company's name,
+// and again with shortY.
+func legalReadings() []legalEntry {
+	var out []legalEntry
+	seen := map[string]bool{}
+	for _, e := range legalOther {
+		for _, r := range readings(fold(e.form), warden.SchemaCompany) {
+			for _, r := range []string{strings.Join(words(r), " "), shortY(r)} {
+				if r != "" && isASCII(r) && !seen[r] {
+					seen[r] = true
+					out = append(out, legalEntry{r, e.key, e.edge})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b legalEntry) int { return strings.Compare(a.form, b.form) })
+	return out
+}
+
+// shortY writes the short i (й) that ends a word of a Cyrillic reading as
+// y, as lists mostly romanise it (ogranichennoy for ogranichennoi and
+// ogranichennoj): the readings give other spellings of it.
+func shortY(r string) string {
+	ws := words(r)
+	for i, w := range ws {
+		if n := len(w); n > 2 && (w[n-1] == 'i' || w[n-1] == 'j') && isVowel(w[n-2]) {
+			ws[i] = w[:n-1] + "y"
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // maxLegalWords is the most words a legal form spans.
@@ -149,7 +234,7 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 			i++
 			continue
 		}
-		if n, canon := legalAt(ws, i); n > 0 {
+		if n, canon := legalAt(ws, i, org, src); n > 0 {
 			k := kindLegal
 			if plain {
 				k = kindWord
@@ -184,9 +269,13 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 	return out
 }
 
-// legalAt returns how many words from i form a legal form, and its canonical
-// spelling; 0 if none does.
-func legalAt(ws []string, i int) (int, string) {
+// legalAt returns how many words from i form a legal form, and its key; 0
+// if none does. Only an organisation's name (org) holds a form of one or two
+// letters (AS, SA, AG), which in a person's name are initials or names; an
+// edge form only stands first or last; and a name read from Chinese
+// characters (src) holds no one-word form of three letters or fewer, which
+// are Pinyin syllables there (San, Sha).
+func legalAt(ws []string, i int, org bool, src origin) (int, string) {
 	// Three or more letters written apart (D.O.O., S.R.O., L.L.C.) spell
 	// a legal form when joined; two may well be a person's initials.
 	letters := 0
@@ -194,20 +283,28 @@ func legalAt(ws []string, i int) (int, string) {
 		letters++
 	}
 	for n := letters; n >= 3; n-- {
-		if canon, ok := legalForms[strings.Join(ws[i:i+n], "")]; ok && len(ws) > n {
-			return n, canon
+		if f, ok := legalForms[strings.Join(ws[i:i+n], "")]; ok && len(ws) > n {
+			return n, f.key
 		}
 	}
 	for n := min(maxLegalWords, len(ws)-i); n >= 1; n-- {
-		if canon, ok := legalForms[strings.Join(ws[i:i+n], " ")]; ok {
-			// A lone short form at the very start of a name is more likely a
-			// word ("AO Kaspersky" aside, "AS" is also a name) only when the
-			// name has nothing else.
-			if len(ws) == 1 {
+		f, ok := legalForms[strings.Join(ws[i:i+n], " ")]
+		if !ok {
+			continue
+		}
+		// A lone short form at the very start of a name is more likely a
+		// word ("AO Kaspersky" aside, "AS" is also a name) only when the
+		// name has nothing else.
+		if len(ws) == 1 {
+			return 0, ""
+		}
+		if n == 1 {
+			w := ws[i]
+			if len(w) <= 2 && !org || f.edge && i != 0 && i != len(ws)-1 || len(w) <= 3 && src == srcHan {
 				return 0, ""
 			}
-			return n, canon
 		}
+		return n, f.key
 	}
 	return 0, ""
 }

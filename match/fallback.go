@@ -10,25 +10,58 @@ import (
 
 // anyReading reads a name in a script the engine has no reader of its own
 // for (Thai, Hebrew, Georgian, Devanagari, kana, ...) in Latin letters, so
-// that no name is left without a reading. unidecode writes some scripts'
-// syllables apart, or with marks for what it cannot spell (Ethiopic
-// "bi-" or the apostrophe of a Devanagari virama); those separators are
-// dropped inside a word, so that a word stays one word.
+// that no name is left without a reading: unidecode's reading of each
+// letter and vowel sign, with what it leaves out or adds put right where
+// that is systematic.
+//
+//   - unidecode reads the consonants of Brahmic scripts bare (न = n), but
+//     one without a vowel sign or virama after it carries the vowel a
+//     (नरेन्द्र = narendra); at the end of a word it is not pronounced and
+//     not written (गौतम = gautam).
+//   - It reads Ethiopic syllables of the sixth order with e (ድ = de), the
+//     order that most often has no vowel (አሕመድ = ahmed).
+//   - Its separators and signs for what it cannot spell (apostrophes,
+//     hyphens) are dropped inside a word, which stays one word.
 func anyReading(s string) string {
 	var b strings.Builder
 	for i, w := range words(s) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		for _, r := range w {
-			for _, c := range unidecode.Unidecode(string(r)) {
+		rs := []rune(w)
+		for j, r := range rs {
+			lat := unidecode.Unidecode(string(r))
+			if ethiopicSixth(r) {
+				lat = strings.TrimSuffix(lat, "e")
+			}
+			for _, c := range lat {
 				if c < 0x80 && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
 					b.WriteRune(unicode.ToLower(c))
 				}
 			}
+			if j+1 < len(rs) && brahmicConsonant(r, lat) && !unicode.In(rs[j+1], unicode.Mn, unicode.Mc) {
+				b.WriteByte('a')
+			}
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// brahmicConsonant reports whether r, read lat, is a consonant of a
+// Brahmic script (Devanagari to Sinhala, Tibetan, Myanmar, Khmer): a
+// letter of one of their blocks that unidecode reads without a vowel.
+func brahmicConsonant(r rune, lat string) bool {
+	if !(r >= 0x0900 && r <= 0x0DFF || r >= 0x0F00 && r <= 0x109F || r >= 0x1780 && r <= 0x17FF) || !unicode.IsLetter(r) || lat == "" {
+		return false
+	}
+	return !strings.ContainsAny(lat, "aeiouAEIOU")
+}
+
+// ethiopicSixth reports whether r is an Ethiopic syllable of the sixth
+// order (each consonant's syllables come in rows of eight, the sixth the
+// consonant without a vowel or with ə).
+func ethiopicSixth(r rune) bool {
+	return r >= 0x1200 && r <= 0x135A && (r-0x1200)%8 == 5
 }
 
 // scriptTables are the scripts of Go's unicode package in name order, for

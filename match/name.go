@@ -215,13 +215,15 @@ func setOrigs(ts []token, ws, origs []string) {
 }
 
 // originOf is the origin of words read from a script named by scriptOf.
+// Hebrew and Syriac, like Arabic, leave short vowels unwritten, so their
+// words meet others by consonants as Arabic's do.
 func originOf(script string) origin {
 	switch script {
 	case "Latn":
 		return srcLatin
 	case "Hani":
 		return srcHan
-	case "Arab":
+	case "Arab", "Hebrew", "Syriac":
 		return srcArabic
 	case "Hang":
 		return srcHangul

@@ -22,7 +22,8 @@ const MaxNameRunes = 300
 // (full-width and compatibility forms), letters spelt out one by one
 // joined (spelled), letters of another script among a word's or a name's
 // folded into that script (confusable), diacritics dropped from Latin
-// letters (Garantex Europe OÜ = ou), small capitals and other letter-like
+// letters (Garantex Europe OÜ = ou) but the vowel signs of scripts that
+// write vowels so kept (vowelMark), small capitals and other letter-like
 // forms read as the letter (letterLike), apostrophes dropped and every other
 // non-letter, non-digit turned into a space. Letters of other scripts are
 // kept. Look-alikes are folded before NFKC, which would turn some into
@@ -40,6 +41,8 @@ func fold(s string) string {
 		}
 		n++
 		switch {
+		case vowelMark(r):
+			b.WriteRune(r) // read by anyReading
 		case unicode.Is(unicode.Mn, r), r == 'ـ':
 			continue // combining marks (diacritics, Arabic vowel signs) and the tatweel
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '`' || r == '´':
@@ -65,6 +68,22 @@ func fold(s string) string {
 		}
 	}
 	return norm.NFC.String(b.String())
+}
+
+// vowelMark reports whether r is a combining mark of a script that writes
+// vowels (or a consonant's voicing) with them: Thaana, the Brahmic scripts
+// of India and South-East Asia, Tibetan, Mongolian and the kana's voicing
+// marks. Dropped, as diacritics are, they would leave नरेन्द्र मोदी
+// (Narendra Modi) as nrndr m d.
+func vowelMark(r rune) bool {
+	switch {
+	case r < 0x0780:
+		return false
+	case r <= 0x07BF, r >= 0x0900 && r <= 0x109F, r >= 0x1700 && r <= 0x18AF, r >= 0x1A00 && r <= 0x1CFF,
+		r == 0x3099, r == 0x309A, r >= 0xA800 && r <= 0xABFF:
+		return unicode.In(r, unicode.Mn, unicode.Mc)
+	}
+	return false
 }
 
 // words splits a folded string into words.

@@ -1,4 +1,132 @@
 package match
 
-// persianReadings reads a folded name in Arabic script: the Arabic reading.
-func persianReadings(s string) []string { return []string{arabicReading(s)} }
+import "strings"
+
+// Persian in Arabic script. Persian adds پ چ ژ گ (p, ch, zh, g) and writes
+// ی and ک where Arabic writes ي and ك (both are read alike); it reads
+// several Arabic letters otherwise: ض ذ ظ as z (رضا = Reza, not Rida),
+// ث and ص as s, ق and غ alike as gh or q (قاسم = Qasem and Ghasem), و as
+// v at the start of a word (Vahidi). A word's initial ع is the vowel a
+// (علی = Ali). The zero-width non-joiner inside a word (حاجی‌زاده) is
+// dropped by fold, which joins the word as one; the suffix زاده (-zadeh,
+// "born of") written apart is joined to the word before it, as lists write
+// it (Hajizadeh), and ه before the suffix ای is the vowel e (خامنه‌ای =
+// Khamenei). The ezafe, a short vowel, is not written and so not read.
+var persian = with(arabic, map[rune]string{
+	'ض': "z", 'ذ': "z", 'ظ': "z", 'ث': "s", 'ص': "s", 'ط': "t", 'ح': "h", 'ة': "eh",
+})
+
+// persianLetters are the letters only Persian (and the languages writing
+// as it does) uses: a name holding one is read as Persian first.
+const persianLetters = "پچژگکی"
+
+// persianReadings reads a folded name in Arabic script: in Arabic and in
+// Persian, with ق and غ read as q and gh and once more both as gh. The
+// Persian readings come first for a name written with Persian letters.
+func persianReadings(s string) []string {
+	ar := arabicReading(s)
+	fa := persianReading(s, "q", "gh")
+	out := []string{ar}
+	if strings.ContainsAny(s, persianLetters) {
+		out = []string{fa}
+	}
+	out = appendNew(out, fa)
+	out = appendNew(out, persianReading(s, "gh", "gh"))
+	return appendNew(out, ar)
+}
+
+// persianReading reads s in Persian, with ق written qaf and غ ghain.
+func persianReading(s, qaf, ghain string) string {
+	var ws []string
+	for _, w := range words(s) {
+		if p, ok := arabicParticles[w]; ok {
+			ws = append(ws, p)
+			continue
+		}
+		if (w == "زاده" || w == "زاد") && len(ws) > 0 {
+			ws[len(ws)-1] += persianWord(w, qaf, ghain)
+			continue
+		}
+		ws = append(ws, persianWord(w, qaf, ghain))
+	}
+	return strings.Join(ws, " ")
+}
+
+// persianWord reads one word of a Persian name. Two letters whose
+// readings would run together into a digraph they do not spell (ت ض, t z,
+// is not the tz of Quetzal, which the skeleton reads as c) are kept apart
+// by an e, a vowel as the script leaves unwritten, which matching by
+// consonants ignores (مرتضی = mortezy, meeting Morteza).
+func persianWord(w, qaf, ghain string) string {
+	var b strings.Builder
+	rs := []rune(w)
+	for i, r := range rs {
+		if i > 0 && b.Len() > 0 && strings.IndexByte("tskcpg", b.String()[b.Len()-1]) >= 0 && strings.ContainsRune("زسصثضظذهحخشژ", r) {
+			b.WriteByte('e')
+		}
+		switch {
+		case r == 'ق':
+			b.WriteString(qaf)
+		case r == 'غ':
+			b.WriteString(ghain)
+		case r == 'ع' && i == 0:
+			b.WriteByte('a')
+		case r == 'و' && i == 0:
+			b.WriteByte('v')
+		case r == 'ه' && i > 0 && string(rs[i+1:]) == "ای":
+			b.WriteByte('e')
+		default:
+			if t, ok := persian[r]; ok {
+				b.WriteString(t)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// persianSpellings are the Latin spellings of Persian and Arabic given
+// names that lists and passports use for one name and that differ by more
+// than fuzzy matching bridges (Husain and Hossein differ in two vowels of
+// six letters). Each spelling of a group is an alt of the others
+// (spellingAlts).
+var persianSpellings = [][]string{
+	{"mohammad", "mohammed", "muhammad", "muhammed", "mohamad", "mohamed", "mohammet", "mukhammad", "mahomed"},
+	{"hossein", "hosein", "husain", "hussein", "husein", "hussain", "husayn", "hosseyn", "hussin", "hosain"},
+	{"hosseini", "hoseini", "husaini", "husseini", "huseini", "hussaini", "husayni", "hosaini"},
+	{"reza", "riza", "rida", "ridha", "rezza"},
+	{"hassan", "hasan", "hasson"}, {"mahmoud", "mahmud", "mahmood", "makhmud"},
+	{"mostafa", "mustafa", "moustafa", "mustapha", "mostapha"}, {"mojtaba", "mujtaba", "mojataba"},
+	{"morteza", "murtaza", "mortaza", "murtada", "mortaza"}, {"ebrahim", "ibrahim", "ebrahem", "ibraheem"},
+	{"esmail", "ismail", "ismael", "esmaeil", "esmaiel", "ismayil"}, {"yousef", "yusuf", "youssef", "yousuf", "yosef", "usef"},
+	{"sadegh", "sadeq", "sadiq", "sadek", "sadeg"}, {"qasem", "ghasem", "kasem", "qassem", "kassem", "qasim", "gasem"},
+	{"gholam", "ghulam", "golam", "qolam"}, {"abolfazl", "abulfazl", "abolfazel", "abulfadl"},
+	{"ahmad", "ahmed", "akhmad", "akhmed"}, {"mehdi", "mahdi", "mehdy"}, {"seyed", "sayed", "sayyid", "seyyed", "sayyed", "seyyid", "said", "syed"},
+	{"jafar", "jaafar", "jafer", "dzhafar"}, {"javad", "jawad", "djavad"}, {"hojjat", "hujjat", "hodjat"},
+	{"abdollah", "abdullah", "abdallah", "abdolah"}, {"ruhollah", "rouhollah", "ruhullah"}, {"rouhani", "rohani", "ruhani"},
+	{"mohsen", "muhsin", "mohsin"}, {"hamid", "hameed"}, {"majid", "majeed", "madjid"}, {"saeed", "saeid", "said", "sayeed"},
+	{"zadeh", "zade", "zada"}, {"vali", "wali"}, {"ghalibaf", "qalibaf", "galibaf"},
+}
+
+// spellingTable maps each spelling of persianSpellings to its alts.
+var spellingTable = func() map[string][]alt {
+	m := map[string][]alt{}
+	for _, g := range persianSpellings {
+		for _, w := range g {
+			for _, o := range g {
+				if o != w {
+					m[w] = appendAlts(m[w], []alt{newAlt(o, spellingSim)})
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// spellingSim is how alike two spellings of one name are: as alike as
+// two words of one skeleton.
+const spellingSim = 0.95
+
+// spellingAlts returns the other spellings of a given name (shared slice).
+func spellingAlts(w string) []alt { return spellingTable[w] }

@@ -39,6 +39,7 @@ func addAlts(t *token, org bool) {
 	if !org {
 		t.alts = appendAlts(t.alts, nicknameAlts(t.text))
 	}
+	t.alts = appendAlts(t.alts, spellingAlts(t.text))
 	t.alts = appendAlts(t.alts, numeralAlts(t.text))
 	t.alts = appendAlts(t.alts, abbreviationAlts(t.text))
 	if t.src == srcHangul {

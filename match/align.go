@@ -158,7 +158,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 	if qw == 0 || words == 0 {
 		return r // no word met a word: initials alone say too little
 	}
-	r.score = num / (qw + w.Extra*extra)
+	r.score = capGeneric(num/(qw+w.Extra*extra), q, c, usedQ, usedC)
 	return r
 }
 

@@ -1,0 +1,70 @@
+package match
+
+//go:generate go run ./internal/gencorpus -data ../../shared/data -out corpus_gen.go
+
+// Generic words say what kind of company a party is or where it is, not
+// which one: Technology, Trading, House, Shenzhen, Moscow. Two names that
+// share only such words name different parties however many they share
+// ("Shenzhen Technology Company Limited" is neither Shenzhen Huawei
+// Technology nor Shenzhen DJI Technology), so a name whose distinctive
+// words all go unmet does not match (capGeneric).
+//
+// The words are generated from the real lists (internal/gencorpus,
+// corpus_gen.go), not from the lists an index is built of, so that Compare,
+// which has no index, knows them too; an index also weighs every word by
+// its rarity on the lists it holds (idf).
+
+// genericWords holds every generic word as tokenize writes it: as the lists
+// spell it and singular (Technologies, Technology).
+var genericWords = genericSet()
+
+func genericSet() map[string]bool {
+	m := make(map[string]bool, 2*(len(genericIndustry)+len(genericPlaces)))
+	for _, ws := range [][]string{genericIndustry[:], genericPlaces[:]} {
+		for _, w := range ws {
+			m[w] = true
+			m[singular(w)] = true
+		}
+	}
+	return m
+}
+
+// generic reports whether t is a generic word rather than a distinctive
+// one. Legal forms, particles, initials and patronymics are not words that
+// tell parties apart either, but they weigh little already (Weights).
+func (t *token) generic() bool { return t.kind == kindWord && genericWords[t.text] }
+
+// genericCap is the most a reading may score when one side's distinctive
+// words all go unmet: a tenth below the default threshold, so that the
+// qualifiers (at most maxBonus) cannot lift it to a match.
+const genericCap = DefaultThreshold - 0.1
+
+// unmetDistinct reports whether reading ts has a distinctive word and none
+// of its distinctive words is in used (a bit per position).
+func unmetDistinct(ts []token, used uint64) bool {
+	distinct := false
+	for i := range ts {
+		if ts[i].kind != kindWord || ts[i].generic() {
+			continue
+		}
+		if used&mask(i, 1) != 0 {
+			return false
+		}
+		distinct = true
+	}
+	return distinct
+}
+
+// capGeneric lowers score to genericCap when the query reading q or the
+// listed reading c has distinctive words and none of them met a word of
+// the other (usedQ, usedC): the two names share only generic words. The
+// unmet words are the explanation's Missing and Extra.
+func capGeneric(score float64, q, c []token, usedQ, usedC uint64) float64 {
+	if score <= genericCap {
+		return score
+	}
+	if unmetDistinct(q, usedQ) || unmetDistinct(c, usedC) {
+		return genericCap
+	}
+	return score
+}

@@ -22,6 +22,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -71,28 +72,28 @@ func main() {
 	manual := flag.String("manual", "internal/genquality/manual.csv", "hand-written pairs to merge")
 	out := flag.String("out", "testdata/quality/pairs.csv", "output file")
 	flag.Parse()
-	g := &gen{rnd: rand.New(rand.NewPCG(15, 600)), seen: map[[2]string]bool{}}
+	g := &gen{seen: map[[2]string]bool{}}
 	if err := g.load(*data); err != nil {
 		log.Fatal(err)
 	}
 	if err := g.readManual(*manual); err != nil {
 		log.Fatal(err)
 	}
-	g.hangul()
-	g.hanHomophone()
-	g.transposition()
-	g.typo()
-	g.shortSurname()
-	g.nickname()
-	g.legalForm()
-	g.numeral()
-	g.abbreviation()
-	g.generic()
-	g.sameSurname()
-	g.cyrillic()
-	g.arabic()
-	g.order()
-	g.initials()
+	for _, c := range []struct {
+		name string
+		make func()
+	}{
+		{"hangul", g.hangul}, {"han-homophone", g.hanHomophone}, {"transposition", g.transposition},
+		{"typo", g.typo}, {"short-surname", g.shortSurname}, {"nickname", g.nickname},
+		{"legal-form", g.legalForm}, {"numeral", g.numeral}, {"abbreviation", g.abbreviation},
+		{"generic", g.generic}, {"same-surname", g.sameSurname}, {"cyrillic", g.cyrillic},
+		{"arabic", g.arabic}, {"order", g.order}, {"initials", g.initials},
+	} {
+		// Each category draws from its own stream, so that changing one
+		// leaves the pairs of the others as they were.
+		g.rnd = rand.New(rand.NewPCG(15, uint64(crc32.ChecksumIEEE([]byte(c.name)))))
+		c.make()
+	}
 	if err := g.write(*out); err != nil {
 		log.Fatal(err)
 	}
@@ -397,6 +398,17 @@ func (g *gen) otherGiven(p person) []string {
 	return nil
 }
 
+// shared counts the words of a also in b.
+func shared(a, b []string) int {
+	n := 0
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			n++
+		}
+	}
+	return n
+}
+
 func disjoint(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
@@ -466,6 +478,50 @@ func toHangul(p person) string {
 	return h + " " + given.String()
 }
 
+// revised maps McCune–Reischauer syllables of given names to Revised
+// Romanization, and family names to the spellings South Korean passports
+// commonly use (Park, Lee, Choi, Oh): how the same Korean may be typed.
+var (
+	revised = map[string]string{
+		"chol": "cheol", "yong": "yeong", "hyok": "hyeok", "jong": "jeong", "song": "seong",
+		"kyong": "gyeong", "pyong": "byeong", "myong": "myeong", "sok": "seok", "un": "eun",
+		"kwang": "gwang", "kang": "gang", "sung": "seung", "tong": "dong", "pong": "bong",
+		"tok": "deok", "son": "seon", "so": "seo", "hyon": "hyeon", "kyu": "gyu", "ku": "gu",
+		"ko": "go", "kil": "gil", "thae": "tae", "thaek": "taek", "phyong": "pyeong",
+		"ryol": "ryeol", "ryom": "ryeom", "yon": "yeon", "sop": "seop", "chun": "chun",
+	}
+	passportSurname = map[string]string{
+		"pak": "Park", "ri": "Lee", "choe": "Choi", "o": "Oh", "jong": "Jung", "yun": "Yoon",
+		"sin": "Shin", "ryu": "Yoo", "paek": "Baek", "kil": "Gil", "mun": "Moon", "jon": "Jeon",
+		"yu": "Yoo", "ryom": "Yeom", "kim": "Gim",
+	}
+)
+
+// toRevised writes a North Korean name as a South Korean passport would
+// ("Lee Jeong-cheol"), or "" if nothing in it changes.
+func toRevised(p person) string {
+	sur := strings.ToLower(p.surname)
+	s, ok := passportSurname[sur]
+	if !ok || sur == "kim" && len(p.listed)%2 == 0 { // Gim for some Kims only
+		s = title(sur)
+	}
+	var syl []string
+	for _, w := range p.given {
+		for _, x := range strings.Split(strings.ToLower(w), "-") {
+			if r, ok := revised[x]; ok {
+				x = r
+			}
+			syl = append(syl, x)
+		}
+	}
+	out := s + " " + title(strings.Join(syl, "-"))
+	as := strings.ReplaceAll(strings.ToLower(p.surname+" "+strings.Join(p.given, "-")), " ", "-")
+	if strings.ReplaceAll(strings.ToLower(out), " ", "-") == as {
+		return ""
+	}
+	return out
+}
+
 func (g *gen) hangul() {
 	nk := g.personsWhere(func(p person) bool {
 		return strings.Contains(p.program, "DPRK") && toHangul(p) != ""
@@ -492,6 +548,26 @@ func (g *gen) hangul() {
 					}
 					break
 				}
+			}
+		}
+	}
+	// The same names in Revised Romanization and passport spellings.
+	rpos, rneg := 0, 0
+	for _, p := range nk {
+		r := toRevised(p)
+		if r == "" {
+			continue
+		}
+		if rpos < perSide/2 && g.add("hangul", "Person", r, p.listed, true, "generated: Revised Romanization / passport spelling of the DPRK name") {
+			rpos++
+			continue
+		}
+		for _, o := range nk {
+			if rneg < perSide/2 && o.surname == p.surname && disjoint(o.given, p.given) {
+				if g.add("hangul", "Person", r, o.listed, false, "generated: passport spelling of one DPRK person vs another with the same family name") {
+					rneg++
+				}
+				break
 			}
 		}
 	}
@@ -775,7 +851,8 @@ func (g *gen) nickname() {
 			continue
 		}
 		// A short form of another name with the same family name: another person.
-		for _, o := range ps {
+		for _, j := range g.shuffled(len(ps)) {
+			o := ps[j]
 			of := strings.ToLower(o.given[0])
 			oshort := dim[of]
 			if oshort == "" && len(g.nick[of]) > 0 {
@@ -1011,15 +1088,23 @@ func (g *gen) abbreviation() {
 			}
 		} else {
 			// The same abbreviation in another listed company's name with the same word.
-			for _, j := range idx[k+1:] {
+			// The listed company with the same word that shares most other
+			// words with this one but none of its distinctive words.
+			best, bestShared := "", -1
+			for _, j := range idx {
 				o := all[j]
 				ou := " " + strings.ToUpper(strings.ReplaceAll(o, ",", "")) + " "
-				if o != n && strings.Contains(ou, " "+hit[0]+" ") && disjoint(distinctive(o), distinctive(n)) {
-					oq := strings.TrimSpace(strings.Replace(ou, " "+hit[0]+" ", " "+strings.ToUpper(hit[1])+" ", 1))
-					if g.add("abbreviation", "Organization", title(oq), n, false, "generated: another listed company's name with "+hit[0]+" abbreviated "+hit[1]) {
-						neg++
-					}
-					break
+				if o == n || !strings.Contains(ou, " "+hit[0]+" ") || !disjoint(distinctive(o), distinctive(n)) {
+					continue
+				}
+				if sh := shared(strings.Fields(ou), words); sh > bestShared {
+					best, bestShared = ou, sh
+				}
+			}
+			if best != "" {
+				oq := strings.TrimSpace(strings.Replace(best, " "+hit[0]+" ", " "+strings.ToUpper(hit[1])+" ", 1))
+				if g.add("abbreviation", "Organization", title(oq), n, false, "generated: another listed company's name with "+hit[0]+" abbreviated "+hit[1]) {
+					neg++
 				}
 			}
 		}

@@ -110,6 +110,7 @@ func (g *gen) add(cat, schema, q, l string, m bool, note string) bool {
 	return true
 }
 
+// write saves the pairs as CSV with a header.
 func (g *gen) write(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -135,6 +136,7 @@ func (g *gen) write(path string) error {
 	return f.Close()
 }
 
+// readManual merges the hand-written pairs; they come first.
 func (g *gen) readManual(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -156,6 +158,7 @@ func (g *gen) readManual(path string) error {
 
 // ---- loading ----
 
+// load reads the lists and reference data the pairs are made from.
 func (g *gen) load(dir string) error {
 	if err := g.loadOFAC(filepath.Join(dir, "ofac/sdn.csv")); err != nil {
 		return err
@@ -172,6 +175,7 @@ func (g *gen) load(dir string) error {
 	return g.loadNicknames(filepath.Join(dir, "reference/nicknames.csv"))
 }
 
+// loadOFAC reads OFAC sdn.csv (no header, a trailing Ctrl-Z).
 func (g *gen) loadOFAC(path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -203,6 +207,7 @@ func (g *gen) loadOFAC(path string) error {
 	return nil
 }
 
+// loadCSL reads the non-SDN entities of the US Consolidated Screening List.
 func (g *gen) loadCSL(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -244,6 +249,7 @@ type unName struct {
 	person          bool
 }
 
+// loadUN reads the UN names that have an original-script form.
 func (g *gen) loadUN(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -281,6 +287,7 @@ func (g *gen) loadUN(path string) error {
 	return nil
 }
 
+// loadRussian reads OpenSanctions persons with a Russian Cyrillic alias.
 func (g *gen) loadRussian(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -308,6 +315,7 @@ func (g *gen) loadRussian(path string) error {
 	return nil
 }
 
+// loadNicknames reads reference/nicknames.csv (name -> nicknames).
 func (g *gen) loadNicknames(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -329,6 +337,7 @@ func (g *gen) loadNicknames(path string) error {
 
 // ---- helpers ----
 
+// hasScript reports whether s has a letter of script t.
 func hasScript(s string, t *unicode.RangeTable) bool {
 	for _, r := range s {
 		if unicode.Is(t, r) {
@@ -409,6 +418,7 @@ func shared(a, b []string) int {
 	return n
 }
 
+// disjoint reports whether a and b share no word (ignoring case).
 func disjoint(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
@@ -522,6 +532,8 @@ func toRevised(p person) string {
 	return out
 }
 
+// hangul pairs North Korean listed names with the same names in Hangul and in
+// South Korean spellings, and with another North Korean of the same family name.
 func (g *gen) hangul() {
 	nk := g.personsWhere(func(p person) bool {
 		return strings.Contains(p.program, "DPRK") && toHangul(p) != ""
@@ -601,6 +613,7 @@ var hanHomophones = [][]string{
 	{"海", "亥"}, {"康", "慷"},
 }
 
+// homophone returns another character of r's homophone group, or "".
 func homophone(r string, rnd *rand.Rand) string {
 	for _, grp := range hanHomophones {
 		if i := slices.Index(grp, r); i >= 0 {
@@ -611,6 +624,8 @@ func homophone(r string, rnd *rand.Rand) string {
 	return ""
 }
 
+// hanHomophone pairs Chinese names with themselves and with a homophone
+// (another person); it also makes the han control pairs (characters vs Pinyin).
 func (g *gen) hanHomophone() {
 	for i, n := range hanNames {
 		rs := []rune(n[0])
@@ -646,6 +661,7 @@ func swap(w string, i int) string {
 	return string(b)
 }
 
+// transposition swaps two neighbouring letters of a listed family name.
 func (g *gen) transposition() {
 	ps := g.personsWhere(func(p person) bool {
 		return latinPerson(p) && len(p.surname) >= 5 && letters(p.surname)
@@ -714,6 +730,7 @@ func (g *gen) typoOf(w string) (string, string) {
 	return "", ""
 }
 
+// typo makes one typing error (doubled, dropped, neighbouring key, vowel).
 func (g *gen) typo() {
 	ps := g.personsWhere(func(p person) bool {
 		return latinPerson(p) && len(p.surname) >= 5 && letters(p.surname)
@@ -765,6 +782,7 @@ func (g *gen) oneEdit(w string) string {
 	return w[:i+1] + w[i:i+1] + w[i+1:]
 }
 
+// shortSurname edits a family name of at most four letters once.
 func (g *gen) shortSurname() {
 	ps := g.personsWhere(func(p person) bool {
 		return latinPerson(p) && len(p.surname) <= 4 && len(p.surname) >= 2 && letters(p.surname) && len(p.given) >= 1 && len(strings.Join(p.given, "")) >= 4
@@ -810,6 +828,7 @@ var diminutives = [][2]string{
 	{"stanislav", "stas"}, {"vadim", "vadik"}, {"oleg", "olezhka"}, {"timur", "tima"},
 }
 
+// nickname writes the first given name as a nickname or diminutive.
 func (g *gen) nickname() {
 	dim := map[string]string{}
 	for _, d := range diminutives {
@@ -912,6 +931,7 @@ func legalSplit(name string) (core string, lf [2]string, spelled bool, ok bool) 
 	return "", lf, false, false
 }
 
+// legalForm writes a listed company's legal form in its other spelling.
 func (g *gen) legalForm() {
 	type org struct {
 		core    string
@@ -976,7 +996,7 @@ var ordinalSuffix = []string{"th", "st", "nd", "rd", "th", "th", "th", "th", "th
 
 var numeralWord = regexp.MustCompile(`\b([0-9]{1,2}|ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|II|III|IV|VI|VII|VIII|IX)\b`)
 
-// numeral reads a number written as digits, word, ordinal or Roman numeral.
+// numeralValue reads a number written as digits, word, ordinal or Roman numeral.
 func numeralValue(w string) (n int, kind string) {
 	if i := slices.Index(numberWords, w); i >= 0 {
 		return i, "word"
@@ -1008,6 +1028,7 @@ func spellNumber(n int, kind string) string {
 	return ""
 }
 
+// numeral writes a number in a company name another way, or changes it.
 func (g *gen) numeral() {
 	pos, neg := 0, 0
 	all := append(slices.Clone(g.orgs), g.cslOrgs...)
@@ -1059,6 +1080,7 @@ var abbreviations = [][2]string{
 	{"DEPARTMENT", "Dept"}, {"INVESTMENTS", "Invts"}, {"INSTITUTE", "Inst"}, {"UNIVERSITY", "Univ"},
 }
 
+// abbreviation abbreviates a common word of a listed company's name.
 func (g *gen) abbreviation() {
 	pos, neg := 0, 0
 	all := append(slices.Clone(g.orgs), g.cslOrgs...)
@@ -1181,6 +1203,7 @@ func genericOnly(name string) string {
 	return strings.Join(out, " ")
 }
 
+// generic pairs a listed company with its generic words alone (not a match).
 func (g *gen) generic() {
 	all := append(slices.Clone(g.orgs), g.cslOrgs...)
 	pos, neg := 0, 0
@@ -1226,6 +1249,7 @@ func (g *gen) generic() {
 	}
 }
 
+// sameSurname pairs two listed persons sharing a family name.
 func (g *gen) sameSurname() {
 	by := map[string][]person{}
 	for _, p := range g.persons {
@@ -1260,6 +1284,7 @@ func (g *gen) sameSurname() {
 	}
 }
 
+// cyrillic pairs Russian aliases with the Latin names of their persons.
 func (g *gen) cyrillic() {
 	pos, neg := 0, 0
 	idx := g.shuffled(len(g.russian))
@@ -1282,6 +1307,7 @@ func (g *gen) cyrillic() {
 	}
 }
 
+// arabic pairs UN original-script Arabic names with their Latin names.
 func (g *gen) arabic() {
 	var ar []unName
 	for _, i := range g.shuffled(len(g.un)) {
@@ -1310,6 +1336,7 @@ func (g *gen) arabic() {
 	}
 }
 
+// order writes listed persons given names first.
 func (g *gen) order() {
 	ps := g.personsWhere(func(p person) bool { return latinPerson(p) && len(p.given) >= 1 })
 	pos, neg := 0, 0
@@ -1332,6 +1359,7 @@ func (g *gen) order() {
 	}
 }
 
+// initials writes middle names as initials, or gives wrong initials.
 func (g *gen) initials() {
 	ps := g.personsWhere(func(p person) bool { return latinPerson(p) && len(p.given) >= 2 && len(p.surname) >= 4 })
 	pos, neg := 0, 0

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -116,10 +117,17 @@ func ReadSnapshot(data []byte, key []byte) (*Index, error) {
 	if n != uint64(len(d)) {
 		return nil, bad("payload of %d bytes, header says %d", len(d), n)
 	}
-	if got := sha256.Sum256(d); !bytes.Equal(got[:], sum) {
+	// The checksum is computed while the payload is decoded, on another
+	// core; the index is returned only once it holds.
+	sumOK := make(chan bool, 1)
+	go func() {
+		got := sha256.Sum256(d)
+		sumOK <- bytes.Equal(got[:], sum)
+	}()
+	ix, err := decode(d)
+	if !<-sumOK {
 		return nil, bad("checksum mismatch")
 	}
-	ix, err := decode(d)
 	if err != nil {
 		return nil, bad("%v", err)
 	}
@@ -281,6 +289,9 @@ func computeFingerprint() [32]byte {
 type encoder struct {
 	buf  []byte
 	strs strTable
+	// How many of each the payload holds, so that the decoder allocates
+	// one array of each kind instead of one per name.
+	nTokens, nSpans, nReadings, nAlts int
 }
 
 // strTable numbers distinct strings; blob holds them end to end.
@@ -328,6 +339,8 @@ func (e *encoder) int32s(l []int32) {
 
 // token writes every field of t. Alts are written inline.
 func (e *encoder) token(t *token) {
+	e.nTokens++
+	e.nAlts += len(t.alts)
 	e.str(t.text)
 	e.str(t.skel)
 	e.buf = append(e.buf, byte(t.kind))
@@ -352,6 +365,7 @@ func (e *encoder) name(n *name) {
 	e.str(n.folded)
 	e.str(string(n.kind))
 	e.uvarint(uint64(len(n.readings)))
+	e.nReadings += len(n.readings)
 	for _, r := range n.readings {
 		e.uvarint(uint64(len(r)))
 		for i := range r {
@@ -359,14 +373,31 @@ func (e *encoder) name(n *name) {
 		}
 	}
 	e.uvarint(uint64(len(n.spans)))
-	for _, ss := range n.spans {
+	e.nReadings += len(n.spans)
+	for ri, ss := range n.spans {
 		e.uvarint(uint64(len(ss)))
+		e.nSpans += len(ss)
 		for i := range ss {
-			e.token(&ss[i].tok)
 			e.int(ss[i].first)
 			e.int(ss[i].n)
+			// A one-word span is most often its reading's word as it was
+			// before weighing: write only its rarity then.
+			if ss[i].n == 1 && ri < len(n.readings) && ss[i].first >= 0 && ss[i].first < len(n.readings[ri]) &&
+				sameButRarity(&ss[i].tok, &n.readings[ri][ss[i].first]) {
+				e.bool(true)
+				e.float(ss[i].tok.rarity)
+				continue
+			}
+			e.bool(false)
+			e.token(&ss[i].tok)
 		}
 	}
+}
+
+// sameButRarity reports whether a and b agree in every field but rarity.
+func sameButRarity(a, b *token) bool {
+	return a.text == b.text && a.skel == b.skel && a.kind == b.kind && a.exact == b.exact && a.letters == b.letters &&
+		a.abjad == b.abjad && a.cons == b.cons && a.src == b.src && a.orig == b.orig && slices.Equal(a.alts, b.alts)
 }
 
 func (e *encoder) strings(l []string) {
@@ -433,12 +464,14 @@ func (ix *Index) encode() ([]byte, error) {
 		e.buf = append(e.buf, byte(s.kind), s.first)
 	}
 	e.int32s(ix.slotAt)
+	// The deletion neighbourhoods are most of an index and their keys
+	// random: fixed-width, which reads fastest.
 	e.uvarint(uint64(len(ix.delKeys)))
-	prev := uint64(0)
-	for i, k := range ix.delKeys {
-		e.uvarint(k - prev) // sorted
-		prev = k
-		e.int(int(ix.delIDs[i]))
+	for _, k := range ix.delKeys {
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, k)
+	}
+	for _, id := range ix.delIDs {
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(id))
 	}
 	e.uvarint(uint64(len(ix.df)))
 	for w, n := range ix.df {
@@ -480,6 +513,9 @@ func (ix *Index) encode() ([]byte, error) {
 	out = append(out, e.strs.blob...)
 	out = binary.AppendUvarint(out, uint64(len(ents)))
 	out = append(out, ents...)
+	for _, n := range []int{e.nTokens, e.nSpans, e.nReadings, e.nAlts} {
+		out = binary.AppendUvarint(out, uint64(n))
+	}
 	return append(out, e.buf...), nil
 }
 
@@ -490,6 +526,25 @@ type decoder struct {
 	d    []byte
 	err  error
 	strs []string
+	// The arrays every name's tokens, spans, readings and alts are
+	// sliced from.
+	tokens   []token
+	spans    []span
+	readings [][]token
+	spanSets [][]span
+	alts     []alt
+}
+
+// take returns the next n items of arena a (moving it past them) or, if
+// fewer are left, fails.
+func take[T any](d *decoder, a *[]T, n int) []T {
+	if n > cap(*a)-len(*a) {
+		d.fail("more items than the payload said")
+		return nil
+	}
+	l := len(*a)
+	*a = (*a)[:l+n]
+	return (*a)[l : l+n : l+n]
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -586,9 +641,8 @@ func (d *decoder) int32s() []int32 {
 	return l
 }
 
-// token reads a token written by encoder.token into t; its alts go to the
-// end of *alts, which t then slices, so that tokens share one array.
-func (d *decoder) token(t *token, alts *[]alt) {
+// token reads a token written by encoder.token into t.
+func (d *decoder) token(t *token) {
 	t.text = d.str()
 	t.skel = d.str()
 	t.kind = kind(d.byte())
@@ -600,37 +654,46 @@ func (d *decoder) token(t *token, alts *[]alt) {
 	t.src = origin(d.byte())
 	t.orig = d.str()
 	if n := d.count(3); n > 0 {
-		at := len(*alts)
-		for range n {
-			*alts = append(*alts, alt{text: d.str(), skel: d.str(), sim: d.float()})
+		t.alts = take(d, &d.alts, n)
+		for i := range t.alts {
+			t.alts[i] = alt{text: d.str(), skel: d.str(), sim: d.float()}
 		}
-		t.alts = (*alts)[at:len(*alts):len(*alts)]
 	}
 }
 
 // name reads a name written by encoder.name.
-func (d *decoder) name(n *name, alts *[]alt) {
+func (d *decoder) name(n *name) {
 	n.raw = d.str()
 	n.folded = d.str()
 	n.kind = warden.NameKind(d.str())
 	if nr := d.count(1); nr > 0 {
-		n.readings = make([][]token, nr)
+		n.readings = take(d, &d.readings, nr)
 		for i := range n.readings {
-			r := make([]token, d.count(12))
+			r := take(d, &d.tokens, d.count(12))
 			for j := range r {
-				d.token(&r[j], alts)
+				d.token(&r[j])
 			}
 			n.readings[i] = r
 		}
 	}
 	if ns := d.count(1); ns > 0 {
-		n.spans = make([][]span, ns)
+		n.spans = take(d, &d.spanSets, ns)
 		for i := range n.spans {
-			ss := make([]span, d.count(14))
+			ss := take(d, &d.spans, d.count(3))
 			for j := range ss {
-				d.token(&ss[j].tok, alts)
-				ss[j].first = d.int()
-				ss[j].n = d.int()
+				s := &ss[j]
+				s.first = d.int()
+				s.n = d.int()
+				if !d.bool() {
+					d.token(&s.tok)
+					continue
+				}
+				if i >= len(n.readings) || s.first < 0 || s.first >= len(n.readings[i]) {
+					d.fail("span of a word its reading lacks")
+					return
+				}
+				s.tok = n.readings[i][s.first]
+				s.tok.rarity = d.float()
 			}
 			n.spans[i] = ss
 		}
@@ -667,6 +730,13 @@ func decode(payload []byte) (*Index, error) {
 	}
 	st := &stored{data: d.d[:el:el]}
 	d.d = d.d[el:]
+	// The arenas: each count bounded by what the rest of the payload
+	// could hold.
+	d.tokens = make([]token, 0, d.count(12))
+	d.spans = make([]span, 0, d.count(3))
+	nr := d.count(1)
+	d.readings, d.spanSets = make([][]token, 0, nr), make([][]span, 0, nr)
+	d.alts = make([]alt, 0, d.count(3))
 
 	ix := &Index{stored: st}
 	np := d.count(2)
@@ -694,10 +764,9 @@ func decode(payload []byte) (*Index, error) {
 	if d.err == nil && int(st.at[np]) != len(st.data) {
 		d.fail("parties take %d bytes, not %d", st.at[np], len(st.data))
 	}
-	var alts []alt
 	ix.names = make([]name, d.count(3))
 	for i := range ix.names {
-		d.name(&ix.names[i], &alts)
+		d.name(&ix.names[i])
 	}
 	ix.owner = d.int32s()
 	ix.first = d.int32s()
@@ -727,15 +796,23 @@ func decode(payload []byte) (*Index, error) {
 		ix.slots[i] = slot{rarity: float32(d.float()), kind: kind(d.byte()), first: d.byte()}
 	}
 	ix.slotAt = d.int32s()
-	n := d.count(2)
+	n := d.count(12)
 	ix.delKeys, ix.delIDs = make([]uint64, n), make([]int32, n)
-	key := uint64(0)
-	for i := range n {
-		key += d.uvarint()
-		ix.delKeys[i] = key
-		ix.delIDs[i] = int32(d.int())
-		if ix.delIDs[i] < 0 || int(ix.delIDs[i]) >= len(ix.texts) {
-			d.fail("deletion of token %d of %d", ix.delIDs[i], len(ix.texts))
+	if d.err == nil {
+		for i := range ix.delKeys {
+			ix.delKeys[i] = binary.LittleEndian.Uint64(d.d[8*i:])
+		}
+		d.d = d.d[8*n:]
+		for i := range ix.delIDs {
+			id := binary.LittleEndian.Uint32(d.d[4*i:])
+			if id >= uint32(len(ix.texts)) {
+				d.fail("deletion of token %d of %d", id, len(ix.texts))
+				break
+			}
+			ix.delIDs[i] = int32(id)
+		}
+		if d.err == nil {
+			d.d = d.d[4*n:]
 		}
 	}
 	n = d.count(2)
@@ -750,7 +827,7 @@ func decode(payload []byte) (*Index, error) {
 	}
 	ix.forms = make([]token, d.count(12))
 	for i := range ix.forms {
-		d.token(&ix.forms[i], &alts)
+		d.token(&ix.forms[i])
 	}
 	ix.formAt = d.int32s()
 	n = d.count(2)

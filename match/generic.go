@@ -40,30 +40,38 @@ func (t *token) generic() bool { return t.kind == kindWord && genericWords[t.tex
 const genericCap = DefaultThreshold - 0.1
 
 // unmetDistinct reports whether reading ts has a distinctive word and none
-// of its distinctive words is in used (a bit per position).
-func unmetDistinct(ts []token, used uint64) bool {
-	distinct := false
+// of its distinctive words is in used (a bit per position). With whole, a
+// reading made only of generic words ("Central Bank of Syria") must have
+// all of them in used: together they are what tells the party apart, and
+// "Bank of Syria" is another party.
+func unmetDistinct(ts []token, used uint64, whole bool) bool {
+	distinct, unmet := false, false
 	for i := range ts {
-		if ts[i].kind != kindWord || ts[i].generic() {
+		if ts[i].kind != kindWord {
 			continue
 		}
-		if used&mask(i, 1) != 0 {
-			return false
+		met := used&mask(i, 1) != 0
+		if !ts[i].generic() {
+			if met {
+				return false
+			}
+			distinct = true
 		}
-		distinct = true
+		unmet = unmet || !met
 	}
-	return distinct
+	return distinct || whole && unmet
 }
 
 // capGeneric lowers score to genericCap when the query reading q or the
 // listed reading c has distinctive words and none of them met a word of
-// the other (usedQ, usedC): the two names share only generic words. The
+// the other (usedQ, usedC), or when c is made only of generic words and
+// one of them went unmet: the two names share only generic words. The
 // unmet words are the explanation's Missing and Extra.
 func capGeneric(score float64, q, c []token, usedQ, usedC uint64) float64 {
 	if score <= genericCap {
 		return score
 	}
-	if unmetDistinct(q, usedQ) || unmetDistinct(c, usedC) {
+	if unmetDistinct(q, usedQ, false) || unmetDistinct(c, usedC, true) {
 		return genericCap
 	}
 	return score

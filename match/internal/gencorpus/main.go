@@ -7,8 +7,11 @@
 // read with Warden's own parsers:
 //
 //   - industry terms: words found in the names of many different
-//     organisations on several lists, and seldom in persons' names (so
-//     that Mohammed or Ali, frequent in names of both, stay distinctive);
+//     organisations on several lists, or of fewer organisations on two
+//     lists but after many different words (Bandar Imam Petrochemical,
+//     Shazand Petrochemical: what follows a company's own name), and
+//     seldom in persons' names (so that Mohammed or Ali, frequent in names
+//     of both, stay distinctive);
 //   - places: the English names of every country Warden knows
 //     (warden.CountryName) and the cities of the lists' addresses, less
 //     words frequent in persons' names.
@@ -46,12 +49,17 @@ import (
 )
 
 // Thresholds of the corpus. An industry term is in the names of at least
-// minOrgs organisations on at least minLists lists, and at most one in
-// maxPersonShare of the names holding it are persons'. A city is the
-// address of at least minCity parties.
+// minOrgs organisations on at least minLists lists, or of at least
+// minFollowing on two lists after at least minLeft different words of four
+// letters or more (shorter ones are mostly legal forms: OAO Vympel, NPO
+// Vympel name one concern); and at most one in maxPersonShare of the names
+// holding it are persons'. A city is the address of at least minCity
+// parties.
 const (
 	minOrgs        = 25
 	minLists       = 3
+	minFollowing   = 8
+	minLeft        = 8
 	maxPersonShare = 0.2
 	minCity        = 3
 	minLetters     = 3 // shorter words are initials, particles or legal forms
@@ -112,12 +120,20 @@ type counts struct {
 	persons map[string]int             // word -> persons whose names hold it
 	lists   map[string]map[string]bool // word -> lists with an organisation's name holding it
 	cities  map[string]int             // city word -> parties with an address there
+	left    map[string]map[string]bool // word -> the words before it in organisations' names
 }
 
 func (c *counts) add(listName string, e *warden.Entity) {
 	seen := map[string]bool{}
 	for _, n := range e.Names {
-		for _, w := range words(n.Full) {
+		ws := words(n.Full)
+		for i, w := range ws {
+			if i > 0 && orgLike(e.Schema) && len(ws[i-1]) >= 4 {
+				if c.left[w] == nil {
+					c.left[w] = map[string]bool{}
+				}
+				c.left[w][ws[i-1]] = true
+			}
 			if seen[w] {
 				continue
 			}
@@ -159,7 +175,7 @@ func main() {
 }
 
 func run(data, out string) error {
-	c := counts{orgs: map[string]int{}, persons: map[string]int{}, lists: map[string]map[string]bool{}, cities: map[string]int{}}
+	c := counts{orgs: map[string]int{}, persons: map[string]int{}, lists: map[string]map[string]bool{}, cities: map[string]int{}, left: map[string]map[string]bool{}}
 	for _, l := range lists(data) {
 		var s sink
 		if _, err := l.parser.Parse(context.Background(), warden.Input{Paths: l.paths, Open: open}, &s); err != nil {
@@ -187,7 +203,9 @@ func (c *counts) personal(w string, n int) bool {
 // corpus chooses the industry terms and the places.
 func (c *counts) corpus() (industry, places []string) {
 	for w, n := range c.orgs {
-		if n >= minOrgs && len(c.lists[w]) >= minLists && !c.personal(w, n) {
+		frequent := n >= minOrgs && len(c.lists[w]) >= minLists
+		following := n >= minFollowing && len(c.lists[w]) >= 2 && len(c.left[w]) >= minLeft
+		if (frequent || following) && !c.personal(w, n) {
 			industry = append(industry, w)
 		}
 	}

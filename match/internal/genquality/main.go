@@ -1160,6 +1160,11 @@ func init() {
 		property properties shipyard ship ships ocean sea auto automotive food foods textile textiles
 		inmobiliaria comercializadora inversiones grupo empresa compania sociedad servicios constructora
 		distribuidora transportes comercial industrial importadora exportadora y de la del los las
+		iranian russian syrian lebanese emirati turkish arab arabian islamic persian african american
+		british european indian pakistani afghan iraqi belarusian ukrainian venezuelan cuban
+		liability joint stock open closed public private partnership machine machines aircraft academy
+		office agency bureau foundation organization organisation association union federal state unitary
+		municipal republic republican production firm brigade battalion army front movement
 		&`) {
 		genericWords[w] = true
 	}
@@ -1191,6 +1196,27 @@ func hasInitial(name string) bool {
 	return false
 }
 
+// legalWords are the words of legal forms, generic but not the places and
+// trades the issue's generic names are made of.
+var legalWords = map[string]bool{
+	"limited": true, "liability": true, "company": true, "joint": true, "stock": true, "public": true,
+	"private": true, "open": true, "closed": true, "co": true, "corporation": true, "corp": true,
+	"incorporated": true, "inc": true, "ltd": true, "llc": true, "partnership": true, "of": true,
+	"and": true, "the": true, "&": true,
+}
+
+// placesOrTrades counts the generic words that are not legal-form words.
+func placesOrTrades(words []string) int {
+	n := 0
+	for _, w := range words {
+		w = strings.ToLower(strings.Trim(w, ".,"))
+		if _, _, _, legal := legalSplit("x " + w); !legal && !legalWords[w] {
+			n++
+		}
+	}
+	return n
+}
+
 // genericOnly keeps a name's generic words in order.
 func genericOnly(name string) string {
 	var out []string
@@ -1214,7 +1240,7 @@ func (g *gen) generic() {
 		gen := strings.Fields(genericOnly(n))
 		// Initials ("J & M", "C&I") are distinctive too, but not a word
 		// that can be dropped cleanly: such names are left out.
-		if len(d) == 1 && len(gen) >= 3 && len(n) < 70 && !strings.ContainsAny(n, "()&") && !hasInitial(n) {
+		if len(d) == 1 && len(gen) >= 3 && placesOrTrades(gen) >= 2 && len(n) < 70 && !strings.ContainsAny(n, "()&") && !hasInitial(n) {
 			cands = append(cands, n)
 		}
 	}

@@ -1579,8 +1579,9 @@ var legalLatin = [...]legalEntry{
 	{"zub", "zub", true},
 }
 
-// legalOther maps legal forms written in other scripts, lower-cased, to
-// their keys; they are folded and read into Latin letters at start-up.
+// legalOther maps legal forms written in other scripts, folded, to their
+// keys, and forms whose key is written so; package match reads both into
+// Latin letters as it reads names (legal_read_gen.go).
 var legalOther = [...]legalEntry{
 	{"aciq səhmdar cəmiyyəti", "asc", false},
 	{"eвропеиско дружество", "ed", false},

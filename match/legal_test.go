@@ -141,6 +141,8 @@ func TestLegalFormsApart(t *testing.T) {
 		{"sa ali", false, srcLatin, 0, "a two-letter form in a person's name"},
 		{"san xing dian zi", true, srcHan, 0, "a Pinyin syllable"},
 		{"kim ko yong", true, srcLatin, 1, "a short GLEIF-only form inside a name"},
+		{"kim yu trading", true, srcLatin, 1, "a two-letter form inside a name"},
+		{"zhang san xing", true, srcHan, 1, "a Pinyin syllable"},
 		{"a b", true, srcLatin, 0, "two letters apart are initials"},
 	}
 	for _, tt := range words {

@@ -75,24 +75,51 @@ func buildLegalForms() map[string]legalForm {
 
 // legalReadings are the Latin readings of the generated table's forms in
 // other scripts, as legal_read_gen.go lists them (generated from
-// legalOther by TestLegalReadings, as reading them at start-up would
-// cost several milliseconds): each folded and read as a company's name,
-// and again with shortY.
+// legalOther by TestLegalReadings, as reading them at start-up would cost
+// several milliseconds): each folded and read as a company's name, and
+// again with shortY; a key in another script is its first reading, its
+// single letters joined. A one-word reading of Chinese or Japanese
+// characters (株 as zhu) is a Pinyin syllable, a word of many names, and
+// is left out.
 func legalReadings() []legalEntry {
 	var out []legalEntry
 	seen := map[string]bool{}
 	for _, e := range legalOther {
-		for _, r := range readings(fold(e.form), warden.SchemaCompany) {
+		key := e.key
+		if !isASCII(key) {
+			rs := readings(fold(key), warden.SchemaCompany)
+			if len(rs) == 0 || !isASCII(rs[0]) {
+				continue
+			}
+			key = joinLetters(words(rs[0]))
+		}
+		f := fold(e.form)
+		han := scriptOf(f) == "Hani"
+		for _, r := range readings(f, warden.SchemaCompany) {
 			for _, r := range []string{strings.Join(words(r), " "), shortY(r)} {
-				if r != "" && isASCII(r) && !seen[r] {
-					seen[r] = true
-					out = append(out, legalEntry{r, e.key, e.edge})
+				if r == "" || !isASCII(r) || seen[r] || han && !strings.Contains(r, " ") {
+					continue
 				}
+				seen[r] = true
+				out = append(out, legalEntry{r, key, e.edge})
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b legalEntry) int { return strings.Compare(a.form, b.form) })
 	return out
+}
+
+// joinLetters joins ws with spaces, and runs of single letters without
+// (s a = sa), as the generator writes keys.
+func joinLetters(ws []string) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 && (len(w) > 1 || len(ws[i-1]) > 1) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
 }
 
 // shortY writes the short i (й) that ends a word of a Cyrillic reading as
@@ -252,8 +279,8 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 		case plain:
 		case connectors[w]:
 			k = kindConnector
-		case len([]rune(w)) == 1:
-			k = kindInitial
+		case len([]rune(w)) == 1 && (w[0] < '0' || w[0] > '9'):
+			k = kindInitial // a digit is a number (4 = four), not an initial
 		case isPatronymic(w):
 			k = kindPatronymic
 		}
@@ -271,8 +298,9 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 
 // legalAt returns how many words from i form a legal form, and its key; 0
 // if none does. Only an organisation's name (org) holds a form of one or two
-// letters (AS, SA, AG), which in a person's name are initials or names; an
-// edge form only stands first or last; and a name read from Chinese
+// letters (AS, SA, AG), which in a person's name are initials or names,
+// and only first or last (Im, Yu, Na, Ok are also Korean names); an edge
+// form only stands first or last too; and a name read from Chinese
 // characters (src) holds no one-word form of three letters or fewer, which
 // are Pinyin syllables there (San, Sha).
 func legalAt(ws []string, i int, org bool, src origin) (int, string) {
@@ -300,7 +328,8 @@ func legalAt(ws []string, i int, org bool, src origin) (int, string) {
 		}
 		if n == 1 {
 			w := ws[i]
-			if len(w) <= 2 && !org || f.edge && i != 0 && i != len(ws)-1 || len(w) <= 3 && src == srcHan {
+			edge := i == 0 || i == len(ws)-1
+			if len(w) <= 2 && (!org || !edge) || f.edge && !edge || len(w) <= 3 && src == srcHan {
 				return 0, ""
 			}
 		}

@@ -258,8 +258,8 @@ type entry struct {
 const maxEdge = 3
 
 // write formats the table: Latin forms folded and keyed, forms in other
-// scripts as written (lower-cased), which package match reads at start-up
-// with its own transliteration.
+// scripts (or keyed by an abbreviation in one) folded, which package match
+// reads with its own transliteration.
 func (t *table) write() ([]byte, error) {
 	all := map[string]string{}
 	edge := map[string]bool{}
@@ -278,7 +278,7 @@ func (t *table) write() ([]byte, error) {
 	}
 	var latin, other []entry
 	for f, k := range all {
-		if isLatin(f) {
+		if isLatin(f) && isLatin(k) {
 			latin = append(latin, entry{f, k, edge[f]})
 		} else {
 			other = append(other, entry{f, k, edge[f]})
@@ -306,8 +306,9 @@ var legalLatin = [...]legalEntry{
 	}
 	b.WriteString(`}
 
-// legalOther maps legal forms written in other scripts, lower-cased, to
-// their keys; they are folded and read into Latin letters at start-up.
+// legalOther maps legal forms written in other scripts, folded, to their
+// keys, and forms whose key is written so; package match reads both into
+// Latin letters as it reads names (legal_read_gen.go).
 var legalOther = [...]legalEntry{
 `)
 	for _, e := range other {

@@ -80,6 +80,32 @@ var greek = map[rune]string{
 	'υ': "y", 'φ': "f", 'χ': "ch", 'ψ': "ps", 'ω': "o",
 }
 
+// greekDigraphs are the pairs of Greek letters ELOT 743 writes otherwise
+// than letter by letter, those only at the start of a word first.
+var greekDigraphs = strings.NewReplacer(
+	" μπ", " b", " ντ", " d", " γκ", " g", "ου", "ou", "γγ", "ng", "γκ", "nk", "γξ", "nx", "γχ", "nch",
+	"αυ", "av", "ευ", "ev", "ηυ", "iv",
+)
+
+// greekReadings reads a folded Greek name in ELOT 743, and once more with
+// γι before a vowel read y, as the name is said and often written
+// (Γιάνης = Yanis as well as Gianis).
+func greekReadings(s string) []string {
+	d := strings.TrimPrefix(greekDigraphs.Replace(" "+s), " ")
+	out := []string{mapRunes(d, greek)}
+	var b strings.Builder
+	rs := []rune(d)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == 'γ' && i+2 < len(rs) && rs[i+1] == 'ι' && strings.ContainsRune("αεηιοωυ", rs[i+2]) {
+			b.WriteByte('y')
+			i++
+			continue
+		}
+		b.WriteRune(rs[i])
+	}
+	return appendNew(out, mapRunes(b.String(), greek))
+}
+
 // Arabic to Latin at a basic level: consonants as in common English
 // spellings, long vowels as a, u, i; short vowels are not written in Arabic,
 // so fuzzy matching has to bridge them.

@@ -20,6 +20,8 @@ import (
 //     not written (गौतम = gautam).
 //   - It reads Ethiopic syllables of the sixth order with e (ድ = de), the
 //     order that most often has no vowel (አሕመድ = ahmed).
+//   - Thai and Lao write some vowels before the consonant they follow in
+//     speech (แพ = phae); they are read after it.
 //   - Its separators and signs for what it cannot spell (apostrophes,
 //     hyphens) are dropped inside a word, which stays one word.
 func anyReading(s string) string {
@@ -29,8 +31,17 @@ func anyReading(s string) string {
 			b.WriteByte(' ')
 		}
 		rs := []rune(w)
+		for j := 0; j+1 < len(rs); j++ {
+			if leadingVowel(rs[j]) && unicode.IsLetter(rs[j+1]) && !leadingVowel(rs[j+1]) {
+				rs[j], rs[j+1] = rs[j+1], rs[j]
+				j++
+			}
+		}
 		for j, r := range rs {
-			lat := unidecode.Unidecode(string(r))
+			lat, ok := ownLetters[r]
+			if !ok {
+				lat = unidecode.Unidecode(string(r))
+			}
 			if ethiopicSixth(r) {
 				lat = strings.TrimSuffix(lat, "e")
 			}
@@ -46,6 +57,27 @@ func anyReading(s string) string {
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// ownLetters read the letters of alphabets whose names lists spell by a
+// national system unidecode does not follow: Georgian (the 2002 national
+// system: ძ dz, ხ kh, where unidecode writes z and x) and Armenian (BGN/PCGN:
+// Ռ r, not rh; Ո o, ու u).
+var ownLetters = func() map[rune]string {
+	m := map[rune]string{}
+	for i, s := range strings.Fields("a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h") {
+		m[rune(0x10D0+i)] = s // ა to ჰ, in order
+	}
+	for i, s := range strings.Fields("a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts w p k o f") {
+		m[rune(0x0561+i)] = s // ա to ֆ, in order
+	}
+	m['ւ'] = "u" // ու is u: ou, which the skeleton reads u
+	m['և'] = "ev"
+	return m
+}()
+
+// leadingVowel reports whether r is a Thai or Lao vowel written before
+// its consonant.
+func leadingVowel(r rune) bool { return r >= 0x0E40 && r <= 0x0E44 || r >= 0x0EC0 && r <= 0x0EC4 }
 
 // brahmicConsonant reports whether r, read lat, is a consonant of a
 // Brahmic script (Devanagari to Sinhala, Tibetan, Myanmar, Khmer): a

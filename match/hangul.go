@@ -195,11 +195,6 @@ func koreanSurnameAt(rs []rune) int {
 func koreanRune(r rune, whole bool) string {
 	if sp, ok := koreanSyllable(r); ok {
 		if len(sp[0]) == 1 && !whole {
-			for _, x := range sp[1:] {
-				if len(x) > 1 {
-					return x
-				}
-			}
 			return map[string]string{"a": "ah", "e": "eh", "i": "yi", "o": "oh", "u": "woo"}[sp[0]]
 		}
 		return sp[0]

@@ -94,7 +94,7 @@ func scriptReadings(f string, schema warden.Schema) []reading {
 	case "Cyrl":
 		return texts(cyrillicReadings(f))
 	case "Grek":
-		return []reading{{text: mapRunes(f, greek)}}
+		return texts(greekReadings(f))
 	case "Arab":
 		return texts(persianReadings(f))
 	case "Hang":

@@ -1,6 +1,9 @@
 package match
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Persian in Arabic script. Persian adds پ چ ژ گ (p, ch, zh, g) and writes
 // ی and ک where Arabic writes ي and ك (both are read alike); it reads
@@ -21,7 +24,8 @@ var persian = with(arabic, map[rune]string{
 const persianLetters = "پچژگکی"
 
 // persianReadings reads a folded name in Arabic script: in Arabic and in
-// Persian, with ق and غ read as q and gh and once more both as gh. The
+// Persian, with ق and غ read as q and gh, both as gh and both as q
+// (Gholam and Qolam). The
 // Persian readings come first for a name written with Persian letters.
 func persianReadings(s string) []string {
 	ar := arabicReading(s)
@@ -32,6 +36,7 @@ func persianReadings(s string) []string {
 	}
 	out = appendNew(out, fa)
 	out = appendNew(out, persianReading(s, "gh", "gh"))
+	out = appendNew(out, persianReading(s, "q", "q"))
 	return appendNew(out, ar)
 }
 
@@ -107,11 +112,47 @@ var persianSpellings = [][]string{
 	{"abdollah", "abdullah", "abdallah", "abdolah"}, {"ruhollah", "rouhollah", "ruhullah"}, {"rouhani", "rohani", "ruhani"},
 	{"mohsen", "muhsin", "mohsin"}, {"hamid", "hameed"}, {"majid", "majeed", "madjid"}, {"saeed", "saeid", "said", "sayeed"},
 	{"zadeh", "zade", "zada"}, {"vali", "wali"}, {"ghalibaf", "qalibaf", "galibaf"},
+	{"davood", "davoud", "dawud", "davud", "daoud"}, {"isa", "issa", "eesa"}, {"musa", "mousa", "moosa"},
+	{"ali", "aly"}, {"akbar", "akber"}, {"asghar", "asgar"}, {"kazem", "kazim", "kadhim"}, {"bagher", "baqer", "baqir", "bagir"},
 }
 
-// spellingTable maps each spelling of persianSpellings to its alts.
+// persianNames are given names as Persian writes them, each with its usual
+// Latin spelling (a spelling of persianSpellings, whose group it brings).
+// Read letter by letter, some have too few consonants to meet their Latin
+// spellings (جواد = jwad, whose j the skeleton reads as a vowel: Javad);
+// their readings get the spellings as alts.
+var persianNames = map[string]string{
+	"محمد": "mohammad", "علی": "ali", "حسین": "hossein", "حسن": "hassan", "رضا": "reza", "جواد": "javad",
+	"مهدی": "mehdi", "احمد": "ahmad", "محمود": "mahmoud", "مصطفی": "mostafa", "مجتبی": "mojtaba",
+	"مرتضی": "morteza", "ابراهیم": "ebrahim", "اسماعیل": "esmail", "یوسف": "yousef", "صادق": "sadegh",
+	"قاسم": "qasem", "غلام": "gholam", "ابوالفضل": "abolfazl", "سید": "seyed", "جعفر": "jafar", "حجت": "hojjat",
+	"عبدالله": "abdollah", "روحالله": "ruhollah", "محسن": "mohsen", "حمید": "hamid", "مجید": "majid",
+	"سعید": "saeed", "ولی": "vali", "امیر": "amir", "اکبر": "akbar", "اصغر": "asghar", "کاظم": "kazem",
+	"باقر": "bagher", "عباس": "abbas", "داود": "davood", "جلال": "jalal", "حسینی": "hosseini",
+	"عیسی": "isa", "موسی": "musa", "یحیی": "yahya", "جمال": "jamal", "نجف": "najaf", "فرهاد": "farhad",
+}
+
+// spellingTable maps each spelling of persianSpellings, and the readings
+// of persianNames, to their alts.
 var spellingTable = func() map[string][]alt {
 	m := map[string][]alt{}
+	for fa, lat := range persianNames {
+		g := []string{lat}
+		for _, sp := range persianSpellings {
+			if slices.Contains(sp, lat) {
+				g = sp
+			}
+		}
+		var rs []string
+		for _, r := range persianReadings(fa) {
+			rs = appendNew(rs, r)
+		}
+		for _, r := range rs {
+			for _, o := range g {
+				m[r] = appendAlts(m[r], []alt{newAlt(o, spellingSim)})
+			}
+		}
+	}
 	for _, g := range persianSpellings {
 		for _, w := range g {
 			for _, o := range g {

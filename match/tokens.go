@@ -80,7 +80,7 @@ func buildLegalForms() map[string]legalForm {
 // again with shortY; a key in another script is its first reading, its
 // single letters joined. A one-word reading of Chinese or Japanese
 // characters (株 as zhu) is a Pinyin syllable, a word of many names, and
-// is left out.
+// is left out, as is a reading of single letters (lettersOnly).
 func legalReadings() []legalEntry {
 	var out []legalEntry
 	seen := map[string]bool{}
@@ -97,7 +97,7 @@ func legalReadings() []legalEntry {
 		han := scriptOf(f) == "Hani"
 		for _, r := range readings(f, warden.SchemaCompany) {
 			for _, r := range []string{strings.Join(words(r), " "), shortY(r)} {
-				if r == "" || !isASCII(r) || seen[r] || han && !strings.Contains(r, " ") {
+				if r == "" || !isASCII(r) || seen[r] || han && !strings.Contains(r, " ") || lettersOnly(r) {
 					continue
 				}
 				seen[r] = true
@@ -107,6 +107,17 @@ func legalReadings() []legalEntry {
 	}
 	slices.SortFunc(out, func(a, b legalEntry) int { return strings.Compare(a.form, b.form) })
 	return out
+}
+
+// lettersOnly reports whether a reading is letters written apart (בע"מ
+// read b m), a person's initials as much as a legal form.
+func lettersOnly(r string) bool {
+	for _, w := range words(r) {
+		if len(w) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // joinLetters joins ws with spaces, and runs of single letters without

@@ -127,6 +127,16 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 			r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
 		}
 	}
+	if shortFamilyEdit {
+		if qi, cj, ok := shortLeftover(q, c, usedQ, usedC, simOf); ok {
+			simOf[qi] = shortEditSim
+			usedQ |= mask(qi, 1)
+			usedC |= mask(cj, 1)
+			if explain {
+				r.pairs = append(r.pairs, TokenMatch{Query: q[qi].text, Listed: c[cj].text, Sim: shortEditSim})
+			}
+		}
+	}
 	words := 0.0
 	for i := range q {
 		wt := w.weight(&q[i])

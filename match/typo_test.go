@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,4 +211,95 @@ func TestTypoIndexLosesNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d queries checked against %d parties", len(queries), ix.Len())
+}
+
+// TestShortFamilyTradeoff measures the one edit a short family name may
+// take (shortFamilyEdit) on real listed persons "FAMILY, Given" whose family
+// name has two to four letters: recall gained on the name typed with a
+// slip (a letter doubled, dropped, swapped or a neighbouring key, making no
+// listed family name) against false matches made when the family name is
+// another listed family name of the same length one edit away (KIM, KUM),
+// which names another person. Each query is scored against the listed
+// party with the index's scorer, with and without the rule.
+func TestShortFamilyTradeoff(t *testing.T) {
+	ix := ofac(t)
+	families := map[string]bool{}
+	var byLen [6][]string
+	listedPersons(ix, 2, 5, 1, func(_ *warden.Entity, family, _ string) {
+		f := strings.ToLower(family)
+		if !families[f] {
+			families[f] = true
+			byLen[len(f)] = append(byLen[len(f)], f)
+		}
+	})
+	for _, l := range byLen {
+		slices.Sort(l)
+	}
+	opt := Options{}
+	opt.defaults()
+	chosen := shortFamilyEdit
+	matches := func(e *warden.Entity, q string) (off, on bool) {
+		defer func() { shortFamilyEdit = chosen }()
+		p, err := Prepare(Query{Names: []string{q}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.names {
+			ix.weighQuery(&p.names[i])
+		}
+		ei := slices.Index(ix.entities, e)
+		var nms []int32
+		for nm := ix.first[ei]; nm < ix.first[ei+1]; nm++ {
+			nms = append(nms, nm)
+		}
+		shortFamilyEdit = false
+		s0, _ := ix.score(p, int32(ei), nms, nil, opt, false)
+		shortFamilyEdit = true
+		s1, _ := ix.score(p, int32(ei), nms, nil, opt, false)
+		return s0 >= opt.Threshold, s1 >= opt.Threshold
+	}
+	var trueN, trueOff, trueOn, falseN, falseOff, falseOn int
+	listedPersons(ix, 2, 4, 1, func(e *warden.Entity, family, given string) {
+		f := strings.ToLower(family)
+		for _, v := range typoVariants {
+			typo := v.slip(f)
+			if len(f) < 3 && v.name == "drop" || typo == f || families[typo] {
+				continue
+			}
+			off, on := matches(e, given+" "+typo)
+			trueN++
+			trueOff += b2i(off)
+			trueOn += b2i(on)
+			break // one slip per person
+		}
+		// One other family name of the same length and one of another
+		// length per person.
+		for _, others := range [][]string{byLen[len(f)], slices.Concat(byLen[len(f)-1], byLen[len(f)+1])} {
+			for _, other := range others {
+				if other != f && len(other) >= 2 && levenshtein(f, other, 1) <= 1 {
+					off, on := matches(e, given+" "+other)
+					falseN++
+					falseOff += b2i(off)
+					falseOn += b2i(on)
+					break
+				}
+			}
+		}
+	})
+	t.Logf("slips in a short family name: %d; matched without the rule %d, with it %d", trueN, trueOff, trueOn)
+	t.Logf("another listed family name one edit away: %d; matched without the rule %d, with it %d", falseN, falseOff, falseOn)
+	// The rule is worth having when it gains more than twice the true
+	// matches it costs in false ones: the default must be on that side.
+	gained, lost := trueOn-trueOff, falseOn-falseOff
+	t.Logf("the rule gains %d true matches for %d false ones", gained, lost)
+	if worth := gained > 2*lost; worth != chosen {
+		t.Errorf("shortFamilyEdit is %v, but the rule gains %d true matches for %d false ones", chosen, gained, lost)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

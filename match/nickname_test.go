@@ -78,6 +78,14 @@ func TestNicknameAlts(t *testing.T) {
 		// nicknames.csv's two-letter forms are left out: Ab is no name.
 		{"ab", nil, nil},
 		{"jr", nil, nil},
+		// Names of their own that nicknames.csv also gives as nicknames
+		// are left out (exclude.csv): Ali is not Alison, Lee not Elias.
+		{"ali", nil, nil},
+		{"lee", nil, nil},
+		{"kim", nil, nil},
+		{"erin", nil, []string{"aaron"}},
+		{"aaron", []string{"ron"}, []string{"erin"}},
+		{"jan", []string{"janek"}, []string{"janet", "janice"}}, // Polish Jan kept
 	} {
 		got := altTexts(nicknameAlts(tt.word))
 		for _, w := range tt.want {

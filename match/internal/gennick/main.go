@@ -115,6 +115,10 @@ func readNicknames(path string, excluded []pair) ([]pair, error) {
 			used[k] = true
 			continue
 		}
+		if k := slices.Index(excluded, pair{nick: p.nick, full: anyName}); k >= 0 {
+			used[k] = true
+			continue
+		}
 		if len(p.nick) >= minEnglish {
 			ps = append(ps, p)
 		}
@@ -133,6 +137,10 @@ func initials(s string) bool {
 	return len(s) >= 2 && len(s)%2 == 0 && strings.Count(s, ".") == len(s)/2 && !strings.Contains(s, "..")
 }
 
+// anyName, as the full name of a row of exclude.csv, leaves its nickname
+// out whatever name it is given for.
+const anyName = "*"
+
 // readPairs reads diminutives.csv or exclude.csv: # comments, a header,
 // then full,nickname and a third column (language, reason).
 func readPairs(path string) ([]pair, error) {
@@ -145,9 +153,16 @@ func readPairs(path string) ([]pair, error) {
 		if i == 0 {
 			continue // header
 		}
-		p, err := newPair(path, i, r[1], r[0])
+		full := r[0]
+		if full == anyName {
+			full = r[1] // checked as a name, then marked
+		}
+		p, err := newPair(path, i, r[1], full)
 		if err != nil {
 			return nil, err
+		}
+		if r[0] == anyName {
+			p.full = anyName
 		}
 		ps = append(ps, p)
 	}

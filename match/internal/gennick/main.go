@@ -305,9 +305,9 @@ func generate(ps []pair) ([]byte, error) {
 //     (shared/data/reference/nicknames.LICENSE); nicknames shorter than
 //     three letters left out.
 //   - match/internal/gennick/diminutives.csv: Russian, Ukrainian, German,
-//     Spanish, Italian, Portuguese, French, Polish, Persian and Arabic
-//     diminutives compiled for Warden (sources named in the file),
-//     Warden's licence.
+//     Spanish, Italian, Portuguese, French, Polish and Persian diminutives
+//     compiled for Warden (sources named in the file), Warden's licence.
+//   - match/internal/gennick/exclude.csv: rows of nicknames.csv left out.
 
 package match
 

@@ -22,6 +22,12 @@ type Service struct {
 	db      *store.DB
 	current atomic.Pointer[snapshot]
 	mu      sync.Mutex // one rebuild at a time
+	// dir holds the index snapshots ("" for none) and logf hears of
+	// those not used or not written (snapshot.go).
+	dir    string
+	logf   func(string, ...any)
+	writes sync.WaitGroup // snapshot writes under way
+	builds atomic.Int64   // indexes built from the store, for tests
 }
 
 // snapshot is an index and the list versions it was built from.
@@ -32,10 +38,12 @@ type snapshot struct {
 }
 
 // New returns a service on db; call Refresh before the first query.
-func New(db *store.DB) *Service { return &Service{db: db} }
+func New(db *store.DB) *Service { return &Service{db: db, logf: func(string, ...any) {}} }
 
 // Refresh rebuilds the index if any list's current version differs from the
-// one the index was built from. It reports whether it rebuilt.
+// one the index was built from, or loads it from a snapshot of those
+// versions (UseSnapshots). It reports whether it rebuilt or loaded. The
+// index answering meanwhile is the old one.
 func (s *Service) Refresh(ctx context.Context) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -52,17 +60,11 @@ func (s *Service) Refresh(ctx context.Context) (bool, error) {
 	if cur := s.current.Load(); cur != nil && sameVersions(cur.versions, versions) {
 		return false, nil
 	}
-	var entities []*warden.Entity
-	for name, v := range versions {
-		err := s.db.Entities(ctx, name, v, func(e *warden.Entity) error {
-			entities = append(entities, e)
-			return nil
-		})
-		if err != nil {
-			return false, fmt.Errorf("load %s: %w", name, err)
-		}
+	ix, err := s.loadOrBuild(ctx, versions, snapshotKey(lists))
+	if err != nil {
+		return false, err
 	}
-	s.current.Store(&snapshot{index: match.NewIndex(entities), versions: versions, built: time.Now()})
+	s.current.Store(&snapshot{index: ix, versions: versions, built: time.Now()})
 	return true, nil
 }
 

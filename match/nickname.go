@@ -1,9 +1,6 @@
 package match
 
-import (
-	"slices"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 //go:generate go run ./internal/gennick -nicknames ../../shared/data/reference/nicknames.csv -diminutives internal/gennick/diminutives.csv -exclude internal/gennick/exclude.csv -o nickname_gen.go
 
@@ -20,9 +17,9 @@ import (
 // lists mostly give full names, which one step meets.
 const nicknameSim = 0.85
 
-// nicknameTable is the table nicknameAlts searches: nicknameWords, or empty
-// when a test screens without nicknames to measure what they add.
-var nicknameTable = nicknameWords[:]
+// nicknameIndex is the hash table nicknameAlts probes: nicknameSlots, or
+// empty when a test screens without nicknames to measure what they add.
+var nicknameIndex = nicknameSlots[:]
 
 // nicknameCache holds, per word of nicknameWords, its alts once built:
 // every slice is shared by all the lookups of its word, so that a lookup
@@ -33,14 +30,15 @@ var nicknameCache [len(nicknameWords)]atomic.Pointer[[]alt]
 // shortened to: William for Bill, Aleksandr for Sasha, and the reverse.
 // The result is shared and must not be modified.
 //
-// The generated table is searched as it is, sorted, and a word's alts are
-// made on its first lookup, so that a process pays nothing at start-up for
-// the table and only for the words it meets: a map of the whole table and
-// the skeletons of all its names would cost milliseconds before the first
-// query. The skeletons are computed here, not in the generated file, where
-// they could fall out of step with skeleton's rules.
+// The generated table is used as it is, through its generated hash table,
+// and a word's alts are made on its first lookup, so that a process pays
+// nothing at start-up for the table and only for the words it meets: a map
+// of the whole table and the skeletons of all its names would cost
+// milliseconds before the first query. The skeletons are computed here,
+// not in the generated file, where they could fall out of step with
+// skeleton's rules.
 func nicknameAlts(w string) []alt {
-	i, ok := slices.BinarySearch(nicknameTable, w)
+	i, ok := nicknameAt(w)
 	if !ok {
 		return nil
 	}
@@ -55,4 +53,29 @@ func nicknameAlts(w string) []alt {
 	// Two first lookups at once may both build: either result serves.
 	nicknameCache[i].CompareAndSwap(nil, &as)
 	return *nicknameCache[i].Load()
+}
+
+// nicknameAt returns the index of w in nicknameWords, probing
+// nicknameIndex from w's hash until w or a free slot.
+func nicknameAt(w string) (int, bool) {
+	if len(nicknameIndex) == 0 {
+		return 0, false
+	}
+	m := uint32(len(nicknameIndex) - 1) // the size is a power of two
+	for k := nickHash(w) & m; nicknameIndex[k] != 0; k = (k + 1) & m {
+		if i := int(nicknameIndex[k]) - 1; nicknameWords[i] == w {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// nickHash is 32-bit FNV-1a; gennick places the words by the same hash.
+func nickHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }

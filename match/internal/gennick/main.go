@@ -338,10 +338,50 @@ var nicknameWords = [...]string{
 	for _, i := range of {
 		fmt.Fprintf(&b, "%d,", i)
 	}
-	b.WriteString("\n}\n")
+	b.WriteString("\n}\n\n")
+	writeSlots(&b, words)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("gennick: formatting the output: %w", err)
 	}
 	return src, nil
+}
+
+// writeSlots writes nicknameSlots, an open-addressing hash table of the
+// words: slot nickHash(w) mod its size, or the first free one after it,
+// holds 1 + w's index in words; 0 is a free slot. The table is at least
+// four times the words, so a lookup probes one or two slots, and a lookup
+// needs no map built when the process starts.
+func writeSlots(b *bytes.Buffer, words []string) {
+	size := 1
+	for size < 4*len(words) {
+		size *= 2
+	}
+	slots := make([]int, size)
+	for i, w := range words {
+		k := nickHash(w) & uint32(size-1)
+		for slots[k] != 0 {
+			k = (k + 1) & uint32(size-1)
+		}
+		slots[k] = i + 1
+	}
+	b.WriteString("// nicknameSlots is the hash table of nicknameWords nicknameAlts probes:\n// 1 + a word's index at nickHash(word) mod its size or the first slot\n// free after it; 0 is a free slot.\nvar nicknameSlots = [...]uint16{")
+	for k, v := range slots {
+		if k%16 == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(b, "%d,", v)
+	}
+	b.WriteString("\n}\n")
+}
+
+// nickHash is 32-bit FNV-1a, the hash of match's nickHash, by which
+// nicknameAlts finds a word's slot.
+func nickHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }

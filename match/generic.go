@@ -76,3 +76,19 @@ func capGeneric(score float64, q, c []token, usedQ, usedC uint64) float64 {
 	}
 	return score
 }
+
+// maxGenericRarity is the most a generic word of a query weighs in an
+// index (weighQuery): a place or an industry may be rare on the lists
+// (Tehran, Petrochemical) and yet say nothing of which company a name is,
+// so it weighs as the commonest listed words do, and the query's
+// distinctive words carry its score.
+const maxGenericRarity = 0.3
+
+// genericRarity is the rarity of query word t given its idf on the lists:
+// no more than maxGenericRarity for a generic word.
+func genericRarity(t *token, idf float64) float64 {
+	if t.generic() {
+		return min(idf, maxGenericRarity)
+	}
+	return idf
+}

@@ -411,13 +411,18 @@ func (ix *Index) weigh(n *name) {
 // weighQuery sets the rarity of a query name's words. A word the lists do
 // not hold is most often a misspelling: it weighs as the commonest listed
 // word it resembles, so that "Mohammadd" counts as little as Mohammad does
-// instead of as a rare word. Only a word resembling none weighs most.
+// instead of as a rare word. Only a word resembling none weighs most. A
+// generic word weighs little however rare (genericRarity), so that a
+// customer's name with its city or industry added (Mahan Air Tehran) is
+// carried by its distinctive words. Listed words keep their rarity: a
+// listed name's generic words, unmet, still tell a query naming less of it
+// apart (X, X-Holding).
 func (ix *Index) weighQuery(n *name) {
 	for _, r := range n.readings {
 		for i := range r {
 			t := &r[i]
 			if df := ix.df[t.text]; df > 0 || t.kind != kindWord || t.exact {
-				t.rarity = ix.idf(t.text)
+				t.rarity = genericRarity(t, ix.idf(t.text))
 				continue
 			}
 			best := int32(0)
@@ -431,7 +436,7 @@ func (ix *Index) weighQuery(n *name) {
 					}
 				})
 			})
-			t.rarity = ix.idfOf(best)
+			t.rarity = genericRarity(t, ix.idfOf(best))
 		}
 	}
 }

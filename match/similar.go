@@ -180,13 +180,14 @@ func levenshtein(a, b string, max int) int {
 // weightedDistance is an edit distance where a vowel for a vowel costs 0.4,
 // adding or dropping a vowel or h costs 0.6, two neighbouring letters
 // swapped cost swapCost, a letter for its neighbour on the keyboard costs
-// keyCost, and anything else costs 1.
+// keyCost in words of minKeyWord letters or more, and anything else costs 1.
 func weightedDistance(a, b string) float64 {
 	if len(a)+1 > 64 || len(b)+1 > 64 {
 		return float64(max(len(a), len(b)))
 	}
 	var buf [3][64]float64
 	back, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	keys := min(len(a), len(b)) >= minKeyWord
 	prev[0] = 0
 	for j := 1; j <= len(b); j++ {
 		prev[j] = prev[j-1] + indelCost(b[j-1])
@@ -194,7 +195,7 @@ func weightedDistance(a, b string) float64 {
 	for i := 1; i <= len(a); i++ {
 		cur[0] = prev[0] + indelCost(a[i-1])
 		for j := 1; j <= len(b); j++ {
-			c := min(prev[j-1]+subCost(a[i-1], b[j-1]), prev[j]+indelCost(a[i-1]), cur[j-1]+indelCost(b[j-1]))
+			c := min(prev[j-1]+subCost(a[i-1], b[j-1], keys), prev[j]+indelCost(a[i-1]), cur[j-1]+indelCost(b[j-1]))
 			if swapped(a, b, i, j) {
 				c = min(c, back[j-2]+swapCost)
 			}

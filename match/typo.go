@@ -17,7 +17,7 @@ package match
 const swapCost = 0.6
 
 // keyCost is what striking a key beside the right one on a QWERTY keyboard
-// costs: less than an arbitrary consonant (1), as it is the commonest typing
+// costs in words of minKeyWord letters or more: less than an arbitrary consonant (1), as it is the commonest typing
 // slip, but more than a vowel change (0.4), as neighbouring keys still make
 // other names (Bashir, Nashir).
 const keyCost = 0.7
@@ -37,14 +37,20 @@ func indelCost(c byte) float64 {
 	return 1
 }
 
-// subCost is what writing letter x for letter y costs.
-func subCost(x, y byte) float64 {
+// minKeyWord is the fewest letters both words need for a neighbouring key
+// to cost keyCost rather than 1: in a shorter word one letter is much of the
+// name, and neighbouring keys make other short names (Ming, Mint).
+const minKeyWord = 5
+
+// subCost is what writing letter x for letter y costs; keys tells whether
+// a neighbouring key costs less (minKeyWord).
+func subCost(x, y byte, keys bool) float64 {
 	switch {
 	case x == y:
 		return 0
 	case isVowel(x) && isVowel(y):
 		return 0.4
-	case adjacentKeys(x, y):
+	case keys && adjacentKeys(x, y):
 		return keyCost
 	}
 	return 1

@@ -29,6 +29,7 @@ func TestTypoCosts(t *testing.T) {
 		{"mohammed", "mohhammed", 1, 0.6}, // an h added
 		{"petrov", "pwtrov", 1, keyCost},  // e, w neighbouring keys
 		{"ivanov", "ivanob", 1, keyCost},  // v, b neighbouring keys
+		{"ming", "mint", 1, 1},            // neighbouring keys in a short word: a full edit
 	}
 	for _, tt := range tests {
 		if got := levenshtein(tt.a, tt.b, 3); got != tt.lev {

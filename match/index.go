@@ -55,7 +55,10 @@ type Index struct {
 	entities []*warden.Entity
 	// stored holds the parties instead of entities in an index loaded
 	// from a snapshot (snapshot.go).
-	stored   *stored
+	stored *stored
+	// lazy decodes names on first use in an index loaded from a snapshot
+	// (Index.name).
+	lazy     *lazyNames
 	parties  []party // party i as scoring needs it
 	names    []name  // every listed name, prepared
 	owner    []int32 // names[i] belongs to entities[owner[i]]

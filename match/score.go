@@ -129,7 +129,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 		allow = abuf[:0]
 	}
 	for i, nm := range nms {
-		listed = append(listed, &ix.names[nm])
+		listed = append(listed, ix.name(nm))
 		if cands != nil {
 			allow = append(allow, 0)
 		}

@@ -289,9 +289,6 @@ func computeFingerprint() [32]byte {
 type encoder struct {
 	buf  []byte
 	strs strTable
-	// How many of each the payload holds, so that the decoder allocates
-	// one array of each kind instead of one per name.
-	nTokens, nSpans, nReadings, nAlts int
 }
 
 // strTable numbers distinct strings; blob holds them end to end.
@@ -339,8 +336,6 @@ func (e *encoder) int32s(l []int32) {
 
 // token writes every field of t. Alts are written inline.
 func (e *encoder) token(t *token) {
-	e.nTokens++
-	e.nAlts += len(t.alts)
 	e.str(t.text)
 	e.str(t.skel)
 	e.buf = append(e.buf, byte(t.kind))
@@ -365,7 +360,6 @@ func (e *encoder) name(n *name) {
 	e.str(n.folded)
 	e.str(string(n.kind))
 	e.uvarint(uint64(len(n.readings)))
-	e.nReadings += len(n.readings)
 	for _, r := range n.readings {
 		e.uvarint(uint64(len(r)))
 		for i := range r {
@@ -373,10 +367,8 @@ func (e *encoder) name(n *name) {
 		}
 	}
 	e.uvarint(uint64(len(n.spans)))
-	e.nReadings += len(n.spans)
 	for ri, ss := range n.spans {
 		e.uvarint(uint64(len(ss)))
-		e.nSpans += len(ss)
 		for i := range ss {
 			e.int(ss[i].first)
 			e.int(ss[i].n)
@@ -440,10 +432,18 @@ func (ix *Index) encode() ([]byte, error) {
 		e.uvarint(uint64(len(b)))
 		e.party(&ix.parties[i])
 	}
+	// Names: each encoded on its own and decoded on first use, as the
+	// parties are; their lengths here, their bytes at the end.
 	e.uvarint(uint64(len(ix.names)))
+	body := e.buf
+	var names []byte
 	for i := range ix.names {
+		e.buf = names
 		e.name(&ix.names[i])
+		body = binary.AppendUvarint(body, uint64(len(e.buf)-len(names)))
+		names = e.buf
 	}
+	e.buf = body
 	e.int32s(ix.owner)
 	e.int32s(ix.first)
 	// vocab is rebuilt from texts.
@@ -513,10 +513,8 @@ func (ix *Index) encode() ([]byte, error) {
 	out = append(out, e.strs.blob...)
 	out = binary.AppendUvarint(out, uint64(len(ents)))
 	out = append(out, ents...)
-	for _, n := range []int{e.nTokens, e.nSpans, e.nReadings, e.nAlts} {
-		out = binary.AppendUvarint(out, uint64(n))
-	}
-	return append(out, e.buf...), nil
+	out = append(out, e.buf...)
+	return append(out, names...), nil
 }
 
 // decoder reads a payload. The first malformed value sets err; every read
@@ -526,25 +524,6 @@ type decoder struct {
 	d    []byte
 	err  error
 	strs []string
-	// The arrays every name's tokens, spans, readings and alts are
-	// sliced from.
-	tokens   []token
-	spans    []span
-	readings [][]token
-	spanSets [][]span
-	alts     []alt
-}
-
-// take returns the next n items of arena a (moving it past them) or, if
-// fewer are left, fails.
-func take[T any](d *decoder, a *[]T, n int) []T {
-	if n > cap(*a)-len(*a) {
-		d.fail("more items than the payload said")
-		return nil
-	}
-	l := len(*a)
-	*a = (*a)[:l+n]
-	return (*a)[l : l+n : l+n]
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -654,7 +633,7 @@ func (d *decoder) token(t *token) {
 	t.src = origin(d.byte())
 	t.orig = d.str()
 	if n := d.count(3); n > 0 {
-		t.alts = take(d, &d.alts, n)
+		t.alts = make([]alt, n)
 		for i := range t.alts {
 			t.alts[i] = alt{text: d.str(), skel: d.str(), sim: d.float()}
 		}
@@ -667,9 +646,9 @@ func (d *decoder) name(n *name) {
 	n.folded = d.str()
 	n.kind = warden.NameKind(d.str())
 	if nr := d.count(1); nr > 0 {
-		n.readings = take(d, &d.readings, nr)
+		n.readings = make([][]token, nr)
 		for i := range n.readings {
-			r := take(d, &d.tokens, d.count(12))
+			r := make([]token, d.count(12))
 			for j := range r {
 				d.token(&r[j])
 			}
@@ -677,9 +656,9 @@ func (d *decoder) name(n *name) {
 		}
 	}
 	if ns := d.count(1); ns > 0 {
-		n.spans = take(d, &d.spanSets, ns)
+		n.spans = make([][]span, ns)
 		for i := range n.spans {
-			ss := take(d, &d.spans, d.count(3))
+			ss := make([]span, d.count(3))
 			for j := range ss {
 				s := &ss[j]
 				s.first = d.int()
@@ -730,13 +709,6 @@ func decode(payload []byte) (*Index, error) {
 	}
 	st := &stored{data: d.d[:el:el]}
 	d.d = d.d[el:]
-	// The arenas: each count bounded by what the rest of the payload
-	// could hold.
-	d.tokens = make([]token, 0, d.count(12))
-	d.spans = make([]span, 0, d.count(3))
-	nr := d.count(1)
-	d.readings, d.spanSets = make([][]token, 0, nr), make([][]span, 0, nr)
-	d.alts = make([]alt, 0, d.count(3))
 
 	ix := &Index{stored: st}
 	np := d.count(2)
@@ -764,9 +736,15 @@ func decode(payload []byte) (*Index, error) {
 	if d.err == nil && int(st.at[np]) != len(st.data) {
 		d.fail("parties take %d bytes, not %d", st.at[np], len(st.data))
 	}
-	ix.names = make([]name, d.count(3))
-	for i := range ix.names {
-		d.name(&ix.names[i])
+	nn := d.count(1)
+	ix.names = make([]name, nn)
+	ln := &lazyNames{strs: d.strs, at: make([]uint32, nn+1), once: make([]sync.Once, nn)}
+	for i := range nn {
+		if l := d.uvarint(); l > uint64(len(payload)) {
+			d.fail("name %d longer than the payload", i)
+		} else {
+			ln.at[i+1] = ln.at[i] + uint32(l)
+		}
 	}
 	ix.owner = d.int32s()
 	ix.first = d.int32s()
@@ -856,9 +834,11 @@ func decode(payload []byte) (*Index, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if len(d.d) != 0 {
-		return nil, fmt.Errorf("%d bytes after the end", len(d.d))
+	if uint64(len(d.d)) != uint64(ln.at[nn]) {
+		return nil, fmt.Errorf("names take %d bytes, %d are left", ln.at[nn], len(d.d))
 	}
+	ln.data = d.d
+	ix.lazy = ln
 	if err := ix.check(); err != nil {
 		return nil, err
 	}
@@ -903,6 +883,36 @@ func ascending(l []int32, max int) error {
 		prev = v
 	}
 	return nil
+}
+
+// lazyNames holds the names of an index loaded from a snapshot, each
+// encoded, and decodes each into Index.names on first use (Index.name):
+// loading decodes none, a search only those it scores.
+type lazyNames struct {
+	strs []string // the snapshot's string table
+	data []byte
+	at   []uint32 // name i is data[at[i]:at[i+1]]
+	once []sync.Once
+}
+
+// name returns listed name i, decoding it first if it comes from a
+// snapshot.
+func (ix *Index) name(i int32) *name {
+	if ix.lazy != nil {
+		ix.lazy.once[i].Do(func() { ix.lazy.decode(i, &ix.names[i]) })
+	}
+	return &ix.names[i]
+}
+
+// decode decodes name i into n. The snapshot's checksum held, so a
+// failure is a bug in the encoder: the name is then left without readings
+// (it matches nothing) rather than panic in a search.
+func (l *lazyNames) decode(i int32, n *name) {
+	d := &decoder{d: l.data[l.at[i]:l.at[i+1]], strs: l.strs}
+	d.name(n)
+	if d.err != nil || len(d.d) != 0 {
+		*n = name{}
+	}
 }
 
 // stored holds the parties of an index loaded from a snapshot, each

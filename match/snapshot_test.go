@@ -28,9 +28,10 @@ func TestSnapshotFields(t *testing.T) {
 		{slot{}, []string{"rarity", "kind", "first"}},
 		{party{}, []string{"schema", "list", "gender", "birth", "countries"}},
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
-		// entities and stored: the parties, as JSON; vocab: rebuilt from
+		// entities and stored: the parties, as JSON; lazy: the names, each
+		// on its own; vocab: rebuilt from
 		// texts; seen: nil once built; sets: a pool.
-		{Index{}, []string{"entities", "stored", "parties", "names", "owner", "first", "vocab", "texts", "postings", "at",
+		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms"}},
 	} {
 		typ := reflect.TypeOf(c.v)
@@ -101,6 +102,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if got.Len() != ix.Len() || got.Names() != ix.Names() {
 		t.Fatalf("loaded %d parties, %d names; built %d, %d", got.Len(), got.Names(), ix.Len(), ix.Names())
 	}
+	for i := range got.names {
+		got.name(int32(i))
+	}
 	for _, f := range []struct {
 		name       string
 		want, have any
@@ -122,6 +126,12 @@ func TestSnapshotRoundTrip(t *testing.T) {
 			t.Errorf("party %d: loaded %+v, built %+v", i, e, ix.entities[i])
 		}
 	}
+	// Searched as loaded: names and parties decoded as the search needs
+	// them.
+	lazy, err := ReadSnapshot(ofacSnapshot(t), []byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	opt := Options{Limit: 20}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	qs := snapshotQueries(t, ix)
@@ -132,7 +142,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	for _, q := range qs {
 		q.AsOf = now
 		want, err1 := ix.Search(q, opt)
-		have, err2 := got.Search(q, opt)
+		have, err2 := lazy.Search(q, opt)
 		if (err1 == nil) != (err2 == nil) {
 			t.Fatalf("%v: built says %v, loaded %v", q.Names, err1, err2)
 		}
@@ -290,6 +300,9 @@ func FuzzReadSnapshot(f *testing.F) {
 		if ix, err := decode(data); err == nil {
 			for i := range ix.Len() {
 				ix.entity(int32(i))
+			}
+			for i := range ix.Names() {
+				ix.name(int32(i))
 			}
 		}
 	})

@@ -28,16 +28,31 @@ const (
 // give it for.
 func (ix *Index) learnAcronyms() {
 	votes := map[[2]string]int{}
+	var ws [][]string
+	var like []uint64 // per name of a party: bit p set if word p may be an acronym
 	for e := 0; e+1 < len(ix.first); e++ {
 		ns := ix.names[ix.first[e]:ix.first[e+1]]
-		if len(ns) < 2 || !hasAcronymWord(ns) {
+		if len(ns) < 2 {
 			continue
 		}
+		ws, like = ws[:0], like[:0]
 		for i := range ns {
-			a := latinWords(&ns[i])
-			for j := range ns {
-				if b := latinWords(&ns[j]); i != j && len(b) > len(a) {
-					learnPair(a, b, votes)
+			w := latinWords(&ns[i])
+			var m uint64
+			for p := 0; p < len(w) && p < 64; p++ {
+				if acronymLike(w[p]) {
+					m |= 1 << p
+				}
+			}
+			ws, like = append(ws, w), append(like, m)
+		}
+		for i, a := range ws {
+			if like[i] == 0 {
+				continue
+			}
+			for _, b := range ws {
+				if len(b) > len(a) {
+					learnPair(a, b, like[i], votes)
 				}
 			}
 		}
@@ -52,19 +67,6 @@ func (ix *Index) learnAcronyms() {
 			ix.acronyms[acr], best[acr] = full, n
 		}
 	}
-}
-
-// hasAcronymWord reports whether some name of ns has a word that may be an
-// acronym, which most parties' names lack: learning costs them nothing.
-func hasAcronymWord(ns []name) bool {
-	for i := range ns {
-		for _, w := range latinWords(&ns[i]) {
-			if acronymLike(w) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // acronymLike reports whether w may be an acronym: minAcronym to
@@ -92,11 +94,12 @@ func latinWords(n *name) []string {
 }
 
 // learnPair counts in votes the acronym a holds for words of b, if any: a
-// and b agree but for one word of a against two or more of b.
-func learnPair(a, b []string, votes map[[2]string]int) {
+// and b agree but for one word of a (one of those set in like) against
+// two or more of b.
+func learnPair(a, b []string, like uint64, votes map[[2]string]int) {
 	for p, w := range a {
 		rest := len(a) - p - 1
-		if !acronymLike(w) || !slices.Equal(a[:p], b[:p]) || !slices.Equal(a[p+1:], b[len(b)-rest:]) {
+		if p >= 64 || like&(1<<p) == 0 || w[0] != b[p][0] || !slices.Equal(a[:p], b[:p]) || !slices.Equal(a[p+1:], b[len(b)-rest:]) {
 			continue
 		}
 		window := b[p : len(b)-rest]

@@ -92,3 +92,13 @@ func top(hits []Hit) []string {
 	}
 	return out
 }
+
+// BenchmarkLearnAcronyms measures learning OFAC's acronyms, part of
+// building the index.
+func BenchmarkLearnAcronyms(b *testing.B) {
+	ix := ofac(b)
+	for b.Loop() {
+		ix.acronyms = nil
+		ix.learnAcronyms()
+	}
+}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -132,7 +133,8 @@ func koreanJamo(r rune) (string, bool) {
 
 // koreanReadings reads a folded Hangul name, each syllable a word of its
 // own so that given names written joined (Yongchol), hyphenated (Yong-Chol)
-// or apart (Yong Chol) are all met by adjacent words joined (align.go). The
+// or apart (Yong Chol) are all met by adjacent words joined (align.go);
+// a word too long to be a name (maxGivenSyllables) is read whole. The
 // first word's first syllable (or two, for 남궁, 선우 ...) is read as a
 // family name when it is one and the word has more syllables; a word that
 // is only a family name is read as one too. Organisations' words are also
@@ -152,7 +154,12 @@ func koreanReadings(s string, org bool) []reading {
 		for _, r := range rs[start:] {
 			text := koreanRune(r, len(rs) == 1)
 			whole.WriteString(text)
-			split.add(text, string(r))
+			if len(rs)-start <= maxGivenSyllables {
+				split.add(text, string(r))
+			}
+		}
+		if len(rs)-start > maxGivenSyllables {
+			split.add(whole.String(), string(rs[start:]))
 		}
 		if start > 0 {
 			joined.add(hangulSurnames[string(rs[:start])][0], string(rs[:start]))
@@ -169,6 +176,10 @@ func koreanReadings(s string, org bool) []reading {
 	}
 	return out
 }
+
+// maxGivenSyllables is the longest given name, in syllables: a longer
+// word is no person's name but a word of an organisation's, read whole.
+const maxGivenSyllables = 4
 
 // koreanSurnameAt returns the length in syllables of the family name the
 // word rs starts with, 0 if none: a two-syllable family name before at
@@ -239,26 +250,25 @@ func koreanAlts(w string) []alt {
 	return as
 }
 
-// koreanSyllablesByText maps each syllable's reading and each family
-// name's first spelling to the syllables read so.
+// koreanSyllablesByText maps every spelling of every syllable to the
+// syllables spelt so.
 func koreanSyllablesByText() map[string][]rune {
-	m := make(map[string][]rune, hangulLast-hangulBase+1)
+	m := make(map[string][]rune, 8*(hangulLast-hangulBase+1))
 	for r := rune(hangulBase); r <= hangulLast; r++ {
-		t := koreanRune(r, true)
-		m[t] = append(m[t], r)
-		if t2 := koreanRune(r, false); t2 != t {
-			m[t2] = append(m[t2], r)
+		sp, _ := koreanSyllable(r)
+		for _, t := range append(sp, koreanRune(r, false)) {
+			m[t] = append(m[t], r)
 		}
 	}
 	return m
 }
 
-// koreanWordAlts makes the alts of w: the spellings of every syllable read
-// as w, and of every family name spelt w, w itself left out.
+// koreanWordAlts makes the alts of w: the spellings of every syllable
+// spelt w, and of every family name spelt w, w itself left out.
 func koreanWordAlts(w string, byText map[string][]rune) []alt {
 	var texts []string
 	for k, sp := range hangulSurnames {
-		if sp[0] == w {
+		if slices.Contains(sp, w) {
 			texts = appendAll(texts, sp)
 			for _, r := range k {
 				if utf8.RuneCountInString(k) == 1 {
@@ -279,6 +289,61 @@ func koreanWordAlts(w string, byText map[string][]rune) []alt {
 		}
 	}
 	return as
+}
+
+// Latin spellings of Korean syllables, for koreanLooking: any initial,
+// vowel and final that one of the romanisations writes.
+var (
+	koreanInitials = append(strings.Fields("kk gg tt dd pp bb ss jj ch sh g k n d t r l m b p s j h"), "")
+	koreanVowels   = strings.Fields("yae wae yeo ae ya eo yo yu ye wa oe oi oo wo we wi eu ui ee a o u e i")
+	koreanFinals   = strings.Fields("ng k g n t l r m p b")
+)
+
+// koreanSpelling reports whether w, a Latin word, may be the spelling of
+// one Hangul syllable or a family name.
+func koreanSpelling(w string) bool {
+	if koreanSurnameSpellings[w] {
+		return true
+	}
+	for _, ini := range koreanInitials {
+		if !strings.HasPrefix(w, ini) {
+			continue
+		}
+		for _, v := range koreanVowels {
+			rest, ok := strings.CutPrefix(w[len(ini):], v)
+			if ok && (rest == "" || slices.Contains(koreanFinals, rest)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var koreanSurnameSpellings = func() map[string]bool {
+	m := map[string]bool{}
+	for _, sp := range hangulSurnames {
+		for _, w := range sp {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// koreanLooking reports whether a Latin reading of a person's name may be
+// a Korean name romanised: two to five words, each the spelling of a
+// syllable or a family name (Park Cheol-Nam, KIM Yong Chol). Its words
+// then get the other spellings of their syllables (koreanAlts), so that
+// the Revised Romanization meets McCune–Reischauer in Latin letters too.
+func koreanLooking(ts []token) bool {
+	if len(ts) < 2 || len(ts) > 5 {
+		return false
+	}
+	for i := range ts {
+		if ts[i].kind != kindWord && ts[i].kind != kindInitial || !koreanSpelling(ts[i].text) {
+			return false
+		}
+	}
+	return true
 }
 
 func appendAll(ss, more []string) []string {

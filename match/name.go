@@ -147,7 +147,29 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 			n.add(j, orgs, src)
 		}
 	}
+	if schema == warden.SchemaPerson && src == srcLatin {
+		n.addKorean()
+	}
 	return n
+}
+
+// addKorean gives the words of a person's name in Latin letters that may
+// be Korean (koreanLooking) the other romanisations of their syllables,
+// so that KIM Yong Chol meets Gim Yeong-cheol. Only a name known to be a
+// person's is so read: the syllables of Korean are short words that
+// other names are also made of.
+func (n *name) addKorean() {
+	for i, ts := range n.readings {
+		if !koreanLooking(ts) {
+			continue
+		}
+		for j := range ts {
+			if ts[j].kind == kindWord {
+				ts[j].alts = appendAlts(ts[j].alts, koreanAlts(ts[j].text))
+			}
+		}
+		n.spans[i] = spans(ts)
+	}
 }
 
 // addLeet adds the readings of a query name written in leetspeak (leet),
@@ -193,6 +215,7 @@ func (n *name) addReading(r reading, orgs []bool, src origin) {
 		if len(r.origs) > 0 {
 			setOrigs(ts, words(r.text), r.origs)
 		}
+
 		n.readings = append(n.readings, ts)
 		n.spans = append(n.spans, spans(ts))
 	}

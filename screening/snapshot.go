@@ -25,7 +25,8 @@ import (
 // a snapshot of the current versions instead of building the index, and
 // writes one after building. A snapshot that cannot be used (corrupt,
 // truncated, written by another engine, or for other versions) is
-// reported to logf, removed and rebuilt, never used. dir "" disables
+// reported to logf, removed and rebuilt, never used; so is a snapshot
+// that could not be written (logf hears only of such problems). dir "" disables
 // snapshots. Call it before the first Refresh.
 func (s *Service) UseSnapshots(dir string, logf func(string, ...any)) {
 	s.dir = dir
@@ -96,17 +97,23 @@ func (s *Service) saveSnapshot(ix *match.Index, key []byte) {
 	s.writes.Add(1)
 	go func() {
 		defer s.writes.Done()
-		start := time.Now()
 		path, err := writeSnapshot(s.dir, ix, key)
 		if err != nil {
 			s.logf("screening index snapshot not written: %v", err)
 			return
 		}
-		s.logf("screening index snapshot written in %v: %s", time.Since(start).Round(time.Millisecond), path)
 		old, _ := filepath.Glob(filepath.Join(s.dir, "index-*.snap"))
 		for _, o := range old {
 			if o != path {
 				os.Remove(o) // another process may have removed it first
+			}
+		}
+		// Temporary files of writers that died (a process ended while
+		// writing); an hour is far longer than any write takes.
+		tmps, _ := filepath.Glob(filepath.Join(s.dir, ".index-*.tmp"))
+		for _, t := range tmps {
+			if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
+				os.Remove(t)
 			}
 		}
 	}()

@@ -62,9 +62,12 @@ type env struct {
 	// dsnDefault is set when neither --db nor WARDEN_DB chose the
 	// database, so a configuration file may.
 	dsnDefault bool
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
+	// indexDir is --index-dir: where screening index snapshots go, "off"
+	// for nowhere, "" for beside the database (screening.SnapshotDir).
+	indexDir string
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
 }
 
 func (e *env) open(ctx context.Context) (*store.DB, error) { return store.Open(ctx, e.dsn) }
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("warden", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.dsn, "db", e.dsn, "database: SQLite file, sqlite: URL or postgres:// URL (env WARDEN_DB; default ./warden.db)")
+	e.indexDir = os.Getenv("WARDEN_INDEX_DIR")
+	fs.StringVar(&e.indexDir, "index-dir", e.indexDir, "directory of screening index snapshots, \"off\" for none (env WARDEN_INDEX_DIR; default: beside a SQLite file, else the user cache directory)")
 	fs.Usage = func() { usage(stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2

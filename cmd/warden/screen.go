@@ -104,7 +104,9 @@ func checkThreshold(v float64) error {
 	return nil
 }
 
-// openScreening opens the database and builds the screening index.
+// openScreening opens the database and loads or builds the screening
+// index. The function it returns closes the database once a snapshot of an
+// index it built is written, so that the next command loads it.
 func openScreening(ctx context.Context, e *env) (*screening.Service, func(), error) {
 	db, err := e.open(ctx)
 	if err != nil {
@@ -115,13 +117,22 @@ func openScreening(ctx context.Context, e *env) (*screening.Service, func(), err
 		db.Close()
 		return nil, nil, err
 	}
-	return svc, func() { db.Close() }, nil
+	return svc, func() {
+		svc.Wait()
+		db.Close()
+	}, nil
 }
 
-// indexLists builds the screening index of the lists in db; EINVALID when
-// it holds none, since screening against nothing would clear everything.
+// indexLists loads the screening index of the lists in db from its
+// snapshot, or builds it (and leaves a snapshot for the next command: an
+// import leaves none, the first command screening after it builds one);
+// EINVALID when db holds no list, since screening against nothing would
+// clear everything.
 func indexLists(ctx context.Context, e *env, db *store.DB) (*screening.Service, error) {
 	svc := screening.New(db)
+	svc.UseSnapshots(screening.SnapshotDir(e.dsn, e.indexDir), func(f string, a ...any) {
+		fmt.Fprintf(e.stderr, "warden: "+f+"\n", a...)
+	})
 	if _, err := svc.Refresh(ctx); err != nil {
 		return nil, err
 	}

@@ -179,6 +179,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	var ready atomic.Bool
 	svc := screening.New(db)
+	svc.UseSnapshots(screening.SnapshotDir(e.dsn, e.indexDir), func(f string, a ...any) { log.Warn(fmt.Sprintf(f, a...)) })
 	authSvc := auth.New(db)
 	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
 	enf := enforcement.New(db, svc, authSvc.Approvals)
@@ -257,7 +258,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if _, err := svc.Refresh(ctx); err != nil {
 		return stopped(fmt.Errorf("build screening index: %w", err))
 	}
-	log.Info("screening index built", "parties", svc.Len(), "duration", time.Since(start).String())
+	log.Info("screening index ready", "parties", svc.Len(), "duration", time.Since(start).String())
 	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
 	if err := hotlinerun.Start(ctx, queue, hot, log); err != nil {

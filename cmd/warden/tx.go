@@ -104,5 +104,8 @@ func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforceme
 	svc := enforcement.New(db, sc, auth.New(db).Approvals)
 	svc.Policy = policy
 	svc.Indicators = intel.New(db)
-	return svc, func() { db.Close() }, nil
+	return svc, func() {
+		sc.Wait() // the index snapshot indexLists may be writing
+		db.Close()
+	}, nil
 }

@@ -48,8 +48,18 @@ func addAlts(t *token, org bool) {
 }
 
 // appendAlts adds to as the alts of more it does not hold yet, keeping the
-// higher sim of a spelling held twice.
+// higher sim of a spelling held twice. The sources share their slices
+// between words: a word with one source of alts shares its slice too
+// (clipped, so that appending to it copies), and as is copied before it is
+// changed in place.
 func appendAlts(as, more []alt) []alt {
+	if len(more) == 0 {
+		return as
+	}
+	if len(as) == 0 {
+		return more[:len(more):len(more)]
+	}
+	as = append([]alt(nil), as...)
 next:
 	for _, m := range more {
 		for i := range as {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -262,6 +263,7 @@ func Fingerprint() [32]byte {
 // computeFingerprint is Fingerprint, computed afresh.
 func computeFingerprint() [32]byte {
 	e := newEncoder()
+	e.canonical = true
 	e.uvarint(snapshotVersion)
 	for _, p := range fingerprintProbe {
 		n := prepare(p.name, warden.NamePrimary, p.schema)
@@ -289,6 +291,11 @@ func computeFingerprint() [32]byte {
 type encoder struct {
 	buf  []byte
 	strs strTable
+	// canonical writes each token's alts in order of their text: their
+	// order means nothing (altSim takes the best), and tables built from
+	// maps give them in another order in each process, which must not
+	// change the fingerprint.
+	canonical bool
 }
 
 // strTable numbers distinct strings; blob holds them end to end.
@@ -347,7 +354,11 @@ func (e *encoder) token(t *token) {
 	e.buf = append(e.buf, byte(t.src))
 	e.str(t.orig)
 	e.uvarint(uint64(len(t.alts)))
-	for _, a := range t.alts {
+	as := t.alts
+	if e.canonical && len(as) > 1 {
+		as = slices.SortedFunc(slices.Values(as), func(a, b alt) int { return strings.Compare(a.text, b.text) })
+	}
+	for _, a := range as {
 		e.str(a.text)
 		e.str(a.skel)
 		e.float(a.sim)

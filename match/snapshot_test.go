@@ -3,6 +3,9 @@ package match
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -326,6 +329,29 @@ func BenchmarkSnapshotLoadOFAC(b *testing.B) {
 	for b.Loop() {
 		if _, err := ReadSnapshot(data, []byte("k")); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFingerprintAcrossProcesses requires other processes of this engine
+// to compute the same fingerprint: tables built from maps come in another
+// order in each, and a fingerprint that followed would refuse every
+// snapshot another process wrote.
+func TestFingerprintAcrossProcesses(t *testing.T) {
+	if os.Getenv("WARDEN_FINGERPRINT_CHILD") != "" {
+		fmt.Printf("fingerprint %x\n", Fingerprint())
+		return
+	}
+	want := fmt.Sprintf("fingerprint %x\n", Fingerprint())
+	for range 3 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFingerprintAcrossProcesses$")
+		cmd.Env = append(os.Environ(), "WARDEN_FINGERPRINT_CHILD=1")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("another process computes %q, this one %q", out, want)
 		}
 	}
 }

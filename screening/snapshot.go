@@ -131,7 +131,10 @@ func writeSnapshot(dir string, ix *match.Index, key []byte) (string, error) {
 	}
 	defer os.Remove(f.Name()) // after a successful rename, a no-op
 	w := bufio.NewWriterSize(f, 1<<20)
-	err = ix.WriteSnapshot(w, key)
+	err = f.Chmod(0o644) // readable by whoever may read the database
+	if err == nil {
+		err = ix.WriteSnapshot(w, key)
+	}
 	if err == nil {
 		err = w.Flush()
 	}

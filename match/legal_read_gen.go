@@ -74,7 +74,7 @@ var legalRead = [...]legalEntry{
 	{"chususii tadbirkorlik", "xt", false},
 	{"chususiy korchona", "xk", false},
 	{"chususiy tadbirkorlik", "xt", false},
-	{"company limited", "ltd", false},
+	{"company limited", "kk", false},
 	{"dan bao you xian gong si", "ltd", false},
 	{"danbao company limited", "ltd", false},
 	{"dat", "sjsc", false},

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -19,7 +20,7 @@ const (
 )
 
 //go:generate go run ./internal/genlegal -o legal_gen.go
-//go:generate go test -run TestLegalReadings -update-legal .
+//go:generate go test -run TestLegalReadings . -args -update-legal
 
 // legalEntry is one legal form of the generated table (legal_gen.go): the
 // form as names write it, folded, and the key forms are compared by, so
@@ -82,8 +83,9 @@ func buildLegalForms() map[string]legalForm {
 // characters (株 as zhu) is a Pinyin syllable, a word of many names, and
 // is left out, as is a reading of single letters (lettersOnly).
 func legalReadings() []legalEntry {
-	var out []legalEntry
-	seen := map[string]bool{}
+	// A reading two forms share takes the smaller key, whatever order
+	// the readers give their readings in.
+	got := map[string]legalEntry{}
 	for _, e := range legalOther {
 		key := e.key
 		if !isASCII(key) {
@@ -97,14 +99,16 @@ func legalReadings() []legalEntry {
 		han := scriptOf(f) == "Hani"
 		for _, r := range readings(f, warden.SchemaCompany) {
 			for _, r := range []string{strings.Join(words(r), " "), shortY(r)} {
-				if r == "" || !isASCII(r) || seen[r] || han && !strings.Contains(r, " ") || lettersOnly(r) {
+				if r == "" || !isASCII(r) || han && !strings.Contains(r, " ") || lettersOnly(r) {
 					continue
 				}
-				seen[r] = true
-				out = append(out, legalEntry{r, key, e.edge})
+				if old, ok := got[r]; !ok || key < old.key {
+					got[r] = legalEntry{r, key, e.edge}
+				}
 			}
 		}
 	}
+	out := slices.Collect(maps.Values(got))
 	slices.SortFunc(out, func(a, b legalEntry) int { return strings.Compare(a.form, b.form) })
 	return out
 }

@@ -157,7 +157,10 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 // be Korean (koreanLooking) the other romanisations of their syllables,
 // so that KIM Yong Chol meets Gim Yeong-cheol. Only a name known to be a
 // person's is so read: the syllables of Korean are short words that
-// other names are also made of.
+// other names are also made of. Its joined words get no joined alts
+// (joinAlts): each word's dozen spellings would make a hundred, which cost
+// a query ten times its time, while "Yongchol" already meets "Yong Chol"
+// by its words joined.
 func (n *name) addKorean() {
 	for i, ts := range n.readings {
 		if !koreanLooking(ts) {
@@ -168,7 +171,11 @@ func (n *name) addKorean() {
 				ts[j].alts = appendAlts(ts[j].alts, koreanAlts(ts[j].text))
 			}
 		}
-		n.spans[i] = spans(ts)
+		for j := range n.spans[i] {
+			if sp := &n.spans[i][j]; sp.n == 1 {
+				sp.tok.alts = ts[sp.first].alts
+			}
+		}
 	}
 }
 

@@ -303,3 +303,42 @@ func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost 
 	}
 	return essential
 }
+
+// searchKeys returns the first index of sorted keys holding a value >= h.
+// The keys are hashes, spread evenly over the uint64 range, so h's place is
+// guessed from its value and found by galloping from the guess and a binary
+// search of the few keys between: a binary search over the millions of keys
+// would miss the cache at nearly every step, and the deletion neighbourhoods
+// of every query word are looked up.
+func searchKeys(keys []uint64, h uint64) int {
+	n := len(keys)
+	if n == 0 {
+		return 0
+	}
+	g := min(int(float64(h)/(1<<64)*float64(n)), n-1)
+	lo, hi, step := 0, n, 1 // keys[:lo] < h, and keys[hi] >= h if hi < n
+	if keys[g] < h {
+		lo = g + 1
+		for lo+step-1 < n && keys[lo+step-1] < h {
+			lo += step
+			step *= 2
+		}
+		hi = min(lo+step-1, n)
+	} else {
+		hi = g
+		for hi-step >= 0 && keys[hi-step] >= h {
+			hi -= step
+			step *= 2
+		}
+		lo = max(hi-step+1, 0)
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keys[mid] < h {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}

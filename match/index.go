@@ -330,7 +330,7 @@ func neighbourhood(t *token) int {
 
 // lookup calls fn for each token whose deletion neighbourhood holds h.
 func (ix *Index) lookup(h uint64, fn func(int32)) {
-	i := sort.Search(len(ix.delKeys), func(i int) bool { return ix.delKeys[i] >= h })
+	i := searchKeys(ix.delKeys, h)
 	for ; i < len(ix.delKeys) && ix.delKeys[i] == h; i++ {
 		fn(ix.delIDs[i])
 	}

@@ -66,14 +66,20 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		}
 		return groups[i].e < groups[j].e
 	})
+	// Hits are ranked by their score as reported, rounded, then by entity
+	// id; once Limit are held, a party whose rounded score (or bound) is
+	// below the last one's cannot enter. Comparing the unrounded score with
+	// the rounded one would drop a later party that ties after rounding but
+	// comes first by id, so which party took the last place would hang on
+	// the order of scoring, and that on float sums.
 	var hits []Hit
-	kth := floor // the score a new hit must reach to enter the top Limit
+	full, kth := false, 0.0 // the top Limit are held; the last one's score
 	for _, g := range groups {
-		if g.bound < kth {
+		if g.bound < floor || full && round(g.bound) < kth {
 			break
 		}
 		s, _ := ix.score(p, g.e, g.nms, names, opt, false)
-		if s < kth {
+		if s < floor || full && round(s) < kth {
 			continue
 		}
 		_, ex := ix.score(p, g.e, g.nms, names, opt, true)
@@ -83,7 +89,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 			hits = hits[:opt.Limit]
 		}
 		if len(hits) == opt.Limit {
-			kth = hits[len(hits)-1].Score
+			full, kth = true, hits[len(hits)-1].Score
 		}
 	}
 	return hits

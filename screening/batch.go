@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,17 +39,21 @@ func NewRow(pos string, q match.Query) (Row, error) {
 }
 
 // ReadBatch reads a batch CSV: a header naming any of BatchColumns, then one
-// query per row, each restricted to lists (all lists if empty). Rows are
-// checked as they are read; a bad row is an EINVALID error naming its line.
+// query per row, each restricted to lists (all lists if empty). Every row is
+// checked; a bad row is an EINVALID error naming its line, the first bad
+// one if there are several. The rows are read in order and prepared on
+// every core (reading, folding and tokenising the names is a good part of a
+// batch's work).
 func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string) ([]Row, error) {
 	f, err := textio.Open(in, path, true)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var rows []Row
+	var qs []match.Query
+	var pos []string
 	header := true
-	err = textio.Rows(ctx, f, nil, func(r textio.Row) error {
+	readErr := textio.Rows(ctx, f, nil, func(r textio.Row) error {
 		if header {
 			header = false
 			found := false
@@ -74,14 +80,47 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 		add(&q.Countries, "country")
 		add(&q.Wallets, "wallet")
 		add(&q.IDs, "id")
-		row, err := NewRow(r.Pos, q)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row)
+		qs, pos = append(qs, q), append(pos, r.Pos)
 		return nil
 	})
-	return rows, err
+	rows, err := prepareRows(pos, qs)
+	if err != nil { // a bad row comes before where reading stopped
+		return nil, err
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	return rows, nil
+}
+
+// prepareRows makes rows of the queries qs read at positions pos, on every
+// core, in chunks taken in turn; the error is that of the first bad row.
+func prepareRows(pos []string, qs []match.Query) ([]Row, error) {
+	rows := make([]Row, len(qs))
+	errs := make([]error, len(qs))
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(qs)+chunk-1)/chunk) {
+		wg.Go(func() {
+			for {
+				from := int(next.Add(chunk)) - chunk
+				if from >= len(qs) {
+					return
+				}
+				for i := from; i < min(from+chunk, len(qs)); i++ {
+					rows[i], errs[i] = NewRow(pos[i], qs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
 }
 
 // Batch screens rows on every core and calls emit with each row's answer in

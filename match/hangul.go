@@ -206,7 +206,7 @@ func koreanSurnameAt(rs []rune) int {
 func koreanRune(r rune, whole bool) string {
 	if sp, ok := koreanSyllable(r); ok {
 		if len(sp[0]) == 1 && !whole {
-			return map[string]string{"a": "ah", "e": "eh", "i": "yi", "o": "oh", "u": "woo"}[sp[0]]
+			return koreanVowelWords[sp[0]]
 		}
 		return sp[0]
 	}
@@ -215,6 +215,10 @@ func koreanRune(r rune, whole bool) string {
 	}
 	return string(r)
 }
+
+// koreanVowelWords are the spellings names give syllables that RR
+// writes as a single vowel letter.
+var koreanVowelWords = map[string]string{"a": "ah", "e": "eh", "i": "yi", "o": "oh", "u": "woo"}
 
 // koreanTable holds the alts of the words Hangul is read as, by word,
 // built as words are first read (koreanAlts) so that a process that never
@@ -270,11 +274,9 @@ func koreanWordAlts(w string, byText map[string][]rune) []alt {
 	for k, sp := range hangulSurnames {
 		if slices.Contains(sp, w) {
 			texts = appendAll(texts, sp)
-			for _, r := range k {
-				if utf8.RuneCountInString(k) == 1 {
-					s, _ := koreanSyllable(r)
-					texts = appendAll(texts, s)
-				}
+			if r, n := utf8.DecodeRuneInString(k); n == len(k) {
+				s, _ := koreanSyllable(r)
+				texts = appendAll(texts, s)
 			}
 		}
 	}

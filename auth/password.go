@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -284,5 +285,10 @@ func VerifyPassword(hash, pw string) bool {
 }
 
 // dummyHash is verified against when a login names no user, so that an
-// unknown name takes as long as a wrong password.
-var dummyHash, _ = HashPassword("not a password of anyone")
+// unknown name takes as long as a wrong password. It is hashed on first
+// use, not at start-up: hashing costs what a login does (argon2), which
+// every command would pay.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not a password of anyone")
+	return h
+})

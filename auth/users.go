@@ -228,7 +228,7 @@ func (s *Service) Login(ctx context.Context, name, password string) (cookie, csr
 	}
 	u, err := s.DB.User(ctx, name)
 	if warden.ErrorCode(err) == warden.ENOTFOUND {
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(dummyHash(), password)
 		s.DB.Audit(as, warden.NewAuditEvent(as, "login.failed", "user:"+name, "no such person", nil))
 		return "", "", bad
 	}

@@ -27,14 +27,14 @@ const (
 // ㄹ at the start of a word is l or r, and in South Korea n or silent
 // (렬 = ryeol, yeol; 라 = ra, na).
 var hangulInitials = [19][]string{
-	{"g", "k"}, {"kk", "k", "gg"}, {"n"}, {"d", "t"}, {"tt", "t"}, {"r", "l", "n", ""}, {"m"}, {"b", "p"},
-	{"pp", "p"}, {"s"}, {"ss", "s"}, {""}, {"j", "ch"}, {"jj", "ch"}, {"ch"}, {"k"}, {"t"}, {"p"}, {"h"},
+	{"g", "k"}, {"kk", "gg"}, {"n"}, {"d", "t"}, {"tt"}, {"r", "l", "n", ""}, {"m"}, {"b", "p"},
+	{"pp"}, {"s"}, {"ss"}, {""}, {"j", "ch"}, {"jj", "tch"}, {"ch"}, {"k"}, {"t"}, {"p"}, {"h"},
 }
 
 // hangulVowels are the spellings of each vowel, RR first.
 var hangulVowels = [21][]string{
 	{"a"}, {"ae"}, {"ya"}, {"yae"}, {"eo", "o", "u"}, {"e"}, {"yeo", "yo", "yu"}, {"ye"}, {"o"}, {"wa"},
-	{"wae"}, {"oe", "oi"}, {"yo"}, {"u", "oo"}, {"wo"}, {"we"}, {"wi"}, {"yu"}, {"eu", "u"}, {"ui", "i", "ee"},
+	{"wae"}, {"oe", "oi"}, {"yo"}, {"u", "oo"}, {"wo"}, {"we"}, {"wi"}, {"yu"}, {"eu", "u"}, {"ui", "ee", "i"},
 	{"i", "ee"},
 }
 
@@ -254,17 +254,41 @@ func koreanAlts(w string) []alt {
 	return as
 }
 
-// koreanSyllablesByText maps every spelling of every syllable to the
-// syllables spelt so.
+// koreanSyllablesByText maps the principal spellings of every syllable,
+// Revised Romanization and McCune–Reischauer (each jamo's first two
+// spellings), to the syllables spelt so: a word's alts are the spellings
+// of the syllables it principally spells (kim: 김 and 킴, not 긤, whose ㅢ
+// a passport may write i).
 func koreanSyllablesByText() map[string][]rune {
-	m := make(map[string][]rune, 8*(hangulLast-hangulBase+1))
+	m := make(map[string][]rune, 4*(hangulLast-hangulBase+1))
 	for r := rune(hangulBase); r <= hangulLast; r++ {
-		sp, _ := koreanSyllable(r)
-		for _, t := range append(sp, koreanRune(r, false)) {
-			m[t] = append(m[t], r)
+		s := int(r - hangulBase)
+		l, v, t := s/hangulVowel, s%hangulVowel/hangulFinal, s%hangulFinal
+		for _, sp := range append(koreanPrincipal(l, v, t), koreanRune(r, false)) {
+			if !slices.Contains(m[sp], r) {
+				m[sp] = append(m[sp], r)
+			}
 		}
 	}
 	return m
+}
+
+// koreanPrincipal spells a syllable of initial l, vowel v and final t
+// with the first two spellings of each of its initial and vowel and the
+// first of its final, those koreanSyllable gives.
+func koreanPrincipal(l, v, t int) []string {
+	sp, _ := koreanSyllable(rune(hangulBase + l*hangulVowel + v*hangulFinal + t))
+	var out []string
+	for _, x := range sp {
+		for _, ini := range hangulInitials[l][:min(2, len(hangulInitials[l]))] {
+			for _, vo := range hangulVowels[v][:min(2, len(hangulVowels[v]))] {
+				if x == ini+vo+hangulFinals[t][0] {
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // koreanWordAlts makes the alts of w: the spellings of every syllable

@@ -31,6 +31,12 @@ func spans(ts []token) []span {
 		out = append(out, span{tok: ts[i], first: i, n: 1})
 	}
 	for i := 0; i+1 < len(ts); i++ {
+		// An initial stands for a word of its letter, not for letters of
+		// a longer one (AB U. is not Abu); the index looks initials up
+		// only by their letter (lookable, readingBound).
+		if ts[i].kind == kindInitial || ts[i+1].kind == kindInitial {
+			continue
+		}
 		t := ts[i].text + ts[i+1].text
 		// Joined words bridge only when they agree: no typos on top.
 		j := newToken(t, kindWord, true)

@@ -304,3 +304,27 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// TestBaseSimNoAlloc: baseSim, on the hot path of every comparison, must
+// not allocate, whichever way two words differ.
+func TestBaseSimNoAlloc(t *testing.T) {
+	pairs := [][2]string{{"yakubets", "yakbuets"}, {"yakubets", "yakuvets"}, {"zaytsev", "zaystev"}, {"maduro", "mauro"}, {"ivanov", "petrov"}, {"ali", "aly"}}
+	var toks [][2]token
+	for _, p := range pairs {
+		toks = append(toks, [2]token{newToken(p[0], kindWord, false), newToken(p[1], kindWord, false)})
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		for i := range toks {
+			baseSim(&toks[i][0], &toks[i][1])
+		}
+	}); n != 0 {
+		t.Errorf("baseSim allocates %.0f times per run", n)
+	}
+}
+
+func BenchmarkBaseSim(b *testing.B) {
+	x, y := newToken("yakubets", kindWord, false), newToken("yakbuets", kindWord, false)
+	for b.Loop() {
+		baseSim(&x, &y)
+	}
+}

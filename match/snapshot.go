@@ -760,15 +760,28 @@ func decode(payload []byte) (*Index, error) {
 	ix.owner = d.int32s()
 	ix.first = d.int32s()
 	ix.texts = d.strings()
-	ix.vocab = make(map[string]int32, len(ix.texts))
-	for i, t := range ix.texts {
-		ix.vocab[t] = int32(i)
-	}
+	// The maps take most of the loading time: they are filled on another
+	// core while the rest is read.
+	var maps sync.WaitGroup
+	defer maps.Wait() // whatever decode returns, the maps are done with
+	maps.Go(func() {
+		ix.vocab = make(map[string]int32, len(ix.texts))
+		for i, t := range ix.texts {
+			ix.vocab[t] = int32(i)
+		}
+	})
 	ix.postings = make([][]int32, d.count(1))
 	ix.at = make([][]uint32, len(ix.postings))
+	// Every posting list sliced from one array.
+	var posts []int32
+	var ats []uint32
 	for id := range ix.postings {
 		n := d.count(2)
-		l, at := make([]int32, n), make([]uint32, n)
+		if len(posts) < n {
+			posts, ats = make([]int32, max(n, 1<<16)), make([]uint32, max(n, 1<<16))
+		}
+		l, at := posts[:n:n], ats[:n:n]
+		posts, ats = posts[n:], ats[n:]
 		prev := 0
 		for k := range l {
 			prev += d.int()
@@ -805,11 +818,20 @@ func decode(payload []byte) (*Index, error) {
 		}
 	}
 	n = d.count(2)
-	ix.df = make(map[string]int32, n)
-	for range n {
-		w := d.str()
-		ix.df[w] = int32(d.int())
+	type count struct {
+		w string
+		n int32
 	}
+	df := make([]count, n)
+	for i := range df {
+		df[i] = count{d.str(), int32(d.int())}
+	}
+	maps.Go(func() {
+		ix.df = make(map[string]int32, len(df))
+		for _, c := range df {
+			ix.df[c.w] = c.n
+		}
+	})
 	ix.abjad = make([]bool, d.count(1))
 	for i := range ix.abjad {
 		ix.abjad[i] = d.bool()

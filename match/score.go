@@ -72,9 +72,17 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	// the rounded one would drop a later party that ties after rounding but
 	// comes first by id, so which party took the last place would hang on
 	// the order of scoring, and that on float sums.
-	var hits []Hit
+	//
+	// A hit is explained once it is sure to stay: explaining scores the
+	// party again, building the word pairs, and most parties that enter the
+	// top Limit on the way are pushed out by better ones.
+	type held struct {
+		hit Hit
+		g   int // its group
+	}
+	var top []held
 	full, kth := false, 0.0 // the top Limit are held; the last one's score
-	for _, g := range groups {
+	for gi, g := range groups {
 		if g.bound < floor || full && round(g.bound) < kth {
 			break
 		}
@@ -82,24 +90,27 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		if s < floor || full && round(s) < kth {
 			continue
 		}
-		_, ex := ix.score(p, g.e, g.nms, names, opt, true)
-		hits = append(hits, Hit{Entity: ix.entity(g.e), Score: round(s), Match: s >= opt.Threshold, Explanation: ex})
-		sortHits(hits)
-		if len(hits) > opt.Limit {
-			hits = hits[:opt.Limit]
+		top = append(top, held{Hit{Entity: ix.entity(g.e), Score: round(s), Match: s >= opt.Threshold}, gi})
+		for i := len(top) - 1; i > 0 && hitBefore(&top[i].hit, &top[i-1].hit); i-- {
+			top[i], top[i-1] = top[i-1], top[i]
 		}
-		if len(hits) == opt.Limit {
-			full, kth = true, hits[len(hits)-1].Score
+		if len(top) > opt.Limit {
+			top = top[:opt.Limit]
 		}
+		if len(top) == opt.Limit {
+			full, kth = true, top[len(top)-1].hit.Score
+		}
+	}
+	if len(top) == 0 {
+		return nil
+	}
+	hits := make([]Hit, len(top))
+	for i, h := range top {
+		g := &groups[h.g]
+		_, h.hit.Explanation = ix.score(p, g.e, g.nms, names, opt, true)
+		hits[i] = h.hit
 	}
 	return hits
-}
-
-// sortHits orders hits best first, ties by entity id.
-func sortHits(hits []Hit) {
-	for i := len(hits) - 1; i > 0 && hitBefore(&hits[i], &hits[i-1]); i-- {
-		hits[i], hits[i-1] = hits[i-1], hits[i]
-	}
 }
 
 func hitBefore(a, b *Hit) bool {

@@ -39,25 +39,19 @@ type legalForm struct {
 	edge bool
 }
 
-// legalLike are words companies add to their names as they add a legal
-// form, which the sources do not list as one; they weigh as little, so
-// that "X Trading" and "X Holdings" still meet the listed X. (Generic
-// words in general are weighed by their rarity; these three were legal
-// forms before the generated table and the pairs the engine is tested on
-// rely on them.)
-var legalLike = map[string]string{"group": "group", "holding": "holding", "holdings": "holding", "trading": "trading"}
-
 // legalForms maps legal forms, folded and read into Latin letters (word
 // sequences joined with spaces), to their keys: the generated table's
 // Latin forms as they are, its forms in other scripts as the engine reads
 // them (legalRead: Общество с ограниченной ответственностью as
-// obshchestvo s ogranichennoy otvetstvennostyu and its other readings),
-// and legalLike. A form that is also a connector or title stays one.
+// obshchestvo s ogranichennoy otvetstvennostyu and its other readings).
+// A form that is also a connector or title stays one. Group, Holding and
+// Trading, which the hand-written table had, are no legal forms: they
+// weigh as words, by their rarity.
 var legalForms = buildLegalForms()
 
 // buildLegalForms makes legalForms.
 func buildLegalForms() map[string]legalForm {
-	m := make(map[string]legalForm, len(legalLatin)+2*len(legalOther)+len(legalLike))
+	m := make(map[string]legalForm, len(legalLatin)+len(legalRead))
 	for _, e := range legalLatin {
 		if !connectors[e.form] && !titles[e.form] {
 			m[e.form] = legalForm{e.key, e.edge}
@@ -67,9 +61,6 @@ func buildLegalForms() map[string]legalForm {
 		if _, ok := m[e.form]; !ok && !connectors[e.form] && !titles[e.form] {
 			m[e.form] = legalForm{e.key, e.edge}
 		}
-	}
-	for w, k := range legalLike {
-		m[w] = legalForm{key: k}
 	}
 	return m
 }

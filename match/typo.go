@@ -43,18 +43,47 @@ func indelCost(c byte) float64 {
 const minKeyWord = 5
 
 // subCost is what writing letter x for letter y costs; keys tells whether
-// a neighbouring key costs less (minKeyWord).
+// a neighbouring key costs less (minKeyWord). It reads subCosts, as it
+// runs for every cell of weightedDistance.
 func subCost(x, y byte, keys bool) float64 {
-	switch {
-	case x == y:
+	if x-'a' < 26 && y-'a' < 26 {
+		return subCosts[b2u(keys)][x-'a'][y-'a']
+	}
+	if x == y {
 		return 0
-	case isVowel(x) && isVowel(y):
-		return 0.4
-	case keys && adjacentKeys(x, y):
-		return keyCost
 	}
 	return 1
 }
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// subCosts[k][x][y] is what writing letter 'a'+x for 'a'+y costs, with
+// neighbouring keys cheaper if k is 1: nothing for the same letter, 0.4 a
+// vowel for a vowel, keyCost a neighbouring key, 1 anything else.
+var subCosts = func() (t [2][26][26]float64) {
+	for k := range t {
+		for x := byte(0); x < 26; x++ {
+			for y := byte(0); y < 26; y++ {
+				c := 1.0
+				switch {
+				case x == y:
+					c = 0
+				case isVowel('a'+x) && isVowel('a'+y):
+					c = 0.4
+				case k == 1 && adjacentKeys('a'+x, 'a'+y):
+					c = keyCost
+				}
+				t[k][x][y] = c
+			}
+		}
+	}
+	return t
+}()
 
 // qwertyRows are the letter rows of a QWERTY keyboard, top to bottom; each
 // row is shifted right of the one above by about half a key.

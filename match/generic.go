@@ -39,8 +39,9 @@ func (t *token) generic() bool { return t.kind == kindWord && genericWords[t.tex
 // qualifiers (at most maxBonus) cannot lift it to a match.
 const genericCap = DefaultThreshold - 0.1
 
-// unmetDistinct reports whether reading ts has a distinctive word and none
-// of its distinctive words is in used (a bit per position). With whole, a
+// unmetDistinct reports whether reading ts has a distinctive word (of
+// minPhonetic letters or more) and none of its distinctive words is in
+// used (a bit per position). With whole, a
 // reading made only of generic words ("Central Bank of Syria") must have
 // all of them in used: together they are what tells the party apart, and
 // "Bank of Syria" is another party.
@@ -51,7 +52,9 @@ func unmetDistinct(ts []token, used uint64, whole bool) bool {
 			continue
 		}
 		met := used&mask(i, 1) != 0
-		if !ts[i].generic() {
+		// A word of one or two letters (Co, a legal form read as a word)
+		// is too short to tell parties apart alone.
+		if !ts[i].generic() && len(ts[i].text) >= minPhonetic {
 			if met {
 				return false
 			}

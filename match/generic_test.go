@@ -18,6 +18,7 @@ func TestGenericCompare(t *testing.T) {
 		{"Shenzhen Technology Company Limited", "SHENZHEN DJI TECHNOLOGY CO LTD", false},
 		{"Moscow Trading House LLC", "XYZ Trading House Moscow", false},
 		{"Korea Shipping Company", "KOREA ANSAN SHIPPING COMPANY", false},
+		{"Investment Group Co. Limited", "DONGMEI INVESTMENT GROUP CO., LIMITED", false}, // Co met is not Dongmei met
 		{"International Trading Company", "EASTNINE INTERNATIONAL TRADING CO., LTD.", false},
 		{"Bank of Syria", "CENTRAL BANK OF SYRIA", false}, // every word of an all-generic name counts
 		{"Iran Manufacturing Industrial Company", "IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY", false},

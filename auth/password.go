@@ -11,12 +11,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ccojocar/zxcvbn-go"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
 	"warden"
+	"warden/internal/zxcvbn"
 )
 
 // Cost is an argon2id cost: Memory in KiB, Time in passes.

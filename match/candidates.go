@@ -69,7 +69,7 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 					continue
 				}
 				l := lookup{m: m, letter: -1}
-				if id, ok := ix.vocab[s.tok.text]; ok {
+				if id, ok := ix.word(s.tok.text); ok {
 					l.ids = append(l.ids, id)
 				}
 				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
@@ -81,14 +81,14 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				})
 				// A word meets a listed initial of its first letter.
 				if s.n == 1 && len(s.tok.text) > 1 {
-					if id, ok := ix.vocab[s.tok.text[:1]]; ok {
+					if id, ok := ix.word(s.tok.text[:1]); ok {
 						l.ids = append(l.ids, id)
 						l.letter = id
 					}
 				}
 				// A word meets listed words by its alts' text or skeleton.
 				for _, a := range s.tok.alts {
-					if id, ok := ix.vocab[a.text]; ok {
+					if id, ok := ix.word(a.text); ok {
 						l.ids = append(l.ids, id)
 					}
 					ix.lookup(hashSkip(a.skel, -1, -1), func(id int32) {

@@ -58,12 +58,16 @@ type Index struct {
 	stored *stored
 	// lazy decodes names on first use in an index loaded from a snapshot
 	// (Index.name).
-	lazy     *lazyNames
-	parties  []party // party i as scoring needs it
-	names    []name  // every listed name, prepared
-	owner    []int32 // names[i] belongs to entities[owner[i]]
-	first    []int32 // entity i's names are names[first[i]:first[i+1]]
+	lazy    *lazyNames
+	parties []party // party i as scoring needs it
+	names   []name  // every listed name, prepared
+	owner   []int32 // names[i] belongs to entities[owner[i]]
+	first   []int32 // entity i's names are names[first[i]:first[i+1]]
+	// vocab maps a token's text to its id while the index is built;
+	// words replaces it once built (wordID): a table a snapshot holds as
+	// it is, where a map would have to be filled again on loading.
 	vocab    map[string]int32
+	words    []uint32
 	texts    []string  // token id -> text
 	postings [][]int32 // token id -> name ids
 	// at[id][k] is where token id occurs in name postings[id][k]: a bit per
@@ -80,9 +84,9 @@ type Index struct {
 	// hashes to delKeys[i].
 	delKeys []uint64
 	delIDs  []int32
-	df      map[string]int32 // word -> names containing it
-	abjad   []bool           // token id -> read from Arabic script somewhere
-	seen    []seenAs         // token id -> the forms it was read in (while building)
+	df      []int32  // token id -> names containing it as a word
+	abjad   []bool   // token id -> read from Arabic script somewhere
+	seen    []seenAs // token id -> the forms it was read in (while building)
 	// forms[formAt[id]:formAt[id+1]] is token id rebuilt in each form it
 	// was read in, for tokens with longPostings or more.
 	forms  []token
@@ -100,7 +104,7 @@ type Index struct {
 
 // NewIndex prepares entities for screening.
 func NewIndex(entities []*warden.Entity) *Index {
-	ix := &Index{entities: entities, vocab: map[string]int32{}, df: map[string]int32{}, ids: map[string][]int32{}}
+	ix := &Index{entities: entities, vocab: map[string]int32{}, ids: map[string][]int32{}}
 	var dels []delEntry
 	var reach []int8 // token id -> the deletion neighbourhood indexed so far
 	ix.first = make([]int32, 0, len(entities)+1)
@@ -125,6 +129,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 							dels = append(dels, delEntry{consHash(s.tok.cons), id})
 						}
 						ix.abjad = append(ix.abjad, false)
+						ix.df = append(ix.df, 0)
 						ix.alted = append(ix.alted, false)
 						ix.at = append(ix.at, nil)
 						ix.seen = append(ix.seen, 0)
@@ -160,7 +165,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 					if !seen[s.tok.text] {
 						seen[s.tok.text] = true
 						if s.n == 1 {
-							ix.df[s.tok.text]++
+							ix.df[id]++
 						}
 					}
 				}
@@ -175,6 +180,8 @@ func NewIndex(entities []*warden.Entity) *Index {
 		}
 	}
 	ix.first = append(ix.first, int32(len(ix.names)))
+	ix.words = wordTable(ix.texts)
+	ix.vocab = nil
 	ix.logN = math.Log(float64(len(ix.names) + 1))
 	ix.slotAt = make([]int32, 0, len(ix.names)+1)
 	for i := range ix.names {
@@ -336,6 +343,67 @@ func (ix *Index) lookup(h uint64, fn func(int32)) {
 	}
 }
 
+// wordTable is the open-addressing hash table of texts: a power of two of
+// at least twice their number of slots, each 0 (empty) or a token id plus
+// one, a text in the first free slot from its hashWord on.
+func wordTable(texts []string) []uint32 {
+	n := 2
+	for n < 2*len(texts) {
+		n *= 2
+	}
+	t := make([]uint32, n)
+	mask := uint64(n - 1)
+	for id, w := range texts {
+		i := hashWord(w) & mask
+		for t[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t[i] = uint32(id + 1)
+	}
+	return t
+}
+
+// hashWord is FNV-1a of w (hashSkip without skips), for either kind of
+// byte string, so that a word built in a buffer is looked up without a
+// copy.
+func hashWord[S ~string | ~[]byte](w S) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k < len(w); k++ {
+		h ^= uint64(w[k])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// wordID returns the vocabulary id of w, false if no listed name has it.
+// It probes at most every slot, so that even a damaged table ends.
+func wordID[S ~string | ~[]byte](ix *Index, w S) (int32, bool) {
+	mask := uint64(len(ix.words) - 1)
+	i := hashWord(w) & mask
+	for range ix.words {
+		e := ix.words[i]
+		if e == 0 {
+			break
+		}
+		if ix.texts[e-1] == string(w) {
+			return int32(e - 1), true
+		}
+		i = (i + 1) & mask
+	}
+	return 0, false
+}
+
+// word returns the vocabulary id of text, false if no listed name has it.
+func (ix *Index) word(text string) (int32, bool) { return wordID(ix, text) }
+
+// dfOf is how many listed names hold w as a word.
+func dfOf[S ~string | ~[]byte](ix *Index, w S) int32 {
+	if id, ok := wordID(ix, w); ok {
+		return ix.df[id]
+	}
+	return 0
+}
+
 // tokenID returns the vocabulary id of text, and whether it is new.
 func (ix *Index) tokenID(text string) (int32, bool) {
 	if id, ok := ix.vocab[text]; ok {
@@ -392,7 +460,7 @@ func (ix *Index) Names() int { return len(ix.names) }
 
 // idf weighs a word by how rare it is among listed names: 1 for a word no
 // listed name has, falling towards 0.3 for the commonest (Wang, Company).
-func (ix *Index) idf(text string) float64 { return ix.idfOf(ix.df[text]) }
+func (ix *Index) idf(text string) float64 { return ix.idfOf(dfOf(ix, text)) }
 
 // idfOf is the rarity of a word held by df names.
 func (ix *Index) idfOf(df int32) float64 {
@@ -424,16 +492,15 @@ func (ix *Index) weighQuery(n *name) {
 	for _, r := range n.readings {
 		for i := range r {
 			t := &r[i]
-			if df := ix.df[t.text]; df > 0 || t.kind != kindWord || t.exact {
+			if df := dfOf(ix, t.text); df > 0 || t.kind != kindWord || t.exact {
 				t.rarity = genericRarity(t, ix.idf(t.text))
 				continue
 			}
 			best := int32(0)
 			forDeletions(t.skel, neighbourhood(t), func(h uint64) {
 				ix.lookup(h, func(id int32) {
-					text := ix.texts[id]
-					if df := ix.df[text]; df > best {
-						if o := newToken(text, kindWord, false); tokenSim(t, &o) > 0 {
+					if df := ix.df[id]; df > best {
+						if o := newToken(ix.texts[id], kindWord, false); tokenSim(t, &o) > 0 {
 							best = df
 						}
 					}

@@ -7,12 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"warden"
 )
@@ -25,21 +28,31 @@ import (
 //	fingerprint  32 bytes Fingerprint() of the engine that wrote it
 //	key length   uint32, then the key (the caller's: the list versions)
 //	payload len  uint64
-//	checksum     32 bytes SHA-256 of the payload
-//	payload
+//	checksum     uint32   CRC-32C (Castagnoli) of the payload
+//	padding      zero bytes up to a multiple of 8 from the start
+//	payload      a section table, then the sections (encode)
 //
 // (integers little-endian). A snapshot is used only if every one of these
 // agrees with the reader: the same layout, the same engine (a change to the
 // preparation of names changes the fingerprint), the same key, the whole
 // payload and its checksum. Anything else is an error wrapping ErrSnapshot,
 // and the caller builds the index again.
+//
+// The checksum detects damage (a torn or truncated write, a bad disk), not
+// tampering: the snapshot directory is the process's own, as trusted as
+// the database beside it, so a CRC (hardware-accelerated, ~10 GB/s) serves
+// where a cryptographic hash would cost ten times the time. The arrays
+// lookups read (postings, deletion neighbourhoods, the word table, word
+// counts) are fixed-width sections, 8-byte aligned, that a reader of a
+// memory-mapped file (OpenSnapshot) uses in place; only a little-endian
+// machine can, a big-endian one rebuilds.
 
 // snapshotMagic opens every snapshot file.
 const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 1
+const snapshotVersion = 2
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -60,7 +73,6 @@ func (ix *Index) WriteSnapshot(w io.Writer, key []byte) error {
 		return err
 	}
 	fp := Fingerprint()
-	sum := sha256.Sum256(payload)
 	h := make([]byte, 0, 128+len(key))
 	h = append(h, snapshotMagic...)
 	h = binary.LittleEndian.AppendUint32(h, snapshotVersion)
@@ -68,7 +80,8 @@ func (ix *Index) WriteSnapshot(w io.Writer, key []byte) error {
 	h = binary.LittleEndian.AppendUint32(h, uint32(len(key)))
 	h = append(h, key...)
 	h = binary.LittleEndian.AppendUint64(h, uint64(len(payload)))
-	h = append(h, sum[:]...)
+	h = binary.LittleEndian.AppendUint32(h, crc32.Checksum(payload, castagnoli))
+	h = append(h, make([]byte, align8(uint64(len(h)))-uint64(len(h)))...)
 	if _, err := w.Write(h); err != nil {
 		return fmt.Errorf("write index snapshot: %w", err)
 	}
@@ -78,61 +91,116 @@ func (ix *Index) WriteSnapshot(w io.Writer, key []byte) error {
 	return nil
 }
 
+// castagnoli is the CRC-32C table: the polynomial CPUs compute in
+// hardware.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
 // ReadSnapshot loads an index from a snapshot written under key. It fails,
 // wrapping ErrSnapshot, unless the snapshot is whole and was written by this
 // engine under this key. The index keeps references into data, which the
 // caller must not change afterwards.
 func ReadSnapshot(data []byte, key []byte) (*Index, error) {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrSnapshot}, args...)...)
+	// The engine's fingerprint is computed (the first time in a process)
+	// while the payload is checked and decoded.
+	fpc := make(chan [32]byte, 1)
+	go func() { fpc <- Fingerprint() }()
+	ix, err := readSnapshot(data, key, fpc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
+	return ix, nil
+}
+
+// readSnapshot is ReadSnapshot, the engine's fingerprint to come from fpc.
+func readSnapshot(data []byte, key []byte, fpc <-chan [32]byte) (*Index, error) {
+	if !littleEndian {
+		return nil, errors.New("snapshots are read only on little-endian machines")
 	}
 	if len(data) < len(snapshotMagic) || string(data[:len(snapshotMagic)]) != snapshotMagic {
-		return nil, bad("not a snapshot (bad magic)")
+		return nil, errors.New("not a snapshot (bad magic)")
 	}
 	d := data[len(snapshotMagic):]
 	if len(d) < 4+32+4 {
-		return nil, bad("truncated header")
+		return nil, errors.New("truncated header")
 	}
 	if v := binary.LittleEndian.Uint32(d); v != snapshotVersion {
-		return nil, bad("format version %d, this engine reads %d", v, snapshotVersion)
+		return nil, fmt.Errorf("format version %d, this engine reads %d", v, snapshotVersion)
 	}
-	fp := Fingerprint()
-	if !bytes.Equal(d[4:36], fp[:]) {
-		return nil, bad("written by another engine (fingerprint %x, this one %x)", d[4:12], fp[:8])
-	}
+	wrote := d[4:36]
 	kl := binary.LittleEndian.Uint32(d[36:])
 	d = d[40:]
 	if uint64(kl) > uint64(len(d)) {
-		return nil, bad("truncated key")
+		return nil, errors.New("truncated key")
 	}
 	if !bytes.Equal(d[:kl], key) {
-		return nil, bad("key %q is not %q", d[:kl], key)
+		return nil, fmt.Errorf("key %q is not %q", d[:kl], key)
 	}
 	d = d[kl:]
-	if len(d) < 8+32 {
-		return nil, bad("truncated header")
+	if len(d) < 8+4 {
+		return nil, errors.New("truncated header")
 	}
 	n := binary.LittleEndian.Uint64(d)
-	sum := d[8:40]
-	d = d[40:]
+	sum := binary.LittleEndian.Uint32(d[8:])
+	d = d[12:]
+	head := uint64(len(data) - len(d))
+	pad := align8(head) - head
+	if uint64(len(d)) < pad || !allZero(d[:pad]) {
+		return nil, errors.New("malformed header padding")
+	}
+	d = d[pad:]
 	if n != uint64(len(d)) {
-		return nil, bad("payload of %d bytes, header says %d", len(d), n)
+		return nil, fmt.Errorf("payload of %d bytes, header says %d", len(d), n)
 	}
 	// The checksum is computed while the payload is decoded, on another
 	// core; the index is returned only once it holds.
 	sumOK := make(chan bool, 1)
-	go func() {
-		got := sha256.Sum256(d)
-		sumOK <- bytes.Equal(got[:], sum)
-	}()
+	go func() { sumOK <- crc32.Checksum(d, castagnoli) == sum }()
 	ix, err := decode(d)
 	if !<-sumOK {
-		return nil, bad("checksum mismatch")
+		return nil, errors.New("checksum mismatch")
+	}
+	if fp := <-fpc; !bytes.Equal(wrote, fp[:]) {
+		return nil, fmt.Errorf("written by another engine (fingerprint %x, this one %x)", wrote[:8], fp[:8])
 	}
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, err
 	}
 	return ix, nil
+}
+
+// OpenSnapshot loads an index from the snapshot file at path written under
+// key, as ReadSnapshot does, memory-mapping the file (reading it where
+// mapping is not available): its fixed-width sections are used in place,
+// read from the page cache as lookups touch them. The mapping is released
+// once the index is unreachable (runtime.AddCleanup); the index holds the
+// only references into it (strings and parties are copied out), and
+// removing or replacing the file meanwhile is safe (the mapping keeps the
+// old file's blocks). A missing file is an error wrapping fs.ErrNotExist.
+func OpenSnapshot(path string, key []byte) (*Index, error) {
+	fpc := make(chan [32]byte, 1)
+	go func() { fpc <- Fingerprint() }()
+	data, unmap, err := mapFile(path)
+	if err != nil {
+		<-fpc
+		return nil, fmt.Errorf("open index snapshot: %w", err)
+	}
+	ix, err := readSnapshot(data, key, fpc)
+	if err != nil {
+		unmap()
+		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
+	runtime.AddCleanup(ix, func(unmap func()) { unmap() }, unmap)
+	return ix, nil
+}
+
+// allZero reports whether b holds only zero bytes.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // fingerprintProbe are names in every script and kind the engine reads:
@@ -455,59 +523,22 @@ func (ix *Index) encode() ([]byte, error) {
 		names = e.buf
 	}
 	e.buf = body
-	e.int32s(ix.owner)
-	e.int32s(ix.first)
-	// vocab is rebuilt from texts.
 	e.strings(ix.texts)
-	e.uvarint(uint64(len(ix.postings)))
-	for id, l := range ix.postings {
-		e.uvarint(uint64(len(l)))
-		prev := int32(0)
-		for k, n := range l {
-			e.int(int(n - prev)) // ascending: small deltas
-			prev = n
-			e.uvarint(uint64(ix.at[id][k]))
-		}
-	}
 	e.uvarint(uint64(len(ix.slots)))
 	for _, s := range ix.slots {
 		e.float(float64(s.rarity))
 		e.buf = append(e.buf, byte(s.kind), s.first)
 	}
-	e.int32s(ix.slotAt)
-	// The deletion neighbourhoods are most of an index and their keys
-	// random: fixed-width, which reads fastest.
-	e.uvarint(uint64(len(ix.delKeys)))
-	for _, k := range ix.delKeys {
-		e.buf = binary.LittleEndian.AppendUint64(e.buf, k)
-	}
-	for _, id := range ix.delIDs {
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(id))
-	}
-	e.uvarint(uint64(len(ix.df)))
-	for w, n := range ix.df {
-		e.str(w)
-		e.int(int(n))
-	}
-	e.uvarint(uint64(len(ix.abjad)))
-	for _, b := range ix.abjad {
-		e.bool(b)
-	}
 	e.uvarint(uint64(len(ix.forms)))
 	for i := range ix.forms {
 		e.token(&ix.forms[i])
 	}
-	e.int32s(ix.formAt)
 	e.uvarint(uint64(len(ix.ids)))
 	for k, l := range ix.ids {
 		e.str(k)
 		e.int32s(l)
 	}
 	e.float(ix.logN)
-	e.uvarint(uint64(len(ix.alted)))
-	for _, b := range ix.alted {
-		e.bool(b)
-	}
 	e.uvarint(uint64(len(ix.acronyms)))
 	for k, v := range ix.acronyms {
 		e.str(k)
@@ -525,7 +556,110 @@ func (ix *Index) encode() ([]byte, error) {
 	out = binary.AppendUvarint(out, uint64(len(ents)))
 	out = append(out, ents...)
 	out = append(out, e.buf...)
-	return append(out, names...), nil
+	out = append(out, names...)
+	// The fixed-width sections: the arrays lookups read, as they lie in
+	// memory, so that a reader uses them in place.
+	var flat []int32
+	var ats []uint32
+	offs := make([]uint32, 0, len(ix.postings)+1)
+	for id, l := range ix.postings {
+		offs = append(offs, uint32(len(flat)))
+		flat = append(flat, l...)
+		ats = append(ats, ix.at[id]...)
+	}
+	offs = append(offs, uint32(len(flat)))
+	secs := [numSections][]byte{
+		secVarint: out,
+		secOwner:  fixed(ix.owner), secFirst: fixed(ix.first), secPostAt: fixed(offs), secPosts: fixed(flat),
+		secAts: fixed(ats), secDelKeys: fixed(ix.delKeys), secDelIDs: fixed(ix.delIDs), secWords: fixed(ix.words),
+		secDF: fixed(ix.df), secAbjad: fixed(ix.abjad), secAlted: fixed(ix.alted), secFormAt: fixed(ix.formAt),
+		secSlotAt: fixed(ix.slotAt),
+	}
+	// A table of where each section starts and its length, then the
+	// sections, each starting 8-byte aligned.
+	at := uint64(16 * numSections)
+	var p []byte
+	for _, sec := range secs {
+		p = binary.LittleEndian.AppendUint64(p, at)
+		p = binary.LittleEndian.AppendUint64(p, uint64(len(sec)))
+		at = align8(at + uint64(len(sec)))
+	}
+	for _, sec := range secs {
+		p = append(p, sec...)
+		p = append(p, make([]byte, align8(uint64(len(p)))-uint64(len(p)))...)
+	}
+	return p, nil
+}
+
+// The sections of a payload (section table, encode).
+const (
+	secVarint  = iota // the string table, parties, names and the rest, varint-coded
+	secOwner          // Index.owner
+	secFirst          // Index.first
+	secPostAt         // posting list id is secPosts[secPostAt[id]:secPostAt[id+1]]
+	secPosts          // Index.postings end to end
+	secAts            // Index.at end to end
+	secDelKeys        // Index.delKeys
+	secDelIDs         // Index.delIDs
+	secWords          // Index.words
+	secDF             // Index.df
+	secAbjad          // Index.abjad
+	secAlted          // Index.alted
+	secFormAt         // Index.formAt
+	secSlotAt         // Index.slotAt
+	numSections
+)
+
+// align8 rounds n up to a multiple of 8.
+func align8(n uint64) uint64 { return (n + 7) &^ 7 }
+
+// word is what a fixed-width section holds.
+type word interface {
+	~int32 | ~uint32 | ~uint64 | ~bool
+}
+
+// fixed is l as it lies in memory, little-endian.
+func fixed[T word](l []T) []byte {
+	var b []byte
+	for _, v := range l {
+		switch v := any(v).(type) {
+		case int32:
+			b = binary.LittleEndian.AppendUint32(b, uint32(v))
+		case uint32:
+			b = binary.LittleEndian.AppendUint32(b, v)
+		case uint64:
+			b = binary.LittleEndian.AppendUint64(b, v)
+		case bool:
+			if v {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		}
+	}
+	return b
+}
+
+// littleEndian reports whether this machine stores integers as snapshots
+// do; a big-endian one cannot use their arrays in place and rebuilds.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// view is the fixed-width section b as a []T: b itself when it is aligned
+// for T, else a copy (a payload a caller read into unaligned memory).
+func view[T word](b []byte) ([]T, error) {
+	var z T
+	size := int(unsafe.Sizeof(z))
+	if len(b)%size != 0 {
+		return nil, fmt.Errorf("section of %d bytes is not of %d-byte values", len(b), size)
+	}
+	n := len(b) / size
+	if n == 0 {
+		return nil, nil
+	}
+	if uintptr(unsafe.Pointer(&b[0]))%unsafe.Alignof(z) != 0 {
+		b = bytes.Clone(b) // a fresh allocation is aligned
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n), nil
 }
 
 // decoder reads a payload. The first malformed value sets err; every read
@@ -694,7 +828,19 @@ func (d *decoder) name(n *name) {
 // it holds (to a party, name, token or slot) is in range, so that a
 // loaded index can be searched without panicking.
 func decode(payload []byte) (*Index, error) {
-	d := &decoder{d: payload}
+	var secs [numSections][]byte
+	if len(payload) < 16*numSections {
+		return nil, errors.New("truncated section table")
+	}
+	for i := range secs {
+		at := binary.LittleEndian.Uint64(payload[16*i:])
+		n := binary.LittleEndian.Uint64(payload[16*i+8:])
+		if at%8 != 0 || at > uint64(len(payload)) || n > uint64(len(payload))-at {
+			return nil, fmt.Errorf("section %d malformed", i)
+		}
+		secs[i] = payload[at : at+n : at+n]
+	}
+	d := &decoder{d: secs[secVarint]}
 	// The string table: one string for the whole blob, each entry a
 	// substring of it (no allocation per string).
 	ends := make([]uint32, d.count(1))
@@ -757,91 +903,16 @@ func decode(payload []byte) (*Index, error) {
 			ln.at[i+1] = ln.at[i] + uint32(l)
 		}
 	}
-	ix.owner = d.int32s()
-	ix.first = d.int32s()
 	ix.texts = d.strings()
-	// The maps take most of the loading time: they are filled on another
-	// core while the rest is read.
-	var maps sync.WaitGroup
-	defer maps.Wait() // whatever decode returns, the maps are done with
-	maps.Go(func() {
-		ix.vocab = make(map[string]int32, len(ix.texts))
-		for i, t := range ix.texts {
-			ix.vocab[t] = int32(i)
-		}
-	})
-	ix.postings = make([][]int32, d.count(1))
-	ix.at = make([][]uint32, len(ix.postings))
-	// Every posting list sliced from one array.
-	var posts []int32
-	var ats []uint32
-	for id := range ix.postings {
-		n := d.count(2)
-		if len(posts) < n {
-			posts, ats = make([]int32, max(n, 1<<16)), make([]uint32, max(n, 1<<16))
-		}
-		l, at := posts[:n:n], ats[:n:n]
-		posts, ats = posts[n:], ats[n:]
-		prev := 0
-		for k := range l {
-			prev += d.int()
-			if prev < 0 || prev >= len(ix.names) {
-				d.fail("posting %d of %d names", prev, len(ix.names))
-			}
-			l[k] = int32(prev)
-			at[k] = uint32(d.uvarint())
-		}
-		ix.postings[id], ix.at[id] = l, at
-	}
 	ix.slots = make([]slot, d.count(10))
 	for i := range ix.slots {
 		ix.slots[i] = slot{rarity: float32(d.float()), kind: kind(d.byte()), first: d.byte()}
-	}
-	ix.slotAt = d.int32s()
-	n := d.count(12)
-	ix.delKeys, ix.delIDs = make([]uint64, n), make([]int32, n)
-	if d.err == nil {
-		for i := range ix.delKeys {
-			ix.delKeys[i] = binary.LittleEndian.Uint64(d.d[8*i:])
-		}
-		d.d = d.d[8*n:]
-		for i := range ix.delIDs {
-			id := binary.LittleEndian.Uint32(d.d[4*i:])
-			if id >= uint32(len(ix.texts)) {
-				d.fail("deletion of token %d of %d", id, len(ix.texts))
-				break
-			}
-			ix.delIDs[i] = int32(id)
-		}
-		if d.err == nil {
-			d.d = d.d[4*n:]
-		}
-	}
-	n = d.count(2)
-	type count struct {
-		w string
-		n int32
-	}
-	df := make([]count, n)
-	for i := range df {
-		df[i] = count{d.str(), int32(d.int())}
-	}
-	maps.Go(func() {
-		ix.df = make(map[string]int32, len(df))
-		for _, c := range df {
-			ix.df[c.w] = c.n
-		}
-	})
-	ix.abjad = make([]bool, d.count(1))
-	for i := range ix.abjad {
-		ix.abjad[i] = d.bool()
 	}
 	ix.forms = make([]token, d.count(12))
 	for i := range ix.forms {
 		d.token(&ix.forms[i])
 	}
-	ix.formAt = d.int32s()
-	n = d.count(2)
+	n := d.count(2)
 	ix.ids = make(map[string][]int32, n)
 	for range n {
 		k := d.str()
@@ -854,10 +925,6 @@ func decode(payload []byte) (*Index, error) {
 		ix.ids[k] = l
 	}
 	ix.logN = d.float()
-	ix.alted = make([]bool, d.count(1))
-	for i := range ix.alted {
-		ix.alted[i] = d.bool()
-	}
 	n = d.count(2)
 	ix.acronyms = make(map[string]string, n)
 	for range n {
@@ -872,10 +939,70 @@ func decode(payload []byte) (*Index, error) {
 	}
 	ln.data = d.d
 	ix.lazy = ln
+	var offs []uint32
+	var flat []int32
+	var ats []uint32
+	errs := []error{
+		inPlace(&ix.owner, secs[secOwner]), inPlace(&ix.first, secs[secFirst]), inPlace(&offs, secs[secPostAt]),
+		inPlace(&flat, secs[secPosts]), inPlace(&ats, secs[secAts]), inPlace(&ix.delKeys, secs[secDelKeys]),
+		inPlace(&ix.delIDs, secs[secDelIDs]), inPlace(&ix.words, secs[secWords]), inPlace(&ix.df, secs[secDF]),
+		inPlace(&ix.abjad, secs[secAbjad]), inPlace(&ix.alted, secs[secAlted]), inPlace(&ix.formAt, secs[secFormAt]),
+		inPlace(&ix.slotAt, secs[secSlotAt]),
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	nt := len(ix.texts)
+	switch {
+	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt:
+		return nil, errors.New("token arrays disagree in length")
+	case len(ix.words) < 2 || len(ix.words)&(len(ix.words)-1) != 0:
+		return nil, errors.New("malformed word table")
+	}
+	if err := ascending(offs, len(flat)); err != nil {
+		return nil, err
+	}
+	ix.postings = make([][]int32, nt)
+	ix.at = make([][]uint32, nt)
+	for id := range ix.postings {
+		a, b := offs[id], offs[id+1]
+		ix.postings[id], ix.at[id] = flat[a:b:b], ats[a:b:b]
+	}
+	for _, p := range flat {
+		if p < 0 || int(p) >= nn {
+			return nil, fmt.Errorf("posting %d of %d names", p, nn)
+		}
+	}
+	for _, id := range ix.delIDs {
+		if id < 0 || int(id) >= nt {
+			return nil, fmt.Errorf("deletion of token %d of %d", id, nt)
+		}
+	}
+	for _, w := range ix.words {
+		if int(w) > nt {
+			return nil, fmt.Errorf("word table holds token %d of %d", w, nt)
+		}
+	}
 	if err := ix.check(); err != nil {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// inPlace sets *l to the fixed-width section b, used in place where it can be
+// (view). A section of booleans must hold only 0 and 1.
+func inPlace[T word](l *[]T, b []byte) error {
+	var z T
+	if _, ok := any(z).(bool); ok {
+		for _, c := range b {
+			if c > 1 {
+				return errors.New("malformed boolean section")
+			}
+		}
+	}
+	v, err := view[T](b)
+	*l = v
+	return err
 }
 
 // check verifies that the arrays of a decoded index agree in length and
@@ -907,8 +1034,8 @@ func (ix *Index) check() error {
 }
 
 // ascending reports an error unless l never falls and stays within [0, max].
-func ascending(l []int32, max int) error {
-	prev := int32(0)
+func ascending[T int32 | uint32](l []T, max int) error {
+	prev := T(0)
 	for _, v := range l {
 		if v < prev || int(v) > max {
 			return errors.New("malformed ranges")

@@ -32,9 +32,8 @@ func TestSnapshotFields(t *testing.T) {
 		{party{}, []string{"schema", "list", "gender", "birth", "countries"}},
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
 		// entities and stored: the parties, as JSON; lazy: the names, each
-		// on its own; vocab: rebuilt from
-		// texts; seen: nil once built; sets: a pool.
-		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "texts", "postings", "at",
+		// on its own; vocab and seen: nil once built; sets: a pool.
+		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms"}},
 	} {
 		typ := reflect.TypeOf(c.v)
@@ -113,7 +112,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		want, have any
 	}{
 		{"parties", ix.parties, got.parties}, {"names", ix.names, got.names}, {"owner", ix.owner, got.owner},
-		{"first", ix.first, got.first}, {"vocab", ix.vocab, got.vocab}, {"texts", ix.texts, got.texts},
+		{"first", ix.first, got.first}, {"words", ix.words, got.words}, {"texts", ix.texts, got.texts},
 		{"postings", ix.postings, got.postings}, {"at", ix.at, got.at}, {"slots", ix.slots, got.slots},
 		{"slotAt", ix.slotAt, got.slotAt}, {"delKeys", ix.delKeys, got.delKeys}, {"delIDs", ix.delIDs, got.delIDs},
 		{"df", ix.df, got.df}, {"abjad", ix.abjad, got.abjad}, {"forms", ix.forms, got.forms},
@@ -221,7 +220,8 @@ func brief(hs []Hit) []string {
 func TestSnapshotRejected(t *testing.T) {
 	good := ofacSnapshot(t)
 	mod := func(f func(b []byte) []byte) []byte { return f(bytes.Clone(good)) }
-	hdr := len(snapshotMagic) + 4 + 32 + 4 + 1 + 8 + 32 // key "k"
+	sumEnd := len(snapshotMagic) + 4 + 32 + 4 + 1 + 8 + 4 // key "k"
+	hdr := int(align8(uint64(sumEnd)))
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -237,8 +237,9 @@ func TestSnapshotRejected(t *testing.T) {
 		{"truncated payload", good[:len(good)-1], "k"},
 		{"longer", append(bytes.Clone(good), 0), "k"},
 		{"flipped payload byte", mod(func(b []byte) []byte { b[hdr+len(b[hdr:])/2] ^= 4; return b }), "k"},
-		{"flipped checksum", mod(func(b []byte) []byte { b[hdr-1] ^= 1; return b }), "k"},
-		{"length", mod(func(b []byte) []byte { b[hdr-40]++; return b }), "k"},
+		{"flipped checksum", mod(func(b []byte) []byte { b[sumEnd-1] ^= 1; return b }), "k"},
+		{"length", mod(func(b []byte) []byte { b[sumEnd-12]++; return b }), "k"},
+		{"padding", mod(func(b []byte) []byte { b[sumEnd] = 1; return b }), "k"},
 	} {
 		ix, err := ReadSnapshot(c.data, []byte(c.key))
 		if ix != nil || !errors.Is(err, ErrSnapshot) {
@@ -247,6 +248,65 @@ func TestSnapshotRejected(t *testing.T) {
 	}
 	if _, err := ReadSnapshot(good, []byte("k")); err != nil {
 		t.Fatalf("the good snapshot: %v", err)
+	}
+}
+
+// TestOpenSnapshot requires a snapshot file, memory-mapped, and a
+// snapshot read into memory not 8-byte aligned (its arrays then copied) to
+// load as the index written, and a missing file to say so.
+func TestOpenSnapshot(t *testing.T) {
+	ix := ofac(t)
+	data := ofacSnapshot(t)
+	path := t.TempDir() + "/ix.snap"
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapped, err := OpenSnapshot(path, []byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := make([]byte, len(data)+1)
+	copy(odd[1:], data)
+	unaligned, err := ReadSnapshot(odd[1:], []byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []*Index{mapped, unaligned} {
+		if !slices.Equal(got.delKeys, ix.delKeys) || !slices.Equal(got.delIDs, ix.delIDs) || !slices.Equal(got.df, ix.df) ||
+			!slices.Equal(got.words, ix.words) || !slices.Equal(got.alted, ix.alted) || !equalish(reflect.ValueOf(got.postings), reflect.ValueOf(ix.postings)) {
+			t.Error("a loaded index's arrays differ from the built one's")
+		}
+		q := Query{Names: []string{ix.entities[7].Names[0].Full}}
+		want, _ := ix.Search(q, Options{})
+		have, _ := got.Search(q, Options{})
+		if len(want) == 0 || !reflect.DeepEqual(brief(want), brief(have)) {
+			t.Errorf("%v: built %v, loaded %v", q.Names, brief(want), brief(have))
+		}
+	}
+	if _, err := OpenSnapshot(path+".none", []byte("k")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a missing snapshot: %v, want ErrNotExist", err)
+	}
+}
+
+// TestWordTable requires every listed text to be found under its id, and
+// words no listed name has not to be found, as text or as bytes.
+func TestWordTable(t *testing.T) {
+	ix := ofac(t)
+	for id, w := range ix.texts {
+		if got, ok := ix.word(w); !ok || got != int32(id) {
+			t.Fatalf("%q: id %d, %v; want %d", w, got, ok, id)
+		}
+		if got, ok := wordID(ix, []byte(w)); !ok || got != int32(id) {
+			t.Fatalf("%q as bytes: id %d, %v; want %d", w, got, ok, id)
+		}
+	}
+	for _, w := range []string{"", "zzqqxx", "notalistedwordatall", "ivanx"} {
+		if id, ok := ix.word(w); ok {
+			t.Errorf("%q found as %d (%q)", w, id, ix.texts[id])
+		}
+	}
+	if dfOf(ix, "bank") == 0 || dfOf(ix, "zzqqxx") != 0 {
+		t.Error("word counts by text are wrong")
 	}
 }
 

@@ -100,7 +100,7 @@ var legalWords = func() map[string]bool {
 // not a listed word.
 func (ix *Index) wordCost(w string, plural uint8) uint8 {
 	switch {
-	case ix.df[w] > 0 || legalWords[w] || titles[w]:
+	case dfOf(ix, w) > 0 || legalWords[w] || titles[w]:
 		return 2
 	case ix.listedWord(w):
 		return plural
@@ -112,15 +112,15 @@ func (ix *Index) wordCost(w string, plural uint8) uint8 {
 // of one (organisations' words are listed in the singular, as singular
 // makes them), a word of a legal form, or a title (dropped from names).
 func (ix *Index) listedWord(w string) bool {
-	if ix.df[w] > 0 || legalWords[w] || titles[w] {
+	if dfOf(ix, w) > 0 || legalWords[w] || titles[w] {
 		return true
 	}
 	if n := len(w); n > 5 && w[n-3:] == "ies" {
 		var buf [maxPart]byte
 		b := append(append(buf[:0], w[:n-3]...), 'y')
-		return ix.df[string(b)] > 0 // no allocation: the compiler looks up without a copy
+		return dfOf(ix, b) > 0 // no allocation: looked up as bytes
 	}
-	return len(w) > minPart && w[len(w)-1] == 's' && ix.df[w[:len(w)-1]] > 0
+	return len(w) > minPart && w[len(w)-1] == 's' && dfOf(ix, w[:len(w)-1]) > 0
 }
 
 // split returns p with one reading more for every Latin name holding words

@@ -6,6 +6,7 @@ package screening
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -115,6 +116,7 @@ func (s *Service) Each(fn func(*warden.Entity)) map[string]int {
 		return nil
 	}
 	cur.index.Each(fn)
+	runtime.KeepAlive(cur.index) // see Screen
 	return cur.versions
 }
 
@@ -141,7 +143,12 @@ func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) 
 	if err := cur.checkLists(q.Lists); err != nil {
 		return nil, err
 	}
-	return cur.index.Search(q, opt)
+	hits, err := cur.index.Search(q, opt)
+	// An index loaded from a snapshot maps the file until it is
+	// unreachable: it stays reachable until its search is over, though a
+	// refresh swap it out meanwhile.
+	runtime.KeepAlive(cur.index)
+	return hits, err
 }
 
 // CheckLists returns EINVALID naming the first of lists that the current
@@ -194,5 +201,7 @@ func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt mat
 	if err := cur.checkLists(p.Query().Lists); err != nil {
 		return nil, err
 	}
-	return cur.index.SearchPrepared(p, opt), nil
+	hits := cur.index.SearchPrepared(p, opt)
+	runtime.KeepAlive(cur.index) // see Screen
+	return hits, nil
 }

@@ -66,18 +66,17 @@ func snapshotPath(dir string, key []byte) string {
 // logged and the file removed so that the next build replaces it.
 func (s *Service) loadSnapshot(key []byte) *match.Index {
 	path := snapshotPath(s.dir, key)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		s.logf("screening index snapshot %s unreadable, rebuilding: %v", path, err)
-		return nil
-	}
 	// Loading allocates mostly what it keeps: collecting garbage meanwhile
 	// only scans the growing index again and again.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	ix, err := match.ReadSnapshot(data, key)
+	ix, err := match.OpenSnapshot(path, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil && !errors.Is(err, match.ErrSnapshot) {
+		s.logf("screening index snapshot %s unreadable, rebuilding: %v", path, err)
+		return nil
+	}
 	if err != nil {
 		s.logf("screening index snapshot %s not used, rebuilding: %v", path, err)
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -114,6 +114,7 @@ var arabic = map[rune]string{
 	'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s", 'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t", 'ظ': "z",
 	'ع': "", 'غ': "gh", 'ف': "f", 'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h", 'ة': "a",
 	'و': "w", 'ي': "y", 'ى': "a", 'ء': "", 'ئ': "", 'ؤ': "", 'پ': "p", 'چ': "ch", 'ژ': "zh", 'گ': "g", 'ک': "k", 'ی': "y",
+	compoundMark: "u",
 }
 
 // arabicReading writes Arabic letters in Latin and splits off the article
@@ -122,7 +123,8 @@ var arabic = map[rune]string{
 //
 // Particles are written as their usual Latin words (بن bin, أبو abu), and
 // عبد is joined to the word after it, article and all (عبد الله =
-// abdallh, meeting Abdullah and Abd Allah by consonants).
+// abdallh, meeting Abdullah and Abd Allah by consonants); so is it when
+// written joined to it (عبدالرحمن = abdalrhmn).
 func arabicReading(s string) string {
 	var ws []string
 	in := words(s)
@@ -135,6 +137,11 @@ func arabicReading(s string) string {
 		if w == "عبد" && i+1 < len(in) {
 			i++
 			ws = append(ws, "abd"+mapRunes(in[i], arabic))
+			continue
+		}
+		if rest, ok := strings.CutPrefix(w, "عبد"); ok && (strings.HasPrefix(rest, "ال") || strings.ContainsRune(rest, compoundMark)) {
+			// عبد written joined to the word after it (عبدالرحمن).
+			ws = append(ws, "abd"+mapRunes(rest, arabic))
 			continue
 		}
 		if strings.HasPrefix(w, "ال") && len([]rune(w)) > 3 {

@@ -3,6 +3,7 @@ package match
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Persian in Arabic script. Persian adds پ چ ژ گ (p, ch, zh, g) and writes
@@ -27,17 +28,111 @@ const persianLetters = "پچژگکی"
 // Persian, with ق and غ read as q and gh, both as gh and both as q
 // (Gholam and Qolam). The
 // Persian readings come first for a name written with Persian letters.
+//
+// A name holding a compound (سعد الدين, نجيب الله) is read twice more,
+// its compounds joined as Latin spellings write them (compoundForms),
+// in the reader the name's letters call for.
 func persianReadings(s string) []string {
 	ar := arabicReading(s)
 	fa := persianReading(s, "q", "gh")
+	persian := strings.ContainsAny(s, persianLetters)
 	out := []string{ar}
-	if strings.ContainsAny(s, persianLetters) {
+	if persian {
 		out = []string{fa}
 	}
 	out = appendNew(out, fa)
 	out = appendNew(out, persianReading(s, "gh", "gh"))
 	out = appendNew(out, persianReading(s, "q", "q"))
-	return appendNew(out, ar)
+	out = appendNew(out, ar)
+	for _, j := range compoundForms(s) {
+		if persian {
+			out = appendNew(out, persianReading(j, "q", "gh"))
+		} else {
+			out = appendNew(out, arabicReading(j))
+		}
+	}
+	return out
+}
+
+// compoundStems are the words that, with the article, end a compound
+// given name: a word and ad-Din ("of the faith"), Allah, ar-Rahman,
+// al-Haq, al-Islam, an-Nabi, az-Zaman, al-Malik, an-Nur, al-Amin,
+// ad-Dawla. Such a name is written in Arabic as two words or one
+// (سعد الدين, شمسالدين) and in Latin letters as one or two, its
+// article written al, el, ul or, before a sun letter, assimilated to it
+// (Saaduddin, Shamsaldin, Najibullah, Ziaurrahman, Saad Eddine).
+var compoundStems = map[string]bool{
+	"دين": true, "دین": true, "له": true, "رحمن": true, "رحمان": true, "رحيم": true, "رحیم": true,
+	"حق": true, "إسلام": true, "اسلام": true, "نبي": true, "نبی": true, "زمان": true, "ملك": true,
+	"ملک": true, "نور": true, "أمين": true, "امين": true, "امین": true, "دولة": true, "دوله": true,
+}
+
+// sunLetters are the letters the article ال assimilates to: al-Din is
+// said and often written ad-Din, al-Rahman ar-Rahman.
+const sunLetters = "تثدذرزسشصضطظلن"
+
+// compoundMark stands, inside a compound joined by compoundForms, for
+// the vowel u that Latin spellings write between its parts (Sad-ud-Din,
+// Najib-ul-lah); the readers read it u.
+const compoundMark = '\uE000'
+
+// compoundForms returns a folded Arabic-script name with its compounds
+// (a word, then the article and one of compoundStems, written apart or
+// joined) written as one word in the two ways Latin spellings join them:
+// the article kept (سعدالدين, read sdaldyn: Saadaldin, Saad al-Din
+// joined) and assimilated after the vowel u (سعد‹u›ددين, read sduddyn:
+// Saduddin). The name read as written meets the spellings that keep the
+// words apart (Saad Eddine). Nil when the name has no compound; the
+// second form is left out when it is the first (a stem whose letter the
+// article does not assimilate: Inamulhaq).
+func compoundForms(s string) []string {
+	ws := words(s)
+	var kept, assim []string
+	found := false
+	for _, w := range ws {
+		stem, joined := compoundEnd(w)
+		if stem == "" {
+			kept, assim = append(kept, w), append(assim, w)
+			continue
+		}
+		prev := strings.TrimSuffix(w, "ال"+stem)
+		if joined && prev != "" {
+			// Written as one word: its first part is the previous word.
+			kept, assim = append(kept, prev), append(assim, prev)
+		}
+		n := len(kept)
+		if n == 0 || arabicParticles[kept[n-1]] != "" {
+			kept, assim = append(kept, w), append(assim, w)
+			continue
+		}
+		found = true
+		kept[n-1] += "ال" + stem
+		first, _ := utf8.DecodeRuneInString(stem)
+		if strings.ContainsRune(sunLetters, first) {
+			assim[n-1] += string(compoundMark) + string(first) + stem
+		} else {
+			assim[n-1] += string(compoundMark) + "ل" + stem
+		}
+	}
+	if !found {
+		return nil
+	}
+	k, a := strings.Join(kept, " "), strings.Join(assim, " ")
+	return []string{k, a}
+}
+
+// compoundEnd returns the stem of a word that is or ends in the article
+// and one of compoundStems, and whether the word holds more before it
+// (شمسالدين); "" if it is none.
+func compoundEnd(w string) (stem string, joined bool) {
+	i := strings.LastIndex(w, "ال")
+	if i < 0 || !compoundStems[w[i+len("ال"):]] {
+		return "", false
+	}
+	if i > 0 && utf8.RuneCountInString(w[:i]) < 2 {
+		return "", false // لله, a word of its own
+	}
+	return w[i+len("ال"):], i > 0
 }
 
 // persianReading reads s in Persian, with ق written qaf and غ ghain.

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"warden"
@@ -38,8 +39,10 @@ const (
 	tzCookie   = "warden_tz"
 )
 
-// portalCatalog holds both catalogues: built once from the message table.
-var portalCatalog = func() catalog.Catalog {
+// portalCatalog holds both catalogues: built once from the message table,
+// on first use (building it at package initialisation cost every command
+// of the binary milliseconds).
+var portalCatalog = sync.OnceValue(func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(langEnglish))
 	for _, m := range messages {
 		en := m.EN
@@ -54,21 +57,23 @@ var portalCatalog = func() catalog.Catalog {
 		}
 	}
 	return b
-}()
+})
 
 // englishT is T for the authority's pages, which are in English: they
 // share the request form and details with the portal.
-var englishT = message.NewPrinter(langEnglish, message.Catalog(portalCatalog))
+var englishT = sync.OnceValue(func() *message.Printer {
+	return message.NewPrinter(langEnglish, message.Catalog(portalCatalog()))
+})
 
 // i18nFuncs are the defaults of the template functions the portal's
 // templates use, for the page set that holds every template: English,
 // and times in UTC. The portal's pages are rendered with the viewer's
 // (locale.funcs).
 var i18nFuncs = template.FuncMap{
-	"T":    func(key string, args ...any) string { return englishT.Sprintf(key, args...) },
+	"T":    func(key string, args ...any) string { return englishT().Sprintf(key, args...) },
 	"when": func(v any) string { return inZone(v, time.UTC) },
 	"who": func(v string) string {
-		return who(v, func(key string, args ...any) string { return englishT.Sprintf(key, args...) })
+		return who(v, func(key string, args ...any) string { return englishT().Sprintf(key, args...) })
 	},
 }
 
@@ -185,7 +190,7 @@ func (s *Server) pageLocale(w http.ResponseWriter, r *http.Request, defaultZone 
 		l.Zone = loc
 	}
 	l.Code = langCode[l.Lang]
-	l.p = message.NewPrinter(l.Lang, message.Catalog(portalCatalog))
+	l.p = message.NewPrinter(l.Lang, message.Catalog(portalCatalog()))
 	return l
 }
 

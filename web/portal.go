@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sync"
 
 	"warden"
 	"warden/cooperation"
@@ -21,9 +22,12 @@ import (
 // portalPages are the portal's templates with the request form and page
 // they share with the authority's. They are never executed themselves:
 // each page clones them with the viewer's language and zone (html/template
-// cannot clone a set once it has run).
-var portalPages = template.Must(template.New("").Funcs(template.FuncMap{"shown": shown}).Funcs(i18nFuncs).
-	ParseFS(templateFS, "templates/requests.html", "templates/portal.html"))
+// cannot clone a set once it has run). They are parsed on first use, as
+// pages are.
+var portalPages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{"shown": shown}).Funcs(i18nFuncs).
+		ParseFS(templateFS, "templates/requests.html", "templates/portal.html"))
+})
 
 // portalOnly refuses the portal to anyone but a counterpart: it does not
 // exist for the authority's people, whose pages are at /requests.
@@ -63,7 +67,7 @@ func (s *Server) portalRender(w http.ResponseWriter, r *http.Request, status int
 	if c, err := r.Cookie(sessionCookie); err == nil && v.User.Kind == "user" {
 		_, v.CSRF, _ = s.Auth.Session(r.Context(), c.Value)
 	}
-	t, err := portalPages.Clone()
+	t, err := portalPages().Clone()
 	if err != nil {
 		s.errorPage(w, r, warden.Errorf(warden.EINTERNAL, "portal templates: %v", err))
 		return

@@ -595,7 +595,7 @@ func (s *Server) requestActionForm(w http.ResponseWriter, r *http.Request) {
 		s.requestView(w, r, http.StatusBadRequest, id, "", err)
 		return
 	}
-	s.requestView(w, r, http.StatusOK, id, msg.say(englishT.Sprintf), nil)
+	s.requestView(w, r, http.StatusOK, id, msg.say(englishT().Sprintf), nil)
 }
 
 // done is what a request's page says after an action: a message of the
@@ -738,7 +738,7 @@ func (s *Server) requestReviewForm(w http.ResponseWriter, r *http.Request) {
 		s.requestView(w, r, http.StatusBadRequest, id, "", err)
 		return
 	}
-	s.requestView(w, r, http.StatusOK, id, msg.say(englishT.Sprintf), nil)
+	s.requestView(w, r, http.StatusOK, id, msg.say(englishT().Sprintf), nil)
 }
 
 // reviewAction rates an answer (op review) or responds to the rating of

@@ -88,12 +88,12 @@ func headline(sc warden.Scorecard) []scoreRow {
 func counts(sc warden.Scorecard) (refusals, uses []countRow) {
 	for _, r := range warden.RefusalReasons {
 		if o, i := sc.Outgoing.Refusals[r], sc.Incoming.Refusals[r]; o+i > 0 {
-			refusals = append(refusals, countRow{englishT.Sprintf("refusal." + string(r)), o, i})
+			refusals = append(refusals, countRow{englishT().Sprintf("refusal." + string(r)), o, i})
 		}
 	}
 	for _, u := range warden.Uses {
 		if o, i := sc.Outgoing.Uses[u], sc.Incoming.Uses[u]; o+i > 0 {
-			uses = append(uses, countRow{englishT.Sprintf("use." + string(u)), o, i})
+			uses = append(uses, countRow{englishT().Sprintf("use." + string(u)), o, i})
 		}
 	}
 	return refusals, uses

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -20,37 +21,43 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-var pages = template.Must(template.New("").Funcs(i18nFuncs).Funcs(template.FuncMap{
-	"fmtTime": func(v any) string {
-		switch t := v.(type) {
-		case time.Time:
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		case *time.Time:
-			if t != nil {
+// pages are the UI's templates, parsed on first use rather than at package
+// initialisation: parsing them all takes milliseconds every command of the
+// binary paid, though only the server renders pages. Handler parses them
+// before serving, so a broken template still stops the server at start.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(i18nFuncs).Funcs(template.FuncMap{
+		"fmtTime": func(v any) string {
+			switch t := v.(type) {
+			case time.Time:
 				return t.UTC().Format("2006-01-02 15:04 UTC")
+			case *time.Time:
+				if t != nil {
+					return t.UTC().Format("2006-01-02 15:04 UTC")
+				}
 			}
-		}
-		return ""
-	},
-	"join": func(v any) string {
-		switch x := v.(type) {
-		case []string:
-			return strings.Join(x, ", ")
-		}
-		return ""
-	},
-	// fmtSecond is fmtTime to the second, for timelines whose lines
-	// come seconds apart.
-	"fmtSecond": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"json":      jsonString,
-	// singular is a unit's name for one of it: weeks -> week.
-	"singular": func(v any) string { return strings.TrimSuffix(fmt.Sprint(v), "s") },
-	"list":     func(v ...string) []string { return v },
-	"pathID":   pathID,
-	"hitHref":  hitHref,
-	"shown":    shown,
-	"observes": intelObserves,
-}).ParseFS(templateFS, "templates/*.html"))
+			return ""
+		},
+		"join": func(v any) string {
+			switch x := v.(type) {
+			case []string:
+				return strings.Join(x, ", ")
+			}
+			return ""
+		},
+		// fmtSecond is fmtTime to the second, for timelines whose lines
+		// come seconds apart.
+		"fmtSecond": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+		"json":      jsonString,
+		// singular is a unit's name for one of it: weeks -> week.
+		"singular": func(v any) string { return strings.TrimSuffix(fmt.Sprint(v), "s") },
+		"list":     func(v ...string) []string { return v },
+		"pathID":   pathID,
+		"hitHref":  hitHref,
+		"shown":    shown,
+		"observes": intelObserves,
+	}).ParseFS(templateFS, "templates/*.html"))
+})
 
 // hitHref is the page of what a hit is on: an indicator's object page for
 // a hit on an indicator of intelligence ("indicator:" and its STIX id), a
@@ -116,7 +123,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, v); err != nil {
+	if err := pages().ExecuteTemplate(w, name, v); err != nil {
 		s.Log.Error("render", "id", RequestID(r.Context()), "page", name, "err", err)
 	}
 }

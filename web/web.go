@@ -83,6 +83,8 @@ func (s *Server) Handler() http.Handler {
 	s.limiter = newLimiter(s.RateLimit, s.RateBurst, s.now)
 	s.logins = newLimiter(loginRate, loginBurst, s.now)
 	s.Public.init(s.now)
+	pages() // the templates, parsed on first use: a broken one stops the server here
+	portalPages()
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))

@@ -1,9 +1,11 @@
 package match
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gosimple/unidecode"
 )
@@ -30,6 +32,9 @@ func anyReading(s string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
+		if r, _ := utf8.DecodeRuneInString(w); r >= 0x0E01 && r <= 0x0E5B {
+			w = thaiReading(w)
+		}
 		rs := []rune(w)
 		for j := 0; j+1 < len(rs); j++ {
 			if leadingVowel(rs[j]) && unicode.IsLetter(rs[j+1]) && !leadingVowel(rs[j+1]) {
@@ -37,26 +42,57 @@ func anyReading(s string) string {
 				j++
 			}
 		}
+		var out []byte // the word read so far
+		double := false
 		for j, r := range rs {
 			lat, ok := ownLetters[r]
 			if !ok {
 				lat = unidecode.Unidecode(string(r))
 			}
-			if ethiopicSixth(r) {
+			switch {
+			case ethiopicSixth(r) && (j > 0 || j+1 == len(rs)):
+				// A word does not begin with two consonants: the first
+				// syllable keeps its vowel.
 				lat = strings.TrimSuffix(lat, "e")
+			case r >= 0x1200 && r <= 0x139F:
+				lat = ethiopicLetters.Replace(lat)
+			}
+			switch {
+			case r == 'ッ' || r == 'っ':
+				double = true // the next consonant is doubled
+				continue
+			case strings.ContainsRune("ャュョゃゅょ", r) && len(out) > 0 && out[len(out)-1] == 'i':
+				out = out[:len(out)-1]
+				if !bytes.HasSuffix(out, []byte("sh")) && !bytes.HasSuffix(out, []byte("ch")) && !bytes.HasSuffix(out, []byte("j")) {
+					out = append(out, 'y')
+				}
+				lat = lat[1:] // kya, sha: the small kana is the vowel
+			case strings.ContainsRune("ァィゥェォぁぃぅぇぉ", r) && len(out) > 1 && isVowel(out[len(out)-1]):
+				out = out[:len(out)-1] // ティ, フィ: the small kana is the vowel
 			}
 			for _, c := range lat {
 				if c < 0x80 && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
-					b.WriteRune(unicode.ToLower(c))
+					c = unicode.ToLower(c)
+					if double && !isVowel(byte(c)) {
+						out = append(out, byte(c))
+					}
+					double = false
+					out = append(out, byte(c))
 				}
 			}
 			if j+1 < len(rs) && brahmicConsonant(r, lat) && !unicode.In(rs[j+1], unicode.Mn, unicode.Mc) {
-				b.WriteByte('a')
+				out = append(out, 'a')
 			}
 		}
+		b.Write(out)
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// ethiopicLetters put right unidecode's reading of Ethiopic syllables:
+// the ኀ row is h, the ሠ row s, and the long vowels of the fourth and
+// fifth orders are written single (ላ = la, ሴ = se), as lists write them.
+var ethiopicLetters = strings.NewReplacer("x", "h", "sz", "s", "aa", "a", "ee", "e")
 
 // ownLetters read the letters of alphabets whose names lists spell by a
 // national system unidecode does not follow: Georgian (the 2002 national
@@ -72,6 +108,21 @@ var ownLetters = func() map[rune]string {
 	}
 	m['ւ'] = "u" // ու is u: ou, which the skeleton reads u
 	m['և'] = "ev"
+	// Khmer, Tamil and Bengali long vowels, and Khmer and Tamil
+	// retroflex and alveolar n and l, are written as the short ones and
+	// plain n and l in the usual Latin spellings (Hun Sen, Velupillai,
+	// Hasina), where unidecode doubles them.
+	for _, p := range []string{"ា a", "ី i", "ូ u", "ែ e", "ណ n", "ឡ l",
+		"ா a", "ீ i", "ூ u", "ே e", "ோ o", "ள l", "ன n", "ழ zh",
+		"া a", "ী i", "ূ u"} {
+		r, _ := utf8.DecodeRuneInString(p)
+		m[r] = p[strings.IndexByte(p, ' ')+1:]
+	}
+	// Kana in Hepburn, as Japanese passports write them.
+	for _, p := range []string{"ジ ji", "じ ji", "ヂ ji", "ぢ ji", "ヅ zu", "づ zu", "フ fu", "ふ fu"} {
+		r, _ := utf8.DecodeRuneInString(p)
+		m[r] = p[strings.IndexByte(p, ' ')+1:]
+	}
 	return m
 }()
 

@@ -64,9 +64,51 @@ func TestOtherScriptsCompare(t *testing.T) {
 		{"すずき いちろう", "Suzuki Ichiro"},
 		{"ዐቢይ አሕመድ", "Abiy Ahmed"},
 		{"Γιάνης Βαρουφάκης", "Yanis Varoufakis"},
+		{"ประวิตร วงษ์สุวรรณ", "Prawit Wongsuwan"},
+		{"สมชาย วงศ์สวัสดิ์", "Somchai Wongsawat"},
+		{"อนุทิน", "Anutin"},
+		{"ហ៊ុន សែន", "Hun Sen"},
+		{"ኃይለ ሥላሴ", "Haile Selassie"},
+		{"ハッサン・ロウハーニー", "Hassan Rouhani"},
 	} {
 		if got := Compare(warden.SchemaPerson, c.script, c.latin, DefaultThreshold, nil); got.Score < 0.85 {
 			t.Errorf("%s against %s: %.3f", c.script, c.latin, got.Score)
+		}
+	}
+}
+
+// TestOtherScriptsDiffer compares real people's names in their own
+// script with the Latin names of others who share a name word with them.
+func TestOtherScriptsDiffer(t *testing.T) {
+	for _, c := range []struct{ script, latin string }{
+		{"ประวิตร วงษ์สุวรรณ", "Prayut Chan-o-cha"},
+		{"สมชาย วงศ์สวัสดิ์", "Prawit Wongsuwan"},
+		{"ហ៊ុន សែន", "Hun Manet"},
+		{"ኃይለ ሥላሴ", "Haile Gebrselassie"},
+		{"ハッサン・ロウハーニー", "Hassan Nasrallah"},
+	} {
+		if got := Compare(warden.SchemaPerson, c.script, c.latin, DefaultThreshold, nil); got.Match {
+			t.Errorf("%s against %s: %.3f, a match", c.script, c.latin, got.Score)
+		}
+	}
+}
+
+// TestThaiReading checks the RTGS reading of Thai words: final
+// consonants, silent letters, unwritten vowels, clusters.
+func TestThaiReading(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ทักษิณ", "thaksin"},       // ก final k, ณ final n
+		{"ชินวัตร", "chinwat"},      // ตร ending a word: only t said
+		{"ประยุทธ์", "prayut"},      // ธ์ silent, ท final t
+		{"จันทร์โอชา", "chanocha"},  // ทร์ silent after final น
+		{"ยิ่งลักษณ์", "yinglak"},   // tone mark, ษณ์ silent
+		{"วงษ์สุวรรณ", "wongsuwan"}, // unwritten o, รร a
+		{"สมชาย", "somchai"},        // unwritten o, ย final i
+		{"สวัสดิ์", "sawat"},        // ดิ์ silent with its vowel
+		{"เปรม", "prem"},            // a leading vowel after the cluster
+	} {
+		if got := thaiReading(c.in); got != c.want {
+			t.Errorf("thaiReading(%s) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
@@ -80,7 +122,13 @@ func TestAnyReading(t *testing.T) {
 		{"አሕመድ", "ahhmad"},                 // sixth order without e
 		{"ბიძინა", "bidzina"},              // Georgian national system
 		{"ფაშინյան", "pashinyan"},          // Georgian and Armenian letters
-		{"แพทองธาร", "phaethngthaar"},      // the leading vowel read after
+		{"แพทองธาร", "phaetongthan"},       // Thai: the leading vowel read after, final ร n
+		{"ハッサン", "hassan"},                 // small tsu doubles the consonant
+		{"キョウコ", "kyouko"},                 // small yo makes one syllable
+		{"ティム", "timu"},                    // small i is the vowel
+		{"ሥላሴ", "selase"},                  // first syllable keeps its vowel; long vowels single
+		{"ហ៊ុន ម៉ាណែត", "hun manet"},       // Khmer long vowels and n single
+		{"வேலுப்பிள்ளை", "veluppillai"},    // Tamil long vowels and l single
 		{"プーチン", "puchin"},                 // kana voicing kept
 	} {
 		if got := anyReading(fold(c.in)); got != c.want {

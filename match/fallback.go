@@ -24,18 +24,29 @@ import (
 //     order that most often has no vowel (አሕመድ = ahmed).
 //   - Thai and Lao write some vowels before the consonant they follow in
 //     speech (แพ = phae); they are read after it.
+//   - Tamil's i between a word's first consonant and r is not written
+//     in Latin (பிரபாகரன் = prapakaran).
 //   - Its separators and signs for what it cannot spell (apostrophes,
 //     hyphens) are dropped inside a word, which stays one word.
-func anyReading(s string) string {
+//
+// A Thai name is read as it is said, or with learned set as its letters
+// spell it (thaiReading).
+func anyReading(s string, learned bool) string {
 	var b strings.Builder
 	for i, w := range words(s) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		if r, _ := utf8.DecodeRuneInString(w); r >= 0x0E01 && r <= 0x0E5B {
-			w = thaiReading(w)
+			w = thaiReading(w, learned)
 		}
 		rs := []rune(w)
+		if len(rs) > 2 && rs[0] >= 0x0B95 && rs[0] <= 0x0BB9 && rs[1] == 0x0BBF && rs[2] == 'ர' {
+			// Tamil begins no word with two consonants: it writes a
+			// borrowed pra with i (பிரபா, Prabha), which Latin spellings
+			// leave out.
+			rs[1] = 0x0BCD
+		}
 		for j := 0; j+1 < len(rs); j++ {
 			if leadingVowel(rs[j]) && unicode.IsLetter(rs[j+1]) && !leadingVowel(rs[j+1]) {
 				rs[j], rs[j+1] = rs[j+1], rs[j]

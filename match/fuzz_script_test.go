@@ -82,7 +82,7 @@ func FuzzScripts(f *testing.F) {
 // reads itself.
 func letters(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) && (r < 0x80 || anyReading(string(r)) != "") {
+		if unicode.IsLetter(r) && (r < 0x80 || anyReading(string(r), false) != "") {
 			return true
 		}
 	}

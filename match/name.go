@@ -115,8 +115,10 @@ func scriptReadings(f string, schema warden.Schema) []reading {
 		return hanOrgReadings(f)
 	case "Latn":
 		return []reading{{text: f}}
+	case "Thai":
+		return texts(appendNew([]string{anyReading(f, false)}, anyReading(f, true)))
 	}
-	return []reading{{text: anyReading(f)}}
+	return []reading{{text: anyReading(f, false)}}
 }
 
 // texts makes readings of Latin strings whose words' written forms are

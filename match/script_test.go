@@ -69,6 +69,9 @@ func TestOtherScriptsCompare(t *testing.T) {
 		{"อนุทิน", "Anutin"},
 		{"ហ៊ុន សែន", "Hun Sen"},
 		{"ኃይለ ሥላሴ", "Haile Selassie"},
+		{"வேலுப்பிள்ளை பிரபாகரன்", "Velupillai Prabhakaran"},
+		{"ทักษิณ ชินวัตร", "Thaksin Shinawatra"},
+		{"ยิ่งลักษณ์ ชินวัตร", "Yingluck Shinawatra"},
 		{"ハッサン・ロウハーニー", "Hassan Rouhani"},
 	} {
 		if got := Compare(warden.SchemaPerson, c.script, c.latin, DefaultThreshold, nil); got.Score < 0.85 {
@@ -84,6 +87,7 @@ func TestOtherScriptsDiffer(t *testing.T) {
 		{"ประวิตร วงษ์สุวรรณ", "Prayut Chan-o-cha"},
 		{"สมชาย วงศ์สวัสดิ์", "Prawit Wongsuwan"},
 		{"ហ៊ុន សែន", "Hun Manet"},
+		{"ยิ่งลักษณ์ ชินวัตร", "Thaksin Shinawatra"},
 		{"ኃይለ ሥላሴ", "Haile Gebrselassie"},
 		{"ハッサン・ロウハーニー", "Hassan Nasrallah"},
 	} {
@@ -93,22 +97,30 @@ func TestOtherScriptsDiffer(t *testing.T) {
 	}
 }
 
-// TestThaiReading checks the RTGS reading of Thai words: final
-// consonants, silent letters, unwritten vowels, clusters.
+// TestThaiReading checks the RTGS reading of Thai words (final
+// consonants, silent letters, unwritten vowels, clusters) and, where
+// given, their learned reading, letter by letter.
 func TestThaiReading(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"ทักษิณ", "thaksin"},       // ก final k, ณ final n
-		{"ชินวัตร", "chinwat"},      // ตร ending a word: only t said
-		{"ประยุทธ์", "prayut"},      // ธ์ silent, ท final t
-		{"จันทร์โอชา", "chanocha"},  // ทร์ silent after final น
-		{"ยิ่งลักษณ์", "yinglak"},   // tone mark, ษณ์ silent
-		{"วงษ์สุวรรณ", "wongsuwan"}, // unwritten o, รร a
-		{"สมชาย", "somchai"},        // unwritten o, ย final i
-		{"สวัสดิ์", "sawat"},        // ดิ์ silent with its vowel
-		{"เปรม", "prem"},            // a leading vowel after the cluster
+	for _, c := range []struct{ in, want, learned string }{
+		{"ทักษิณ", "thaksin", "thaksin"},     // ก final k, ณ final n
+		{"ชินวัตร", "chinwat", "chinawatra"}, // ตร ending a word: only t said; learned, each consonant with a
+		{"มิตร", "mit", "mitra"},             // learned: the last consonant keeps its a
+		{"ประยุทธ์", "prayut", ""},           // ธ์ silent, ท final t
+		{"จันทร์โอชา", "chanocha", ""},       // ทร์ silent after final น
+		{"ยิ่งลักษณ์", "yinglak", ""},        // tone mark, ษณ์ silent
+		{"วงษ์สุวรรณ", "wongsuwan", ""},      // unwritten o, รร a
+		{"สมชาย", "somchai", "somchai"},      // unwritten o, ย final i
+		{"สวัสดิ์", "sawat", ""},             // ดิ์ silent with its vowel
+		{"เปรม", "prem", ""},                 // a leading vowel after the cluster
 	} {
-		if got := thaiReading(c.in); got != c.want {
+		if got := thaiReading(c.in, false); got != c.want {
 			t.Errorf("thaiReading(%s) = %q, want %q", c.in, got, c.want)
+		}
+		if c.learned == "" {
+			continue
+		}
+		if got := thaiReading(c.in, true); got != c.learned {
+			t.Errorf("thaiReading(%s) learned = %q, want %q", c.in, got, c.learned)
 		}
 	}
 }
@@ -129,9 +141,10 @@ func TestAnyReading(t *testing.T) {
 		{"ሥላሴ", "selase"},                  // first syllable keeps its vowel; long vowels single
 		{"ហ៊ុន ម៉ាណែត", "hun manet"},       // Khmer long vowels and n single
 		{"வேலுப்பிள்ளை", "veluppillai"},    // Tamil long vowels and l single
+		{"பிரபாகரன்", "prapakaran"},        // Tamil: no i in a first cluster
 		{"プーチン", "puchin"},                 // kana voicing kept
 	} {
-		if got := anyReading(fold(c.in)); got != c.want {
+		if got := anyReading(fold(c.in), false); got != c.want {
 			t.Errorf("anyReading(%s) = %q, want %q", c.in, got, c.want)
 		}
 	}

@@ -21,15 +21,22 @@ import "strings"
 //     suwan);
 //   - vowels written before their consonant (เ แ โ ใ ไ) are read after
 //     it, or after the cluster it begins; tone marks are not written.
-func thaiReading(w string) string {
+//
+// Names from Pali and Sanskrit are also spelt in Latin letters as they
+// are written, each consonant with the vowel a that Pali gives it (ชินวัตร
+// = Shinawatra, not Chinnawat; มิตร = Mitra): read learned, a word's last
+// consonant after a final one, and a final n, m or l before a syllable,
+// keep that a.
+func thaiReading(w string, learned bool) string {
 	rs := thaiClean([]rune(w))
 	var b strings.Builder
 	vowel, final := false, false // a vowel was last said; a final consonant was
+	written := false             // the vowel last said was written
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		if v, ok := thaiVowels[r]; ok {
 			b.WriteString(v)
-			vowel, final = true, false
+			vowel, final, written = true, false, true
 			continue
 		}
 		init, isCons := thaiInitials[r]
@@ -37,6 +44,8 @@ func thaiReading(w string) string {
 			b.WriteRune(r)
 			continue
 		}
+		wasWritten := written
+		written = false
 		next, after := thaiAt(rs, i+1), thaiAt(rs, i+2)
 		_, nextVowel := thaiVowels[next]
 		_, nextCons := thaiInitials[next]
@@ -54,11 +63,17 @@ func thaiReading(w string) string {
 			} else {
 				vowel, final = true, false
 			}
+		case vowel && wasWritten && learned && strings.ContainsRune("นณมล", r) && nextCons && isThaiVowel(after):
+			b.WriteString(init + "a")
+			vowel, final = true, false
 		case vowel:
 			b.WriteString(thaiFinals[r])
 			vowel, final = false, true
 		case final && next == 0:
 			// The second consonant ending a word is not said.
+			if learned {
+				b.WriteString(init + "a")
+			}
 		case r == 'ห' && strings.ContainsRune("งญนมยรลว", next) && next != 0 && (thaiAt(rs, i+2) != 0):
 			// ห before a sonorant only marks its tone.
 		case strings.ContainsRune("กขคตปผพ", r) && strings.ContainsRune("รลว", next) && isThaiVowel(after):

@@ -127,12 +127,24 @@ func (db *DB) Driver() string { return db.driver }
 // share.
 func (db *DB) DSN() string { return db.dsn }
 
+// migrate applies the embedded migrations the database lacks. When it lacks
+// none, as at every open but the first after an upgrade, one query settles
+// it: no lock, no statement that writes, so that a command which only reads
+// pays a query, not one per migration.
 func (db *DB) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if done, err := applied(ctx, conn, names); err == nil && done {
+		return nil
+	}
 	if db.driver == "pgx" {
 		// Several nodes may start at once: one migrates, the others wait.
 		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7201)`); err != nil {
@@ -143,11 +155,6 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
 	for _, name := range names {
 		var n int
 		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil {
@@ -176,6 +183,34 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// applied reports whether the database has applied every one of names; an
+// error (no schema_migrations table yet) leaves the answer to migrate's
+// full pass, which creates the table.
+func applied(ctx context.Context, conn *sql.Conn, names []string) (bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	have := make(map[string]bool, len(names))
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return false, err
+		}
+		have[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	for _, name := range names {
+		if !have[name] {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // path is the file a SQLite DSN names.

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"warden"
+	"warden/internal/jsonschema"
+	"warden/internal/jsonschema/kind"
 )
 
 // schemaFiles are OASIS's STIX 2.1 JSON schemas (cti-stix2-json-schemas,

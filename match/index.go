@@ -1,8 +1,9 @@
 package match
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 
 	"warden"
@@ -121,8 +122,10 @@ func NewIndex(entities []*warden.Entity) *Index {
 			ix.names = append(ix.names, p)
 			ix.owner = append(ix.owner, int32(ei))
 			seen := map[string]bool{}
-			for _, r := range p.readings {
-				for _, s := range spans(r) {
+			// The name's own spans, as scoring meets them (addKorean
+			// gives joined words no joined alts: spans(r) afresh would).
+			for _, ss := range p.spans {
+				for _, s := range ss {
 					id, isNew := ix.tokenID(s.tok.text)
 					if isNew {
 						if len(s.tok.cons) >= 2 {
@@ -205,11 +208,11 @@ func NewIndex(entities []*warden.Entity) *Index {
 	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
 	ix.seen = nil
 	ix.learnAcronyms()
-	sort.Slice(dels, func(i, j int) bool {
-		if dels[i].key != dels[j].key {
-			return dels[i].key < dels[j].key
+	slices.SortFunc(dels, func(a, b delEntry) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return dels[i].id < dels[j].id
+		return cmp.Compare(a.id, b.id)
 	})
 	ix.delKeys = make([]uint64, 0, len(dels))
 	ix.delIDs = make([]int32, 0, len(dels))

@@ -18,8 +18,18 @@ func skeleton(w string) string {
 			return w // digits or another script: compared as written
 		}
 	}
-	for _, rp := range skeletonRules {
+	// A rule is tried only if every letter of its pattern is in w (has):
+	// most words hold few of the rules' letters, and each try scans w.
+	var has uint32
+	for i := 0; i < len(w); i++ {
+		has |= 1 << (w[i] - 'a')
+	}
+	for i, rp := range skeletonRules {
+		if has&skeletonNeeds[i] != skeletonNeeds[i] {
+			continue
+		}
 		w = strings.ReplaceAll(w, rp[0], rp[1])
+		has |= skeletonGives[i]
 	}
 	// Collapse doubled letters.
 	b := make([]byte, 0, len(w))
@@ -36,11 +46,27 @@ func skeleton(w string) string {
 	return string(b)
 }
 
-var skeletonRules = [][2]string{
+var skeletonRules = [...][2]string{
 	{"shch", "sh"}, {"tsch", "ch"}, {"sch", "sh"}, {"kh", "h"}, {"ph", "f"}, {"ck", "k"}, {"gh", "g"},
 	{"ts", "c"}, {"tz", "c"}, {"x", "ks"}, {"q", "k"}, {"w", "v"}, {"j", "i"}, {"y", "i"},
 	{"ie", "i"}, {"ii", "i"}, {"ou", "u"}, {"oo", "u"}, {"ee", "i"}, {"ei", "ei"},
 }
+
+// skeletonNeeds[i] and skeletonGives[i] are the letters of rule i's
+// pattern and replacement, as bit masks (bit c-'a' for letter c).
+var skeletonNeeds, skeletonGives = func() (needs, gives [len(skeletonRules)]uint32) {
+	mask := func(s string) uint32 {
+		var m uint32
+		for i := 0; i < len(s); i++ {
+			m |= 1 << (s[i] - 'a')
+		}
+		return m
+	}
+	for i, rp := range skeletonRules {
+		needs[i], gives[i] = mask(rp[0]), mask(rp[1])
+	}
+	return needs, gives
+}()
 
 func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
 

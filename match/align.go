@@ -133,14 +133,14 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 			r.pairs = append(r.pairs, TokenMatch{Query: p.q.tok.text, Listed: p.c.tok.text, Sim: round(p.sim)})
 		}
 	}
-	if shortFamilyEdit {
-		if qi, cj, ok := shortLeftover(q, c, usedQ, usedC, simOf); ok {
-			simOf[qi] = shortEditSim
-			usedQ |= mask(qi, 1)
-			usedC |= mask(cj, 1)
-			if explain {
-				r.pairs = append(r.pairs, TokenMatch{Query: q[qi].text, Listed: c[cj].text, Sim: shortEditSim})
-			}
+	most := 1.0 // the highest score the alignment allows
+	if qi, cj, m, ok := shortLeftover(q, c, usedQ, usedC, simOf); ok {
+		simOf[qi] = shortEditSim
+		usedQ |= mask(qi, 1)
+		usedC |= mask(cj, 1)
+		most = m
+		if explain {
+			r.pairs = append(r.pairs, TokenMatch{Query: q[qi].text, Listed: c[cj].text, Sim: shortEditSim})
 		}
 	}
 	words := 0.0
@@ -174,7 +174,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 	if qw == 0 || words == 0 {
 		return r // no word met a word: initials alone say too little
 	}
-	r.score = capGeneric(num/(qw+w.Extra*extra), q, c, usedQ, usedC)
+	r.score = min(capGeneric(num/(qw+w.Extra*extra), q, c, usedQ, usedC), most)
 	return r
 }
 

@@ -33,12 +33,15 @@ func (p *Prepared) screened(yield func(int, []token) bool) {
 // left out of got and appended to ins instead, as they meet only a listed
 // word of their letter, and the other words not looked up are counted in
 // wild, two listed words each, as they may meet any listed span. hit is a
-// buffer.
+// buffer. A short word unhit, if it is the only word unhit, may meet a
+// listed word one edit off (shortLeftover) at shortEditSim: it counts so,
+// and takes one listed word as wild.
 func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial) {
 	pairs := bits.OnesCount32(c.listed)
 	if c.joined {
 		pairs *= 2
 	}
+	short, missed := 0.0, 0 // a short word unhit (shortLeftover), words unhit
 	for i := range r {
 		wt := w.weight(&r[i])
 		all += wt
@@ -49,6 +52,11 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 				hit = append(hit, wt)
 			} else if c.init[ri]&m != 0 {
 				hit = append(hit, initialSim*wt)
+			} else if r[i].kind == kindWord {
+				missed++
+				if !r[i].exact && len(r[i].text) <= maxShortWord+1 {
+					short = shortEditSim * wt
+				}
 			}
 		case byLetter && r[i].kind == kindInitial && len(ins) < cap(ins):
 			ins = append(ins, initial{r[i].text[0], wt})
@@ -63,6 +71,12 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 	}
 	for _, wt := range hit {
 		got += wt
+	}
+	if missed == 1 && short > 0 {
+		// The one word unhit may be a short family name one edit off,
+		// meeting a listed word the query's lookups did not.
+		got += short
+		wild++
 	}
 	return got, all, wild, ins
 }

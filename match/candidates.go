@@ -275,7 +275,8 @@ func lookable(r []token) (looked, eligible uint64) {
 
 // essentialWords chooses, among the looked-up words, those with the most
 // weight per posting first, until the words not chosen weigh less than the
-// floor's share of the reading. A name must match one of them to reach floor.
+// floor's share of the reading, counting what a short word chosen may give
+// unhit. A name must match one of them to reach floor.
 func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost []int) uint64 {
 	var total float64
 	type iw struct {
@@ -294,10 +295,16 @@ func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost 
 	sort.Slice(look, func(a, b int) bool { return look[a].ratio > look[b].ratio })
 	rest := total
 	var essential uint64
+	short := 0.0 // what the heaviest short word chosen may still give unhit
 	for _, x := range look {
 		essential |= 1 << uint(x.i)
 		rest -= x.wt
-		if rest < floor*total {
+		if t := &r[x.i]; t.kind == kindWord && !t.exact && len(t.text) <= maxShortWord+1 {
+			// A short family name one edit off meets its listed word
+			// unhit (shortLeftover), but only one word so.
+			short = max(short, shortEditSim*x.wt)
+		}
+		if rest+short < floor*total {
 			break
 		}
 	}

@@ -495,7 +495,9 @@ func (ix *Index) weighQuery(n *name) {
 	for _, r := range n.readings {
 		for i := range r {
 			t := &r[i]
-			if df := dfOf(ix, t.text); df > 0 || t.kind != kindWord || t.exact {
+			df := dfOf(ix, t.text)
+			t.listed = df > 0
+			if df > 0 || t.kind != kindWord || t.exact {
 				t.rarity = genericRarity(t, ix.idf(t.text))
 				continue
 			}

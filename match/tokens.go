@@ -209,6 +209,10 @@ type token struct {
 	// alts are the other spellings the word may meet a listed word by
 	// (variant.go): its nicknames, romanisations, numerals, expansions.
 	alts []alt
+	// listed marks a query word the loaded lists hold (weighQuery): a short
+	// family name one edit from a listed one is then most often another
+	// real name, not a slip (shortLeftover). Listed words leave it unset.
+	listed bool
 }
 
 // consonants reduces a skeleton (whose doubled letters are already

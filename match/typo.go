@@ -167,57 +167,89 @@ func forSwaps(w string, fn func(uint64)) {
 	}
 }
 
-// shortFamilyEdit turns on the one edit a short family name may take when
-// the rest of the name agrees (shortLeftover). It is off: measured on the
-// real listed persons whose family name has two to four letters
-// (TestShortFamilyTradeoff), it matches 306 more of 672 names typed with a
-// slip, but 721 more of 1,000 names whose family name is another listed
-// family name one edit away (Kim, Kum; Pak, Paek; Li, Lu), that is, other
-// persons: short family names are too often one edit from each other for
-// the edit to say "the same name mistyped". Allowing only a letter added or
-// dropped gains 87 and costs 348. The index's bound (bound.go) does not
-// allow for the rule either: turning it on needs the bound to count a short
-// unhit query word at shortEditSim.
-var shortFamilyEdit = false
+// A short family name typed one edit off. budget allows no edit in a word
+// of fewer than four letters, as such words make other names (Il, Un; Kim,
+// Kum; Li, Lu), so a listed "KIM, Kwang Hyok" searched as "Kwang Hyok Kkim"
+// would meet only its given names. shortLeftover lets the one short word
+// left unpaired on each side meet within one edit when the rest of the name
+// agrees all but exactly, and compareReadings then holds the name's score
+// near the threshold (shortSlipScore, shortNameScore), so that a qualifier
+// decides: a conflicting birth date, country or gender takes it below, an
+// agreeing birth date confirms it. Measured in TestShortFamilyTradeoff and
+// TestShortFamilyCustomers.
 
-// shortEditSim is what a short word one edit from its partner counts for
-// under shortLeftover: low, so that the name matches only when its other
-// words agree all but exactly.
+// shortFamilyEdit switches shortLeftover on; the tests that measure what
+// the rule gains and costs turn it off to compare.
+var shortFamilyEdit = true
+
+// shortEditSim is what a short word one edit from its partner counts for in
+// an explanation and in the score before shortSlipScore or shortNameScore
+// caps it; bound.go counts an unpaired short query word at it.
 const shortEditSim = 0.75
+
+// shortSlipScore is the most a name met through a short family name typed
+// with a slip (a letter doubled, dropped, added or swapped, a neighbouring
+// key) scores: just above DefaultThreshold, so that any conflicting
+// qualifier (DefaultWeights: birth date 0.15, gender 0.1, country 0.06)
+// takes it below.
+const shortSlipScore = 0.88
+
+// shortNameScore is the most a name met through a short family name changed
+// in another way, or spelt as a word the loaded lists hold, scores: just
+// below DefaultThreshold. Such a change is more often another real family
+// name (Li, Lu; Kim, Kum; Pak, Paek are all listed) than a slip, that is,
+// another person with common given names; an agreeing birth date (0.04)
+// makes it a match.
+const shortNameScore = 0.84
 
 // maxShortWord is the longest word shortLeftover pairs: words of five
 // letters or more already take an edit (budget), and a four-letter word
-// may need one against a three-letter one (Paek, Pek).
+// may need one against a three-letter one (Paek, Pek) or a five-letter
+// slip (Kimm).
 const maxShortWord = 4
+
+// minLoneWord and minLoneRarity say when a single other query word is
+// enough for shortLeftover: a long, rare given name (Cuiying, Mahmut), not a
+// common short one (Eric, Wei), which half the customers with the family
+// name share.
+const (
+	minLoneWord   = 6
+	minLoneRarity = 0.6
+)
 
 // shortLeftover finds the query word and listed word a short family name
 // typed one edit off leaves unpaired (Kwang Hyok Kum for KIM, Kwang Hyok;
-// Changgen Ddu for DU, Changgen): budget allows no edit in a word of fewer
-// than four letters, as such words make other names (Il, Un), but when
-// every other query word met a listed word at 0.9 or better, the one short
-// word left on each side within one edit is most likely the same name
-// mistyped. It reports their positions, and whether there are such words:
-// exactly one unpaired query word and a listed one.
-func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj int, ok bool) {
-	qi, met := -1, 0
+// Changgen Ddu for DU, Changgen): exactly one query word of at most
+// maxShortWord+1 letters left, every other query word met at 0.9 or better,
+// at least two of them or one long and rare (minLoneWord, minLoneRarity),
+// and a listed word left within one edit (Damerau). It reports their
+// positions and the highest score the name may then get: shortSlipScore
+// for a slip making a word the lists do not hold, shortNameScore for any
+// other edit.
+func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj int, most float64, ok bool) {
+	if !shortFamilyEdit {
+		return 0, 0, 0, false
+	}
+	qi, met, lone := -1, 0, false
 	for i := range q {
 		if q[i].kind != kindWord {
 			continue
 		}
 		if usedQ&mask(i, 1) == 0 {
 			if qi >= 0 || i >= len(simOf) {
-				return 0, 0, false // two words unpaired: not the rest agreeing
+				return 0, 0, 0, false // two words unpaired: not the rest agreeing
 			}
 			qi = i
 			continue
 		}
 		if i >= len(simOf) || simOf[i] < 0.9 {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 		met++
+		lone = len(q[i].text) >= minLoneWord && q[i].rarity >= minLoneRarity
 	}
-	if qi < 0 || met == 0 || q[qi].exact || len(q[qi].text) > maxShortWord+1 {
-		return 0, 0, false
+	if qi < 0 || !(met >= 2 || met == 1 && lone) || q[qi].exact || len(q[qi].text) > maxShortWord+1 {
+		return 0, 0, 0, false
 	}
 	for j := range c {
 		if c[j].kind != kindWord || usedC&mask(j, 1) != 0 || c[j].exact {
@@ -228,8 +260,34 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 			continue
 		}
 		if levenshtein(a, b, 1) <= 1 {
-			return qi, j, true
+			most = shortNameScore
+			if !q[qi].listed && slip(a, b) {
+				most = shortSlipScore
+			}
+			return qi, j, most, true
 		}
 	}
-	return 0, 0, false
+	return 0, 0, 0, false
+}
+
+// slip reports whether words a and b, one edit apart (levenshtein), differ
+// as a typing slip does: a letter added or dropped (doubled letters among
+// them), two neighbouring letters swapped, or a key struck beside the right
+// one. A letter changed for one elsewhere on the keyboard (Kim, Kom; Li,
+// La) is how two real names differ.
+func slip(a, b string) bool {
+	if len(a) != len(b) {
+		return true
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return true
+	}
+	if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+		return true
+	}
+	return adjacentKeys(a[i], b[i])
 }

@@ -37,8 +37,8 @@ func TestCompoundForms(t *testing.T) {
 
 // TestArabicCompare compares UN-listed persons' names as the list writes
 // them in Arabic script with their Latin names (compounds joined or
-// apart, the article assimilated or not), and with other listed persons
-// who share a name word.
+// apart, the article assimilated or not, a final ه read a), and with
+// other listed persons who share a name word.
 func TestArabicCompare(t *testing.T) {
 	for _, c := range []struct {
 		a, b  string
@@ -55,7 +55,11 @@ func TestArabicCompare(t *testing.T) {
 		{"عبدالرحمن ياسين", "ABDULRAHMAN YASIN", true},
 		{"سيف الدين المشهداني", "SAIFALDIN AL-MASHHADANI", true},
 		{"SAIFUDDIN AL-MASHHADANI", "سيف الدين المشهداني", true},
+		{"حماده ولد محمد الخيري", "HAMADA OULD MOHAMED EL KHAIRY", true},
+		{"أكرم تركي المزيده", "AKRAM TURKI AL-MAZIDIH", true},
+		{"طه ياسين رمضان الجزراوي", "TAHA YASSIN RAMADAN AL-JIZRAWI", true},
 		{"سيف الدين المشهداني", "SAIF-AL-DIN FULAYH HASAN TAHA AL-RAWI", false},
+		{"ثروت صالح شحاته", "THARWAT SALAH HAMMAD", false},
 		{"شمس الرحمن عبد الظاهر", "SHAMSUDDIN ABDUL ZAHIR", false},
 		{"عتیق الله آخوند", "ATIQULLAH WALI MOHAMMAD", false},
 		{"هدايت الله", "NAJIBULLAH HAQQANI", false},

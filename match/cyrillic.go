@@ -148,9 +148,24 @@ func arabicReading(s string) string {
 			ws = append(ws, "al")
 			w = strings.TrimPrefix(w, "ال")
 		}
-		ws = append(ws, mapRunes(w, arabic))
+		ws = append(ws, arabicWord(w))
 	}
 	return strings.Join(ws, " ")
+}
+
+// arabicWord reads one word in Arabic. A final ه after a consonant is
+// the feminine ending (taa marbuta) as Afghan and colloquial spelling
+// writes it, the vowel a (فاطمه = fatma, Fatima; جمعه = Juma), save in
+// Allah (الله) and words of two letters (طه, Taha); the Persian readings
+// read it h (Fatemeh).
+func arabicWord(w string) string {
+	lat := mapRunes(w, arabic)
+	rs := []rune(w)
+	n := len(rs)
+	if n >= 3 && rs[n-1] == 'ه' && !strings.ContainsRune("اويى", rs[n-2]) && !strings.HasSuffix(w, "لله") {
+		lat = strings.TrimSuffix(lat, "h") + "a"
+	}
+	return lat
 }
 
 var arabicParticles = map[string]string{

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -178,7 +179,7 @@ func readSnapshot(data []byte, key []byte, fpc <-chan [32]byte) (*Index, error) 
 // old file's blocks). A missing file is an error wrapping fs.ErrNotExist.
 func OpenSnapshot(path string, key []byte) (*Index, error) {
 	fpc := make(chan [32]byte, 1)
-	go func() { fpc <- Fingerprint() }()
+	go func() { fpc <- cachedFingerprint(filepath.Dir(path)) }()
 	data, unmap, err := mapFile(path)
 	if err != nil {
 		<-fpc
@@ -320,7 +321,8 @@ var (
 
 // Fingerprint identifies the engine: SHA-256 over what it makes of
 // fingerprintProbe (every field of every token, as the snapshot writes
-// it), the default weights and the snapshot layout. A snapshot written by
+// it), the default weights, the snapshot layout and the data of every
+// table the engine reads names by (engineTables). A snapshot written by
 // an engine that reads names otherwise is never loaded. It is computed
 // once per process.
 func Fingerprint() [32]byte {
@@ -345,6 +347,8 @@ func computeFingerprint() [32]byte {
 	}
 	e.float(DefaultThreshold)
 	e.str(fmt.Sprintf("%+v", w)) // a Weights field the list above misses
+	tables := tablesDigest()
+	e.buf = append(e.buf, tables[:]...)
 	h := sha256.New()
 	h.Write(e.strs.blob)
 	h.Write(e.buf)

@@ -310,6 +310,27 @@ func TestWordTable(t *testing.T) {
 	}
 }
 
+// TestFingerprintCache requires the fingerprint cached in a snapshot
+// directory to be this engine's, and a cache another executable wrote to
+// be computed again and replaced.
+func TestFingerprintCache(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/" + fingerprintCache
+	if err := os.WriteFile(path, bytes.Repeat([]byte{7}, 64), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := cachedFingerprint(dir); got != Fingerprint() {
+		t.Fatalf("another executable's cache: %x, want %x", got[:8], Fingerprint())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) != 64 || [32]byte(b[32:]) != Fingerprint() {
+		t.Fatalf("cache not rewritten: %x, %v", b, err)
+	}
+	if got := cachedFingerprint(dir); got != Fingerprint() {
+		t.Fatalf("read from the cache: %x", got[:8])
+	}
+}
+
 // TestFingerprintStable requires the fingerprint to be a function of the
 // engine alone, and to change with what the engine makes of a name.
 func TestFingerprintStable(t *testing.T) {
@@ -324,6 +345,21 @@ func TestFingerprintStable(t *testing.T) {
 		t.Error("changing a default weight leaves the fingerprint unchanged")
 	}
 	DefaultWeights = saved
+	// A table entry no probe name meets.
+	titles["zzfingerprinttitle"] = true
+	changed := computeFingerprint()
+	delete(titles, "zzfingerprinttitle")
+	if changed == a {
+		t.Error("a word added to a table leaves the fingerprint unchanged")
+	}
+	last := len(genericPlaces) - 1
+	place := genericPlaces[last]
+	genericPlaces[last] += "x"
+	changed = computeFingerprint()
+	genericPlaces[last] = place
+	if changed == a {
+		t.Error("a generated table's entry changed leaves the fingerprint unchanged")
+	}
 	probe := fingerprintProbe
 	defer func() { fingerprintProbe = probe }()
 	fingerprintProbe = append(slices.Clone(probe[:len(probe)-1]), struct {
@@ -413,5 +449,13 @@ func TestFingerprintAcrossProcesses(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Fatalf("another process computes %q, this one %q", out, want)
 		}
+	}
+}
+
+// BenchmarkTablesDigest measures hashing the engine's tables, part of
+// computing the fingerprint.
+func BenchmarkTablesDigest(b *testing.B) {
+	for b.Loop() {
+		tablesDigest()
 	}
 }

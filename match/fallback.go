@@ -37,7 +37,12 @@ func anyReading(s string, learned bool) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if r, _ := utf8.DecodeRuneInString(w); r >= 0x0E01 && r <= 0x0E5B {
+		r, _ := utf8.DecodeRuneInString(w)
+		if r >= 0x1000 && r <= 0x102A {
+			b.WriteString(myanmarReading(w))
+			continue
+		}
+		if r >= 0x0E01 && r <= 0x0E5B {
 			w = thaiReading(w, learned)
 		}
 		rs := []rune(w)

@@ -70,6 +70,8 @@ func TestOtherScriptsCompare(t *testing.T) {
 		{"ហ៊ុន សែន", "Hun Sen"},
 		{"ኃይለ ሥላሴ", "Haile Selassie"},
 		{"வேலுப்பிள்ளை பிரபாகரன்", "Velupillai Prabhakaran"},
+		{"မင်းအောင်လှိုင်", "Min Aung Hlaing"},
+		{"သန်းရွှေ", "Than Shwe"},
 		{"ทักษิณ ชินวัตร", "Thaksin Shinawatra"},
 		{"ยิ่งลักษณ์ ชินวัตร", "Yingluck Shinawatra"},
 		{"ハッサン・ロウハーニー", "Hassan Rouhani"},
@@ -87,6 +89,8 @@ func TestOtherScriptsDiffer(t *testing.T) {
 		{"ประวิตร วงษ์สุวรรณ", "Prayut Chan-o-cha"},
 		{"สมชาย วงศ์สวัสดิ์", "Prawit Wongsuwan"},
 		{"ហ៊ុន សែន", "Hun Manet"},
+		{"မင်းအောင်လှိုင်", "Min Aung Myint"},
+		{"စိုးဝင်း", "Min Aung Hlaing"},
 		{"ยิ่งลักษณ์ ชินวัตร", "Thaksin Shinawatra"},
 		{"ኃይለ ሥላሴ", "Haile Gebrselassie"},
 		{"ハッサン・ロウハーニー", "Hassan Nasrallah"},
@@ -129,20 +133,23 @@ func TestThaiReading(t *testing.T) {
 // reading.
 func TestAnyReading(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"नरेन्द्र मोदी", "narendr modii"}, // vowel signs kept, inherent a
-		{"गौतम", "gautam"},                 // no a at the end of a word
-		{"አሕመድ", "ahhmad"},                 // sixth order without e
-		{"ბიძინა", "bidzina"},              // Georgian national system
-		{"ფაშინյան", "pashinyan"},          // Georgian and Armenian letters
-		{"แพทองธาร", "phaetongthan"},       // Thai: the leading vowel read after, final ร n
-		{"ハッサン", "hassan"},                 // small tsu doubles the consonant
-		{"キョウコ", "kyouko"},                 // small yo makes one syllable
-		{"ティム", "timu"},                    // small i is the vowel
-		{"ሥላሴ", "selase"},                  // first syllable keeps its vowel; long vowels single
-		{"ហ៊ុន ម៉ាណែត", "hun manet"},       // Khmer long vowels and n single
-		{"வேலுப்பிள்ளை", "veluppillai"},    // Tamil long vowels and l single
-		{"பிரபாகரன்", "prapakaran"},        // Tamil: no i in a first cluster
-		{"プーチン", "puchin"},                 // kana voicing kept
+		{"नरेन्द्र मोदी", "narendr modii"},     // vowel signs kept, inherent a
+		{"गौतम", "gautam"},                     // no a at the end of a word
+		{"አሕመድ", "ahhmad"},                     // sixth order without e
+		{"ბიძინა", "bidzina"},                  // Georgian national system
+		{"ფაშინյան", "pashinyan"},              // Georgian and Armenian letters
+		{"แพทองธาร", "phaetongthan"},           // Thai: the leading vowel read after, final ร n
+		{"ハッサン", "hassan"},                     // small tsu doubles the consonant
+		{"キョウコ", "kyouko"},                     // small yo makes one syllable
+		{"ティム", "timu"},                        // small i is the vowel
+		{"ሥላሴ", "selase"},                      // first syllable keeps its vowel; long vowels single
+		{"ហ៊ុន ម៉ាណែត", "hun manet"},           // Khmer long vowels and n single
+		{"வேலுப்பிள்ளை", "veluppillai"},        // Tamil long vowels and l single
+		{"பிரபாகரன்", "prapakaran"},            // Tamil: no i in a first cluster
+		{"မင်းအောင်လှိုင်", "min aung hlaing"}, // Burmese: a word a syllable, read by its sound
+		{"ထွန်းမြင့်", "htun myin"},            // ွန် un, a tone mark before asat
+		{"သန်းရွှေ", "than shwe"},              // ရှ sh
+		{"プーチン", "puchin"},                     // kana voicing kept
 	} {
 		if got := anyReading(fold(c.in), false); got != c.want {
 			t.Errorf("anyReading(%s) = %q, want %q", c.in, got, c.want)

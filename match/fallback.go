@@ -16,12 +16,22 @@ import (
 // letter and vowel sign, with what it leaves out or adds put right where
 // that is systematic.
 //
+//   - Thai and Burmese words are read by readers of their own, as their
+//     names are said and spelt in Latin letters (thaiReading,
+//     myanmarReading); so are kana's small letters (ッ doubles the
+//     consonant after it, ャ ュ ョ and small vowels make one syllable
+//     with the kana before them: ハッサン = hassan, キョウ = kyou).
+//   - It reads the long vowels of Khmer, Tamil and Bengali doubled, and
+//     Ethiopic's long vowels, ኀ and ሠ rows as aa, ee, x and sz; they are
+//     read as lists spell them (ownLetters, ethiopicLetters).
 //   - unidecode reads the consonants of Brahmic scripts bare (न = n), but
 //     one without a vowel sign or virama after it carries the vowel a
 //     (नरेन्द्र = narendra); at the end of a word it is not pronounced and
 //     not written (गौतम = gautam).
 //   - It reads Ethiopic syllables of the sixth order with e (ድ = de), the
-//     order that most often has no vowel (አሕመድ = ahmed).
+//     order that most often has no vowel (አሕመድ = ahmed), save at the
+//     start of a word, which never begins with two consonants (ሥላሴ =
+//     selase).
 //   - Thai and Lao write some vowels before the consonant they follow in
 //     speech (แพ = phae); they are read after it.
 //   - Tamil's i between a word's first consonant and r is not written

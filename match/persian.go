@@ -81,10 +81,9 @@ const compoundMark = '\uE000'
 // joined) written as one word in the two ways Latin spellings join them:
 // the article kept (سعدالدين, read sdaldyn: Saadaldin, Saad al-Din
 // joined) and assimilated after the vowel u (سعد‹u›ددين, read sduddyn:
-// Saduddin). The name read as written meets the spellings that keep the
-// words apart (Saad Eddine). Nil when the name has no compound; the
-// second form is left out when it is the first (a stem whose letter the
-// article does not assimilate: Inamulhaq).
+// Saduddin; before a letter the article does not assimilate, ul:
+// Inamulhaq). The name read as written meets the spellings that keep the
+// words apart (Saad Eddine). Nil when the name has no compound.
 func compoundForms(s string) []string {
 	ws := words(s)
 	var kept, assim []string

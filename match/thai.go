@@ -74,7 +74,7 @@ func thaiReading(w string, learned bool) string {
 			if learned {
 				b.WriteString(init + "a")
 			}
-		case r == 'ห' && strings.ContainsRune("งญนมยรลว", next) && next != 0 && (thaiAt(rs, i+2) != 0):
+		case r == 'ห' && next != 0 && strings.ContainsRune("งญนมยรลว", next) && after != 0:
 			// ห before a sonorant only marks its tone.
 		case strings.ContainsRune("กขคตปผพ", r) && strings.ContainsRune("รลว", next) && isThaiVowel(after):
 			b.WriteString(init) // a cluster: the vowel follows its second letter

@@ -459,3 +459,20 @@ func BenchmarkTablesDigest(b *testing.B) {
 		tablesDigest()
 	}
 }
+
+// BenchmarkOpenSnapshotOFAC measures loading the OFAC index from its
+// snapshot file, memory-mapped, as a process does (the file in the page
+// cache, the fingerprint computed).
+func BenchmarkOpenSnapshotOFAC(b *testing.B) {
+	path := b.TempDir() + "/ix.snap"
+	if err := os.WriteFile(path, ofacSnapshot(b), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	Fingerprint()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := OpenSnapshot(path, []byte("k")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -496,8 +496,10 @@ func (e *encoder) party(p *party) {
 	e.strings(p.countries)
 }
 
-// encode is the payload of ix's snapshot: the string table, then the
-// sections below in order.
+// encode is the payload of ix's snapshot: a table of its sections (secVarint
+// and on: where each starts and its length), then the sections, 8-byte
+// aligned. The varint section holds the string table, then what lookups do
+// not read in place, in the order below.
 func (ix *Index) encode() ([]byte, error) {
 	if ix.seen != nil {
 		return nil, errors.New("index snapshot: the index is still being built")

@@ -41,7 +41,7 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 	if c.joined {
 		pairs *= 2
 	}
-	short, missed := 0.0, 0 // a short word unhit (shortLeftover), words unhit
+	short, missed := -1, 0 // a short word unhit (shortLeftover), words unhit
 	for i := range r {
 		wt := w.weight(&r[i])
 		all += wt
@@ -54,8 +54,8 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 				hit = append(hit, initialSim*wt)
 			} else if r[i].kind == kindWord {
 				missed++
-				if !r[i].exact && len(r[i].text) <= maxShortWord+1 {
-					short = shortEditSim * wt
+				if shortWord(&r[i]) {
+					short = i
 				}
 			}
 		case byLetter && r[i].kind == kindInitial && len(ins) < cap(ins):
@@ -72,10 +72,10 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 	for _, wt := range hit {
 		got += wt
 	}
-	if missed == 1 && short > 0 {
+	if missed == 1 && short >= 0 && shortRest(r, short) {
 		// The one word unhit may be a short family name one edit off,
 		// meeting a listed word the query's lookups did not.
-		got += short
+		got += shortEditSim * w.weight(&r[short])
 		wild++
 	}
 	return got, all, wild, ins

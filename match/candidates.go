@@ -295,14 +295,20 @@ func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost 
 	sort.Slice(look, func(a, b int) bool { return look[a].ratio > look[b].ratio })
 	rest := total
 	var essential uint64
-	short := 0.0 // what the heaviest short word chosen may still give unhit
+	// A short family name one edit off meets its listed word unhit
+	// (shortLeftover), but only when every other word is met: a name
+	// hitting no chosen word gets short from the rule only while the one
+	// word chosen is a short word.
+	short, words := 0.0, 0
 	for _, x := range look {
 		essential |= 1 << uint(x.i)
 		rest -= x.wt
-		if t := &r[x.i]; t.kind == kindWord && !t.exact && len(t.text) <= maxShortWord+1 {
-			// A short family name one edit off meets its listed word
-			// unhit (shortLeftover), but only one word so.
-			short = max(short, shortEditSim*x.wt)
+		if t := &r[x.i]; t.kind == kindWord {
+			words++
+			short = 0
+			if words == 1 && shortWord(t) && shortRest(r, x.i) {
+				short = shortEditSim * x.wt
+			}
 		}
 		if rest+short < floor*total {
 			break

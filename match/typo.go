@@ -248,7 +248,7 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 		met++
 		lone = len(q[i].text) >= minLoneWord && q[i].rarity >= minLoneRarity
 	}
-	if qi < 0 || !(met >= 2 || met == 1 && lone) || q[qi].exact || len(q[qi].text) > maxShortWord+1 {
+	if qi < 0 || !(met >= 2 || met == 1 && lone) || !shortWord(&q[qi]) {
 		return 0, 0, 0, false
 	}
 	for j := range c {
@@ -268,6 +268,26 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 		}
 	}
 	return 0, 0, 0, false
+}
+
+// shortWord reports whether query word t may be the short family name
+// shortLeftover pairs.
+func shortWord(t *token) bool {
+	return t.kind == kindWord && !t.exact && len(t.text) <= maxShortWord+1
+}
+
+// shortRest reports whether the words of query reading r other than word
+// qi are enough for shortLeftover, if all of them are met: two or more, or
+// one long and rare. bound.go asks it before counting word qi unhit.
+func shortRest(r []token, qi int) bool {
+	n, lone := 0, false
+	for i := range r {
+		if i != qi && r[i].kind == kindWord {
+			n++
+			lone = len(r[i].text) >= minLoneWord && r[i].rarity >= minLoneRarity
+		}
+	}
+	return n >= 2 || n == 1 && lone
 }
 
 // slip reports whether words a and b, one edit apart (levenshtein), differ

@@ -261,3 +261,21 @@ func FuzzLegalAt(f *testing.F) {
 		}
 	})
 }
+
+// TestIsPatronymic checks the East Slavic patronymic endings, with the
+// shortest stems they take, against family names and given names.
+func TestIsPatronymic(t *testing.T) {
+	tests := []struct {
+		w    string
+		want bool
+	}{
+		{"lvovich", true}, {"ilyich", true}, {"aleksandrovich", true}, {"lvovna", true},
+		{"ilyinichna", true}, {"petrovych", true}, {"ivanovna", true},
+		{"ovich", false}, {"vich", false}, {"gates", false}, {"ivanov", false}, {"yich", false},
+	}
+	for _, tt := range tests {
+		if got := isPatronymic(tt.w); got != tt.want {
+			t.Errorf("isPatronymic(%q) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+}

@@ -170,10 +170,16 @@ var titles = map[string]bool{
 	"господин": true, "г-н": true,
 }
 
-// isPatronymic reports whether a word looks like an East Slavic patronymic.
+// patronymicEndings are the endings of East Slavic patronymics as lists
+// romanise them.
+var patronymicEndings = []string{"ovich", "evich", "yevich", "yich", "ovna", "evna", "yevna", "ovych", "evych", "ivna", "ichna", "ovitch", "evitch", "owitsch", "ewitsch", "owna", "ewna"}
+
+// isPatronymic reports whether a word looks like an East Slavic patronymic:
+// a stem of two letters or more (Lev gives Lvovich) and a patronymic ending,
+// -yich among them for the fathers' names in -ya (Ilya gives Ilyich).
 func isPatronymic(w string) bool {
-	for _, suf := range []string{"ovich", "evich", "yevich", "ovna", "evna", "yevna", "ovych", "evych", "ivna", "ichna", "ovitch", "evitch", "owitsch", "ewitsch", "owna", "ewna"} {
-		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+	for _, suf := range patronymicEndings {
+		if len(w) >= len(suf)+2 && strings.HasSuffix(w, suf) {
 			return true
 		}
 	}

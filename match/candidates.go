@@ -43,6 +43,8 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 	for _, k := range p.idKeys {
 		ents = append(ents, ix.ids[k]...)
 	}
+	var kbuf [128]byte
+	key := kbuf[:0]
 	ri := 0
 	for _, n := range p.names {
 		for ni, r := range n.readings {
@@ -57,62 +59,23 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				continue
 			}
 			type lookup struct {
-				m      uint64
-				ids    []int32
-				cost   int
-				letter int32 // the vocabulary id of m's first letter, or -1
+				m uint64
+				*wordLookup
 			}
 			var ls []lookup
-			for _, s := range n.spans[ni] {
+			for si := range n.spans[ni] {
+				s := &n.spans[ni][si]
 				m := mask(s.first, s.n)
 				if m&looked != m {
 					continue
 				}
-				l := lookup{m: m, letter: -1}
-				if id, ok := ix.word(s.tok.text); ok {
-					l.ids = append(l.ids, id)
+				key = lookupKey(key[:0], s)
+				l, ok := ix.lookups.get(key)
+				if !ok {
+					l = ix.lookupSpan(s)
+					ix.lookups.put(key, l)
 				}
-				forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
-					ix.lookup(h, func(id int32) {
-						if ix.reaches(&s.tok, id) {
-							l.ids = append(l.ids, id)
-						}
-					})
-				})
-				// A word meets a listed initial of its first letter.
-				if s.n == 1 && len(s.tok.text) > 1 {
-					if id, ok := ix.word(s.tok.text[:1]); ok {
-						l.ids = append(l.ids, id)
-						l.letter = id
-					}
-				}
-				// A word meets listed words by its alts' text or skeleton.
-				for _, a := range s.tok.alts {
-					if id, ok := ix.word(a.text); ok {
-						l.ids = append(l.ids, id)
-					}
-					ix.lookup(hashSkip(a.skel, -1, -1), func(id int32) {
-						if ix.reaches(&s.tok, id) {
-							l.ids = append(l.ids, id)
-						}
-					})
-				}
-				// Words from Arabic script meet others by consonants.
-				if len(s.tok.cons) >= 2 {
-					ix.lookup(consHash(s.tok.cons), func(id int32) {
-						if s.tok.abjad || ix.abjad[id] {
-							l.ids = append(l.ids, id)
-						}
-					})
-				}
-				// A token may be reached by its text and by several deletion
-				// variants: walk its postings once.
-				slices.Sort(l.ids)
-				l.ids = slices.Compact(l.ids)
-				for _, id := range l.ids {
-					l.cost += len(ix.postings[id])
-				}
-				ls = append(ls, l)
+				ls = append(ls, lookup{m, l})
 			}
 			// Cost per word: the postings of the lookups that cover it.
 			cost := make([]int, len(r))
@@ -167,6 +130,58 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 		}
 	}
 	return ents
+}
+
+// lookupSpan looks a query span up: the vocabulary tokens it may match
+// (by its text, the deletion neighbourhood of its skeleton, a listed
+// initial of its first letter, its alts' text and skeleton, its consonants)
+// and the postings they cost. candidates memoises it per index (Index.lookups).
+func (ix *Index) lookupSpan(s *span) *wordLookup {
+	l := &wordLookup{letter: -1}
+	if id, ok := ix.word(s.tok.text); ok {
+		l.ids = append(l.ids, id)
+	}
+	forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
+		ix.lookup(h, func(id int32) {
+			if ix.reaches(&s.tok, id) {
+				l.ids = append(l.ids, id)
+			}
+		})
+	})
+	// A word meets a listed initial of its first letter.
+	if s.n == 1 && len(s.tok.text) > 1 {
+		if id, ok := ix.word(s.tok.text[:1]); ok {
+			l.ids = append(l.ids, id)
+			l.letter = id
+		}
+	}
+	// A word meets listed words by its alts' text or skeleton.
+	for _, a := range s.tok.alts {
+		if id, ok := ix.word(a.text); ok {
+			l.ids = append(l.ids, id)
+		}
+		ix.lookup(hashSkip(a.skel, -1, -1), func(id int32) {
+			if ix.reaches(&s.tok, id) {
+				l.ids = append(l.ids, id)
+			}
+		})
+	}
+	// Words from Arabic script meet others by consonants.
+	if len(s.tok.cons) >= 2 {
+		ix.lookup(consHash(s.tok.cons), func(id int32) {
+			if s.tok.abjad || ix.abjad[id] {
+				l.ids = append(l.ids, id)
+			}
+		})
+	}
+	// A token may be reached by its text and by several deletion
+	// variants: walk its postings once.
+	slices.Sort(l.ids)
+	l.ids = slices.Clip(slices.Compact(l.ids))
+	for _, id := range l.ids {
+		l.cost += len(ix.postings[id])
+	}
+	return l
 }
 
 // candSet is the candidate names of one query: a dense, epoch-stamped slot

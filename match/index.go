@@ -101,6 +101,11 @@ type Index struct {
 	// acronyms maps an acronym a list gives as an alias of a party's full
 	// name to that name's words (acronym.go).
 	acronyms map[string]string
+	// lookups and resembled memoise per-word work of query screening
+	// (memo.go): a query word's lookup (candidates) and the listed names
+	// the listed word it resembles has (weighQuery).
+	lookups   memo[*wordLookup]
+	resembled memo[int32]
 }
 
 // NewIndex prepares entities for screening.
@@ -501,17 +506,7 @@ func (ix *Index) weighQuery(n *name) {
 				t.rarity = genericRarity(t, ix.idf(t.text))
 				continue
 			}
-			best := int32(0)
-			forDeletions(t.skel, neighbourhood(t), func(h uint64) {
-				ix.lookup(h, func(id int32) {
-					if df := ix.df[id]; df > best {
-						if o := newToken(ix.texts[id], kindWord, false); tokenSim(t, &o) > 0 {
-							best = df
-						}
-					}
-				})
-			})
-			t.rarity = genericRarity(t, ix.idfOf(best))
+			t.rarity = genericRarity(t, ix.idfOf(ix.resembledDF(t)))
 		}
 	}
 }

@@ -113,6 +113,9 @@ func NewIndex(entities []*warden.Entity) *Index {
 	ix := &Index{entities: entities, vocab: map[string]int32{}, ids: map[string][]int32{}}
 	var dels []delEntry
 	var reach []int8 // token id -> the deletion neighbourhood indexed so far
+	// marked[id] is one more than the last name whose count of token id
+	// was taken: a name counts once however often it holds a word.
+	var marked []int32
 	ix.first = make([]int32, 0, len(entities)+1)
 	ix.parties = make([]party, 0, len(entities))
 	for ei, e := range entities {
@@ -126,7 +129,6 @@ func NewIndex(entities []*warden.Entity) *Index {
 			ni := int32(len(ix.names))
 			ix.names = append(ix.names, p)
 			ix.owner = append(ix.owner, int32(ei))
-			seen := map[string]bool{}
 			// The name's own spans, as scoring meets them (addKorean
 			// gives joined words no joined alts: spans(r) afresh would).
 			for _, ss := range p.spans {
@@ -142,6 +144,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 						ix.at = append(ix.at, nil)
 						ix.seen = append(ix.seen, 0)
 						reach = append(reach, -1)
+						marked = append(marked, 0)
 					}
 					ix.seen[id] |= seenForm(&s.tok)
 					// The same text may come as a joined span (matched
@@ -170,8 +173,8 @@ func NewIndex(entities []*warden.Entity) *Index {
 						ix.at[id] = append(ix.at[id], 0)
 					}
 					ix.at[id][len(ix.at[id])-1] |= positions(s.first, s.n)
-					if !seen[s.tok.text] {
-						seen[s.tok.text] = true
+					if marked[id] != ni+1 {
+						marked[id] = ni + 1
 						if s.n == 1 {
 							ix.df[id]++
 						}

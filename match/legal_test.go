@@ -279,3 +279,31 @@ func TestIsPatronymic(t *testing.T) {
 		}
 	}
 }
+
+// TestLegalAbbreviated: a legal form of several words meets itself with
+// its last word abbreviated as the table abbreviates it, and abbreviates
+// accepts only an abbreviation.
+func TestLegalAbbreviated(t *testing.T) {
+	for _, f := range []string{"joint stock company", "closed joint stock company", "private limited company"} {
+		full, ok := legalForms[f]
+		if !ok {
+			t.Fatalf("%q is no legal form", f)
+		}
+		short := strings.TrimSuffix(f, "company") + "co"
+		if l, ok := legalForms[short]; !ok || l.key != full.key {
+			t.Errorf("legalForms[%q] = %+v, %v; want key %q as %q", short, l, ok, full.key, f)
+		}
+	}
+	tests := []struct {
+		a, w string
+		want bool
+	}{
+		{"co", "company", true}, {"ltd", "limited", true}, {"corp", "corporation", true},
+		{"company", "co", false}, {"oc", "company", false}, {"c", "company", false}, {"cx", "company", false},
+	}
+	for _, tt := range tests {
+		if got := abbreviates(tt.a, tt.w); got != tt.want {
+			t.Errorf("abbreviates(%q, %q) = %v, want %v", tt.a, tt.w, got, tt.want)
+		}
+	}
+}

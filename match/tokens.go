@@ -62,7 +62,69 @@ func buildLegalForms() map[string]legalForm {
 			m[e.form] = legalForm{e.key, e.edge}
 		}
 	}
+	abbreviateLegal(m)
 	return m
+}
+
+// abbreviateLegal adds to legal-form table m each Latin form of several
+// words with its last word written as the table abbreviates it, or spelt
+// out, as names write them (Joint Stock Co for Joint Stock Company): two
+// one-word forms of the same key, one of which abbreviates the other
+// (abbreviates), stand for each other at the end of a longer form. The
+// generated table's order decides which form a new one takes after, so
+// that m is the same in every process.
+func abbreviateLegal(m map[string]legalForm) {
+	// key and first letter -> the one-word forms of the key with that
+	// letter (an abbreviation keeps its word's first letter)
+	byKey := map[string][]string{}
+	for _, e := range legalLatin {
+		if e.form != "" && !strings.Contains(e.form, " ") {
+			k := e.key + " " + e.form[:1]
+			byKey[k] = append(byKey[k], e.form)
+		}
+	}
+	partners := map[string][]string{} // last word -> its abbreviations and spellings out
+	for _, e := range legalLatin {
+		sp := strings.LastIndexByte(e.form, ' ')
+		if sp < 0 {
+			continue
+		}
+		last := e.form[sp+1:]
+		ws, ok := partners[last]
+		if !ok {
+			if one, ok := m[last]; ok {
+				for _, w := range byKey[one.key+" "+last[:1]] {
+					if w != last && (abbreviates(w, last) || abbreviates(last, w)) {
+						ws = append(ws, w)
+					}
+				}
+			}
+			partners[last] = ws
+		}
+		for _, w := range ws {
+			if f := e.form[:sp+1] + w; !hasLegal(m, f) {
+				m[f] = legalForm{e.key, e.edge}
+			}
+		}
+	}
+}
+
+func hasLegal(m map[string]legalForm, f string) bool { _, ok := m[f]; return ok }
+
+// abbreviates reports whether a is an abbreviation of the longer word w:
+// its first letter and then the rest of its letters in w's order (co,
+// company; ltd, limited; corp, corporation).
+func abbreviates(a, w string) bool {
+	if len(a) < 2 || len(a) >= len(w) || a[0] != w[0] {
+		return false
+	}
+	j := 1
+	for i := 1; i < len(w) && j < len(a); i++ {
+		if w[i] == a[j] {
+			j++
+		}
+	}
+	return j == len(a)
 }
 
 // legalReadings are the Latin readings of the generated table's forms in

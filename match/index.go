@@ -216,12 +216,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
 	ix.seen = nil
 	ix.learnAcronyms()
-	slices.SortFunc(dels, func(a, b delEntry) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
+	sortDels(dels)
 	ix.delKeys = make([]uint64, 0, len(dels))
 	ix.delIDs = make([]int32, 0, len(dels))
 	for i, d := range dels {
@@ -334,6 +329,42 @@ func positions(first, n int) uint32 {
 type delEntry struct {
 	key uint64
 	id  int32
+}
+
+// sortDels sorts dels by key, then id: a radix sort of the keys (four
+// stable passes of 16 bits, a few times faster than comparison sorting the
+// million entries of the four lists), then each run of equal keys, most
+// of one entry, by id.
+func sortDels(dels []delEntry) {
+	src, dst := dels, make([]delEntry, len(dels))
+	count := make([]int, 1<<16)
+	for shift := 0; shift < 64; shift += 16 {
+		clear(count)
+		for _, d := range src {
+			count[uint16(d.key>>shift)]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for _, d := range src {
+			k := uint16(d.key >> shift)
+			dst[count[k]] = d
+			count[k]++
+		}
+		src, dst = dst, src
+	}
+	// Four passes: the sorted entries are back in dels.
+	for i := 0; i < len(dels); {
+		j := i + 1
+		for j < len(dels) && dels[j].key == dels[i].key {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(dels[i:j], func(a, b delEntry) int { return cmp.Compare(a.id, b.id) })
+		}
+		i = j
+	}
 }
 
 // neighbourhood is how many deletions of a token's skeleton are indexed or

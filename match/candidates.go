@@ -1,9 +1,9 @@
 package match
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
-	"sort"
 )
 
 // maxQueryReadings bounds the query readings tracked per candidate name.
@@ -62,7 +62,8 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				m uint64
 				*wordLookup
 			}
-			var ls []lookup
+			var lbuf [16]lookup
+			ls := lbuf[:0]
 			for si := range n.spans[ni] {
 				s := &n.spans[ni][si]
 				m := mask(s.first, s.n)
@@ -78,7 +79,11 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				ls = append(ls, lookup{m, l})
 			}
 			// Cost per word: the postings of the lookups that cover it.
-			cost := make([]int, len(r))
+			var cbuf [16]int
+			cost := cbuf[:min(len(r), len(cbuf))]
+			if len(r) > len(cbuf) {
+				cost = make([]int, len(r))
+			}
 			for _, l := range ls {
 				for i := range r {
 					if l.m&mask(i, 1) != 0 {
@@ -299,7 +304,8 @@ func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost 
 		wt    float64
 		ratio float64
 	}
-	var look []iw
+	var lbuf [16]iw
+	look := lbuf[:0]
 	for i := range r {
 		wt := w.weight(&r[i])
 		total += wt
@@ -307,7 +313,8 @@ func essentialWords(r []token, w *Weights, floor float64, eligible uint64, cost 
 			look = append(look, iw{i, wt, wt / float64(cost[i]+1)})
 		}
 	}
-	sort.Slice(look, func(a, b int) bool { return look[a].ratio > look[b].ratio })
+	// The same pdqsort as sort.Slice, without its reflection and closure.
+	slices.SortFunc(look, func(a, b iw) int { return cmp.Compare(b.ratio, a.ratio) })
 	rest := total
 	var essential uint64
 	// A short family name one edit off meets its listed word unhit

@@ -48,14 +48,17 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		bound float64
 	}
 	groups := make([]group, 0, len(keep))
+	nms := make([]int32, 0, len(keep)) // the groups' names, one array
 	for i := 0; i < len(keep); {
-		g := group{e: keep[i].e, nms: make([]int32, 0, 2)}
+		g := group{e: keep[i].e, nms: nms[len(nms):len(nms)]}
 		for ; i < len(keep) && keep[i].e == g.e; i++ {
 			if n := keep[i].n; n >= 0 && (len(g.nms) == 0 || g.nms[len(g.nms)-1] != n) {
 				g.nms = append(g.nms, n)
 			}
 			g.bound = max(g.bound, keep[i].bound)
 		}
+		g.nms = g.nms[:len(g.nms):len(g.nms)]
+		nms = nms[:len(nms)+len(g.nms)]
 		if p.lists == nil || p.lists[ix.parties[g.e].list] {
 			groups = append(groups, g)
 		}

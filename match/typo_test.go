@@ -348,8 +348,16 @@ func TestShortFamilyCustomers(t *testing.T) {
 		}
 		return m
 	}
-	var before, after, added int
-	for _, r := range rows[1:] {
+	var before, after, added, n int
+	// Under the race detector (ten times slower) or -short, every tenth
+	// customer.
+	step := 1
+	if raceEnabled || testing.Short() {
+		step = 10
+	}
+	for i := 1; i < len(rows); i += step {
+		r := rows[i]
+		n++
 		q := Query{Names: []string{r[0]}, Schema: warden.Schema(r[3])}
 		if r[1] != "" {
 			q.BirthDates = []string{r[1]}
@@ -367,9 +375,9 @@ func TestShortFamilyCustomers(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d customers: %d matches without the rule, %d with it, %d new", len(rows)-1, before, after, added)
-	if added > (len(rows)-1)/1000 {
-		t.Errorf("the rule adds %d matches among %d customers, want at most one in a thousand", added, len(rows)-1)
+	t.Logf("%d customers: %d matches without the rule, %d with it, %d new", n, before, after, added)
+	if added > n/1000 {
+		t.Errorf("the rule adds %d matches among %d customers, want at most one in a thousand", added, n)
 	}
 }
 

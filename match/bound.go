@@ -34,14 +34,16 @@ func (p *Prepared) screened(yield func(int, []token) bool) {
 // word of their letter, and the other words not looked up are counted in
 // wild, two listed words each, as they may meet any listed span. hit is a
 // buffer. A short word unhit, if it is the only word unhit, may meet a
-// listed word one edit off (shortLeftover) at shortEditSim: it counts so,
-// and takes one listed word as wild.
-func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial) {
+// listed word one edit off (shortLeftover): its position is short (-1 if
+// none), and the caller counts it (shortShare) where the listed name may
+// hold such a word.
+func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial, short int) {
 	pairs := bits.OnesCount32(c.listed)
 	if c.joined {
 		pairs *= 2
 	}
-	short, missed := -1, 0 // a short word unhit (shortLeftover), words unhit
+	short = -1
+	missed := 0 // words unhit
 	for i := range r {
 		wt := w.weight(&r[i])
 		all += wt
@@ -72,13 +74,18 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 	for _, wt := range hit {
 		got += wt
 	}
-	if missed == 1 && short >= 0 && shortRest(r, short) {
-		// The one word unhit may be a short family name one edit off,
-		// meeting a listed word the query's lookups did not.
-		got += shortEditSim * w.weight(&r[short])
-		wild++
+	if missed != 1 || short < 0 || !shortRest(r, short) {
+		short = -1
 	}
-	return got, all, wild, ins
+	return got, all, wild, ins, short
+}
+
+// shortShare adds to share's got and wild what query word r[short] gets
+// when it is a short family name one edit off (shortLeftover): it meets a
+// listed word the query's lookups did not at shortEditSim, and takes one
+// listed word as wild.
+func shortShare(r []token, short int, w *Weights, got float64, wild int) (float64, int) {
+	return got + shortEditSim*w.weight(&r[short]), wild + 1
 }
 
 // bound is the most a name retrieved with c can score, from the query's
@@ -87,7 +94,10 @@ func (p *Prepared) bound(c *cand, w *Weights) float64 {
 	var buf [32]float64
 	best := 0.0
 	for ri, r := range p.screened {
-		got, all, _, _ := p.share(r, ri, c, w, buf[:0], nil, false)
+		got, all, _, _, short := p.share(r, ri, c, w, buf[:0], nil, false)
+		if short >= 0 {
+			got, _ = shortShare(r, short, w, got, 0)
+		}
 		if all > 0 && got/all > best {
 			best = got / all
 		}
@@ -99,14 +109,20 @@ func (p *Prepared) bound(c *cand, w *Weights) float64 {
 // query word can meet stay unmatched and lower the score (compareReadings
 // divides by the query's weight plus Extra times the listed name's
 // unmatched weight). A query initial meets only a listed word of its
-// letter; any other word not looked up may meet any listed span.
+// letter; any other word not looked up may meet any listed span. A short
+// query word unhit counts (shortShare) only if the listed name has a word
+// shortLeftover could pair it with (shortNear): most names a query's other
+// words hit have none, and scoring them is most of the cost of the rule.
 func (ix *Index) nameBound(p *Prepared, c *cand, nm int32, w *Weights) float64 {
 	listed := ix.slots[ix.slotAt[nm]:ix.slotAt[nm+1]]
 	var buf [32]float64
 	var ibuf [8]initial
 	best := 0.0
 	for ri, r := range p.screened {
-		got, all, wild, ins := p.share(r, ri, c, w, buf[:0], ibuf[:0], true)
+		got, all, wild, ins, short := p.share(r, ri, c, w, buf[:0], ibuf[:0], true)
+		if short >= 0 && shortNear(&r[short], ix.name(nm)) {
+			got, wild = shortShare(r, short, w, got, wild)
+		}
 		for rest := listed; len(rest) > 0; {
 			end := 0
 			for rest[end].kind != endReading {

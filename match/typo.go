@@ -270,6 +270,31 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 	return 0, 0, 0, false
 }
 
+// shortNear reports whether a reading of listed name n has a word
+// shortLeftover could pair with short query word q: a word, not exact,
+// short enough and within one edit. nameBound asks it before counting q
+// unhit.
+func shortNear(q *token, n *name) bool {
+	if !shortFamilyEdit {
+		return false
+	}
+	for _, c := range n.readings {
+		for j := range c {
+			if c[j].kind != kindWord || c[j].exact {
+				continue
+			}
+			a, b := q.text, c[j].text
+			if min(len(a), len(b)) > maxShortWord || max(len(a), len(b)) > maxShortWord+1 {
+				continue
+			}
+			if levenshtein(a, b, 1) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // shortWord reports whether query word t may be the short family name
 // shortLeftover pairs.
 func shortWord(t *token) bool {

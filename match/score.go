@@ -15,7 +15,15 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
-	bonus := maxBonus(w)
+	// The qualifiers add to a name scoring at least positiveFrom only, so
+	// a bound below it stands as it is; the slack keeps float error in a
+	// bound from taking a bonus away.
+	reach := func(b float64) float64 {
+		if b >= opt.Threshold-positiveFrom-1e-9 {
+			return b + maxBonus(w)
+		}
+		return b
+	}
 	// The names that can reach the floor, with their entity and bound;
 	// entities found by identifier come with no name and bound 1.
 	type en struct {
@@ -25,10 +33,10 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	keep := make([]en, 0, len(names.ids)+len(ents))
 	for i, nm := range names.ids {
 		c := &names.cands[i]
-		if p.bound(c, w)+bonus < floor {
+		if reach(p.bound(c, w)) < floor {
 			continue
 		}
-		if b := ix.nameBound(p, c, nm, w) + bonus; b >= floor {
+		if b := reach(ix.nameBound(p, c, nm, w)); b >= floor {
 			keep = append(keep, en{ix.owner[nm], nm, b})
 		}
 	}
@@ -165,7 +173,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 	if s == 0 {
 		return 0, ex
 	}
-	positive := s >= opt.Threshold-0.15 // qualifiers never make a hit alone
+	positive := s >= opt.Threshold-positiveFrom // qualifiers never make a hit alone
 	feature := func(name string, c float64, detail string) {
 		if c > 0 && !positive {
 			return
@@ -200,6 +208,11 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 	}
 	return clamp(s), ex
 }
+
+// positiveFrom is how far below the threshold a name may score and still
+// gain from agreeing qualifiers (birth date, country): a name further off
+// is not the party, whatever else agrees.
+const positiveFrom = 0.15
 
 func idFeature(k string) string {
 	if strings.HasPrefix(k, "w:") {

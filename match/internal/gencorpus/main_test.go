@@ -9,33 +9,27 @@ import (
 	"warden/sources/sourcetest"
 )
 
-// TestCorpusCurrent regenerates the corpus from the shared data twice: the
-// two runs must write the same bytes (the output is deterministic) and
-// those of the committed match/corpus_gen.go (it is up to date: run go
-// generate in match after changing the generator or the data).
+// TestCorpusCurrent regenerates the corpus from the shared data: it must
+// write the bytes of the committed match/corpus_gen.go (it is up to date:
+// run go generate in match after changing the generator or the data), which
+// another run wrote, so the output is deterministic too.
 func TestCorpusCurrent(t *testing.T) {
 	data := sourcetest.Data(t, "")
-	dir := t.TempDir()
-	var outs [2][]byte
-	for i := range outs {
-		p := filepath.Join(dir, "corpus_gen.go")
-		if err := run(data, p); err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outs[i] = b
+	p := filepath.Join(t.TempDir(), "corpus_gen.go")
+	if err := run(data, p); err != nil {
+		t.Fatal(err)
 	}
-	if !bytes.Equal(outs[0], outs[1]) {
-		t.Fatal("two runs on the same data wrote different files")
+	written, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
 	}
 	committed, err := os.ReadFile(filepath.Join("..", "..", "corpus_gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(outs[0], committed) {
+	// The committed file was written by another run, so this also shows
+	// that the generator writes the same bytes every time.
+	if !bytes.Equal(written, committed) {
 		t.Error("match/corpus_gen.go is not what the generator writes: run go generate ./match/")
 	}
 }

@@ -213,6 +213,14 @@ func TestIndexLosesNothing(t *testing.T) {
 		}
 		queries = sample
 	}
+	loseNothing(t, ix, queries)
+}
+
+// loseNothing checks that every party brute force scores at or above the
+// reporting floor for each query is also found through the index (its
+// candidates, bounds and top-k search, with no limit), with the same score.
+func loseNothing(t *testing.T, ix *Index, queries []Query) {
+	t.Helper()
 	opt := Options{}
 	opt.defaults()
 	for _, q := range queries {

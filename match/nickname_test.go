@@ -385,34 +385,7 @@ func TestNicknamesLoseNothing(t *testing.T) {
 	}
 	queries, _ := nicknameQueries(ix, n)
 	queries = append(queries, commonQueries(n)...)
-	opt := Options{}
-	opt.defaults()
-	for _, q := range queries {
-		p, err := Prepare(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range p.names {
-			ix.weighQuery(&p.names[i])
-		}
-		p = ix.split(p)
-		found := map[string]float64{}
-		o := Options{Limit: 1 << 30}
-		o.defaults()
-		for c := range p.passes {
-			names := ix.getSet()
-			ents := ix.candidates(c, o.Weights, o.MinScore-maxBonus(o.Weights), names)
-			for _, h := range ix.search(c, o, ents, names) {
-				found[h.Entity.ID] = max(found[h.Entity.ID], h.Score)
-			}
-		}
-		for _, h := range ix.bruteForce(p, opt) {
-			if got, ok := found[h.Entity.ID]; !ok || got != round(h.Score) {
-				t.Errorf("query %v: %s (%.3f) found by brute force, by the index with %.3f", q.Names, h.Entity.ID, h.Score, got)
-			}
-		}
-	}
-	t.Logf("%d queries checked against %d parties", len(queries), ix.Len())
+	loseNothing(t, ix, queries)
 }
 
 // FuzzNicknames looks up any word and compares it, as a person's given

@@ -143,18 +143,7 @@ func (ix *Index) split(p *Prepared) *Prepared {
 			if b == nil {
 				break
 			}
-			if out == nil {
-				cp := *p
-				cp.names = slices.Clone(p.names)
-				out = &cp
-			}
-			m := &out.names[ni]
-			m.readings, m.spans = slices.Clip(m.readings), slices.Clip(m.spans)
-			orgs := []bool{orgLike(p.q.Schema)}
-			if p.q.Schema == "" {
-				orgs = []bool{false, true}
-			}
-			m.add(string(b), orgs, srcLatin)
+			out = addReading(out, p, ni, string(b))
 		}
 	}
 	if out == nil {

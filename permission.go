@@ -65,7 +65,7 @@ const (
 // a test keeps the two equal and exercises every cell over HTTP.
 var Permissions = map[Action][]Role{
 	ActScreen:          {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison},
-	ActListsRead:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleLiaison, RoleAuditor},
+	ActListsRead:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor}, // a screener opens the parties it hit
 	ActTokensRead:      {RoleAdmin, RoleAuditor},
 	ActTokensManage:    {RoleAdmin},
 	ActUsersRead:       {RoleAdmin, RoleAuditor},

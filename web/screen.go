@@ -306,8 +306,11 @@ func (s *Server) screenForm(w http.ResponseWriter, r *http.Request) {
 	hits, err := s.Screening.Screen(r.Context(), q, match.Options{})
 	s.metrics.screened("ui", 1, time.Since(start))
 	if err != nil {
+		// The error goes where the answer would have: the form swaps
+		// #results in place, so an error outside it would not show.
 		status, _, detail := s.status(r, err)
-		s.render(w, r, status, "screen", view{Title: "Screening", Nav: "screen", Error: detail, Data: data})
+		data["Error"] = detail
+		s.render(w, r, status, "screen", view{Title: "Screening", Nav: "screen", Data: data})
 		return
 	}
 	data["Done"], data["Hits"] = true, screening.View(q, hits).Hits

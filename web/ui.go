@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -109,14 +110,67 @@ type view struct {
 	CSRF         string
 	Error, Flash string
 	Data         any
+	// posted is the form a refused POST sent, so that the page shown
+	// again with the error keeps what the person typed (Val).
+	posted url.Values
 }
 
 // Can reports whether the viewer may do action, to show only what works.
 func (v view) Can(action string) bool { return warden.Allowed(v.User.Role, warden.Action(action)) }
 
+// Val is what the person typed in field name of a form the server refused,
+// for the page shown again with the error; empty after a success (the
+// form starts afresh) and always for secrets.
+func (v view) Val(name string) string {
+	if secretFields[name] {
+		return ""
+	}
+	return v.posted.Get(name)
+}
+
+// secretFields are never written back into a page.
+var secretFields = map[string]bool{"csrf": true, "password": true, "current_password": true}
+
+// homeLink is a page to go back to.
+type homeLink struct{ Href, Label string }
+
+// homes are the pages a person may start from, in the order of the menu:
+// the first the viewer's role may open is their home.
+var homes = []struct {
+	action warden.Action
+	link   homeLink
+}{
+	{warden.ActListsRead, homeLink{"/", "Back to the dashboard"}},
+	{warden.ActScreen, homeLink{"/screen", "Back to screening"}},
+	{warden.ActCasesRead, homeLink{"/cases", "Back to the review queue"}},
+	{warden.ActIntelRead, homeLink{"/intel", "Back to intelligence"}},
+}
+
+// Home is the page the viewer may go back to from an error: the first of
+// the menu's pages their role may open; a counterpart's portal; the
+// account page of a person who may open none; the sign-in page for
+// someone not signed in.
+func (v view) Home() homeLink {
+	switch {
+	case v.User.Name == "":
+		return homeLink{"/login", "Sign in"}
+	case v.User.Role == warden.RoleCounterpart:
+		return homeLink{"/portal", "Back to the portal"}
+	}
+	for _, h := range homes {
+		if warden.Allowed(v.User.Role, h.action) {
+			return h.link
+		}
+	}
+	return homeLink{"/account", "Your account"}
+}
+
 // render writes a page for the principal in r's context.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	v.User, _ = warden.PrincipalFrom(r.Context())
+	if r.Method == http.MethodPost && status >= 400 {
+		v.posted = r.PostForm
+	}
 	if c, err := r.Cookie(sessionCookie); err == nil && v.User.Kind == "user" {
 		_, v.CSRF, _ = s.Auth.Session(r.Context(), c.Value)
 	}

@@ -152,6 +152,10 @@ func (s *Server) wrap(rt route) http.Handler {
 				http.Redirect(rec, r, "/login?next="+urlPath(r), http.StatusSeeOther)
 				return
 			}
+			if p.Name != "" {
+				// Refused, but known: the error page keeps their menu.
+				r = r.WithContext(warden.WithPrincipal(r.Context(), p))
+			}
 			s.fail(rec, r, rt.ui, err)
 			return
 		}
@@ -240,6 +244,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/match/") {
 		s.Error(w, r, err)
 		return
+	}
+	if c, cerr := r.Cookie(sessionCookie); cerr == nil {
+		// A person signed in keeps their menu on the page not found.
+		if p, _, serr := s.Auth.Session(r.Context(), c.Value); serr == nil {
+			r = r.WithContext(warden.WithPrincipal(r.Context(), p))
+		}
 	}
 	s.errorPage(w, r, err)
 }

@@ -55,6 +55,32 @@ func (sr *screenRequest) query() match.Query {
 		Countries: one(sr.Country, sr.Countries), Gender: sr.Gender, Wallets: one(sr.Wallet, sr.Wallets), IDs: one(sr.ID, sr.IDs), Lists: one(sr.List, sr.Lists)}
 }
 
+// checkDate refuses a birth date that is not of the calendar
+// (warden.ParseDate: 1987-13-45, 1987-02-30), naming its field: such a
+// date would otherwise be screened as text and move scores.
+func checkDate(field, date string) error {
+	if _, err := warden.ParseDate(date); err != nil {
+		return warden.Errorf(warden.EINVALID, "%s: %s", field, warden.ErrorMessage(err))
+	}
+	return nil
+}
+
+// check refuses a query whose birth dates are not dates; prefix names the
+// query in a batch ("queries[3].").
+func (sr *screenRequest) check(prefix string) error {
+	if sr.BirthDate != "" {
+		if err := checkDate(prefix+"birth_date", sr.BirthDate); err != nil {
+			return err
+		}
+	}
+	for i, d := range sr.BirthDates {
+		if err := checkDate(fmt.Sprintf("%sbirth_dates[%d]", prefix, i), d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // options are a request's screening options, checked (match.Options.Check).
 func options(limit int, threshold float64, w *match.Weights) (match.Options, error) {
 	opt := match.Options{Limit: limit, Threshold: threshold, Weights: w}
@@ -64,6 +90,10 @@ func options(limit int, threshold float64, w *match.Weights) (match.Options, err
 func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
 	var req screenRequest
 	if err := decode(w, r, maxScreenBody, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := req.check(""); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -112,6 +142,10 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	rows := make([]screening.Row, len(req.Queries))
 	for i := range req.Queries {
 		q := &req.Queries[i]
+		if err := q.check(fmt.Sprintf("queries[%d].", i)); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		if rows[i], err = screening.NewRow(fmt.Sprintf("queries[%d]", i), q.query()); err != nil {
 			s.Error(w, r, err)
 			return
@@ -192,6 +226,11 @@ func (yq *yenteQuery) query(lists []string) (match.Query, error) {
 	}
 	if len(parts) > 0 {
 		q.Names = append(q.Names, strings.Join(parts, " "))
+	}
+	for i, d := range p["birthDate"] {
+		if err := checkDate(fmt.Sprintf("properties.birthDate[%d]", i), d); err != nil {
+			return match.Query{}, err
+		}
 	}
 	q.BirthDates = p["birthDate"]
 	for _, k := range []string{"nationality", "country", "citizenship", "jurisdiction"} {
@@ -302,9 +341,13 @@ func (s *Server) screenForm(w http.ResponseWriter, r *http.Request) {
 	sr := screenRequest{Name: f.Name, Wallet: f.Wallet, ID: f.ID, Schema: f.Schema, BirthDate: f.BirthDate, Country: f.Country}
 	q := sr.query()
 	data := map[string]any{"Form": f, "Schemas": formSchemas}
-	start := time.Now()
-	hits, err := s.Screening.Screen(r.Context(), q, match.Options{})
-	s.metrics.screened("ui", 1, time.Since(start))
+	err := sr.check("")
+	var hits []match.Hit
+	if err == nil {
+		start := time.Now()
+		hits, err = s.Screening.Screen(r.Context(), q, match.Options{})
+		s.metrics.screened("ui", 1, time.Since(start))
+	}
 	if err != nil {
 		// The error goes where the answer would have: the form swaps
 		// #results in place, so an error outside it would not show.

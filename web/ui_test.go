@@ -178,3 +178,36 @@ func TestFormsKeepValues(t *testing.T) {
 		t.Errorf("after a success: %d, the form keeps the values", resp.StatusCode)
 	}
 }
+
+// TestScreenDates: a birth date not of the calendar is a 400 naming the
+// field, on every screening endpoint and the page; partial dates as the
+// lists give them are screened.
+func TestScreenDates(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	tok := p.tokens[warden.RoleScreener]
+	for _, c := range []struct {
+		path, body string
+		status     int
+		field      string
+	}{
+		{"/v1/screen", `{"name":"Maksim Yakubets","birth_date":"1987-13-45"}`, 400, "birth_date"},
+		{"/v1/screen", `{"name":"Maksim Yakubets","birth_date":"1987-02-30"}`, 400, "birth_date"},
+		{"/v1/screen", `{"name":"Maksim Yakubets","birth_dates":["1987","19870230"]}`, 400, "birth_dates[1]"},
+		{"/v1/screen", `{"name":"Maksim Yakubets","birth_date":"1987-05-20"}`, 200, ""},
+		{"/v1/screen", `{"name":"Maksim Yakubets","birth_dates":["1987","1987-05"]}`, 200, ""},
+		{"/v1/screen/batch", `{"queries":[{"name":"a"},{"name":"Maksim Yakubets","birth_date":"1987-02-30"}]}`, 400, "queries[1].birth_date"},
+		{"/match/default", `{"queries":{"q1":{"schema":"Person","properties":{"name":["Maksim Yakubets"],"birthDate":["1987-13-45"]}}}}`, 400, "properties.birthDate[0]"},
+	} {
+		resp := p.do(t, "POST", c.path, tok, "application/json", c.body)
+		b := body(t, resp)
+		if resp.StatusCode != c.status || (c.field != "" && !strings.Contains(b, c.field+": ")) {
+			t.Errorf("POST %s %s: %d %s", c.path, c.body, resp.StatusCode, b)
+		}
+	}
+	screener := p.sessions(t)[warden.RoleScreener]
+	resp := screener("POST", "/screen", "application/x-www-form-urlencoded", url.Values{"name": {"Maksim Yakubets"}, "birth_date": {"1987-02-30"}}.Encode())
+	b := body(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(between(b, `id="screen-error">`, `</div>`), "1987-02-30") || !strings.Contains(b, `value="1987-02-30"`) {
+		t.Errorf("page: %d\n%s", resp.StatusCode, b)
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -114,24 +115,84 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "version", view{Title: name + " version", Nav: "dashboard", Data: map[string]any{"List": name, "Version": v, "Changes": cs, "More": more, "Public": s.Lists.IsPublic(name)}})
 }
 
+// Party search pages: partyPageSize hits a page, of the best
+// partySearchLimit the engine finds.
+const (
+	partyPageSize    = 50
+	partySearchLimit = 500
+)
+
 // partiesPage finds parties by name, wallet or identifier with the
-// screening engine, reporting weaker hits than screening does.
+// screening engine, reporting weaker hits than screening does, on the
+// lists chosen (list, any number) and naming a program (program, matched
+// without regard to case), a page at a time (page, from 1).
 func (s *Server) partiesPage(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	var hits []match.Hit
-	if q != "" {
-		if len(q) > 1000 {
-			s.errorPage(w, r, warden.Errorf(warden.EINVALID, "a search is at most 1,000 characters"))
+	uq := r.URL.Query()
+	q := strings.TrimSpace(uq.Get("q"))
+	program := strings.TrimSpace(uq.Get("program"))
+	chosen := uq["list"]
+	page := 1
+	if v := uq.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > partySearchLimit/partyPageSize {
+			s.errorPage(w, r, warden.Errorf(warden.EINVALID, "page must be a number from 1 to %d", partySearchLimit/partyPageSize))
 			return
 		}
-		var err error
-		hits, err = s.Screening.Screen(r.Context(), match.Query{Names: []string{q}, Wallets: []string{q}, IDs: []string{q}}, match.Options{Limit: 50, MinScore: 0.5})
+		page = n
+	}
+	ls, err := s.Lists.Lists(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	known := map[string]bool{}
+	for _, l := range ls {
+		known[l.Name] = true
+	}
+	for _, l := range chosen {
+		if !known[l] {
+			s.errorPage(w, r, warden.Errorf(warden.EINVALID, "list: no list named %q", l))
+			return
+		}
+	}
+	var hits []match.Hit
+	total := 0
+	if q != "" {
+		if len(q) > 1000 || len(program) > 200 {
+			s.errorPage(w, r, warden.Errorf(warden.EINVALID, "a search is at most 1,000 characters, a program 200"))
+			return
+		}
+		all, err := s.Screening.Screen(r.Context(), match.Query{Names: []string{q}, Wallets: []string{q}, IDs: []string{q}, Lists: chosen},
+			match.Options{Limit: partySearchLimit, MinScore: 0.5})
 		if err != nil {
 			s.errorPage(w, r, err)
 			return
 		}
+		if program != "" {
+			all = slices.DeleteFunc(all, func(h match.Hit) bool {
+				return !slices.ContainsFunc(h.Entity.Programs, func(p string) bool { return strings.EqualFold(p, program) })
+			})
+		}
+		total = len(all)
+		from := min((page-1)*partyPageSize, total)
+		hits = all[from:min(from+partyPageSize, total)]
 	}
-	s.render(w, r, http.StatusOK, "parties", view{Title: "Parties", Nav: "parties", Data: map[string]any{"Q": q, "Hits": hits}})
+	pageURL := func(n int) string {
+		v := url.Values{"q": {q}, "list": chosen, "page": {strconv.Itoa(n)}}
+		if program != "" {
+			v.Set("program", program)
+		}
+		return "/parties?" + v.Encode()
+	}
+	data := map[string]any{"Q": q, "Hits": hits, "Lists": ls, "Chosen": chosen, "Program": program, "Page": page, "Total": total,
+		"From": (page-1)*partyPageSize + 1, "To": (page-1)*partyPageSize + len(hits), "Limit": partySearchLimit}
+	if page > 1 {
+		data["Prev"] = pageURL(page - 1)
+	}
+	if page*partyPageSize < total {
+		data["Next"] = pageURL(page + 1)
+	}
+	s.render(w, r, http.StatusOK, "parties", view{Title: "Parties", Nav: "parties", Data: data})
 }
 
 // partyPage shows a listed party: its names, identifiers and links, the

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"context"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -209,5 +212,85 @@ func TestScreenDates(t *testing.T) {
 	b := body(t, resp)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(between(b, `id="screen-error">`, `</div>`), "1987-02-30") || !strings.Contains(b, `value="1987-02-30"`) {
 		t.Errorf("page: %d\n%s", resp.StatusCode, b)
+	}
+}
+
+// importParties adds a list version of parties made by party(i), i from 0
+// to n-1, and rebuilds the screening index.
+func importParties(t *testing.T, p *platform, list string, n int, party func(i int) *warden.Entity) {
+	t.Helper()
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	im, err := p.db.BeginImport(ctx, list, "ofac-csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if err := im.Put(party(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := im.Commit(warden.SourceMeta{Published: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.s.Screening.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// petrov is the i-th of many parties with nearly the same name, in
+// program CYBER2 (even i) or RUSSIA-EO14024 (odd i).
+func petrov(i int) *warden.Entity {
+	prog := "CYBER2"
+	if i%2 == 1 {
+		prog = "RUSSIA-EO14024"
+	}
+	return &warden.Entity{SourceID: fmt.Sprintf("P%d", i), Schema: warden.SchemaPerson, Programs: []string{prog},
+		Names: []warden.Name{{Full: fmt.Sprintf("PETROV, Ivan %s", strings.Repeat("I", i%7+1)), Kind: warden.NamePrimary}}}
+}
+
+// TestPartySearch: party search pages its hits, keeps to the lists and
+// the program chosen, and refuses a list it does not hold.
+func TestPartySearch(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	importParties(t, p, "xlist", 130, petrov)
+	importParties(t, p, "ylist", 10, func(i int) *warden.Entity { e := petrov(i); e.SourceID = "Y" + e.SourceID; return e })
+	rows := func(b string) int { return strings.Count(between(b, `<table id="parties">`, `</table>`), "<tr><td>") }
+	for _, c := range []struct {
+		query     string
+		status    int
+		rows      int
+		want, not []string
+	}{
+		{"q=Ivan+Petrov", 200, 50, []string{"1–50 of 140", `rel="next"`}, []string{`rel="prev"`}},
+		{"q=Ivan+Petrov&page=3", 200, 40, []string{"101–140 of 140", `rel="prev"`}, []string{`rel="next"`}},
+		{"q=Ivan+Petrov&list=xlist", 200, 50, []string{"of 130"}, []string{"<td>ylist</td>"}},
+		{"q=Ivan+Petrov&list=ylist", 200, 10, []string{"1–10 of 10", "<td>ylist</td>", `<option value="ylist" selected>`}, []string{"<td>xlist</td>", `rel="next"`}},
+		{"q=Ivan+Petrov&list=xlist&list=ylist&program=cyber2", 200, 50, []string{"of 70 parties found in program <bdi>cyber2</bdi>"}, []string{"RUSSIA-EO14024</bdi></a></td>"}},
+		{"q=Ivan+Petrov&list=ylist&program=RUSSIA-EO14024&page=1", 200, 5, []string{"1–5 of 5"}, nil},
+		{"q=Ivan+Petrov&program=NOPE", 200, 0, []string{"No party found"}, nil},
+		{"q=Ivan+Petrov&list=zlist", 400, 0, []string{"no list named"}, nil},
+		{"q=Ivan+Petrov&page=0", 400, 0, []string{"page must be"}, nil},
+		{"q=Ivan+Petrov&page=x", 400, 0, []string{"page must be"}, nil},
+	} {
+		code, b := p.get(t, warden.RoleAnalyst, "/parties?"+c.query)
+		if code != c.status || rows(b) != c.rows {
+			t.Errorf("%s: %d with %d rows, want %d with %d", c.query, code, rows(b), c.status, c.rows)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b, w) {
+				t.Errorf("%s: lacks %q", c.query, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(b, w) {
+				t.Errorf("%s: holds %q", c.query, w)
+			}
+		}
+	}
+	// The next page's link keeps the filters.
+	_, b := p.get(t, warden.RoleAnalyst, "/parties?q=Ivan+Petrov&list=xlist&program=CYBER2")
+	next := html.UnescapeString(between(between(b, `<nav class="pager"`, `</nav>`), `<a href="/parties?`, `" rel="next"`))
+	if v, _ := url.ParseQuery(next); v.Get("list") != "xlist" || v.Get("program") != "CYBER2" || v.Get("page") != "2" {
+		t.Errorf("next page: %q", next)
 	}
 }

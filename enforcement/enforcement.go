@@ -258,11 +258,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			}
 		}
 		for _, h := range hits {
-			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: slices.Clone(h.Entity.Programs),
+			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: screening.Programs(h),
 				Score: h.Score, Explanation: h.Explanation}
 			th.Confirmed = h.Explanation.Identifier != "" || h.Score >= s.Policy.Match
-			if th.Confirmed && sanctioned(h.Entity) {
-				th.Action, _ = s.Policy.action(h.Entity.Programs)
+			if th.Confirmed && screening.Sanctioned(h) { // every list that names the party applies
+				th.Action, _ = s.Policy.action(th.Programs)
 			} else {
 				key, eh := counterparty(party), entityHash(h.Entity)
 				fp, err := s.DB.IsFalsePositive(ctx, key, h.Entity.ID, eh, now)
@@ -274,7 +274,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 				}
 				th.Action = warden.HitReview
 				cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
-					EntityHash: eh, Programs: h.Entity.Programs})
+					EntityHash: eh, Programs: th.Programs})
 			}
 			d.Hits = append(d.Hits, th)
 		}

@@ -42,6 +42,10 @@ type Hit struct {
 	Score       float64
 	Match       bool
 	Explanation Explanation
+	// Listings are the other listings of Entity's real party (the same
+	// party on other lists), which screening groups into one hit; the
+	// index leaves it empty.
+	Listings []warden.Listing
 }
 
 // MaxNameLength is the longest name, in characters, a query may hold.

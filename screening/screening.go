@@ -31,11 +31,15 @@ type Service struct {
 	builds atomic.Int64   // indexes built from the store, for tests
 }
 
-// snapshot is an index and the list versions it was built from.
+// snapshot is an index and the list versions it was built from, with the
+// links between its listings and the groups of listings they make.
 type snapshot struct {
 	index    *match.Index
 	versions map[string]int
 	built    time.Time
+	links    []warden.ListingLink
+	groups   *groups
+	linked   *sync.Map // entity id -> *warden.Entity: grouped listings read from the store
 }
 
 // New returns a service on db; call Refresh before the first query.
@@ -59,13 +63,22 @@ func (s *Service) Refresh(ctx context.Context) (bool, error) {
 		}
 	}
 	if cur := s.current.Load(); cur != nil && sameVersions(cur.versions, versions) {
-		return false, nil
+		return false, s.regroup(ctx, cur)
 	}
-	ix, err := s.loadOrBuild(ctx, versions, snapshotKey(lists))
+	key := snapshotKey(lists)
+	ix, err := s.loadOrBuild(ctx, versions, key)
 	if err != nil {
 		return false, err
 	}
-	s.current.Store(&snapshot{index: ix, versions: versions, built: time.Now()})
+	links, err := s.links(ctx, ix, string(key))
+	if err != nil {
+		return false, err
+	}
+	g, err := s.makeGroups(ctx, links)
+	if err != nil {
+		return false, err
+	}
+	s.current.Store(&snapshot{index: ix, versions: versions, built: time.Now(), links: links, groups: g, linked: new(sync.Map)})
 	return true, nil
 }
 
@@ -129,7 +142,8 @@ func (s *Service) Versions() map[string]int {
 }
 
 // Screen runs one query for the principal in ctx, who needs the screen
-// permission. It returns EINVALID for a malformed query or one naming a
+// permission. Hits on listings of one real party (linked, links.go) come
+// back as one hit, the best, holding the others in Listings. It returns EINVALID for a malformed query or one naming a
 // list the index does not hold (CheckLists), and EINTERNAL if no index has
 // been built yet.
 func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) ([]match.Hit, error) {
@@ -148,7 +162,10 @@ func (s *Service) Screen(ctx context.Context, q match.Query, opt match.Options) 
 	// unreachable: it stays reachable until its search is over, though a
 	// refresh swap it out meanwhile.
 	runtime.KeepAlive(cur.index)
-	return hits, err
+	if err != nil {
+		return nil, err
+	}
+	return cur.group(ctx, s.db, hits, q.Lists)
 }
 
 // CheckLists returns EINVALID naming the first of lists that the current
@@ -203,5 +220,5 @@ func (s *Service) ScreenPrepared(ctx context.Context, p *match.Prepared, opt mat
 	}
 	hits := cur.index.SearchPrepared(p, opt)
 	runtime.KeepAlive(cur.index) // see Screen
-	return hits, nil
+	return cur.group(ctx, s.db, hits, p.Query().Lists)
 }

@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"warden"
 	"warden/match"
 )
 
@@ -15,6 +16,9 @@ type HitView struct {
 	Score       float64           `json:"score"`
 	Match       bool              `json:"match"`
 	Explanation match.Explanation `json:"explanation"`
+	// Listings are the party's other listings (the same party on other
+	// lists), best score first; Programs are every listing's.
+	Listings []warden.Listing `json:"listings,omitempty"`
 }
 
 // Response is the answer to one query.
@@ -29,7 +33,7 @@ func View(q match.Query, hits []match.Hit) Response {
 	for _, h := range hits {
 		r.Hits = append(r.Hits, HitView{
 			EntityID: h.Entity.ID, List: h.Entity.List, SourceID: h.Entity.SourceID, Schema: string(h.Entity.Schema),
-			Name: h.Entity.Caption(), Programs: h.Entity.Programs, Score: h.Score, Match: h.Match, Explanation: h.Explanation,
+			Name: h.Entity.Caption(), Programs: Programs(h), Score: h.Score, Match: h.Match, Explanation: h.Explanation, Listings: h.Listings,
 		})
 	}
 	return r

@@ -3,10 +3,14 @@
 //
 // Usage:
 //
-//	warden [--db DSN] COMMAND [flags] [args]
+//	warden [--db DSN] [--create] COMMAND [flags] [args]
 //
 // The database is --db or $WARDEN_DB: a SQLite file path, a sqlite: URL or a
-// postgres:// URL; the default is ./warden.db.
+// postgres:// URL; the default is ./warden.db. The global flags may also
+// follow the command. Only import, sync, serve and user add create a SQLite
+// database that does not exist; other commands refuse to, unless given
+// --create, so that a mistyped path is an error rather than a new, empty
+// database.
 package main
 
 import (
@@ -15,8 +19,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"warden"
@@ -65,12 +71,49 @@ type env struct {
 	// indexDir is --index-dir: where screening index snapshots go, "off"
 	// for nowhere, "" for beside the database (screening.SnapshotDir).
 	indexDir string
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
+	// create is set by --create, or for a command that creates the
+	// database (creates): open may then create a SQLite file.
+	create bool
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
 }
 
-func (e *env) open(ctx context.Context) (*store.DB, error) { return store.Open(ctx, e.dsn) }
+// creates are the commands that make a new database where there is none:
+// those a new installation starts with. Any other command finding no
+// SQLite file at the path given was most likely given the wrong path.
+var creates = map[string]func(args []string) bool{
+	"import": always,
+	"sync":   always,
+	"serve":  always,
+	"user":   func(args []string) bool { return len(args) > 0 && args[0] == "add" },
+}
+
+func always([]string) bool { return true }
+
+// open opens the database; ENOTFOUND naming the path if it is a SQLite
+// file that does not exist and e.create is not set.
+func (e *env) open(ctx context.Context) (*store.DB, error) {
+	if path := sqlitePath(e.dsn); !e.create && path != "" {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, warden.Errorf(warden.ENOTFOUND, "no database at %s: check --db or $WARDEN_DB, or give --create to create an empty one there", path)
+		}
+	}
+	return store.Open(ctx, e.dsn)
+}
+
+// sqlitePath is the file of a SQLite DSN as store.Open reads it, "" for
+// PostgreSQL or an in-memory database.
+func sqlitePath(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:"), "?")
+	if path == ":memory:" {
+		return ""
+	}
+	return path
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -86,27 +129,39 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	e := &env{dsn: os.Getenv("WARDEN_DB"), stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("warden", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&e.dsn, "db", e.dsn, "database: SQLite file, sqlite: URL or postgres:// URL (env WARDEN_DB; default ./warden.db)")
+	fs.Var(&onceFlag{v: &e.dsn}, "db", "the database `DSN`: a SQLite file, a sqlite: URL or a postgres:// URL (env WARDEN_DB; default ./warden.db)")
 	e.indexDir = os.Getenv("WARDEN_INDEX_DIR")
-	fs.StringVar(&e.indexDir, "index-dir", e.indexDir, "directory of screening index snapshots, \"off\" for none (env WARDEN_INDEX_DIR; default: beside a SQLite file, else the user cache directory)")
+	fs.Var(&onceFlag{v: &e.indexDir}, "index-dir", "`directory` of screening index snapshots, \"off\" for none (env WARDEN_INDEX_DIR; default: beside a SQLite file, else the user cache directory)")
+	fs.BoolVar(&e.create, "create", false, "create the SQLite database if there is none (import, sync, serve and user add always may)")
 	fs.Usage = func() { usage(stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2
-	}
-	if e.dsn == "" {
-		e.dsn, e.dsnDefault = "warden.db", true
 	}
 	if fs.NArg() == 0 {
 		usage(stderr, fs)
 		return 2
 	}
 	name := fs.Arg(0)
+	// The global flags may follow the command: warden import --db x.db.
+	cargs, globals := splitGlobal(fs, fs.Args()[1:])
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(globals); err != nil {
+		fmt.Fprintf(stderr, "warden %s: %v\n", name, err)
+		return 2
+	}
+	if e.dsn == "" {
+		e.dsn, e.dsnDefault = "warden.db", true
+	}
 	for _, c := range commands {
 		if c.name != name {
 			continue
 		}
+		if mk, ok := creates[name]; ok && mk(cargs) {
+			e.create = true
+		}
 		// Commands run on the server itself act as the operator (audited so).
-		err := c.run(warden.WithPrincipal(ctx, warden.Operator), e, fs.Args()[1:])
+		err := c.run(warden.WithPrincipal(ctx, warden.Operator), e, cargs)
 		switch {
 		case err == nil:
 			return 0
@@ -125,12 +180,59 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return 2
 }
 
+// onceFlag is a global string flag that may be given twice, before and
+// after the command, only with the same value: two different databases in
+// one command line are a mistake, and silently taking either would act on
+// the wrong one.
+type onceFlag struct {
+	v   *string
+	set bool
+}
+
+func (f *onceFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f *onceFlag) Set(s string) error {
+	if f.set && s != *f.v {
+		return fmt.Errorf("given twice, as %q and %q", *f.v, s)
+	}
+	*f.v, f.set = s, true
+	return nil
+}
+
+// splitGlobal separates the global flags of fs (such as --db x.db,
+// --db=x.db or --create) from a command's arguments, up to a "--".
+func splitGlobal(fs *flag.FlagSet, args []string) (rest, globals []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(rest, args[i:]...), globals
+		}
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		f := fs.Lookup(name)
+		if !strings.HasPrefix(a, "-") || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		globals = append(globals, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) && i+1 < len(args) {
+			i++
+			globals = append(globals, args[i])
+		}
+	}
+	return rest, globals
+}
+
 func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: warden [--db DSN] COMMAND [flags] [args]\n\nCommands:\n")
+	fmt.Fprintf(w, "Usage: warden [--db DSN] [--create] COMMAND [flags] [args]\n\nCommands:\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nGlobal flags:\n")
+	fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n")
 	fs.PrintDefaults()
 	fmt.Fprintf(w, "\nRun 'warden COMMAND --help' for a command's flags.\n")
 }

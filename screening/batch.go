@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,10 +41,10 @@ func NewRow(pos string, q match.Query) (Row, error) {
 
 // ReadBatch reads a batch CSV: a header naming any of BatchColumns, then one
 // query per row, each restricted to lists (all lists if empty). Every row is
-// checked; a bad row is an EINVALID error naming its line, the first bad
-// one if there are several. The rows are read in order and prepared on
-// every core (reading, folding and tokenising the names is a good part of a
-// batch's work).
+// checked; a bad or missing header is an EINVALID error of line 1, a bad
+// row one naming its line, the first bad one if there are several. The
+// rows are read in order and prepared on every core (reading, folding and
+// tokenising the names is a good part of a batch's work).
 func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string) ([]Row, error) {
 	f, err := textio.Open(in, path, true)
 	if err != nil {
@@ -52,23 +53,19 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 	defer f.Close()
 	var qs []match.Query
 	var pos []string
-	header := true
-	readErr := textio.Rows(ctx, f, nil, func(r textio.Row) error {
-		if header {
-			header = false
-			found := false
-			for _, c := range []string{"name", "wallet", "id"} {
-				found = found || r.Has(c)
-			}
-			if !found {
-				return warden.Invalid(r.Pos, fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", ")))
-			}
-			for _, c := range r.Columns() {
-				if !slices.Contains(BatchColumns, c) { // a misspelt column would never be screened
-					return warden.Invalid(r.Pos, fmt.Errorf("unknown column %q (columns: %s)", c, strings.Join(BatchColumns, ", ")))
-				}
+	header := false
+	readErr := textio.CheckedRows(ctx, f, func(columns []string) error {
+		header = true
+		if !slices.ContainsFunc(columns, func(c string) bool { return c == "name" || c == "wallet" || c == "id" }) {
+			return fmt.Errorf("header needs a name, wallet or id column (any of %s)", strings.Join(BatchColumns, ", "))
+		}
+		for _, c := range columns {
+			if !slices.Contains(BatchColumns, c) { // a misspelt column would never be screened
+				return fmt.Errorf("unknown column %q (columns: %s)", c, strings.Join(BatchColumns, ", "))
 			}
 		}
+		return nil
+	}, func(r textio.Row) error {
 		q := match.Query{Schema: warden.Schema(r.Get("schema")), Gender: r.Get("gender"), Lists: lists}
 		add := func(dst *[]string, col string) {
 			if v := r.Get(col); v != "" {
@@ -89,6 +86,9 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 	}
 	if readErr != nil {
 		return nil, readErr
+	}
+	if !header {
+		return nil, warden.Invalid(f.Name+":1", fmt.Errorf("the file is empty: it needs a header of any of %s", strings.Join(BatchColumns, ", ")))
 	}
 	return rows, nil
 }
@@ -206,4 +206,80 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 	<-scheduled
 	g.Wait()
 	return err
+}
+
+// CSVHeader is the header of a batch's results as CSV (CSVRecord): one row
+// per query, so that a query with no match is a row too. The row is the
+// query's position in the input, then the query, how many hits matched,
+// the best match (empty when nothing matched) with its programs and why it
+// matched, and the other matches. Hits under the threshold are left out:
+// the JSON results hold them.
+var CSVHeader = []string{"row", "query_name", "query_schema", "query_birth_date", "query_country", "query_wallet", "query_id",
+	"matches", "entity_id", "list", "source_id", "schema", "name", "programs", "score", "matched_on", "explanation", "other_matches"}
+
+// CSVRecord is the answer to the query at pos as a row of CSVHeader.
+func CSVRecord(pos string, resp Response) []string {
+	q := resp.Query
+	join := func(v []string) string { return strings.Join(v, "; ") }
+	rec := []string{pos, join(q.Names), string(q.Schema), join(q.BirthDates), join(q.Countries), join(q.Wallets), join(q.IDs)}
+	var matches []HitView
+	for _, h := range resp.Hits {
+		if h.Match {
+			matches = append(matches, h)
+		}
+	}
+	rec = append(rec, strconv.Itoa(len(matches)))
+	if len(matches) == 0 {
+		return append(rec, make([]string, len(CSVHeader)-len(rec))...)
+	}
+	h := matches[0]
+	on := h.Explanation.ListedName
+	if h.Explanation.Identifier != "" {
+		on = h.Explanation.Identifier
+	}
+	var others []string
+	for _, o := range matches[1:] {
+		others = append(others, fmt.Sprintf("%s %s (%.3f)", o.EntityID, o.Name, o.Score))
+	}
+	return append(rec, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, join(h.Programs), strconv.FormatFloat(h.Score, 'f', 3, 64),
+		on, ExplainText(h.Explanation), join(others))
+}
+
+// ExplainText is an explanation in one line of words, for a cell or a log:
+// which names met, word by word with each word's similarity, the words
+// either side lacks, and what each feature added or took away.
+func ExplainText(e match.Explanation) string {
+	var parts []string
+	if e.Identifier != "" {
+		parts = append(parts, fmt.Sprintf("exact identifier %s", e.Identifier))
+	}
+	if e.ListedName != "" {
+		s := fmt.Sprintf("%q met %q", e.QueryName, e.ListedName)
+		if e.Reading != "" {
+			s += fmt.Sprintf(" read as %q", e.Reading)
+		}
+		s += fmt.Sprintf(", name score %.3f", e.NameScore)
+		parts = append(parts, s)
+	}
+	if len(e.Tokens) > 0 {
+		words := make([]string, len(e.Tokens))
+		for i, t := range e.Tokens {
+			words[i] = fmt.Sprintf("%s~%s %.2f", t.Query, t.Listed, t.Sim)
+		}
+		parts = append(parts, "words: "+strings.Join(words, ", "))
+	}
+	if len(e.Missing) > 0 {
+		parts = append(parts, "not in the listed name: "+strings.Join(e.Missing, ", "))
+	}
+	if len(e.Extra) > 0 {
+		parts = append(parts, "listed words not in the query: "+strings.Join(e.Extra, ", "))
+	}
+	for _, f := range e.Features {
+		s := fmt.Sprintf("%s %+.2f", f.Name, f.Contribution)
+		if f.Detail != "" {
+			s += " " + f.Detail
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
 }

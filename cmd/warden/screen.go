@@ -35,7 +35,7 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	threshold := fs.Float64("threshold", match.DefaultThreshold, "score at and above which a hit is a match")
 	asJSON := fs.Bool("json", false, "print JSON")
 	input := fs.String("input", "", "batch: CSV of queries with a header of any of "+strings.Join(screening.BatchColumns, ", "))
-	output := fs.String("output", "", "batch: results file, .jsonl (one line per query, in input order) or .csv (one row per hit)")
+	output := fs.String("output", "", "batch: results file, in input order: .csv (one row per query: its best match, programs and explanation, empty if none matched), .jsonl (one JSON line per query, every hit) or .json (one document, as /v1/screen/batch answers)")
 	names, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -51,14 +51,21 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		if *output == "" {
 			return fmt.Errorf("%w: --input needs --output", errUsage)
 		}
-		return screenBatch(ctx, e, *input, *output, []string(lists), opt)
+		format, err := batchFormat(*output)
+		if err != nil {
+			return err
+		}
+		return screenBatch(ctx, e, *input, *output, format, []string(lists), opt)
+	}
+	if *output != "" {
+		return fmt.Errorf("%w: --output needs --input", errUsage)
 	}
 	if len(names) > 1 {
 		names = []string{strings.Join(names, " ")} // an unquoted name
 	}
 	q = match.Query{Names: names, Schema: warden.Schema(*schema), BirthDates: dates, Countries: countries, Gender: *gender, Wallets: wallets, IDs: ids, Lists: lists}
 	if _, err := match.Prepare(q); err != nil {
-		return err
+		return fmt.Errorf("%w: %v", errUsage, warden.ErrorMessage(err))
 	}
 	svc, closeDB, err := openScreening(ctx, e)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -26,9 +27,26 @@ import (
 // larger peak (docs/performance.md, Throughput).
 const batchGCPercent = 400
 
+// batchFormats are the formats a batch's results may be written in, by the
+// output file's extension.
+var batchFormats = map[string]string{".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+
+// batchFormat is the format of results written to path, chosen by its
+// extension; a usage error for any other, which would leave a file its
+// name misdescribes.
+func batchFormat(path string) (string, error) {
+	f, ok := batchFormats[strings.ToLower(filepath.Ext(path))]
+	if !ok {
+		return "", fmt.Errorf("%w: --output %s: name a .csv (one row per query), .jsonl (one JSON line per query) or .json file", errUsage, path)
+	}
+	return f, nil
+}
+
 // screenBatch screens every row of the CSV input and writes the answers to
-// output, a CSV of hits or JSON lines, in input order.
-func screenBatch(ctx context.Context, e *env, input, output string, lists []string, opt match.Options) error {
+// output, in input order, as format: CSV of one row per query
+// (screening.CSVHeader), JSON lines of one answer per query, or JSON of
+// them all as /v1/screen/batch answers.
+func screenBatch(ctx context.Context, e *env, input, output, format string, lists []string, opt match.Options) error {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
 	}
@@ -51,27 +69,35 @@ func screenBatch(ctx context.Context, e *env, input, output string, lists []stri
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	var emit func(screening.Row, screening.Response) error
-	var cw *csvsafe.Writer
-	if strings.HasSuffix(strings.ToLower(output), ".csv") {
-		cw = csvsafe.NewWriter(w)
-		cw.Write([]string{"row", "query_name", "entity_id", "list", "source_id", "schema", "name", "score", "match", "matched_on"})
+	end := func() error { return nil }
+	switch format {
+	case "csv":
+		cw := csvsafe.NewWriter(w)
+		cw.Write(screening.CSVHeader)
 		emit = func(r screening.Row, resp screening.Response) error {
-			for _, h := range resp.Hits {
-				on := h.Explanation.ListedName
-				if h.Explanation.Identifier != "" {
-					on = h.Explanation.Identifier
-				}
-				qn := strings.Join(r.Query.Query().Names, "; ")
-				if err := cw.Write([]string{r.Pos, qn, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, strconv.FormatFloat(h.Score, 'f', 3, 64), strconv.FormatBool(h.Match), on}); err != nil {
-					return err
-				}
-			}
-			return nil
+			return cw.Write(screening.CSVRecord(r.Pos, resp))
 		}
-	} else {
+		end = func() error {
+			cw.Flush()
+			return cw.Error()
+		}
+	case "jsonl", "json":
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		emit = func(_ screening.Row, resp screening.Response) error { return enc.Encode(resp) }
+		if format == "json" {
+			w.WriteString(`{"responses":[`)
+			sep := ""
+			emit = func(_ screening.Row, resp screening.Response) error {
+				w.WriteString(sep)
+				sep = ","
+				return enc.Encode(resp)
+			}
+			end = func() error {
+				_, err := w.WriteString("]}\n")
+				return err
+			}
+		}
 	}
 	bar := newBar(e.stderr, int64(len(rows)), "screening", false)
 	err = svc.Batch(ctx, rows, opt, emit, func() { bar.add(1) })
@@ -79,11 +105,8 @@ func screenBatch(ctx context.Context, e *env, input, output string, lists []stri
 	if err != nil {
 		return err
 	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
+	if err := end(); err != nil {
+		return err
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,10 @@ func (f *File) Close() error { return f.closer.Close() }
 func Open(in warden.Input, path string, text bool) (*File, error) {
 	name := filepath.Base(path)
 	rc, err := in.Open(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) { // it names the file already
+		return nil, warden.Errorf(warden.EINVALID, "%w", err)
+	}
 	if err != nil {
 		return nil, warden.Errorf(warden.EINVALID, "open %s: %w", path, err)
 	}
@@ -102,6 +107,20 @@ func (r Row) Columns() []string { return slices.Sorted(maps.Keys(r.col)) }
 // required columns, and calls fn for each later record. Every record must
 // have as many fields as the header.
 func Rows(ctx context.Context, f *File, required []string, fn func(Row) error) error {
+	return CheckedRows(ctx, f, func(columns []string) error {
+		for _, h := range required {
+			if !slices.Contains(columns, h) {
+				return fmt.Errorf("header lacks column %q", h)
+			}
+		}
+		return nil
+	}, fn)
+}
+
+// CheckedRows is Rows with the header's column names (trimmed, sorted)
+// checked by check before any row is read: a fault of the header is one of
+// line 1, even in a file with no rows.
+func CheckedRows(ctx context.Context, f *File, check func(columns []string) error, fn func(Row) error) error {
 	var col map[string]int
 	return Records(ctx, f, 0, func(pos string, rec []string) error {
 		if col == nil {
@@ -109,10 +128,8 @@ func Rows(ctx context.Context, f *File, required []string, fn func(Row) error) e
 			for i, h := range rec {
 				col[strings.TrimSpace(h)] = i
 			}
-			for _, h := range required {
-				if _, ok := col[h]; !ok {
-					return warden.Invalid(pos, fmt.Errorf("header lacks column %q", h))
-				}
+			if err := check(Row{col: col}.Columns()); err != nil {
+				return warden.Invalid(pos, err)
 			}
 			return nil
 		}

@@ -14,7 +14,7 @@ import (
 // input or usage changes nothing.
 func TestDesignateCLI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
-	code, out, errs := cli(t, db, "designate", "propose", "--file", "../../designation/testdata/party.json")
+	code, out, errs := cli(t, db, "--create", "designate", "propose", "--file", "../../designation/testdata/party.json")
 	var d warden.Designation
 	json.Unmarshal([]byte(out), &d)
 	if code != 0 || d.ID != 1 || d.Status != warden.DesignationProposed || d.ProposedBy != "operator" {

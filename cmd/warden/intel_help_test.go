@@ -40,7 +40,7 @@ func TestIntelPullFailure(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := filepath.Join(t.TempDir(), "w.db")
-	code, out, errs := cli(t, db, "intel", "pull", "--url", srv.URL+"/taxii2/api/", "--collection", "c1", "--token", "x")
+	code, out, errs := cli(t, db, "--create", "intel", "pull", "--url", srv.URL+"/taxii2/api/", "--collection", "c1", "--token", "x")
 	if code != 1 || out != "" || !strings.Contains(errs, "503") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing on stdout, the error", code, out, errs)
 	}

@@ -111,7 +111,7 @@ func TestServeIntel(t *testing.T) {
 	os.WriteFile(bundle, []byte(`{"type":"bundle","id":"bundle--6c1d6a34-1a0a-4f39-9a3c-3b0b9a0b7a31","objects":[
 		{"type":"indicator","spec_version":"2.1","id":"`+ind+`","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",
 		 "name":"C2 server","pattern":"[ipv4-addr:value = '203.0.113.9']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}]}`), 0o600)
-	if code, out, errs := cli(t, path, "intel", "import", bundle, "--tlp", "green"); code != 0 {
+	if code, out, errs := cli(t, path, "--create", "intel", "import", bundle, "--tlp", "green"); code != 0 {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)

@@ -201,7 +201,7 @@ func TestExport(t *testing.T) {
 // loads the bundled snapshot, answers the API, and stops on cancel.
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
-	code, out, errOut := cli(t, db, "token", "create", "--role", "analyst", "--name", "reader")
+	code, out, errOut := cli(t, db, "--create", "token", "create", "--role", "analyst", "--name", "reader")
 	if code != 0 {
 		t.Fatal(errOut)
 	}

@@ -139,7 +139,7 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 		return nil, nil, err
 	}
 	if _, ok := col["id"]; !ok {
-		return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs id (columns: %s)", name, strings.Join(customerColumns, ","))
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: the header needs id (columns: %s)", name, strings.Join(customerColumns, ","))
 	}
 	get := cells(col)
 	var out []warden.Customer

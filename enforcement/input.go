@@ -94,7 +94,7 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	}
 	for _, c := range []string{"reference", "currency", "minor", "role"} {
 		if _, ok := col[c]; !ok {
-			return nil, nil, warden.Errorf(warden.EINVALID, "%s: the header needs %s (columns: %s)", name, c, strings.Join(csvColumns, ","))
+			return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: the header needs %s (columns: %s)", name, c, strings.Join(csvColumns, ","))
 		}
 	}
 	get := cells(col)
@@ -139,8 +139,11 @@ func readHeader(r io.Reader, name string, known []string) (*csv.Reader, map[stri
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: the file is empty: it needs a header", name)
+	}
 	if err != nil {
-		return nil, nil, warden.Errorf(warden.EINVALID, "%s: no CSV header: %v", name, err)
+		return nil, nil, warden.Errorf(warden.EINVALID, "%s:1: no CSV header: %v", name, err)
 	}
 	col := map[string]int{}
 	for i, h := range head {

@@ -31,6 +31,9 @@ func cmdCustomer(ctx context.Context, e *env, args []string) error {
 	if *input == "" {
 		return fmt.Errorf("%w: --input is required", errUsage)
 	}
+	if err := checkJSONLines(*output); err != nil {
+		return err
+	}
 	f, err := os.Open(*input)
 	if err != nil {
 		return err

@@ -51,6 +51,9 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		if *output == "" {
 			return fmt.Errorf("%w: --input needs --output", errUsage)
 		}
+		if len(names)+len(dates)+len(countries)+len(wallets)+len(ids) > 0 || *schema != "" || *gender != "" {
+			return fmt.Errorf("%w: --input screens the file's queries: give no name or query flags with it", errUsage)
+		}
 		format, err := batchFormat(*output)
 		if err != nil {
 			return err
@@ -62,6 +65,11 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	}
 	if len(names) > 1 {
 		names = []string{strings.Join(names, " ")} // an unquoted name
+	}
+	for _, d := range dates {
+		if _, err := warden.ParseDate(d); err != nil {
+			return fmt.Errorf("%w: --birth-date: %v", errUsage, warden.ErrorMessage(err))
+		}
 	}
 	q = match.Query{Names: names, Schema: warden.Schema(*schema), BirthDates: dates, Countries: countries, Gender: *gender, Wallets: wallets, IDs: ids, Lists: lists}
 	if _, err := match.Prepare(q); err != nil {

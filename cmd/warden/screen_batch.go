@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -133,6 +134,9 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 		if *output == "" {
 			return fmt.Errorf("%w: --input needs --output", errUsage)
 		}
+		if !strings.EqualFold(filepath.Ext(*output), ".csv") {
+			return fmt.Errorf("%w: --output %s: the results are CSV: name a .csv file", errUsage, *output)
+		}
 		return compareBatch(ctx, *input, *output, *threshold)
 	}
 	if len(pos) != 2 {
@@ -172,6 +176,9 @@ func compareBatch(ctx context.Context, input, output string, threshold float64) 
 	defer in.Close()
 	cr := csv.NewReader(in)
 	header, err := cr.Read()
+	if err == io.EOF {
+		return warden.Errorf(warden.EINVALID, "%s:1: the file is empty: it needs a header naming name1, name2 and, if you like, schema", input)
+	}
 	if err != nil {
 		return warden.Errorf(warden.EINVALID, "%s:1: %w", input, err)
 	}
@@ -191,7 +198,7 @@ func compareBatch(ctx context.Context, input, output string, threshold float64) 
 	defer out.Close()
 	cw := csvsafe.NewWriter(out)
 	cw.Write(append(header, "score", "match"))
-	for line := 2; ; line++ {
+	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -199,9 +206,14 @@ func compareBatch(ctx context.Context, input, output string, threshold float64) 
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return warden.Errorf(warden.EINVALID, "%s:%d: %w", input, line, err)
+		var pe *csv.ParseError
+		if errors.As(err, &pe) { // its message would give the line again
+			return warden.Errorf(warden.EINVALID, "%s:%d: %w", input, pe.StartLine, pe.Err)
 		}
+		if err != nil {
+			return warden.Errorf(warden.EINVALID, "%s: %w", input, err)
+		}
+		line, _ := cr.FieldPos(0)
 		schema := ""
 		if i, ok := col["schema"]; ok {
 			schema = rec[i]

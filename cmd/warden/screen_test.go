@@ -73,7 +73,7 @@ func TestScreenCLI(t *testing.T) {
 		}
 	}
 	empty := filepath.Join(t.TempDir(), "empty.db")
-	if code, _, errs := cli(t, empty, "screen", "x"); code != 1 || !strings.Contains(errs, "holds no lists") {
+	if code, _, errs := cli(t, empty, "--create", "screen", "x"); code != 1 || !strings.Contains(errs, "holds no lists") {
 		t.Errorf("empty db: %d %s", code, errs)
 	}
 }
@@ -109,7 +109,9 @@ func TestScreenBatch(t *testing.T) {
 		t.Fatalf("batch csv: %s", errs)
 	}
 	b, _ = os.ReadFile(outCSV)
-	if !strings.HasPrefix(string(b), "row,query_name,entity_id") || !strings.Contains(string(b), "q.csv:2,Maxim Yakubets,ofac:26663") {
+	// One row per query, Peter Mueller's with no hit.
+	if !strings.HasPrefix(string(b), "row,query_name,") || !strings.Contains(string(b), "\nq.csv:2,Maxim Yakubets,Person,,,,,1,ofac:26663,") ||
+		!strings.Contains(string(b), "\nq.csv:4,Peter Mueller,Person,,,,,0,,,") || strings.Count(string(b), "\n") != 5 {
 		t.Errorf("csv output:\n%s", b)
 	}
 	bad := filepath.Join(dir, "bad.csv")

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"warden"
 	"warden/auth"
@@ -27,6 +29,9 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 	}
 	if *input == "" {
 		return fmt.Errorf("%w: --input is required", errUsage)
+	}
+	if err := checkJSONLines(*output); err != nil {
+		return err
 	}
 	f, err := os.Open(*input)
 	if err != nil {
@@ -68,6 +73,16 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 // policyFlag declares --policy, the enforcement policy file.
 func policyFlag(fs *flag.FlagSet) *string {
 	return fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+}
+
+// checkJSONLines is a usage error unless path, an --output of JSON lines,
+// is empty (stdout) or named .jsonl or .ndjson: another name would
+// misdescribe what the file holds.
+func checkJSONLines(path string) error {
+	if ext := strings.ToLower(filepath.Ext(path)); path != "" && ext != ".jsonl" && ext != ".ndjson" {
+		return fmt.Errorf("%w: --output %s: the results are JSON lines: name a .jsonl file", errUsage, path)
+	}
+	return nil
 }
 
 // outputFile is where --output sends results: the file, created, or stdout

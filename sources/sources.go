@@ -74,8 +74,8 @@ func Expand(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
-		if err != nil {
-			return nil, warden.Errorf(warden.EINVALID, "%s: %w", p, err)
+		if err != nil { // a *fs.PathError, which names p
+			return nil, warden.Errorf(warden.EINVALID, "%w", err)
 		}
 		if !st.IsDir() {
 			out = append(out, p)
@@ -83,7 +83,7 @@ func Expand(paths []string) ([]string, error) {
 		}
 		ents, err := os.ReadDir(p)
 		if err != nil {
-			return nil, warden.Errorf(warden.EINVALID, "%s: %w", p, err)
+			return nil, warden.Errorf(warden.EINVALID, "%w", err)
 		}
 		for _, e := range ents {
 			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {

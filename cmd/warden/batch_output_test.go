@@ -130,6 +130,7 @@ func TestCSVInputRules(t *testing.T) {
 		{"customer: header", customer(file("k1.csv", "name\nJane Doe\n")), 1, "k1.csv:1: the header needs id"},
 		{"customer: empty", customer(file("k2.csv", "")), 1, "k2.csv:1: the file is empty"},
 		{"customer: missing", customer(filepath.Join(dir, "nope4.csv")), 1, "nope4.csv: no such file"},
+		{"import: missing", []string{"import", "--list", "small", filepath.Join(dir, "nope5.csv")}, 1, "nope5.csv: no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +138,10 @@ func TestCSVInputRules(t *testing.T) {
 			if code != tt.code || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tt.code, tt.want)
 			}
-			in := filepath.Base(tt.args[slices.Index(tt.args, "--input")+1])
+			in := filepath.Base(tt.args[len(tt.args)-1])
+			if i := slices.Index(tt.args, "--input"); i >= 0 {
+				in = filepath.Base(tt.args[i+1])
+			}
 			if n := strings.Count(errs, in); n != 1 {
 				t.Errorf("stderr names %s %d times: %q", in, n, errs)
 			}

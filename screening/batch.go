@@ -211,11 +211,12 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 // CSVHeader is the header of a batch's results as CSV (CSVRecord): one row
 // per query, so that a query with no match is a row too. The row is the
 // query's position in the input, then the query, how many hits matched,
-// the best match (empty when nothing matched) with its programs and why it
+// the best match (empty when nothing matched) with its programs (those of
+// every listing of the party), its listings on other lists and why it
 // matched, and the other matches. Hits under the threshold are left out:
 // the JSON results hold them.
 var CSVHeader = []string{"row", "query_name", "query_schema", "query_birth_date", "query_country", "query_wallet", "query_id",
-	"matches", "entity_id", "list", "source_id", "schema", "name", "programs", "score", "matched_on", "explanation", "other_matches"}
+	"matches", "entity_id", "list", "source_id", "schema", "name", "programs", "listings", "score", "matched_on", "explanation", "other_matches"}
 
 // CSVRecord is the answer to the query at pos as a row of CSVHeader.
 func CSVRecord(pos string, resp Response) []string {
@@ -237,11 +238,14 @@ func CSVRecord(pos string, resp Response) []string {
 	if h.Explanation.Identifier != "" {
 		on = h.Explanation.Identifier
 	}
-	var others []string
+	var listings, others []string
+	for _, l := range h.Listings {
+		listings = append(listings, l.EntityID)
+	}
 	for _, o := range matches[1:] {
 		others = append(others, fmt.Sprintf("%s %s (%.3f)", o.EntityID, o.Name, o.Score))
 	}
-	return append(rec, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, join(h.Programs), strconv.FormatFloat(h.Score, 'f', 3, 64),
+	return append(rec, h.EntityID, h.List, h.SourceID, h.Schema, h.Name, join(h.Programs), join(listings), strconv.FormatFloat(h.Score, 'f', 3, 64),
 		on, ExplainText(h.Explanation), join(others))
 }
 

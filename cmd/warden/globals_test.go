@@ -19,11 +19,13 @@ func runArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
 }
 
 // smallDB is a new database holding testdata/small.ftm.json, three
-// parties: quick to index.
+// parties, and small-other.ftm.json, one of them again on another list:
+// quick to index.
 func smallDB(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "w.db")
 	importJSON(t, db, "--list", "small", "--format", "ftm", "testdata/small.ftm.json")
+	importJSON(t, db, "--list", "other", "--format", "ftm", "testdata/small-other.ftm.json")
 	return db
 }
 

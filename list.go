@@ -11,6 +11,37 @@ type List struct {
 	CurrentVersion int       `json:"current_version"`
 	Entities       int       `json:"entities"`
 	CreatedAt      time.Time `json:"created_at"`
+	// ListDate is the list's own date (YYYY-MM-DD): the newest that its
+	// publisher stated (or a person gave with --list-date) for the
+	// current version or a later check of it, or else for the latest
+	// earlier version that had one, so that an import of files that state
+	// no date (OFAC's CSV, the CSL) does not lose it. Empty when no
+	// version had one. Freshness is judged by it.
+	ListDate string `json:"list_date,omitempty"`
+	// ListDateVersion is the version ListDate was stated for: below
+	// CurrentVersion when the current version's files stated none.
+	ListDateVersion int `json:"list_date_version,omitempty"`
+	// LastChanged is when the current version was imported: when the
+	// list last changed.
+	LastChanged time.Time `json:"last_changed,omitzero"`
+	// LastChecked is when an import last read the list's files: the
+	// current version's own import, or a later one that found them
+	// identical and stored a check instead of an empty version.
+	LastChecked time.Time `json:"last_checked,omitzero"`
+}
+
+// ListCheck is an import that found a list's files identical to its
+// current version: no version is stored, but that the list was checked,
+// when, by whom and what date the files stated is, so that freshness
+// tells a list that did not change from one nobody looked at.
+type ListCheck struct {
+	List      string    `json:"list"`
+	Version   int       `json:"version"` // the current version the files matched
+	Format    string    `json:"format"`
+	Published string    `json:"published,omitempty"` // the list date the files (or --list-date) stated
+	CheckedAt time.Time `json:"checked_at"`
+	Warnings  int       `json:"warnings"`
+	Actor     string    `json:"actor,omitempty"`
 }
 
 // ListVersion is one import of a list and what it changed.
@@ -34,6 +65,10 @@ type ListVersion struct {
 	// lost its mark. Nil for single-file formats, and for versions
 	// imported before Warden recorded them.
 	Components map[string]bool `json:"components,omitempty"`
+	// Unchanged is set on the answer of an import whose files held the
+	// current version's parties exactly: no version was stored (this is
+	// the current one), a ListCheck was.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // Drop is how much of one kind of a list's content (its names,

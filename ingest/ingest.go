@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"warden"
 	"warden/sources"
@@ -24,6 +25,13 @@ type Request struct {
 	// Published is the list's date where the files do not state it (OFAC
 	// CSV does not), as for the bundled snapshot.
 	Published string
+	// ListDate is the list's date as a person gives it (YYYY-MM-DD,
+	// `warden import --list-date`): it replaces whatever the files state.
+	ListDate string
+	// Warnings, if not nil, is told every warning of the import in order
+	// (a version keeps only the first ones): `warden import --warnings
+	// FILE` writes them.
+	Warnings func(warden.Warning)
 	// MaxRemoved is the largest share of the current parties (0 to 1) a
 	// version may remove, and of their names, identifiers or addresses it
 	// may drop, unless forced; zero means DefaultMaxRemoved.
@@ -49,7 +57,9 @@ const DefaultMaxRemoved = 0.10
 
 // Guard checks a planned version against the one it replaces and returns
 // why it must not be stored unless forced, or nil: a file of another
-// format family than the list's (EINVALID), an empty version (EINVALID),
+// format family than the list's (EINVALID), files dated before the list
+// date of the version they replace, an older publication imported over a
+// newer one (ECONFLICT), an empty version (EINVALID),
 // one that removes more than maxRemoved of the parties (ECONFLICT), one
 // read without a file that the replaced version was read from (ECONFLICT)
 // or from a file that lost the end-of-file mark the replaced version's
@@ -71,6 +81,10 @@ func Guard(base, next warden.ListVersion, drops []warden.Drop, maxRemoved float6
 	if base.Version > 0 && !sources.SameFamily(base.Format, next.Format) {
 		out = append(out, warden.Errorf(warden.EINVALID, "list %q holds %s versions, these files are %s; import them into another list, or force it",
 			next.List, base.Format, next.Format))
+	}
+	if base.Published != "" && next.Published != "" && next.Published < base.Published {
+		out = append(out, warden.Errorf(warden.ECONFLICT, "these files of list %q are dated %s, before version %d's list date %s: they look like an older publication; import newer files, or force it",
+			next.List, next.Published, base.Version, base.Published))
 	}
 	switch {
 	case next.Entities == 0 && base.Entities > 0:
@@ -110,7 +124,16 @@ type Progress func(n int)
 // one transaction: on any error nothing is stored and the current version
 // stays current. A version the guards refuse (see Guard) is stored only
 // with req.Force, and then the override is audited as list.import.forced.
+// Files that hold the current version's parties exactly store no empty
+// version: a check is recorded instead (see store.Import.Check), and the
+// current version comes back marked Unchanged. EINVALID for a req.ListDate
+// that is not a date.
 func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (warden.ListVersion, error) {
+	if req.ListDate != "" {
+		if _, err := time.Parse(time.DateOnly, req.ListDate); err != nil {
+			return warden.ListVersion{}, warden.Errorf(warden.EINVALID, "list date %q is not a date (YYYY-MM-DD)", req.ListDate)
+		}
+	}
 	if req.Input.Open == nil {
 		req.Input.Open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
 	}
@@ -140,26 +163,40 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 	if err != nil {
 		return warden.ListVersion{}, err
 	}
+	if req.Warnings != nil {
+		im.Forward(req.Warnings)
+	}
 	meta, err := f.Parser.Parse(ctx, req.Input, im)
 	if err != nil {
 		im.Rollback()
 		return warden.ListVersion{}, err
 	}
-	if meta.Published == "" {
+	switch {
+	case req.ListDate != "":
+		meta.Published = req.ListDate
+	case meta.Published == "":
 		meta.Published = req.Published
 	}
+	unchanged := im.Unchanged()
 	var drops []warden.Drop
-	if im.Base().Entities > 0 && !req.Verified {
+	if im.Base().Entities > 0 && !req.Verified && !unchanged {
 		if drops, err = im.Drops(); err != nil {
 			im.Rollback()
 			return warden.ListVersion{}, err
 		}
 	}
 	next := im.Plan()
-	next.Components = meta.Components
+	next.Components, next.Published = meta.Components, meta.Published
 	guarded, maxRemoved := next, req.MaxRemoved
 	if req.Verified {
 		guarded.Components, maxRemoved = nil, 1
+	}
+	if unchanged {
+		// Files that change nothing are no older publication: the date
+		// they state, older or newer, is the check's, and the list's is
+		// the newest known. A file that lost its end-of-file mark is
+		// refused all the same: a check says the files were whole.
+		guarded.Published = ""
 	}
 	if refused := Guard(im.Base(), guarded, drops, maxRemoved); len(refused) > 0 {
 		if !req.Force {
@@ -172,6 +209,9 @@ func Import(ctx context.Context, db *store.DB, req Request, progress Progress) (
 		}
 		im.Audit(warden.NewAuditEvent(ctx, "list.import.forced", "list:"+req.List, req.Reason,
 			map[string]any{"format": f.Name, "refused": said}))
+	}
+	if unchanged {
+		return im.Check(meta)
 	}
 	return im.Commit(meta)
 }

@@ -204,8 +204,8 @@ func TestOFACVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v3.Added != 0 || v3.Modified != 0 || v3.Removed != 0 || v3.Version != 3 {
-		t.Errorf("identical import = %+v", v3)
+	if v3.Added != 0 || v3.Modified != 0 || v3.Removed != 0 || v3.Version != 2 || !v3.Unchanged {
+		t.Errorf("identical import = %+v, want version 2 unchanged", v3)
 	}
 }
 

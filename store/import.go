@@ -39,6 +39,7 @@ type Import struct {
 	base       int               // the version this import builds on
 	baseFormat string            // the format of that version
 	baseFiles  map[string]bool   // the files that version was read from
+	baseDate   string            // the list date that version (or a later check of it) stated
 	current    map[string]string // source_id -> hash at base
 	pending    map[string]pendingEntity
 	unknown    map[string]bool // unmapped country names already reported
@@ -47,6 +48,7 @@ type Import struct {
 	warns      int
 	sample     []warden.Warning
 	events     []*warden.AuditEvent // audited with the version
+	forward    func(warden.Warning) // told every warning (see Forward)
 	also       func(ctx context.Context, v warden.ListVersion) error
 }
 
@@ -112,10 +114,12 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 		current: map[string]string{}, pending: map[string]pendingEntity{}, deleted: map[string]bool{}, unknown: map[string]bool{}}
 	// The version is read before its parties: should another import commit
 	// in between, Commit sees the list moved on and refuses.
-	var files string
-	err := db.sql.QueryRowContext(ctx, `SELECT l.current_version, COALESCE(v.format, ''), COALESCE(v.components, '')
+	var files, checked string
+	err := db.sql.QueryRowContext(ctx, `SELECT l.current_version, COALESCE(v.format, ''), COALESCE(v.components, ''), COALESCE(v.published, ''),
+			COALESCE((SELECT MAX(c.published) FROM list_checks c WHERE c.list = l.name AND c.version = l.current_version), '')
 		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
-		WHERE l.name = $1`, list).Scan(&im.base, &im.baseFormat, &files)
+		WHERE l.name = $1`, list).Scan(&im.base, &im.baseFormat, &files, &im.baseDate, &checked)
+	im.baseDate = max(im.baseDate, checked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read list: %w", err)
 	}
@@ -141,10 +145,11 @@ func (db *DB) BeginImport(ctx context.Context, list, format string, delta bool) 
 }
 
 // Base is the version the import builds on, as it was read when the import
-// began: its number, format, size (zero for a new list) and the files it
-// was read from.
+// began: its number, format, size (zero for a new list), list date (the
+// newest its files or a later check of it stated) and the files it was
+// read from.
 func (im *Import) Base() warden.ListVersion {
-	return warden.ListVersion{List: im.list, Version: im.base, Format: im.baseFormat, Entities: len(im.current), Components: im.baseFiles}
+	return warden.ListVersion{List: im.list, Version: im.base, Format: im.baseFormat, Published: im.baseDate, Entities: len(im.current), Components: im.baseFiles}
 }
 
 // components decodes a list_versions.components column: nil where it
@@ -217,12 +222,77 @@ func (im *Import) Delete(sid string) error {
 	return nil
 }
 
-// Warn counts a warning and keeps the first ones.
+// Warn counts a warning, keeps the first ones and passes it to the
+// function given to Forward.
 func (im *Import) Warn(w warden.Warning) {
 	im.warns++
 	if len(im.sample) < maxWarningSample {
 		im.sample = append(im.sample, w)
 	}
+	if im.forward != nil {
+		im.forward(w)
+	}
+}
+
+// Forward makes Warn pass every warning to fn, in the order they come:
+// a version keeps only the first maxWarningSample, and `warden import
+// --warnings FILE` writes them all.
+func (im *Import) Forward(fn func(warden.Warning)) { im.forward = fn }
+
+// Unchanged reports whether the version Commit would store holds the
+// current version's parties exactly: a list that has one already and
+// that the files neither add to, modify nor remove from.
+func (im *Import) Unchanged() bool {
+	v := im.Plan()
+	return im.base > 0 && v.Added+v.Modified+v.Removed == 0
+}
+
+// Check records, instead of an empty version, that the list's files were
+// read and held its current version exactly (see Unchanged): when, by
+// whom (audited as list.check in the same transaction, with the events
+// given to Audit) and what list date they stated. It returns the current
+// version marked Unchanged, with the check's warnings and list date (the
+// version's if the files state none) and nothing added, modified or
+// removed. ECONFLICT if another import committed since this
+// one began, EINVALID if the files change the list.
+func (im *Import) Check(meta warden.SourceMeta) (warden.ListVersion, error) {
+	ctx := im.ctx
+	if !im.Unchanged() {
+		return warden.ListVersion{}, warden.Errorf(warden.EINVALID, "the files change list %q: import them as a version", im.list)
+	}
+	p, _ := warden.PrincipalFrom(ctx)
+	c := warden.ListCheck{List: im.list, Version: im.base, Format: im.format, Published: meta.Published, CheckedAt: im.db.now().UTC(), Warnings: im.warns, Actor: p.Name}
+	ev := warden.NewAuditEvent(ctx, "list.check", "list:"+im.list, "", map[string]any{"version": c.Version, "format": c.Format, "published": c.Published, "warnings": c.Warnings})
+	err := im.db.change(ctx, ev, func(tx *sql.Tx) error {
+		// Touching the list's row takes it, as Commit does: a check and an
+		// import of the same list do not pass each other.
+		res, err := tx.ExecContext(ctx, `UPDATE lists SET current_version = current_version WHERE name = $1 AND current_version = $2`, c.List, c.Version)
+		if err != nil {
+			return fmt.Errorf("record list check: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return warden.Errorf(warden.ECONFLICT, "list %q was changed by another import; try again", im.list)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO list_checks (list, version, format, published, checked_at, warnings, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.List, c.Version, c.Format, c.Published, timestamp(c.CheckedAt), c.Warnings, c.Actor); err != nil {
+			return fmt.Errorf("record list check: %w", err)
+		}
+		return nil
+	}, im.events...)
+	if err != nil {
+		return warden.ListVersion{}, err
+	}
+	vs, err := im.db.Versions(ctx, im.list)
+	if err != nil {
+		return warden.ListVersion{}, err
+	}
+	v, _ := pickVersion(vs, c.Version)
+	v.Unchanged, v.Warnings, v.WarningSample = true, im.warns, im.sample
+	v.Added, v.Modified, v.Removed = 0, 0, 0
+	if c.Published != "" {
+		v.Published = c.Published
+	}
+	return v, nil
 }
 
 // Rollback abandons the import; nothing was written, so the list stays as

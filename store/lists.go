@@ -11,45 +11,100 @@ import (
 	"warden"
 )
 
-// Lists returns every list with its current version and size.
+// listColumns are what scanList reads of a list: its current version,
+// size and import, its latest check of that version and the date it
+// stated, and the latest version whose files stated a date.
+const listColumns = `l.name, l.current_version, l.created_at, COALESCE(v.entities, 0), COALESCE(v.imported_at, ''), COALESCE(v.published, ''),
+	COALESCE((SELECT MAX(c.checked_at) FROM list_checks c WHERE c.list = l.name AND c.version = l.current_version), ''),
+	COALESCE((SELECT MAX(c.published) FROM list_checks c WHERE c.list = l.name AND c.version = l.current_version), ''),
+	COALESCE((SELECT MAX(p.version) FROM list_versions p WHERE p.list = l.name AND p.published <> ''), 0),
+	COALESCE((SELECT p.published FROM list_versions p WHERE p.list = l.name AND p.published <> '' ORDER BY p.version DESC LIMIT 1), '')
+	FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version`
+
+// scanList reads listColumns.
+func scanList(scan func(...any) error) (warden.List, error) {
+	var l warden.List
+	var created, imported, published, checked, checkDate, datedDate string
+	var dated int
+	if err := scan(&l.Name, &l.CurrentVersion, &created, &l.Entities, &imported, &published, &checked, &checkDate, &dated, &datedDate); err != nil {
+		return l, err
+	}
+	l.CreatedAt, l.LastChanged, l.LastChecked = parseTime(created), parseTime(imported), parseTime(max(imported, checked))
+	switch {
+	case checkDate != "" && checkDate >= published:
+		l.ListDate, l.ListDateVersion = checkDate, l.CurrentVersion
+	case published != "":
+		l.ListDate, l.ListDateVersion = published, l.CurrentVersion
+	case dated > 0:
+		l.ListDate, l.ListDateVersion = datedDate, dated
+	}
+	return l, nil
+}
+
+// Lists returns every list with its current version and size, list date,
+// and when it last changed and was last checked.
 func (db *DB) Lists(ctx context.Context) ([]warden.List, error) {
-	rows, err := db.sql.QueryContext(ctx, `
-		SELECT l.name, l.current_version, l.created_at, COALESCE(v.entities, 0)
-		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
-		ORDER BY l.name`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+listColumns+` ORDER BY l.name`)
 	if err != nil {
 		return nil, fmt.Errorf("lists: %w", err)
 	}
 	defer rows.Close()
 	var out []warden.List
 	for rows.Next() {
-		var l warden.List
-		var created string
-		if err := rows.Scan(&l.Name, &l.CurrentVersion, &created, &l.Entities); err != nil {
-			return nil, err
+		l, err := scanList(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("lists: %w", err)
 		}
-		l.CreatedAt = parseTime(created)
 		out = append(out, l)
 	}
 	return out, rows.Err()
 }
 
-// List returns one list; ENOTFOUND when it does not exist.
+// List returns one list as Lists does; ENOTFOUND when it does not exist.
 func (db *DB) List(ctx context.Context, name string) (warden.List, error) {
-	var l warden.List
-	var created string
-	err := db.sql.QueryRowContext(ctx, `
-		SELECT l.name, l.current_version, l.created_at, COALESCE(v.entities, 0)
-		FROM lists l LEFT JOIN list_versions v ON v.list = l.name AND v.version = l.current_version
-		WHERE l.name = $1`, name).Scan(&l.Name, &l.CurrentVersion, &created, &l.Entities)
+	l, err := scanList(db.sql.QueryRowContext(ctx, `SELECT `+listColumns+` WHERE l.name = $1`, name).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, warden.Errorf(warden.ENOTFOUND, "list %q not found", name)
 	}
 	if err != nil {
 		return l, fmt.Errorf("list: %w", err)
 	}
-	l.CreatedAt = parseTime(created)
 	return l, nil
+}
+
+// Checks returns the checks of a list (imports that found its files
+// unchanged), newest first, at most limit; ENOTFOUND for an unknown list.
+func (db *DB) Checks(ctx context.Context, list string, limit int) ([]warden.ListCheck, error) {
+	if _, err := db.List(ctx, list); err != nil {
+		return nil, err
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT list, version, format, published, checked_at, warnings, actor
+		FROM list_checks WHERE list = $1 ORDER BY checked_at DESC LIMIT $2`, list, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list checks: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.ListCheck{}
+	for rows.Next() {
+		var c warden.ListCheck
+		var at string
+		if err := rows.Scan(&c.List, &c.Version, &c.Format, &c.Published, &at, &c.Warnings, &c.Actor); err != nil {
+			return nil, fmt.Errorf("list checks: %w", err)
+		}
+		c.CheckedAt = parseTime(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// pickVersion returns version v of vs; false if it is not there.
+func pickVersion(vs []warden.ListVersion, v int) (warden.ListVersion, bool) {
+	for _, x := range vs {
+		if x.Version == v {
+			return x, true
+		}
+	}
+	return warden.ListVersion{}, false
 }
 
 // Versions returns a list's versions, newest first; ENOTFOUND for an unknown list.

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"warden/ingest"
 )
 
 func cmdLists(ctx context.Context, e *env, args []string) error {
-	fs := newFlags("lists", "lists [--json]", e.stderr)
+	fs := newFlags("lists", "lists [--json]   (each list's date, current version, and when it last changed and was last checked)", e.stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -28,19 +29,23 @@ func cmdLists(ctx context.Context, e *env, args []string) error {
 		return printJSON(e, map[string]any{"lists": ls})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LIST\tVERSION\tPARTIES\tPUBLISHED\tIMPORTED")
+	fmt.Fprintln(tw, "LIST\tVERSION\tPARTIES\tLIST DATE\tLAST CHANGED\tLAST CHECKED")
 	for _, l := range ls {
-		vs, err := db.Versions(ctx, l.Name)
-		if err != nil {
-			return err
+		date := l.ListDate
+		if date != "" && l.ListDateVersion != l.CurrentVersion {
+			date += fmt.Sprintf(" (version %d)", l.ListDateVersion)
 		}
-		pub, at := "", ""
-		if len(vs) > 0 {
-			pub, at = vs[0].Published, vs[0].ImportedAt.Format("2006-01-02 15:04")
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", l.Name, l.CurrentVersion, l.Entities, pub, at)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", l.Name, l.CurrentVersion, l.Entities, date, clock(l.LastChanged), clock(l.LastChecked))
 	}
 	return tw.Flush()
+}
+
+// clock is a time to the minute in UTC, or nothing for the zero time.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04")
 }
 
 func cmdVersions(ctx context.Context, e *env, args []string) error {

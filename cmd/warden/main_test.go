@@ -38,13 +38,15 @@ func lastLine(s string) string {
 }
 
 type summary struct {
-	List     string `json:"list"`
-	Version  int    `json:"version"`
-	Entities int    `json:"entities"`
-	Added    int    `json:"added"`
-	Modified int    `json:"modified"`
-	Removed  int    `json:"removed"`
-	Warnings int    `json:"warnings"`
+	List      string `json:"list"`
+	Version   int    `json:"version"`
+	Entities  int    `json:"entities"`
+	Added     int    `json:"added"`
+	Modified  int    `json:"modified"`
+	Removed   int    `json:"removed"`
+	Warnings  int    `json:"warnings"`
+	ListDate  string `json:"list_date"`
+	Unchanged bool   `json:"unchanged"`
 }
 
 func importJSON(t *testing.T, db string, args ...string) summary {
@@ -73,23 +75,37 @@ func TestImportJSON(t *testing.T) {
 	if s.List != "ofac" || s.Version != 1 || s.Entities != 1152 || s.Added != 1152 || s.Warnings != 0 {
 		t.Errorf("first import %+v", s)
 	}
-	s = importJSON(t, db, "--list", "ofac", "--format", "ofac-csv", "--max-removed", "0.2", cur)
+	warnings := filepath.Join(t.TempDir(), "warnings.txt")
+	s = importJSON(t, db, "--list", "ofac", "--format", "ofac-csv", "--max-removed", "0.2", "--list-date", "2024-07-02", "--warnings", warnings, cur)
 	// 399 orphan rows and one country name that is no ISO country,
 	// "Region: Commonwealth of Independent States" (the whole list has
 	// 2,962 and 3).
-	if s.Version != 2 || s.Entities != 2062 || s.Warnings != 400 {
+	if s.Version != 2 || s.Entities != 2062 || s.Warnings != 400 || s.ListDate != "2024-07-02" {
 		t.Errorf("second import %+v", s)
 	}
+	// --warnings writes all 400, where the version keeps 50 and the
+	// summary shows 5.
+	b, err := os.ReadFile(warnings)
+	if lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"); err != nil || len(lines) != 400 ||
+		!strings.Contains(string(b), "Region: Commonwealth of Independent States") || !strings.HasPrefix(lines[399], "sdn_comments.csv:") {
+		t.Errorf("--warnings wrote %d lines (%v); last %q", len(lines), err, lines[len(lines)-1])
+	}
+	// The same files again store no version, only a check; the list date
+	// given before stays.
 	s = importJSON(t, db, "--list", "ofac", cur)
-	if s.Version != 3 || s.Added+s.Modified+s.Removed != 0 {
+	if s.Version != 2 || !s.Unchanged || s.Added+s.Modified+s.Removed != 0 {
 		t.Errorf("identical import %+v", s)
 	}
 	code, out, _ := cli(t, db, "lists")
-	if code != 0 || !strings.Contains(out, "ofac") || !strings.Contains(out, "2062") {
+	if code != 0 || !strings.Contains(out, "ofac") || !strings.Contains(out, "2062") || !strings.Contains(out, "LAST CHECKED") ||
+		!strings.Contains(out, "2024-07-02") {
 		t.Errorf("lists: %d %q", code, out)
 	}
+	if code, _, errs := cli(t, db, "import", "--list", "ofac", "--list-date", "2024-02-30", cur); code != 2 || !strings.Contains(errs, "--list-date") {
+		t.Errorf("--list-date 2024-02-30: exit %d, %q", code, errs)
+	}
 	code, out, _ = cli(t, db, "versions", "ofac")
-	if code != 0 || strings.Count(out, "ofac-csv") != 3 {
+	if code != 0 || strings.Count(out, "ofac-csv") != 2 {
 		t.Errorf("versions: %d %q", code, out)
 	}
 	code, out, _ = cli(t, db, "show", "ofac:33151")

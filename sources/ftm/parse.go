@@ -91,6 +91,8 @@ func (Parser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (war
 // own writer emits them) becomes that party's identifier; any other wallet is
 // a party of its own. An Ownership whose asset is that party becomes its
 // owned_by link, named after the owner if the delta puts the owner too.
+// Its list date is the newest last_seen of the entities it puts, as for
+// whole FtM files.
 func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink) (warden.SourceMeta, error) {
 	var meta warden.SourceMeta
 	var last *warden.Entity
@@ -109,6 +111,9 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 			return sink.Delete(op.Entity.ID)
 		case "ADD", "MOD":
 			x := op.Entity
+			if x.LastSeen > meta.Published {
+				meta.Published = x.LastSeen
+			}
 			if h := x.Properties["holder"]; x.Schema == "CryptoWallet" && last != nil && len(h) > 0 && h[0] == last.SourceID {
 				addWallet(last, x)
 				return sink.Put(last)
@@ -136,6 +141,9 @@ func (DeltaParser) Parse(ctx context.Context, in warden.Input, sink warden.Sink)
 			return warden.Invalid(pos, fmt.Errorf("unknown op %q", op.Op))
 		}
 	})
+	if len(meta.Published) > 10 {
+		meta.Published = meta.Published[:10]
+	}
 	return meta, err
 }
 

@@ -110,7 +110,11 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request) {
 		q.Set("after", cs[len(cs)-1].ID)
 		next = "/customers?" + q.Encode()
 	}
-	s.render(w, r, http.StatusOK, "customers", view{Title: "Customers", Nav: "customers", Data: map[string]any{"Customers": cs, "Status": f.Status, "Next": next}})
+	csv := "/v1/customers.csv"
+	if f.Status != "" {
+		csv += "?" + url.Values{"status": {f.Status}}.Encode()
+	}
+	s.render(w, r, http.StatusOK, "customers", view{Title: "Customers", Nav: "customers", Data: map[string]any{"Customers": cs, "Status": f.Status, "Next": next, "CSV": csv}})
 }
 
 func (s *Server) rescreenCustomers(w http.ResponseWriter, r *http.Request) {

@@ -57,6 +57,8 @@ func (s *Server) openAPIDoc() map[string]any {
 		case "":
 		case "Text":
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
+		case "CSVFile":
+			ok["content"] = map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string"}}}
 		case "File":
 			ok["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case "Notice":
@@ -175,6 +177,7 @@ var schemas = sync.OnceValue(func() map[string]any {
 	return map[string]any{
 		"Status":    obj(map[string]any{"status": str}),
 		"Object":    map[string]any{"type": "object"},
+		"CSVFile":   map[string]any{"type": "string", "description": "CSV with a header row; an export cut short ends with a row #error saying why"},
 		"File":      map[string]any{"type": "string", "format": "binary", "description": "an exported file, a manifest or its signature, as stored"},
 		"Notice":    map[string]any{"type": "string", "description": "a version notice: an HTML page, or plain text"},
 		"Problem":   obj(map[string]any{"type": str, "title": str, "status": integ, "detail": str, "code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "rate_limited", "too_large", "unavailable", "internal"}}, "request_id": str}, "status", "code"),

@@ -64,6 +64,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/lists/{name}/versions", h: s.versions, action: warden.ActListsRead, summary: "Every version of a list and what it changed", resp: "Versions"},
 		{method: "GET", path: "/v1/lists/{name}/versions/{v}/notice", h: s.notice, action: warden.ActListsRead, summary: "What a version added, changed and removed, as an official notice says it (HTML, or text with format=text)", resp: "Notice",
 			params: []param{{"format", "string", "html (default) or text"}}},
+		{method: "GET", path: "/v1/lists/{name}/versions/{v}/changes.csv", h: s.changesCSV, action: warden.ActListsRead, summary: "Every party a version added, changed or removed, as CSV (streamed, however many)", resp: "CSVFile"},
 		{method: "GET", path: "/v1/entities/{id...}", h: s.entity, action: warden.ActListsRead, summary: "One listed party (id list:source_id)", resp: "Entity",
 			params: []param{{"version", "integer", "the list version (default: current)"}}},
 
@@ -120,6 +121,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/customers/rescreen", h: s.rescreenCustomers, action: warden.ActCustomersAdd, summary: "Screen every cleared customer again against the current lists now (the server also does it whenever the lists change)", resp: "Rescreen"},
 		{method: "GET", path: "/v1/customers", h: s.customers, action: warden.ActCustomersRead, summary: "The customer register with each customer's status", resp: "Customers",
 			params: []param{{"status", "string", "cleared, held, blocked or rejected"}, {"after", "string", "customers after this id (paging)"}, {"limit", "integer", "at most this many (1-1000)"}}},
+		{method: "GET", path: "/v1/customers.csv", h: s.customersCSV, action: warden.ActCustomersRead, summary: "The whole customer register as CSV (every customer, streamed; one row each with its status, hits, programs and cases)", resp: "CSVFile",
+			params: []param{{"status", "string", "cleared, held, blocked or rejected"}}},
 		{method: "GET", path: "/v1/customers/{id...}", h: s.customer, action: warden.ActCustomersRead, summary: "One customer, its onboarding decision and status now", resp: "Customer"},
 		{method: "POST", path: "/v1/releases", h: s.proposeRelease, action: warden.ActReleasesPropose, summary: "Propose releasing blocked property under a licence (a sanctions officer approves)", body: "Release", resp: "ApprovalPending", status: 202},
 

@@ -120,7 +120,7 @@ func (ix *Index) nameBound(p *Prepared, c *cand, nm int32, w *Weights) float64 {
 	best := 0.0
 	for ri, r := range p.screened {
 		got, all, wild, ins, short := p.share(r, ri, c, w, buf[:0], ibuf[:0], true)
-		if short >= 0 && shortNear(&r[short], ix.name(nm)) {
+		if short >= 0 && shortNear(&r[short], listed) {
 			got, wild = shortShare(r, short, w, got, wild)
 		}
 		for rest := listed; len(rest) > 0; {

@@ -200,7 +200,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 		ix.slotAt = append(ix.slotAt, int32(len(ix.slots)))
 		for _, r := range ix.names[i].readings {
 			for j := range r {
-				ix.slots = append(ix.slots, slot{float32(r[j].rarity), r[j].kind, r[j].text[0]})
+				ix.slots = append(ix.slots, slotOf(&r[j]))
 			}
 			ix.slots = append(ix.slots, slot{kind: endReading})
 		}
@@ -306,6 +306,22 @@ type slot struct {
 	rarity float32
 	kind   kind
 	first  byte // the word's first letter
+	// partner holds the word's letters when shortLeftover may pair a
+	// short query word with it (shortPartner), partnerLen of them (0 when
+	// it may not): nameBound then tells whether the rule can apply
+	// (shortNear) from the slots alone, without the listed name's tokens,
+	// which an index loaded from a snapshot would decode for it.
+	partnerLen uint8
+	partner    [maxShortWord + 1]byte
+}
+
+// slotOf is listed word t as nameBound needs it.
+func slotOf(t *token) slot {
+	s := slot{rarity: float32(t.rarity), kind: t.kind, first: t.text[0]}
+	if shortPartner(t) {
+		s.partnerLen = uint8(copy(s.partner[:], t.text))
+	}
+	return s
 }
 
 // endReading marks the end of a reading in Index.slots.

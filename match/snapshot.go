@@ -53,7 +53,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 2
+const snapshotVersion = 3
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -533,7 +533,8 @@ func (ix *Index) encode() ([]byte, error) {
 	e.uvarint(uint64(len(ix.slots)))
 	for _, s := range ix.slots {
 		e.float(float64(s.rarity))
-		e.buf = append(e.buf, byte(s.kind), s.first)
+		e.buf = append(e.buf, byte(s.kind), s.first, s.partnerLen)
+		e.buf = append(e.buf, s.partner[:s.partnerLen]...)
 	}
 	e.uvarint(uint64(len(ix.forms)))
 	for i := range ix.forms {
@@ -910,9 +911,17 @@ func decode(payload []byte) (*Index, error) {
 		}
 	}
 	ix.texts = d.strings()
-	ix.slots = make([]slot, d.count(10))
+	ix.slots = make([]slot, d.count(11))
 	for i := range ix.slots {
-		ix.slots[i] = slot{rarity: float32(d.float()), kind: kind(d.byte()), first: d.byte()}
+		s := &ix.slots[i]
+		s.rarity, s.kind, s.first, s.partnerLen = float32(d.float()), kind(d.byte()), d.byte(), d.byte()
+		if int(s.partnerLen) > len(s.partner) {
+			d.fail("slot %d has a partner of %d letters", i, s.partnerLen)
+			break
+		}
+		for k := range s.partnerLen {
+			s.partner[k] = d.byte()
+		}
 	}
 	ix.forms = make([]token, d.count(12))
 	for i := range ix.forms {

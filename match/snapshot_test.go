@@ -30,7 +30,7 @@ func TestSnapshotFields(t *testing.T) {
 		{alt{}, []string{"text", "skel", "sim"}},
 		{name{}, []string{"raw", "folded", "kind", "readings", "spans"}},
 		{span{}, []string{"tok", "first", "n"}},
-		{slot{}, []string{"rarity", "kind", "first"}},
+		{slot{}, []string{"rarity", "kind", "first", "partnerLen", "partner"}},
 		{party{}, []string{"schema", "list", "gender", "birth", "countries"}},
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
 		// entities and stored: the parties, as JSON; lazy: the names, each
@@ -169,7 +169,7 @@ func equalish(a, b reflect.Value) bool {
 		return false
 	}
 	switch a.Kind() {
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		if a.Len() != b.Len() {
 			return false
 		}

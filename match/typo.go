@@ -259,7 +259,7 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 		if min(len(a), len(b)) > maxShortWord || max(len(a), len(b)) > maxShortWord+1 {
 			continue
 		}
-		if levenshtein(a, b, 1) <= 1 {
+		if oneEdit(a, b) {
 			most = shortNameScore
 			if !q[qi].listed && slip(a, b) {
 				most = shortSlipScore
@@ -270,29 +270,61 @@ func shortLeftover(q, c []token, usedQ, usedC uint64, simOf []float64) (qi, cj i
 	return 0, 0, 0, false
 }
 
-// shortNear reports whether a reading of listed name n has a word
-// shortLeftover could pair with short query word q: a word, not exact,
-// short enough and within one edit. nameBound asks it before counting q
-// unhit.
-func shortNear(q *token, n *name) bool {
+// shortNear reports whether a reading of a listed name, whose words are
+// listed (Index.slots), has a word shortLeftover could pair with short
+// query word q: a word, not exact, short enough and within one edit.
+// nameBound asks it before counting q unhit.
+func shortNear(q *token, listed []slot) bool {
 	if !shortFamilyEdit {
 		return false
 	}
-	for _, c := range n.readings {
-		for j := range c {
-			if c[j].kind != kindWord || c[j].exact {
-				continue
-			}
-			a, b := q.text, c[j].text
-			if min(len(a), len(b)) > maxShortWord || max(len(a), len(b)) > maxShortWord+1 {
-				continue
-			}
-			if levenshtein(a, b, 1) <= 1 {
-				return true
-			}
+	for j := range listed {
+		c := &listed[j]
+		if c.partnerLen == 0 {
+			continue
+		}
+		a, b := q.text, c.partner[:c.partnerLen]
+		if min(len(a), len(b)) > maxShortWord || max(len(a), len(b)) > maxShortWord+1 {
+			continue
+		}
+		if oneEdit(a, string(b)) {
+			return true
 		}
 	}
 	return false
+}
+
+// shortPartner reports whether listed word t may be the partner
+// shortLeftover pairs a short query word with: a word, not exact, of at
+// most maxShortWord+1 letters (longer ones are past its length limits).
+func shortPartner(t *token) bool {
+	return t.kind == kindWord && !t.exact && len(t.text) <= maxShortWord+1
+}
+
+// oneEdit reports whether a and b are at most one edit apart, a swap of
+// two neighbouring letters counting as one: levenshtein(a, b, 1) <= 1,
+// without its table, as shortLeftover and shortNear ask it of many pairs.
+func oneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(b) {
+		return true // equal, or a has one letter more at the end
+	}
+	if len(a) != len(b) {
+		return a[i+1:] == b[i:] // a letter of a dropped
+	}
+	if a[i+1:] == b[i+1:] {
+		return true // a letter changed
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // shortWord reports whether query word t may be the short family name

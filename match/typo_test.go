@@ -49,6 +49,30 @@ func TestTypoCosts(t *testing.T) {
 	}
 }
 
+// TestOneEdit checks oneEdit against levenshtein on every pair of words of
+// up to four letters over three letters (swaps, doubled letters, letters
+// added, dropped and changed anywhere), and on the table of TestTypoCosts.
+func TestOneEdit(t *testing.T) {
+	ws := []string{""}
+	for n, from := 0, 0; n < 4; n++ {
+		to := len(ws)
+		for _, w := range ws[from:to] {
+			for _, c := range "abc" {
+				ws = append(ws, w+string(c))
+			}
+		}
+		from = to
+	}
+	ws = append(ws, "akubec", "akbuec", "maduro", "mauro", "kim", "kkim", "kum", "paek", "pek", "li", "il")
+	for _, a := range ws {
+		for _, b := range ws {
+			if got, want := oneEdit(a, b), levenshtein(a, b, 1) <= 1; got != want {
+				t.Errorf("oneEdit(%q, %q) = %v, levenshtein says %v", a, b, got, want)
+			}
+		}
+	}
+}
+
 // TestKeyNeighbours checks the QWERTY table against keys every typist knows.
 func TestKeyNeighbours(t *testing.T) {
 	tests := []struct {

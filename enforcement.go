@@ -117,6 +117,24 @@ type Case struct {
 	// stays open ("party delisted by designation 7"): its party left the
 	// list after it was opened, and nothing was closed or released.
 	ReviewFlag string `json:"review_flag,omitempty"`
+
+	// Case work (see casework.go).
+	Source     string     `json:"source,omitempty"`      // payment or customer
+	List       string     `json:"list,omitempty"`        // the listed party's list
+	Programs   []string   `json:"programs,omitempty"`    // the listed party's programs when the case was opened
+	ListedName string     `json:"listed_name,omitempty"` // the listed party's name when the case was opened
+	Assignee   string     `json:"assignee,omitempty"`
+	AssignedAt *time.Time `json:"assigned_at,omitempty"`
+	// ClearedBy, ClearReason and ClearedAt record a first analyst's
+	// clearing that waits for a second review (status pending_review), or
+	// that a second person approved.
+	ClearedBy   string     `json:"cleared_by,omitempty"`
+	ClearReason string     `json:"clear_reason,omitempty"`
+	ClearedAt   *time.Time `json:"cleared_at,omitempty"`
+	// Due is when the case should be decided, by the policy's deadline in
+	// business days; Overdue if that has passed and it is undecided.
+	Due     *time.Time `json:"due,omitempty"`
+	Overdue bool       `json:"overdue,omitempty"`
 }
 
 // LedgerEntry is one line of the blocked-property ledger. The ledger is
@@ -216,6 +234,9 @@ type PendingCase struct {
 	Case       Case
 	EntityHash string
 	Programs   []string
+	// Screened is the party as it was screened (its birth date, country,
+	// identifiers), shown beside the listed party's on the case.
+	Screened TxParty
 }
 
 // FalsePositive is a cleared pair of counterparty and listed party, as

@@ -22,7 +22,10 @@ const (
 	ActMetricsRead     Action = "metrics.read"     // Prometheus metrics
 	ActTxScreen        Action = "tx.screen"        // screen payments before they move
 	ActCasesRead       Action = "cases.read"       // payments and the review queue
-	ActCasesDecide     Action = "cases.decide"     // confirm or clear a held payment's hit
+	ActCasesDecide     Action = "cases.decide"     // confirm or clear a held payment's hit; claim a case
+	ActCasesAssign     Action = "cases.assign"     // assign cases to others, take a case another holds (team leads)
+	ActCasesReview     Action = "cases.review"     // approve or send back another's clearing (second review); revoke a remembered false positive
+	ActCasesNote       Action = "cases.note"       // add notes and attachments to a case
 	ActLedgerRead      Action = "ledger.read"      // the blocked-property ledger and licences
 	ActLicencesManage  Action = "licences.manage"  // record licences
 	ActReleasesPropose Action = "releases.propose" // propose releasing blocked property (a sanctions officer approves)
@@ -79,6 +82,9 @@ var Permissions = map[Action][]Role{
 	ActTxScreen:        {RoleAdmin, RoleAnalyst, RoleScreener},
 	ActCasesRead:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActCasesDecide:     {RoleAdmin, RoleAnalyst},
+	ActCasesAssign:     {RoleAdmin, RoleSanctionsOfficer},
+	ActCasesReview:     {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+	ActCasesNote:       {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 	ActLedgerRead:      {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActLicencesManage:  {RoleAdmin, RoleSanctionsOfficer},
 	ActReleasesPropose: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},

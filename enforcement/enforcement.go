@@ -100,7 +100,10 @@ type Service struct {
 	// Indicators, if set, holds parties that carry a value an active
 	// indicator observes (see indicators.go).
 	Indicators Indicators
-	own        ownership
+	// Casework sets the review queue: the deadline, the second-review
+	// score, attachments (cases.go).
+	Casework CaseOptions
+	own      ownership
 }
 
 // ActionRelease is the four-eyes action of releasing blocked property.
@@ -109,7 +112,7 @@ const ActionRelease = "ledger.release"
 // New returns a Service with the default policy, registering releases
 // with approvals (a sanctions officer approves).
 func New(db *store.DB, sc *screening.Service, ap *auth.Approvals) *Service {
-	s := &Service{DB: db, Screening: sc, Approvals: ap, Policy: DefaultPolicy}
+	s := &Service{DB: db, Screening: sc, Approvals: ap, Policy: DefaultPolicy, Casework: DefaultCaseOptions}
 	ap.Handle(ActionRelease, warden.RoleSanctionsOfficer, s.applyRelease)
 	return s
 }
@@ -273,8 +276,8 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 					continue // cleared before for this counterparty and listing
 				}
 				th.Action = warden.HitReview
-				cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now},
-					EntityHash: eh, Programs: th.Programs})
+				cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now,
+					ListedName: h.Entity.Caption()}, EntityHash: eh, Programs: th.Programs, Screened: party})
 			}
 			d.Hits = append(d.Hits, th)
 		}
@@ -415,9 +418,9 @@ func (s *Service) Cases(ctx context.Context, status warden.CaseStatus, limit int
 		return nil, err
 	}
 	switch status {
-	case "", warden.CaseOpen, warden.CaseConfirmed, warden.CaseCleared:
+	case "", warden.CaseOpen, warden.CasePendingReview, warden.CaseConfirmed, warden.CaseCleared:
 	default:
-		return nil, warden.Errorf(warden.EINVALID, "status must be open, confirmed or cleared")
+		return nil, warden.Errorf(warden.EINVALID, "status must be open, pending_review, confirmed or cleared")
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
@@ -427,7 +430,9 @@ func (s *Service) Cases(ctx context.Context, status warden.CaseStatus, limit int
 
 // DecideCase confirms a held payment's hit (blocking or rejecting the
 // payment by policy; rejecting it for an indicator's hit) or clears it as a false positive with a reason, which
-// is remembered for that counterparty and listed party. The payment's
+// is remembered for that counterparty and listed party. Clearing a hit
+// above the second-review score only makes the case pending review (see
+// ApproveClear); a case assigned to another person is theirs (ECONFLICT). The payment's
 // status is moved in the transaction that records the decision, by what
 // all its cases say then (see store.DB.DecideCase): its amount is blocked
 // once however many of its cases are confirmed, and it is cleared only
@@ -450,8 +455,18 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		return warden.Case{}, err
 	}
 	c := pc.Case
-	if c.Status != warden.CaseOpen {
+	from := c.Status
+	switch {
+	case !from.Undecided():
 		return c, warden.Errorf(warden.ECONFLICT, "case %d was already %s by %s", id, c.Status, c.DecidedBy)
+	case from == warden.CasePendingReview && !confirm:
+		return c, warden.Errorf(warden.ECONFLICT, "case %d was cleared by %s and waits for a second review (approve or send back)", id, c.ClearedBy)
+	}
+	if err := checkHolder(p, c); err != nil {
+		return c, err
+	}
+	if !confirm && s.needsSecondReview(c) {
+		return s.clearForReview(ctx, p, c, reason)
 	}
 	now := s.now().UTC()
 	c.Reason, c.DecidedBy, c.DecidedAt = reason, p.Name, &now
@@ -480,7 +495,7 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		fp = &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
 	}
 	ev := warden.NewAuditEvent(ctx, verb, fmt.Sprintf("case:%d", c.ID), reason, map[string]any{"reference": c.Reference, "entity": c.EntityID, "outcome": c.Outcome})
-	if err := s.DB.DecideCase(ctx, c, block, fp, ev); err != nil {
+	if err := s.DB.DecideCase(ctx, c, from, block, fp, ev); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -196,7 +196,7 @@ func (s *Service) indicatorHits(ctx context.Context, i int, party warden.TxParty
 			name = h.Value
 		}
 		cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: name, Holder: holder(party, ref), EntityID: id, Score: 1, CreatedAt: now},
-			EntityHash: eh})
+			EntityHash: eh, Screened: party})
 	}
 	return hits, cases, nil
 }

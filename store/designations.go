@@ -120,7 +120,7 @@ func (db *DB) DelistParty(ctx context.Context, party string, except int64, ids [
 		args = append(args, id)
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases WHERE status = 'open' AND entity_id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases WHERE status IN ('open', 'pending_review') AND entity_id IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases to flag: %w", err)
 	}

@@ -291,10 +291,32 @@ func scanCustomer(scan func(...any) error) (warden.Customer, error) {
 
 func insertCase(ctx context.Context, tx *sql.Tx, ref string, p warden.PendingCase) error {
 	c := p.Case
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11)`, c.ID, ref, c.Party, c.Counterparty, c.Name, c.Holder, c.EntityID, p.EntityHash, strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt))
+	source := warden.CaseSourcePayment
+	if strings.HasPrefix(ref, warden.CustomerReference("")) {
+		source = warden.CaseSourceCustomer
+	}
+	list, _, _ := strings.Cut(c.EntityID, ":")
+	screened := ""
+	if p.Screened.Role != "" {
+		b, _ := json.Marshal(p.Screened)
+		screened = string(b)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, created_at,
+		source, list, listed_name, search, screened)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $14, $15, $16)`, c.ID, ref, c.Party, c.Counterparty, c.Name, c.Holder, c.EntityID, p.EntityHash,
+		strings.Join(p.Programs, ","), c.Score, timestamp(c.CreatedAt), source, list, c.ListedName, caseSearch(c.Name, ref, c.EntityID, c.ListedName), screened)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, prog := range p.Programs {
+		if prog == "" || seen[prog] {
+			continue
+		}
+		seen[prog] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_programs (case_id, program) VALUES ($1, $2)`, c.ID, prog); err != nil {
+			return fmt.Errorf("insert case: programs: %w", err)
+		}
 	}
 	return nil
 }
@@ -327,18 +349,29 @@ func statusAt(d warden.TxDecision, at string) time.Time {
 	return d.DecidedAt
 }
 
-const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at, review_flag`
+const caseColumns = `id, reference, party, counterparty, name, holder, entity_id, entity_hash, programs, score, status, outcome, reason, decided_by, decided_at, created_at, review_flag,
+	source, list, listed_name, assignee, assigned_at, cleared_by, clear_reason, cleared_at, screened`
 
 func scanCase(scan func(...any) error) (warden.PendingCase, error) {
 	var p warden.PendingCase
 	c := &p.Case
-	var programs, decided, created string
-	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created, &c.ReviewFlag)
+	var programs, decided, created, assigned, cleared, screened string
+	err := scan(&c.ID, &c.Reference, &c.Party, &c.Counterparty, &c.Name, &c.Holder, &c.EntityID, &p.EntityHash, &programs, &c.Score, &c.Status, &c.Outcome, &c.Reason, &c.DecidedBy, &decided, &created, &c.ReviewFlag,
+		&c.Source, &c.List, &c.ListedName, &c.Assignee, &assigned, &c.ClearedBy, &c.ClearReason, &cleared, &screened)
+	if err != nil {
+		return p, err
+	}
 	if programs != "" {
 		p.Programs = strings.Split(programs, ",")
+		c.Programs = p.Programs
 	}
-	c.DecidedAt, c.CreatedAt = optTime(decided), parseTime(created)
-	return p, err
+	c.DecidedAt, c.CreatedAt, c.AssignedAt, c.ClearedAt = optTime(decided), parseTime(created), optTime(assigned), optTime(cleared)
+	if screened != "" {
+		if err := json.Unmarshal([]byte(screened), &p.Screened); err != nil {
+			return p, fmt.Errorf("case %d: screened party: %w", c.ID, err)
+		}
+	}
+	return p, nil
 }
 
 // Case returns one case; ENOTFOUND if there is none.
@@ -384,15 +417,22 @@ func (db *DB) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([
 // The case's status, outcome, reason, decider and time come from c. Along
 // with the audit event it is all or nothing. ECONFLICT if someone decided
 // the case first.
-func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.LedgerEntry, fp *warden.FalsePositive, ev *warden.AuditEvent) error {
+//
+// from is the status the case must still have (open, or pending_review
+// for a second review's approval). The decision is added to the case's
+// history.
+func (db *DB) DecideCase(ctx context.Context, c warden.Case, from warden.CaseStatus, block *warden.LedgerEntry, fp *warden.FalsePositive, ev *warden.AuditEvent) error {
 	return db.change(ctx, ev, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, outcome = $2, reason = $3, decided_by = $4, decided_at = $5 WHERE id = $6 AND status = 'open'`,
-			string(c.Status), c.Outcome, c.Reason, c.DecidedBy, optStamp(c.DecidedAt), c.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, outcome = $2, reason = $3, decided_by = $4, decided_at = $5 WHERE id = $6 AND status = $7`,
+			string(c.Status), c.Outcome, c.Reason, c.DecidedBy, optStamp(c.DecidedAt), c.ID, string(from))
 		if err != nil {
 			return fmt.Errorf("decide case: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return warden.Errorf(warden.ECONFLICT, "case %d was decided by someone else first", c.ID)
+			return warden.Errorf(warden.ECONFLICT, "case %d was decided or changed by someone else first", c.ID)
+		}
+		if err := addHistory(ctx, tx, c.ID, *c.DecidedAt, c.DecidedBy, string(c.Status), c.Reason); err != nil {
+			return err
 		}
 		at := timestamp(*c.DecidedAt)
 		switch {
@@ -402,7 +442,7 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, block *warden.Ledge
 			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'rejected', status_at = $1 WHERE reference = $2 AND status = 'held'`, at, c.Reference)
 		default:
 			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'cleared', status_at = $1 WHERE reference = $2 AND status = 'held'
-				AND NOT EXISTS (SELECT 1 FROM cases WHERE reference = $2 AND status = 'open')`, at, c.Reference)
+				AND NOT EXISTS (SELECT 1 FROM cases WHERE reference = $2 AND status IN ('open', 'pending_review'))`, at, c.Reference)
 		}
 		if err != nil {
 			return fmt.Errorf("decide case: payment status: %w", err)

@@ -17,8 +17,9 @@ import (
 // CaseOptions set how the review queue works.
 type CaseOptions struct {
 	// CaseDeadlineDays is how many business days (weekends and the
-	// policy's holidays skipped) a case may wait for its decision before
-	// it is overdue. Default 5; the policy in force may set it.
+	// policy's holidays skipped) after the day it was opened a case may
+	// wait for its decision: it is overdue at the end of the last one.
+	// Default 5; the policy in force may set it.
 	CaseDeadlineDays int `json:"case_deadline_days"`
 	// SecondReviewAbove: clearing a hit on a listed party that scores
 	// above this needs a second person (the case is pending review until
@@ -59,31 +60,35 @@ func (s *Service) holidays() map[string]bool {
 	return h
 }
 
-// ageCase sets c's deadline and whether it is overdue at now.
-func (s *Service) ageCase(c *warden.Case, hol map[string]bool, now time.Time) {
-	due := AddBusinessDays(c.CreatedAt, s.Casework.CaseDeadlineDays, hol)
-	c.Due = &due
-	c.Overdue = c.Status.Undecided() && now.After(due)
+// caseDue is when a case opened at opened is overdue: at the end of the
+// n-th business day after the day it was opened (UTC), so that a case
+// opened later is never due earlier.
+func caseDue(opened time.Time, n int, hol map[string]bool) time.Time {
+	o := opened.UTC()
+	day := time.Date(o.Year(), o.Month(), o.Day(), 0, 0, 0, 0, time.UTC)
+	return AddBusinessDays(day, n, hol).AddDate(0, 0, 1)
 }
 
-// overdueBefore is the time before which an undecided case opened is
-// overdue at now: the latest t with t + n business days before now.
+// ageCase sets c's deadline and whether it is overdue at now.
+func (s *Service) ageCase(c *warden.Case, hol map[string]bool, now time.Time) {
+	due := caseDue(c.CreatedAt, s.Casework.CaseDeadlineDays, hol)
+	c.Due = &due
+	c.Overdue = c.Status.Undecided() && !now.Before(due)
+}
+
+// overdueBefore is the time before which a case opened is overdue at now:
+// the start of the day after the last day whose cases are due by now
+// (caseDue never goes back as the day of opening goes forward).
 func overdueBefore(now time.Time, n int, hol map[string]bool) time.Time {
 	now = now.UTC()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	for range 4*n + 60 {
-		// A case opened on day at time t is due at t + k.
-		k := AddBusinessDays(day, n, hol).Sub(day)
-		cut, next := now.Add(-k), day.AddDate(0, 0, 1)
-		if cut.After(day) {
-			if cut.After(next) {
-				return next
-			}
-			return cut
+		if !now.Before(caseDue(day, n, hol)) {
+			break
 		}
 		day = day.AddDate(0, 0, -1)
 	}
-	return day
+	return day.AddDate(0, 0, 1)
 }
 
 // CaseQuery is a queue's filter as a person gives it: CaseFilter's fields
@@ -138,13 +143,17 @@ func (s *Service) FindCases(ctx context.Context, q CaseQuery) (warden.CaseList, 
 	if q.OlderThanDays > 0 {
 		f.OpenedBefore = now.AddDate(0, 0, -q.OlderThanDays)
 	}
+	if len(f.Statuses) == 0 {
+		f.Statuses = []warden.CaseStatus{warden.CaseOpen, warden.CasePendingReview}
+	}
 	if q.Overdue {
 		cut := overdueBefore(now, s.Casework.CaseDeadlineDays, hol)
 		if f.OpenedBefore.IsZero() || cut.Before(f.OpenedBefore) {
 			f.OpenedBefore = cut
 		}
+		f.Statuses = slices.DeleteFunc(slices.Clone(f.Statuses), func(st warden.CaseStatus) bool { return !st.Undecided() })
 		if len(f.Statuses) == 0 {
-			f.Statuses = []warden.CaseStatus{warden.CaseOpen, warden.CasePendingReview}
+			return warden.CaseList{Cases: []warden.Case{}}, nil // decided cases are never overdue
 		}
 	}
 	list, err := s.DB.FindCases(ctx, f)

@@ -299,6 +299,25 @@ func (s *Service) checkAssignee(ctx context.Context, name string) error {
 	return err
 }
 
+// Assignees are the active people a lead may assign cases to: those who
+// may decide or review them.
+func (s *Service) Assignees(ctx context.Context) ([]string, error) {
+	if _, err := warden.Authorize(ctx, warden.ActCasesAssign); err != nil {
+		return nil, err
+	}
+	us, err := s.DB.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, u := range us {
+		if u.DisabledAt == nil && (warden.Allowed(u.Role, warden.ActCasesDecide) || warden.Allowed(u.Role, warden.ActCasesReview)) {
+			out = append(out, u.Name)
+		}
+	}
+	return out, nil
+}
+
 // clearForReview records a first analyst's clearing of c that needs a
 // second person: c is pending review until one approves or sends it back.
 func (s *Service) clearForReview(ctx context.Context, p warden.Principal, c warden.Case, reason string) (warden.Case, error) {

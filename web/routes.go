@@ -48,6 +48,10 @@ func (s *Server) routes() []route {
 	if s.Cooperation != nil {
 		attachmentsUpload = 10 * (s.Cooperation.MaxAttachment + maxFormBody)
 	}
+	var caseUpload int64
+	if s.Enforcement != nil {
+		caseUpload = s.Enforcement.Casework.MaxAttachment + maxFormBody
+	}
 	rs := []route{
 		{method: "GET", path: "/healthz", h: s.healthz, public: true, summary: "Liveness probe", resp: "Status"},
 		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done", resp: "Status"},
@@ -98,8 +102,24 @@ func (s *Server) routes() []route {
 
 		{method: "POST", path: "/v1/transactions", h: s.screenTransaction, action: warden.ActTxScreen, summary: "Screen a payment before it moves: cleared, held, blocked or rejected (idempotent by reference)", body: "Transaction", resp: "TxDecision"},
 		{method: "GET", path: "/v1/transactions/{reference...}", h: s.transaction, action: warden.ActCasesRead, summary: "A payment's first decision and its status now", resp: "TxDecision"},
-		{method: "GET", path: "/v1/cases", h: s.cases, action: warden.ActCasesRead, summary: "The review queue", resp: "Cases",
-			params: []param{{"status", "string", "open, confirmed or cleared"}, {"limit", "integer", "at most this many (1-1000)"}}},
+		{method: "GET", path: "/v1/cases", h: s.cases, action: warden.ActCasesRead, summary: "The review queue: filtered, searched, sorted and paged, each case with its deadline", resp: "CaseList",
+			params: caseParams},
+		{method: "GET", path: "/v1/cases/export", h: s.casesExport, action: warden.ActCasesRead, summary: "The cases a filter selects as CSV, however many (streamed; offset and limit are ignored)", resp: "CSV",
+			params: caseParams},
+		{method: "POST", path: "/v1/cases/bulk", h: s.casesBulk, action: warden.ActCasesRead, summary: "One action on up to 500 cases: claim, clear or confirm (cases.decide), approve (cases.review), assign (cases.assign); each case its own change, audited; cases that cannot take it are reported", body: "CaseBulkRequest", resp: "CaseBulkResults"},
+		{method: "GET", path: "/v1/cases/{id}", h: s.caseAPI, action: warden.ActCasesRead, summary: "A case with its hit and explanation, the screened party, notes, attachments and history", resp: "CaseFile"},
+		{method: "POST", path: "/v1/cases/{id}/claim", h: s.caseStep(claimCase), action: warden.ActCasesDecide, summary: "Assign a case to oneself (409 if someone else holds it)", resp: "Case"},
+		{method: "POST", path: "/v1/cases/{id}/release", h: s.caseStep(releaseCase), action: warden.ActCasesDecide, summary: "Give up one's hold on a case", resp: "Case"},
+		{method: "POST", path: "/v1/cases/{id}/assign", h: s.assignCase, action: warden.ActCasesAssign, summary: "Assign a case to a person, or to nobody with an empty assignee, whoever holds it", body: "AssignRequest", resp: "Case"},
+		{method: "POST", path: "/v1/cases/{id}/approve", h: s.caseStep(approveCase), action: warden.ActCasesReview, summary: "Second review: approve another analyst's clearing of a high-scoring hit (the case is cleared and remembered)", body: "ReasonRequest", resp: "Case"},
+		{method: "POST", path: "/v1/cases/{id}/send-back", h: s.caseStep(sendBackCase), action: warden.ActCasesReview, summary: "Second review: send a clearing back to the queue (reason required)", body: "ReasonRequest", resp: "Case"},
+		{method: "POST", path: "/v1/cases/{id}/notes", h: s.caseNote, action: warden.ActCasesNote, summary: "Add a note to a case", body: "NoteRequest", resp: "CaseNote", status: 201},
+		{method: "POST", path: "/v1/cases/{id}/attachments", h: s.caseAttach, action: warden.ActCasesNote, summary: "Attach a file (multipart/form-data, part file): PDF, PNG, JPEG, text, JSON or STIX JSON by content, at most 10 MiB", body: "Multipart", resp: "CaseAttachment", status: 201},
+		{method: "GET", path: "/v1/cases/{id}/attachments/{aid}", h: s.caseAttachment, action: warden.ActCasesRead, summary: "Download a case's file as stored (its media type, as an attachment; ETag: its SHA-256)", resp: "File"},
+		{method: "GET", path: "/v1/false-positives", h: s.goodGuys, action: warden.ActCasesRead, summary: "Remembered false positives (\"good guys\"): each counterparty cleared against a listed party, by whom and why", resp: "GoodGuys",
+			params: []param{{"q", "string", "search the counterparty, listed party and name"}, {"offset", "integer", "skip this many"}, {"limit", "integer", "at most this many (1-1000)"}}},
+		{method: "DELETE", path: "/v1/false-positives/{id}", h: s.revokeGoodGuy, action: warden.ActCasesReview, summary: "Revoke the false positive that case {id} remembered: screening stops that counterparty for that listing again", status: 204,
+			params: []param{{"reason", "string", "why (required), for the audit log and the case's history"}}},
 		{method: "POST", path: "/v1/cases/{id}/confirm", h: s.decideCase(true), action: warden.ActCasesDecide, summary: "Confirm a hit: the payment is blocked or rejected by policy", body: "ReasonRequest", resp: "Case"},
 		{method: "POST", path: "/v1/cases/{id}/clear", h: s.decideCase(false), action: warden.ActCasesDecide, summary: "Clear a hit as a false positive (reason required; remembered)", body: "ReasonRequest", resp: "Case"},
 		{method: "GET", path: "/v1/blocked-property", h: s.blockedProperty, action: warden.ActLedgerRead, summary: "The blocked-property ledger and its balances", resp: "Ledger",
@@ -245,7 +265,15 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/admin/tokens", h: s.tokensPage, action: warden.ActTokensRead, ui: true},
 		{method: "POST", path: "/admin/tokens", h: s.tokensForm, action: warden.ActTokensManage, ui: true},
 		{method: "GET", path: "/cases", h: s.casesPage, action: warden.ActCasesRead, ui: true},
-		{method: "POST", path: "/cases/{id}", h: s.decideCaseForm, action: warden.ActCasesDecide, ui: true},
+		{method: "POST", path: "/cases/{id}", h: s.caseForm, action: warden.ActCasesDecide, ui: true},
+		{method: "POST", path: "/cases/bulk", h: s.casesBulkForm, action: warden.ActCasesRead, ui: true}, // each op's permission in the service
+		{method: "GET", path: "/cases/{id}", h: s.casePage, action: warden.ActCasesRead, ui: true},
+		{method: "POST", path: "/cases/{id}/assign", h: s.caseAssignForm, action: warden.ActCasesAssign, ui: true},
+		{method: "POST", path: "/cases/{id}/review", h: s.caseReviewForm, action: warden.ActCasesReview, ui: true},
+		{method: "POST", path: "/cases/{id}/notes", h: s.caseNoteForm, action: warden.ActCasesNote, ui: true, upload: caseUpload},
+		{method: "POST", path: "/cases/{id}/revoke", h: s.caseRevokeForm, action: warden.ActCasesReview, ui: true},
+		{method: "GET", path: "/cases/{id}/attachments/{aid}", h: s.caseAttachmentPage, action: warden.ActCasesRead, ui: true},
+		{method: "GET", path: "/good-guys", h: s.goodGuysPage, action: warden.ActCasesRead, ui: true},
 		{method: "GET", path: "/licences", h: s.licencesPage, action: warden.ActLedgerRead, ui: true},
 		{method: "POST", path: "/licences", h: s.licenceForm, action: warden.ActLicencesManage, ui: true},
 		{method: "POST", path: "/releases", h: s.releaseForm, action: warden.ActReleasesPropose, ui: true},

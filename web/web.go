@@ -64,6 +64,7 @@ type Server struct {
 	Public Public
 
 	metrics *metrics
+	bulk    bulkJobs // bulk screenings and customer uploads started from the UI
 	limiter *limiter
 	logins  *limiter // login attempts per client address
 }

@@ -218,8 +218,18 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 var CSVHeader = []string{"row", "query_name", "query_schema", "query_birth_date", "query_country", "query_wallet", "query_id",
 	"matches", "entity_id", "list", "source_id", "schema", "name", "programs", "listings", "score", "matched_on", "explanation", "other_matches"}
 
-// CSVRecord is the answer to the query at pos as a row of CSVHeader.
+// CSVRecord is the answer to the query at pos as a row of CSVHeader, its
+// invisible characters written out (warden.Visible): a person reads it in
+// a spreadsheet, where nothing else would tell two look-alike names apart.
 func CSVRecord(pos string, resp Response) []string {
+	rec := csvRecord(pos, resp)
+	for i, c := range rec {
+		rec[i] = warden.Visible(c)
+	}
+	return rec
+}
+
+func csvRecord(pos string, resp Response) []string {
 	q := resp.Query
 	join := func(v []string) string { return strings.Join(v, "; ") }
 	rec := []string{pos, join(q.Names), string(q.Schema), join(q.BirthDates), join(q.Countries), join(q.Wallets), join(q.IDs)}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"warden"
+	"warden/match"
 	"warden/screening"
 )
 
@@ -63,6 +66,45 @@ func TestReadBatchFirstBadRow(t *testing.T) {
 				}
 				if !strings.HasSuffix(r.Pos, fmt.Sprintf(":%d", i+2)) {
 					t.Fatalf("row %d at %q, want line %d", i, r.Pos, i+2)
+				}
+			}
+		})
+	}
+}
+
+// TestCSVRecord: one row per query whatever its hits; the hit cells hold
+// the best match or nothing, never a hit under the threshold.
+func TestCSVRecord(t *testing.T) {
+	q := match.Query{Names: []string{"Evil\u200bCorp"}, BirthDates: []string{"1970"}}
+	hit := func(id string, score float64, ok bool) screening.HitView {
+		return screening.HitView{EntityID: id, List: "l", SourceID: id, Schema: "Organization", Name: "Evil Corp " + id, Programs: []string{"P1", "P2"},
+			Score: score, Match: ok, Explanation: match.Explanation{QueryName: "Evil Corp", ListedName: "Evil Corp", NameScore: score,
+				Tokens: []match.TokenMatch{{Query: "evil", Listed: "evil", Sim: 1}}, Missing: []string{"ltd"}},
+			Listings: []warden.Listing{{EntityID: "m:9"}}}
+	}
+	tests := []struct {
+		name string
+		hits []screening.HitView
+		want map[string]string
+	}{
+		{"no hit", nil, map[string]string{"matches": "0", "entity_id": "", "programs": "", "explanation": "", "other_matches": ""}},
+		{"a near miss only", []screening.HitView{hit("a", 0.7, false)}, map[string]string{"matches": "0", "entity_id": "", "score": ""}},
+		{"two matches and a near miss", []screening.HitView{hit("a", 0.95, true), hit("b", 0.9, true), hit("c", 0.7, false)}, map[string]string{
+			"matches": "2", "entity_id": "a", "name": "Evil Corp a", "programs": "P1; P2", "listings": "m:9", "score": "0.950", "matched_on": "Evil Corp",
+			"explanation":   `"Evil Corp" met "Evil Corp", name score 0.950; words: evil~evil 1.00; not in the listed name: ltd`,
+			"other_matches": "b Evil Corp b (0.900)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := screening.CSVRecord("q.csv:2", screening.Response{Query: q, Hits: tt.hits})
+			if len(rec) != len(screening.CSVHeader) {
+				t.Fatalf("%d cells, header %d", len(rec), len(screening.CSVHeader))
+			}
+			want := map[string]string{"row": "q.csv:2", "query_name": "Evil<U+200B>Corp", "query_birth_date": "1970"}
+			maps.Copy(want, tt.want)
+			for col, w := range want {
+				if got := rec[slices.Index(screening.CSVHeader, col)]; got != w {
+					t.Errorf("%s = %q, want %q", col, got, w)
 				}
 			}
 		})

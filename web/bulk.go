@@ -229,48 +229,28 @@ func (s *Server) bulkScreenForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.startBulk(w, r, "screen", name, len(rows), func(ctx context.Context, j *bulkJob) ([]byte, string, error) {
+		// The CSV of warden screen --input --output R.csv: one row per
+		// query, the best match and why, the others named.
 		var out bytes.Buffer
 		cw := csvsafe.NewWriter(&out)
-		cw.Write([]string{"row", "query_name", "birth_date", "country", "wallet", "id", "rank", "entity_id", "list", "source_id", "schema", "name", "programs", "score", "match", "explanation"})
+		cw.Write(screening.CSVHeader)
 		matched := 0
 		err := s.Screening.Batch(ctx, rows, match.Options{}, func(row screening.Row, resp screening.Response) error {
-			q := row.Query.Query()
-			cells := []string{row.Pos, visible(q.Names...), strings.Join(q.BirthDates, "; "), strings.Join(q.Countries, "; "), visible(q.Wallets...), visible(q.IDs...)}
-			if len(resp.Hits) == 0 {
-				// One row per query: nothing found is an answer too.
-				return cw.Write(append(cells, "", "", "", "", "", "", "", "", "", ""))
+			rec := screening.CSVRecord(row.Pos, resp)
+			for i, c := range rec {
+				rec[i] = warden.Visible(c)
 			}
-			matched++
-			for i, h := range resp.Hits {
-				if err := cw.Write(append(cells, strconv.Itoa(i+1), h.EntityID, h.List, h.SourceID, h.Schema, visible(h.Name), strings.Join(h.Programs, "; "),
-					strconv.FormatFloat(h.Score, 'f', 3, 64), strconv.FormatBool(h.Match), explainText(h.Explanation))); err != nil {
-					return err
-				}
+			if rec[slices.Index(screening.CSVHeader, "entity_id")] != "" {
+				matched++
 			}
-			return nil
+			return cw.Write(rec)
 		}, func() { j.done.Add(1) })
 		cw.Flush()
 		if err == nil {
 			err = cw.Error()
 		}
-		return out.Bytes(), fmt.Sprintf("%d queries screened, %d with hits.", len(rows), matched), err
+		return out.Bytes(), fmt.Sprintf("%d queries screened, %d with a match.", len(rows), matched), err
 	})
-}
-
-// explainText is a hit's explanation in a line: the names that met and
-// their score, an identifier that matched exactly, the other features.
-func explainText(e match.Explanation) string {
-	var parts []string
-	if e.Identifier != "" {
-		parts = append(parts, "exact identifier "+e.Identifier)
-	}
-	if e.ListedName != "" {
-		parts = append(parts, fmt.Sprintf("%q met %q, name score %.3f", e.QueryName, e.ListedName, e.NameScore))
-	}
-	for _, f := range e.Features {
-		parts = append(parts, strings.TrimSpace(fmt.Sprintf("%s %+.2f %s", f.Name, f.Contribution, f.Detail)))
-	}
-	return warden.Visible(strings.Join(parts, "; "))
 }
 
 // bulkCustomersForm starts onboarding every customer of the uploaded CSV

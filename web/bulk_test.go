@@ -5,11 +5,13 @@ import (
 	"encoding/csv"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"warden"
+	"warden/screening"
 	"warden/store/storetest"
 )
 
@@ -57,7 +59,7 @@ func TestBulkScreen(t *testing.T) {
 		t.Fatalf("upload: %d %q\n%s", resp.StatusCode, job, body(t, resp))
 	}
 	page := waitJob(t, p, warden.RoleScreener, job)
-	if !strings.Contains(page, `<strong id="job-percent">100%</strong>`) || !strings.Contains(page, `value="3"`) || !strings.Contains(page, "3 queries screened, 2 with hits.") {
+	if !strings.Contains(page, `<strong id="job-percent">100%</strong>`) || !strings.Contains(page, `value="3"`) || !strings.Contains(page, "3 queries screened, 2 with a match.") {
 		t.Errorf("finished page:\n%s", page)
 	}
 	resp = p.do(t, "GET", job+"/results.csv", p.tokens[warden.RoleScreener], "", "")
@@ -68,17 +70,16 @@ func TestBulkScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	perQuery := map[string][][]string{}
-	for _, r := range rows[1:] {
-		perQuery[r[0]] = append(perQuery[r[0]], r)
-	}
-	if rows[0][0] != "row" || rows[0][7] != "entity_id" || len(perQuery) != 3 {
+	// One row per query, in order, in the columns of warden screen's CSV.
+	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(screening.CSVHeader, ",") {
 		t.Fatalf("results: %v", rows)
 	}
-	if r := perQuery["queries.csv:2"][0]; r[7] != "ofac:26663" || r[12] != "CYBER2" || r[14] != "true" || !strings.Contains(r[15], "name score") || r[2] != "1987-05-20" {
+	col := func(row []string, name string) string { return row[slices.Index(screening.CSVHeader, name)] }
+	if r := rows[1]; col(r, "row") != "queries.csv:2" || col(r, "entity_id") != "ofac:26663" || col(r, "programs") != "CYBER2" ||
+		!strings.Contains(col(r, "explanation"), "name score") || col(r, "query_birth_date") != "1987-05-20" {
 		t.Errorf("the hit: %v", r)
 	}
-	if r := perQuery["queries.csv:3"]; len(r) != 1 || r[0][1] != "Nobody Anywhere Atall" || r[0][7] != "" || r[0][6] != "" {
+	if r := rows[2]; col(r, "row") != "queries.csv:3" || col(r, "query_name") != "Nobody Anywhere Atall" || col(r, "matches") != "0" || col(r, "entity_id") != "" {
 		t.Errorf("no hit: %v", r)
 	}
 	// Another's job is not found, nor its result.

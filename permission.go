@@ -63,6 +63,11 @@ const (
 	ActIntelManage Action = "intel.manage" // collections (who reads what) and partner feeds
 )
 
+// Linking listings of one real party across lists.
+const (
+	ActLinksManage Action = "links.manage" // link two listings as one party, or unlink them
+)
+
 // Permissions is the permission table: the roles allowed each action. It is
 // enforced by Authorize in the service layer; docs/security.md shows it and
 // a test keeps the two equal and exercises every cell over HTTP.
@@ -116,6 +121,8 @@ var Permissions = map[Action][]Role{
 	ActIntelShare:  {RoleSanctionsOfficer, RoleAnalyst, RoleLiaison},
 	ActIntelSubmit: {RoleSanctionsOfficer, RoleAnalyst, RoleCounterpart},
 	ActIntelManage: {RoleAdmin, RoleSanctionsOfficer},
+
+	ActLinksManage: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 }
 
 // Allowed reports whether role may do action.

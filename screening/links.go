@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -475,4 +476,92 @@ func Sanctioned(h match.Hit) bool {
 		return true
 	}
 	return slices.ContainsFunc(h.Listings, func(l warden.Listing) bool { return !l.Related })
+}
+
+// PartyLinks is what ties one listing to the others of its party.
+type PartyLinks struct {
+	// Links are the automatic links of the listing.
+	Links []warden.ListingLink `json:"links"`
+	// Decisions are what people decided about the listing's links.
+	Decisions []warden.LinkDecision `json:"decisions"`
+	// Group is every listing screening takes for the same party, the
+	// listing itself included (links of links too); empty when none.
+	Group []string `json:"group"`
+}
+
+// LinksOf returns the links of listing id, for the principal in ctx
+// (lists.read).
+func (s *Service) LinksOf(ctx context.Context, id string) (PartyLinks, error) {
+	if _, err := warden.Authorize(ctx, warden.ActListsRead); err != nil {
+		return PartyLinks{}, err
+	}
+	links, ds, err := s.db.LinksOf(ctx, id)
+	if err != nil {
+		return PartyLinks{}, err
+	}
+	pl := PartyLinks{Links: links, Decisions: ds, Group: s.Linked(id)}
+	if pl.Links == nil {
+		pl.Links = []warden.ListingLink{}
+	}
+	if pl.Decisions == nil {
+		pl.Decisions = []warden.LinkDecision{}
+	}
+	if pl.Group == nil {
+		pl.Group = []string{}
+	}
+	return pl, nil
+}
+
+// Link records, for the principal in ctx (links.manage), that listings a
+// and b name one real party, whatever the rules say; Unlink that they name
+// two, which beats every automatic link between them. Unlinking needs a
+// reason. Both are audited, and take effect in screening at once on this
+// node (other nodes at their next refresh). EINVALID for a malformed id,
+// a listing linked to itself or a reason too long or missing; ENOTFOUND
+// for a listing its list does not hold now.
+func (s *Service) Link(ctx context.Context, a, b, reason string) (warden.LinkDecision, error) {
+	return s.decide(ctx, a, b, true, reason)
+}
+
+// Unlink: see Link.
+func (s *Service) Unlink(ctx context.Context, a, b, reason string) (warden.LinkDecision, error) {
+	return s.decide(ctx, a, b, false, reason)
+}
+
+func (s *Service) decide(ctx context.Context, a, b string, linked bool, reason string) (warden.LinkDecision, error) {
+	p, err := warden.Authorize(ctx, warden.ActLinksManage)
+	if err != nil {
+		return warden.LinkDecision{}, err
+	}
+	a, b, err = warden.LinkPair(strings.TrimSpace(a), strings.TrimSpace(b))
+	if err != nil {
+		return warden.LinkDecision{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if err := warden.CheckText(warden.TextNote, "reason", reason, warden.MaxLinkReason); err != nil {
+		return warden.LinkDecision{}, err
+	}
+	if !linked && reason == "" {
+		return warden.LinkDecision{}, warden.Errorf(warden.EINVALID, "say why the two listings are not one party (reason)")
+	}
+	for _, id := range []string{a, b} {
+		if _, err := s.db.Entity(ctx, id, 0); err != nil {
+			return warden.LinkDecision{}, err
+		}
+	}
+	d := warden.LinkDecision{A: a, B: b, Linked: linked, Reason: reason, DecidedBy: p.Name, DecidedAt: time.Now().UTC()}
+	action := "listing.unlink"
+	if linked {
+		action = "listing.link"
+	}
+	ev := warden.NewAuditEvent(ctx, action, "entity:"+a, reason, map[string]any{"a": a, "b": b})
+	if err := s.db.DecideLink(ctx, d, ev); err != nil {
+		return warden.LinkDecision{}, err
+	}
+	if cur := s.current.Load(); cur != nil {
+		if err := s.regroup(ctx, cur); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }

@@ -195,30 +195,6 @@ func (s *Server) partiesPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "parties", view{Title: "Parties", Nav: "parties", Data: data})
 }
 
-// partyPage shows a listed party: its names, identifiers and links, the
-// intelligence linked to it (its list indicators, the actors attributed
-// to it) as far as the viewer may see it, for a viewer with intel.read,
-// and all its fields as JSON for a person to read. Invisible characters
-// show as their code point everywhere, the title (which holds no markup)
-// as warden.Visible writes them.
-func (s *Server) partyPage(w http.ResponseWriter, r *http.Request) {
-	e, err := s.Lists.Entity(r.Context(), r.PathValue("id"), 0)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	data := map[string]any{"E": e}
-	if p, _ := warden.PrincipalFrom(r.Context()); s.Intel != nil && warden.Allowed(p.Role, warden.ActIntelRead) {
-		objs, err := s.Intel.LinksTo(r.Context(), warden.LinkEntity, e.ID)
-		if err != nil {
-			s.errorPage(w, r, err)
-			return
-		}
-		data["IntelShown"], data["Intel"] = true, objs
-	}
-	s.render(w, r, http.StatusOK, "party", view{Title: warden.Visible(e.Caption()), Nav: "parties", Data: data})
-}
-
 // pathID writes an id (a party's "list:source_id", which the lists fill
 // with anything: "q?x=1#f", "pct%2Fz", "../../admin") as path segments for
 // a link to its page: each segment between slashes is path-escaped, and

@@ -69,6 +69,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/lists/{name}/versions/{v}/notice", h: s.notice, action: warden.ActListsRead, summary: "What a version added, changed and removed, as an official notice says it (HTML, or text with format=text)", resp: "Notice",
 			params: []param{{"format", "string", "html (default) or text"}}},
 		{method: "GET", path: "/v1/lists/{name}/versions/{v}/changes.csv", h: s.changesCSV, action: warden.ActListsRead, summary: "Every party a version added, changed or removed, as CSV (streamed, however many)", resp: "CSVFile"},
+		{method: "GET", path: "/v1/links", h: s.linksAPI, action: warden.ActListsRead, summary: "The links of a listed party to its other listings (the same party on other lists): the automatic links, people's decisions, and the group screening takes for one party", resp: "PartyLinks",
+			params: []param{{"entity", "string", "listed party id (list:source_id)"}}},
+		{method: "POST", path: "/v1/links", h: s.linkAPI, action: warden.ActLinksManage, summary: "Link two listings as one real party, whatever the rules say (audited)", body: "LinkRequest", resp: "LinkDecision", status: 201},
+		{method: "POST", path: "/v1/links/unlink", h: s.unlinkAPI, action: warden.ActLinksManage, summary: "Unlink two listings: two parties, whatever the rules say; beats every automatic link (reason required; audited)", body: "LinkRequest", resp: "LinkDecision", status: 201},
 		{method: "GET", path: "/v1/entities/{id...}", h: s.entity, action: warden.ActListsRead, summary: "One listed party (id list:source_id)", resp: "Entity",
 			params: []param{{"version", "integer", "the list version (default: current)"}}},
 
@@ -257,6 +261,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/lists/{name}/versions/{version}", h: s.versionPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/parties", h: s.partiesPage, action: warden.ActListsRead, ui: true},
 		{method: "GET", path: "/parties/{id...}", h: s.partyPage, action: warden.ActListsRead, ui: true},
+		{method: "POST", path: "/parties-links", h: s.partyLinkForm, action: warden.ActLinksManage, ui: true},
 		{method: "GET", path: "/screen", h: s.screenPage, action: warden.ActScreen, ui: true},
 		{method: "POST", path: "/screen", h: s.screenForm, action: warden.ActScreen, ui: true},
 		{method: "GET", path: "/bulk", h: s.bulkPage, action: warden.ActScreen, ui: true},

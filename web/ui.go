@@ -57,6 +57,9 @@ var pages = sync.OnceValue(func() *template.Template {
 		"hitHref":  hitHref,
 		"shown":    shown,
 		"observes": intelObserves,
+		"country":  countryText,
+		"dateText": dateText,
+		"address":  addressLine,
 	}).ParseFS(templateFS, "templates/*.html"))
 })
 

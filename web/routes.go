@@ -264,6 +264,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/parties-links", h: s.partyLinkForm, action: warden.ActLinksManage, ui: true},
 		{method: "GET", path: "/screen", h: s.screenPage, action: warden.ActScreen, ui: true},
 		{method: "POST", path: "/screen", h: s.screenForm, action: warden.ActScreen, ui: true},
+		{method: "GET", path: "/screen.csv", h: s.screenCSV, action: warden.ActScreen, ui: true},
 		{method: "GET", path: "/bulk", h: s.bulkPage, action: warden.ActScreen, ui: true},
 		{method: "POST", path: "/bulk/screen", h: s.bulkScreenForm, action: warden.ActScreen, ui: true, upload: maxBulkScreenUpload},
 		{method: "POST", path: "/bulk/customers", h: s.bulkCustomersForm, action: warden.ActCustomersAdd, ui: true, upload: maxBulkCustomerUpload},

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -357,5 +358,52 @@ func (s *Server) screenForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data["Done"], data["Hits"] = true, screening.View(q, hits).Hits
+	data["CSV"] = "/screen.csv?" + f.values().Encode()
 	s.render(w, r, http.StatusOK, "screen", view{Title: "Screening", Nav: "screen", Data: data})
+}
+
+// values are the form's fields as a query string's, the empty left out.
+func (f screenForm) values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"name": f.Name, "wallet": f.Wallet, "id": f.ID, "schema": f.Schema, "birth_date": f.BirthDate, "country": f.Country} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
+}
+
+// screenCSV downloads the screening page's hits for the query in the
+// URL (the form's fields) as CSV: one row per hit, best first, with its
+// programs, other listings and explanation.
+func (s *Server) screenCSV(w http.ResponseWriter, r *http.Request) {
+	uq := r.URL.Query()
+	sr := screenRequest{Name: uq.Get("name"), Wallet: uq.Get("wallet"), ID: uq.Get("id"), Schema: uq.Get("schema"), BirthDate: uq.Get("birth_date"), Country: uq.Get("country")}
+	err := sr.check("")
+	var hits []match.Hit
+	q := sr.query()
+	if err == nil {
+		start := time.Now()
+		hits, err = s.Screening.Screen(r.Context(), q, match.Options{})
+		s.metrics.screened("ui", 1, time.Since(start))
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	cw := csvExport(w, "screening-"+s.now().UTC().Format("2006-01-02T150405")+".csv", []string{"query_name", "query_birth_date", "query_country", "query_wallet", "query_id",
+		"rank", "entity_id", "list", "source_id", "schema", "name", "programs", "listings", "score", "match", "explanation"})
+	query := []string{visible(q.Names...), strings.Join(q.BirthDates, "; "), strings.Join(q.Countries, "; "), visible(q.Wallets...), visible(q.IDs...)}
+	for i, h := range screening.View(q, hits).Hits {
+		var listings []string
+		for _, l := range h.Listings {
+			listings = append(listings, l.EntityID)
+		}
+		cw.Write(append(query[:5:5], strconv.Itoa(i+1), h.EntityID, h.List, h.SourceID, h.Schema, visible(h.Name), strings.Join(h.Programs, "; "), strings.Join(listings, "; "),
+			strconv.FormatFloat(h.Score, 'f', 3, 64), strconv.FormatBool(h.Match), warden.Visible(screening.ExplainText(h.Explanation))))
+	}
+	if len(hits) == 0 {
+		cw.Write(append(query[:5:5], make([]string, 11)...)) // nothing found is an answer too
+	}
+	cw.Flush()
 }

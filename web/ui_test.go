@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"html"
 	"io"
@@ -292,5 +293,29 @@ func TestPartySearch(t *testing.T) {
 	next := html.UnescapeString(between(between(b, `<nav class="pager"`, `</nav>`), `<a href="/parties?`, `" rel="next"`))
 	if v, _ := url.ParseQuery(next); v.Get("list") != "xlist" || v.Get("program") != "CYBER2" || v.Get("page") != "2" {
 		t.Errorf("next page: %q", next)
+	}
+}
+
+// TestScreenCSV: the screening page links its hits as CSV, the query in
+// the link; the CSV has a row per hit (one empty row when none), and a
+// bad birth date is refused.
+func TestScreenCSV(t *testing.T) {
+	p := newPlatform(t, storetest.OpenSQLite(t), nil)
+	screener := p.sessions(t)[warden.RoleScreener]
+	resp := screener("POST", "/screen", "application/x-www-form-urlencoded", url.Values{"name": {"Maksim Yakubets"}, "country": {"RU"}}.Encode())
+	link := html.UnescapeString(between(body(t, resp), `<a href="`+"/screen.csv?", `"`))
+	if v, _ := url.ParseQuery(link); v.Get("name") != "Maksim Yakubets" || v.Get("country") != "RU" {
+		t.Fatalf("CSV link: %q", link)
+	}
+	rows, err := csv.NewReader(screener("GET", "/screen.csv?"+link, "", "").Body).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][6] != "entity_id" || rows[1][6] != "ofac:26663" || rows[1][0] != "Maksim Yakubets" || rows[1][11] != "CYBER2" || !strings.Contains(rows[1][15], "name score") {
+		t.Errorf("CSV: %v %v", rows, err)
+	}
+	rows, _ = csv.NewReader(screener("GET", "/screen.csv?name=Nobody+Anywhere+Atall", "", "").Body).ReadAll()
+	if len(rows) != 2 || rows[1][0] != "Nobody Anywhere Atall" || rows[1][6] != "" {
+		t.Errorf("no hit: %v", rows)
+	}
+	if resp := screener("GET", "/screen.csv?name=X&birth_date=1987-13-45", "", ""); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad date: %d", resp.StatusCode)
 	}
 }

@@ -47,49 +47,6 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, e)
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	ls, err := s.Lists.Lists(ctx)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	type row struct {
-		Name    string
-		Version warden.ListVersion
-	}
-	var rows []row
-	parties := 0
-	for _, l := range ls {
-		vs, err := s.Lists.Versions(ctx, l.Name)
-		if err != nil {
-			s.errorPage(w, r, err)
-			return
-		}
-		rw := row{Name: l.Name}
-		for _, v := range vs {
-			if v.Version == l.CurrentVersion {
-				rw.Version = v
-			}
-		}
-		parties += l.Entities
-		rows = append(rows, rw)
-	}
-	var activity []warden.AuditEvent
-	if p, _ := warden.PrincipalFrom(ctx); warden.Allowed(p.Role, warden.ActAuditRead) {
-		all, err := s.Audit.Events(ctx, warden.AuditFilter{})
-		if err != nil {
-			s.errorPage(w, r, err)
-			return
-		}
-		for i := len(all) - 1; i >= 0 && len(activity) < 10; i-- {
-			activity = append(activity, all[i])
-		}
-	}
-	s.render(w, r, http.StatusOK, "dashboard", view{Title: "Dashboard", Nav: "dashboard", Data: map[string]any{
-		"Lists": ls, "Rows": rows, "Parties": parties, "Indexed": s.Screening.Len(), "Activity": activity}})
-}
-
 func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	vs, err := s.Lists.Versions(r.Context(), name)

@@ -64,6 +64,7 @@ func (s *Server) portalRender(w http.ResponseWriter, r *http.Request, status int
 	data["Lang"], data["Zone"], data["Zones"], data["Here"] = l.Code, l.Zone.String(), zoneChoices(l.Zone.String()), r.URL.Path
 	v.Data = data
 	v.User, _ = warden.PrincipalFrom(r.Context())
+	v.keep(r, status)
 	if c, err := r.Cookie(sessionCookie); err == nil && v.User.Kind == "user" {
 		_, v.CSRF, _ = s.Auth.Session(r.Context(), c.Value)
 	}

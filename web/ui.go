@@ -131,6 +131,14 @@ func (v view) Val(name string) string {
 	return v.posted.Get(name)
 }
 
+// keep holds what r posted for Val when the page answers a refused form:
+// an error status, or (formFailed answers htmx 200) an error shown.
+func (v *view) keep(r *http.Request, status int) {
+	if r.Method == http.MethodPost && (status >= 400 || v.Error != "") {
+		v.posted = r.PostForm
+	}
+}
+
 // secretFields are never written back into a page.
 var secretFields = map[string]bool{"csrf": true, "password": true, "current_password": true}
 
@@ -171,9 +179,7 @@ func (v view) Home() homeLink {
 // render writes a page for the principal in r's context.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	v.User, _ = warden.PrincipalFrom(r.Context())
-	if r.Method == http.MethodPost && status >= 400 {
-		v.posted = r.PostForm
-	}
+	v.keep(r, status)
 	if c, err := r.Cookie(sessionCookie); err == nil && v.User.Kind == "user" {
 		_, v.CSRF, _ = s.Auth.Session(r.Context(), c.Value)
 	}

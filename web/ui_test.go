@@ -319,3 +319,32 @@ func TestScreenCSV(t *testing.T) {
 		t.Errorf("bad date: %d", resp.StatusCode)
 	}
 }
+
+// TestViewKeep: a page keeps what was posted only for a refused form (an
+// error status, or an error shown with htmx's 200), never a secret.
+func TestViewKeep(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		status int
+		errMsg string
+		want   string
+	}{
+		{"POST", 400, "bad", "typed"},
+		{"POST", 200, "bad", "typed"}, // formFailed: htmx gets 200
+		{"POST", 403, "", "typed"},
+		{"POST", 201, "", ""},
+		{"GET", 400, "bad", ""},
+	} {
+		r, _ := http.NewRequest(c.method, "/x", strings.NewReader("body=typed&password=hunter2hunter2&csrf=tok"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.ParseForm()
+		v := view{Error: c.errMsg}
+		v.keep(r, c.status)
+		if got := v.Val("body"); got != c.want {
+			t.Errorf("%s %d %q: Val(body) = %q, want %q", c.method, c.status, c.errMsg, got, c.want)
+		}
+		if v.Val("password") != "" || v.Val("csrf") != "" {
+			t.Errorf("%s %d: a secret written back", c.method, c.status)
+		}
+	}
+}

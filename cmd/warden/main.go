@@ -41,6 +41,8 @@ var commands = []command{
 	{"lists", "show the lists and their current versions", cmdLists},
 	{"versions", "show a list's versions and what each changed; roll a list back to one", cmdVersions},
 	{"show", "show one listed party", cmdShow},
+	{"link", "link two listings (list:source_id) as one real party, whatever the linking rules say", cmdLink},
+	{"unlink", "unlink two listings: two parties, whatever the linking rules say (--reason)", cmdUnlink},
 	{"export", "export a list version, or the changes between two, as FtM or CSV", cmdExport},
 	{"sync", "fetch the official lists and import what changed", cmdSync},
 	{"screen", "screen a name, wallet or identifier (or a CSV of them) against the lists", cmdScreen},

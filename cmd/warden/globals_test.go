@@ -67,6 +67,26 @@ func TestGlobalFlagsAfterCommand(t *testing.T) {
 	}
 }
 
+// TestIndexDirAfterCommand: --index-dir after the command is heard too.
+func TestIndexDirAfterCommand(t *testing.T) {
+	db := smallDB(t)
+	dir := filepath.Join(t.TempDir(), "snapshots")
+	for _, args := range [][]string{
+		{"screen", "Evil Corp", "--db", db, "--index-dir", "off"},
+		{"screen", "Evil Corp", "--db", db, "--index-dir=" + dir},
+	} {
+		if code, _, errs := runArgs(t, "", args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(db + ".index"); err == nil {
+		t.Error("a snapshot beside the database, where --index-dir said off and then elsewhere")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("no snapshot in --index-dir: %v", err)
+	}
+}
+
 // TestMissingDatabase: a command that reads a database refuses a SQLite
 // path where there is none, naming it, and leaves no file behind; the
 // commands that set up an installation, and any given --create, make one.

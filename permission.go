@@ -33,6 +33,10 @@ const (
 	ActCustomersAdd    Action = "customers.add"    // onboard customers (each is screened)
 	ActCustomersRead   Action = "customers.read"   // the customer register
 
+	// Evidence: the record of every screening (a person sees their own;
+	// whoever may read the audit log sees everyone's).
+	ActScreeningsRead Action = "screenings.read" // records of screenings, their evidence pages and PDFs
+
 	// Designations: analysts draft, sanctions officers propose and a
 	// second sanctions officer decides; counterparts see nothing of them.
 	ActDesignationsRead    Action = "designations.read"    // designations, drafts and proposals, with their evidence
@@ -96,6 +100,7 @@ var Permissions = map[Action][]Role{
 	ActOwnershipManage: {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 	ActCustomersAdd:    {RoleAdmin, RoleAnalyst, RoleScreener},
 	ActCustomersRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActScreeningsRead:  {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor},
 
 	ActDesignationsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActDesignationsDraft:   {RoleSanctionsOfficer, RoleAnalyst},

@@ -25,6 +25,10 @@ type HitView struct {
 type Response struct {
 	Query match.Query `json:"query"`
 	Hits  []HitView   `json:"hits"`
+	// Screening is the id of the screening's record (the evidence of
+	// the search), for a single search; a batch's is beside its
+	// responses.
+	Screening int64 `json:"screening_id,omitempty"`
 }
 
 // View shapes hits for output, best first as they come.

@@ -111,7 +111,16 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.screened("screen", 1, time.Since(start))
-	writeJSON(w, http.StatusOK, screening.View(q, hits))
+	resp := screening.View(q, hits)
+	rec := s.Screening.NewRecord(r.Context(), warden.ChannelAPI, opt)
+	rec.Add("", resp)
+	sc, err := rec.Save(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	resp.Screening = sc.ID
+	writeJSON(w, http.StatusOK, resp)
 }
 
 type batchRequest struct {
@@ -165,15 +174,22 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	out := make([]screening.Response, 0, len(rows))
 	start := time.Now()
 	defer func() { s.metrics.screened("batch", len(rows), time.Since(start)) }()
-	err = s.Screening.Batch(r.Context(), rows, opt, func(_ screening.Row, resp screening.Response) error {
+	rec := s.Screening.NewRecord(r.Context(), warden.ChannelBatch, opt)
+	err = s.Screening.Batch(r.Context(), rows, opt, func(row screening.Row, resp screening.Response) error {
 		out = append(out, resp)
+		rec.Add(row.Pos, resp)
 		return nil
 	}, nil)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": out})
+	sc, err := rec.Save(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"responses": out, "screening_id": sc.ID})
 }
 
 // The OpenSanctions yente /match API, so existing yente clients work.
@@ -295,6 +311,7 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 	responses := map[string]any{}
 	start := time.Now()
 	defer func() { s.metrics.screened("match", len(req.Queries), time.Since(start)) }()
+	rec := s.Screening.NewRecord(r.Context(), warden.ChannelMatch, opt)
 	for key, yq := range req.Queries {
 		q, err := yq.query(lists)
 		var p *match.Prepared
@@ -310,6 +327,7 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
+		rec.Add(key, screening.View(q, hits))
 		results := make([]yenteResult, 0, len(hits))
 		for _, h := range hits {
 			fx := ftm.FromWarden(h.Entity)[0]
@@ -322,7 +340,12 @@ func (s *Server) yenteMatch(w http.ResponseWriter, r *http.Request) {
 		}
 		responses[key] = map[string]any{"status": 200, "results": results, "total": map[string]any{"value": len(results), "relation": "eq"}, "query": yq}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": responses, "limit": opt.Limit})
+	sc, err := rec.Save(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"responses": responses, "limit": opt.Limit, "screening_id": sc.ID})
 }
 
 type screenForm struct {
@@ -357,7 +380,16 @@ func (s *Server) screenForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "screen", view{Title: "Screening", Nav: "screen", Data: data})
 		return
 	}
-	data["Done"], data["Hits"] = true, screening.View(q, hits).Hits
+	resp := screening.View(q, hits)
+	rec := s.Screening.NewRecord(r.Context(), warden.ChannelUI, match.Options{})
+	rec.Add("", resp)
+	sc, err := rec.Save(r.Context())
+	if err != nil {
+		status, _, detail := s.status(r, err)
+		s.render(w, r, status, "screen", view{Title: "Screening", Nav: "screen", Error: detail, Data: data})
+		return
+	}
+	data["Done"], data["Hits"], data["Screening"] = true, resp.Hits, sc.ID
 	data["CSV"] = "/screen.csv?" + f.values().Encode()
 	s.render(w, r, http.StatusOK, "screen", view{Title: "Screening", Nav: "screen", Data: data})
 }

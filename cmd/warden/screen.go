@@ -88,13 +88,20 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	resp := screening.View(q, hits)
+	rec := svc.NewRecord(ctx, warden.ChannelCLI, opt)
+	rec.Add("", resp)
+	sc, err := rec.Save(ctx)
+	if err != nil {
+		return err
+	}
+	resp.Screening = sc.ID
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(resp)
 	}
 	if len(resp.Hits) == 0 {
-		fmt.Fprintln(e.stdout, "no hits")
+		fmt.Fprintf(e.stdout, "no hits\nrecorded as screening %d\n", sc.ID)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -106,7 +113,11 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(tw, "%.3f\t%v\t%s\t%s\t%s\t%s\n", h.Score, h.Match, h.EntityID, h.Schema, h.Name, on)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "recorded as screening %d\n", sc.ID)
+	return err
 }
 
 // checkThreshold is a usage error unless v is a number in (0, 1]: NaN

@@ -100,8 +100,13 @@ func screenBatch(ctx context.Context, e *env, input, output, format string, list
 			}
 		}
 	}
+	rec := svc.NewRecord(ctx, warden.ChannelCLI, opt)
+	record := func(r screening.Row, resp screening.Response) error {
+		rec.Add(r.Pos, resp)
+		return emit(r, resp)
+	}
 	bar := newBar(e.stderr, int64(len(rows)), "screening", false)
-	err = svc.Batch(ctx, rows, opt, emit, func() { bar.add(1) })
+	err = svc.Batch(ctx, rows, opt, record, func() { bar.add(1) })
 	bar.finish()
 	if err != nil {
 		return err
@@ -112,8 +117,15 @@ func screenBatch(ctx context.Context, e *env, input, output, format string, list
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "screened %d queries into %s\n", len(rows), output)
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	sc, err := rec.Save(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "screened %d queries into %s (recorded as screening %d)\n", len(rows), output, sc.ID)
+	return nil
 }
 
 func cmdCompare(ctx context.Context, e *env, args []string) error {

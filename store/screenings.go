@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"warden"
+)
+
+// screeningData is what a screening's data column holds.
+type screeningData struct {
+	Threshold float64                `json:"threshold"`
+	Limit     int                    `json:"limit"`
+	Lists     []warden.ScreenedList  `json:"lists"`
+	Items     []warden.ScreeningItem `json:"items"`
+	Top       []warden.ScreeningHit  `json:"top"`
+}
+
+// maxScreeningNames is how much of the screened names a record keeps in
+// its names column (the first names, for the search by name).
+const maxScreeningNames = 500
+
+// RecordScreening stores a screening's record and its audit event in one
+// transaction, setting s.ID and s.Digest; ev's object becomes
+// screening:ID and its detail holds the digest, so that the audit chain
+// vouches for the record. A batch is one insert, whatever its size.
+func (db *DB) RecordScreening(ctx context.Context, s *warden.Screening, ev *warden.AuditEvent) error {
+	data, err := json.Marshal(screeningData{Threshold: s.Threshold, Limit: s.Limit, Lists: s.Lists, Items: s.Items, Top: s.Top})
+	if err != nil {
+		return fmt.Errorf("record screening: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	s.Digest = hex.EncodeToString(sum[:])
+	var names []string
+	n := 0
+	for _, it := range s.Items {
+		for _, nm := range it.Query.Names {
+			if n+len(nm) > maxScreeningNames {
+				break
+			}
+			names, n = append(names, strings.ToLower(nm)), n+len(nm)+1
+		}
+	}
+	err = db.change(ctx, ev, func(tx *sql.Tx) error {
+		id, err := nextID(ctx, tx, "screenings")
+		if err != nil {
+			return fmt.Errorf("record screening: %w", err)
+		}
+		s.ID = id
+		if ev != nil {
+			ev.Object = "screening:" + strconv.FormatInt(id, 10)
+			if ev.Detail, err = setDetail(ev.Detail, "digest", s.Digest); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO screenings (id, at, actor, actor_kind, role, channel, queries, hits, matches, best_score, names, digest, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			id, timestamp(s.Time), s.Actor, s.ActorKind, string(s.Role), s.Channel, s.Queries, s.Hits, s.Matches,
+			int64(math.Round(s.BestScore*1000)), strings.Join(names, "\n"), s.Digest, string(data))
+		if err != nil {
+			return fmt.Errorf("record screening: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		s.ID = 0
+	}
+	return err
+}
+
+const screeningColumns = `id, at, actor, actor_kind, role, channel, queries, hits, matches, best_score, digest`
+
+func scanScreening(scan func(...any) error, data *string) (warden.Screening, error) {
+	var s warden.Screening
+	var at, role string
+	var best int64
+	dest := []any{&s.ID, &at, &s.Actor, &s.ActorKind, &role, &s.Channel, &s.Queries, &s.Hits, &s.Matches, &best, &s.Digest}
+	if data != nil {
+		dest = append(dest, data)
+	}
+	if err := scan(dest...); err != nil {
+		return s, err
+	}
+	s.Time, s.Role, s.BestScore = parseTime(at), warden.Role(role), float64(best)/1000
+	return s, nil
+}
+
+// Screening returns one screening's record in full; ENOTFOUND if there
+// is none.
+func (db *DB) Screening(ctx context.Context, id int64) (warden.Screening, error) {
+	var data string
+	s, err := scanScreening(db.sql.QueryRowContext(ctx, `SELECT `+screeningColumns+`, data FROM screenings WHERE id = $1`, id).Scan, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, warden.Errorf(warden.ENOTFOUND, "screening %d not found", id)
+	}
+	if err != nil {
+		return s, fmt.Errorf("screening: %w", err)
+	}
+	var d screeningData
+	if err := json.Unmarshal([]byte(data), &d); err != nil {
+		return s, fmt.Errorf("screening %d: %w", id, err)
+	}
+	s.Threshold, s.Limit, s.Lists, s.Items, s.Top = d.Threshold, d.Limit, d.Lists, d.Items, d.Top
+	return s, nil
+}
+
+// Screenings returns the records f selects, newest first, without their
+// items and hits but with the first item (the query, for a single
+// search) and the lists searched. The WHERE clause holds only the filters
+// set.
+func (db *DB) Screenings(ctx context.Context, f warden.ScreeningFilter) ([]warden.Screening, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Actor != "" {
+		add("actor = ?", f.Actor)
+	}
+	if f.Channel != "" {
+		add("channel = ?", f.Channel)
+	}
+	if !f.Since.IsZero() {
+		add("at >= ?", timestamp(f.Since))
+	}
+	if !f.Until.IsZero() {
+		add("at < ?", timestamp(f.Until))
+	}
+	if f.Name != "" {
+		add("names LIKE ? ESCAPE '\\'", "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Name))+"%")
+	}
+	if f.MatchesOnly {
+		where = append(where, "matches > 0")
+	}
+	if f.Before > 0 {
+		add("id < ?", f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	q := `SELECT ` + screeningColumns + `, data FROM screenings`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY id DESC LIMIT ` + strconv.Itoa(limit)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("screenings: %w", err)
+	}
+	defer rows.Close()
+	out := []warden.Screening{}
+	for rows.Next() {
+		var data string
+		s, err := scanScreening(rows.Scan, &data)
+		if err != nil {
+			return nil, fmt.Errorf("screenings: %w", err)
+		}
+		// The list needs the lists and the first query only: the rest
+		// of a batch's items are not decoded.
+		var d struct {
+			Threshold float64               `json:"threshold"`
+			Lists     []warden.ScreenedList `json:"lists"`
+			Items     []json.RawMessage     `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			return nil, fmt.Errorf("screening %d: %w", s.ID, err)
+		}
+		s.Threshold, s.Lists = d.Threshold, d.Lists
+		if len(d.Items) > 0 {
+			var it warden.ScreeningItem
+			if err := json.Unmarshal(d.Items[0], &it); err != nil {
+				return nil, fmt.Errorf("screening %d: %w", s.ID, err)
+			}
+			s.Items = []warden.ScreeningItem{it}
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FileReport records that a report was filed (replacing an earlier
+// record of the same report) with its audit event.
+func (db *DB) FileReport(ctx context.Context, f warden.ReportFiling, ev *warden.AuditEvent) error {
+	return db.change(ctx, ev, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO report_filings (kind, subject, reference, note, filed_by, filed_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (kind, subject) DO UPDATE SET reference = excluded.reference, note = excluded.note, filed_by = excluded.filed_by, filed_at = excluded.filed_at`,
+			f.Kind, f.Subject, f.Reference, f.Note, f.FiledBy, timestamp(f.FiledAt))
+		if err != nil {
+			return fmt.Errorf("file report: %w", err)
+		}
+		return nil
+	})
+}
+
+// ReportFilings returns the filings of reports of kind, by subject.
+func (db *DB) ReportFilings(ctx context.Context, kind string) (map[string]warden.ReportFiling, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT kind, subject, reference, note, filed_by, filed_at FROM report_filings WHERE kind = $1`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("report filings: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]warden.ReportFiling{}
+	for rows.Next() {
+		var f warden.ReportFiling
+		var at string
+		if err := rows.Scan(&f.Kind, &f.Subject, &f.Reference, &f.Note, &f.FiledBy, &at); err != nil {
+			return nil, fmt.Errorf("report filings: %w", err)
+		}
+		f.FiledAt = parseTime(at)
+		out[f.Subject] = f
+	}
+	return out, rows.Err()
+}

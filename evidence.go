@@ -57,10 +57,16 @@ type Screening struct {
 type ScreenedList struct {
 	List    string `json:"list"`
 	Version int    `json:"version"`
-	// Date is the list's own date (its publication date) where the
-	// format gives one; Imported when the version was imported.
-	Date     string    `json:"date,omitempty"`
+	// Date is the list's own date (List.ListDate) when the screening ran:
+	// stated by the publisher or a person for this version, a later check
+	// of it, or else an earlier version (DateVersion, when not this one).
+	// Empty when no version of the list had one.
+	Date        string `json:"date,omitempty"`
+	DateVersion int    `json:"date_version,omitempty"`
+	// Imported is when the version was imported; Checked when an import
+	// last found the list's files unchanged since (List.LastChecked).
 	Imported time.Time `json:"imported"`
+	Checked  time.Time `json:"checked,omitzero"`
 }
 
 // ScreeningQuery is what was asked: the fields of a screening query.

@@ -27,17 +27,24 @@ func ChannelWords(channel string) string {
 	return channel
 }
 
-// ListDate is a list version's date in words: its own date, or that it
-// has none, with when it was imported.
+// ListDate is a searched list's date in words: its own date (and the
+// version it was stated for, when an earlier one), or that it has none.
 func ListDate(l warden.ScreenedList) string {
-	d := "no list date"
-	if l.Date != "" {
-		d = l.Date
+	switch {
+	case l.Date == "":
+		return "none given"
+	case l.DateVersion != 0:
+		return fmt.Sprintf("%s (stated for version %d)", l.Date, l.DateVersion)
 	}
-	if !l.Imported.IsZero() {
-		d += ", imported " + l.Imported.UTC().Format("2006-01-02 15:04") + " UTC"
+	return l.Date
+}
+
+// stamp is a time to the minute in UTC, or "" for the zero time.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return d
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
 // QueryWords is a query's fields as label and value, the empty ones left
@@ -108,17 +115,9 @@ func ScreeningPDF(w io.Writer, sc warden.Screening, now time.Time) error {
 	d.heading("Lists searched")
 	rows := make([][]string, len(sc.Lists))
 	for i, l := range sc.Lists {
-		date := l.Date
-		if date == "" {
-			date = "none given"
-		}
-		imported := ""
-		if !l.Imported.IsZero() {
-			imported = l.Imported.UTC().Format("2006-01-02 15:04") + " UTC"
-		}
-		rows[i] = []string{l.List, strconv.Itoa(l.Version), date, imported}
+		rows[i] = []string{l.List, strconv.Itoa(l.Version), ListDate(l), stamp(l.Imported), stamp(l.Checked)}
 	}
-	d.table([]string{"List", "Version", "List date", "Imported into Warden"}, []float64{3, 1.2, 2, 3}, rows, 9)
+	d.table([]string{"List", "Version", "List date", "Imported into Warden", "Last checked unchanged"}, []float64{2.5, 1.2, 2.6, 2.6, 2.6}, rows, 9)
 	if len(sc.Items) == 1 {
 		d.heading("What was asked")
 		d.fields(QueryWords(sc.Items[0].Query))

@@ -105,7 +105,9 @@ func (r *Record) Save(ctx context.Context) (*warden.Screening, error) {
 }
 
 // screenedLists returns the list versions in a and b (the same version
-// once) with their dates, by list and version.
+// once) with their dates, by list and version: a current version's as
+// the lists say now (its date may come from a later check or an earlier
+// version), another's from its own import.
 func (s *Service) screenedLists(ctx context.Context, a, b map[string]int) ([]warden.ScreenedList, error) {
 	type key struct {
 		list    string
@@ -117,23 +119,34 @@ func (s *Service) screenedLists(ctx context.Context, a, b map[string]int) ([]war
 			want[key{l, v}] = true
 		}
 	}
+	lists, err := s.db.Lists(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("screening record: %w", err)
+	}
+	current := map[key]warden.List{}
+	for _, l := range lists {
+		current[key{l.Name, l.CurrentVersion}] = l
+	}
 	out := make([]warden.ScreenedList, 0, len(want))
 	for k := range want {
-		if sl, ok := s.listDates.Load(k); ok {
-			out = append(out, sl.(warden.ScreenedList))
+		sl := warden.ScreenedList{List: k.list, Version: k.version}
+		if l, ok := current[k]; ok {
+			sl.Date, sl.Imported, sl.Checked = l.ListDate, l.LastChanged, l.LastChecked
+			if l.ListDateVersion != k.version {
+				sl.DateVersion = l.ListDateVersion
+			}
+			out = append(out, sl)
 			continue
 		}
 		vs, err := s.db.Versions(ctx, k.list)
 		if err != nil {
 			return nil, fmt.Errorf("screening record: %w", err)
 		}
-		sl := warden.ScreenedList{List: k.list, Version: k.version}
 		for _, v := range vs {
 			if v.Version == k.version {
 				sl.Date, sl.Imported = v.Published, v.ImportedAt
 			}
 		}
-		s.listDates.Store(k, sl)
 		out = append(out, sl)
 	}
 	slices.SortFunc(out, func(x, y warden.ScreenedList) int {
@@ -141,10 +154,6 @@ func (s *Service) screenedLists(ctx context.Context, a, b map[string]int) ([]war
 	})
 	return out, nil
 }
-
-// ForgetListDates drops the list dates remembered for records, so that
-// the next record reads them again (a list version's date was set).
-func (s *Service) ForgetListDates() { s.listDates.Clear() }
 
 // Explain says in words why a hit scored as it did: the identifier that
 // matched exactly, or which names met, word by word, and what each

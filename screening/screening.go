@@ -29,9 +29,6 @@ type Service struct {
 	logf   func(string, ...any)
 	writes sync.WaitGroup // snapshot writes under way
 	builds atomic.Int64   // indexes built from the store, for tests
-	// listDates holds each list version's dates for the records of
-	// screenings (record.go), by list and version.
-	listDates sync.Map
 }
 
 // snapshot is an index and the list versions it was built from, with the

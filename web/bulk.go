@@ -53,6 +53,7 @@ type bulkJob struct {
 	Total          int
 	Started        time.Time
 	done           atomic.Int64
+	evidence       atomic.Int64 // the screening's record, once saved
 
 	mu       sync.Mutex
 	finished time.Time
@@ -68,6 +69,7 @@ type bulkStatus struct {
 	Percent         int
 	Running         bool
 	HasResult       bool
+	Evidence        int64
 	Error, Summary  string
 	Started, Finish time.Time
 }
@@ -76,7 +78,7 @@ func (j *bulkJob) status() bulkStatus {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	st := bulkStatus{ID: j.ID, Kind: j.Kind, File: j.File, Done: int(j.done.Load()), Total: j.Total, Running: j.finished.IsZero(),
-		HasResult: j.result != nil, Error: j.err, Summary: j.summary, Started: j.Started, Finish: j.finished}
+		HasResult: j.result != nil, Evidence: j.evidence.Load(), Error: j.err, Summary: j.summary, Started: j.Started, Finish: j.finished}
 	if st.Total > 0 {
 		st.Percent = st.Done * 100 / st.Total
 	}
@@ -235,7 +237,9 @@ func (s *Server) bulkScreenForm(w http.ResponseWriter, r *http.Request) {
 		cw := csvsafe.NewWriter(&out)
 		cw.Write(screening.CSVHeader)
 		matched := 0
+		evidence := s.Screening.NewRecord(ctx, warden.ChannelUI, match.Options{})
 		err := s.Screening.Batch(ctx, rows, match.Options{}, func(row screening.Row, resp screening.Response) error {
+			evidence.Add(row.Pos, resp)
 			rec := screening.CSVRecord(row.Pos, resp)
 			for i, c := range rec {
 				rec[i] = warden.Visible(c)
@@ -248,6 +252,13 @@ func (s *Server) bulkScreenForm(w http.ResponseWriter, r *http.Request) {
 		cw.Flush()
 		if err == nil {
 			err = cw.Error()
+		}
+		if err == nil {
+			// Recorded as every screening is: its evidence page and PDF.
+			var sc *warden.Screening
+			if sc, err = evidence.Save(ctx); err == nil {
+				j.evidence.Store(sc.ID)
+			}
 		}
 		return out.Bytes(), fmt.Sprintf("%d queries screened, %d with a match.", len(rows), matched), err
 	})

@@ -62,6 +62,13 @@ func TestBulkScreen(t *testing.T) {
 	if !strings.Contains(page, `<strong id="job-percent">100%</strong>`) || !strings.Contains(page, `value="3"`) || !strings.Contains(page, "3 queries screened, 2 with a match.") {
 		t.Errorf("finished page:\n%s", page)
 	}
+	// Recorded as evidence, every query with its place in the file.
+	evidence := between(page, `<a href="/screenings/`, `"`)
+	var sc warden.Screening
+	if code := p.call(t, "GET", "/v1/screenings/"+evidence, p.tokens[warden.RoleScreener], "", &sc); code != 200 || sc.Queries != 3 || sc.Channel != warden.ChannelUI ||
+		len(sc.Items) != 3 || sc.Items[1].Pos != "queries.csv:3" || sc.Actor != "t-screener" {
+		t.Errorf("evidence %q: %d %+v", evidence, code, sc)
+	}
 	resp = p.do(t, "GET", job+"/results.csv", p.tokens[warden.RoleScreener], "", "")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 		t.Fatalf("results: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))

@@ -419,6 +419,13 @@ func (s *Server) screenCSV(w http.ResponseWriter, r *http.Request) {
 		hits, err = s.Screening.Screen(r.Context(), q, match.Options{})
 		s.metrics.screened("ui", 1, time.Since(start))
 	}
+	resp := screening.View(q, hits)
+	if err == nil {
+		// A download is a screening too: recorded as the page's are.
+		rec := s.Screening.NewRecord(r.Context(), warden.ChannelUI, match.Options{})
+		rec.Add("", resp)
+		_, err = rec.Save(r.Context())
+	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -426,7 +433,7 @@ func (s *Server) screenCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csvExport(w, "screening-"+s.now().UTC().Format("2006-01-02T150405")+".csv", []string{"query_name", "query_birth_date", "query_country", "query_wallet", "query_id",
 		"rank", "entity_id", "list", "source_id", "schema", "name", "programs", "listings", "score", "match", "explanation"})
 	query := []string{visible(q.Names...), strings.Join(q.BirthDates, "; "), strings.Join(q.Countries, "; "), visible(q.Wallets...), visible(q.IDs...)}
-	for i, h := range screening.View(q, hits).Hits {
+	for i, h := range resp.Hits {
 		var listings []string
 		for _, l := range h.Listings {
 			listings = append(listings, l.EntityID)

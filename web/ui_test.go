@@ -318,6 +318,11 @@ func TestScreenCSV(t *testing.T) {
 	if resp := screener("GET", "/screen.csv?name=X&birth_date=1987-13-45", "", ""); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad date: %d", resp.StatusCode)
 	}
+	// The page's screening and the two downloads are recorded.
+	var list struct{ Screenings []warden.Screening }
+	if code := p.call(t, "GET", "/v1/screenings", p.tokens[warden.RoleAdmin], "", &list); code != 200 || len(list.Screenings) != 3 {
+		t.Errorf("screenings recorded: %d %d", code, len(list.Screenings))
+	}
 }
 
 // TestViewKeep: a page keeps what was posted only for a refused form (an

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/store"
 	"warden/store/storetest"
 )
 
@@ -16,10 +17,13 @@ import (
 // OFAC list as stale (its 2024-07-02 date) beside a fresh one, open cases
 // by age, a blocking with its report deadline and a customer whose status
 // changed, numbers with thousands separators; each part only to the roles
-// allowed its data.
+// allowed its data. On SQLite and PostgreSQL.
 func TestDashboard(t *testing.T) {
+	storetest.Engines(t, testDashboard)
+}
+
+func testDashboard(t *testing.T, db *store.DB) {
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) // a Monday
-	db := storetest.OpenSQLite(t)
 	db.SetClock(func() time.Time { return now })
 	p := newPlatform(t, db, func(s *Server) { s.Now = func() time.Time { return now } })
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)

@@ -340,7 +340,7 @@ func (s *Service) links(ctx context.Context, ix *match.Index, key string) ([]war
 }
 
 // regroup makes the groups again when people decided on links since cur's
-// were made, and swaps in a snapshot holding them.
+// were made, and swaps in a snapshot holding them. The caller holds s.mu.
 func (s *Service) regroup(ctx context.Context, cur *snapshot) error {
 	st, err := s.db.LinkState(ctx)
 	if err != nil {
@@ -558,6 +558,10 @@ func (s *Service) decide(ctx context.Context, a, b string, linked bool, reason s
 	if err := s.db.DecideLink(ctx, d, ev); err != nil {
 		return warden.LinkDecision{}, err
 	}
+	// Under the rebuild lock: a rebuild swapping in a new index meanwhile
+	// must not be undone by a regrouped copy of the old one.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if cur := s.current.Load(); cur != nil {
 		if err := s.regroup(ctx, cur); err != nil {
 			return d, err

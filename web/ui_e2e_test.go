@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
 	"warden"
@@ -71,6 +72,8 @@ func TestBrowserScreenErrorAndBulk(t *testing.T) {
 	}
 	var errText, typed, typedDate, percent, done, value, result string
 	var inPlace, hasResult bool
+	var refused string
+	var kept []*cdp.Node
 	run(t, ctx,
 		loginAs(base, "bob"),
 		chromedp.Navigate(base+"/screen"),
@@ -88,6 +91,13 @@ func TestBrowserScreenErrorAndBulk(t *testing.T) {
 		chromedp.Click(`#screen-submit`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#results .hit`, chromedp.ByQuery),
 		chromedp.WaitNotPresent(`#screen-error`, chromedp.ByQuery),
+		// A refusal whose page lacks the results (a stale CSRF token:
+		// 403) shows its message above the form, the results kept.
+		chromedp.Evaluate(`document.body.setAttribute("hx-headers", '{"X-CSRF-Token": "stale"}')`, nil),
+		chromedp.Click(`#screen-submit`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#htmx-error`, chromedp.ByQuery),
+		chromedp.Text(`#htmx-error`, &refused, chromedp.ByQuery),
+		chromedp.Nodes(`#results .hit`, &kept, chromedp.ByQueryAll),
 		// Bulk screening: upload, then the job's page follows it.
 		chromedp.Navigate(base+"/bulk"),
 		chromedp.SetUploadFiles(`#bulk-screen-file`, []string{in}, chromedp.ByQuery),
@@ -101,6 +111,9 @@ func TestBrowserScreenErrorAndBulk(t *testing.T) {
 	)
 	if !strings.Contains(errText, "1987-02-30") || !strings.Contains(errText, "birth_date") || !inPlace {
 		t.Errorf("screening error %q, answered in place: %v", errText, inPlace)
+	}
+	if !strings.Contains(refused, "Forbidden") || !strings.Contains(refused, "CSRF") || len(kept) == 0 {
+		t.Errorf("a 403 without the results: %q shown, %d hits kept", refused, len(kept))
 	}
 	if typed != "Maksim Yakubets" || typedDate != "1987-02-30" {
 		t.Errorf("the form lost what was typed: %q %q", typed, typedDate)

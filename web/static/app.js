@@ -39,14 +39,26 @@
       return;
     }
     var type = x.getResponseHeader("Content-Type") || "";
+    var msg = x.status + " " + (x.statusText || "error");
     if (type.indexOf("text/html") === 0) {
-      d.shouldSwap = true;
-      d.isError = false;
-      clear();
+      // The page again with its error where the form swaps: swapped. An
+      // error page without that part (403, 404): its message shown.
+      var doc = new DOMParser().parseFromString(x.responseText, "text/html");
+      var from = d.requestConfig && d.requestConfig.elt ? d.requestConfig.elt.closest("[hx-select]") : null;
+      var sel = from ? from.getAttribute("hx-select") : null;
+      if (!sel || doc.querySelector(sel)) {
+        d.shouldSwap = true;
+        d.isError = false;
+        clear();
+        return;
+      }
+      d.shouldSwap = false;
+      var flash = doc.querySelector(".flash.error");
+      var title = doc.querySelector("h1");
+      show((title ? title.textContent + ": " : "") + (flash ? flash.textContent : msg));
       return;
     }
     d.shouldSwap = false;
-    var msg = x.status + " " + (x.statusText || "error");
     try {
       var p = JSON.parse(x.responseText);
       if (p && p.detail) {

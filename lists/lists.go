@@ -47,6 +47,19 @@ func (s *Service) Versions(ctx context.Context, list string) ([]warden.ListVersi
 	return s.DB.Versions(ctx, list)
 }
 
+// MaxChecks is the most checks Checks returns.
+const MaxChecks = 100
+
+// Checks returns the latest checks of a list (imports that found its files
+// unchanged and stored no version), newest first, at most MaxChecks;
+// ENOTFOUND for an unknown list.
+func (s *Service) Checks(ctx context.Context, list string) ([]warden.ListCheck, error) {
+	if _, err := warden.Authorize(ctx, warden.ActListsRead); err != nil {
+		return nil, err
+	}
+	return s.DB.Checks(ctx, list, MaxChecks)
+}
+
 // Version returns version v of a list (0: the current one); ENOTFOUND
 // for an unknown list or version.
 func (s *Service) Version(ctx context.Context, list string, v int) (warden.ListVersion, error) {

@@ -42,6 +42,16 @@ type blockingRow struct {
 	Overdue               bool
 }
 
+// listChecks answers the latest checks of a list (see lists.Service.Checks).
+func (s *Server) listChecks(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.Lists.Checks(r.Context(), r.PathValue("name"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"checks": cs})
+}
+
 // dashboard shows the work of the day, each part only to the roles that
 // may see its data: list freshness (lists.read, which the route needs),
 // open cases by age (cases.read), blockings with their initial reports'

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"regexp"
 	"strings"
@@ -111,6 +112,42 @@ func testDashboard(t *testing.T, db *store.DB) {
 	// A counterpart may not open it.
 	if resp := p.do(t, "GET", "/", p.tokens[warden.RoleCounterpart], "", ""); resp.StatusCode != 403 {
 		t.Errorf("counterpart: %d", resp.StatusCode)
+	}
+}
+
+// TestListChecksAPI: an identical re-import of a list is a check, listed
+// by GET /v1/lists/{name}/checks and on the list's page, for lists.read.
+func TestListChecksAPI(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	p := newPlatform(t, db, nil)
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	im, err := db.BeginImport(ctx, "ofac", "ofac-csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+	if !im.Unchanged() {
+		t.Fatal("the same party is a change")
+	}
+	if _, err := im.Check(warden.SourceMeta{Published: "2024-07-03"}); err != nil {
+		t.Fatal(err)
+	}
+	resp := p.do(t, "GET", "/v1/lists/ofac/checks", p.tokens[warden.RoleAuditor], "", "")
+	var got struct{ Checks []warden.ListCheck }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || len(got.Checks) != 1 ||
+		got.Checks[0].Version != 1 || got.Checks[0].Published != "2024-07-03" || got.Checks[0].Actor != "operator" {
+		t.Errorf("checks: %d %+v %v", resp.StatusCode, got, err)
+	}
+	resp = p.do(t, "GET", "/lists/ofac", p.tokens[warden.RoleAnalyst], "", "")
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `<table id="checks">`) || !strings.Contains(string(b), "<td>2024-07-03</td>") {
+		t.Errorf("list page: %d, no check in it", resp.StatusCode)
+	}
+	if resp := p.do(t, "GET", "/v1/lists/ofac/checks", p.tokens[warden.RoleCounterpart], "", ""); resp.StatusCode != 403 {
+		t.Errorf("counterpart: %d", resp.StatusCode)
+	}
+	if resp := p.do(t, "GET", "/v1/lists/nope/checks", p.tokens[warden.RoleAnalyst], "", ""); resp.StatusCode != 404 {
+		t.Errorf("unknown list: %d", resp.StatusCode)
 	}
 }
 

@@ -54,7 +54,12 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "list", view{Title: "List " + name, Nav: "dashboard", Data: map[string]any{"Name": name, "Versions": vs}})
+	cs, err := s.Lists.Checks(r.Context(), name)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", view{Title: "List " + name, Nav: "dashboard", Data: map[string]any{"Name": name, "Versions": vs, "Checks": cs}})
 }
 
 func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {

@@ -189,6 +189,8 @@ var schemas = sync.OnceValue(func() map[string]any {
 		"Lists":    obj(map[string]any{"lists": arrayOf("List")}),
 		"Version":  obj(map[string]any{"list": str, "version": integ, "format": str, "published": str, "imported_at": stamp, "entities": integ, "added": integ, "modified": integ, "removed": integ, "warnings": integ}),
 		"Versions": obj(map[string]any{"versions": arrayOf("Version")}),
+		"Check":    obj(map[string]any{"list": str, "version": integ, "format": str, "published": str, "checked_at": stamp, "warnings": integ, "actor": str}),
+		"Checks":   obj(map[string]any{"checks": arrayOf("Check")}),
 		"Entity":   map[string]any{"type": "object", "description": "A listed party: names in every script, identifiers, wallets, programs, addresses, links, provenance."},
 		"ScreenRequest": obj(map[string]any{"name": str, "names": strs, "schema": map[string]any{"type": "string", "enum": []string{"", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft", "CryptoWallet"}},
 			"birth_date": str, "birth_dates": strs, "country": str, "countries": strs, "gender": str, "wallet": str, "wallets": strs, "id": str, "ids": strs,

@@ -66,6 +66,7 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/v1/lists", h: s.listsAPI, action: warden.ActListsRead, summary: "Lists and their current versions", resp: "Lists"},
 		{method: "GET", path: "/v1/lists/{name}/versions", h: s.versions, action: warden.ActListsRead, summary: "Every version of a list and what it changed", resp: "Versions"},
+		{method: "GET", path: "/v1/lists/{name}/checks", h: s.listChecks, action: warden.ActListsRead, summary: "The latest checks of a list (at most 100, newest first): imports whose files held its current version exactly, so that no version was stored, with when, by whom and the list date they stated", resp: "Checks"},
 		{method: "GET", path: "/v1/lists/{name}/versions/{v}/notice", h: s.notice, action: warden.ActListsRead, summary: "What a version added, changed and removed, as an official notice says it (HTML, or text with format=text)", resp: "Notice",
 			params: []param{{"format", "string", "html (default) or text"}}},
 		{method: "GET", path: "/v1/lists/{name}/versions/{v}/changes.csv", h: s.changesCSV, action: warden.ActListsRead, summary: "Every party a version added, changed or removed, as CSV (streamed, however many)", resp: "CSVFile"},

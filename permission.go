@@ -36,6 +36,7 @@ const (
 	// Evidence: the record of every screening (a person sees their own;
 	// whoever may read the audit log sees everyone's).
 	ActScreeningsRead Action = "screenings.read" // records of screenings, their evidence pages and PDFs
+	ActReportsFile    Action = "reports.file"    // mark a regulator's report as filed
 
 	// Designations: analysts draft, sanctions officers propose and a
 	// second sanctions officer decides; counterparts see nothing of them.
@@ -101,6 +102,7 @@ var Permissions = map[Action][]Role{
 	ActCustomersAdd:    {RoleAdmin, RoleAnalyst, RoleScreener},
 	ActCustomersRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActScreeningsRead:  {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor},
+	ActReportsFile:     {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
 
 	ActDesignationsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActDesignationsDraft:   {RoleSanctionsOfficer, RoleAnalyst},

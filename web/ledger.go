@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +12,7 @@ import (
 
 	"warden"
 	"warden/enforcement"
-	"warden/internal/csvsafe"
+	"warden/evidence"
 )
 
 func (s *Server) blockedProperty(w http.ResponseWriter, r *http.Request) {
@@ -125,24 +126,31 @@ func (s *Server) report(build func(*http.Request) (enforcement.Report, error)) h
 		case "csv":
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+reportFile(rep)+`.csv"`)
-			cw := csvsafe.NewWriter(w)
-			cw.Write(rep.Columns)
-			for _, row := range rep.Rows {
-				// A name's invisible characters written as <U+200B>: a
-				// spreadsheet shows them no more than a page would.
-				cells := make([]string, len(row))
-				for i, c := range row {
-					cells[i] = warden.Visible(c)
-				}
-				cw.Write(cells)
+			evidence.ReportCSV(w, rep)
+		case "pdf":
+			var b bytes.Buffer
+			if err := evidence.ReportPDF(&b, rep, s.now()); err != nil {
+				s.Error(w, r, err)
+				return
 			}
-			cw.Flush()
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+reportFile(rep)+`.pdf"`)
+			w.Write(b.Bytes())
 		case "html":
 			q := r.URL.Query()
+			flash := ""
+			if q.Get("filed") != "" {
+				flash = "The filing is recorded."
+				q.Del("filed")
+			}
+			page := r.URL.Path + "?" + q.Encode()
 			q.Set("format", "csv")
-			s.render(w, r, http.StatusOK, "report", view{Title: rep.Title, Nav: "ledger", Data: map[string]any{"R": rep, "CSV": r.URL.Path + "?" + q.Encode()}})
+			csv := r.URL.Path + "?" + q.Encode()
+			q.Set("format", "pdf")
+			s.render(w, r, http.StatusOK, "report", view{Title: rep.Title, Nav: "ledger", Flash: flash,
+				Data: map[string]any{"R": rep, "CSV": csv, "PDF": r.URL.Path + "?" + q.Encode(), "Back": page}})
 		default:
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "format must be json, csv or html"))
+			s.Error(w, r, warden.Errorf(warden.EINVALID, "format must be json, csv, html or pdf"))
 		}
 	}
 }

@@ -59,6 +59,7 @@ var commands = []command{
 	{"hotline", "raise, acknowledge or resolve hotline alerts; show who is on call", cmdHotline},
 	{"request", "draft, send, answer, review and refer requests for information and assistance", cmdRequest},
 	{"scorecard", "a counterpart's scorecard for a period: CSV, a printable HTML report, or JSON", cmdScorecard},
+	{"report", "a regulator's report (initial, annual or rejected) as CSV, printable HTML, PDF or JSON", cmdReport},
 	{"intel", "import, export, list and show intelligence (STIX 2.1); pull, push and feeds over TAXII 2.1", cmdIntel},
 	{"keys", "create the Ed25519 key pair that signs exports", cmdKeys},
 	{"verify", "check a fetched export: the manifest's signature and every file's hash", cmdVerify},

@@ -29,6 +29,10 @@ var linkIDTypes = map[warden.IDType]bool{
 	warden.IDUSCC: true, warden.IDIMO: true, warden.IDLEI: true, warden.IDSWIFT: true,
 }
 
+// linkRules is the version of ComputeLinks's rules: links stored by
+// another version of them are computed again.
+const linkRules = 1
+
 // maxKeyHolders is the most listings one shared value (an identifier,
 // wallet, or name and birth date) may link: a value held by more is a
 // placeholder or a family's, not one party's.
@@ -319,6 +323,7 @@ func (s *Service) Linked(id string) []string {
 // stored (a failure to store them is logged, not an error: screening goes
 // on with the computed links).
 func (s *Service) links(ctx context.Context, ix *match.Index, key string) ([]warden.ListingLink, error) {
+	key += fmt.Sprintf("link rules\t%d\n", linkRules)
 	st, err := s.db.LinkState(ctx)
 	if err != nil {
 		return nil, err

@@ -100,7 +100,7 @@ func TestBrowserDesignation(t *testing.T) {
 		chromedp.WaitVisible(`.flash.ok`, chromedp.ByQuery),
 		chromedp.Text(`.flash.ok`, &flash, chromedp.ByQuery),
 		chromedp.Click(`#party-link`, chromedp.ByQuery),
-		chromedp.WaitVisible(`pre`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#history`, chromedp.ByQuery), // the JSON is behind a toggle
 		chromedp.Text(`main`, &party, chromedp.ByQuery),
 		// A delisting is a proposal too, for olga to approve this time.
 		chromedp.Navigate(base+"/designations/1"),

@@ -164,7 +164,7 @@ func TestBrowser(t *testing.T) {
 		}},
 		{"party page", chromedp.Tasks{
 			chromedp.Click(`table tbody a`, chromedp.ByQuery),
-			chromedp.WaitVisible(`pre`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#history`, chromedp.ByQuery), // the JSON is behind a toggle
 			chromedp.Text(`main`, &party, chromedp.ByQuery),
 		}},
 		// Screening in Cyrillic, answered in place by htmx.

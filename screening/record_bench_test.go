@@ -79,6 +79,30 @@ func BenchmarkBatchRecord(b *testing.B) {
 			}
 		}
 	})
+	// One search, as POST /v1/screen answers it, without and with its
+	// record.
+	q := rows[0].Query.Query()
+	for _, record := range []bool{false, true} {
+		name := "single-plain"
+		if record {
+			name = "single-recorded"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				hits, err := s.Screen(ctx, q, match.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if record {
+					rec := s.NewRecord(ctx, warden.ChannelAPI, match.Options{})
+					rec.Add("", screening.View(q, hits))
+					if _, err := rec.Save(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 	for _, record := range []bool{false, true} {
 		name := "plain"
 		if record {

@@ -5,8 +5,8 @@ import "time"
 // HitAction is what a hit on a payment's party does, by policy.
 type HitAction string
 
-// Hit actions. A policy maps programs to HitBlock or HitReject; a possible
-// hit is HitReview.
+// Hit actions. A policy maps programs to HitBlock, HitReject, HitHold or
+// HitFlag (see policy.go); a hit held for an analyst is HitReview.
 const (
 	HitBlock  HitAction = "block"  // the property is blocked: the amount goes to the ledger
 	HitReject HitAction = "reject" // the payment is turned back: nothing moves, nothing is frozen
@@ -70,15 +70,20 @@ type Transaction struct {
 // TxHit is a hit on one party of a payment, with what the policy made of
 // it.
 type TxHit struct {
-	Party       int       `json:"party"` // index into the transaction's parties
-	Role        string    `json:"role"`
-	EntityID    string    `json:"entity_id"`
-	Name        string    `json:"name"`
-	Programs    []string  `json:"programs,omitempty"`
-	Score       float64   `json:"score"`
-	Confirmed   bool      `json:"confirmed"` // a match or an exact identifier
-	Action      HitAction `json:"action"`
-	Explanation any       `json:"explanation"`
+	Party    int      `json:"party"` // index into the transaction's parties
+	Role     string   `json:"role"`
+	EntityID string   `json:"entity_id"`
+	Name     string   `json:"name"`
+	Programs []string `json:"programs,omitempty"`
+	Score    float64  `json:"score"`
+	// Confirmed: the hit stops the payment by itself, being an exact
+	// wallet or identifier or a name that a second attribute corroborates.
+	Confirmed bool      `json:"confirmed"`
+	Action    HitAction `json:"action"`
+	// Basis says, in words, why the policy took Action: the program, and
+	// what corroborated the hit or why it is held.
+	Basis       string `json:"basis,omitempty"`
+	Explanation any    `json:"explanation"`
 }
 
 // TxDecision is the answer to a payment: the first decision for its

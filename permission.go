@@ -32,6 +32,8 @@ const (
 	ActOwnershipManage Action = "ownership.manage" // record who owns what (the 50% rule)
 	ActCustomersAdd    Action = "customers.add"    // onboard customers (each is screened)
 	ActCustomersRead   Action = "customers.read"   // the customer register
+	ActPolicyRead      Action = "policy.read"      // the enforcement policy in force and its history
+	ActPolicyPropose   Action = "policy.propose"   // propose a change of the policy (a second sanctions officer approves)
 
 	// Evidence: the record of every screening (a person sees their own;
 	// whoever may read the audit log sees everyone's).
@@ -103,6 +105,8 @@ var Permissions = map[Action][]Role{
 	ActCustomersRead:   {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActScreeningsRead:  {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleScreener, RoleLiaison, RoleAuditor},
 	ActReportsFile:     {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst},
+	ActPolicyRead:      {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
+	ActPolicyPropose:   {RoleAdmin, RoleSanctionsOfficer},
 
 	ActDesignationsRead:    {RoleAdmin, RoleSanctionsOfficer, RoleAnalyst, RoleAuditor},
 	ActDesignationsDraft:   {RoleSanctionsOfficer, RoleAnalyst},

@@ -51,13 +51,24 @@ func person(p warden.Principal) string {
 	return p.Name
 }
 
-// holidays are the policy's public holidays as a set.
-func (s *Service) holidays() map[string]bool {
-	h := make(map[string]bool, len(s.Policy.Holidays))
-	for _, d := range s.Policy.Holidays {
+// caseRules are the rules of ageing cases: the public holidays of the
+// policy in force, as a set, and the business days a case may wait — the
+// stored policy's case_deadline_days once an installation has one
+// (docs/policy.md), else Casework's.
+func (s *Service) caseRules(ctx context.Context) (map[string]bool, int, error) {
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	h := make(map[string]bool, len(pol.Holidays))
+	for _, d := range pol.Holidays {
 		h[d] = true
 	}
-	return h
+	days := s.Casework.CaseDeadlineDays
+	if pol != &s.Policy {
+		days = pol.CaseDeadlineDays
+	}
+	return h, days, nil
 }
 
 // caseDue is when a case opened at opened is overdue: at the end of the
@@ -70,8 +81,8 @@ func caseDue(opened time.Time, n int, hol map[string]bool) time.Time {
 }
 
 // ageCase sets c's deadline and whether it is overdue at now.
-func (s *Service) ageCase(c *warden.Case, hol map[string]bool, now time.Time) {
-	due := caseDue(c.CreatedAt, s.Casework.CaseDeadlineDays, hol)
+func (s *Service) ageCase(c *warden.Case, hol map[string]bool, days int, now time.Time) {
+	due := caseDue(c.CreatedAt, days, hol)
 	c.Due = &due
 	c.Overdue = c.Status.Undecided() && !now.Before(due)
 }
@@ -136,7 +147,10 @@ func (s *Service) FindCases(ctx context.Context, q CaseQuery) (warden.CaseList, 
 	}
 	f.Limit = min(f.Limit, 1000)
 	now := s.now().UTC()
-	hol := s.holidays()
+	hol, days, err := s.caseRules(ctx)
+	if err != nil {
+		return warden.CaseList{}, err
+	}
 	if q.Mine {
 		f.Assignee = person(p)
 	}
@@ -147,7 +161,7 @@ func (s *Service) FindCases(ctx context.Context, q CaseQuery) (warden.CaseList, 
 		f.Statuses = []warden.CaseStatus{warden.CaseOpen, warden.CasePendingReview}
 	}
 	if q.Overdue {
-		cut := overdueBefore(now, s.Casework.CaseDeadlineDays, hol)
+		cut := overdueBefore(now, days, hol)
 		if f.OpenedBefore.IsZero() || cut.Before(f.OpenedBefore) {
 			f.OpenedBefore = cut
 		}
@@ -161,7 +175,7 @@ func (s *Service) FindCases(ctx context.Context, q CaseQuery) (warden.CaseList, 
 		return list, err
 	}
 	for i := range list.Cases {
-		s.ageCase(&list.Cases[i], hol, now)
+		s.ageCase(&list.Cases[i], hol, days, now)
 	}
 	return list, nil
 }
@@ -193,7 +207,11 @@ func (s *Service) Case(ctx context.Context, id int64) (CaseFile, error) {
 		return CaseFile{}, err
 	}
 	f := CaseFile{Case: pc.Case, Screened: pc.Screened, NeedsSecondReview: s.needsSecondReview(pc.Case)}
-	s.ageCase(&f.Case, s.holidays(), s.now().UTC())
+	hol, days, err := s.caseRules(ctx)
+	if err != nil {
+		return CaseFile{}, err
+	}
+	s.ageCase(&f.Case, hol, days, s.now().UTC())
 	if d, err := s.DB.Transaction(ctx, f.Reference); err == nil {
 		f.Amount = d.Amount
 		for i, h := range d.Hits {
@@ -356,9 +374,13 @@ func (s *Service) ApproveClear(ctx context.Context, id int64, note string) (ward
 	if c.ClearedBy == person(p) {
 		return c, warden.Errorf(warden.EFORBIDDEN, "four eyes: case %d was cleared by %s, who cannot approve their own clearing", id, c.ClearedBy)
 	}
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return c, err
+	}
 	now := s.now().UTC()
 	c.Status, c.Reason, c.DecidedBy, c.DecidedAt = warden.CaseCleared, c.ClearReason, p.Name, &now
-	fp := &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
+	fp := &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, pol.FalsePositiveDays)}
 	ev := warden.NewAuditEvent(ctx, "case.approve", caseObject(id), note, map[string]any{"reference": c.Reference, "entity": c.EntityID, "cleared_by": c.ClearedBy})
 	if err := s.DB.DecideCase(ctx, c, warden.CasePendingReview, nil, fp, ev); err != nil {
 		return c, err

@@ -23,7 +23,7 @@ func TestOnboarding(t *testing.T) {
 		}{
 			{warden.Customer{ID: "C1", Schema: warden.SchemaPerson, Name: "John Smith", Country: "GB"}, warden.DecisionCleared},
 			{warden.Customer{ID: "C2", Wallet: wallet}, warden.DecisionBlocked},
-			{warden.Customer{ID: "C3", Name: "Petr Sergeevich Ivanov"}, warden.DecisionRejected},
+			{warden.Customer{ID: "C3", Name: "Petr Sergeevich Ivanov", BirthDate: "1970-03-04"}, warden.DecisionRejected},
 			{warden.Customer{ID: "C4", Name: "Andrei Kolosov Petrovich", Account: "DE-77"}, warden.DecisionHeld},
 		} {
 			c, existed, err := e.svc.Onboard(clerk, tc.c)
@@ -109,11 +109,11 @@ func TestImport(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := setup(t, db)
 		clerk := as("kyc", warden.RoleScreener)
-		in := "\ufeffID,Name,Schema,Country,Wallet,Identifiers\n" +
+		in := "\ufeffID,Name,Schema,Country,Wallet,Identifiers,Birth_Date\n" +
 			"K1,Jane Doe,Person,US,,\n" +
 			"K2,,,,\"" + wallet + "\",\n" +
 			"K3,Bad Schema,Ship,,,\n" +
-			"K4,\"Ivanov, Petr Sergeevich\",Person,RU,,P-1;P-2\n" +
+			"K4,\"Ivanov, Petr Sergeevich\",Person,RU,,P-1;P-2,1970-03-04\n" +
 			",No Id,,,,\n"
 		cs, lines, err := enforcement.ReadCustomers(strings.NewReader(in), "k.csv")
 		if err != nil || len(cs) != 5 || !slices.Equal(lines, []int{2, 3, 4, 5, 6}) || !slices.Equal(cs[3].Identifiers, []string{"P-1", "P-2"}) {
@@ -181,7 +181,8 @@ func TestRescreen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		im.Put(&warden.Entity{SourceID: "CYB0042", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "GREBENSHCHIKOV, Boris Ivanovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER"}})
+		im.Put(&warden.Entity{SourceID: "CYB0042", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "GREBENSHCHIKOV, Boris Ivanovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER"},
+			Nationalities: []string{"CY"}}) // corroborates the customer's country
 		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
 			t.Fatal(err)
 		}

@@ -22,81 +22,16 @@ import (
 	"warden/store"
 )
 
-// Policy says what hits do. It is configured per program and documented in
-// docs/enforcement.md.
-type Policy struct {
-	// Match: a hit scoring at least this is confirmed (exact wallet and
-	// identifier hits always are). Default: the screening threshold.
-	Match float64 `json:"match"`
-	// Review: a hit scoring at least this, and below Match, holds the
-	// payment for an analyst. Default 0.7 × Match.
-	Review float64 `json:"review"`
-	// Default is "block" or "reject" for programs not in Programs.
-	Default warden.HitAction `json:"default"`
-	// Programs maps a program (e.g. CYBER2, IRAN) to "block" or "reject".
-	Programs map[string]warden.HitAction `json:"programs"`
-	// FalsePositiveDays is how long a cleared false positive is remembered.
-	FalsePositiveDays int `json:"false_positive_days"`
-	// Holidays are the public holidays (YYYY-MM-DD) that do not count as
-	// business days for the reports' deadlines.
-	Holidays []string `json:"holidays,omitempty"`
-}
-
-// DefaultPolicy blocks on every program, holds hits from 0.595 (0.7 ×
-// 0.85) and remembers false positives for 180 days.
-var DefaultPolicy = Policy{Match: match.DefaultThreshold, Review: 0.7 * match.DefaultThreshold, Default: warden.HitBlock, FalsePositiveDays: 180}
-
-// Check rejects a policy that could not be applied.
-func (p *Policy) Check() error {
-	if !(p.Match > 0 && p.Match <= 1 && p.Review > 0 && p.Review <= p.Match) { // NaN fails too
-		return warden.Errorf(warden.EINVALID, "policy: need 0 < review <= match <= 1 (got review %v, match %v)", p.Review, p.Match)
-	}
-	for prog, a := range p.Programs {
-		if a != warden.HitBlock && a != warden.HitReject {
-			return warden.Errorf(warden.EINVALID, "policy: program %s: action must be block or reject, not %q", prog, a)
-		}
-	}
-	if p.Default != warden.HitBlock && p.Default != warden.HitReject {
-		return warden.Errorf(warden.EINVALID, "policy: default must be block or reject, not %q", p.Default)
-	}
-	for _, h := range p.Holidays {
-		if _, err := time.Parse("2006-01-02", h); err != nil {
-			return warden.Errorf(warden.EINVALID, "policy: holiday %q is not a date YYYY-MM-DD", h)
-		}
-	}
-	return nil
-}
-
-// action is what a confirmed hit on a party listed under programs does,
-// and the program that decides it: block if any of them blocks.
-func (p *Policy) action(programs []string) (warden.HitAction, string) {
-	if len(programs) == 0 {
-		return p.Default, ""
-	}
-	first := ""
-	for _, prog := range programs {
-		a, ok := p.Programs[prog]
-		if !ok {
-			a = p.Default
-		}
-		if a == warden.HitBlock {
-			return warden.HitBlock, prog
-		}
-		if first == "" {
-			first = prog
-		}
-	}
-	return warden.HitReject, first
-}
-
 // Service applies the policy. Its methods authorise the principal in their
 // context and audit what they change.
 type Service struct {
 	DB        *store.DB
 	Screening *screening.Service
 	Approvals *auth.Approvals
-	Policy    Policy
-	Now       func() time.Time
+	// Policy is the policy in force, until UseStoredPolicy hands that
+	// to the store (see policy_store.go).
+	Policy Policy
+	Now    func() time.Time
 	// Indicators, if set, holds parties that carry a value an active
 	// indicator observes (see indicators.go).
 	Indicators Indicators
@@ -104,6 +39,7 @@ type Service struct {
 	// score, attachments (cases.go).
 	Casework CaseOptions
 	own      ownership
+	stored   storedPolicy
 }
 
 // ActionRelease is the four-eyes action of releasing blocked property.
@@ -112,8 +48,9 @@ const ActionRelease = "ledger.release"
 // New returns a Service with the default policy, registering releases
 // with approvals (a sanctions officer approves).
 func New(db *store.DB, sc *screening.Service, ap *auth.Approvals) *Service {
-	s := &Service{DB: db, Screening: sc, Approvals: ap, Policy: DefaultPolicy, Casework: DefaultCaseOptions}
+	s := &Service{DB: db, Screening: sc, Approvals: ap, Policy: DefaultPolicy(), Casework: DefaultCaseOptions}
 	ap.Handle(ActionRelease, warden.RoleSanctionsOfficer, s.applyRelease)
+	ap.Handle(ActionPolicy, warden.RoleSanctionsOfficer, s.applyPolicy)
 	return s
 }
 
@@ -241,7 +178,12 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 	now := s.now().UTC()
 	d := warden.TxDecision{Reference: ref, Amount: amount, DecidedAt: now, Hits: []warden.TxHit{}}
 	var cases []warden.PendingCase
-	opt := match.Options{Threshold: s.Policy.Match, MinScore: s.Policy.Review}
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return d, nil, nil, err
+	}
+	opt := match.Options{Threshold: pol.Match, MinScore: pol.Review}
+	blockProg := ""
 	for i, party := range parties {
 		var hits []match.Hit
 		if q := partyQuery(party); len(q.Names) > 0 || len(q.IDs) > 0 || len(q.Wallets) > 0 { // else an IP, domain or e-mail alone
@@ -251,22 +193,23 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			}
 		}
 		if party.Name != "" {
-			e, why, err := s.ownedBlocked(ctx, party.Name)
+			e, prog, why, err := s.ownedBlocked(ctx, pol, party.Name)
 			if err != nil {
 				return d, nil, nil, err
 			}
 			if e != nil {
 				d.Hits = append(d.Hits, warden.TxHit{Party: i, Role: party.Role, EntityID: e.ID, Name: party.Name, Programs: slices.Clone(e.Programs),
-					Score: 1, Confirmed: true, Action: warden.HitBlock, Explanation: map[string]string{"ownership": "owned " + why}})
+					Score: 1, Confirmed: true, Action: warden.HitBlock, Basis: "block: owned " + why, Explanation: map[string]string{"ownership": "owned " + why}})
+				if blockProg == "" {
+					blockProg = prog
+				}
 			}
 		}
 		for _, h := range hits {
+			v := pol.judge(party, h)
 			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: screening.Programs(h),
-				Score: h.Score, Explanation: h.Explanation}
-			th.Confirmed = h.Explanation.Identifier != "" || h.Score >= s.Policy.Match
-			if th.Confirmed && screening.Sanctioned(h) { // every list that names the party applies
-				th.Action, _ = s.Policy.action(th.Programs)
-			} else {
+				Score: h.Score, Confirmed: v.stops, Action: v.action, Basis: v.basis, Explanation: h.Explanation}
+			if v.action == warden.HitReview {
 				key, eh := counterparty(party), entityHash(h.Entity)
 				fp, err := s.DB.IsFalsePositive(ctx, key, h.Entity.ID, eh, now)
 				if err != nil {
@@ -275,9 +218,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 				if fp {
 					continue // cleared before for this counterparty and listing
 				}
-				th.Action = warden.HitReview
 				cases = append(cases, warden.PendingCase{Case: warden.Case{Party: i, Counterparty: key, Name: partyName(party), Holder: holder(party, ref), EntityID: h.Entity.ID, Score: h.Score, CreatedAt: now,
 					ListedName: h.Entity.Caption()}, EntityHash: eh, Programs: th.Programs, Screened: party})
+			}
+			if v.action == warden.HitBlock && blockProg == "" && firstBlock(d.Hits) == nil {
+				blockProg = v.prog
 			}
 			d.Hits = append(d.Hits, th)
 		}
@@ -306,8 +251,7 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 	if d.Decision == warden.DecisionBlocked && amount.Minor > 0 {
 		blockHit := firstBlock(d.Hits)
 		blockParty := parties[blockHit.Party]
-		_, prog := s.Policy.action(blockHit.Programs)
-		entries = append(entries, warden.LedgerEntry{Kind: warden.LedgerBlock, Holder: holder(blockParty, ref), EntityID: blockHit.EntityID, Program: prog,
+		entries = append(entries, warden.LedgerEntry{Kind: warden.LedgerBlock, Holder: holder(blockParty, ref), EntityID: blockHit.EntityID, Program: blockProg,
 			Amount: amount, Reference: ref, Hit: fmt.Sprintf("%s %s scored %.3f against %s", blockHit.Role, partyName(blockParty), blockHit.Score, blockHit.EntityID),
 			Time: now, Actor: p.Name})
 	}
@@ -428,8 +372,10 @@ func (s *Service) Cases(ctx context.Context, status warden.CaseStatus, limit int
 	return s.DB.Cases(ctx, status, limit)
 }
 
-// DecideCase confirms a held payment's hit (blocking or rejecting the
-// payment by policy; rejecting it for an indicator's hit) or clears it as a false positive with a reason, which
+// DecideCase confirms a held payment's hit — blocking the payment if the
+// policy in force blocks the listed party as it stands now (its list,
+// programs and component lists), else rejecting it (always for an
+// indicator's hit) — or clears it as a false positive with a reason, which
 // is remembered for that counterparty and listed party. Clearing a hit
 // above the second-review score only makes the case pending review (see
 // ApproveClear); a case assigned to another person is theirs (ECONFLICT). The payment's
@@ -468,6 +414,10 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 	if !confirm && s.needsSecondReview(c) {
 		return s.clearForReview(ctx, p, c, reason)
 	}
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return c, err
+	}
 	now := s.now().UTC()
 	c.Reason, c.DecidedBy, c.DecidedAt = reason, p.Name, &now
 	var block *warden.LedgerEntry
@@ -478,7 +428,11 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		c.Status, c.Outcome = warden.CaseConfirmed, warden.DecisionRejected
 		// An indicator is no listing: its confirmed hit turns the payment
 		// back and freezes nothing.
-		if action, prog := s.Policy.action(pc.Programs); action == warden.HitBlock && !strings.HasPrefix(c.EntityID, IndicatorPrefix) {
+		listing, err := s.listing(ctx, c.EntityID, pc.Programs)
+		if err != nil {
+			return c, err
+		}
+		if action, prog := pol.Action(listing); action == warden.HitBlock && !strings.HasPrefix(c.EntityID, IndicatorPrefix) {
 			c.Outcome = warden.DecisionBlocked
 			// The amount is the payment's first answer's: it never changes.
 			tx, err := s.DB.Transaction(ctx, c.Reference)
@@ -492,7 +446,7 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 		}
 	} else {
 		c.Status = warden.CaseCleared
-		fp = &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, s.Policy.FalsePositiveDays)}
+		fp = &warden.FalsePositive{Counterparty: c.Counterparty, EntityID: c.EntityID, EntityHash: pc.EntityHash, Expires: now.AddDate(0, 0, pol.FalsePositiveDays)}
 	}
 	ev := warden.NewAuditEvent(ctx, verb, fmt.Sprintf("case:%d", c.ID), reason, map[string]any{"reference": c.Reference, "entity": c.EntityID, "outcome": c.Outcome})
 	if err := s.DB.DecideCase(ctx, c, from, block, fp, ev); err != nil {

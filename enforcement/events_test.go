@@ -133,7 +133,8 @@ func TestCustomerEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		im.Put(&warden.Entity{SourceID: "CYB0042", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "GREBENSHCHIKOV, Boris Ivanovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER"}})
+		im.Put(&warden.Entity{SourceID: "CYB0042", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "GREBENSHCHIKOV, Boris Ivanovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER"},
+			Nationalities: []string{"CY"}}) // corroborates the customer's country
 		if _, err := im.Commit(warden.SourceMeta{}); err != nil {
 			t.Fatal(err)
 		}

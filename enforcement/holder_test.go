@@ -36,7 +36,7 @@ func TestBech32HolderKeys(t *testing.T) {
 			{"ABCDEF1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LMQQQXW", "", other},
 			{broken, "", broken},
 		} {
-			p := warden.TxParty{Role: "beneficiary", Name: "EVIL CORP LTD", Account: tc.account, Wallet: tc.wallet}
+			p := warden.TxParty{Role: "beneficiary", Name: "EVIL CORP LTD", Country: "RU", Account: tc.account, Wallet: tc.wallet}
 			d, _, err := e.svc.Screen(client, pay(fmt.Sprintf("b%d", i), 100, us, p))
 			if err != nil || d.Decision != warden.DecisionBlocked {
 				t.Fatalf("%q %q: %s %v", tc.account, tc.wallet, d.Decision, err)

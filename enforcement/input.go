@@ -17,26 +17,17 @@ import (
 	"warden/match"
 )
 
-// LoadPolicy reads a policy from a JSON file; fields left out keep
-// DefaultPolicy's values, and a field given twice is refused.
+// LoadPolicy reads a policy from a JSON file (see ParsePolicy); "" is
+// the shipped default.
 func LoadPolicy(path string) (Policy, error) {
-	p := DefaultPolicy
 	if path == "" {
-		return p, nil
+		return DefaultPolicy(), nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return p, fmt.Errorf("policy: %w", err)
+		return Policy{}, fmt.Errorf("policy: %w", err)
 	}
-	if err := textio.UniqueKeys(b); err != nil {
-		return p, warden.Errorf(warden.EINVALID, "policy %s: %w", path, err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return p, warden.Errorf(warden.EINVALID, "policy %s: %v", path, err)
-	}
-	return p, p.Check()
+	return ParsePolicy(b, "policy "+path)
 }
 
 // MaxLine is the longest input line a payments file may hold.
@@ -46,7 +37,8 @@ const MaxLine = 1 << 20
 // or CSV (header reference,currency,minor,role,schema,name,country,
 // birth_date,account,wallet,identifiers,ip,domain,email; one row per party, a payment's rows together,
 // identifiers separated by ';'). A malformed line, a JSON line with a key
-// given twice or a CSV row longer than the header fails with its number.
+// given twice, a CSV row longer than the header or with a birth date that
+// is not a date of the calendar fails with its number.
 func ReadPayments(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, _ := br.Peek(1)
@@ -112,6 +104,11 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 		minor, err := strconv.ParseInt(get(rec, "minor"), 10, 64)
 		if err != nil {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: minor must be an integer number of minor units", name, line)
+		}
+		if bd := get(rec, "birth_date"); bd != "" {
+			if _, err := warden.ParseDate(bd); err != nil {
+				return nil, nil, warden.Errorf(warden.EINVALID, "%s:%d: birth_date: %w", name, line, err)
+			}
 		}
 		p := warden.TxParty{Role: get(rec, "role"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
 			Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
@@ -195,9 +192,12 @@ var PartySchemas = []warden.Schema{warden.SchemaPerson, warden.SchemaOrganizatio
 // number and would be stored and shown as they came.
 const MaxText = 200
 
-// checkParty rejects a party whose schema is not one of PartySchemas or
+// checkParty rejects a party whose schema is not one of PartySchemas,
 // whose text fields fail warden.CheckText (the name as a name, the other
-// fields as identifiers), naming the field after prefix (such as
+// fields as identifiers) or whose birth date is not a date of the calendar
+// (warden.ParseDate: 1987-13-45 and 1987-02-30 are refused, which would
+// otherwise be compared as text with listed dates and move scores),
+// naming the field after prefix (such as
 // "parties[1]."; "" for a customer). It trims the spaces around the
 // account and wallet, which key the blocked-property ledger (other
 // whitespace, a CR or a tab, is refused, not trimmed).
@@ -212,6 +212,11 @@ func checkParty(prefix string, p *warden.TxParty) error {
 	for _, f := range []struct{ name, v string }{{"country", p.Country}, {"birth_date", p.BirthDate}, {"account", p.Account}, {"wallet", p.Wallet}} {
 		if err := warden.CheckText(warden.TextID, prefix+f.name, f.v, MaxText); err != nil {
 			return err
+		}
+	}
+	if p.BirthDate != "" {
+		if _, err := warden.ParseDate(p.BirthDate); err != nil {
+			return warden.Errorf(warden.EINVALID, "%sbirth_date: %w", prefix, err)
 		}
 	}
 	if len(p.Identifiers) > MaxIdentifiers {

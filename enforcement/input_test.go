@@ -1,11 +1,13 @@
 package enforcement_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"warden"
 	"warden/enforcement"
+	"warden/store/storetest"
 )
 
 // TestCSVRowLongerThanHeader: a row of a customer or payments CSV with more
@@ -59,5 +61,50 @@ func TestJSONLDuplicateKeys(t *testing.T) {
 	ts, _, err := enforcement.ReadPayments(strings.NewReader(in), "p.jsonl")
 	if warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "p.jsonl:2: parties[0].name appears twice") {
 		t.Errorf("%d payments, %v; want p.jsonl:2 naming parties[0].name", len(ts), err)
+	}
+}
+
+// TestBirthDates: a birth date that is not a date of the calendar is
+// refused everywhere a party comes in — a payment (EINVALID naming the
+// field), a payments CSV (naming its line), a customer and a customer CSV
+// import (a row error naming its line, the other rows go on) — while the
+// partial dates lists use (YYYY, YYYY-MM) are taken.
+func TestBirthDates(t *testing.T) {
+	e := setup(t, storetest.OpenSQLite(t))
+	client := as("payments", warden.RoleScreener)
+	for i, tc := range []struct {
+		date string
+		ok   bool
+	}{
+		{"1987-13-45", false}, {"1987-02-30", false}, {"1900-02-29", false}, {"87-02-03", false}, {"03/02/1987", false},
+		{"1987-02-03", true}, {"1987-02", true}, {"1987", true}, {"2000-02-29", true},
+	} {
+		p := warden.TxParty{Role: "beneficiary", Name: "Jane Roe", BirthDate: tc.date}
+		_, _, err := e.svc.Screen(client, pay(fmt.Sprintf("d%d", i), 100, us, p))
+		if tc.ok != (err == nil) || !tc.ok && (warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "parties[1].birth_date")) {
+			t.Errorf("payment with birth date %s: %v", tc.date, err)
+		}
+		_, _, err = e.svc.Onboard(client, warden.Customer{ID: fmt.Sprintf("D%d", i), Name: "Jane Roe", BirthDate: tc.date})
+		if tc.ok != (err == nil) || !tc.ok && (warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "birth_date")) {
+			t.Errorf("customer with birth date %s: %v", tc.date, err)
+		}
+	}
+
+	in := "reference,currency,minor,role,name,birth_date\nt1,USD,100,originator,Jane Doe,1980\nt1,USD,100,beneficiary,John Roe,1987-02-30\n"
+	if _, err := txs(in); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "k.csv:3: birth_date") {
+		t.Errorf("payments CSV: %v; want k.csv:3 naming birth_date", err)
+	}
+
+	cs, lines, err := enforcement.ReadCustomers(strings.NewReader("id,name,birth_date\nK1,Jane Doe,1987-13-45\nK2,John Roe,1987-02-03\nK3,Max Poe,1987-02-30\n"), "k.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, sum, err := e.svc.Import(client, cs, lines, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].Line != 2 || !strings.Contains(rows[0].Error, "birth_date") || rows[1].Error != "" || rows[1].Decision != warden.DecisionCleared ||
+		rows[2].Line != 4 || !strings.Contains(rows[2].Error, "1987-02-30") {
+		t.Errorf("customer import rows %+v (summary %+v)", rows, sum)
 	}
 }

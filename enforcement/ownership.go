@@ -117,21 +117,21 @@ func (s *Service) graph(ctx context.Context) (map[string][]warden.Stake, map[str
 // ownedBlocked is why a company is blocked by ownership: the listed party
 // at the root of the largest blocked chain and a sentence explaining it;
 // "" if it is not.
-func (s *Service) ownedBlocked(ctx context.Context, name string) (entity *warden.Entity, why string, err error) {
+func (s *Service) ownedBlocked(ctx context.Context, pol *Policy, name string) (entity *warden.Entity, prog, why string, err error) {
 	owners, display, err := s.graph(ctx)
 	if err != nil || len(owners) == 0 {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	key := companyKey(name)
 	if _, ok := owners[key]; !ok {
-		return nil, "", nil
+		return nil, "", "", nil
 	}
 	memo := map[string]*verdict{}
-	v, err := s.verdict(ctx, key, owners, display, memo, map[string]bool{})
+	v, err := s.verdict(ctx, pol, key, owners, display, memo, map[string]bool{})
 	if err != nil || v == nil || v.percent < half {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	return v.root, v.why, nil
+	return v.root, v.prog, v.why, nil
 }
 
 // half is the share of blocked owners that blocks a company.
@@ -140,10 +140,11 @@ const half = warden.Whole / 2
 type verdict struct {
 	percent warden.Percent // aggregate held by blocked owners
 	root    *warden.Entity // the listed party behind the largest blocked stake
+	prog    string         // the program under which root blocks
 	why     string
 }
 
-func (s *Service) verdict(ctx context.Context, key string, owners map[string][]warden.Stake, display map[string]string, memo map[string]*verdict, path map[string]bool) (*verdict, error) {
+func (s *Service) verdict(ctx context.Context, pol *Policy, key string, owners map[string][]warden.Stake, display map[string]string, memo map[string]*verdict, path map[string]bool) (*verdict, error) {
 	if v, ok := memo[key]; ok {
 		return v, nil
 	}
@@ -157,6 +158,7 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 		pct  warden.Percent
 		text string
 		root *warden.Entity
+		prog string
 	}
 	var parts []part
 	for _, st := range owners[key] {
@@ -177,21 +179,21 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 				// On a list but not sanctioned (a related company): its own
 				// owners decide.
 				sub := companyKey(e.Caption())
-				w, err := s.verdict(ctx, sub, owners, display, memo, path)
+				w, err := s.verdict(ctx, pol, sub, owners, display, memo, path)
 				if err != nil {
 					return nil, err
 				}
 				if w != nil && w.percent >= half {
-					parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s%s, itself owned %s", st.Percent, e.Caption(), source, w.why), w.root})
+					parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s%s, itself owned %s", st.Percent, e.Caption(), source, w.why), w.root, w.prog})
 				}
 				continue
 			}
-			if a, prog := s.Policy.action(e.Programs); a == warden.HitBlock {
-				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e})
+			if a, prog := pol.Action(e); a == warden.HitBlock {
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s (%s), listed under %s%s", st.Percent, e.Caption(), e.ID, prog, source), e, prog})
 			}
 		case strings.HasPrefix(st.Owner, "company:"):
 			sub := strings.TrimPrefix(st.Owner, "company:")
-			w, err := s.verdict(ctx, sub, owners, display, memo, path)
+			w, err := s.verdict(ctx, pol, sub, owners, display, memo, path)
 			if err != nil {
 				return nil, err
 			}
@@ -200,7 +202,7 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 				if name == "" {
 					name = sub
 				}
-				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s, itself owned %s", st.Percent, name, w.why), w.root})
+				parts = append(parts, part{st.Percent, fmt.Sprintf("%s%% by %s, itself owned %s", st.Percent, name, w.why), w.root, w.prog})
 			}
 		}
 	}
@@ -210,7 +212,7 @@ func (s *Service) verdict(ctx context.Context, key string, owners map[string][]w
 		v.percent += p.pct
 		texts = append(texts, p.text)
 		if v.root == nil {
-			v.root = p.root
+			v.root, v.prog = p.root, p.prog
 		}
 	}
 	v.why = strings.Join(texts, " and ")
@@ -277,5 +279,10 @@ func (s *Service) OwnedBlocked(ctx context.Context, company string) (*warden.Ent
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return nil, "", err
 	}
-	return s.ownedBlocked(ctx, company)
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	e, _, why, err := s.ownedBlocked(ctx, pol, company)
+	return e, why, err
 }

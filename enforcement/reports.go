@@ -158,13 +158,17 @@ func (s *Service) InitialReports(ctx context.Context) (Report, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return Report{}, err
 	}
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return Report{}, err
+	}
 	now := s.now().UTC()
 	r := Report{Kind: warden.ReportInitial, Title: "Initial reports of blocked property", AsOf: now,
-		Notes:   []string{initialNote(len(s.Policy.Holidays))},
+		Notes:   []string{initialNote(len(pol.Holidays))},
 		Columns: []string{"blocked_on", "deadline", "deadline_status", "reference", "party", "party_name", "party_address", "program", "currency", "amount", "holder", "cause"}}
 	party := s.parties()
 	holidays := map[string]bool{}
-	for _, h := range s.Policy.Holidays {
+	for _, h := range pol.Holidays {
 		holidays[h] = true
 	}
 	for after := int64(0); ; {

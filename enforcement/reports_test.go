@@ -153,8 +153,18 @@ func TestPolicyCheck(t *testing.T) {
 		"review over match": {func(p *enforcement.Policy) { p.Review = 0.9 }, false},
 		"unknown action":    {func(p *enforcement.Policy) { p.Programs = map[string]warden.HitAction{"CYBER2": "freeze"} }, false},
 		"unknown default":   {func(p *enforcement.Policy) { p.Default = "allow" }, false},
+		"hold and flag":     {func(p *enforcement.Policy) { p.Programs = map[string]warden.HitAction{"A": "hold", "B": "flag"} }, true},
+		"list action":       {func(p *enforcement.Policy) { p.Lists["un"] = enforcement.ListPolicy{Default: "freeze"} }, false},
+		"list program":      {func(p *enforcement.Policy) { p.Lists["un"].Programs["DPRK"] = "" }, false},
+		"list name":         {func(p *enforcement.Policy) { p.Lists["UN:1"] = enforcement.ListPolicy{Default: "block"} }, false},
+		"negative deadline": {func(p *enforcement.Policy) { p.CaseDeadlineDays = -1 }, false},
 	} {
-		p := enforcement.DefaultPolicy
+		p := enforcement.DefaultPolicy()
+		if p.Lists["un"].Programs == nil {
+			lp := p.Lists["un"]
+			lp.Programs = map[string]warden.HitAction{}
+			p.Lists["un"] = lp
+		}
 		tc.edit(&p)
 		if err := p.Check(); (err == nil) != tc.ok {
 			t.Errorf("%s: %v", name, err)

@@ -137,7 +137,7 @@ func TestHolderKeys(t *testing.T) {
 			{"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"},
 			{"1a1zp1ep5qgefi2dmptftl5slmv7divfna", "1a1zp1ep5qgefi2dmptftl5slmv7divfna"}, // base58: another address
 		} {
-			p := warden.TxParty{Role: "beneficiary", Name: "EVIL CORP LTD", Account: tc.account}
+			p := warden.TxParty{Role: "beneficiary", Name: "EVIL CORP LTD", Country: "RU", Account: tc.account}
 			d, _, err := e.svc.Screen(client, pay("h"+string(rune('a'+i)), 100, us, p))
 			if err != nil || d.Decision != warden.DecisionBlocked {
 				t.Fatalf("%q: %s %v", tc.account, d.Decision, err)

@@ -22,7 +22,7 @@ func TestTransactionsAPI(t *testing.T) {
 		p := newPlatform(t, db, func(s *Server) { s.Now = func() time.Time { return now } })
 		screener := p.tokens[warden.RoleScreener]
 		const blocked = `{"reference":"r1","amount":{"currency":"EUR","minor":1250000},"parties":[
-			{"role":"originator","name":"Jane Doe","account":"DE-1"},{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`
+			{"role":"originator","name":"Jane Doe","account":"DE-1"},{"role":"beneficiary","name":"Maksim Yakubets","country":"RU","account":"RU-9"}]}`
 		for _, tc := range []struct {
 			name, body string
 			status     int
@@ -208,7 +208,7 @@ func TestLedgerAtCeilingAPI(t *testing.T) {
 		p := newPlatform(t, db, nil)
 		screener, auditor := p.tokens[warden.RoleScreener], p.tokens[warden.RoleAuditor]
 		payment := func(ref string, minor int64) string {
-			return fmt.Sprintf(`{"reference":%q,"amount":{"currency":"EUR","minor":%d},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`, ref, minor)
+			return fmt.Sprintf(`{"reference":%q,"amount":{"currency":"EUR","minor":%d},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","country":"RU","account":"RU-9"}]}`, ref, minor)
 		}
 		for i, minor := range []int64{math.MaxInt64, math.MaxInt64, warden.MaxMinor + 1} {
 			if resp := p.do(t, "POST", "/v1/transactions", screener, "application/json", payment(fmt.Sprint("over", i), minor)); resp.StatusCode != 400 {
@@ -241,7 +241,7 @@ func TestLedgerAtCeilingAPI(t *testing.T) {
 // only between groups of three digits, never as a decimal separator.
 func TestReleaseFormAmounts(t *testing.T) {
 	p := newPlatform(t, storetest.OpenSQLite(t), nil)
-	body := `{"reference":"b1","amount":{"currency":"EUR","minor":500000},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":"RU-9"}]}`
+	body := `{"reference":"b1","amount":{"currency":"EUR","minor":500000},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","country":"RU","account":"RU-9"}]}`
 	if resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json", body); resp.StatusCode != 200 {
 		t.Fatalf("payment: %d", resp.StatusCode)
 	}

@@ -16,7 +16,8 @@ import (
 // 400 naming the character, never cleared, for a screen, a payment and a
 // customer alike; a customer import to report the row; a name written with
 // a look-alike letter or a hidden character to be blocked like the plain
-// name; and an impossible birth date to be refused.
+// name (its country corroborating it); and an impossible birth date to be
+// refused.
 func TestEvasionRefused(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		p := newPlatform(t, db, nil)
@@ -31,9 +32,11 @@ func TestEvasionRefused(t *testing.T) {
 			{"payment", "/v1/transactions", `{"reference":"e1","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"` + rlo + `"}]}`, 400, "U+202E"},
 			{"customer", "/v1/customers", `{"id":"E1","name":"` + rlo + `"}`, 400, "U+202E"},
 			{"impossible birth date", "/v1/transactions", `{"reference":"e2","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"John Smith","birth_date":"1990-02-30"}]}`, 400, "birth_date"},
-			{"look-alike letter", "/v1/transactions", `{"reference":"e3","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"Maksim Y\u0430kubets"}]}`, 200, `"blocked"`},
-			{"hidden character", "/v1/customers", `{"id":"E2","name":"Maksim Yaku\u200bbets"}`, 201, `"blocked"`},
-			{"spelt out", "/v1/transactions", `{"reference":"e4","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"M.a.k.s.i.m Y.a.k.u.b.e.t.s"}]}`, 200, `"blocked"`},
+			{"impossible month", "/v1/transactions", `{"reference":"e5","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"John Smith","birth_date":"1987-13-45"}]}`, 400, "parties[0].birth_date"},
+			{"customer's impossible birth date", "/v1/customers", `{"id":"E3","name":"John Smith","birth_date":"1987-02-30"}`, 400, "birth_date"},
+			{"look-alike letter", "/v1/transactions", `{"reference":"e3","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"Maksim Y\u0430kubets","country":"RU"}]}`, 200, `"blocked"`},
+			{"hidden character", "/v1/customers", `{"id":"E2","name":"Maksim Yaku\u200bbets","country":"RU"}`, 201, `"blocked"`},
+			{"spelt out", "/v1/transactions", `{"reference":"e4","amount":{"currency":"USD","minor":500},"parties":[{"role":"beneficiary","name":"M.a.k.s.i.m Y.a.k.u.b.e.t.s","country":"RU"}]}`, 200, `"blocked"`},
 		} {
 			resp := p.do(t, "POST", tc.path, screener, "application/json", tc.body)
 			b, _ := io.ReadAll(resp.Body)

@@ -164,7 +164,7 @@ func TestFourEyesEveryPath(t *testing.T) {
 
 	// Blocked funds and a licence to release them under.
 	if resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json",
-		`{"reference":"r1","amount":{"currency":"EUR","minor":463175},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":"BEN-0"}]}`); resp.StatusCode != 200 {
+		`{"reference":"r1","amount":{"currency":"EUR","minor":463175},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","country":"RU","account":"BEN-0"}]}`); resp.StatusCode != 200 {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("blocking: %d %s", resp.StatusCode, b)
 	}
@@ -191,6 +191,7 @@ func TestFourEyesEveryPath(t *testing.T) {
 	}
 	var user, secret string // the last proposed admin and token
 	var before int64        // the blocked balance before the last proposed release
+	var days int            // the false_positive_days of the last proposed policy
 	actions := map[string]action{
 		"user.create": {
 			propose: func(c *client) (int, []byte) {
@@ -218,6 +219,20 @@ func TestFourEyesEveryPath(t *testing.T) {
 					"amount": map[string]any{"currency": "EUR", "minor": 100}, "licence": "GL-1", "reason": "wind-down"})
 			},
 			done: func() bool { return blocked() != before },
+		},
+		enforcement.ActionPolicy: {
+			propose: func(c *client) (int, []byte) {
+				id.n++
+				days = 100 + id.n
+				pol := enforcement.DefaultPolicy()
+				pol.FalsePositiveDays = days
+				return c.call("POST", "/v1/policy/proposals", map[string]any{"policy": pol, "reason": "remember false positives less long"})
+			},
+			done: func() bool {
+				var pv warden.PolicyVersion
+				p.call(t, "GET", "/v1/policy", p.tokens[warden.RoleAuditor], "", &pv)
+				return strings.Contains(string(pv.Policy), fmt.Sprintf(`"false_positive_days":%d`, days))
+			},
 		},
 	}
 

@@ -19,7 +19,7 @@ func TestBlockedPropertyFilters(t *testing.T) {
 		currency, account string
 		minor             int64
 	}{{"USD", "RU-9", 100}, {"EUR", "RU-9", 200}, {"JPY", "RU-9", 300}, {"JPY", evm, 400}, {"USD", "0x47CE0C6ED5B0CE3D3A51FDB1C52DC66A7C3C2936", 500}} {
-		body := fmt.Sprintf(`{"reference":"f%d","amount":{"currency":%q,"minor":%d},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","account":%q}]}`, i, b.currency, b.minor, b.account)
+		body := fmt.Sprintf(`{"reference":"f%d","amount":{"currency":%q,"minor":%d},"parties":[{"role":"beneficiary","name":"Maksim Yakubets","country":"RU","account":%q}]}`, i, b.currency, b.minor, b.account)
 		if resp := p.do(t, "POST", "/v1/transactions", p.tokens[warden.RoleScreener], "application/json", body); resp.StatusCode != 200 {
 			t.Fatalf("payment %d: %d %v", i, resp.StatusCode, problem(t, resp))
 		}

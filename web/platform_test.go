@@ -36,7 +36,9 @@ func newPlatform(t *testing.T, db *store.DB, configure func(*Server)) *platform 
 	if err != nil {
 		t.Fatal(err)
 	}
-	im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"}})
+	im.Put(&warden.Entity{SourceID: "26663", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "YAKUBETS, Maksim Viktorovich", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"},
+		Nationalities: []string{"RU"}}) // as OFAC lists him: a payment's country RU corroborates a name hit
+
 	if _, err := im.Commit(warden.SourceMeta{Published: "2024-07-02"}); err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,7 @@ var commands = []command{
 	{"tx", "screen payments from a file and decide them by policy", cmdTx},
 	{"customer", "onboard customers from a CSV file, each screened by policy", cmdCustomer},
 	{"cases", "work the review queue: list, show, claim, assign, clear, confirm, second reviews, notes, remembered false positives", cmdCases},
+	{"policy", "show the enforcement policy in force, check a policy file, or propose one (four eyes)", cmdPolicy},
 	{"designate", "propose, list and approve designations; export a version of the authority's list, signed", cmdDesignate},
 	{"hotline", "raise, acknowledge or resolve hotline alerts; show who is on call", cmdHotline},
 	{"request", "draft, send, answer, review and refer requests for information and assistance", cmdRequest},

@@ -286,14 +286,16 @@ func TestServe(t *testing.T) {
 			EntityID string `json:"entity_id"`
 		}
 	}
-	for c.Status != "blocked" && time.Now().Before(deadline) {
+	// The new list is one the shipped policy does not name: its hit is
+	// held for an analyst (docs/policy.md).
+	for c.Status != "held" && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 		if resp, err := authGet(base + "/v1/customers/C1"); err == nil {
 			json.NewDecoder(resp.Body).Decode(&c)
 			resp.Body.Close()
 		}
 	}
-	if c.Status != "blocked" || c.Decision != "cleared" || len(c.Hits) != 1 || c.Hits[0].EntityID != "extra:x-1" {
+	if c.Status != "held" || c.Decision != "cleared" || len(c.Hits) != 1 || c.Hits[0].EntityID != "extra:x-1" {
 		t.Errorf("customer after the new list: %+v", c)
 	}
 	if code := srv.stop(); code != 0 {

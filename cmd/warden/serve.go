@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -98,7 +99,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	sessionTTL := fs.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long to wait for requests in flight on shutdown")
-	policyFile := fs.String("policy", "", "enforcement policy, JSON (docs/enforcement.md; default: block on every program)")
+	policyFile := fs.String("policy", "", "enforcement policy to install when the database holds none, JSON (docs/policy.md; default: the shipped default policy); a change after that is a four-eyes proposal (warden policy propose)")
 	desList := fs.String("designation-list", designation.DefaultList, "the authority's own list, which designations publish (docs/designations.md)")
 	desPrograms := fs.String("designation-programs", strings.Join(designation.DefaultPrograms, ","), "the programs a designation may name, comma-separated")
 	publishEvery := fs.Duration("publish-every", 5*time.Second, "how often to publish the approved designations whose time has come")
@@ -184,6 +185,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	authSvc.LockAfter, authSvc.LockFor, authSvc.SessionTTL = *lockAfter, *lockFor, *sessionTTL
 	enf := enforcement.New(db, svc, authSvc.Approvals)
 	enf.Policy = policy
+	source := "default"
+	if *policyFile != "" {
+		source = "file " + filepath.Base(*policyFile)
+	}
+	pv, differs, err := enf.UseStoredPolicy(warden.WithPrincipal(ctx, warden.Operator), policy, source)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if differs && *policyFile != "" {
+		log.Warn(fmt.Sprintf("--policy %s differs from the policy in force (version %d, %s): the stored policy stays in force; change it with warden policy propose", *policyFile, pv.Version, pv.Source))
+	}
 	des := designation.New(db, authSvc.Approvals)
 	des.ListName, des.Programs = *desList, strings.Split(*desPrograms, ",")
 	hot := hotline.New(db, hlOpts)

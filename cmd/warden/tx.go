@@ -72,7 +72,7 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 
 // policyFlag declares --policy, the enforcement policy file.
 func policyFlag(fs *flag.FlagSet) *string {
-	return fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: block on every program)")
+	return fs.String("policy", os.Getenv("WARDEN_POLICY"), "enforcement policy, JSON (env WARDEN_POLICY; default: the policy stored in the database, else the shipped default: docs/policy.md)")
 }
 
 // checkJSONLines is a usage error unless path, an --output of JSON lines,
@@ -98,7 +98,8 @@ func outputFile(e *env, path string) (io.Writer, func() error, error) {
 	return f, f.Close, nil
 }
 
-// openEnforcement loads the policy file (DefaultPolicy if empty), opens the
+// openEnforcement loads the policy file (if empty: the policy stored in
+// the database, else the shipped default), opens the
 // database, builds the screening index and returns the enforcement service,
 // which checks parties against the intelligence indicators as warden serve
 // does, so that the CLI holds what the API holds.
@@ -118,6 +119,9 @@ func openEnforcement(ctx context.Context, e *env, policyFile string) (*enforceme
 	}
 	svc := enforcement.New(db, sc, auth.New(db).Approvals)
 	svc.Policy = policy
+	if policyFile == "" {
+		svc.FollowStoredPolicy() // the installation's policy, if it has one
+	}
 	svc.Indicators = intel.New(db)
 	return svc, func() {
 		sc.Wait() // the index snapshot indexLists may be writing

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/enforcement"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -46,6 +47,9 @@ func testDashboard(t *testing.T, db *store.DB) {
 	if _, err := p.s.Screening.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The shipped policy holds hits on lists it does not name: this one
+	// blocks, as a sanctions list does (docs/policy.md).
+	p.s.Enforcement.Policy.Lists["cyber"] = enforcement.ListPolicy{Default: warden.HitBlock}
 	// Three days ago: a payment to the wallet (blocked) and one to a
 	// listed name (held for review); today a customer held, then cleared.
 	now = now.Add(-72 * time.Hour)

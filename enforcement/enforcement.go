@@ -206,7 +206,11 @@ func (s *Service) decide(ctx context.Context, p warden.Principal, ref string, am
 			}
 		}
 		for _, h := range hits {
-			v := pol.judge(party, h)
+			linked, err := s.linked(ctx, pol, h)
+			if err != nil {
+				return d, nil, nil, err
+			}
+			v := pol.judge(party, h, linked)
 			th := warden.TxHit{Party: i, Role: party.Role, EntityID: h.Entity.ID, Name: h.Entity.Caption(), Programs: screening.Programs(h),
 				Score: h.Score, Confirmed: v.stops, Action: v.action, Basis: v.basis, Explanation: h.Explanation}
 			if v.action == warden.HitReview {

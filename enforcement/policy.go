@@ -287,7 +287,10 @@ type ruling struct {
 // corroborates and none contradicts; other hits on those programs, hits
 // on holding programs and hits on parties a list carries only as context
 // are held; hits on flagging programs are flagged.
-func (p *Policy) judge(party warden.TxParty, h match.Hit) ruling {
+//
+// linked are the party's other listings (h.Listings) as stored, which may
+// corroborate the name too.
+func (p *Policy) judge(party warden.TxParty, h match.Hit, linked []*warden.Entity) ruling {
 	act, prog := p.Action(h.Entity)
 	list := listOf(h.Entity)
 	// Every list that names the party applies (screening groups a party's
@@ -312,12 +315,20 @@ func (p *Policy) judge(party warden.TxParty, h match.Hit) ruling {
 	if h.Score < p.Match {
 		return ruling{action: warden.HitReview, basis: fmt.Sprintf("held: name scored %.3f, below %.3f", h.Score, p.Match), prog: prog}
 	}
-	agree, conflict := corroborate(party, h.Entity)
-	switch {
-	case len(conflict) > 0:
-		return ruling{action: warden.HitReview, basis: "held: the name matches but " + strings.Join(conflict, ", ") + " disagrees with the listing", prog: prog}
-	case len(agree) == 0:
-		return ruling{action: warden.HitReview, basis: "held: the name matches, but nothing else (birth date, country, account) corroborates it", prog: prog}
+	// Any listing of the party may corroborate the name (the CSL's copy of
+	// an SDN entry often lacks the birth date OFAC gives), each alone.
+	var conflict []string
+	for _, e := range append([]*warden.Entity{h.Entity}, linked...) {
+		agree, against := corroborate(party, e)
+		if len(agree) > 0 && len(against) == 0 {
+			return ruling{action: act, stops: true, basis: fmt.Sprintf("%s: the name matches and %s agrees with %s, %s", act, strings.Join(agree, ", "), e.ID, on), prog: prog}
+		}
+		if conflict == nil {
+			conflict = against
+		}
 	}
-	return ruling{action: act, stops: true, basis: fmt.Sprintf("%s: the name matches and %s agrees, %s", act, strings.Join(agree, ", "), on), prog: prog}
+	if len(conflict) > 0 {
+		return ruling{action: warden.HitReview, basis: "held: the name matches but " + strings.Join(conflict, ", ") + " disagrees with the listing", prog: prog}
+	}
+	return ruling{action: warden.HitReview, basis: "held: the name matches, but nothing else (birth date, country, account) corroborates it", prog: prog}
 }

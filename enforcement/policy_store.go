@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"warden/match"
 
 	"warden"
 )
@@ -210,4 +211,25 @@ func (s *Service) listing(ctx context.Context, id string, programs []string) (*w
 		}
 	}
 	return &warden.Entity{ID: id, Programs: programs}, nil
+}
+
+// linked returns the other listings of a hit's party as stored, when they
+// may corroborate a name match (see Policy.judge): only for a name hit at
+// least pol.Match, since nothing else asks.
+func (s *Service) linked(ctx context.Context, pol *Policy, h match.Hit) ([]*warden.Entity, error) {
+	if len(h.Listings) == 0 || h.Explanation.Identifier != "" || h.Score < pol.Match {
+		return nil, nil
+	}
+	var out []*warden.Entity
+	for _, l := range h.Listings {
+		e, err := s.DB.Entity(ctx, l.EntityID, 0)
+		if warden.ErrorCode(err) == warden.ENOTFOUND {
+			continue // delisted since the index was built
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

@@ -29,9 +29,13 @@ var linkIDTypes = map[warden.IDType]bool{
 	warden.IDUSCC: true, warden.IDIMO: true, warden.IDLEI: true, warden.IDSWIFT: true,
 }
 
+// copiedBy separates, in a LinkOFACID link's detail, OFAC's id from the
+// CSL listing that copies it.
+const copiedBy = " copied by "
+
 // linkRules is the version of ComputeLinks's rules: links stored by
 // another version of them are computed again.
-const linkRules = 1
+const linkRules = 2
 
 // maxKeyHolders is the most listings one shared value (an identifier,
 // wallet, or name and birth date) may link: a value held by more is a
@@ -123,7 +127,7 @@ func ComputeLinks(entities []*warden.Entity, formats map[string]string) []warden
 	for _, e := range cslTreasury {
 		if ids := ofacIDs[e.SourceID]; len(ids) > 0 {
 			for _, id := range ids {
-				link(e.ID, id, warden.LinkOFACID, "OFAC id "+e.SourceID)
+				link(e.ID, id, warden.LinkOFACID, "OFAC id "+e.SourceID+copiedBy+e.ID)
 			}
 		}
 	}
@@ -198,6 +202,10 @@ func nameKey(s string) string {
 type groups struct {
 	of      map[string]int  // entity id -> group
 	members [][]groupMember // per group, by id
+	// copies are the CSL's copies of OFAC entries (the CSL side of
+	// LinkOFACID links): a hit on the original is shown first when they
+	// score alike.
+	copies map[string]bool
 	// generation is the people's decisions generation the groups hold.
 	generation int64
 }
@@ -257,7 +265,14 @@ func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, gen
 		}
 		return i
 	}
-	g := &groups{of: map[string]int{}, generation: generation}
+	g := &groups{of: map[string]int{}, copies: map[string]bool{}, generation: generation}
+	for _, l := range links {
+		if l.Rule == warden.LinkOFACID {
+			if _, copy, ok := strings.Cut(l.Detail, copiedBy); ok {
+				g.copies[copy] = true
+			}
+		}
+	}
 	rule := make([]warden.LinkRule, len(ids))
 	for _, e := range edges {
 		ra, rb := find(e.a), find(e.b)
@@ -391,6 +406,10 @@ func (sn *snapshot) group(ctx context.Context, db *store.DB, hits []match.Hit, l
 			continue
 		}
 		if i, ok := first[n]; ok {
+			if h.Score == out[i].Score && g.copies[out[i].Entity.ID] && !g.copies[h.Entity.ID] {
+				h, out[i] = out[i], h // the original first, its copy among the others
+				h.Listings, out[i].Listings = nil, h.Listings
+			}
 			out[i].Listings = append(out[i].Listings, listing(h.Entity, h.Score, g.rule(n, h.Entity.ID)))
 			continue
 		}

@@ -43,11 +43,15 @@ const (
 // TxParty is one party to a payment in one role (originator, beneficiary,
 // intermediary, ordering_institution, beneficiary_institution).
 type TxParty struct {
-	Role        string   `json:"role"`
-	Schema      Schema   `json:"schema,omitempty"` // Person or Organization, if known
-	Name        string   `json:"name,omitempty"`
-	Country     string   `json:"country,omitempty"`
-	BirthDate   string   `json:"birth_date,omitempty"`
+	Role      string `json:"role"`
+	Schema    Schema `json:"schema,omitempty"` // Person or Organization, if known
+	Name      string `json:"name,omitempty"`
+	Country   string `json:"country,omitempty"`
+	BirthDate string `json:"birth_date,omitempty"`
+	// Address is the party's postal address on one line, as the payment
+	// carries it: a listed address's city or postal code found in it
+	// corroborates a name match (see docs/policy.md).
+	Address     string   `json:"address,omitempty"`
 	Account     string   `json:"account,omitempty"`
 	Wallet      string   `json:"wallet,omitempty"`
 	Identifiers []string `json:"identifiers,omitempty"`
@@ -183,11 +187,14 @@ type Licence struct {
 // as payments: a blocked or rejected customer is not to be onboarded, a
 // held one waits for an analyst.
 type Customer struct {
-	ID          string   `json:"id"` // the institution's customer number
-	Schema      Schema   `json:"schema,omitempty"`
-	Name        string   `json:"name"`
-	Country     string   `json:"country,omitempty"`
-	BirthDate   string   `json:"birth_date,omitempty"`
+	ID        string `json:"id"` // the institution's customer number
+	Schema    Schema `json:"schema,omitempty"`
+	Name      string `json:"name"`
+	Country   string `json:"country,omitempty"`
+	BirthDate string `json:"birth_date,omitempty"`
+	// Address is the customer's postal address on one line: it
+	// corroborates a name match as a payment party's does.
+	Address     string   `json:"address,omitempty"`
 	Account     string   `json:"account,omitempty"`
 	Wallet      string   `json:"wallet,omitempty"`
 	Identifiers []string `json:"identifiers,omitempty"`

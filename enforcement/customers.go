@@ -47,7 +47,7 @@ func checkCustomer(c *warden.Customer) error {
 // customerParty is a customer as the party screened, in the role
 // "customer".
 func customerParty(c warden.Customer) warden.TxParty {
-	return warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers,
+	return warden.TxParty{Role: "customer", Schema: c.Schema, Name: c.Name, Country: c.Country, BirthDate: c.BirthDate, Address: c.Address, Account: c.Account, Wallet: c.Wallet, Identifiers: c.Identifiers,
 		IP: c.IP, Domain: c.Domain, Email: c.Email}
 }
 
@@ -131,7 +131,7 @@ type ImportSummary struct {
 }
 
 // ReadCustomers reads customers from CSV with a header naming any of id,
-// schema, name, country, birth_date, account, wallet, identifiers
+// schema, name, country, birth_date, address, account, wallet, identifiers
 // (separated by ';'), ip, domain and email; id is required. It returns each customer's line.
 func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 	cr, col, err := readHeader(r, name, customerColumns)
@@ -156,7 +156,7 @@ func ReadCustomers(r io.Reader, name string) ([]warden.Customer, []int, error) {
 			return nil, nil, warden.Errorf(warden.EINVALID, "%s: more than %d customers; split the file", name, MaxImport)
 		}
 		c := warden.Customer{ID: get(rec, "id"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"),
-			BirthDate: get(rec, "birth_date"), Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
+			BirthDate: get(rec, "birth_date"), Address: get(rec, "address"), Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
 		c.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		out, lines = append(out, c), append(lines, line)
 	}

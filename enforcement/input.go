@@ -35,7 +35,7 @@ const MaxLine = 1 << 20
 
 // ReadPayments reads payments from JSON lines (one Transaction per line)
 // or CSV (header reference,currency,minor,role,schema,name,country,
-// birth_date,account,wallet,identifiers,ip,domain,email; one row per party, a payment's rows together,
+// birth_date,address,account,wallet,identifiers,ip,domain,email; one row per party, a payment's rows together,
 // identifiers separated by ';'). A malformed line, a JSON line with a key
 // given twice, a CSV row longer than the header or with a birth date that
 // is not a date of the calendar fails with its number.
@@ -74,10 +74,10 @@ func readJSONL(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	return out, lines, nil
 }
 
-var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers", "ip", "domain", "email"}
+var csvColumns = []string{"reference", "currency", "minor", "role", "schema", "name", "country", "birth_date", "address", "account", "wallet", "identifiers", "ip", "domain", "email"}
 
 // customerColumns are the columns of a customer import CSV.
-var customerColumns = []string{"id", "schema", "name", "country", "birth_date", "account", "wallet", "identifiers", "ip", "domain", "email"}
+var customerColumns = []string{"id", "schema", "name", "country", "birth_date", "address", "account", "wallet", "identifiers", "ip", "domain", "email"}
 
 func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 	cr, col, err := readHeader(r, name, csvColumns)
@@ -111,7 +111,7 @@ func readCSV(r io.Reader, name string) ([]warden.Transaction, []int, error) {
 			}
 		}
 		p := warden.TxParty{Role: get(rec, "role"), Schema: warden.Schema(get(rec, "schema")), Name: get(rec, "name"), Country: get(rec, "country"), BirthDate: get(rec, "birth_date"),
-			Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
+			Address: get(rec, "address"), Account: get(rec, "account"), Wallet: get(rec, "wallet"), IP: get(rec, "ip"), Domain: get(rec, "domain"), Email: get(rec, "email")}
 		p.Identifiers = splitIdentifiers(get(rec, "identifiers"))
 		if n := len(out); n > 0 && out[n-1].Reference == ref {
 			if out[n-1].Amount.Minor != minor || out[n-1].Amount.Currency != get(rec, "currency") {
@@ -218,6 +218,9 @@ func checkParty(prefix string, p *warden.TxParty) error {
 		if _, err := warden.ParseDate(p.BirthDate); err != nil {
 			return warden.Errorf(warden.EINVALID, "%sbirth_date: %w", prefix, err)
 		}
+	}
+	if err := warden.CheckText(warden.TextName, prefix+"address", p.Address, MaxText); err != nil {
+		return err
 	}
 	if len(p.Identifiers) > MaxIdentifiers {
 		return warden.Errorf(warden.EINVALID, "%sidentifiers: at most %d", prefix, MaxIdentifiers)

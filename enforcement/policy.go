@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"warden"
 	"warden/internal/textio"
@@ -231,6 +234,9 @@ func corroborate(p warden.TxParty, e *warden.Entity) (agree, conflict []string) 
 			conflict = append(conflict, "country "+c)
 		}
 	}
+	if a := addressAgrees(p.Address, e.Addresses); a != "" {
+		agree = append(agree, "address ("+a+")")
+	}
 	if acct := accountKey(p.Account); acct != "" {
 		for _, id := range e.Identifiers {
 			if accountKey(id.Value) == acct {
@@ -240,6 +246,33 @@ func corroborate(p warden.TxParty, e *warden.Entity) (agree, conflict []string) 
 		}
 	}
 	return agree, conflict
+}
+
+// addressAgrees returns the part of a listed address that the party's
+// one-line address names, or "": a listed city (as whole words) or postal
+// code (of at least 4 characters) found in it. An address that names
+// neither says nothing — people move, and lists keep old addresses — so it
+// never disagrees.
+func addressAgrees(given string, listed []warden.Address) string {
+	if strings.TrimSpace(given) == "" {
+		return ""
+	}
+	words := " " + strings.Join(addressWords(given), " ") + " "
+	for _, a := range listed {
+		if pc := addressWords(a.PostalCode); len(pc) > 0 && len(strings.Join(pc, "")) >= 4 && strings.Contains(words, " "+strings.Join(pc, " ")+" ") {
+			return "postal code " + a.PostalCode
+		}
+		if c := addressWords(a.City); len(c) > 0 && len(strings.Join(c, "")) >= 3 && strings.Contains(words, " "+strings.Join(c, " ")+" ") {
+			return "city " + a.City
+		}
+	}
+	return ""
+}
+
+// addressWords splits an address into lower-case words of letters and
+// digits, accents and punctuation aside.
+func addressWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(norm.NFD.String(s)), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // accountKey reads an account or listed identifier for comparison: upper
@@ -330,5 +363,5 @@ func (p *Policy) judge(party warden.TxParty, h match.Hit, linked []*warden.Entit
 	if len(conflict) > 0 {
 		return ruling{action: warden.HitReview, basis: "held: the name matches but " + strings.Join(conflict, ", ") + " disagrees with the listing", prog: prog}
 	}
-	return ruling{action: warden.HitReview, basis: "held: the name matches, but nothing else (birth date, country, account) corroborates it", prog: prog}
+	return ruling{action: warden.HitReview, basis: "held: the name matches, but nothing else (birth date, country, address, account) corroborates it", prog: prog}
 }

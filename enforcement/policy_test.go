@@ -128,7 +128,7 @@ func policyEnv(t *testing.T, db *store.DB) *env {
 	im.Put(&warden.Entity{SourceID: "10030", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "POPOV, Dimitri Igorevich", Kind: warden.NamePrimary, Family: "POPOV", Given: "Dimitri Igorevich"}},
 		Programs: []string{"DRCONGO"}, BirthDates: []warden.DateRange{{From: "1961-02-13"}, {From: "1965-02-13"}}, BirthPlaces: []string{"Irkutsk, Russia"}, Nationalities: []string{"RU"}})
 	im.Put(&warden.Entity{SourceID: "26664", Schema: warden.SchemaOrganization, Names: []warden.Name{{Full: "EVIL CORP", Kind: warden.NamePrimary}}, Programs: []string{"CYBER2"},
-		Countries: []string{"MD", "RU"}, Identifiers: []warden.Identifier{{Type: warden.IDCrypto, Value: wallet, Currency: "XBT"}, {Type: warden.IDSWIFT, Value: "EVILRUMM"}}})
+		Countries: []string{"MD", "RU"}, Addresses: []warden.Address{{City: "Moscow", PostalCode: "123112", Country: "RU"}}, Identifiers: []warden.Identifier{{Type: warden.IDCrypto, Value: wallet, Currency: "XBT"}, {Type: warden.IDSWIFT, Value: "EVILRUMM"}}})
 	if _, err := im.Commit(warden.SourceMeta{}); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +184,9 @@ func TestNameOnlyHitsHeld(t *testing.T) {
 			{"entity-list", bene(warden.TxParty{Name: "Neva Electronica", Country: "RU"}), warden.DecisionCleared, warden.HitFlag, 0.85, "flagged"},
 			{"evil-name", bene(warden.TxParty{Name: "Evil Corp"}), warden.DecisionHeld, warden.HitReview, 0.85, "nothing else"},
 			{"evil-account", bene(warden.TxParty{Name: "Evil Corp", Account: "EVIL RU MM"}), warden.DecisionBlocked, warden.HitBlock, 0.85, "account EVIL RU MM agrees"},
+			{"evil-city", bene(warden.TxParty{Name: "Evil Corp", Address: "Presnenskaya nab. 12, Moscow"}), warden.DecisionBlocked, warden.HitBlock, 0.85, "address (city Moscow) agrees"},
+			{"evil-postcode", bene(warden.TxParty{Name: "Evil Corp", Address: "Presnenskaya nab. 12, 123112 Moskva"}), warden.DecisionBlocked, warden.HitBlock, 0.85, "address (postal code 123112) agrees"},
+			{"evil-other-city", bene(warden.TxParty{Name: "Evil Corp", Address: "Unter den Linden 1, Berlin"}), warden.DecisionHeld, warden.HitReview, 0.85, "nothing else"},
 			{"evil-wallet", bene(warden.TxParty{Wallet: wallet}), warden.DecisionBlocked, warden.HitBlock, 1, "exact wallet"},
 		} {
 			d, _, err := e.svc.Screen(client, pay(tc.ref, 1000, us, tc.party))

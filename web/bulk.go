@@ -162,7 +162,7 @@ func (s *Server) bulkPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) bulkView(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	p, _ := warden.PrincipalFrom(r.Context())
 	s.render(w, r, status, "bulk", view{Title: "Bulk screening and upload", Nav: "bulk", Error: errMsg, Data: map[string]any{
-		"Jobs": s.bulk.mine(p.Name), "Columns": strings.Join(screening.BatchColumns, ","), "CustomerColumns": "id,schema,name,country,birth_date,account,wallet,identifiers,ip,domain,email",
+		"Jobs": s.bulk.mine(p.Name), "Columns": strings.Join(screening.BatchColumns, ","), "CustomerColumns": "id,schema,name,country,birth_date,address,account,wallet,identifiers,ip,domain,email",
 		"MaxRows": maxBulkRows}})
 }
 

@@ -22,7 +22,7 @@ func TestInvisibleMarksShown(t *testing.T) {
 	p := newPlatform(t, storetest.OpenSQLite(t), nil)
 	admin := p.tokens[warden.RoleAdmin]
 	for _, c := range []struct{ path, body string }{
-		{"/v1/transactions", `{"reference":"m1","amount":{"currency":"USD","minor":100},"parties":[{"role":"beneficiary","name":"\ufeffMaksim\u200b Yakubets\u200f","account":"RU-1"}]}`},
+		{"/v1/transactions", `{"reference":"m1","amount":{"currency":"USD","minor":100},"parties":[{"role":"beneficiary","name":"\ufeffMaksim\u200b Yakubets\u200f","account":"RU-1","country":"RU"}]}`},
 		{"/v1/customers", `{"id":"K1","name":"John\u200bSmith\u061c"}`},
 		{"/v1/customers", `{"id":"K2","name":"JohnSmith"}`},
 	} {

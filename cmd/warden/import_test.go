@@ -129,7 +129,7 @@ func TestImportBesideServer(t *testing.T) {
 	list := sourcetest.OFACSample(t, "ofac")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.db")
-	_, out, _ := cli(t, db, "token", "create", "--role", "screener", "--name", "load")
+	_, out, _ := cli(t, db, "--create", "token", "create", "--role", "screener", "--name", "load")
 	tok := lastLine(out)
 
 	srv := startServe(t, db, "--no-snapshot")

@@ -92,6 +92,8 @@ var creates = map[string]func(args []string) bool{
 	"sync":   always,
 	"serve":  always,
 	"user":   func(args []string) bool { return len(args) > 0 && args[0] == "add" },
+	// intel import fills an intelligence store as import fills lists.
+	"intel": func(args []string) bool { return len(args) > 0 && args[0] == "import" },
 }
 
 func always([]string) bool { return true }

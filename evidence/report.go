@@ -52,12 +52,14 @@ func filingWords(f warden.ReportFiling) string {
 	return s
 }
 
-// ReportCSV writes a report as CSV: its column names, then its rows, each
-// cell safe from spreadsheet formulas and with its invisible characters
-// shown (a spreadsheet shows them no more than a page would).
+// ReportCSV writes a report as CSV for the regulator who opens it in a
+// spreadsheet: its headers in words (JSON keeps the column names for
+// programs), then its rows, each cell safe from spreadsheet formulas and
+// with its invisible characters shown (a spreadsheet shows them no more
+// than a page would).
 func ReportCSV(w io.Writer, rep enforcement.Report) error {
 	cw := csvsafe.NewWriter(w)
-	cw.Write(rep.Columns)
+	cw.Write(rep.Headers)
 	for _, row := range rep.Rows {
 		cells := make([]string, len(row))
 		for i, c := range row {

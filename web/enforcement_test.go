@@ -82,7 +82,7 @@ func TestTransactionsAPI(t *testing.T) {
 		resp = p.do(t, "GET", "/v1/reports/initial?format=csv", auditor, "", "")
 		defer resp.Body.Close()
 		rows, err := csv.NewReader(resp.Body).ReadAll()
-		if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 2 || rows[0][0] != "blocked_on" || rows[1][9] != "12500.00" ||
+		if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 2 || rows[0][0] != "Blocked on" || rows[1][9] != "12500.00" ||
 			!strings.Contains(resp.Header.Get("Content-Disposition"), "initial-reports-of-blocked-property-") {
 			t.Errorf("initial report as CSV: %v %v %v", rows, err, resp.Header)
 		}

@@ -70,10 +70,10 @@ func TestReportsRegulatorReady(t *testing.T) {
 			}
 		}
 
-		// Formats: CSV keeps the column names, HTML and PDF the words.
+		// Formats: CSV, HTML and PDF all head their columns in words (JSON keeps the names).
 		resp := p.do(t, "GET", "/v1/reports/initial?format=csv", analyst, "", "")
 		rows, err := csv.NewReader(resp.Body).ReadAll()
-		if err != nil || rows[0][5] != "party_name" || rows[1][5] != "FANCY BEAR HOLDINGS" {
+		if err != nil || rows[0][5] != "Listed party's name" || rows[1][5] != "FANCY BEAR HOLDINGS" {
 			t.Errorf("CSV %v %v", rows, err)
 		}
 		code, page := p.get(t, warden.RoleAnalyst, "/v1/reports/initial?format=html")

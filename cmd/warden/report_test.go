@@ -22,7 +22,7 @@ func TestReportCLI(t *testing.T) {
 		file string // the output file, if any
 		want string // in stdout, the file (the PDF's text) or stderr
 	}{
-		{[]string{"report", "initial"}, 0, "", "blocked_on,deadline,deadline_status,reference,party,party_name,party_address"},
+		{[]string{"report", "initial"}, 0, "", "Blocked on,Report due by,Deadline,Payment reference,Listed party (id),Listed party's name,Listed party's address"},
 		{[]string{"report", "rejected", "--format", "html", "--since", "2026-01-01"}, 0, "", "<th scope=\"col\">Listed party&#39;s name</th>"},
 		{[]string{"report", "annual", "--year", "2025", "--format", "json"}, 0, "", `"title": "Annual report of blocked property as of June 30, 2025"`},
 		{[]string{"report", "initial", "--output", filepath.Join(dir, "i.pdf")}, 0, filepath.Join(dir, "i.pdf"), "Initial reports of blocked property"},

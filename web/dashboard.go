@@ -104,6 +104,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			fail(err)
 			return
 		}
+		filed, err := s.Enforcement.DB.ReportFilings(ctx, warden.ReportInitial)
+		if err != nil {
+			fail(err)
+			return
+		}
 		holidays := map[string]bool{}
 		for _, h := range s.Enforcement.Policy.Holidays {
 			holidays[h] = true
@@ -112,7 +117,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		for i, e := range es {
 			due := enforcement.AddBusinessDays(e.Time, enforcement.InitialDays, holidays)
 			bs[i] = blockingRow{LedgerEntry: e, Amount: e.Amount.Currency + " " + thousandsMinor(e.Amount), Deadline: due.Format(time.DateOnly)}
+			f, isFiled := filed[e.Reference]
 			switch left := daysBetween(now, due); {
+			case isFiled:
+				bs[i].Due = "report filed " + f.FiledAt.Format(time.DateOnly)
 			case left < 0:
 				bs[i].Due, bs[i].Overdue = fmt.Sprintf("overdue by %s", counted(-left, "day")), true
 			case left == 0:

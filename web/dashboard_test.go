@@ -103,6 +103,14 @@ func testDashboard(t *testing.T, db *store.DB) {
 	if bars := regexp.MustCompile(`<g class="bar"><text[^>]*>1–3 days</text><rect[^>]*></rect><text[^>]*>1</text>`).FindString(admin); bars == "" {
 		t.Error("the case chart has no bar of 1 in the 1–3 days bucket")
 	}
+	// Once its initial report is filed, a blocking says so instead of
+	// counting down.
+	if _, err := p.s.Enforcement.FileReport(ctx, warden.ReportInitial, "PAY-1", "OFAC-2026-0042", ""); err != nil {
+		t.Fatal(err)
+	}
+	if filed := page(warden.RoleAdmin); !strings.Contains(filed, "report filed "+now.Format(time.DateOnly)) || strings.Contains(filed, "due in 11 days") {
+		t.Error("the filed blocking's report is still shown as due")
+	}
 	// A liaison reads lists but not cases, the ledger or customers.
 	liaison := page(warden.RoleLiaison)
 	if !strings.Contains(liaison, "list date 2024-07-02 is 881 days old") {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -258,39 +256,17 @@ func (s *Server) caseAttach(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	max := s.Enforcement.Casework.MaxAttachment
-	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
-	mr, err := r.MultipartReader()
+	name, data, err := readFilePart(w, r, s.Enforcement.Casework.MaxAttachment, "an attachment")
 	if err != nil {
-		s.Error(w, r, warden.Errorf(warden.EINVALID, "an attachment is sent as multipart/form-data with a part named file"))
+		s.Error(w, r, err)
 		return
 	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "no part named file"))
-			return
-		}
-		if err != nil {
-			s.Error(w, r, bodyError(err))
-			return
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, max+1))
-		if err != nil {
-			s.Error(w, r, bodyError(err))
-			return
-		}
-		a, err := s.Enforcement.Attach(r.Context(), id, part.FileName(), data)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, a)
+	a, err := s.Enforcement.Attach(r.Context(), id, name, data)
+	if err != nil {
+		s.Error(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusCreated, a)
 }
 
 // caseAttachment serves a case's file for download, as evidence is served.

@@ -171,41 +171,50 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	max := s.Designations.MaxEvidence
+	name, data, err := readFilePart(w, r, s.Designations.MaxEvidence, "evidence")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	e, err := s.Designations.AddEvidence(r.Context(), id, name, data)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+// readFilePart reads the multipart/form-data part named file of an upload
+// (what names the upload in errors: "evidence", "an attachment"), at most
+// max bytes and one more, so that the service refuses a larger file as a
+// 400 naming its limit: the bytes up to a margin over the limit are read
+// and dropped, so that the client reads the answer; a body far beyond it
+// is cut (413).
+func readFilePart(w http.ResponseWriter, r *http.Request, max int64, what string) (name string, data []byte, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		s.Error(w, r, warden.Errorf(warden.EINVALID, "evidence must be sent as multipart/form-data with a part named file"))
-		return
+		return "", nil, warden.Errorf(warden.EINVALID, "%s must be sent as multipart/form-data with a part named file", what)
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			s.Error(w, r, warden.Errorf(warden.EINVALID, "no part named file"))
-			return
+			return "", nil, warden.Errorf(warden.EINVALID, "no part named file")
 		}
 		if err != nil {
-			s.Error(w, r, bodyError(err))
-			return
+			return "", nil, bodyError(err)
 		}
 		if part.FormName() != "file" {
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(part, max+1))
 		if err != nil {
-			s.Error(w, r, bodyError(err))
-			return
+			return "", nil, bodyError(err)
 		}
 		if int64(len(data)) > max {
 			io.Copy(io.Discard, r.Body) // up to the MaxBytesReader's margin
 		}
-		e, err := s.Designations.AddEvidence(r.Context(), id, part.FileName(), data)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, e)
-		return
+		return part.FileName(), data, nil
 	}
 }
 

@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -96,6 +98,18 @@ func TestBrowserDuplicateListingOnce(t *testing.T) {
 		chromedp.Text(`main`, &party, chromedp.ByQuery),
 		chromedp.SendKeys(`#linked input[name=reason]`, "two people of one name", chromedp.ByQuery),
 		chromedp.Click(`#linked button`, chromedp.ByQuery),
+		// The form is on the page before and after: wait for the
+		// redirect to the page's #links first.
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			for range 200 {
+				var u string
+				if err := chromedp.Location(&u).Do(ctx); err == nil && strings.HasSuffix(u, "#links") {
+					return nil
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			return errors.New("no redirect to the party page's #links after the unlink")
+		}),
 		chromedp.WaitVisible(`#link-form`, chromedp.ByQuery),
 		chromedp.Text(`#linked`, &after, chromedp.ByQuery),
 		screen(&count2, &results2),

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -130,7 +131,10 @@ func (db *DB) DSN() string { return db.dsn }
 // migrate applies the embedded migrations the database lacks. When it lacks
 // none, as at every open but the first after an upgrade, one query settles
 // it: no lock, no statement that writes, so that a command which only reads
-// pays a query, not one per migration.
+// pays a query, not one per migration. A database holding a migration this
+// binary does not know (a newer binary's) is refused (ECONFLICT, naming
+// it): this binary's SQL may not match its schema any more, and running
+// it could damage data the newer one wrote.
 func (db *DB) migrate(ctx context.Context) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -142,8 +146,15 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
-	if done, err := applied(ctx, conn, names); err == nil && done {
-		return nil
+	// An error (no schema_migrations table yet) leaves the answer to the
+	// full pass, which creates the table.
+	if have, err := applied(ctx, conn); err == nil {
+		if err := newer(names, have); err != nil {
+			return err
+		}
+		if len(have) >= len(names) {
+			return nil
+		}
 	}
 	if db.driver == "pgx" {
 		// Several nodes may start at once: one migrates, the others wait.
@@ -155,12 +166,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
+	// Read again under the lock: a node that held it before may have
+	// applied some, or be a newer binary.
+	have, err := applied(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	if err := newer(names, have); err != nil {
+		return err
+	}
 	for _, name := range names {
-		var n int
-		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
+		if have[name] {
 			continue
 		}
 		body, _ := migrations.ReadFile(name)
@@ -185,32 +201,43 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// applied reports whether the database has applied every one of names; an
-// error (no schema_migrations table yet) leaves the answer to migrate's
-// full pass, which creates the table.
-func applied(ctx context.Context, conn *sql.Conn, names []string) (bool, error) {
+// applied returns the migrations the database records as applied.
+func applied(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer rows.Close()
-	have := make(map[string]bool, len(names))
+	have := map[string]bool{}
 	for rows.Next() {
 		var v string
 		if err := rows.Scan(&v); err != nil {
-			return false, err
+			return nil, err
 		}
 		have[v] = true
 	}
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
-	for _, name := range names {
-		if !have[name] {
-			return false, nil
+	return have, rows.Err()
+}
+
+// newer returns ECONFLICT naming the migrations in have that are not among
+// names (sorted), the binary's own, and the last of those.
+func newer(names []string, have map[string]bool) error {
+	var unknown []string
+	for v := range have {
+		if _, found := slices.BinarySearch(names, v); !found {
+			unknown = append(unknown, v)
 		}
 	}
-	return true, nil
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	last := "none"
+	if len(names) > 0 {
+		last = names[len(names)-1]
+	}
+	return warden.Errorf(warden.ECONFLICT, "the database's schema is newer than this warden: it holds %s, which this binary does not know (its last migration is %s); run the newer warden against it (docs/nodes.md, upgrades)",
+		strings.Join(unknown, ", "), last)
 }
 
 // path is the file a SQLite DSN names.

@@ -37,6 +37,20 @@ func OpenSQLite(t testing.TB) *store.DB {
 // so, when the variable is unset.
 func OpenPostgres(t testing.TB) *store.DB {
 	t.Helper()
+	db, err := store.Open(context.Background(), EmptyPostgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// EmptyPostgres creates a new schema on the server named by
+// WARDEN_TEST_POSTGRES, dropped when the test ends, and returns the DSN
+// that makes it the search path; nothing is migrated in it yet. It skips
+// the test, saying so, when the variable is unset.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
 	dsn := os.Getenv(EnvPostgres)
 	if dsn == "" {
 		t.Skip(EnvPostgres + " is not set; skipping PostgreSQL (CI sets it)")
@@ -58,12 +72,7 @@ func OpenPostgres(t testing.TB) *store.DB {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	db, err := store.Open(context.Background(), dsn+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dsn + sep + "search_path=" + schema
 }
 
 // Engines runs fn once on SQLite and once on PostgreSQL (skipped without a

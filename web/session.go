@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"warden"
@@ -54,7 +56,7 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	name, pw, next := r.PostFormValue("name"), r.PostFormValue("password"), r.PostFormValue("next")
-	if err := s.logins.allow(clientIP(r), 1); err != nil {
+	if err := s.logins.allow(s.clientIP(r), 1); err != nil {
 		var rl *retryAfter
 		if errAs(err, &rl) {
 			w.Header().Set("Retry-After", rl.seconds())
@@ -85,12 +87,45 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request came from: the connection's peer, or,
+// when that peer is a trusted proxy, the last address in X-Forwarded-For
+// that is not one of the trusted proxies (the earlier ones are the
+// client's to write, so they are not believed).
+func (s *Server) clientIP(r *http.Request) string {
 	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // not an address: what is before it cannot be believed
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -59,6 +60,10 @@ type Server struct {
 	RateBurst int
 	// SecureCookies marks session cookies Secure (served over HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed: behind them, the login and public limits count each
+	// client, not the proxy that all requests come from.
+	TrustedProxies []netip.Prefix
 	// Public names the lists published without authentication and the
 	// key that signs their exports (public.go).
 	Public Public

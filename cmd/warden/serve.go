@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,6 +95,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rate := fs.Float64("rate-limit", 10000, "requests per second each token or person may make")
 	burst := fs.Int("rate-burst", 20000, "requests each token or person may make at once")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (set when served over HTTPS, e.g. behind a proxy)")
+	trustedProxies := fs.String("trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client, for the per-address login and public limits")
 	lockAfter := fs.Int("lock-after", 5, "failed logins in a row that lock a person out")
 	lockFor := fs.Duration("lock-for", 15*time.Minute, "how long a lock-out lasts")
 	sessionTTL := fs.Duration("session-ttl", 12*time.Hour, "how long a login session lasts")
@@ -126,6 +128,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if !warden.ValidListName(*desList) {
 		return fmt.Errorf("%w: --designation-list %q: use lower-case letters, digits, '.', '_' or '-'", errUsage, *desList)
+	}
+	proxies, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	public, publicNames := web.Public{}, []string(nil)
 	for _, name := range strings.Split(*publicLists, ",") {
@@ -233,7 +239,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}()
 	srv := &http.Server{
 		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Intel: intelSvc, Log: log, Ready: ready.Load,
-			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, Public: public}).Handler(),
+			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, TrustedProxies: proxies, Public: public}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
@@ -319,4 +325,25 @@ func rescreenLoop(ctx context.Context, enf *enforcement.Service, interval time.D
 		case <-t.C:
 		}
 	}
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR
+// prefixes; an address is a prefix of its full length.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR prefix", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

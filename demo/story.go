@@ -122,9 +122,9 @@ const (
 // The review of the answer, on the 1-5 rubric.
 const (
 	ReviewCompleteness  = 2
-	ReviewAccuracy      = 3
+	ReviewAccuracy      = 2
 	ReviewActionability = 1
-	ReviewUpdates       = 2
+	ReviewUpdates       = 1
 )
 
 // Enforcement: the payment to the wallet and the customer with the

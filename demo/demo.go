@@ -1,0 +1,218 @@
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"sync"
+	"time"
+
+	"warden"
+	"warden/auth"
+	"warden/cooperation"
+	"warden/designation"
+	"warden/enforcement"
+	"warden/hotline"
+	"warden/intel"
+	"warden/screening"
+	"warden/store"
+)
+
+// Services are the services the demo goes through, wired as warden serve
+// wires them, all on the demo's clock. The demo acts through them as the
+// people it creates; it never writes a row itself.
+type Services struct {
+	DB           *store.DB
+	Auth         *auth.Service
+	Screening    *screening.Service
+	Enforcement  *enforcement.Service
+	Designations *designation.Service
+	Cooperation  *cooperation.Service
+	Hotline      *hotline.Service
+	Intel        *intel.Service
+}
+
+// Clock is the demo's clock: the story is played from a time in the past
+// up to now, so that deadlines, escalations and acknowledgements have
+// happened by the time a person looks. Every service reads it.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// set moves the clock to t; never backwards.
+func (c *Clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.now) {
+		c.now = t
+	}
+}
+
+// Mailbox is where the demo's e-mail goes: the hotline's e-mail channel
+// delivers into it, and the people of the story read their codes and
+// signed links from it. Nothing leaves the process.
+type Mailbox struct {
+	mu   sync.Mutex
+	msgs []Mail
+}
+
+// Mail is one message delivered to the mailbox.
+type Mail struct {
+	To      string
+	Subject string
+	Text    string
+	AckURL  string
+	Event   string
+	At      time.Time
+}
+
+// Send delivers n into the mailbox (hotline.Sender).
+func (m *Mailbox) Send(_ context.Context, n warden.Notification, msg hotline.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs = append(m.msgs, Mail{To: n.Address, Subject: msg.Subject, Text: msg.Text, AckURL: msg.AckURL, Event: msg.Event, At: time.Now()})
+	return nil
+}
+
+// Mails returns the messages delivered so far, oldest first.
+func (m *Mailbox) Mails() []Mail {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Mail(nil), m.msgs...)
+}
+
+// Config is what Wire needs besides the database.
+type Config struct {
+	// BaseURL is where people reach Warden, for the hotline's signed
+	// links (http://localhost:8080 if empty).
+	BaseURL string
+}
+
+// Wire builds the services over db as warden serve does (the hotline
+// with the database's persisted link key, so that the links the demo
+// e-mails stay valid for the server), on clock, with e-mail delivered to
+// mailbox.
+func Wire(ctx context.Context, db *store.DB, cfg Config, clock *Clock, mailbox *Mailbox) (*Services, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost:8080"
+	}
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	key, err := db.HotlineLinkKey(ctx, fresh)
+	if err != nil {
+		return nil, err
+	}
+	s := &Services{DB: db}
+	s.Screening = screening.New(db)
+	s.Auth = auth.New(db)
+	s.Auth.Now = clock.Now
+	s.Enforcement = enforcement.New(db, s.Screening, s.Auth.Approvals)
+	s.Enforcement.Now = clock.Now
+	policy, err := enforcement.LoadPolicy("")
+	if err != nil {
+		return nil, err
+	}
+	s.Enforcement.Policy = policy
+	if _, _, err := s.Enforcement.UseStoredPolicy(warden.WithPrincipal(ctx, warden.Operator), policy, "default"); err != nil {
+		return nil, err
+	}
+	s.Designations = designation.New(db, s.Auth.Approvals)
+	s.Designations.Now = clock.Now
+	s.Hotline = hotline.New(db, hotline.Options{Now: clock.Now, BaseURL: cfg.BaseURL, LinkKey: key,
+		Senders: map[warden.Channel]hotline.Sender{warden.ChannelEmail: mailbox}})
+	s.Cooperation = cooperation.New(db, s.Designations)
+	s.Cooperation.Now = clock.Now
+	s.Intel = intel.New(db)
+	s.Intel.Now = clock.Now
+	s.Intel.Designator = s.Designations
+	s.Enforcement.Indicators = s.Intel
+	return s, nil
+}
+
+// ErrBuilt is the error of Run on a database that holds the demo already.
+var ErrBuilt = warden.Errorf(warden.ECONFLICT, "this database holds the demo already")
+
+// Built reports whether db holds the demo: its counterpart organisation
+// or one of its people.
+func Built(ctx context.Context, db *store.DB) (bool, error) {
+	if _, err := db.Org(ctx, CounterpartOrg); err == nil {
+		return true, nil
+	} else if warden.ErrorCode(err) != warden.ENOTFOUND {
+		return false, err
+	}
+	for _, u := range Users {
+		if _, err := db.User(ctx, u.Name); err == nil {
+			return true, nil
+		} else if warden.ErrorCode(err) != warden.ENOTFOUND {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// Credential is a person the demo created and the password drawn for
+// them.
+type Credential struct {
+	User
+	Password string
+}
+
+// Result is what the demo built: the people and their passwords, and the
+// ids of the story's records, for the pages a newcomer opens and for the
+// tests.
+type Result struct {
+	People       []Credential
+	Request      int64
+	Incident     string // STIX ids
+	Actor        string
+	Indicators   []string
+	RedIndicator string
+	InternalNote string
+	Report       string // the STIX report announcing the designations
+	Collection   string
+	Alerts       []int64 // the hotline alerts the missed deadlines raised
+	Referral     int64
+	Designations []int64 // the company's and the employee's, published
+	Superseded   []int64 // the referral's bare proposals, rejected
+	Payment      string  // the blocked payment's reference
+	Customer     string  // the held customer's id
+	Start, End   time.Time
+}
+
+// password draws a strong random password: 24 characters of an alphabet
+// without look-alikes (about 140 bits).
+func password() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 24)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// as is a context acting as person u, as a session of theirs would.
+func as(ctx context.Context, u User) context.Context {
+	return warden.WithPrincipal(ctx, warden.Principal{Name: u.Name, Role: warden.Role(u.Role), Org: u.Org, Kind: "user", Person: u.Name})
+}
+
+// person returns the story's person of role (the n-th of them).
+func person(role warden.Role, n int) User {
+	for _, u := range Users {
+		if u.Role == string(role) {
+			if n == 0 {
+				return u
+			}
+			n--
+		}
+	}
+	panic(fmt.Sprintf("demo: no person of role %s", role))
+}

@@ -65,6 +65,7 @@ var commands = []command{
 	{"keys", "create the Ed25519 key pair that signs exports", cmdKeys},
 	{"verify", "check a fetched export: the manifest's signature and every file's hash", cmdVerify},
 	{"serve", "run the HTTP server", cmdServe},
+	{"demo", "build the whole loop (intelligence to sanctions) in a fresh database, to see the system working", cmdDemo},
 }
 
 // env is what every command gets: the database DSN and the output streams.
@@ -91,6 +92,7 @@ var creates = map[string]func(args []string) bool{
 	"import": always,
 	"sync":   always,
 	"serve":  always,
+	"demo":   always,
 	"user":   func(args []string) bool { return len(args) > 0 && args[0] == "add" },
 	// intel import fills an intelligence store as import fills lists.
 	"intel": func(args []string) bool { return len(args) > 0 && args[0] == "import" },

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"warden"
+	"warden/demo"
+	"warden/ingest"
+	"warden/publish"
+	"warden/screening"
+	"warden/snapshot"
+)
+
+// cmdDemo builds the story of issue 18 in a fresh database through the
+// services (package demo) and prints the people it created with their
+// passwords and the command that serves it. It starts nothing.
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("demo", "demo [--db FILE] [--reset [--yes]] [--no-snapshot] [--base-url URL] [--keys DIR]", e.stderr)
+	reset := fs.Bool("reset", false, "remove the SQLite database (after confirmation) and build the demo again")
+	yes := fs.Bool("yes", false, "with --reset: do not ask for confirmation")
+	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
+	base := fs.String("base-url", "http://localhost:8080", "where people will reach the server, for the hotline's links")
+	keys := fs.String("keys", "", "`directory` of the key pair that signs the exports (default: beside a SQLite database, FILE.keys; else ./warden-demo-keys)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: demo takes no arguments (the database is --db)", errUsage)
+	}
+	if *yes && !*reset {
+		return fmt.Errorf("%w: --yes goes with --reset", errUsage)
+	}
+	path := sqlitePath(e.dsn)
+	if *keys == "" {
+		*keys = "warden-demo-keys"
+		if path != "" {
+			*keys = path + ".keys"
+		}
+	}
+	if *reset {
+		if err := resetDemo(e, path, *keys, *yes); err != nil {
+			return err
+		}
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if built, err := demo.Built(ctx, db); err != nil {
+		return err
+	} else if built {
+		return warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", e.dsn)
+	}
+	ls, err := db.Lists(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ls) == 0 && !*noSnapshot {
+		fmt.Fprintf(e.stderr, "loading the bundled OFAC SDN snapshot of %s...\n", snapshot.Date)
+		if _, err := ingest.Import(ctx, db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input(), Published: snapshot.Date}, nil); err != nil {
+			return fmt.Errorf("load bundled snapshot: %w", err)
+		}
+	}
+	clock, mail := &demo.Clock{}, &demo.Mailbox{}
+	s, err := demo.Wire(ctx, db, demo.Config{BaseURL: *base}, clock, mail)
+	if err != nil {
+		return err
+	}
+	s.Screening.UseSnapshots(screening.SnapshotDir(e.dsn, e.indexDir), func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) })
+	if _, err := s.Screening.Refresh(ctx); err != nil {
+		return fmt.Errorf("build screening index: %w", err)
+	}
+	res, err := demo.Run(ctx, s, clock, mail, time.Now())
+	if err != nil {
+		return err
+	}
+	priv, err := signingKey(*keys)
+	if err != nil {
+		return err
+	}
+	return printDemo(e, res, priv)
+}
+
+// resetDemo removes the SQLite database at path (with its journal, its
+// screening index snapshot and the demo's signing keys) once the operator
+// confirms by typing the file's name, or gave --yes. A PostgreSQL
+// database is never removed: it may hold more than the demo, and dropping
+// it is for its administrator.
+func resetDemo(e *env, path, keys string, yes bool) error {
+	if path == "" {
+		return warden.Errorf(warden.EINVALID, "--reset removes only a SQLite database; drop and create the PostgreSQL database yourself (dropdb, createdb), then run warden demo again")
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if !yes {
+		fmt.Fprintf(e.stderr, "This removes %s and everything in it. Type %s to go on: ", path, filepath.Base(path))
+		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+		if strings.TrimSpace(line) != filepath.Base(path) {
+			return warden.Errorf(warden.EINVALID, "not confirmed: %s is left as it was", path)
+		}
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	for _, dir := range []string{screening.SnapshotDir(e.dsn, e.indexDir), keys} {
+		if dir != "" {
+			if err := os.RemoveAll(dir); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// signingKey is the private key file in dir that signs the exports, made
+// if there is none.
+func signingKey(dir string) (string, error) {
+	priv := filepath.Join(dir, publish.PrivateKeyFile)
+	if _, err := os.Stat(priv); err == nil {
+		return priv, nil
+	}
+	priv, _, err := publish.GenerateKey(dir)
+	return priv, err
+}
+
+// printDemo prints the people and their passwords (shown only now), and
+// how to start.
+func printDemo(e *env, res *demo.Result, key string) error {
+	w := e.stdout
+	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", e.dsn,
+		res.Start.Format("2006-01-02 15:04 MST"), res.End.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintln(w, "People (the passwords are shown only now; change one with `warden user passwd NAME`):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ROLE\tORG\tUSER\tPASSWORD")
+	for _, p := range res.People {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Role, p.Org, p.Name, p.Password)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", e.dsn, key)
+	fmt.Fprintln(w, "then open http://localhost:8080/ and sign in: docs/demo.md says what each person finds.")
+	return nil
+}

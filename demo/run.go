@@ -23,8 +23,6 @@ const (
 	// review, the referral, the designations and their publication, the
 	// payment, the customer and the sharing.
 	afterDeadline = 3 * 24 * time.Hour
-	// ackLate is how late the counterpart acknowledges.
-	ackLate = 5 * time.Hour
 	// linkAfter is how long after an alert's e-mail the liaison clicks its
 	// acknowledgement link.
 	linkAfter = 18 * time.Minute
@@ -38,8 +36,26 @@ type story struct {
 	res   *Result
 	ctx   context.Context
 	op    context.Context // the operator, as the server's periodic jobs act
+	// cal is the counterpart's business calendar: its people act in
+	// their office hours.
+	cal *workcal.Calendar
 	// seen is how many mails the liaison has read.
 	seen int
+}
+
+// office is the first working day after t (in the counterpart's
+// calendar) at hour:minute, local time: when the counterpart's people
+// act next.
+func (st *story) office(t time.Time, hour, minute int) time.Time {
+	loc, _ := time.LoadLocation(CounterpartTimeZone)
+	d := t.In(loc).AddDate(0, 0, 1)
+	for {
+		at := time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc)
+		if st.cal.Workday(at) {
+			return at.UTC()
+		}
+		d = d.AddDate(0, 0, 1)
+	}
 }
 
 // Run builds the story of issue 18 in db through the services, as the
@@ -54,12 +70,16 @@ func Run(ctx context.Context, s *Services, clock *Clock, mailbox *Mailbox, now t
 	if built {
 		return nil, ErrBuilt
 	}
-	start, err := sendTime(now)
+	cal, err := counterpartCalendar()
+	if err != nil {
+		return nil, err
+	}
+	start, err := sendTime(cal, now)
 	if err != nil {
 		return nil, err
 	}
 	clock.set(start.Add(-26 * time.Hour))
-	st := &story{s: s, clock: clock, mail: mailbox, res: &Result{Start: clock.Now()}, ctx: ctx, op: warden.WithPrincipal(ctx, warden.Operator)}
+	st := &story{s: s, clock: clock, mail: mailbox, cal: cal, res: &Result{Start: clock.Now()}, ctx: ctx, op: warden.WithPrincipal(ctx, warden.Operator)}
 	for _, step := range []struct {
 		name string
 		run  func() error
@@ -81,18 +101,21 @@ func Run(ctx context.Context, s *Services, clock *Clock, mailbox *Mailbox, now t
 	return st.res, nil
 }
 
+// counterpartCalendar is the counterpart's business calendar, as its
+// requests are counted in.
+func counterpartCalendar() (*workcal.Calendar, error) {
+	loc, err := time.LoadLocation(CounterpartTimeZone)
+	if err != nil {
+		return nil, err
+	}
+	return workcal.New(CounterpartCountry, loc, CounterpartHours, nil)
+}
+
 // sendTime is when the request is sent: 10:00 in the counterpart's time
 // on the latest working day whose urgent answer deadline (7 business
 // days) is at least afterDeadline before now.
-func sendTime(now time.Time) (time.Time, error) {
-	loc, err := time.LoadLocation(CounterpartTimeZone)
-	if err != nil {
-		return time.Time{}, err
-	}
-	cal, err := workcal.New(CounterpartCountry, loc, CounterpartHours, nil)
-	if err != nil {
-		return time.Time{}, err
-	}
+func sendTime(cal *workcal.Calendar, now time.Time) (time.Time, error) {
+	loc, _ := time.LoadLocation(CounterpartTimeZone)
 	var answer warden.Span
 	for _, r := range warden.DefaultPriorityTable {
 		if r.Priority == warden.PriorityUrgent {
@@ -341,7 +364,7 @@ func (st *story) request(sent time.Time) error {
 	if err := st.at(r.AckDue.Add(time.Minute)); err != nil {
 		return err
 	}
-	if err := st.at(r.AckDue.Add(ackLate)); err != nil {
+	if err := st.at(st.office(*r.AckDue, 10, 30)); err != nil {
 		return err
 	}
 	if _, err := coop.Acknowledge(cp, r.ID, "Received; forwarded to the competent department."); err != nil {
@@ -353,7 +376,7 @@ func (st *story) request(sent time.Time) error {
 	if _, err := coop.Message(analyst, r.ID, warden.MessageQuestion, "Can you confirm that the servers' data is preserved?", nil); err != nil {
 		return err
 	}
-	if err := st.later(30 * time.Hour); err != nil {
+	if err := st.at(st.office(st.office(st.clock.Now(), 9, 0), 15, 40)); err != nil {
 		return err
 	}
 	if _, _, err := coop.Answer(cp, r.ID, warden.AnswerPartial, AnswerText, nil); err != nil {

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"warden"
+	"warden/auth"
+	"warden/demo"
+	"warden/store"
+)
+
+// demoPasswords reads the people and passwords warden demo printed.
+func demoPasswords(t *testing.T, out string) map[string]string {
+	t.Helper()
+	pw := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 4 && strings.HasPrefix(f[2], "demo-") {
+			pw[f[2]] = f[3]
+		}
+	}
+	if len(pw) != len(demo.Users) {
+		t.Fatalf("warden demo printed %d people, want %d:\n%s", len(pw), len(demo.Users), out)
+	}
+	return pw
+}
+
+// demoLogin checks that each person logs in to db with the password
+// printed.
+func demoLogin(t *testing.T, db string, pw map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	a := auth.New(d)
+	for name, p := range pw {
+		if _, _, err := a.Login(ctx, name, p); err != nil {
+			t.Errorf("login as %s with the printed password: %v", name, err)
+		}
+	}
+	if built, err := demo.Built(ctx, d); err != nil || !built {
+		t.Errorf("Built: %v (%v)", built, err)
+	}
+}
+
+// TestDemoCommand: warden demo, run as its own process, builds the demo
+// and prints a password for each person that logs in; a second run
+// refuses naming --reset; --reset removes the database only once
+// confirmed (the file's name typed, or --yes) and builds it again with new
+// passwords; on PostgreSQL --reset is refused.
+func TestDemoCommand(t *testing.T) {
+	db := smallDB(t) // lists already: the bundled snapshot is not loaded
+	args, _ := json.Marshal([]string{"--db", db, "demo"})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "WARDEN_TEST_MAIN="+string(args))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("warden demo: %v\n%s", err, out)
+	}
+	if want := "warden serve --db " + db + " --signing-key " + filepath.Join(db+".keys", "warden-signing-key.pem"); !strings.Contains(string(out), want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	first := demoPasswords(t, string(out))
+	demoLogin(t, db, first)
+
+	code, _, stderr := runArgs(t, "", "--db", db, "demo")
+	if code != 1 || !strings.Contains(stderr, "holds the demo already") || !strings.Contains(stderr, "--reset") {
+		t.Errorf("second run: exit %d, %q; want 1 naming --reset", code, stderr)
+	}
+	code, _, stderr = runArgs(t, "w.d\n", "--db", db, "demo", "--reset")
+	if code != 1 || !strings.Contains(stderr, "not confirmed") {
+		t.Errorf("--reset with the wrong name typed: exit %d, %q", code, stderr)
+	}
+	demoLogin(t, db, first)
+	if code, _, _ := runArgs(t, "", "--db", db, "demo", "--yes"); code != 2 {
+		t.Errorf("--yes without --reset: exit %d, want 2", code)
+	}
+
+	code, stdout, stderr := runArgs(t, filepath.Base(db)+"\n", "--db", db, "demo", "--reset", "--no-snapshot")
+	if code != 0 {
+		t.Fatalf("--reset confirmed: exit %d, %s", code, stderr)
+	}
+	second := demoPasswords(t, stdout)
+	demoLogin(t, db, second)
+	if second["demo-admin"] == first["demo-admin"] {
+		t.Error("the rebuilt demo has the same passwords")
+	}
+	d, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := d.Lists(warden.WithPrincipal(context.Background(), warden.Operator))
+	d.Close()
+	if err != nil || len(ls) != 1 || ls[0].Name != "cyber_sanctions" {
+		t.Errorf("after --reset the database holds %+v (%v), want only the demo's list (the old lists removed, no snapshot)", ls, err)
+	}
+
+	code, _, stderr = runArgs(t, "", "--db", "postgres://nobody@127.0.0.1:1/none", "demo", "--reset", "--yes")
+	if code != 1 || !strings.Contains(stderr, "only a SQLite database") {
+		t.Errorf("--reset on PostgreSQL: exit %d, %q", code, stderr)
+	}
+}

@@ -169,7 +169,10 @@ type Credential struct {
 // ids of the story's records, for the pages a newcomer opens and for the
 // tests.
 type Result struct {
-	People       []Credential
+	People []Credential
+	// Token is the counterpart's API token (TokenName), which reads its
+	// TAXII collection; shown once.
+	Token        string
 	Request      int64
 	Incident     string // STIX ids
 	Actor        string

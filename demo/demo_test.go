@@ -210,7 +210,11 @@ func TestDemo(t *testing.T) {
 
 		// 7. Sharing: the counterpart's collection holds the report of the
 		// designations, the incident and what it shared, never RED nor the note.
-		page, err := s.Intel.Objects(cp, intel.Filter{Collection: res.Collection, Limit: 1000})
+		tp, err := s.Auth.Authenticate(ctx, "Bearer "+res.Token)
+		if err != nil || tp.Role != warden.RoleCounterpart || tp.Org != demo.CounterpartOrg {
+			t.Fatalf("the counterpart's token: %+v (%v)", tp, err)
+		}
+		page, err := s.Intel.Objects(warden.WithPrincipal(ctx, tp), intel.Filter{Collection: res.Collection, Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -195,8 +195,13 @@ func (st *story) people() error {
 		}
 		st.res.People = append(st.res.People, Credential{User: u, Password: pw})
 	}
+	tok, _, err := st.s.Auth.CreateToken(st.op, TokenName, warden.RoleCounterpart, CounterpartOrg, nil)
+	if err != nil {
+		return err
+	}
+	st.res.Token = tok
 	liaison := as(st.ctx, person(warden.RoleLiaison, 0))
-	_, err := st.s.Cooperation.SetOrgCalendar(liaison, CounterpartOrg, CounterpartTimeZone, CounterpartCountry, CounterpartHours)
+	_, err = st.s.Cooperation.SetOrgCalendar(liaison, CounterpartOrg, CounterpartTimeZone, CounterpartCountry, CounterpartHours)
 	return err
 }
 

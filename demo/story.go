@@ -139,6 +139,10 @@ const (
 	CustomerName = CompanyNameZH
 )
 
+// TokenName is the counterpart's API client, which reads its TAXII
+// collection.
+const TokenName = "demo-counterpart-taxii"
+
 // User is one person the demo creates.
 type User struct {
 	Name string

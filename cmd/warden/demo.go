@@ -152,6 +152,7 @@ func printDemo(e *env, res *demo.Result, key string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "\nThe counterpart's API token (%s, role counterpart), which reads its TAXII collection %s:\n\n    %s\n", demo.TokenName, res.Collection, res.Token)
 	fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", e.dsn, key)
 	fmt.Fprintln(w, "then open http://localhost:8080/ and sign in: docs/demo.md says what each person finds.")
 	return nil

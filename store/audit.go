@@ -202,11 +202,12 @@ func (db *DB) changeOnce(ctx context.Context, evs []*warden.AuditEvent, fn func(
 }
 
 // retryable reports errors that another writer caused: a taken sequence
-// number or a busy SQLite database.
+// number, a busy SQLite database, or a wait for the audit chain's lock
+// that ran past PostgreSQL's lock_timeout (a server or role may set one).
 func retryable(err error) bool {
 	s := strings.ToLower(err.Error())
 	return isUnique(err) && strings.Contains(s, "audit_events") || strings.Contains(s, "database is locked") ||
-		strings.Contains(s, "sqlite_busy") || strings.Contains(s, "could not serialize")
+		strings.Contains(s, "sqlite_busy") || strings.Contains(s, "could not serialize") || strings.Contains(s, "sqlstate 55p03")
 }
 
 // chainHead is the newest event of the chain as a transaction sees it:

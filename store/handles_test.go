@@ -17,12 +17,15 @@ import (
 
 // twoHandles runs fn with two handles on one database, as two processes
 // (a server and a CLI, or two nodes) have them: two opens of one SQLite
-// file; two of one PostgreSQL schema; and two of one schema where the
-// second's transactions are serializable, as on a server whose
-// default_transaction_isolation a DBA set so (the PostgreSQL ones skipped
-// without a server). There a change that waited for the audit chain's lock
-// reads the chain as it was before it waited, and its group is refused
-// as a whole: the committer redoes it change by change, retrying each.
+// file; two of one PostgreSQL schema; and two of one schema on a server
+// whose settings a DBA chose (the PostgreSQL ones skipped without a
+// server). With default_transaction_isolation serializable, a change that
+// waited for the audit chain's lock read the largest case and event ids as
+// they were before it waited, and failed on a duplicate key (store.Open
+// now keeps its sessions at READ COMMITTED). With a lock_timeout, a wait
+// for the chain's lock is cancelled: the committer's group is refused as a
+// whole (another writer got there first), redone change by change, and
+// each change retried until it gets the lock.
 func twoHandles(t *testing.T, fn func(t *testing.T, a, b *store.DB)) {
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "w.db")

@@ -17,8 +17,9 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"warden"
 )
@@ -52,7 +53,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.driver = "pgx"
 		db.dsn = dsn
-		db.sql, err = sql.Open("pgx", dsn)
+		var cfg *pgx.ConnConfig
+		if cfg, err = pgx.ParseConfig(dsn); err == nil {
+			// A change takes the audit chain's lock, then reads what the
+			// writers before it committed (the chain's head, the largest
+			// ids): that holds at READ COMMITTED only, whatever default a
+			// server or role sets (under SERIALIZABLE the reads would see
+			// the database as it was before the lock was granted).
+			cfg.RuntimeParams["default_transaction_isolation"] = "read committed"
+			db.sql = stdlib.OpenDB(*cfg)
+		}
 	default:
 		db.driver = "sqlite"
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")

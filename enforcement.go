@@ -269,15 +269,50 @@ type CustomerFilter struct {
 	Limit  int
 }
 
-// Rescreen records one full re-screening of the customer register, so that
-// it runs once per set of list versions across nodes.
+// Rescreen records one re-screening of the customer register (a run), so
+// that it runs once per set of list versions across nodes: the first node
+// to see the versions claims the run, splits the register into parts and
+// hands them to the job queue; Customers and Changed are the full counts
+// once every part is done.
 type Rescreen struct {
-	Versions  string    `json:"versions"` // the list versions it screened against
-	Customers int       `json:"customers"`
-	Changed   int       `json:"changed"`
-	At        time.Time `json:"at"`
+	Versions  string    `json:"versions"`  // the run's key: the list versions it screened against, and what else decides (intelligence, policy)
+	Customers int       `json:"customers"` // cleared customers screened, in the parts done
+	Changed   int       `json:"changed"`   // of them, now held, blocked or rejected
+	At        time.Time `json:"at"`        // when it was claimed, and when it was done once done
 	Actor     string    `json:"actor"`
+	// State is RescreenClaimed, RescreenPlanned, RescreenQueued or
+	// RescreenDone.
+	State string `json:"state"`
+	// Mode is RescreenFull (every cleared customer gets the full
+	// decision) or RescreenDelta (only those resembling a party added or
+	// changed since Base gets it).
+	Mode      string         `json:"mode"`
+	Base      string         `json:"base,omitempty"`    // the run a delta run is measured from
+	Lists     map[string]int `json:"lists,omitempty"`   // the list versions, by list
+	Basis     string         `json:"basis,omitempty"`   // the rest of the key: intelligence and policy generations
+	Parties   int            `json:"parties,omitempty"` // parties added or changed that a delta run screens against
+	Delisted  int            `json:"delisted,omitempty"`
+	Decided   int            `json:"decided"` // customers given the full decision
+	Total     int            `json:"total"`   // cleared customers when the run was planned
+	Parts     int            `json:"parts"`
+	PartsDone int            `json:"parts_done"`
+	Started   time.Time      `json:"started"`
+	Finished  time.Time      `json:"finished,omitzero"`
 }
+
+// The states of a re-screening run.
+const (
+	RescreenClaimed = "claimed" // a node has it and is planning it
+	RescreenPlanned = "planned" // its parts are set; a node works them itself
+	RescreenQueued  = "queued"  // its parts are jobs of the queue, for any node
+	RescreenDone    = "done"    // every part is done: the counts are full
+)
+
+// The modes of a re-screening run.
+const (
+	RescreenFull  = "full"
+	RescreenDelta = "delta"
+)
 
 // Stake is one recorded ownership, for the 50% rule: Owner ("entity:<id>"
 // for a listed party, "company:<key>" for a company) holds Percent of the

@@ -223,7 +223,18 @@ type RescreenResult struct {
 	Customers int            `json:"customers"` // cleared customers screened
 	Changed   int            `json:"changed"`   // of them, now held, blocked or rejected
 	Decisions map[string]int `json:"decisions"`
-	Skipped   bool           `json:"skipped,omitempty"` // already done against these versions
+	Skipped   bool           `json:"skipped,omitempty"` // done, or being done by another node, against these versions
+	// Of a run (RescreenIfNew): its mode (warden.RescreenFull or
+	// RescreenDelta), the parties a delta screened against, the cases of
+	// delisted parties flagged, the customers given the full decision,
+	// its parts, and whether they went to the job queue rather than
+	// being worked here (the counts are then the queue's to make).
+	Mode     string `json:"mode,omitempty"`
+	Parties  int    `json:"parties,omitempty"`
+	Delisted int    `json:"delisted,omitempty"`
+	Decided  int    `json:"decided,omitempty"`
+	Parts    int    `json:"parts,omitempty"`
+	Queued   bool   `json:"queued,omitempty"`
 }
 
 // Rescreen screens every cleared customer again against the current lists:
@@ -254,7 +265,7 @@ pages:
 				break pages
 			}
 			g.Go(func() error {
-				changed, decision, err := s.rescreenOne(ctx, p, c)
+				changed, decision, err := s.rescreenOne(ctx, p, "", c)
 				mu.Lock()
 				defer mu.Unlock()
 				res.Customers++
@@ -287,46 +298,17 @@ pages:
 // than the cores, so that group commit batches the writes.
 func workers() int { return max(2, 4*runtime.GOMAXPROCS(0)) }
 
-// rescreenOne screens one cleared customer again.
-func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, c warden.Customer) (bool, string, error) {
+// rescreenOne gives one cleared customer the full decision again,
+// recording a change as run's ("" for none).
+func (s *Service) rescreenOne(ctx context.Context, p warden.Principal, run string, c warden.Customer) (bool, string, error) {
 	ref := warden.CustomerReference(c.ID)
 	d, cases, _, err := s.decide(ctx, p, ref, warden.Money{}, []warden.TxParty{customerParty(c)})
 	if err != nil || d.Decision == warden.DecisionCleared {
 		return false, "", err
 	}
 	ev := warden.NewAuditEvent(ctx, "customer.rescreen", ref, "", map[string]any{"decision": d.Decision, "hits": len(d.Hits)})
-	changed, err := s.DB.RescreenCustomer(ctx, c.ID, &d, cases, ev)
+	changed, err := s.DB.RescreenCustomer(ctx, run, c.ID, &d, cases, ev)
 	return changed, d.Decision, err
-}
-
-// RescreenIfNew screens the register again unless that was done against
-// the current list versions and intelligence already (by this node or
-// another), and records it. The server calls it whenever the screening
-// index may have changed.
-func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
-	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
-	if err != nil {
-		return RescreenResult{}, err
-	}
-	// The intelligence's generation is read before the register is: a
-	// change while it is screened makes for another run.
-	intel, err := s.intelKey(ctx)
-	if err != nil {
-		return RescreenResult{}, err
-	}
-	cur := s.Screening.Versions()
-	if _, err := s.DB.Rescreened(ctx, versionsKey(cur)+intel); err == nil {
-		return RescreenResult{Versions: cur, Skipped: true}, nil
-	} else if warden.ErrorCode(err) != warden.ENOTFOUND {
-		return RescreenResult{}, err
-	}
-	res, err := s.Rescreen(ctx, nil)
-	if err != nil {
-		return res, err
-	}
-	key := versionsKey(res.Versions) + intel
-	r := warden.Rescreen{Versions: key, Customers: res.Customers, Changed: res.Changed, At: s.now().UTC(), Actor: p.Name}
-	return res, s.DB.RecordRescreen(ctx, r, warden.NewAuditEvent(ctx, "customers.rescreen", "lists:"+key, "", map[string]any{"customers": res.Customers, "changed": res.Changed}))
 }
 
 // intelKey is what a re-screening's key adds for the intelligence its

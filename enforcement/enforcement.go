@@ -38,8 +38,11 @@ type Service struct {
 	// Casework sets the review queue: the deadline, the second-review
 	// score, attachments (cases.go).
 	Casework CaseOptions
-	own      ownership
-	stored   storedPolicy
+	// Rescreening splits and runs re-screenings of the customer
+	// register (rescreen.go).
+	Rescreening Rescreening
+	own         ownership
+	stored      storedPolicy
 }
 
 // ActionRelease is the four-eyes action of releasing blocked property.

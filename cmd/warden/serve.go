@@ -221,6 +221,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	designation.Workers(des, workers, logf)
 	cooperation.Workers(coop, workers, logf)
 	intel.Workers(intelSvc, workers, logf)
+	enforcement.Workers(enf, workers)
 	periodic := append(designation.PeriodicJobs(*publishEvery), cooperation.PeriodicJobs(*sweepEvery)...)
 	periodic = append(periodic, intel.PeriodicJobs(*pullEvery)...)
 	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: periodic})
@@ -228,6 +229,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		ln.Close()
 		return err
 	}
+	// A re-screening's parts are jobs any node works.
+	enf.Rescreening.Queue = queue
 	// The queue stops before the database closes (defers run last first),
 	// letting the jobs running finish.
 	defer func() {
@@ -303,21 +306,22 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return srv.Shutdown(shutdown)
 }
 
-// rescreenLoop screens the customer register again whenever the lists or
-// the intelligence's indicators have changed since it last was (on this
-// node or another), checking every interval.
+// rescreenLoop has the customer register screened again whenever the
+// lists, the intelligence's indicators or the policy have changed since it
+// last was, checking every interval: the first node to see the change
+// claims the run and queues its parts as jobs, which every node works
+// (enforcement.RescreenArgs); the others find it claimed.
 func rescreenLoop(ctx context.Context, enf *enforcement.Service, interval time.Duration, log *slog.Logger) {
 	op := warden.WithPrincipal(ctx, warden.Operator)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		start := time.Now()
 		res, err := enf.RescreenIfNew(op)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("customer re-screening failed", "err", err)
 		case err == nil && !res.Skipped:
-			log.Info("customers re-screened", "customers", res.Customers, "changed", res.Changed, "versions", res.Versions, "duration", time.Since(start).String())
+			log.Info("customer re-screening queued", "mode", res.Mode, "parts", res.Parts, "parties", res.Parties, "delisted", res.Delisted, "versions", res.Versions)
 		}
 		select {
 		case <-ctx.Done():

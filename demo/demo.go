@@ -98,8 +98,8 @@ type Config struct {
 
 // Wire builds the services over db as warden serve does (the hotline
 // with the database's persisted link key, so that the links the demo
-// e-mails stay valid for the server), on clock, with e-mail delivered to
-// mailbox.
+// e-mails stay valid for the server), on clock (db's too), with e-mail
+// delivered to mailbox.
 func Wire(ctx context.Context, db *store.DB, cfg Config, clock *Clock, mailbox *Mailbox) (*Services, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
@@ -110,6 +110,10 @@ func Wire(ctx context.Context, db *store.DB, cfg Config, clock *Clock, mailbox *
 	if err != nil {
 		return nil, err
 	}
+	// The store stamps what it writes too (domain events, audit events,
+	// updates): on the story's clock, so that a request's timeline shows
+	// when each step happened in the story.
+	db.SetClock(clock.Now)
 	s := &Services{DB: db}
 	s.Screening = screening.New(db)
 	s.Auth = auth.New(db)

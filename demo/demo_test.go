@@ -252,6 +252,9 @@ func TestDemo(t *testing.T) {
 		var types []string
 		for _, e := range ctl {
 			types = append(types, e.Type)
+			if e.Type == warden.EventRequestSent && !e.CreatedAt.Equal(*r.SentAt) {
+				t.Errorf("request.sent at %s in the timeline, sent at %s: the story's clock", e.CreatedAt, r.SentAt)
+			}
 		}
 		for _, want := range []string{warden.EventRequestSent, warden.EventRequestAcknowledged, warden.EventRequestMessage, warden.EventRequestAnswered,
 			warden.EventRequestDeadlineMissed, warden.EventRequestReviewed} {
@@ -272,4 +275,34 @@ func TestDemo(t *testing.T) {
 			t.Errorf("second run: %v, want %v", err, demo.ErrBuilt)
 		}
 	})
+}
+
+// TestDemoCalendar: whatever the day it runs, the story fits before now
+// in the counterpart's business time and the authority's working days:
+// after China's National Day week, after the Spring Festival, on a
+// Monday morning, on New Year's Eve.
+func TestDemoCalendar(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2026, 10, 9, 8, 0, 0, 0, time.UTC),
+		time.Date(2027, 2, 15, 1, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 30, 0, 30, 0, 0, time.UTC),
+		time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC),
+	} {
+		t.Run(now.Format("2006-01-02"), func(t *testing.T) {
+			db := storetest.OpenSQLite(t)
+			ctx := context.Background()
+			clock, mail := &demo.Clock{}, &demo.Mailbox{}
+			s, err := demo.Wire(ctx, db, demo.Config{}, clock, mail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := demo.Run(ctx, s, clock, mail, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Alerts) != 2 || !res.End.Before(now) || now.Sub(res.Start) > 30*24*time.Hour {
+				t.Errorf("from %s to %s with alerts %v", res.Start, res.End, res.Alerts)
+			}
+		})
+	}
 }

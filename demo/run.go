@@ -19,10 +19,12 @@ import (
 // latest working day (in the counterpart's business time) whose answer
 // deadline leaves room for the rest of the story before now.
 const (
-	// afterDeadline is what follows the missed answer deadline: the
-	// review, the referral, the designations and their publication, the
-	// payment, the customer and the sharing.
-	afterDeadline = 3 * 24 * time.Hour
+	// afterDeadline is the room left for what follows the missed answer
+	// deadline on the authority's working days: the review, the referral,
+	// the designations and their publication, the payment, the customer
+	// and the sharing (two working days; four and a half calendar days
+	// over a weekend).
+	afterDeadline = 5 * 24 * time.Hour
 	// linkAfter is how long after an alert's e-mail the liaison clicks its
 	// acknowledgement link.
 	linkAfter = 18 * time.Minute
@@ -98,6 +100,9 @@ func Run(ctx context.Context, s *Services, clock *Clock, mailbox *Mailbox, now t
 		}
 	}
 	st.res.End = clock.Now()
+	if st.res.End.After(now) {
+		return st.res, fmt.Errorf("demo: the story ran until %s, after now (%s)", st.res.End.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
 	return st.res, nil
 }
 
@@ -175,6 +180,19 @@ func (st *story) clickLinks() error {
 		st.res.Alerts = append(st.res.Alerts, a.ID)
 	}
 	return nil
+}
+
+// home is the first time at hour:minute UTC on a weekday (the authority
+// works Monday to Friday, in UTC) after t: when the authority's people
+// act next.
+func home(t time.Time, hour, minute int) time.Time {
+	t = t.UTC()
+	for d := t; ; d = d.AddDate(0, 0, 1) {
+		at := time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, time.UTC)
+		if at.After(t) && at.Weekday() != time.Saturday && at.Weekday() != time.Sunday {
+			return at
+		}
+	}
 }
 
 // later moves the clock on by d and runs the periodic work.
@@ -375,7 +393,7 @@ func (st *story) request(sent time.Time) error {
 	if _, err := coop.Acknowledge(cp, r.ID, "Received; forwarded to the competent department."); err != nil {
 		return err
 	}
-	if err := st.later(26 * time.Hour); err != nil {
+	if err := st.at(st.office(st.clock.Now(), 16, 0)); err != nil {
 		return err
 	}
 	if _, err := coop.Message(analyst, r.ID, warden.MessageQuestion, "Can you confirm that the servers' data is preserved?", nil); err != nil {
@@ -400,7 +418,7 @@ func (st *story) request(sent time.Time) error {
 // review has the analyst rate the partial answer: completeness 2/5,
 // actionability 1/5.
 func (st *story) review() error {
-	if err := st.later(20 * time.Hour); err != nil {
+	if err := st.at(home(st.clock.Now(), 10, 0)); err != nil {
 		return err
 	}
 	analyst := as(st.ctx, person(warden.RoleAnalyst, 0))
@@ -430,7 +448,7 @@ var legalBasis = warden.LegalBasis{Order: "Executive Order 13694, as amended by 
 // as evidence; officer B rejects the referral's bare proposals as
 // superseded, approves the full ones, and they are published.
 func (st *story) designate() error {
-	if err := st.later(3 * time.Hour); err != nil {
+	if err := st.at(home(st.clock.Now(), 14, 0)); err != nil {
 		return err
 	}
 	a := as(st.ctx, person(warden.RoleSanctionsOfficer, 0))
@@ -441,7 +459,7 @@ func (st *story) designate() error {
 		return err
 	}
 	st.res.Referral = f.ID
-	if err := st.later(2 * time.Hour); err != nil {
+	if err := st.at(home(st.clock.Now(), 15, 30)); err != nil {
 		return err
 	}
 	bundle, _, err := st.s.Intel.Export(a, intel.Selection{IDs: append([]string{st.res.Incident}, st.res.Indicators...), NoRed: true})
@@ -478,7 +496,7 @@ func (st *story) designate() error {
 		}
 		st.res.Designations = append(st.res.Designations, d.ID)
 	}
-	if err := st.later(20 * time.Hour); err != nil {
+	if err := st.at(home(st.clock.Now().Add(12*time.Hour), 10, 0)); err != nil {
 		return err
 	}
 	for _, id := range f.Designations {
@@ -512,7 +530,7 @@ func (st *story) designate() error {
 // (blocked, into the ledger) and onboard a customer named as the company
 // is in Chinese (held: a case in the queue).
 func (st *story) enforce() error {
-	if err := st.later(4 * time.Hour); err != nil {
+	if err := st.at(home(st.clock.Now(), 14, 0)); err != nil {
 		return err
 	}
 	screener := as(st.ctx, person(warden.RoleScreener, 0))

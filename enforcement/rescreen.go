@@ -56,6 +56,8 @@ const (
 // its progress for at a time.
 const rescreenPage = 500
 
+func (r *Rescreening) pageSize() int { return cmp.Or(r.page, rescreenPage) }
+
 // Rescreening configures a service's re-screenings of the register and
 // keeps what they share on this node.
 type Rescreening struct {
@@ -75,6 +77,12 @@ type Rescreening struct {
 
 	mu    sync.Mutex
 	delta *deltaIndex // the index of the last delta run worked here
+	// page is how many customers a part screens between records of its
+	// progress (rescreenPage if zero); afterPage, if set, is called
+	// after a page is screened, before its progress is recorded: tests
+	// set them (export_test.go).
+	page      int
+	afterPage func(run string, part int)
 }
 
 func (r *Rescreening) partSize() int { return cmp.Or(r.PartSize, DefaultRescreenPart) }
@@ -246,7 +254,11 @@ func (s *Service) planRescreen(ctx context.Context, r *warden.Rescreen) error {
 	}
 	// The last part has no upper bound: customers onboarded meanwhile
 	// fall in it.
-	parts = append(parts, store.RescreenPart{Part: len(parts), After: after, Planned: n})
+	if n == 0 && len(parts) > 0 {
+		parts[len(parts)-1].Last = ""
+	} else {
+		parts = append(parts, store.RescreenPart{Part: len(parts), After: after, Planned: n})
+	}
 	return s.DB.PlanRescreen(ctx, *r, s.Rescreening.node(), parts)
 }
 
@@ -424,8 +436,8 @@ func resembles(d *deltaIndex, pol *Policy, owned map[string][]warden.Stake, c wa
 // RescreenPart screens part n of run again: the cleared customers of its
 // id range, each against the run's delta or in full, page by page,
 // recording how far it got after each page. With a deadline in ctx (a
-// job's), it stops a page before the deadline is near and returns
-// errRescreenPause, to be resumed where it stopped. The part that
+// job's), it stops when less than twice its last page's time is left and
+// returns errRescreenPause, to be resumed where it stopped. The part that
 // finishes the run records the run's full counts.
 func (s *Service) RescreenPart(ctx context.Context, run string, n int) error {
 	p, err := warden.Authorize(ctx, warden.ActCustomersAdd)
@@ -466,14 +478,14 @@ func (s *Service) RescreenPart(ctx context.Context, run string, n int) error {
 	var took time.Duration // the last page's time
 	for {
 		start := time.Now()
-		cs, err := s.DB.ClearedCustomers(ctx, cursor, part.Last, rescreenPage)
+		cs, err := s.DB.ClearedCustomers(ctx, cursor, part.Last, s.Rescreening.pageSize())
 		if err != nil {
 			return err
 		}
 		if len(cs) == 0 {
 			break
 		}
-		if timed && time.Until(deadline) < max(pauseBefore, 2*took) {
+		if timed && time.Until(deadline) < 2*took {
 			if err := s.DB.SaveRescreenPart(ctx, run, n, cursor, customers-k, decided-k); err != nil {
 				return err
 			}
@@ -503,7 +515,10 @@ func (s *Service) RescreenPart(ctx context.Context, run string, n int) error {
 		cursor = cs[len(cs)-1].ID
 		took = time.Since(start)
 		k = 0 // the changes before are in customers now
-		if len(cs) < rescreenPage {
+		if f := s.Rescreening.afterPage; f != nil {
+			f(run, n)
+		}
+		if len(cs) < s.Rescreening.pageSize() {
 			break
 		}
 		if err := s.DB.SaveRescreenPart(ctx, run, n, cursor, customers, decided); err != nil {
@@ -514,10 +529,6 @@ func (s *Service) RescreenPart(ctx context.Context, run string, n int) error {
 	_, err = s.DB.FinishRescreenPart(ctx, run, n, customers, decided, s.now().UTC(), ev)
 	return err
 }
-
-// pauseBefore is how long at least before its deadline a part stops to
-// be resumed (twice its last page's time if longer).
-const pauseBefore = 5 * time.Second
 
 // errRescreenPause is a part stopped before its deadline, to be resumed.
 var errRescreenPause = warden.Errorf(warden.EINTERNAL, "re-screening part paused before its deadline")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,14 +72,15 @@ type Mail struct {
 	Text    string
 	AckURL  string
 	Event   string
-	At      time.Time
 }
+
+var _ hotline.Sender = (*Mailbox)(nil)
 
 // Send delivers n into the mailbox (hotline.Sender).
 func (m *Mailbox) Send(_ context.Context, n warden.Notification, msg hotline.Message) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.msgs = append(m.msgs, Mail{To: n.Address, Subject: msg.Subject, Text: msg.Text, AckURL: msg.AckURL, Event: msg.Event, At: time.Now()})
+	m.msgs = append(m.msgs, Mail{To: n.Address, Subject: msg.Subject, Text: msg.Text, AckURL: msg.AckURL, Event: msg.Event})
 	return nil
 }
 
@@ -144,6 +146,22 @@ func Wire(ctx context.Context, db *store.DB, cfg Config, clock *Clock, mailbox *
 // ErrBuilt is the error of Run on a database that holds the demo already.
 var ErrBuilt = warden.Errorf(warden.ECONFLICT, "this database holds the demo already")
 
+// Fresh returns EINVALID if db has people of its own (not the demo's):
+// the demo adds people with passwords it prints, which belong in a
+// database of their own, never in an installation in use.
+func Fresh(ctx context.Context, db *store.DB) error {
+	us, err := db.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if !slices.ContainsFunc(Users, func(d User) bool { return d.Name == u.Name }) {
+			return warden.Errorf(warden.EINVALID, "not a fresh database: it has people of its own (%s); the demo is built in a database of its own (another --db)", u.Name)
+		}
+	}
+	return nil
+}
+
 // Built reports whether db holds the demo: its counterpart organisation
 // or one of its people.
 func Built(ctx context.Context, db *store.DB) (bool, error) {
@@ -192,18 +210,6 @@ type Result struct {
 	Payment      string  // the blocked payment's reference
 	Customer     string  // the held customer's id
 	Start, End   time.Time
-}
-
-// password draws a strong random password: 24 characters of an alphabet
-// without look-alikes (about 140 bits).
-func password() string {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 24)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 // as is a context acting as person u, as a session of theirs would.

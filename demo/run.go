@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/url"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"warden"
 	"warden/cooperation"
 	"warden/designation"
-	"warden/hotline"
 	"warden/intel"
 	"warden/workcal"
 )
@@ -71,6 +71,9 @@ func Run(ctx context.Context, s *Services, clock *Clock, mailbox *Mailbox, now t
 	}
 	if built {
 		return nil, ErrBuilt
+	}
+	if err := Fresh(ctx, s.DB); err != nil {
+		return nil, err
 	}
 	cal, err := counterpartCalendar()
 	if err != nil {
@@ -207,7 +210,8 @@ func (st *story) people() error {
 		return err
 	}
 	for _, u := range Users {
-		pw := password()
+		// 26 random characters of base32, 130 bits: printed once.
+		pw := rand.Text()
 		if _, err := st.s.Auth.CreateUser(st.op, u.Name, warden.Role(u.Role), u.Org, pw, "demo"); err != nil {
 			return fmt.Errorf("user %s: %w", u.Name, err)
 		}
@@ -585,5 +589,3 @@ func (st *story) share() error {
 	}
 	return st.s.Intel.Share(analyst, st.res.Collection, []string{rep.ID})
 }
-
-var _ hotline.Sender = (*Mailbox)(nil)

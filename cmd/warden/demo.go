@@ -62,6 +62,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	} else if built {
 		return warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", e.dsn)
 	}
+	if err := demo.Fresh(ctx, db); err != nil {
+		return err
+	}
 	ls, err := db.Lists(ctx)
 	if err != nil {
 		return err

@@ -56,7 +56,8 @@ func demoLogin(t *testing.T, db string, pw map[string]string) {
 // and prints a password for each person that logs in; a second run
 // refuses naming --reset; --reset removes the database only once
 // confirmed (the file's name typed, or --yes) and builds it again with new
-// passwords; on PostgreSQL --reset is refused.
+// passwords; a database with people of its own is refused; on PostgreSQL
+// --reset is refused.
 func TestDemoCommand(t *testing.T) {
 	db := smallDB(t) // lists already: the bundled snapshot is not loaded
 	args, _ := json.Marshal([]string{"--db", db, "demo"})
@@ -102,6 +103,15 @@ func TestDemoCommand(t *testing.T) {
 	d.Close()
 	if err != nil || len(ls) != 1 || ls[0].Name != "cyber_sanctions" {
 		t.Errorf("after --reset the database holds %+v (%v), want only the demo's list (the old lists removed, no snapshot)", ls, err)
+	}
+
+	inUse := smallDB(t)
+	if code, _, errOut := cliIn(t, inUse, "a long admin passphrase\n", "user", "add", "alice", "--role", "admin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, _, stderr = runArgs(t, "", "--db", inUse, "demo")
+	if code != 1 || !strings.Contains(stderr, "not a fresh database") || !strings.Contains(stderr, "alice") {
+		t.Errorf("demo on a database with people of its own: exit %d, %q", code, stderr)
 	}
 
 	code, _, stderr = runArgs(t, "", "--db", "postgres://nobody@127.0.0.1:1/none", "demo", "--reset", "--yes")

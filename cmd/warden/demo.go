@@ -42,57 +42,97 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	}
 	path := sqlitePath(e.dsn)
 	if *keys == "" {
-		*keys = "warden-demo-keys"
-		if path != "" {
-			*keys = path + ".keys"
-		}
+		*keys = demoKeys(e.dsn)
 	}
 	if *reset {
 		if err := resetDemo(e, path, *keys, *yes); err != nil {
 			return err
 		}
 	}
+	_, err = buildDemo(ctx, e, demoOptions{noSnapshot: *noSnapshot, base: *base, keys: *keys})
+	return err
+}
+
+// demoOptions are the flags buildDemo follows.
+type demoOptions struct {
+	noSnapshot bool
+	base, keys string
+	// serving: warden serve --demo, which starts the server itself.
+	serving bool
+}
+
+// buildDemo builds the demo in e's database, refusing one that holds it
+// or has people of its own, prints the people and their passwords, and
+// returns the signing key's file.
+func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 	db, err := e.open(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer db.Close()
 	if built, err := demo.Built(ctx, db); err != nil {
-		return err
+		return "", err
 	} else if built {
-		return warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", e.dsn)
+		return "", warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", e.dsn)
 	}
 	if err := demo.Fresh(ctx, db); err != nil {
-		return err
+		return "", err
 	}
 	ls, err := db.Lists(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if len(ls) == 0 && !*noSnapshot {
+	if len(ls) == 0 && !o.noSnapshot {
 		fmt.Fprintf(e.stderr, "loading the bundled OFAC SDN snapshot of %s...\n", snapshot.Date)
 		if _, err := ingest.Import(ctx, db, ingest.Request{List: snapshot.List, Format: snapshot.Format, Input: snapshot.Input(), Published: snapshot.Date}, nil); err != nil {
-			return fmt.Errorf("load bundled snapshot: %w", err)
+			return "", fmt.Errorf("load bundled snapshot: %w", err)
 		}
 	}
 	clock, mail := &demo.Clock{}, &demo.Mailbox{}
-	s, err := demo.Wire(ctx, db, demo.Config{BaseURL: *base}, clock, mail)
+	s, err := demo.Wire(ctx, db, demo.Config{BaseURL: o.base}, clock, mail)
 	if err != nil {
-		return err
+		return "", err
 	}
 	s.Screening.UseSnapshots(screening.SnapshotDir(e.dsn, e.indexDir), func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) })
 	if _, err := s.Screening.Refresh(ctx); err != nil {
-		return fmt.Errorf("build screening index: %w", err)
+		return "", fmt.Errorf("build screening index: %w", err)
 	}
 	res, err := demo.Run(ctx, s, clock, mail, time.Now())
 	if err != nil {
-		return err
+		return "", err
 	}
-	priv, err := signingKey(*keys)
+	priv, err := signingKey(o.keys)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return printDemo(e, res, priv)
+	return priv, printDemo(e, res, priv, o.serving)
+}
+
+// demoKeys is the default directory of the demo's signing keys: beside
+// a SQLite database, else in the working directory.
+func demoKeys(dsn string) string {
+	if path := sqlitePath(dsn); path != "" {
+		return path + ".keys"
+	}
+	return "warden-demo-keys"
+}
+
+// serveDemo is warden serve --demo: it builds the demo unless the
+// database holds it, and returns the signing key to serve it with.
+func serveDemo(ctx context.Context, e *env, noSnapshot bool) (string, error) {
+	db, err := e.open(ctx)
+	if err != nil {
+		return "", err
+	}
+	built, err := demo.Built(ctx, db)
+	db.Close()
+	switch {
+	case err != nil:
+		return "", err
+	case built:
+		return signingKey(demoKeys(e.dsn))
+	}
+	return buildDemo(ctx, e, demoOptions{noSnapshot: noSnapshot, keys: demoKeys(e.dsn), serving: true})
 }
 
 // resetDemo removes the SQLite database at path (with its journal, its
@@ -142,7 +182,7 @@ func signingKey(dir string) (string, error) {
 
 // printDemo prints the people and their passwords (shown only now), and
 // how to start.
-func printDemo(e *env, res *demo.Result, key string) error {
+func printDemo(e *env, res *demo.Result, key string, serving bool) error {
 	w := e.stdout
 	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", e.dsn,
 		res.Start.Format("2006-01-02 15:04 MST"), res.End.Format("2006-01-02 15:04 MST"))
@@ -156,7 +196,12 @@ func printDemo(e *env, res *demo.Result, key string) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nThe counterpart's API token (%s, role counterpart), which reads its TAXII collection %s:\n\n    %s\n", demo.TokenName, res.Collection, res.Token)
-	fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", e.dsn, key)
-	fmt.Fprintln(w, "then open http://localhost:8080/ and sign in: docs/demo.md says what each person finds.")
+	if !serving {
+		fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", e.dsn, key)
+		fmt.Fprint(w, "then open http://localhost:8080/")
+	} else {
+		fmt.Fprint(w, "\nThe server starts: open it")
+	}
+	fmt.Fprintln(w, " and sign in: docs/demo.md says what each person finds.")
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,5 +118,35 @@ func TestDemoCommand(t *testing.T) {
 	code, _, stderr = runArgs(t, "", "--db", "postgres://nobody@127.0.0.1:1/none", "demo", "--reset", "--yes")
 	if code != 1 || !strings.Contains(stderr, "only a SQLite database") {
 		t.Errorf("--reset on PostgreSQL: exit %d, %q", code, stderr)
+	}
+}
+
+// TestServeDemo: warden serve --demo builds the demo into a database that
+// does not hold it and serves its signed exports with the demo's key;
+// started again on it, it serves without building anything.
+func TestServeDemo(t *testing.T) {
+	db := smallDB(t)
+	for i := range 2 {
+		srv := startServe(t, db, "--demo", "--no-snapshot")
+		waitReady(t, srv.base)
+		resp, err := http.Get(srv.base + "/public/lists/cyber_sanctions/latest/ofac-csv/manifest.json.sig")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("start %d: the signed export's signature: %d, want 200", i+1, resp.StatusCode)
+		}
+		if code := srv.stop(); code != 0 {
+			t.Fatalf("start %d: serve --demo exit %d", i+1, code)
+		}
+	}
+	d, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if built, err := demo.Built(context.Background(), d); err != nil || !built {
+		t.Errorf("Built: %v (%v)", built, err)
 	}
 }

@@ -109,6 +109,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	pullEvery := fs.Duration("intel-pull-every", 15*time.Minute, "how often to pull the partners' TAXII feeds of intelligence (docs/taxii.md)")
 	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
 	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
+	demoFirst := fs.Bool("demo", false, "build the demo first (warden demo, docs/demo.md) unless the database holds it, and serve its signed exports")
 	hl := hotlineFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -142,6 +143,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: --public-lists: %q is not a list name", errUsage, name)
 		}
 		publicNames = append(publicNames, name)
+	}
+	if *demoFirst {
+		key, err := serveDemo(ctx, e, *noSnapshot)
+		if err != nil {
+			return err
+		}
+		if *signingKey == "" {
+			*signingKey = key
+		}
 	}
 	if *signingKey != "" {
 		key, err := publish.LoadPrivateKey(*signingKey)

@@ -94,9 +94,12 @@ func sameVersions(a, b map[string]int) bool {
 	return true
 }
 
-// Watch refreshes the index every interval until ctx ends, so that imports
-// by other processes or nodes reach this one. Errors go to logf.
-func (s *Service) Watch(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
+// Watch refreshes the index whenever wake receives (a list version was
+// stored: store.Listen on PostgreSQL) and every interval in any case, the
+// fallback that finds what no notification announced (SQLite, or a
+// listener reconnecting), until ctx ends. Errors go to logf. A nil wake
+// only polls.
+func (s *Service) Watch(ctx context.Context, interval time.Duration, wake <-chan struct{}, logf func(string, ...any)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -104,13 +107,23 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration, logf func(s
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if rebuilt, err := s.Refresh(ctx); err != nil {
-				logf("screening index refresh failed: %v", err)
-			} else if rebuilt {
-				logf("screening index rebuilt: %d parties", s.Len())
-			}
+		case <-wake:
+		}
+		if rebuilt, err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+			logf("screening index refresh failed: %v", err)
+		} else if rebuilt {
+			logf("screening index rebuilt: %d parties, lists %v", s.Len(), s.Versions())
 		}
 	}
+}
+
+// Built returns when the current index was built (or loaded), the zero
+// time before the first.
+func (s *Service) Built() time.Time {
+	if cur := s.current.Load(); cur != nil {
+		return cur.built
+	}
+	return time.Time{}
 }
 
 // Len is the number of parties in the current index.

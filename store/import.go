@@ -505,6 +505,10 @@ func (im *Import) Commit(meta warden.SourceMeta) (warden.ListVersion, error) {
 		im.list, v.Version, im.format, v.Published, timestamp(v.ImportedAt), v.Entities, v.Added, v.Modified, v.Removed, v.Warnings, string(sample), string(files)); err != nil {
 		return fail(fmt.Errorf("insert list version: %w", err))
 	}
+	// Every node listening rebuilds its index once this commits.
+	if err := im.db.notify(ctx, tx, ListsChannel, fmt.Sprintf("%s %d", im.list, v.Version)); err != nil {
+		return fail(fmt.Errorf("announce list version: %w", err))
+	}
 	// The import is audited in its own transaction: both or neither.
 	ev := warden.NewAuditEvent(ctx, "list.import", "list:"+im.list, "", map[string]any{"version": v.Version, "format": im.format,
 		"published": v.Published, "entities": v.Entities, "added": v.Added, "modified": v.Modified, "removed": v.Removed, "warnings": v.Warnings})

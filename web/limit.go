@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -21,6 +22,14 @@ const (
 // limiter is a token bucket per principal: rate requests per second on
 // average, bursts of burst. Buckets idle long enough to be full again are
 // dropped, so memory follows the active principals.
+//
+// With a shared store (several nodes on one PostgreSQL) the buckets are
+// the database's, one per key for every node: a node takes tokens from
+// one in leases of up to lease tokens, one statement (some 1.5 ms) per
+// lease rather than per request, and spends a lease's tokens within
+// leaseFor; what it does not spend is lost, so every node together never
+// exceeds the limit. Should the database not answer, the node falls back
+// on its own bucket.
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64
@@ -28,6 +37,28 @@ type limiter struct {
 	now     func() time.Time
 	buckets map[string]*bucket
 	swept   time.Time
+
+	shared RateStore
+	prefix string             // of the keys in the shared store: "api:" or "login:"
+	lease  int                // tokens taken from the shared store at once
+	leases map[string]*bucket // tokens of a lease left, and when it was taken
+	logf   func(string, ...any)
+}
+
+// leaseFor is how long a node may spend the tokens it took from a shared
+// bucket: a lease cannot be saved up to exceed the rate later.
+const leaseFor = time.Second
+
+// leaseShare is the share of the burst a lease takes: at the default
+// 10,000 requests a second (burst 20,000), a statement per 400 requests.
+const leaseShare = 50
+
+// RateStore keeps rate limits that several nodes share (the store on
+// PostgreSQL): TakeRate takes cost from key's bucket of depth limit, or
+// says how long until it could; SweepRates drops the buckets full again.
+type RateStore interface {
+	TakeRate(ctx context.Context, key string, now time.Time, cost, limit time.Duration) (time.Duration, error)
+	SweepRates(ctx context.Context, now time.Time) error
 }
 
 type bucket struct {
@@ -40,6 +71,15 @@ func newLimiter(rate float64, burst int, now func() time.Time) *limiter {
 		burst = int(math.Max(1, rate))
 	}
 	return &limiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// share makes l take its tokens from rs, under keys starting with prefix;
+// failures of rs go to logf.
+func (l *limiter) share(rs RateStore, prefix string, logf func(string, ...any)) *limiter {
+	l.shared, l.prefix, l.logf = rs, prefix, logf
+	l.lease = max(1, int(l.burst)/leaseShare)
+	l.leases = map[string]*bucket{}
+	return l
 }
 
 // retryAfter is a rate-limit error that says when to retry.
@@ -59,7 +99,65 @@ func (e *retryAfter) seconds() string {
 
 // allow takes n tokens from key's bucket at once, or none: it returns a
 // *retryAfter (ERATELIMITED) saying how long until n are available.
-func (l *limiter) allow(key string, n int) error {
+func (l *limiter) allow(ctx context.Context, key string, n int) error {
+	if l.shared == nil {
+		return l.local(key, n)
+	}
+	now := l.now()
+	l.mu.Lock()
+	if now.Sub(l.swept) > time.Minute {
+		l.swept = now
+		for k, b := range l.leases {
+			if now.Sub(b.at) > leaseFor {
+				delete(l.leases, k)
+			}
+		}
+		go func() {
+			if err := l.shared.SweepRates(context.WithoutCancel(ctx), now); err != nil {
+				l.logf("rate limits: %v", err)
+			}
+		}()
+	}
+	if b := l.leases[key]; b != nil && now.Sub(b.at) < leaseFor && b.tokens >= float64(n) {
+		b.tokens -= float64(n)
+		l.mu.Unlock()
+		return nil
+	}
+	l.mu.Unlock()
+	take := max(n, l.lease)
+	wait, err := l.shared.TakeRate(ctx, l.prefix+key, now, l.cost(take), l.cost(int(l.burst)))
+	if err == nil && wait > 0 && take > n {
+		take = n
+		wait, err = l.shared.TakeRate(ctx, l.prefix+key, now, l.cost(take), l.cost(int(l.burst)))
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			l.logf("rate limits: %v; limiting in this process", err)
+		}
+		return l.local(key, n)
+	}
+	if wait > 0 {
+		return l.refuse(wait)
+	}
+	if take > n {
+		l.mu.Lock()
+		if b := l.leases[key]; b != nil && now.Sub(b.at) < leaseFor {
+			b.tokens += float64(take - n)
+		} else {
+			l.leases[key] = &bucket{tokens: float64(take - n), at: now}
+		}
+		l.mu.Unlock()
+	}
+	return nil
+}
+
+// cost is how long n requests hold a bucket: n/rate.
+func (l *limiter) cost(n int) time.Duration {
+	return time.Duration(float64(n) / l.rate * float64(time.Second))
+}
+
+// local takes n tokens from key's bucket in this process's memory.
+func (l *limiter) local(key string, n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -83,7 +181,11 @@ func (l *limiter) allow(key string, n int) error {
 		b.tokens -= float64(n)
 		return nil
 	}
-	wait := time.Duration((float64(n) - b.tokens) / l.rate * float64(time.Second))
+	return l.refuse(time.Duration((float64(n) - b.tokens) / l.rate * float64(time.Second)))
+}
+
+// refuse is the rate-limit error for a wait.
+func (l *limiter) refuse(wait time.Duration) error {
 	return &retryAfter{warden.Errorf(warden.ERATELIMITED, "rate limit of %.0f requests per second exceeded; retry after %s", l.rate, wait.Round(time.Millisecond)), wait}
 }
 
@@ -91,8 +193,8 @@ func (l *limiter) allow(key string, n int) error {
 // on w when it says no. Every request is charged 1 on arrival; batch
 // routes charge each query beyond the first once they know how many there
 // are, so a 10,000-query batch costs what 10,000 single queries cost.
-func (s *Server) charge(w http.ResponseWriter, p warden.Principal, n int) error {
-	err := s.limiter.allow(p.Kind+":"+p.Name, n)
+func (s *Server) charge(ctx context.Context, w http.ResponseWriter, p warden.Principal, n int) error {
+	err := s.limiter.allow(ctx, p.Kind+":"+p.Name, n)
 	var rl *retryAfter
 	if errAs(err, &rl) {
 		w.Header().Set("Retry-After", rl.seconds())
@@ -111,7 +213,7 @@ func (s *Server) chargeQueries(w http.ResponseWriter, r *http.Request, queries i
 		return nil
 	}
 	p, _ := warden.PrincipalFrom(r.Context())
-	return s.charge(w, p, queries-1)
+	return s.charge(r.Context(), w, p, queries-1)
 }
 
 func errAs[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }

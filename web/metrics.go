@@ -131,8 +131,62 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "# HELP warden_screening_index_parties Parties in the screening index.")
 	fmt.Fprintln(w, "# TYPE warden_screening_index_parties gauge")
 	fmt.Fprintf(w, "warden_screening_index_parties %d\n", s.Screening.Len())
+	s.writeHealth(w, s.health(r.Context()))
 	s.Hotline.Metrics.WriteTo(w)
 	if err != nil {
 		s.Log.Error("metrics: lists", "err", err)
+	}
+}
+
+// writeHealth writes the series of the node's health: the database, the
+// index's age and versions per list, the job backlog by state and kind,
+// the re-screening's progress and the LISTEN connection.
+func (s *Server) writeHealth(w io.Writer, h readiness) {
+	gauge := func(name, help string) {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
+	}
+	b2i := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	gauge("warden_database_up", "Whether the database answered a ping (1) or not (0).")
+	fmt.Fprintf(w, "warden_database_up %d\n", b2i(h.Database.OK))
+	gauge("warden_database_ping_seconds", "How long the database took to answer a ping.")
+	fmt.Fprintf(w, "warden_database_ping_seconds %g\n", h.Database.LatencyMS/1000)
+	if h.Index != nil {
+		gauge("warden_screening_index_age_seconds", "Seconds since this node built the screening index it answers with, per list.")
+		for _, l := range h.Index.Lists {
+			fmt.Fprintf(w, "warden_screening_index_age_seconds{list=\"%s\"} %g\n", label(l.List), l.AgeSeconds)
+		}
+		gauge("warden_screening_index_version", "The version of each list in this node's screening index (compare warden_list_version).")
+		for _, l := range h.Index.Lists {
+			fmt.Fprintf(w, "warden_screening_index_version{list=\"%s\"} %d\n", label(l.List), l.Version)
+		}
+	}
+	if h.Listening != nil {
+		gauge("warden_listen_connected", "Whether this node's LISTEN connection, which hears of list versions stored by other nodes at once, is up (1) or reconnecting (0, polling meanwhile).")
+		fmt.Fprintf(w, "warden_listen_connected %d\n", b2i(*h.Listening))
+	}
+	if h.Jobs != nil {
+		gauge("warden_jobs", "Unfinished jobs in the job engine, by state and kind.")
+		for _, b := range h.Jobs.backlog {
+			fmt.Fprintf(w, "warden_jobs{state=\"%s\",kind=\"%s\"} %d\n", label(b.State), label(b.Kind), b.Jobs)
+		}
+		gauge("warden_jobs_oldest_available_seconds", "How long the oldest available job has been due, by kind: jobs that wait long mean no node works them.")
+		for _, b := range h.Jobs.backlog {
+			if b.State == "available" && !b.Due.IsZero() {
+				fmt.Fprintf(w, "warden_jobs_oldest_available_seconds{kind=\"%s\"} %g\n", label(b.Kind), max(0, s.now().Sub(b.Due).Seconds()))
+			}
+		}
+	}
+	if p := h.Rescreen; p != nil {
+		gauge("warden_rescreen_running", "Whether a customer re-screening is under way.")
+		fmt.Fprintf(w, "warden_rescreen_running %d\n", b2i(p.Running))
+		gauge("warden_rescreen_customers", "Customers of the re-screening under way: planned and done.")
+		fmt.Fprintf(w, "warden_rescreen_customers{state=\"planned\"} %d\nwarden_rescreen_customers{state=\"done\"} %d\n", p.Customers, p.CustomersDone)
+		gauge("warden_rescreen_parts", "Parts (jobs) of the re-screening under way: planned and done.")
+		fmt.Fprintf(w, "warden_rescreen_parts{state=\"planned\"} %d\nwarden_rescreen_parts{state=\"done\"} %d\n", p.Parts, p.PartsDone)
 	}
 }

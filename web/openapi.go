@@ -475,5 +475,12 @@ var schemas = sync.OnceValue(func() map[string]any {
 		"TAXIIStatus": obj(map[string]any{"id": str, "status": map[string]any{"type": "string", "enum": []string{"pending", "complete"}}, "request_timestamp": stamp, "total_count": integ, "success_count": integ, "failure_count": integ, "pending_count": integ,
 			"successes": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "failures": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "pendings": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}},
 			"id", "status", "total_count", "success_count", "failure_count", "pending_count"),
+		"Readiness": obj(map[string]any{"status": map[string]any{"type": "string", "enum": []string{"ready", "starting", "database unavailable"}},
+			"database":  obj(map[string]any{"ok": boolean, "latency_ms": num}),
+			"index":     obj(map[string]any{"parties": integ, "built": stamp, "age_seconds": num, "lists": map[string]any{"type": "array", "items": obj(map[string]any{"list": str, "version": integ, "built": stamp, "age_seconds": num})}}),
+			"listening": map[string]any{"type": "boolean", "description": "whether this node's LISTEN connection is up (PostgreSQL only)"},
+			"jobs":      obj(map[string]any{"available": integ, "retryable": integ, "running": integ, "scheduled": integ, "oldest_available_seconds": num}),
+			"rescreen":  obj(map[string]any{"running": boolean, "versions": str, "started": stamp, "parts": integ, "parts_done": integ, "customers": integ, "customers_done": integ}),
+		}, "status", "database"),
 	}
 })

@@ -116,7 +116,7 @@ func (c *exportCache) put(key string, set *publish.Set) {
 // publicLimit charges the client address of a public request, setting
 // Retry-After when it says no.
 func (s *Server) publicLimit(w http.ResponseWriter, r *http.Request) error {
-	err := s.Public.limit.allow(s.clientIP(r), 1)
+	err := s.Public.limit.allow(r.Context(), s.clientIP(r), 1)
 	var rl *retryAfter
 	if errAs(err, &rl) {
 		w.Header().Set("Retry-After", rl.seconds())

@@ -54,7 +54,7 @@ func (s *Server) routes() []route {
 	}
 	rs := []route{
 		{method: "GET", path: "/healthz", h: s.healthz, public: true, summary: "Liveness probe", resp: "Status"},
-		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done", resp: "Status"},
+		{method: "GET", path: "/readyz", h: s.readyz, public: true, summary: "Readiness probe: database reachable, start-up done (503 if not); the index, job backlog and re-screening (docs/nodes.md)", resp: "Readiness"},
 		{method: "GET", path: "/public/lists/{name}/versions/{v}/{format}/{file}", h: s.publicFile, public: true, summary: "A file of the signed export of a public list's version: format ofac-csv, ftm, ftm-delta (from the version before) or stix; file one of the manifest's, manifest.json or manifest.json.sig (ETag: SHA-256; 503 without a signing key)", resp: "File"},
 		{method: "GET", path: "/public/lists/{name}/latest/{format}/{file}", h: s.publicFile, public: true, summary: "The same file of the current version of a public list", resp: "File"},
 		{method: "GET", path: "/public/lists/{name}/versions/{v}/notice", h: s.publicNotice, public: true, summary: "The notice of a public list's version (HTML, or text with format=text)", resp: "Notice",

@@ -56,7 +56,7 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	name, pw, next := r.PostFormValue("name"), r.PostFormValue("password"), r.PostFormValue("next")
-	if err := s.logins.allow(s.clientIP(r), 1); err != nil {
+	if err := s.logins.allow(r.Context(), s.clientIP(r), 1); err != nil {
 		var rl *retryAfter
 		if errAs(err, &rl) {
 			w.Header().Set("Retry-After", rl.seconds())

@@ -67,6 +67,17 @@ type Server struct {
 	// Public names the lists published without authentication and the
 	// key that signs their exports (public.go).
 	Public Public
+	// SharedLimits holds the rate limits and the login limits of every
+	// node on one database (the store on PostgreSQL: limit.go); nil keeps
+	// them in this process's memory, which is right for one node.
+	SharedLimits RateStore
+	// Jobs reports the job engine's backlog, Rescreen the customer
+	// re-screening under way, and Listening whether this node hears at
+	// once of list versions stored elsewhere (PostgreSQL's LISTEN), for
+	// /readyz and /metrics; a nil one is left out.
+	Jobs      func(context.Context) ([]warden.JobBacklog, error)
+	Rescreen  func(context.Context) (warden.RescreenProgress, error)
+	Listening func() bool
 
 	metrics *metrics
 	bulk    bulkJobs // bulk screenings and customer uploads started from the UI
@@ -88,6 +99,11 @@ func (s *Server) Handler() http.Handler {
 	s.metrics = newMetrics()
 	s.limiter = newLimiter(s.RateLimit, s.RateBurst, s.now)
 	s.logins = newLimiter(loginRate, loginBurst, s.now)
+	if s.SharedLimits != nil {
+		logf := func(f string, a ...any) { s.Log.Warn(fmt.Sprintf(f, a...)) }
+		s.limiter.share(s.SharedLimits, "api:", logf)
+		s.logins.share(s.SharedLimits, "login:", logf)
+	}
 	s.Public.init(s.now)
 	pages() // the templates, parsed on first use: a broken one stops the server here
 	portalPages()
@@ -145,7 +161,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		}()
 		p, err := s.authenticate(rec, r, rt, max(rt.upload, maxFormBody))
 		if err == nil {
-			err = s.charge(rec, p, 1)
+			err = s.charge(r.Context(), rec, p, 1)
 		}
 		if err == nil && rt.action != "" && !warden.Allowed(p.Role, rt.action) {
 			err = warden.Errorf(warden.EFORBIDDEN, "role %s may not %s", p.Role, rt.action)
@@ -390,16 +406,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyz answers 200 when this node can serve, 503 while it starts or
+// cannot reach the database, with what it knows of its parts (health).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.Lists.Ping(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
-		return
+	h := s.health(r.Context())
+	status := http.StatusOK
+	if h.Status != "ready" {
+		status = http.StatusServiceUnavailable
 	}
-	if s.Ready != nil && !s.Ready() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, status, h)
 }

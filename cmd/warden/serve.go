@@ -35,6 +35,7 @@ import (
 	"warden/publish"
 	"warden/screening"
 	"warden/snapshot"
+	"warden/store"
 	"warden/web"
 )
 
@@ -91,7 +92,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	config := fs.String("config", os.Getenv("WARDEN_CONFIG"), "JSON configuration file (env WARDEN_CONFIG)")
 	addr := fs.String("addr", ":8080", "listen address")
 	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
-	refresh := fs.Duration("refresh", 30*time.Second, "how often to check the lists for new versions and rebuild the screening index")
+	refresh := fs.Duration("refresh", time.Second, "how often to check the lists for new versions and rebuild the screening index, besides PostgreSQL's notifications (docs/nodes.md)")
 	rate := fs.Float64("rate-limit", 10000, "requests per second each token or person may make")
 	burst := fs.Int("rate-burst", 20000, "requests each token or person may make at once")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (set when served over HTTPS, e.g. behind a proxy)")
@@ -250,9 +251,27 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Error("stopping the job queue", "err", err)
 		}
 	}()
+	// A list version stored by any node or command wakes the watcher at
+	// once on PostgreSQL; --refresh polls in any case (docs/nodes.md).
+	wake := make(chan struct{}, 1)
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	listener := db.Listen(listenCtx, store.ListsChannel, func(string) {
+		select {
+		case wake <- struct{}{}:
+		default: // a refresh is due already
+		}
+	}, func(f string, a ...any) { log.Warn(fmt.Sprintf(f, a...)) })
+	// Several nodes may share a PostgreSQL database: so do their limits.
+	var shared web.RateStore
+	var listening func() bool
+	if listener != nil {
+		shared, listening = db, listener.Connected
+	}
 	srv := &http.Server{
 		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Intel: intelSvc, Log: log, Ready: ready.Load,
-			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, TrustedProxies: proxies, Public: public}).Handler(),
+			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, TrustedProxies: proxies, Public: public,
+			SharedLimits: shared, Jobs: db.JobBacklog, Listening: listening}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,
@@ -291,7 +310,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return stopped(fmt.Errorf("build screening index: %w", err))
 	}
 	log.Info("screening index ready", "parties", svc.Len(), "duration", time.Since(start).String())
-	go svc.Watch(ctx, *refresh, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
+	go svc.Watch(ctx, *refresh, wake, func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) })
 	go rescreenLoop(ctx, enf, *refresh, log)
 	if err := hotlinerun.Start(ctx, queue, hot, log); err != nil {
 		return stopped(err)

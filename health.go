@@ -1,0 +1,27 @@
+package warden
+
+import "time"
+
+// JobBacklog counts the jobs of one kind in one state of the job engine,
+// with the earliest time one of them was due: available jobs that pile up,
+// or whose oldest waits long, say that no node works them or that the
+// nodes do not keep up (/readyz, /metrics).
+type JobBacklog struct {
+	State string    `json:"state"` // available, retryable, running or scheduled
+	Kind  string    `json:"kind"`
+	Jobs  int       `json:"jobs"`
+	Due   time.Time `json:"due"` // the earliest scheduled time of these jobs
+}
+
+// RescreenProgress is how far the customer re-screening under way has got,
+// for /readyz and /metrics: a run is split into parts (jobs) that any node
+// works, and counts the customers of the parts done.
+type RescreenProgress struct {
+	Running       bool      `json:"running"`
+	Versions      string    `json:"versions,omitempty"` // the list versions screened against
+	Started       time.Time `json:"started,omitzero"`
+	Parts         int       `json:"parts"`
+	PartsDone     int       `json:"parts_done"`
+	Customers     int       `json:"customers"` // planned
+	CustomersDone int       `json:"customers_done"`
+}

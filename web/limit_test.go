@@ -1,0 +1,64 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// TestSharedRateLimits: two servers on two handles of one PostgreSQL
+// database, sharing their limits, let a principal make its burst of
+// requests between them and no more (with leases of one request and of
+// two), and a client address its login attempts; each alone in its memory
+// would let through twice as many.
+func TestSharedRateLimits(t *testing.T) {
+	at := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) // a stopped clock: no refill
+	stopped := func() time.Time { return at }
+	for _, burst := range []int{6, 100} {
+		a := storetest.OpenPostgres(t)
+		b, err := store.Open(context.Background(), a.DSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		nodes := []*platform{newPlatform(t, a, func(s *Server) { s.RateLimit, s.RateBurst, s.Now, s.SharedLimits = 1, burst, stopped, a })}
+		second := NewTestServer(b, nil, nil)
+		second.RateLimit, second.RateBurst, second.Now, second.SharedLimits = 1, burst, stopped, b
+		second.Screening.Refresh(context.Background())
+		srv := httptest.NewServer(second.Handler())
+		t.Cleanup(srv.Close)
+		nodes = append(nodes, &platform{srv: srv, s: second, db: b, tokens: nodes[0].tokens})
+		if lease := nodes[0].s.limiter.lease; lease != max(1, burst/leaseShare) {
+			t.Fatalf("burst %d: lease %d", burst, lease)
+		}
+
+		passed := 0
+		for i := range burst * 3 / 2 {
+			switch code := nodes[i%2].do(t, "GET", "/v1/lists", nodes[0].tokens["analyst"], "", "").StatusCode; code {
+			case 200:
+				passed++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("burst %d, request %d: %d", burst, i, code)
+			}
+		}
+		if passed != burst {
+			t.Errorf("burst %d between two nodes: %d requests passed, want %d", burst, passed, burst)
+		}
+
+		if burst == 6 {
+			codes := map[int]int{}
+			for i := range loginBurst + 4 {
+				codes[postLogin(t, nodes[i%2], "nobody", "guessing a password").StatusCode]++
+			}
+			if codes[http.StatusUnauthorized] != loginBurst {
+				t.Errorf("login answers between two nodes %v, want %d refused as wrong, then 429", codes, loginBurst)
+			}
+		}
+	}
+}

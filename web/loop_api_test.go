@@ -592,6 +592,20 @@ func TestLoopAPI(t *testing.T) {
 				t.Errorf("the portal's page lacks %q", s)
 			}
 		}
+		// The page's timeline is the request's events as the API gives
+		// them to the counterpart, in order, without the referral.
+		at = strings.Index(string(portal), `id="timeline"`)
+		for _, ev := range []string{"request.sent", "request.deadline_missed", "request.acknowledged", "request.deadline_missed", "request.answered", "request.reviewed"} {
+			i := -1
+			if at >= 0 {
+				i = strings.Index(string(portal[at+1:]), ">"+ev+"<")
+			}
+			if i < 0 {
+				t.Errorf("the portal's timeline lacks %s after %d", ev, at)
+				break
+			}
+			at += 1 + i
+		}
 		absent("the portal's page", portal, append(secrets, "low_quality", "withholds what", ruReq.Reference, "referr")...)
 		code, b = chen.call("GET", "/portal", nil)
 		absent("the portal's home", want("the portal", code, b, 200), ruReq.Reference)

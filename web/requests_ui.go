@@ -476,14 +476,20 @@ func actions(p warden.Principal, q warden.Request, side string, exts []warden.Ex
 	return a
 }
 
-// timelineLine is a domain event of the request as the timeline shows it.
+// timelineLine is a domain event of the request as the timeline shows it:
+// At and Detail for the authority's page (UTC), When, Deadline and Due
+// for the portal's (the viewer's zone and language).
 type timelineLine struct {
 	At, Type, Status, Detail string
+	When                     time.Time
+	Deadline                 string
+	Due                      *time.Time
 }
 
 // requestData gathers what a request's page shows: the request, its
-// thread, extensions and reviews, the actions the viewer may take; for
-// the authority also its referrals and timeline.
+// thread, extensions and reviews, the actions the viewer may take, its
+// timeline (a counterpart's without referrals: Cooperation.Timeline);
+// for the authority also its referrals.
 func (s *Server) requestData(r *http.Request, id int64, base string, portal bool, zone string) (map[string]any, error) {
 	ctx := r.Context()
 	q, err := s.Cooperation.Get(ctx, id)
@@ -517,6 +523,23 @@ func (s *Server) requestData(r *http.Request, id int64, base string, portal bool
 		"Extended":     q.AnswerDue != nil && q.AnswerDueOriginal != nil && !q.AnswerDue.Equal(*q.AnswerDueOriginal),
 		"Refusals":     warden.RefusalReasons, "Uses": warden.Uses, "Scores": []int{1, 2, 3, 4, 5}, "MaxAttachment": s.Cooperation.MaxAttachment,
 		"Criteria": []string{"completeness", "accuracy", "actionability", "updates"}, "MessageKinds": []warden.MessageKind{warden.MessageQuestion, warden.MessageUpdate, warden.MessageNote}}
+	evs, err := s.Cooperation.Timeline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var tl []timelineLine
+	for _, e := range evs {
+		l := timelineLine{At: e.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"), Type: e.Type, When: e.CreatedAt}
+		var pl warden.RequestEvent
+		if json.Unmarshal(e.Payload, &pl) == nil {
+			l.Status, l.Deadline, l.Due = string(pl.Status), pl.Deadline, pl.Due
+			if pl.Deadline != "" {
+				l.Detail = pl.Deadline + " deadline " + inZone(pl.Due, time.UTC)
+			}
+		}
+		tl = append(tl, l)
+	}
+	data["Timeline"] = tl
 	if portal {
 		return data, nil
 	}
@@ -524,23 +547,7 @@ func (s *Server) requestData(r *http.Request, id int64, base string, portal bool
 	if err != nil {
 		return nil, err
 	}
-	evs, err := s.Cooperation.Timeline(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	var tl []timelineLine
-	for _, e := range evs {
-		l := timelineLine{At: e.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC"), Type: e.Type}
-		var pl warden.RequestEvent
-		if json.Unmarshal(e.Payload, &pl) == nil {
-			l.Status = string(pl.Status)
-			if pl.Deadline != "" {
-				l.Detail = pl.Deadline + " deadline " + inZone(pl.Due, time.UTC)
-			}
-		}
-		tl = append(tl, l)
-	}
-	data["Referrals"], data["Timeline"] = refs, tl
+	data["Referrals"] = refs
 	if data["Act"].(map[string]bool)["refer"] {
 		th, err := s.Cooperation.Thresholds(ctx)
 		if err != nil {

@@ -173,14 +173,19 @@ func (db *DB) Customer(ctx context.Context, id string) (warden.Customer, error) 
 // all).
 func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference WHERE $1 = '' OR t.status = $1`, status).Scan(&n)
+	q, args := countCustomersQuery(status)
+	err := db.sql.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
+}
+
+func countCustomersQuery(status string) (string, []any) {
+	return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference WHERE $1 = '' OR t.status = $1`, []any{status}
 }
 
 // Customers lists customers in id order.
 func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.Customer, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers c JOIN transactions t ON t.reference = c.reference
-		WHERE ($1 = '' OR t.status = $1) AND c.id > $2 ORDER BY c.id LIMIT $3`, f.Status, f.After, f.Limit)
+	q, args := customersQuery(f)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("customers: %w", err)
 	}
@@ -194,6 +199,11 @@ func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func customersQuery(f warden.CustomerFilter) (string, []any) {
+	return `SELECT ` + customerColumns + ` FROM customers c JOIN transactions t ON t.reference = c.reference
+		WHERE ($1 = '' OR t.status = $1) AND c.id > $2 ORDER BY c.id LIMIT $3`, []any{f.Status, f.After, f.Limit}
 }
 
 const customerColumns = `c.body, t.response, t.status, c.latest`
@@ -318,7 +328,8 @@ func (db *DB) Case(ctx context.Context, id int64) (warden.PendingCase, error) {
 
 // Cases lists cases with a status ("" for all), oldest first.
 func (db *DB) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([]warden.Case, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, string(status), limit)
+	q, args := casesQuery(status, limit)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)
 	}
@@ -332,6 +343,10 @@ func (db *DB) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([
 		out = append(out, p.Case)
 	}
 	return out, rows.Err()
+}
+
+func casesQuery(status warden.CaseStatus, limit int) (string, []any) {
+	return `SELECT ` + caseColumns + ` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, []any{string(status), limit}
 }
 
 // DecideCase closes an open case as confirmed or cleared and, in the same
@@ -546,9 +561,8 @@ func (db *DB) Release(ctx context.Context, e *warden.LedgerEntry, check func(war
 
 // Ledger returns entries f selects, oldest first.
 func (db *DB) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.LedgerEntry, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger
-		WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3) AND ($4 = '' OR reference = $4) AND seq > $5
-		ORDER BY seq LIMIT $6`, f.EntityID, f.Holder, f.Currency, f.Reference, f.After, f.Limit)
+	q, args := ledgerQuery(f)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
@@ -566,18 +580,34 @@ func (db *DB) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.Ledge
 	return out, rows.Err()
 }
 
+func ledgerQuery(f warden.LedgerFilter) (string, []any) {
+	return `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger
+		WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3) AND ($4 = '' OR reference = $4) AND seq > $5
+		ORDER BY seq LIMIT $6`, []any{f.EntityID, f.Holder, f.Currency, f.Reference, f.After, f.Limit}
+}
+
 // Balances sums the ledger per holder, party and currency, exactly,
 // leaving out what is fully released; f's party, holder and currency
 // select the balances (its reference and paging do not).
 func (db *DB) Balances(ctx context.Context, f warden.LedgerFilter) ([]warden.Balance, error) {
-	return db.balances(ctx, `($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3)`, f.EntityID, f.Holder, f.Currency)
+	q, args := balancesQuery(f)
+	return db.balances(ctx, q, args...)
 }
 
-// balances sums the entries where selects, per holder, party and
-// currency, leaving out zero balances.
-func (db *DB) balances(ctx context.Context, where string, args ...any) ([]warden.Balance, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT holder, entity_id, currency, `+exactSum+` FROM ledger WHERE `+where+`
-		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`, args...)
+func balancesQuery(f warden.LedgerFilter) (string, []any) {
+	return sumQuery(`($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3)`), []any{f.EntityID, f.Holder, f.Currency}
+}
+
+// sumQuery sums the entries where selects, per holder, party and
+// currency.
+func sumQuery(where string) string {
+	return `SELECT holder, entity_id, currency, ` + exactSum + ` FROM ledger WHERE ` + where + `
+		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`
+}
+
+// balances runs q, a sumQuery, leaving out zero balances.
+func (db *DB) balances(ctx context.Context, q string, args ...any) ([]warden.Balance, error) {
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("balances: %w", err)
 	}
@@ -657,15 +687,14 @@ func scanLicence(scan func(...any) error) (warden.Licence, error) {
 // BalancesAsOf sums the ledger up to and including time t per holder, party
 // and currency, exactly, leaving out zero balances.
 func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, error) {
-	return db.balances(ctx, `at <= $1`, timestamp(t))
+	return db.balances(ctx, sumQuery(`at <= $1`), timestamp(t))
 }
 
 // TransactionsWithStatus returns the payments (not customers) whose status
 // is now status and became so at or after since, in that order.
 func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since time.Time) ([]warden.TxDecision, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT response, status, status_at FROM transactions
-		WHERE status = $1 AND (CASE WHEN status_at = '' THEN created_at ELSE status_at END) >= $2 AND reference NOT LIKE 'customer:%'
-		ORDER BY CASE WHEN status_at = '' THEN created_at ELSE status_at END, reference`, status, timestamp(since))
+	q, args := transactionsWithStatusQuery(status, since)
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("transactions: %w", err)
 	}
@@ -684,4 +713,10 @@ func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since t
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+func transactionsWithStatusQuery(status string, since time.Time) (string, []any) {
+	return `SELECT response, status, status_at FROM transactions
+		WHERE status = $1 AND (CASE WHEN status_at = '' THEN created_at ELSE status_at END) >= $2 AND reference NOT LIKE 'customer:%'
+		ORDER BY CASE WHEN status_at = '' THEN created_at ELSE status_at END, reference`, []any{status, timestamp(since)}
 }

@@ -178,8 +178,11 @@ func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
 	return n, err
 }
 
+// countCustomersQuery counts the customers with a status ("" for all).
 func countCustomersQuery(status string) (string, []any) {
-	return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference WHERE $1 = '' OR t.status = $1`, []any{status}
+	var w where
+	w.eq("t.status", status)
+	return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference` + w.String(), w.args
 }
 
 // Customers lists customers in id order.
@@ -201,9 +204,13 @@ func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.
 	return out, rows.Err()
 }
 
+// customersQuery selects the page of customers f asks for.
 func customersQuery(f warden.CustomerFilter) (string, []any) {
-	return `SELECT ` + customerColumns + ` FROM customers c JOIN transactions t ON t.reference = c.reference
-		WHERE ($1 = '' OR t.status = $1) AND c.id > $2 ORDER BY c.id LIMIT $3`, []any{f.Status, f.After, f.Limit}
+	var w where
+	w.eq("t.status", f.Status)
+	w.and("c.id > " + w.arg(f.After))
+	limit := w.arg(f.Limit)
+	return `SELECT ` + customerColumns + ` FROM customers c JOIN transactions t ON t.reference = c.reference` + w.String() + ` ORDER BY c.id LIMIT ` + limit, w.args
 }
 
 const customerColumns = `c.body, t.response, t.status, c.latest`
@@ -345,8 +352,12 @@ func (db *DB) Cases(ctx context.Context, status warden.CaseStatus, limit int) ([
 	return out, rows.Err()
 }
 
+// casesQuery selects the first limit cases with a status ("" for all).
 func casesQuery(status warden.CaseStatus, limit int) (string, []any) {
-	return `SELECT ` + caseColumns + ` FROM cases WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, []any{string(status), limit}
+	var w where
+	w.eqLeading("status", string(status))
+	n := w.arg(limit)
+	return `SELECT ` + caseColumns + ` FROM cases` + w.String() + w.orderBy("id") + ` LIMIT ` + n, w.args
 }
 
 // DecideCase closes an open case as confirmed or cleared and, in the same
@@ -580,10 +591,23 @@ func (db *DB) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.Ledge
 	return out, rows.Err()
 }
 
+// ledgerQuery selects the page of entries f asks for.
 func ledgerQuery(f warden.LedgerFilter) (string, []any) {
-	return `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger
-		WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3) AND ($4 = '' OR reference = $4) AND seq > $5
-		ORDER BY seq LIMIT $6`, []any{f.EntityID, f.Holder, f.Currency, f.Reference, f.After, f.Limit}
+	w := ledgerWhere(f)
+	w.eq("reference", f.Reference)
+	w.and("seq > " + w.arg(f.After))
+	limit := w.arg(f.Limit)
+	return `SELECT seq, kind, holder, entity_id, program, currency, minor, reference, hit, licence, at, actor FROM ledger` + w.String() +
+		w.orderBy("seq") + ` LIMIT ` + limit, w.args
+}
+
+// ledgerWhere selects the entries of f's party, holder and currency.
+func ledgerWhere(f warden.LedgerFilter) where {
+	var w where
+	w.eq("entity_id", f.EntityID)
+	w.eq("holder", f.Holder)
+	w.eqLeading("currency", f.Currency)
+	return w
 }
 
 // Balances sums the ledger per holder, party and currency, exactly,
@@ -594,14 +618,15 @@ func (db *DB) Balances(ctx context.Context, f warden.LedgerFilter) ([]warden.Bal
 	return db.balances(ctx, q, args...)
 }
 
+// balancesQuery sums the entries of f's party, holder and currency.
 func balancesQuery(f warden.LedgerFilter) (string, []any) {
-	return sumQuery(`($1 = '' OR entity_id = $1) AND ($2 = '' OR holder = $2) AND ($3 = '' OR currency = $3)`), []any{f.EntityID, f.Holder, f.Currency}
+	w := ledgerWhere(f)
+	return sumQuery(w), w.args
 }
 
-// sumQuery sums the entries where selects, per holder, party and
-// currency.
-func sumQuery(where string) string {
-	return `SELECT holder, entity_id, currency, ` + exactSum + ` FROM ledger WHERE ` + where + `
+// sumQuery sums the entries w selects, per holder, party and currency.
+func sumQuery(w where) string {
+	return `SELECT holder, entity_id, currency, ` + exactSum + ` FROM ledger` + w.String() + `
 		GROUP BY holder, entity_id, currency ORDER BY entity_id, holder, currency`
 }
 
@@ -687,7 +712,9 @@ func scanLicence(scan func(...any) error) (warden.Licence, error) {
 // BalancesAsOf sums the ledger up to and including time t per holder, party
 // and currency, exactly, leaving out zero balances.
 func (db *DB) BalancesAsOf(ctx context.Context, t time.Time) ([]warden.Balance, error) {
-	return db.balances(ctx, sumQuery(`at <= $1`), timestamp(t))
+	var w where
+	w.and("at <= " + w.arg(timestamp(t)))
+	return db.balances(ctx, sumQuery(w), w.args...)
 }
 
 // TransactionsWithStatus returns the payments (not customers) whose status
@@ -715,6 +742,8 @@ func (db *DB) TransactionsWithStatus(ctx context.Context, status string, since t
 	return out, rows.Err()
 }
 
+// transactionsWithStatusQuery selects the payments with a status since a
+// time, in the order of the transactions_status index.
 func transactionsWithStatusQuery(status string, since time.Time) (string, []any) {
 	return `SELECT response, status, status_at FROM transactions
 		WHERE status = $1 AND (CASE WHEN status_at = '' THEN created_at ELSE status_at END) >= $2 AND reference NOT LIKE 'customer:%'

@@ -291,43 +291,30 @@ func scanAudit(scan func(...any) error) (warden.AuditEvent, error) {
 
 // AuditEvents calls fn with the events f selects, in sequence order.
 func (db *DB) AuditEvents(ctx context.Context, f warden.AuditFilter, fn func(warden.AuditEvent) error) error {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
-	if f.Actor != "" {
-		add("actor = $%d", f.Actor)
-	}
+	var w where
+	w.eq("actor", f.Actor)
 	if f.Action != "" {
 		if strings.HasSuffix(f.Action, ".") {
-			add("action LIKE $%d", f.Action+"%")
+			w.and("action LIKE " + w.arg(f.Action+"%"))
 		} else {
-			add("action = $%d", f.Action)
+			w.and("action = " + w.arg(f.Action))
 		}
 	}
-	if f.Object != "" {
-		add("object = $%d", f.Object)
-	}
+	w.eq("object", f.Object)
 	if !f.Since.IsZero() {
-		add("at >= $%d", timestamp(f.Since))
+		w.and("at >= " + w.arg(timestamp(f.Since)))
 	}
 	if !f.Until.IsZero() {
-		add("at < $%d", timestamp(f.Until))
+		w.and("at < " + w.arg(timestamp(f.Until)))
 	}
 	if f.After > 0 {
-		add("seq > $%d", f.After)
+		w.and("seq > " + w.arg(f.After))
 	}
-	q := `SELECT ` + auditColumns + ` FROM audit_events`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY seq"
+	q := `SELECT ` + auditColumns + ` FROM audit_events` + w.String() + " ORDER BY seq"
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := db.sql.QueryContext(ctx, q, args...)
+	rows, err := db.sql.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return fmt.Errorf("audit events: %w", err)
 	}

@@ -25,57 +25,45 @@ func likeEscape(s string) string {
 // caseWhere builds the WHERE clause of f from the conditions it sets, and
 // their arguments, numbered from 1.
 func caseWhere(f warden.CaseFilter) (string, []any) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var w where
 	if len(f.Statuses) == 1 {
-		where = append(where, "status = "+arg(string(f.Statuses[0])))
+		w.and("status = " + w.arg(string(f.Statuses[0])))
 	} else if len(f.Statuses) > 1 {
 		ph := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
-			ph[i] = arg(string(st))
+			ph[i] = w.arg(string(st))
 		}
-		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+		w.and("status IN (" + strings.Join(ph, ", ") + ")")
 	}
-	if f.List != "" {
-		where = append(where, "list = "+arg(f.List))
-	}
+	w.eq("list", f.List)
 	if f.Program != "" {
-		where = append(where, "id IN (SELECT case_id FROM case_programs WHERE program = "+arg(f.Program)+")")
+		w.and("id IN (SELECT case_id FROM case_programs WHERE program = " + w.arg(f.Program) + ")")
 	}
 	if f.MinScore > 0 {
-		where = append(where, "score >= "+arg(f.MinScore))
+		w.and("score >= " + w.arg(f.MinScore))
 	}
 	if f.MaxScore > 0 {
-		where = append(where, "score <= "+arg(f.MaxScore))
+		w.and("score <= " + w.arg(f.MaxScore))
 	}
 	if f.Unassigned {
-		where = append(where, "assignee = ''")
-	} else if f.Assignee != "" {
-		where = append(where, "assignee = "+arg(f.Assignee))
+		w.and("assignee = ''")
+	} else {
+		w.eq("assignee", f.Assignee)
 	}
-	if f.Source != "" {
-		where = append(where, "source = "+arg(f.Source))
-	}
+	w.eq("source", f.Source)
 	if !f.OpenedBefore.IsZero() {
-		where = append(where, "created_at < "+arg(timestamp(f.OpenedBefore)))
+		w.and("created_at < " + w.arg(timestamp(f.OpenedBefore)))
 	}
 	if !f.OpenedAfter.IsZero() {
-		where = append(where, "created_at >= "+arg(timestamp(f.OpenedAfter)))
+		w.and("created_at >= " + w.arg(timestamp(f.OpenedAfter)))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		where = append(where, `search LIKE `+arg("%"+likeEscape(strings.ToLower(q))+"%")+` ESCAPE '\'`)
+		w.and(`search LIKE ` + w.arg("%"+likeEscape(strings.ToLower(q))+"%") + ` ESCAPE '\'`)
 	}
 	if f.After > 0 {
-		where = append(where, "id > "+arg(f.After))
+		w.and("id > " + w.arg(f.After))
 	}
-	if len(where) == 0 {
-		return "", args
-	}
-	return " WHERE " + strings.Join(where, " AND "), args
+	return w.String(), w.args
 }
 
 // caseOrder is the ORDER BY of a sort order.

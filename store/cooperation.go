@@ -867,13 +867,15 @@ func (db *DB) RemoveClosure(ctx context.Context, org, date string, at time.Time,
 // Dialogues returns the dialogues held with organisation org ("" for
 // all), by date.
 func (db *DB) Dialogues(ctx context.Context, org string) ([]warden.Dialogue, error) {
+	var w where
+	w.eq("org", org)
 	return queryAll(ctx, db.reader(ctx), "dialogues", func(scan func(...any) error) (warden.Dialogue, error) {
 		var d warden.Dialogue
 		var at string
 		err := scan(&d.ID, &d.Org, &d.HeldOn, &d.Notes, &d.AddedBy, &at)
 		d.AddedAt = parseTime(at)
 		return d, err
-	}, `SELECT id, org, held_on, notes, added_by, added_at FROM dialogues WHERE $1 = '' OR org = $1 ORDER BY held_on, id`, org)
+	}, `SELECT id, org, held_on, notes, added_by, added_at FROM dialogues`+w.String()+` ORDER BY held_on, id`, w.args...)
 }
 
 // AddDialogue stores a dialogue, setting its id, with the audit event,

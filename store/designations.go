@@ -175,7 +175,11 @@ func (db *DB) Events(ctx context.Context, typ string, after int64, limit int) ([
 	if limit <= 0 {
 		limit = math.MaxInt32
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, type, object, payload, created_at FROM events WHERE ($1 = '' OR type = $1) AND id > $2 ORDER BY id LIMIT $3`, typ, after, limit)
+	var w where
+	w.eq("type", typ)
+	w.and("id > " + w.arg(after))
+	n := w.arg(limit)
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, type, object, payload, created_at FROM events`+w.String()+` ORDER BY id LIMIT `+n, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
@@ -244,7 +248,9 @@ func (db *DB) Designation(ctx context.Context, id int64) (warden.Designation, er
 // Designations lists designations with a status ("" for all), newest
 // first, without their evidence.
 func (db *DB) Designations(ctx context.Context, status warden.DesignationStatus) ([]warden.Designation, error) {
-	return db.queryDesignations(ctx, "designations", `WHERE $1 = '' OR status = $1 ORDER BY id DESC`, string(status))
+	var w where
+	w.eq("status", string(status))
+	return db.queryDesignations(ctx, "designations", w.String()+` ORDER BY id DESC`, w.args...)
 }
 
 // ListedDesignations returns the published designations that state what

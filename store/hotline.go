@@ -384,11 +384,16 @@ func (db *DB) AddHotlineLog(ctx context.Context, lines ...warden.HotlineEntry) e
 // HotlineLog returns the log lines of alert (0: all) after id after,
 // oldest first, at most limit (0: all).
 func (db *DB) HotlineLog(ctx context.Context, alert, after int64, limit int) ([]warden.HotlineEntry, error) {
-	q := `SELECT id, at, alert, notification, kind, actor, detail FROM hotline_log WHERE ($1 = 0 OR alert = $1) AND id > $2 ORDER BY id`
+	var w where
+	if alert != 0 {
+		w.and("alert = " + w.arg(alert))
+	}
+	w.and("id > " + w.arg(after))
+	q := `SELECT id, at, alert, notification, kind, actor, detail FROM hotline_log` + w.String() + ` ORDER BY id`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := db.sql.QueryContext(ctx, q, alert, after)
+	rows, err := db.sql.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("hotline log: %w", err)
 	}
@@ -588,9 +593,12 @@ func (db *DB) CodesSent(ctx context.Context, person, address string, since time.
 // order. If verified, only the verified methods of people not disabled:
 // those the hotline may send to.
 func (db *DB) ContactMethods(ctx context.Context, person string, verified bool) ([]ContactMethod, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+methodColumns+` FROM contact_methods
-		WHERE ($1 = '' OR person = $1) AND ($2 = 0 OR verified_at <> '' AND person IN (SELECT name FROM users WHERE disabled_at = ''))
-		ORDER BY id`, person, boolInt(verified))
+	var w where
+	w.eq("person", person)
+	if verified {
+		w.and("verified_at <> '' AND person IN (SELECT name FROM users WHERE disabled_at = '')")
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+methodColumns+` FROM contact_methods`+w.String()+` ORDER BY id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("contact methods: %w", err)
 	}
@@ -695,11 +703,14 @@ func (db *DB) HotlineAlert(ctx context.Context, id int64) (Alert, error) {
 // HotlineAlerts lists alerts with a status and about an object ("" for
 // any), newest first, at most limit (0: all).
 func (db *DB) HotlineAlerts(ctx context.Context, status warden.AlertStatus, object string, limit int) ([]warden.Alert, error) {
-	q := `SELECT ` + alertColumns + ` FROM hotline_alerts WHERE ($1 = '' OR status = $1) AND ($2 = '' OR object = $2) ORDER BY id DESC`
+	var w where
+	w.eq("status", string(status))
+	w.eq("object", object)
+	q := `SELECT ` + alertColumns + ` FROM hotline_alerts` + w.String() + ` ORDER BY id DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := db.sql.QueryContext(ctx, q, string(status), object)
+	rows, err := db.sql.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: %w", err)
 	}

@@ -314,7 +314,9 @@ func (db *DB) Approval(ctx context.Context, id int64) (warden.Approval, error) {
 
 // Approvals lists proposals with a status ("" for all), newest first.
 func (db *DB) Approvals(ctx context.Context, status string) ([]warden.Approval, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+approvalColumns+` FROM approvals WHERE $1 = '' OR status = $1 ORDER BY id DESC`, status)
+	var w where
+	w.eq("status", status)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+approvalColumns+` FROM approvals`+w.String()+` ORDER BY id DESC`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}

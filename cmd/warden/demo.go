@@ -73,7 +73,7 @@ func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 	if built, err := demo.Built(ctx, db); err != nil {
 		return "", err
 	} else if built {
-		return "", warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", e.dsn)
+		return "", warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", shownDSN(e.dsn))
 	}
 	if err := demo.Fresh(ctx, db); err != nil {
 		return "", err
@@ -184,7 +184,7 @@ func signingKey(dir string) (string, error) {
 // how to start.
 func printDemo(e *env, res *demo.Result, key string, serving bool) error {
 	w := e.stdout
-	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", e.dsn,
+	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", shownDSN(e.dsn),
 		res.Start.Format("2006-01-02 15:04 MST"), res.End.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintln(w, "People (the passwords are shown only now; change one with `warden user passwd NAME`):")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -197,7 +197,7 @@ func printDemo(e *env, res *demo.Result, key string, serving bool) error {
 	}
 	fmt.Fprintf(w, "\nThe counterpart's API token (%s, role counterpart), which reads its TAXII collection %s:\n\n    %s\n", demo.TokenName, res.Collection, res.Token)
 	if !serving {
-		fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", e.dsn, key)
+		fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", shownDSN(e.dsn), key)
 		fmt.Fprint(w, "then open http://localhost:8080/")
 	} else {
 		fmt.Fprint(w, "\nThe server starts: open it")

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -129,6 +130,18 @@ func main() {
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// shownDSN is a DSN as it may be printed: a PostgreSQL URL's password
+// replaced by "xxxxx", so that it does not end up in a terminal's
+// scroll-back or a CI log.
+func shownDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return u.Redacted()
+		}
+	}
+	return dsn
 }
 
 // errUsage marks an error the user made in the command line.

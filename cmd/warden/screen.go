@@ -163,7 +163,7 @@ func indexLists(ctx context.Context, e *env, db *store.DB) (*screening.Service, 
 		return nil, err
 	}
 	if svc.Len() == 0 {
-		return nil, warden.Errorf(warden.EINVALID, "the database %s holds no lists: import one (warden import) or run warden serve once to load the bundled OFAC list", e.dsn)
+		return nil, warden.Errorf(warden.EINVALID, "the database %s holds no lists: import one (warden import) or run warden serve once to load the bundled OFAC list", shownDSN(e.dsn))
 	}
 	return svc, nil
 }

@@ -26,3 +26,17 @@ func TestParsePrefixes(t *testing.T) {
 		t.Errorf("serve --trusted-proxies nonsense: exit %d, %q; want 2 naming the flag", code, stderr.String())
 	}
 }
+
+// TestShownDSN: a DSN printed by a command never shows the password.
+func TestShownDSN(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://warden:s3cret@db:5432/w?sslmode=disable": "postgres://warden:xxxxx@db:5432/w?sslmode=disable",
+		"postgres://warden@db/w":                             "postgres://warden@db/w",
+		"./warden.db":                                        "./warden.db",
+		"sqlite:/var/lib/warden/w.db":                        "sqlite:/var/lib/warden/w.db",
+	} {
+		if got := shownDSN(in); got != want {
+			t.Errorf("shownDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

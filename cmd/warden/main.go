@@ -67,6 +67,9 @@ var commands = []command{
 	{"verify", "check a fetched export: the manifest's signature and every file's hash", cmdVerify},
 	{"serve", "run the HTTP server", cmdServe},
 	{"demo", "build the whole loop (intelligence to sanctions) in a fresh database, to see the system working", cmdDemo},
+	{"store", "migrate: copy the database to the other engine (SQLite to PostgreSQL), resumable, verified", cmdStore},
+	{"backup", "write a consistent copy of the database while it serves (SQLite; pg_dump for PostgreSQL)", cmdBackup},
+	{"restore", "put a backup in place as --db and verify its counts and audit chain", cmdRestore},
 }
 
 // env is what every command gets: the database DSN and the output streams.

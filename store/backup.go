@@ -1,0 +1,252 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"warden"
+)
+
+// Backup files start with their engine's mark.
+var (
+	sqliteMagic = []byte("SQLite format 3\x00")
+	pgDumpMagic = []byte("PGDMP")
+)
+
+// Backup writes a consistent copy of db to the file at path, which must
+// not exist, while others may write to db: on SQLite with VACUUM INTO,
+// which reads one snapshot in a read transaction (writers carry on) and
+// writes a compact database; on PostgreSQL with pg_dump's custom format
+// (pg_dump must be on PATH, of the server's major version or later), whose
+// snapshot is as consistent. It returns the tables the backup holds and,
+// for SQLite, their rows, read back from the file.
+func Backup(ctx context.Context, db *DB, path string) ([]TableCount, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, warden.Errorf(warden.ECONFLICT, "backup: %s exists: name a new file", path)
+	}
+	if db.driver == "pgx" {
+		return pgDump(ctx, db, path)
+	}
+	if db.dsn == "" {
+		return nil, warden.Errorf(warden.EINVALID, "backup: an in-memory database has nothing to back up")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO $1`, abs); err != nil {
+		os.Remove(abs)
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	return checkSQLite(ctx, abs)
+}
+
+// checkSQLite opens the SQLite file at path read-only, checks its
+// integrity, and counts its tables' rows.
+func checkSQLite(ctx context.Context, path string) ([]TableCount, error) {
+	b, err := OpenSource(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	var ok string
+	if err := b.sql.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&ok); err != nil {
+		return nil, fmt.Errorf("check %s: %w", path, err)
+	}
+	if ok != "ok" {
+		return nil, warden.Errorf(warden.EINVALID, "check %s: the integrity check says %q", path, ok)
+	}
+	return Count(ctx, b)
+}
+
+// pgURL splits a PostgreSQL URL as Open takes it into one libpq's tools
+// take (they refuse parameters they do not know, such as search_path) and
+// the schema search_path names, if any.
+func pgURL(dsn string) (string, string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", "", warden.Errorf(warden.EINVALID, "the database URL: %v", err)
+	}
+	q := u.Query()
+	schema := q.Get("search_path")
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String(), schema, nil
+}
+
+// pgDump runs pg_dump into path and checks the dump with pg_restore
+// --list: it must list the data of every table db has.
+func pgDump(ctx context.Context, db *DB, path string) ([]TableCount, error) {
+	dsn, schema, err := pgURL(db.dsn)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"--format=custom", "--no-owner", "--file=" + path}
+	if schema != "" {
+		args = append(args, "--schema="+schema)
+	}
+	if err := run(ctx, "pg_dump", append(args, "--dbname="+dsn)...); err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	listed, err := pgDumpTables(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	have, err := Count(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var out []TableCount
+	for _, t := range have {
+		if !slices.Contains(listed, t.Name) {
+			return nil, warden.Errorf(warden.EINVALID, "backup: the dump %s lacks the data of table %s", path, t.Name)
+		}
+		out = append(out, TableCount{Name: t.Name, Rows: -1})
+	}
+	return out, nil
+}
+
+// pgDumpTables lists the tables whose data the dump at path holds.
+func pgDumpTables(ctx context.Context, path string) ([]string, error) {
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, "pg_restore", "--list", path)
+	cmd.Stdout = &out
+	if err := runCmd(cmd); err != nil {
+		return nil, err
+	}
+	var tables []string
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		// 3456; 0 16390 TABLE DATA public audit_events postgres
+		f := strings.Fields(sc.Text())
+		for i := 0; i+3 < len(f); i++ {
+			if f[i] == "TABLE" && f[i+1] == "DATA" {
+				tables = append(tables, f[i+3])
+				break
+			}
+		}
+	}
+	return tables, sc.Err()
+}
+
+// run runs a PostgreSQL tool, its error output in the error.
+func run(ctx context.Context, name string, args ...string) error {
+	return runCmd(exec.CommandContext(ctx, name, args...))
+}
+
+func runCmd(cmd *exec.Cmd) error {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return warden.Errorf(warden.EINVALID, "%s is not on PATH: install PostgreSQL's client tools (docs/moving.md)", filepath.Base(cmd.Path))
+		}
+		return fmt.Errorf("%s: %w: %s", filepath.Base(cmd.Path), err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// Restore puts the backup in file in place as the database dsn names. A
+// SQLite backup is checked and copied over the file, which must not hold
+// a database unless force is set (its -wal and -shm files go with it): no
+// process may have it open. A PostgreSQL dump is restored with pg_restore,
+// in one transaction, into a database with no tables in the schema of its
+// search path; a dump of a schema other than public creates that schema,
+// which must not exist yet. The caller then opens the database and
+// verifies it.
+func Restore(ctx context.Context, file, dsn string, force bool) error {
+	head := make([]byte, len(sqliteMagic))
+	f, err := os.Open(file)
+	if err != nil {
+		return warden.Errorf(warden.ENOTFOUND, "restore: %v", err)
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	pg := strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	switch {
+	case pg && !bytes.HasPrefix(head, pgDumpMagic):
+		return warden.Errorf(warden.EINVALID, "restore: %s is not a PostgreSQL dump (pg_dump -Fc); to move a SQLite database to PostgreSQL, use warden store migrate", file)
+	case !pg && !bytes.Equal(head, sqliteMagic):
+		return warden.Errorf(warden.EINVALID, "restore: %s is not a SQLite database; to move a PostgreSQL database to SQLite, use warden store migrate", file)
+	case pg:
+		return pgRestore(ctx, file, dsn)
+	}
+	target, _, _ := strings.Cut(path(dsn), "?")
+	if target == "" || target == ":memory:" {
+		return warden.Errorf(warden.EINVALID, "restore: name the SQLite file to restore into")
+	}
+	if st, err := os.Stat(target); err == nil && st.Size() > 0 && !force {
+		return warden.Errorf(warden.ECONFLICT, "restore: %s holds a database: stop whatever uses it and give --force to replace it", target)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if _, err := checkSQLite(ctx, file); err != nil {
+		return err
+	}
+	// Copied beside the target, then renamed over it: the target is the
+	// old database or the new one, never half of either.
+	tmp, err := os.CreateTemp(filepath.Dir(target), filepath.Base(target)+".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	in, err := os.Open(file)
+	if err != nil {
+		tmp.Close()
+		return err
+	}
+	_, err = io.Copy(tmp, in)
+	in.Close()
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(target + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
+	return os.Rename(tmp.Name(), target)
+}
+
+// pgRestore restores the dump at path into dsn's database, which must hold
+// no tables in the schema of its search path.
+func pgRestore(ctx context.Context, path, dsn string) error {
+	u, _, err := pgURL(dsn)
+	if err != nil {
+		return err
+	}
+	db, err := OpenSource(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	var n int
+	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n)
+	db.Close()
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if n > 0 {
+		return warden.Errorf(warden.ECONFLICT, "restore: the database already has %d tables: restore into an empty database", n)
+	}
+	// The dump creates the schema it was taken from, if not public.
+	return run(ctx, "pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname="+u, path)
+}

@@ -547,12 +547,12 @@ func convertTo(driver, typ string) func(any) any {
 type riverKind int
 
 const (
-	riverJSON      riverKind = iota + 1 // SQLite's binary JSONB blob; PostgreSQL's jsonb
-	riverTextArray                      // a JSONB array of strings; text[] (varchar(255)[] for tags)
-	riverJSONArray                      // a JSONB array of objects; jsonb[]
-	riverTime                           // text "2006-01-02 15:04:05.000" in UTC; timestamptz
-	riverState                          // text; the enum river_job_state
-	riverBits                           // an integer bitmask; bit(8), the same bits
+	riverColJSON      riverKind = iota + 1 // SQLite's binary JSONB blob; PostgreSQL's jsonb
+	riverColTextArray                      // a JSONB array of strings; text[] (varchar(255)[] for tags)
+	riverColJSONArray                      // a JSONB array of objects; jsonb[]
+	riverColTime                           // text "2006-01-02 15:04:05.000" in UTC; timestamptz
+	riverColState                          // text; the enum river_job_state
+	riverColBits                           // an integer bitmask; bit(8), the same bits
 )
 
 // riverColumns are the columns of River's tables that Copy maps between the
@@ -560,14 +560,14 @@ const (
 // same on both. River's other tables are not copied (see notCopied).
 var riverColumns = map[string]map[string]riverKind{
 	"river_job": {
-		"args": riverJSON, "metadata": riverJSON, "errors": riverJSONArray,
-		"attempted_by": riverTextArray, "tags": riverTextArray,
-		"attempted_at": riverTime, "created_at": riverTime, "finalized_at": riverTime, "scheduled_at": riverTime,
-		"state": riverState, "unique_states": riverBits,
+		"args": riverColJSON, "metadata": riverColJSON, "errors": riverColJSONArray,
+		"attempted_by": riverColTextArray, "tags": riverColTextArray,
+		"attempted_at": riverColTime, "created_at": riverColTime, "finalized_at": riverColTime, "scheduled_at": riverColTime,
+		"state": riverColState, "unique_states": riverColBits,
 	},
 	"river_queue": {
-		"metadata":   riverJSON,
-		"created_at": riverTime, "paused_at": riverTime, "updated_at": riverTime,
+		"metadata":   riverColJSON,
+		"created_at": riverColTime, "paused_at": riverColTime, "updated_at": riverColTime,
 	},
 }
 
@@ -580,19 +580,19 @@ func riverColumn(name string, kind riverKind, from string) copyColumn {
 	c := copyColumn{name: name, sel: quote(name), ins: func(ph string) string { return ph }, conv: func(v any) any { return v }}
 	if from == "sqlite" { // to PostgreSQL
 		switch kind {
-		case riverJSON:
+		case riverColJSON:
 			c.sel = "json(" + quote(name) + ")"
 			c.ins = func(ph string) string { return "CAST(" + ph + " AS jsonb)" }
-		case riverTextArray, riverJSONArray:
+		case riverColTextArray, riverColJSONArray:
 			c.sel = "json(" + quote(name) + ")"
 			elems := "jsonb_array_elements_text"
-			if kind == riverJSONArray {
+			if kind == riverColJSONArray {
 				elems = "jsonb_array_elements"
 			}
 			c.ins = func(ph string) string {
 				return "CASE WHEN CAST(" + ph + " AS jsonb) IS NULL THEN NULL ELSE ARRAY(SELECT " + elems + "(CAST(" + ph + " AS jsonb))) END"
 			}
-		case riverTime:
+		case riverColTime:
 			c.sel = "CAST(" + quote(name) + " AS TEXT)"
 			c.conv = func(v any) any {
 				s, ok := v.(string)
@@ -606,30 +606,30 @@ func riverColumn(name string, kind riverKind, from string) copyColumn {
 				}
 				return v // PostgreSQL says what is wrong with it
 			}
-		case riverState:
+		case riverColState:
 			c.ins = func(ph string) string { return "CAST(" + ph + " AS river_job_state)" }
-		case riverBits:
+		case riverColBits:
 			c.ins = func(ph string) string { return "CAST(CAST(" + ph + " AS integer) AS bit(8))" }
 		}
 		return c
 	}
 	switch kind { // PostgreSQL to SQLite
-	case riverJSON:
+	case riverColJSON:
 		c.sel = "CAST(" + quote(name) + " AS text)"
 		c.ins = func(ph string) string { return "jsonb(" + ph + ")" }
-	case riverTextArray, riverJSONArray:
+	case riverColTextArray, riverColJSONArray:
 		c.sel = "CAST(to_json(" + quote(name) + ") AS text)"
 		c.ins = func(ph string) string { return "jsonb(" + ph + ")" }
-	case riverTime:
+	case riverColTime:
 		c.conv = func(v any) any {
 			if t, ok := v.(time.Time); ok {
 				return t.UTC().Format(riverTimeLayout)
 			}
 			return v
 		}
-	case riverState:
+	case riverColState:
 		c.sel = "CAST(" + quote(name) + " AS text)"
-	case riverBits:
+	case riverColBits:
 		c.sel = "CAST(" + quote(name) + " AS integer)"
 	}
 	return c

@@ -84,6 +84,9 @@ func cmdStore(ctx context.Context, e *env, args []string) error {
 	for _, t := range rep.Tables {
 		rows += t.Target
 	}
+	if rep.Resumed {
+		fmt.Fprintln(e.stdout, "carried on from an earlier run's last batch")
+	}
 	fmt.Fprintf(e.stdout, "copied %d tables, %d rows: every count equal; audit chain intact on the copy: %d events\n", len(rep.Tables), rows, n)
 	return nil
 }

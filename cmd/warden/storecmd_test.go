@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"warden/internal/fixture"
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// TestStoreMigrateKilled: `warden store migrate` from SQLite to PostgreSQL,
+// in batches of five rows, is killed with SIGKILL part way; run again, it
+// carries on from its last batch, and the copy's counts equal the
+// source's and its audit chain verifies.
+func TestStoreMigrateKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	ctx := context.Background()
+	src := filepath.Join(t.TempDir(), "w.db")
+	db, err := store.Open(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture.Fill(t, db)
+	db.Close()
+	dst := storetest.OpenPostgres(t)
+	if code, _, errs := cli(t, src, "store", "migrate"); code != 2 || !strings.Contains(errs, "--to") {
+		t.Errorf("without --to: exit %d: %s", code, errs)
+	}
+
+	args, _ := json.Marshal([]string{"store", "migrate", "--from", "sqlite:" + src, "--to", dst.DSN(), "--batch", "5"})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "WARDEN_TEST_MAIN="+string(args))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	conn, err := sql.Open("pgx", dst.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var copied int64
+	for deadline := time.Now().Add(60 * time.Second); copied < 300; time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-exited:
+			t.Fatalf("the copy ended (%v) before it was killed, at %d rows", err, copied)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("60 s and %d rows copied", copied)
+		}
+		conn.QueryRow(`SELECT COALESCE(SUM(rows), 0) FROM store_migration_progress`).Scan(&copied)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	<-exited
+
+	code, out, errs := cli(t, "", "store", "migrate", "--from", src, "--to", dst.DSN())
+	if code != 0 || !strings.Contains(out, "carried on") || !strings.Contains(out, "every count equal") || !strings.Contains(errs, "audit_events") {
+		t.Fatalf("the second run: exit %d\n%s\n%s", code, out, errs)
+	}
+	s, err := store.OpenSource(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want, _ := store.Count(ctx, s)
+	got, err := store.Count(ctx, dst)
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("counts on the copy:\n%v\nwant\n%v", got, want)
+	}
+	var events int64
+	for _, c := range want {
+		if c.Name == "audit_events" {
+			events = c.Rows
+		}
+	}
+	if !strings.Contains(out, fmt.Sprintf("audit chain intact on the copy: %d events", events)) {
+		t.Errorf("want %d events verified: %s", events, out)
+	}
+}
+
+// TestBackupRestoreCLI: warden backup of a SQLite database and warden
+// restore of it elsewhere, which refuses to replace a database without
+// --force.
+func TestBackupRestoreCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	for _, name := range []string{"a", "b"} {
+		if code, _, errs := cli(t, db, "--create", "token", "create", "--role", "screener", "--name", name); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	backup := filepath.Join(dir, "backup.db")
+	code, out, errs := cli(t, db, "backup", "--output", backup)
+	if code != 0 || !strings.Contains(out, "audit chain intact: 2 events") || !strings.Contains(errs, "api_tokens") {
+		t.Fatalf("backup: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := cli(t, db, "backup", "--output", backup); code != 1 || !strings.Contains(errs, "exists") {
+		t.Errorf("backup over a file: exit %d: %s", code, errs)
+	}
+	other := filepath.Join(dir, "other.db")
+	code, out, errs = cli(t, other, "restore", "--input", backup)
+	if code != 0 || !strings.Contains(out, "audit chain intact: 2 events") {
+		t.Fatalf("restore: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := cli(t, other, "restore", "--input", backup); code != 1 || !strings.Contains(errs, "--force") {
+		t.Errorf("restore over a database: exit %d: %s", code, errs)
+	}
+	if code, out, errs := cli(t, other, "restore", "--input", backup, "--force"); code != 0 || !strings.Contains(out, "audit chain intact") {
+		t.Errorf("restore --force: exit %d: %s %s", code, out, errs)
+	}
+	if code, _, errs := cli(t, other, "restore", "--input", db+"-nothing"); code != 1 || errs == "" {
+		t.Errorf("restore of no file: exit %d: %s", code, errs)
+	}
+}

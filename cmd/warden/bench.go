@@ -36,6 +36,9 @@ var benchQueries = []map[string]any{
 }
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "load" {
+		return cmdBenchLoad(ctx, e, args[1:])
+	}
 	fs := newFlags("bench", "bench --url URL --token TOKEN [--duration 10s] [--concurrency 16] [--input Q.csv | --payments]", e.stderr)
 	url := fs.String("url", "http://127.0.0.1:8080", "base URL of a running warden serve")
 	token := fs.String("token", os.Getenv("WARDEN_TOKEN"), "bearer token of a screener (env WARDEN_TOKEN)")

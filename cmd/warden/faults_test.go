@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"warden"
+	"warden/sources/sourcetest"
+	"warden/store/storetest"
+)
+
+// loadRun is `warden bench load` running in a process of its own, as a
+// load generator beside the nodes.
+type loadRun struct {
+	cmd     *exec.Cmd
+	out     bytes.Buffer
+	answers string // the --answers file
+}
+
+// startLoad starts `warden bench load` against targets for d.
+func startLoad(t *testing.T, targets []string, token string, d time.Duration, mix string) *loadRun {
+	t.Helper()
+	l := &loadRun{answers: filepath.Join(t.TempDir(), "answers.jsonl")}
+	a, _ := json.Marshal([]string{"bench", "load", "--target", strings.Join(targets, ","), "--token", token, "--duration", d.String(),
+		"--concurrency", "8", "--mix", mix, "--answers", l.answers, "--json"})
+	l.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	l.cmd.Env = append(os.Environ(), "WARDEN_TEST_MAIN="+string(a))
+	l.cmd.Stdout = &l.out
+	l.cmd.Stderr = os.Stderr
+	if err := l.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		l.cmd.Process.Kill()
+		l.cmd.Wait()
+	})
+	return l
+}
+
+// wait waits for the load to end and returns its report and the answers
+// it got, by reference (payments) or customer id.
+func (l *loadRun) wait(t *testing.T) (report map[string]any, answers map[string]loadAnswer) {
+	t.Helper()
+	if err := l.cmd.Wait(); err != nil {
+		t.Fatalf("bench load: %v\n%s", err, l.out.String())
+	}
+	if err := json.Unmarshal(l.out.Bytes(), &report); err != nil {
+		t.Fatalf("bench load's report %q: %v", l.out.String(), err)
+	}
+	f, err := os.Open(l.answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	answers = map[string]loadAnswer{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var a loadAnswer
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		if _, dup := answers[a.Op+":"+a.Ref]; dup {
+			t.Errorf("%s %s answered twice", a.Op, a.Ref)
+		}
+		answers[a.Op+":"+a.Ref] = a
+	}
+	return report, answers
+}
+
+// failed is how many requests of the load got no 2xx answer from any node.
+func failed(report map[string]any) int {
+	return int(report["combined"].(map[string]any)["failed"].(float64))
+}
+
+// checkAnswered checks that every payment and customer answered is stored
+// once with the decision answered, a blocked payment with one ledger entry
+// and no other payment with any, and that the stored payments' ledger
+// entries are one per blocked payment, whether or not its answer got out.
+func checkAnswered(t *testing.T, raw *sql.DB, answers map[string]loadAnswer) (payments, blocked int) {
+	t.Helper()
+	stored := map[string]string{}
+	rows, err := raw.Query(`SELECT reference, decision FROM transactions`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ref, dec string
+		if err := rows.Scan(&ref, &dec); err != nil {
+			t.Fatal(err)
+		}
+		stored[ref] = dec
+	}
+	rows.Close()
+	ledger := map[string]int{}
+	rows, err = raw.Query(`SELECT reference FROM ledger`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			t.Fatal(err)
+		}
+		ledger[ref]++
+	}
+	rows.Close()
+	for _, a := range answers {
+		ref := a.Ref
+		if a.Op == "customer" {
+			ref = warden.CustomerReference(a.Ref)
+		} else {
+			payments++
+		}
+		if got, ok := stored[ref]; !ok || got != a.Decision {
+			t.Errorf("%s %s: answered %s by %s, stored %q", a.Op, a.Ref, a.Decision, a.Target, got)
+		}
+		if a.Decision == warden.DecisionBlocked && a.Op == "payment" {
+			blocked++
+		}
+	}
+	for ref, dec := range stored {
+		want := 0
+		if dec == warden.DecisionBlocked && !strings.HasPrefix(ref, warden.CustomerReference("")) {
+			want = 1
+		}
+		if ledger[ref] != want {
+			t.Errorf("%s (%s): %d ledger entries, want %d", ref, dec, ledger[ref], want)
+		}
+	}
+	return payments, blocked
+}
+
+// TestTwoNodesKilledUnderLoad: two `warden serve` processes on one
+// PostgreSQL take payments and customers from `warden bench load` in a
+// third process, which sends a request no node answered to the other one.
+// Blocked payments raise hotline alerts, whose webhooks take a second
+// each, so both nodes hold River jobs when one node is killed with
+// SIGKILL mid-load. Every request still gets an answer (from the node
+// left); every payment and customer answered is stored once with that
+// decision; every blocked payment's alert is raised once and its webhook
+// delivered, the dead node's jobs rescued; the killed node restarts and
+// the audit chain verifies.
+func TestTwoNodesKilledUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	ctx := context.Background()
+	db := storetest.OpenPostgres(t)
+	dsn := db.DSN()
+	importJSON(t, dsn, "--list", "ofac", sourcetest.OFACSample(t, "ofac"))
+	w := newHotlineWorld(t, dsn, db)
+	// The webhooks go to the receiver through a proxy that holds each for
+	// half a second, so that both nodes have deliveries running when one
+	// dies; those of the dead node are cut off there.
+	hook, _ := url.Parse(w.hook.URL)
+	forward := httputil.NewSingleHostReverseProxy(hook)
+	forward.ErrorLog = log.New(io.Discard, "", 0)
+	slow := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		time.Sleep(500 * time.Millisecond)
+		forward.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(slow.Close)
+	ep, _, err := w.s.CreateEndpoint(w.root, warden.Endpoint{Name: "slow", Channel: warden.ChannelWebhook, Address: slow.URL, Format: warden.FormatGeneric, Secret: "counterpart-secret-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := w.s.CreatePolicy(w.root, warden.EscalationPolicy{Name: "blocked payments", Steps: []warden.EscalationStep{
+		{Delay: warden.Duration(100 * time.Millisecond), Targets: []warden.Target{{Kind: warden.TargetEndpoint, ID: strconv.FormatInt(ep.ID, 10)}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.CreateTrigger(w.root, warden.Trigger{Event: "payment.blocked", Severity: warden.SeverityHigh, Policy: pol.ID, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := cli(t, dsn, "token", "create", "--role", "screener", "--name", "load")
+	token := lastLine(out)
+	// A job running 3 s is the dead node's (a live one cancels its own
+	// after 1.5 s).
+	args := append(w.serveArgs(), "--hotline-claim-for", "2s", "--hotline-rescue-after", "3s")
+	a, baseA := startProcess(t, args)
+	_, baseB := startProcess(t, args)
+
+	load := startLoad(t, []string{baseA, baseB}, token, 4*time.Second, "screen=1,payment=4,customer=1")
+	// The kill comes once webhooks flow (each node sending some), or
+	// after 3 s.
+	w.hook.WaitFor(2, 3*time.Second)
+	kill(t, a)
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	report, answers := load.wait(t)
+	if n := failed(report); n != 0 {
+		t.Errorf("%d requests got no answer from either node: %v", n, report)
+	}
+	// The node left carries on: it answers a payment now.
+	carryOn(t, baseB, token, "after-the-kill")
+	payments, blocked := checkAnswered(t, raw, answers)
+	if payments == 0 || blocked == 0 {
+		t.Fatalf("%d payments answered, %d blocked: too few to tell", payments, blocked)
+	}
+
+	// Every payment.blocked event raises one alert, whose webhook arrives:
+	// the events job, the steps and deliveries of the dead node included.
+	var events int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM events WHERE type = 'payment.blocked'`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	var alerts []warden.Alert
+	poll(t, 30*time.Second, "an alert per blocked payment, every webhook delivered", func() bool {
+		if alerts, err = db.HotlineAlerts(ctx, "", "", 0); err != nil {
+			t.Fatal(err)
+		}
+		return len(alerts) >= events && w.settled(alerts, len(alerts))
+	})
+	objects := map[string]int{}
+	for _, al := range alerts {
+		objects[al.Object]++
+	}
+	for o, n := range objects {
+		if n != 1 {
+			t.Errorf("%d alerts for %s, want 1", n, o)
+		}
+	}
+	if len(alerts) != events {
+		t.Errorf("%d alerts for %d blocked payments", len(alerts), events)
+	}
+	per, _ := w.delivered(alerts)
+	for id, c := range per {
+		if c < 1 {
+			t.Errorf("%s not delivered", id)
+		}
+	}
+	// River records a job's end a moment after it: poll for every
+	// hotline job completed, the rescued ones included.
+	var rescued, unfinished int
+	poll(t, 10*time.Second, "every hotline job completed", func() bool {
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind IN ('hotline.fire', 'hotline.deliver') AND state <> 'completed'`).Scan(&unfinished); err != nil {
+			t.Fatal(err)
+		}
+		return unfinished == 0
+	})
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM river_job WHERE errors::text LIKE '%rescued by JobRescuer%'`).Scan(&rescued); err != nil {
+		t.Fatal(err)
+	}
+	if rescued == 0 {
+		t.Error("no job of the killed node was rescued: it held none when killed")
+	}
+
+	_, baseA = startProcess(t, args)
+	if code, out, errs := cli(t, dsn, "audit", "verify"); code != 0 {
+		t.Errorf("audit verify after the restart: exit %d\n%s%s", code, out, errs)
+	}
+	t.Logf("%d payments (%d blocked) and %d customers answered, %d retried on the other node; %d alerts delivered; %d jobs rescued; report %v",
+		payments, blocked, len(answers)-payments, int(report["combined"].(map[string]any)["retried"].(float64)), len(alerts), rescued, report["combined"])
+}
+
+// carryOn sends node base a payment and fails the test unless it is
+// answered with a decision.
+func carryOn(t *testing.T, base, token, ref string) {
+	t.Helper()
+	body := fmt.Sprintf(`{"reference":%q,"amount":{"currency":"EUR","minor":100},"parties":[{"role":"originator","name":"Jane Doe"},{"role":"beneficiary","name":"Peter Mueller","country":"DE"}]}`, ref)
+	req, _ := http.NewRequest("POST", base+"/v1/transactions", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", base, err)
+	}
+	defer resp.Body.Close()
+	var d warden.TxDecision
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK || d.Decision == "" {
+		t.Fatalf("%s: payment %s: %d %+v %v", base, ref, resp.StatusCode, d, err)
+	}
+}

@@ -167,13 +167,13 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 	importJSON(t, dsn, "--list", "ofac", sourcetest.OFACSample(t, "ofac"))
 	w := newHotlineWorld(t, dsn, db)
 	// The webhooks go to the receiver through a proxy that holds each for
-	// half a second, so that both nodes have deliveries running when one
+	// 300 ms, so that both nodes have deliveries running when one
 	// dies; those of the dead node are cut off there.
 	hook, _ := url.Parse(w.hook.URL)
 	forward := httputil.NewSingleHostReverseProxy(hook)
 	forward.ErrorLog = log.New(io.Discard, "", 0)
 	slow := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 		forward.ServeHTTP(rw, r)
 	}))
 	t.Cleanup(slow.Close)
@@ -191,9 +191,9 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 	}
 	_, out, _ := cli(t, dsn, "token", "create", "--role", "screener", "--name", "load")
 	token := lastLine(out)
-	// A job running 3 s is the dead node's (a live one cancels its own
-	// after 1.5 s).
-	args := append(w.serveArgs(), "--hotline-claim-for", "2s", "--hotline-rescue-after", "3s")
+	// A job running 4 s (serveArgs' --hotline-rescue-after) is the dead
+	// node's: a live one cancels its own after 2 s.
+	args := append(w.serveArgs(), "--hotline-claim-for", "2s")
 	a, baseA := startProcess(t, args)
 	_, baseB := startProcess(t, args)
 
@@ -225,12 +225,34 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	var alerts []warden.Alert
-	poll(t, 30*time.Second, "an alert per blocked payment, every webhook delivered", func() bool {
+	// A rescued delivery waits the hotline's first backoff (15 s).
+	for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if alerts, err = db.HotlineAlerts(ctx, "", "", 0); err != nil {
 			t.Fatal(err)
 		}
-		return len(alerts) >= events && w.settled(alerts, len(alerts))
-	})
+		if len(alerts) >= events && w.settled(alerts, len(alerts)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d alerts for %d blocked payments, not every webhook delivered within 45 s", len(alerts), events)
+			for _, al := range alerts {
+				ns, _ := w.s.Notifications(w.root, al.ID)
+				for _, n := range ns {
+					if n.Status != warden.NotificationDelivered {
+						t.Logf("alert %d %s: notification %+v", al.ID, al.Object, n)
+					}
+				}
+			}
+			rows, _ := raw.Query(`SELECT id, kind, state, attempt, args::text, errors::text FROM river_job WHERE state <> 'completed' ORDER BY id`)
+			for rows.Next() {
+				var id, attempt int
+				var kind, state, args, errs string
+				rows.Scan(&id, &kind, &state, &attempt, &args, &errs)
+				t.Logf("job %d %s %s attempt %d %s %.300s", id, kind, state, attempt, args, errs)
+			}
+			t.FailNow()
+		}
+	}
 	objects := map[string]int{}
 	for _, al := range alerts {
 		objects[al.Object]++

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -311,4 +313,133 @@ func carryOn(t *testing.T, base, token, ref string) {
 	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK || d.Decision == "" {
 		t.Fatalf("%s: payment %s: %d %+v %v", base, ref, resp.StatusCode, d, err)
 	}
+}
+
+// privatePostgres is a PostgreSQL cluster of the test's own, which it may
+// stop and start without disturbing the server other tests share.
+type privatePostgres struct {
+	t         *testing.T
+	bin, data string
+	opts      string // the server's options: port, socket folder
+	dsn       string
+}
+
+// startPrivatePostgres initialises a cluster in a new folder and starts it
+// on a free port of 127.0.0.1, stopped when the test ends. It skips the
+// test unless it runs as root (initdb runs as the user postgres) with
+// PostgreSQL's binaries installed.
+func startPrivatePostgres(t *testing.T) *privatePostgres {
+	t.Helper()
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		t.Skip("no /usr/lib/postgresql/*/bin/initdb: cannot start a private PostgreSQL")
+	}
+	pg, err := user.Lookup("postgres")
+	if os.Geteuid() != 0 || err != nil {
+		t.Skip("a private PostgreSQL needs root (to run initdb as the user postgres)")
+	}
+	dir, err := os.MkdirTemp("", "warden-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	uid, _ := strconv.Atoi(pg.Uid)
+	gid, _ := strconv.Atoi(pg.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	p := &privatePostgres{t: t, bin: filepath.Dir(bins[len(bins)-1]), data: filepath.Join(dir, "data"),
+		opts: fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", port, dir),
+		dsn:  fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)}
+	p.run("initdb", "-D", p.data, "-A", "trust", "-U", "postgres", "--no-sync")
+	p.ctl("start")
+	t.Cleanup(func() { p.run("pg_ctl", "-D", p.data, "-m", "immediate", "stop") })
+	return p
+}
+
+// run runs one of PostgreSQL's programs as the user postgres.
+func (p *privatePostgres) run(prog string, args ...string) {
+	p.t.Helper()
+	out, err := exec.Command("runuser", append([]string{"-u", "postgres", "--", filepath.Join(p.bin, prog)}, args...)...).CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("%s %v: %v\n%s", prog, args, err, out)
+	}
+}
+
+// ctl starts or stops the cluster, waiting until it is done.
+func (p *privatePostgres) ctl(action string) {
+	p.t.Helper()
+	args := []string{"-D", p.data, "-w", "-l", filepath.Join(filepath.Dir(p.data), "log"), "-o", p.opts}
+	if action == "stop" {
+		args = append(args, "-m", "fast")
+	}
+	p.run("pg_ctl", append(args, action)...)
+}
+
+// readyz returns the status of base/readyz, 0 if it did not answer.
+func readyz(base string) int {
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(base + "/readyz")
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestPostgresRestartedUnderLoad: two nodes on a PostgreSQL of the test's
+// own take payments and customers from `warden bench load` in a third
+// process when PostgreSQL stops: both report not ready (/readyz 503)
+// while it is down and ready again once it is back, without a restart of
+// their own; they answer payments again; every payment and customer
+// answered, before, during or after, is stored once with the decision
+// answered; and the audit chain verifies.
+func TestPostgresRestartedUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes and a PostgreSQL")
+	}
+	pg := startPrivatePostgres(t)
+	importJSON(t, pg.dsn, "--list", "ofac", sourcetest.OFACSample(t, "ofac"))
+	_, out, _ := cli(t, pg.dsn, "token", "create", "--role", "screener", "--name", "load")
+	token := lastLine(out)
+	args := []string{"--db", pg.dsn, "serve", "--addr", "127.0.0.1:0", "--no-snapshot", "--hotline-every", "200ms"}
+	_, baseA := startProcess(t, args)
+	_, baseB := startProcess(t, args)
+	nodes := []string{baseA, baseB}
+
+	load := startLoad(t, nodes, token, 10*time.Second, "screen=1,payment=4,customer=1")
+	time.Sleep(1500 * time.Millisecond)
+	pg.ctl("stop")
+	for _, base := range nodes {
+		poll(t, 5*time.Second, base+" not ready while PostgreSQL is down", func() bool { return readyz(base) == http.StatusServiceUnavailable })
+	}
+	time.Sleep(time.Second)
+	pg.ctl("start")
+	for _, base := range nodes {
+		poll(t, 15*time.Second, base+" ready again once PostgreSQL is back", func() bool { return readyz(base) == http.StatusOK })
+	}
+	for _, base := range nodes {
+		carryOn(t, base, token, "after-the-restart-"+base[strings.LastIndexByte(base, ':')+1:])
+	}
+	report, answers := load.wait(t)
+	raw, err := sql.Open("pgx", pg.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	payments, blocked := checkAnswered(t, raw, answers)
+	if payments == 0 {
+		t.Fatalf("no payment answered: %v", report)
+	}
+	if code, out, errs := cli(t, pg.dsn, "audit", "verify"); code != 0 {
+		t.Errorf("audit verify: exit %d\n%s%s", code, out, errs)
+	}
+	t.Logf("%d payments (%d blocked) and %d customers answered, %d requests failed while PostgreSQL was down; report %v",
+		payments, blocked, len(answers)-payments, failed(report), report["combined"])
 }

@@ -25,7 +25,6 @@ import (
 func startNodes(t *testing.T, n int, args []string) []string {
 	t.Helper()
 	a, _ := json.Marshal(args)
-	var cmds []*exec.Cmd
 	var logs []*os.File
 	for range n {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -44,7 +43,7 @@ func startNodes(t *testing.T, n int, args []string) []string {
 			cmd.Wait()
 			r.Close()
 		})
-		cmds, logs = append(cmds, cmd), append(logs, r)
+		logs = append(logs, r)
 	}
 	var bases []string
 	for _, r := range logs {

@@ -12,16 +12,3 @@ type JobBacklog struct {
 	Jobs  int       `json:"jobs"`
 	Due   time.Time `json:"due"` // the earliest scheduled time of these jobs
 }
-
-// RescreenProgress is how far the customer re-screening under way has got,
-// for /readyz and /metrics: a run is split into parts (jobs) that any node
-// works, and counts the customers of the parts done.
-type RescreenProgress struct {
-	Running       bool      `json:"running"`
-	Versions      string    `json:"versions,omitempty"` // the list versions screened against
-	Started       time.Time `json:"started,omitzero"`
-	Parts         int       `json:"parts"`
-	PartsDone     int       `json:"parts_done"`
-	Customers     int       `json:"customers"` // planned
-	CustomersDone int       `json:"customers_done"`
-}

@@ -13,12 +13,29 @@ import (
 // serve, and what a load balancer's operator needs to see why not. It
 // holds no names of people, parties or customers.
 type readiness struct {
-	Status    string                   `json:"status"` // ready, starting, or database unavailable
-	Database  dbHealth                 `json:"database"`
-	Index     *indexHealth             `json:"index"` // null before the first build
-	Listening *bool                    `json:"listening,omitempty"`
-	Jobs      *jobsHealth              `json:"jobs,omitempty"`
-	Rescreen  *warden.RescreenProgress `json:"rescreen,omitempty"`
+	Status    string          `json:"status"` // ready, starting, or database unavailable
+	Database  dbHealth        `json:"database"`
+	Index     *indexHealth    `json:"index"` // null before the first build
+	Listening *bool           `json:"listening,omitempty"`
+	Jobs      *jobsHealth     `json:"jobs,omitempty"`
+	Rescreen  *rescreenHealth `json:"rescreen,omitempty"`
+}
+
+// rescreenHealth is the latest customer re-screening run (warden.Rescreen
+// without who started it): its parts done of all, and customers screened
+// in those of the cleared customers planned.
+type rescreenHealth struct {
+	State     string    `json:"state"`
+	Running   bool      `json:"running"`
+	Versions  string    `json:"versions"`
+	Mode      string    `json:"mode"`
+	Started   time.Time `json:"started,omitzero"`
+	Finished  time.Time `json:"finished,omitzero"`
+	Parts     int       `json:"parts"`
+	PartsDone int       `json:"parts_done"`
+	Customers int       `json:"customers"` // planned
+	Screened  int       `json:"screened"`
+	Changed   int       `json:"changed"`
 }
 
 type dbHealth struct {
@@ -107,7 +124,8 @@ func (s *Server) health(ctx context.Context) readiness {
 	}
 	if s.Rescreen != nil && r.Database.OK {
 		if p, err := s.Rescreen(ctx); err == nil {
-			r.Rescreen = &p
+			r.Rescreen = &rescreenHealth{State: p.State, Running: p.State != warden.RescreenDone, Versions: p.Versions, Mode: p.Mode, Started: p.Started, Finished: p.Finished,
+				Parts: p.Parts, PartsDone: p.PartsDone, Customers: p.Total, Screened: p.Customers, Changed: p.Changed}
 		}
 	}
 	return r

@@ -68,8 +68,8 @@ func TestReadyzAndHealthMetrics(t *testing.T) {
 	}
 	s.Jobs = db.JobBacklog
 	s.Listening = func() bool { return false }
-	s.Rescreen = func(context.Context) (warden.RescreenProgress, error) {
-		return warden.RescreenProgress{Running: true, Versions: "ofac:2", Parts: 4, PartsDone: 1, Customers: 20000, CustomersDone: 5000}, nil
+	s.Rescreen = func(context.Context) (warden.Rescreen, error) {
+		return warden.Rescreen{State: warden.RescreenQueued, Versions: "ofac:2", Parts: 4, PartsDone: 1, Total: 20000, Customers: 5000, Actor: "operator"}, nil
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
@@ -99,11 +99,7 @@ func TestReadyzAndHealthMetrics(t *testing.T) {
 			Available       int
 			OldestAvailable *float64 `json:"oldest_available_seconds"`
 		}
-		Rescreen struct {
-			Running       bool
-			CustomersDone int `json:"customers_done"`
-			Customers     int
-		}
+		Rescreen map[string]any
 	}
 	json.NewDecoder(resp.Body).Decode(&got)
 	resp.Body.Close()
@@ -120,8 +116,8 @@ func TestReadyzAndHealthMetrics(t *testing.T) {
 	if got.Jobs.Available != 2 || got.Jobs.OldestAvailable == nil || *got.Jobs.OldestAvailable < 0 {
 		t.Errorf("readyz jobs: %+v", got.Jobs)
 	}
-	if r := got.Rescreen; !r.Running || r.CustomersDone != 5000 || r.Customers != 20000 {
-		t.Errorf("readyz rescreen: %+v", r)
+	if r := got.Rescreen; r["running"] != true || r["screened"] != 5000.0 || r["customers"] != 20000.0 || r["parts_done"] != 1.0 || r["actor"] != nil {
+		t.Errorf("readyz rescreen: %v", r)
 	}
 
 	tok, _, err := auth.New(db).CreateToken(warden.WithPrincipal(ctx, warden.Operator), "prometheus", warden.RoleAuditor, "", nil)

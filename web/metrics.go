@@ -182,11 +182,11 @@ func (s *Server) writeHealth(w io.Writer, h readiness) {
 		}
 	}
 	if p := h.Rescreen; p != nil {
-		gauge("warden_rescreen_running", "Whether a customer re-screening is under way.")
+		gauge("warden_rescreen_running", "Whether the latest customer re-screening run is under way (1) or done (0).")
 		fmt.Fprintf(w, "warden_rescreen_running %d\n", b2i(p.Running))
-		gauge("warden_rescreen_customers", "Customers of the re-screening under way: planned and done.")
-		fmt.Fprintf(w, "warden_rescreen_customers{state=\"planned\"} %d\nwarden_rescreen_customers{state=\"done\"} %d\n", p.Customers, p.CustomersDone)
-		gauge("warden_rescreen_parts", "Parts (jobs) of the re-screening under way: planned and done.")
+		gauge("warden_rescreen_customers", "Customers of the latest re-screening run: cleared customers planned, and screened in the parts done.")
+		fmt.Fprintf(w, "warden_rescreen_customers{state=\"planned\"} %d\nwarden_rescreen_customers{state=\"done\"} %d\n", p.Customers, p.Screened)
+		gauge("warden_rescreen_parts", "Parts (jobs) of the latest re-screening run: planned and done.")
 		fmt.Fprintf(w, "warden_rescreen_parts{state=\"planned\"} %d\nwarden_rescreen_parts{state=\"done\"} %d\n", p.Parts, p.PartsDone)
 	}
 }

@@ -71,12 +71,12 @@ type Server struct {
 	// node on one database (the store on PostgreSQL: limit.go); nil keeps
 	// them in this process's memory, which is right for one node.
 	SharedLimits RateStore
-	// Jobs reports the job engine's backlog, Rescreen the customer
-	// re-screening under way, and Listening whether this node hears at
+	// Jobs reports the job engine's backlog, Rescreen the latest customer
+	// re-screening run, and Listening whether this node hears at
 	// once of list versions stored elsewhere (PostgreSQL's LISTEN), for
 	// /readyz and /metrics; a nil one is left out.
 	Jobs      func(context.Context) ([]warden.JobBacklog, error)
-	Rescreen  func(context.Context) (warden.RescreenProgress, error)
+	Rescreen  func(context.Context) (warden.Rescreen, error)
 	Listening func() bool
 
 	metrics *metrics

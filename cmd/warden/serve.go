@@ -271,7 +271,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	srv := &http.Server{
 		Handler: (&web.Server{Lists: &lists.Service{DB: db, Public: publicNames}, Audit: &audit.Service{DB: db}, Screening: svc, Auth: authSvc, Enforcement: enf, Designations: des, Hotline: hot, Cooperation: coop, Intel: intelSvc, Log: log, Ready: ready.Load,
 			RateLimit: *rate, RateBurst: *burst, SecureCookies: *secure, TrustedProxies: proxies, Public: public,
-			SharedLimits: shared, Jobs: db.JobBacklog, Listening: listening}).Handler(),
+			SharedLimits: shared, Jobs: db.JobBacklog, Rescreen: enf.RescreenProgress, Listening: listening}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute,

@@ -62,8 +62,8 @@ func TestAlertRulesNameServedMetrics(t *testing.T) {
 	// re-screening under way all report.
 	s.Jobs = db.JobBacklog
 	s.Listening = func() bool { return true }
-	s.Rescreen = func(context.Context) (warden.RescreenProgress, error) {
-		return warden.RescreenProgress{Running: true, Parts: 2, Customers: 10}, nil
+	s.Rescreen = func(context.Context) (warden.Rescreen, error) {
+		return warden.Rescreen{State: warden.RescreenQueued, Parts: 2, Total: 10}, nil
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()

@@ -5,12 +5,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"warden"
+	"warden/demo"
 	"warden/hotline"
 	"warden/internal/hotlinerun"
 	"warden/notify"
@@ -27,51 +27,12 @@ import (
 	"warden/store/storetest"
 )
 
-// loopStory is the data of the story the loop tests walk
-// (testdata/loop/story.json): the company, its employee, the threat
-// actor, the incident and its indicators, a RED indicator and an
-// internal note that never reach the counterpart.
-type loopStory struct {
-	Company struct {
-		Name, Chinese, Country, Wallet string
-	}
-	Employee struct {
-		Name, Country string
-	}
-	Actor struct {
-		Name    string
-		Aliases []string
-	}
-	Incident struct {
-		Name, Description string
-	}
-	Indicators []struct {
-		Name, Kind, Value string
-	}
-	Red struct {
-		Name, Kind, Value string
-	}
-	Note string
-}
-
-func readLoopStory(t *testing.T) loopStory {
-	t.Helper()
-	b, err := os.ReadFile("testdata/loop/story.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s loopStory
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // loopAckLink finds the acknowledge link in a hotline e-mail.
 var loopAckLink = regexp.MustCompile(`Acknowledge: (https?://[^\s]+/hotline/link/[A-Za-z0-9_-]+)`)
 
-// TestLoopAPI walks the story of issue 18 through the HTTP API alone, on
-// SQLite and PostgreSQL, as the people of each role with their own
+// TestLoopAPI walks the story of issue 18, with the demo's data
+// (demo/story.go), through the HTTP API alone, on SQLite and PostgreSQL,
+// as the people of each role with their own
 // sessions (the counterpart's systems with their own tokens): an analyst
 // records the incident, its indicators and the actor behind it at AMBER
 // and shares them with the counterpart, keeping a RED indicator and an
@@ -99,7 +60,6 @@ var loopAckLink = regexp.MustCompile(`Acknowledge: (https?://[^\s]+/hotline/link
 // event handling and deliveries, the screening index refresh — is run
 // here by calling what warden serve's jobs call, at the test's clock.
 func TestLoopAPI(t *testing.T) {
-	story := readLoopStory(t)
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		op := warden.WithPrincipal(context.Background(), warden.Operator)
 		clk := &coopClock{t: coopStart} // Monday 2 March 2026, 09:00 in Shanghai
@@ -191,25 +151,25 @@ func TestLoopAPI(t *testing.T) {
 			code, b := ana.call("POST", "/v1/intel/objects", in)
 			return decodeAs[warden.IntelObject](t, want(what, code, b, 201))
 		}
-		incident := mk("incident", map[string]any{"type": "incident", "tlp": "amber", "fields": map[string]any{"name": story.Incident.Name, "description": story.Incident.Description, "x_warden_status": "open"}})
-		actor := mk("actor", map[string]any{"type": "threat-actor", "tlp": "amber", "fields": map[string]any{"name": story.Actor.Name, "aliases": story.Actor.Aliases, "x_warden_countries": []string{"CN"}}})
+		incident := mk("incident", map[string]any{"type": "incident", "tlp": "amber", "fields": map[string]any{"name": demo.IncidentName, "description": demo.IncidentDescription, "x_warden_status": "open"}})
+		actor := mk("actor", map[string]any{"type": "threat-actor", "tlp": "amber", "fields": map[string]any{"name": demo.ActorName, "description": demo.ActorDescription, "x_warden_countries": []string{"CN"}}})
 		shared := []string{incident.ID, actor.ID}
 		var indicators []string
-		for _, in := range story.Indicators {
-			o := mk("indicator "+in.Value, map[string]any{"type": "indicator", "tlp": "amber", "fields": map[string]any{"name": in.Name}, "observable": map[string]string{"kind": in.Kind, "value": in.Value}})
+		for _, in := range demo.Indicators {
+			o := mk("indicator "+in.Value, map[string]any{"type": "indicator", "tlp": "amber", "fields": map[string]any{"name": in.Name}, "observable": map[string]string{"kind": in.Kind, "value": in.Value, "chain": in.Chain}})
 			indicators = append(indicators, o.ID)
 			code, b := ana.call("POST", "/v1/intel/relationships", map[string]any{"source_ref": o.ID, "relationship_type": "indicates", "target_ref": incident.ID, "confidence": 85, "tlp": "amber"})
 			shared = append(shared, o.ID, decodeAs[warden.IntelObject](t, want("indicates", code, b, 201)).ID)
 		}
 		code, b = ana.call("POST", "/v1/intel/relationships", map[string]any{"source_ref": incident.ID, "relationship_type": "attributed-to", "target_ref": actor.ID, "confidence": 70, "tlp": "amber"})
 		shared = append(shared, decodeAs[warden.IntelObject](t, want("attributed-to", code, b, 201)).ID)
-		red := mk("RED indicator", map[string]any{"type": "indicator", "tlp": "red", "fields": map[string]any{"name": story.Red.Name}, "observable": map[string]string{"kind": story.Red.Kind, "value": story.Red.Value}})
-		note := mk("internal note", map[string]any{"type": "note", "tlp": "amber", "fields": map[string]any{"content": story.Note, "object_refs": []string{incident.ID}}})
+		red := mk("RED indicator", map[string]any{"type": "indicator", "tlp": "red", "fields": map[string]any{"name": demo.RedIndicatorName}, "observable": map[string]string{"kind": "ipv4", "value": demo.RedIndicatorIP}})
+		note := mk("internal note", map[string]any{"type": "note", "tlp": "amber", "fields": map[string]any{"content": demo.InternalNote, "object_refs": []string{incident.ID}}})
 		code, b = ana.call("POST", "/v1/intel/collections/"+coll.ID+"/shares", map[string]any{"ids": []string{red.ID}})
 		want("sharing the RED indicator", code, b, 400)
 		code, b = ana.call("POST", "/v1/intel/collections/"+coll.ID+"/shares", map[string]any{"ids": shared})
 		want("sharing", code, b, 204)
-		secrets := []string{red.ID, story.Red.Value, note.ID, story.Note}
+		secrets := []string{red.ID, demo.RedIndicatorIP, note.ID, demo.InternalNote}
 		// Next: the counterpart sees what was shared, and nothing else.
 		code, b = chen.call("GET", "/v1/intel/objects?limit=1000", nil)
 		page := decodeAs[struct{ Objects []warden.IntelObject }](t, want("the counterpart's intelligence", code, b, 200))
@@ -234,18 +194,18 @@ func TestLoopAPI(t *testing.T) {
 		// information on the company and the preservation of the servers'
 		// data; and asks another counterpart something else.
 		code, b = lin.call("POST", "/v1/requests", map[string]any{"send": true, "reference": "CSO-CN-2026-0007", "type": "preservation", "counterpart": "cn-cert", "priority": "urgent",
-			"urgency":     "The servers' logs are overwritten within days.",
+			"urgency":     demo.RequestUrgency,
 			"requesting":  map[string]any{"name": "Cyber Sanctions Office", "time_zone": "America/New_York", "country": "US"},
 			"requested":   map[string]any{"name": "CN-CERT"},
 			"legal_basis": "The 2015 arrangement on requests about malicious cyber activity.",
-			"facts":       story.Incident.Description + " The download and exfiltration servers are hosted in the requested territory.",
-			"offence":     "Unauthorised access to computer systems", "sought": "Information on " + story.Company.Name + " and its employee " + story.Employee.Name + "; preservation of the servers' data.",
-			"need":         "To identify those responsible.",
-			"preservation": map[string]any{"custodian": "The hosting provider of 198.51.100.23", "days": 90},
+			"facts":       demo.RequestFacts,
+			"offence":     demo.RequestOffence, "sought": demo.RequestSought,
+			"need":         demo.RequestNeed,
+			"preservation": map[string]any{"custodian": demo.RequestCustodian, "days": 90},
 			"links": []map[string]any{{"object": "incident:" + incident.ID, "shared": true}, {"object": "indicator:" + indicators[0], "shared": true},
 				{"object": "actor:" + actor.ID, "shared": true}, {"object": "indicator:" + red.ID, "shared": false}},
-			"parties": []map[string]any{{"name": story.Company.Name, "schema": "Organization", "country": story.Company.Country, "wallets": []string{story.Company.Wallet}},
-				{"name": story.Employee.Name, "schema": "Person", "country": story.Employee.Country}}})
+			"parties": []map[string]any{{"name": demo.CompanyName, "schema": "Organization", "country": demo.CompanyCountry, "wallets": []string{demo.Wallet}},
+				{"name": demo.EmployeeName, "schema": "Person", "country": demo.EmployeeCountry}}})
 		req := decodeAs[warden.Request](t, want("the urgent request", code, b, 201))
 		// One business day to acknowledge: 17:00 in Shanghai on Tuesday;
 		// seven to answer: 17:00 on Wednesday 11 March.
@@ -273,7 +233,7 @@ func TestLoopAPI(t *testing.T) {
 		want("the counterpart reading another's request", code, b, 404)
 		// Nor through the intelligence the request links.
 		for _, path := range []string{fmt.Sprintf("/v1/intel/export?request=%d", req.ID), "/v1/intel/export?id=" + incident.ID, "/v1/intel/export?for=cn-cert",
-			fmt.Sprintf("/v1/intel/links?kind=request&ref=%d", req.ID), "/v1/intel/objects?q=" + story.Red.Value} {
+			fmt.Sprintf("/v1/intel/links?kind=request&ref=%d", req.ID), "/v1/intel/objects?q=" + demo.RedIndicatorIP} {
 			code, b = chen.call("GET", path, nil)
 			if code != 200 && code != 404 && code != 403 {
 				t.Errorf("the counterpart reading %s: %d %s", path, code, b)
@@ -340,7 +300,7 @@ func TestLoopAPI(t *testing.T) {
 		clk.add(8*24*time.Hour + 3*time.Hour) // Thursday 12 March 13:05 in Shanghai
 		jobs()                                // the answer deadline is missed too: a second alert
 		code, b = chen.call("POST", reqPath+"/answer", map[string]string{"completeness": "partial",
-			"body": "The provider preserved the disk of 198.51.100.23. Subscriber data of the company is withheld under our law."})
+			"body": demo.AnswerText})
 		answer := decodeAs[answerResult](t, want("the partial answer", code, b, 201))
 		if answer.Request.Status != warden.RequestAnswered || answer.Request.AnsweredAt != nil || answer.Request.FirstAnswerAt == nil {
 			t.Errorf("after the partial answer: %+v", answer.Request)
@@ -381,7 +341,7 @@ func TestLoopAPI(t *testing.T) {
 		}
 		code, b = sofia.call("GET", "/v1/intel/export?id="+incident.ID, nil)
 		bundle := want("the incident's bundle", code, b, 200)
-		absent("the evidence bundle", bundle, red.ID, story.Red.Value) // designations' readers read their evidence: nothing RED
+		absent("the evidence bundle", bundle, red.ID, demo.RedIndicatorIP) // designations' readers read their evidence: nothing RED
 		for _, d := range ref.Designations {
 			for _, obj := range append([]string{incident.ID, actor.ID}, indicators...) {
 				code, b = sofia.call("POST", "/v1/intel/links", map[string]string{"object": obj, "kind": "designation", "ref": fmt.Sprint(d), "note": "evidence"})
@@ -398,7 +358,7 @@ func TestLoopAPI(t *testing.T) {
 		}
 		company := ref.Designations[0]
 		for _, d := range proposed.Designations {
-			if d.Party.Names[0].Full == story.Company.Name {
+			if d.Party.Names[0].Full == demo.CompanyName {
 				company = d.ID
 			}
 			code, b := oscar.call("GET", fmt.Sprintf("/v1/designations/%d", d.ID), nil)
@@ -426,7 +386,7 @@ func TestLoopAPI(t *testing.T) {
 		code, b = sofia.call("GET", fmt.Sprintf("/v1/designations/%d", company), nil)
 		cd := decodeAs[warden.Designation](t, want("the company's designation", code, b, 200))
 		party := cd.Party
-		party.Names = append(party.Names, warden.Name{Full: story.Company.Chinese, Kind: warden.NameAKA})
+		party.Names = append(party.Names, warden.Name{Full: demo.CompanyNameZH, Kind: warden.NameAKA})
 		code, b = sofia.call("POST", fmt.Sprintf("/v1/designations/%d/amend", company), map[string]any{"party": party, "reasons": "Its registered name in Chinese characters."})
 		amend := decodeAs[warden.Designation](t, want("the amendment", code, b, 201))
 		code, b = oscar.call("POST", fmt.Sprintf("/v1/designations/%d/approve", amend.ID), map[string]string{"reason": "The registered name."})
@@ -437,7 +397,7 @@ func TestLoopAPI(t *testing.T) {
 		}
 		entity := "cyber_sanctions:" + cd.Party.SourceID
 		code, b = sofia.call("GET", fmt.Sprintf("/v1/lists/cyber_sanctions/versions/%d/notice?format=text", version), nil)
-		if !strings.Contains(string(want("the notice", code, b, 200)), story.Company.Chinese) {
+		if !strings.Contains(string(want("the notice", code, b, 200)), demo.CompanyNameZH) {
 			t.Errorf("the notice: %s", b)
 		}
 		// The signed exports, verified with the key the server publishes.
@@ -472,7 +432,7 @@ func TestLoopAPI(t *testing.T) {
 			t.Fatalf("the signed export: %v %+v", err, m)
 		}
 		ftm, _ := get(m.Files[0].Name)
-		for _, n := range []string{story.Company.Name, story.Company.Chinese, story.Employee.Name, story.Company.Wallet} {
+		for _, n := range []string{demo.CompanyName, demo.CompanyNameZH, demo.EmployeeName, demo.Wallet} {
 			if !strings.Contains(string(ftm), n) {
 				t.Errorf("the export lacks %q", n)
 			}
@@ -489,15 +449,15 @@ func TestLoopAPI(t *testing.T) {
 		if _, err := p.s.Screening.Refresh(op); err != nil {
 			t.Fatal(err)
 		}
-		code, b = sam.call("POST", "/v1/transactions", map[string]any{"reference": "PAY-2026-0412", "amount": map[string]any{"currency": "USD", "minor": 4200000},
-			"parties": []map[string]any{{"role": "originator", "name": "Acme Hospital Group", "account": "US-1"}, {"role": "beneficiary", "wallet": story.Company.Wallet}}})
+		code, b = sam.call("POST", "/v1/transactions", map[string]any{"reference": demo.PaymentReference, "amount": map[string]any{"currency": demo.PaymentCurrency, "minor": demo.PaymentMinor},
+			"parties": []map[string]any{{"role": "originator", "name": demo.PaymentPayer, "account": "US-1"}, {"role": "beneficiary", "wallet": demo.Wallet}}})
 		if d := decodeAs[warden.TxDecision](t, want("the payment", code, b, 200)); d.Decision != "blocked" || len(d.Hits) == 0 || d.Hits[0].EntityID != entity {
 			t.Fatalf("the payment to the wallet: %s", b)
 		}
-		code, b = sam.call("POST", "/v1/customers", map[string]any{"id": "CUST-0088", "schema": "Organization", "name": story.Company.Chinese})
+		code, b = sam.call("POST", "/v1/customers", map[string]any{"id": demo.CustomerID, "schema": "Organization", "name": demo.CompanyNameZH})
 		cust := decodeAs[warden.Customer](t, want("the customer", code, b, 201))
 		if cust.Decision != "held" || len(cust.Cases) == 0 {
-			t.Fatalf("the customer named %s: %s", story.Company.Chinese, b)
+			t.Fatalf("the customer named %s: %s", demo.CompanyNameZH, b)
 		}
 		// Next: the analyst finds the ledger entry, the case and the
 		// initial report with its deadline: ten business days.
@@ -519,7 +479,7 @@ func TestLoopAPI(t *testing.T) {
 		col := func(name string) int { return slices.Index(rep.Columns, name) }
 		found := false
 		for _, row := range rep.Rows {
-			if row[col("reference")] == "PAY-2026-0412" {
+			if row[col("reference")] == demo.PaymentReference {
 				found = true
 				if row[col("party")] != entity || row[col("blocked_on")] != "2026-03-12" || row[col("deadline")] != "2026-03-26" {
 					t.Errorf("the initial report's row: %v", row)
@@ -537,7 +497,7 @@ func TestLoopAPI(t *testing.T) {
 		// 7. Sharing: the designated parties, as STIX identities, join the
 		// incident in the counterpart's collection; its system reads them
 		// over TAXII.
-		code, b = ana.call("GET", "/v1/intel/export?entity="+entity+",cyber_sanctions:"+proposedParty(proposed.Designations, story.Employee.Name), nil)
+		code, b = ana.call("GET", "/v1/intel/export?entity="+entity+",cyber_sanctions:"+proposedParty(proposed.Designations, demo.EmployeeName), nil)
 		parties := want("the parties' bundle", code, b, 200)
 		code, b = ana.loopSend("POST", "/v1/intel/import", "application/stix+json", "", parties)
 		want("importing the parties", code, b, 201)
@@ -555,7 +515,7 @@ func TestLoopAPI(t *testing.T) {
 		}
 		code, b = cnSys.taxii("/taxii2/api/collections/" + coll.ID + "/objects/?limit=1000")
 		env := want("the collection's objects", code, b, 200)
-		for _, s := range append([]string{story.Company.Name, story.Company.Chinese, story.Employee.Name, incident.ID, actor.ID}, indicators...) {
+		for _, s := range append([]string{demo.CompanyName, demo.CompanyNameZH, demo.EmployeeName, incident.ID, actor.ID}, indicators...) {
 			if !strings.Contains(string(env), s) {
 				t.Errorf("the counterpart's collection lacks %q", s)
 			}
@@ -582,12 +542,12 @@ func TestLoopAPI(t *testing.T) {
 			at += 1 + i
 		}
 		code, b = chen.call("GET", reqPath+"/messages", nil)
-		if ms := string(want("the thread", code, b, 200)); !strings.Contains(ms, "We are contacting the hosting provider") || !strings.Contains(ms, "preserved the disk") {
+		if ms := string(want("the thread", code, b, 200)); !strings.Contains(ms, "We are contacting the hosting provider") || !strings.Contains(ms, demo.AnswerText) {
 			t.Errorf("the counterpart's thread: %s", ms)
 		}
 		code, b = chen.call("GET", fmt.Sprintf("/portal/requests/%d", req.ID), nil)
 		portal := want("the portal's request page", code, b, 200)
-		for _, s := range []string{req.Reference, "preserved the disk", "We are contacting the hosting provider"} {
+		for _, s := range []string{req.Reference, html.EscapeString(demo.AnswerText), "We are contacting the hosting provider"} {
 			if !strings.Contains(string(portal), s) {
 				t.Errorf("the portal's page lacks %q", s)
 			}

@@ -20,6 +20,7 @@ import (
 
 	"warden"
 	"warden/auth"
+	"warden/demo"
 	"warden/hotline"
 	"warden/internal/hotlinerun"
 	"warden/notify"
@@ -28,34 +29,10 @@ import (
 	"warden/web"
 )
 
-// walkStory is the story's data (testdata/loop/story.json, which
-// TestLoopAPI walks through the API).
-type walkStory struct {
-	Company struct {
-		Name, Chinese, Country, Wallet string
-	}
-	Employee struct {
-		Name, Country string
-	}
-	Actor struct {
-		Name    string
-		Aliases []string
-	}
-	Incident struct {
-		Name, Description string
-	}
-	Indicators []struct {
-		Name, Kind, Value string
-	}
-	Red struct {
-		Name, Kind, Value string
-	}
-	Note string
-}
-
-// TestBrowserLoop walks the story of issue 18 through the pages, each
-// role signing in in turn in headless Chromium: analyst ana records the
-// incident, the actor and two indicators at AMBER, a RED indicator, and
+// TestBrowserLoop walks the story of issue 18, with the demo's data
+// (demo/story.go), through the pages, each role signing in in turn in
+// headless Chromium: analyst ana records the incident, the actor and the
+// indicators at AMBER, a RED indicator, and
 // shares what the counterpart may see; liaison lin sends the urgent
 // request to cn-cert in the form; chen of cn-cert finds it in the portal
 // without the RED link; the acknowledgement deadline passes (the clock is
@@ -73,7 +50,8 @@ type walkStory struct {
 // indicator, the internal note, the referral or ru-cert's request.
 //
 // Steps without a page are done through the API within the test, as the
-// role would: the internal note (STIX notes have no form), the request to
+// role would: the internal note (STIX notes have no form), the ids of the
+// relationships to share (no page lists them with their ids), the request to
 // the second counterpart and the hotline's rotation, policy and trigger
 // (set-up; triggers have no page), the payment (payment systems call the
 // API), exporting the designated parties as STIX (no page exports
@@ -83,10 +61,6 @@ type walkStory struct {
 // call them, at the test's clock.
 func TestBrowserLoop(t *testing.T) {
 	ctx := browser(t)
-	var story walkStory
-	if b, err := os.ReadFile("testdata/loop/story.json"); err != nil || json.Unmarshal(b, &story) != nil {
-		t.Fatalf("the story: %v", err)
-	}
 	db := storetest.OpenSQLite(t)
 	op := warden.WithPrincipal(context.Background(), warden.Operator)
 	a := auth.New(db)
@@ -233,10 +207,10 @@ func TestBrowserLoop(t *testing.T) {
 		run(t, ctx, steps...)
 		return idOf(url)
 	}
-	relate := func(source, typ, target string) {
+	// relate relates source, whose page the browser shows, to target.
+	relate := func(typ, target string) {
 		t.Helper()
 		run(t, ctx,
-			chromedp.Navigate(base+"/intel/objects/"+source),
 			chromedp.WaitVisible(`#relate-form`, chromedp.ByQuery),
 			chromedp.SetValue(`#r-type`, typ, chromedp.ByQuery),
 			chromedp.SetValue(`#r-target`, target, chromedp.ByQuery),
@@ -247,35 +221,37 @@ func TestBrowserLoop(t *testing.T) {
 	}
 	run(t, ctx, loginAs(base, "ana"))
 	incident := record("incidents",
-		chromedp.SetValue(`#f-name`, story.Incident.Name, chromedp.ByQuery),
-		chromedp.SetValue(`#f-description`, story.Incident.Description, chromedp.ByQuery),
+		chromedp.SetValue(`#f-name`, demo.IncidentName, chromedp.ByQuery),
+		chromedp.SetValue(`#f-description`, demo.IncidentDescription, chromedp.ByQuery),
 		chromedp.SetValue(`#f-tlp`, "amber", chromedp.ByQuery))
 	actor := record("actors",
-		chromedp.SetValue(`#f-name`, story.Actor.Name, chromedp.ByQuery),
-		chromedp.SetValue(`#f-aliases`, strings.Join(story.Actor.Aliases, "\n"), chromedp.ByQuery),
+		chromedp.SetValue(`#f-name`, demo.ActorName, chromedp.ByQuery),
+		chromedp.SetValue(`#f-aliases`, demo.CompanyAlias, chromedp.ByQuery),
 		chromedp.SetValue(`#f-countries`, "CN", chromedp.ByQuery),
 		chromedp.SetValue(`#f-tlp`, "amber", chromedp.ByQuery))
 	var indicators []string
-	for _, in := range story.Indicators {
-		id := record("indicators",
-			chromedp.SetValue(`#f-kind`, in.Kind, chromedp.ByQuery),
-			chromedp.SetValue(`#f-value`, in.Value, chromedp.ByQuery),
-			chromedp.SetValue(`#f-name`, in.Name, chromedp.ByQuery),
-			chromedp.SetValue(`#f-tlp`, "amber", chromedp.ByQuery))
-		relate(id, "indicates", incident)
+	for _, in := range demo.Indicators {
+		fill := []chromedp.Action{chromedp.SetValue(`#f-kind`, in.Kind, chromedp.ByQuery), chromedp.SetValue(`#f-value`, in.Value, chromedp.ByQuery),
+			chromedp.SetValue(`#f-name`, in.Name, chromedp.ByQuery), chromedp.SetValue(`#f-tlp`, "amber", chromedp.ByQuery)}
+		if in.Chain != "" {
+			fill = append(fill, chromedp.SetValue(`#f-chain`, in.Chain, chromedp.ByQuery))
+		}
+		id := record("indicators", fill...)
+		relate("indicates", incident)
 		indicators = append(indicators, id)
 	}
-	relate(incident, "attributed-to", actor)
+	run(t, ctx, chromedp.Navigate(base+"/intel/objects/"+incident))
+	relate("attributed-to", actor)
 	red := record("indicators",
-		chromedp.SetValue(`#f-kind`, story.Red.Kind, chromedp.ByQuery),
-		chromedp.SetValue(`#f-value`, story.Red.Value, chromedp.ByQuery),
-		chromedp.SetValue(`#f-name`, story.Red.Name, chromedp.ByQuery),
+		chromedp.SetValue(`#f-kind`, "ipv4", chromedp.ByQuery),
+		chromedp.SetValue(`#f-value`, demo.RedIndicatorIP, chromedp.ByQuery),
+		chromedp.SetValue(`#f-name`, demo.RedIndicatorName, chromedp.ByQuery),
 		chromedp.SetValue(`#f-tlp`, "red", chromedp.ByQuery))
 	// No page records a STIX note: the internal note goes through the API.
 	var note warden.IntelObject
 	json.Unmarshal(apiJSON("POST", "/v1/intel/objects", tokens["ana"], map[string]any{"type": "note", "tlp": "amber",
-		"fields": map[string]any{"content": story.Note, "object_refs": []string{incident}}}, 201), &note)
-	secrets := []string{red, story.Red.Value, story.Red.Name, note.ID, story.Note}
+		"fields": map[string]any{"content": demo.InternalNote, "object_refs": []string{incident}}}, 201), &note)
+	secrets := []string{red, demo.RedIndicatorIP, demo.RedIndicatorName, note.ID, demo.InternalNote}
 	share := func(ids ...string) (flash string) {
 		t.Helper()
 		run(t, ctx,
@@ -299,7 +275,7 @@ func TestBrowserLoop(t *testing.T) {
 	for _, r := range rels.Objects {
 		toShare = append(toShare, r.ID)
 	}
-	if len(rels.Objects) != 3 {
+	if len(rels.Objects) != len(demo.Indicators)+1 {
 		t.Fatalf("relationships: %+v", rels.Objects)
 	}
 	var sharedList string
@@ -331,14 +307,14 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.Text(`main`, &redPage, chromedp.ByQuery),
 		logout(),
 	)
-	has("chen's incidents", chenIncidents, story.Incident.Name)
-	has("chen's indicators", chenIndicators, story.Indicators[0].Value, story.Indicators[1].Value)
-	has("the incident to chen", chenIncident, story.Actor.Name, story.Indicators[0].Value)
+	has("chen's incidents", chenIncidents, demo.IncidentName)
+	has("chen's indicators", chenIndicators, demo.Indicators[0].Value, demo.Indicators[3].Value)
+	has("the incident to chen", chenIncident, demo.ActorName, demo.Indicators[0].Value)
 	for what, text := range map[string]string{"chen's incidents": chenIncidents, "chen's indicators": chenIndicators, "the incident to chen": chenIncident} {
 		hasNot(what, text, secrets...)
 	}
 	has("the RED indicator's page to chen", redPage, "Not Found")
-	hasNot("the RED indicator's page to chen", redPage, story.Red.Value, story.Red.Name)
+	hasNot("the RED indicator's page to chen", redPage, demo.RedIndicatorIP, demo.RedIndicatorName)
 
 	// 2. Cooperation: lin sends the urgent request in the form; the RED
 	// indicator is linked for the authority only.
@@ -351,20 +327,21 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.SetValue(`#f-reference`, "CSO-CN-2026-0007", chromedp.ByQuery),
 		chromedp.SetValue(`#f-type`, "preservation", chromedp.ByQuery),
 		chromedp.SetValue(`#f-priority`, "urgent", chromedp.ByQuery),
-		chromedp.SetValue(`#f-urgency`, "The servers' logs are overwritten within days.", chromedp.ByQuery),
+		chromedp.SetValue(`#f-urgency`, demo.RequestUrgency, chromedp.ByQuery),
 		chromedp.SetValue(`#f-requesting-name`, "Cyber Sanctions Office", chromedp.ByQuery),
 		chromedp.SetValue(`#f-requesting-tz`, "America/New_York", chromedp.ByQuery),
 		chromedp.SetValue(`#f-requesting-country`, "US", chromedp.ByQuery),
 		chromedp.SetValue(`#f-requested-name`, "CN-CERT", chromedp.ByQuery),
 		chromedp.SetValue(`#f-legal`, "The 2015 arrangement on requests about malicious cyber activity.", chromedp.ByQuery),
-		chromedp.SetValue(`#f-offence`, "Unauthorised access to computer systems", chromedp.ByQuery),
-		chromedp.SetValue(`#f-facts`, story.Incident.Description, chromedp.ByQuery),
-		chromedp.SetValue(`#f-sought`, "Information on "+story.Company.Name+" and its employee "+story.Employee.Name+"; preservation of the servers' data.", chromedp.ByQuery),
-		chromedp.SetValue(`#f-custodian`, "The hosting provider of "+story.Indicators[0].Value, chromedp.ByQuery),
+		chromedp.SetValue(`#f-offence`, demo.RequestOffence, chromedp.ByQuery),
+		chromedp.SetValue(`#f-need`, demo.RequestNeed, chromedp.ByQuery),
+		chromedp.SetValue(`#f-facts`, demo.RequestFacts, chromedp.ByQuery),
+		chromedp.SetValue(`#f-sought`, demo.RequestSought, chromedp.ByQuery),
+		chromedp.SetValue(`#f-custodian`, demo.RequestCustodian, chromedp.ByQuery),
 		chromedp.SetValue(`#f-days`, "90", chromedp.ByQuery),
 		chromedp.SetValue(`#f-links`, "incident:"+incident+"\nactor:"+actor+"\nindicator:"+indicators[0], chromedp.ByQuery),
 		chromedp.SetValue(`#f-private`, "indicator:"+red, chromedp.ByQuery),
-		chromedp.SetValue(`#f-parties`, "Organization | "+story.Company.Name+" | CN | | | "+story.Company.Wallet+"\nPerson | "+story.Employee.Name+" | CN", chromedp.ByQuery),
+		chromedp.SetValue(`#f-parties`, "Organization | "+demo.CompanyName+" | CN | | | "+demo.Wallet+"\nPerson | "+demo.EmployeeName+" | CN", chromedp.ByQuery),
 		chromedp.Click(`#f-save`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#send`, chromedp.ByQuery),
 		chromedp.Click(`#send`, chromedp.ByQuery),
@@ -453,7 +430,7 @@ func TestBrowserLoop(t *testing.T) {
 	run(t, ctx,
 		chromedp.Navigate(base+"/portal/requests/"+reqID),
 		chromedp.WaitVisible(`#answer-form`, chromedp.ByQuery),
-		chromedp.SetValue(`#answer-body`, "The provider preserved the disk of "+story.Indicators[0].Value+". Subscriber data of the company is withheld under our law.", chromedp.ByQuery),
+		chromedp.SetValue(`#answer-body`, demo.AnswerText, chromedp.ByQuery),
 		chromedp.Click(`#answer-partial`, chromedp.ByQuery),
 		chromedp.Click(`#answer-submit`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#answer-kind`, chromedp.ByQuery),
@@ -552,12 +529,12 @@ func TestBrowserLoop(t *testing.T) {
 			chromedp.Text(`#published`, &published, chromedp.ByQuery),
 		)
 		has("the proposal", proposal, "request.json", "thread.json", "timeline.json", "request:"+reqID)
-		if strings.Contains(proposal, story.Company.Name) {
+		if strings.Contains(proposal, demo.CompanyName) {
 			company, companyName = d, published
 		}
 	}
 	if company == "" {
-		t.Fatalf("no proposal names %s", story.Company.Name)
+		t.Fatalf("no proposal names %s", demo.CompanyName)
 	}
 	has("the company's publication", companyName, "cyber_sanctions")
 	run(t, ctx, logout())
@@ -569,7 +546,7 @@ func TestBrowserLoop(t *testing.T) {
 		loginAs(base, "sofia"),
 		chromedp.Navigate(base+company),
 		chromedp.WaitVisible(`#amend-form`, chromedp.ByQuery),
-		chromedp.Evaluate(fmt.Sprintf(`document.querySelector('#amend-form #d-aliases').value += "\n" + %q`, story.Company.Chinese), nil),
+		chromedp.Evaluate(fmt.Sprintf(`document.querySelector('#amend-form #d-aliases').value += "\n" + %q`, demo.CompanyNameZH), nil),
 		chromedp.SetValue(`#amend-form #d-reasons`, "Its registered name in Chinese characters.", chromedp.ByQuery),
 		chromedp.Submit(`#amend-form #d-reasons`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#second-officer`, chromedp.ByQuery),
@@ -588,7 +565,7 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.Text(`main`, &party, chromedp.ByQuery),
 		logout(),
 	)
-	has("the company's listing", party, story.Company.Chinese, story.Company.Name, story.Company.Wallet)
+	has("the company's listing", party, demo.CompanyNameZH, demo.CompanyName, demo.Wallet)
 
 	// 6. Enforcement: the index takes the version (serve's refresh); the
 	// payment system sends a payment to the company's wallet (API); sam
@@ -597,13 +574,13 @@ func TestBrowserLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pay warden.TxDecision
-	json.Unmarshal(apiJSON("POST", "/v1/transactions", tokens["sam"], map[string]any{"reference": "PAY-2026-0412", "amount": map[string]any{"currency": "USD", "minor": 4200000},
-		"parties": []map[string]any{{"role": "originator", "name": "Acme Hospital Group", "account": "US-1"}, {"role": "beneficiary", "wallet": story.Company.Wallet}}}, 200), &pay)
+	json.Unmarshal(apiJSON("POST", "/v1/transactions", tokens["sam"], map[string]any{"reference": demo.PaymentReference, "amount": map[string]any{"currency": demo.PaymentCurrency, "minor": demo.PaymentMinor},
+		"parties": []map[string]any{{"role": "originator", "name": demo.PaymentPayer, "account": "US-1"}, {"role": "beneficiary", "wallet": demo.Wallet}}}, 200), &pay)
 	if pay.Decision != "blocked" {
 		t.Fatalf("the payment to the wallet: %+v", pay)
 	}
 	customers := filepath.Join(t.TempDir(), "customers.csv")
-	if err := os.WriteFile(customers, []byte("id,schema,name,country\nCUST-0088,Organization,"+story.Company.Chinese+",\nCUST-0089,Person,Jane Ordinary,GB\n"), 0o600); err != nil {
+	if err := os.WriteFile(customers, []byte("id,schema,name,country\n"+demo.CustomerID+",Organization,"+demo.CustomerName+",\nCUST-0089,Person,Jane Ordinary,GB\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var job string
@@ -640,10 +617,10 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.WaitVisible(`table`, chromedp.ByQuery),
 		chromedp.Text(`body`, &report, chromedp.ByQuery),
 	)
-	has("the review queue", casesPage, story.Company.Chinese)
-	has("the case", casePage, story.Company.Chinese, "registered name is the designated")
-	has("the ledger", ledger, "PAY-2026-0412", "USD 42000.00")
-	has("the initial report", report, "PAY-2026-0412", "2026-03-12", "2026-03-26")
+	has("the review queue", casesPage, demo.CompanyNameZH)
+	has("the case", casePage, demo.CompanyNameZH, "registered name is the designated")
+	has("the ledger", ledger, demo.PaymentReference, "USD 25000.00")
+	has("the initial report", report, demo.PaymentReference, "2026-03-12", "2026-03-26")
 
 	// 7. Sharing: the designated parties, exported as STIX identities
 	// (through the API: no page exports parties), are imported on the
@@ -683,7 +660,7 @@ func TestBrowserLoop(t *testing.T) {
 	if code2 != 200 {
 		t.Fatalf("the counterpart's collection over TAXII: %d %s", code2, objects)
 	}
-	has("the counterpart's collection", string(objects), story.Company.Name, story.Company.Chinese, story.Employee.Name, incident, actor, indicators[0])
+	has("the counterpart's collection", string(objects), demo.CompanyName, demo.CompanyNameZH, demo.EmployeeName, incident, actor, indicators[0])
 	hasNot("the counterpart's collection", string(objects), secrets...)
 
 	// The counterpart's portal shows the request's whole history, and
@@ -695,7 +672,7 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.WaitVisible(`#timeline`, chromedp.ByQuery),
 		chromedp.Text(`main`, &history, chromedp.ByQuery),
 	)
-	has("the request in chen's portal", history, "CSO-CN-2026-0007", "We are contacting the hosting provider", "preserved the disk", "nothing on the company",
+	has("the request in chen's portal", history, "CSO-CN-2026-0007", "We are contacting the hosting provider", demo.AnswerText, "nothing on the company",
 		"request.sent", "request.deadline_missed", "request.acknowledged", "request.answered", "request.reviewed")
 	hasNot("the request in chen's portal", history, append(secrets, "referr", "low_quality", "withholds what", "CSO-RU-2026-0017")...)
 	for _, path := range []string{"/cases", "/ledger", "/designations", proposals[0], "/requests/" + reqID} {
@@ -705,6 +682,6 @@ func TestBrowserLoop(t *testing.T) {
 			chromedp.WaitVisible(`main`, chromedp.ByQuery),
 			chromedp.Text(`main`, &body, chromedp.ByQuery),
 		)
-		hasNot("chen at "+path, body, story.Company.Chinese, "PAY-2026-0412", "withholds what")
+		hasNot("chen at "+path, body, demo.CompanyNameZH, demo.PaymentReference, "withholds what")
 	}
 }

@@ -298,6 +298,9 @@ type Rescreen struct {
 	PartsDone int            `json:"parts_done"`
 	Started   time.Time      `json:"started"`
 	Finished  time.Time      `json:"finished,omitzero"`
+	// LeaseUntil is when the claim of a run not yet queued lapses unless
+	// its node renews it.
+	LeaseUntil time.Time `json:"lease_until,omitzero"`
 }
 
 // The states of a re-screening run.

@@ -123,6 +123,14 @@ func (s *Service) RescreenIfNew(ctx context.Context) (RescreenResult, error) {
 	rs := &s.Rescreening
 	r := warden.Rescreen{Versions: versionsKey(cur) + basis, Lists: cur, Basis: basis, Actor: p.Name, Started: time.Now().UTC()}
 	now := time.Now()
+	// A run queued, done or held by a live node is skipped without a
+	// write: every node asks every --refresh.
+	if had, err := s.DB.Rescreened(ctx, r.Versions); err == nil && (had.State == warden.RescreenQueued || had.State == warden.RescreenDone || had.LeaseUntil.After(now)) {
+		res.Skipped = true
+		return res, nil
+	} else if err != nil && warden.ErrorCode(err) != warden.ENOTFOUND {
+		return res, err
+	}
 	claimed, err := s.DB.ClaimRescreen(ctx, &r, rs.node(), now, now.Add(rs.lease()))
 	if err != nil || !claimed {
 		res.Skipped = err == nil

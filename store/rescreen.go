@@ -36,13 +36,13 @@ type RescreenPart struct {
 	Decided   int
 }
 
-const rescreenColumns = `versions, customers, changed, at, actor, state, mode, base, lists, basis, parties, delisted, decided, total, parts, parts_done, started_at, finished_at`
+const rescreenColumns = `versions, customers, changed, at, actor, state, mode, base, lists, basis, parties, delisted, decided, total, parts, parts_done, started_at, finished_at, lease_until`
 
 func scanRescreen(scan func(...any) error) (warden.Rescreen, error) {
 	var r warden.Rescreen
-	var at, lists, started, finished string
+	var at, lists, started, finished, lease string
 	if err := scan(&r.Versions, &r.Customers, &r.Changed, &at, &r.Actor, &r.State, &r.Mode, &r.Base, &lists, &r.Basis, &r.Parties, &r.Delisted, &r.Decided, &r.Total,
-		&r.Parts, &r.PartsDone, &started, &finished); err != nil {
+		&r.Parts, &r.PartsDone, &started, &finished, &lease); err != nil {
 		return r, err
 	}
 	if lists != "" {
@@ -50,7 +50,7 @@ func scanRescreen(scan func(...any) error) (warden.Rescreen, error) {
 			return r, fmt.Errorf("re-screening %s: lists: %w", r.Versions, err)
 		}
 	}
-	r.At, r.Started, r.Finished = parseTime(at), parseTime(started), parseTime(finished)
+	r.At, r.Started, r.Finished, r.LeaseUntil = parseTime(at), parseTime(started), parseTime(finished), parseTime(lease)
 	return r, nil
 }
 

@@ -89,11 +89,19 @@ func shortShare(r []token, short int, w *Weights, got float64, wild int) (float6
 }
 
 // bound is the most a name retrieved with c can score, from the query's
-// side: the best share of a screened reading.
+// side: the best share of a screened reading. A reading none of whose
+// words (kindWord) hit the name scores 0 against it: compareReadings needs
+// a word met by a word, and a short family name one edit off needs the
+// other words met. Names met only by initials, legal forms or particles
+// (Dewi Santoso and "D E S Intl Co Ltd") were scored before, most of the
+// parties scored at 0.
 func (p *Prepared) bound(c *cand, w *Weights) float64 {
 	var buf [32]float64
 	best := 0.0
 	for ri, r := range p.screened {
+		if c.hit[ri]&p.words[ri] == 0 {
+			continue // no word met: the reading scores 0 against the name
+		}
 		got, all, _, _, short := p.share(r, ri, c, w, buf[:0], nil, false)
 		if short >= 0 {
 			got, _ = shortShare(r, short, w, got, 0)
@@ -119,6 +127,9 @@ func (ix *Index) nameBound(p *Prepared, c *cand, nm int32, w *Weights) float64 {
 	var ibuf [8]initial
 	best := 0.0
 	for ri, r := range p.screened {
+		if c.hit[ri]&p.words[ri] == 0 {
+			continue
+		}
 		got, all, wild, ins, short := p.share(r, ri, c, w, buf[:0], ibuf[:0], true)
 		if short >= 0 && shortNear(&r[short], listed) {
 			got, wild = shortShare(r, short, w, got, wild)

@@ -131,6 +131,7 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				}
 			}
 			p.looked[ri] = looked
+			p.words[ri] = wordsOf(r)
 			ri++
 		}
 	}
@@ -291,6 +292,17 @@ func lookable(r []token) (looked, eligible uint64) {
 		return 0, 0
 	}
 	return looked, eligible
+}
+
+// wordsOf returns the mask of a reading's words (kindWord).
+func wordsOf(r []token) uint64 {
+	var m uint64
+	for i := range min(len(r), 64) {
+		if r[i].kind == kindWord {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
 }
 
 // essentialWords chooses, among the looked-up words, those with the most

@@ -66,6 +66,10 @@ type Prepared struct {
 	lists     map[string]bool
 	idKeys    []string
 	looked    [maxQueryReadings]uint64 // per reading: the words looked up
+	// words holds per reading its words (kindWord): a reading scores 0
+	// against a name none of them hits (compareReadings needs a word met
+	// by a word), however many initials and legal forms meet it.
+	words [maxQueryReadings]uint64
 }
 
 // Prepare validates a query: it must hold a name, wallet or identifier;

@@ -150,16 +150,23 @@ func benchDB(b *testing.B, engine string, n int) *store.DB {
 	}
 	switch have {
 	case n:
-		// ANALYZE again: the indexes of a newer schema need statistics.
-		if _, err := db.SQLForTest().Exec("ANALYZE"); err != nil {
-			b.Fatal(err)
-		}
 	case 0:
 		start := time.Now()
 		seedQueries(b, db.SQLForTest(), engine == "postgres", n)
 		b.Logf("seeded %d rows in %s", n, time.Since(start))
 	default:
 		b.Fatalf("%s holds %d ledger entries, not %d: remove it", dsn, have, n)
+	}
+	// As in use: PostgreSQL's autovacuum gathers statistics (for the
+	// indexes of a newer schema too) and marks pages all-visible, so that
+	// an index that covers a query answers it alone; SQLite plans
+	// without statistics.
+	stats := "DROP TABLE IF EXISTS sqlite_stat1"
+	if engine == "postgres" {
+		stats = "VACUUM ANALYZE"
+	}
+	if _, err := db.SQLForTest().Exec(stats); err != nil {
+		b.Fatal(err)
 	}
 	return db
 }

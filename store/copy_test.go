@@ -88,12 +88,15 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	t.Run("everything", func(t *testing.T) { testCopyEverything(t, src, f) })
-	t.Run("resume", func(t *testing.T) { testCopyResume(t, src) })
-	t.Run("refuse", func(t *testing.T) { testCopyRefuse(t, src) })
+	// Opened here, to outlive the subtests.
+	copied, resumed := withJobs(t, storetest.OpenPostgres(t)), withJobs(t, storetest.OpenPostgres(t))
+	t.Run("everything", func(t *testing.T) { testCopyEverything(t, src, copied, f) })
+	t.Run("resume", func(t *testing.T) { testCopyResume(t, src, resumed) })
+	t.Run("refuse", func(t *testing.T) { testCopyRefuse(t, src, copied, resumed) })
 }
 
-func testCopyEverything(t *testing.T, src *store.DB, f fixture.Facts) {
+// testCopyEverything copies src to dst, on PostgreSQL, and back.
+func testCopyEverything(t *testing.T, src, dst *store.DB, f fixture.Facts) {
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
 	before := counts(t, src)
 	for _, tbl := range everyFeature {
@@ -109,7 +112,6 @@ func testCopyEverything(t *testing.T, src *store.DB, f fixture.Facts) {
 	}
 	slices.Sort(empty)
 	t.Logf("%d tables, of which the fixture leaves empty: %v", len(before), empty)
-	dst := withJobs(t, storetest.OpenPostgres(t))
 	var calls int
 	rep, err := store.Copy(ctx, src, dst, store.CopyOptions{Progress: func(string, int64, int64) { calls++ }})
 	if err != nil {
@@ -189,9 +191,8 @@ func testCopyEverything(t *testing.T, src *store.DB, f fixture.Facts) {
 
 // testCopyResume stops a copy after four batches and runs it again: it
 // carries on where it stopped, and a third run finds nothing left to do.
-func testCopyResume(t *testing.T, src *store.DB) {
+func testCopyResume(t *testing.T, src, dst *store.DB) {
 	ctx := context.Background()
-	dst := withJobs(t, storetest.OpenPostgres(t))
 	// The rows a copy copies: all but schema_migrations, which the target
 	// has of its own.
 	rows := func(db *store.DB) (n int64) {
@@ -233,16 +234,16 @@ func testCopyResume(t *testing.T, src *store.DB) {
 	}
 }
 
-// testCopyRefuse: a copy refuses a target with rows no copy put there,
-// one with part of a copy of another database, and a target on the
-// source's engine.
-func testCopyRefuse(t *testing.T, src *store.DB) {
+// testCopyRefuse: a copy refuses a target with rows no copy put there, a
+// target with a copy of another database, and a target on the source's
+// engine. pg is a copy of src on PostgreSQL, by then a source of its own.
+func testCopyRefuse(t *testing.T, src, pg, copyOfSrc *store.DB) {
 	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
-	dst := withJobs(t, storetest.OpenPostgres(t))
+	dst := withJobs(t, storetest.OpenSQLite(t))
 	if err := dst.CreateOrg(ctx, warden.Organisation{ID: "cn", Name: "China", Kind: "counterpart"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Copy(ctx, src, dst, store.CopyOptions{}); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "not empty") {
+	if _, err := store.Copy(ctx, pg, dst, store.CopyOptions{}); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("onto a target with data: %v", err)
 	}
 
@@ -260,12 +261,8 @@ func testCopyRefuse(t *testing.T, src *store.DB) {
 		t.Fatal(err)
 	}
 	defer otherSrc.Close()
-	dst = withJobs(t, storetest.OpenPostgres(t))
-	if _, err := store.Copy(ctx, otherSrc, dst, store.CopyOptions{MaxBatches: 1}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Copy(ctx, src, dst, store.CopyOptions{}); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "another database") || !strings.Contains(err.Error(), otherPath) {
-		t.Errorf("onto part of a copy of another database: %v", err)
+	if _, err := store.Copy(ctx, otherSrc, copyOfSrc, store.CopyOptions{}); warden.ErrorCode(err) != warden.ECONFLICT || !strings.Contains(err.Error(), "another database") || !strings.Contains(err.Error(), otherPath) {
+		t.Errorf("onto a copy of another database: %v", err)
 	}
 	if _, err := store.Copy(ctx, src, storetest.OpenSQLite(t), store.CopyOptions{}); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("onto SQLite from SQLite: %v", err)

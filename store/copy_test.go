@@ -89,10 +89,38 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 	}
 	defer src.Close()
 	// Opened here, to outlive the subtests.
-	copied, resumed := withJobs(t, storetest.OpenPostgres(t)), withJobs(t, storetest.OpenPostgres(t))
+	copied, resumed, written := withJobs(t, storetest.OpenPostgres(t)), withJobs(t, storetest.OpenPostgres(t)), withJobs(t, storetest.OpenPostgres(t))
 	t.Run("everything", func(t *testing.T) { testCopyEverything(t, src, copied, f) })
 	t.Run("resume", func(t *testing.T) { testCopyResume(t, src, resumed) })
 	t.Run("refuse", func(t *testing.T) { testCopyRefuse(t, src, copied, resumed) })
+	t.Run("while written", func(t *testing.T) { testCopyWhileWritten(t, path, src, written) })
+}
+
+// testCopyWhileWritten copies the source while another handle writes
+// payments, audited changes and a new version of a list to it: the copy
+// is of one moment, its counts those of its snapshot and its audit chain
+// intact, and the writer was not held up.
+func testCopyWhileWritten(t *testing.T, path string, src, dst *store.DB) {
+	ctx := context.Background()
+	w, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	stop := make(chan struct{})
+	wait := busy(t, w, stop)
+	start := rowsIn(t, w, "audit_events")
+	rep, err := store.Copy(ctx, src, dst, store.CopyOptions{Batch: 100})
+	if err != nil || !rep.Done {
+		t.Fatalf("copy while written: done %v, %v", rep.Done, err)
+	}
+	if written := wait(); written == 0 {
+		t.Error("the writer wrote nothing during the copy")
+	}
+	copied := rowsIn(t, dst, "audit_events")
+	if n, err := audit.Verify(ctx, dst); err != nil || n != copied || copied < start || copied >= rowsIn(t, w, "audit_events") {
+		t.Errorf("audit verify on the copy: %d events, %v; %d copied, %d at the start, %d at the end", n, err, copied, start, rowsIn(t, w, "audit_events"))
+	}
 }
 
 // testCopyEverything copies src to dst, on PostgreSQL, and back.

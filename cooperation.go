@@ -82,6 +82,14 @@ func (s RequestStatus) Open() bool {
 	return s == RequestSent || s == RequestAcknowledged || s == RequestInProgress
 }
 
+// AwaitsAnswer reports whether r still waits for its answer: open, or
+// answered in part only, rated or not. Rating a partial answer does not
+// end the wait, nor stop the answer's deadline; a full answer, closing,
+// withdrawing or letting it lapse does.
+func (r *Request) AwaitsAnswer() bool {
+	return r.Status.Open() || (r.Status == RequestAnswered || r.Status == RequestReviewed) && r.Answer == AnswerPartial
+}
+
 // Priority sets a request's two deadlines from the priority table.
 type Priority string
 

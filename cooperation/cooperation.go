@@ -246,17 +246,14 @@ func only(want string, ok ...warden.RequestStatus) func(*warden.Request, time.Ti
 
 func statusError(r *warden.Request, want string) error {
 	status := string(r.Status)
-	if r.Status == warden.RequestAnswered && r.Answer != "" {
+	if (r.Status == warden.RequestAnswered || r.Status == warden.RequestReviewed) && r.Answer != "" {
 		status += " (" + string(r.Answer) + ")"
 	}
 	return warden.Errorf(warden.EINVALID, "status: request %d is %s; %s", r.ID, status, want)
 }
 
-// awaiting reports whether r waits for an answer: sent and not answered,
-// or answered in part only.
-func awaiting(r *warden.Request) bool {
-	return r.Status.Open() || r.Status == warden.RequestAnswered && r.Answer == warden.AnswerPartial
-}
+// awaiting reports whether r waits for an answer (Request.AwaitsAnswer).
+func awaiting(r *warden.Request) bool { return r.AwaitsAnswer() }
 
 // object is the object a request's events name.
 func object(id int64) string { return "request:" + strconv.FormatInt(id, 10) }

@@ -277,9 +277,9 @@ func deadline(due, met, end time.Time) (bool, bool) {
 }
 
 // open reports whether a request still waits on the requested side: sent,
-// acknowledged, in progress, or answered in part only.
+// acknowledged, in progress, or answered in part only (rated or not).
 func open(r *store.ScorecardRow) bool {
-	return r.Status.Open() || r.Status == warden.RequestAnswered && r.AnsweredAt.IsZero()
+	return r.Status.Open() || (r.Status == warden.RequestAnswered || r.Status == warden.RequestReviewed) && r.AnsweredAt.IsZero()
 }
 
 // overdue reports whether an open request is past a deadline it has not

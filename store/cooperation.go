@@ -341,7 +341,7 @@ func (db *DB) Requests(ctx context.Context, f RequestFilter) ([]warden.Request, 
 		add("priority = $%d", string(f.Priority))
 	}
 	if !f.OverdueAt.IsZero() {
-		add("status IN ('sent', 'acknowledged', 'in_progress', 'answered') AND answered_at = '' AND answer_due <> '' AND answer_due < $%d", timestamp(f.OverdueAt))
+		add("status IN ('sent', 'acknowledged', 'in_progress', 'answered', 'reviewed') AND answered_at = '' AND answer_due <> '' AND answer_due < $%d", timestamp(f.OverdueAt))
 	}
 	if f.Query != "" {
 		q := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Query)) + "%"
@@ -965,7 +965,7 @@ func (db *DB) Watched(ctx context.Context) ([]Watched, error) {
 		w.AckWarned, w.AckMissed, w.AnswerWarned, w.AnswerMissed = marks[0] != 0, marks[1] != 0, marks[2] != 0, marks[3] != 0
 		return w, err
 	}, `SELECT `+requestColumns+`, ack_warned, ack_missed, answer_warned, answer_missed FROM requests
-		WHERE status IN ('sent', 'acknowledged', 'in_progress', 'answered')
+		WHERE status IN ('sent', 'acknowledged', 'in_progress', 'answered', 'reviewed')
 		AND ((acknowledged_at = '' AND ack_missed = 0) OR (answered_at = '' AND answer_missed = 0)) ORDER BY id`)
 }
 
@@ -993,7 +993,7 @@ func (db *DB) MarkDeadline(ctx context.Context, id int64, mark DeadlineMark, due
 	err := db.change(ctx, ev, func(tx *sql.Tx) error {
 		marked = false // a group the database refused is run again
 		res, err := tx.ExecContext(ctx, `UPDATE requests SET `+set+` WHERE id = $1 AND `+string(mark)+` = 0 AND `+met+` = ''
-			AND `+dueCol+` = $2 AND status IN ('sent', 'acknowledged', 'in_progress', 'answered')`, id, timestamp(due))
+			AND `+dueCol+` = $2 AND status IN ('sent', 'acknowledged', 'in_progress', 'answered', 'reviewed')`, id, timestamp(due))
 		if err != nil {
 			return fmt.Errorf("mark deadline: %w", err)
 		}

@@ -625,3 +625,52 @@ func (c *client) taxii(path string) (int, []byte) {
 	c.t.Helper()
 	return c.loopSend("GET", path, "", "application/taxii+json;version=2.1", nil)
 }
+
+// TestLoopPartialAnswerRated: rating a partial answer, as the story's
+// liaison does, does not end the wait for the rest. The request is still
+// open for the counterpart, which answers in full later; its answer
+// deadline still runs, so the sweep reports it missed (and the hotline
+// can escalate); it is overdue in the list and on the scorecard.
+func TestLoopPartialAnswerRated(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		c := newCoopPlatform(t, db)
+		ana, cp := c.client(t, c.tokens[warden.RoleAnalyst]), c.client(t, c.tokens[warden.RoleCounterpart])
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		code, b := ana.call("POST", "/v1/requests", requestJSON("ru-cert", func(m map[string]any) { m["send"] = true }))
+		r := decodeAs[warden.Request](t, b)
+		if code != 201 || r.AnswerDue == nil {
+			t.Fatalf("send: %d %s", code, b)
+		}
+		path := fmt.Sprintf("/v1/requests/%d", r.ID)
+		c.clock.add(2 * time.Hour)
+		code, b = cp.call("POST", path+"/answer", map[string]string{"completeness": "partial", "body": "The subscriber's name; the logs follow."})
+		answer := decodeAs[answerResult](t, b)
+		if code != 201 {
+			t.Fatalf("partial answer: %d %s", code, b)
+		}
+		code, b = ana.call("POST", path+"/reviews", map[string]any{"message": answer.Message.ID, "rubric": map[string]int{"completeness": 2, "accuracy": 3, "actionability": 1, "updates": 2}, "use": "other"})
+		if code != 201 {
+			t.Fatalf("review: %d %s", code, b)
+		}
+		c.clock.add(23 * time.Hour) // past the 24 hours to answer
+		if _, err := c.s.Cooperation.Sweep(op); err != nil {
+			t.Fatal(err)
+		}
+		code, b = ana.call("GET", path+"/timeline", nil)
+		if !strings.Contains(string(b), `"request.deadline_missed"`) || !strings.Contains(string(b), `"deadline":"answer"`) {
+			t.Errorf("the rated partial answer's deadline passed unreported: %d %s", code, b)
+		}
+		code, b = ana.call("GET", "/v1/requests?overdue=true", nil)
+		if l := decodeAs[struct{ Requests []warden.Request }](t, b); code != 200 || len(l.Requests) != 1 {
+			t.Errorf("overdue requests: %d %s", code, b)
+		}
+		code, b = ana.call("GET", "/v1/scorecards?org=ru-cert&period=month&at=2026-03-03", nil)
+		if s := decodeAs[warden.Scorecard](t, b).Outgoing; code != 200 || s.Open != 1 || s.Overdue != 1 {
+			t.Errorf("the scorecard: %d open %d, overdue %d", code, s.Open, s.Overdue)
+		}
+		code, b = cp.call("POST", path+"/answer", map[string]string{"completeness": "full", "body": "The logs."})
+		if full := decodeAs[answerResult](t, b); code != 201 || full.Request.AnsweredAt == nil || full.Request.Status != warden.RequestAnswered {
+			t.Errorf("the rest of the answer: %d %s", code, b)
+		}
+	})
+}

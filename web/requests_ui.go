@@ -230,7 +230,7 @@ type requestRow struct {
 
 // lateness says whether q's deadlines have passed unmet at now.
 func lateness(q warden.Request, now time.Time) (ack, answer bool) {
-	waiting := q.Status.Open() || (q.Status == warden.RequestAnswered && q.Answer == warden.AnswerPartial)
+	waiting := q.AwaitsAnswer()
 	ack = waiting && q.AcknowledgedAt == nil && q.AckDue != nil && now.After(*q.AckDue)
 	answer = waiting && q.AnsweredAt == nil && q.AnswerDue != nil && now.After(*q.AnswerDue)
 	return ack, answer
@@ -438,8 +438,8 @@ func sideOf(p warden.Principal, q warden.Request) string {
 func actions(p warden.Principal, q warden.Request, side string, exts []warden.Extension, reviews []warden.Review, now time.Time) map[string]bool {
 	write, review := warden.Allowed(p.Role, warden.ActRequestsWrite), warden.Allowed(p.Role, warden.ActRequestsReview)
 	st := q.Status
-	partial := st == warden.RequestAnswered && q.Answer == warden.AnswerPartial
 	open := st.Open()
+	partial := !open && q.AwaitsAnswer() // answered in part only, rated or not
 	a := map[string]bool{}
 	switch side {
 	case "requester":

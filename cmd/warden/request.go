@@ -201,11 +201,9 @@ func cmdRequestList(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-// awaitingAnswer reports whether r still waits for its answer: open, or
-// answered in part only.
-func awaitingAnswer(r warden.Request) bool {
-	return r.Status.Open() || r.Status == warden.RequestAnswered && r.Answer == warden.AnswerPartial
-}
+// awaitingAnswer reports whether r still waits for its answer
+// (Request.AwaitsAnswer).
+func awaitingAnswer(r warden.Request) bool { return r.AwaitsAnswer() }
 
 // stamp shows a time of the clock in UTC to the minute, "-" if unset.
 func stamp(t *time.Time) string {

@@ -322,7 +322,8 @@ func TestLoopAPI(t *testing.T) {
 		code, b = ana.call("GET", "/v1/scorecards?org=cn-cert&period=quarter&at=2026-03-12", nil)
 		card := decodeAs[warden.Scorecard](t, want("the quarter's scorecard", code, b, 200))
 		if q := card.Outgoing.Quality; card.Outgoing.Requests != 1 || q.N != 1 || q.Completeness != 2 || q.Actionability != 1 ||
-			card.Outgoing.AckDue != 1 || card.Outgoing.AckOnTime != 0 || card.Outgoing.AnswerDue != 1 || card.Outgoing.AnswerOnTime != 0 || card.Outgoing.Answered != 0 {
+			card.Outgoing.AckDue != 1 || card.Outgoing.AckOnTime != 0 || card.Outgoing.AnswerDue != 1 || card.Outgoing.AnswerOnTime != 0 || card.Outgoing.Answered != 0 ||
+			card.Outgoing.Open != 1 || card.Outgoing.Overdue != 1 {
 			t.Errorf("the scorecard: %+v", card.Outgoing)
 		}
 		code, b = ana.call("GET", "/v1/scorecards?org=cn-cert&period=quarter&at=2026-03-12&format=svg", nil)

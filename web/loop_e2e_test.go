@@ -467,7 +467,7 @@ func TestBrowserLoop(t *testing.T) {
 	for _, c := range cells {
 		figures[c["id"]] = c["out"]
 	}
-	for id, want := range map[string]string{"row-requests": "1", "row-ack-on-time": "0.0% (0)", "row-reviews": "1", "row-completeness": "2.00", "row-actionability": "1.00", "row-overall": "1.50"} {
+	for id, want := range map[string]string{"row-requests": "1", "row-ack-on-time": "0.0% (0)", "row-reviews": "1", "row-completeness": "2.00", "row-actionability": "1.00", "row-overall": "1.50", "row-open": "1", "row-overdue": "1"} {
 		if figures[id] != want {
 			t.Errorf("scorecard %s: %q, want %q", id, figures[id], want)
 		}

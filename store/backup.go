@@ -70,33 +70,46 @@ func checkSQLite(ctx context.Context, path string) ([]TableCount, error) {
 	return Count(ctx, b)
 }
 
-// pgURL splits a PostgreSQL URL as Open takes it into one libpq's tools
-// take (they refuse parameters they do not know, such as search_path) and
-// the schema search_path names, if any.
-func pgURL(dsn string) (string, string, error) {
+// pgTool is a PostgreSQL URL as Open takes it made into what libpq's tools
+// take: a URL without search_path (they refuse parameters they do not
+// know), the schema it named, if any, and the environment that passes the
+// password, which would otherwise show in the process list.
+type pgTool struct {
+	url, schema string
+	env         []string
+}
+
+func pgURL(dsn string) (pgTool, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return "", "", warden.Errorf(warden.EINVALID, "the database URL: %v", err)
+		return pgTool{}, warden.Errorf(warden.EINVALID, "the database URL: %v", err)
 	}
 	q := u.Query()
-	schema := q.Get("search_path")
+	t := pgTool{schema: q.Get("search_path"), env: os.Environ()}
 	q.Del("search_path")
 	u.RawQuery = q.Encode()
-	return u.String(), schema, nil
+	if pw, ok := u.User.Password(); ok {
+		t.env = append(t.env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
+	}
+	t.url = u.String()
+	return t, nil
 }
 
 // pgDump runs pg_dump into path and checks the dump with pg_restore
 // --list: it must list the data of every table db has.
 func pgDump(ctx context.Context, db *DB, path string) ([]TableCount, error) {
-	dsn, schema, err := pgURL(db.dsn)
+	pt, err := pgURL(db.dsn)
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"--format=custom", "--no-owner", "--file=" + path}
-	if schema != "" {
-		args = append(args, "--schema="+schema)
+	if pt.schema != "" {
+		args = append(args, "--schema="+pt.schema)
 	}
-	if err := run(ctx, "pg_dump", append(args, "--dbname="+dsn)...); err != nil {
+	cmd := exec.CommandContext(ctx, "pg_dump", append(args, "--dbname="+pt.url)...)
+	cmd.Env = pt.env
+	if err := runCmd(cmd); err != nil {
 		os.Remove(path)
 		return nil, err
 	}
@@ -141,11 +154,7 @@ func pgDumpTables(ctx context.Context, path string) ([]string, error) {
 	return tables, sc.Err()
 }
 
-// run runs a PostgreSQL tool, its error output in the error.
-func run(ctx context.Context, name string, args ...string) error {
-	return runCmd(exec.CommandContext(ctx, name, args...))
-}
-
+// runCmd runs a PostgreSQL tool, its error output in the error.
 func runCmd(cmd *exec.Cmd) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -230,7 +239,7 @@ func Restore(ctx context.Context, file, dsn string, force bool) error {
 // pgRestore restores the dump at path into dsn's database, which must hold
 // no tables in the schema of its search path.
 func pgRestore(ctx context.Context, path, dsn string) error {
-	u, _, err := pgURL(dsn)
+	pt, err := pgURL(dsn)
 	if err != nil {
 		return err
 	}
@@ -248,5 +257,7 @@ func pgRestore(ctx context.Context, path, dsn string) error {
 		return warden.Errorf(warden.ECONFLICT, "restore: the database already has %d tables: restore into an empty database", n)
 	}
 	// The dump creates the schema it was taken from, if not public.
-	return run(ctx, "pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname="+u, path)
+	cmd := exec.CommandContext(ctx, "pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname="+pt.url, path)
+	cmd.Env = pt.env
+	return runCmd(cmd)
 }

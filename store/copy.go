@@ -298,8 +298,10 @@ func identity(ctx context.Context, stx querier, src *DB) (string, error) {
 	if src.driver == "sqlite" {
 		where, _, _ = strings.Cut(strings.TrimPrefix(where, "file:"), "?")
 	} else if u, err := url.Parse(where); err == nil {
-		u.User = url.User(u.User.Username())
-		where = u.Redacted()
+		if u.User != nil {
+			u.User = url.User(u.User.Username())
+		}
+		where = u.String()
 	}
 	var first string
 	err := stx.QueryRowContext(ctx, `SELECT hash FROM audit_events ORDER BY seq LIMIT 1`).Scan(&first)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"text/tabwriter"
 
+	"warden"
 	"warden/audit"
 	"warden/store"
 )
@@ -103,7 +105,12 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("the restored database's audit chain: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "restored %s: %d tables, %d rows; audit chain intact: %d events\n", *input, len(got), rowsOf(got), n)
+	// The chain says the database was put back: what happened after the
+	// backup is gone from it.
+	if err := db.Audit(ctx, warden.NewAuditEvent(ctx, "database.restore", "", "", map[string]any{"backup": filepath.Base(*input), "tables": len(got), "rows": rowsOf(got), "events": n})); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "restored %s: %d tables, %d rows; audit chain intact: %d events, and the restore recorded after them\n", *input, len(got), rowsOf(got), n)
 	return nil
 }
 

@@ -120,8 +120,12 @@ func TestBackupRestoreCLI(t *testing.T) {
 	if code, _, errs := cli(t, other, "restore", "--input", backup); code != 1 || !strings.Contains(errs, "--force") {
 		t.Errorf("restore over a database: exit %d: %s", code, errs)
 	}
-	if code, out, errs := cli(t, other, "restore", "--input", backup, "--force"); code != 0 || !strings.Contains(out, "audit chain intact") {
+	if code, out, errs := cli(t, other, "restore", "--input", backup, "--force"); code != 0 || !strings.Contains(out, "audit chain intact: 2 events") {
 		t.Errorf("restore --force: exit %d: %s %s", code, out, errs)
+	}
+	// The restore is the chain's third event.
+	if code, out, errs := cli(t, other, "audit", "verify"); code != 0 || !strings.Contains(out, "3 events") {
+		t.Errorf("audit verify after the restore: exit %d: %s %s", code, out, errs)
 	}
 	if code, _, errs := cli(t, other, "restore", "--input", db+"-nothing"); code != 1 || errs == "" {
 		t.Errorf("restore of no file: exit %d: %s", code, errs)

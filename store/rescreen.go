@@ -277,9 +277,12 @@ func (db *DB) ClearedIDs(ctx context.Context, fn func(id string) error) error {
 // details to screen, without their decisions, which re-screening does not
 // read.
 func (db *DB) ClearedCustomers(ctx context.Context, after, last string, limit int) ([]warden.Customer, error) {
+	// CROSS JOIN keeps SQLite's order: the customers' id range first.
+	// Without statistics it would take the index on status, reading
+	// every cleared customer for each page.
 	cond, args := idRange("c.id", after, last, 1)
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.body FROM customers c JOIN transactions t ON t.reference = c.reference
-		WHERE `+cond+` AND t.status = 'cleared' ORDER BY c.id LIMIT `+fmt.Sprint(limit), args...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT c.body FROM customers c CROSS JOIN transactions t
+		WHERE t.reference = c.reference AND `+cond+` AND t.status = 'cleared' ORDER BY c.id LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("cleared customers: %w", err)
 	}

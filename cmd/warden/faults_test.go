@@ -413,7 +413,7 @@ func TestPostgresRestartedUnderLoad(t *testing.T) {
 	_, baseB := startProcess(t, args)
 	nodes := []string{baseA, baseB}
 
-	load := startLoad(t, nodes, token, 10*time.Second, "screen=1,payment=4,customer=1")
+	load := startLoad(t, nodes, token, 6*time.Second, "screen=1,payment=4,customer=1")
 	time.Sleep(1500 * time.Millisecond)
 	pg.ctl("stop")
 	for _, base := range nodes {

@@ -295,6 +295,26 @@ func testCopyRefuse(t *testing.T, src, pg, copyOfSrc *store.DB) {
 	if _, err := store.Copy(ctx, src, storetest.OpenSQLite(t), store.CopyOptions{}); warden.ErrorCode(err) != warden.EINVALID {
 		t.Errorf("onto SQLite from SQLite: %v", err)
 	}
+
+	// A source of an older version of Warden (a migration short) is
+	// refused before anything is written.
+	raw, err := sql.Open("sqlite", otherPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	older, err := store.OpenSource(ctx, otherPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer older.Close()
+	if _, err := store.Copy(ctx, older, copyOfSrc, store.CopyOptions{}); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "upgrade the source") {
+		t.Errorf("from an older schema: %v", err)
+	}
 }
 
 // jobRows describes River's job rows alike on both engines: the id, kind,

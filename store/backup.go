@@ -29,17 +29,28 @@ var (
 // which reads one snapshot in a read transaction (writers carry on) and
 // writes a compact database; on PostgreSQL with pg_dump's custom format
 // (pg_dump must be on PATH, of the server's major version or later), whose
-// snapshot is as consistent. It returns the tables the backup holds and,
-// for SQLite, their rows, read back from the file.
+// snapshot is as consistent. The file is readable by its owner alone. It
+// returns the tables the backup holds and, for SQLite, their rows, read
+// back from the file.
 func Backup(ctx context.Context, db *DB, path string) ([]TableCount, error) {
-	if _, err := os.Stat(path); err == nil {
+	if db.driver != "pgx" && db.dsn == "" {
+		return nil, warden.Errorf(warden.EINVALID, "backup: an in-memory database has nothing to back up")
+	}
+	// The file is made empty, readable by its owner alone, before anything
+	// is written to it: a backup holds password and token hashes. VACUUM
+	// INTO and pg_dump write into an empty file and keep its mode.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return nil, warden.Errorf(warden.ECONFLICT, "backup: %s exists: name a new file", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("backup: %w", err)
 	}
 	if db.driver == "pgx" {
 		return pgDump(ctx, db, path)
-	}
-	if db.dsn == "" {
-		return nil, warden.Errorf(warden.EINVALID, "backup: an in-memory database has nothing to back up")
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

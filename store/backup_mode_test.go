@@ -1,0 +1,48 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"warden/store"
+	"warden/store/storetest"
+)
+
+// TestBackupNotWorldReadable: a backup holds password hashes and API
+// tokens' hashes, so only its owner may read it, whatever the umask.
+func TestBackupNotWorldReadable(t *testing.T) {
+	ctx := context.Background()
+	dbs := map[string]*store.DB{"sqlite": openSQLiteFile(t)}
+	if _, err := exec.LookPath("pg_dump"); err == nil && os.Getenv(storetest.EnvPostgres) != "" {
+		dbs["postgres"] = storetest.OpenPostgres(t)
+	}
+	for name, db := range dbs {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "backup")
+			if _, err := store.Backup(ctx, db, file); err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := st.Mode().Perm(); m&0o077 != 0 {
+				t.Errorf("the backup's mode is %v: others may read it", m)
+			}
+		})
+	}
+}
+
+// openSQLiteFile opens a new SQLite database in a file.
+func openSQLiteFile(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -89,7 +90,14 @@ func (l *Listener) run(ctx context.Context, dsn string, fn func(string), logf fu
 // listen connects, listens and hands on notifications until the
 // connection fails or ctx ends; up is called once it listens.
 func (l *Listener) listen(ctx context.Context, dsn string, fn func(string), up func()) error {
-	conn, err := pgx.Connect(ctx, dsn)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return err
+	}
+	// Named apart from the store's connections in pg_stat_activity:
+	// "warden listen", or the DSN's application_name and "listen".
+	cfg.RuntimeParams["application_name"] = cmp.Or(cfg.RuntimeParams["application_name"], "warden") + " listen"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func TestListen(t *testing.T) {
 		}
 		defer admin.Close()
 		var ended int
-		if err := admin.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, app).Scan(&ended); err != nil || ended != 1 {
+		if err := admin.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app+" listen").Scan(&ended); err != nil || ended != 1 {
 			t.Fatalf("ending the listener's connection: %d ended, %v", ended, err)
 		}
 		if p := next("reconnecting"); p != "" {

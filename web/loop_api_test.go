@@ -559,7 +559,7 @@ func TestLoopAPI(t *testing.T) {
 		for _, ev := range []string{"request.sent", "request.deadline_missed", "request.acknowledged", "request.deadline_missed", "request.answered", "request.reviewed"} {
 			i := -1
 			if at >= 0 {
-				i = strings.Index(string(portal[at+1:]), ">"+ev+"<")
+				i = strings.Index(string(portal[at+1:]), `data-event="`+ev+`"`)
 			}
 			if i < 0 {
 				t.Errorf("the portal's timeline lacks %s after %d", ev, at)

@@ -673,7 +673,7 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.Text(`main`, &history, chromedp.ByQuery),
 	)
 	has("the request in chen's portal", history, "CSO-CN-2026-0007", "We are contacting the hosting provider", demo.AnswerText, "nothing on the company",
-		"request.sent", "request.deadline_missed", "request.acknowledged", "request.answered", "request.reviewed")
+		"request sent", "deadline missed", "receipt acknowledged", "answer sent", "answer rated")
 	hasNot("the request in chen's portal", history, append(secrets, "referr", "low_quality", "withholds what", "CSO-RU-2026-0017")...)
 	for _, path := range []string{"/cases", "/ledger", "/designations", proposals[0], "/requests/" + reqID} {
 		var body string

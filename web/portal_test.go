@@ -169,6 +169,10 @@ func TestCatalogueComplete(t *testing.T) {
 		"schema.": {string(warden.SchemaPerson), string(warden.SchemaOrganization)}, "direction.": {string(warden.Outgoing), string(warden.Incoming)},
 		"answer.": {string(warden.AnswerPartial), string(warden.AnswerFull)}, "extension.": {string(warden.ExtensionAsked), string(warden.ExtensionGranted), string(warden.ExtensionRefused)},
 		"message.": {string(warden.MessageQuestion), string(warden.MessageAnswer), string(warden.MessageUpdate), string(warden.MessageNote)}}
+	values["event."] = []string{warden.EventRequestSent, warden.EventRequestAcknowledged, warden.EventRequestInProgress, warden.EventRequestMessage,
+		warden.EventRequestAnswered, warden.EventRequestReviewed, warden.EventRequestReviewResponded, warden.EventRequestClosed, warden.EventRequestRefused,
+		warden.EventRequestWithdrawn, warden.EventRequestLapsed, warden.EventRequestExtensionAsked, warden.EventRequestExtensionDecided,
+		warden.EventRequestDeadlineNear, warden.EventRequestDeadlineMissed, warden.EventRequestReferred}
 	for _, s := range warden.RequestStatuses {
 		values["status."] = append(values["status."], string(s))
 	}

@@ -18,6 +18,7 @@ import (
 	"warden/publish"
 	"warden/screening"
 	"warden/snapshot"
+	"warden/store"
 )
 
 // cmdDemo builds the story of issue 18 in a fresh database through the
@@ -45,7 +46,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		*keys = demoKeys(e.dsn)
 	}
 	if *reset {
-		if err := resetDemo(e, path, *keys, *yes); err != nil {
+		if err := resetDemo(ctx, e, path, *keys, *yes); err != nil {
 			return err
 		}
 	}
@@ -137,15 +138,20 @@ func serveDemo(ctx context.Context, e *env, noSnapshot bool) (string, error) {
 
 // resetDemo removes the SQLite database at path (with its journal, its
 // screening index snapshot and the demo's signing keys) once the operator
-// confirms by typing the file's name, or gave --yes. A PostgreSQL
-// database is never removed: it may hold more than the demo, and dropping
-// it is for its administrator.
-func resetDemo(e *env, path, keys string, yes bool) error {
+// confirms by typing the file's name, or gave --yes. Only a database that
+// holds the demo and no people of its own is removed, and of the key and
+// index directories only the files the demo made: a mistyped --db or
+// --keys loses nothing. A PostgreSQL database is never removed: it may
+// hold more than the demo, and dropping it is for its administrator.
+func resetDemo(ctx context.Context, e *env, path, keys string, yes bool) error {
 	if path == "" {
 		return warden.Errorf(warden.EINVALID, "--reset removes only a SQLite database; drop and create the PostgreSQL database yourself (dropdb, createdb), then run warden demo again")
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
+	}
+	if err := demoOnly(ctx, path); err != nil {
+		return err
 	}
 	if !yes {
 		fmt.Fprintf(e.stderr, "This removes %s and everything in it. Type %s to go on: ", path, filepath.Base(path))
@@ -159,12 +165,50 @@ func resetDemo(e *env, path, keys string, yes bool) error {
 			return err
 		}
 	}
-	for _, dir := range []string{screening.SnapshotDir(e.dsn, e.indexDir), keys} {
-		if dir != "" {
-			if err := os.RemoveAll(dir); err != nil {
+	if err := removeIn(screening.SnapshotDir(e.dsn, e.indexDir), "index-*.snap", ".index-*.tmp", ".fingerprint"); err != nil {
+		return err
+	}
+	return removeIn(keys, publish.PrivateKeyFile, publish.PublicKeyFile)
+}
+
+// demoOnly refuses the SQLite file at path unless it holds the demo and
+// no people of its own.
+func demoOnly(ctx context.Context, path string) error {
+	db, err := store.OpenSource(ctx, path)
+	if err == nil {
+		defer db.Close()
+		var built bool
+		if built, err = demo.Built(ctx, db); err == nil && !built {
+			err = errors.New("no demo in it")
+		} else if err == nil {
+			err = demo.Fresh(ctx, db)
+		}
+	}
+	if err != nil {
+		return warden.Errorf(warden.ECONFLICT, "--reset: %s does not hold the demo alone (%v): it is left as it was; --reset removes only a database warden demo built", path, err)
+	}
+	return nil
+}
+
+// removeIn removes the files of dir matching patterns, then dir itself
+// if nothing else is left in it.
+func removeIn(dir string, patterns ...string) error {
+	if dir == "" {
+		return nil
+	}
+	for _, pat := range patterns {
+		files, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
+	}
+	if left, err := os.ReadDir(dir); err == nil && len(left) == 0 {
+		return os.Remove(dir)
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ type limiter struct {
 	lease  int                // tokens taken from the shared store at once
 	leases map[string]*bucket // tokens of a lease left, and when it was taken
 	logf   func(string, ...any)
+	failed time.Time // when a failure of shared was last logged
 }
 
 // leaseFor is how long a node may spend the tokens it took from a shared
@@ -131,8 +132,14 @@ func (l *limiter) allow(ctx context.Context, key string, n int) error {
 		wait, err = l.shared.TakeRate(ctx, l.prefix+key, now, l.cost(take), l.cost(int(l.burst)))
 	}
 	if err != nil {
-		if ctx.Err() == nil {
-			l.logf("rate limits: %v; limiting in this process", err)
+		l.mu.Lock()
+		quiet := now.Sub(l.failed) < time.Minute
+		if !quiet {
+			l.failed = now
+		}
+		l.mu.Unlock()
+		if !quiet && ctx.Err() == nil {
+			l.logf("rate limits: %v; limiting in this process until the database answers (said once a minute)", err)
 		}
 		return l.local(key, n)
 	}

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -60,5 +62,28 @@ func TestSharedRateLimits(t *testing.T) {
 				t.Errorf("login answers between two nodes %v, want %d refused as wrong, then 429", codes, loginBurst)
 			}
 		}
+	}
+}
+
+// TestSharedRateLimitsFallBack: when the shared store fails (here, a
+// closed database), a node limits in its own memory, and says so once.
+func TestSharedRateLimitsFallBack(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	at := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	var said []string
+	l := newLimiter(1, 3, func() time.Time { return at }).share(db, "api:", func(f string, a ...any) { said = append(said, fmt.Sprintf(f, a...)) })
+	var passed int
+	for range 5 {
+		if l.allow(ctx, "token:t", 1) == nil {
+			passed++
+		}
+	}
+	if passed != 3 || len(said) != 1 {
+		t.Errorf("with the shared store down: %d of 5 passed (want the burst of 3), logged %q (want once)", passed, said)
 	}
 }

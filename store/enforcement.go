@@ -179,10 +179,18 @@ func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
 }
 
 // countCustomersQuery counts the customers with a status ("" for all).
+// Those of a status are counted in transactions_customer_status alone:
+// each customer's transaction is written with the customer, and payments
+// may not take a customer's reference (enforcement refuses them), so the
+// customers' transactions are the customers.
 func countCustomersQuery(status string) (string, []any) {
+	if status == "" {
+		return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference`, nil
+	}
 	var w where
+	w.and(customerTransaction)
 	w.eq("t.status", status)
-	return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference` + w.String(), w.args
+	return `SELECT COUNT(*) FROM transactions t` + w.String(), w.args
 }
 
 // Customers lists customers in id order.
@@ -204,20 +212,39 @@ func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.
 	return out, rows.Err()
 }
 
-// customersQuery selects the page of customers f asks for. The page
-// reads the customers in id order and each one's transaction until it has
-// enough: CROSS JOIN keeps SQLite to that order (PostgreSQL plans it as a
-// join), which without statistics would otherwise read every transaction
-// with the status through transactions_status and sort its customers, a
-// whole register for a page of cleared ones as re-screening asks.
+// customersQuery selects the page of customers f asks for. All customers
+// are read in id order from the primary key, each one's transaction
+// looked up: CROSS JOIN keeps SQLite to that order (PostgreSQL plans it
+// as a join). Those of a status are read from the other side, as a range
+// of transactions_customer_status: the customers' transactions of the
+// status after the reference customer:<After>, in reference order, each
+// one's customer looked up. Reading customers in id order and keeping
+// those of the status looked up 2,500 transactions for a page of 50 when
+// 2% hold it (7.6 ms on SQLite, 55 ms on PostgreSQL at 250,000
+// customers). References are customer:<id>, so their order is the ids'
+// in SQLite's and a C-collated PostgreSQL's byte order; under another
+// collation the page is still in reference order, and a page after the
+// last one's id neither skips nor repeats a customer.
 func customersQuery(f warden.CustomerFilter) (string, []any) {
 	var w where
-	w.and("t.reference = c.reference")
+	if f.Status == "" {
+		w.and("t.reference = c.reference")
+		w.and("c.id > " + w.arg(f.After))
+		limit := w.arg(f.Limit)
+		return `SELECT ` + customerColumns + ` FROM customers c CROSS JOIN transactions t` + w.String() + ` ORDER BY c.id LIMIT ` + limit, w.args
+	}
+	w.and(customerTransaction)
 	w.eq("t.status", f.Status)
-	w.and("c.id > " + w.arg(f.After))
+	w.and("t.reference > " + w.arg(warden.CustomerReference(f.After)))
 	limit := w.arg(f.Limit)
-	return `SELECT ` + customerColumns + ` FROM customers c CROSS JOIN transactions t` + w.String() + ` ORDER BY c.id LIMIT ` + limit, w.args
+	return `SELECT ` + customerColumns + ` FROM transactions t JOIN customers c ON c.reference = t.reference` + w.String() + ` ORDER BY t.reference LIMIT ` + limit, w.args
 }
+
+// customerTransaction selects the customers' transactions, written as
+// migration 0035 writes the condition of transactions_customer_status:
+// both engines use a partial index only for a query that states its
+// condition.
+const customerTransaction = `substr(t.reference, 1, 9) = 'customer:'`
 
 const customerColumns = `c.body, t.response, t.status, c.latest`
 

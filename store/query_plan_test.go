@@ -213,37 +213,41 @@ func TestFilteredQueriesUseIndexes(t *testing.T) {
 		query   func() (string, []any)
 		indexes []string // one of these
 		noSort  bool
+		only    bool // answered from the index alone
 	}{
 		{"ledger by party", func() (string, []any) {
 			return store.LedgerQuery(warden.LedgerFilter{EntityID: seedEntity(42), Limit: 50})
-		}, []string{"ledger_entity"}, true},
+		}, []string{"ledger_entity"}, true, false},
 		{"ledger by holder", func() (string, []any) {
 			return store.LedgerQuery(warden.LedgerFilter{Holder: seedHolder(7), Limit: 50})
-		}, []string{"ledger_holder"}, true},
+		}, []string{"ledger_holder"}, true, false},
 		{"ledger by currency", func() (string, []any) {
 			return store.LedgerQuery(warden.LedgerFilter{Currency: "EUR", Limit: 50})
-		}, []string{"ledger_currency"}, true},
+		}, []string{"ledger_currency"}, true, false},
 		{"ledger by reference", func() (string, []any) {
 			return store.LedgerQuery(warden.LedgerFilter{Reference: seedPayment(4242), Limit: 50})
-		}, []string{"ledger_reference"}, false},
+		}, []string{"ledger_reference"}, false, false},
 		{"ledger by party and holder", func() (string, []any) {
 			return store.LedgerQuery(warden.LedgerFilter{EntityID: seedEntity(42), Holder: seedHolder(42), Limit: 50})
-		}, []string{"ledger_entity", "ledger_balance", "ledger_holder"}, false},
+		}, []string{"ledger_entity", "ledger_balance", "ledger_holder"}, false, false},
 		{"balances of a party", func() (string, []any) {
 			return store.BalancesQuery(warden.LedgerFilter{EntityID: seedEntity(42)})
-		}, []string{"ledger_balance", "ledger_entity"}, false},
+		}, []string{"ledger_balance", "ledger_entity"}, false, false},
 		{"balances at a holder", func() (string, []any) {
 			return store.BalancesQuery(warden.LedgerFilter{Holder: seedHolder(7)})
-		}, []string{"ledger_holder"}, false},
-		{"cases by status", func() (string, []any) { return store.CasesQuery(warden.CaseOpen, 50) }, []string{"cases_status"}, true},
+		}, []string{"ledger_holder"}, false, false},
+		{"cases by status", func() (string, []any) { return store.CasesQuery(warden.CaseOpen, 50) }, []string{"cases_status"}, true, false},
 		{"customers by status", func() (string, []any) {
 			return store.CustomersQuery(warden.CustomerFilter{Status: warden.DecisionHeld, Limit: 50})
-		}, []string{"transactions_status", "customers_reference", "customers_pkey", "sqlite_autoindex_customers_1"}, false},
+		}, []string{"transactions_customer_status"}, true, false},
+		{"customers by status after an id", func() (string, []any) {
+			return store.CustomersQuery(warden.CustomerFilter{Status: warden.DecisionCleared, After: seedCustomer(2500), Limit: 1000})
+		}, []string{"transactions_customer_status"}, true, false},
 		{"customers counted by status", func() (string, []any) { return store.CountCustomersQuery(warden.DecisionHeld) },
-			[]string{"transactions_status", "customers_reference"}, false},
+			[]string{"transactions_customer_status"}, false, true},
 		{"rejected payments report", func() (string, []any) {
 			return store.TransactionsWithStatusQuery(warden.DecisionRejected, since)
-		}, []string{"transactions_status"}, false},
+		}, []string{"transactions_status"}, false, false},
 	}
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		seedQueries(t, db.SQLForTest(), db.Driver() == "pgx", 20000)
@@ -253,9 +257,9 @@ func TestFilteredQueriesUseIndexes(t *testing.T) {
 				plan := explain(t, db, q, args)
 				t.Logf("%s\n%s", q, plan)
 				if db.Driver() == "pgx" {
-					checkPostgresPlan(t, plan, tt.indexes, tt.noSort)
+					checkPostgresPlan(t, plan, tt.indexes, tt.noSort, tt.only)
 				} else {
-					checkSQLitePlan(t, plan, tt.indexes, tt.noSort)
+					checkSQLitePlan(t, plan, tt.indexes, tt.noSort, tt.only)
 				}
 			})
 		}
@@ -263,8 +267,9 @@ func TestFilteredQueriesUseIndexes(t *testing.T) {
 }
 
 // checkSQLitePlan fails t if an EXPLAIN QUERY PLAN scans a table (or a
-// whole index), uses none of indexes, or sorts when noSort.
-func checkSQLitePlan(t *testing.T, plan string, indexes []string, noSort bool) {
+// whole index), uses none of indexes (as a covering index when only), or
+// sorts when noSort.
+func checkSQLitePlan(t *testing.T, plan string, indexes []string, noSort, only bool) {
 	t.Helper()
 	for _, line := range strings.Split(plan, "\n") {
 		if strings.HasPrefix(line, "SCAN ") && !strings.HasPrefix(line, "SCAN CONSTANT") {
@@ -274,20 +279,27 @@ func checkSQLitePlan(t *testing.T, plan string, indexes []string, noSort bool) {
 	if !usesOne(plan, indexes, "INDEX ") {
 		t.Errorf("none of %v used:\n%s", indexes, plan)
 	}
+	if only && !usesOne(plan, indexes, "COVERING INDEX ") {
+		t.Errorf("reads the table, not only one of %v:\n%s", indexes, plan)
+	}
 	if noSort && strings.Contains(plan, "TEMP B-TREE") {
 		t.Errorf("sorts:\n%s", plan)
 	}
 }
 
 // checkPostgresPlan fails t if an EXPLAIN scans a table sequentially,
-// uses none of indexes, or sorts when noSort.
-func checkPostgresPlan(t *testing.T, plan string, indexes []string, noSort bool) {
+// uses none of indexes (in an index-only scan when only), or sorts when
+// noSort.
+func checkPostgresPlan(t *testing.T, plan string, indexes []string, noSort, only bool) {
 	t.Helper()
 	if strings.Contains(plan, "Seq Scan") {
 		t.Errorf("sequential scan in plan:\n%s", plan)
 	}
 	if !usesOne(plan, indexes, "using ") && !usesOne(plan, indexes, "Bitmap Index Scan on ") {
 		t.Errorf("none of %v used:\n%s", indexes, plan)
+	}
+	if only && !usesOne(plan, indexes, "Index Only Scan using ") {
+		t.Errorf("reads the table, not only one of %v:\n%s", indexes, plan)
 	}
 	if noSort && strings.Contains(plan, "Sort") {
 		t.Errorf("sorts:\n%s", plan)

@@ -1,0 +1,12 @@
+-- Customers by status, in id order: the customers page and re-screening,
+-- which pages through every cleared customer. A customer's status lives
+-- on its screened transaction, under the reference 'customer:' || id, so
+-- the customers' transactions of a status in reference order are the
+-- customers of that status in id order: a range of this index, and the
+-- count of a status is read from it alone. Partial, over the customers'
+-- transactions only: payments neither fill it nor pay for keeping it. A
+-- query uses it by repeating its condition word for word (store/enforcement.go,
+-- customerTransaction). The condition is an equality, not a range of
+-- references ('customer:' < reference < 'customer;'), which a database
+-- with a linguistic collation would order otherwise.
+CREATE INDEX transactions_customer_status ON transactions (status, reference) WHERE substr(reference, 1, 9) = 'customer:';

@@ -218,13 +218,19 @@ func (db *DB) Customers(ctx context.Context, f warden.CustomerFilter) ([]warden.
 // as a join). Those of a status are read from the other side, as a range
 // of transactions_customer_status: the customers' transactions of the
 // status after the reference customer:<After>, in reference order, each
-// one's customer looked up. Reading customers in id order and keeping
-// those of the status looked up 2,500 transactions for a page of 50 when
-// 2% hold it (7.6 ms on SQLite, 55 ms on PostgreSQL at 250,000
-// customers). References are customer:<id>, so their order is the ids'
-// in SQLite's and a C-collated PostgreSQL's byte order; under another
-// collation the page is still in reference order, and a page after the
-// last one's id neither skips nor repeats a customer.
+// one's customer looked up by id. Reading customers in id order and
+// keeping those of the status looked up 2,500 transactions for a page of
+// 50 when 2% hold it. References are customer:<id>, so their order is
+// the ids' in SQLite's and a C-collated PostgreSQL's byte order; under
+// another collation the page is still in reference order, and a page
+// after the last one's id neither skips nor repeats a customer.
+//
+// The customer is joined by id, not by reference: PostgreSQL has no
+// statistics for the prefix condition (it guesses that 0.5% of the
+// transactions are customers', not 20%) and, joined on reference, read
+// customers_reference from the first customer in a merge join: 200 ms
+// for a page of 1,000 cleared customers from the middle of 250,000. By
+// id, the transactions' index is the one way to the order.
 func customersQuery(f warden.CustomerFilter) (string, []any) {
 	var w where
 	if f.Status == "" {
@@ -237,7 +243,7 @@ func customersQuery(f warden.CustomerFilter) (string, []any) {
 	w.eq("t.status", f.Status)
 	w.and("t.reference > " + w.arg(warden.CustomerReference(f.After)))
 	limit := w.arg(f.Limit)
-	return `SELECT ` + customerColumns + ` FROM transactions t JOIN customers c ON c.reference = t.reference` + w.String() + ` ORDER BY t.reference LIMIT ` + limit, w.args
+	return `SELECT ` + customerColumns + ` FROM transactions t JOIN customers c ON c.id = substr(t.reference, 10)` + w.String() + ` ORDER BY t.reference LIMIT ` + limit, w.args
 }
 
 // customerTransaction selects the customers' transactions, written as

@@ -73,8 +73,16 @@ func BenchmarkFilteredQueries(b *testing.B) {
 			cs, err := db.Customers(ctx, warden.CustomerFilter{Status: warden.DecisionHeld, Limit: 50})
 			return len(cs), err
 		}},
+		{"cleared customers after an id", func(db *store.DB) (int, error) {
+			cs, err := db.Customers(ctx, warden.CustomerFilter{Status: warden.DecisionCleared, After: seedCustomer(n / 8), Limit: 1000})
+			return len(cs), err
+		}},
 		{"customers counted by status", func(db *store.DB) (int, error) {
 			c, err := db.CountCustomers(ctx, warden.DecisionHeld)
+			return min(c, 1), err
+		}},
+		{"cleared customers counted", func(db *store.DB) (int, error) {
+			c, err := db.CountCustomers(ctx, warden.DecisionCleared)
 			return min(c, 1), err
 		}},
 		{"rejected payments of a day", func(db *store.DB) (int, error) {

@@ -36,7 +36,9 @@ type limiter struct {
 	burst   float64
 	now     func() time.Time
 	buckets map[string]*bucket
-	swept   time.Time
+	swept   time.Time // when buckets were last swept
+
+	sharedSwept time.Time // when leases and the shared store were last swept
 
 	shared RateStore
 	prefix string             // of the keys in the shared store: "api:" or "login:"
@@ -106,8 +108,8 @@ func (l *limiter) allow(ctx context.Context, key string, n int) error {
 	}
 	now := l.now()
 	l.mu.Lock()
-	if now.Sub(l.swept) > time.Minute {
-		l.swept = now
+	if now.Sub(l.sharedSwept) > time.Minute {
+		l.sharedSwept = now
 		for k, b := range l.leases {
 			if now.Sub(b.at) > leaseFor {
 				delete(l.leases, k)

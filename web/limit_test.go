@@ -87,3 +87,28 @@ func TestSharedRateLimitsFallBack(t *testing.T) {
 		t.Errorf("with the shared store down: %d of 5 passed (want the burst of 3), logged %q (want once)", passed, said)
 	}
 }
+
+// TestFallbackBucketsSwept: the buckets a node keeps in its memory while
+// the shared store is down are dropped once full again, as on a node of
+// its own, and do not pile up one per key seen during the outage.
+func TestFallbackBucketsSwept(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	at := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	l := newLimiter(1, 3, func() time.Time { return at }).share(db, "login:", func(string, ...any) {})
+	for i := range 100 {
+		l.allow(ctx, fmt.Sprintf("192.0.2.%d", i), 1)
+	}
+	at = at.Add(2 * time.Minute)
+	l.allow(ctx, "198.51.100.1", 1)
+	l.mu.Lock()
+	n := len(l.buckets)
+	l.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d buckets kept in memory two minutes after the outage's 100 addresses, want 1", n)
+	}
+}

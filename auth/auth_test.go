@@ -584,3 +584,54 @@ func TestNamesIgnoreCase(t *testing.T) {
 		}
 	})
 }
+
+// TestLockoutCountsConcurrentFailures: failed logins of one person made at
+// the same moment (from two nodes, or two requests of a guessing script)
+// each count, so the lock-out comes after LockAfter of them however they
+// interleave. The count was read before the change and written back, so
+// failures made together counted as one.
+func TestLockoutCountsConcurrentFailures(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		const tries = 8
+		s.LockAfter, s.LockFor = tries, 10*time.Minute
+		op := warden.WithPrincipal(context.Background(), warden.Operator)
+		if _, err := s.CreateUser(op, "erin", warden.RoleAnalyst, "", "correct horse battery staple", ""); err != nil {
+			t.Fatal(err)
+		}
+		// Two handles on PostgreSQL, as two nodes have; on SQLite, one.
+		other := db
+		if db.Driver() == "pgx" {
+			var err error
+			if other, err = store.Open(context.Background(), db.DSN()); err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			other.SetClock(s.Now)
+		}
+		s2 := auth.New(other)
+		s2.Now, s2.LockAfter, s2.LockFor = s.Now, s.LockAfter, s.LockFor
+		start := make(chan struct{})
+		errs := make(chan error, tries)
+		for i := range tries {
+			svc := s
+			if i%2 == 1 {
+				svc = s2
+			}
+			go func() {
+				<-start
+				_, _, err := svc.Login(context.Background(), "erin", "wrong password!")
+				errs <- err
+			}()
+		}
+		close(start)
+		for range tries {
+			if err := <-errs; warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+				t.Fatalf("wrong password: %v", err)
+			}
+		}
+		if _, _, err := s.Login(context.Background(), "erin", "correct horse battery staple"); warden.ErrorCode(err) != warden.EUNAUTHORIZED {
+			t.Errorf("after %d failed logins at once the right password logs in (%v): they did not all count", tries, err)
+		}
+	})
+}

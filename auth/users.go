@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"time"
 
 	"warden"
 )
@@ -175,14 +174,13 @@ func (s *Service) applyPasswordReset(ctx context.Context, a warden.Approval) err
 
 // failed records a failed password check of u, audited as action by the
 // principal in ctx, and locks u out after LockAfter in a row.
+//
+// The count is kept by the database, not read here and written back: two
+// nodes (or two requests) failing the same person's logins at once must
+// each count, or guessing in parallel would never lock anyone out.
 func (s *Service) failed(ctx context.Context, u warden.User, action string) error {
-	n := u.FailedLogins + 1
-	var until *time.Time
-	if n >= s.LockAfter {
-		t := s.now().Add(s.LockFor)
-		until, n = &t, 0
-	}
-	return s.DB.SetLoginFailures(ctx, u.Name, n, until, warden.NewAuditEvent(ctx, action, "user:"+u.Name, "", map[string]any{"locked_until": until}))
+	_, err := s.DB.RecordLoginFailure(ctx, u.Name, s.LockAfter, s.now().Add(s.LockFor), warden.NewAuditEvent(ctx, action, "user:"+u.Name, "", nil))
+	return err
 }
 
 // DisableUser stops a person from logging in. Needs users.manage.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -182,6 +183,35 @@ func addControl(ctx context.Context, tx *sql.Tx, controller, person, how string,
 		return fmt.Errorf("control: %w", err)
 	}
 	return nil
+}
+
+// RecordLoginFailure counts one more failed login of name in a row, in the
+// database (nodes failing logins of one person at once each count), and
+// locks the person out until lockUntil when the count reaches lockAfter
+// (starting the count again). ev, written with the change, gets the
+// lock-out in its detail; locked reports it.
+func (db *DB) RecordLoginFailure(ctx context.Context, name string, lockAfter int, lockUntil time.Time, ev *warden.AuditEvent) (locked bool, err error) {
+	err = db.change(ctx, ev, func(tx *sql.Tx) error {
+		locked = false
+		var n int
+		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE name = $1 RETURNING failed_logins`, name).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return warden.Errorf(warden.ENOTFOUND, "no user %q", name)
+		}
+		if err != nil {
+			return fmt.Errorf("record login failure: %w", err)
+		}
+		var until *time.Time
+		if n >= lockAfter {
+			locked, until = true, &lockUntil
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE name = $2`, optStamp(until), name); err != nil {
+				return fmt.Errorf("lock out: %w", err)
+			}
+		}
+		ev.Detail, _ = json.Marshal(map[string]any{"locked_until": until})
+		return nil
+	})
+	return locked, err
 }
 
 // SetLoginFailures records failed logins in a row and a lock-out, if any.

@@ -66,7 +66,11 @@ func (db *DB) putDoc(ctx context.Context, table, what string, id *int64, name st
 // docs reads the configuration documents of table (id 0: all, by name) into
 // out, a pointer to a slice; ENOTFOUND names what if id is not found.
 func docs[T any](ctx context.Context, db *DB, table, what string, id int64, set func(*T, int64, time.Time, time.Time)) ([]T, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, data, created_at, updated_at FROM `+table+` WHERE $1 = 0 OR id = $1 ORDER BY name`, id)
+	var w where
+	if id != 0 {
+		w.and("id = " + w.arg(id))
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, data, created_at, updated_at FROM `+table+w.String()+` ORDER BY name`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -187,8 +191,12 @@ func (db *DB) SetEndpointSecrets(ctx context.Context, id int64, secret, next str
 
 // Endpoints returns the endpoint id (0: all, by name), with their secrets.
 func (db *DB) Endpoints(ctx context.Context, id int64) ([]warden.Endpoint, error) {
+	var w where
+	if id != 0 {
+		w.and("id = " + w.arg(id))
+	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, name, org, channel, address, format, secret, next_secret, created_at
-		FROM hotline_endpoints WHERE $1 = 0 OR id = $1 ORDER BY name`, id)
+		FROM hotline_endpoints`+w.String()+` ORDER BY name`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("endpoints: %w", err)
 	}
@@ -245,7 +253,11 @@ func (db *DB) SetTriggerEnabled(ctx context.Context, id int64, on bool, ev *ward
 
 // Triggers returns trigger id (0: all), in id order.
 func (db *DB) Triggers(ctx context.Context, id int64) ([]warden.Trigger, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, event, severity, policy, min_amount, enabled FROM hotline_triggers WHERE $1 = 0 OR id = $1 ORDER BY id`, id)
+	var w where
+	if id != 0 {
+		w.and("id = " + w.arg(id))
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, event, severity, policy, min_amount, enabled FROM hotline_triggers`+w.String()+` ORDER BY id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("triggers: %w", err)
 	}

@@ -43,7 +43,8 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 		pairs *= 2
 	}
 	short = -1
-	missed := 0 // words unhit
+	hitShort := -1 // the heaviest short word hit
+	missed := 0    // words unhit
 	for i := range r {
 		wt := w.weight(&r[i])
 		all += wt
@@ -52,6 +53,9 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 		case p.looked[ri]&m != 0:
 			if c.hit[ri]&m != 0 {
 				hit = append(hit, wt)
+				if shortWord(&r[i]) && (hitShort < 0 || wt > w.weight(&r[hitShort])) {
+					hitShort = i
+				}
 			} else if c.init[ri]&m != 0 {
 				hit = append(hit, initialSim*wt)
 			} else if r[i].kind == kindWord {
@@ -67,14 +71,22 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 			wild += 2
 		}
 	}
-	if len(hit) > pairs {
+	over := len(hit) > pairs
+	if over {
 		slices.Sort(hit)
 		hit = hit[len(hit)-pairs:]
 	}
 	for _, wt := range hit {
 		got += wt
 	}
-	if missed != 1 || short < 0 || !shortRest(r, short) {
+	switch {
+	case missed == 1 && short >= 0 && shortRest(r, short):
+	case missed == 0 && over && hitShort >= 0 && shortRest(r, hitShort):
+		// More words hit than the name has words they met: the short
+		// word may be the one left unpaired, and then meet a listed word
+		// one edit off (Choi, hit through Chol, pairs with Cho).
+		short = hitShort
+	default:
 		short = -1
 	}
 	return got, all, wild, ins, short

@@ -141,7 +141,8 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 // lookupSpan looks a query span up: the vocabulary tokens it may match
 // (by its text, the deletion neighbourhood of its skeleton, a listed
 // initial of its first letter, its alts' text and skeleton, its consonants)
-// and the postings they cost. candidates memoises it per index (Index.lookups).
+// and the postings they cost, less the tokens it meets in no name
+// (meets). candidates memoises it per index (Index.lookups).
 func (ix *Index) lookupSpan(s *span) *wordLookup {
 	l := &wordLookup{letter: -1}
 	if id, ok := ix.word(s.tok.text); ok {
@@ -183,11 +184,45 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 	// A token may be reached by its text and by several deletion
 	// variants: walk its postings once.
 	slices.Sort(l.ids)
-	l.ids = slices.Clip(slices.Compact(l.ids))
+	l.ids = slices.Compact(l.ids)
+	kept := l.ids[:0]
+	for _, id := range l.ids {
+		if id == l.letter || ix.meets(&s.tok, id) {
+			kept = append(kept, id)
+		}
+	}
+	l.ids = slices.Clip(kept)
 	for _, id := range l.ids {
 		l.cost += len(ix.postings[id])
 	}
 	return l
+}
+
+// meets reports whether query token q matches listed token id (tokenSim
+// above 0) in some name holding it. A token with long postings is judged
+// by the forms it was read in (reaches); one with fewer by its
+// occurrences in the names that hold it, as they were read. A neighbour
+// by deletions, consonants or an alt's skeleton (whose hash meets the
+// deletion variants of listed words) that meets q in no name would mark
+// names the query word does not match, which the bounds would count as
+// met and scoring find at 0. lookupSpan's result is memoised, so each
+// distinct query word pays this once.
+func (ix *Index) meets(q *token, id int32) bool {
+	post := ix.postings[id]
+	if len(post) >= longPostings {
+		return ix.reaches(q, id)
+	}
+	text := ix.texts[id]
+	for _, nm := range post {
+		for _, ss := range ix.name(nm).spans {
+			for i := range ss {
+				if ss[i].tok.text == text && tokenSim(q, &ss[i].tok) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // candSet is the candidate names of one query: a dense, epoch-stamped slot

@@ -97,10 +97,17 @@ func pgURL(dsn string) (pgTool, error) {
 	}
 	q := u.Query()
 	t := pgTool{schema: q.Get("search_path"), env: os.Environ()}
+	pw, ok := u.User.Password()
+	if q.Has("password") {
+		pw, ok = q.Get("password"), true
+	}
 	q.Del("search_path")
+	q.Del("password")
 	u.RawQuery = q.Encode()
-	if pw, ok := u.User.Password(); ok {
+	if ok {
 		t.env = append(t.env, "PGPASSWORD="+pw)
+	}
+	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
 	t.url = u.String()

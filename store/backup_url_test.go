@@ -14,6 +14,8 @@ func TestPgURL(t *testing.T) {
 	}{
 		{"postgres://warden:s3cret@db:5432/w?sslmode=disable&search_path=t_1", "postgres://warden@db:5432/w?sslmode=disable", "t_1", "s3cret"},
 		{"postgres://127.0.0.1/w", "postgres://127.0.0.1/w", "", ""},
+		{"postgres://warden@db/w?password=s3cret&sslmode=disable", "postgres://warden@db/w?sslmode=disable", "", "s3cret"},
+		{"postgres://db/w?password=s3cret", "postgres://db/w", "", "s3cret"},
 		{"postgresql://warden@db/w?search_path=public", "postgresql://warden@db/w", "public", ""},
 	}
 	for _, tt := range tests {

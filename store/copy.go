@@ -301,6 +301,11 @@ func identity(ctx context.Context, stx querier, src *DB) (string, error) {
 		if u.User != nil {
 			u.User = url.User(u.User.Username())
 		}
+		q := u.Query()
+		if q.Has("password") {
+			q.Del("password")
+			u.RawQuery = q.Encode()
+		}
 		where = u.String()
 	}
 	var first string

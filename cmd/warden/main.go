@@ -136,15 +136,24 @@ func main() {
 }
 
 // shownDSN is a DSN as it may be printed: a PostgreSQL URL's password
-// replaced by "xxxxx", so that it does not end up in a terminal's
-// scroll-back or a CI log.
+// (in its user information or its password parameter) replaced by
+// "xxxxx", so that it does not end up in a terminal's scroll-back or a CI
+// log.
 func shownDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			return u.Redacted()
-		}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
 	}
-	return dsn
+	shown := dsn
+	if _, ok := u.User.Password(); ok {
+		shown = u.Redacted()
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+		shown = u.Redacted()
+	}
+	return shown
 }
 
 // errUsage marks an error the user made in the command line.

@@ -30,10 +30,11 @@ func TestParsePrefixes(t *testing.T) {
 // TestShownDSN: a DSN printed by a command never shows the password.
 func TestShownDSN(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://warden:s3cret@db:5432/w?sslmode=disable": "postgres://warden:xxxxx@db:5432/w?sslmode=disable",
-		"postgres://warden@db/w":                             "postgres://warden@db/w",
-		"./warden.db":                                        "./warden.db",
-		"sqlite:/var/lib/warden/w.db":                        "sqlite:/var/lib/warden/w.db",
+		"postgres://warden:s3cret@db:5432/w?sslmode=disable":     "postgres://warden:xxxxx@db:5432/w?sslmode=disable",
+		"postgres://warden@db/w":                                 "postgres://warden@db/w",
+		"postgres://warden@db/w?sslmode=disable&password=s3cret": "postgres://warden@db/w?password=xxxxx&sslmode=disable",
+		"./warden.db":                 "./warden.db",
+		"sqlite:/var/lib/warden/w.db": "sqlite:/var/lib/warden/w.db",
 	} {
 		if got := shownDSN(in); got != want {
 			t.Errorf("shownDSN(%q) = %q, want %q", in, got, want)

@@ -8,9 +8,11 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -80,6 +82,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
+		}
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
 		}
 		db.dsn = "file:" + path + sep + q.Encode()
 		db.sql, err = sql.Open("sqlite", db.dsn)
@@ -248,6 +253,25 @@ func newer(names []string, have map[string]bool) error {
 	}
 	return warden.Errorf(warden.ECONFLICT, "the database's schema is newer than this warden: it holds %s, which this binary does not know (its last migration is %s); run the newer warden against it (docs/nodes.md, upgrades)",
 		strings.Join(unknown, ", "), last)
+}
+
+// createPrivate creates the SQLite file at path, when there is none yet,
+// readable and writable by its owner only: it holds password and token
+// hashes, the ledger and the customer register (SQLite makes its -wal and
+// -shm files with the database's permissions). Paths with URI parameters
+// and in-memory databases are left to SQLite.
+func createPrivate(path string) error {
+	if path == ":memory:" || strings.ContainsAny(path, "?") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // path is the file a SQLite DSN names.

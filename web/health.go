@@ -25,17 +25,18 @@ type readiness struct {
 // without who started it): its parts done of all, and customers screened
 // in those of the cleared customers planned.
 type rescreenHealth struct {
-	State     string    `json:"state"`
-	Running   bool      `json:"running"`
-	Versions  string    `json:"versions"`
-	Mode      string    `json:"mode"`
-	Started   time.Time `json:"started,omitzero"`
-	Finished  time.Time `json:"finished,omitzero"`
-	Parts     int       `json:"parts"`
-	PartsDone int       `json:"parts_done"`
-	Customers int       `json:"customers"` // planned
-	Screened  int       `json:"screened"`
-	Changed   int       `json:"changed"`
+	State     string         `json:"state"`
+	Running   bool           `json:"running"`
+	Lists     map[string]int `json:"lists,omitempty"` // the list versions screened against
+	Basis     string         `json:"basis,omitempty"` // what else the run follows: intelligence and policy generations
+	Mode      string         `json:"mode"`
+	Started   time.Time      `json:"started,omitzero"`
+	Finished  time.Time      `json:"finished,omitzero"`
+	Parts     int            `json:"parts"`
+	PartsDone int            `json:"parts_done"`
+	Customers int            `json:"customers"` // planned
+	Screened  int            `json:"screened"`
+	Changed   int            `json:"changed"`
 }
 
 type dbHealth struct {
@@ -124,7 +125,7 @@ func (s *Server) health(ctx context.Context) readiness {
 	}
 	if s.Rescreen != nil && r.Database.OK {
 		if p, err := s.Rescreen(ctx); err == nil {
-			r.Rescreen = &rescreenHealth{State: p.State, Running: p.State != warden.RescreenDone, Versions: p.Versions, Mode: p.Mode, Started: p.Started, Finished: p.Finished,
+			r.Rescreen = &rescreenHealth{State: p.State, Running: p.State != warden.RescreenDone, Lists: p.Lists, Basis: strings.TrimSpace(p.Basis), Mode: p.Mode, Started: p.Started, Finished: p.Finished,
 				Parts: p.Parts, PartsDone: p.PartsDone, Customers: p.Total, Screened: p.Customers, Changed: p.Changed}
 		}
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -69,7 +70,7 @@ func TestReadyzAndHealthMetrics(t *testing.T) {
 	s.Jobs = db.JobBacklog
 	s.Listening = func() bool { return false }
 	s.Rescreen = func(context.Context) (warden.Rescreen, error) {
-		return warden.Rescreen{State: warden.RescreenQueued, Versions: "ofac:2", Parts: 4, PartsDone: 1, Total: 20000, Customers: 5000, Actor: "operator"}, nil
+		return warden.Rescreen{State: warden.RescreenQueued, Versions: "map[ofac:2] intel:3", Lists: map[string]int{"ofac": 2}, Basis: " intel:3", Parts: 4, PartsDone: 1, Total: 20000, Customers: 5000, Actor: "operator"}, nil
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
@@ -116,7 +117,8 @@ func TestReadyzAndHealthMetrics(t *testing.T) {
 	if got.Jobs.Available != 2 || got.Jobs.OldestAvailable == nil || *got.Jobs.OldestAvailable < 0 {
 		t.Errorf("readyz jobs: %+v", got.Jobs)
 	}
-	if r := got.Rescreen; r["running"] != true || r["screened"] != 5000.0 || r["customers"] != 20000.0 || r["parts_done"] != 1.0 || r["actor"] != nil {
+	if r := got.Rescreen; r["running"] != true || r["screened"] != 5000.0 || r["customers"] != 20000.0 || r["parts_done"] != 1.0 || r["actor"] != nil ||
+		fmt.Sprint(r["lists"]) != "map[ofac:2]" || r["basis"] != "intel:3" || r["versions"] != nil {
 		t.Errorf("readyz rescreen: %v", r)
 	}
 

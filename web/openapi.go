@@ -480,7 +480,7 @@ var schemas = sync.OnceValue(func() map[string]any {
 			"index":     obj(map[string]any{"parties": integ, "built": stamp, "age_seconds": num, "lists": map[string]any{"type": "array", "items": obj(map[string]any{"list": str, "version": integ, "built": stamp, "age_seconds": num})}}),
 			"listening": map[string]any{"type": "boolean", "description": "whether this node's LISTEN connection is up (PostgreSQL only)"},
 			"jobs":      obj(map[string]any{"available": integ, "retryable": integ, "running": integ, "scheduled": integ, "oldest_available_seconds": num}),
-			"rescreen":  obj(map[string]any{"state": str, "running": boolean, "versions": str, "mode": str, "started": stamp, "finished": stamp, "parts": integ, "parts_done": integ, "customers": integ, "screened": integ, "changed": integ}),
+			"rescreen":  obj(map[string]any{"state": str, "running": boolean, "lists": map[string]any{"type": "object", "description": "list name to the version screened against", "additionalProperties": integ}, "basis": str, "mode": str, "started": stamp, "finished": stamp, "parts": integ, "parts_done": integ, "customers": integ, "screened": integ, "changed": integ}),
 		}, "status", "database"),
 	}
 })

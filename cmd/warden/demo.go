@@ -242,6 +242,9 @@ func printDemo(e *env, res *demo.Result, key string, serving bool) error {
 	fmt.Fprintf(w, "\nThe counterpart's API token (%s, role counterpart), which reads its TAXII collection %s:\n\n    %s\n", demo.TokenName, res.Collection, res.Token)
 	if !serving {
 		fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", shownDSN(e.dsn), key)
+		if shownDSN(e.dsn) != e.dsn {
+			fmt.Fprint(w, "(with the database's password in place of xxxxx, or in WARDEN_DB), ")
+		}
 		fmt.Fprint(w, "then open http://localhost:8080/")
 	} else {
 		fmt.Fprint(w, "\nThe server starts: open it")

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,20 +196,26 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 	token := lastLine(out)
 	// A job running 4 s (serveArgs' --hotline-rescue-after) is the dead
 	// node's: a live one cancels its own after 2 s.
-	args := append(w.serveArgs(), "--hotline-claim-for", "2s")
-	a, baseA := startProcess(t, args)
-	_, baseB := startProcess(t, args)
-
-	load := startLoad(t, []string{baseA, baseB}, token, 4*time.Second, "screen=1,payment=4,customer=1")
-	// The kill comes once webhooks flow (each node sending some), or
-	// after 3 s.
-	w.hook.WaitFor(2, 3*time.Second)
-	kill(t, a)
+	args := slices.Clip(append(w.serveArgs(), "--hotline-claim-for", "2s"))
+	a, baseA := startProcess(t, append(args, "--node-name", "node-a"))
+	_, baseB := startProcess(t, append(args, "--node-name", "node-b"))
 	raw, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+
+	load := startLoad(t, []string{baseA, baseB}, token, 4*time.Second, "screen=1,payment=4,customer=1")
+	// The kill comes while node a runs a job (a delivery held by the slow
+	// proxy), so that there is one to rescue.
+	poll(t, 10*time.Second, "node a running a job", func() bool {
+		var n int
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	})
+	kill(t, a)
 	report, answers := load.wait(t)
 	if n := failed(report); n != 0 {
 		t.Errorf("%d requests got no answer from either node: %v", n, report)
@@ -289,7 +296,7 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 		t.Error("no job of the killed node was rescued: it held none when killed")
 	}
 
-	_, baseA = startProcess(t, args)
+	_, baseA = startProcess(t, append(args, "--node-name", "node-a"))
 	if code, out, errs := cli(t, dsn, "audit", "verify"); code != 0 {
 		t.Errorf("audit verify after the restart: exit %d\n%s%s", code, out, errs)
 	}

@@ -96,6 +96,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rate := fs.Float64("rate-limit", 10000, "requests per second each token or person may make")
 	burst := fs.Int("rate-burst", 20000, "requests each token or person may make at once")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (set when served over HTTPS, e.g. behind a proxy)")
+	nodeName := fs.String("node-name", "", "this node's name in the job engine's tables (river_job.attempted_by) and logs, unique per node (default: made up from the host name and the start time)")
 	trustedProxies := fs.String("trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client, for the per-address login and public limits")
 	lockAfter := fs.Int("lock-after", 5, "failed logins in a row that lock a person out")
 	lockFor := fs.Duration("lock-for", 15*time.Minute, "how long a lock-out lasts")
@@ -235,7 +236,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	enforcement.Workers(enf, workers)
 	periodic := append(designation.PeriodicJobs(*publishEvery), cooperation.PeriodicJobs(*sweepEvery)...)
 	periodic = append(periodic, intel.PeriodicJobs(*pullEvery)...)
-	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: periodic})
+	queue, err := hotlinerun.Open(ctx, db, hot, hl.every, jobs.Config{ID: *nodeName, Logger: log, RescueAfter: hl.rescueAfter, MaxWorkers: hl.workers, Workers: workers, Periodic: periodic})
 	if err != nil {
 		ln.Close()
 		return err

@@ -277,12 +277,16 @@ func (db *DB) ClearedIDs(ctx context.Context, fn func(id string) error) error {
 // details to screen, without their decisions, which re-screening does not
 // read.
 func (db *DB) ClearedCustomers(ctx context.Context, after, last string, limit int) ([]warden.Customer, error) {
-	// CROSS JOIN keeps SQLite's order: the customers' id range first.
-	// Without statistics it would take the index on status, reading
-	// every cleared customer for each page.
+	// The customers' id range first, each one's status looked up by its
+	// transaction's key: a plan that needs no statistics. Joined instead,
+	// SQLite without statistics took the index on status, and PostgreSQL
+	// before its first ANALYZE (a register just loaded or migrated) hashed
+	// every cleared transaction for each page: 1.04 s a page of 1,000 at
+	// 1,000,000 customers, against 77 ms so.
 	cond, args := idRange("c.id", after, last, 1)
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.body FROM customers c CROSS JOIN transactions t
-		WHERE t.reference = c.reference AND `+cond+` AND t.status = 'cleared' ORDER BY c.id LIMIT `+fmt.Sprint(limit), args...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT c.body FROM customers c
+		WHERE `+cond+` AND (SELECT t.status FROM transactions t WHERE t.reference = c.reference) = 'cleared'
+		ORDER BY c.id LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("cleared customers: %w", err)
 	}

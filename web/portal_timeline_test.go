@@ -29,4 +29,15 @@ func TestPortalTimelineWords(t *testing.T) {
 			t.Errorf("in %s, the timeline shows an event's code:\n%s", tt.lang, tl)
 		}
 	}
+	// The authority's own page of the request names them in words too.
+	ana := newViewer(t, p, "ana", warden.RoleAnalyst, "")
+	own := "/requests/" + strconv.FormatInt(q.ID, 10)
+	code, body := ana.get(own)
+	if code != 200 {
+		t.Fatalf("GET %s: %d", own, code)
+	}
+	tl := between(body, `<section id="timeline">`, "</section>")
+	if !strings.Contains(tl, `<td data-event="request.sent">request sent</td>`) || strings.Contains(tl, ">request.") {
+		t.Errorf("the authority's timeline shows codes, not words:\n%s", tl)
+	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -117,7 +118,7 @@ func (l *limiter) allow(ctx context.Context, key string, n int) error {
 		}
 		go func() {
 			if err := l.shared.SweepRates(context.WithoutCancel(ctx), now); err != nil {
-				l.logf("rate limits: %v", err)
+				l.failing(now, fmt.Sprintf("rate limits: %v", err))
 			}
 		}()
 	}
@@ -134,14 +135,8 @@ func (l *limiter) allow(ctx context.Context, key string, n int) error {
 		wait, err = l.shared.TakeRate(ctx, l.prefix+key, now, l.cost(take), l.cost(int(l.burst)))
 	}
 	if err != nil {
-		l.mu.Lock()
-		quiet := now.Sub(l.failed) < time.Minute
-		if !quiet {
-			l.failed = now
-		}
-		l.mu.Unlock()
-		if !quiet && ctx.Err() == nil {
-			l.logf("rate limits: %v; limiting in this process until the database answers (said once a minute)", err)
+		if ctx.Err() == nil {
+			l.failing(now, fmt.Sprintf("rate limits: %v; limiting in this process until the database answers (said once a minute)", err))
 		}
 		return l.local(key, n)
 	}
@@ -158,6 +153,21 @@ func (l *limiter) allow(ctx context.Context, key string, n int) error {
 		l.mu.Unlock()
 	}
 	return nil
+}
+
+// failing logs msg, a failure of the shared store, unless one was logged
+// in the last minute: a database that is down fails every request and
+// every sweep, and one line a minute says so.
+func (l *limiter) failing(now time.Time, msg string) {
+	l.mu.Lock()
+	quiet := !l.failed.IsZero() && now.Sub(l.failed) < time.Minute
+	if !quiet {
+		l.failed = now
+	}
+	l.mu.Unlock()
+	if !quiet {
+		l.logf("%s", msg)
+	}
 }
 
 // cost is how long n requests hold a bucket: n/rate.

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -134,6 +136,8 @@ func TestBrowserCaseFilterSearch(t *testing.T) {
 		chromedp.SendKeys(`#f-q`, "yakubets", chromedp.ByQuery),
 		chromedp.SetValue(`#f-source`, "customer", chromedp.ByQuery),
 		chromedp.Click(`#f-apply`, chromedp.ByQuery),
+		// The filtered page, not the queue it replaces (both have cases).
+		waitURL("q=yakubets"),
 		chromedp.WaitVisible(`section.case`, chromedp.ByQuery),
 		chromedp.Text(`#case-count`, &count, chromedp.ByQuery),
 		chromedp.Text(`main`, &found, chromedp.ByQuery),
@@ -150,4 +154,20 @@ func TestBrowserCaseFilterSearch(t *testing.T) {
 	if !strings.Contains(page, "customer:C-7") || !strings.Contains(page, "YAKUBETS") {
 		t.Errorf("case page: %q", page)
 	}
+}
+
+// waitURL waits until the page's address holds part: after a submit whose
+// answer has the same elements as the page it replaces, reading those
+// elements before would read the old page.
+func waitURL(part string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for range 200 {
+			var u string
+			if err := chromedp.Location(&u).Do(ctx); err == nil && strings.Contains(u, part) {
+				return nil
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return fmt.Errorf("the page's address never held %q", part)
+	})
 }

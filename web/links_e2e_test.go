@@ -2,14 +2,12 @@ package web_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -100,16 +98,7 @@ func TestBrowserDuplicateListingOnce(t *testing.T) {
 		chromedp.Click(`#linked button`, chromedp.ByQuery),
 		// The form is on the page before and after: wait for the
 		// redirect to the page's #links first.
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			for range 200 {
-				var u string
-				if err := chromedp.Location(&u).Do(ctx); err == nil && strings.HasSuffix(u, "#links") {
-					return nil
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			return errors.New("no redirect to the party page's #links after the unlink")
-		}),
+		waitURL("#links"),
 		chromedp.WaitVisible(`#link-form`, chromedp.ByQuery),
 		chromedp.Text(`#linked`, &after, chromedp.ByQuery),
 		screen(&count2, &results2),

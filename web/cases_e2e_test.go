@@ -73,6 +73,9 @@ func TestBrowserTwoLevelReview(t *testing.T) {
 		chromedp.WaitVisible(`#f-status`, chromedp.ByQuery),
 		chromedp.SetValue(`#f-status`, "pending_review", chromedp.ByQuery),
 		chromedp.Click(`#f-apply`, chromedp.ByQuery),
+		// The filtered page, not the waiting queue it replaces (both
+		// show the case).
+		waitURL("status=pending_review"),
 		chromedp.WaitVisible(`section.case`, chromedp.ByQuery),
 		chromedp.Text(`main`, &queue, chromedp.ByQuery),
 		chromedp.Click(`section.case button[value=approve]`, chromedp.ByQuery),

@@ -125,6 +125,35 @@ func (p *Prepared) bound(c *cand, w *Weights) float64 {
 	return best
 }
 
+// lookupBound is the most a name can score by reading r (number ri) when
+// the only lookup of the reading that hits it is the one of query words m:
+// bound of such a name, for any listed positions it holds (share counts a
+// short word differently when more words hit than the name has words met,
+// so each count is tried).
+func (p *Prepared) lookupBound(r []token, ri int, m uint64, w *Weights) float64 {
+	if m&p.words[ri] == 0 {
+		return 0
+	}
+	var buf [32]float64
+	c := cand{joined: bits.OnesCount64(m) > 1}
+	c.hit[ri] = m
+	best := 0.0
+	for k := 1; k <= 32; k++ {
+		c.listed = uint32(1<<uint(k) - 1)
+		got, all, _, _, short := p.share(r, ri, &c, w, buf[:0], nil, false)
+		if short >= 0 {
+			got, _ = shortShare(r, short, w, got, 0)
+		}
+		if all > 0 && got/all > best {
+			best = got / all
+		}
+		if k >= len(r) {
+			break // more pairs than words change nothing
+		}
+	}
+	return best
+}
+
 // nameBound tightens bound with the listed name nm. The listed words no
 // query word can meet stay unmatched and lower the score (compareReadings
 // divides by the query's weight plus Extra times the listed name's

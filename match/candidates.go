@@ -39,7 +39,15 @@ func (c *cand) mark(ri int, m uint64, initial bool) {
 // cannot reach the floor. Essential words bring candidates in; the other
 // words only mark the candidates they hit, so that bound knows what each name
 // can still score (MaxScore pruning).
-func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candSet) (ents []int32) {
+//
+// An essential word that cannot bring a name to the floor alone (Leila of
+// Leila Ahmadi, whose every name holding only Leila would fail bound) is
+// weak: a name it hits becomes a candidate only when another lookup of the
+// reading hits it too, so that the many names holding only a common given
+// name are neither added nor bounded.
+func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []int32) {
+	w := opt.Weights
+	floor := opt.MinScore - maxBonus(w)
 	for _, k := range p.idKeys {
 		ents = append(ents, ix.ids[k]...)
 	}
@@ -92,50 +100,122 @@ func (ix *Index) candidates(p *Prepared, w *Weights, floor float64, names *candS
 				}
 			}
 			essential := essentialWords(r, w, floor, eligible, cost)
-			var order []int32 // candidates by name id, for merging with long postings
-			for pass := 0; pass < 2; pass++ {
-				for _, l := range ls {
-					if (pass == 0) != (l.m&essential != 0) {
-						continue
-					}
-					add := pass == 0
-					joined := bits.OnesCount64(l.m) > 1
-					for _, id := range l.ids {
-						at, post := ix.at[id], ix.postings[id]
-						if !add && len(post) > 8*len(names.ids) {
-							// Far more postings than candidates: find the
-							// candidates in the sorted postings instead of
-							// probing the set once per posting.
-							if len(order) != len(names.ids) {
-								order = names.byName(order)
-							}
-							for k, oi := 0, 0; oi < len(order) && k < len(post); oi++ {
-								nm := names.ids[order[oi]]
-								if k = gallop(post, k, nm); k < len(post) && post[k] == nm {
-									c := &names.cands[order[oi]]
-									c.mark(ri, l.m, id == l.letter)
-									c.listed |= at[k]
-									c.joined = c.joined || joined
-								}
-							}
-							continue
+			p.looked[ri] = looked
+			p.words[ri] = wordsOf(r)
+			var weak uint64 // the lookups (by index in ls) too weak alone
+			for i, l := range ls {
+				if i < 64 && l.m&essential != 0 && opt.reach(p.lookupBound(r, ri, l.m, w)) < opt.MinScore {
+					weak |= 1 << uint(i)
+				}
+			}
+			if weak == 0 {
+				for pass := 0; pass < 2; pass++ {
+					for _, l := range ls {
+						if (pass == 0) == (l.m&essential != 0) {
+							ix.walk(names, ri, l.m, l.wordLookup, pass == 0)
 						}
-						for k, nm := range post {
-							if c := names.get(nm, add); c != nil {
-								c.mark(ri, l.m, id == l.letter)
-								c.listed |= at[k]
-								c.joined = c.joined || joined
-							}
+					}
+				}
+				ri++
+				continue
+			}
+			// Some essential lookups cannot bring a name to the floor
+			// alone: a name they hit is a candidate only if another lookup
+			// of the reading hits it too. seen holds the names that may
+			// become candidates: those already, and those a weak lookup
+			// hit.
+			seen := &names.seen
+			seen.reset(len(ix.names))
+			for _, nm := range names.ids {
+				seen.set(nm)
+			}
+			for i, l := range ls {
+				if l.m&essential != 0 && (i >= 64 || weak&(1<<uint(i)) == 0) {
+					ix.walk(names, ri, l.m, l.wordLookup, true)
+					for _, id := range l.ids {
+						for _, nm := range ix.postings[id] {
+							seen.set(nm)
 						}
 					}
 				}
 			}
-			p.looked[ri] = looked
-			p.words[ri] = wordsOf(r)
+			for i, l := range ls {
+				if i >= 64 || weak&(1<<uint(i)) == 0 {
+					continue
+				}
+				// Names an earlier lookup hit, then this one's hits.
+				ix.walkBits(names, seen, ri, l.m, l.wordLookup)
+				for _, id := range l.ids {
+					for _, nm := range ix.postings[id] {
+						seen.set(nm)
+					}
+				}
+			}
+			for _, l := range ls {
+				if l.m&essential == 0 {
+					ix.walkBits(names, seen, ri, l.m, l.wordLookup)
+				}
+			}
+			// The weak lookups mark the candidates added after them.
+			for i, l := range ls {
+				if i < 64 && weak&(1<<uint(i)) != 0 {
+					ix.walk(names, ri, l.m, l.wordLookup, false)
+				}
+			}
 			ri++
 		}
 	}
 	return ents
+}
+
+// walk marks the names lookup l (of reading ri, query words m) hits,
+// adding them as candidates when add is set, else marking only those
+// already candidates.
+func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool) {
+	joined := bits.OnesCount64(m) > 1
+	for _, id := range l.ids {
+		at, post := ix.at[id], ix.postings[id]
+		if !add && len(post) > 8*len(names.ids) {
+			// Far more postings than candidates: find the candidates in
+			// the sorted postings instead of probing the set once per
+			// posting.
+			order := names.sorted()
+			for k, oi := 0, 0; oi < len(order) && k < len(post); oi++ {
+				nm := names.ids[order[oi]]
+				if k = gallop(post, k, nm); k < len(post) && post[k] == nm {
+					c := &names.cands[order[oi]]
+					c.mark(ri, m, id == l.letter)
+					c.listed |= at[k]
+					c.joined = c.joined || joined
+				}
+			}
+			continue
+		}
+		for k, nm := range post {
+			if c := names.get(nm, add); c != nil {
+				c.mark(ri, m, id == l.letter)
+				c.listed |= at[k]
+				c.joined = c.joined || joined
+			}
+		}
+	}
+}
+
+// walkBits marks the names lookup l hits among those of bits, adding those
+// not yet candidates.
+func (ix *Index) walkBits(names *candSet, bs *nameBits, ri int, m uint64, l *wordLookup) {
+	joined := bits.OnesCount64(m) > 1
+	for _, id := range l.ids {
+		at := ix.at[id]
+		for k, nm := range ix.postings[id] {
+			if bs.has(nm) {
+				c := names.get(nm, true)
+				c.mark(ri, m, id == l.letter)
+				c.listed |= at[k]
+				c.joined = c.joined || joined
+			}
+		}
+	}
 }
 
 // lookupSpan looks a query span up: the vocabulary tokens it may match
@@ -234,6 +314,44 @@ type candSet struct {
 	gen   uint32
 	ids   []int32
 	cands []cand
+	order []int32  // slots by name id while len(order) == len(ids) (sorted)
+	seen  nameBits // the names that may become candidates (candidates)
+}
+
+// nameBits is a set of names, a bit each, emptied in constant time: a
+// word of bits counts only while its stamp is the set's generation.
+type nameBits struct {
+	words []uint64
+	stamp []uint32
+	gen   uint32
+}
+
+// reset empties the set, sized for n names.
+func (b *nameBits) reset(n int) {
+	if len(b.words) < (n+63)/64 {
+		b.words = make([]uint64, (n+63)/64)
+		b.stamp = make([]uint32, (n+63)/64)
+	}
+	b.gen++
+	if b.gen == 0 {
+		clear(b.stamp)
+		b.gen = 1
+	}
+}
+
+// set adds name nm.
+func (b *nameBits) set(nm int32) {
+	i := nm >> 6
+	if b.stamp[i] != b.gen {
+		b.stamp[i], b.words[i] = b.gen, 0
+	}
+	b.words[i] |= 1 << uint(nm&63)
+}
+
+// has reports whether name nm is in the set.
+func (b *nameBits) has(nm int32) bool {
+	i := nm >> 6
+	return b.stamp[i] == b.gen && b.words[i]&(1<<uint(nm&63)) != 0
 }
 
 // get returns the candidate entry of name nm, adding it when add is set;
@@ -255,14 +373,18 @@ func (s *candSet) get(nm int32, add bool) *cand {
 	return &s.cands[len(s.cands)-1]
 }
 
-// byName returns the set's slots ordered by name id, reusing buf.
-func (s *candSet) byName(buf []int32) []int32 {
-	buf = buf[:0]
-	for i := range s.ids {
-		buf = append(buf, int32(i))
+// sorted returns the set's slots ordered by name id, sorting them again
+// only when candidates were added since.
+func (s *candSet) sorted() []int32 {
+	if len(s.order) == len(s.ids) {
+		return s.order
 	}
-	slices.SortFunc(buf, func(a, b int32) int { return int(s.ids[a] - s.ids[b]) })
-	return buf
+	s.order = s.order[:0]
+	for i := range s.ids {
+		s.order = append(s.order, int32(i))
+	}
+	slices.SortFunc(s.order, func(a, b int32) int { return int(s.ids[a] - s.ids[b]) })
+	return s.order
 }
 
 // gallop returns the first index at or after k where sorted post holds a
@@ -300,7 +422,7 @@ func (ix *Index) getSet() *candSet {
 		clear(s.epoch)
 		s.gen = 1
 	}
-	s.ids, s.cands = s.ids[:0], s.cands[:0]
+	s.ids, s.cands, s.order = s.ids[:0], s.cands[:0], s.order[:0]
 	return s
 }
 

@@ -237,7 +237,7 @@ func loseNothing(t *testing.T, ix *Index, queries []Query) {
 		o.defaults()
 		for c := range p.passes {
 			names := ix.getSet()
-			ents := ix.candidates(c, o.Weights, o.MinScore-maxBonus(o.Weights), names)
+			ents := ix.candidates(c, o, names)
 			for _, h := range ix.search(c, o, ents, names) {
 				found[h.Entity.ID] = max(found[h.Entity.ID], h.Score)
 			}

@@ -243,7 +243,7 @@ func (ix *Index) SearchPrepared(p *Prepared, opt Options) []Hit {
 func (ix *Index) searchPass(p *Prepared, opt Options) []Hit {
 	names := ix.getSet()
 	defer ix.sets.Put(names)
-	ents := ix.candidates(p, opt.Weights, opt.MinScore-maxBonus(opt.Weights), names)
+	ents := ix.candidates(p, opt, names)
 	return ix.search(p, opt, ents, names)
 }
 

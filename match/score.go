@@ -15,15 +15,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	opt.defaults()
 	w := opt.Weights
 	floor := opt.MinScore
-	// The qualifiers add to a name scoring at least positiveFrom only, so
-	// a bound below it stands as it is; the slack keeps float error in a
-	// bound from taking a bonus away.
-	reach := func(b float64) float64 {
-		if b >= opt.Threshold-positiveFrom-1e-9 {
-			return b + maxBonus(w)
-		}
-		return b
-	}
+	reach := opt.reach
 	// The names that can reach the floor, with their entity and bound;
 	// entities found by identifier come with no name and bound 1.
 	type en struct {
@@ -207,6 +199,17 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 		}
 	}
 	return clamp(s), ex
+}
+
+// reach is the most a party whose name can score b may score: the
+// qualifiers add to a name scoring at least positiveFrom below the
+// threshold only, so a bound below it stands as it is; the slack keeps
+// float error in a bound from taking a bonus away. o has its defaults.
+func (o *Options) reach(b float64) float64 {
+	if b >= o.Threshold-positiveFrom-1e-9 {
+		return b + maxBonus(o.Weights)
+	}
+	return b
 }
 
 // positiveFrom is how far below the threshold a name may score and still

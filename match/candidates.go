@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 )
 
 // maxQueryReadings bounds the query readings tracked per candidate name.
@@ -280,29 +281,70 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 
 // meets reports whether query token q matches listed token id (tokenSim
 // above 0) in some name holding it. A token with long postings is judged
-// by the forms it was read in (reaches); one with fewer by its
-// occurrences in the names that hold it, as they were read. A neighbour
-// by deletions, consonants or an alt's skeleton (whose hash meets the
-// deletion variants of listed words) that meets q in no name would mark
-// names the query word does not match, which the bounds would count as
-// met and scoring find at 0. lookupSpan's result is memoised, so each
-// distinct query word pays this once.
+// by the forms it was read in (reaches); one with fewer by the forms it
+// occurs in in the names that hold it, as they were read (occurrences). A
+// neighbour by deletions, consonants or an alt's skeleton (whose hash
+// meets the deletion variants of listed words) that meets q in no name
+// would mark names the query word does not match, which the bounds would
+// count as met and scoring find at 0. lookupSpan's result is memoised, so
+// each distinct query word pays this once.
 func (ix *Index) meets(q *token, id int32) bool {
-	post := ix.postings[id]
-	if len(post) >= longPostings {
+	if len(ix.postings[id]) >= longPostings {
 		return ix.reaches(q, id)
 	}
+	for _, t := range ix.occurrences(id) {
+		if tokenSim(q, &t) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// occurrences returns the distinct forms listed token id occurs in
+// (sameForm apart), found on the first call and kept: the neighbours of a
+// batch's query words repeat (each listed token is met by four query
+// words on the customer mix), and most occur in one form or two, so meets
+// compares each query word with those instead of with every occurrence
+// in every name holding the token. An index loaded from a snapshot reads
+// them from it, without decoding the names.
+func (ix *Index) occurrences(id int32) []token {
+	ix.occOnce.Do(func() { ix.occ = make([]atomic.Pointer[[]token], len(ix.postings)) })
+	if o := ix.occ[id].Load(); o != nil {
+		return *o
+	}
+	var out []token
+	if ix.lazyOcc != nil {
+		out = ix.lazyOcc.decode(ix, id)
+	} else {
+		out = ix.formsIn(id)
+	}
+	ix.occ[id].CompareAndSwap(nil, &out)
+	return *ix.occ[id].Load()
+}
+
+// formsIn is the distinct forms token id occurs in in the names holding it.
+func (ix *Index) formsIn(id int32) []token {
 	text := ix.texts[id]
-	for _, nm := range post {
+	var out []token
+	for _, nm := range ix.postings[id] {
 		for _, ss := range ix.name(nm).spans {
 			for i := range ss {
-				if ss[i].tok.text == text && tokenSim(q, &ss[i].tok) > 0 {
-					return true
+				t := &ss[i].tok
+				if t.text == text && !slices.ContainsFunc(out, func(o token) bool { return sameForm(&o, t) }) {
+					out = append(out, *t)
 				}
 			}
 		}
 	}
-	return false
+	return out
+}
+
+// sameForm reports whether a and b, of the same text, read alike to
+// tokenSim: everything tokenKey keys but the text.
+func sameForm(a, b *token) bool {
+	return a.kind == b.kind && a.exact == b.exact && a.abjad == b.abjad && a.src == b.src &&
+		a.skel == b.skel && a.cons == b.cons && a.orig == b.orig &&
+		slices.Equal(a.alts, b.alts)
 }
 
 // candSet is the candidate names of one query: a dense, epoch-stamped slot

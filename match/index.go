@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"warden"
 )
@@ -106,6 +107,12 @@ type Index struct {
 	// the listed word it resembles has (weighQuery).
 	lookups   memo[*wordLookup]
 	resembled memo[int32]
+	// occ holds, per token id, the forms it occurs in once a lookup
+	// needed them (occurrences); made on first use. lazyOcc holds them
+	// encoded in an index loaded from a snapshot.
+	occ     []atomic.Pointer[[]token]
+	occOnce sync.Once
+	lazyOcc *lazyForms
 }
 
 // NewIndex prepares entities for screening.

@@ -53,7 +53,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 3
+const snapshotVersion = 4
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -528,6 +528,23 @@ func (ix *Index) encode() ([]byte, error) {
 		body = binary.AppendUvarint(body, uint64(len(e.buf)-len(names)))
 		names = e.buf
 	}
+	// The forms each token of short postings occurs in (occurrences),
+	// each token's encoded on its own as the names are; the others none.
+	e.buf = nil
+	var occs []byte
+	body = binary.AppendUvarint(body, uint64(len(ix.postings)))
+	for id := range ix.postings {
+		if len(ix.postings[id]) < longPostings {
+			forms := ix.occurrences(int32(id))
+			e.uvarint(uint64(len(forms)))
+			for i := range forms {
+				e.token(&forms[i])
+			}
+		}
+		occs = append(occs, e.buf...)
+		body = binary.AppendUvarint(body, uint64(len(e.buf)))
+		e.buf = e.buf[:0]
+	}
 	e.buf = body
 	e.strings(ix.texts)
 	e.uvarint(uint64(len(ix.slots)))
@@ -564,6 +581,7 @@ func (ix *Index) encode() ([]byte, error) {
 	out = append(out, ents...)
 	out = append(out, e.buf...)
 	out = append(out, names...)
+	out = append(out, occs...)
 	// The fixed-width sections: the arrays lookups read, as they lie in
 	// memory, so that a reader uses them in place.
 	var flat []int32
@@ -910,6 +928,14 @@ func decode(payload []byte) (*Index, error) {
 			ln.at[i+1] = ln.at[i] + uint32(l)
 		}
 	}
+	lo := &lazyForms{strs: d.strs, at: make([]uint32, d.count(1)+1)}
+	for i := range len(lo.at) - 1 {
+		if l := d.uvarint(); l > uint64(len(payload)) {
+			d.fail("forms of token %d longer than the payload", i)
+		} else {
+			lo.at[i+1] = lo.at[i] + uint32(l)
+		}
+	}
 	ix.texts = d.strings()
 	ix.slots = make([]slot, d.count(11))
 	for i := range ix.slots {
@@ -949,11 +975,12 @@ func decode(payload []byte) (*Index, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if uint64(len(d.d)) != uint64(ln.at[nn]) {
-		return nil, fmt.Errorf("names take %d bytes, %d are left", ln.at[nn], len(d.d))
+	nl, ol := uint64(ln.at[nn]), uint64(lo.at[len(lo.at)-1])
+	if uint64(len(d.d)) != nl+ol {
+		return nil, fmt.Errorf("names and forms take %d and %d bytes, %d are left", nl, ol, len(d.d))
 	}
-	ln.data = d.d
-	ix.lazy = ln
+	ln.data, lo.data = d.d[:nl:nl], d.d[nl:]
+	ix.lazy, ix.lazyOcc = ln, lo
 	var offs []uint32
 	var flat []int32
 	var ats []uint32
@@ -969,7 +996,7 @@ func decode(payload []byte) (*Index, error) {
 	}
 	nt := len(ix.texts)
 	switch {
-	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt:
+	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt || len(lo.at) != nt+1:
 		return nil, errors.New("token arrays disagree in length")
 	case len(ix.words) < 2 || len(ix.words)&(len(ix.words)-1) != 0:
 		return nil, errors.New("malformed word table")
@@ -1088,6 +1115,29 @@ func (l *lazyNames) decode(i int32, n *name) {
 	if d.err != nil || len(d.d) != 0 {
 		*n = name{}
 	}
+}
+
+// lazyForms holds the forms each token occurs in (occurrences) in an
+// index loaded from a snapshot, encoded per token and decoded on first use.
+type lazyForms struct {
+	strs []string // the snapshot's string table
+	data []byte
+	at   []uint32 // token id's forms are data[at[id]:at[id+1]]
+}
+
+// decode decodes the forms of token id. The snapshot's checksum held, so
+// a failure is a bug in the encoder: the forms are then taken from the
+// names (formsIn), which a snapshot decodes too.
+func (l *lazyForms) decode(ix *Index, id int32) []token {
+	d := &decoder{d: l.data[l.at[id]:l.at[id+1]], strs: l.strs}
+	out := make([]token, d.count(12))
+	for i := range out {
+		d.token(&out[i])
+	}
+	if d.err != nil || len(d.d) != 0 {
+		return ix.formsIn(id)
+	}
+	return out
 }
 
 // stored holds the parties of an index loaded from a snapshot, each

@@ -35,10 +35,12 @@ func TestSnapshotFields(t *testing.T) {
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
 		// entities and stored: the parties, as JSON; lazy: the names, each
 		// on its own; vocab and seen: nil once built; sets: a pool;
-		// lookups and resembled: memos of queries, empty at first.
+		// lookups and resembled: memos of queries, empty at first; occ and
+		// occOnce: the forms of each token (occurrences), made on first
+		// use, from lazyOcc in a loaded index.
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
-			"lookups", "resembled"}},
+			"lookups", "resembled", "occ", "occOnce", "lazyOcc"}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		var have []string
@@ -125,6 +127,16 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	} {
 		if !equalish(reflect.ValueOf(f.want), reflect.ValueOf(f.have)) {
 			t.Errorf("%s differs after a round trip", f.name)
+		}
+	}
+	// The forms each token occurs in, as meets compares a query word with
+	// them: read from the snapshot, those the names hold.
+	for id := range ix.postings {
+		if len(ix.postings[id]) >= longPostings {
+			continue
+		}
+		if want, have := ix.formsIn(int32(id)), got.lazyOcc.decode(got, int32(id)); len(want) == 0 || !equalish(reflect.ValueOf(want), reflect.ValueOf(have)) {
+			t.Fatalf("token %q occurs in %d forms, the snapshot holds %d or others", ix.texts[id], len(want), len(have))
 		}
 	}
 	for i := 0; i < ix.Len(); i += 101 {

@@ -31,6 +31,7 @@ func (ix *Index) entity(i int32) *warden.Entity {
 // party is what scoring needs of a listed party, held for every party
 // whether or not the party itself is decoded (see entity).
 type party struct {
+	id     string // the entity's ID, which ranks hits of equal score
 	schema warden.Schema
 	list   string
 	gender string
@@ -47,7 +48,7 @@ func partyOf(e *warden.Entity) party {
 		cs = make([]string, 0, n)
 		cs = append(append(append(cs, e.Nationalities...), e.Citizenships...), e.Countries...)
 	}
-	return party{schema: e.Schema, list: e.List, gender: e.Gender, birth: e.BirthDates, countries: cs}
+	return party{id: e.ID, schema: e.Schema, list: e.List, gender: e.Gender, birth: e.BirthDates, countries: cs}
 }
 
 // Index holds listed parties prepared for screening. It is built once per
@@ -113,6 +114,26 @@ type Index struct {
 	occ     []atomic.Pointer[[]token]
 	occOnce sync.Once
 	lazyOcc *lazyForms
+	// byID maps an entity ID to its party (Party); made on first use.
+	byID     map[string]int32
+	byIDOnce sync.Once
+}
+
+// Party returns the party of entity ID id, false if the index holds none:
+// a listing linked to a hit is taken from here, without reading the
+// store, when it is of a list version the index holds.
+func (ix *Index) Party(id string) (*warden.Entity, bool) {
+	ix.byIDOnce.Do(func() {
+		ix.byID = make(map[string]int32, len(ix.parties))
+		for i := range ix.parties {
+			ix.byID[ix.parties[i].id] = int32(i)
+		}
+	})
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return ix.entity(i), true
 }
 
 // NewIndex prepares entities for screening.

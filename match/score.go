@@ -79,9 +79,18 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	// A hit is explained once it is sure to stay: explaining scores the
 	// party again, building the word pairs, and most parties that enter the
 	// top Limit on the way are pushed out by better ones.
+	// The party itself is decoded (Index.entity) only for the hits kept:
+	// ranking needs its id alone.
 	type held struct {
-		hit Hit
-		g   int // its group
+		score float64 // rounded
+		match bool
+		g     int // its group
+	}
+	before := func(a, b *held) bool {
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return ix.parties[groups[a.g].e].id < ix.parties[groups[b.g].e].id
 	}
 	var top []held
 	full, kth := false, 0.0 // the top Limit are held; the last one's score
@@ -93,15 +102,15 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		if s < floor || full && round(s) < kth {
 			continue
 		}
-		top = append(top, held{Hit{Entity: ix.entity(g.e), Score: round(s), Match: s >= opt.Threshold}, gi})
-		for i := len(top) - 1; i > 0 && hitBefore(&top[i].hit, &top[i-1].hit); i-- {
+		top = append(top, held{round(s), s >= opt.Threshold, gi})
+		for i := len(top) - 1; i > 0 && before(&top[i], &top[i-1]); i-- {
 			top[i], top[i-1] = top[i-1], top[i]
 		}
 		if len(top) > opt.Limit {
 			top = top[:opt.Limit]
 		}
 		if len(top) == opt.Limit {
-			full, kth = true, top[len(top)-1].hit.Score
+			full, kth = true, top[len(top)-1].score
 		}
 	}
 	if len(top) == 0 {
@@ -110,8 +119,8 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	hits := make([]Hit, len(top))
 	for i, h := range top {
 		g := &groups[h.g]
-		_, h.hit.Explanation = ix.score(p, g.e, g.nms, names, opt, true)
-		hits[i] = h.hit
+		hits[i] = Hit{Entity: ix.entity(g.e), Score: h.score, Match: h.match}
+		_, hits[i].Explanation = ix.score(p, g.e, g.nms, names, opt, true)
 	}
 	return hits
 }

@@ -484,6 +484,7 @@ func (e *encoder) strings(l []string) {
 
 // party writes every field of p.
 func (e *encoder) party(p *party) {
+	e.str(p.id)
 	e.str(string(p.schema))
 	e.str(p.list)
 	e.str(p.gender)
@@ -904,6 +905,7 @@ func decode(payload []byte) (*Index, error) {
 			st.at[i+1] = st.at[i] + uint32(l)
 		}
 		p := &ix.parties[i]
+		p.id = d.str()
 		p.schema = warden.Schema(d.str())
 		p.list = d.str()
 		p.gender = d.str()

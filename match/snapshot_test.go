@@ -31,16 +31,17 @@ func TestSnapshotFields(t *testing.T) {
 		{name{}, []string{"raw", "folded", "kind", "readings", "spans"}},
 		{span{}, []string{"tok", "first", "n"}},
 		{slot{}, []string{"rarity", "kind", "first", "partnerLen", "partner"}},
-		{party{}, []string{"schema", "list", "gender", "birth", "countries"}},
+		{party{}, []string{"id", "schema", "list", "gender", "birth", "countries"}},
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
 		// entities and stored: the parties, as JSON; lazy: the names, each
 		// on its own; vocab and seen: nil once built; sets: a pool;
 		// lookups and resembled: memos of queries, empty at first; occ and
 		// occOnce: the forms of each token (occurrences), made on first
-		// use, from lazyOcc in a loaded index.
+		// use, from lazyOcc in a loaded index; byID and byIDOnce: made
+		// from the parties on first use.
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
-			"lookups", "resembled", "occ", "occOnce", "lazyOcc"}},
+			"lookups", "resembled", "occ", "occOnce", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		var have []string
@@ -143,6 +144,12 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if e := got.entity(int32(i)); !reflect.DeepEqual(e, ix.entities[i]) {
 			t.Errorf("party %d: loaded %+v, built %+v", i, e, ix.entities[i])
 		}
+		if e, ok := got.Party(ix.entities[i].ID); !ok || e.ID != ix.entities[i].ID {
+			t.Errorf("party %s by its ID: %v %v", ix.entities[i].ID, e, ok)
+		}
+	}
+	if e, ok := got.Party("ofac:no-such-party"); ok {
+		t.Errorf("an ID the index lacks: %v", e)
 	}
 	// Searched as loaded: names and parties decoded as the search needs
 	// them.

@@ -460,10 +460,14 @@ func listing(e *warden.Entity, score float64, rule warden.LinkRule) warden.Listi
 		Programs: e.Programs, Related: e.Related, Score: score, Rule: rule}
 }
 
-// entity returns a linked listing as of version v of its list, read from
-// the store once per snapshot; nil when that version does not list it (a
-// person linked a listing since removed).
+// entity returns a linked listing as of version v of its list: from the
+// index, which holds that version of every list it was built from, else
+// read from the store once per snapshot; nil when that version does not
+// list it (a person linked a listing since removed).
 func (sn *snapshot) entity(ctx context.Context, db *store.DB, id string, v int) (*warden.Entity, error) {
+	if e, ok := sn.index.Party(id); ok {
+		return e, nil
+	}
 	if e, ok := sn.linked.Load(id); ok {
 		return e.(*warden.Entity), nil
 	}

@@ -280,18 +280,15 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 }
 
 // meets reports whether query token q matches listed token id (tokenSim
-// above 0) in some name holding it. A token with long postings is judged
-// by the forms it was read in (reaches); one with fewer by the forms it
-// occurs in in the names that hold it, as they were read (occurrences). A
-// neighbour by deletions, consonants or an alt's skeleton (whose hash
-// meets the deletion variants of listed words) that meets q in no name
-// would mark names the query word does not match, which the bounds would
-// count as met and scoring find at 0. lookupSpan's result is memoised, so
-// each distinct query word pays this once.
+// above 0) in some name holding it: in one of the forms the token occurs
+// in in the names, as they were read (occurrences). A neighbour by
+// deletions, consonants or an alt's skeleton (whose hash meets the
+// deletion variants of listed words) that meets q in no name would mark
+// names the query word does not match, which the bounds would count as
+// met and scoring find at 0: the alts of a Korean given name reach Khan,
+// held by hundreds of names. lookupSpan's result is memoised, so each
+// distinct query word pays this once.
 func (ix *Index) meets(q *token, id int32) bool {
-	if len(ix.postings[id]) >= longPostings {
-		return ix.reaches(q, id)
-	}
 	for _, t := range ix.occurrences(id) {
 		if tokenSim(q, &t) > 0 {
 			return true

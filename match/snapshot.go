@@ -53,7 +53,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 4
+const snapshotVersion = 5
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -529,18 +529,16 @@ func (ix *Index) encode() ([]byte, error) {
 		body = binary.AppendUvarint(body, uint64(len(e.buf)-len(names)))
 		names = e.buf
 	}
-	// The forms each token of short postings occurs in (occurrences),
-	// each token's encoded on its own as the names are; the others none.
+	// The forms each token occurs in (occurrences), each token's encoded
+	// on its own as the names are.
 	e.buf = nil
 	var occs []byte
 	body = binary.AppendUvarint(body, uint64(len(ix.postings)))
 	for id := range ix.postings {
-		if len(ix.postings[id]) < longPostings {
-			forms := ix.occurrences(int32(id))
-			e.uvarint(uint64(len(forms)))
-			for i := range forms {
-				e.token(&forms[i])
-			}
+		forms := ix.occurrences(int32(id))
+		e.uvarint(uint64(len(forms)))
+		for i := range forms {
+			e.token(&forms[i])
 		}
 		occs = append(occs, e.buf...)
 		body = binary.AppendUvarint(body, uint64(len(e.buf)))

@@ -109,11 +109,15 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 					weak |= 1 << uint(i)
 				}
 			}
-			if weak == 0 {
+			letters := false
+			for _, l := range ls {
+				letters = letters || l.m&essential != 0 && l.letter >= 0
+			}
+			if weak == 0 && !letters {
 				for pass := 0; pass < 2; pass++ {
 					for _, l := range ls {
 						if (pass == 0) == (l.m&essential != 0) {
-							ix.walk(names, ri, l.m, l.wordLookup, pass == 0)
+							ix.walk(names, ri, l.m, l.wordLookup, pass == 0, walkAll)
 						}
 					}
 				}
@@ -122,9 +126,11 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			}
 			// Some essential lookups cannot bring a name to the floor
 			// alone: a name they hit is a candidate only if another lookup
-			// of the reading hits it too. seen holds the names that may
-			// become candidates: those already, and those a weak lookup
-			// hit.
+			// of the reading hits it too. So with a listed initial of an
+			// essential word's letter (its lookup's letter): a name it
+			// alone hits has no word met, and bound gives it 0. seen holds
+			// the names that may become candidates: those already, and
+			// those a weak lookup or a letter hit.
 			seen := &names.seen
 			seen.reset(len(ix.names))
 			for _, nm := range names.ids {
@@ -132,7 +138,7 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			}
 			for i, l := range ls {
 				if l.m&essential != 0 && (i >= 64 || weak&(1<<uint(i)) == 0) {
-					ix.walk(names, ri, l.m, l.wordLookup, true)
+					ix.walk(names, ri, l.m, l.wordLookup, true, walkWords)
 					for _, id := range l.ids {
 						for _, nm := range ix.postings[id] {
 							seen.set(nm)
@@ -157,10 +163,14 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 					ix.walkBits(names, seen, ri, l.m, l.wordLookup)
 				}
 			}
-			// The weak lookups mark the candidates added after them.
+			// The weak lookups mark the candidates added after them, and
+			// the other essential lookups' letters all.
 			for i, l := range ls {
-				if i < 64 && weak&(1<<uint(i)) != 0 {
-					ix.walk(names, ri, l.m, l.wordLookup, false)
+				switch {
+				case i < 64 && weak&(1<<uint(i)) != 0:
+					ix.walk(names, ri, l.m, l.wordLookup, false, walkAll)
+				case l.m&essential != 0:
+					ix.walk(names, ri, l.m, l.wordLookup, false, walkLetter)
 				}
 			}
 			ri++
@@ -169,12 +179,22 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 	return ents
 }
 
-// walk marks the names lookup l (of reading ri, query words m) hits,
-// adding them as candidates when add is set, else marking only those
-// already candidates.
-func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool) {
+// Which of a lookup's tokens walk walks.
+const (
+	walkAll    = iota
+	walkWords  // all but the letter
+	walkLetter // the letter alone
+)
+
+// walk marks the names lookup l (of reading ri, query words m) hits
+// through its tokens which says, adding them as candidates when add is
+// set, else marking only those already candidates.
+func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool, which int) {
 	joined := bits.OnesCount64(m) > 1
 	for _, id := range l.ids {
+		if which == walkWords && id == l.letter || which == walkLetter && id != l.letter {
+			continue
+		}
 		at, post := ix.at[id], ix.postings[id]
 		if !add && len(post) > 8*len(names.ids) {
 			// Far more postings than candidates: find the candidates in

@@ -105,10 +105,18 @@ func altMeets(x *alt, t *token) float64 {
 	switch {
 	case t.kind == kindInitial:
 		return 0
-	case x.text == t.text:
+	case sameString(x.text, t.text):
 		return x.sim
-	case x.skel == t.skel && len(x.skel) >= minPhonetic:
+	case len(x.skel) >= minPhonetic && sameString(x.skel, t.skel):
 		return 0.95 * x.sim
 	}
 	return 0
+}
+
+// sameString is a == b, telling most unequal words apart by their length
+// and first letter before comparing them whole: a query word's alts (a
+// Korean name's dozen romanisations) are compared with every listed word
+// the word meets in scoring.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || a[0] == b[0] && a == b)
 }

@@ -51,15 +51,36 @@ func screenBatch(ctx context.Context, e *env, input, output, format string, list
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
 	}
+	// The index loads (on one core) while the rows are read and prepared
+	// (on every core): a tenth of a 20,000-row run's wall time. A bad
+	// input is still reported before a database that cannot screen.
+	type opened struct {
+		svc     *screening.Service
+		closeDB func()
+		err     error
+	}
+	octx, stop := context.WithCancel(ctx)
+	defer stop()
+	open := make(chan opened, 1)
+	go func() {
+		svc, closeDB, err := openScreening(octx, e)
+		open <- opened{svc, closeDB, err}
+	}()
 	rows, err := screening.ReadBatch(ctx, warden.Input{Open: func(p string) (io.ReadCloser, error) { return os.Open(p) }}, input, lists)
 	if err != nil {
-		return err
+		stop() // no index is needed: cut its loading short
 	}
-	svc, closeDB, err := openScreening(ctx, e)
+	o := <-open
+	if o.err == nil {
+		defer o.closeDB()
+	}
 	if err != nil {
 		return err
 	}
-	defer closeDB()
+	if o.err != nil {
+		return o.err
+	}
+	svc := o.svc
 	if err := svc.CheckLists(lists); err != nil {
 		return fmt.Errorf("%w: --list: %v", errUsage, warden.ErrorMessage(err))
 	}

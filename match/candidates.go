@@ -356,6 +356,29 @@ func (ix *Index) formsIn(id int32) []token {
 	return out
 }
 
+// everyOccurrence is occurrences of every token, found in one pass over
+// the names (formsIn walks the names of one token), in the same order;
+// the index keeps those it had not found yet.
+func (ix *Index) everyOccurrence() [][]token {
+	out := make([][]token, len(ix.postings))
+	for i := range ix.names {
+		for _, ss := range ix.name(int32(i)).spans {
+			for j := range ss {
+				t := &ss[j].tok
+				id, ok := ix.word(t.text)
+				if ok && !slices.ContainsFunc(out[id], func(o token) bool { return sameForm(&o, t) }) {
+					out[id] = append(out[id], *t)
+				}
+			}
+		}
+	}
+	ix.occOnce.Do(func() { ix.occ = make([]atomic.Pointer[[]token], len(ix.postings)) })
+	for id := range out {
+		ix.occ[id].CompareAndSwap(nil, &out[id])
+	}
+	return out
+}
+
 // sameForm reports whether a and b, of the same text, read alike to
 // tokenSim: everything tokenKey keys but the text.
 func sameForm(a, b *token) bool {

@@ -534,8 +534,7 @@ func (ix *Index) encode() ([]byte, error) {
 	e.buf = nil
 	var occs []byte
 	body = binary.AppendUvarint(body, uint64(len(ix.postings)))
-	for id := range ix.postings {
-		forms := ix.occurrences(int32(id))
+	for _, forms := range ix.everyOccurrence() {
 		e.uvarint(uint64(len(forms)))
 		for i := range forms {
 			e.token(&forms[i])

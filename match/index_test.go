@@ -321,3 +321,38 @@ func TestGallop(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerMixLosesNothing is TestIndexLosesNothing for customer-like
+// queries in every script the throughput mix holds (Hangul, Arabic,
+// Persian, Han, kana, Devanagari, Thai, Cyrillic, Latin; persons and
+// companies, with birth dates and countries): the weak words, the letters
+// and the forms the lookups check must drop no party brute force finds.
+func TestCustomerMixLosesNothing(t *testing.T) {
+	ix := ofac(t)
+	f, err := os.Open("../cmd/warden/testdata/customers-20k.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := 100 // 200 of the 20,000 rows
+	if testing.Short() || raceEnabled {
+		step = 800
+	}
+	var queries []Query
+	for i := 1; i < len(rows); i += step {
+		r := rows[i] // name, birth_date, country, schema
+		q := Query{Names: []string{r[0]}, Schema: warden.Schema(r[3])}
+		if r[1] != "" {
+			q.BirthDates = []string{r[1]}
+		}
+		if r[2] != "" {
+			q.Countries = []string{r[2]}
+		}
+		queries = append(queries, q)
+	}
+	loseNothing(t, ix, queries)
+}

@@ -329,6 +329,18 @@ func TestGallop(t *testing.T) {
 // and the forms the lookups check must drop no party brute force finds.
 func TestCustomerMixLosesNothing(t *testing.T) {
 	ix := ofac(t)
+	step := 100 // 200 of the 20,000 rows
+	if testing.Short() || raceEnabled {
+		step = 800
+	}
+	loseNothing(t, ix, customerQueries(t, step))
+}
+
+// customerQueries is every step-th row of the customer-like mix
+// (cmd/warden/testdata/customers-20k.csv: name, birth_date, country,
+// schema) as a query.
+func customerQueries(t testing.TB, step int) []Query {
+	t.Helper()
 	f, err := os.Open("../cmd/warden/testdata/customers-20k.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -338,13 +350,9 @@ func TestCustomerMixLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := 100 // 200 of the 20,000 rows
-	if testing.Short() || raceEnabled {
-		step = 800
-	}
 	var queries []Query
 	for i := 1; i < len(rows); i += step {
-		r := rows[i] // name, birth_date, country, schema
+		r := rows[i]
 		q := Query{Names: []string{r[0]}, Schema: warden.Schema(r[3])}
 		if r[1] != "" {
 			q.BirthDates = []string{r[1]}
@@ -354,5 +362,5 @@ func TestCustomerMixLosesNothing(t *testing.T) {
 		}
 		queries = append(queries, q)
 	}
-	loseNothing(t, ix, queries)
+	return queries
 }

@@ -1,13 +1,9 @@
 package match
 
 import (
-	"encoding/csv"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
-
-	"warden"
 )
 
 // TestSearchTopK checks that a search with a limit returns exactly the
@@ -18,30 +14,11 @@ import (
 // set; the small limits put many ties at the last place.
 func TestSearchTopK(t *testing.T) {
 	ix := ofac(t)
-	f, err := os.Open("../cmd/warden/testdata/customers-20k.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var queries []Query
 	step := 10
 	if testing.Short() || raceEnabled {
 		step = 80
 	}
-	for i := 1; i < len(rows); i += step {
-		q := Query{Names: []string{rows[i][0]}, Schema: warden.Schema(rows[i][3])}
-		if rows[i][1] != "" {
-			q.BirthDates = []string{rows[i][1]}
-		}
-		if rows[i][2] != "" {
-			q.Countries = []string{rows[i][2]}
-		}
-		queries = append(queries, q)
-	}
+	queries := customerQueries(t, step)
 	for i, r := range screeningDev(t) {
 		if i%step == 0 && r.name != "" {
 			queries = append(queries, r.query())

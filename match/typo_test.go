@@ -1,8 +1,6 @@
 package match
 
 import (
-	"encoding/csv"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -324,15 +322,6 @@ func TestShortFamilyTradeoff(t *testing.T) {
 // there must be few.
 func TestShortFamilyCustomers(t *testing.T) {
 	ix := ofac(t)
-	f, err := os.Open("../cmd/warden/testdata/customers-20k.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer func() { shortFamilyEdit = true }()
 	matched := func(q Query, on bool) map[string]float64 {
 		shortFamilyEdit = on
@@ -355,23 +344,15 @@ func TestShortFamilyCustomers(t *testing.T) {
 	if raceEnabled || testing.Short() {
 		step = 10
 	}
-	for i := 1; i < len(rows); i += step {
-		r := rows[i]
+	for _, q := range customerQueries(t, step) {
 		n++
-		q := Query{Names: []string{r[0]}, Schema: warden.Schema(r[3])}
-		if r[1] != "" {
-			q.BirthDates = []string{r[1]}
-		}
-		if r[2] != "" {
-			q.Countries = []string{r[2]}
-		}
 		off, on := matched(q, false), matched(q, true)
 		before += len(off)
 		after += len(on)
 		for id, s := range on {
 			if _, ok := off[id]; !ok {
 				added++
-				t.Logf("new match: %q ~ %s %.3f", r[0], id, s)
+				t.Logf("new match: %q ~ %s %.3f", q.Names[0], id, s)
 			}
 		}
 	}

@@ -25,8 +25,9 @@ import (
 // GOGC says otherwise: the index is a large live heap that every collection
 // scans again, and a batch allocates steadily, so collecting at 11x the
 // live heap instead of 2x spends far less CPU on a batch (at 5x, a third
-// less than at 2x; at 11x, a sixth less than at 5x on the 20,000-query mix)
-// for a larger peak, which batchMemoryLimit caps (docs/performance.md,
+// less than at 2x; at 11x, up to a sixth less than at 5x on the
+// 20,000-query mix, as the shared machine allowed it to be measured) for a
+// larger peak, which batchMemoryLimit caps (docs/performance.md,
 // Throughput).
 const batchGCPercent = 1000
 

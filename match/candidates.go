@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
-	"sync/atomic"
 )
 
 // maxQueryReadings bounds the query readings tracked per candidate name.
@@ -19,14 +18,17 @@ type cand struct {
 	joined bool                     // a span of two query words met it
 }
 
-// mark records that the query words m of reading ri met the name, as a
-// word or, if initial, only as a listed initial of their first letter.
-func (c *cand) mark(ri int, m uint64, initial bool) {
+// mark records that the query words m of reading ri met the name at the
+// listed positions at, as a word or, if initial, only as a listed initial
+// of their first letter; joined if two query words together met it.
+func (c *cand) mark(ri int, m uint64, initial bool, at uint32, joined bool) {
 	if initial {
 		c.init[ri] |= m
 	} else {
 		c.hit[ri] |= m
 	}
+	c.listed |= at
+	c.joined = c.joined || joined
 }
 
 // candidates returns the entities that share an identifier with the query,
@@ -103,15 +105,16 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			essential := essentialWords(r, w, floor, eligible, cost)
 			p.looked[ri] = looked
 			p.words[ri] = wordsOf(r)
-			var weak uint64 // the lookups (by index in ls) too weak alone
+			var weak uint64  // the lookups (by index in ls) too weak alone
+			letters := false // an essential lookup has a letter
 			for i, l := range ls {
-				if i < 64 && l.m&essential != 0 && opt.reach(p.lookupBound(r, ri, l.m, w)) < opt.MinScore {
+				if l.m&essential == 0 {
+					continue
+				}
+				letters = letters || l.letter >= 0
+				if i < 64 && opt.reach(p.lookupBound(r, ri, l.m, w)) < opt.MinScore {
 					weak |= 1 << uint(i)
 				}
-			}
-			letters := false
-			for _, l := range ls {
-				letters = letters || l.m&essential != 0 && l.letter >= 0
 			}
 			if weak == 0 && !letters {
 				for pass := 0; pass < 2; pass++ {
@@ -139,11 +142,7 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			for i, l := range ls {
 				if l.m&essential != 0 && (i >= 64 || weak&(1<<uint(i)) == 0) {
 					ix.walk(names, ri, l.m, l.wordLookup, true, walkWords)
-					for _, id := range l.ids {
-						for _, nm := range ix.postings[id] {
-							seen.set(nm)
-						}
-					}
+					ix.setAll(seen, l.wordLookup)
 				}
 			}
 			for i, l := range ls {
@@ -152,11 +151,7 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 				}
 				// Names an earlier lookup hit, then this one's hits.
 				ix.walkBits(names, seen, ri, l.m, l.wordLookup)
-				for _, id := range l.ids {
-					for _, nm := range ix.postings[id] {
-						seen.set(nm)
-					}
-				}
+				ix.setAll(seen, l.wordLookup)
 			}
 			for _, l := range ls {
 				if l.m&essential == 0 {
@@ -204,19 +199,14 @@ func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool,
 			for k, oi := 0, 0; oi < len(order) && k < len(post); oi++ {
 				nm := names.ids[order[oi]]
 				if k = gallop(post, k, nm); k < len(post) && post[k] == nm {
-					c := &names.cands[order[oi]]
-					c.mark(ri, m, id == l.letter)
-					c.listed |= at[k]
-					c.joined = c.joined || joined
+					names.cands[order[oi]].mark(ri, m, id == l.letter, at[k], joined)
 				}
 			}
 			continue
 		}
 		for k, nm := range post {
 			if c := names.get(nm, add); c != nil {
-				c.mark(ri, m, id == l.letter)
-				c.listed |= at[k]
-				c.joined = c.joined || joined
+				c.mark(ri, m, id == l.letter, at[k], joined)
 			}
 		}
 	}
@@ -230,11 +220,17 @@ func (ix *Index) walkBits(names *candSet, bs *nameBits, ri int, m uint64, l *wor
 		at := ix.at[id]
 		for k, nm := range ix.postings[id] {
 			if bs.has(nm) {
-				c := names.get(nm, true)
-				c.mark(ri, m, id == l.letter)
-				c.listed |= at[k]
-				c.joined = c.joined || joined
+				names.get(nm, true).mark(ri, m, id == l.letter, at[k], joined)
 			}
+		}
+	}
+}
+
+// setAll adds to bs every name lookup l hits.
+func (ix *Index) setAll(bs *nameBits, l *wordLookup) {
+	for _, id := range l.ids {
+		for _, nm := range ix.postings[id] {
+			bs.set(nm)
 		}
 	}
 }
@@ -317,66 +313,18 @@ func (ix *Index) meets(q *token, id int32) bool {
 	return false
 }
 
-// occurrences returns the distinct forms listed token id occurs in
-// (sameForm apart), found on the first call and kept: the neighbours of a
-// batch's query words repeat (each listed token is met by four query
-// words on the customer mix), and most occur in one form or two, so meets
-// compares each query word with those instead of with every occurrence
-// in every name holding the token. An index loaded from a snapshot reads
-// them from it, without decoding the names.
+// occurrences returns the distinct forms (sameForm apart) listed token id
+// occurs in in the names: the neighbours of a batch's query words repeat
+// (each listed token is met by four query words on the customer mix), and
+// most occur in one form or two, so meets compares each query word with
+// those instead of with every occurrence in every name holding the token.
+// An index loaded from a snapshot reads them from it on first use, without
+// decoding the names.
 func (ix *Index) occurrences(id int32) []token {
-	ix.occOnce.Do(func() { ix.occ = make([]atomic.Pointer[[]token], len(ix.postings)) })
-	if o := ix.occ[id].Load(); o != nil {
-		return *o
-	}
-	var out []token
 	if ix.lazyOcc != nil {
-		out = ix.lazyOcc.decode(ix, id)
-	} else {
-		out = ix.formsIn(id)
+		return ix.lazyOcc.get(id)
 	}
-	ix.occ[id].CompareAndSwap(nil, &out)
-	return *ix.occ[id].Load()
-}
-
-// formsIn is the distinct forms token id occurs in in the names holding it.
-func (ix *Index) formsIn(id int32) []token {
-	text := ix.texts[id]
-	var out []token
-	for _, nm := range ix.postings[id] {
-		for _, ss := range ix.name(nm).spans {
-			for i := range ss {
-				t := &ss[i].tok
-				if t.text == text && !slices.ContainsFunc(out, func(o token) bool { return sameForm(&o, t) }) {
-					out = append(out, *t)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// everyOccurrence is occurrences of every token, found in one pass over
-// the names (formsIn walks the names of one token), in the same order;
-// the index keeps those it had not found yet.
-func (ix *Index) everyOccurrence() [][]token {
-	out := make([][]token, len(ix.postings))
-	for i := range ix.names {
-		for _, ss := range ix.name(int32(i)).spans {
-			for j := range ss {
-				t := &ss[j].tok
-				id, ok := ix.word(t.text)
-				if ok && !slices.ContainsFunc(out[id], func(o token) bool { return sameForm(&o, t) }) {
-					out[id] = append(out[id], *t)
-				}
-			}
-		}
-	}
-	ix.occOnce.Do(func() { ix.occ = make([]atomic.Pointer[[]token], len(ix.postings)) })
-	for id := range out {
-		ix.occ[id].CompareAndSwap(nil, &out[id])
-	}
-	return out
+	return ix.occ[id]
 }
 
 // sameForm reports whether a and b, of the same text, read alike to

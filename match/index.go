@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"warden"
 )
@@ -108,11 +107,10 @@ type Index struct {
 	// the listed word it resembles has (weighQuery).
 	lookups   memo[*wordLookup]
 	resembled memo[int32]
-	// occ holds, per token id, the forms it occurs in once a lookup
-	// needed them (occurrences); made on first use. lazyOcc holds them
-	// encoded in an index loaded from a snapshot.
-	occ     []atomic.Pointer[[]token]
-	occOnce sync.Once
+	// occ holds, per token id, the distinct forms it occurs in in the
+	// names (occurrences), in the order met; lazyOcc holds them instead in
+	// an index loaded from a snapshot.
+	occ     [][]token
 	lazyOcc *lazyForms
 	// byID maps an entity ID to its party (Party); made on first use.
 	byID     map[string]int32
@@ -170,11 +168,15 @@ func NewIndex(entities []*warden.Entity) *Index {
 						ix.df = append(ix.df, 0)
 						ix.alted = append(ix.alted, false)
 						ix.at = append(ix.at, nil)
+						ix.occ = append(ix.occ, nil)
 						ix.seen = append(ix.seen, 0)
 						reach = append(reach, -1)
 						marked = append(marked, 0)
 					}
 					ix.seen[id] |= seenForm(&s.tok)
+					if !slices.ContainsFunc(ix.occ[id], func(o token) bool { return sameForm(&o, &s.tok) }) {
+						ix.occ[id] = append(ix.occ[id], s.tok)
+					}
 					// The same text may come as a joined span (matched
 					// exactly) and as a word (matched fuzzily): index the
 					// widest neighbourhood it is met with.

@@ -534,7 +534,7 @@ func (ix *Index) encode() ([]byte, error) {
 	e.buf = nil
 	var occs []byte
 	body = binary.AppendUvarint(body, uint64(len(ix.postings)))
-	for _, forms := range ix.everyOccurrence() {
+	for _, forms := range ix.occ {
 		e.uvarint(uint64(len(forms)))
 		for i := range forms {
 			e.token(&forms[i])
@@ -927,7 +927,8 @@ func decode(payload []byte) (*Index, error) {
 			ln.at[i+1] = ln.at[i] + uint32(l)
 		}
 	}
-	lo := &lazyForms{strs: d.strs, at: make([]uint32, d.count(1)+1)}
+	nf := d.count(1)
+	lo := &lazyForms{strs: d.strs, at: make([]uint32, nf+1), got: make([]atomic.Pointer[[]token], nf)}
 	for i := range len(lo.at) - 1 {
 		if l := d.uvarint(); l > uint64(len(payload)) {
 			d.fail("forms of token %d longer than the payload", i)
@@ -1121,22 +1122,29 @@ func (l *lazyNames) decode(i int32, n *name) {
 type lazyForms struct {
 	strs []string // the snapshot's string table
 	data []byte
-	at   []uint32 // token id's forms are data[at[id]:at[id+1]]
+	at   []uint32                  // token id's forms are data[at[id]:at[id+1]]
+	got  []atomic.Pointer[[]token] // token id's forms once decoded
 }
 
-// decode decodes the forms of token id. The snapshot's checksum held, so
-// a failure is a bug in the encoder: the forms are then taken from the
-// names (formsIn), which a snapshot decodes too.
-func (l *lazyForms) decode(ix *Index, id int32) []token {
+// get returns the forms of token id, decoding them the first time. Two
+// goroutines may both decode them; either result is kept, both are equal.
+// The snapshot's checksum held, so a failure to decode is a bug in the
+// encoder: the token then has no form (it meets no query word), as a name
+// that fails is left without readings.
+func (l *lazyForms) get(id int32) []token {
+	if o := l.got[id].Load(); o != nil {
+		return *o
+	}
 	d := &decoder{d: l.data[l.at[id]:l.at[id+1]], strs: l.strs}
 	out := make([]token, d.count(12))
 	for i := range out {
 		d.token(&out[i])
 	}
 	if d.err != nil || len(d.d) != 0 {
-		return ix.formsIn(id)
+		out = nil
 	}
-	return out
+	l.got[id].CompareAndSwap(nil, &out)
+	return *l.got[id].Load()
 }
 
 // stored holds the parties of an index loaded from a snapshot, each

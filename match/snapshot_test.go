@@ -35,13 +35,12 @@ func TestSnapshotFields(t *testing.T) {
 		{warden.DateRange{}, []string{"From", "To", "Approximate"}},
 		// entities and stored: the parties, as JSON; lazy: the names, each
 		// on its own; vocab and seen: nil once built; sets: a pool;
-		// lookups and resembled: memos of queries, empty at first; occ and
-		// occOnce: the forms of each token (occurrences), made on first
-		// use, from lazyOcc in a loaded index; byID and byIDOnce: made
-		// from the parties on first use.
+		// lookups and resembled: memos of queries, empty at first; occ:
+		// the forms of each token (occurrences), in lazyOcc in a loaded
+		// index; byID and byIDOnce: made from the parties on first use.
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
-			"lookups", "resembled", "occ", "occOnce", "lazyOcc", "byID", "byIDOnce"}},
+			"lookups", "resembled", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		var have []string
@@ -133,7 +132,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	// The forms each token occurs in, as meets compares a query word with
 	// them: read from the snapshot, those the names hold.
 	for id := range ix.postings {
-		if want, have := ix.formsIn(int32(id)), got.lazyOcc.decode(got, int32(id)); len(want) == 0 || !equalish(reflect.ValueOf(want), reflect.ValueOf(have)) {
+		if want, have := ix.occ[id], got.occurrences(int32(id)); len(want) == 0 || !equalish(reflect.ValueOf(want), reflect.ValueOf(have)) {
 			t.Fatalf("token %q occurs in %d forms, the snapshot holds %d or others", ix.texts[id], len(want), len(have))
 		}
 	}

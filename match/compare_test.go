@@ -1,8 +1,6 @@
 package match
 
 import (
-	"encoding/csv"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -72,15 +70,7 @@ func TestInitialsAloneScoreNothing(t *testing.T) {
 }
 
 func TestPairsDev(t *testing.T) {
-	f, err := os.Open(filepath.Join(evalDir(t), "pairs-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(evalDir(t), "pairs-dev.csv"))
 	var tp, fp, fn int
 	cats := tally{}
 	for _, r := range rows[1:] {

@@ -51,17 +51,8 @@ type evalRow struct {
 }
 
 func screeningDev(t testing.TB) []evalRow {
-	f, err := os.Open(filepath.Join(evalDir(t), "screening-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []evalRow
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, filepath.Join(evalDir(t), "screening-dev.csv"))[1:] {
 		out = append(out, evalRow{r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]})
 	}
 	return out
@@ -340,8 +331,19 @@ func TestCustomerMixLosesNothing(t *testing.T) {
 // (cmd/warden/testdata/customers-20k.csv: name, birth_date, country,
 // schema) as a query.
 func customerQueries(t testing.TB, step int) []Query {
+	rows := readCSV(t, "../cmd/warden/testdata/customers-20k.csv")
+	var queries []Query
+	for i := 1; i < len(rows); i += step {
+		r := rows[i]
+		queries = append(queries, evalRow{name: r[0], dob: r[1], country: r[2], schema: r[3]}.query())
+	}
+	return queries
+}
+
+// readCSV reads the CSV file at path whole.
+func readCSV(t testing.TB, path string) [][]string {
 	t.Helper()
-	f, err := os.Open("../cmd/warden/testdata/customers-20k.csv")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,17 +352,5 @@ func customerQueries(t testing.TB, step int) []Query {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var queries []Query
-	for i := 1; i < len(rows); i += step {
-		r := rows[i]
-		q := Query{Names: []string{r[0]}, Schema: warden.Schema(r[3])}
-		if r[1] != "" {
-			q.BirthDates = []string{r[1]}
-		}
-		if r[2] != "" {
-			q.Countries = []string{r[2]}
-		}
-		queries = append(queries, q)
-	}
-	return queries
+	return rows
 }

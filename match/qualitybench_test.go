@@ -1,7 +1,6 @@
 package match
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,18 +51,11 @@ type qualityPair struct {
 
 func readQualityPairs(t *testing.T) []qualityPair {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "quality", "pairs.csv"))
-	if errors.Is(err, fs.ErrNotExist) {
+	path := filepath.Join("testdata", "quality", "pairs.csv")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		t.Skip("testdata/quality/pairs.csv is absent: run go generate ./match/ to make it")
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, path)
 	if len(rows) < 2 || strings.Join(rows[0], ",") != "category,schema,query,listed,match,note" {
 		t.Fatalf("pairs.csv: unexpected header %q", rows[0])
 	}

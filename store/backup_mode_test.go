@@ -15,7 +15,7 @@ import (
 // tokens' hashes, so only its owner may read it, whatever the umask.
 func TestBackupNotWorldReadable(t *testing.T) {
 	ctx := context.Background()
-	dbs := map[string]*store.DB{"sqlite": openSQLiteFile(t)}
+	dbs := map[string]*store.DB{"sqlite": storetest.OpenSQLite(t)}
 	if _, err := exec.LookPath("pg_dump"); err == nil && os.Getenv(storetest.EnvPostgres) != "" {
 		dbs["postgres"] = storetest.OpenPostgres(t)
 	}
@@ -34,15 +34,4 @@ func TestBackupNotWorldReadable(t *testing.T) {
 			}
 		})
 	}
-}
-
-// openSQLiteFile opens a new SQLite database in a file.
-func openSQLiteFile(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

@@ -70,11 +70,7 @@ func TestSharedRateLimits(t *testing.T) {
 // closed database), a node limits in its own memory, and says so once.
 func TestSharedRateLimitsFallBack(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	db := closedDB(t)
 	at := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	var (
 		mu   sync.Mutex // the sweep logs from its own goroutine
@@ -106,11 +102,7 @@ func TestSharedRateLimitsFallBack(t *testing.T) {
 // its own, and do not pile up one per key seen during the outage.
 func TestFallbackBucketsSwept(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	db := closedDB(t)
 	at := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	l := newLimiter(1, 3, func() time.Time { return at }).share(db, "login:", func(string, ...any) {})
 	for i := range 100 {
@@ -124,4 +116,15 @@ func TestFallbackBucketsSwept(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d buckets kept in memory two minutes after the outage's 100 addresses, want 1", n)
 	}
+}
+
+// closedDB is a database already closed: a shared store that fails.
+func closedDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return db
 }

@@ -280,10 +280,12 @@ func TestTwoNodesKilledUnderLoad(t *testing.T) {
 			t.Errorf("%s not delivered", id)
 		}
 	}
-	// River records a job's end a moment after it: poll for every
-	// hotline job completed, the rescued ones included.
+	// River records a job's end a moment after it, and a rescued job
+	// that failed waits the hotline's first backoff (15 s) before it runs
+	// again: poll for every hotline job completed, the rescued ones
+	// included.
 	var rescued, unfinished int
-	poll(t, 10*time.Second, "every hotline job completed", func() bool {
+	poll(t, 45*time.Second, "every hotline job completed", func() bool {
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind IN ('hotline.fire', 'hotline.deliver') AND state <> 'completed'`).Scan(&unfinished); err != nil {
 			t.Fatal(err)
 		}

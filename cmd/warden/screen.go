@@ -160,6 +160,7 @@ func indexLists(ctx context.Context, e *env, db *store.DB) (*screening.Service, 
 		fmt.Fprintf(e.stderr, "warden: "+f+"\n", a...)
 	})
 	if _, err := svc.Refresh(ctx); err != nil {
+		svc.Wait() // a snapshot of the index built may be being written
 		return nil, err
 	}
 	if svc.Len() == 0 {

@@ -53,16 +53,34 @@ func joinAlts(a, b *token) []alt {
 	if len(a.alts) == 0 && len(b.alts) == 0 {
 		return nil
 	}
-	as := append([]alt{{text: a.text, sim: 1}}, a.alts...)
-	bs := append([]alt{{text: b.text, sim: 1}}, b.alts...)
-	var out []alt
-	for _, x := range as {
-		for _, y := range bs {
-			if x.sim == 1 && y.sim == 1 {
+	// Index -1 stands for the word itself, the alts for its other spellings.
+	spelling := func(t *token, i int) (string, float64) {
+		if i < 0 {
+			return t.text, 1
+		}
+		return t.alts[i].text, t.alts[i].sim
+	}
+	out := make([]alt, 0, (len(a.alts)+1)*(len(b.alts)+1)-1)
+	for i := -1; i < len(a.alts); i++ {
+		x, xs := spelling(a, i)
+	next:
+		for j := -1; j < len(b.alts); j++ {
+			y, ys := spelling(b, j)
+			if xs == 1 && ys == 1 {
 				continue // the joined word itself
 			}
-			out = appendAlts(out, []alt{newAlt(x.text+y.text, min(x.sim, y.sim))})
+			s := min(xs, ys)
+			for k := range out {
+				if len(out[k].text) == len(x)+len(y) && out[k].text[:len(x)] == x && out[k].text[len(x):] == y {
+					out[k].sim = max(out[k].sim, s)
+					continue next
+				}
+			}
+			out = append(out, newAlt(x+y, s))
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

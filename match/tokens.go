@@ -333,7 +333,10 @@ func tokenize(reading string, org bool, src origin) []token {
 func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 	exact, abjad := src == srcHan, src == srcArabic
 	ws := words(reading)
-	var out []token
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]token, 0, len(ws))
 	for i := 0; i < len(ws); {
 		if titles[ws[i]] && len(ws) > 1 && !plain {
 			i++

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -36,7 +37,8 @@ import (
 //     parties removed are flagged;
 //   - a full run otherwise (a new list, a change of intelligence or
 //     policy, no run before): every cleared customer gets the full
-//     decision.
+//     decision; the open cases of parties removed since the run before,
+//     if there was one, are flagged all the same.
 //
 // and splits the cleared customers into parts of Rescreening.PartSize, by
 // id. With a job queue (Rescreening.Queue), each part is a job that any
@@ -233,7 +235,9 @@ func (s *Service) rescreenBasis(ctx context.Context) (string, error) {
 // and its parts.
 func (s *Service) planRescreen(ctx context.Context, r *warden.Rescreen) error {
 	r.Mode = warden.RescreenFull
-	if base, err := s.DB.LastRescreen(ctx); err == nil && base.Basis == r.Basis && deltaFrom(base.Lists, r.Lists) {
+	base, err := s.DB.LastRescreen(ctx)
+	switch {
+	case err == nil && base.Basis == r.Basis && deltaFrom(base.Lists, r.Lists):
 		r.Mode, r.Base = warden.RescreenDelta, base.Versions
 		d, err := s.buildDelta(ctx, r.Versions, base.Lists, r.Lists)
 		if err != nil {
@@ -243,12 +247,23 @@ func (s *Service) planRescreen(ctx context.Context, r *warden.Rescreen) error {
 		if r.Delisted, err = s.flagDelisted(ctx, d.removed); err != nil {
 			return err
 		}
-	} else if err != nil && warden.ErrorCode(err) != warden.ENOTFOUND {
+	case err == nil:
+		// A full run (a new list, or the intelligence or the policy
+		// changed meanwhile) flags the delistings since the last run all
+		// the same: no later run would.
+		removed, err := s.delisted(ctx, base.Lists, r.Lists)
+		if err != nil {
+			return err
+		}
+		if r.Delisted, err = s.flagDelisted(ctx, removed); err != nil {
+			return err
+		}
+	case warden.ErrorCode(err) != warden.ENOTFOUND:
 		return err
 	}
 	var parts []store.RescreenPart
 	size, n, after := s.Rescreening.partSize(), 0, ""
-	err := s.DB.ClearedIDs(ctx, func(id string) error {
+	err = s.DB.ClearedIDs(ctx, func(id string) error {
 		n++
 		r.Total++
 		if n == size {
@@ -316,7 +331,7 @@ func (s *Service) buildDelta(ctx context.Context, run string, base, lists map[st
 			case "modified":
 				modified = append(modified, c.Entity)
 			case "removed":
-				d.removed = append(d.removed, warden.Change{Op: fmt.Sprintf("removed from %s version %d", l, to), Entity: c.Entity})
+				d.removed = append(d.removed, removal(l, to, c.Entity))
 			}
 			return nil
 		})
@@ -335,6 +350,35 @@ func (s *Service) buildDelta(ctx context.Context, run string, base, lists map[st
 	}
 	d.ix = match.NewIndex(d.parties)
 	return d, nil
+}
+
+// delisted reads the parties removed from the lists between the versions
+// of base and those of lists; a list new since base removed nobody.
+func (s *Service) delisted(ctx context.Context, base, lists map[string]int) ([]warden.Change, error) {
+	names := slices.Sorted(maps.Keys(lists))
+	var removed []warden.Change
+	for _, l := range names {
+		from, to := base[l], lists[l]
+		if from == 0 || from >= to {
+			continue
+		}
+		err := s.DB.Changes(ctx, l, from, to, func(c warden.Change) error {
+			if c.Op == "removed" {
+				removed = append(removed, removal(l, to, c.Entity))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return removed, nil
+}
+
+// removal is the change flagDelisted notes of party e, removed from list l
+// by its version to.
+func removal(l string, to int, e *warden.Entity) warden.Change {
+	return warden.Change{Op: fmt.Sprintf("removed from %s version %d", l, to), Entity: e}
 }
 
 // whatIsNew is what of listed party e, as it was (old, nil if unknown)

@@ -235,6 +235,37 @@ func TestRescreenDelta(t *testing.T) {
 	})
 }
 
+// TestRescreenFullFlagsDelisted: a run that goes full (here because a new
+// list came in the same window) still flags the open case of a party
+// delisted since the last run, as a delta run does (it flagged none).
+func TestRescreenFullFlagsDelisted(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		clerk, auditor := as("kyc", warden.RoleScreener), as("audrey", warden.RoleAuditor)
+		if _, _, err := e.svc.Onboard(clerk, warden.Customer{ID: "HELD", Name: "Andrei Kolosov Petrovich", Account: "DE-77"}); err != nil {
+			t.Fatal(err)
+		}
+		held, _ := e.svc.Customer(auditor, "HELD")
+		if held.Status != warden.DecisionHeld || len(held.Cases) != 1 {
+			t.Fatalf("HELD: %+v", held)
+		}
+		if first, err := e.svc.RescreenIfNew(clerk); err != nil || first.Mode != warden.RescreenFull || first.Delisted != 0 {
+			t.Fatalf("first run: %+v %v", first, err)
+		}
+		importOFAC(t, db, func(ps map[string]*warden.Entity) { delete(ps, "3") }, e.svc)
+		listUK(t, db, e.svc)
+		*e.now = e.now.Add(time.Hour)
+		res, err := e.svc.RescreenIfNew(clerk)
+		if err != nil || res.Mode != warden.RescreenFull || res.Delisted != 1 {
+			t.Fatalf("full run after a delisting and a new list: %+v %v, want full with 1 case flagged", res, err)
+		}
+		notes, _ := db.CaseNotes(context.Background(), held.Cases[0])
+		if len(notes) != 1 || notes[0].AddedBy != warden.Operator.Name || !strings.Contains(notes[0].Text, "ofac:3") || !strings.Contains(notes[0].Text, "removed from ofac version 2") {
+			t.Errorf("the delisted party's case: notes %+v", notes)
+		}
+	})
+}
+
 // queueFor opens a job queue on n's database that works n's re-screening
 // parts, and makes it n's.
 func queueFor(t *testing.T, n *enforcement.Service, cfg jobs.Config) *jobs.Queue {

@@ -253,24 +253,31 @@ func postJSON(t *testing.T, url, token, body string, v any) int {
 // migrated, `warden serve` exits with status 1 naming the migration it does
 // not know, and so does a command that only reads.
 func TestNewerSchemaRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES ('migrations/9999_future.sql', '2030-01-01T00:00:00.000000Z')`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
-	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0", "--no-snapshot"}, {"lists"}} {
-		code, _, errs := cli(t, path, args...)
-		if code != 1 || !strings.Contains(errs, "migrations/9999_future.sql") || !strings.Contains(errs, "newer") {
-			t.Errorf("%s: exit %d, %q; want 1 naming the unknown migration", args[0], code, errs)
-		}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dsn, driver := filepath.Join(t.TempDir(), "w.db"), "sqlite"
+			if engine == "postgres" {
+				dsn, driver = storetest.EmptyPostgres(t), "pgx"
+			}
+			db, err := store.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			raw, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES ('migrations/9999_future.sql', '2030-01-01T00:00:00.000000Z')`); err != nil {
+				t.Fatal(err)
+			}
+			raw.Close()
+			for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0", "--no-snapshot"}, {"lists"}} {
+				code, _, errs := cli(t, dsn, args...)
+				if code != 1 || !strings.Contains(errs, "migrations/9999_future.sql") || !strings.Contains(errs, "newer") {
+					t.Errorf("%s: exit %d, %q; want 1 naming the unknown migration", args[0], code, errs)
+				}
+			}
+		})
 	}
 }

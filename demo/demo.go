@@ -210,6 +210,14 @@ type Result struct {
 	Payment      string  // the blocked payment's reference
 	Customer     string  // the held customer's id
 	Start, End   time.Time
+
+	// Relationships are the AMBER relationships shared (STIX ids): each
+	// indicator indicates the incident, the incident is attributed to
+	// the actor, and the actor to the company and to the employee.
+	Relationships []string
+	// Company and Employee are the designated parties' STIX identities,
+	// shared.
+	Company, Employee string
 }
 
 // as is a context acting as person u, as a session of theirs would.

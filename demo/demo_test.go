@@ -2,7 +2,12 @@ package demo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,14 +15,19 @@ import (
 	"time"
 
 	"warden"
+	"warden/audit"
 	"warden/cooperation"
 	"warden/demo"
 	"warden/enforcement"
 	"warden/hotline"
 	"warden/intel"
+	"warden/lists"
 	"warden/publish"
+	"warden/stix"
 	"warden/store"
 	"warden/store/storetest"
+	"warden/taxii"
+	"warden/web"
 )
 
 // as acts as the demo's person of role (the n-th of them).
@@ -36,8 +46,10 @@ func as(t *testing.T, role warden.Role, n int) context.Context {
 }
 
 // TestDemo builds the demo on each engine, then reads each step's state
-// back through the services as the roles that would look at it, checks
-// what the counterpart must not see, and that a second run refuses.
+// back through the services as the roles that would look at it, reads
+// the counterpart's collection over TAXII from a server on the database
+// with the demo's token, checks what the counterpart must not see, and
+// that a second run refuses.
 func TestDemo(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -209,7 +221,8 @@ func TestDemo(t *testing.T) {
 		}
 
 		// 7. Sharing: the counterpart's collection holds the report of the
-		// designations, the incident and what it shared, never RED nor the note.
+		// designations, the designated parties, the incident and what it
+		// shared with their relationships, never RED nor the note.
 		tp, err := s.Auth.Authenticate(ctx, "Bearer "+res.Token)
 		if err != nil || tp.Role != warden.RoleCounterpart || tp.Org != demo.CounterpartOrg {
 			t.Fatalf("the counterpart's token: %+v (%v)", tp, err)
@@ -222,7 +235,7 @@ func TestDemo(t *testing.T) {
 		for _, o := range page.Objects {
 			shared = append(shared, o.ID)
 		}
-		for _, id := range append([]string{res.Report, res.Incident, res.Actor}, res.Indicators...) {
+		for _, id := range append(append([]string{res.Report, res.Incident, res.Actor, res.Company, res.Employee}, res.Indicators...), res.Relationships...) {
 			if !slices.Contains(shared, id) {
 				t.Errorf("the counterpart's collection lacks %s", id)
 			}
@@ -235,6 +248,14 @@ func TestDemo(t *testing.T) {
 				t.Errorf("the counterpart reading %s: %v, want not found", id, err)
 			}
 		}
+		// Over TAXII, as the counterpart's system reads it: a server on
+		// the demo's database, the token the demo printed.
+		srv := httptest.NewServer((&web.Server{Lists: &lists.Service{DB: db}, Audit: &audit.Service{DB: db}, Screening: s.Screening, Auth: s.Auth,
+			Enforcement: s.Enforcement, Designations: s.Designations, Hotline: s.Hotline, Cooperation: s.Cooperation, Intel: s.Intel,
+			Log: slog.New(slog.DiscardHandler)}).Handler())
+		defer srv.Close()
+		checkTAXII(t, srv.URL, res)
+
 		// The portal: the request's whole history, without the unshared link or the referral.
 		cr, err := s.Cooperation.Get(cp, res.Request)
 		if err != nil {
@@ -275,6 +296,114 @@ func TestDemo(t *testing.T) {
 			t.Errorf("second run: %v, want %v", err, demo.ErrBuilt)
 		}
 	})
+}
+
+// taxiiObject is what checkTAXII reads of an object in the envelope.
+type taxiiObject struct {
+	ID       string   `json:"id"`
+	Type     string   `json:"type"`
+	Name     string   `json:"name"`
+	Class    string   `json:"identity_class"`
+	RelType  string   `json:"relationship_type"`
+	Source   string   `json:"source_ref"`
+	Target   string   `json:"target_ref"`
+	Refs     []string `json:"object_refs"`
+	Markings []string `json:"object_marking_refs"`
+}
+
+// taxiiGet reads path from the server at base with the counterpart's
+// token, as TAXII 2.1 asks, and returns the status and the body.
+func taxiiGet(t *testing.T, base, path, token string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", taxii.MediaType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// checkTAXII reads the counterpart's collection over TAXII from the
+// server at base with the demo's token: the designated company and
+// employee as identities, the incident, the actor, the indicators, the
+// relationships that attribute the incident to the actor and the actor
+// to the parties, and the report of the designations over all of them,
+// the authority's intelligence still AMBER; no RED object, no note, and
+// the RED indicator not found by its id.
+func checkTAXII(t *testing.T, base string, res *demo.Result) {
+	t.Helper()
+	path := "/taxii2/api/collections/" + res.Collection + "/objects/"
+	code, body := taxiiGet(t, base, path+"?limit=1000", res.Token)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	var env struct {
+		More    bool          `json:"more"`
+		Objects []taxiiObject `json:"objects"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatalf("the envelope: %v: %s", err, body)
+	}
+	if env.More {
+		t.Errorf("the envelope has more than 1000 objects: %d read", len(env.Objects))
+	}
+	got := map[string]taxiiObject{}
+	edges := map[[3]string]bool{}
+	for _, o := range env.Objects {
+		got[o.ID] = o
+		if o.Type == "relationship" {
+			edges[[3]string{o.Source, o.RelType, o.Target}] = true
+		}
+		if o.Type == "note" || slices.Contains(o.Markings, stix.TLPMarkingID(warden.TLPRed)) {
+			t.Errorf("the counterpart's collection holds %s %s", o.Type, o.ID)
+		}
+	}
+	for _, p := range []struct{ id, name, class string }{{res.Company, demo.CompanyName, "organization"}, {res.Employee, demo.EmployeeName, "individual"}} {
+		if o, ok := got[p.id]; !ok || o.Type != "identity" || o.Name != p.name || o.Class != p.class || !slices.Contains(o.Markings, stix.TLPMarkingID(warden.TLPClear)) {
+			t.Errorf("the designated party %s over TAXII: %+v (found %v), want the %s identity %q, TLP:CLEAR as the published list", p.id, o, ok, p.class, p.name)
+		}
+	}
+	amber := append(append([]string{res.Report, res.Incident, res.Actor}, res.Indicators...), res.Relationships...)
+	for _, id := range amber {
+		if o, ok := got[id]; !ok || !slices.Contains(o.Markings, stix.TLPMarkingID(warden.TLPAmber)) {
+			t.Errorf("%s over TAXII: %+v (found %v), want it marked TLP:AMBER", id, o, ok)
+		}
+	}
+	want := [][3]string{{res.Incident, "attributed-to", res.Actor}, {res.Actor, "attributed-to", res.Company}, {res.Actor, "attributed-to", res.Employee}}
+	for _, id := range res.Indicators {
+		want = append(want, [3]string{id, "indicates", res.Incident})
+	}
+	for _, e := range want {
+		if !edges[e] {
+			t.Errorf("the counterpart's collection lacks the relationship %s %s %s", e[0], e[1], e[2])
+		}
+	}
+	if len(res.Relationships) != len(want) {
+		t.Errorf("%d relationships shared, want %d", len(res.Relationships), len(want))
+	}
+	for _, id := range append(slices.Clone(amber[1:]), res.Company, res.Employee) {
+		if !slices.Contains(got[res.Report].Refs, id) {
+			t.Errorf("the report's object_refs lack %s", id)
+		}
+	}
+	for _, secret := range []string{res.RedIndicator, demo.RedIndicatorIP, res.InternalNote, demo.InternalNote} {
+		if strings.Contains(string(body), secret) {
+			t.Errorf("the counterpart's collection holds %q", secret)
+		}
+	}
+	if code, b := taxiiGet(t, base, path+res.RedIndicator+"/", res.Token); code != http.StatusNotFound {
+		t.Errorf("the RED indicator over TAXII: %d %s, want 404", code, b)
+	}
 }
 
 // TestDemoCalendar: whatever the day it runs, the story fits before now

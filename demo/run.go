@@ -1,10 +1,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"warden/cooperation"
 	"warden/designation"
 	"warden/intel"
+	sstix "warden/sources/stix"
 	"warden/workcal"
 )
 
@@ -43,6 +46,9 @@ type story struct {
 	cal *workcal.Calendar
 	// seen is how many mails the liaison has read.
 	seen int
+	// parties are the designated company and employee on the
+	// authority's list (LIST:SOURCE_ID), in that order.
+	parties []string
 }
 
 // office is the first working day after t (in the counterpart's
@@ -291,10 +297,12 @@ func sixDigits(text string) string {
 }
 
 // intelligence has the analyst record the incident, the threat actor
-// and the indicators (AMBER), relate them, link the actor to the company
-// and share them with the counterpart in a collection the admin makes;
-// and record what never leaves the authority: a RED indicator and an
-// internal note, in no collection.
+// (with the company's alias) and the indicators (AMBER), relate them
+// (each indicator indicates the incident, the incident is attributed to
+// the actor) and share them, relationships included, with the
+// counterpart in a collection the admin makes; and record what never
+// leaves the authority: a RED indicator and an internal note, in no
+// collection.
 func (st *story) intelligence() error {
 	analyst := as(st.ctx, person(warden.RoleAnalyst, 0))
 	admin := as(st.ctx, person(warden.RoleAdmin, 0))
@@ -311,19 +319,23 @@ func (st *story) intelligence() error {
 		return err
 	}
 	st.res.Actor = actor.ID
-	if _, err := in.Relate(analyst, inc.ID, "attributed-to", actor.ID, 85, "The campaign's infrastructure and tooling.", warden.TLPAmber); err != nil {
+	rel, err := in.Relate(analyst, inc.ID, "attributed-to", actor.ID, 85, "The campaign's infrastructure and tooling.", warden.TLPAmber)
+	if err != nil {
 		return err
 	}
+	st.res.Relationships = append(st.res.Relationships, rel.ID)
 	for _, ind := range Indicators {
 		o, err := in.Create(analyst, intel.Input{Type: "indicator", TLP: warden.TLPAmber, Fields: map[string]any{"name": ind.Name},
 			Observable: &warden.Observable{Kind: warden.IndicatorKind(ind.Kind), Value: ind.Value, Chain: ind.Chain}})
 		if err != nil {
 			return fmt.Errorf("indicator %s: %w", ind.Value, err)
 		}
-		if _, err := in.Relate(analyst, o.ID, "indicates", inc.ID, 90, "", warden.TLPAmber); err != nil {
+		rel, err := in.Relate(analyst, o.ID, "indicates", inc.ID, 90, "", warden.TLPAmber)
+		if err != nil {
 			return err
 		}
 		st.res.Indicators = append(st.res.Indicators, o.ID)
+		st.res.Relationships = append(st.res.Relationships, rel.ID)
 	}
 	red, err := in.Create(analyst, intel.Input{Type: "indicator", TLP: warden.TLPRed, Fields: map[string]any{"name": RedIndicatorName},
 		Observable: &warden.Observable{Kind: warden.KindIPv4, Value: RedIndicatorIP}})
@@ -346,7 +358,7 @@ func (st *story) intelligence() error {
 		return err
 	}
 	st.res.Collection = col.ID
-	ids := append([]string{inc.ID, actor.ID}, st.res.Indicators...)
+	ids := append(append([]string{inc.ID, actor.ID}, st.res.Indicators...), st.res.Relationships...)
 	return in.Share(analyst, col.ID, ids)
 }
 
@@ -525,6 +537,7 @@ func (st *story) designate() error {
 		if d.Status != warden.DesignationPublished {
 			return fmt.Errorf("designation %d is %s after its approval, want published", id, d.Status)
 		}
+		st.parties = append(st.parties, warden.EntityID(st.s.Designations.ListName, d.Party.SourceID))
 	}
 	_, err = st.s.Screening.Refresh(st.ctx)
 	return err
@@ -564,16 +577,48 @@ func (st *story) enforce() error {
 	return nil
 }
 
-// share has the analyst announce the designations to the counterpart: a
-// STIX report of them (linked to each designation) with the incident,
-// the actor and the indicators, in the counterpart's collection.
+// share has the analyst share the designation and the incident with the
+// counterpart: the designated parties exported from the authority's list
+// as STIX identities (TLP:CLEAR, as the list is public) and imported,
+// the actor attributed to each of them (AMBER), and a STIX report of the
+// designations (AMBER, linked to each designation) over the incident, the
+// actor, the indicators, the parties and the relationships between them;
+// all of it in the counterpart's collection, where the incident, the
+// actor, the indicators and their relationships are already.
 func (st *story) share() error {
 	if err := st.later(time.Hour); err != nil {
 		return err
 	}
 	analyst := as(st.ctx, person(warden.RoleAnalyst, 0))
-	refs := append([]string{st.res.Incident, st.res.Actor}, st.res.Indicators...)
-	rep, err := st.s.Intel.Create(analyst, intel.Input{Type: "report", TLP: warden.TLPAmber, Fields: map[string]any{
+	in := st.s.Intel
+	bundle, _, err := in.Export(analyst, intel.Selection{Entities: st.parties})
+	if err != nil {
+		return err
+	}
+	imp, err := in.Import(analyst, bytes.NewReader(bundle), intel.ImportOptions{Source: "api:" + st.s.Designations.ListName})
+	if err != nil {
+		return err
+	}
+	identities := make([]string, len(st.parties))
+	for i, party := range st.parties {
+		identities[i] = sstix.ID("identity", party)
+		if !slices.Contains(imp.Successes, identities[i]) {
+			return fmt.Errorf("the parties' bundle lacks the identity of %s (%s): it stored %v", party, identities[i], imp.Successes)
+		}
+	}
+	st.res.Company, st.res.Employee = identities[0], identities[1]
+	var rels []string
+	for i, id := range identities {
+		rel, err := in.Relate(analyst, st.res.Actor, "attributed-to", id, 85,
+			fmt.Sprintf("Designated on this evidence (designation %d).", st.res.Designations[i]), warden.TLPAmber)
+		if err != nil {
+			return err
+		}
+		rels = append(rels, rel.ID)
+	}
+	st.res.Relationships = append(st.res.Relationships, rels...)
+	refs := append(append(append([]string{st.res.Incident, st.res.Actor}, st.res.Indicators...), identities...), st.res.Relationships...)
+	rep, err := in.Create(analyst, intel.Input{Type: "report", TLP: warden.TLPAmber, Fields: map[string]any{
 		"name":         "Designation of " + CompanyName + " and " + EmployeeName,
 		"description":  "The authority designated the company and its employee under " + Program + " on the evidence of the incident and its indicators.",
 		"report_types": []string{"threat-actor", "attack-pattern"}, "published": st.clock.Now().UTC().Format(time.RFC3339),
@@ -583,9 +628,9 @@ func (st *story) share() error {
 	}
 	st.res.Report = rep.ID
 	for _, id := range st.res.Designations {
-		if _, err := st.s.Intel.Link(analyst, warden.IntelLink{Object: rep.ID, Kind: warden.LinkDesignation, Ref: fmt.Sprint(id), Note: "published"}); err != nil {
+		if _, err := in.Link(analyst, warden.IntelLink{Object: rep.ID, Kind: warden.LinkDesignation, Ref: fmt.Sprint(id), Note: "published"}); err != nil {
 			return err
 		}
 	}
-	return st.s.Intel.Share(analyst, st.res.Collection, []string{rep.ID})
+	return in.Share(analyst, st.res.Collection, append(append([]string{rep.ID}, identities...), rels...))
 }

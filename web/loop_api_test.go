@@ -369,8 +369,11 @@ func TestLoopAPI(t *testing.T) {
 			}
 		}
 		code, b = ana.call("GET", fmt.Sprintf("/v1/intel/links?kind=designation&ref=%d", company), nil)
-		if !strings.Contains(string(want("the designation's intelligence", code, b, 200)), incident.ID) {
-			t.Errorf("the designation's intelligence: %s", b)
+		linked := decodeAs[struct{ Objects []warden.IntelObject }](t, want("the designation's intelligence", code, b, 200))
+		for _, id := range append([]string{incident.ID, actor.ID}, indicators...) {
+			if !slices.Contains(objectIDs(linked.Objects), id) {
+				t.Errorf("the designation's intelligence lacks %s: %s", id, b)
+			}
 		}
 		code, b = sofia.call("POST", fmt.Sprintf("/v1/designations/%d/approve", company), map[string]string{"reason": "mine"})
 		want("the proposer approving", code, b, 403)
@@ -462,9 +465,18 @@ func TestLoopAPI(t *testing.T) {
 		}
 		// Next: the analyst finds the ledger entry, the case and the
 		// initial report with its deadline: ten business days.
-		code, b = ana.call("GET", "/v1/blocked-property?reference=PAY-2026-0412", nil)
-		if !strings.Contains(string(want("the ledger", code, b, 200)), entity) {
-			t.Errorf("the ledger: %s", b)
+		code, b = ana.call("GET", "/v1/blocked-property?reference="+demo.PaymentReference, nil)
+		led := decodeAs[struct{ Entries []warden.LedgerEntry }](t, want("the ledger", code, b, 200))
+		if len(led.Entries) != 1 {
+			t.Errorf("the ledger's entries for %s: %s", demo.PaymentReference, b)
+		} else if e := led.Entries[0]; e.Kind != warden.LedgerBlock || e.Reference != demo.PaymentReference || e.EntityID != entity || e.Holder != demo.Wallet ||
+			e.Amount != (warden.Money{Currency: demo.PaymentCurrency, Minor: demo.PaymentMinor}) {
+			t.Errorf("the payment's ledger entry: %+v", e)
+		}
+		// The payment's status, as an analyst reads it: blocked for good.
+		code, b = ana.call("GET", "/v1/transactions/"+demo.PaymentReference, nil)
+		if tx := decodeAs[warden.TxDecision](t, want("the payment", code, b, 200)); tx.Reference != demo.PaymentReference || tx.Status != warden.DecisionBlocked || tx.Amount.Minor != demo.PaymentMinor {
+			t.Errorf("the payment read back: %s", b)
 		}
 		code, b = ana.call("GET", fmt.Sprintf("/v1/cases/%d", cust.Cases[0]), nil)
 		if !strings.Contains(string(want("the case", code, b, 200)), entity) {
@@ -490,7 +502,9 @@ func TestLoopAPI(t *testing.T) {
 		if !found {
 			t.Errorf("the initial report lacks the payment: %s", b)
 		}
-		for _, path := range []string{"/v1/cases", fmt.Sprintf("/v1/cases/%d", cust.Cases[0]), "/v1/blocked-property", "/v1/customers", "/v1/reports/initial", "/v1/transactions/PAY-2026-0412"} {
+		// The counterpart is refused all of it: its role's boundary, since
+		// the analyst read the same case, ledger, report and payment above.
+		for _, path := range []string{"/v1/cases", fmt.Sprintf("/v1/cases/%d", cust.Cases[0]), "/v1/blocked-property", "/v1/customers", "/v1/reports/initial", "/v1/transactions/" + demo.PaymentReference} {
 			code, b = chen.call("GET", path, nil)
 			want("the counterpart reading "+path, code, b, 403)
 		}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +29,7 @@ import (
 	"warden/internal/hotlinerun"
 	"warden/notify"
 	"warden/notify/notifytest"
+	"warden/publish"
 	"warden/store/storetest"
 	"warden/web"
 )
@@ -40,14 +45,17 @@ import (
 // call, and the link in the e-mail, opened in the browser, acknowledges
 // the alert; chen acknowledges late and answers in part; lin rates the
 // answer 2/5 and 1/5 and the scorecard page shows it; officer sofia
-// refers the request and links the incident to the proposals; officer
-// oscar approves them on their pages; an amendment adds the company's
-// Chinese name; a payment to the company's wallet is blocked and a
-// customer of the Chinese name, uploaded on the bulk page, is held; ana
-// finds the case, the ledger entry and the initial report with its
-// deadline; the designated parties join the counterpart's collection; the
-// counterpart's portal shows the request's history, and never the RED
-// indicator, the internal note, the referral or ru-cert's request.
+// refers the request and links the incident and its indicators to the
+// proposals; officer oscar approves them on their pages; the public
+// notice of each version, opened signed out, names its party, and the
+// version's signed export verifies with the server's key; an amendment
+// adds the company's Chinese name; a payment to the company's wallet is
+// blocked and a customer of the Chinese name, uploaded on the bulk page,
+// is held; ana finds the case, the ledger entry and the initial report
+// with its deadline; the designated parties join the counterpart's
+// collection; the counterpart's portal shows the request's history, and
+// never the RED indicator, the internal note, the referral or ru-cert's
+// request.
 //
 // Steps without a page are done through the API within the test, as the
 // role would: the internal note (STIX notes have no form), the ids of the
@@ -55,7 +63,8 @@ import (
 // the second counterpart and the hotline's rotation, policy and trigger
 // (set-up; triggers have no page), the payment (payment systems call the
 // API), exporting the designated parties as STIX (no page exports
-// parties), and the counterpart's TAXII read (a machine protocol). The
+// parties), the counterpart's TAXII read (a machine protocol) and the
+// signed export's files (read by a consumer's program, not a person). The
 // server's periodic jobs (the deadline sweep, the hotline's events and
 // deliveries, the screening index refresh) are called as serve's jobs
 // call them, at the test's clock.
@@ -96,7 +105,12 @@ func TestBrowserLoop(t *testing.T) {
 	host, port := smtp.Addr()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ws := web.NewTestServer(db, nil, a)
+	ws.Lists.Public, ws.Public = []string{"cyber_sanctions"}, web.Public{Key: key}
 	ws.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ws.Now, ws.Cooperation.Now, ws.Enforcement.Now = clk.now, clk.now, clk.now
 	ws.Hotline = hotline.New(db, hotline.Options{Now: clk.now, BaseURL: base, Log: ws.Log,
@@ -474,7 +488,8 @@ func TestBrowserLoop(t *testing.T) {
 	}
 
 	// 5. Referral and designation: sofia refers the request; a proposal
-	// for each party; she links the incident to both as evidence.
+	// for each party; she links the incident and its indicators to both
+	// as evidence, on their pages.
 	var referred string
 	var proposals []string
 	run(t, ctx,
@@ -494,16 +509,26 @@ func TestBrowserLoop(t *testing.T) {
 	if len(proposals) != 2 {
 		t.Fatalf("referred: %q, proposals %v", referred, proposals)
 	}
+	evidence := append([]string{incident}, indicators...)
 	for _, d := range proposals {
-		run(t, ctx,
-			chromedp.Navigate(base+"/intel/objects/"+incident),
-			chromedp.WaitVisible(`#link-form`, chromedp.ByQuery),
-			chromedp.SetValue(`#l-kind`, "designation", chromedp.ByQuery),
-			chromedp.SetValue(`#l-ref`, idOf(d), chromedp.ByQuery),
-			chromedp.SetValue(`#l-note`, "evidence", chromedp.ByQuery),
-			chromedp.Click(`#l-submit`, chromedp.ByQuery),
-			chromedp.WaitVisible(`#links a[href="`+d+`"]`, chromedp.ByQuery),
-		)
+		for _, obj := range evidence {
+			run(t, ctx,
+				chromedp.Navigate(base+"/intel/objects/"+obj),
+				chromedp.WaitVisible(`#link-form`, chromedp.ByQuery),
+				chromedp.SetValue(`#l-kind`, "designation", chromedp.ByQuery),
+				chromedp.SetValue(`#l-ref`, idOf(d), chromedp.ByQuery),
+				chromedp.SetValue(`#l-note`, "evidence", chromedp.ByQuery),
+				chromedp.Click(`#l-submit`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#links a[href="`+d+`"]`, chromedp.ByQuery),
+			)
+		}
+		var linked struct{ Objects []warden.IntelObject }
+		json.Unmarshal(apiJSON("GET", "/v1/intel/links?kind=designation&ref="+idOf(d), tokens["ana"], nil, 200), &linked)
+		for _, obj := range evidence {
+			if !slices.ContainsFunc(linked.Objects, func(o warden.IntelObject) bool { return o.ID == obj }) {
+				t.Errorf("%s's intelligence lacks %s", d, obj)
+			}
+		}
 	}
 	var own string
 	run(t, ctx,
@@ -514,11 +539,13 @@ func TestBrowserLoop(t *testing.T) {
 	)
 	has("sofia's proposal", own, "second sanctions officer")
 
-	// Next: oscar reads each proposal, its evidence, and approves it.
+	// Next: oscar reads each proposal, its evidence, and approves it; the
+	// page says in which version of the list it is published.
 	company, companyName := "", ""
+	versions := map[string]int{} // the party's name: the version publishing it
 	run(t, ctx, loginAs(base, "oscar"))
 	for _, d := range proposals {
-		var proposal, published string
+		var proposal, published, version string
 		run(t, ctx,
 			chromedp.Navigate(base+d),
 			chromedp.WaitVisible(`#decide-form`, chromedp.ByQuery),
@@ -527,17 +554,69 @@ func TestBrowserLoop(t *testing.T) {
 			chromedp.Click(`#decide-form button[value=approve]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#published`, chromedp.ByQuery),
 			chromedp.Text(`#published`, &published, chromedp.ByQuery),
+			chromedp.AttributeValue(`#published a[href^="/lists/cyber_sanctions/versions/"]`, "href", &version, nil, chromedp.ByQuery),
 		)
 		has("the proposal", proposal, "request.json", "thread.json", "timeline.json", "request:"+reqID)
+		name := demo.EmployeeName
 		if strings.Contains(proposal, demo.CompanyName) {
-			company, companyName = d, published
+			company, companyName, name = d, published, demo.CompanyName
 		}
+		v, err := strconv.Atoi(idOf(version))
+		if err != nil {
+			t.Fatalf("the version %s is published in: %q", d, version)
+		}
+		versions[name] = v
 	}
 	if company == "" {
 		t.Fatalf("no proposal names %s", demo.CompanyName)
 	}
 	has("the company's publication", companyName, "cyber_sanctions")
 	run(t, ctx, logout())
+
+	// Anyone, signed out, reads the public notice of the version that
+	// published each party, and the signed export of the list as the
+	// second approval left it: the manifest's signature verifies with the
+	// server's key, and so does every file the manifest lists.
+	last := 0
+	for name, v := range versions {
+		var notice string
+		run(t, ctx,
+			chromedp.Navigate(fmt.Sprintf("%s/public/lists/cyber_sanctions/versions/%d/notice", base, v)),
+			chromedp.WaitVisible(`main.notice`, chromedp.ByQuery),
+			chromedp.Text(`main.notice`, &notice, chromedp.ByQuery),
+		)
+		has(fmt.Sprint("the public notice of version ", v), notice, fmt.Sprint("cyber_sanctions, version ", v), "have been added to the cyber_sanctions list", name)
+		last = max(last, v)
+	}
+	get := func(name string) ([]byte, error) {
+		resp, err := http.Get(fmt.Sprintf("%s/public/lists/cyber_sanctions/versions/%d/ftm/%s", base, last, name))
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("%s: %d %s", name, resp.StatusCode, b)
+		}
+		return b, err
+	}
+	manifest, err := get(publish.ManifestName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := get(publish.SignatureName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := publish.Verify(key.Public().(ed25519.PublicKey), manifest, sig, get)
+	if err != nil || len(m.Files) == 0 {
+		t.Fatalf("the signed export of version %d: %v %+v", last, err, m)
+	}
+	export, err := get(m.Files[0].Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has("the signed export", string(export), demo.CompanyName, demo.EmployeeName, demo.Wallet)
 
 	// Sofia adds the company's name in Chinese characters by an
 	// amendment; oscar approves it.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
@@ -114,14 +115,30 @@ func pgURL(dsn string) (pgTool, error) {
 	return t, nil
 }
 
-// pgDump runs pg_dump into path and checks the dump with pg_restore
-// --list: it must list the data of every table db has.
+// pgDump runs pg_dump into path, on a snapshot of the database that it
+// counts the tables of, and checks the dump against the counts: it must
+// hold the data of every table, as many rows of each as the snapshot.
 func pgDump(ctx context.Context, db *DB, path string) ([]TableCount, error) {
 	pt, err := pgURL(db.dsn)
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"--format=custom", "--no-owner", "--file=" + path}
+	// The snapshot is exported for pg_dump to take, and stays open until
+	// pg_dump is done with it.
+	conn, end, err := db.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	var snap string
+	if err := conn.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	want, err := countIn(ctx, conn, db.driver)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"--format=custom", "--no-owner", "--snapshot=" + snap, "--file=" + path}
 	if pt.schema != "" {
 		args = append(args, "--schema="+pt.schema)
 	}
@@ -131,45 +148,110 @@ func pgDump(ctx context.Context, db *DB, path string) ([]TableCount, error) {
 		os.Remove(path)
 		return nil, err
 	}
-	listed, err := pgDumpTables(ctx, path)
+	end()
+	got, err := pgDumpRows(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	have, err := Count(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	var out []TableCount
-	for _, t := range have {
-		if !slices.Contains(listed, t.Name) {
+	for _, t := range want {
+		if t.Name == "schema_migrations" {
+			continue // pg_dump holds it too, but Count reads it apart
+		}
+		n, ok := got[t.Name]
+		if !ok {
 			return nil, warden.Errorf(warden.EINVALID, "backup: the dump %s lacks the data of table %s", path, t.Name)
 		}
-		out = append(out, TableCount{Name: t.Name, Rows: -1})
-	}
-	return out, nil
-}
-
-// pgDumpTables lists the tables whose data the dump at path holds.
-func pgDumpTables(ctx context.Context, path string) ([]string, error) {
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, "pg_restore", "--list", path)
-	cmd.Stdout = &out
-	if err := runCmd(cmd); err != nil {
-		return nil, err
-	}
-	var tables []string
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		// 3456; 0 16390 TABLE DATA public audit_events postgres
-		f := strings.Fields(sc.Text())
-		for i := 0; i+3 < len(f); i++ {
-			if f[i] == "TABLE" && f[i+1] == "DATA" {
-				tables = append(tables, f[i+3])
-				break
-			}
+		if n != t.Rows {
+			return nil, warden.Errorf(warden.EINVALID, "backup: the dump %s holds %d rows of %s, the database %d when it was taken", path, n, t.Name, t.Rows)
 		}
 	}
-	return tables, sc.Err()
+	return want, nil
+}
+
+// BackupCounts counts the rows of every table in the backup file: a
+// SQLite database read as it is, or a PostgreSQL dump read by pg_restore.
+// A restore is checked against them.
+func BackupCounts(ctx context.Context, file string) ([]TableCount, error) {
+	head := make([]byte, len(sqliteMagic))
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, warden.Errorf(warden.ENOTFOUND, "backup: %v", err)
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	switch {
+	case bytes.Equal(head, sqliteMagic):
+		return checkSQLite(ctx, file)
+	case bytes.HasPrefix(head, pgDumpMagic):
+		rows, err := pgDumpRows(ctx, file)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]TableCount, 0, len(rows))
+		for _, t := range slices.Sorted(maps.Keys(rows)) {
+			out = append(out, TableCount{Name: t, Rows: rows[t]})
+		}
+		return out, nil
+	}
+	return nil, warden.Errorf(warden.EINVALID, "backup: %s is neither a SQLite database nor a PostgreSQL dump (pg_dump -Fc)", file)
+}
+
+// pgDumpRows counts the rows of each table whose data the dump at path
+// holds, from the COPY blocks pg_restore writes of it: a row a line (a
+// newline in a value is written \n), up to the line \. that ends the
+// block.
+func pgDumpRows(ctx context.Context, path string) (map[string]int64, error) {
+	cmd := exec.CommandContext(ctx, "pg_restore", "--data-only", "--file=-", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return nil, warden.Errorf(warden.EINVALID, "pg_restore is not on PATH: install PostgreSQL's client tools (docs/moving.md)")
+		}
+		return nil, err
+	}
+	rows, scanErr := copyRows(out)
+	if scanErr != nil {
+		cmd.Process.Kill()
+	}
+	if err := cmd.Wait(); err != nil && scanErr == nil {
+		return nil, fmt.Errorf("pg_restore: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return rows, scanErr
+}
+
+// copyRows counts the rows of each COPY block of a plain SQL dump.
+func copyRows(r io.Reader) (map[string]int64, error) {
+	rows := map[string]int64{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<30)
+	table := ""
+	for sc.Scan() {
+		line := sc.Text()
+		if table != "" {
+			if line == `\.` {
+				table = ""
+			} else {
+				rows[table]++
+			}
+			continue
+		}
+		// COPY public.audit_events (seq, ...) FROM stdin;
+		if name, ok := strings.CutPrefix(line, "COPY "); ok && strings.HasSuffix(line, "FROM stdin;") {
+			name, _, _ = strings.Cut(name, " ")
+			if i := strings.LastIndexByte(name, '.'); i >= 0 {
+				name = name[i+1:]
+			}
+			table = strings.Trim(name, `"`)
+			rows[table] += 0
+		}
+	}
+	return rows, sc.Err()
 }
 
 // runCmd runs a PostgreSQL tool, its error output in the error.

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +29,27 @@ func TestPgURL(t *testing.T) {
 		if pt.url != tt.url || pt.schema != tt.schema || hasPW != (tt.password != "") {
 			t.Errorf("pgURL(%q) = %q, schema %q, password passed %v", tt.dsn, pt.url, pt.schema, hasPW)
 		}
+	}
+}
+
+// TestCopyRows counts the rows of the COPY blocks of a plain dump, as
+// pg_restore --data-only writes them.
+func TestCopyRows(t *testing.T) {
+	for _, c := range []struct {
+		name, dump string
+		want       map[string]int64
+	}{
+		{"none", "SET statement_timeout = 0;\n", map[string]int64{}},
+		{"empty table", "COPY public.orgs (id, name) FROM stdin;\n\\.\n", map[string]int64{"orgs": 0}},
+		{"rows, schema and escapes", "SET x = 1;\n\nCOPY t_42.audit_events (seq, data) FROM stdin;\n1\t{\"a\":\"line\\nbreak\"}\n2\t\\\\.\n\\.\n\nCOPY t_42.ledger (seq) FROM stdin;\n7\n\\.\nSELECT pg_catalog.setval('t_42.ledger_seq', 7, true);\n",
+			map[string]int64{"audit_events": 2, "ledger": 1}},
+		{"quoted name", "COPY public.\"Odd\" (id) FROM stdin;\n1\n2\n3\n\\.\n", map[string]int64{"Odd": 3}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := copyRows(strings.NewReader(c.dump))
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("got %v %v, want %v", got, err, c.want)
+			}
+		})
 	}
 }

@@ -1004,7 +1004,12 @@ func Count(ctx context.Context, db *DB) ([]TableCount, error) {
 		return nil, err
 	}
 	defer end()
-	tables, err := sourceTables(ctx, tx, db.driver)
+	return countIn(ctx, tx, db.driver)
+}
+
+// countIn is Count in the transaction on conn.
+func countIn(ctx context.Context, tx *sql.Conn, driver string) ([]TableCount, error) {
+	tables, err := sourceTables(ctx, tx, driver)
 	if err != nil {
 		return nil, err
 	}

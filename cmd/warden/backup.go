@@ -34,11 +34,11 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	printTableCounts(e.stderr, counts)
 	if db.Driver() == "pgx" {
-		fmt.Fprintf(e.stdout, "pg_dump wrote %s; pg_restore --list finds the data of all %d tables\n", *output, len(counts))
+		fmt.Fprintf(e.stdout, "pg_dump wrote %s: %d tables, %d rows, as many of each as the snapshot it dumped held\n", *output, len(counts), rowsOf(counts))
 		return nil
 	}
-	printTableCounts(e.stderr, counts)
 	b, err := store.OpenSource(ctx, *output)
 	if err != nil {
 		return err
@@ -66,16 +66,9 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 	if *input == "" {
 		return fmt.Errorf("%w: restore needs --input FILE", errUsage)
 	}
-	var want []store.TableCount
-	if sqlitePath(e.dsn) != "" {
-		b, err := store.OpenSource(ctx, *input)
-		if err == nil {
-			want, err = store.Count(ctx, b)
-			b.Close()
-		}
-		if err != nil {
-			return fmt.Errorf("read the backup: %w", err)
-		}
+	want, err := store.BackupCounts(ctx, *input)
+	if err != nil {
+		return fmt.Errorf("read the backup: %w", err)
 	}
 	if err := store.Restore(ctx, *input, e.dsn, *force); err != nil {
 		return err

@@ -29,7 +29,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	reset := fs.Bool("reset", false, "remove the SQLite database (after confirmation) and build the demo again")
 	yes := fs.Bool("yes", false, "with --reset: do not ask for confirmation")
 	noSnapshot := fs.Bool("no-snapshot", false, "do not load the bundled OFAC snapshot into an empty database")
-	base := fs.String("base-url", "http://localhost:8080", "where people will reach the server, for the hotline's links")
+	base := fs.String("base-url", demoBase, "where people will reach the server, for the hotline's links")
 	keys := fs.String("keys", "", "`directory` of the key pair that signs the exports (default: beside a SQLite database, FILE.keys; else ./warden-demo-keys)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -50,9 +50,13 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	_, err = buildDemo(ctx, e, demoOptions{noSnapshot: *noSnapshot, base: *base, keys: *keys})
+	_, err = buildDemo(ctx, e, demoOptions{noSnapshot: *noSnapshot, base: strings.TrimSuffix(*base, "/"), keys: *keys})
 	return err
 }
+
+// demoBase is where warden serve answers by default, and so where the
+// demo's hotline links point unless --base-url says otherwise.
+const demoBase = "http://localhost:8080"
 
 // demoOptions are the flags buildDemo follows.
 type demoOptions struct {
@@ -74,6 +78,9 @@ func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 	if built, err := demo.Built(ctx, db); err != nil {
 		return "", err
 	} else if built {
+		if sqlitePath(e.dsn) == "" {
+			return "", warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): build it in a new, empty PostgreSQL database (createdb), or drop and create this one (dropdb, createdb); --reset removes only a SQLite database", shownDSN(e.dsn))
+		}
 		return "", warden.Errorf(warden.ECONFLICT, "%s holds the demo already (its people and counterpart exist): give --reset to remove the database and build the demo again", shownDSN(e.dsn))
 	}
 	if err := demo.Fresh(ctx, db); err != nil {
@@ -106,7 +113,7 @@ func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return priv, printDemo(e, res, priv, o.serving)
+	return priv, printDemo(e, res, mail.Mails(), priv, o)
 }
 
 // demoKeys is the default directory of the demo's signing keys: beside
@@ -119,8 +126,9 @@ func demoKeys(dsn string) string {
 }
 
 // serveDemo is warden serve --demo: it builds the demo unless the
-// database holds it, and returns the signing key to serve it with.
-func serveDemo(ctx context.Context, e *env, noSnapshot bool) (string, error) {
+// database holds it, with the hotline's links to base, where the server
+// answers, and returns the signing key to serve it with.
+func serveDemo(ctx context.Context, e *env, noSnapshot bool, base string) (string, error) {
 	db, err := e.open(ctx)
 	if err != nil {
 		return "", err
@@ -133,7 +141,7 @@ func serveDemo(ctx context.Context, e *env, noSnapshot bool) (string, error) {
 	case built:
 		return signingKey(demoKeys(e.dsn))
 	}
-	return buildDemo(ctx, e, demoOptions{noSnapshot: noSnapshot, keys: demoKeys(e.dsn), serving: true})
+	return buildDemo(ctx, e, demoOptions{noSnapshot: noSnapshot, base: base, keys: demoKeys(e.dsn), serving: true})
 }
 
 // resetDemo removes the SQLite database at path (with its journal, its
@@ -224,13 +232,14 @@ func signingKey(dir string) (string, error) {
 	return priv, err
 }
 
-// printDemo prints the people and their passwords (shown only now), and
-// how to start.
-func printDemo(e *env, res *demo.Result, key string, serving bool) error {
+// printDemo prints the people and their passwords (shown only now), one
+// of the links the liaison acknowledged by (so that where the hotline's
+// links point can be seen and opened), and how to start.
+func printDemo(e *env, res *demo.Result, mails []demo.Mail, key string, o demoOptions) error {
 	w := e.stdout
 	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", shownDSN(e.dsn),
 		res.Start.Format("2006-01-02 15:04 MST"), res.End.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintln(w, "People (the passwords are shown only now; change one with `warden user passwd NAME`):")
+	fmt.Fprintln(w, "People (the passwords are shown only now: change one with `warden user passwd NAME`, set a lost one with `warden user passwd --reset NAME`):")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ROLE\tORG\tUSER\tPASSWORD")
 	for _, p := range res.People {
@@ -240,14 +249,24 @@ func printDemo(e *env, res *demo.Result, key string, serving bool) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nThe counterpart's API token (%s, role counterpart), which reads its TAXII collection %s:\n\n    %s\n", demo.TokenName, res.Collection, res.Token)
-	if !serving {
-		fmt.Fprintf(w, "\nStart the server:\n\n    warden serve --db %s --signing-key %s\n\n", shownDSN(e.dsn), key)
+	for _, m := range mails {
+		if m.AckURL != "" {
+			fmt.Fprintf(w, "\nThe hotline's e-mail stayed in the demo's mailbox (nothing was sent); the liaison acknowledged each alert by the link it carried, such as this one (used, and out of date now):\n\n    %s\n", m.AckURL)
+			break
+		}
+	}
+	if !o.serving {
+		serve := fmt.Sprintf("warden serve --db %s --signing-key %s", shownDSN(e.dsn), key)
+		if o.base != demoBase {
+			serve += " --base-url " + o.base
+		}
+		fmt.Fprintf(w, "\nStart the server:\n\n    %s\n\n", serve)
 		if shownDSN(e.dsn) != e.dsn {
 			fmt.Fprint(w, "(with the database's password in place of xxxxx, or in WARDEN_DB), ")
 		}
-		fmt.Fprint(w, "then open http://localhost:8080/")
+		fmt.Fprintf(w, "then open %s/", o.base)
 	} else {
-		fmt.Fprint(w, "\nThe server starts: open it")
+		fmt.Fprintf(w, "\nThe server starts: open %s/", o.base)
 	}
 	fmt.Fprintln(w, " and sign in: docs/demo.md says what each person finds.")
 	return nil

@@ -14,6 +14,7 @@ import (
 	"warden/auth"
 	"warden/demo"
 	"warden/store"
+	"warden/store/storetest"
 )
 
 // demoPasswords reads the people and passwords warden demo printed.
@@ -105,6 +106,21 @@ func TestDemoCommand(t *testing.T) {
 	if err != nil || len(ls) != 1 || ls[0].Name != "cyber_sanctions" {
 		t.Errorf("after --reset the database holds %+v (%v), want only the demo's list (the old lists removed, no snapshot)", ls, err)
 	}
+	// The commands the output names to change a password, and to set a
+	// lost one.
+	for _, hint := range []string{"`warden user passwd NAME`", "`warden user passwd --reset NAME`"} {
+		if !strings.Contains(stdout, hint) {
+			t.Errorf("output lacks %s:\n%s", hint, stdout)
+		}
+	}
+	const changed, reset = "a new demo passphrase 7Qx", "a reset demo passphrase 9Lw"
+	if code, _, errOut := runArgs(t, second["demo-analyst"]+"\n"+changed+"\n", "--db", db, "user", "passwd", "demo-analyst"); code != 0 {
+		t.Errorf("warden user passwd demo-analyst: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runArgs(t, reset+"\n", "--db", db, "user", "passwd", "--reset", "demo-screener"); code != 0 {
+		t.Errorf("warden user passwd --reset demo-screener: exit %d, %s", code, errOut)
+	}
+	demoLogin(t, db, map[string]string{"demo-analyst": changed, "demo-screener": reset})
 
 	inUse := smallDB(t)
 	if code, _, errOut := cliIn(t, inUse, "a long admin passphrase\n", "user", "add", "alice", "--role", "admin"); code != 0 {
@@ -118,6 +134,28 @@ func TestDemoCommand(t *testing.T) {
 	code, _, stderr = runArgs(t, "", "--db", "postgres://nobody@127.0.0.1:1/none", "demo", "--reset", "--yes")
 	if code != 1 || !strings.Contains(stderr, "only a SQLite database") {
 		t.Errorf("--reset on PostgreSQL: exit %d, %q", code, stderr)
+	}
+}
+
+// TestDemoCommandPostgres: on PostgreSQL warden demo builds the demo once
+// and refuses the second run, saying what to do there (a new database, or
+// dropdb and createdb), not to give --reset, which only SQLite takes.
+func TestDemoCommandPostgres(t *testing.T) {
+	dsn := storetest.EmptyPostgres(t)
+	keys := t.TempDir() // not ./warden-demo-keys, the default on PostgreSQL
+	code, stdout, stderr := runArgs(t, "", "--db", dsn, "demo", "--no-snapshot", "--keys", keys)
+	if code != 0 {
+		t.Fatalf("warden demo on PostgreSQL: exit %d, %s", code, stderr)
+	}
+	demoLogin(t, dsn, demoPasswords(t, stdout))
+	if want := "--signing-key " + filepath.Join(keys, "warden-signing-key.pem"); !strings.Contains(stdout, want) {
+		t.Errorf("output lacks %q:\n%s", want, stdout)
+	}
+
+	code, _, stderr = runArgs(t, "", "--db", dsn, "demo", "--no-snapshot", "--keys", keys)
+	if code != 1 || !strings.Contains(stderr, "holds the demo already") || !strings.Contains(stderr, "createdb") ||
+		!strings.Contains(stderr, "dropdb") || strings.Contains(stderr, "give --reset") {
+		t.Errorf("second run on PostgreSQL: exit %d, %q; want 1 naming createdb and dropdb, not --reset", code, stderr)
 	}
 }
 

@@ -111,7 +111,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	pullEvery := fs.Duration("intel-pull-every", 15*time.Minute, "how often to pull the partners' TAXII feeds of intelligence (docs/taxii.md)")
 	signingKey := fs.String("signing-key", "", "Ed25519 private key `file` (warden keys create) that signs the public exports; without it they answer 503")
 	publicLists := fs.String("public-lists", designation.DefaultList, "lists anyone may fetch signed exports and notices of at /public/lists/..., comma-separated (empty: none)")
-	demoFirst := fs.Bool("demo", false, "build the demo first (warden demo, docs/demo.md) unless the database holds it, and serve its signed exports")
+	demoFirst := fs.Bool("demo", false, "build the demo first (warden demo, docs/demo.md; its hotline links to --base-url, else the listen address) unless the database holds it, and serve its signed exports")
 	hl := hotlineFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -146,15 +146,6 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		publicNames = append(publicNames, name)
 	}
-	if *demoFirst {
-		key, err := serveDemo(ctx, e, *noSnapshot)
-		if err != nil {
-			return err
-		}
-		if *signingKey == "" {
-			*signingKey = key
-		}
-	}
 	if *signingKey != "" {
 		key, err := publish.LoadPrivateKey(*signingKey)
 		if err != nil {
@@ -187,6 +178,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if hlOpts.BaseURL == "" {
 		hlOpts.BaseURL = baseURL(ln.Addr())
+	}
+	// The demo is built once the server's address is known, so that the
+	// links its hotline e-mailed point to this server.
+	if *demoFirst {
+		key, err := serveDemo(ctx, e, *noSnapshot, hlOpts.BaseURL)
+		if err == nil && public.Key == nil {
+			public.Key, err = publish.LoadPrivateKey(key)
+		}
+		if err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	if hlOpts.LinkKey == nil {
 		fresh := make([]byte, 32)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"warden/demo"
 )
@@ -124,10 +125,16 @@ func TestServeDemoLinks(t *testing.T) {
 func TestServeDemoPages(t *testing.T) {
 	srv, out := startServeDemo(t, smallDB(t))
 	pw := demoPasswords(t, out)
-	started := regexp.MustCompile(`played from (\d{4}-\d{2}-\d{2})`).FindStringSubmatch(out)
-	if started == nil {
-		t.Fatalf("no start date printed:\n%s", out)
+	// The scorecard of the story's days (the request's quarter may be over).
+	played := regexp.MustCompile(`played from (\d{4}-\d{2}-\d{2}) \S+ \S+ to (\d{4}-\d{2}-\d{2})`).FindStringSubmatch(out)
+	if played == nil {
+		t.Fatalf("no dates of the story printed:\n%s", out)
 	}
+	end, err := time.Parse(time.DateOnly, played[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	scorecard := "/scorecards?org=" + demo.CounterpartOrg + "&from=" + played[1] + "&to=" + end.AddDate(0, 0, 1).Format(time.DateOnly)
 	cookies := map[string]*http.Cookie{}
 	for name, p := range pw {
 		code, c := login(t, srv.base, name, p)
@@ -147,9 +154,9 @@ func TestServeDemoPages(t *testing.T) {
 		{"demo-analyst", "/requests", []string{demo.RequestReference}},
 		{"demo-analyst", "/cases", []string{demo.CustomerID}},
 		{"demo-liaison", "/hotline/alerts", []string{"acknowledged"}},
-		{"demo-liaison", "/hotline/log", []string{"triggered", "escalated", "delivered", "acknowledged", "link:demo-liaison"}},
+		{"demo-liaison", "/hotline/log", []string{"triggered", "escalated", "on call", "notified", "delivered", "link used", "acknowledged", "link:demo-liaison"}},
 		{"demo-liaison", "/hotline/oncall", []string{"Liaison on call", "demo-liaison"}},
-		{"demo-liaison", "/scorecards?org=" + demo.CounterpartOrg + "&period=quarter&at=" + started[1], []string{"<svg", `Requests sent</th><td class="num out">1<`, `Quality: overall</th><td class="num out">1.50<`}},
+		{"demo-liaison", scorecard, []string{"<svg", `Requests sent</th><td class="num out">1<`, `Quality: overall</th><td class="num out">1.50<`}},
 		{"demo-officer-a", "/designations", []string{demo.CompanyName, demo.EmployeeName, "published", "rejected"}},
 		{"demo-officer-b", "/public/lists/cyber_sanctions/versions/1/notice", []string{"Sichuan Silence"}},
 		{"demo-officer-b", "/public/lists/cyber_sanctions/versions/2/notice", []string{"Guan Tianfeng"}},
@@ -185,8 +192,11 @@ func TestServeDemoPages(t *testing.T) {
 		t.Fatalf("the counterpart's portal links no request:\n%s", home)
 	}
 	code, req := page(t, srv.base+link[1], cp)
-	if code != http.StatusOK || !strings.Contains(req, demo.RequestReference) {
-		t.Errorf("the counterpart's request page %s: %d", link[1], code)
+	if code != http.StatusOK || !strings.Contains(req, demo.RequestReference) || !strings.Contains(req, "Completeness") {
+		t.Errorf("the counterpart's request page %s: %d, want 200 with the request and the rating of its answer", link[1], code)
+	}
+	if strings.Contains(strings.ToLower(req), "referr") {
+		t.Errorf("the counterpart's request page %s tells of the referral", link[1])
 	}
 	_, intelHome := page(t, srv.base+"/intel", cp)
 	// A search for the RED indicator, by the first word of its name (the

@@ -21,8 +21,9 @@ import (
 	"warden/store/storetest"
 )
 
-// TestStoreMigrateKilled: `warden store migrate` from SQLite to PostgreSQL,
-// in batches of five rows, is killed with SIGKILL part way; run again, it
+// TestStoreMigrateKilled: `warden store migrate` from SQLite to PostgreSQL
+// of a database every feature wrote to (every table but fixture.Empty has
+// rows), in batches of five rows, is killed with SIGKILL part way; run again, it
 // carries on from its last batch, and the copy's counts equal the
 // source's and its audit chain verifies.
 func TestStoreMigrateKilled(t *testing.T) {
@@ -36,6 +37,13 @@ func TestStoreMigrateKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixture.Fill(t, db)
+	filled, err := store.Count(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := fixture.Unfilled(filled); len(u) > 0 {
+		t.Errorf("the fixture leaves tables empty that the copy should be tested on: %v", u)
+	}
 	db.Close()
 	dst := storetest.OpenPostgres(t)
 	if code, _, errs := cli(t, src, "store", "migrate"); code != 2 || !strings.Contains(errs, "--to") {

@@ -29,8 +29,16 @@ import (
 
 // browser starts headless Chromium (Debian's chromium package), or skips
 // the test, saying so, when it is not installed. It fails the test on any
-// Content-Security-Policy violation the pages cause.
+// Content-Security-Policy violation the pages cause. The whole test must
+// be done within 90 s.
 func browser(t *testing.T) context.Context {
+	t.Helper()
+	return browserFor(t, 90*time.Second)
+}
+
+// browserFor is browser for a test that may take up to timeout: a walk
+// through many pages, on a machine other tests share.
+func browserFor(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	path := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -46,7 +54,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.WindowSize(1366, 900), chromedp.Flag("disable-dev-shm-usage", true))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	var mu sync.Mutex
 	var violations []string

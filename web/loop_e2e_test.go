@@ -69,7 +69,7 @@ import (
 // deliveries, the screening index refresh) are called as serve's jobs
 // call them, at the test's clock.
 func TestBrowserLoop(t *testing.T) {
-	// Steps 1–7 visit about 80 pages: 60 s on a shared 2-core machine.
+	// Steps 1–7 walk many pages as six people: 60 s on a shared 2-core machine.
 	ctx := browserFor(t, 5*time.Minute)
 	db := storetest.OpenSQLite(t)
 	op := warden.WithPrincipal(context.Background(), warden.Operator)

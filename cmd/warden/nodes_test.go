@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"warden"
 	"warden/auth"
+	"warden/screening"
 	"warden/store"
 	"warden/store/storetest"
 )
@@ -58,8 +60,10 @@ func startNodes(t *testing.T, n int, args []string) []string {
 // empty PostgreSQL database both get ready, the migrations (Warden's and
 // the job engine's) applied once; a list version imported from the
 // command line, a third process, is screened against by both within 2 s
-// although they poll only every minute (PostgreSQL's notification); a
-// person locked out on one node is locked out on the other, a session
+// although they poll only every minute (PostgreSQL's notification), and so
+// is a designation two sanctions officers propose and approve through the
+// first node's API, which publishes it as a version of the authority's
+// list; a person locked out on one node is locked out on the other, a session
 // opened on one works on the other and, closed on one, is refused by the
 // other; and a token's rate limit holds across both.
 func TestNodes(t *testing.T) {
@@ -111,6 +115,62 @@ func TestNodes(t *testing.T) {
 				}
 				if time.Since(imported) > 2*time.Second {
 					t.Fatalf("%s does not screen against the new version within 2 s", n)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+	})
+
+	t.Run("designation published", func(t *testing.T) {
+		ctx := context.Background()
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		people := auth.New(db)
+		const pw = "amber quarry whistle 17"
+		var sessions [2]struct{ cookie, csrf string }
+		for i, name := range []string{"sofia", "oscar"} {
+			if _, err := people.CreateUser(warden.WithPrincipal(ctx, warden.Operator), name, warden.RoleSanctionsOfficer, "", pw, "test"); err != nil {
+				t.Fatal(err)
+			}
+			if sessions[i].cookie, sessions[i].csrf, err = people.Login(ctx, name, pw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := os.ReadFile("../../designation/testdata/party.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs := cli(t, dsn, "token", "create", "--role", "screener", "--name", "designation-screener")
+		if code != 0 {
+			t.Fatalf("token create: exit %d: %s", code, errs)
+		}
+		tok := lastLine(out)
+		body := strings.Replace(string(b), "{", `{"propose": true,`, 1)
+		// One officer proposes and the other approves, both on the first
+		// node: the approval publishes the list version there.
+		var d warden.Designation
+		if code := postSession(t, nodes[0]+"/v1/designations", sessions[0].cookie, sessions[0].csrf, body, &d); code != http.StatusCreated || d.Status != warden.DesignationProposed {
+			t.Fatalf("propose: %d %+v", code, d)
+		}
+		if code := postSession(t, fmt.Sprintf("%s/v1/designations/%d/approve", nodes[0], d.ID), sessions[1].cookie, sessions[1].csrf, `{"reason":"evidence checked"}`, &d); code != 200 || d.Status != warden.DesignationPublished {
+			t.Fatalf("approve: %d %+v", code, d)
+		}
+		published := time.Now()
+		for _, n := range []string{nodes[1], nodes[0]} {
+			for {
+				var res screening.Response
+				if code := postJSON(t, n+"/v1/screen", tok, `{"name":"Dmitri Olegovich Korsakov"}`, &res); code != 200 {
+					t.Fatalf("%s/v1/screen: %d", n, code)
+				}
+				if len(res.Hits) > 0 && res.Hits[0].EntityID == "cyber_sanctions:1" {
+					t.Logf("%s screens against the designation %s after its publication", n, time.Since(published).Round(time.Millisecond))
+					break
+				}
+				if time.Since(published) > 2*time.Second {
+					t.Fatalf("%s does not screen against the published designation within 2 s: %+v", n, res.Hits)
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
@@ -240,6 +300,23 @@ func postJSON(t *testing.T, url, token, body string, v any) int {
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	json.NewDecoder(resp.Body).Decode(v)
+	return resp.StatusCode
+}
+
+// postSession posts body as the person whose session cookie and CSRF
+// token are given, and decodes the answer into v; it returns the status.
+func postSession(t *testing.T, url, cookie, csrf, body string, v any) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	req.AddCookie(&http.Cookie{Name: "warden_session", Value: cookie})
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

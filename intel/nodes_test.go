@@ -131,12 +131,12 @@ func taxiiPartner(t *testing.T, objs ...json.RawMessage) (root, collection, toke
 // the partner's objects, each object imported once, one import and one
 // pull recorded.
 func TestPullTwoNodes(t *testing.T) {
+	db1 := storetest.OpenPostgres(t)
 	var objs []json.RawMessage
 	for i := range 5 {
 		objs = append(objs, feedIndicator(40+i))
 	}
 	root, collection, token, asked := taxiiPartner(t, objs...)
-	db1 := storetest.OpenPostgres(t)
 	ctx := context.Background()
 	db2, err := store.Open(ctx, db1.DSN())
 	if err != nil {

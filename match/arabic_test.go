@@ -37,8 +37,9 @@ func TestCompoundForms(t *testing.T) {
 
 // TestArabicCompare compares UN-listed persons' names as the list writes
 // them in Arabic script with their Latin names (compounds joined or
-// apart, the article assimilated or not, a final ه read a), and with
-// other listed persons who share a name word.
+// apart, the article assimilated or not, a final ه read a), with other
+// listed persons who share a name word, and with names of other languages
+// whose words joined have an Arabic word's consonants.
 func TestArabicCompare(t *testing.T) {
 	for _, c := range []struct {
 		a, b  string
@@ -63,6 +64,10 @@ func TestArabicCompare(t *testing.T) {
 		{"شمس الرحمن عبد الظاهر", "SHAMSUDDIN ABDUL ZAHIR", false},
 		{"عتیق الله آخوند", "ATIQULLAH WALI MOHAMMAD", false},
 		{"هدايت الله", "NAJIBULLAH HAQQANI", false},
+		// Two words of another name joined have the consonants of an
+		// Arabic word, and many more vowels than a spelling of it would.
+		{"النمر", "Alain Moreau", false},
+		{"النمر", "Anne Moreau", false},
 	} {
 		got := Compare(warden.SchemaPerson, c.a, c.b, DefaultThreshold, nil)
 		if got.Match != c.match {

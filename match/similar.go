@@ -124,7 +124,7 @@ func baseSim(a, b *token) float64 {
 	if a.abjad || b.abjad {
 		// Arabic script leaves short vowels unwritten: compare consonants,
 		// and only whole ones (short consonant strings are ambiguous).
-		if len(a.cons) >= 2 && a.cons == b.cons {
+		if len(a.cons) >= 2 && a.cons == b.cons && vocalises(a) && vocalises(b) {
 			return 0.9
 		}
 		return 0
@@ -155,6 +155,24 @@ func baseSim(a, b *token) float64 {
 		return swap
 	}
 	return max(sim*0.95, swap)
+}
+
+// vocalises reports whether t may be a Latin spelling of a word Arabic
+// script writes by its consonants: a word of the script itself, or one
+// whose vowels outnumber its consonants by at most one. Two words joined
+// (exact) from a query in another script rarely are: "Naomi Inoue" joined
+// has the consonants of NOMANI, and seven vowels to its three.
+func vocalises(t *token) bool {
+	if t.abjad || !t.exact {
+		return true
+	}
+	v := 0
+	for i := 0; i < len(t.text); i++ {
+		if isVowel(t.text[i]) {
+			v++
+		}
+	}
+	return v <= len(t.text)-v+1
 }
 
 func abs(x int) int {

@@ -178,9 +178,10 @@ func TestDemo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Status != warden.DesignationPublished || d.Version == 0 || d.ApprovedBy == d.ProposedBy || !slices.Contains(d.Links, "incident:"+res.Incident) || len(d.Evidence) == 0 {
-				t.Errorf("designation %d: %s v%d proposed by %s approved by %s, links %v, %d evidence", id, d.Status, d.Version, d.ProposedBy, d.ApprovedBy, d.Links, len(d.Evidence))
+			if d.Status != warden.DesignationPublished || d.Version == 0 || d.ApprovedBy == d.ProposedBy {
+				t.Errorf("designation %d: %s v%d proposed by %s approved by %s", id, d.Status, d.Version, d.ProposedBy, d.ApprovedBy)
 			}
+			checkEvidence(t, s, auditor, d, res)
 			n, err := publish.BuildNotice(ctx, db, s.Designations.ListName, d.Version, res.End)
 			if err != nil {
 				t.Fatal(err)
@@ -216,8 +217,27 @@ func TestDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 		col := func(name string) int { return slices.Index(rep.Columns, name) }
-		if len(rep.Rows) != 1 || rep.Rows[0][col("reference")] != demo.PaymentReference || rep.Rows[0][col("deadline")] == "" {
-			t.Errorf("initial report %v: %q", rep.Columns, rep.Rows)
+		if len(rep.Rows) != 1 || len(entries) != 1 || rep.Rows[0][col("reference")] != demo.PaymentReference {
+			t.Fatalf("initial report %v: %q", rep.Columns, rep.Rows)
+		}
+		// Due 10 business days after the block, in the calendar of the
+		// policy in force (weekends and its holidays skipped).
+		pv, err := s.Enforcement.CurrentPolicy(auditor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pol enforcement.Policy
+		if err := json.Unmarshal(pv.Policy, &pol); err != nil {
+			t.Fatal(err)
+		}
+		holidays := map[string]bool{}
+		for _, h := range pol.Holidays {
+			holidays[h] = true
+		}
+		blocked := entries[0].Time
+		due := enforcement.AddBusinessDays(blocked, enforcement.InitialDays, holidays)
+		if got := rep.Rows[0][col("blocked_on")] + " " + rep.Rows[0][col("deadline")]; got != blocked.Format(time.DateOnly)+" "+due.Format(time.DateOnly) {
+			t.Errorf("initial report: blocked on and due %s, want %s and %s (%d business days later)", got, blocked.Format(time.DateOnly), due.Format(time.DateOnly), enforcement.InitialDays)
 		}
 
 		// 7. Sharing: the counterpart's collection holds the report of the
@@ -296,6 +316,47 @@ func TestDemo(t *testing.T) {
 			t.Errorf("second run: %v, want %v", err, demo.ErrBuilt)
 		}
 	})
+}
+
+// checkEvidence checks that published designation d rests on the demo's
+// request and incident (its links) and holds the incident's indicators
+// as a STIX bundle of evidence, read back as an auditor would, with
+// nothing RED in it.
+func checkEvidence(t *testing.T, s *demo.Services, auditor context.Context, d warden.Designation, res *demo.Result) {
+	t.Helper()
+	for _, l := range []string{"request:" + strconv.FormatInt(res.Request, 10), "incident:" + res.Incident} {
+		if !slices.Contains(d.Links, l) {
+			t.Errorf("designation %d's links %q lack %s", d.ID, d.Links, l)
+		}
+	}
+	if len(d.Evidence) != 1 {
+		t.Fatalf("designation %d: %d evidence files, want the indicators' STIX bundle", d.ID, len(d.Evidence))
+	}
+	ev, b, err := s.Designations.EvidenceFile(auditor, d.ID, d.Evidence[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bundle struct {
+		Type    string `json:"type"`
+		Objects []struct {
+			ID string `json:"id"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal(b, &bundle); err != nil || bundle.Type != "bundle" {
+		t.Fatalf("designation %d's evidence %s (%s) is no STIX bundle: %v", d.ID, ev.Name, ev.MediaType, err)
+	}
+	var ids []string
+	for _, o := range bundle.Objects {
+		ids = append(ids, o.ID)
+	}
+	for _, id := range append([]string{res.Incident}, res.Indicators...) {
+		if !slices.Contains(ids, id) {
+			t.Errorf("designation %d's evidence %s lacks %s", d.ID, ev.Name, id)
+		}
+	}
+	if slices.Contains(ids, res.RedIndicator) {
+		t.Errorf("designation %d's evidence %s holds the RED indicator", d.ID, ev.Name)
+	}
 }
 
 // taxiiObject is what checkTAXII reads of an object in the envelope.

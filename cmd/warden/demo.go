@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,11 +110,26 @@ func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	req, err := s.Cooperation.Get(warden.WithPrincipal(ctx, warden.Operator), res.Request)
+	if err != nil {
+		return "", err
+	}
+	if req.SentAt == nil {
+		return "", fmt.Errorf("demo: request %s was not sent", req.Reference)
+	}
 	priv, err := signingKey(o.keys)
 	if err != nil {
 		return "", err
 	}
-	return priv, printDemo(e, res, mail.Mails(), priv, o)
+	return priv, printDemo(e, res, mail.Mails(), scorecardURL(o.base, *req.SentAt), priv, o)
+}
+
+// scorecardURL is the counterpart's scorecard page for the quarter the
+// request was sent in, which holds the request and its rating. The page
+// opens on the current quarter, which may not: the request is sent weeks
+// before the run, perhaps in the quarter before.
+func scorecardURL(base string, sent time.Time) string {
+	return base + "/scorecards?org=" + url.QueryEscape(demo.CounterpartOrg) + "&period=quarter&at=" + sent.UTC().Format(time.DateOnly)
 }
 
 // demoKeys is the default directory of the demo's signing keys: beside
@@ -234,8 +250,9 @@ func signingKey(dir string) (string, error) {
 
 // printDemo prints the people and their passwords (shown only now), one
 // of the links the liaison acknowledged by (so that where the hotline's
-// links point can be seen and opened), and how to start.
-func printDemo(e *env, res *demo.Result, mails []demo.Mail, key string, o demoOptions) error {
+// links point can be seen and opened), the scorecard page that shows the
+// request whatever the day, and how to start.
+func printDemo(e *env, res *demo.Result, mails []demo.Mail, scorecard, key string, o demoOptions) error {
 	w := e.stdout
 	fmt.Fprintf(w, "The demo is built in %s: the story of docs/demo.md, played from %s to %s.\n\n", shownDSN(e.dsn),
 		res.Start.Format("2006-01-02 15:04 MST"), res.End.Format("2006-01-02 15:04 MST"))
@@ -255,6 +272,7 @@ func printDemo(e *env, res *demo.Result, mails []demo.Mail, key string, o demoOp
 			break
 		}
 	}
+	fmt.Fprintf(w, "\nThe counterpart's scorecard for the quarter the request was sent in, with the rating of its answer (the page opens on the current quarter, which may not hold the request):\n\n    %s\n", scorecard)
 	if !o.serving {
 		serve := fmt.Sprintf("warden serve --db %s --signing-key %s", shownDSN(e.dsn), key)
 		if o.base != demoBase {

@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"warden"
 	"warden/demo"
 )
 
@@ -125,16 +128,9 @@ func TestServeDemoLinks(t *testing.T) {
 func TestServeDemoPages(t *testing.T) {
 	srv, out := startServeDemo(t, smallDB(t))
 	pw := demoPasswords(t, out)
-	// The scorecard of the story's days (the request's quarter may be over).
-	played := regexp.MustCompile(`played from (\d{4}-\d{2}-\d{2}) \S+ \S+ to (\d{4}-\d{2}-\d{2})`).FindStringSubmatch(out)
-	if played == nil {
-		t.Fatalf("no dates of the story printed:\n%s", out)
-	}
-	end, err := time.Parse(time.DateOnly, played[2])
-	if err != nil {
-		t.Fatal(err)
-	}
-	scorecard := "/scorecards?org=" + demo.CounterpartOrg + "&from=" + played[1] + "&to=" + end.AddDate(0, 0, 1).Format(time.DateOnly)
+	// The scorecard page the demo printed: the request's quarter, which
+	// may be over.
+	scorecard := demoScorecard(t, out, srv.base)
 	cookies := map[string]*http.Cookie{}
 	for name, p := range pw {
 		code, c := login(t, srv.base, name, p)
@@ -156,7 +152,9 @@ func TestServeDemoPages(t *testing.T) {
 		{"demo-liaison", "/hotline/alerts", []string{"acknowledged"}},
 		{"demo-liaison", "/hotline/log", []string{"triggered", "escalated", "on call", "notified", "delivered", "link used", "acknowledged", "link:demo-liaison"}},
 		{"demo-liaison", "/hotline/oncall", []string{"Liaison on call", "demo-liaison"}},
-		{"demo-liaison", scorecard, []string{"<svg", `Requests sent</th><td class="num out">1<`, `Quality: overall</th><td class="num out">1.50<`}},
+		{"demo-liaison", scorecard, []string{"<svg", `Requests sent</th><td class="num out">1<`, `Answers rated</th><td class="num out">1<`,
+			fmt.Sprintf(`Quality: completeness (1-5)</th><td class="num out">%d.00<`, demo.ReviewCompleteness),
+			fmt.Sprintf(`Quality: actionability</th><td class="num out">%d.00<`, demo.ReviewActionability), `Quality: overall</th><td class="num out">1.50<`}},
 		{"demo-officer-a", "/designations", []string{demo.CompanyName, demo.EmployeeName, "published", "rejected"}},
 		{"demo-officer-b", "/public/lists/cyber_sanctions/versions/1/notice", []string{"Sichuan Silence"}},
 		{"demo-officer-b", "/public/lists/cyber_sanctions/versions/2/notice", []string{"Guan Tianfeng"}},
@@ -182,6 +180,8 @@ func TestServeDemoPages(t *testing.T) {
 			}
 		}
 	}
+
+	checkDemoObjects(t, srv.base, cookies)
 
 	// The counterpart: its request's page in the portal, without the
 	// authority's secrets, and none of the authority's pages.
@@ -215,4 +215,109 @@ func TestServeDemoPages(t *testing.T) {
 			t.Errorf("the counterpart GET %s: %d, want 403 or 404", path, code)
 		}
 	}
+}
+
+// checkDemoObjects opens the pages of one object docs/demo.md's table
+// names: the incident's, with its graph of the actor and the indicators
+// (the RED one marked so); the request's, with its clock (acknowledged
+// late, the answer overdue), the thread with the partial answer, its
+// rating, the referral's two proposals and the timeline's two missed
+// deadlines; and each designation's, the two published with the request
+// and the incident as links and the indicators' STIX bundle as evidence,
+// the referral's two rejected.
+func checkDemoObjects(t *testing.T, base string, cookies map[string]*http.Cookie) {
+	t.Helper()
+	analyst, officer := cookies["demo-analyst"], cookies["demo-officer-a"]
+	_, intel := page(t, base+"/intel", analyst)
+	inc := regexp.MustCompile(`href="/intel/objects/(incident--[0-9a-f-]+)"`).FindStringSubmatch(intel)
+	if inc == nil {
+		t.Fatalf("the analyst's /intel links no incident:\n%s", intel)
+	}
+	code, body := page(t, base+"/intel/objects/"+inc[1], analyst)
+	if code != http.StatusOK || !strings.Contains(body, demo.IncidentName) {
+		t.Errorf("the incident's page: %d, want 200 with %q", code, demo.IncidentName)
+	}
+	// The graph's nodes, each a list item with its TLP.
+	nodes := map[string]string{}
+	_, list, _ := strings.Cut(body, `id="graph-nodes"`)
+	list, _, _ = strings.Cut(list, "</ul>")
+	for _, li := range strings.Split(list, "<li>")[1:] {
+		if m := regexp.MustCompile(`<bdi>([^<]*)</bdi>.*data-tlp="([^"]*)"`).FindStringSubmatch(li); m != nil {
+			nodes[m[1]] = m[2]
+		}
+	}
+	want := map[string]string{demo.ActorName: "amber", "ipv4: " + demo.RedIndicatorIP: "red"}
+	for _, ind := range demo.Indicators {
+		label := ind.Kind + ": " + ind.Value
+		if ind.Chain != "" {
+			label += " (" + ind.Chain + ")"
+		}
+		want[label] = "amber"
+	}
+	for label, tlp := range want {
+		if nodes[label] != tlp {
+			t.Errorf("the incident's graph: %q is %q, want it TLP:%s among the nodes %q", label, nodes[label], strings.ToUpper(tlp), nodes)
+		}
+	}
+	if code, svg := page(t, base+"/intel/objects/"+inc[1]+"/graph.svg", analyst); code != http.StatusOK || !strings.Contains(svg, "<svg") || !strings.Contains(svg, html.EscapeString(demo.ActorName)) {
+		t.Errorf("the incident's graph.svg: %d, want 200 with the drawing", code)
+	}
+
+	_, requests := page(t, base+"/requests", analyst)
+	req := regexp.MustCompile(`href="/requests/(\d+)"><bdi>` + regexp.QuoteMeta(demo.RequestReference) + `<`).FindStringSubmatch(requests)
+	if req == nil {
+		t.Fatalf("the analyst's /requests links no %s:\n%s", demo.RequestReference, requests)
+	}
+	code, body = page(t, base+"/requests/"+req[1], analyst)
+	if code != http.StatusOK {
+		t.Errorf("the request's page: %d, want 200", code)
+	}
+	for what, re := range map[string]string{
+		"the clock: acknowledged late":       `id="acked-at">[^<]+<span class="badge match">late</span>`,
+		"the clock: the answer overdue":      `id="answer-due">[^<]+<span class="badge match">overdue</span>`,
+		"the thread: the partial answer":     `(?s)id="thread".*` + regexp.QuoteMeta(html.EscapeString(demo.AnswerText)),
+		"the rating: completeness":           fmt.Sprintf(`<th scope="row">Completeness</th><td class="num">%d</td>`, demo.ReviewCompleteness),
+		"the rating: actionability":          fmt.Sprintf(`<th scope="row">Actionability</th><td class="num">%d</td>`, demo.ReviewActionability),
+		"the referral on the low rating":     `(?s)id="referrals".*<td>` + string(warden.ReferralQuality) + `</td>.*class="designation-link".*class="designation-link"`,
+		"the timeline: two missed deadlines": `(?s)id="timeline".*data-event="request.deadline_missed".*data-event="request.deadline_missed"`,
+	} {
+		if !regexp.MustCompile(re).MatchString(body) {
+			t.Errorf("the request's page lacks %s (%s)", what, re)
+		}
+	}
+
+	_, list = page(t, base+"/designations", officer)
+	status := map[string][]string{}
+	for _, id := range firstGroups(regexp.MustCompile(`href="/designations/(\d+)"`).FindAllStringSubmatch(list, -1)) {
+		code, body := page(t, base+"/designations/"+id, officer)
+		st := regexp.MustCompile(`id="status">([^<]*)<`).FindStringSubmatch(body)
+		if code != http.StatusOK || st == nil {
+			t.Errorf("designation %s's page: %d, no status", id, code)
+			continue
+		}
+		status[st[1]] = append(status[st[1]], id)
+		if st[1] != string(warden.DesignationPublished) {
+			continue
+		}
+		for _, w := range []string{`id="published"`, "<bdi>request:" + req[1] + "</bdi>", "<bdi>incident:" + inc[1] + "</bdi>",
+			`<td><bdi>indicators.stix.json</bdi></td><td>application/stix&#43;json`} {
+			if !strings.Contains(body, w) {
+				t.Errorf("published designation %s's page: no %q", id, w)
+			}
+		}
+	}
+	if len(status[string(warden.DesignationPublished)]) != 2 || len(status[string(warden.DesignationRejected)]) != 2 {
+		t.Errorf("the designations' pages by status: %v, want 2 published and 2 rejected", status)
+	}
+}
+
+// firstGroups is the first group of each match, once each, in order.
+func firstGroups(ms [][]string) []string {
+	var out []string
+	for _, m := range ms {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"warden"
 	"warden/auth"
@@ -33,6 +36,35 @@ func demoPasswords(t *testing.T, out string) map[string]string {
 	return pw
 }
 
+// demoScorecardURL is the scorecard page warden demo printed.
+var demoScorecardURL = regexp.MustCompile(`(?m)^    (\S+/scorecards\?\S+)$`)
+
+// demoScorecard returns the path and query of the scorecard page warden
+// demo printed, on the server at base.
+func demoScorecard(t *testing.T, out, base string) string {
+	t.Helper()
+	m := demoScorecardURL.FindStringSubmatch(out)
+	if m == nil || !strings.HasPrefix(m[1], base+"/scorecards?") {
+		t.Fatalf("warden demo printed no scorecard page on %s:\n%s", base, out)
+	}
+	return strings.TrimPrefix(m[1], base)
+}
+
+// demoSent is when the demo's request in db was sent.
+func demoSent(t *testing.T, db string) time.Time {
+	t.Helper()
+	d, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rs, err := d.Requests(context.Background(), store.RequestFilter{})
+	if err != nil || len(rs) != 1 || rs[0].SentAt == nil {
+		t.Fatalf("the demo's requests: %+v (%v), want the one sent", rs, err)
+	}
+	return *rs[0].SentAt
+}
+
 // demoLogin checks that each person logs in to db with the password
 // printed.
 func demoLogin(t *testing.T, db string, pw map[string]string) {
@@ -55,7 +87,8 @@ func demoLogin(t *testing.T, db string, pw map[string]string) {
 }
 
 // TestDemoCommand: warden demo, run as its own process, builds the demo
-// and prints a password for each person that logs in; a second run
+// and prints a password for each person that logs in, and the scorecard
+// page of the quarter the request was sent in; a second run
 // refuses naming --reset; --reset removes the database only once
 // confirmed (the file's name typed, or --yes) and builds it again with new
 // passwords; a database with people of its own is refused; on PostgreSQL
@@ -74,6 +107,15 @@ func TestDemoCommand(t *testing.T) {
 	}
 	first := demoPasswords(t, string(out))
 	demoLogin(t, db, first)
+	// The scorecard page printed names the quarter the request was sent
+	// in, not the page's default, today's (TestServeDemoPages opens it).
+	sc, err := url.Parse(demoScorecard(t, string(out), demoBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, sent := sc.Query(), demoSent(t, db).UTC().Format(time.DateOnly); q.Get("org") != demo.CounterpartOrg || q.Get("period") != "quarter" || q.Get("at") != sent {
+		t.Errorf("the scorecard page printed %s, want org %s, period quarter at %s, when the request was sent", sc, demo.CounterpartOrg, sent)
+	}
 
 	code, _, stderr := runArgs(t, "", "--db", db, "demo")
 	if code != 1 || !strings.Contains(stderr, "holds the demo already") || !strings.Contains(stderr, "--reset") {

@@ -189,6 +189,47 @@ func TestReviewQueue(t *testing.T) {
 	})
 }
 
+// TestBalancesOfAPayment: the ledger looked up by a payment's reference
+// gives, beside its entries, the balances of the holders, parties and
+// currencies they concern (what is now held for whom the payment
+// concerns), not every balance of the ledger.
+func TestBalancesOfAPayment(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		client, reader := as("payments", warden.RoleScreener), as("ana", warden.RoleAnalyst)
+		eur := pay("b3", 50, us, evil)
+		eur.Amount.Currency = "EUR"
+		for _, tx := range []warden.Transaction{pay("b1", 100, us, evil), pay("b2", 200, us, evil), eur, pay("c1", 100, us)} {
+			if _, _, err := e.svc.Screen(client, tx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sums := func(bs []warden.Balance) string {
+			var out []string
+			for _, b := range bs {
+				out = append(out, fmt.Sprintf("%s %s %s %d", b.Holder, b.EntityID, b.Amount.Currency, b.Amount.Minor))
+			}
+			return strings.Join(out, "; ")
+		}
+		for _, c := range []struct {
+			f    warden.LedgerFilter
+			n    int
+			want string
+		}{
+			{warden.LedgerFilter{}, 3, wallet + " ofac:1 EUR 50; " + wallet + " ofac:1 USD 300"},
+			{warden.LedgerFilter{Reference: "b1"}, 1, wallet + " ofac:1 USD 300"},
+			{warden.LedgerFilter{Reference: "b3"}, 1, wallet + " ofac:1 EUR 50"},
+			{warden.LedgerFilter{Reference: "b1", Currency: "EUR"}, 0, ""},
+			{warden.LedgerFilter{Reference: "c1"}, 0, ""},
+		} {
+			es, bs, err := e.svc.Ledger(reader, c.f)
+			if err != nil || len(es) != c.n || sums(bs) != c.want {
+				t.Errorf("%+v: %d entries, balances %q %v; want %d, %q", c.f, len(es), sums(bs), err, c.n, c.want)
+			}
+		}
+	})
+}
+
 // TestRetriedReferences: 50 clients retrying the same references at once
 // get one decision per reference and one ledger entry per blocking.
 func TestRetriedReferences(t *testing.T) {

@@ -651,15 +651,21 @@ func ledgerWhere(f warden.LedgerFilter) where {
 
 // Balances sums the ledger per holder, party and currency, exactly,
 // leaving out what is fully released; f's party, holder and currency
-// select the balances (its reference and paging do not).
+// select the balances, and its reference, if set, those of the holders,
+// parties and currencies of that payment's entries (its paging does not).
 func (db *DB) Balances(ctx context.Context, f warden.LedgerFilter) ([]warden.Balance, error) {
 	q, args := balancesQuery(f)
 	return db.balances(ctx, q, args...)
 }
 
-// balancesQuery sums the entries of f's party, holder and currency.
+// balancesQuery sums the entries of f's party, holder and currency, and of
+// its reference's holders, parties and currencies: a look-up of one payment
+// sums what is held for whom it concerns, not the whole ledger.
 func balancesQuery(f warden.LedgerFilter) (string, []any) {
 	w := ledgerWhere(f)
+	if f.Reference != "" {
+		w.and("(holder, entity_id, currency) IN (SELECT holder, entity_id, currency FROM ledger WHERE reference = " + w.arg(f.Reference) + ")")
+	}
 	return sumQuery(w), w.args
 }
 

@@ -65,6 +65,10 @@ func BenchmarkFilteredQueries(b *testing.B) {
 			bs, err := db.Balances(ctx, warden.LedgerFilter{Holder: seedHolder(7)})
 			return len(bs), err
 		}},
+		{"balances of a payment", func(db *store.DB) (int, error) {
+			bs, err := db.Balances(ctx, warden.LedgerFilter{Reference: seedPayment(n / 2)})
+			return len(bs), err
+		}},
 		{"cases by status", func(db *store.DB) (int, error) {
 			cs, err := db.Cases(ctx, warden.CaseOpen, 50)
 			return len(cs), err

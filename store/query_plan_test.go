@@ -236,6 +236,9 @@ func TestFilteredQueriesUseIndexes(t *testing.T) {
 		{"balances at a holder", func() (string, []any) {
 			return store.BalancesQuery(warden.LedgerFilter{Holder: seedHolder(7)})
 		}, []string{"ledger_holder"}, false, false},
+		{"balances of a payment", func() (string, []any) {
+			return store.BalancesQuery(warden.LedgerFilter{Reference: seedPayment(4242)})
+		}, []string{"ledger_reference"}, false, false},
 		{"cases by status", func() (string, []any) { return store.CasesQuery(warden.CaseOpen, 50) }, []string{"cases_status"}, true, false},
 		{"customers by status", func() (string, []any) {
 			return store.CustomersQuery(warden.CustomerFilter{Status: warden.DecisionHeld, Limit: 50})

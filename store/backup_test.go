@@ -2,11 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -185,22 +181,11 @@ func TestBackupPostgres(t *testing.T) {
 	}
 
 	// A new, empty database to restore into.
-	admin, err := sql.Open("pgx", os.Getenv(storetest.EnvPostgres))
-	if err != nil {
+	target := storetest.NewPostgresDatabase(t, db.DSN())
+	if err := store.Restore(ctx, file, target, false); err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
-	name := fmt.Sprintf("w_restore_%d", rand.Uint64()>>1)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
-	u, _ := url.Parse(db.DSN())
-	u.Path = "/" + name
-	if err := store.Restore(ctx, file, u.String(), false); err != nil {
-		t.Fatal(err)
-	}
-	r, err := store.Open(ctx, u.String())
+	r, err := store.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +216,7 @@ func TestBackupPostgres(t *testing.T) {
 	if n, err := audit.Verify(ctx, r); err != nil || n != countsOf(got)["audit_events"] || n == 0 {
 		t.Errorf("audit verify on the restored database: %d %v", n, err)
 	}
-	if err := store.Restore(ctx, file, u.String(), false); warden.ErrorCode(err) != warden.ECONFLICT {
+	if err := store.Restore(ctx, file, target, false); warden.ErrorCode(err) != warden.ECONFLICT {
 		t.Errorf("a restore into a database with tables: %v", err)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,23 +159,12 @@ func TestBackupRestoreCLIPostgres(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "as many of each as the snapshot it dumped held") || !regexp.MustCompile(`api_tokens\s+2\b`).MatchString(errs) {
 		t.Fatalf("backup: exit %d\n%s\n%s", code, out, errs)
 	}
-	admin, err := sql.Open("pgx", os.Getenv(storetest.EnvPostgres))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("w_restore_%d", rand.Uint64()>>1)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
-	u, _ := url.Parse(dsn) // the dump's schema, in the new database
-	u.Path = "/" + name
-	code, out, errs = cli(t, u.String(), "restore", "--input", dump)
+	target := storetest.NewPostgresDatabase(t, dsn) // the dump's schema, in a new database
+	code, out, errs = cli(t, target, "restore", "--input", dump)
 	if code != 0 || !strings.Contains(out, "audit chain intact: 2 events") || !regexp.MustCompile(`api_tokens\s+2\b`).MatchString(errs) {
 		t.Fatalf("restore: exit %d\n%s\n%s", code, out, errs)
 	}
-	if code, _, errs := cli(t, u.String(), "restore", "--input", dump); code != 1 || !strings.Contains(errs, "empty database") {
+	if code, _, errs := cli(t, target, "restore", "--input", dump); code != 1 || !strings.Contains(errs, "empty database") {
 		t.Errorf("a restore into a database with tables: exit %d: %s", code, errs)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,38 @@ func EmptyPostgres(t testing.TB) string {
 		sep = "&"
 	}
 	return dsn + sep + "search_path=" + schema
+}
+
+// NewPostgresDatabase creates a new, empty database on the server named by
+// WARDEN_TEST_POSTGRES, dropped when the test ends, and returns dsn (a DSN
+// of that server) pointed at it, its parameters (a search_path) kept: what
+// a restore of a dump of dsn's schema goes into. It skips the test, saying
+// so, when the variable is unset.
+func NewPostgresDatabase(t testing.TB, dsn string) string {
+	t.Helper()
+	server := os.Getenv(EnvPostgres)
+	if server == "" {
+		t.Skip(EnvPostgres + " is not set; skipping PostgreSQL (CI sets it)")
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("w_restore_%d", rand.Uint64()>>1)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 // Engines runs fn once on SQLite and once on PostgreSQL (skipped without a

@@ -96,21 +96,28 @@ type Config struct {
 	// BaseURL is where people reach Warden, for the hotline's signed
 	// links (http://localhost:8080 if empty).
 	BaseURL string
+	// LinkKey signs the hotline's links: the key of the server that will
+	// serve the demo when it is given one (--hotline-link-key), else the
+	// database's persisted key, which a server uses by default.
+	LinkKey []byte
 }
 
 // Wire builds the services over db as warden serve does (the hotline
-// with the database's persisted link key, so that the links the demo
-// e-mails stay valid for the server), on clock (db's too), with e-mail
-// delivered to mailbox.
+// with the server's link key, so that the links the demo e-mails stay
+// valid for the server), on clock (db's too), with e-mail delivered to
+// mailbox.
 func Wire(ctx context.Context, db *store.DB, cfg Config, clock *Clock, mailbox *Mailbox) (*Services, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
 	}
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	key, err := db.HotlineLinkKey(ctx, fresh)
-	if err != nil {
-		return nil, err
+	key := cfg.LinkKey
+	if key == nil {
+		fresh := make([]byte, 32)
+		rand.Read(fresh)
+		var err error
+		if key, err = db.HotlineLinkKey(ctx, fresh); err != nil {
+			return nil, err
+		}
 	}
 	// The store stamps what it writes too (domain events, audit events,
 	// updates): on the story's clock, so that a request's timeline shows

@@ -63,6 +63,8 @@ const demoBase = "http://localhost:8080"
 type demoOptions struct {
 	noSnapshot bool
 	base, keys string
+	// linkKey is the server's key for the hotline's links, if given.
+	linkKey []byte
 	// serving: warden serve --demo, which starts the server itself.
 	serving bool
 }
@@ -98,7 +100,7 @@ func buildDemo(ctx context.Context, e *env, o demoOptions) (string, error) {
 		}
 	}
 	clock, mail := &demo.Clock{}, &demo.Mailbox{}
-	s, err := demo.Wire(ctx, db, demo.Config{BaseURL: o.base}, clock, mail)
+	s, err := demo.Wire(ctx, db, demo.Config{BaseURL: o.base, LinkKey: o.linkKey}, clock, mail)
 	if err != nil {
 		return "", err
 	}
@@ -143,8 +145,9 @@ func demoKeys(dsn string) string {
 
 // serveDemo is warden serve --demo: it builds the demo unless the
 // database holds it, with the hotline's links to base, where the server
-// answers, and returns the signing key to serve it with.
-func serveDemo(ctx context.Context, e *env, noSnapshot bool, base string) (string, error) {
+// answers, signed with linkKey (the server's --hotline-link-key, or nil
+// for the database's), and returns the signing key to serve it with.
+func serveDemo(ctx context.Context, e *env, noSnapshot bool, base string, linkKey []byte) (string, error) {
 	db, err := e.open(ctx)
 	if err != nil {
 		return "", err
@@ -157,7 +160,7 @@ func serveDemo(ctx context.Context, e *env, noSnapshot bool, base string) (strin
 	case built:
 		return signingKey(demoKeys(e.dsn))
 	}
-	return buildDemo(ctx, e, demoOptions{noSnapshot: noSnapshot, base: base, keys: demoKeys(e.dsn), serving: true})
+	return buildDemo(ctx, e, demoOptions{noSnapshot: noSnapshot, base: base, keys: demoKeys(e.dsn), serving: true, linkKey: linkKey})
 }
 
 // resetDemo removes the SQLite database at path (with its journal, its

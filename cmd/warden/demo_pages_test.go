@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -116,6 +117,15 @@ func TestServeDemoLinks(t *testing.T) {
 	_, out = startServeDemo(t, smallDB(t), "--base-url", public)
 	if m := demoAckURL.FindStringSubmatch(out); m == nil || !strings.HasPrefix(m[1], strings.TrimSuffix(public, "/")+"/hotline/link/") {
 		t.Errorf("with --base-url %s the demo's hotline link is %v:\n%s", public, m, out)
+	}
+
+	// A server with a link key of its own: the demo signs with it too
+	// (it signed with the database's, which such a server refuses).
+	srv, out = startServeDemo(t, smallDB(t), "--hotline-link-key", filepath.Join(t.TempDir(), "link.key"))
+	if m := demoAckURL.FindStringSubmatch(out); m == nil {
+		t.Errorf("serve --demo --hotline-link-key printed no hotline link:\n%s", out)
+	} else if code, body := page(t, m[1], nil); code != http.StatusBadRequest || !strings.Contains(body, "expired at") && !strings.Contains(body, "used already") {
+		t.Errorf("the demo's link on a server with --hotline-link-key: %d, want 400 saying it expired or was used:\n%s", code, body)
 	}
 }
 

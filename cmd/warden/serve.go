@@ -182,7 +182,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	// The demo is built once the server's address is known, so that the
 	// links its hotline e-mailed point to this server.
 	if *demoFirst {
-		key, err := serveDemo(ctx, e, *noSnapshot, hlOpts.BaseURL)
+		key, err := serveDemo(ctx, e, *noSnapshot, hlOpts.BaseURL, hlOpts.LinkKey)
 		if err == nil && public.Key == nil {
 			public.Key, err = publish.LoadPrivateKey(key)
 		}

@@ -80,6 +80,7 @@ func TestOnboarding(t *testing.T) {
 		if held.Status != warden.DecisionBlocked || held.Decision != warden.DecisionHeld {
 			t.Errorf("after confirming: decision %s status %s", held.Decision, held.Status)
 		}
+		countsAgree(t, db)
 		if es, _, _ := e.svc.Ledger(analyst, warden.LedgerFilter{}); len(es) != 0 {
 			t.Errorf("a confirmed customer case wrote the ledger: %+v", es)
 		}
@@ -142,6 +143,7 @@ func TestImport(t *testing.T) {
 		if sum.Existed != 3 || sum.Errors != 2 {
 			t.Errorf("again: %+v", sum)
 		}
+		countsAgree(t, db)
 		if _, _, err := enforcement.ReadCustomers(strings.NewReader("name,country\nA,B\n"), "k.csv"); warden.ErrorCode(err) != warden.EINVALID || !strings.Contains(err.Error(), "needs id") {
 			t.Errorf("no id column: %v", err)
 		}
@@ -162,11 +164,13 @@ func TestRescreen(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		countsAgree(t, db)
 		// C3 was held; an analyst clears it as a false positive.
 		c3, _ := e.svc.Customer(auditor, "C3")
 		if _, err := e.svc.DecideCase(analyst, c3.Cases[0], false, "born 1990, not the listed person"); err != nil {
 			t.Fatal(err)
 		}
+		countsAgree(t, db)
 		res, err := e.svc.RescreenIfNew(clerk)
 		if err != nil || res.Skipped || res.Customers != 3 || res.Changed != 0 {
 			t.Errorf("first re-screening: %+v %v", res, err)
@@ -194,6 +198,7 @@ func TestRescreen(t *testing.T) {
 		if err != nil || res.Skipped || res.Customers != 3 || res.Changed != 1 || res.Decisions[warden.DecisionBlocked] != 1 {
 			t.Errorf("after the new list: %+v %v", res, err)
 		}
+		countsAgree(t, db)
 		c2, _ := e.svc.Customer(auditor, "C2")
 		if c2.Decision != warden.DecisionCleared || c2.Status != warden.DecisionBlocked || !c2.RescreenedAt.Equal(*e.now) || len(c2.Hits) != 1 || c2.Hits[0].EntityID != "uk:CYB0042" {
 			t.Errorf("C2 after re-screening: %+v", c2)
@@ -212,4 +217,45 @@ func TestRescreen(t *testing.T) {
 			t.Errorf("an auditor re-screening: %v", err)
 		}
 	})
+}
+
+// TestSeededCustomersCounted: the benchmarks' register, seeded in bulk
+// (store.SeedClearedCustomers), is counted as onboarding counts.
+func TestSeededCustomersCounted(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := setup(t, db)
+		if _, _, err := e.svc.Onboard(as("kyc", warden.RoleScreener), warden.Customer{ID: "A1", Name: "Andrei Kolosov Petrovich", Account: "DE-77"}); err != nil {
+			t.Fatal(err)
+		}
+		cs := []warden.Customer{{ID: "S1", Name: "Jane Roe"}, {ID: "S2", Name: "John Roe"}, {ID: "S3", Name: "Joan Roe"}}
+		if err := db.SeedClearedCustomers(context.Background(), cs, *e.now); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.CountCustomers(context.Background(), warden.DecisionCleared); err != nil || n != 3 {
+			t.Errorf("cleared customers counted: %d %v, want 3", n, err)
+		}
+		countsAgree(t, db)
+	})
+}
+
+// countsAgree checks that the customers counted per status (as
+// customer_counts keeps them with every change) are the customers listed
+// with that status, and all of them together the register.
+func countsAgree(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	all := 0
+	for _, status := range []string{warden.DecisionCleared, warden.DecisionHeld, warden.DecisionBlocked, warden.DecisionRejected} {
+		cs, err := db.Customers(ctx, warden.CustomerFilter{Status: status, Limit: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.CountCustomers(ctx, status); err != nil || n != len(cs) {
+			t.Errorf("%s customers counted %d %v; %d listed", status, n, err, len(cs))
+		}
+		all += len(cs)
+	}
+	if n, err := db.CountCustomers(ctx, ""); err != nil || n != all {
+		t.Errorf("customers counted %d %v; %d listed", n, err, all)
+	}
 }

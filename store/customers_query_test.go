@@ -40,6 +40,7 @@ func TestCustomersByStatus(t *testing.T) {
 		seedTable(t, tx, pg, "customers", []string{"id", "reference", "body", "created_at", "created_by"}, len(ids), func(i int) []any {
 			return []any{ids[i], warden.CustomerReference(ids[i]), fmt.Sprintf(`{"id":%q,"name":"Customer %d"}`, ids[i], i), seedStamp(i), "seed"}
 		})
+		recount(t, tx)
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}

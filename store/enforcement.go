@@ -126,6 +126,9 @@ func recordDecision(ctx context.Context, tx *sql.Tx, d *warden.TxDecision, bodyH
 		d.Reference, bodyHash, d.Decision, d.Status, string(b), timestamp(d.DecidedAt)); err != nil {
 		return false, fmt.Errorf("insert transaction: %w", err)
 	}
+	if err := countCustomer(ctx, tx, d.Reference, "", d.Status, 1); err != nil {
+		return false, err
+	}
 	for i := range cases {
 		if err := insertCase(ctx, tx, d.Reference, cases[i]); err != nil {
 			return false, err
@@ -178,19 +181,34 @@ func (db *DB) CountCustomers(ctx context.Context, status string) (int, error) {
 	return n, err
 }
 
-// countCustomersQuery counts the customers with a status ("" for all).
-// Those of a status are counted in transactions_customer_status alone:
-// each customer's transaction is written with the customer, and payments
-// may not take a customer's reference (enforcement refuses them), so the
-// customers' transactions are the customers.
+// countCustomersQuery counts the customers with a status ("" for all),
+// as customer_counts keeps them (countCustomer): each customer's
+// transaction is written with the customer, and payments may not take a
+// customer's reference (enforcement refuses them), so the customers'
+// transactions are the customers.
 func countCustomersQuery(status string) (string, []any) {
 	if status == "" {
-		return `SELECT COUNT(*) FROM customers c JOIN transactions t ON t.reference = c.reference`, nil
+		return `SELECT COALESCE(SUM(n), 0) FROM customer_counts`, nil
 	}
-	var w where
-	w.and(customerTransaction)
-	w.eq("t.status", status)
-	return `SELECT COUNT(*) FROM transactions t` + w.String(), w.args
+	return `SELECT COALESCE(SUM(n), 0) FROM customer_counts WHERE status = $1`, []any{status}
+}
+
+// countCustomer moves n customers of reference's kind from status from
+// ("" for new ones) to status to in customer_counts, in the transaction
+// that changes them; a payment's reference counts nothing.
+func countCustomer(ctx context.Context, tx *sql.Tx, reference, from, to string, n int) error {
+	if !strings.HasPrefix(reference, "customer:") || from == to || n == 0 {
+		return nil
+	}
+	if from != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_counts SET n = n - $1 WHERE status = $2`, n, from); err != nil {
+			return fmt.Errorf("count customers: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_counts (status, n) VALUES ($1, $2) ON CONFLICT (status) DO UPDATE SET n = customer_counts.n + $2`, to, n); err != nil {
+		return fmt.Errorf("count customers: %w", err)
+	}
+	return nil
 }
 
 // Customers lists customers in id order.
@@ -433,12 +451,20 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, from warden.CaseSta
 			return err
 		}
 		at := timestamp(*c.DecidedAt)
+		var was string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM transactions WHERE reference = $1`, c.Reference).Scan(&was); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("decide case: payment status: %w", err)
+		}
+		var now string
 		switch {
 		case c.Status == warden.CaseConfirmed && c.Outcome == warden.DecisionBlocked:
+			now = warden.DecisionBlocked
 			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'blocked', status_at = $1 WHERE reference = $2 AND status <> 'blocked'`, at, c.Reference)
 		case c.Status == warden.CaseConfirmed:
+			now = warden.DecisionRejected
 			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'rejected', status_at = $1 WHERE reference = $2 AND status = 'held'`, at, c.Reference)
 		default:
+			now = warden.DecisionCleared
 			res, err = tx.ExecContext(ctx, `UPDATE transactions SET status = 'cleared', status_at = $1 WHERE reference = $2 AND status = 'held'
 				AND NOT EXISTS (SELECT 1 FROM cases WHERE reference = $2 AND status IN ('open', 'pending_review'))`, at, c.Reference)
 		}
@@ -446,6 +472,9 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, from warden.CaseSta
 			return fmt.Errorf("decide case: payment status: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
+			if err := countCustomer(ctx, tx, c.Reference, was, now, 1); err != nil {
+				return err
+			}
 			if block != nil {
 				if err := appendLedger(ctx, tx, block); err != nil {
 					return err

@@ -11,6 +11,5 @@ var (
 	BalancesQuery               = balancesQuery
 	CasesQuery                  = casesQuery
 	CustomersQuery              = customersQuery
-	CountCustomersQuery         = countCustomersQuery
 	TransactionsWithStatusQuery = transactionsWithStatusQuery
 )

@@ -73,6 +73,19 @@ func seedCustomer(i int) string { return fmt.Sprintf("c%08d", i) }
 func seedEntity(i int) string   { return fmt.Sprintf("us-ofac:%05d", i%10000) }
 func seedHolder(i int) string   { return fmt.Sprintf("bank-%03d", i%1000) }
 
+// recount counts the customers of each status into customer_counts, as
+// migration 0036 does: rows seeded straight into transactions bypass the
+// store, which keeps the counts as it writes.
+func recount(tb testing.TB, tx *sql.Tx) {
+	tb.Helper()
+	for _, q := range []string{`DELETE FROM customer_counts`,
+		`INSERT INTO customer_counts (status, n) SELECT status, COUNT(*) FROM transactions WHERE substr(reference, 1, 9) = 'customer:' GROUP BY status`} {
+		if _, err := tx.Exec(q); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 // seedQueries fills a new database with n payments (1% each rejected,
 // held and blocked, the rest cleared), n/4 customers (2% held), n cases
 // (the newest 5% open and 1% pending review, as a queue is: the rest 15%
@@ -132,6 +145,7 @@ func seedQueries(tb testing.TB, db *sql.DB, pg bool, n int) {
 	seedTable(tb, tx, pg, "ledger", []string{"seq", "kind", "holder", "entity_id", "program", "currency", "minor", "reference", "hit", "licence", "at", "actor"}, n, func(i int) []any {
 		return []any{int64(i + 1), "block", seedHolder(i), seedEntity(i), "CYBER2", seedCurrency[i%len(seedCurrency)], int64(1000 + i), seedPayment(i), "", "", seedStamp(i), "seed"}
 	})
+	recount(tb, tx)
 	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
 	}
@@ -246,8 +260,6 @@ func TestFilteredQueriesUseIndexes(t *testing.T) {
 		{"customers by status after an id", func() (string, []any) {
 			return store.CustomersQuery(warden.CustomerFilter{Status: warden.DecisionCleared, After: seedCustomer(2500), Limit: 1000})
 		}, []string{"transactions_customer_status"}, true, false},
-		{"customers counted by status", func() (string, []any) { return store.CountCustomersQuery(warden.DecisionHeld) },
-			[]string{"transactions_customer_status"}, false, true},
 		{"rejected payments report", func() (string, []any) {
 			return store.TransactionsWithStatusQuery(warden.DecisionRejected, since)
 		}, []string{"transactions_status"}, false, false},

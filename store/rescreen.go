@@ -322,6 +322,9 @@ func (db *DB) RescreenCustomer(ctx context.Context, run, id string, d *warden.Tx
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errSkipAudit
 		}
+		if err := countCustomer(ctx, tx, d.Reference, warden.DecisionCleared, d.Decision, 1); err != nil {
+			return err
+		}
 		if err := numberCases(ctx, tx, d, cases); err != nil {
 			return err
 		}
@@ -532,6 +535,9 @@ func seedCustomers(ctx context.Context, tx *sql.Tx, cs []warden.Customer, at tim
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO transactions (reference, body_hash, decision, status, response, created_at) VALUES `+txs.String(), txArgs...); err != nil {
 		return fmt.Errorf("seed customers: %w", err)
+	}
+	if err := countCustomer(ctx, tx, "customer:", "", warden.DecisionCleared, len(txArgs)/4); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customers (id, reference, body, created_at, created_by) VALUES `+cus.String(), cuArgs...); err != nil {
 		return fmt.Errorf("seed customers: %w", err)

@@ -464,7 +464,9 @@ func (s *Service) DecideCase(ctx context.Context, id int64, confirm bool, reason
 
 // Ledger returns ledger entries and the balances they add up to, both
 // filtered by f's party, holder (read as holderKey reads it) and currency;
-// f's reference, After and Limit select entries only.
+// f's reference selects that payment's entries and the balances of the
+// holders, parties and currencies they concern; After and Limit page the
+// entries only.
 func (s *Service) Ledger(ctx context.Context, f warden.LedgerFilter) ([]warden.LedgerEntry, []warden.Balance, error) {
 	if _, err := warden.Authorize(ctx, warden.ActLedgerRead); err != nil {
 		return nil, nil, err

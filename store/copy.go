@@ -234,11 +234,54 @@ func Copy(ctx context.Context, src, dst *DB, opt CopyOptions) (CopyReport, error
 		}
 		rep.Tables = append(rep.Tables, ct)
 	}
+	// The customers counted per status are kept with the customers'
+	// statuses, which a resumed copy may have read at another moment than
+	// the counts: the same number of rows, other values.
+	agree, err := customerCountsAgree(ctx, dst)
+	if err != nil {
+		return rep, err
+	}
+	if !agree {
+		differ = append(differ, "customer_counts (the customers' statuses changed between the runs that copied them and their counts)")
+	}
 	if len(differ) > 0 {
 		return rep, warden.Errorf(warden.EINVALID, "copy: the counts differ: %s; the source changed since an earlier run copied these tables: copy again onto an empty database, with the source's writers stopped", strings.Join(differ, ", "))
 	}
 	rep.Done = true
 	return rep, nil
+}
+
+// customerCountsAgree reports whether db's customer_counts holds, per
+// status, the customers whose transaction has it.
+func customerCountsAgree(ctx context.Context, db *DB) (bool, error) {
+	read := func(q string) (map[string]int64, error) {
+		rows, err := db.sql.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var status string
+			var n int64
+			if err := rows.Scan(&status, &n); err != nil {
+				return nil, err
+			}
+			if n != 0 {
+				out[status] = n
+			}
+		}
+		return out, rows.Err()
+	}
+	kept, err := read(`SELECT status, n FROM customer_counts`)
+	if err != nil {
+		return false, err
+	}
+	counted, err := read(`SELECT t.status, COUNT(*) FROM transactions t WHERE ` + customerTransaction + ` GROUP BY t.status`)
+	if err != nil {
+		return false, err
+	}
+	return maps.Equal(kept, counted), nil
 }
 
 // snapshot returns a connection in a read-only transaction, whose reads

@@ -362,3 +362,60 @@ func sortedKeys(m map[string]int64) []string {
 	slices.Sort(ks)
 	return ks
 }
+
+// TestCopyResumedAcrossAStatusChange: a copy stopped between the
+// customers' transactions and their counts per status, resumed after a
+// customer's status changed in the source, copies the same number of rows
+// of each table, but counts and statuses of another moment: it fails
+// naming customer_counts instead of ending done.
+func TestCopyResumedAcrossAStatusChange(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	path := filepath.Join(t.TempDir(), "w.db")
+	rw, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	var cs []warden.Customer
+	for i := range 10 {
+		cs = append(cs, warden.Customer{ID: fmt.Sprintf("C%02d", i), Name: fmt.Sprintf("Customer %d", i)})
+	}
+	now := time.Now().UTC()
+	if err := rw.SeedClearedCustomers(ctx, cs, now); err != nil {
+		t.Fatal(err)
+	}
+	// A customer's status changed, and audited, as re-screening does (the
+	// copy knows its source by the audit chain's first event).
+	held := func(id string, ev *warden.AuditEvent) {
+		t.Helper()
+		d := &warden.TxDecision{Reference: warden.CustomerReference(id), Decision: warden.DecisionHeld, Status: warden.DecisionHeld, DecidedAt: now}
+		if changed, err := rw.RescreenCustomer(ctx, "", id, d, nil, ev); err != nil || !changed {
+			t.Fatalf("%s held: %v %v", id, changed, err)
+		}
+	}
+	held("C05", warden.NewAuditEvent(ctx, "customer.rescreen", "customer:C05", "", nil))
+	src, err := store.OpenSource(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst := storetest.OpenPostgres(t)
+	// One batch at a time, until one of the two tables is copied whole
+	// and the other not at all.
+	for step := 0; ; step++ {
+		rep, err := store.Copy(ctx, src, dst, store.CopyOptions{Batch: 5, MaxBatches: 1})
+		if err != nil || rep.Done || step > 200 {
+			t.Fatalf("step %d: done %v, %v: the copy never stood between the two tables", step, rep.Done, err)
+		}
+		tx, counted := rowsIn(t, dst, "transactions"), rowsIn(t, dst, "customer_counts")
+		if tx == 10 && counted == 0 || tx == 0 && counted == 2 {
+			break
+		}
+	}
+	// Unaudited, so that no table's rows change in number: only a status.
+	held("C03", nil)
+	rep, err := store.Copy(ctx, src, dst, store.CopyOptions{Batch: 5})
+	if err == nil || rep.Done || !strings.Contains(err.Error(), "customer_counts") {
+		t.Errorf("resumed across the change: done %v, %v; want it refused naming customer_counts", rep.Done, err)
+	}
+}

@@ -313,16 +313,8 @@ type deltaIndex struct {
 // buildDelta reads the changes between the lists of base and lists.
 func (s *Service) buildDelta(ctx context.Context, run string, base, lists map[string]int) (*deltaIndex, error) {
 	d := &deltaIndex{run: run}
-	names := make([]string, 0, len(lists))
-	for l := range lists {
-		names = append(names, l)
-	}
-	slices.Sort(names)
-	for _, l := range names {
+	for _, l := range changedLists(base, lists) {
 		from, to := base[l], lists[l]
-		if from >= to {
-			continue
-		}
 		var modified []*warden.Entity
 		err := s.DB.Changes(ctx, l, from, to, func(c warden.Change) error {
 			switch c.Op {
@@ -355,13 +347,9 @@ func (s *Service) buildDelta(ctx context.Context, run string, base, lists map[st
 // delisted reads the parties removed from the lists between the versions
 // of base and those of lists; a list new since base removed nobody.
 func (s *Service) delisted(ctx context.Context, base, lists map[string]int) ([]warden.Change, error) {
-	names := slices.Sorted(maps.Keys(lists))
 	var removed []warden.Change
-	for _, l := range names {
+	for _, l := range changedLists(base, lists) {
 		from, to := base[l], lists[l]
-		if from == 0 || from >= to {
-			continue
-		}
 		err := s.DB.Changes(ctx, l, from, to, func(c warden.Change) error {
 			if c.Op == "removed" {
 				removed = append(removed, removal(l, to, c.Entity))
@@ -373,6 +361,18 @@ func (s *Service) delisted(ctx context.Context, base, lists map[string]int) ([]w
 		}
 	}
 	return removed, nil
+}
+
+// changedLists names, in order, the lists of lists at a later version than
+// in base; a list new since base has no changes from it.
+func changedLists(base, lists map[string]int) []string {
+	var out []string
+	for _, l := range slices.Sorted(maps.Keys(lists)) {
+		if from := base[l]; from > 0 && from < lists[l] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // removal is the change flagDelisted notes of party e, removed from list l

@@ -172,18 +172,14 @@ func pgDump(ctx context.Context, db *DB, path string) ([]TableCount, error) {
 // SQLite database read as it is, or a PostgreSQL dump read by pg_restore.
 // A restore is checked against them.
 func BackupCounts(ctx context.Context, file string) ([]TableCount, error) {
-	head := make([]byte, len(sqliteMagic))
-	f, err := os.Open(file)
+	kind, err := backupKind(file)
 	if err != nil {
 		return nil, warden.Errorf(warden.ENOTFOUND, "backup: %v", err)
 	}
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	head = head[:n]
-	switch {
-	case bytes.Equal(head, sqliteMagic):
+	switch kind {
+	case "sqlite":
 		return checkSQLite(ctx, file)
-	case bytes.HasPrefix(head, pgDumpMagic):
+	case "postgres":
 		rows, err := pgDumpRows(ctx, file)
 		if err != nil {
 			return nil, err
@@ -195,6 +191,26 @@ func BackupCounts(ctx context.Context, file string) ([]TableCount, error) {
 		return out, nil
 	}
 	return nil, warden.Errorf(warden.EINVALID, "backup: %s is neither a SQLite database nor a PostgreSQL dump (pg_dump -Fc)", file)
+}
+
+// backupKind reads which engine's backup the file is by its first bytes:
+// "sqlite" (a database), "postgres" (a dump of pg_dump's custom format),
+// or "" (neither).
+func backupKind(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	n, _ := io.ReadFull(f, head)
+	switch head = head[:n]; {
+	case bytes.Equal(head, sqliteMagic):
+		return "sqlite", nil
+	case bytes.HasPrefix(head, pgDumpMagic):
+		return "postgres", nil
+	}
+	return "", nil
 }
 
 // pgDumpRows counts the rows of each table whose data the dump at path
@@ -276,19 +292,15 @@ func runCmd(cmd *exec.Cmd) error {
 // which must not exist yet. The caller then opens the database and
 // verifies it.
 func Restore(ctx context.Context, file, dsn string, force bool) error {
-	head := make([]byte, len(sqliteMagic))
-	f, err := os.Open(file)
+	kind, err := backupKind(file)
 	if err != nil {
 		return warden.Errorf(warden.ENOTFOUND, "restore: %v", err)
 	}
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	head = head[:n]
 	pg := strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 	switch {
-	case pg && !bytes.HasPrefix(head, pgDumpMagic):
+	case pg && kind != "postgres":
 		return warden.Errorf(warden.EINVALID, "restore: %s is not a PostgreSQL dump (pg_dump -Fc); to move a SQLite database to PostgreSQL, use warden store migrate", file)
-	case !pg && !bytes.Equal(head, sqliteMagic):
+	case !pg && kind != "sqlite":
 		return warden.Errorf(warden.EINVALID, "restore: %s is not a SQLite database; to move a PostgreSQL database to SQLite, use warden store migrate", file)
 	case pg:
 		return pgRestore(ctx, file, dsn)

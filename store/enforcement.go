@@ -451,9 +451,11 @@ func (db *DB) DecideCase(ctx context.Context, c warden.Case, from warden.CaseSta
 			return err
 		}
 		at := timestamp(*c.DecidedAt)
-		var was string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM transactions WHERE reference = $1`, c.Reference).Scan(&was); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("decide case: payment status: %w", err)
+		var was string // a customer's status before, for customer_counts
+		if strings.HasPrefix(c.Reference, "customer:") {
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM transactions WHERE reference = $1`, c.Reference).Scan(&was); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("decide case: customer status: %w", err)
+			}
 		}
 		var now string
 		switch {

@@ -333,19 +333,29 @@ func (s *Service) Linked(id string) []string {
 	return out
 }
 
-// links returns the automatic links for the lists in ix: those stored for
-// key when the store has them, else computed from ix's parties and
-// stored (a failure to store them is logged, not an error: screening goes
-// on with the computed links).
-func (s *Service) links(ctx context.Context, ix *match.Index, key string) ([]warden.ListingLink, error) {
-	key += fmt.Sprintf("link rules\t%d\n", linkRules)
+// linksKey is what the stored links of the lists of snapshot key were
+// computed from (LinkState.Versions).
+func linksKey(key string) string { return key + fmt.Sprintf("link rules\t%d\n", linkRules) }
+
+// storedLinks returns the automatic links stored for the lists of snapshot
+// key, and whether the store has them: it has none when the lists or the
+// rules changed since they were computed.
+func (s *Service) storedLinks(ctx context.Context, key string) ([]warden.ListingLink, bool, error) {
 	st, err := s.db.LinkState(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if st.Versions == key {
-		return s.db.AllLinks(ctx)
+	if st.Versions != linksKey(key) {
+		return nil, false, nil
 	}
+	links, err := s.db.AllLinks(ctx)
+	return links, err == nil, err
+}
+
+// computeLinks computes the automatic links from ix's parties and stores
+// them for the lists of snapshot key (a failure to store them is logged,
+// not an error: screening goes on with the computed links).
+func (s *Service) computeLinks(ctx context.Context, ix *match.Index, key string) ([]warden.ListingLink, error) {
 	formats, err := s.db.ListFormats(ctx)
 	if err != nil {
 		return nil, err
@@ -353,7 +363,7 @@ func (s *Service) links(ctx context.Context, ix *match.Index, key string) ([]war
 	var es []*warden.Entity
 	ix.Each(func(e *warden.Entity) { es = append(es, e) })
 	links := ComputeLinks(es, formats)
-	if _, err := s.db.ReplaceLinks(ctx, key, links); err != nil {
+	if _, err := s.db.ReplaceLinks(ctx, linksKey(key), links); err != nil {
 		s.logf("listing links not stored: %v", err)
 	}
 	return links, nil

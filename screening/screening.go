@@ -66,17 +66,40 @@ func (s *Service) Refresh(ctx context.Context) (bool, error) {
 		return false, s.regroup(ctx, cur)
 	}
 	key := snapshotKey(lists)
+	// The stored links, and the groups they make, are read while the index
+	// loads: they need it only when they must be computed. Read one after
+	// the other, they took a third of a cold `warden screen NAME`.
+	type stored struct {
+		links  []warden.ListingLink
+		groups *groups
+		ok     bool
+		err    error
+	}
+	read := make(chan stored, 1)
+	go func() {
+		var st stored
+		st.links, st.ok, st.err = s.storedLinks(ctx, string(key))
+		if st.ok {
+			st.groups, st.err = s.makeGroups(ctx, st.links)
+		}
+		read <- st
+	}()
 	ix, err := s.loadOrBuild(ctx, versions, key)
+	st := <-read
 	if err != nil {
 		return false, err
 	}
-	links, err := s.links(ctx, ix, string(key))
-	if err != nil {
-		return false, err
+	if st.err != nil {
+		return false, st.err
 	}
-	g, err := s.makeGroups(ctx, links)
-	if err != nil {
-		return false, err
+	links, g := st.links, st.groups
+	if !st.ok {
+		if links, err = s.computeLinks(ctx, ix, string(key)); err != nil {
+			return false, err
+		}
+		if g, err = s.makeGroups(ctx, links); err != nil {
+			return false, err
+		}
 	}
 	s.current.Store(&snapshot{index: ix, versions: versions, built: time.Now(), links: links, groups: g, linked: new(sync.Map)})
 	return true, nil

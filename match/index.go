@@ -107,6 +107,7 @@ type Index struct {
 	// the listed word it resembles has (weighQuery).
 	lookups   memo[*wordLookup]
 	resembled memo[int32]
+	cuts      memo[*wordCuts] // where split cuts a query word (cutsOf)
 	// occ holds, per token id, the distinct forms it occurs in in the
 	// names (occurrences), in the order met; lazyOcc holds them instead in
 	// an index loaded from a snapshot.

@@ -40,7 +40,7 @@ func TestSnapshotFields(t *testing.T) {
 		// index; byID and byIDOnce: made from the parties on first use.
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
 			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
-			"lookups", "resembled", "occ", "lazyOcc", "byID", "byIDOnce"}},
+			"lookups", "resembled", "cuts", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		var have []string

@@ -37,7 +37,7 @@ type variant struct {
 // variants are the ways split cuts a run-together word, each a reading:
 // MINESAND is mines and (the later cut), COMPANYSTATE company state (words
 // as listed), ATRISIM atr isim (the earlier cut).
-var variants = []variant{{2, false}, {3, false}, {2, true}}
+var variants = [...]variant{{2, false}, {3, false}, {2, true}}
 
 // segment returns where to cut w so that every part is a word of some
 // listed name, in the fewest parts (at least two), into cuts; nil when w is
@@ -83,6 +83,108 @@ func (ix *Index) segment(w string, cuts []int, v variant) []int {
 	return cuts
 }
 
+// wordCuts are where each of variants cuts a query word (nil: it does not).
+type wordCuts [len(variants)][]int
+
+// cutsOf returns where each of variants cuts w (segment), nil for one
+// that does not: also when the parts that are words of listed names
+// (legal-form words and titles aside, a plural by its singular) are not
+// all words of one listed name (together). A customer's name that is no
+// listed word falls apart into short listed words more often than not
+// (Matsumoto = mat sum oto, Ghorbani = ghorb ani, Fernanda = fern anda):
+// such a reading meets no listed name better than the word itself, and
+// scoring it cost the customer mix a sixth of the time of its Latin
+// names. The answer is memoised per index, as names repeat; nil when no
+// variant cuts w.
+func (ix *Index) cutsOf(w string) *wordCuts {
+	if len(w) < 2*minPart || len(w) > maxRun {
+		return nil
+	}
+	var kbuf [maxRun]byte
+	key := append(kbuf[:0], w...)
+	if wc, ok := ix.cuts.get(key); ok {
+		return wc
+	}
+	var wc *wordCuts
+	var buf [maxRun / minPart]int
+	for v := range variants {
+		cs := ix.segment(w, buf[:0], variants[v])
+		if cs == nil {
+			break // w falls apart into listed words every way or none
+		}
+		if !ix.together(w, cs) {
+			continue
+		}
+		if wc == nil {
+			wc = new(wordCuts)
+		}
+		wc[v] = slices.Clone(cs)
+	}
+	ix.cuts.put(key, wc)
+	return wc
+}
+
+// together reports whether some listed name holds every part of w cut at
+// cuts that is a word of a listed name, or a word's plural, as a word or
+// in a joined span; legal-form words and titles, which names hold in
+// another form or not at all, need not be there.
+func (ix *Index) together(w string, cuts []int) bool {
+	var pbuf [maxRun / minPart][]int32
+	posts := pbuf[:0]
+	for i, last := 0, 0; i <= len(cuts); i++ {
+		end := len(w)
+		if i < len(cuts) {
+			end = cuts[i]
+		}
+		part := w[last:end]
+		last = end
+		if legalWords[part] || titles[part] {
+			continue
+		}
+		id, ok := ix.word(part)
+		if !ok || ix.df[id] == 0 {
+			id, ok = ix.singular(part)
+		}
+		if !ok {
+			return false
+		}
+		posts = append(posts, ix.postings[id])
+	}
+	if len(posts) < 2 {
+		return true
+	}
+	slices.SortFunc(posts, func(a, b []int32) int { return len(a) - len(b) })
+	ks := make([]int, len(posts))
+next:
+	for _, nm := range posts[0] {
+		for j := 1; j < len(posts); j++ {
+			ks[j] = gallop(posts[j], ks[j], nm)
+			if ks[j] >= len(posts[j]) {
+				return false
+			}
+			if posts[j][ks[j]] != nm {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// singular returns the id of the listed word plural w is the plural of
+// (listedWord), false if none.
+func (ix *Index) singular(w string) (int32, bool) {
+	if n := len(w); n > 5 && w[n-3:] == "ies" {
+		id, ok := ix.word(w[:n-3] + "y")
+		return id, ok && ix.df[id] > 0
+	}
+	if len(w) > minPart && w[len(w)-1] == 's' {
+		id, ok := ix.word(w[:len(w)-1])
+		return id, ok && ix.df[id] > 0
+	}
+	return 0, false
+}
+
 // legalWords holds every word of the legal forms, which names list in
 // their canonical spelling (Limited Liability Company as llc).
 var legalWords = func() map[string]bool {
@@ -124,13 +226,13 @@ func (ix *Index) listedWord(w string) bool {
 }
 
 // split returns p with one reading more for every Latin name holding words
-// segment can cut, those words cut, or p itself, untouched, when there is
-// none. The reading is made from the folded name, not from its tokens, so
-// that words cut out of a legal form (LIMITEDLIABILITY COMPANY) are read as
-// the legal form they make.
+// cutsOf cuts, those words cut (one reading per variant that cuts some
+// word), or p itself, untouched, when there is none. The reading is made
+// from the folded name, not from its tokens, so that words cut out of a
+// legal form (LIMITEDLIABILITY COMPANY) are read as the legal form they
+// make.
 func (ix *Index) split(p *Prepared) *Prepared {
 	var out *Prepared
-	var cuts [maxRun / minPart]int
 	for ni := range p.names {
 		n := &p.names[ni]
 		if scriptOf(n.folded) != "Latn" {
@@ -138,12 +240,10 @@ func (ix *Index) split(p *Prepared) *Prepared {
 		}
 		// A tie of as few words may go either way, so each is a
 		// reading (add drops those read already).
-		for _, v := range variants {
-			b := ix.cut(n.folded, cuts[:0], v)
-			if b == nil {
-				break
+		for _, b := range ix.cut(n.folded) {
+			if b != nil {
+				out = addReading(out, p, ni, string(b))
 			}
-			out = addReading(out, p, ni, string(b))
 		}
 	}
 	if out == nil {
@@ -155,10 +255,9 @@ func (ix *Index) split(p *Prepared) *Prepared {
 	return out
 }
 
-// cut returns folded with every word segment can cut so cut, or nil when
-// there is none.
-func (ix *Index) cut(folded string, cuts []int, v variant) []byte {
-	var b []byte
+// cut returns folded with every word cutsOf cuts so cut, by each of
+// variants; nil for a variant that cuts none.
+func (ix *Index) cut(folded string) (out [len(variants)][]byte) {
 	for start := 0; start < len(folded); {
 		for start < len(folded) && folded[start] == ' ' {
 			start++
@@ -168,23 +267,28 @@ func (ix *Index) cut(folded string, cuts []int, v variant) []byte {
 			end++
 		}
 		w := folded[start:end]
-		if cs := ix.segment(w, cuts[:0], v); cs != nil {
-			if b == nil {
-				b = append(make([]byte, 0, len(folded)+8), folded[:start]...)
+		wc := ix.cutsOf(w)
+		for v := range out {
+			b := out[v]
+			if wc != nil && wc[v] != nil {
+				if b == nil {
+					b = append(make([]byte, 0, len(folded)+8), folded[:start]...)
+				}
+				last := 0
+				for _, c := range wc[v] {
+					b = append(append(b, w[last:c]...), ' ')
+					last = c
+				}
+				b = append(b, w[last:]...)
+			} else if b != nil {
+				b = append(b, w...)
 			}
-			last := 0
-			for _, c := range cs {
-				b = append(append(b, w[last:c]...), ' ')
-				last = c
+			if b != nil && end < len(folded) {
+				b = append(b, ' ')
 			}
-			b = append(b, w[last:]...)
-		} else if b != nil {
-			b = append(b, w...)
-		}
-		if b != nil && end < len(folded) {
-			b = append(b, ' ')
+			out[v] = b
 		}
 		start = end
 	}
-	return b
+	return out
 }

@@ -1,7 +1,9 @@
 package match
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -93,18 +95,34 @@ func syllables(s string) [][]string {
 			out = append(out, []string{string(r)})
 			continue
 		}
-		ps := pinyin.SinglePinyin(r, pinyinArgs)
+		ps := hanReadings(r)
 		if len(ps) == 0 {
 			out = append(out, []string{string(r)})
 			continue
 		}
-		var uniq []string
-		for _, p := range ps {
-			uniq = appendNew(uniq, strings.ReplaceAll(p, "ü", "v"))
-		}
-		out = append(out, uniq)
+		out = append(out, ps)
 	}
 	return out
+}
+
+// hanSyllables memoises hanReadings: SinglePinyin applies its tone style
+// with regular expressions, a few microseconds a character, and names
+// repeat their characters. It holds at most one entry per Han character.
+var hanSyllables sync.Map // rune -> []string
+
+// hanReadings returns the distinct toneless readings of Han character r
+// (ü as v), none if the dictionary has none; the slice is shared: nobody
+// changes it.
+func hanReadings(r rune) []string {
+	if v, ok := hanSyllables.Load(r); ok {
+		return v.([]string)
+	}
+	var uniq []string
+	for _, p := range pinyin.SinglePinyin(r, pinyinArgs) {
+		uniq = appendNew(uniq, strings.ReplaceAll(p, "ü", "v"))
+	}
+	v, _ := hanSyllables.LoadOrStore(r, slices.Clip(uniq))
+	return v.([]string)
 }
 
 // product joins one reading of each syllable group in every combination,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -53,7 +52,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 5
+const snapshotVersion = 6
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -506,16 +505,14 @@ func (ix *Index) encode() ([]byte, error) {
 		return nil, errors.New("index snapshot: the index is still being built")
 	}
 	e := newEncoder()
-	// Parties: each encoded as JSON on its own, decoded when first needed.
+	// Parties: each encoded on its own (appendParty), decoded when first
+	// needed.
 	e.uvarint(uint64(len(ix.parties)))
 	var ents []byte
 	for i := range ix.parties {
-		b, err := json.Marshal(ix.entity(int32(i)))
-		if err != nil {
-			return nil, fmt.Errorf("index snapshot: party %d: %w", i, err)
-		}
-		ents = append(ents, b...)
-		e.uvarint(uint64(len(b)))
+		n := len(ents)
+		ents = appendParty(ents, ix.entity(int32(i)))
+		e.uvarint(uint64(len(ents) - n))
 		e.party(&ix.parties[i])
 	}
 	// Names: each encoded on its own and decoded on first use, as the
@@ -1148,7 +1145,7 @@ func (l *lazyForms) get(id int32) []token {
 }
 
 // stored holds the parties of an index loaded from a snapshot, each
-// encoded (JSON) and decoded on first access: loading a million parties
+// encoded (appendParty) and decoded on first access: loading a million parties
 // decodes none of them, and a search decodes only those of its hits.
 type stored struct {
 	data    []byte
@@ -1162,11 +1159,11 @@ func (s *stored) get(i int32) *warden.Entity {
 	if e := s.parties[i].Load(); e != nil {
 		return e
 	}
-	e := new(warden.Entity)
-	if err := json.Unmarshal(s.data[s.at[i]:s.at[i+1]], e); err != nil {
+	e, err := decodeParty(s.data[s.at[i]:s.at[i+1]])
+	if err != nil {
 		// The payload's checksum held, so this is a bug in the encoder:
 		// say so in the party rather than panic in a search.
-		e.Remarks = "warden: index snapshot party undecodable: " + err.Error()
+		e = &warden.Entity{Remarks: "warden: index snapshot party undecodable: " + err.Error()}
 	}
 	s.parties[i].CompareAndSwap(nil, e)
 	return s.parties[i].Load()

@@ -1,29 +1,60 @@
 package match
 
 import (
+	"bytes"
 	"math/bits"
 	"strings"
 )
 
 // skeleton reduces a Latin word to a phonetic key in which the usual
-// transliteration variants meet: Yevgeniy, Evgenii, Jewgeni -> evgeni;
+// transliteration variants meet: Yevgeniy, Jewgeni -> ivgeni;
 // Dmitry, Dmitriy, Dmitrii -> dmitri; Maxim, Maksim -> maksim;
 // Zelenskyy, Zelensky -> zelenski; Qasem, Kassem -> kasem.
 func skeleton(w string) string {
 	if w == "" {
 		return w
 	}
-	for _, r := range w {
-		if r >= 0x80 || !(r >= 'a' && r <= 'z') {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
 			return w // digits or another script: compared as written
 		}
 	}
+	if len(w) > maxSkeletonWord {
+		return skeletonOf(w)
+	}
 	// A rule is tried only if every letter of its pattern is in w (has):
 	// most words hold few of the rules' letters, and each try scans w.
-	var has uint32
-	for i := 0; i < len(w); i++ {
-		has |= 1 << (w[i] - 'a')
+	// The rules rewrite between two buffers on the stack (x, the only
+	// rule that lengthens a word, at most doubles it), so a word costs
+	// one allocation, for its skeleton, and none when that is w itself.
+	has := letterSet(w)
+	var bufs [2][2 * maxSkeletonWord]byte
+	cur, next := bufs[0][:0], bufs[1][:0]
+	cur = append(cur, w...)
+	for i, rp := range skeletonRules {
+		if has&skeletonNeeds[i] != skeletonNeeds[i] {
+			continue
+		}
+		if r, ok := replaceBytes(next[:0], cur, rp[0], rp[1]); ok {
+			cur, next = r, cur
+		}
+		has |= skeletonGives[i]
 	}
+	b := collapse(next[:0], cur)
+	if string(b) == w {
+		return w
+	}
+	return string(b)
+}
+
+// maxSkeletonWord is the longest word skeleton rewrites on the stack;
+// longer ones (run-together names) take skeletonOf.
+const maxSkeletonWord = 32
+
+// skeletonOf is skeleton by strings.ReplaceAll: the definition, which
+// skeleton follows without allocating.
+func skeletonOf(w string) string {
+	has := letterSet(w)
 	for i, rp := range skeletonRules {
 		if has&skeletonNeeds[i] != skeletonNeeds[i] {
 			continue
@@ -31,19 +62,47 @@ func skeleton(w string) string {
 		w = strings.ReplaceAll(w, rp[0], rp[1])
 		has |= skeletonGives[i]
 	}
-	// Collapse doubled letters.
-	b := make([]byte, 0, len(w))
+	return string(collapse(make([]byte, 0, len(w)), []byte(w)))
+}
+
+// letterSet has bit c-'a' set for each letter c of w, all of a to z.
+func letterSet(w string) uint32 {
+	var has uint32
+	for i := 0; i < len(w); i++ {
+		has |= 1 << (w[i] - 'a')
+	}
+	return has
+}
+
+// replaceBytes appends to dst src with every old replaced by new, left to
+// right and without overlaps, as strings.ReplaceAll does, and reports
+// whether src held any old; if not, it appends nothing.
+func replaceBytes(dst, src []byte, old, new string) ([]byte, bool) {
+	i := bytes.Index(src, []byte(old))
+	if i < 0 {
+		return dst, false
+	}
+	for i >= 0 {
+		dst = append(append(dst, src[:i]...), new...)
+		src = src[i+len(old):]
+		i = bytes.Index(src, []byte(old))
+	}
+	return append(dst, src...), true
+}
+
+// collapse appends to dst w with doubled letters collapsed and a leading i
+// before a vowel, a y-glide (Yakubets, Iakubets, Jakubez), dropped.
+func collapse(dst, w []byte) []byte {
 	for i := 0; i < len(w); i++ {
 		if i > 0 && w[i] == w[i-1] {
 			continue
 		}
-		b = append(b, w[i])
+		dst = append(dst, w[i])
 	}
-	// A leading i before a vowel is a y-glide (Yakubets, Iakubets, Jakubez).
-	if len(b) > 2 && b[0] == 'i' && isVowel(b[1]) {
-		b = b[1:]
+	if len(dst) > 2 && dst[0] == 'i' && isVowel(dst[1]) {
+		dst = dst[1:]
 	}
-	return string(b)
+	return dst
 }
 
 var skeletonRules = [...][2]string{

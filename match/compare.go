@@ -26,14 +26,31 @@ type Explanation struct {
 	Identifier string       `json:"identifier,omitempty"` // the wallet or identifier that matched exactly
 }
 
+// namePair is a query name and a listed name, by index, and which reading
+// of each was compared.
+type namePair struct{ q, c, qr, cr int }
+
 // bestNames compares every reading of each query name with every reading of
-// each listed name and returns the best.
+// each listed name and returns the best, explained if explain is set.
 //
 // allow, if not nil, holds for each listed name a mask of the query readings
 // (numbered across query names) worth comparing with it.
 func bestNames(qs []name, cs []*name, w *Weights, allow []uint8, explain bool) (float64, Explanation) {
+	best, pr := bestPair(qs, cs, w, allow)
+	if best <= 0 {
+		return 0, Explanation{}
+	}
+	if !explain {
+		return best, Explanation{}
+	}
+	return best, explainPair(qs, cs, pr, best, w)
+}
+
+// bestPair is bestNames without the explanation: the best score and the
+// pair of readings that gave it first, which explainPair explains.
+func bestPair(qs []name, cs []*name, w *Weights, allow []uint8) (float64, namePair) {
 	best := -1.0
-	var bq, bc, bqr, bcr int
+	var bp namePair
 	for ci := range cs {
 		ri := 0
 		for qi := range qs {
@@ -43,36 +60,39 @@ func bestNames(qs []name, cs []*name, w *Weights, allow []uint8, explain bool) (
 					continue
 				}
 				for cr := range cs[ci].readings {
-					r := compareReadings(qs[qi].readings[qr], cs[ci].readings[cr], qs[qi].spans[qr], cs[ci].spans[cr], w, false)
-					s := r.score
-					// A weak alias is a doubtful way to know a party,
-					// except when it is given exactly as listed.
-					if cs[ci].kind == warden.NameWeak && s < 1 {
-						s -= w.WeakAlias
-					}
-					if s > best {
-						best, bq, bc, bqr, bcr = s, qi, ci, qr, cr
+					if s := pairScore(qs, cs, namePair{qi, ci, qr, cr}, w); s > best {
+						best, bp = s, namePair{qi, ci, qr, cr}
 					}
 				}
 			}
 		}
 	}
-	if best <= 0 {
-		return 0, Explanation{}
+	return max(best, 0), bp
+}
+
+// pairScore is what pair pr of readings scores.
+func pairScore(qs []name, cs []*name, pr namePair, w *Weights) float64 {
+	q, c := &qs[pr.q], cs[pr.c]
+	s := compareReadings(q.readings[pr.qr], c.readings[pr.cr], q.spans[pr.qr], c.spans[pr.cr], w, false).score
+	// A weak alias is a doubtful way to know a party, except when it is
+	// given exactly as listed.
+	if c.kind == warden.NameWeak && s < 1 {
+		s -= w.WeakAlias
 	}
-	if !explain {
-		return best, Explanation{}
-	}
-	// Explain the best pair only.
-	q, c := &qs[bq], cs[bc]
-	r := compareReadings(q.readings[bqr], c.readings[bcr], q.spans[bqr], c.spans[bcr], w, true)
+	return s
+}
+
+// explainPair explains the comparison of pair pr, which scored best.
+func explainPair(qs []name, cs []*name, pr namePair, best float64, w *Weights) Explanation {
+	q, c := &qs[pr.q], cs[pr.c]
+	r := compareReadings(q.readings[pr.qr], c.readings[pr.cr], q.spans[pr.qr], c.spans[pr.cr], w, true)
 	ex := Explanation{QueryName: q.raw, ListedName: c.raw, NameScore: round(best), Tokens: r.pairs, Missing: r.missing, Extra: r.extra}
-	if reading := joinTokens(c.readings[bcr]); reading != c.folded {
+	if reading := joinTokens(c.readings[pr.cr]); reading != c.folded {
 		ex.Reading = reading
-	} else if reading := joinTokens(q.readings[bqr]); reading != q.folded {
+	} else if reading := joinTokens(q.readings[pr.qr]); reading != q.folded {
 		ex.Reading = reading
 	}
-	return best, ex
+	return ex
 }
 
 // ptrs points at each of ns.

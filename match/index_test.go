@@ -132,7 +132,7 @@ func (ix *Index) bruteForce(p *Prepared, opt Options) []Hit {
 		for nm := ix.first[ei]; nm < ix.first[ei+1]; nm++ {
 			nms = append(nms, nm)
 		}
-		if s, _ := ix.score(p, int32(ei), nms, nil, opt, false); s >= opt.MinScore {
+		if s, _, _ := ix.score(p, int32(ei), nms, nil, opt, nil); s >= opt.MinScore {
 			hits = append(hits, Hit{Entity: ix.entities[ei], Score: s, Match: s >= opt.Threshold})
 		}
 	}

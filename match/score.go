@@ -83,7 +83,8 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	type held struct {
 		score float64 // rounded
 		match bool
-		g     int // its group
+		g     int      // its group
+		pair  namePair // the readings that scored best, which explaining compares alone
 	}
 	before := func(a, b *held) bool {
 		if a.score != b.score {
@@ -97,11 +98,11 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		if g.bound < floor || full && round(g.bound) < kth {
 			break
 		}
-		s, _ := ix.score(p, g.e, g.nms, names, opt, false)
+		s, pr, _ := ix.score(p, g.e, g.nms, names, opt, nil)
 		if s < floor || full && round(s) < kth {
 			continue
 		}
-		top = append(top, held{round(s), s >= opt.Threshold, gi})
+		top = append(top, held{round(s), s >= opt.Threshold, gi, pr})
 		for i := len(top) - 1; i > 0 && before(&top[i], &top[i-1]); i-- {
 			top[i], top[i-1] = top[i-1], top[i]
 		}
@@ -119,7 +120,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	for i, h := range top {
 		g := &groups[h.g]
 		hits[i] = Hit{Entity: ix.entity(g.e), Score: h.score, Match: h.match}
-		_, hits[i].Explanation = ix.score(p, g.e, g.nms, names, opt, true)
+		_, _, hits[i].Explanation = ix.score(p, g.e, g.nms, names, opt, &h.pair)
 	}
 	return hits
 }
@@ -132,22 +133,26 @@ func hitBefore(a, b *Hit) bool {
 }
 
 // score rates one entity against a prepared query, comparing the query with
-// the entity's names listed in nms.
+// the entity's names listed in nms, and returns the pair of readings that
+// scored best.
 //
 // cands, if not nil, says which query readings retrieved each name; only
-// those readings are compared with it.
-func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options, explain bool) (float64, Explanation) {
+// those readings are compared with it. explain, if not nil, is the pair an
+// earlier call returned for the same entity, names and candidates: score
+// then compares that pair alone, which gives the same score, and explains
+// it (a hit is explained once it is sure to stay, after it was ranked).
+func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt Options, explain *namePair) (float64, namePair, Explanation) {
 	e := &ix.parties[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
 		for _, x := range ix.ids[k] {
 			if x == ei {
-				return 1, Explanation{Identifier: k[2:], Features: []Feature{{Name: idFeature(k), Contribution: 1, Detail: "exact match on " + k[2:]}}}
+				return 1, namePair{}, Explanation{Identifier: k[2:], Features: []Feature{{Name: idFeature(k), Contribution: 1, Detail: "exact match on " + k[2:]}}}
 			}
 		}
 	}
 	if len(p.names) == 0 || len(nms) == 0 {
-		return 0, Explanation{}
+		return 0, namePair{}, Explanation{}
 	}
 	var lbuf [8]*name
 	var abuf [8]uint8
@@ -169,9 +174,20 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			}
 		}
 	}
-	s, ex := bestNames(p.names, listed, w, allow, explain)
+	var s float64
+	var pr namePair
+	if explain != nil {
+		pr = *explain
+		s = max(pairScore(p.names, listed, pr, w), 0)
+	} else {
+		s, pr = bestPair(p.names, listed, w, allow)
+	}
 	if s == 0 {
-		return 0, ex
+		return 0, pr, Explanation{}
+	}
+	var ex Explanation
+	if explain != nil {
+		ex = explainPair(p.names, listed, pr, s, w)
 	}
 	positive := s >= opt.Threshold-positiveFrom // qualifiers never make a hit alone
 	feature := func(name string, c float64, detail string) {
@@ -179,7 +195,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			return
 		}
 		s += c
-		if explain {
+		if explain != nil {
 			ex.Features = append(ex.Features, Feature{Name: name, Contribution: round(c), Detail: detail})
 		}
 	}
@@ -206,7 +222,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 			feature("country_conflict", -w.CountryConflict, strings.Join(e.countries, ","))
 		}
 	}
-	return clamp(s), ex
+	return clamp(s), pr, ex
 }
 
 // reach is the most a party whose name can score b may score: the

@@ -263,7 +263,7 @@ func TestShortFamilyTradeoff(t *testing.T) {
 			nms = append(nms, nm)
 		}
 		shortFamilyEdit = on
-		s, _ := ix.score(p, int32(ei), nms, nil, opt, false)
+		s, _, _ := ix.score(p, int32(ei), nms, nil, opt, nil)
 		return s
 	}
 	type tally struct{ n, off, on, conflict int }

@@ -688,7 +688,15 @@ func view[T word](b []byte) ([]T, error) {
 type decoder struct {
 	d    []byte
 	err  error
-	strs []string
+	strs strTab
+}
+
+// strTab is a snapshot's string table: string i (from 1; 0 is "") is
+// blob[ends[i-1]:ends[i]], a substring made when read, so that loading a
+// snapshot makes no string header for each of its half a million strings.
+type strTab struct {
+	blob string
+	ends []uint32
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -754,11 +762,14 @@ func (d *decoder) float() float64 {
 
 func (d *decoder) str() string {
 	id := d.uvarint()
-	if id >= uint64(len(d.strs)) {
-		d.fail("string %d of %d", id, len(d.strs))
+	if id >= uint64(len(d.strs.ends)) {
+		d.fail("string %d of %d", id, len(d.strs.ends))
 		return ""
 	}
-	return d.strs[id]
+	if id == 0 {
+		return ""
+	}
+	return d.strs.blob[d.strs.ends[id-1]:d.strs.ends[id]]
 }
 
 func (d *decoder) strings() []string {
@@ -862,7 +873,7 @@ func decode(payload []byte) (*Index, error) {
 	}
 	d := &decoder{d: secs[secVarint]}
 	// The string table: one string for the whole blob, each entry a
-	// substring of it (no allocation per string).
+	// substring of it made when read (strTab).
 	ends := make([]uint32, d.count(1))
 	for i := range ends {
 		ends[i] = uint32(d.uvarint())
@@ -873,13 +884,12 @@ func decode(payload []byte) (*Index, error) {
 	}
 	blob := string(d.d[:bl])
 	d.d = d.d[bl:]
-	d.strs = make([]string, len(ends))
 	for i := 1; i < len(ends); i++ {
 		if ends[i] < ends[i-1] || int(ends[i]) > len(blob) {
 			return nil, errors.New("malformed string table")
 		}
-		d.strs[i] = blob[ends[i-1]:ends[i]]
 	}
+	d.strs = strTab{blob, ends}
 	el := d.count(1)
 	if d.err != nil {
 		return nil, d.err
@@ -1088,7 +1098,7 @@ func ascending[T int32 | uint32](l []T, max int) error {
 // encoded, and decodes each into Index.names on first use (Index.name):
 // loading decodes none, a search only those it scores.
 type lazyNames struct {
-	strs []string // the snapshot's string table
+	strs strTab // the snapshot's string table
 	data []byte
 	at   []uint32 // name i is data[at[i]:at[i+1]]
 	once []sync.Once
@@ -1117,7 +1127,7 @@ func (l *lazyNames) decode(i int32, n *name) {
 // lazyForms holds the forms each token occurs in (occurrences) in an
 // index loaded from a snapshot, encoded per token and decoded on first use.
 type lazyForms struct {
-	strs []string // the snapshot's string table
+	strs strTab // the snapshot's string table
 	data []byte
 	at   []uint32                  // token id's forms are data[at[id]:at[id+1]]
 	got  []atomic.Pointer[[]token] // token id's forms once decoded

@@ -215,13 +215,27 @@ type groupMember struct {
 	rule warden.LinkRule // the strongest rule tying it to the group
 }
 
+// ruleStrength orders the rules that link listings, strongest first: a
+// person's link, then the automatic rules (LinkRules).
+var ruleStrength = [...]warden.LinkRule{warden.LinkManual, warden.LinkOFACID, warden.LinkIdentifier, warden.LinkWallet, warden.LinkNameBirth}
+
+// strength is rule's place in ruleStrength, the last for a rule it lacks.
+func strength(rule warden.LinkRule) int {
+	for i, r := range ruleStrength {
+		if r == rule {
+			return i
+		}
+	}
+	return len(ruleStrength) - 1
+}
+
 // makeGroups joins listings by people's links first, then by the automatic
 // links from the strongest rule (warden.LinkOFACID) to the weakest; a join
 // that would put two listings a person unlinked into one group is left
 // out, so an unlink beats every automatic link, also through third
 // listings.
 func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, generation int64) *groups {
-	idx := map[string]int{}
+	idx := make(map[string]int, len(links))
 	var ids []string
 	node := func(id string) int {
 		if i, ok := idx[id]; ok {
@@ -246,11 +260,16 @@ func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, gen
 			forbid[b] = append(forbid[b], a)
 		}
 	}
-	strength := map[warden.LinkRule]int{warden.LinkManual: 0, warden.LinkOFACID: 1, warden.LinkIdentifier: 2, warden.LinkWallet: 3, warden.LinkNameBirth: 4}
-	auto := slices.Clone(links)
-	slices.SortStableFunc(auto, func(x, y warden.ListingLink) int { return cmp.Compare(strength[x.Rule], strength[y.Rule]) })
-	for _, l := range auto {
-		edges = append(edges, edge{node(l.A), node(l.B), l.Rule})
+	// The automatic links, strongest rule first, each rule's in the order
+	// given: a stable sort by strength, done by bucket (a sort calling
+	// strength at each comparison was a tenth of a cold warden screen).
+	var byRule [len(ruleStrength)][]edge
+	for _, l := range links {
+		r := strength(l.Rule)
+		byRule[r] = append(byRule[r], edge{node(l.A), node(l.B), l.Rule})
+	}
+	for _, es := range byRule {
+		edges = append(edges, es...)
 	}
 	parent := make([]int, len(ids))
 	sets := make([][]int, len(ids))
@@ -292,7 +311,7 @@ func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, gen
 			continue
 		}
 		for _, i := range []int{e.a, e.b} {
-			if rule[i] == "" || strength[e.rule] < strength[rule[i]] {
+			if rule[i] == "" || strength(e.rule) < strength(rule[i]) {
 				rule[i] = e.rule
 			}
 		}
@@ -339,8 +358,15 @@ func linksKey(key string) string { return key + fmt.Sprintf("link rules\t%d\n", 
 
 // storedLinks returns the automatic links stored for the lists of snapshot
 // key, and whether the store has them: it has none when the lists or the
-// rules changed since they were computed.
+// rules changed since they were computed. With snapshots (UseSnapshots)
+// they are read from their file if there is one (linkcache.go), and the
+// file is written after reading them from the store.
 func (s *Service) storedLinks(ctx context.Context, key string) ([]warden.ListingLink, bool, error) {
+	if s.dir != "" {
+		if links, ok := s.loadLinks(linksKey(key)); ok {
+			return links, true, nil
+		}
+	}
 	st, err := s.db.LinkState(ctx)
 	if err != nil {
 		return nil, false, err
@@ -349,7 +375,13 @@ func (s *Service) storedLinks(ctx context.Context, key string) ([]warden.Listing
 		return nil, false, nil
 	}
 	links, err := s.db.AllLinks(ctx)
-	return links, err == nil, err
+	if err != nil {
+		return nil, false, err
+	}
+	if s.dir != "" {
+		s.saveLinks(linksKey(key), links)
+	}
+	return links, true, nil
 }
 
 // computeLinks computes the automatic links from ix's parties and stores
@@ -365,6 +397,8 @@ func (s *Service) computeLinks(ctx context.Context, ix *match.Index, key string)
 	links := ComputeLinks(es, formats)
 	if _, err := s.db.ReplaceLinks(ctx, linksKey(key), links); err != nil {
 		s.logf("listing links not stored: %v", err)
+	} else if s.dir != "" {
+		s.saveLinks(linksKey(key), links)
 	}
 	return links, nil
 }

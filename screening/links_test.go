@@ -1,7 +1,9 @@
 package screening_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -315,4 +317,67 @@ func TestUnlinkBeatsThirdListings(t *testing.T) {
 			t.Errorf("the passport link was lost: %v", g)
 		}
 	})
+}
+
+// TestLinksFile checks that the automatic links are kept beside the index
+// snapshot and read from there: with the store's links replaced by none
+// under the same key, a service using the directory still groups the
+// listings, one without it does not, and a damaged file is removed and
+// read again from the store.
+func TestLinksFile(t *testing.T) {
+	ctx := warden.WithPrincipal(context.Background(), warden.Operator)
+	db := storetest.OpenSQLite(t)
+	importFixtures(t, db)
+	dir := t.TempDir()
+	grouped := func(useDir bool) []string {
+		t.Helper()
+		s := screening.New(db)
+		if useDir {
+			s.UseSnapshots(dir, t.Logf)
+		}
+		if _, err := s.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		return s.Linked("ofac:21944")
+	}
+	want := []string{"csl:21944", "ofac:21944"}
+	if got := grouped(true); !slices.Equal(got, want) {
+		t.Fatalf("grouped %v, want %v", got, want)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "links-*.bin"))
+	if len(files) != 1 {
+		t.Fatalf("links files %v, want one", files)
+	}
+	st, err := db.LinkState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ReplaceLinks writes nothing for the versions stored: another key
+	// first, then the same key with no links.
+	for _, v := range []string{"other", st.Versions} {
+		if _, err := db.ReplaceLinks(ctx, v, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := grouped(true); !slices.Equal(got, want) {
+		t.Errorf("from the links file: grouped %v, want %v", got, want)
+	}
+	if got := grouped(false); got != nil {
+		t.Errorf("from the store, which holds no links now: grouped %v", got)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-1] ^= 0xff
+	if err := os.WriteFile(files[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := grouped(true); got != nil {
+		t.Errorf("a damaged links file was used: grouped %v", got)
+	}
+	if b2, err := os.ReadFile(files[0]); err != nil || bytes.Equal(b, b2) {
+		t.Errorf("the damaged links file was not written again from the store (%v)", err)
+	}
 }

@@ -75,6 +75,7 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	if _, err := match.Prepare(q); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, warden.ErrorMessage(err))
 	}
+	defer collectLess()()
 	svc, closeDB, err := openScreening(ctx, e)
 	if err != nil {
 		return err

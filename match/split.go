@@ -125,9 +125,12 @@ func (ix *Index) cutsOf(w string) *wordCuts {
 }
 
 // together reports whether some listed name holds every part of w cut at
-// cuts that is a word of a listed name, or a word's plural, as a word or
-// in a joined span; legal-form words and titles, which names hold in
-// another form or not at all, need not be there.
+// cuts that is a word of a listed name, as a word or in a joined span, as
+// written or, if it is a plural, by its singular (organisations' words are
+// listed in the singular, people's as written: ABBASTRADING is cut for
+// ABBAS TRADING, held as abba trading, though a person is listed as Ali
+// ABBAS); legal-form words and titles, which names hold in another form or
+// not at all, need not be there.
 func (ix *Index) together(w string, cuts []int) bool {
 	var pbuf [maxRun / minPart][]int32
 	posts := pbuf[:0]
@@ -141,14 +144,17 @@ func (ix *Index) together(w string, cuts []int) bool {
 		if legalWords[part] || titles[part] {
 			continue
 		}
-		id, ok := ix.word(part)
-		if !ok || ix.df[id] == 0 {
-			id, ok = ix.singular(part)
+		var post []int32
+		if id, ok := ix.word(part); ok && ix.df[id] > 0 {
+			post = ix.postings[id]
 		}
-		if !ok {
+		if id, ok := ix.singular(part); ok {
+			post = union(post, ix.postings[id])
+		}
+		if post == nil {
 			return false
 		}
-		posts = append(posts, ix.postings[id])
+		posts = append(posts, post)
 	}
 	if len(posts) < 2 {
 		return true
@@ -169,6 +175,26 @@ next:
 		return true
 	}
 	return false
+}
+
+// union returns the names of two sorted postings, sorted, each once; a
+// itself when b is empty.
+func union(a, b []int32) []int32 {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]int32, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // singular returns the id of the listed word plural w is the plural of

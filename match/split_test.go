@@ -25,6 +25,9 @@ func TestSplitTogether(t *testing.T) {
 		company("3", "TORO BLANCO"),
 		company("4", "EVIL CORP"),
 		company("5", "GOLDEN STAR AGENCY"),
+		company("6", "ABBAS TRADING COMPANY"),
+		person("7", "Ali ABBAS"),
+		person("8", "Michael STARS"),
 	})
 	tests := []struct {
 		query string
@@ -33,10 +36,11 @@ func TestSplitTogether(t *testing.T) {
 		{"Vladimirputin", "vladimir putin"},
 		{"PUTINVLADIMIR", "putin vladimir"},
 		{"EvilCorp Ltd", "evil corp ltd"},
-		{"Goldenstars", "golden stars"},
-		{"Mariotoro", ""}, // mario and toro are words of two names
-		{"Verditoro", ""}, // so are verdi and toro
-		{"Evil Corp", ""}, // nothing run together
+		{"Goldenstars", "golden stars"},   // star by its plural, listed as a person's word too
+		{"Abbastrading", "abbas trading"}, // abbas a person's word, and the company's by its singular
+		{"Mariotoro", ""},                 // mario and toro are words of two names
+		{"Verditoro", ""},                 // so are verdi and toro
+		{"Evil Corp", ""},                 // nothing run together
 		{"Verdimario", "verdi mario"},
 		{"Blancoputin", ""},
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"warden"
 )
@@ -69,9 +70,9 @@ func decodeLinks(b []byte, key string) ([]warden.ListingLink, error) {
 	if v := binary.LittleEndian.Uint32(b[len(linksMagic):]); v != linksVersion {
 		return nil, fmt.Errorf("layout %d, this engine reads %d", v, linksVersion)
 	}
-	kl := int(binary.LittleEndian.Uint32(b[head:]))
+	kl := uint64(binary.LittleEndian.Uint32(b[head:]))
 	b = b[head+4:]
-	if kl > len(b) || string(b[:kl]) != key {
+	if kl > uint64(len(b)) || string(b[:kl]) != key {
 		return nil, errors.New("links of other list versions")
 	}
 	b = b[kl:]
@@ -162,6 +163,13 @@ func (s *Service) saveLinks(key string, links []warden.ListingLink) {
 				os.Remove(o) // another process may have removed it first
 			}
 		}
+		// Temporary files of writers that died, as saveSnapshot removes.
+		tmps, _ := filepath.Glob(filepath.Join(s.dir, ".links-*.tmp"))
+		for _, t := range tmps {
+			if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
+				os.Remove(t)
+			}
+		}
 	}()
 }
 
@@ -191,6 +199,10 @@ func writeAtomic(dir, pattern, path string, b []byte) (string, error) {
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		return "", err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // the rename durable; not all systems can sync a directory
+		d.Close()
 	}
 	return path, nil
 }

@@ -219,14 +219,15 @@ type groupMember struct {
 // person's link, then the automatic rules (LinkRules).
 var ruleStrength = [...]warden.LinkRule{warden.LinkManual, warden.LinkOFACID, warden.LinkIdentifier, warden.LinkWallet, warden.LinkNameBirth}
 
-// strength is rule's place in ruleStrength, the last for a rule it lacks.
+// strength is rule's place in ruleStrength, 0 for a rule it lacks (as a
+// person's link: none is stored).
 func strength(rule warden.LinkRule) int {
 	for i, r := range ruleStrength {
 		if r == rule {
 			return i
 		}
 	}
-	return len(ruleStrength) - 1
+	return 0
 }
 
 // makeGroups joins listings by people's links first, then by the automatic
@@ -378,8 +379,12 @@ func (s *Service) storedLinks(ctx context.Context, key string) ([]warden.Listing
 	if err != nil {
 		return nil, false, err
 	}
+	// Another process may have replaced the links between the two reads:
+	// the file is written only if the state read again is the same.
 	if s.dir != "" {
-		s.saveLinks(linksKey(key), links)
+		if again, err := s.db.LinkState(ctx); err == nil && again == st {
+			s.saveLinks(linksKey(key), links)
+		}
 	}
 	return links, true, nil
 }

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"warden"
 )
@@ -152,57 +152,15 @@ func (s *Service) saveLinks(key string, links []warden.ListingLink) {
 	s.writes.Add(1)
 	go func() {
 		defer s.writes.Done()
-		path, err := writeAtomic(s.dir, ".links-*.tmp", linksPath(s.dir, key), encodeLinks(key, links))
+		path := linksPath(s.dir, key)
+		err := writeAtomic(s.dir, ".links-*.tmp", path, func(w io.Writer) error {
+			_, err := w.Write(encodeLinks(key, links))
+			return err
+		})
 		if err != nil {
 			s.logf("screening links file not written: %v", err)
 			return
 		}
-		old, _ := filepath.Glob(filepath.Join(s.dir, "links-*.bin"))
-		for _, o := range old {
-			if o != path {
-				os.Remove(o) // another process may have removed it first
-			}
-		}
-		// Temporary files of writers that died, as saveSnapshot removes.
-		tmps, _ := filepath.Glob(filepath.Join(s.dir, ".links-*.tmp"))
-		for _, t := range tmps {
-			if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
-				os.Remove(t)
-			}
-		}
+		tidy(s.dir, path, "links-*.bin", ".links-*.tmp")
 	}()
-}
-
-// writeAtomic writes b to path through a temporary file in dir named by
-// pattern, synced and renamed into place, and returns path.
-func writeAtomic(dir, pattern, path string, b []byte) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(f.Name()) // after a successful rename, a no-op
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(b)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return "", err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // the rename durable; not all systems can sync a directory
-		d.Close()
-	}
-	return path, nil
 }

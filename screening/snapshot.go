@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -96,46 +97,37 @@ func (s *Service) saveSnapshot(ix *match.Index, key []byte) {
 	s.writes.Add(1)
 	go func() {
 		defer s.writes.Done()
-		path, err := writeSnapshot(s.dir, ix, key)
+		path := snapshotPath(s.dir, key)
+		err := writeAtomic(s.dir, ".index-*.tmp", path, func(w io.Writer) error {
+			bw := bufio.NewWriterSize(w, 1<<20)
+			if err := ix.WriteSnapshot(bw, key); err != nil {
+				return err
+			}
+			return bw.Flush()
+		})
 		if err != nil {
 			s.logf("screening index snapshot not written: %v", err)
 			return
 		}
-		old, _ := filepath.Glob(filepath.Join(s.dir, "index-*.snap"))
-		for _, o := range old {
-			if o != path {
-				os.Remove(o) // another process may have removed it first
-			}
-		}
-		// Temporary files of writers that died (a process ended while
-		// writing); an hour is far longer than any write takes.
-		tmps, _ := filepath.Glob(filepath.Join(s.dir, ".index-*.tmp"))
-		for _, t := range tmps {
-			if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
-				os.Remove(t)
-			}
-		}
+		tidy(s.dir, path, "index-*.snap", ".index-*.tmp")
 	}()
 }
 
-// writeSnapshot writes ix under key into dir atomically and returns the
-// file's path.
-func writeSnapshot(dir string, ix *match.Index, key []byte) (string, error) {
+// writeAtomic writes path in dir through write, atomically: into a
+// temporary file named by pattern, synced, then renamed into place, the
+// rename synced too.
+func writeAtomic(dir, pattern, path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+		return err
 	}
-	f, err := os.CreateTemp(dir, ".index-*.tmp")
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer os.Remove(f.Name()) // after a successful rename, a no-op
-	w := bufio.NewWriterSize(f, 1<<20)
-	err = f.Chmod(0o644) // readable by whoever may read the database
+	err = f.Chmod(0o644)      // readable by whoever may read the database
 	if err == nil {
-		err = ix.WriteSnapshot(w, key)
-	}
-	if err == nil {
-		err = w.Flush()
+		err = write(f)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -144,17 +136,34 @@ func writeSnapshot(dir string, ix *match.Index, key []byte) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		return "", err
+		return err
 	}
-	path := snapshotPath(dir, key)
 	if err := os.Rename(f.Name(), path); err != nil {
-		return "", err
+		return err
 	}
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // the rename durable; not all systems can sync a directory
 		d.Close()
 	}
-	return path, nil
+	return nil
+}
+
+// tidy removes from dir the files matching glob but keep, and the
+// temporary files matching tmpGlob of writers that died (a process ended
+// while writing): an hour is far longer than any write takes.
+func tidy(dir, keep, glob, tmpGlob string) {
+	old, _ := filepath.Glob(filepath.Join(dir, glob))
+	for _, o := range old {
+		if o != keep {
+			os.Remove(o) // another process may have removed it first
+		}
+	}
+	tmps, _ := filepath.Glob(filepath.Join(dir, tmpGlob))
+	for _, t := range tmps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(t)
+		}
+	}
 }
 
 // SnapshotDir is where the index snapshots of the database dsn go: dir if

@@ -1,9 +1,7 @@
 package match
 
 import (
-	"encoding/binary"
 	"errors"
-	"math"
 	"unsafe"
 
 	"warden"
@@ -16,243 +14,185 @@ import (
 // (docs/performance.md). TestPartyCodecCoversEntity fails when
 // warden.Entity gains a field appendParty does not write.
 
-// appendParty appends e's binary form to b.
+// appendParty appends e's binary form to b: the snapshot encoder's
+// numbers, each string written out (inlineStr) rather than numbered in
+// the string table, which a load copies whole.
 func appendParty(b []byte, e *warden.Entity) []byte {
-	w := partyWriter{b}
-	w.str(e.ID)
-	w.str(e.List)
-	w.str(e.SourceID)
-	w.uint(uint64(e.Version))
-	w.str(string(e.Schema))
-	w.uint(uint64(len(e.Names)))
+	w := encoder{buf: b}
+	w.inlineStr(e.ID)
+	w.inlineStr(e.List)
+	w.inlineStr(e.SourceID)
+	w.uvarint(uint64(e.Version))
+	w.inlineStr(string(e.Schema))
+	w.uvarint(uint64(len(e.Names)))
 	for _, n := range e.Names {
-		w.str(n.Full)
-		w.str(string(n.Kind))
-		w.str(n.Script)
-		w.str(n.Lang)
-		w.str(n.Given)
-		w.str(n.Middle)
-		w.str(n.Family)
-		w.str(n.Patronymic)
+		w.inlineStr(n.Full)
+		w.inlineStr(string(n.Kind))
+		w.inlineStr(n.Script)
+		w.inlineStr(n.Lang)
+		w.inlineStr(n.Given)
+		w.inlineStr(n.Middle)
+		w.inlineStr(n.Family)
+		w.inlineStr(n.Patronymic)
 	}
-	w.uint(uint64(len(e.BirthDates)))
+	w.uvarint(uint64(len(e.BirthDates)))
 	for _, d := range e.BirthDates {
-		w.str(d.From)
-		w.str(d.To)
+		w.inlineStr(d.From)
+		w.inlineStr(d.To)
 		w.bool(d.Approximate)
 	}
-	w.strs(e.BirthPlaces)
-	w.str(e.Gender)
-	w.strs(e.Nationalities)
-	w.strs(e.Citizenships)
-	w.strs(e.Countries)
-	w.strs(e.UnmappedCountries)
-	w.uint(uint64(len(e.Addresses)))
+	w.inlineStrs(e.BirthPlaces)
+	w.inlineStr(e.Gender)
+	w.inlineStrs(e.Nationalities)
+	w.inlineStrs(e.Citizenships)
+	w.inlineStrs(e.Countries)
+	w.inlineStrs(e.UnmappedCountries)
+	w.uvarint(uint64(len(e.Addresses)))
 	for _, a := range e.Addresses {
-		w.str(a.Full)
-		w.str(a.Street)
-		w.str(a.City)
-		w.str(a.Region)
-		w.str(a.PostalCode)
-		w.str(a.Country)
-		w.str(a.CountryName)
+		w.inlineStr(a.Full)
+		w.inlineStr(a.Street)
+		w.inlineStr(a.City)
+		w.inlineStr(a.Region)
+		w.inlineStr(a.PostalCode)
+		w.inlineStr(a.Country)
+		w.inlineStr(a.CountryName)
 	}
-	w.uint(uint64(len(e.Identifiers)))
+	w.uvarint(uint64(len(e.Identifiers)))
 	for _, id := range e.Identifiers {
-		w.str(string(id.Type))
-		w.str(id.Value)
-		w.str(id.Country)
-		w.str(id.Currency)
-		w.str(id.Label)
-		w.str(id.Note)
+		w.inlineStr(string(id.Type))
+		w.inlineStr(id.Value)
+		w.inlineStr(id.Country)
+		w.inlineStr(id.Currency)
+		w.inlineStr(id.Label)
+		w.inlineStr(id.Note)
 	}
-	w.strs(e.Programs)
-	w.str(e.ListedOn)
-	w.strs(e.Titles)
-	w.strs(e.Positions)
-	w.str(e.Remarks)
+	w.inlineStrs(e.Programs)
+	w.inlineStr(e.ListedOn)
+	w.inlineStrs(e.Titles)
+	w.inlineStrs(e.Positions)
+	w.inlineStr(e.Remarks)
 	w.bool(e.Craft != nil)
 	if c := e.Craft; c != nil {
-		w.str(c.CallSign)
-		w.str(c.Type)
-		w.str(c.Tonnage)
-		w.str(c.GRT)
-		w.str(c.Flag)
-		w.str(c.Owner)
+		w.inlineStr(c.CallSign)
+		w.inlineStr(c.Type)
+		w.inlineStr(c.Tonnage)
+		w.inlineStr(c.GRT)
+		w.inlineStr(c.Flag)
+		w.inlineStr(c.Owner)
 	}
-	w.uint(uint64(len(e.Links)))
+	w.uvarint(uint64(len(e.Links)))
 	for _, l := range e.Links {
-		w.str(l.Type)
-		w.str(l.SourceID)
-		w.str(l.Name)
-		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(l.Percent))
+		w.inlineStr(l.Type)
+		w.inlineStr(l.SourceID)
+		w.inlineStr(l.Name)
+		w.float(l.Percent)
 	}
-	w.strs(e.Topics)
+	w.inlineStrs(e.Topics)
 	w.bool(e.Related)
-	return w.b
+	return w.buf
 }
 
 // decodeParty decodes a party appendParty wrote. Its strings share one copy
 // of data, which therefore may be memory the caller unmaps later.
 func decodeParty(data []byte) (*warden.Entity, error) {
-	r := partyReader{d: append([]byte(nil), data...)}
+	r := decoder{d: append([]byte(nil), data...)}
 	e := new(warden.Entity)
-	e.ID = r.str()
-	e.List = r.str()
-	e.SourceID = r.str()
-	e.Version = int(r.uint())
-	e.Schema = warden.Schema(r.str())
-	if n := r.count(); n > 0 {
+	e.ID = r.inlineStr()
+	e.List = r.inlineStr()
+	e.SourceID = r.inlineStr()
+	e.Version = int(r.uvarint())
+	e.Schema = warden.Schema(r.inlineStr())
+	if n := r.count(1); n > 0 {
 		e.Names = make([]warden.Name, n)
 		for i := range e.Names {
-			e.Names[i] = warden.Name{Full: r.str(), Kind: warden.NameKind(r.str()), Script: r.str(), Lang: r.str(),
-				Given: r.str(), Middle: r.str(), Family: r.str(), Patronymic: r.str()}
+			e.Names[i] = warden.Name{Full: r.inlineStr(), Kind: warden.NameKind(r.inlineStr()), Script: r.inlineStr(), Lang: r.inlineStr(),
+				Given: r.inlineStr(), Middle: r.inlineStr(), Family: r.inlineStr(), Patronymic: r.inlineStr()}
 		}
 	}
-	if n := r.count(); n > 0 {
+	if n := r.count(1); n > 0 {
 		e.BirthDates = make([]warden.DateRange, n)
 		for i := range e.BirthDates {
-			e.BirthDates[i] = warden.DateRange{From: r.str(), To: r.str(), Approximate: r.bool()}
+			e.BirthDates[i] = warden.DateRange{From: r.inlineStr(), To: r.inlineStr(), Approximate: r.bool()}
 		}
 	}
-	e.BirthPlaces = r.strs()
-	e.Gender = r.str()
-	e.Nationalities = r.strs()
-	e.Citizenships = r.strs()
-	e.Countries = r.strs()
-	e.UnmappedCountries = r.strs()
-	if n := r.count(); n > 0 {
+	e.BirthPlaces = r.inlineStrs()
+	e.Gender = r.inlineStr()
+	e.Nationalities = r.inlineStrs()
+	e.Citizenships = r.inlineStrs()
+	e.Countries = r.inlineStrs()
+	e.UnmappedCountries = r.inlineStrs()
+	if n := r.count(1); n > 0 {
 		e.Addresses = make([]warden.Address, n)
 		for i := range e.Addresses {
-			e.Addresses[i] = warden.Address{Full: r.str(), Street: r.str(), City: r.str(), Region: r.str(),
-				PostalCode: r.str(), Country: r.str(), CountryName: r.str()}
+			e.Addresses[i] = warden.Address{Full: r.inlineStr(), Street: r.inlineStr(), City: r.inlineStr(), Region: r.inlineStr(),
+				PostalCode: r.inlineStr(), Country: r.inlineStr(), CountryName: r.inlineStr()}
 		}
 	}
-	if n := r.count(); n > 0 {
+	if n := r.count(1); n > 0 {
 		e.Identifiers = make([]warden.Identifier, n)
 		for i := range e.Identifiers {
-			e.Identifiers[i] = warden.Identifier{Type: warden.IDType(r.str()), Value: r.str(), Country: r.str(),
-				Currency: r.str(), Label: r.str(), Note: r.str()}
+			e.Identifiers[i] = warden.Identifier{Type: warden.IDType(r.inlineStr()), Value: r.inlineStr(), Country: r.inlineStr(),
+				Currency: r.inlineStr(), Label: r.inlineStr(), Note: r.inlineStr()}
 		}
 	}
-	e.Programs = r.strs()
-	e.ListedOn = r.str()
-	e.Titles = r.strs()
-	e.Positions = r.strs()
-	e.Remarks = r.str()
+	e.Programs = r.inlineStrs()
+	e.ListedOn = r.inlineStr()
+	e.Titles = r.inlineStrs()
+	e.Positions = r.inlineStrs()
+	e.Remarks = r.inlineStr()
 	if r.bool() {
-		e.Craft = &warden.Craft{CallSign: r.str(), Type: r.str(), Tonnage: r.str(), GRT: r.str(), Flag: r.str(), Owner: r.str()}
+		e.Craft = &warden.Craft{CallSign: r.inlineStr(), Type: r.inlineStr(), Tonnage: r.inlineStr(), GRT: r.inlineStr(), Flag: r.inlineStr(), Owner: r.inlineStr()}
 	}
-	if n := r.count(); n > 0 {
+	if n := r.count(1); n > 0 {
 		e.Links = make([]warden.Link, n)
 		for i := range e.Links {
-			e.Links[i] = warden.Link{Type: r.str(), SourceID: r.str(), Name: r.str(), Percent: r.float()}
+			e.Links[i] = warden.Link{Type: r.inlineStr(), SourceID: r.inlineStr(), Name: r.inlineStr(), Percent: r.float()}
 		}
 	}
-	e.Topics = r.strs()
+	e.Topics = r.inlineStrs()
 	e.Related = r.bool()
 	if r.err != nil {
 		return nil, r.err
 	}
 	if len(r.d) != 0 {
-		return nil, errors.New("party: bytes left over")
+		return nil, errors.New("bytes left over")
 	}
 	return e, nil
 }
 
-type partyWriter struct{ b []byte }
-
-func (w *partyWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
-func (w *partyWriter) str(s string)  { w.uint(uint64(len(s))); w.b = append(w.b, s...) }
-func (w *partyWriter) bool(v bool) {
-	if v {
-		w.b = append(w.b, 1)
-	} else {
-		w.b = append(w.b, 0)
-	}
+// inlineStr writes s out: its length, then its bytes.
+func (e *encoder) inlineStr(s string) {
+	e.uvarint(uint64(len(s)))
+	e.buf = append(e.buf, s...)
 }
-func (w *partyWriter) strs(l []string) {
-	w.uint(uint64(len(l)))
+
+func (e *encoder) inlineStrs(l []string) {
+	e.uvarint(uint64(len(l)))
 	for _, s := range l {
-		w.str(s)
+		e.inlineStr(s)
 	}
 }
 
-// partyReader reads what partyWriter wrote; after the first error every
-// read gives the zero value and err says what went wrong.
-type partyReader struct {
-	d   []byte
-	err error
-}
-
-var errPartyTruncated = errors.New("party: truncated")
-
-func (r *partyReader) uint() uint64 {
-	v, n := binary.Uvarint(r.d)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.d = r.d[n:]
-	return v
-}
-
-// count reads a length that must fit in what is left, each item taking at
-// least a byte.
-func (r *partyReader) count() int {
-	n := r.uint()
-	if n > uint64(len(r.d)) {
-		r.fail()
-		return 0
-	}
-	return int(n)
-}
-
-func (r *partyReader) str() string {
-	n := r.count()
+// inlineStr reads a string inlineStr wrote, sharing the decoder's bytes:
+// only a decoder of bytes of its own, never changed, may read one.
+func (d *decoder) inlineStr() string {
+	n := d.count(1)
 	if n == 0 {
 		return ""
 	}
-	s := unsafe.String(&r.d[0], n) // r.d is the reader's own copy, never changed
-	r.d = r.d[n:]
+	s := unsafe.String(&d.d[0], n)
+	d.d = d.d[n:]
 	return s
 }
 
-func (r *partyReader) strs() []string {
-	n := r.count()
+func (d *decoder) inlineStrs() []string {
+	n := d.count(1)
 	if n == 0 {
 		return nil
 	}
 	l := make([]string, n)
 	for i := range l {
-		l[i] = r.str()
+		l[i] = d.inlineStr()
 	}
 	return l
-}
-
-func (r *partyReader) bool() bool {
-	if len(r.d) < 1 {
-		r.fail()
-		return false
-	}
-	v := r.d[0] != 0
-	r.d = r.d[1:]
-	return v
-}
-
-func (r *partyReader) float() float64 {
-	if len(r.d) < 8 {
-		r.fail()
-		return 0
-	}
-	f := math.Float64frombits(binary.LittleEndian.Uint64(r.d))
-	r.d = r.d[8:]
-	return f
-}
-
-func (r *partyReader) fail() {
-	if r.err == nil {
-		r.err = errPartyTruncated
-	}
-	r.d = nil
 }

@@ -3,7 +3,6 @@ package match
 import (
 	"bytes"
 	"math/bits"
-	"strings"
 )
 
 // skeleton reduces a Latin word to a phonetic key in which the usual
@@ -19,17 +18,18 @@ func skeleton(w string) string {
 			return w // digits or another script: compared as written
 		}
 	}
-	if len(w) > maxSkeletonWord {
-		return skeletonOf(w)
-	}
 	// A rule is tried only if every letter of its pattern is in w (has):
 	// most words hold few of the rules' letters, and each try scans w.
-	// The rules rewrite between two buffers on the stack (x, the only
-	// rule that lengthens a word, at most doubles it), so a word costs
-	// one allocation, for its skeleton, and none when that is w itself.
+	// The rules rewrite between two buffers, on the stack for a word of
+	// up to maxSkeletonWord letters (x, the only rule that lengthens a
+	// word, at most doubles it), so a word costs one allocation, for its
+	// skeleton, and none when that is w itself.
 	has := letterSet(w)
 	var bufs [2][2 * maxSkeletonWord]byte
 	cur, next := bufs[0][:0], bufs[1][:0]
+	if len(w) > maxSkeletonWord {
+		cur, next = make([]byte, 0, 2*len(w)), make([]byte, 0, 2*len(w))
+	}
 	cur = append(cur, w...)
 	for i, rp := range skeletonRules {
 		if has&skeletonNeeds[i] != skeletonNeeds[i] {
@@ -47,23 +47,8 @@ func skeleton(w string) string {
 	return string(b)
 }
 
-// maxSkeletonWord is the longest word skeleton rewrites on the stack;
-// longer ones (run-together names) take skeletonOf.
+// maxSkeletonWord is the longest word skeleton rewrites on the stack.
 const maxSkeletonWord = 32
-
-// skeletonOf is skeleton by strings.ReplaceAll: the definition, which
-// skeleton follows without allocating.
-func skeletonOf(w string) string {
-	has := letterSet(w)
-	for i, rp := range skeletonRules {
-		if has&skeletonNeeds[i] != skeletonNeeds[i] {
-			continue
-		}
-		w = strings.ReplaceAll(w, rp[0], rp[1])
-		has |= skeletonGives[i]
-	}
-	return string(collapse(make([]byte, 0, len(w)), []byte(w)))
-}
 
 // letterSet has bit c-'a' set for each letter c of w, all of a to z.
 func letterSet(w string) uint32 {

@@ -48,6 +48,20 @@ func TestSkeleton(t *testing.T) {
 	}
 }
 
+// skeletonOf is skeleton by strings.ReplaceAll: its definition, which
+// skeleton follows on the stack.
+func skeletonOf(w string) string {
+	has := letterSet(w)
+	for i, rp := range skeletonRules {
+		if has&skeletonNeeds[i] != skeletonNeeds[i] {
+			continue
+		}
+		w = strings.ReplaceAll(w, rp[0], rp[1])
+		has |= skeletonGives[i]
+	}
+	return string(collapse(make([]byte, 0, len(w)), []byte(w)))
+}
+
 // BenchmarkSkeleton compares skeleton with its definition (skeletonOf,
 // strings.ReplaceAll) on the words of the OFAC list: every query word,
 // listed word, alt and joined span is read through it.

@@ -96,23 +96,10 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 func prepareRows(pos []string, qs []match.Query) ([]Row, error) {
 	rows := make([]Row, len(qs))
 	errs := make([]error, len(qs))
-	const chunk = 256
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), (len(qs)+chunk-1)/chunk) {
-		wg.Go(func() {
-			for {
-				from := int(next.Add(chunk)) - chunk
-				if from >= len(qs) {
-					return
-				}
-				for i := from; i < min(from+chunk, len(qs)); i++ {
-					rows[i], errs[i] = NewRow(pos[i], qs[i])
-				}
-			}
-		})
-	}
-	wg.Wait()
+	onCores(len(qs), 256, func(i int) bool {
+		rows[i], errs[i] = NewRow(pos[i], qs[i])
+		return true
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -156,29 +143,26 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// One goroutine a core screens rows, taking the next in input order;
-	// the answers are emitted in that order as they complete. Errors stay
-	// with their row. The goroutines live for the whole batch: one a row
-	// grew a fresh stack for every query, a thirtieth of a batch's CPU.
-	var next atomic.Int64
-	var workers sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rows)) {
-		workers.Go(func() {
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= len(rows) {
-					return
-				}
-				o := opt
-				if rows[i].Options != nil {
-					o = *rows[i].Options
-				}
-				hits, err := s.ScreenPrepared(ctx, rows[i].Query, o)
-				results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
-				close(results[i].done)
+	// One goroutine a core screens rows, taking the next in input order
+	// (onCores); the answers are emitted in that order as they complete.
+	// Errors stay with their row.
+	workers := make(chan struct{})
+	go func() {
+		defer close(workers)
+		onCores(len(rows), 1, func(i int) bool {
+			if ctx.Err() != nil {
+				return false
 			}
+			o := opt
+			if rows[i].Options != nil {
+				o = *rows[i].Options
+			}
+			hits, err := s.ScreenPrepared(ctx, rows[i].Query, o)
+			results[i].resp, results[i].err = View(rows[i].Query.Query(), hits), err
+			close(results[i].done)
+			return true
 		})
-	}
+	}()
 	var err error
 	for i := range rows {
 		select {
@@ -201,8 +185,33 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 		}
 	}
 	cancel()
-	workers.Wait()
+	<-workers
 	return err
+}
+
+// onCores calls do with every index below n on one goroutine a core, each
+// taking the next chunk of indexes in order, and returns when all are
+// done; a goroutine stops early when do returns false. The goroutines
+// live for the whole run: one a row grew a fresh stack for every row.
+func onCores(n, chunk int, do func(i int) bool) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk) {
+		wg.Go(func() {
+			for {
+				from := int(next.Add(int64(chunk))) - chunk
+				if from >= n {
+					return
+				}
+				for i := from; i < min(from+chunk, n); i++ {
+					if !do(i) {
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // CSVHeader is the header of a batch's results as CSV (CSVRecord): one row

@@ -2,9 +2,11 @@ package match
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,9 +194,21 @@ func TestIndexLosesNothing(t *testing.T) {
 		},
 	}
 	for i := 0; i < len(ix.entities); i += 97 {
-		n := ix.entities[i].Names[0].Full
+		e := ix.entities[i]
+		n := e.Names[0].Full
 		for _, m := range mutate {
 			queries = append(queries, Query{Names: []string{m(n)}})
+		}
+		// Qualifiers that agree and that conflict: the search counts them
+		// in the bound of a party (partyReach) before scoring it.
+		if i%(2*97) != 0 {
+			continue // every other one, for time: brute force is slow
+		}
+		for _, q := range qualified(e) {
+			for _, m := range mutate[:2] {
+				q.Names = []string{m(n)}
+				queries = append(queries, q)
+			}
 		}
 	}
 	if testing.Short() || raceEnabled {
@@ -205,6 +219,31 @@ func TestIndexLosesNothing(t *testing.T) {
 		queries = sample
 	}
 	loseNothing(t, ix, queries)
+}
+
+// qualified returns queries (without a name) whose qualifiers agree with
+// e's, or conflict with them: its schema or another, its birth year or one
+// a year off or decades off, its country or another, the other gender.
+func qualified(e *warden.Entity) []Query {
+	other := warden.SchemaOrganization
+	if e.Schema != warden.SchemaPerson {
+		other = warden.SchemaPerson
+	}
+	agree := Query{Schema: e.Schema}
+	near := Query{Schema: e.Schema, Gender: "female", Countries: []string{"AQ"}}
+	conflict := Query{Schema: other, BirthDates: []string{"1901"}, Gender: "male", Countries: []string{"AQ"}}
+	if len(e.BirthDates) > 0 && len(e.BirthDates[0].From) >= 4 {
+		y := e.BirthDates[0].From[:4]
+		agree.BirthDates = []string{y}
+		if n, err := strconv.Atoi(y); err == nil && n > 1 {
+			near.BirthDates = []string{fmt.Sprintf("%04d", n-1)}
+		}
+	}
+	cs := append(append(append([]string(nil), e.Nationalities...), e.Citizenships...), e.Countries...)
+	if len(cs) > 0 {
+		agree.Countries = cs[:1]
+	}
+	return []Query{agree, near, conflict}
 }
 
 // loseNothing checks that every party brute force scores at or above the

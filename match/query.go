@@ -219,6 +219,12 @@ func (ix *Index) Search(q Query, opt Options) ([]Hit, error) {
 // Query returns the query p was prepared from.
 func (p *Prepared) Query() Query { return p.q }
 
+// qualified reports whether p has a qualifier (schema, birth date,
+// gender, country) that may move a party's score.
+func (p *Prepared) qualified() bool {
+	return p.q.Schema != "" || len(p.years) > 0 || p.q.Gender != "" || len(p.countries) > 0
+}
+
 // SearchPrepared is Search for a query already prepared, as batches do when
 // they check every row before screening any. Every reading of every name is
 // screened: a query with more readings than one pass tracks

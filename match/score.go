@@ -17,9 +17,8 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	floor := opt.MinScore
 	reach := opt.reach
 	// The names that can reach the floor, with their entity and bound (of
-	// the name alone: the party's qualifiers are counted per group,
-	// partyReach); entities found by identifier come with no name and
-	// bound 2.
+	// the name alone: the party's qualifiers are counted apart, partyReach);
+	// entities found by identifier come with no name and bound 2.
 	type en struct {
 		e, n  int32
 		bound float64
@@ -29,11 +28,17 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	var keep []en
 	for i, nm := range names.ids {
 		c := &names.cands[i]
-		if reach(p.bound(c, w)) < floor {
+		b := p.bound(c, w)
+		if reach(b) < floor {
 			continue
 		}
-		if b := ix.nameBound(p, c, nm, w); reach(b) >= floor {
-			keep = append(keep, en{ix.owner[nm], nm, b})
+		e := ix.owner[nm]
+		q := names.qualBound(ix, p, e, w)
+		if q.reach(b, &opt) < floor {
+			continue
+		}
+		if b := ix.nameBound(p, c, nm, w); q.reach(b, &opt) >= floor {
+			keep = append(keep, en{e, nm, b})
 		}
 	}
 	for _, e := range ents {
@@ -67,7 +72,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		g.nms = g.nms[:len(g.nms):len(g.nms)]
 		nms = nms[:len(nms)+len(g.nms)]
 		if !byID {
-			g.bound = ix.partyReach(p, g.e, g.bound, opt)
+			g.bound = names.qualBound(ix, p, g.e, w).reach(g.bound, &opt)
 		}
 		if p.lists == nil || p.lists[ix.parties[g.e].list] {
 			groups = append(groups, g)
@@ -248,21 +253,36 @@ func (p *Prepared) qualifiers(e *party, w *Weights, explain bool, f func(name st
 	}
 }
 
-// partyReach is the most party ei may score when its names score at most
-// b: b with the qualifiers' conflicts, which score takes off any name
-// score, and their agreements where b is near enough the threshold for
-// them to count. A party whose name alone could reach the floor often
+// qualBound is what a party's qualifiers may add to the score of its
+// names against a query: neg, the sum of their conflicts, which score
+// takes off any name score, and pos, of their agreements, which count only
+// near the threshold. A party whose name alone could reach the floor often
 // cannot once its qualifiers are counted (an organisation for a person's
-// query, a birth date years off), and scoring it would be wasted: three
-// in four parties scored on the customer mix fell below the floor.
-func (ix *Index) partyReach(p *Prepared, ei int32, b float64, opt Options) float64 {
-	positive := b >= opt.Threshold-positiveFrom-1e-9 // reach's slack
-	p.qualifiers(&ix.parties[ei], opt.Weights, false, func(_ string, c float64, _ string) {
-		if c < 0 || positive {
-			b += c
+// query, a birth date years off): three in four parties scored on the
+// customer mix fell below the floor before they were counted.
+type qualBound struct{ neg, pos float64 }
+
+// qualBoundOf returns party ei's qualBound against p.
+func (ix *Index) qualBoundOf(p *Prepared, ei int32, w *Weights) qualBound {
+	var q qualBound
+	p.qualifiers(&ix.parties[ei], w, false, func(_ string, c float64, _ string) {
+		if c < 0 {
+			q.neg += c
+		} else {
+			q.pos += c
 		}
 	})
-	return b + 1e-9 // score sums the same terms in another order
+	return q
+}
+
+// reach is the most the party may score when its names score at most b,
+// with reach's slack; score sums the same terms in another order, hence
+// the margin. o has its defaults.
+func (q qualBound) reach(b float64, o *Options) float64 {
+	if b >= o.Threshold-positiveFrom-1e-9 {
+		b += q.pos
+	}
+	return b + q.neg + 1e-9
 }
 
 // reach is the most a party whose name can score b may score: the

@@ -4,15 +4,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"testing"
 )
 
-// TestSearchKeys checks searchKeys against a plain binary search, on keys
-// spread evenly as hashes are and on keys crowded in a corner of the range,
-// where the guess from h's value is far off, for present and absent keys and
-// both ends of the range.
-func TestSearchKeys(t *testing.T) {
+// TestLookupKeys checks Index.lookup, through its directory of keys
+// (keyDir), against a scan of every key: on keys spread evenly as hashes
+// are, on keys crowded in a corner of the range or sharing a bucket, and at
+// both ends of it, for present and absent keys.
+func TestLookupKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	even := make([]uint64, 5000)
 	for i := range even {
@@ -32,6 +31,10 @@ func TestSearchKeys(t *testing.T) {
 	}{{"empty", nil}, {"one", []uint64{42}}, {"even", even}, {"crowded", crowded}, {"high", high}} {
 		keys := slices.Clone(tc.keys)
 		slices.Sort(keys)
+		ix := &Index{delKeys: keys, delIDs: make([]int32, len(keys))}
+		for i := range ix.delIDs {
+			ix.delIDs[i] = int32(i)
+		}
 		probes := []uint64{0, 1, 41, 42, 43, math.MaxUint64, math.MaxUint64 - 1}
 		for i := 0; i < 2000; i++ {
 			probes = append(probes, rng.Uint64(), uint64(rng.IntN(400)), math.MaxUint64-uint64(rng.IntN(200)))
@@ -40,9 +43,15 @@ func TestSearchKeys(t *testing.T) {
 			}
 		}
 		for _, h := range probes {
-			want := sort.Search(len(keys), func(i int) bool { return keys[i] >= h })
-			if got := searchKeys(keys, h); got != want {
-				t.Fatalf("%s: searchKeys(%d) = %d, want %d", tc.name, h, got, want)
+			var want, got []int32
+			for i, k := range keys {
+				if k == h {
+					want = append(want, int32(i))
+				}
+			}
+			ix.lookup(h, func(id int32) { got = append(got, id) })
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: lookup(%d) = %v, want %v", tc.name, h, got, want)
 			}
 		}
 	}

@@ -86,9 +86,13 @@ type Index struct {
 	// hashes to delKeys[i].
 	delKeys []uint64
 	delIDs  []int32
-	df      []int32  // token id -> names containing it as a word
-	abjad   []bool   // token id -> read from Arabic script somewhere
-	seen    []seenAs // token id -> the forms it was read in (while building)
+	// keyDir[b] is the first index of delKeys whose hash's top keyDirBits
+	// bits are b or more, built on the first lookup (keyDirOnce).
+	keyDir     []uint32
+	keyDirOnce sync.Once
+	df         []int32  // token id -> names containing it as a word
+	abjad      []bool   // token id -> read from Arabic script somewhere
+	seen       []seenAs // token id -> the forms it was read in (while building)
 	// forms[formAt[id]:formAt[id+1]] is token id rebuilt in each form it
 	// was read in, for tokens with longPostings or more.
 	forms  []token
@@ -426,10 +430,45 @@ func neighbourhood(t *token) int {
 
 // lookup calls fn for each token whose deletion neighbourhood holds h.
 func (ix *Index) lookup(h uint64, fn func(int32)) {
-	i := searchKeys(ix.delKeys, h)
-	for ; i < len(ix.delKeys) && ix.delKeys[i] == h; i++ {
+	ix.keyDirOnce.Do(ix.buildKeyDir)
+	b := h >> (64 - keyDirBits)
+	keys := ix.delKeys[:ix.keyDir[b+1]]
+	i, hi := int(ix.keyDir[b]), len(keys)
+	for i < hi { // the first key >= h
+		mid := int(uint(i+hi) >> 1)
+		if keys[mid] < h {
+			i = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for ; i < len(keys) && keys[i] == h; i++ {
 		fn(ix.delIDs[i])
 	}
+}
+
+// keyDirBits is how many top bits of a deletion hash index keyDir: 2^17
+// buckets of about ten keys each for the full lists' million and a half
+// (more where many tokens share a deletion), so that a lookup searches a
+// cache line or two of delKeys where a search of all of them would miss
+// the cache at a dozen steps; the directory itself (512 KB) stays in the
+// cache. Every query word looks up its deletion
+// neighbourhood, a few dozen hashes.
+const keyDirBits = 17
+
+// buildKeyDir builds keyDir from the sorted delKeys, in one pass.
+func (ix *Index) buildKeyDir() {
+	dir := make([]uint32, 1<<keyDirBits+1)
+	b := 0
+	for i, k := range ix.delKeys {
+		for kb := int(k >> (64 - keyDirBits)); b <= kb; b++ {
+			dir[b] = uint32(i)
+		}
+	}
+	for ; b < len(dir); b++ {
+		dir[b] = uint32(len(ix.delKeys))
+	}
+	ix.keyDir = dir
 }
 
 // wordTable is the open-addressing hash table of texts: a power of two of

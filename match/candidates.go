@@ -346,26 +346,6 @@ type candSet struct {
 	cands []cand
 	order []int32  // slots by name id while len(order) == len(ids) (sorted)
 	seen  nameBits // the names that may become candidates (candidates)
-	// quals holds per party its qualBound against the query, valid where
-	// qualGen is the set's generation: a party's names are bounded one by
-	// one, and most parties have several.
-	quals   []qualBound
-	qualGen []uint32
-}
-
-// qualBound returns party ei's qualBound against p, computing it once per
-// query.
-func (s *candSet) qualBound(ix *Index, p *Prepared, ei int32, w *Weights) qualBound {
-	if !p.qualified() {
-		return qualBound{}
-	}
-	if s.quals == nil {
-		s.quals, s.qualGen = make([]qualBound, len(ix.parties)), make([]uint32, len(ix.parties))
-	}
-	if s.qualGen[ei] != s.gen {
-		s.quals[ei], s.qualGen[ei] = ix.qualBoundOf(p, ei, w), s.gen
-	}
-	return s.quals[ei]
 }
 
 // nameBits is a set of names, a bit each, emptied in constant time: a
@@ -470,7 +450,6 @@ func (ix *Index) getSet() *candSet {
 	s.gen++
 	if s.gen == 0 { // wrapped: stamps from 2^32 queries ago would look current
 		clear(s.epoch)
-		clear(s.qualGen)
 		s.gen = 1
 	}
 	s.ids, s.cands, s.order = s.ids[:0], s.cands[:0], s.order[:0]

@@ -86,6 +86,11 @@ type Index struct {
 	// hashes to delKeys[i].
 	delKeys []uint64
 	delIDs  []int32
+	// quals packs each party's qualifiers (partyQuals, made on first use,
+	// qualsOnce), their schemas numbered in schemas.
+	quals     []partyQual
+	schemas   []warden.Schema
+	qualsOnce sync.Once
 	// keyDir[b] is the first index of delKeys whose hash's top keyDirBits
 	// bits are b or more, built on the first lookup (keyDirOnce).
 	keyDir     []uint32

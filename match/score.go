@@ -26,6 +26,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	// Few names pass the bounds (one in twenty on the customer mix): keep
 	// grows as they do rather than hold room for every candidate.
 	var keep []en
+	qq := ix.queryQual(p)
 	for i, nm := range names.ids {
 		c := &names.cands[i]
 		b := p.bound(c, w)
@@ -33,7 +34,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 			continue
 		}
 		e := ix.owner[nm]
-		q := names.qualBound(ix, p, e, w)
+		q := qq.bound(&ix.partyQuals()[e], w)
 		if q.reach(b, &opt) < floor {
 			continue
 		}
@@ -72,7 +73,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 		g.nms = g.nms[:len(g.nms):len(g.nms)]
 		nms = nms[:len(nms)+len(g.nms)]
 		if !byID {
-			g.bound = names.qualBound(ix, p, g.e, w).reach(g.bound, &opt)
+			g.bound = ix.qualBoundOf(p, g.e, w).reach(g.bound, &opt)
 		}
 		if p.lists == nil || p.lists[ix.parties[g.e].list] {
 			groups = append(groups, g)
@@ -262,7 +263,7 @@ func (p *Prepared) qualifiers(e *party, w *Weights, explain bool, f func(name st
 // customer mix fell below the floor before they were counted.
 type qualBound struct{ neg, pos float64 }
 
-// qualBoundOf returns party ei's qualBound against p.
+// qualBoundOf returns party ei's qualBound against p, exactly.
 func (ix *Index) qualBoundOf(p *Prepared, ei int32, w *Weights) qualBound {
 	var q qualBound
 	p.qualifiers(&ix.parties[ei], w, false, func(_ string, c float64, _ string) {
@@ -283,6 +284,145 @@ func (q qualBound) reach(b float64, o *Options) float64 {
 		b += q.pos
 	}
 	return b + q.neg + 1e-9
+}
+
+// partyQual is what queryQual.bound needs of a party, packed in 16
+// bytes: a query's candidate names belong to parties met at random, and
+// loading each one's record (party) missed the cache at a cost near what
+// bounding saved. Where packing loses detail (a birth year within the
+// party's span, a country sharing another's bit) the bound is looser, never
+// tighter, than qualBoundOf.
+type partyQual struct {
+	countries        uint64 // a bit per country (countryBit); 0 if none
+	birthLo, birthHi int16  // the span of the birth years dateDistance reads (birth == birthSpan)
+	birth            uint8  // birthNone, birthUnread or birthSpan
+	schema           uint8  // the party's schema, as an index of Index.schemas
+	gender           uint8  // genderCode of a person's gender; 0 if none or not a person
+}
+
+// The birth dates a partyQual records.
+const (
+	birthNone   = iota // none: no birth feature
+	birthUnread        // none dateDistance reads (shorter than a year)
+	birthSpan          // years birthLo to birthHi
+)
+
+// countryBit is country c's bit in partyQual.countries.
+func countryBit(c string) uint64 { return 1 << (hashWord(c) & 63) }
+
+// genderCode numbers gender g, lowered: 0 for none, 1 male, 2 female, 3
+// any other.
+func genderCode(g string) uint8 {
+	switch strings.ToLower(g) {
+	case "":
+		return 0
+	case "male":
+		return 1
+	case "female":
+		return 2
+	}
+	return 3
+}
+
+// partyQuals returns every party's partyQual, made on first use.
+func (ix *Index) partyQuals() []partyQual {
+	ix.qualsOnce.Do(func() {
+		qs := make([]partyQual, len(ix.parties))
+		codes := map[warden.Schema]uint8{}
+		for i := range ix.parties {
+			e, q := &ix.parties[i], &qs[i]
+			c, ok := codes[e.schema]
+			if !ok {
+				c = uint8(len(ix.schemas))
+				codes[e.schema] = c
+				ix.schemas = append(ix.schemas, e.schema) // few: Person, Organization, ...
+			}
+			q.schema = c
+			if e.schema == warden.SchemaPerson {
+				q.gender = genderCode(e.gender)
+			}
+			for _, c := range e.countries {
+				q.countries |= countryBit(c)
+			}
+			if len(e.birth) > 0 {
+				q.birth = birthUnread
+			}
+			for _, d := range e.birth {
+				to := d.To
+				if to == "" {
+					to = d.From
+				}
+				if len(d.From) < 4 || len(to) < 4 {
+					continue
+				}
+				lo, hi := int16(min(atoi(d.From[:4]), atoi(to[:4]))), int16(max(atoi(d.From[:4]), atoi(to[:4])))
+				if q.birth != birthSpan {
+					q.birth, q.birthLo, q.birthHi = birthSpan, lo, hi
+				}
+				q.birthLo, q.birthHi = min(q.birthLo, lo), max(q.birthHi, hi)
+			}
+		}
+		ix.quals = qs
+	})
+	return ix.quals
+}
+
+// queryQual is a query's qualifiers as queryQual.bound reads them.
+type queryQual struct {
+	ix        *Index
+	schema    warden.Schema
+	years     []int16 // the birth years
+	countries uint64  // partyQual.countries of its countries
+	gender    uint8   // genderCode
+	none      bool    // no qualifier
+}
+
+// queryQual returns p's qualifiers as queryQual.bound reads them.
+func (ix *Index) queryQual(p *Prepared) queryQual {
+	q := queryQual{ix: ix, schema: p.q.Schema, gender: genderCode(p.q.Gender), none: !p.qualified()}
+	for _, y := range p.years {
+		q.years = append(q.years, int16(atoi(y[:4])))
+	}
+	for _, c := range p.countries {
+		q.countries |= countryBit(c)
+	}
+	return q
+}
+
+// bound is the qualBound of the party packed as e: at least its
+// qualBoundOf. A birth year one off the party's span or inside it may be
+// near or agree, further off it conflicts; a country whose bit the party
+// lacks conflicts, one whose bit it has may agree.
+func (q *queryQual) bound(e *partyQual, w *Weights) qualBound {
+	var b qualBound
+	if q.none {
+		return b
+	}
+	if q.schema != "" && !compatible(q.schema, q.ix.schemas[e.schema]) {
+		b.neg -= w.SchemaConflict
+	}
+	if len(q.years) > 0 && e.birth != birthNone {
+		near := e.birth == birthUnread
+		for _, y := range q.years {
+			near = near || y >= e.birthLo-1 && y <= e.birthHi+1
+		}
+		if near {
+			b.pos += w.BirthDateAgree
+		} else {
+			b.neg -= w.BirthDateConflict
+		}
+	}
+	if q.gender != 0 && e.gender != 0 && q.gender != e.gender {
+		b.neg -= w.GenderConflict
+	}
+	if q.countries != 0 && e.countries != 0 {
+		if q.countries&e.countries != 0 {
+			b.pos += w.CountryAgree
+		} else {
+			b.neg -= w.CountryConflict
+		}
+	}
+	return b
 }
 
 // reach is the most a party whose name can score b may score: the

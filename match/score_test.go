@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"warden"
 )
 
 // TestSearchTopK checks that a search with a limit returns exactly the
@@ -53,4 +55,45 @@ func hitIDs(hs []Hit) []string {
 		out = append(out, h.Entity.ID+" "+strconv.FormatFloat(h.Score, 'f', 3, 64))
 	}
 	return out
+}
+
+// TestQualBound checks that the packed bound of a party's qualifiers
+// (queryQual.bound), which prunes names before they are bounded, is never
+// below their exact bound (qualBoundOf), for every party of the OFAC list
+// against queries whose qualifiers agree, nearly agree or conflict with a
+// sample of its parties, and a query with gender, countries and two birth
+// years; and that it is tight for schema and gender, which it packs whole.
+func TestQualBound(t *testing.T) {
+	ix := ofac(t)
+	var queries []Query
+	for i := 0; i < len(ix.entities); i += 211 {
+		queries = append(queries, qualified(ix.entities[i])...)
+	}
+	queries = append(queries, Query{Schema: warden.SchemaPerson, Gender: "female", Countries: []string{"IR", "RU"}, BirthDates: []string{"1960-05", "1971"}})
+	w := &DefaultWeights
+	opt := Options{}
+	opt.defaults()
+	conflicts := 0
+	for _, q := range queries {
+		q.Names = []string{"x"}
+		p, err := Prepare(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qq := ix.queryQual(p)
+		for ei := range ix.parties {
+			got, want := qq.bound(&ix.partyQuals()[ei], w), ix.qualBoundOf(p, int32(ei), w)
+			for _, b := range []float64{0.3, 0.7, 0.75, 0.9, 1} {
+				if g, x := got.reach(b, &opt), want.reach(b, &opt); g < x {
+					t.Fatalf("%+v against %s: packed bound %v below exact %v (%+v < %+v)", q, ix.parties[ei].id, g, x, got, want)
+				}
+			}
+			if got.neg < 0 {
+				conflicts++
+			}
+		}
+	}
+	if conflicts == 0 {
+		t.Error("no party conflicts with any query: the bound prunes nothing")
+	}
 }

@@ -541,6 +541,9 @@ func single(f string, i int) bool {
 // l, which leet takes as an argument.
 var leetDigits = map[rune]rune{'1': 'i', '3': 'e', '0': 'o', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's'}
 
+// leetChars are the keys of leetDigits.
+const leetChars = "1304578@$"
+
 // leet reads s with the digits and symbols of leetDigits as letters, 1 as
 // one, in the words that mix them with letters, and reports whether it
 // read any. A word is read so only if it has at least two letters, no more
@@ -548,6 +551,9 @@ var leetDigits = map[rune]rune{'1': 'i', '3': 'e', '0': 'o', '4': 'a', '5': 's',
 // characters, so that numbers, codes ("A1", "Su-27", "B2B") and addresses
 // stay as they are.
 func leet(s string, one rune) (string, bool) {
+	if !strings.ContainsAny(s, leetChars) {
+		return s, false // most names: nothing to read
+	}
 	isLeet := func(r rune) bool { return isWordRune(r) || r == '@' || r == '$' }
 	var b strings.Builder
 	changed := false

@@ -360,3 +360,16 @@ func FuzzEvasion(f *testing.F) {
 		t.Fatalf("%+q (from %q): %s not a hit", q, name, e.ID)
 	})
 }
+
+// TestLeetChars checks that leetChars, leet's quick test of whether a name
+// has anything to read, holds exactly the keys of leetDigits.
+func TestLeetChars(t *testing.T) {
+	if n := utf8.RuneCountInString(leetChars); n != len(leetDigits) {
+		t.Errorf("leetChars has %d characters, leetDigits %d keys", n, len(leetDigits))
+	}
+	for r := range leetDigits {
+		if !strings.ContainsRune(leetChars, r) {
+			t.Errorf("leetChars lacks %q", r)
+		}
+	}
+}

@@ -200,7 +200,7 @@ func TestIndexLosesNothing(t *testing.T) {
 			queries = append(queries, Query{Names: []string{m(n)}})
 		}
 		// Qualifiers that agree and that conflict: the search counts them
-		// in the bound of a party (partyReach) before scoring it.
+		// in the bound of a party (qualBound) before scoring it.
 		if i%(2*97) != 0 {
 			continue // every other one, for time: brute force is slow
 		}

@@ -17,7 +17,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	floor := opt.MinScore
 	reach := opt.reach
 	// The names that can reach the floor, with their entity and bound (of
-	// the name alone: the party's qualifiers are counted apart, partyReach);
+	// the name alone: the party's qualifiers are counted apart, qualBound);
 	// entities found by identifier come with no name and bound 2.
 	type en struct {
 		e, n  int32

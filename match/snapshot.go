@@ -165,6 +165,10 @@ func readSnapshot(data []byte, key []byte, fpc <-chan [32]byte) (*Index, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Only a whole index is primed: a failed one's mapping is released.
+	// The caller finishes loading meanwhile; a search waits for what is
+	// not done.
+	go ix.prime()
 	return ix, nil
 }
 

@@ -37,9 +37,11 @@ func TestSnapshotFields(t *testing.T) {
 		// on its own; vocab and seen: nil once built; sets: a pool;
 		// lookups and resembled: memos of queries, empty at first; occ:
 		// the forms of each token (occurrences), in lazyOcc in a loaded
-		// index; byID and byIDOnce: made from the parties on first use.
+		// index; byID and byIDOnce: made from the parties on first use;
+		// quals, schemas, keyDir and their Onces: made from the parties
+		// and delKeys once the index is built or loaded (prime).
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
-			"slots", "slotAt", "delKeys", "delIDs", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
+			"slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
 			"lookups", "resembled", "cuts", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)

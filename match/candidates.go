@@ -134,15 +134,17 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			// alone hits has no word met, and bound gives it 0. seen holds
 			// the names that may become candidates: those already, and
 			// those a weak lookup or a letter hit.
-			seen := &names.seen
+			seen, words := &names.seen, &names.words
 			seen.reset(len(ix.names))
+			words.reset(len(ix.names))
 			for _, nm := range names.ids {
 				seen.set(nm)
+				words.set(nm)
 			}
 			for i, l := range ls {
 				if l.m&essential != 0 && (i >= 64 || weak&(1<<uint(i)) == 0) {
 					ix.walk(names, ri, l.m, l.wordLookup, true, walkWords)
-					ix.setAll(seen, l.wordLookup)
+					ix.setAll(seen, words, l.wordLookup)
 				}
 			}
 			for i, l := range ls {
@@ -150,12 +152,21 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 					continue
 				}
 				// Names an earlier lookup hit, then this one's hits.
-				ix.walkBits(names, seen, ri, l.m, l.wordLookup)
-				ix.setAll(seen, l.wordLookup)
+				ix.walkBits(names, seen, nil, ri, l.m, l.wordLookup, walkAll)
+				ix.setAll(seen, words, l.wordLookup)
 			}
+			// The other lookups' words add the names an essential lookup
+			// hit; then their letters add those an essential lookup's word
+			// hit (words): a name met by letters alone has no word met and
+			// would be bounded at 0.
 			for _, l := range ls {
 				if l.m&essential == 0 {
-					ix.walkBits(names, seen, ri, l.m, l.wordLookup)
+					ix.walkBits(names, seen, words, ri, l.m, l.wordLookup, walkWords)
+				}
+			}
+			for _, l := range ls {
+				if l.m&essential == 0 && l.letter >= 0 {
+					ix.walkBits(names, words, nil, ri, l.m, l.wordLookup, walkLetter)
 				}
 			}
 			// The weak lookups mark the candidates added after them, and
@@ -212,25 +223,40 @@ func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool,
 	}
 }
 
-// walkBits marks the names lookup l hits among those of bits, adding those
-// not yet candidates.
-func (ix *Index) walkBits(names *candSet, bs *nameBits, ri int, m uint64, l *wordLookup) {
+// walkBits marks the names lookup l hits through its tokens which says
+// among those of bs, adding those not yet candidates, and adds them to
+// also if set.
+func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
 	joined := bits.OnesCount64(m) > 1
 	for _, id := range l.ids {
+		if which == walkWords && id == l.letter || which == walkLetter && id != l.letter {
+			continue
+		}
 		at := ix.at[id]
 		for k, nm := range ix.postings[id] {
 			if bs.has(nm) {
 				names.get(nm, true).mark(ri, m, id == l.letter, at[k], joined)
+				if also != nil {
+					also.set(nm)
+				}
 			}
 		}
 	}
 }
 
-// setAll adds to bs every name lookup l hits.
-func (ix *Index) setAll(bs *nameBits, l *wordLookup) {
+// setAll adds to bs every name lookup l hits, and to words those it hits
+// through a word (not its letter).
+func (ix *Index) setAll(bs, words *nameBits, l *wordLookup) {
 	for _, id := range l.ids {
+		if id == l.letter {
+			for _, nm := range ix.postings[id] {
+				bs.set(nm)
+			}
+			continue
+		}
 		for _, nm := range ix.postings[id] {
 			bs.set(nm)
+			words.set(nm)
 		}
 	}
 }
@@ -346,6 +372,7 @@ type candSet struct {
 	cands []cand
 	order []int32  // slots by name id while len(order) == len(ids) (sorted)
 	seen  nameBits // the names that may become candidates (candidates)
+	words nameBits // those of seen a word met, not only a letter
 }
 
 // nameBits is a set of names, a bit each, emptied in constant time: a

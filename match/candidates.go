@@ -137,6 +137,7 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			seen, words := &names.seen, &names.words
 			seen.reset(len(ix.names))
 			words.reset(len(ix.names))
+			empty := len(names.ids) == 0 // seen is
 			for _, nm := range names.ids {
 				seen.set(nm)
 				words.set(nm)
@@ -145,15 +146,21 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 				if l.m&essential != 0 && (i >= 64 || weak&(1<<uint(i)) == 0) {
 					ix.walk(names, ri, l.m, l.wordLookup, true, walkWords)
 					ix.setAll(seen, words, l.wordLookup)
+					empty = false
 				}
 			}
 			for i, l := range ls {
 				if i >= 64 || weak&(1<<uint(i)) == 0 {
 					continue
 				}
-				// Names an earlier lookup hit, then this one's hits.
-				ix.walkBits(names, seen, nil, ri, l.m, l.wordLookup, walkAll)
+				// Names an earlier lookup hit, then this one's hits (none
+				// for the first, when no name is a candidate yet: the
+				// common case of one weak word and no other).
+				if !empty {
+					ix.walkBits(names, seen, nil, ri, l.m, l.wordLookup, walkAll)
+				}
 				ix.setAll(seen, words, l.wordLookup)
+				empty = false
 			}
 			// The other lookups' words add the names an essential lookup
 			// hit; then their letters add those an essential lookup's word

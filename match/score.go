@@ -347,6 +347,7 @@ func (ix *Index) partyQuals() []partyQual {
 			if len(e.birth) > 0 {
 				q.birth = birthUnread
 			}
+			odd := false // a year that is no year: the span would not hold it
 			for _, d := range e.birth {
 				to := d.To
 				if to == "" {
@@ -355,11 +356,15 @@ func (ix *Index) partyQuals() []partyQual {
 				if len(d.From) < 4 || len(to) < 4 {
 					continue
 				}
-				lo, hi := int16(min(atoi(d.From[:4]), atoi(to[:4]))), int16(max(atoi(d.From[:4]), atoi(to[:4])))
+				lo, hi := min(atoi(d.From[:4]), atoi(to[:4])), max(atoi(d.From[:4]), atoi(to[:4]))
+				odd = odd || lo < 0 || hi > 9999
 				if q.birth != birthSpan {
-					q.birth, q.birthLo, q.birthHi = birthSpan, lo, hi
+					q.birth, q.birthLo, q.birthHi = birthSpan, int16(lo), int16(hi)
 				}
-				q.birthLo, q.birthHi = min(q.birthLo, lo), max(q.birthHi, hi)
+				q.birthLo, q.birthHi = int16(min(int(q.birthLo), lo)), int16(max(int(q.birthHi), hi))
+			}
+			if odd {
+				q.birth = birthUnread // bounded as if it might agree
 			}
 		}
 		ix.quals = qs

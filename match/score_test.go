@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"warden"
 )
@@ -95,5 +96,36 @@ func TestQualBound(t *testing.T) {
 	}
 	if conflicts == 0 {
 		t.Error("no party conflicts with any query: the bound prunes nothing")
+	}
+}
+
+// TestQualBoundOddYears checks the packed bound of parties whose birth
+// dates hold years that are no years ("19xx", what a list might write),
+// which dateDistance reads digit by digit: it must stay above the exact
+// bound, which such years make a conflict or an agreement by chance.
+func TestQualBoundOddYears(t *testing.T) {
+	var es []*warden.Entity
+	for i, d := range []warden.DateRange{{From: "19xx"}, {From: "~~~~"}, {From: "1970", To: "zzzz"}, {From: "1970", To: "r536"}, {From: "0000"}, {From: "1960-05-01"}} {
+		es = append(es, &warden.Entity{ID: "t:" + strconv.Itoa(i), List: "t", Schema: warden.SchemaPerson,
+			Names: []warden.Name{{Full: "Ivan Petrov", Kind: warden.NamePrimary}}, BirthDates: []warden.DateRange{d}})
+	}
+	ix := NewIndex(es)
+	w := &DefaultWeights
+	opt := Options{}
+	opt.defaults()
+	for _, y := range []string{"0001", "1901", "1959", "1960", "1961", "1970", "2026", "9999"} {
+		p, err := Prepare(Query{Names: []string{"x"}, BirthDates: []string{y}, AsOf: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qq := ix.queryQual(p)
+		for ei := range ix.parties {
+			got, want := qq.bound(&ix.partyQuals()[ei], w), ix.qualBoundOf(p, int32(ei), w)
+			for _, b := range []float64{0.5, 0.9} {
+				if g, x := got.reach(b, &opt), want.reach(b, &opt); g < x {
+					t.Errorf("born %v, query %s: packed bound %v below exact %v", es[ei].BirthDates, y, g, x)
+				}
+			}
+		}
 	}
 }

@@ -347,7 +347,10 @@ func (ix *Index) partyQuals() []partyQual {
 			if len(e.birth) > 0 {
 				q.birth = birthUnread
 			}
-			odd := false // a year that is no year: the span would not hold it
+			// A year that is not four digits ("2/00", "2 Fe"): dateDistance
+			// compares dates as text and reads such a year digit by digit,
+			// so where it falls as text a span of numbers cannot tell.
+			odd := false
 			for _, d := range e.birth {
 				to := d.To
 				if to == "" {
@@ -357,7 +360,7 @@ func (ix *Index) partyQuals() []partyQual {
 					continue
 				}
 				lo, hi := min(atoi(d.From[:4]), atoi(to[:4])), max(atoi(d.From[:4]), atoi(to[:4]))
-				odd = odd || lo < 0 || hi > 9999
+				odd = odd || !digits(d.From[:4]) || !digits(to[:4])
 				if q.birth != birthSpan {
 					q.birth, q.birthLo, q.birthHi = birthSpan, int16(lo), int16(hi)
 				}
@@ -370,6 +373,16 @@ func (ix *Index) partyQuals() []partyQual {
 		ix.quals = qs
 	})
 	return ix.quals
+}
+
+// digits reports whether s is all ASCII digits.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // queryQual is a query's qualifiers as queryQual.bound reads them.

@@ -100,20 +100,31 @@ func TestQualBound(t *testing.T) {
 }
 
 // TestQualBoundOddYears checks the packed bound of parties whose birth
-// dates hold years that are no years ("19xx", what a list might write),
-// which dateDistance reads digit by digit: it must stay above the exact
-// bound, which such years make a conflict or an agreement by chance.
+// dates hold years that are no years ("19xx", "2/00", "2 Feb 1965": lists
+// pass such dates through), which dateDistance compares as text and reads
+// digit by digit: it must stay above the exact bound, which such years make
+// a conflict or an agreement by chance, and the index must find what brute
+// force finds (a party born "1950" to "2/00" for a query born in 1990).
 func TestQualBoundOddYears(t *testing.T) {
 	var es []*warden.Entity
-	for i, d := range []warden.DateRange{{From: "19xx"}, {From: "~~~~"}, {From: "1970", To: "zzzz"}, {From: "1970", To: "r536"}, {From: "0000"}, {From: "1960-05-01"}} {
+	for i, d := range []warden.DateRange{{From: "19xx"}, {From: "~~~~"}, {From: "1970", To: "zzzz"}, {From: "1970", To: "r536"}, {From: "0000"}, {From: "1960-05-01"},
+		{From: "1950", To: "2/00"}, {From: "1960", To: "2 Feb 1965"}, {From: "1a00", To: "2005"}} {
 		es = append(es, &warden.Entity{ID: "t:" + strconv.Itoa(i), List: "t", Schema: warden.SchemaPerson,
-			Names: []warden.Name{{Full: "Ivan Petrov", Kind: warden.NamePrimary}}, BirthDates: []warden.DateRange{d}})
+			Names: []warden.Name{{Full: "Ivan Petrovich Sidorov", Kind: warden.NamePrimary}}, BirthDates: []warden.DateRange{d}})
 	}
 	ix := NewIndex(es)
 	w := &DefaultWeights
 	opt := Options{}
 	opt.defaults()
-	for _, y := range []string{"0001", "1901", "1959", "1960", "1961", "1970", "2026", "9999"} {
+	years := []string{"0001", "1901", "1959", "1960", "1961", "1962", "1970", "1990", "2000", "2026", "9999"}
+	var queries []Query
+	for _, y := range years[:len(years)-1] { // not after today
+		for _, n := range []string{"Ivan Sidorov Alexandrovich", "Sidorov", "Yvan Sidorov Mikhailovich", "Ivan Petrovich Sidorov"} {
+			queries = append(queries, Query{Names: []string{n}, Schema: warden.SchemaPerson, BirthDates: []string{y}})
+		}
+	}
+	loseNothing(t, ix, queries)
+	for _, y := range years {
 		p, err := Prepare(Query{Names: []string{"x"}, BirthDates: []string{y}, AsOf: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)

@@ -213,6 +213,9 @@ func TestScheduledPublishTwoNodes(t *testing.T) {
 	js := publishJobs(t, db1)
 	ran := map[string]int{}
 	for _, j := range js {
+		if j.attempt == 0 && (j.state == "available" || j.state == "scheduled") {
+			continue // inserted by the leader's periodic enqueuer as the nodes stopped: never run
+		}
 		if j.state != "completed" || j.attempt != 1 {
 			t.Errorf("a designation.publish job %s on its attempt %d by %v, want completed on its first", j.state, j.attempt, j.attemptedBy)
 		}

@@ -199,13 +199,18 @@ const (
 	walkLetter // the letter alone
 )
 
+// walks reports whether walking l's tokens which walks token id.
+func (l *wordLookup) walks(id int32, which int) bool {
+	return which == walkAll || (which == walkLetter) == (id == l.letter)
+}
+
 // walk marks the names lookup l (of reading ri, query words m) hits
 // through its tokens which says, adding them as candidates when add is
 // set, else marking only those already candidates.
 func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool, which int) {
 	joined := bits.OnesCount64(m) > 1
 	for _, id := range l.ids {
-		if which == walkWords && id == l.letter || which == walkLetter && id != l.letter {
+		if !l.walks(id, which) {
 			continue
 		}
 		at, post := ix.at[id], ix.postings[id]
@@ -236,7 +241,7 @@ func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool,
 func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
 	joined := bits.OnesCount64(m) > 1
 	for _, id := range l.ids {
-		if which == walkWords && id == l.letter || which == walkLetter && id != l.letter {
+		if !l.walks(id, which) {
 			continue
 		}
 		at := ix.at[id]

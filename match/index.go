@@ -466,8 +466,8 @@ func (ix *Index) prime() {
 // (more where many tokens share a deletion), so that a lookup searches a
 // cache line or two of delKeys where a search of all of them would miss
 // the cache at a dozen steps; the directory itself (512 KB) stays in the
-// cache. Every query word looks up its deletion
-// neighbourhood, a few dozen hashes.
+// cache. Every query word looks up its deletion neighbourhood, a few dozen
+// hashes.
 const keyDirBits = 17
 
 // buildKeyDir builds keyDir from the sorted delKeys, in one pass.

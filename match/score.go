@@ -26,7 +26,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 	// Few names pass the bounds (one in twenty on the customer mix): keep
 	// grows as they do rather than hold room for every candidate.
 	var keep []en
-	qq := ix.queryQual(p)
+	qq, quals := ix.queryQual(p), ix.partyQuals()
 	for i, nm := range names.ids {
 		c := &names.cands[i]
 		b := p.bound(c, w)
@@ -34,7 +34,7 @@ func (ix *Index) search(p *Prepared, opt Options, ents []int32, names *candSet) 
 			continue
 		}
 		e := ix.owner[nm]
-		q := qq.bound(&ix.partyQuals()[e], w)
+		q := qq.bound(&quals[e], w)
 		if q.reach(b, &opt) < floor {
 			continue
 		}
@@ -387,8 +387,7 @@ func digits(s string) bool {
 
 // queryQual is a query's qualifiers as queryQual.bound reads them.
 type queryQual struct {
-	ix        *Index
-	schema    warden.Schema
+	conflicts uint64  // bit i: the query's schema conflicts with Index.schemas[i]
 	years     []int16 // the birth years
 	countries uint64  // partyQual.countries of its countries
 	gender    uint8   // genderCode
@@ -397,7 +396,14 @@ type queryQual struct {
 
 // queryQual returns p's qualifiers as queryQual.bound reads them.
 func (ix *Index) queryQual(p *Prepared) queryQual {
-	q := queryQual{ix: ix, schema: p.q.Schema, gender: genderCode(p.q.Gender), none: !p.qualified()}
+	q := queryQual{gender: genderCode(p.q.Gender), none: !p.qualified()}
+	// partyQuals numbers the schemas: a few (Person, Vessel...), each a bit.
+	ix.partyQuals()
+	for i, sc := range ix.schemas[:min(len(ix.schemas), 64)] {
+		if p.q.Schema != "" && !compatible(p.q.Schema, sc) {
+			q.conflicts |= 1 << i
+		}
+	}
 	for _, y := range p.years {
 		q.years = append(q.years, int16(atoi(y[:4])))
 	}
@@ -416,7 +422,7 @@ func (q *queryQual) bound(e *partyQual, w *Weights) qualBound {
 	if q.none {
 		return b
 	}
-	if q.schema != "" && !compatible(q.schema, q.ix.schemas[e.schema]) {
+	if e.schema < 64 && q.conflicts>>e.schema&1 != 0 {
 		b.neg -= w.SchemaConflict
 	}
 	if len(q.years) > 0 && e.birth != birthNone {

@@ -39,7 +39,7 @@ func (p *Prepared) screened(yield func(int, []token) bool) {
 // hold such a word.
 func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial, short int) {
 	pairs := bits.OnesCount32(c.listed)
-	if c.joined {
+	if c.joined&(1<<uint(ri)) != 0 {
 		pairs *= 2
 	}
 	short = -1
@@ -135,7 +135,10 @@ func (p *Prepared) lookupBound(r []token, ri int, m uint64, w *Weights) float64 
 		return 0
 	}
 	var buf [32]float64
-	c := cand{joined: bits.OnesCount64(m) > 1}
+	var c cand
+	if bits.OnesCount64(m) > 1 {
+		c.joined = 1 << uint(ri)
+	}
 	c.hit[ri] = m
 	best := 0.0
 	for k := 1; k <= 32; k++ {

@@ -15,7 +15,7 @@ type cand struct {
 	hit    [maxQueryReadings]uint64
 	init   [maxQueryReadings]uint64 // query words that met only a listed initial
 	listed uint32                   // positions of the name's words some query word may meet
-	joined bool                     // a span of two query words met it
+	joined uint8                    // readings a span of two of whose words met it, a bit each
 }
 
 // mark records that the query words m of reading ri met the name at the
@@ -28,7 +28,9 @@ func (c *cand) mark(ri int, m uint64, initial bool, at uint32, joined bool) {
 		c.hit[ri] |= m
 	}
 	c.listed |= at
-	c.joined = c.joined || joined
+	if joined {
+		c.joined |= 1 << uint(ri)
+	}
 }
 
 // candidates returns the entities that share an identifier with the query,
@@ -209,11 +211,11 @@ func (l *wordLookup) walks(id int32, which int) bool {
 // set, else marking only those already candidates.
 func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool, which int) {
 	joined := bits.OnesCount64(m) > 1
-	for _, id := range l.ids {
+	for j, id := range l.ids {
 		if !l.walks(id, which) {
 			continue
 		}
-		at, post := ix.at[id], ix.postings[id]
+		post, at := l.postings(ix, j)
 		if !add && len(post) > 8*len(names.ids) {
 			// Far more postings than candidates: find the candidates in
 			// the sorted postings instead of probing the set once per
@@ -240,12 +242,12 @@ func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool,
 // also if set.
 func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
 	joined := bits.OnesCount64(m) > 1
-	for _, id := range l.ids {
+	for j, id := range l.ids {
 		if !l.walks(id, which) {
 			continue
 		}
-		at := ix.at[id]
-		for k, nm := range ix.postings[id] {
+		post, at := l.postings(ix, j)
+		for k, nm := range post {
 			if bs.has(nm) {
 				names.get(nm, true).mark(ri, m, id == l.letter, at[k], joined)
 				if also != nil {
@@ -259,14 +261,15 @@ func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, 
 // setAll adds to bs every name lookup l hits, and to words those it hits
 // through a word (not its letter).
 func (ix *Index) setAll(bs, words *nameBits, l *wordLookup) {
-	for _, id := range l.ids {
+	for j, id := range l.ids {
+		post, _ := l.postings(ix, j)
 		if id == l.letter {
-			for _, nm := range ix.postings[id] {
+			for _, nm := range post {
 				bs.set(nm)
 			}
 			continue
 		}
-		for _, nm := range ix.postings[id] {
+		for _, nm := range post {
 			bs.set(nm)
 			words.set(nm)
 		}
@@ -276,8 +279,9 @@ func (ix *Index) setAll(bs, words *nameBits, l *wordLookup) {
 // lookupSpan looks a query span up: the vocabulary tokens it may match
 // (by its text, the deletion neighbourhood of its skeleton, a listed
 // initial of its first letter, its alts' text and skeleton, its consonants)
-// and the postings they cost, less the tokens it meets in no name
-// (meets). candidates memoises it per index (Index.lookups).
+// and the postings they cost, less the tokens it meets in no name and the
+// postings of forms it does not meet (meetForms). candidates memoises it
+// per index (Index.lookups).
 func (ix *Index) lookupSpan(s *span) *wordLookup {
 	l := &wordLookup{letter: -1}
 	if id, ok := ix.word(s.tok.text); ok {
@@ -322,33 +326,68 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 	l.ids = slices.Compact(l.ids)
 	kept := l.ids[:0]
 	for _, id := range l.ids {
-		if id == l.letter || ix.meets(&s.tok, id) {
-			kept = append(kept, id)
+		var some postingList
+		if id != l.letter {
+			forms, all := ix.meetForms(&s.tok, id)
+			if forms == 0 {
+				continue
+			}
+			if !all {
+				some = ix.inForms(id, forms)
+			}
 		}
+		if some.names != nil && l.some == nil {
+			l.some = make([]postingList, len(kept), len(l.ids))
+		}
+		if l.some != nil {
+			l.some = append(l.some, some)
+		}
+		kept = append(kept, id)
 	}
 	l.ids = slices.Clip(kept)
-	for _, id := range l.ids {
-		l.cost += len(ix.postings[id])
+	for k := range l.ids {
+		post, _ := l.postings(ix, k)
+		l.cost += len(post)
 	}
 	return l
 }
 
-// meets reports whether query token q matches listed token id (tokenSim
-// above 0) in some name holding it: in one of the forms the token occurs
-// in in the names, as they were read (occurrences). A neighbour by
-// deletions, consonants or an alt's skeleton (whose hash meets the
-// deletion variants of listed words) that meets q in no name would mark
-// names the query word does not match, which the bounds would count as
-// met and scoring find at 0: the alts of a Korean given name reach Khan,
-// held by hundreds of names. lookupSpan's result is memoised, so each
-// distinct query word pays this once.
-func (ix *Index) meets(q *token, id int32) bool {
-	for _, t := range ix.occurrences(id) {
-		if tokenSim(q, &t) > 0 {
-			return true
+// inForms returns the postings of token id whose names hold it in one of
+// forms (formBit).
+func (ix *Index) inForms(id int32, forms uint8) postingList {
+	post, at := ix.postings[id], ix.at[id]
+	pf := ix.postForm[ix.postAt[id]:ix.postAt[id+1]]
+	l := postingList{names: []int32{}}
+	for k, nm := range post {
+		if pf[k]&forms != 0 {
+			l.names, l.at = append(l.names, nm), append(l.at, at[k])
 		}
 	}
-	return false
+	return l
+}
+
+// meetForms returns the forms (formBit) of listed token id that query
+// token q matches (tokenSim above 0), as the token occurs in the names,
+// read as they were (occurrences), and whether it matches every form. A
+// neighbour by deletions, consonants or an alt's skeleton (whose hash
+// meets the deletion variants of listed words) that meets q in no name,
+// or in some forms only, would mark names the query word does not match,
+// which the bounds would count as met and scoring find at 0: the alts of
+// a Korean given name reach Khan, held by hundreds of names, and Korean
+// An meets by its consonants the Khan read from Arabic script, not the
+// Khan of a name written in Latin letters. lookupSpan's result is
+// memoised, so each distinct query word pays this once.
+func (ix *Index) meetForms(q *token, id int32) (forms uint8, all bool) {
+	occ := ix.occurrences(id)
+	all = true
+	for i := range occ {
+		if tokenSim(q, &occ[i]) > 0 {
+			forms |= formBit(i)
+		} else {
+			all = false
+		}
+	}
+	return forms, all
 }
 
 // occurrences returns the distinct forms (sameForm apart) listed token id

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"warden"
 )
 
 // TestLookupKeys checks Index.lookup, through its directory of keys
@@ -54,5 +56,74 @@ func TestLookupKeys(t *testing.T) {
 				t.Fatalf("%s: lookup(%d) = %v, want %v", tc.name, h, got, want)
 			}
 		}
+	}
+}
+
+// TestPostForms checks that every posting records the forms its name holds
+// the token in, and only those: a lookup walks a token's postings by them.
+func TestPostForms(t *testing.T) {
+	ix := ofac(t)
+	multi := 0
+	for nm := range ix.names {
+		want := map[int32]uint8{}
+		for _, ss := range ix.names[nm].spans {
+			for _, s := range ss {
+				id, ok := ix.word(s.tok.text)
+				if !ok {
+					t.Fatalf("name %d: %q is not in the vocabulary", nm, s.tok.text)
+				}
+				fi := slices.IndexFunc(ix.occurrences(id), func(o token) bool { return sameForm(&o, &s.tok) })
+				if fi < 0 {
+					t.Fatalf("name %d: %q in a form the token's occurrences lack", nm, s.tok.text)
+				}
+				want[id] |= formBit(fi)
+			}
+		}
+		for id, forms := range want {
+			k, ok := slices.BinarySearch(ix.postings[id], int32(nm))
+			if !ok {
+				t.Fatalf("name %d is not a posting of %q", nm, ix.texts[id])
+			}
+			if got := ix.postForm[ix.postAt[id]+uint32(k)]; got != forms {
+				t.Fatalf("name %d holds %q in forms %08b, the posting says %08b", nm, ix.texts[id], forms, got)
+			}
+			if len(ix.occurrences(id)) > 1 {
+				multi++
+			}
+		}
+	}
+	if multi == 0 {
+		t.Fatal("no token occurs in more than one form: the test tests nothing")
+	}
+}
+
+// TestLookupInForms checks that a query word that meets a token only in
+// some of the forms it is read in walks only the names holding it so: Ahn
+// meets KHAN read from Arabic script by its consonants, but not the KHAN
+// of a name written in Latin letters, which scoring would find at 0.
+func TestLookupInForms(t *testing.T) {
+	ix := NewIndex([]*warden.Entity{
+		{ID: "t:1", List: "t", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "Aman KHAN", Kind: warden.NamePrimary}}},
+		{ID: "t:2", List: "t", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "خان", Kind: warden.NamePrimary}}},
+	})
+	id, ok := ix.word("khan")
+	if !ok || len(ix.occurrences(id)) != 2 || len(ix.postings[id]) != 2 {
+		t.Fatalf("khan: in the vocabulary %v, %d forms, %d names; want two of each", ok, len(ix.occurrences(id)), len(ix.postings[id]))
+	}
+	p, err := Prepare(Query{Names: []string{"Ahn"}, Schema: warden.SchemaPerson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ix.lookupSpan(&p.names[0].spans[0][0])
+	k := slices.Index(l.ids, id)
+	if k < 0 {
+		t.Fatalf("ahn does not reach khan: %v", l.ids)
+	}
+	post, at := l.postings(ix, k)
+	if want := []int32{ix.first[1]}; !slices.Equal(post, want) || len(at) != 1 {
+		t.Fatalf("ahn walks names %v of khan (positions %v), want %v, the name read from Arabic script", post, at, want)
+	}
+	for _, q := range []string{"Ahn", "Aman Ahn", "Khan"} {
+		loseNothing(t, ix, []Query{{Names: []string{q}}, {Names: []string{q}, Schema: warden.SchemaPerson}})
 	}
 }

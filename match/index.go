@@ -76,6 +76,14 @@ type Index struct {
 	// token position, in any reading, the last bit standing for all
 	// positions from 31 on.
 	at [][]uint32
+	// postForm[postAt[id]+k] is which of token id's forms (occurrences)
+	// name postings[id][k] holds it in: bit i for form i, the last bit
+	// for all forms from formBits-1 on. A query word meets a token in
+	// some forms only (Khan read from Arabic script, matched by its
+	// consonants, meets Korean An; Khan written in Latin letters does
+	// not): lookups walk only the postings of the forms it meets.
+	postAt   []uint32
+	postForm []uint8
 	// slots holds every listed name's words compactly for nameBound:
 	// name i's readings are slots[slotAt[i]:slotAt[i+1]], each reading
 	// ended by a slot of kind endReading.
@@ -152,6 +160,7 @@ func NewIndex(entities []*warden.Entity) *Index {
 	// marked[id] is one more than the last name whose count of token id
 	// was taken: a name counts once however often it holds a word.
 	var marked []int32
+	var forms [][]uint8 // token id -> postForm of each posting
 	ix.first = make([]int32, 0, len(entities)+1)
 	ix.parties = make([]party, 0, len(entities))
 	for ei, e := range entities {
@@ -178,13 +187,16 @@ func NewIndex(entities []*warden.Entity) *Index {
 						ix.df = append(ix.df, 0)
 						ix.alted = append(ix.alted, false)
 						ix.at = append(ix.at, nil)
+						forms = append(forms, nil)
 						ix.occ = append(ix.occ, nil)
 						ix.seen = append(ix.seen, 0)
 						reach = append(reach, -1)
 						marked = append(marked, 0)
 					}
 					ix.seen[id] |= seenForm(&s.tok)
-					if !slices.ContainsFunc(ix.occ[id], func(o token) bool { return sameForm(&o, &s.tok) }) {
+					fi := slices.IndexFunc(ix.occ[id], func(o token) bool { return sameForm(&o, &s.tok) })
+					if fi < 0 {
+						fi = len(ix.occ[id])
 						ix.occ[id] = append(ix.occ[id], s.tok)
 					}
 					// The same text may come as a joined span (matched
@@ -211,8 +223,10 @@ func NewIndex(entities []*warden.Entity) *Index {
 					if l := ix.postings[id]; len(l) == 0 || l[len(l)-1] != ni {
 						ix.postings[id] = append(ix.postings[id], ni)
 						ix.at[id] = append(ix.at[id], 0)
+						forms[id] = append(forms[id], 0)
 					}
 					ix.at[id][len(ix.at[id])-1] |= positions(s.first, s.n)
+					forms[id][len(forms[id])-1] |= formBit(fi)
 					if marked[id] != ni+1 {
 						marked[id] = ni + 1
 						if s.n == 1 {
@@ -255,6 +269,12 @@ func NewIndex(entities []*warden.Entity) *Index {
 	}
 	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
 	ix.seen = nil
+	ix.postAt = make([]uint32, 0, len(forms)+1)
+	for _, f := range forms {
+		ix.postAt = append(ix.postAt, uint32(len(ix.postForm)))
+		ix.postForm = append(ix.postForm, f...)
+	}
+	ix.postAt = append(ix.postAt, uint32(len(ix.postForm)))
 	ix.learnAcronyms()
 	sortDels(dels)
 	ix.delKeys = make([]uint64, 0, len(dels))
@@ -382,6 +402,13 @@ func positions(first, n int) uint32 {
 	}
 	return b
 }
+
+// formBits is how many of a token's forms Index.postForm tells apart.
+const formBits = 8
+
+// formBit is form i's bit in Index.postForm and wordLookup.forms: forms
+// from formBits-1 on share the last.
+func formBit(i int) uint8 { return 1 << uint(min(i, formBits-1)) }
 
 type delEntry struct {
 	key uint64

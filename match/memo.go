@@ -7,13 +7,35 @@ import (
 )
 
 // wordLookup is what looking one query span up in the index finds: the
-// vocabulary tokens it may match, sorted, their postings' total length, and
-// the id of the listed initial of its first letter (-1 if none was looked
-// up or found). It is shared once memoised: nobody changes it.
+// vocabulary tokens it may match, sorted, the postings it walks, their
+// total length, and the id of the listed initial of its first letter (-1
+// if none was looked up or found). It is shared once memoised: nobody
+// changes it.
 type wordLookup struct {
-	ids    []int32
+	ids []int32
+	// some[k], when set, holds the postings of ids[k] that hold the token
+	// in a form the span meets (Index.postForm), when it does not meet
+	// every form the token is read in; the span walks those alone.
+	some   []postingList
 	cost   int
 	letter int32
+}
+
+// postingList is some of a token's postings and where the token occurs in
+// each name (Index.postings, Index.at).
+type postingList struct {
+	names []int32
+	at    []uint32
+}
+
+// postings returns the postings lookup l walks for ids[k]: the names and
+// where the token occurs in each.
+func (l *wordLookup) postings(ix *Index, k int) ([]int32, []uint32) {
+	if l.some != nil && l.some[k].names != nil {
+		return l.some[k].names, l.some[k].at
+	}
+	id := l.ids[k]
+	return ix.postings[id], ix.at[id]
 }
 
 // memoShards and memoShardSize bound a memo: at most

@@ -52,7 +52,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 6
+const snapshotVersion = 7
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -597,7 +597,7 @@ func (ix *Index) encode() ([]byte, error) {
 		secOwner:  fixed(ix.owner), secFirst: fixed(ix.first), secPostAt: fixed(offs), secPosts: fixed(flat),
 		secAts: fixed(ats), secDelKeys: fixed(ix.delKeys), secDelIDs: fixed(ix.delIDs), secWords: fixed(ix.words),
 		secDF: fixed(ix.df), secAbjad: fixed(ix.abjad), secAlted: fixed(ix.alted), secFormAt: fixed(ix.formAt),
-		secSlotAt: fixed(ix.slotAt),
+		secSlotAt: fixed(ix.slotAt), secPostForms: fixed(ix.postForm),
 	}
 	// A table of where each section starts and its length, then the
 	// sections, each starting 8-byte aligned.
@@ -617,20 +617,21 @@ func (ix *Index) encode() ([]byte, error) {
 
 // The sections of a payload (section table, encode).
 const (
-	secVarint  = iota // the string table, parties, names and the rest, varint-coded
-	secOwner          // Index.owner
-	secFirst          // Index.first
-	secPostAt         // posting list id is secPosts[secPostAt[id]:secPostAt[id+1]]
-	secPosts          // Index.postings end to end
-	secAts            // Index.at end to end
-	secDelKeys        // Index.delKeys
-	secDelIDs         // Index.delIDs
-	secWords          // Index.words
-	secDF             // Index.df
-	secAbjad          // Index.abjad
-	secAlted          // Index.alted
-	secFormAt         // Index.formAt
-	secSlotAt         // Index.slotAt
+	secVarint    = iota // the string table, parties, names and the rest, varint-coded
+	secOwner            // Index.owner
+	secFirst            // Index.first
+	secPostAt           // posting list id is secPosts[secPostAt[id]:secPostAt[id+1]]
+	secPosts            // Index.postings end to end
+	secAts              // Index.at end to end
+	secDelKeys          // Index.delKeys
+	secDelIDs           // Index.delIDs
+	secWords            // Index.words
+	secDF               // Index.df
+	secAbjad            // Index.abjad
+	secAlted            // Index.alted
+	secFormAt           // Index.formAt
+	secSlotAt           // Index.slotAt
+	secPostForms        // Index.postForm
 	numSections
 )
 
@@ -639,7 +640,7 @@ func align8(n uint64) uint64 { return (n + 7) &^ 7 }
 
 // word is what a fixed-width section holds.
 type word interface {
-	~int32 | ~uint32 | ~uint64 | ~bool
+	~int32 | ~uint32 | ~uint64 | ~uint8 | ~bool
 }
 
 // fixed is l as it lies in memory, little-endian.
@@ -653,6 +654,8 @@ func fixed[T word](l []T) []byte {
 			b = binary.LittleEndian.AppendUint32(b, v)
 		case uint64:
 			b = binary.LittleEndian.AppendUint64(b, v)
+		case uint8:
+			b = append(b, v)
 		case bool:
 			if v {
 				b = append(b, 1)
@@ -1000,14 +1003,14 @@ func decode(payload []byte) (*Index, error) {
 		inPlace(&flat, secs[secPosts]), inPlace(&ats, secs[secAts]), inPlace(&ix.delKeys, secs[secDelKeys]),
 		inPlace(&ix.delIDs, secs[secDelIDs]), inPlace(&ix.words, secs[secWords]), inPlace(&ix.df, secs[secDF]),
 		inPlace(&ix.abjad, secs[secAbjad]), inPlace(&ix.alted, secs[secAlted]), inPlace(&ix.formAt, secs[secFormAt]),
-		inPlace(&ix.slotAt, secs[secSlotAt]),
+		inPlace(&ix.slotAt, secs[secSlotAt]), inPlace(&ix.postForm, secs[secPostForms]),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	nt := len(ix.texts)
 	switch {
-	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt || len(lo.at) != nt+1:
+	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.postForm) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt || len(lo.at) != nt+1:
 		return nil, errors.New("token arrays disagree in length")
 	case len(ix.words) < 2 || len(ix.words)&(len(ix.words)-1) != 0:
 		return nil, errors.New("malformed word table")
@@ -1015,6 +1018,7 @@ func decode(payload []byte) (*Index, error) {
 	if err := ascending(offs, len(flat)); err != nil {
 		return nil, err
 	}
+	ix.postAt = offs
 	ix.postings = make([][]int32, nt)
 	ix.at = make([][]uint32, nt)
 	for id := range ix.postings {

@@ -41,7 +41,7 @@ func TestSnapshotFields(t *testing.T) {
 		// quals, schemas, keyDir and their Onces: made from the parties
 		// and delKeys once the index is built or loaded (prime).
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
-			"slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
+			"postAt", "postForm", "slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
 			"lookups", "resembled", "cuts", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
@@ -121,7 +121,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}{
 		{"parties", ix.parties, got.parties}, {"names", ix.names, got.names}, {"owner", ix.owner, got.owner},
 		{"first", ix.first, got.first}, {"words", ix.words, got.words}, {"texts", ix.texts, got.texts},
-		{"postings", ix.postings, got.postings}, {"at", ix.at, got.at}, {"slots", ix.slots, got.slots},
+		{"postings", ix.postings, got.postings}, {"at", ix.at, got.at}, {"postAt", ix.postAt, got.postAt},
+		{"postForm", ix.postForm, got.postForm}, {"slots", ix.slots, got.slots},
 		{"slotAt", ix.slotAt, got.slotAt}, {"delKeys", ix.delKeys, got.delKeys}, {"delIDs", ix.delIDs, got.delIDs},
 		{"df", ix.df, got.df}, {"abjad", ix.abjad, got.abjad}, {"forms", ix.forms, got.forms},
 		{"formAt", ix.formAt, got.formAt}, {"ids", ix.ids, got.ids}, {"logN", ix.logN, got.logN},

@@ -41,16 +41,31 @@ func NewRow(pos string, q match.Query) (Row, error) {
 // query per row, each restricted to lists (all lists if empty). Every row is
 // checked; a bad or missing header is an EINVALID error of line 1, a bad
 // row one naming its line, the first bad one if there are several. The
-// rows are read in order and prepared on every core (reading, folding and
-// tokenising the names is a good part of a batch's work).
+// rows are prepared on every core while the ones after them are read
+// (reading, folding and tokenising the names is a good part of a batch's
+// work), batchChunk rows at a time.
 func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string) ([]Row, error) {
 	f, err := textio.Open(in, path, true)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var qs []match.Query
-	var pos []string
+	var chunks []*rowChunk
+	work := make(chan *rowChunk, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for c := range work {
+				c.prepare()
+			}
+		})
+	}
+	cur := &rowChunk{}
+	send := func() {
+		chunks = append(chunks, cur)
+		work <- cur
+		cur = &rowChunk{}
+	}
 	header := false
 	readErr := textio.CheckedRows(ctx, f, func(columns []string) error {
 		header = true
@@ -75,12 +90,26 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 		add(&q.Countries, "country")
 		add(&q.Wallets, "wallet")
 		add(&q.IDs, "id")
-		qs, pos = append(qs, q), append(pos, r.Pos)
+		if cur.qs == nil {
+			cur.qs, cur.pos = make([]match.Query, 0, batchChunk), make([]string, 0, batchChunk)
+		}
+		cur.qs, cur.pos = append(cur.qs, q), append(cur.pos, r.Pos)
+		if len(cur.qs) == batchChunk {
+			send()
+		}
 		return nil
 	})
-	rows, err := prepareRows(pos, qs)
-	if err != nil { // a bad row comes before where reading stopped
-		return nil, err
+	if len(cur.qs) > 0 {
+		send()
+	}
+	close(work)
+	wg.Wait()
+	n := 0
+	for _, c := range chunks {
+		if c.err != nil { // a bad row comes before where reading stopped
+			return nil, c.err
+		}
+		n += len(c.rows)
 	}
 	if readErr != nil {
 		return nil, readErr
@@ -88,24 +117,36 @@ func ReadBatch(ctx context.Context, in warden.Input, path string, lists []string
 	if !header {
 		return nil, warden.Invalid(f.Name+":1", fmt.Errorf("the file is empty: it needs a header of any of %s", strings.Join(BatchColumns, ", ")))
 	}
+	rows := make([]Row, 0, n)
+	for _, c := range chunks {
+		rows = append(rows, c.rows...)
+	}
 	return rows, nil
 }
 
-// prepareRows makes rows of the queries qs read at positions pos, on every
-// core, in chunks taken in turn; the error is that of the first bad row.
-func prepareRows(pos []string, qs []match.Query) ([]Row, error) {
-	rows := make([]Row, len(qs))
-	errs := make([]error, len(qs))
-	onCores(len(qs), 256, func(i int) bool {
-		rows[i], errs[i] = NewRow(pos[i], qs[i])
-		return true
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+// batchChunk is how many rows of a batch CSV are prepared together: enough
+// that handing them to a core costs nothing beside preparing them, few
+// enough that the cores share the last ones.
+const batchChunk = 256
+
+// rowChunk is rows of a batch CSV as read, then as prepared (prepare): the
+// rows, or the error of the first bad one.
+type rowChunk struct {
+	pos  []string
+	qs   []match.Query
+	rows []Row
+	err  error
+}
+
+// prepare makes the chunk's rows, stopping at the first bad one.
+func (c *rowChunk) prepare() {
+	c.rows = make([]Row, len(c.qs))
+	for i, q := range c.qs {
+		if c.rows[i], c.err = NewRow(c.pos[i], q); c.err != nil {
+			return
 		}
 	}
-	return rows, nil
+	c.qs, c.pos = nil, nil
 }
 
 // Batch screens rows on every core and calls emit with each row's answer in

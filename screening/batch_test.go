@@ -21,14 +21,17 @@ import (
 // the first of them, wherever the chunks they fall in are prepared.
 func TestReadBatchFirstBadRow(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		bad  []int // data rows with an unknown country
-		want string
+		name   string
+		bad    []int // data rows with an unknown country
+		broken int   // a data row whose quote never closes (0: none)
+		want   string
 	}{
-		{"none", nil, ""},
-		{"one", []int{700}, ":702: "},
-		{"first of two chunks apart", []int{300, 900}, ":302: "},
-		{"later chunk first", []int{2000, 5}, ":7: "},
+		{"none", nil, 0, ""},
+		{"one", []int{700}, 0, ":702: "},
+		{"first of two chunks apart", []int{300, 900}, 0, ":302: "},
+		{"later chunk first", []int{2000, 5}, 0, ":7: "},
+		{"bad row before a malformed one", []int{5}, 2000, ":7: "},
+		{"malformed row before a bad one", []int{2100}, 1000, ":1002: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
@@ -39,6 +42,10 @@ func TestReadBatchFirstBadRow(t *testing.T) {
 					if k == i {
 						country = "Atlantis"
 					}
+				}
+				if i == tc.broken && i > 0 {
+					fmt.Fprintf(&b, "\"Person %d,%s\n", i, country)
+					continue
 				}
 				fmt.Fprintf(&b, "Person %d,%s\n", i, country)
 			}

@@ -45,6 +45,10 @@ func (s *Service) NewRecord(ctx context.Context, channel string, opt match.Optio
 		Channel: channel, Threshold: opt.Threshold, Limit: opt.Limit, Items: []warden.ScreeningItem{}, Top: []warden.ScreeningHit{}}}
 }
 
+// Grow makes room for n more answers: a batch that knows its size adds
+// them without copying the record's items as they grow.
+func (r *Record) Grow(n int) { r.sc.Items = slices.Grow(r.sc.Items, n) }
+
 // Add records one query's answer; pos is its place in a batch ("" for a
 // single search).
 func (r *Record) Add(pos string, resp Response) {

@@ -238,6 +238,7 @@ func (s *Server) bulkScreenForm(w http.ResponseWriter, r *http.Request) {
 		cw.Write(screening.CSVHeader)
 		matched := 0
 		evidence := s.Screening.NewRecord(ctx, warden.ChannelUI, match.Options{})
+		evidence.Grow(len(rows))
 		err := s.Screening.Batch(ctx, rows, match.Options{}, func(row screening.Row, resp screening.Response) error {
 			evidence.Add(row.Pos, resp)
 			rec := screening.CSVRecord(row.Pos, resp)

@@ -175,6 +175,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	defer func() { s.metrics.screened("batch", len(rows), time.Since(start)) }()
 	rec := s.Screening.NewRecord(r.Context(), warden.ChannelBatch, opt)
+	rec.Grow(len(rows))
 	err = s.Screening.Batch(r.Context(), rows, opt, func(row screening.Row, resp screening.Response) error {
 		out = append(out, resp)
 		rec.Add(row.Pos, resp)

@@ -154,6 +154,7 @@ func screenBatch(ctx context.Context, e *env, input, output, format string, list
 		}
 	}
 	rec := svc.NewRecord(ctx, warden.ChannelCLI, opt)
+	rec.Grow(len(rows))
 	record := func(r screening.Row, resp screening.Response) error {
 		rec.Add(r.Pos, resp)
 		return emit(r, resp)

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"warden"
@@ -73,7 +74,7 @@ func Records(ctx context.Context, f *File, fields int, fn func(pos string, rec [
 			return err
 		}
 		line, _ := cr.FieldPos(0)
-		if err := fn(fmt.Sprintf("%s:%d", f.Name, line), rec); err != nil {
+		if err := fn(f.Name+":"+strconv.Itoa(line), rec); err != nil {
 			return err
 		}
 	}

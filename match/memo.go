@@ -2,6 +2,7 @@ package match
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"sync"
 )
@@ -61,9 +62,17 @@ type memo[V any] struct {
 	}
 }
 
+// memoSeed seeds the hash that picks a key's shard: the runtime's, which
+// reads a key of a couple of hundred bytes (a Korean word and its dozen
+// romanisations) ten times faster than hashWord does, byte by byte.
+var memoSeed = maphash.MakeSeed()
+
+// shard returns the shard of key.
+func (m *memo[V]) shard(key []byte) int { return int(maphash.Bytes(memoSeed, key) % memoShards) }
+
 // get returns the value memoised under key, and whether there is one.
 func (m *memo[V]) get(key []byte) (V, bool) {
-	s := &m.shards[hashWord(key)%memoShards]
+	s := &m.shards[m.shard(key)]
 	s.mu.RLock()
 	v, ok := s.m[string(key)]
 	s.mu.RUnlock()
@@ -72,7 +81,7 @@ func (m *memo[V]) get(key []byte) (V, bool) {
 
 // put memoises v under key.
 func (m *memo[V]) put(key []byte, v V) {
-	s := &m.shards[hashWord(key)%memoShards]
+	s := &m.shards[m.shard(key)]
 	s.mu.Lock()
 	if s.m == nil || len(s.m) >= memoShardSize {
 		s.m = make(map[string]V, 64)

@@ -40,7 +40,7 @@ func spans(ts []token) []span {
 		t := ts[i].text + ts[i+1].text
 		// Joined words bridge only when they agree: no typos on top.
 		j := newToken(t, kindWord, true)
-		j.alts = joinAlts(&ts[i], &ts[i+1])
+		j.setAlts(joinAlts(&ts[i], &ts[i+1]))
 		out = append(out, span{tok: j, first: i, n: 2})
 	}
 	return out

@@ -170,12 +170,12 @@ func (n *name) addKorean() {
 		}
 		for j := range ts {
 			if ts[j].kind == kindWord {
-				ts[j].alts = appendAlts(ts[j].alts, koreanAlts(ts[j].text))
+				ts[j].setAlts(appendAlts(ts[j].alts, koreanAlts(ts[j].text)))
 			}
 		}
 		for j := range n.spans[i] {
 			if sp := &n.spans[i][j]; sp.n == 1 {
-				sp.tok.alts = ts[sp.first].alts
+				sp.tok.setAlts(ts[sp.first].alts)
 			}
 		}
 	}

@@ -425,3 +425,80 @@ func BenchmarkNicknameAlts(b *testing.B) {
 		nicknameAlts("petrov")
 	}
 }
+
+// TestAltKeys checks that every token, listed or of a query, holds the
+// keys of its alts (setAlts), and that altSim, which passes over the alts
+// whose keys the other word lacks, grades every pair as comparing each alt
+// does: query words of the customer mix (Korean, Arabic, Chinese and Latin
+// names with their romanisations and nicknames) against the listed words
+// of OFAC.
+func TestAltKeys(t *testing.T) {
+	ix := ofac(t)
+	check := func(where string, tk *token) {
+		if tk.altKeys != altKeysOf(tk.alts) {
+			t.Fatalf("%s %q: altKeys %x, its alts' %x", where, tk.text, tk.altKeys, altKeysOf(tk.alts))
+		}
+	}
+	var listed []token
+	seen := map[string]bool{}
+	for nm := range ix.names {
+		n := &ix.names[nm]
+		for _, r := range n.readings {
+			for i := range r {
+				check("listed", &r[i])
+			}
+		}
+		for _, ss := range n.spans {
+			for i := range ss {
+				check("listed span", &ss[i].tok)
+				if k := string(tokenKey(nil, &ss[i].tok, 0)); !seen[k] {
+					seen[k] = true
+					listed = append(listed, ss[i].tok)
+				}
+			}
+		}
+	}
+	step := 40
+	if testing.Short() || raceEnabled {
+		step = 400
+	}
+	pairs, met := 0, 0
+	for _, q := range customerQueries(t, step) {
+		p, err := Prepare(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range p.names {
+			for _, ss := range n.spans {
+				for i := range ss {
+					a := &ss[i].tok
+					check("query span", a)
+					if len(a.alts) == 0 {
+						continue
+					}
+					for j := range listed {
+						b := &listed[j]
+						want := 0.0
+						for k := range a.alts {
+							want = max(want, altMeets(&a.alts[k], b))
+						}
+						for k := range b.alts {
+							want = max(want, altMeets(&b.alts[k], a))
+						}
+						if got := altSim(a, b); got != want {
+							t.Fatalf("altSim(%q, %q) = %v, its alts say %v", a.text, b.text, got, want)
+						}
+						pairs++
+						if want > 0 {
+							met++
+						}
+					}
+				}
+			}
+		}
+	}
+	if met == 0 {
+		t.Fatalf("no alt met a listed word in %d pairs: the test tests nothing", pairs)
+	}
+	t.Logf("%d pairs, %d met by an alt", pairs, met)
+}

@@ -816,10 +816,11 @@ func (d *decoder) token(t *token) {
 	t.src = origin(d.byte())
 	t.orig = d.str()
 	if n := d.count(3); n > 0 {
-		t.alts = make([]alt, n)
-		for i := range t.alts {
-			t.alts[i] = alt{text: d.str(), skel: d.str(), sim: d.float()}
+		as := make([]alt, n)
+		for i := range as {
+			as[i] = alt{text: d.str(), skel: d.str(), sim: d.float()}
 		}
+		t.setAlts(as)
 	}
 }
 

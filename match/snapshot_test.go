@@ -25,8 +25,9 @@ func TestSnapshotFields(t *testing.T) {
 		covered []string
 	}{
 		// listed: set on query words only (weighQuery), never on a
-		// listed name's, so not written.
-		{token{}, []string{"text", "skel", "kind", "exact", "rarity", "letters", "abjad", "cons", "src", "orig", "alts", "listed"}},
+		// listed name's, so not written; altKeys: made of the alts when
+		// they are read (setAlts).
+		{token{}, []string{"text", "skel", "kind", "exact", "rarity", "letters", "abjad", "cons", "src", "orig", "alts", "altKeys", "listed"}},
 		{alt{}, []string{"text", "skel", "sim"}},
 		{name{}, []string{"raw", "folded", "kind", "readings", "spans"}},
 		{span{}, []string{"tok", "first", "n"}},

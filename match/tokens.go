@@ -276,7 +276,12 @@ type token struct {
 	orig string
 	// alts are the other spellings the word may meet a listed word by
 	// (variant.go): its nicknames, romanisations, numerals, expansions.
-	alts []alt
+	// Set them with setAlts, which keeps altKeys: a bit (altKey) for what
+	// altMeets compares of each, so that altSim passes over the alts of a
+	// word none of which can meet the other (most pairs a Korean or
+	// Arabic name's dozen romanisations are scored against).
+	alts    []alt
+	altKeys uint64
 	// listed marks a query word the loaded lists hold (weighQuery): a short
 	// family name one edit from a listed one is then most often another
 	// real name, not a slip (shortLeftover). Listed words leave it unset.

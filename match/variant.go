@@ -36,15 +36,17 @@ func addAlts(t *token, org bool) {
 	if t.kind != kindWord || len(t.text) == 0 {
 		return
 	}
+	as := t.alts
 	if !org {
-		t.alts = appendAlts(t.alts, nicknameAlts(t.text))
+		as = appendAlts(as, nicknameAlts(t.text))
 	}
-	t.alts = appendAlts(t.alts, spellingAlts(t.text))
-	t.alts = appendAlts(t.alts, numeralAlts(t.text))
-	t.alts = appendAlts(t.alts, abbreviationAlts(t.text))
+	as = appendAlts(as, spellingAlts(t.text))
+	as = appendAlts(as, numeralAlts(t.text))
+	as = appendAlts(as, abbreviationAlts(t.text))
 	if t.src == srcHangul {
-		t.alts = appendAlts(t.alts, koreanAlts(t.text))
+		as = appendAlts(as, koreanAlts(t.text))
 	}
+	t.setAlts(as)
 }
 
 // appendAlts adds to as the alts of more it does not hold yet, keeping the
@@ -92,13 +94,58 @@ func tokenSim(a, b *token) float64 {
 // for equal text, 0.95 of it for equal skeletons.
 func altSim(a, b *token) float64 {
 	best := 0.0
-	for i := range a.alts {
-		best = max(best, altMeets(&a.alts[i], b))
+	if a.altKeys&b.keys() != 0 {
+		for i := range a.alts {
+			best = max(best, altMeets(&a.alts[i], b))
+		}
 	}
-	for i := range b.alts {
-		best = max(best, altMeets(&b.alts[i], a))
+	if b.altKeys&a.keys() != 0 {
+		for i := range b.alts {
+			best = max(best, altMeets(&b.alts[i], a))
+		}
 	}
 	return best
+}
+
+// altKey is the bit of a string in a token's altKeys: one of 64, by its
+// length and first letter, as altMeets tells most words apart before
+// comparing them.
+func altKey(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	h := (uint64(len(s))<<8 | uint64(s[0])) * 0x9e3779b97f4a7c15
+	return 1 << (h >> 58)
+}
+
+// altKeysOf is the altKeys of a token with alts as: the keys (altKey) of
+// what altMeets compares of each alt with a word, its text and, when long
+// enough, its skeleton.
+func altKeysOf(as []alt) uint64 {
+	var k uint64
+	for i := range as {
+		k |= altKey(as[i].text)
+		if len(as[i].skel) >= minPhonetic {
+			k |= altKey(as[i].skel)
+		}
+	}
+	return k
+}
+
+// keys is what altMeets compares of t with an alt, as altKeys: an alt
+// whose key is not among them does not meet t. A listed initial meets no
+// alt.
+func (t *token) keys() uint64 {
+	if t.kind == kindInitial {
+		return 0
+	}
+	return altKey(t.text) | altKey(t.skel)
+}
+
+// setAlts gives t the alts as, and their keys (altKeys).
+func (t *token) setAlts(as []alt) {
+	t.alts = as
+	t.altKeys = altKeysOf(as)
 }
 
 func altMeets(x *alt, t *token) float64 {

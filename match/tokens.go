@@ -49,6 +49,19 @@ type legalForm struct {
 // weigh as words, by their rarity.
 var legalForms = buildLegalForms()
 
+// legalStarts holds the first word of every legal form of several words
+// (legalForms): legalAt looks a word that starts none up alone, without
+// joining it with the words after it four times over.
+var legalStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for f := range legalForms {
+		if sp := strings.IndexByte(f, ' '); sp > 0 {
+			m[f[:sp]] = true
+		}
+	}
+	return m
+}()
+
 // buildLegalForms makes legalForms.
 func buildLegalForms() map[string]legalForm {
 	m := make(map[string]legalForm, len(legalLatin)+len(legalRead))
@@ -401,7 +414,11 @@ func legalAt(ws []string, i int, org bool, src origin) (int, string) {
 			return n, f.key
 		}
 	}
-	for n := min(maxLegalWords, len(ws)-i); n >= 1; n-- {
+	most := min(maxLegalWords, len(ws)-i)
+	if most > 1 && !legalStarts[ws[i]] {
+		most = 1
+	}
+	for n := most; n >= 1; n-- {
 		f, ok := legalForms[strings.Join(ws[i:i+n], " ")]
 		if !ok {
 			continue

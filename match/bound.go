@@ -27,8 +27,9 @@ func (p *Prepared) screened(yield func(int, []token) bool) {
 // share is what query reading r (number ri) can get from a name retrieved
 // with c, whatever the name's words: its weight (all), and the weight of the
 // words that hit the name, of which only as many count as the name has
-// words they met (twice that if two query words joined met one), as each
-// query word pairs with its own listed word, plus the weight of the words
+// words they met, as each query word pairs with its own listed word (or,
+// where two query words joined met one in this reading, two adjacent
+// query words with one listed word: bestUnits), plus the weight of the words
 // not looked up (got). With byLetter, the query initials not looked up are
 // left out of got and appended to ins instead, as they meet only a listed
 // word of their letter, and the other words not looked up are counted in
@@ -38,13 +39,17 @@ func (p *Prepared) screened(yield func(int, []token) bool) {
 // none), and the caller counts it (shortShare) where the listed name may
 // hold such a word.
 func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, ins []initial, byLetter bool) (got, all float64, wild int, _ []initial, short int) {
-	pairs := bits.OnesCount32(c.listed)
-	if c.joined&(1<<uint(ri)) != 0 {
+	units := bits.OnesCount32(c.listed)
+	joined := c.joined&(1<<uint(ri)) != 0
+	pairs := units
+	if joined {
 		pairs *= 2
 	}
 	short = -1
 	hitShort := -1 // the heaviest short word hit
 	missed := 0    // words unhit
+	var adj uint64 // hits that follow the word hit before them in r
+	last := -2     // the position of the last word hit
 	for i := range r {
 		wt := w.weight(&r[i])
 		all += wt
@@ -52,6 +57,10 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 		switch {
 		case p.looked[ri]&m != 0:
 			if c.hit[ri]&m != 0 {
+				if last == i-1 && len(hit) < 64 {
+					adj |= 1 << uint(len(hit))
+				}
+				last = i
 				hit = append(hit, wt)
 				if shortWord(&r[i]) && (hitShort < 0 || wt > w.weight(&r[hitShort])) {
 					hitShort = i
@@ -72,12 +81,19 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 		}
 	}
 	over := len(hit) > pairs
-	if over {
-		slices.Sort(hit)
-		hit = hit[len(hit)-pairs:]
-	}
-	for _, wt := range hit {
-		got += wt
+	switch {
+	case joined && len(hit) > units && len(hit) <= 64:
+		// A listed word meets one query word or, joined, two adjacent
+		// ones (Ali al-Ali: al and Ali joined meet Ali, not both Alis).
+		got += bestUnits(hit, adj, units)
+	default:
+		if over {
+			slices.Sort(hit)
+			hit = hit[len(hit)-pairs:]
+		}
+		for _, wt := range hit {
+			got += wt
+		}
 	}
 	switch {
 	case missed == 1 && short >= 0 && shortRest(r, short):
@@ -90,6 +106,26 @@ func (p *Prepared) share(r []token, ri int, c *cand, w *Weights, hit []float64, 
 		short = -1
 	}
 	return got, all, wild, ins, short
+}
+
+// bestUnits is the most weight ws, the weights of the query words hit in
+// their order, give in at most units listed words, each met by one word or
+// by two adjacent ones joined: ws[k-1] and ws[k] when adj has bit k.
+func bestUnits(ws []float64, adj uint64, units int) float64 {
+	// f[u] is the most the words so far give in at most u units; g is f
+	// one word before.
+	var fb, gb [33]float64
+	f, g := fb[:units+1], gb[:units+1]
+	for k := range ws {
+		for u := units; u >= 1; u-- {
+			best := max(f[u], f[u-1]+ws[k])
+			if k > 0 && adj&(1<<uint(k)) != 0 {
+				best = max(best, g[u-1]+ws[k-1]+ws[k])
+			}
+			g[u], f[u] = f[u], best
+		}
+	}
+	return f[units]
 }
 
 // shortShare adds to share's got and wild what query word r[short] gets

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -137,6 +138,36 @@ func TestQualBoundOddYears(t *testing.T) {
 					t.Errorf("born %v, query %s: packed bound %v below exact %v", es[ei].BirthDates, y, g, x)
 				}
 			}
+		}
+	}
+}
+
+// TestBestUnits checks bestUnits against trying every way of giving the
+// query words hit to at most units listed words, each taking one word or
+// two adjacent ones, on random weights and adjacencies.
+func TestBestUnits(t *testing.T) {
+	var brute func(ws []float64, adj uint64, k, units int) float64
+	brute = func(ws []float64, adj uint64, k, units int) float64 {
+		if k >= len(ws) || units == 0 {
+			return 0
+		}
+		best := brute(ws, adj, k+1, units) // word k left unpaired
+		best = max(best, ws[k]+brute(ws, adj, k+1, units-1))
+		if k+1 < len(ws) && adj&(1<<uint(k+1)) != 0 {
+			best = max(best, ws[k]+ws[k+1]+brute(ws, adj, k+2, units-1))
+		}
+		return best
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		ws := make([]float64, 1+rng.IntN(9))
+		for i := range ws {
+			ws[i] = float64(1 + rng.IntN(100))
+		}
+		adj := rng.Uint64() &^ 1 & (1<<uint(len(ws)) - 1)
+		units := rng.IntN(len(ws) + 2)
+		if got, want := bestUnits(ws, adj, units), brute(ws, adj, 0, units); got != want {
+			t.Fatalf("bestUnits(%v, %b, %d) = %v, want %v", ws, adj, units, got, want)
 		}
 	}
 }

@@ -355,7 +355,7 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 // inForms returns the postings of token id whose names hold it in one of
 // forms (formBit).
 func (ix *Index) inForms(id int32, forms uint8) postingList {
-	post, at := ix.postings[id], ix.at[id]
+	post, at := ix.postings(id)
 	pf := ix.postForm[ix.postAt[id]:ix.postAt[id+1]]
 	l := postingList{names: []int32{}}
 	for k, nm := range post {

@@ -68,21 +68,25 @@ type Index struct {
 	// vocab maps a token's text to its id while the index is built;
 	// words replaces it once built (wordID): a table a snapshot holds as
 	// it is, where a map would have to be filled again on loading.
-	vocab    map[string]int32
-	words    []uint32
-	texts    []string  // token id -> text
-	postings [][]int32 // token id -> name ids
-	// at[id][k] is where token id occurs in name postings[id][k]: a bit per
-	// token position, in any reading, the last bit standing for all
+	vocab map[string]int32
+	words []uint32
+	texts []string // token id -> text
+	// Token id's postings are posts[postAt[id]:postAt[id+1]] (postings),
+	// the names holding it in ascending order, end to end: a lookup reads
+	// two adjacent offsets where a slice per token would cost it a slice
+	// header each for the names and their positions, apart in memory.
+	posts  []int32
+	postAt []uint32
+	// ats[postAt[id]+k] is where token id occurs in its k-th name: a bit
+	// per token position, in any reading, the last bit standing for all
 	// positions from 31 on.
-	at [][]uint32
+	ats []uint32
 	// postForm[postAt[id]+k] is which of token id's forms (occurrences)
-	// name postings[id][k] holds it in: bit i for form i, the last bit
-	// for all forms from formBits-1 on. A query word meets a token in
-	// some forms only (Khan read from Arabic script, matched by its
-	// consonants, meets Korean An; Khan written in Latin letters does
-	// not): lookups walk only the postings of the forms it meets.
-	postAt   []uint32
+	// its k-th name holds it in: bit i for form i, the last bit for all
+	// forms from formBits-1 on. A query word meets a token in some forms
+	// only (Khan read from Arabic script, matched by its consonants, meets
+	// Korean An; Khan written in Latin letters does not): lookups walk
+	// only the postings of the forms it meets.
 	postForm []uint8
 	// slots holds every listed name's words compactly for nameBound:
 	// name i's readings are slots[slotAt[i]:slotAt[i+1]], each reading
@@ -160,7 +164,11 @@ func NewIndex(entities []*warden.Entity) *Index {
 	// marked[id] is one more than the last name whose count of token id
 	// was taken: a name counts once however often it holds a word.
 	var marked []int32
-	var forms [][]uint8 // token id -> postForm of each posting
+	// token id -> the names holding it, where each holds it (ats) and in
+	// which forms (postForm), laid end to end once built
+	var postings [][]int32
+	var at [][]uint32
+	var forms [][]uint8
 	ix.first = make([]int32, 0, len(entities)+1)
 	ix.parties = make([]party, 0, len(entities))
 	for ei, e := range entities {
@@ -186,7 +194,8 @@ func NewIndex(entities []*warden.Entity) *Index {
 						ix.abjad = append(ix.abjad, false)
 						ix.df = append(ix.df, 0)
 						ix.alted = append(ix.alted, false)
-						ix.at = append(ix.at, nil)
+						postings = append(postings, nil)
+						at = append(at, nil)
 						forms = append(forms, nil)
 						ix.occ = append(ix.occ, nil)
 						ix.seen = append(ix.seen, 0)
@@ -220,12 +229,12 @@ func NewIndex(entities []*warden.Entity) *Index {
 						dels = append(dels, delEntry{hashSkip(a.skel, -1, -1), id})
 						ix.alted[id] = true
 					}
-					if l := ix.postings[id]; len(l) == 0 || l[len(l)-1] != ni {
-						ix.postings[id] = append(ix.postings[id], ni)
-						ix.at[id] = append(ix.at[id], 0)
+					if l := postings[id]; len(l) == 0 || l[len(l)-1] != ni {
+						postings[id] = append(postings[id], ni)
+						at[id] = append(at[id], 0)
 						forms[id] = append(forms[id], 0)
 					}
-					ix.at[id][len(ix.at[id])-1] |= positions(s.first, s.n)
+					at[id][len(at[id])-1] |= positions(s.first, s.n)
 					forms[id][len(forms[id])-1] |= formBit(fi)
 					if marked[id] != ni+1 {
 						marked[id] = ni + 1
@@ -260,21 +269,23 @@ func NewIndex(entities []*warden.Entity) *Index {
 		}
 	}
 	ix.slotAt = append(ix.slotAt, int32(len(ix.slots)))
-	ix.formAt = make([]int32, len(ix.postings)+1)
-	for id := range ix.postings {
+	ix.formAt = make([]int32, len(postings)+1)
+	for id := range postings {
 		ix.formAt[id] = int32(len(ix.forms))
-		if len(ix.postings[id]) >= longPostings {
+		if len(postings[id]) >= longPostings {
 			ix.forms = append(ix.forms, formsOf(ix.texts[id], ix.seen[id])...)
 		}
 	}
-	ix.formAt[len(ix.postings)] = int32(len(ix.forms))
+	ix.formAt[len(postings)] = int32(len(ix.forms))
 	ix.seen = nil
-	ix.postAt = make([]uint32, 0, len(forms)+1)
-	for _, f := range forms {
-		ix.postAt = append(ix.postAt, uint32(len(ix.postForm)))
-		ix.postForm = append(ix.postForm, f...)
+	ix.postAt = make([]uint32, 0, len(postings)+1)
+	for id := range postings {
+		ix.postAt = append(ix.postAt, uint32(len(ix.posts)))
+		ix.posts = append(ix.posts, postings[id]...)
+		ix.ats = append(ix.ats, at[id]...)
+		ix.postForm = append(ix.postForm, forms[id]...)
 	}
-	ix.postAt = append(ix.postAt, uint32(len(ix.postForm)))
+	ix.postAt = append(ix.postAt, uint32(len(ix.posts)))
 	ix.learnAcronyms()
 	sortDels(dels)
 	ix.delKeys = make([]uint64, 0, len(dels))
@@ -578,11 +589,17 @@ func (ix *Index) tokenID(text string) (int32, bool) {
 	if id, ok := ix.vocab[text]; ok {
 		return id, false
 	}
-	id := int32(len(ix.postings))
+	id := int32(len(ix.texts))
 	ix.vocab[text] = id
 	ix.texts = append(ix.texts, text)
-	ix.postings = append(ix.postings, nil)
 	return id, true
+}
+
+// postings returns the names holding token id, in ascending order, and
+// where each holds it (Index.ats).
+func (ix *Index) postings(id int32) (names []int32, at []uint32) {
+	a, b := ix.postAt[id], ix.postAt[id+1]
+	return ix.posts[a:b:b], ix.ats[a:b:b]
 }
 
 // consHash keys a consonant skeleton apart from the skeleton hashes.

@@ -23,7 +23,7 @@ type wordLookup struct {
 }
 
 // postingList is some of a token's postings and where the token occurs in
-// each name (Index.postings, Index.at).
+// each name (Index.postings).
 type postingList struct {
 	names []int32
 	at    []uint32
@@ -35,8 +35,7 @@ func (l *wordLookup) postings(ix *Index, k int) ([]int32, []uint32) {
 	if l.some != nil && l.some[k].names != nil {
 		return l.some[k].names, l.some[k].at
 	}
-	id := l.ids[k]
-	return ix.postings[id], ix.at[id]
+	return ix.postings(l.ids[k])
 }
 
 // memoShards and memoShardSize bound a memo: at most

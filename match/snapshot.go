@@ -534,7 +534,7 @@ func (ix *Index) encode() ([]byte, error) {
 	// on its own as the names are.
 	e.buf = nil
 	var occs []byte
-	body = binary.AppendUvarint(body, uint64(len(ix.postings)))
+	body = binary.AppendUvarint(body, uint64(len(ix.texts)))
 	for _, forms := range ix.occ {
 		e.uvarint(uint64(len(forms)))
 		for i := range forms {
@@ -583,19 +583,10 @@ func (ix *Index) encode() ([]byte, error) {
 	out = append(out, occs...)
 	// The fixed-width sections: the arrays lookups read, as they lie in
 	// memory, so that a reader uses them in place.
-	var flat []int32
-	var ats []uint32
-	offs := make([]uint32, 0, len(ix.postings)+1)
-	for id, l := range ix.postings {
-		offs = append(offs, uint32(len(flat)))
-		flat = append(flat, l...)
-		ats = append(ats, ix.at[id]...)
-	}
-	offs = append(offs, uint32(len(flat)))
 	secs := [numSections][]byte{
 		secVarint: out,
-		secOwner:  fixed(ix.owner), secFirst: fixed(ix.first), secPostAt: fixed(offs), secPosts: fixed(flat),
-		secAts: fixed(ats), secDelKeys: fixed(ix.delKeys), secDelIDs: fixed(ix.delIDs), secWords: fixed(ix.words),
+		secOwner:  fixed(ix.owner), secFirst: fixed(ix.first), secPostAt: fixed(ix.postAt), secPosts: fixed(ix.posts),
+		secAts: fixed(ix.ats), secDelKeys: fixed(ix.delKeys), secDelIDs: fixed(ix.delIDs), secWords: fixed(ix.words),
 		secDF: fixed(ix.df), secAbjad: fixed(ix.abjad), secAlted: fixed(ix.alted), secFormAt: fixed(ix.formAt),
 		secSlotAt: fixed(ix.slotAt), secPostForms: fixed(ix.postForm),
 	}
@@ -621,8 +612,8 @@ const (
 	secOwner            // Index.owner
 	secFirst            // Index.first
 	secPostAt           // posting list id is secPosts[secPostAt[id]:secPostAt[id+1]]
-	secPosts            // Index.postings end to end
-	secAts              // Index.at end to end
+	secPosts            // Index.posts
+	secAts              // Index.ats
 	secDelKeys          // Index.delKeys
 	secDelIDs           // Index.delIDs
 	secWords            // Index.words
@@ -996,12 +987,9 @@ func decode(payload []byte) (*Index, error) {
 	}
 	ln.data, lo.data = d.d[:nl:nl], d.d[nl:]
 	ix.lazy, ix.lazyOcc = ln, lo
-	var offs []uint32
-	var flat []int32
-	var ats []uint32
 	errs := []error{
-		inPlace(&ix.owner, secs[secOwner]), inPlace(&ix.first, secs[secFirst]), inPlace(&offs, secs[secPostAt]),
-		inPlace(&flat, secs[secPosts]), inPlace(&ats, secs[secAts]), inPlace(&ix.delKeys, secs[secDelKeys]),
+		inPlace(&ix.owner, secs[secOwner]), inPlace(&ix.first, secs[secFirst]), inPlace(&ix.postAt, secs[secPostAt]),
+		inPlace(&ix.posts, secs[secPosts]), inPlace(&ix.ats, secs[secAts]), inPlace(&ix.delKeys, secs[secDelKeys]),
 		inPlace(&ix.delIDs, secs[secDelIDs]), inPlace(&ix.words, secs[secWords]), inPlace(&ix.df, secs[secDF]),
 		inPlace(&ix.abjad, secs[secAbjad]), inPlace(&ix.alted, secs[secAlted]), inPlace(&ix.formAt, secs[secFormAt]),
 		inPlace(&ix.slotAt, secs[secSlotAt]), inPlace(&ix.postForm, secs[secPostForms]),
@@ -1011,22 +999,15 @@ func decode(payload []byte) (*Index, error) {
 	}
 	nt := len(ix.texts)
 	switch {
-	case len(offs) != nt+1 || len(ats) != len(flat) || len(ix.postForm) != len(flat) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt || len(lo.at) != nt+1:
+	case len(ix.postAt) != nt+1 || len(ix.ats) != len(ix.posts) || len(ix.postForm) != len(ix.posts) || len(ix.delIDs) != len(ix.delKeys) || len(ix.df) != nt || len(lo.at) != nt+1:
 		return nil, errors.New("token arrays disagree in length")
 	case len(ix.words) < 2 || len(ix.words)&(len(ix.words)-1) != 0:
 		return nil, errors.New("malformed word table")
 	}
-	if err := ascending(offs, len(flat)); err != nil {
+	if err := ascending(ix.postAt, len(ix.posts)); err != nil {
 		return nil, err
 	}
-	ix.postAt = offs
-	ix.postings = make([][]int32, nt)
-	ix.at = make([][]uint32, nt)
-	for id := range ix.postings {
-		a, b := offs[id], offs[id+1]
-		ix.postings[id], ix.at[id] = flat[a:b:b], ats[a:b:b]
-	}
-	for _, p := range flat {
+	for _, p := range ix.posts {
 		if p < 0 || int(p) >= nn {
 			return nil, fmt.Errorf("posting %d of %d names", p, nn)
 		}
@@ -1072,7 +1053,7 @@ func (ix *Index) check() error {
 		return fmt.Errorf("%d owners of %d names", len(ix.owner), nn)
 	case len(ix.first) != len(ix.parties)+1 || (len(ix.first) > 0 && (ix.first[0] != 0 || int(ix.first[len(ix.first)-1]) != nn)):
 		return errors.New("malformed name ranges")
-	case len(ix.postings) != nt || len(ix.abjad) != nt || len(ix.alted) != nt || len(ix.formAt) != nt+1:
+	case len(ix.postAt) != nt+1 || len(ix.abjad) != nt || len(ix.alted) != nt || len(ix.formAt) != nt+1:
 		return errors.New("token arrays disagree in length")
 	case len(ix.slotAt) != nn+1:
 		return errors.New("malformed slot ranges")

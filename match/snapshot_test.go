@@ -41,8 +41,8 @@ func TestSnapshotFields(t *testing.T) {
 		// index; byID and byIDOnce: made from the parties on first use;
 		// quals, schemas, keyDir and their Onces: made from the parties
 		// and delKeys once the index is built or loaded (prime).
-		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "postings", "at",
-			"postAt", "postForm", "slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
+		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "posts", "postAt",
+			"ats", "postForm", "slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
 			"lookups", "resembled", "cuts", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
@@ -122,7 +122,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}{
 		{"parties", ix.parties, got.parties}, {"names", ix.names, got.names}, {"owner", ix.owner, got.owner},
 		{"first", ix.first, got.first}, {"words", ix.words, got.words}, {"texts", ix.texts, got.texts},
-		{"postings", ix.postings, got.postings}, {"at", ix.at, got.at}, {"postAt", ix.postAt, got.postAt},
+		{"posts", ix.posts, got.posts}, {"ats", ix.ats, got.ats}, {"postAt", ix.postAt, got.postAt},
 		{"postForm", ix.postForm, got.postForm}, {"slots", ix.slots, got.slots},
 		{"slotAt", ix.slotAt, got.slotAt}, {"delKeys", ix.delKeys, got.delKeys}, {"delIDs", ix.delIDs, got.delIDs},
 		{"df", ix.df, got.df}, {"abjad", ix.abjad, got.abjad}, {"forms", ix.forms, got.forms},
@@ -135,7 +135,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	// The forms each token occurs in, as meets compares a query word with
 	// them: read from the snapshot, those the names hold.
-	for id := range ix.postings {
+	for id := range ix.texts {
 		if want, have := ix.occ[id], got.occurrences(int32(id)); len(want) == 0 || !equalish(reflect.ValueOf(want), reflect.ValueOf(have)) {
 			t.Fatalf("token %q occurs in %d forms, the snapshot holds %d or others", ix.texts[id], len(want), len(have))
 		}
@@ -296,7 +296,7 @@ func TestOpenSnapshot(t *testing.T) {
 	}
 	for _, got := range []*Index{mapped, unaligned} {
 		if !slices.Equal(got.delKeys, ix.delKeys) || !slices.Equal(got.delIDs, ix.delIDs) || !slices.Equal(got.df, ix.df) ||
-			!slices.Equal(got.words, ix.words) || !slices.Equal(got.alted, ix.alted) || !equalish(reflect.ValueOf(got.postings), reflect.ValueOf(ix.postings)) {
+			!slices.Equal(got.words, ix.words) || !slices.Equal(got.alted, ix.alted) || !slices.Equal(got.posts, ix.posts) || !slices.Equal(got.postAt, ix.postAt) {
 			t.Error("a loaded index's arrays differ from the built one's")
 		}
 		q := Query{Names: []string{ix.entities[7].Names[0].Full}}

@@ -146,10 +146,11 @@ func (ix *Index) together(w string, cuts []int) bool {
 		}
 		var post []int32
 		if id, ok := ix.word(part); ok && ix.df[id] > 0 {
-			post = ix.postings[id]
+			post, _ = ix.postings(id)
 		}
 		if id, ok := ix.singular(part); ok {
-			post = union(post, ix.postings[id])
+			more, _ := ix.postings(id)
+			post = union(post, more)
 		}
 		if post == nil {
 			return false

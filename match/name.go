@@ -217,10 +217,11 @@ func (n *name) add(r string, orgs []bool, src origin) {
 // words (legal forms) get none.
 func (n *name) addReading(r reading, orgs []bool, src origin) {
 	for _, org := range orgs {
-		ts := tokenize(r.text, org, src)
-		if len(ts) == 0 || hasReading(n.readings, ts) {
+		ws := readWords(r.text, org, src)
+		if len(ws) == 0 || hasReading(n.readings, ws) {
 			continue
 		}
+		ts := makeTokens(ws, org, src)
 		if len(r.origs) > 0 {
 			setOrigs(ts, words(r.text), r.origs)
 		}
@@ -263,14 +264,15 @@ func originOf(script string) origin {
 	return srcOther
 }
 
-func hasReading(rs [][]token, ts []token) bool {
+// hasReading reports whether rs holds a reading of the words ws.
+func hasReading(rs [][]token, ws []readWord) bool {
 	for _, r := range rs {
-		if len(r) != len(ts) {
+		if len(r) != len(ws) {
 			continue
 		}
 		same := true
 		for i := range r {
-			same = same && r[i].text == ts[i].text
+			same = same && r[i].text == ws[i].text
 		}
 		if same {
 			return true

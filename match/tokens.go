@@ -338,23 +338,39 @@ func newToken(w string, k kind, exact bool) token {
 // "D COMPANY", "Ben", "Captain Yakubovich") has nothing else to be known by:
 // each of its words, titles kept, is then read as a distinctive word.
 func tokenize(reading string, org bool, src origin) []token {
-	out := tokenizeAs(reading, org, src, false)
+	return makeTokens(readWords(reading, org, src), org, src)
+}
+
+// readWord is a word of a reading as tokenize reads it, before it is
+// made a token (makeTokens): its text and kind, and whether it is a word
+// of a legal form's key, which takes no alts.
+type readWord struct {
+	text  string
+	kind  kind
+	legal bool
+}
+
+// readWords reads reading as tokenize does, without making the tokens: a
+// name read both as a person's and as an organisation's most often reads
+// the same words both ways, and the second reading is then dropped before
+// its words' skeletons and alts are made.
+func readWords(reading string, org bool, src origin) []readWord {
+	out := readWordsAs(reading, org, src, false)
 	for i := range out {
 		if out[i].kind == kindWord {
 			return out
 		}
 	}
-	return tokenizeAs(reading, org, src, true)
+	return readWordsAs(reading, org, src, true)
 }
 
-// tokenizeAs is tokenize, with every token a word if plain is set.
-func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
-	exact, abjad := src == srcHan, src == srcArabic
+// readWordsAs is readWords, with every word a word if plain is set.
+func readWordsAs(reading string, org bool, src origin, plain bool) []readWord {
 	ws := words(reading)
 	if len(ws) == 0 {
 		return nil
 	}
-	out := make([]token, 0, len(ws))
+	out := make([]readWord, 0, len(ws))
 	for i := 0; i < len(ws); {
 		if titles[ws[i]] && len(ws) > 1 && !plain {
 			i++
@@ -366,7 +382,7 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 				k = kindWord
 			}
 			for _, w := range strings.Fields(canon) {
-				out = append(out, newToken(w, k, false))
+				out = append(out, readWord{text: w, kind: k, legal: true})
 			}
 			i += n
 			continue
@@ -386,8 +402,26 @@ func tokenizeAs(reading string, org bool, src origin, plain bool) []token {
 		if org && k == kindWord {
 			w = singular(w)
 		}
-		t := newToken(w, k, exact)
-		t.abjad = abjad && k == kindWord
+		out = append(out, readWord{text: w, kind: k})
+	}
+	return out
+}
+
+// makeTokens makes the tokens of the words ws of a reading read from
+// script src (readWords), as a person's or organisation's (org).
+func makeTokens(ws []readWord, org bool, src origin) []token {
+	if len(ws) == 0 {
+		return nil
+	}
+	exact, abjad := src == srcHan, src == srcArabic
+	out := make([]token, 0, len(ws))
+	for _, w := range ws {
+		if w.legal {
+			out = append(out, newToken(w.text, w.kind, false))
+			continue
+		}
+		t := newToken(w.text, w.kind, exact)
+		t.abjad = abjad && w.kind == kindWord
 		t.src = src
 		addAlts(&t, org)
 		out = append(out, t)

@@ -14,7 +14,7 @@ package match
 // which has no index, knows them too; an index also weighs every word by
 // its rarity on the lists it holds (idf).
 
-// genericWords holds every generic word as tokenize writes it: as the lists
+// genericWords holds every generic word as readWords writes it: as the lists
 // spell it and singular (Technologies, Technology).
 var genericWords = genericSet()
 

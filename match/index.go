@@ -417,8 +417,8 @@ func positions(first, n int) uint32 {
 // formBits is how many of a token's forms Index.postForm tells apart.
 const formBits = 8
 
-// formBit is form i's bit in Index.postForm and wordLookup.forms: forms
-// from formBits-1 on share the last.
+// formBit is form i's bit in Index.postForm and in what meetForms
+// returns: forms from formBits-1 on share the last.
 func formBit(i int) uint8 { return 1 << uint(min(i, formBits-1)) }
 
 type delEntry struct {

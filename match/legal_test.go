@@ -22,7 +22,7 @@ func legalKeys(t *testing.T, s string) []string {
 	t.Helper()
 	var out []string
 	for _, r := range readings(fold(s), warden.SchemaCompany) {
-		ts := tokenize(r+" xyz", true, srcLatin)
+		ts := makeTokens(readWords(r+" xyz", true, srcLatin), true, srcLatin)
 		var keys []string
 		for _, tk := range ts[:len(ts)-1] {
 			if tk.kind != kindLegal {
@@ -242,7 +242,7 @@ func BenchmarkLegalForms(b *testing.B) {
 	}
 }
 
-// FuzzLegalAt reads arbitrary names for legal forms: tokenize never
+// FuzzLegalAt reads arbitrary names for legal forms: readWords never
 // panics, and whatever legalAt takes is within the name.
 func FuzzLegalAt(f *testing.F) {
 	for _, s := range []string{"Volvo Aktiebolag", "S.A. de C.V.", "d o o", "ООО Ромашка", "a b c d e f", "ab", "Sp. z o.o. x"} {
@@ -257,7 +257,7 @@ func FuzzLegalAt(f *testing.F) {
 			}
 		}
 		for _, src := range []origin{srcLatin, srcHan, srcOther} {
-			tokenize(strings.Join(ws, " "), org, src)
+			makeTokens(readWords(strings.Join(ws, " "), org, src), org, src)
 		}
 	})
 }

@@ -213,7 +213,7 @@ func (n *name) add(r string, orgs []bool, src origin) {
 }
 
 // addReading is add for a reading that knows its words' written forms:
-// each token of a word gets it (orig); tokens tokenize makes of other
+// each token of a word gets it (orig); tokens made of other
 // words (legal forms) get none.
 func (n *name) addReading(r reading, orgs []bool, src origin) {
 	for _, org := range orgs {

@@ -96,7 +96,7 @@ func hasAlt(as []alt, text string) bool {
 func numeralAlts(w string) []alt { return numeralTable[w] }
 
 // abbreviations are words names shorten and their shortenings, folded; an
-// organisation's words are singular (tokenize), so both numbers are given
+// organisation's words are singular (readWords), so both numbers are given
 // where they differ. Legal forms (Corp, Co, Intl, Ltd) are not here: the
 // legal-form table makes them meet.
 var abbreviations = [][]string{

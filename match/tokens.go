@@ -329,19 +329,7 @@ func newToken(w string, k kind, exact bool) token {
 	return t
 }
 
-// tokenize turns one Latin reading of a name, read from script src, into tokens: titles dropped,
-// legal forms canonical, particles and patronymics marked. Organisation words
-// lose a plural s (Widgets = Widget, Technologies = Technology).
-//
-// A name made only of what carries little beside a distinctive word
-// (initials, legal forms, particles, titles, patronymics: "P.P.C.",
-// "D COMPANY", "Ben", "Captain Yakubovich") has nothing else to be known by:
-// each of its words, titles kept, is then read as a distinctive word.
-func tokenize(reading string, org bool, src origin) []token {
-	return makeTokens(readWords(reading, org, src), org, src)
-}
-
-// readWord is a word of a reading as tokenize reads it, before it is
+// readWord is a word of a reading as readWords reads it, before it is
 // made a token (makeTokens): its text and kind, and whether it is a word
 // of a legal form's key, which takes no alts.
 type readWord struct {
@@ -350,10 +338,18 @@ type readWord struct {
 	legal bool
 }
 
-// readWords reads reading as tokenize does, without making the tokens: a
-// name read both as a person's and as an organisation's most often reads
-// the same words both ways, and the second reading is then dropped before
-// its words' skeletons and alts are made.
+// readWords reads one Latin reading of a name, read from script src, into
+// the words its tokens are made of (makeTokens): titles dropped, legal
+// forms canonical, particles and patronymics marked. Organisation words
+// lose a plural s (Widgets = Widget, Technologies = Technology). The words
+// come before the tokens because a name read both as a person's and as an
+// organisation's most often reads the same words both ways, and the second
+// reading is then dropped before its words' skeletons and alts are made.
+//
+// A name made only of what carries little beside a distinctive word
+// (initials, legal forms, particles, titles, patronymics: "P.P.C.",
+// "D COMPANY", "Ben", "Captain Yakubovich") has nothing else to be known by:
+// each of its words, titles kept, is then read as a distinctive word.
 func readWords(reading string, org bool, src origin) []readWord {
 	out := readWordsAs(reading, org, src, false)
 	for i := range out {

@@ -54,7 +54,7 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 	w := opt.Weights
 	floor := opt.MinScore - maxBonus(w)
 	for _, k := range p.idKeys {
-		ents = append(ents, ix.ids[k]...)
+		ents = append(ents, ix.idsOf(k)...)
 	}
 	var kbuf [128]byte
 	key := kbuf[:0]
@@ -137,8 +137,8 @@ func (ix *Index) candidates(p *Prepared, opt Options, names *candSet) (ents []in
 			// the names that may become candidates: those already, and
 			// those a weak lookup or a letter hit.
 			seen, words := &names.seen, &names.words
-			seen.reset(len(ix.names))
-			words.reset(len(ix.names))
+			seen.reset(ix.Names())
+			words.reset(ix.Names())
 			empty := len(names.ids) == 0 // seen is
 			for _, nm := range names.ids {
 				seen.set(nm)
@@ -523,7 +523,7 @@ func gallop(post []int32, k int, nm int32) int {
 func (ix *Index) getSet() *candSet {
 	s, _ := ix.sets.Get().(*candSet)
 	if s == nil {
-		s = &candSet{epoch: make([]uint32, len(ix.names)), slot: make([]int32, len(ix.names))}
+		s = &candSet{epoch: make([]uint32, ix.Names()), slot: make([]int32, ix.Names())}
 	}
 	s.gen++
 	if s.gen == 0 { // wrapped: stamps from 2^32 queries ago would look current

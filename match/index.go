@@ -62,9 +62,12 @@ type Index struct {
 	// (Index.name).
 	lazy    *lazyNames
 	parties []party // party i as scoring needs it
-	names   []name  // every listed name, prepared
-	owner   []int32 // names[i] belongs to entities[owner[i]]
-	first   []int32 // entity i's names are names[first[i]:first[i+1]]
+	// names holds every listed name, prepared, in an index built here;
+	// lazy holds them in one loaded from a snapshot. Index.name reads
+	// either.
+	names []name
+	owner []int32 // name i belongs to entities[owner[i]]
+	first []int32 // entity i's names are names[first[i]:first[i+1]]
 	// vocab maps a token's text to its id while the index is built;
 	// words replaces it once built (wordID): a table a snapshot holds as
 	// it is, where a map would have to be filled again on loading.
@@ -115,8 +118,10 @@ type Index struct {
 	forms  []token
 	formAt []int32
 	sets   sync.Pool          // of *candSet
-	ids    map[string][]int32 // identifier key -> entity ids
-	logN   float64
+	ids    map[string][]int32 // identifier key -> entity ids (Index.idsOf)
+	// lazyIDs holds ids in an index loaded from a snapshot.
+	lazyIDs *lazyIDs
+	logN    float64
 	// alted marks the tokens (by id) with alts somewhere: their alts'
 	// skeletons are indexed, and reaches keeps them.
 	alted []bool
@@ -642,7 +647,7 @@ func hashSkip(s string, i, j int) uint64 {
 func (ix *Index) Len() int { return len(ix.parties) }
 
 // Names is the number of listed names in the index.
-func (ix *Index) Names() int { return len(ix.names) }
+func (ix *Index) Names() int { return len(ix.owner) }
 
 // idf weighs a word by how rare it is among listed names: 1 for a word no
 // listed name has, falling towards 0.3 for the commonest (Wang, Company).
@@ -653,7 +658,7 @@ func (ix *Index) idfOf(df int32) float64 {
 	if df == 0 || ix.logN == 0 {
 		return 1
 	}
-	return 0.3 + 0.7*math.Log(float64(len(ix.names)+1)/float64(df+1))/ix.logN
+	return 0.3 + 0.7*math.Log(float64(ix.Names()+1)/float64(df+1))/ix.logN
 }
 
 // weigh sets the rarity of a name's words from list statistics.

@@ -159,7 +159,7 @@ func (ix *Index) score(p *Prepared, ei int32, nms []int32, cands *candSet, opt O
 	e := &ix.parties[ei]
 	w := opt.Weights
 	for _, k := range p.idKeys {
-		for _, x := range ix.ids[k] {
+		for _, x := range ix.idsOf(k) {
 			if x == ei {
 				return 1, namePair{}, Explanation{Identifier: k[2:], Features: []Feature{{Name: idFeature(k), Contribution: 1, Detail: "exact match on " + k[2:]}}}
 			}

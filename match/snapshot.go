@@ -43,16 +43,20 @@ import (
 // the database beside it, so a CRC (hardware-accelerated, ~10 GB/s) serves
 // where a cryptographic hash would cost ten times the time. The arrays
 // lookups read (postings, deletion neighbourhoods, the word table, word
-// counts) are fixed-width sections, 8-byte aligned, that a reader of a
-// memory-mapped file (OpenSnapshot) uses in place; only a little-endian
-// machine can, a big-endian one rebuilds.
+// counts, the slots bounds read), the string table's ends and where each
+// party, name and token's forms start are fixed-width sections, 8-byte
+// aligned, that a reader of a memory-mapped file (OpenSnapshot) uses in
+// place; only a little-endian machine can, a big-endian one rebuilds.
+// Loading decodes and allocates little more than the parties' scoring
+// fields and the string table's bytes: on some virtual machines every page
+// of fresh memory costs as much as a lookup.
 
 // snapshotMagic opens every snapshot file.
 const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 7
+const snapshotVersion = 8
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -511,24 +515,28 @@ func (ix *Index) encode() ([]byte, error) {
 	e := newEncoder()
 	// Parties: each encoded on its own (appendParty), decoded when first
 	// needed.
+	// Where each party, name and token's forms start in their bytes: a
+	// fixed-width section each, used in place.
+	partyAt := make([]uint32, 1, len(ix.parties)+1)
+	nameAt := make([]uint32, 1, ix.Names()+1)
+	occAt := make([]uint32, 1, len(ix.texts)+1)
 	e.uvarint(uint64(len(ix.parties)))
 	var ents []byte
 	for i := range ix.parties {
-		n := len(ents)
 		ents = appendParty(ents, ix.entity(int32(i)))
-		e.uvarint(uint64(len(ents) - n))
+		partyAt = append(partyAt, uint32(len(ents)))
 		e.party(&ix.parties[i])
 	}
 	// Names: each encoded on its own and decoded on first use, as the
-	// parties are; their lengths here, their bytes at the end.
-	e.uvarint(uint64(len(ix.names)))
+	// parties are; their bytes at the end.
+	e.uvarint(uint64(ix.Names()))
 	body := e.buf
 	var names []byte
-	for i := range ix.names {
+	for i := range int32(ix.Names()) {
 		e.buf = names
-		e.name(&ix.names[i])
-		body = binary.AppendUvarint(body, uint64(len(e.buf)-len(names)))
+		e.name(ix.name(i))
 		names = e.buf
+		nameAt = append(nameAt, uint32(len(names)))
 	}
 	// The forms each token occurs in (occurrences), each token's encoded
 	// on its own as the names are.
@@ -541,26 +549,27 @@ func (ix *Index) encode() ([]byte, error) {
 			e.token(&forms[i])
 		}
 		occs = append(occs, e.buf...)
-		body = binary.AppendUvarint(body, uint64(len(e.buf)))
+		occAt = append(occAt, uint32(len(occs)))
 		e.buf = e.buf[:0]
 	}
 	e.buf = body
 	e.strings(ix.texts)
-	e.uvarint(uint64(len(ix.slots)))
-	for _, s := range ix.slots {
-		e.float(float64(s.rarity))
-		e.buf = append(e.buf, byte(s.kind), s.first, s.partnerLen)
-		e.buf = append(e.buf, s.partner[:s.partnerLen]...)
-	}
 	e.uvarint(uint64(len(ix.forms)))
 	for i := range ix.forms {
 		e.token(&ix.forms[i])
 	}
-	e.uvarint(uint64(len(ix.ids)))
+	// The identifiers, decoded when a query first holds one (Index.idsOf):
+	// their length first, so that a reader can pass over them.
+	ids := newEncoder()
+	ids.strs = e.strs
+	ids.uvarint(uint64(len(ix.ids)))
 	for k, l := range ix.ids {
-		e.str(k)
-		e.int32s(l)
+		ids.str(k)
+		ids.int32s(l)
 	}
+	e.strs = ids.strs
+	e.uvarint(uint64(len(ids.buf)))
+	e.buf = append(e.buf, ids.buf...)
 	e.float(ix.logN)
 	e.uvarint(uint64(len(ix.acronyms)))
 	for k, v := range ix.acronyms {
@@ -569,11 +578,7 @@ func (ix *Index) encode() ([]byte, error) {
 	}
 	// The string table and the parties go first in the payload so that a
 	// reader has them before any reference to them.
-	out := make([]byte, 0, 16+4*len(e.strs.ends)+len(e.strs.blob)+len(ents)+len(e.buf))
-	out = binary.AppendUvarint(out, uint64(len(e.strs.ends)))
-	for _, end := range e.strs.ends {
-		out = binary.AppendUvarint(out, uint64(end))
-	}
+	out := make([]byte, 0, 16+len(e.strs.blob)+len(ents)+len(e.buf))
 	out = binary.AppendUvarint(out, uint64(len(e.strs.blob)))
 	out = append(out, e.strs.blob...)
 	out = binary.AppendUvarint(out, uint64(len(ents)))
@@ -588,7 +593,8 @@ func (ix *Index) encode() ([]byte, error) {
 		secOwner:  fixed(ix.owner), secFirst: fixed(ix.first), secPostAt: fixed(ix.postAt), secPosts: fixed(ix.posts),
 		secAts: fixed(ix.ats), secDelKeys: fixed(ix.delKeys), secDelIDs: fixed(ix.delIDs), secWords: fixed(ix.words),
 		secDF: fixed(ix.df), secAbjad: fixed(ix.abjad), secAlted: fixed(ix.alted), secFormAt: fixed(ix.formAt),
-		secSlotAt: fixed(ix.slotAt), secPostForms: fixed(ix.postForm),
+		secSlotAt: fixed(ix.slotAt), secPostForms: fixed(ix.postForm), secStrEnds: fixed(e.strs.ends),
+		secPartyAt: fixed(partyAt), secNameAt: fixed(nameAt), secOccAt: fixed(occAt), secSlots: fixedSlots(ix.slots),
 	}
 	// A table of where each section starts and its length, then the
 	// sections, each starting 8-byte aligned.
@@ -623,6 +629,11 @@ const (
 	secFormAt           // Index.formAt
 	secSlotAt           // Index.slotAt
 	secPostForms        // Index.postForm
+	secStrEnds          // where each string of the string table ends (strTab.ends)
+	secPartyAt          // party i's bytes are [secPartyAt[i], secPartyAt[i+1]) of the parties (stored.at)
+	secNameAt           // name i's bytes, as secPartyAt (lazyNames.at)
+	secOccAt            // token id's forms' bytes, as secPartyAt (lazyForms.at)
+	secSlots            // Index.slots, as slotBytes lays each out
 	numSections
 )
 
@@ -656,6 +667,49 @@ func fixed[T word](l []T) []byte {
 		}
 	}
 	return b
+}
+
+// slotBytes is how a snapshot lays out a slot, as this engine holds one in
+// memory (checked when a snapshot is read: viewSlots): rarity (float32),
+// kind, first, partnerLen, then partner.
+const slotBytes = 7 + maxShortWord + 1
+
+// fixedSlots is l as viewSlots reads it, little-endian.
+func fixedSlots(l []slot) []byte {
+	b := make([]byte, 0, len(l)*slotBytes)
+	for _, s := range l {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(s.rarity))
+		b = append(b, byte(s.kind), s.first, s.partnerLen)
+		b = append(b, s.partner[:]...)
+	}
+	return b
+}
+
+// viewSlots is the section b of slots as a []slot, in place where it is
+// aligned, checking that no slot's partner is longer than its letters.
+func viewSlots(b []byte) ([]slot, error) {
+	var z slot
+	if unsafe.Sizeof(z) != slotBytes || unsafe.Offsetof(z.kind) != 4 || unsafe.Offsetof(z.first) != 5 ||
+		unsafe.Offsetof(z.partnerLen) != 6 || unsafe.Offsetof(z.partner) != 7 {
+		return nil, errors.New("this engine lays slots out otherwise")
+	}
+	if len(b)%slotBytes != 0 {
+		return nil, fmt.Errorf("slots section of %d bytes", len(b))
+	}
+	n := len(b) / slotBytes
+	if n == 0 {
+		return nil, nil
+	}
+	if uintptr(unsafe.Pointer(&b[0]))%unsafe.Alignof(z) != 0 {
+		b = bytes.Clone(b)
+	}
+	l := unsafe.Slice((*slot)(unsafe.Pointer(&b[0])), n)
+	for i := range l {
+		if int(l[i].partnerLen) > len(l[i].partner) {
+			return nil, fmt.Errorf("slot %d has a partner of %d letters", i, l[i].partnerLen)
+		}
+	}
+	return l, nil
 }
 
 // littleEndian reports whether this machine stores integers as snapshots
@@ -873,9 +927,9 @@ func decode(payload []byte) (*Index, error) {
 	d := &decoder{d: secs[secVarint]}
 	// The string table: one string for the whole blob, each entry a
 	// substring of it made when read (strTab).
-	ends := make([]uint32, d.count(1))
-	for i := range ends {
-		ends[i] = uint32(d.uvarint())
+	ends, err := view[uint32](secs[secStrEnds])
+	if err != nil {
+		return nil, err
 	}
 	bl := d.count(1)
 	if d.err != nil {
@@ -883,10 +937,8 @@ func decode(payload []byte) (*Index, error) {
 	}
 	blob := string(d.d[:bl])
 	d.d = d.d[bl:]
-	for i := 1; i < len(ends); i++ {
-		if ends[i] < ends[i-1] || int(ends[i]) > len(blob) {
-			return nil, errors.New("malformed string table")
-		}
+	if len(ends) == 0 || ends[0] != 0 || ascending(ends, len(blob)) != nil {
+		return nil, errors.New("malformed string table")
 	}
 	d.strs = strTab{blob, ends}
 	el := d.count(1)
@@ -899,14 +951,11 @@ func decode(payload []byte) (*Index, error) {
 	ix := &Index{stored: st}
 	np := d.count(2)
 	ix.parties = make([]party, np)
-	st.at = make([]uint32, np+1)
+	if st.at, err = offsets(secs[secPartyAt], np, el); err != nil {
+		return nil, fmt.Errorf("parties: %w", err)
+	}
 	st.parties = make([]atomic.Pointer[warden.Entity], np)
 	for i := range ix.parties {
-		if l := d.uvarint(); l > uint64(el-int(st.at[i])) {
-			d.fail("party %d past the end of the parties", i)
-		} else {
-			st.at[i+1] = st.at[i] + uint32(l)
-		}
 		p := &ix.parties[i]
 		p.id = d.str()
 		p.schema = warden.Schema(d.str())
@@ -920,59 +969,26 @@ func decode(payload []byte) (*Index, error) {
 		}
 		p.countries = d.strings()
 	}
-	if d.err == nil && int(st.at[np]) != len(st.data) {
-		d.fail("parties take %d bytes, not %d", st.at[np], len(st.data))
-	}
 	nn := d.count(1)
-	ix.names = make([]name, nn)
-	ln := &lazyNames{strs: d.strs, at: make([]uint32, nn+1), once: make([]sync.Once, nn)}
-	for i := range nn {
-		if l := d.uvarint(); l > uint64(len(payload)) {
-			d.fail("name %d longer than the payload", i)
-		} else {
-			ln.at[i+1] = ln.at[i] + uint32(l)
-		}
-	}
+	ln := &lazyNames{strs: d.strs, got: make([]atomic.Pointer[name], nn)}
 	nf := d.count(1)
-	lo := &lazyForms{strs: d.strs, at: make([]uint32, nf+1), got: make([]atomic.Pointer[[]token], nf)}
-	for i := range len(lo.at) - 1 {
-		if l := d.uvarint(); l > uint64(len(payload)) {
-			d.fail("forms of token %d longer than the payload", i)
-		} else {
-			lo.at[i+1] = lo.at[i] + uint32(l)
-		}
-	}
+	lo := &lazyForms{strs: d.strs, got: make([]atomic.Pointer[[]token], nf)}
 	ix.texts = d.strings()
-	ix.slots = make([]slot, d.count(11))
-	for i := range ix.slots {
-		s := &ix.slots[i]
-		s.rarity, s.kind, s.first, s.partnerLen = float32(d.float()), kind(d.byte()), d.byte(), d.byte()
-		if int(s.partnerLen) > len(s.partner) {
-			d.fail("slot %d has a partner of %d letters", i, s.partnerLen)
-			break
-		}
-		for k := range s.partnerLen {
-			s.partner[k] = d.byte()
-		}
+	if ix.slots, err = viewSlots(secs[secSlots]); err != nil {
+		return nil, err
 	}
 	ix.forms = make([]token, d.count(12))
 	for i := range ix.forms {
 		d.token(&ix.forms[i])
 	}
-	n := d.count(2)
-	ix.ids = make(map[string][]int32, n)
-	for range n {
-		k := d.str()
-		l := d.int32s()
-		for _, e := range l {
-			if e < 0 || int(e) >= np {
-				d.fail("identifier of party %d of %d", e, np)
-			}
-		}
-		ix.ids[k] = l
+	il := d.count(1)
+	if d.err != nil {
+		return nil, d.err
 	}
+	ix.lazyIDs = &lazyIDs{strs: d.strs, data: d.d[:il:il], parties: np}
+	d.d = d.d[il:]
 	ix.logN = d.float()
-	n = d.count(2)
+	n := d.count(2)
 	ix.acronyms = make(map[string]string, n)
 	for range n {
 		k := d.str()
@@ -981,8 +997,15 @@ func decode(payload []byte) (*Index, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	nl, ol := uint64(ln.at[nn]), uint64(lo.at[len(lo.at)-1])
-	if uint64(len(d.d)) != nl+ol {
+	ln.at, err = offsets(secs[secNameAt], nn, len(d.d))
+	if err == nil {
+		lo.at, err = offsets(secs[secOccAt], nf, len(d.d)-int(ln.at[nn]))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("names and forms: %w", err)
+	}
+	nl, ol := ln.at[nn], lo.at[nf]
+	if len(d.d) != int(nl)+int(ol) {
 		return nil, fmt.Errorf("names and forms take %d and %d bytes, %d are left", nl, ol, len(d.d))
 	}
 	ln.data, lo.data = d.d[:nl:nl], d.d[nl:]
@@ -1047,10 +1070,10 @@ func inPlace[T word](l *[]T, b []byte) error {
 // check verifies that the arrays of a decoded index agree in length and
 // that their references are in range.
 func (ix *Index) check() error {
-	nn, nt := len(ix.names), len(ix.texts)
+	nn, nt := ix.Names(), len(ix.texts)
 	switch {
-	case len(ix.owner) != nn:
-		return fmt.Errorf("%d owners of %d names", len(ix.owner), nn)
+	case ix.lazy != nil && len(ix.owner) != len(ix.lazy.got):
+		return fmt.Errorf("%d owners of %d names", len(ix.owner), len(ix.lazy.got))
 	case len(ix.first) != len(ix.parties)+1 || (len(ix.first) > 0 && (ix.first[0] != 0 || int(ix.first[len(ix.first)-1]) != nn)):
 		return errors.New("malformed name ranges")
 	case len(ix.postAt) != nt+1 || len(ix.abjad) != nt || len(ix.alted) != nt || len(ix.formAt) != nt+1:
@@ -1072,6 +1095,19 @@ func (ix *Index) check() error {
 	return ascending(ix.formAt, len(ix.forms))
 }
 
+// offsets is the fixed-width section b of n+1 offsets into max bytes: the
+// first 0, none falling, none past max.
+func offsets(b []byte, n, max int) ([]uint32, error) {
+	l, err := view[uint32](b)
+	if err != nil {
+		return nil, err
+	}
+	if len(l) != n+1 || l[0] != 0 {
+		return nil, fmt.Errorf("%d offsets of %d items", len(l), n)
+	}
+	return l, ascending(l, max)
+}
+
 // ascending reports an error unless l never falls and stays within [0, max].
 func ascending[T int32 | uint32](l []T, max int) error {
 	prev := T(0)
@@ -1085,33 +1121,43 @@ func ascending[T int32 | uint32](l []T, max int) error {
 }
 
 // lazyNames holds the names of an index loaded from a snapshot, each
-// encoded, and decodes each into Index.names on first use (Index.name):
-// loading decodes none, a search only those it scores.
+// encoded, and decodes each on first use (Index.name): loading decodes
+// none, a search only those it scores. A name is allocated when decoded,
+// not before: a slice of every name, most never decoded, was ten megabytes
+// of memory to touch on loading and for the collector to scan.
 type lazyNames struct {
 	strs strTab // the snapshot's string table
 	data []byte
-	at   []uint32 // name i is data[at[i]:at[i+1]]
-	once []sync.Once
+	at   []uint32               // name i is data[at[i]:at[i+1]]
+	got  []atomic.Pointer[name] // name i once decoded
 }
 
 // name returns listed name i, decoding it first if it comes from a
 // snapshot.
 func (ix *Index) name(i int32) *name {
 	if ix.lazy != nil {
-		ix.lazy.once[i].Do(func() { ix.lazy.decode(i, &ix.names[i]) })
+		return ix.lazy.get(i)
 	}
 	return &ix.names[i]
 }
 
-// decode decodes name i into n. The snapshot's checksum held, so a
-// failure is a bug in the encoder: the name is then left without readings
-// (it matches nothing) rather than panic in a search.
-func (l *lazyNames) decode(i int32, n *name) {
+// get returns name i, decoding it the first time. Two goroutines may both
+// decode it; either result is kept, both are equal. The snapshot's
+// checksum held, so a failure to decode is a bug in the encoder: the name
+// is then left without readings (it matches nothing) rather than panic in
+// a search.
+func (l *lazyNames) get(i int32) *name {
+	if n := l.got[i].Load(); n != nil {
+		return n
+	}
+	n := new(name)
 	d := &decoder{d: l.data[l.at[i]:l.at[i+1]], strs: l.strs}
 	d.name(n)
 	if d.err != nil || len(d.d) != 0 {
 		*n = name{}
 	}
+	l.got[i].CompareAndSwap(nil, n)
+	return l.got[i].Load()
 }
 
 // lazyForms holds the forms each token occurs in (occurrences) in an
@@ -1142,6 +1188,51 @@ func (l *lazyForms) get(id int32) []token {
 	}
 	l.got[id].CompareAndSwap(nil, &out)
 	return *l.got[id].Load()
+}
+
+// lazyIDs holds the identifiers of an index loaded from a snapshot,
+// encoded, and decodes them into a map the first time a query holds one
+// (Index.idsOf): most screenings are of names alone, and filling the map
+// was a tenth of loading.
+type lazyIDs struct {
+	strs    strTab // the snapshot's string table
+	data    []byte
+	parties int // how many parties the index holds
+	once    sync.Once
+	ids     map[string][]int32
+}
+
+// get returns the identifiers' map, decoding it the first time. The
+// snapshot's checksum held, so a failure to decode is a bug in the
+// encoder: the index then matches no identifier rather than panic.
+func (l *lazyIDs) get() map[string][]int32 {
+	l.once.Do(func() {
+		d := &decoder{d: l.data, strs: l.strs}
+		n := d.count(2)
+		m := make(map[string][]int32, n)
+		for range n {
+			k := d.str()
+			ps := d.int32s()
+			for _, e := range ps {
+				if e < 0 || int(e) >= l.parties {
+					d.fail("identifier of party %d of %d", e, l.parties)
+				}
+			}
+			m[k] = ps
+		}
+		if d.err == nil && len(d.d) == 0 {
+			l.ids = m
+		}
+	})
+	return l.ids
+}
+
+// idsOf returns the parties holding identifier key k.
+func (ix *Index) idsOf(k string) []int32 {
+	if ix.lazyIDs != nil {
+		return ix.lazyIDs.get()[k]
+	}
+	return ix.ids[k]
 }
 
 // stored holds the parties of an index loaded from a snapshot, each

@@ -27,7 +27,7 @@ func TestSnapshotFields(t *testing.T) {
 		// listed: set on query words only (weighQuery), never on a
 		// listed name's, so not written; altKeys: made of the alts when
 		// they are read (setAlts).
-		{token{}, []string{"text", "skel", "kind", "exact", "rarity", "letters", "abjad", "cons", "src", "orig", "alts", "altKeys", "listed"}},
+		{token{}, []string{"text", "skel", "cons", "orig", "alts", "altKeys", "rarity", "letters", "kind", "exact", "abjad", "src", "listed"}},
 		{alt{}, []string{"text", "skel", "sim"}},
 		{name{}, []string{"raw", "folded", "kind", "readings", "spans"}},
 		{span{}, []string{"tok", "first", "n"}},
@@ -38,11 +38,12 @@ func TestSnapshotFields(t *testing.T) {
 		// on its own; vocab and seen: nil once built; sets: a pool;
 		// lookups and resembled: memos of queries, empty at first; occ:
 		// the forms of each token (occurrences), in lazyOcc in a loaded
-		// index; byID and byIDOnce: made from the parties on first use;
+		// index; lazyIDs: ids in a loaded index, decoded on first use;
+		// byID and byIDOnce: made from the parties on first use;
 		// quals, schemas, keyDir and their Onces: made from the parties
 		// and delKeys once the index is built or loaded (prime).
 		{Index{}, []string{"entities", "stored", "lazy", "parties", "names", "owner", "first", "vocab", "words", "texts", "posts", "postAt",
-			"ats", "postForm", "slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "logN", "alted", "acronyms",
+			"ats", "postForm", "slots", "slotAt", "delKeys", "delIDs", "quals", "schemas", "qualsOnce", "keyDir", "keyDirOnce", "df", "abjad", "seen", "forms", "formAt", "sets", "ids", "lazyIDs", "logN", "alted", "acronyms",
 			"lookups", "resembled", "cuts", "occ", "lazyOcc", "byID", "byIDOnce"}},
 	} {
 		typ := reflect.TypeOf(c.v)
@@ -113,20 +114,21 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if got.Len() != ix.Len() || got.Names() != ix.Names() {
 		t.Fatalf("loaded %d parties, %d names; built %d, %d", got.Len(), got.Names(), ix.Len(), ix.Names())
 	}
-	for i := range got.names {
-		got.name(int32(i))
+	names := make([]name, got.Names())
+	for i := range names {
+		names[i] = *got.name(int32(i))
 	}
 	for _, f := range []struct {
 		name       string
 		want, have any
 	}{
-		{"parties", ix.parties, got.parties}, {"names", ix.names, got.names}, {"owner", ix.owner, got.owner},
+		{"parties", ix.parties, got.parties}, {"names", ix.names, names}, {"owner", ix.owner, got.owner},
 		{"first", ix.first, got.first}, {"words", ix.words, got.words}, {"texts", ix.texts, got.texts},
 		{"posts", ix.posts, got.posts}, {"ats", ix.ats, got.ats}, {"postAt", ix.postAt, got.postAt},
 		{"postForm", ix.postForm, got.postForm}, {"slots", ix.slots, got.slots},
 		{"slotAt", ix.slotAt, got.slotAt}, {"delKeys", ix.delKeys, got.delKeys}, {"delIDs", ix.delIDs, got.delIDs},
 		{"df", ix.df, got.df}, {"abjad", ix.abjad, got.abjad}, {"forms", ix.forms, got.forms},
-		{"formAt", ix.formAt, got.formAt}, {"ids", ix.ids, got.ids}, {"logN", ix.logN, got.logN},
+		{"formAt", ix.formAt, got.formAt}, {"ids", ix.ids, got.lazyIDs.get()}, {"logN", ix.logN, got.logN},
 		{"alted", ix.alted, got.alted}, {"acronyms", len(ix.acronyms), len(got.acronyms)},
 	} {
 		if !equalish(reflect.ValueOf(f.want), reflect.ValueOf(f.have)) {
@@ -426,6 +428,7 @@ func FuzzReadSnapshot(f *testing.F) {
 			for i := range ix.Names() {
 				ix.name(int32(i))
 			}
+			ix.idsOf("p:123456")
 		}
 	})
 }

@@ -261,27 +261,17 @@ func isPatronymic(w string) bool {
 	return false
 }
 
-// token is one word of a prepared name.
+// token is one word of a prepared name. Its fields are laid out widest
+// first, so that it takes 120 bytes, not the 136 of their natural order: a
+// prepared query and a decoded listed name hold a dozen or more of them,
+// and on some virtual machines every fresh page of memory costs as much as
+// a lookup (docs/performance.md, Eleventh step).
 type token struct {
 	text string // folded Latin text
 	skel string // phonetic skeleton
-	kind kind
-	// exact marks a token read from Chinese characters: Pinyin is a
-	// deterministic reading, so a changed syllable is another character
-	// (Xiaoping is not Xiaoming) and edit distance must not bridge it.
-	exact bool
-	// rarity is the word's weight from list statistics (1 without them).
-	rarity float64
-	// letters has bit c-'a' set for each letter c of skel.
-	letters uint32
-	// abjad marks a token read from Arabic script, which does not write
-	// short vowels: it matches by consonants (mhmd = Muhammad).
-	abjad bool
 	// cons is skel without vowels and v (the skeleton's w, which Arabic
 	// uses for the vowels u and o), doubled letters collapsed.
 	cons string
-	// src is the script the word was read from.
-	src origin
 	// orig is the word as written in its own script (the characters a
 	// Pinyin or Hangul reading came from), "" for Latin words: two words
 	// of one script that read alike but are written differently are
@@ -295,6 +285,20 @@ type token struct {
 	// Arabic name's dozen romanisations are scored against).
 	alts    []alt
 	altKeys uint64
+	// rarity is the word's weight from list statistics (1 without them).
+	rarity float64
+	// letters has bit c-'a' set for each letter c of skel.
+	letters uint32
+	kind    kind
+	// exact marks a token read from Chinese characters: Pinyin is a
+	// deterministic reading, so a changed syllable is another character
+	// (Xiaoping is not Xiaoming) and edit distance must not bridge it.
+	exact bool
+	// abjad marks a token read from Arabic script, which does not write
+	// short vowels: it matches by consonants (mhmd = Muhammad).
+	abjad bool
+	// src is the script the word was read from.
+	src origin
 	// listed marks a query word the loaded lists hold (weighQuery): a short
 	// family name one edit from a listed one is then most often another
 	// real name, not a slip (shortLeftover). Listed words leave it unset.

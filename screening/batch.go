@@ -153,7 +153,8 @@ func (c *rowChunk) prepare() {
 // input order. progress, if set, is told of each row done. The principal in
 // ctx needs the screen permission; options that fail match.Options.Check,
 // the batch's or a row's own, and a row naming a list the index does not
-// hold (CheckLists) are EINVALID before any row is screened.
+// hold (CheckLists) are EINVALID before any row is screened. A row's query
+// is dropped once its answer is emitted: rows[i].Query is nil afterwards.
 func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit func(Row, Response) error, progress func()) error {
 	if _, err := warden.Authorize(ctx, warden.ActScreen); err != nil {
 		return err
@@ -224,6 +225,9 @@ func (s *Service) Batch(ctx context.Context, rows []Row, opt match.Options, emit
 		if progress != nil {
 			progress()
 		}
+		// An emitted row's query and answer are garbage to the collector:
+		// a batch of a million rows need not hold them all to the end.
+		rows[i].Query, results[i] = nil, result{}
 	}
 	cancel()
 	<-workers

@@ -75,7 +75,9 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 	if _, err := match.Prepare(q); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, warden.ErrorMessage(err))
 	}
-	defer collectLess()()
+	// One query allocates little past loading: nothing is collected
+	// unless the heap nears batchMemoryLimit.
+	defer collectLess(-1)()
 	svc, closeDB, err := openScreening(ctx, e)
 	if err != nil {
 		return err

@@ -37,17 +37,18 @@ const batchGCPercent = 1000
 // than a machine has.
 const batchMemoryLimit = 2 << 30
 
-// collectLess sets the collector to batchGCPercent and batchMemoryLimit,
-// unless GOGC and GOMEMLIMIT say otherwise, for a command that screens and
-// ends, and returns what puts the settings back. A batch allocates
-// steadily over a large live heap; `warden screen NAME` allocates a
-// hundred megabytes loading the index and the listing links, which at the
-// default target the collector went through several times, a sixth of the
-// command's CPU.
-func collectLess() (restore func()) {
+// collectLess sets the collector to percent (batchGCPercent, or -1 for
+// none) and batchMemoryLimit, unless GOGC and GOMEMLIMIT say otherwise,
+// for a command that screens and ends, and returns what puts the settings
+// back. A batch allocates steadily over a large live heap; `warden screen
+// NAME` allocates a hundred megabytes loading the index and the listing
+// links, which at the default target the collector went through several
+// times, a sixth of the command's CPU, and at batchGCPercent once, right
+// after loading, to free a few megabytes of a command about to end.
+func collectLess(percent int) (restore func()) {
 	gc, mem := -2, int64(-1)
 	if os.Getenv("GOGC") == "" {
-		gc = debug.SetGCPercent(batchGCPercent)
+		gc = debug.SetGCPercent(percent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		mem = debug.SetMemoryLimit(batchMemoryLimit)
@@ -82,7 +83,7 @@ func batchFormat(path string) (string, error) {
 // (screening.CSVHeader), JSON lines of one answer per query, or JSON of
 // them all as /v1/screen/batch answers.
 func screenBatch(ctx context.Context, e *env, input, output, format string, lists []string, opt match.Options) error {
-	defer collectLess()()
+	defer collectLess(batchGCPercent)()
 	// The index loads (on one core) while the rows are read and prepared
 	// (on every core): a tenth of a 20,000-row run's wall time. A bad
 	// input is still reported before a database that cannot screen.

@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/mozillazg/go-pinyin"
 )
+
+//go:generate go run ./internal/genpinyin -o pinyin_gen.go
 
 // maxReadings bounds the readings of one Chinese name when several characters
 // have more than one reading (heteronyms).
@@ -80,12 +80,6 @@ var orgTermsByLength = func() []string {
 	return out
 }()
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Heteronym = true
-	return a
-}()
-
 // syllables returns the readings of each Han character of s; other runes are
 // returned as they are, one reading each.
 func syllables(s string) [][]string {
@@ -105,23 +99,22 @@ func syllables(s string) [][]string {
 	return out
 }
 
-// hanSyllables memoises hanReadings: SinglePinyin applies its tone style
-// with regular expressions, a few microseconds a character, and names
-// repeat their characters. It holds at most one entry per Han character.
+// hanSyllables memoises hanReadings, so that a character read again
+// allocates nothing. It holds at most one entry per Han character.
 var hanSyllables sync.Map // rune -> []string
 
 // hanReadings returns the distinct toneless readings of Han character r
-// (ü as v), none if the dictionary has none; the slice is shared: nobody
-// changes it.
+// (ü as v), none if the dictionary has none (pinyin_gen.go); the slice is
+// shared: nobody changes it.
 func hanReadings(r rune) []string {
 	if v, ok := hanSyllables.Load(r); ok {
 		return v.([]string)
 	}
-	var uniq []string
-	for _, p := range pinyin.SinglePinyin(r, pinyinArgs) {
-		uniq = appendNew(uniq, strings.ReplaceAll(p, "ü", "v"))
+	var rs []string
+	if i, ok := slices.BinarySearch(hanRunes[:], r); ok {
+		rs = strings.Split(hanText[hanAt[i]:hanAt[i+1]], ",")
 	}
-	v, _ := hanSyllables.LoadOrStore(r, slices.Clip(uniq))
+	v, _ := hanSyllables.LoadOrStore(r, rs)
 	return v.([]string)
 }
 

@@ -19,31 +19,51 @@ type nameResult struct {
 }
 
 // span is a token or two adjacent tokens joined (EvilCorp = Evil Corp).
+// A one-word span's tok is its reading's token itself, not a copy: a
+// reading's spans are made once its tokens are, and a listed name or a
+// query holds several of each; scoring reads a span's text, kind and
+// spellings (tokenSim), and the reading's tokens for their weights.
 type span struct {
-	tok   token
+	tok   *token
 	first int
 	n     int
 }
 
 func spans(ts []token) []span {
-	out := make([]span, 0, 2*len(ts))
-	for i := range ts {
-		out = append(out, span{tok: ts[i], first: i, n: 1})
-	}
+	joins := 0
 	for i := 0; i+1 < len(ts); i++ {
-		// An initial stands for a word of its letter, not for letters of
-		// a longer one (AB U. is not Abu); the index looks initials up
-		// only by their letter (lookable, readingBound).
-		if ts[i].kind == kindInitial || ts[i+1].kind == kindInitial {
+		if joinable(ts, i) {
+			joins++
+		}
+	}
+	out := make([]span, 0, len(ts)+joins)
+	for i := range ts {
+		out = append(out, span{tok: &ts[i], first: i, n: 1})
+	}
+	if joins == 0 {
+		return out
+	}
+	joined := make([]token, 0, joins) // never grown: spans point into it
+	for i := 0; i+1 < len(ts); i++ {
+		if !joinable(ts, i) {
 			continue
 		}
 		t := ts[i].text + ts[i+1].text
 		// Joined words bridge only when they agree: no typos on top.
-		j := newToken(t, kindWord, true)
+		joined = append(joined, newToken(t, kindWord, true))
+		j := &joined[len(joined)-1]
 		j.setAlts(joinAlts(&ts[i], &ts[i+1]))
 		out = append(out, span{tok: j, first: i, n: 2})
 	}
 	return out
+}
+
+// joinable reports whether words i and i+1 of ts make a joined span. An
+// initial stands for a word of its letter, not for letters of a longer one
+// (AB U. is not Abu); the index looks initials up only by their letter
+// (lookable, readingBound).
+func joinable(ts []token, i int) bool {
+	return ts[i].kind != kindInitial && ts[i+1].kind != kindInitial
 }
 
 // joinAlts are the spellings of two adjacent words joined when either has
@@ -111,7 +131,7 @@ func compareReadings(q, c []token, qs, cs []span, w *Weights, explain bool) name
 			if a.n+b.n > 2 && (a.n == 2 && b.n == 2 || a.tok.kind == kindInitial || b.tok.kind == kindInitial) {
 				continue
 			}
-			if s := tokenSim(&a.tok, &b.tok); s > 0 {
+			if s := tokenSim(a.tok, b.tok); s > 0 {
 				pairs = append(pairs, candidatePair{a, b, s})
 			}
 		}

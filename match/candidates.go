@@ -287,9 +287,9 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 	if id, ok := ix.word(s.tok.text); ok {
 		l.ids = append(l.ids, id)
 	}
-	forDeletions(s.tok.skel, neighbourhood(&s.tok), func(h uint64) {
+	forDeletions(s.tok.skel, neighbourhood(s.tok), func(h uint64) {
 		ix.lookup(h, func(id int32) {
-			if ix.reaches(&s.tok, id) {
+			if ix.reaches(s.tok, id) {
 				l.ids = append(l.ids, id)
 			}
 		})
@@ -307,7 +307,7 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 			l.ids = append(l.ids, id)
 		}
 		ix.lookup(hashSkip(a.skel, -1, -1), func(id int32) {
-			if ix.reaches(&s.tok, id) {
+			if ix.reaches(s.tok, id) {
 				l.ids = append(l.ids, id)
 			}
 		})
@@ -328,7 +328,7 @@ func (ix *Index) lookupSpan(s *span) *wordLookup {
 	for _, id := range l.ids {
 		var some postingList
 		if id != l.letter {
-			forms, all := ix.meetForms(&s.tok, id)
+			forms, all := ix.meetForms(s.tok, id)
 			if forms == 0 {
 				continue
 			}

@@ -72,7 +72,7 @@ func TestPostForms(t *testing.T) {
 				if !ok {
 					t.Fatalf("name %d: %q is not in the vocabulary", nm, s.tok.text)
 				}
-				fi := slices.IndexFunc(ix.occurrences(id), func(o token) bool { return sameForm(&o, &s.tok) })
+				fi := slices.IndexFunc(ix.occurrences(id), func(o token) bool { return sameForm(&o, s.tok) })
 				if fi < 0 {
 					t.Fatalf("name %d: %q in a form the token's occurrences lack", nm, s.tok.text)
 				}

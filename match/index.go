@@ -207,16 +207,16 @@ func NewIndex(entities []*warden.Entity) *Index {
 						reach = append(reach, -1)
 						marked = append(marked, 0)
 					}
-					ix.seen[id] |= seenForm(&s.tok)
-					fi := slices.IndexFunc(ix.occ[id], func(o token) bool { return sameForm(&o, &s.tok) })
+					ix.seen[id] |= seenForm(s.tok)
+					fi := slices.IndexFunc(ix.occ[id], func(o token) bool { return sameForm(&o, s.tok) })
 					if fi < 0 {
 						fi = len(ix.occ[id])
-						ix.occ[id] = append(ix.occ[id], s.tok)
+						ix.occ[id] = append(ix.occ[id], *s.tok)
 					}
 					// The same text may come as a joined span (matched
 					// exactly) and as a word (matched fuzzily): index the
 					// widest neighbourhood it is met with.
-					if d := int8(neighbourhood(&s.tok)); d > reach[id] {
+					if d := int8(neighbourhood(s.tok)); d > reach[id] {
 						forDeletions(s.tok.skel, int(d), func(h uint64) {
 							dels = append(dels, delEntry{h, id})
 						})

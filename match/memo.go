@@ -120,7 +120,7 @@ func lookupKey(buf []byte, s *span) []byte {
 	if s.n == 1 {
 		flags = 4
 	}
-	return tokenKey(buf, &s.tok, flags)
+	return tokenKey(buf, s.tok, flags)
 }
 
 // tokenKey appends to buf flags and everything tokenSim reads of a query

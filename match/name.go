@@ -164,18 +164,15 @@ func prepare(raw string, k warden.NameKind, schema warden.Schema) name {
 // a query ten times its time, while "Yongchol" already meets "Yong Chol"
 // by its words joined.
 func (n *name) addKorean() {
-	for i, ts := range n.readings {
+	for _, ts := range n.readings {
 		if !koreanLooking(ts) {
 			continue
 		}
+		// The reading's one-word spans are its tokens (spans): they
+		// have the alts too.
 		for j := range ts {
 			if ts[j].kind == kindWord {
 				ts[j].setAlts(appendAlts(ts[j].alts, koreanAlts(ts[j].text)))
-			}
-		}
-		for j := range n.spans[i] {
-			if sp := &n.spans[i][j]; sp.n == 1 {
-				sp.tok.setAlts(ts[sp.first].alts)
 			}
 		}
 	}

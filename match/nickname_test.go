@@ -450,10 +450,10 @@ func TestAltKeys(t *testing.T) {
 		}
 		for _, ss := range n.spans {
 			for i := range ss {
-				check("listed span", &ss[i].tok)
-				if k := string(tokenKey(nil, &ss[i].tok, 0)); !seen[k] {
+				check("listed span", ss[i].tok)
+				if k := string(tokenKey(nil, ss[i].tok, 0)); !seen[k] {
 					seen[k] = true
-					listed = append(listed, ss[i].tok)
+					listed = append(listed, *ss[i].tok)
 				}
 			}
 		}
@@ -471,7 +471,7 @@ func TestAltKeys(t *testing.T) {
 		for _, n := range p.names {
 			for _, ss := range n.spans {
 				for i := range ss {
-					a := &ss[i].tok
+					a := ss[i].tok
 					check("query span", a)
 					if len(a.alts) == 0 {
 						continue

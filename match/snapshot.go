@@ -462,24 +462,16 @@ func (e *encoder) name(n *name) {
 		for i := range ss {
 			e.int(ss[i].first)
 			e.int(ss[i].n)
-			// A one-word span is most often its reading's word as it was
-			// before weighing: write only its rarity then.
+			// A one-word span is its reading's word itself (spans).
 			if ss[i].n == 1 && ri < len(n.readings) && ss[i].first >= 0 && ss[i].first < len(n.readings[ri]) &&
-				sameButRarity(&ss[i].tok, &n.readings[ri][ss[i].first]) {
+				ss[i].tok == &n.readings[ri][ss[i].first] {
 				e.bool(true)
-				e.float(ss[i].tok.rarity)
 				continue
 			}
 			e.bool(false)
-			e.token(&ss[i].tok)
+			e.token(ss[i].tok)
 		}
 	}
-}
-
-// sameButRarity reports whether a and b agree in every field but rarity.
-func sameButRarity(a, b *token) bool {
-	return a.text == b.text && a.skel == b.skel && a.kind == b.kind && a.exact == b.exact && a.letters == b.letters &&
-		a.abjad == b.abjad && a.cons == b.cons && a.src == b.src && a.orig == b.orig && slices.Equal(a.alts, b.alts)
 }
 
 func (e *encoder) strings(l []string) {
@@ -888,20 +880,28 @@ func (d *decoder) name(n *name) {
 		n.spans = make([][]span, ns)
 		for i := range n.spans {
 			ss := make([]span, d.count(3))
+			// The spans' own tokens (joined words), and which span has
+			// each: they point into own once it is whole.
+			var own []token
+			var ownBy []int
 			for j := range ss {
 				s := &ss[j]
 				s.first = d.int()
 				s.n = d.int()
 				if !d.bool() {
-					d.token(&s.tok)
+					own = append(own, token{})
+					d.token(&own[len(own)-1])
+					ownBy = append(ownBy, j)
 					continue
 				}
 				if i >= len(n.readings) || s.first < 0 || s.first >= len(n.readings[i]) {
 					d.fail("span of a word its reading lacks")
 					return
 				}
-				s.tok = n.readings[i][s.first]
-				s.tok.rarity = d.float()
+				s.tok = &n.readings[i][s.first]
+			}
+			for k, j := range ownBy {
+				ss[j].tok = &own[k]
 			}
 			n.spans[i] = ss
 		}

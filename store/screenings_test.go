@@ -1,0 +1,70 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"testing"
+
+	"warden"
+)
+
+// TestMarshalScreening requires a screening's data, its items encoded on
+// every core, to be the bytes json.Marshal writes: the record's digest is
+// of them, and a reader decodes them as it always has.
+func TestMarshalScreening(t *testing.T) {
+	items := func(n int) []warden.ScreeningItem {
+		out := make([]warden.ScreeningItem, n)
+		for i := range out {
+			it := &out[i]
+			it.Pos = fmt.Sprintf("line %d", i+2)
+			it.Query.Names = []string{fmt.Sprintf("Name <%d> & \u2028 \"Ivan\" Иванов 金正恩", i)}
+			if i%3 == 0 {
+				it.Query.BirthDates, it.Query.Countries, it.Query.Schema = []string{"1970-01-02"}, []string{"RU"}, "Person"
+			}
+			if i%7 == 0 {
+				it.Hits, it.BestScore, it.Match, it.BestID, it.BestName = i%5, math.Round(float64(i%1000))/1000, i%2 == 0, "ofac:1", "IVANOV, Ivan"
+			}
+			if i%11 == 0 {
+				it.Query.Wallets, it.Query.IDs, it.Query.Lists = []string{"bc1q"}, []string{"P123"}, []string{"ofac"}
+			}
+		}
+		return out
+	}
+	lists := []warden.ScreenedList{{List: "ofac", Version: 3}, {List: "un", Version: 1}}
+	top := []warden.ScreeningHit{{Item: 3, EntityID: "ofac:1", Name: "IVANOV", Score: 0.93, Match: true, Explanation: `name "a" <b>`}}
+	for _, tt := range []struct {
+		name string
+		d    screeningData
+	}{
+		{"empty", screeningData{Items: []warden.ScreeningItem{}, Top: []warden.ScreeningHit{}}},
+		{"nil everything", screeningData{}},
+		{"one", screeningData{Threshold: 0.85, Limit: 10, Lists: lists, Items: items(1), Top: top}},
+		{"one chunk", screeningData{Threshold: 0.85, Items: items(itemsChunk), Top: top}},
+		{"two chunks", screeningData{Threshold: 0.7, Lists: lists, Items: items(2 * itemsChunk)}},
+		{"many, a part chunk", screeningData{Threshold: 1e-7, Limit: 3, Lists: lists, Items: items(5*itemsChunk + 17), Top: top}},
+		{"many, no lists or top", screeningData{Threshold: 1, Items: items(3*itemsChunk + 1)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := json.Marshal(tt.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := marshalScreening(tt.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				i := 0
+				for i < len(got) && i < len(want) && got[i] == want[i] {
+					i++
+				}
+				t.Fatalf("differs from json.Marshal at byte %d of %d: %.60q, want %.60q", i, len(want), got[i:], want[i:])
+			}
+		})
+	}
+	if _, err := marshalScreening(screeningData{Threshold: math.NaN(), Items: items(2 * itemsChunk)}); err == nil {
+		t.Error("a NaN threshold was encoded")
+	}
+}

@@ -264,28 +264,38 @@ func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, gen
 	// The automatic links, strongest rule first, each rule's in the order
 	// given: a stable sort by strength, done by bucket (a sort calling
 	// strength at each comparison was a tenth of a cold warden screen).
-	var byRule [len(ruleStrength)][]edge
+	// Counted first, so that the edges take one allocation.
+	var at [len(ruleStrength) + 1]int
+	for _, l := range links {
+		at[strength(l.Rule)+1]++
+	}
+	at[0] = len(edges)
+	for r := 1; r < len(at); r++ {
+		at[r] += at[r-1]
+	}
+	edges = slices.Grow(edges, len(links))[:len(edges)+len(links)]
 	for _, l := range links {
 		r := strength(l.Rule)
-		byRule[r] = append(byRule[r], edge{node(l.A), node(l.B), l.Rule})
+		edges[at[r]] = edge{node(l.A), node(l.B), l.Rule}
+		at[r]++
 	}
-	for _, es := range byRule {
-		edges = append(edges, es...)
-	}
-	parent := make([]int, len(ids))
-	sets := make([][]int, len(ids))
+	// Union-find, each set's members a cycle through next (two sets
+	// joined by swapping one next of each), so that a set is walked
+	// without a slice of members for each listing.
+	parent := make([]int32, len(ids))
+	next := make([]int32, len(ids))
+	size := make([]int32, len(ids))
 	for i := range parent {
-		parent[i], sets[i] = i, []int{i}
+		parent[i], next[i], size[i] = int32(i), int32(i), 1
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int32) int32 {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	g := &groups{of: map[string]int{}, copies: map[string]bool{}, generation: generation}
+	g := &groups{copies: map[string]bool{}, generation: generation}
 	for _, l := range links {
 		if l.Rule == warden.LinkOFACID {
 			if _, copy, ok := strings.Cut(l.Detail, copiedBy); ok {
@@ -294,40 +304,59 @@ func makeGroups(links []warden.ListingLink, decisions []warden.LinkDecision, gen
 		}
 	}
 	rule := make([]warden.LinkRule, len(ids))
+	// apart reports whether a person unlinked a member of set ra from one
+	// of set rb.
+	apart := func(ra, rb int32) bool {
+		for m := ra; ; {
+			for _, f := range forbid[int(m)] {
+				if find(int32(f)) == rb {
+					return true
+				}
+			}
+			if m = next[m]; m == ra {
+				return false
+			}
+		}
+	}
 	for _, e := range edges {
-		ra, rb := find(e.a), find(e.b)
+		ra, rb := find(int32(e.a)), find(int32(e.b))
 		if ra == rb {
 			continue
 		}
-		if len(sets[ra]) > len(sets[rb]) {
+		if size[ra] > size[rb] {
 			ra, rb = rb, ra
 		}
-		apart := false
-		for _, m := range sets[ra] {
-			for _, f := range forbid[m] {
-				apart = apart || find(f) == rb
-			}
-		}
-		if apart {
+		if len(forbid) > 0 && apart(ra, rb) {
 			continue
 		}
-		for _, i := range []int{e.a, e.b} {
+		for _, i := range [2]int{e.a, e.b} {
 			if rule[i] == "" || strength(e.rule) < strength(rule[i]) {
 				rule[i] = e.rule
 			}
 		}
 		parent[ra] = rb
-		sets[rb] = append(sets[rb], sets[ra]...)
-		sets[ra] = nil
+		size[rb] += size[ra]
+		next[ra], next[rb] = next[rb], next[ra]
 	}
-	for i := range ids {
-		if i != find(i) || len(sets[i]) < 2 {
+	grouped, ngroups := 0, 0
+	for i := range int32(len(ids)) {
+		if i == find(i) && size[i] >= 2 {
+			grouped, ngroups = grouped+int(size[i]), ngroups+1
+		}
+	}
+	g.of = make(map[string]int, grouped)
+	g.members = make([][]groupMember, 0, ngroups)
+	for i := range int32(len(ids)) {
+		if i != find(i) || size[i] < 2 {
 			continue
 		}
-		ms := make([]groupMember, 0, len(sets[i]))
-		for _, m := range sets[i] {
+		ms := make([]groupMember, 0, size[i])
+		for m := i; ; {
 			ms = append(ms, groupMember{id: ids[m], rule: rule[m]})
 			g.of[ids[m]] = len(g.members)
+			if m = next[m]; m == i {
+				break
+			}
 		}
 		slices.SortFunc(ms, func(x, y groupMember) int { return cmp.Compare(x.id, y.id) })
 		g.members = append(g.members, ms)

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 )
 
+//go:generate go test -run TestHangulTable . -args -update-hangul
+
 // Hangul to Latin. A syllable block (U+AC00–U+D7A3) is an initial
 // consonant, a vowel and an optional final consonant; each is read in the
 // Revised Romanization (RR), the reading a name gets, and in the other
@@ -225,8 +227,7 @@ var koreanVowelWords = map[string]string{"a": "ah", "e": "eh", "i": "yi", "o": "
 // reads Hangul never builds it.
 var koreanTable struct {
 	sync.RWMutex
-	alts   map[string][]alt
-	byText map[string][]rune // RR reading of each syllable -> the syllables
+	alts map[string][]alt
 }
 
 // koreanAlts returns the other romanisations of a word read from Hangul:
@@ -247,30 +248,34 @@ func koreanAlts(w string) []alt {
 	}
 	if koreanTable.alts == nil {
 		koreanTable.alts = map[string][]alt{}
-		koreanTable.byText = koreanSyllablesByText()
 	}
-	as = koreanWordAlts(w, koreanTable.byText)
+	as = koreanWordAlts(w)
 	koreanTable.alts[w] = as
 	return as
 }
 
-// koreanSyllablesByText maps the principal spellings of every syllable,
-// Revised Romanization and McCune–Reischauer (each jamo's first two
-// spellings), to the syllables spelt so: a word's alts are the spellings
-// of the syllables it principally spells (kim: 김 and 킴, not 긤, whose ㅢ
-// a passport may write i).
-func koreanSyllablesByText() map[string][]rune {
-	m := make(map[string][]rune, 4*(hangulLast-hangulBase+1))
-	for r := rune(hangulBase); r <= hangulLast; r++ {
-		s := int(r - hangulBase)
-		l, v, t := s/hangulVowel, s%hangulVowel/hangulFinal, s%hangulFinal
-		for _, sp := range append(koreanPrincipal(l, v, t), koreanRune(r, false)) {
-			if !slices.Contains(m[sp], r) {
-				m[sp] = append(m[sp], r)
-			}
+// hangulSpeltAs returns the syllables w is a principal spelling of, in
+// Revised Romanization or McCune–Reischauer (each jamo's first two
+// spellings), from the table TestHangulTable writes (hangul_gen.go): a
+// word's alts are the spellings of the syllables it principally spells
+// (kim: 김 and 킴, not 긤, whose ㅢ a passport may write i). The table was
+// built by the first Korean name a process read, a tenth of a cold
+// `warden screen` of one.
+func hangulSpeltAs(w string) []rune {
+	key := func(i int) string { return hangulSpeltText[hangulSpeltAt[i]:hangulSpeltAt[i+1]] }
+	lo, hi := 0, len(hangulSpeltAt)-1
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if key(m) < w {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return m
+	if lo == len(hangulSpeltAt)-1 || key(lo) != w {
+		return nil
+	}
+	return hangulSpeltRunes[hangulSpeltRunesAt[lo]:hangulSpeltRunesAt[lo+1]]
 }
 
 // koreanPrincipal spells a syllable of initial l, vowel v and final t
@@ -293,7 +298,7 @@ func koreanPrincipal(l, v, t int) []string {
 
 // koreanWordAlts makes the alts of w: the spellings of every syllable
 // spelt w, and of every family name spelt w, w itself left out.
-func koreanWordAlts(w string, byText map[string][]rune) []alt {
+func koreanWordAlts(w string) []alt {
 	var texts []string
 	for k, sp := range hangulSurnames {
 		if slices.Contains(sp, w) {
@@ -304,7 +309,7 @@ func koreanWordAlts(w string, byText map[string][]rune) []alt {
 			}
 		}
 	}
-	for _, r := range byText[w] {
+	for _, r := range hangulSpeltAs(w) {
 		s, _ := koreanSyllable(r)
 		texts = appendAll(texts, s)
 	}

@@ -76,8 +76,8 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: %v", errUsage, warden.ErrorMessage(err))
 	}
 	// One query allocates little past loading: nothing is collected
-	// unless the heap nears batchMemoryLimit.
-	defer collectLess(-1)()
+	// unless the heap nears screenMemoryLimit (building the index).
+	defer collectLess(-1, screenMemoryLimit)()
 	svc, closeDB, err := openScreening(ctx, e)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 // hand. Their whole data goes into the fingerprint (tablesDigest), so that
 // a change to any entry changes it, even one the probe names never meet.
 // A new table belongs here. (Pointers: an array held in an interface
-// would be a copy.)
+// would be a copy; a string constant is held as it is.)
 var engineTables = []any{
 	&nicknameWords, &nicknameAltAt, &nicknameAltOf, &nicknameSlots,
 	&legalLatin, &legalOther, &legalRead, &legalForms,
@@ -30,6 +30,7 @@ var engineTables = []any{
 	&cyrBase, &cyrSchemes, &greek, &arabic, &arabicParticles,
 	&connectors, &titles, &numerals, &notRoman, &abbreviations,
 	&skeletonRules, &subCosts, &qwertyRows,
+	&hanRunes, &hanAt, hanText, &hangulSpeltAt, &hangulSpeltRunesAt, &hangulSpeltRunes, hangulSpeltText,
 }
 
 // tablesDigest is SHA-256 over the data of engineTables, each value

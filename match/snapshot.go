@@ -56,7 +56,7 @@ const snapshotMagic = "WRDNIDX\n"
 
 // snapshotVersion is the layout of the payload; change it whenever the
 // encoder changes.
-const snapshotVersion = 8
+const snapshotVersion = 9
 
 // ErrSnapshot is wrapped by every error saying a snapshot cannot be used.
 var ErrSnapshot = errors.New("index snapshot unusable")
@@ -1047,6 +1047,13 @@ func decode(payload []byte) (*Index, error) {
 	}
 	if err := ix.check(); err != nil {
 		return nil, err
+	}
+	// A name's slots are its readings' words, each reading closed by
+	// endReading: nameBound walks each reading to its end.
+	for i := range nn {
+		if a, b := ix.slotAt[i], ix.slotAt[i+1]; b > a && ix.slots[b-1].kind != endReading {
+			return nil, fmt.Errorf("slots of name %d end in a word", i)
+		}
 	}
 	return ix, nil
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -290,6 +291,36 @@ func TestSnapshotRejected(t *testing.T) {
 	}
 }
 
+// TestDecodeOpenReading requires a payload in which a name's last reading
+// is not closed (its last slot a word, not endReading) to be refused:
+// nameBound, walking that reading to its end, would run past the name.
+// Only a bug in the encoder could write one whose checksum holds.
+func TestDecodeOpenReading(t *testing.T) {
+	small := NewIndex([]*warden.Entity{
+		{ID: "t:1", List: "t", Schema: warden.SchemaPerson, Names: []warden.Name{{Full: "Ivan Petrov", Kind: warden.NamePrimary}}},
+		{ID: "t:2", List: "t", Schema: warden.SchemaCompany, Names: []warden.Name{{Full: "Four Seasons Trading Co Ltd", Kind: warden.NamePrimary}}},
+	})
+	payload, err := small.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decode(bytes.Clone(payload)); err != nil {
+		t.Fatalf("the payload: %v", err)
+	}
+	section := func(b []byte, i int) []byte {
+		at, n := binary.LittleEndian.Uint64(b[16*i:]), binary.LittleEndian.Uint64(b[16*i+8:])
+		return b[at : at+n]
+	}
+	for nm := range small.Names() {
+		b := bytes.Clone(payload)
+		last := int(binary.LittleEndian.Uint32(section(b, secSlotAt)[4*(nm+1):])) - 1
+		section(b, secSlots)[last*slotBytes+4] = byte(kindWord)
+		if _, err := decode(b); err == nil {
+			t.Errorf("name %d's last reading left open: decoded", nm)
+		}
+	}
+}
+
 // TestOpenSnapshot requires a snapshot file, memory-mapped, and a
 // snapshot read into memory not 8-byte aligned (its arrays then copied) to
 // load as the index written, and a missing file to say so.
@@ -398,6 +429,15 @@ func TestFingerprintStable(t *testing.T) {
 	genericPlaces[last] = place
 	if changed == a {
 		t.Error("a generated table's entry changed leaves the fingerprint unchanged")
+	}
+	// The Pinyin and Hangul tables, which only a few probe characters meet.
+	for _, v := range []*uint32{&hanAt[len(hanAt)/2], &hangulSpeltRunesAt[len(hangulSpeltRunesAt)/2]} {
+		*v++
+		changed = computeFingerprint()
+		*v--
+		if changed == a {
+			t.Error("a changed offset of a generated script table leaves the fingerprint unchanged")
+		}
 	}
 	probe := fingerprintProbe
 	defer func() { fingerprintProbe = probe }()

@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -262,20 +263,13 @@ func koreanAlts(w string) []alt {
 // built by the first Korean name a process read, a tenth of a cold
 // `warden screen` of one.
 func hangulSpeltAs(w string) []rune {
+	n := len(hangulSpeltAt) - 1
 	key := func(i int) string { return hangulSpeltText[hangulSpeltAt[i]:hangulSpeltAt[i+1]] }
-	lo, hi := 0, len(hangulSpeltAt)-1
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if key(m) < w {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo == len(hangulSpeltAt)-1 || key(lo) != w {
+	i := sort.Search(n, func(i int) bool { return key(i) >= w })
+	if i == n || key(i) != w {
 		return nil
 	}
-	return hangulSpeltRunes[hangulSpeltRunesAt[lo]:hangulSpeltRunesAt[lo+1]]
+	return hangulSpeltRunes[hangulSpeltRunesAt[i]:hangulSpeltRunesAt[i+1]]
 }
 
 // koreanPrincipal spells a syllable of initial l, vowel v and final t

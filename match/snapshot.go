@@ -552,16 +552,16 @@ func (ix *Index) encode() ([]byte, error) {
 	}
 	// The identifiers, decoded when a query first holds one (Index.idsOf):
 	// their length first, so that a reader can pass over them.
-	ids := newEncoder()
-	ids.strs = e.strs
-	ids.uvarint(uint64(len(ix.ids)))
+	body = e.buf
+	e.buf = nil
+	e.uvarint(uint64(len(ix.ids)))
 	for k, l := range ix.ids {
-		ids.str(k)
-		ids.int32s(l)
+		e.str(k)
+		e.int32s(l)
 	}
-	e.strs = ids.strs
-	e.uvarint(uint64(len(ids.buf)))
-	e.buf = append(e.buf, ids.buf...)
+	ids := e.buf
+	e.buf = binary.AppendUvarint(body, uint64(len(ids)))
+	e.buf = append(e.buf, ids...)
 	e.float(ix.logN)
 	e.uvarint(uint64(len(ix.acronyms)))
 	for k, v := range ix.acronyms {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"warden"
 	"warden/internal/csvsafe"
+	"warden/internal/hugepage"
 	"warden/match"
 	"warden/screening"
 )
@@ -36,6 +37,18 @@ const batchGCPercent = 1000
 // millions of rows holds them all, and 11x its live heap would be more
 // than a machine has.
 const batchMemoryLimit = 2 << 30
+
+// batchHugeHeap is how much of a batch run's heap is backed by huge pages
+// where the system gives them on request (package hugepage): the
+// 20,000-query mix's heap grows by about 250 MB, which in 4 KB pages took
+// 53,000 page faults, a fifth of its wall time on a virtual machine where
+// each cost 7–15 µs. A larger batch grows the rest in small pages.
+const batchHugeHeap = 512 << 20
+
+// screenHugeHeap is how much of `warden screen NAME`'s heap is backed by
+// huge pages (package hugepage): loading the index and its links, tens of
+// megabytes, or building it when there is no snapshot yet.
+const screenHugeHeap = 256 << 20
 
 // screenMemoryLimit is the heap at which `warden screen NAME`, which
 // otherwise collects nothing, collects, unless GOMEMLIMIT says otherwise.
@@ -92,6 +105,7 @@ func batchFormat(path string) (string, error) {
 // (screening.CSVHeader), JSON lines of one answer per query, or JSON of
 // them all as /v1/screen/batch answers.
 func screenBatch(ctx context.Context, e *env, input, output, format string, lists []string, opt match.Options) error {
+	hugepage.Heap(batchHugeHeap) // before the heap grows
 	defer collectLess(batchGCPercent, batchMemoryLimit)()
 	// The index loads (on one core) while the rows are read and prepared
 	// (on every core): a tenth of a 20,000-row run's wall time. A bad

@@ -47,8 +47,8 @@ type Screening struct {
 	// Top are the best hits over all queries, best first, with their
 	// explanations: for a single search, every hit it returned.
 	Top []ScreeningHit `json:"top"`
-	// Digest is the SHA-256 of the record as stored (items, lists and
-	// hits); the audit event of the recording holds it too, so that the
+	// Digest is the SHA-256 of the record's JSON as stored (items, lists
+	// and hits; a large record's before it is compressed); the audit event of the recording holds it too, so that the
 	// hash-chained audit log vouches for the record.
 	Digest string `json:"digest,omitempty"`
 }

@@ -68,3 +68,30 @@ func TestMarshalScreening(t *testing.T) {
 		t.Error("a NaN threshold was encoded")
 	}
 }
+
+// TestPackScreening requires a record compressed in chunks on every core
+// to read back as the same bytes, whatever its size against the chunk.
+func TestPackScreening(t *testing.T) {
+	for _, n := range []int{1, packFrom, packChunk - 1, packChunk, packChunk + 1, 3*packChunk + 17} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			data := make([]byte, n)
+			for i := range data {
+				data[i] = "{\"names\":[\"Ivan Иванов\"]},"[i%31] // compressible, like a record
+			}
+			packed := packScreening(data)
+			if n > 4096 && len(packed) > n/4 {
+				t.Errorf("%d bytes packed into %d", n, len(packed))
+			}
+			got, err := recordJSON("", packed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("%d bytes read back as %d different ones", n, len(got))
+			}
+		})
+	}
+	if _, err := recordJSON("", []byte("not gzip")); err == nil {
+		t.Error("a packed column that is not gzip was read")
+	}
+}

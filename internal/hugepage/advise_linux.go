@@ -9,14 +9,24 @@ import (
 // madvHugepage is Linux's MADV_HUGEPAGE, which package syscall lacks.
 const madvHugepage = 14
 
-// onRequest reports whether the kernel gives transparent huge pages on
-// request only ("madvise" in /sys/kernel/mm/transparent_hugepage/enabled),
-// the one setting where asking changes anything, and whether a mapping of
-// memory not yet used is safe: under strict overcommit
-// (vm.overcommit_memory 2) it is charged at once and could fail.
+// onRequest reports whether the kernel gives this process transparent
+// huge pages on request only ("madvise" in
+// /sys/kernel/mm/transparent_hugepage/enabled), the one setting where
+// asking changes anything; not when they are turned off for the process
+// (prctl PR_SET_THP_DISABLE, as some sandboxes do: THP_enabled 0 in
+// /proc/self/status) or for its heap (GODEBUG=disablethp=1), nor under
+// strict overcommit (vm.overcommit_memory 2), where a mapping of memory
+// not yet used is charged at once and could fail.
 func onRequest() bool {
 	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
+		return false
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil || bytes.Contains(status, []byte("\nTHP_enabled:\t0")) {
+		return false
+	}
+	if disabledByGodebug(os.Getenv("GODEBUG")) {
 		return false
 	}
 	commit, err := os.ReadFile("/proc/sys/vm/overcommit_memory")

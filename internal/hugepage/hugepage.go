@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -28,15 +30,33 @@ const size = 2 << 20
 // chunk would be at most 4 MB of them.
 const chunk = 4 << 20
 
+// once makes Heap's work happen once a process, and advised is what it
+// returned: memory the heap has used is zeroed by the runtime before it
+// is used again, so a second call would write every byte of its chunks
+// (1.4 s for 512 MB in one test), and the collector's setting, saved and
+// restored around the work, would not survive two calls at once.
+var (
+	once    sync.Once
+	advised bool
+)
+
 // Heap asks the system to back the next n bytes the Go heap grows into
 // with huge pages, and returns whether it did. It maps them into the heap
 // by allocating them, in chunks it frees at once with a collection, so it
 // is called at the start of a command, while the heap is small and the
 // collection costs next to nothing; the heap then grows into them as into
-// any fresh memory, a 2 MB page per fault instead of a 4 KB one. Where
-// asking changes nothing (other systems, huge pages always or never given)
-// it does nothing.
+// any fresh memory, a 2 MB page per fault instead of a 4 KB one. Only the
+// first call in a process does this (a program running several commands,
+// as tests do, gets it for the first); later ones return what it returned.
+// Where asking changes nothing (other systems, huge pages always or never
+// given) it does nothing.
 func Heap(n int) bool {
+	once.Do(func() { advised = heap(n) })
+	return advised
+}
+
+// heap is Heap's work.
+func heap(n int) bool {
 	if !onRequest() {
 		return false
 	}
@@ -70,4 +90,16 @@ func Heap(n int) bool {
 	debug.SetGCPercent(gc)
 	runtime.GC()
 	return ok
+}
+
+// disabledByGodebug reports whether GODEBUG turns huge pages off for the
+// Go heap (its last disablethp setting is 1, as the runtime reads it).
+func disabledByGodebug(godebug string) bool {
+	off := false
+	for kv := range strings.SplitSeq(godebug, ",") {
+		if v, ok := strings.CutPrefix(kv, "disablethp="); ok {
+			off = v == "1"
+		}
+	}
+	return off
 }

@@ -30,6 +30,33 @@ func TestHeap(t *testing.T) {
 	if huge < size {
 		t.Fatalf("a 32 MB buffer written after Heap lies in a mapping with %d bytes of huge pages, want at least %d", huge, size)
 	}
+	// A second call does nothing: it would allocate its chunks again.
+	if n := testing.AllocsPerRun(1, func() {
+		if !Heap(64 << 20) {
+			t.Error("a second call returned false")
+		}
+	}); n != 0 {
+		t.Errorf("a second call allocated %v times", n)
+	}
+}
+
+func TestDisabledByGodebug(t *testing.T) {
+	for _, tt := range []struct {
+		godebug string
+		off     bool
+	}{
+		{"", false},
+		{"disablethp=1", true},
+		{"gctrace=1,disablethp=1", true},
+		{"disablethp=1,disablethp=0", false},
+		{"disablethp=0", false},
+		{"xdisablethp=1", false},
+		{"disablethp=10", false},
+	} {
+		if got := disabledByGodebug(tt.godebug); got != tt.off {
+			t.Errorf("GODEBUG=%q: disabled %v, want %v", tt.godebug, got, tt.off)
+		}
+	}
 }
 
 // anonHuge is the sum of the AnonHugePages figures, in bytes, of the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"warden"
@@ -82,7 +83,7 @@ func TestPackScreening(t *testing.T) {
 			if n > 4096 && len(packed) > n/4 {
 				t.Errorf("%d bytes packed into %d", n, len(packed))
 			}
-			got, err := recordJSON("", packed)
+			got, err := storedRecord{packed: packed}.json()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +92,67 @@ func TestPackScreening(t *testing.T) {
 			}
 		})
 	}
-	if _, err := recordJSON("", []byte("not gzip")); err == nil {
+	if _, err := (storedRecord{packed: []byte("not gzip")}).json(); err == nil {
 		t.Error("a packed column that is not gzip was read")
+	}
+}
+
+// TestRecordSummary requires the list's summary of a record, read up to
+// its first item, to be what decoding the whole record gives, in the
+// order the records are written and in any other, from text or packed.
+func TestRecordSummary(t *testing.T) {
+	lists := []warden.ScreenedList{{List: "ofac", Version: 3, Date: "2024-07-09"}, {List: "un", Version: 1}}
+	items := make([]warden.ScreeningItem, 3*itemsChunk)
+	for i := range items {
+		items[i] = warden.ScreeningItem{Pos: fmt.Sprintf("line %d", i+2), Query: warden.ScreeningQuery{Names: []string{fmt.Sprintf("Ivan %d", i)}}}
+	}
+	record := func(d screeningData) string {
+		b, err := marshalScreening(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, tt := range []struct {
+		name, json string
+	}{
+		{"batch", record(screeningData{Threshold: 0.85, Limit: 10, Lists: lists, Items: items})},
+		{"one", record(screeningData{Threshold: 0.7, Lists: lists, Items: items[:1]})},
+		{"no items", record(screeningData{Threshold: 0.7, Lists: lists, Items: []warden.ScreeningItem{}})},
+		{"nil everything", record(screeningData{})},
+		{"items first", `{"items":[{"pos":"a","query":{"names":["X"]}},{"pos":"b"}],"top":[],"lists":[{"list":"uk","version":2}],"threshold":0.5}`},
+		{"unknown fields", `{"extra":{"a":[1,2]},"threshold":0.9,"lists":null,"items":[{"pos":"z"}],"more":true}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var want struct {
+				Threshold float64                `json:"threshold"`
+				Lists     []warden.ScreenedList  `json:"lists"`
+				Items     []warden.ScreeningItem `json:"items"`
+			}
+			if err := json.Unmarshal([]byte(tt.json), &want); err != nil {
+				t.Fatal(err)
+			}
+			for _, rec := range []storedRecord{{data: tt.json}, {packed: packScreening([]byte(tt.json))}} {
+				r, err := rec.reader()
+				if err != nil {
+					t.Fatal(err)
+				}
+				threshold, gotLists, first, err := recordSummary(r)
+				if err != nil {
+					t.Fatalf("packed %v: %v", rec.packed != nil, err)
+				}
+				if threshold != want.Threshold || fmt.Sprint(gotLists) != fmt.Sprint(want.Lists) || (gotLists == nil) != (want.Lists == nil) {
+					t.Errorf("packed %v: threshold %v lists %+v, want %v %+v", rec.packed != nil, threshold, gotLists, want.Threshold, want.Lists)
+				}
+				if (first == nil) != (len(want.Items) == 0) || (first != nil && fmt.Sprint(*first) != fmt.Sprint(want.Items[0])) {
+					t.Errorf("packed %v: first item %+v, want the first of %d", rec.packed != nil, first, len(want.Items))
+				}
+			}
+		})
+	}
+	for _, bad := range []string{``, `[]`, `{"threshold":`, `{"items":{}}`, `{"items":[{"pos":1}]}`, `{"lists":[`, `{"items":[{"pos":"a"},{"pos":],"threshold":1}`, `{"items":[{"pos":"a"}}`} {
+		if _, _, _, err := recordSummary(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

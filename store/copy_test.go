@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -174,6 +175,25 @@ func testCopyEverything(t *testing.T, src, dst *store.DB, f fixture.Facts) {
 	}
 	if p, err := a.Authenticate(ctx, "Bearer "+f.Token); err != nil || p.Role != warden.RoleScreener {
 		t.Errorf("token on the copy: %+v %v", p, err)
+	}
+	for _, id := range []int64{f.Screening, f.Batch} { // the batch's record is stored compressed
+		want, err := src.Screening(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := dst.Screening(ctx, id)
+		if err != nil || got.Digest != want.Digest || len(got.Items) != len(want.Items) || len(got.Items) == 0 || !reflect.DeepEqual(got.Items, want.Items) {
+			t.Errorf("screening %d on the copy: %d items, digest %s, %v; the source's %d items, digest %s", id, len(got.Items), got.Digest, err, len(want.Items), want.Digest)
+		}
+	}
+	if b, err := dst.Screening(ctx, f.Batch); err == nil && len(b.Items) != fixture.BatchQueries {
+		t.Errorf("the batch on the copy holds %d items, want %d", len(b.Items), fixture.BatchQueries)
+	}
+	for name, db := range map[string]*store.DB{"source": src, "copy": dst} {
+		var n int
+		if err := db.SQLForTest().QueryRowContext(ctx, `SELECT length(packed) FROM screenings WHERE id = $1`, f.Batch).Scan(&n); err != nil || n == 0 {
+			t.Errorf("the batch's record in the %s: %d bytes packed, %v; want it compressed", name, n, err)
+		}
 	}
 	jobsOf := func(db *store.DB) []string { return jobRows(t, db) }
 	if got, want := jobsOf(dst), jobsOf(src); len(want) == 0 || !slices.Equal(got, want) {

@@ -247,16 +247,52 @@ func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, 
 			continue
 		}
 		post, at := l.postings(ix, j)
+		hit := func(k int, nm int32) {
+			names.get(nm, true).mark(ri, m, id == l.letter, at[k], joined)
+			if also != nil {
+				also.set(nm)
+			}
+		}
+		if len(post) > bitsScan*len(bs.words) {
+			// Far more postings than words of the set: walk the set's
+			// names in ascending order and find each in the sorted
+			// postings. On the customer-like mix the set held about 220
+			// names and half the postings walked were of lists more than
+			// eight times that long; 3% of the postings walked were in
+			// the set.
+			k := 0
+			for wi, w := range bs.words {
+				if bs.stamp[wi] != bs.gen {
+					continue
+				}
+				for ; w != 0; w &= w - 1 {
+					nm := int32(wi<<6 | bits.TrailingZeros64(w))
+					if k = gallop(post, k, nm); k == len(post) {
+						break
+					}
+					if post[k] == nm {
+						hit(k, nm)
+					}
+				}
+				if k == len(post) {
+					break
+				}
+			}
+			continue
+		}
 		for k, nm := range post {
 			if bs.has(nm) {
-				names.get(nm, true).mark(ri, m, id == l.letter, at[k], joined)
-				if also != nil {
-					also.set(nm)
-				}
+				hit(k, nm)
 			}
 		}
 	}
 }
+
+// bitsScan is how many postings per word of a name set make walkBits scan
+// the set rather than the postings: a word of the set costs about what a
+// posting does to test, and a name found in the set costs a search of the
+// postings.
+const bitsScan = 4
 
 // setAll adds to bs every name lookup l hits, and to words those it hits
 // through a word (not its letter).

@@ -242,6 +242,7 @@ func (ix *Index) walk(names *candSet, ri int, m uint64, l *wordLookup, add bool,
 // also if set.
 func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
 	joined := bits.OnesCount64(m) > 1
+	held := -1 // how many names bs holds, counted when first needed
 	for j, id := range l.ids {
 		if !l.walks(id, which) {
 			continue
@@ -253,13 +254,20 @@ func (ix *Index) walkBits(names *candSet, bs, also *nameBits, ri int, m uint64, 
 				also.set(nm)
 			}
 		}
-		if len(post) > bitsScan*len(bs.words) {
-			// Far more postings than words of the set: walk the set's
-			// names in ascending order and find each in the sorted
-			// postings. On the customer-like mix the set held about 220
-			// names and half the postings walked were of lists more than
-			// eight times that long; 3% of the postings walked were in
-			// the set.
+		scan := len(post) > bitsScan*len(bs.words)
+		if scan && held < 0 {
+			held = bs.count()
+		}
+		if scan && 2*held < len(post) {
+			// Far more postings than words of the set, and than names in
+			// it: walk the set's names in ascending order and find each
+			// in the sorted postings. On the customer-like mix the set
+			// held about 220 names and half the postings walked were of
+			// lists more than eight times that long; 3% of the postings
+			// walked were in the set. (A name of the set costs a search,
+			// so a set nearly as large as the postings is not walked: at
+			// 20,000 names against 8,776 postings it took 92 µs where
+			// the postings took 23.)
 			k := 0
 			for wi, w := range bs.words {
 				if bs.stamp[wi] != bs.gen {
@@ -490,6 +498,17 @@ func (b *nameBits) set(nm int32) {
 		b.stamp[i], b.words[i] = b.gen, 0
 	}
 	b.words[i] |= 1 << uint(nm&63)
+}
+
+// count is how many names the set holds.
+func (b *nameBits) count() int {
+	n := 0
+	for i, w := range b.words {
+		if b.stamp[i] == b.gen {
+			n += bits.OnesCount64(w)
+		}
+	}
+	return n
 }
 
 // has reports whether name nm is in the set.

@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -126,5 +127,122 @@ func TestLookupInForms(t *testing.T) {
 	}
 	for _, q := range []string{"Ahn", "Aman Ahn", "Khan"} {
 		loseNothing(t, ix, []Query{{Names: []string{q}}, {Names: []string{q}, Schema: warden.SchemaPerson}})
+	}
+}
+
+// TestWalkBits checks walkBits, which scans the name set instead of a long
+// posting list, against probing the set once per posting: the same
+// candidates in the same order, marked the same, and the same names added
+// to also, on random sets (sparse, dense, holding names of an earlier
+// generation, sized for more names than there are) and postings (empty,
+// dense, at either end, one name), several tokens a lookup, one a letter.
+func TestWalkBits(t *testing.T) {
+	// each is walkBits as it was: every posting probed in bs.
+	each := func(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
+		for j, id := range l.ids {
+			if !l.walks(id, which) {
+				continue
+			}
+			post, at := l.postings(nil, j)
+			for k, nm := range post {
+				if bs.has(nm) {
+					names.get(nm, true).mark(ri, m, id == l.letter, at[k], bits.OnesCount64(m) > 1)
+					if also != nil {
+						also.set(nm)
+					}
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(15, 86))
+	randSet := func(b *nameBits, n, size int) {
+		b.reset(size)
+		for range rng.IntN(3) { // names of earlier generations
+			for range rng.IntN(n + 1) {
+				b.set(int32(rng.IntN(n)))
+			}
+			b.reset(size)
+		}
+		density := []float64{0, 0.002, 0.02, 0.3, 0.9, rng.Float64()}[rng.IntN(6)]
+		for nm := range n {
+			if rng.Float64() < density {
+				b.set(int32(nm))
+			}
+		}
+		if rng.IntN(4) == 0 {
+			b.set(int32(n - 1))
+		}
+	}
+	randPost := func(n int) postingList {
+		p := postingList{names: []int32{}}
+		lo, hi, density := 0, n, []float64{0, 0.01, 0.5, 0.95, rng.Float64()}[rng.IntN(5)]
+		switch rng.IntN(4) {
+		case 0:
+			lo = n - 1 - rng.IntN(max(1, n/8))
+		case 1:
+			hi = 1 + rng.IntN(max(1, n/8))
+		}
+		for nm := lo; nm < hi; nm++ {
+			if rng.Float64() < density {
+				p.names = append(p.names, int32(nm))
+				p.at = append(p.at, rng.Uint32())
+			}
+		}
+		return p
+	}
+	scanned := 0
+	for range 20000 {
+		n := []int{1 + rng.IntN(64), 64 * (1 + rng.IntN(30)), 1 + rng.IntN(5000)}[rng.IntN(3)]
+		size := n + rng.IntN(2)*rng.IntN(300)
+		var bs, also nameBits
+		randSet(&bs, n, size)
+		useAlso := rng.IntN(3) > 0
+		if useAlso {
+			randSet(&also, n, size)
+		}
+		l := &wordLookup{letter: -1}
+		for j := range 1 + rng.IntN(4) {
+			l.ids = append(l.ids, int32(j))
+			l.some = append(l.some, randPost(n))
+			if len(l.some[j].names) > bitsScan*len(bs.words) {
+				scanned++
+			}
+		}
+		if rng.IntN(2) == 0 {
+			l.letter = l.ids[rng.IntN(len(l.ids))]
+		}
+		before := make([]int32, rng.IntN(1+n/20))
+		for i := range before {
+			before[i] = int32(rng.IntN(n))
+		}
+		ri, m, which := rng.IntN(maxQueryReadings), rng.Uint64()&0xff|1, rng.IntN(3)
+		run := func(walk func(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int)) (*candSet, *nameBits) {
+			names := &candSet{epoch: make([]uint32, size), slot: make([]int32, size), gen: 1}
+			for _, nm := range before {
+				names.get(nm, true).mark(0, 1, false, 1, false)
+			}
+			b := nameBits{words: slices.Clone(bs.words), stamp: slices.Clone(bs.stamp), gen: bs.gen}
+			var a *nameBits
+			if useAlso {
+				a = &nameBits{words: slices.Clone(also.words), stamp: slices.Clone(also.stamp), gen: also.gen}
+			}
+			walk(names, &b, a, ri, m, l, which)
+			return names, a
+		}
+		want, wantAlso := run(each)
+		got, gotAlso := run(func(names *candSet, bs, also *nameBits, ri int, m uint64, l *wordLookup, which int) {
+			(*Index)(nil).walkBits(names, bs, also, ri, m, l, which)
+		})
+		if !slices.Equal(got.ids, want.ids) || !slices.Equal(got.cands, want.cands) {
+			t.Fatalf("%d names, %d in the set, postings %d..: candidates %v, want %v", n, bs.count(), len(l.some[0].names), got.ids, want.ids)
+		}
+		for nm := range int32(size) {
+			if useAlso && gotAlso.has(nm) != wantAlso.has(nm) {
+				t.Fatalf("also holds name %d: %v, want %v", nm, gotAlso.has(nm), wantAlso.has(nm))
+			}
+		}
+	}
+	if scanned < 1000 {
+		t.Errorf("only %d posting lists were long enough for the set to be scanned", scanned)
 	}
 }

@@ -45,20 +45,11 @@ func marshalScreening(d screeningData) ([]byte, error) {
 	}
 	parts := make([][]byte, n)
 	errs := make([]error, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
-				parts[c], errs[c] = json.Marshal(d.Items[c*itemsChunk : min(len(d.Items), (c+1)*itemsChunk)])
-			}
-		})
-	}
-	var lists, top []byte
-	var errLists, errTop error
-	lists, errLists = json.Marshal(d.Lists)
-	top, errTop = json.Marshal(d.Top)
-	wg.Wait()
+	lists, errLists := json.Marshal(d.Lists)
+	top, errTop := json.Marshal(d.Top)
+	onCores(n, func(_ *struct{}, c int) {
+		parts[c], errs[c] = json.Marshal(d.Items[c*itemsChunk : min(len(d.Items), (c+1)*itemsChunk)])
+	})
 	if err := errors.Join(append(errs, errLists, errTop)...); err != nil {
 		return nil, err
 	}
@@ -89,6 +80,23 @@ func marshalScreening(d screeningData) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
+// onCores calls do for every chunk c in [0, n), on every core; each
+// goroutine passes do its own state, zero at first, to keep what it
+// reuses from one chunk to the next.
+func onCores[S any](n int, do func(s *S, c int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			var s S
+			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
+				do(&s, c)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // packFrom is the size of a record's JSON from which it is stored
 // compressed, in the packed column, rather than as text in data: a
 // batch's record, megabytes that SQLite wrote and checkpointed at 30 ms a
@@ -108,24 +116,16 @@ const packLevel = 2
 func packScreening(data []byte) []byte {
 	n := (len(data) + packChunk - 1) / packChunk
 	parts := make([]bytes.Buffer, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			var zw *gzip.Writer
-			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
-				if zw == nil {
-					zw, _ = gzip.NewWriterLevel(&parts[c], packLevel) // a valid level: no error
-				} else {
-					zw.Reset(&parts[c])
-				}
-				// Writes to a bytes.Buffer do not fail.
-				zw.Write(data[c*packChunk : min(len(data), (c+1)*packChunk)])
-				zw.Close()
-			}
-		})
-	}
-	wg.Wait()
+	onCores(n, func(zw **gzip.Writer, c int) { // a writer a goroutine
+		if *zw == nil {
+			*zw, _ = gzip.NewWriterLevel(&parts[c], packLevel) // a valid level: no error
+		} else {
+			(*zw).Reset(&parts[c])
+		}
+		// Writes to a bytes.Buffer do not fail.
+		(*zw).Write(data[c*packChunk : min(len(data), (c+1)*packChunk)])
+		(*zw).Close()
+	})
 	size := 0
 	for i := range parts {
 		size += parts[i].Len()
